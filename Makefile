@@ -1,0 +1,58 @@
+# CivicLoop: `make demo` runs the product, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test test-fast lint bench install services browser squid clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/civicloop demo --port $${PORT:-8000}
+
+# Debian packages the tests drive: Chromium (browser tests) and Squid (office access).
+browser:
+	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
+	  echo "chromium is missing and cannot be installed here: browser tests will be skipped (fail under CI)"
+
+squid:
+	@command -v squid >/dev/null || [ -x /usr/sbin/squid ] || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq squid >/dev/null); } || \
+	  echo "squid is missing and cannot be installed here: proxy tests will be skipped (fail under CI)"
+
+# PostgreSQL and Redis, started if they are installed but down (the tests need both).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { [ -d /etc/postgresql ] && \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; } || true
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { command -v redis-server >/dev/null && \
+	  mkdir -p /var/lib/redis /var/log/redis && redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 \
+	  --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; } || true
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && break; sleep 1; done; true
+
+test: $(STAMP) browser squid services
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider -m "not browser and not slow" -x $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP) services
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,3 @@
+from civicloop.cli import main
+
+main()

@@ -1,0 +1,185 @@
+"""Home, agencies and official accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from civicloop.agencies import service
+from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platform
+from civicloop.agencies.schemas import AccountPublic
+from civicloop.auth.models import Membership, Official, Role
+from civicloop.deps import ActorDep, SessionDep
+from civicloop.errors import AppError
+from civicloop.web.templating import flash, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class HomePage:
+    agencies: list[Agency]
+    accounts_by_agency: dict[int, list[OfficialAccount]]
+
+
+@dataclass
+class AgenciesPage:
+    agencies: list[Agency]
+    kinds: list[str]
+    can_create: bool
+    error: str | None = None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AgencyPage:
+    agency: Agency
+    accounts: list[AccountPublic]
+    members: list[tuple[Official, str]]
+    can_manage: bool
+    platforms: list[str]
+    error: str | None = None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AccountsPage:
+    accounts: list[AccountPublic]
+    agency_names: dict[int, str]
+
+
+@dataclass
+class AccountPage:
+    account: AccountPublic
+    agency: Agency
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    agencies = service.list_agencies(session, actor=actor)
+    accounts: dict[int, list[OfficialAccount]] = {}
+    for account in service.list_accounts(session, actor=actor):
+        accounts.setdefault(account.agency_id, []).append(account)
+    return render(request, "home.html", HomePage(agencies=agencies, accounts_by_agency=accounts))
+
+
+def _agencies_page(session: SessionDep, actor: ActorDep, **extra: object) -> AgenciesPage:
+    return AgenciesPage(
+        agencies=service.list_agencies(session, actor=actor),
+        kinds=[k.value for k in AgencyKind],
+        can_create=actor.is_national_admin,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/agencies", response_class=HTMLResponse)
+def agencies(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return render(request, "agencies/list.html", _agencies_page(session, actor))
+
+
+@router.post("/agencies", response_class=HTMLResponse)
+def create_agency(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    code: Annotated[str, Form(max_length=32)],
+    name: Annotated[str, Form(max_length=200)],
+    kind: Annotated[str, Form()],
+    parent_code: Annotated[str, Form()] = "",
+    district: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    try:
+        agency = service.create_agency(
+            session,
+            actor=actor,
+            code=code,
+            name=name,
+            kind=service.parse_kind(kind),
+            parent_code=parent_code or None,
+            district=district or None,
+        )
+    except AppError as exc:
+        session.rollback()
+        form = {"code": code, "name": name, "kind": kind, "parent_code": parent_code, "district": district}
+        return render(
+            request,
+            "agencies/list.html",
+            _agencies_page(session, actor, error=exc.message, form=form),
+            status_code=exc.status_code,
+        )
+    flash(request, f"Agency {agency.code} was created.")
+    return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
+
+
+def _agency_page(session: SessionDep, actor: ActorDep, agency_id: int, **extra: object) -> AgencyPage:
+    agency = service.get_agency(session, actor=actor, agency_id=agency_id)
+    members = session.execute(
+        select(Official, Membership.role)
+        .join(Membership, Membership.official_id == Official.id)
+        .where(Membership.agency_id == agency.id)
+        .order_by(Official.name)
+    ).all()
+    return AgencyPage(
+        agency=agency,
+        accounts=[AccountPublic.of(a) for a in service.list_accounts(session, actor=actor, agency_id=agency.id)],
+        members=[(official, role.value) for official, role in members],
+        can_manage=actor.has_role(agency.id, Role.agency_admin),
+        platforms=[p.value for p in Platform],
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/agencies/{agency_id}", response_class=HTMLResponse)
+def agency_detail(agency_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return render(request, "agencies/detail.html", _agency_page(session, actor, agency_id))
+
+
+@router.post("/agencies/{agency_id}/accounts", response_class=HTMLResponse)
+def create_account(
+    agency_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    platform: Annotated[str, Form()],
+    external_id: Annotated[str, Form(max_length=128)],
+    name: Annotated[str, Form(max_length=200)],
+    credentials: Annotated[str, Form(max_length=8000)] = "",
+) -> Response:
+    agency = service.get_agency(session, actor=actor, agency_id=agency_id)
+    try:
+        account = service.create_account(
+            session,
+            actor=actor,
+            agency=agency,
+            platform=service.parse_platform(platform),
+            external_id=external_id,
+            name=name,
+            credentials=service.parse_credentials([ln for ln in credentials.splitlines() if ln.strip()]),
+        )
+    except AppError as exc:
+        session.rollback()
+        form = {"platform": platform, "external_id": external_id, "name": name}
+        page = _agency_page(session, actor, agency_id, error=exc.message, form=form)
+        return render(request, "agencies/detail.html", page, status_code=exc.status_code)
+    flash(request, f"The {account.platform.value} account {account.name} was added.")
+    return RedirectResponse(f"/accounts/{account.id}", status_code=303)
+
+
+@router.get("/accounts", response_class=HTMLResponse)
+def accounts(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    page = AccountsPage(
+        accounts=[AccountPublic.of(a) for a in service.list_accounts(session, actor=actor)],
+        agency_names={a.id: a.name for a in service.list_agencies(session, actor=actor)},
+    )
+    return render(request, "agencies/accounts.html", page)
+
+
+@router.get("/accounts/{account_id}", response_class=HTMLResponse)
+def account_detail(account_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    account = service.get_account(session, actor=actor, account_id=account_id)
+    agency = service.get_agency(session, actor=actor, agency_id=account.agency_id)
+    return render(request, "agencies/account.html", AccountPage(account=AccountPublic.of(account), agency=agency))

@@ -1,0 +1,138 @@
+"""Append to and verify the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.audit.models import AuditEntry, AuditHead
+from civicloop.auth.models import Official
+from civicloop.kit.clock import utcnow
+
+GENESIS = "0" * 64
+
+
+def _canonical(entry: AuditEntry) -> bytes:
+    at = entry.at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
+    body = {
+        "seq": entry.seq,
+        "at": at,
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "agency_id": entry.agency_id,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "before": entry.before,
+        "after": entry.after,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(_canonical(entry)).hexdigest()
+
+
+def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    loaded: dict[str, Any] = json.loads(json.dumps(value, default=str))
+    return loaded
+
+
+def record(
+    session: Session,
+    *,
+    actor: Official | None,
+    action: str,
+    target_type: str,
+    target_id: object,
+    agency_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_label: str | None = None,
+) -> AuditEntry:
+    """Append one entry. The head row is locked so concurrent writers chain one after another."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_label=actor_label or (actor.email if actor else "system"),
+        agency_id=agency_id,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry)
+    head.seq, head.hash = entry.seq, entry.hash
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    broken_at: int | None
+    reason: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order; report the first entry whose hash or link does not hold."""
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    last_seq = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for entry in rows:
+            if entry.seq != expected_seq:
+                return VerifyResult(checked, expected_seq, f"entry {expected_seq} is missing")
+            if entry.prev_hash != expected_prev:
+                return VerifyResult(checked, entry.seq, "its link to the previous entry does not match")
+            if entry_hash(entry) != entry.hash:
+                return VerifyResult(checked, entry.seq, "its content was changed after it was written")
+            expected_prev, expected_seq, checked = entry.hash, entry.seq + 1, checked + 1
+            last_seq = entry.seq
+        session.expunge_all()
+    head = session.get(AuditHead, 1)
+    if head is not None and head.seq != checked:
+        return VerifyResult(checked, checked + 1, f"the chain ends at {checked} but the head says {head.seq}")
+    return VerifyResult(checked, None, None)
+
+
+def recent(session: Session, *, agency_ids: set[int] | None, limit: int = 100) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+    if agency_ids is not None:
+        query = query.where(AuditEntry.agency_id.in_(agency_ids))
+    return list(session.scalars(query))
+
+
+def snapshot(obj: object, fields: list[str]) -> dict[str, Any]:
+    """The named attributes of a model, for before/after records (never secrets)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = value.isoformat() if isinstance(value, datetime) else value
+    return out

@@ -1,0 +1,45 @@
+"""CSRF protection for every unsafe request that rides on a session cookie.
+
+A per-session random token goes into each form (``csrf_token`` field) or, for HTMX and
+fetch, the ``X-CSRF-Token`` header. Webhooks (signed by the platform) and requests
+authenticated with a Bearer API token carry no cookie and are exempt.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import Request
+
+from civicloop.errors import Forbidden
+from civicloop.kit.crypto import constant_time_equal
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+EXEMPT_PREFIXES = ("/webhooks/",)
+FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(FIELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[FIELD] = token
+    return token
+
+
+async def verify_csrf(request: Request) -> None:
+    if request.method in SAFE_METHODS or request.url.path.startswith(EXEMPT_PREFIXES):
+        return
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return
+    expected = request.session.get(FIELD)
+    sent = request.headers.get(HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(FIELD)
+        sent = value if isinstance(value, str) else None
+    if not isinstance(expected, str) or not sent or not constant_time_equal(expected, sent):
+        raise Forbidden("the form has expired or did not come from this site; reload the page and try again")

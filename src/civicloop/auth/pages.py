@@ -1,0 +1,198 @@
+"""Sign in and out, officials and their roles, API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from civicloop.agencies import service as agency_service
+from civicloop.agencies.models import Agency
+from civicloop.auth import service
+from civicloop.auth.models import Official, Role
+from civicloop.deps import SESSION_OFFICIAL_KEY, ActorDep, SessionDep
+from civicloop.errors import AppError, TooManyRequests, Unauthenticated
+from civicloop.web.templating import flash, render
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class LoginPage:
+    next: str = "/"
+    email: str = ""
+    error: str | None = None
+
+
+@dataclass
+class OfficialsPage:
+    officials: list[Official]
+    agencies: list[Agency]
+    agency_names: dict[int, str]
+    grantable_roles: list[str]
+    error: str | None = None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class OfficialPage:
+    official: Official
+    agencies: list[Agency]
+    agency_names: dict[int, str]
+    grantable_roles: list[str]
+
+
+@dataclass
+class TokenPage:
+    new_token: str | None = None
+
+
+def _safe_next(target: str) -> str:
+    parsed = urlparse(target)
+    return target if target.startswith("/") and not parsed.netloc and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    return render(request, "auth/login.html", LoginPage(next=_safe_next(next)))
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=500)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    client = request.client.host if request.client else "unknown"
+    try:
+        official = service.authenticate(session, email=email, password=password, client=client)
+    except (Unauthenticated, TooManyRequests) as exc:
+        session.commit()  # keep the recorded failure even though we answer with an error
+        status = exc.status_code if isinstance(exc, TooManyRequests) else 401
+        return render(
+            request,
+            "auth/login.html",
+            LoginPage(next=_safe_next(next), email=email, error=exc.message),
+            status_code=status,
+        )
+    request.session.clear()
+    request.session[SESSION_OFFICIAL_KEY] = official.id
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+def _grantable(actor_is_national: bool) -> list[str]:
+    roles = [r.value for r in Role if r not in (Role.national_admin, Role.auditor)]
+    return roles + ([Role.national_admin.value, Role.auditor.value] if actor_is_national else [])
+
+
+def _officials_page(session: SessionDep, actor: ActorDep, **extra: object) -> OfficialsPage:
+    agencies = agency_service.list_agencies(session, actor=actor)
+    return OfficialsPage(
+        officials=service.list_officials(session, actor=actor),
+        agencies=[a for a in agencies if actor.has_role(a.id, Role.agency_admin)],
+        agency_names={a.id: a.name for a in agencies},
+        grantable_roles=_grantable(actor.is_national_admin),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/officials", response_class=HTMLResponse)
+def officials(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return render(request, "auth/officials.html", _officials_page(session, actor))
+
+
+@router.post("/officials", response_class=HTMLResponse)
+def create_official(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    email: Annotated[str, Form(max_length=254)],
+    name: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form()],
+    agency_code: Annotated[str, Form()],
+    password: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    try:
+        official = service.create_official_with_roles(
+            session,
+            actor=actor,
+            email=email,
+            name=name,
+            password=password or None,
+            roles=[f"{role}@{agency_code}"],
+        )
+    except AppError as exc:
+        session.rollback()
+        page = _officials_page(
+            session,
+            actor,
+            error=exc.message,
+            form={"email": email, "name": name, "role": role, "agency_code": agency_code},
+        )
+        return render(request, "auth/officials.html", page, status_code=exc.status_code)
+    flash(request, f"{official.name} was added.")
+    return RedirectResponse(f"/officials/{official.id}", status_code=303)
+
+
+@router.get("/officials/{official_id}", response_class=HTMLResponse)
+def official_detail(official_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    official = service.get_official(session, actor=actor, official_id=official_id)
+    agencies = agency_service.list_agencies(session, actor=actor)
+    page = OfficialPage(
+        official=official,
+        agencies=[a for a in agencies if actor.has_role(a.id, Role.agency_admin)],
+        agency_names={a.id: a.name for a in agency_service.list_agencies(session, actor=None)},
+        grantable_roles=_grantable(actor.is_national_admin),
+    )
+    return render(request, "auth/official.html", page)
+
+
+@router.post("/officials/{official_id}/memberships")
+def add_membership(
+    official_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    role: Annotated[str, Form()],
+    agency_code: Annotated[str, Form()],
+) -> Response:
+    official = service.get_official(session, actor=actor, official_id=official_id)
+    parsed_role, code = service.parse_role_spec(f"{role}@{agency_code}")
+    agency = agency_service.get_agency_by_code(session, code)
+    actor.require_view(agency.id)
+    service.add_membership(session, actor=actor, official=official, agency=agency, role=parsed_role)
+    flash(request, f"{official.name} is now {parsed_role.value} at {agency.code}.")
+    return RedirectResponse(f"/officials/{official.id}", status_code=303)
+
+
+@router.post("/memberships/{membership_id}/delete")
+def remove_membership(
+    membership_id: int, request: Request, session: SessionDep, actor: ActorDep, official_id: Annotated[int, Form()]
+) -> Response:
+    service.remove_membership(session, actor=actor, membership_id=membership_id)
+    flash(request, "The role was removed.")
+    return RedirectResponse(f"/officials/{official_id}", status_code=303)
+
+
+@router.get("/settings/tokens", response_class=HTMLResponse)
+def tokens(request: Request, actor: ActorDep) -> Response:
+    return render(request, "auth/tokens.html", TokenPage())
+
+
+@router.post("/settings/tokens", response_class=HTMLResponse)
+def create_token(
+    request: Request, session: SessionDep, actor: ActorDep, name: Annotated[str, Form(max_length=100)]
+) -> Response:
+    token = service.create_api_token(session, actor=actor, name=name)
+    return render(request, "auth/tokens.html", TokenPage(new_token=token))

@@ -1,0 +1,47 @@
+"""The ``civicloop`` command. One module per noun; every command documented in docs/cli.md."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from civicloop.cli import account, agency, audit, db, official, server, setup
+from civicloop.cli import demo as demo_cli
+from civicloop.cli._common import err_console
+from civicloop.errors import AppError
+
+app = typer.Typer(
+    help="CivicLoop: listen to citizens on social media.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("init")(setup.init)
+app.command("serve")(server.serve)
+app.command("worker")(server.worker)
+app.command("demo")(demo_cli.demo)
+app.add_typer(db.app, name="db")
+app.add_typer(server.jobs_app, name="jobs")
+app.add_typer(agency.app, name="agency")
+app.add_typer(official.app, name="official")
+app.add_typer(account.app, name="account")
+app.add_typer(audit.app, name="audit")
+
+
+def main() -> None:
+    """Entry point: domain errors become one line on stderr and exit code 2, never a traceback."""
+    try:
+        app()
+    except AppError as exc:
+        err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        sys.exit(2)
+    except (OperationalError, ProgrammingError) as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        err_console.print(
+            f"[red]database error:[/red] {reason}. Is the database reachable and up to "
+            "date? Run `civicloop db upgrade`.",
+            highlight=False,
+        )
+        sys.exit(2)

@@ -1,0 +1,56 @@
+"""``civicloop demo``: a fresh demo database under var/demo/, then the app on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from civicloop import jobs, migrations
+from civicloop.cli._common import console
+from civicloop.config import get_settings, reset_settings
+from civicloop.db.session import reset_engine, session_scope
+
+DEMO_DIR = Path("var/demo")
+
+
+def _use_demo_folder(folder: Path) -> None:
+    """Point settings, the database engine and the job queue at a fresh folder."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["CIVICLOOP_DATA_DIR"] = str(folder)
+    os.environ["CIVICLOOP_DATABASE_URL"] = f"sqlite:///{(folder / 'civicloop.db').resolve()}"
+    os.environ.pop("CIVICLOOP_REDIS_URL", None)
+    reset_settings()
+    reset_engine()
+    jobs.configure(get_settings())
+
+
+def demo(
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
+    folder: Annotated[Path, typer.Option(help="Where the demo database goes (wiped first)")] = DEMO_DIR,
+    serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after seeding")] = True,
+) -> None:
+    """Build a fresh demo (agencies, officials, accounts, activity) and serve it."""
+    from civicloop.cli.server import serve
+    from civicloop.demo import DEMO_PASSWORD, seed
+
+    _use_demo_folder(folder)
+    migrations.upgrade(get_settings().resolved_database_url)
+    with session_scope() as session:
+        world = seed(session)
+        logins = world.logins()
+    table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
+    for column in ("email", "role", "agency"):
+        table.add_column(column)
+    for row in logins:
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"Open http://{host}:{port}/ and sign in with any login above.")
+    if serve_app:
+        serve(host=host, port=port)

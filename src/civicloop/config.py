@@ -1,0 +1,68 @@
+"""Settings, read from the environment (prefix ``CIVICLOOP_``) and a ``.env`` file.
+
+Every setting is documented in ``docs/configuration.md``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CIVICLOOP_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Folder for the SQLite database, secret key, queue")
+    database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite file in data_dir")
+    redis_url: str = Field(default="", description="Redis URL for the job queue; empty = SQLite queue")
+    secret_key: str = Field(default="", description="Signs sessions, encrypts credentials; generated if empty")
+    timezone: str = Field(default="Asia/Thimphu", description="Default IANA time zone for display and calendars")
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of this deployment")
+    session_max_age_hours: int = Field(default=12, description="How long a login lasts")
+    login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
+    login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
+    max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
+    smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
+    mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
+    queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
+    jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
+    workers: int = Field(default=2, description="Threads of the in-process job consumer under serve")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'civicloop.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, else one kept in ``data_dir/secret_key`` (created on first use)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget cached settings (after the environment changed, e.g. in tests or the demo)."""
+    get_settings.cache_clear()

@@ -1,0 +1,80 @@
+"""The job queue (Huey): which storage, enqueue-after-commit, and the worker entry point.
+
+Owns: the Huey instance and the rule that jobs are enqueued only after the transaction commits,
+carrying ids only. Must not: hold business rules; each domain's ``tasks.py`` defines its jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from huey import Huey
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from civicloop.config import Settings, get_settings
+
+huey: Huey = Huey("civicloop", storage_class=MemoryStorage)
+
+
+def configure(settings: Settings) -> Huey:
+    """Point the queue at the storage the settings name; called at import and when settings change.
+
+    Tasks are bound to this one instance when their modules are imported, so it is reconfigured
+    in place rather than replaced.
+    """
+    huey.name = settings.queue_name
+    if settings.redis_url:
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": settings.redis_url}
+    else:
+        path = (settings.data_dir / "jobs.db").resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path)}
+    huey._immediate = settings.jobs_immediate  # the property setter would skip an unchanged value
+    huey.storage = huey.create_storage()
+    return huey
+
+
+configure(get_settings())
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def task(**options: Any) -> Callable[[Callable[P, R]], Any]:
+    """``@jobs.task()``: a typed front for ``huey.task`` (Huey ships no type hints)."""
+
+    def register(fn: Callable[P, R]) -> Any:
+        return huey.task(**options)(fn)
+
+    return register
+
+
+def periodic(schedule: Any, **options: Any) -> Callable[[Callable[[], R]], Any]:
+    """``@jobs.periodic(crontab(minute="*"))``: a job the consumer runs on a schedule."""
+
+    def register(fn: Callable[[], R]) -> Any:
+        return huey.periodic_task(schedule, **options)(fn)
+
+    return register
+
+
+_PENDING = "civicloop_pending_jobs"
+
+
+def after_commit(session: Session, task: Callable[..., Any], *args: Any) -> None:
+    """Enqueue ``task(*args)`` once ``session`` commits; dropped if it rolls back."""
+    session.info.setdefault(_PENDING, []).append((task, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_pending(session: Session) -> None:
+    for task, args in session.info.pop(_PENDING, []):
+        task(*args)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,111 @@
+"""The web application: routers, static files, sessions, CSRF and error rendering."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from civicloop import __version__
+from civicloop.agencies import pages as agency_pages
+from civicloop.agencies import routes as agency_routes
+from civicloop.audit import pages as audit_pages
+from civicloop.auth import pages as auth_pages
+from civicloop.auth import routes as auth_routes
+from civicloop.auth.csrf import verify_csrf
+from civicloop.config import get_settings
+from civicloop.errors import AppError, TooManyRequests, Unauthenticated
+from civicloop.web.templating import STATIC_DIR, render
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+PAGE_ROUTERS = [auth_pages.router, agency_pages.router, audit_pages.router]
+API_ROUTERS = [auth_routes.router, agency_routes.router]
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/webhooks/")) or "application/json" in request.headers.get("accept", "")
+
+
+def _error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _wants_json(request):
+        body = {"error": {"code": code, "message": message, "field": field}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    if request.headers.get("hx-request"):
+        response = render(request, "_toast.html", {"message": message, "kind": "error"}, status_code=status)
+        response.headers["HX-Reswap"] = "none"
+        response.headers["HX-Retarget"] = "#toasts"
+        return response
+    return render(request, "error.html", {"status": status, "code": code, "message": message}, status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    def app_error(request: Request, exc: AppError) -> Response:
+        if isinstance(exc, Unauthenticated) and not _wants_json(request) and request.method == "GET":
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+        return _error_response(request, exc.status_code, exc.code, exc.message, exc.field, headers)
+
+    @app.exception_handler(RequestValidationError)
+    def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid input"}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
+        message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+        return _error_response(request, 422, "invalid", message, where or None)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_response(request, exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error_response(request, 500, "internal", "something went wrong on our side; it has been logged")
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="CivicLoop",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+        dependencies=[Depends(verify_csrf)],
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.resolved_secret_key(),
+        session_cookie="civicloop_session",
+        max_age=int(timedelta(hours=settings.session_max_age_hours).total_seconds()),
+        same_site="lax",
+        https_only=settings.https,
+    )
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    _install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,1 @@
+"""HTML plumbing shared by every domain's pages: templates, navigation, flashes, charts, static files."""

@@ -1,0 +1,66 @@
+"""Jinja2 rendering with one typed context object per page (``page`` in the template)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from civicloop import __version__
+from civicloop.auth.csrf import csrf_token
+from civicloop.config import get_settings
+from civicloop.kit.timezones import local
+from civicloop.web.nav import items_for
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+HTMX_FILE = "htmx-2.0.11.min.js"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def local_time(value: datetime | None, zone_name: str | None = None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "—"
+    return local(value, zone_name or get_settings().timezone).strftime(fmt)
+
+
+def options(items: list[Any], value_attr: str | None = None, text_attr: str | None = None) -> list[tuple[Any, Any]]:
+    """``agencies | options('code', 'name')`` → [(code, name), ...] for the ``select`` macro."""
+    if value_attr is None:
+        return [(item, str(item).replace("_", " ")) for item in items]
+    return [(getattr(item, value_attr), getattr(item, text_attr or value_attr)) for item in items]
+
+
+templates.env.filters["local_time"] = local_time
+templates.env.filters["options"] = options
+templates.env.globals.update(app_version=__version__, htmx_file=HTMX_FILE)
+
+FLASH_KEY = "flashes"
+
+
+def flash(request: Request, message: str, kind: str = "info") -> None:
+    request.session.setdefault(FLASH_KEY, []).append({"message": message, "kind": kind})
+
+
+def _pop_flashes(request: Request) -> list[dict[str, str]]:
+    flashes: list[dict[str, str]] = request.session.pop(FLASH_KEY, [])
+    return flashes
+
+
+def render(request: Request, name: str, page: object = None, *, status_code: int = 200, **extra: Any) -> HTMLResponse:
+    actor = getattr(request.state, "actor", None)
+    context = {
+        "page": page,
+        "actor": actor,
+        "nav": items_for(actor),
+        "csrf": csrf_token(request),
+        "flashes": _pop_flashes(request),
+        "timezone": get_settings().timezone,
+        **extra,
+    }
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -1,0 +1,88 @@
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from civicloop.auth.passwords import hash_password, verify_password
+from tests.factories import PASSWORD, create_agency, create_official, csrf_from, login
+
+
+def test_passwords_are_hashed_with_argon2id() -> None:
+    hashed = hash_password("a long passphrase")
+    assert hashed.startswith("$argon2id$")
+    assert verify_password(hashed, "a long passphrase")
+    assert not verify_password(hashed, "wrong")
+    assert not verify_password(None, "anything")
+
+
+def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(db: Session, client: TestClient) -> None:
+    create_agency(db, "MOIT")
+    official = create_official(db, "officer@MOIT", name="Kinley Penjor")
+    token = csrf_from(client.get("/login").text)
+    response = client.post(
+        "/login", data={"email": official.email, "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert "Kinley Penjor" in client.get("/").text
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_wrong_password_is_refused_and_repeated_failures_are_throttled(db: Session, client: TestClient) -> None:
+    create_agency(db, "MOIT")
+    official = create_official(db, "officer@MOIT")
+    for _ in range(5):
+        token = csrf_from(client.get("/login").text)
+        bad = client.post("/login", data={"email": official.email, "password": "nope", "csrf_token": token})
+        assert bad.status_code == 401
+        assert "wrong email or password" in bad.text
+    token = csrf_from(client.get("/login").text)
+    locked = client.post("/login", data={"email": official.email, "password": PASSWORD, "csrf_token": token})
+    assert locked.status_code == 429
+    assert "too many failed logins" in locked.text
+
+
+def test_forms_without_a_csrf_token_are_refused(db: Session, client: TestClient) -> None:
+    create_agency(db, "MOIT")
+    official = create_official(db, "officer@MOIT")
+    response = client.post("/login", data={"email": official.email, "password": PASSWORD})
+    assert response.status_code == 403
+    login(client, official)
+    forged = client.post("/settings/tokens", data={"name": "x", "csrf_token": "forged"})
+    assert forged.status_code == 403
+    assert "did not come from this site" in forged.text
+
+
+def test_login_redirect_target_stays_on_this_site(db: Session, client: TestClient) -> None:
+    create_agency(db, "MOIT")
+    official = create_official(db, "officer@MOIT")
+    token = csrf_from(client.get("/login").text)
+    response = client.post(
+        "/login",
+        data={"email": official.email, "password": PASSWORD, "csrf_token": token, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_api_tokens_authenticate_and_are_stored_hashed(db: Session, client: TestClient) -> None:
+    create_agency(db, "MOIT")
+    official = create_official(db, "analyst@MOIT")
+    login(client, official)
+    page = client.post(
+        "/settings/tokens", data={"name": "reports", "csrf_token": csrf_from(client.get("/settings/tokens").text)}
+    )
+    token = page.text.split('id="new-token">')[1].split("<")[0]
+    stored = db.connection().exec_driver_sql("SELECT digest FROM api_tokens").scalar()
+    assert token not in stored
+    anonymous = TestClient(client.app)
+    assert anonymous.get("/api/v1/me").status_code == 401
+    me = anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["email"] == official.email
+    assert anonymous.get("/api/v1/me", headers={"Authorization": "Bearer cl_forged"}).status_code == 401
+
+
+def test_pages_send_anonymous_visitors_to_login(db: Session, client: TestClient) -> None:
+    response = client.get("/agencies", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/agencies"

@@ -1,0 +1,88 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import redis
+from sqlalchemy.orm import Session
+
+from civicloop.agencies import service as agencies
+from civicloop.jobs import after_commit, huey
+from tests.conftest import unavailable
+from tests.factories import create_agency
+
+calls: list[int] = []
+
+
+@huey.task()
+def remember(value: int) -> None:
+    calls.append(value)
+
+
+def test_jobs_are_enqueued_only_after_commit_and_dropped_on_rollback(db: Session) -> None:
+    calls.clear()
+    agency = create_agency(db)
+    after_commit(db, remember, agency.id)
+    assert calls == []
+    db.commit()
+    assert calls == [agency.id]
+    agencies.create_agency(db, actor=None, code="ROLLED", name="Rolled back")
+    after_commit(db, remember, 999)
+    db.rollback()
+    db.commit()
+    assert calls == [agency.id]
+
+
+REDIS_URL = os.environ.get("CIVICLOOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_env(db_url: str) -> dict[str, str]:
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    return {
+        **os.environ,
+        "CIVICLOOP_REDIS_URL": REDIS_URL,
+        "CIVICLOOP_JOBS_IMMEDIATE": "false",
+        "CIVICLOOP_QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
+    }
+
+
+def _ping(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "civicloop", "jobs", "ping", "--timeout", str(timeout)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_job_runs_through_redis_in_a_separate_worker_process(redis_env: dict[str, str]) -> None:
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "civicloop", "worker", "--workers", "1"],
+        env=redis_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        result = _ping(redis_env, 30)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"(pid {worker.pid})" in result.stdout
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+
+def test_ping_fails_clearly_when_no_worker_consumes(redis_env: dict[str, str]) -> None:
+    started = time.monotonic()
+    result = _ping(redis_env, 1)
+    assert result.returncode == 1
+    assert "no worker answered" in result.stderr
+    assert time.monotonic() - started < 30
