@@ -72,7 +72,7 @@ def test_a_job_runs_through_redis_in_a_separate_worker_process(redis_env: dict[s
         text=True,
     )
     try:
-        result = _ping(redis_env, 30)
+        result = _ping(redis_env, 90)
         assert result.returncode == 0, result.stdout + result.stderr
         assert f"(pid {worker.pid})" in result.stdout
     finally:
@@ -86,3 +86,18 @@ def test_ping_fails_clearly_when_no_worker_consumes(redis_env: dict[str, str]) -
     assert result.returncode == 1
     assert "no worker answered" in result.stderr
     assert time.monotonic() - started < 30
+
+
+def test_serve_without_redis_consumes_jobs_in_process(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import free_port
+
+    env = {**os.environ, "CIVICLOOP_JOBS_IMMEDIATE": "false", "CIVICLOOP_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen([sys.executable, "-m", "civicloop", "serve", "--port", str(free_port())], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        result = _ping(env, 90)  # includes the server's start-up, slow on a loaded 2-core machine
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    assert result.returncode == 0, result.stderr + output
+    assert f"(pid {server.pid})" in result.stdout

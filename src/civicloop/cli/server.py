@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Annotated
 
@@ -36,6 +37,7 @@ def serve(
 
     settings = get_settings()
     require_current_schema()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     consumer = None if settings.redis_url else start_in_process(settings.workers)
     console.print(
         f"CivicLoop on http://{host}:{port} (database: {get_engine().url.render_as_string(hide_password=True)})"
