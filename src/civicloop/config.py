@@ -31,6 +31,27 @@ class Settings(BaseSettings):
     queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
     workers: int = Field(default=2, description="Threads of the in-process job consumer under serve")
+    analysis_campaign_min_size: int = Field(default=10, description="Near-identical messages that make a campaign")
+    analysis_reanalyse_share: float = Field(
+        default=0.2, description="Share of messages fitting no theme that triggers a full re-analysis"
+    )
+    analysis_reanalyse_min: int = Field(default=20, description="Fewest unassigned new messages before re-analysis")
+    access_policy_refresh_seconds: float = Field(
+        default=30.0, description="How often the Squid helper reloads the office access policy"
+    )
+    access_retention_days: int = Field(default=90, description="Days raw proxy log lines are kept")
+    access_log_file: str = Field(default="", description="Squid access log imported every 5 minutes; empty = none")
+    max_upload_bytes: int = Field(default=10_485_760, description="Largest consultation attachment or post image")
+    consultation_answers_per_hour: int = Field(
+        default=20, description="Public consultation form submissions per address per hour"
+    )
+    facebook_api_url: str = Field(default="https://graph.facebook.com", description="Graph API base URL")
+    facebook_graph_version: str = Field(default="v25.0", description="Graph API version used for calls")
+    x_api_url: str = Field(default="https://api.x.com", description="X API base URL")
+    wechat_api_url: str = Field(default="https://api.weixin.qq.com", description="WeChat API base URL")
+    outbound_max_attempts: int = Field(default=8, description="Send attempts before an outbound message fails")
+    outbound_timeout_seconds: float = Field(default=15.0, description="Timeout of one platform API call")
+    feedback_max_per_hour: int = Field(default=5, description="Web-form submissions per address per hour")
 
     @property
     def resolved_database_url(self) -> str:

@@ -13,21 +13,71 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from civicloop import __version__
+from civicloop.access import pages as access_pages
+from civicloop.access import routes as access_routes
 from civicloop.agencies import pages as agency_pages
 from civicloop.agencies import routes as agency_routes
+from civicloop.analysis import pages as analysis_pages
+from civicloop.analysis import routes as analysis_routes
 from civicloop.audit import pages as audit_pages
 from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
+from civicloop.channels import outbound_routes
+from civicloop.channels import routes as channel_routes
+from civicloop.channels.web import pages as feedback_pages
 from civicloop.config import get_settings
+from civicloop.consultations import pages as consultation_pages
+from civicloop.consultations import public as consultation_public
+from civicloop.consultations import routes as consultation_routes
 from civicloop.errors import AppError, TooManyRequests, Unauthenticated
+from civicloop.guidelines import pages as guideline_pages
+from civicloop.guidelines import routes as guideline_routes
+from civicloop.inbox import pages as inbox_pages
+from civicloop.inbox import routes as inbox_routes
+from civicloop.oversight import pages as oversight_pages
+from civicloop.oversight import public as oversight_public
+from civicloop.oversight import routes as oversight_routes
+from civicloop.publishing import pages as publishing_pages
+from civicloop.publishing import routes as publishing_routes
+from civicloop.sla import pages as sla_pages
+from civicloop.sla import routes as sla_routes
 from civicloop.web.templating import STATIC_DIR, render
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
-PAGE_ROUTERS = [auth_pages.router, agency_pages.router, audit_pages.router]
-API_ROUTERS = [auth_routes.router, agency_routes.router]
+PAGE_ROUTERS = [
+    access_pages.router,
+    analysis_pages.router,
+    auth_pages.router,
+    agency_pages.router,
+    audit_pages.router,
+    channel_routes.webhooks,
+    feedback_pages.router,
+    oversight_pages.router,
+    oversight_public.router,
+    consultation_pages.router,
+    consultation_public.router,
+    publishing_pages.router,
+    guideline_pages.router,
+    inbox_pages.router,
+    sla_pages.router,
+]
+API_ROUTERS = [
+    access_routes.router,
+    analysis_routes.router,
+    auth_routes.router,
+    agency_routes.router,
+    channel_routes.router,
+    outbound_routes.router,
+    consultation_routes.router,
+    publishing_routes.router,
+    guideline_routes.router,
+    inbox_routes.router,
+    sla_routes.router,
+    oversight_routes.router,
+]
 
 
 def _wants_json(request: Request) -> bool:

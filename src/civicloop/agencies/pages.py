@@ -13,6 +13,7 @@ from civicloop.agencies import service
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platform
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.models import Membership, Official, Role
+from civicloop.channels.ingest import rejections_today
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError
 from civicloop.web.templating import flash, render
@@ -56,6 +57,8 @@ class AccountsPage:
 class AccountPage:
     account: AccountPublic
     agency: Agency
+    # Webhook requests refused today, by reason (channels.ingest counts them).
+    rejections_today: dict[str, int] = field(default_factory=dict)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -182,4 +185,7 @@ def accounts(request: Request, session: SessionDep, actor: ActorDep) -> Response
 def account_detail(account_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     account = service.get_account(session, actor=actor, account_id=account_id)
     agency = service.get_agency(session, actor=actor, agency_id=account.agency_id)
-    return render(request, "agencies/account.html", AccountPage(account=AccountPublic.of(account), agency=agency))
+    page = AccountPage(
+        account=AccountPublic.of(account), agency=agency, rejections_today=rejections_today(session, account)
+    )
+    return render(request, "agencies/account.html", page)

@@ -7,7 +7,7 @@ import re
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from civicloop.agencies.models import AccountStatus, Agency, AgencyKind, OfficialAccount, Platform
 from civicloop.audit import service as audit
@@ -222,5 +222,10 @@ def get_account(session: Session, *, actor: Actor, account_id: int) -> OfficialA
 
 def webhook_path(account: OfficialAccount) -> str:
     if account.platform is Platform.web:
-        return f"/feedback/{account.app_key}"
+        # The public feedback form of the account's agency (channels.web), not a webhook.
+        session = object_session(account)
+        agency = session.get(Agency, account.agency_id) if session is not None else None
+        if agency is None:
+            raise NotFound("the account's agency is not loaded")
+        return f"/feedback/{agency.code}"
     return f"/webhooks/{account.platform.value}/{account.app_key}"

@@ -7,8 +7,19 @@ import sys
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from civicloop.cli import access as access_cli
 from civicloop.cli import account, agency, audit, db, official, server, setup
+from civicloop.cli import analyse as analyse_cli
+from civicloop.cli import calendar as calendar_cli
+from civicloop.cli import check as check_cli
+from civicloop.cli import consultation as consultation_cli
 from civicloop.cli import demo as demo_cli
+from civicloop.cli import events as events_cli
+from civicloop.cli import importer as importer_cli
+from civicloop.cli import messages as messages_cli
+from civicloop.cli import oversight as oversight_cli
+from civicloop.cli import simulate as simulate_cli
+from civicloop.cli import sla as sla_cli
 from civicloop.cli._common import err_console
 from civicloop.errors import AppError
 
@@ -22,12 +33,25 @@ app.command("init")(setup.init)
 app.command("serve")(server.serve)
 app.command("worker")(server.worker)
 app.command("demo")(demo_cli.demo)
+app.command("check")(check_cli.check)
+app.command("analyse")(analyse_cli.analyse)
+app.command("simulate")(simulate_cli.simulate)
 app.add_typer(db.app, name="db")
 app.add_typer(server.jobs_app, name="jobs")
 app.add_typer(agency.app, name="agency")
 app.add_typer(official.app, name="official")
 app.add_typer(account.app, name="account")
 app.add_typer(audit.app, name="audit")
+app.add_typer(messages_cli.app, name="messages")
+app.add_typer(events_cli.app, name="events")
+app.add_typer(importer_cli.app, name="import")
+app.add_typer(access_cli.app, name="access")
+app.command("squid-helper")(access_cli.squid_helper)
+app.command("squid-config")(access_cli.squid_config)
+app.add_typer(consultation_cli.app, name="consultation")
+app.add_typer(calendar_cli.app, name="calendar")
+app.add_typer(sla_cli.app, name="sla")
+app.add_typer(oversight_cli.app, name="oversight")
 
 
 def main() -> None:

@@ -35,6 +35,9 @@ def demo(
     host: Annotated[str, typer.Option(help="Address to serve on")] = "127.0.0.1",
     folder: Annotated[Path, typer.Option(help="Where the demo database goes (wiped first)")] = DEMO_DIR,
     serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after seeding")] = True,
+    citizens: Annotated[
+        bool, typer.Option("--citizens/--no-citizens", help="Simulated citizens write in while the demo runs")
+    ] = True,
 ) -> None:
     """Build a fresh demo (agencies, officials, accounts, activity) and serve it."""
     from civicloop.cli.server import serve
@@ -53,4 +56,17 @@ def demo(
     console.print(table)
     console.print(f"Open http://{host}:{port}/ and sign in with any login above.")
     if serve_app:
-        serve(host=host, port=port)
+        live = None
+        if citizens:
+            from civicloop.channels.simulator import live as live_demo
+
+            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
+            live = live_demo.start(f"http://{local}:{port}")
+            console.print(
+                f"Platform APIs simulated at {live.simulator.url}; simulated citizens write in every few seconds."
+            )
+        try:
+            serve(host=host, port=port)
+        finally:
+            if live is not None:
+                live.stop()

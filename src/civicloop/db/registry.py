@@ -1,8 +1,35 @@
 """Imports every model module so that ``Base.metadata`` knows all tables (migrations, tests)."""
 
+from civicloop.access import models as access_models
 from civicloop.agencies import models as agencies_models
+from civicloop.analysis import models as analysis_models
 from civicloop.audit import models as audit_models
 from civicloop.auth import models as auth_models
+from civicloop.channels import models as channels_models
+from civicloop.channels import outbound_models as channels_outbound_models
+from civicloop.channels.web import models as channels_web_models
+from civicloop.consultations import models as consultations_models
 from civicloop.db.base import Base
+from civicloop.guidelines import models as guidelines_models
+from civicloop.inbox import models as inbox_models
+from civicloop.oversight import models as oversight_models
+from civicloop.publishing import models as publishing_models
+from civicloop.sla import models as sla_models
 
-__all__ = ["Base", "agencies_models", "audit_models", "auth_models"]
+__all__ = [
+    "Base",
+    "access_models",
+    "agencies_models",
+    "analysis_models",
+    "audit_models",
+    "auth_models",
+    "channels_models",
+    "channels_outbound_models",
+    "channels_web_models",
+    "consultations_models",
+    "guidelines_models",
+    "inbox_models",
+    "oversight_models",
+    "publishing_models",
+    "sla_models",
+]

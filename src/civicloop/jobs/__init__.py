@@ -69,12 +69,33 @@ def after_commit(session: Session, task: Callable[..., Any], *args: Any) -> None
     session.info.setdefault(_PENDING, []).append((task, args))
 
 
+_MARKS = "civicloop_pending_marks"
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    # Remember how many jobs were pending when a SAVEPOINT began, to drop only its own on its rollback.
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_PENDING, []))
+
+
 @event.listens_for(Session, "after_commit")
 def _enqueue_pending(session: Session) -> None:
+    # SQLAlchemy also fires after_commit when a SAVEPOINT is released; the outer transaction still holds
+    # its locks then (a job's own session would wait on them), so jobs wait for the real commit.
+    if session.in_nested_transaction():
+        return
+    session.info.pop(_MARKS, None)
     for task, args in session.info.pop(_PENDING, []):
         task(*args)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_pending(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.nested:
+        mark = session.info.get(_MARKS, {}).pop(previous_transaction, None)
+        if mark is not None:
+            del session.info.get(_PENDING, [])[mark:]
+        return
     session.info.pop(_PENDING, None)
+    session.info.pop(_MARKS, None)

@@ -1,5 +1,24 @@
 """Imports every module that defines jobs, so a worker knows them all by name."""
 
+from civicloop.access import tasks as access_tasks
+from civicloop.analysis import tasks as analysis_tasks
+from civicloop.channels import outbound_tasks as channels_outbound_tasks
+from civicloop.channels import tasks as channels_tasks
+from civicloop.consultations import tasks as consultations_tasks
+from civicloop.inbox import tasks as inbox_tasks
 from civicloop.jobs import huey, tasks
+from civicloop.oversight import tasks as oversight_tasks
+from civicloop.publishing import tasks as publishing_tasks
 
-__all__ = ["huey", "tasks"]
+__all__ = [
+    "access_tasks",
+    "analysis_tasks",
+    "channels_outbound_tasks",
+    "channels_tasks",
+    "consultations_tasks",
+    "huey",
+    "inbox_tasks",
+    "oversight_tasks",
+    "publishing_tasks",
+    "tasks",
+]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from civicloop.auth.scope import Actor
+from civicloop.oversight.scope import sees_alerts
 
 
 @dataclass(frozen=True)
@@ -17,10 +18,19 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("Home", "/"),
+    NavItem("Inbox", "/inbox"),
+    NavItem("Response times", "/metrics"),
+    NavItem("Calendar", "/calendar"),
     NavItem("Agencies", "/agencies"),
     NavItem("Officials", "/officials"),
     NavItem("Accounts", "/accounts"),
+    NavItem("Consultations", "/consultations"),
+    NavItem("Analysis", "/analysis"),
+    NavItem("Publishing", "/publishing"),
+    NavItem("Guidelines", "/guidelines"),
+    NavItem("Office access", "/access"),
     NavItem("Audit log", "/audit"),
+    NavItem("Oversight", "/oversight", sees_alerts),
 ]
 
 

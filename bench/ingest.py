@@ -1,0 +1,455 @@
+"""Webhook ingest: signed Facebook events per second and latency, on SQLite and PostgreSQL, side by side
+with a baseline endpoint that does only the one insert.
+
+Both endpoints are served by the same uvicorn process running the real app (``create_app()``, with its
+middleware); the baseline route is added here, not in the product. The webhook path does everything a
+delivery needs: read the body with a size limit, look up the app's accounts, check the signature,
+split and store the event (insert … on conflict do nothing), enqueue the new id after commit (SQLite
+queue file), answer. The baseline does only the insert and the commit. No worker runs, so processing
+does not compete for the two cores: this measures intake.
+
+Two phases per endpoint and database:
+- throughput: a closed loop of concurrent keep-alive connections for ``--duration`` seconds
+  (``wrk`` with a Lua script if installed, otherwise httpx threads): events/s, p50, p99;
+- fixed rate: ``--rate`` events/s for ``--duration`` seconds, open loop (each request is sent at its
+  scheduled time and its latency counts from then, so a stall is not hidden): p50, p99.
+
+    .venv/bin/python bench/ingest.py [--backends sqlite,postgresql] [--duration 10] [--rate 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+PAGE = "104958162837"
+APP_SECRET = "bench-app-secret-3f9c2b7e8d1a4c6f"  # noqa: S105 - a throwaway bench database
+POSTGRES = os.environ.get("CIVICLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Under /webhooks/ (no CSRF, like the real route) but with three segments, so no provider route matches.
+BASELINE_PATH = "/webhooks/_bench/baseline/insert"
+WRK_SCRIPT = """
+local requests = {}
+local counter = 0
+local n = 0
+function setup(thread)
+  n = n + 1
+  thread:set("offset", n - 1)
+  thread:set("stride", THREADS)
+end
+function init(args)
+  for line in io.lines(args[1]) do
+    local path, sig, body = line:match("([^\\t]*)\\t([^\\t]*)\\t(.*)")
+    requests[#requests + 1] = wrk.format("POST", path,
+      {["Content-Type"] = "application/json", ["X-Hub-Signature-256"] = sig, ["X-Bench-Events"] = "BATCH"}, body)
+  end
+end
+function request()
+  local index = (offset + counter * stride) % #requests + 1
+  counter = counter + 1
+  return requests[index]
+end
+"""
+
+
+def comment(n: int, run: str, batch: int = 1) -> bytes:
+    """A Facebook feed delivery in Meta's documented shape with ``batch`` comments, each a new one."""
+    changes = []
+    for k in range(batch):
+        number = n * batch + k
+        value = {
+            "from": {"id": "7395028461937265", "name": "Karma Wangchuk"},
+            "post": {"id": f"{PAGE}_918273645512", "status_type": "added_photos", "is_published": True},
+            "message": f"Report {number}: the streetlight at the Norzin Lam traffic circle is out again.",
+            "post_id": f"{PAGE}_918273645512",
+            "comment_id": f"918273645512_{run}{number:09d}",
+            "created_time": 1767585598 + number,
+            "item": "comment",
+            "parent_id": f"{PAGE}_918273645512",
+            "verb": "add",
+        }
+        changes.append({"field": "feed", "value": value})
+    document = {"object": "page", "entry": [{"id": PAGE, "time": 1767585604, "changes": changes}]}
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def sign(body: bytes) -> str:
+    from civicloop.channels.facebook.provider import sign as facebook_sign
+
+    return facebook_sign(body, APP_SECRET)
+
+
+# --- the server under test -------------------------------------------------------------------------
+
+
+def bench_app() -> FastAPI:
+    """The real app plus the baseline route (a uvicorn factory, run in the server processes)."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from civicloop.channels.models import RawEvent
+    from civicloop.channels.upsert import insert_ignore
+    from civicloop.db.session import session_scope
+    from civicloop.main import create_app
+
+    app = create_app()
+
+    @app.post(BASELINE_PATH, include_in_schema=False)
+    async def baseline(request: Request) -> PlainTextResponse:
+        body = await request.body()
+        key = request.headers.get("x-hub-signature-256", "")[7:]
+        count = int(request.headers.get("x-bench-events", "1"))
+
+        def insert() -> None:
+            rows = [
+                {
+                    "provider": "baseline",
+                    "app_key": "b",
+                    "external_id": f"{key}:{k}",
+                    "kind": "b",
+                    "headers": {},
+                    "body": body,
+                }
+                for k in range(count)
+            ]
+            with session_scope() as session:
+                insert_ignore(session, RawEvent, rows, ["provider", "external_id"])
+
+        await run_in_threadpool(insert)
+        return PlainTextResponse("ok")
+
+    return app
+
+
+def serve(port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "ingest:bench_app",
+        factory=True,
+        app_dir=str(Path(__file__).parent),
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    env: dict[str, str]
+    webhook_path: str
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def database(backend: str, folder: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"cl_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str, folder: Path) -> tuple[dict[str, str], str]:
+    """Migrate, add an agency and its Facebook Page; return the server environment and webhook path."""
+    env = {
+        **os.environ,
+        "CIVICLOOP_DATABASE_URL": url,
+        "CIVICLOOP_DATA_DIR": str(folder),
+        "CIVICLOOP_SECRET_KEY": "bench-secret-key",
+        "CIVICLOOP_JOBS_IMMEDIATE": "false",
+        "CIVICLOOP_QUEUE_NAME": f"bench-{uuid.uuid4().hex[:6]}",
+    }
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "src")!r})
+from civicloop import migrations
+from civicloop.agencies import service
+from civicloop.agencies.models import Platform
+from civicloop.agencies.service import webhook_path
+from civicloop.db.session import session_scope
+migrations.upgrade({url!r})
+with session_scope() as session:
+    agency = service.create_agency(session, actor=None, code="THROMDE", name="Thimphu Thromde")
+    account = service.create_account(session, actor=None, agency=agency, platform=Platform.facebook,
+        external_id={PAGE!r}, name="Thimphu Thromde",
+        credentials={{"app_secret": {APP_SECRET!r}, "verify_token": "v"}})
+    print(webhook_path(account))
+"""
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    return env, done.stdout.strip().splitlines()[-1]
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port), "--server-workers", str(workers)], env=env
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# --- load generators ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    events: int
+    seconds: float
+    latencies_ms: list[float]
+    errors: int
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    def p(self, q: float) -> float:
+        if q == 0.5 and self.p50_ms is not None:
+            return self.p50_ms
+        if q == 0.99 and self.p99_ms is not None:
+            return self.p99_ms
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def bodies(count: int, run: str, batch: int = 1) -> list[tuple[bytes, str]]:
+    return [(body, sign(body)) for body in (comment(n, run, batch) for n in range(count))]
+
+
+def wrk_throughput(base: str, path: str, duration: int, connections: int, work: Path, run: str, batch: int) -> Result:
+    requests = bodies(max(2000, 6000 * duration // batch), run, batch)
+    data = work / f"requests-{run}.tsv"
+    with data.open("w") as out:
+        for body, signature in requests:
+            out.write(f"{path}\t{signature}\t{body.decode()}\n")
+    script = work / "bench.lua"
+    threads = 2
+    script.write_text(WRK_SCRIPT.replace("THREADS", str(threads)).replace("BATCH", str(batch)))
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency"]
+    command += ["-s", str(script), base + path, "--", str(data)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    sent = int(next(line for line in output.splitlines() if "requests in" in line).split()[0])
+    errors = sum(int(line.split(":")[1].strip()) for line in output.splitlines() if line.strip().startswith("Non-2xx"))
+    if sent > len(requests):
+        raise RuntimeError(f"wrk sent {sent} requests but only {len(requests)} distinct ones were prepared")
+
+    def percentile(label: str) -> float:
+        line = next(line for line in output.splitlines() if line.strip().startswith(label))
+        value = line.split()[1]
+        for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+            if value.endswith(unit):
+                return float(value[: -len(unit)]) * factor
+        return float(value)
+
+    return Result((sent - errors) * batch, float(duration), [], errors, percentile("50%"), percentile("99%"))
+
+
+def httpx_throughput(base: str, path: str, duration: int, connections: int, run: str, batch: int) -> Result:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + duration
+    counter = iter(range(10**9))
+
+    def loop() -> None:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            while time.monotonic() < stop:
+                with lock:
+                    n = next(counter)
+                body = comment(n, run, batch)
+                headers = {"x-hub-signature-256": sign(body), "x-bench-events": str(batch)}
+                started = time.perf_counter()
+                response = client.post(path, content=body, headers=headers)
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    if response.status_code == 200:
+                        latencies.append(elapsed)
+                    else:
+                        errors[0] += 1
+
+    threads = [threading.Thread(target=loop) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(len(latencies) * batch, time.monotonic() - started, latencies, errors[0])
+
+
+def fixed_rate(base: str, path: str, duration: int, rate: int, run: str) -> Result:
+    """Open loop: request k is due at start + k/rate; its latency counts from then."""
+    total = duration * rate
+    prepared = bodies(total, run)
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    next_index = iter(range(total))
+    start = time.perf_counter() + 0.5
+
+    def loop() -> None:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            while True:
+                with lock:
+                    k = next(next_index, None)
+                if k is None:
+                    return
+                due = start + k / rate
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+                body, signature = prepared[k]
+                response = client.post(path, content=body, headers={"x-hub-signature-256": signature})
+                elapsed = (time.perf_counter() - due) * 1000
+                with lock:
+                    if response.status_code == 200:
+                        latencies.append(elapsed)
+                    else:
+                        errors[0] += 1
+
+    threads = [threading.Thread(target=loop) for _ in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(len(latencies), float(duration), latencies, errors[0])
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+
+def run(
+    backends: list[str], duration: int, rate: int, connections: int, batches: list[int], workers: int
+) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    use_wrk = shutil.which("wrk") is not None
+    for backend in backends:
+        with tempfile.TemporaryDirectory(prefix="cl-bench-") as tmp:
+            folder = Path(tmp)
+            with database(backend, folder) as url:
+                env, webhook = prepare(url, folder)
+                with server(env, workers) as base:
+                    for batch in batches:
+                        for name, path in (("webhook", webhook), ("baseline", BASELINE_PATH)):
+                            tag = uuid.uuid4().hex[:6]
+                            if use_wrk:
+                                burst = wrk_throughput(base, path, duration, connections, folder, tag, batch)
+                            else:
+                                burst = httpx_throughput(base, path, duration, connections, tag, batch)
+                            row: dict[str, object] = {
+                                "backend": backend,
+                                "endpoint": name,
+                                "events_per_post": batch,
+                                "events_per_s": round(burst.rate),
+                                "p50_ms": round(burst.p(0.5), 1),
+                                "p99_ms": round(burst.p(0.99), 1),
+                                "errors": burst.errors,
+                            }
+                            if batch == 1:
+                                steady = fixed_rate(base, path, duration, rate, tag + "r")
+                                row |= {
+                                    "rate": rate,
+                                    "achieved_rate": round(steady.rate),
+                                    "p50_ms_at_rate": round(steady.p(0.5), 1),
+                                    "p99_ms_at_rate": round(steady.p(0.99), 1),
+                                    "errors": burst.errors + steady.errors,
+                                }
+                            rows.append(row)
+                            print(json.dumps(row), flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per phase")
+    parser.add_argument("--rate", type=int, default=300, help="events/s of the fixed-rate phase")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections of the throughput phase")
+    parser.add_argument("--batches", default="1,10", help="events per POST in the throughput phase (Meta batches)")
+    parser.add_argument("--server-workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.server_workers)
+        return
+    batches = [int(b) for b in args.batches.split(",")]
+    rows = run(args.backends.split(","), args.duration, args.rate, args.connections, batches, args.server_workers)
+    print()
+    print(
+        f"| database | endpoint | events per POST | events/s | p50 ms | p99 ms | p50 / p99 ms at {args.rate} events/s |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        steady = f"{row['p50_ms_at_rate']} / {row['p99_ms_at_rate']}" if "rate" in row else "—"
+        print(
+            f"| {row['backend']} | {row['endpoint']} | {row['events_per_post']} | {row['events_per_s']} "
+            f"| {row['p50_ms']} | {row['p99_ms']} | {steady} |"
+        )
+    for backend in args.backends.split(","):
+        for batch in batches:
+            ours, base = (
+                next(r for r in rows if (r["backend"], r["endpoint"], r["events_per_post"]) == (backend, e, batch))
+                for e in ("webhook", "baseline")
+            )
+            ratio = int(str(ours["events_per_s"])) / max(int(str(base["events_per_s"])), 1)
+            print(f"{backend}, {batch} event(s) per POST: webhook throughput is {ratio:.0%} of the baseline's")
+
+
+if __name__ == "__main__":
+    main()

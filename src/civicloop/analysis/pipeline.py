@@ -1,0 +1,353 @@
+"""The whole analysis over arrays, with no database: ``analyse(texts, ids) -> AnalysisResult``.
+
+normalize → exact and near duplicates (campaigns) → embed distinct texts → themes (fit on a
+sample, assign all) → labels → sentiment → quotes. Campaign members count once in a theme's
+``size`` and fully in its ``raw_size``. The same input, options and seed give the same result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from civicloop.analysis import cluster, labels, sentiment
+from civicloop.analysis.dedup import find_duplicates
+from civicloop.analysis.embed import make_embedder
+from civicloop.analysis.normalize import detect_language, normalize, tokens
+from civicloop.errors import Invalid
+
+OTHER_ID = 0
+OTHER_LABEL = "Other"
+QUOTES = 5
+QUOTE_CHARS = 280
+QUOTE_OVERLAP = 0.6
+LABEL_TEXTS_PER_THEME = 3000
+# Short exact repeats ("thank you", "agree") are ordinary replies, not an organised campaign.
+CAMPAIGN_MIN_WORDS = 6
+
+Progress = Callable[[str, float], None]
+Redactor = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    campaign_min_size: int = 10
+    near_threshold: float = 0.7
+    sample_size: int = 20_000
+    min_theme_size: int | None = None  # None: 0.5 % of distinct messages, at least 3
+    max_themes: int = 30
+
+
+@dataclass
+class Theme:
+    id: int
+    label: str
+    keywords: list[str]
+    size: int
+    raw_size: int
+    sentiment: dict[str, float]
+    quotes: list[str]
+    centroid: np.ndarray | None = None
+    floor: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "keywords": self.keywords,
+            "size": self.size,
+            "raw_size": self.raw_size,
+            "sentiment": self.sentiment,
+            "quotes": self.quotes,
+        }
+
+
+@dataclass
+class Campaign:
+    id: int
+    size: int
+    text: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    channels: list[str]
+    accounts: list[str]
+    members: np.ndarray = field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "text": self.text,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "channels": self.channels,
+            "accounts": self.accounts,
+        }
+
+
+@dataclass
+class AnalysisResult:
+    ids: list[str]
+    themes: list[Theme]
+    campaigns: list[Campaign]
+    theme_of_row: np.ndarray
+    sentiment_of_row: list[str]
+    group_of_row: np.ndarray
+    campaign_of_row: np.ndarray
+    language_of_row: list[str]
+    embedder: str
+    model: str
+    seconds: float
+    unique: int
+    embedder_state: bytes = field(repr=False)
+    quotes_redacted: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "themes": [theme.to_json() for theme in self.themes],
+            "campaigns": [campaign.to_json() for campaign in self.campaigns],
+            "assignments": {
+                message_id: int(theme) for message_id, theme in zip(self.ids, self.theme_of_row, strict=True)
+            },
+            "run": {
+                "embedder": self.embedder,
+                "model": self.model,
+                "seconds": round(self.seconds, 3),
+                "messages": len(self.ids),
+                "unique": self.unique,
+                "sentiment": sentiment.METHOD,
+            },
+        }
+
+
+def guidelines_redactor() -> Redactor | None:
+    """The guidelines domain's personal-data redaction, or None while it is not installed."""
+    try:
+        from civicloop.guidelines.service import redact
+    except ImportError:
+        return None
+    fn: Redactor = redact
+    return fn
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _sentiment_mix(labels_: Sequence[str]) -> dict[str, float]:
+    total = max(1, len(labels_))
+    return {name: round(sum(1 for x in labels_ if x == name) / total, 3) for name in sentiment.LABELS}
+
+
+def _quotes(
+    members: np.ndarray, similarity: np.ndarray, originals: Sequence[str], redact: Redactor | None
+) -> list[str]:
+    """Up to five distinct messages closest to the theme's centre, readable length first."""
+    if redact is None:
+        return []
+    ranked = members[np.argsort(-similarity[members], kind="stable")]
+    picked: list[str] = []
+    chosen_words: list[set[str]] = []
+    # Prefer readable lengths and texts that do not mostly repeat a quote already chosen (a template
+    # with another place name says nothing new); relax both when the theme has nothing else.
+    for readable_only, overlap in ((True, QUOTE_OVERLAP), (False, QUOTE_OVERLAP), (False, 1.0)):
+        for group in ranked:
+            text = originals[group]
+            words = set(tokens(normalize(text)))
+            if not words or any(len(words & w) / len(words | w) >= overlap for w in chosen_words):
+                continue
+            if readable_only and not 20 <= len(text) <= QUOTE_CHARS:
+                continue
+            chosen_words.append(words)
+            picked.append(_clip(redact(text)))
+            if len(picked) == QUOTES:
+                return picked
+    return picked
+
+
+def _campaigns(
+    group_of_row: np.ndarray,
+    sizes: np.ndarray,
+    representatives: np.ndarray,
+    normalized: Sequence[str],
+    texts: Sequence[str],
+    created: Sequence[datetime | None] | None,
+    channels: Sequence[str | None] | None,
+    accounts: Sequence[str | None] | None,
+    min_size: int,
+    redact: Redactor | None,
+) -> tuple[list[Campaign], np.ndarray]:
+    campaign_of_row = np.zeros(len(group_of_row), dtype=np.int64)
+    big = [
+        g
+        for g in np.flatnonzero(sizes >= min_size)
+        if len(tokens(normalized[representatives[g]])) >= CAMPAIGN_MIN_WORDS
+    ]
+    big.sort(key=lambda g: (-int(sizes[g]), int(representatives[g])))
+    if not big:
+        return [], campaign_of_row
+    order = np.argsort(group_of_row, kind="stable")
+    bounds = np.searchsorted(group_of_row[order], [(g, g + 1) for g in big])
+    out = []
+    for number, (group, (start, end)) in enumerate(zip(big, bounds, strict=True), start=1):
+        members = order[start:end]
+        campaign_of_row[members] = number
+        times = [created[i] for i in members if created[i] is not None] if created else []
+        text = texts[representatives[group]]
+        out.append(
+            Campaign(
+                id=number,
+                size=len(members),
+                text=_clip(redact(text) if redact else text),
+                first_seen=min(times) if times else None,
+                last_seen=max(times) if times else None,
+                channels=sorted({str(channels[i]) for i in members if channels[i]}) if channels else [],
+                accounts=sorted({str(accounts[i]) for i in members if accounts[i]}) if accounts else [],
+                members=members,
+            )
+        )
+    return out, campaign_of_row
+
+
+def _check(texts: Sequence[str], ids: Sequence[str], **columns: Sequence[Any] | None) -> None:
+    if len(texts) != len(ids):
+        raise Invalid(f"{len(texts)} texts but {len(ids)} ids")
+    if len(set(ids)) != len(ids):
+        raise Invalid("message ids must be unique")
+    for name, column in columns.items():
+        if column is not None and len(column) != len(texts):
+            raise Invalid(f"{name} has {len(column)} values for {len(texts)} texts")
+
+
+def analyse(
+    texts: Sequence[str],
+    ids: Sequence[str],
+    *,
+    created: Sequence[datetime | None] | None = None,
+    channels: Sequence[str | None] | None = None,
+    accounts: Sequence[str | None] | None = None,
+    embedder: str = "fast",
+    seed: int = 0,
+    options: AnalysisOptions | None = None,
+    redact: Redactor | None = None,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+) -> AnalysisResult:
+    """Themes, campaigns and sentiment of ``texts``; every row gets a theme (0 = other)."""
+    started = time.perf_counter()
+    options = options or AnalysisOptions()
+    _check(texts, ids, created=created, channels=channels, accounts=accounts)
+    redact = redact or guidelines_redactor()
+    report = progress or (lambda stage, fraction: None)
+    model = make_embedder(embedder, cache_dir or Path("var/models"))
+    if not texts:
+        return AnalysisResult(
+            ids=[],
+            themes=[],
+            campaigns=[],
+            theme_of_row=np.zeros(0, dtype=np.int64),
+            sentiment_of_row=[],
+            group_of_row=np.zeros(0, dtype=np.int64),
+            campaign_of_row=np.zeros(0, dtype=np.int64),
+            language_of_row=[],
+            embedder=embedder,
+            model=model.model,
+            seconds=time.perf_counter() - started,
+            unique=0,
+            embedder_state=b"",
+            quotes_redacted=redact is not None,
+        )
+
+    report("normalize", 0.0)
+    normalized = [normalize(text) for text in texts]
+    report("duplicates", 0.0)
+    duplicates = find_duplicates(
+        normalized, threshold=options.near_threshold, seed=seed, progress=lambda f: report("duplicates", f)
+    )
+    reps = duplicates.representatives
+    rep_texts = [normalized[i] for i in reps]
+    rng = np.random.default_rng(seed)
+    sample = np.sort(rng.choice(len(reps), size=min(len(reps), options.sample_size), replace=False))
+
+    report("embed", 0.0)
+    model.fit([rep_texts[i] for i in sample], seed=seed)
+    vectors = model.transform(rep_texts, progress=lambda f: report("embed", f))
+
+    report("themes", 0.0)
+    min_size = options.min_theme_size or max(3, round(0.005 * len(reps)))
+    theme_model = cluster.fit(vectors[sample], seed=seed, min_size=min_size, max_themes=options.max_themes)
+    theme_of_group, similarity = cluster.assign(vectors, theme_model)
+    theme_of_group = theme_of_group + 1  # OTHER (−1) becomes 0, themes are numbered from 1
+
+    report("sentiment", 0.0)
+    group_sentiment = [sentiment.label(sentiment.score(texts[i])) for i in reps]
+    report("labels", 0.0)
+    theme_ids = list(range(1, theme_model.size + 1))
+    groups_of_theme = {t: np.flatnonzero(theme_of_group == t) for t in [*theme_ids, OTHER_ID]}
+    label_rng = np.random.default_rng(seed + 2)
+    label_texts = []
+    for theme_id in [*theme_ids, OTHER_ID]:
+        members = groups_of_theme[theme_id]
+        if len(members) > LABEL_TEXTS_PER_THEME:
+            members = np.sort(label_rng.choice(members, size=LABEL_TEXTS_PER_THEME, replace=False))
+        label_texts.append([rep_texts[i] for i in members])
+    terms = labels.keywords(label_texts)
+
+    originals = [texts[i] for i in reps]
+    raw_sizes = np.bincount(theme_of_group, weights=duplicates.sizes, minlength=theme_model.size + 1)
+    themes = []
+    for index, theme_id in enumerate([*theme_ids, OTHER_ID]):
+        members = groups_of_theme[theme_id]
+        if theme_id == OTHER_ID and not len(members):
+            continue
+        themes.append(
+            Theme(
+                id=theme_id,
+                label=labels.label(terms[index]) if theme_id != OTHER_ID else OTHER_LABEL,
+                keywords=terms[index],
+                size=len(members),
+                raw_size=int(raw_sizes[theme_id]),
+                sentiment=_sentiment_mix([group_sentiment[i] for i in members]),
+                quotes=_quotes(members, similarity, originals, redact),
+                centroid=theme_model.centroids[theme_id - 1] if theme_id != OTHER_ID else None,
+                floor=float(theme_model.floors[theme_id - 1]) if theme_id != OTHER_ID else 0.0,
+            )
+        )
+    campaigns, campaign_of_row = _campaigns(
+        duplicates.group,
+        duplicates.sizes,
+        reps,
+        normalized,
+        texts,
+        created,
+        channels,
+        accounts,
+        options.campaign_min_size,
+        redact,
+    )
+    languages = [detect_language(text) for text in originals]
+    themes.sort(key=lambda theme: (theme.id == OTHER_ID, -theme.size, theme.id))
+    report("done", 1.0)
+    return AnalysisResult(
+        ids=[str(i) for i in ids],
+        themes=themes,
+        campaigns=campaigns,
+        theme_of_row=theme_of_group[duplicates.group],
+        sentiment_of_row=[group_sentiment[g] for g in duplicates.group],
+        group_of_row=duplicates.group,
+        campaign_of_row=campaign_of_row,
+        language_of_row=[languages[g] for g in duplicates.group],
+        embedder=embedder,
+        model=model.model,
+        seconds=time.perf_counter() - started,
+        unique=duplicates.unique,
+        embedder_state=model.state(),
+        quotes_redacted=redact is not None,
+    )

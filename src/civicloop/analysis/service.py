@@ -1,0 +1,782 @@
+"""Analysis runs over stored messages: scope, start, store, officials' edits, incremental assignment.
+
+A run reads the messages of one scope (an agency, an account or a consultation), the pipeline
+works without a database, and the result is stored as themes, campaigns and one assignment per
+message. The job boundary (``tasks``) commits; nothing here does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import OfficialAccount
+from civicloop.analysis import sentiment as sentiment_mod
+from civicloop.analysis.embed import load_embedder
+from civicloop.analysis.labels import keywords as theme_keywords
+from civicloop.analysis.labels import label as theme_label
+from civicloop.analysis.models import (
+    AnalysisAssignment,
+    AnalysisCampaign,
+    AnalysisRun,
+    AnalysisTheme,
+    RunStatus,
+    ScopeKind,
+)
+from civicloop.analysis.normalize import normalize
+from civicloop.analysis.pipeline import OTHER_ID, OTHER_LABEL, AnalysisResult, Progress
+from civicloop.audit import service as audit
+from civicloop.auth.models import Role
+from civicloop.auth.scope import Actor
+from civicloop.channels.models import Direction, Message, MessageState
+from civicloop.config import get_settings
+from civicloop.errors import Conflict, Invalid, NotFound
+from civicloop.kit.clock import utcnow
+
+# Who may start an analysis or edit its themes.
+EDIT_ROLES = (Role.analyst, Role.officer, Role.agency_head, Role.agency_admin)
+# A new theme inherits an earlier theme's name when most of its messages were in that theme.
+MATCH_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class AnalysisScope:
+    """Exactly one of the three: an agency's messages, an account's, or a consultation's."""
+
+    agency_id: int | None = None
+    account_id: int | None = None
+    consultation_id: int | None = None
+
+    @property
+    def kind(self) -> ScopeKind:
+        if self.consultation_id is not None:
+            return ScopeKind.consultation
+        if self.account_id is not None:
+            return ScopeKind.account
+        return ScopeKind.agency
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    texts: list[str]
+    ids: list[str]
+    created: list[datetime | None]
+    channels: list[str | None]
+    accounts: list[str | None]
+    embedder: str
+
+
+def _agency_of(session: Session, scope: AnalysisScope) -> int:
+    given = [v for v in (scope.agency_id, scope.account_id, scope.consultation_id) if v is not None]
+    if len(given) != 1:
+        raise Invalid("an analysis scope is one agency, one account or one consultation")
+    if scope.account_id is not None:
+        account = session.get(OfficialAccount, scope.account_id)
+        if account is None:
+            raise NotFound("account not found")
+        return account.agency_id
+    if scope.consultation_id is not None:
+        from civicloop.consultations.models import Consultation
+
+        consultation = session.get(Consultation, scope.consultation_id)
+        if consultation is None:
+            raise NotFound("consultation not found")
+        return consultation.agency_id
+    assert scope.agency_id is not None
+    return scope.agency_id
+
+
+def _scope_filter(run: AnalysisRun) -> list[Any]:
+    if run.scope_kind is ScopeKind.account:
+        return [AnalysisRun.account_id == run.account_id]
+    if run.scope_kind is ScopeKind.consultation:
+        return [AnalysisRun.consultation_id == run.consultation_id]
+    return [AnalysisRun.scope_kind == ScopeKind.agency]
+
+
+def create_run(
+    session: Session,
+    *,
+    actor: Actor | None,
+    scope: AnalysisScope,
+    embedder: str = "fast",
+    since: datetime | None = None,
+) -> AnalysisRun:
+    """A queued run of ``scope``; refused while another run of the same scope is unfinished."""
+    if embedder not in ("fast", "quality"):
+        raise Invalid(f"unknown embedder {embedder!r}; use fast or quality", field="embedder")
+    agency_id = _agency_of(session, scope)
+    if actor is not None:
+        actor.require(agency_id, *EDIT_ROLES)
+    run = AnalysisRun(
+        agency_id=agency_id,
+        scope_kind=scope.kind,
+        account_id=scope.account_id,
+        consultation_id=scope.consultation_id,
+        since=since,
+        embedder=embedder,
+        status=RunStatus.queued,
+        created_by_id=actor.id if actor else None,
+        created_at=utcnow(),
+    )
+    busy = session.scalar(
+        select(AnalysisRun.id).where(
+            AnalysisRun.agency_id == agency_id,
+            AnalysisRun.status.in_([RunStatus.queued, RunStatus.running]),
+            *_scope_filter(run),
+        )
+    )
+    if busy is not None:
+        raise Conflict("an analysis of these messages is already running; wait for it to finish")
+    session.add(run)
+    session.flush()
+    if actor is not None:
+        audit.record(
+            session,
+            actor=actor.official,
+            action="analysis.run",
+            target_type="analysis_run",
+            target_id=run.id,
+            agency_id=agency_id,
+            after={"scope": scope.kind.value, "embedder": embedder},
+        )
+    return run
+
+
+def run_analysis(
+    session: Session,
+    *,
+    actor: Actor | None,
+    scope: AnalysisScope,
+    embedder: str = "fast",
+    since: datetime | None = None,
+) -> AnalysisRun:
+    """Queue a full analysis of ``scope``; the job starts once the caller's transaction commits."""
+    from civicloop import jobs
+    from civicloop.analysis.tasks import analyse_run
+
+    run = create_run(session, actor=actor, scope=scope, embedder=embedder, since=since)
+    jobs.after_commit(session, analyse_run, run.id)
+    return run
+
+
+def _messages_query(session: Session, run: AnalysisRun) -> Any:
+    query = select(Message.id, Message.text, Message.created_at, Message.platform, Message.account_id).where(
+        Message.agency_id == run.agency_id,
+        Message.direction == Direction.inbound,
+        Message.state != MessageState.removed,
+    )
+    if run.scope_kind is ScopeKind.account:
+        query = query.where(Message.account_id == run.account_id)
+    elif run.scope_kind is ScopeKind.consultation:
+        from civicloop.consultations.answers import message_ids_for
+
+        assert run.consultation_id is not None
+        query = query.where(Message.id.in_(message_ids_for(session, run.consultation_id)))
+    if run.since is not None:
+        query = query.where(Message.created_at >= run.since)
+    return query.order_by(Message.created_at, Message.id)
+
+
+def start_run(session: Session, *, run_id: int) -> RunInputs:
+    """Mark the run running and read its messages."""
+    run = session.get(AnalysisRun, run_id)
+    if run is None:
+        raise NotFound("analysis run not found")
+    rows = session.execute(_messages_query(session, run)).all()
+    names = dict(session.execute(select(OfficialAccount.id, OfficialAccount.name)).tuples().all())
+    run.status, run.stage, run.progress, run.messages = RunStatus.running, "starting", 0.0, len(rows)
+    return RunInputs(
+        texts=[row.text or "" for row in rows],
+        ids=[str(row.id) for row in rows],
+        created=[row.created_at for row in rows],
+        channels=[row.platform for row in rows],
+        accounts=[names.get(row.account_id) for row in rows],
+        embedder=run.embedder,
+    )
+
+
+def analyse_inputs(inputs: RunInputs, progress: Progress | None = None) -> AnalysisResult:
+    """The pipeline on a run's messages, with the deployment's settings (no database)."""
+    from civicloop.analysis.pipeline import AnalysisOptions, analyse
+
+    settings = get_settings()
+    return analyse(
+        inputs.texts,
+        inputs.ids,
+        created=inputs.created,
+        channels=inputs.channels,
+        accounts=inputs.accounts,
+        embedder=inputs.embedder,
+        options=AnalysisOptions(campaign_min_size=settings.analysis_campaign_min_size),
+        progress=progress,
+        cache_dir=settings.data_dir / "models",
+    )
+
+
+def execute_in_session(session: Session, *, run_id: int) -> AnalysisResult:
+    """Read, analyse and store in one transaction (small scopes, the demo); jobs use ``tasks.perform``."""
+    result = analyse_inputs(start_run(session, run_id=run_id))
+    store_result(session, run_id=run_id, result=result)
+    return result
+
+
+def record_progress(session: Session, *, run_id: int, stage: str, fraction: float) -> None:
+    session.execute(update(AnalysisRun).where(AnalysisRun.id == run_id).values(stage=stage, progress=fraction))
+
+
+def fail_run(session: Session, *, run_id: int, error: str) -> None:
+    session.execute(
+        update(AnalysisRun)
+        .where(AnalysisRun.id == run_id)
+        .values(status=RunStatus.failed, error=error[:2000], finished_at=utcnow())
+    )
+
+
+def previous_run(session: Session, run: AnalysisRun) -> AnalysisRun | None:
+    return session.scalar(
+        select(AnalysisRun)
+        .where(
+            AnalysisRun.agency_id == run.agency_id,
+            AnalysisRun.status == RunStatus.done,
+            AnalysisRun.id != run.id,
+            *_scope_filter(run),
+        )
+        .order_by(AnalysisRun.id.desc())
+        .limit(1)
+    )
+
+
+def store_result(session: Session, *, run_id: int, result: AnalysisResult) -> AnalysisRun:
+    """Save themes, campaigns and assignments, then carry officials' edits over from the last run."""
+    run = session.get(AnalysisRun, run_id)
+    if run is None:
+        raise NotFound("analysis run not found")
+    themes: dict[int, AnalysisTheme] = {}
+    for theme in result.themes:
+        themes[theme.id] = AnalysisTheme(
+            agency_id=run.agency_id,
+            run_id=run.id,
+            number=theme.id,
+            label=theme.label[:300],
+            keywords=theme.keywords,
+            size=theme.size,
+            raw_size=theme.raw_size,
+            sentiment=theme.sentiment,
+            quotes=theme.quotes,
+            centroid=theme.centroid.astype(np.float32).tobytes() if theme.centroid is not None else None,
+            floor=theme.floor,
+        )
+    if OTHER_ID not in themes:
+        themes[OTHER_ID] = _other_theme(run)
+    campaigns = {
+        c.id: AnalysisCampaign(
+            agency_id=run.agency_id,
+            run_id=run.id,
+            number=c.id,
+            size=c.size,
+            text=c.text,
+            first_seen=c.first_seen,
+            last_seen=c.last_seen,
+            channels=c.channels,
+            accounts=c.accounts,
+        )
+        for c in result.campaigns
+    }
+    session.add_all([*themes.values(), *campaigns.values()])
+    session.flush()
+    session.execute(
+        insert(AnalysisAssignment),
+        [
+            {
+                "run_id": run.id,
+                "message_id": int(message_id),
+                "theme_id": themes[int(theme)].id,
+                "campaign_id": campaigns[int(campaign)].id if campaign else None,
+                "sentiment": feeling,
+                "group_number": int(group),
+                "moved": False,
+                "incremental": False,
+            }
+            for message_id, theme, campaign, feeling, group in zip(
+                result.ids,
+                result.theme_of_row,
+                result.campaign_of_row,
+                result.sentiment_of_row,
+                result.group_of_row,
+                strict=True,
+            )
+        ],
+    )
+    run.model, run.seconds, run.unique_messages = result.model, result.seconds, result.unique
+    run.embedder_state = result.embedder_state
+    previous = previous_run(session, run)
+    if previous is not None:
+        _carry_edits(session, previous, run)
+    run.status, run.stage, run.progress, run.finished_at = RunStatus.done, "done", 1.0, utcnow()
+    session.flush()
+    delete_runs_before(session, run)
+    return run
+
+
+def _other_theme(run: AnalysisRun) -> AnalysisTheme:
+    return AnalysisTheme(
+        agency_id=run.agency_id,
+        run_id=run.id,
+        number=OTHER_ID,
+        label=OTHER_LABEL,
+        keywords=[],
+        size=0,
+        raw_size=0,
+        sentiment={k: 0.0 for k in sentiment_mod.LABELS},
+        quotes=[],
+    )
+
+
+def _theme_of_message(session: Session, run_id: int) -> dict[int, int]:
+    return dict(
+        session.execute(
+            select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id).where(
+                AnalysisAssignment.run_id == run_id
+            )
+        )
+        .tuples()
+        .all()
+    )
+
+
+def _carry_edits(session: Session, previous: AnalysisRun, run: AnalysisRun) -> None:
+    """Matched themes keep officials' names, merged themes merge again, moved messages stay moved."""
+    old_theme = _theme_of_message(session, previous.id)
+    new_theme = _theme_of_message(session, run.id)
+    old_rows = {t.id: t for t in session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == previous.id))}
+    new_rows = {t.id: t for t in session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == run.id))}
+    overlap: dict[int, Counter[int]] = defaultdict(Counter)
+    for message_id, theme_id in new_theme.items():
+        if message_id in old_theme:
+            overlap[theme_id][old_theme[message_id]] += 1
+    match: dict[int, int] = {}
+    for theme_id, counts in overlap.items():
+        if new_rows[theme_id].number == OTHER_ID:
+            continue
+        best, shared = counts.most_common(1)[0]
+        if old_rows[best].number != OTHER_ID and shared >= MATCH_SHARE * sum(counts.values()):
+            match[theme_id] = best
+    for theme_id, old_id in match.items():
+        if old_rows[old_id].custom_label:
+            new_rows[theme_id].custom_label = old_rows[old_id].custom_label
+    by_old: dict[int, list[int]] = defaultdict(list)
+    for theme_id, old_id in match.items():
+        by_old[old_id].append(theme_id)
+    for old_id, theme_ids in by_old.items():
+        if old_rows[old_id].merged and len(theme_ids) > 1:
+            keep, *rest = sorted(theme_ids, key=lambda t: -new_rows[t].raw_size)
+            for other in rest:
+                _merge_rows(session, new_rows[other], new_rows[keep])
+                match.pop(other)
+            new_rows[keep].merged = True
+    target_of_old = {old_id: new_id for new_id, old_id in match.items()}
+    other_new = next(t.id for t in new_rows.values() if t.number == OTHER_ID)
+    moved = session.execute(
+        select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id).where(
+            AnalysisAssignment.run_id == previous.id, AnalysisAssignment.moved.is_(True)
+        )
+    ).all()
+    for message_id, old_id in moved:
+        target = target_of_old.get(old_id, other_new if old_rows[old_id].number == OTHER_ID else None)
+        if target is not None and message_id in new_theme:
+            session.execute(
+                update(AnalysisAssignment)
+                .where(AnalysisAssignment.run_id == run.id, AnalysisAssignment.message_id == message_id)
+                .values(theme_id=target, moved=True)
+            )
+    if moved:
+        _recount(session, run.id)
+
+
+def _merge_rows(session: Session, source: AnalysisTheme, target: AnalysisTheme) -> None:
+    session.execute(
+        update(AnalysisAssignment).where(AnalysisAssignment.theme_id == source.id).values(theme_id=target.id)
+    )
+    target.keywords = list(dict.fromkeys([*target.keywords, *source.keywords]))[:10]
+    target.quotes = [*target.quotes, *source.quotes][:5]
+    session.delete(source)
+    session.flush()
+    _recount(session, target.run_id)
+
+
+def _recount(session: Session, run_id: int) -> None:
+    """Sizes and sentiment mix of every theme of the run, from its assignments."""
+    themes = list(session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == run_id)))
+    rows = session.execute(
+        select(
+            AnalysisAssignment.theme_id,
+            AnalysisAssignment.group_number,
+            AnalysisAssignment.sentiment,
+        ).where(AnalysisAssignment.run_id == run_id)
+    ).all()
+    raw: Counter[int] = Counter()
+    groups: dict[int, dict[int, str]] = defaultdict(dict)
+    for theme_id, group, feeling in rows:
+        raw[theme_id] += 1
+        groups[theme_id].setdefault(group, feeling)
+    for theme in themes:
+        feelings = list(groups[theme.id].values())
+        theme.raw_size, theme.size = raw[theme.id], len(feelings)
+        theme.sentiment = {k: round(feelings.count(k) / max(1, len(feelings)), 3) for k in sentiment_mod.LABELS}
+    session.flush()
+
+
+def latest_run(session: Session, scope: AnalysisScope, *, finished: bool = False) -> AnalysisRun | None:
+    """The newest run of ``scope`` (only finished ones with ``finished=True``)."""
+    agency_id = _agency_of(session, scope)
+    probe = AnalysisRun(scope_kind=scope.kind, account_id=scope.account_id, consultation_id=scope.consultation_id)
+    query = select(AnalysisRun).where(AnalysisRun.agency_id == agency_id, *_scope_filter(probe))
+    if finished:
+        query = query.where(AnalysisRun.status == RunStatus.done)
+    return session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
+
+
+def get_run(session: Session, *, actor: Actor, run_id: int) -> AnalysisRun:
+    run = session.get(AnalysisRun, run_id)
+    if run is None:
+        raise NotFound("analysis run not found")
+    actor.require_view(run.agency_id)
+    return run
+
+
+def themes_of(session: Session, run_id: int) -> list[AnalysisTheme]:
+    themes = list(session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == run_id)))
+    return sorted(themes, key=lambda t: (t.number == OTHER_ID, -t.size, t.number))
+
+
+def campaigns_of(session: Session, run_id: int) -> list[AnalysisCampaign]:
+    query = select(AnalysisCampaign).where(AnalysisCampaign.run_id == run_id)
+    return list(session.scalars(query.order_by(AnalysisCampaign.number)))
+
+
+def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
+    """The run in the pipeline's JSON shape; assignment keys are message ids."""
+    run = session.get(AnalysisRun, run_id)
+    if run is None:
+        raise NotFound("analysis run not found")
+    themes = themes_of(session, run_id)
+    number = {t.id: t.number for t in themes}
+    assignments = session.execute(
+        select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id)
+        .where(AnalysisAssignment.run_id == run_id)
+        .order_by(AnalysisAssignment.message_id)
+    ).all()
+    return {
+        "themes": [
+            {
+                "id": t.number,
+                "label": t.name,
+                "keywords": t.keywords,
+                "size": t.size,
+                "raw_size": t.raw_size,
+                "sentiment": t.sentiment,
+                "quotes": t.quotes,
+            }
+            for t in themes
+            if t.number != OTHER_ID or t.raw_size
+        ],
+        "campaigns": [
+            {
+                "id": c.number,
+                "size": c.size,
+                "text": c.text,
+                "first_seen": c.first_seen.isoformat() if c.first_seen else None,
+                "last_seen": c.last_seen.isoformat() if c.last_seen else None,
+                "channels": c.channels,
+                "accounts": c.accounts,
+            }
+            for c in campaigns_of(session, run_id)
+        ],
+        "assignments": {str(message_id): number[theme_id] for message_id, theme_id in assignments},
+        "run": {
+            "id": run.id,
+            "status": run.status.value,
+            "embedder": run.embedder,
+            "model": run.model,
+            "seconds": round(run.seconds, 3),
+            "messages": run.messages + run.added,
+            "unique": run.unique_messages,
+            "sentiment": sentiment_mod.METHOD,
+        },
+    }
+
+
+def _theme_for_edit(session: Session, actor: Actor, theme_id: int) -> AnalysisTheme:
+    theme = session.get(AnalysisTheme, theme_id)
+    if theme is None:
+        raise NotFound("theme not found")
+    actor.require(theme.agency_id, *EDIT_ROLES)
+    return theme
+
+
+def rename_theme(session: Session, *, actor: Actor, theme_id: int, label: str) -> AnalysisTheme:
+    theme = _theme_for_edit(session, actor, theme_id)
+    label = " ".join(label.split())
+    if not label or len(label) > 300:
+        raise Invalid("a theme name has 1 to 300 characters", field="label")
+    if theme.number == OTHER_ID:
+        raise Invalid("the “other” bucket cannot be renamed; move its messages to a theme instead")
+    before = theme.name
+    theme.custom_label = label
+    audit.record(
+        session,
+        actor=actor.official,
+        action="analysis.theme_rename",
+        target_type="analysis_theme",
+        target_id=theme.id,
+        agency_id=theme.agency_id,
+        before={"label": before},
+        after={"label": label},
+    )
+    return theme
+
+
+def merge_themes(session: Session, *, actor: Actor, theme_id: int, into_id: int) -> AnalysisTheme:
+    source = _theme_for_edit(session, actor, theme_id)
+    target = _theme_for_edit(session, actor, into_id)
+    if source.run_id != target.run_id or source.id == target.id:
+        raise Invalid("merge two different themes of the same analysis")
+    if OTHER_ID in (source.number, target.number):
+        raise Invalid("the “other” bucket cannot be merged; move its messages instead")
+    audit.record(
+        session,
+        actor=actor.official,
+        action="analysis.theme_merge",
+        target_type="analysis_theme",
+        target_id=target.id,
+        agency_id=target.agency_id,
+        before={"merged": source.name},
+        after={"into": target.name},
+    )
+    target.merged = True
+    _merge_rows(session, source, target)
+    return target
+
+
+def move_message(session: Session, *, actor: Actor, theme_id: int, message_id: int) -> AnalysisAssignment:
+    theme = _theme_for_edit(session, actor, theme_id)
+    assignment = session.scalar(
+        select(AnalysisAssignment).where(
+            AnalysisAssignment.run_id == theme.run_id, AnalysisAssignment.message_id == message_id
+        )
+    )
+    if assignment is None:
+        raise NotFound("that message is not part of this analysis")
+    before = assignment.theme_id
+    assignment.theme_id, assignment.moved = theme.id, True
+    session.flush()
+    _recount(session, theme.run_id)
+    audit.record(
+        session,
+        actor=actor.official,
+        action="analysis.message_move",
+        target_type="message",
+        target_id=message_id,
+        agency_id=theme.agency_id,
+        before={"theme_id": before},
+        after={"theme_id": theme.id},
+    )
+    return assignment
+
+
+def split_theme(session: Session, *, actor: Actor, theme_id: int) -> list[AnalysisTheme]:
+    """Cut a theme in two by its messages' wording (2-means in the run's embedding space)."""
+    from sklearn.cluster import KMeans
+
+    theme = _theme_for_edit(session, actor, theme_id)
+    if theme.number == OTHER_ID:
+        raise Invalid("the “other” bucket cannot be split")
+    run = session.get(AnalysisRun, theme.run_id)
+    assert run is not None
+    rows = session.execute(
+        select(AnalysisAssignment.id, Message.text)
+        .join(Message, Message.id == AnalysisAssignment.message_id)
+        .where(AnalysisAssignment.theme_id == theme.id)
+        .order_by(AnalysisAssignment.id)
+    ).all()
+    if len(rows) < 4:
+        raise Invalid("a theme needs at least four messages to be split")
+    texts = [normalize(text or "") for _, text in rows]
+    vectors = _embedder_of(run).transform(texts)
+    halves = KMeans(n_clusters=2, n_init=3, random_state=0).fit_predict(vectors)
+    if len(set(halves.tolist())) < 2:
+        raise Invalid("the messages of this theme are too alike to split")
+    number = 1 + (session.scalar(select(func.max(AnalysisTheme.number)).where(AnalysisTheme.run_id == run.id)) or 0)
+    new = AnalysisTheme(
+        agency_id=run.agency_id, run_id=run.id, number=number, label="", keywords=[], sentiment={}, quotes=[]
+    )
+    session.add(new)
+    session.flush()
+    moving = [rows[int(i)][0] for i in np.flatnonzero(halves == 1)]
+    session.execute(update(AnalysisAssignment).where(AnalysisAssignment.id.in_(moving)).values(theme_id=new.id))
+    parts = [[texts[i] for i in np.flatnonzero(halves == half)] for half in (0, 1)]
+    for part_theme, terms, part_vectors in zip(
+        (theme, new), theme_keywords(parts), (vectors[halves == 0], vectors[halves == 1]), strict=True
+    ):
+        part_theme.keywords, part_theme.label = terms, theme_label(terms)[:300]
+        part_theme.custom_label = None
+        centre = part_vectors.mean(axis=0)
+        part_theme.centroid = (centre / max(float(np.linalg.norm(centre)), 1e-9)).astype(np.float32).tobytes()
+        part_theme.floor = theme.floor
+        part_theme.quotes = [q for q in theme.quotes if normalize(q) in set(parts[0 if part_theme is theme else 1])]
+    _recount(session, run.id)
+    audit.record(
+        session,
+        actor=actor.official,
+        action="analysis.theme_split",
+        target_type="analysis_theme",
+        target_id=theme.id,
+        agency_id=theme.agency_id,
+        after={"themes": [theme.id, new.id]},
+    )
+    return [theme, new]
+
+
+_EMBEDDERS: dict[int, Any] = {}
+
+
+def _embedder_of(run: AnalysisRun) -> Any:
+    """The run's fitted embedder, kept per run: loading one costs more than embedding a message."""
+    if run.id not in _EMBEDDERS:
+        if len(_EMBEDDERS) > 8:
+            _EMBEDDERS.clear()
+        _EMBEDDERS[run.id] = load_embedder(run.embedder, run.embedder_state or b"", get_settings().data_dir / "models")
+    return _EMBEDDERS[run.id]
+
+
+def _runs_for_message(session: Session, message: Message) -> list[AnalysisRun]:
+    """The latest finished agency and account runs that a new message of theirs belongs to."""
+    runs = []
+    for kind, extra in ((ScopeKind.agency, []), (ScopeKind.account, [AnalysisRun.account_id == message.account_id])):
+        run = session.scalar(
+            select(AnalysisRun)
+            .where(
+                AnalysisRun.agency_id == message.agency_id,
+                AnalysisRun.scope_kind == kind,
+                AnalysisRun.status == RunStatus.done,
+                *extra,
+            )
+            .order_by(AnalysisRun.id.desc())
+            .limit(1)
+        )
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+def assign_new_message(session: Session, *, message_id: int) -> list[AnalysisRun]:
+    """Put a newly arrived message into the nearest theme of each current run (idempotent).
+
+    Returns the runs that now have too much unassigned and need a full re-analysis.
+    """
+    message = session.get(Message, message_id)
+    if message is None or message.direction is not Direction.inbound:
+        return []
+    stale = []
+    for run in _runs_for_message(session, message):
+        exists = session.scalar(
+            select(AnalysisAssignment.id).where(
+                AnalysisAssignment.run_id == run.id, AnalysisAssignment.message_id == message.id
+            )
+        )
+        if exists is not None:
+            continue
+        themes = [t for t in themes_of(session, run.id)]
+        other = next((t for t in themes if t.number == OTHER_ID), None)
+        if other is None:
+            other = _other_theme(run)
+            session.add(other)
+            session.flush()
+        real = [t for t in themes if t.number != OTHER_ID and t.centroid]
+        target = other
+        if real:
+            vector = _embedder_of(run).transform([normalize(message.text or "")])[0]
+            centroids = np.vstack([np.frombuffer(t.centroid or b"", dtype=np.float32) for t in real])
+            sims = centroids @ vector
+            best = int(np.argmax(sims))
+            if sims[best] >= real[best].floor:
+                target = real[best]
+        feeling = sentiment_mod.label(sentiment_mod.score(message.text or ""))
+        group = 1 + (
+            session.scalar(select(func.max(AnalysisAssignment.group_number)).where(AnalysisAssignment.run_id == run.id))
+            or 0
+        )
+        session.add(
+            AnalysisAssignment(
+                run_id=run.id,
+                message_id=message.id,
+                theme_id=target.id,
+                sentiment=feeling,
+                group_number=group,
+                moved=False,
+                incremental=True,
+            )
+        )
+        mix = target.sentiment or {}
+        share = {k: float(mix.get(k, 0.0)) * target.size for k in sentiment_mod.LABELS}
+        share[feeling] += 1
+        target.size, target.raw_size = target.size + 1, target.raw_size + 1
+        target.sentiment = {k: round(v / target.size, 3) for k, v in share.items()}
+        run.added += 1
+        if target is other:
+            run.added_unassigned += 1
+        settings = get_settings()
+        total = run.messages + run.added
+        if (
+            run.added_unassigned >= settings.analysis_reanalyse_min
+            and run.added_unassigned > settings.analysis_reanalyse_share * total
+        ):
+            stale.append(run)
+    session.flush()
+    return stale
+
+
+def scope_of(run: AnalysisRun) -> AnalysisScope:
+    if run.scope_kind is ScopeKind.account:
+        return AnalysisScope(account_id=run.account_id)
+    if run.scope_kind is ScopeKind.consultation:
+        return AnalysisScope(consultation_id=run.consultation_id)
+    return AnalysisScope(agency_id=run.agency_id)
+
+
+def messages_of_theme(
+    session: Session, *, actor: Actor, theme_id: int, limit: int = 50, offset: int = 0
+) -> tuple[AnalysisTheme, list[tuple[Message, AnalysisAssignment]], int]:
+    theme = session.get(AnalysisTheme, theme_id)
+    if theme is None:
+        raise NotFound("theme not found")
+    actor.require_view(theme.agency_id)
+    total = session.scalar(select(func.count()).where(AnalysisAssignment.theme_id == theme.id)) or 0
+    rows = session.execute(
+        select(Message, AnalysisAssignment)
+        .join(AnalysisAssignment, AnalysisAssignment.message_id == Message.id)
+        .where(AnalysisAssignment.theme_id == theme.id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return theme, [(m, a) for m, a in rows], total
+
+
+def delete_runs_before(session: Session, run: AnalysisRun, keep: int = 3) -> None:
+    """Keep the last few finished runs of a scope (older ones only cost space)."""
+    old = session.scalars(
+        select(AnalysisRun.id)
+        .where(AnalysisRun.agency_id == run.agency_id, AnalysisRun.status == RunStatus.done, *_scope_filter(run))
+        .order_by(AnalysisRun.id.desc())
+        .offset(keep)
+    ).all()
+    if old:
+        session.execute(delete(AnalysisRun).where(AnalysisRun.id.in_(old)))

@@ -1,0 +1,246 @@
+"""What every inbound provider is: the protocol, the values it passes around, and shared helpers.
+
+A provider never touches the database or the network. The webhook route hands it the request and
+the platform app's accounts; it answers handshakes, checks signatures, splits a delivery into events
+with stable ids (for exactly-once storage) and, later in a job, parses one stored event into
+``Inbound`` records that ``channels.service`` turns into contacts, conversations and messages.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Protocol
+
+from starlette.responses import Response
+
+from civicloop.channels.models import ConversationKind, Direction
+from civicloop.errors import BadRequest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """A verified-or-not delivery: raw body bytes, lower-cased headers, query parameters."""
+
+    body: bytes
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class AppAccount:
+    """An official account as a provider sees it: ids and decrypted credentials, no ORM row."""
+
+    id: int
+    agency_id: int
+    external_id: str
+    credentials: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class ChannelApp:
+    """The accounts served by one platform app (one webhook URL); for WeChat always one account."""
+
+    provider: str
+    app_key: str
+    accounts: tuple[AppAccount, ...]
+
+    def credential(self, name: str) -> str:
+        """A credential the app's accounts share (the one that derived ``app_key``), or ''."""
+        for account in self.accounts:
+            value = account.credentials.get(name)
+            if value:
+                return value
+        return ""
+
+    def account_for(self, external_id: str) -> AppAccount | None:
+        for account in self.accounts:
+            if account.external_id == external_id:
+                return account
+        return None
+
+
+@dataclass(frozen=True)
+class EventItem:
+    """One event split out of a delivery, ready to store: ``body`` is that event alone, in the
+    platform's own envelope, so that ``parse`` reads stored and live events with the same code."""
+
+    kind: str
+    external_id: str
+    route_key: str
+    body: bytes
+
+
+class StoredEvent(Protocol):
+    """What ``parse`` needs of an event: a ``RawEvent`` row or an ``EventItem`` both qualify."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def body(self) -> bytes: ...
+
+
+class Action(enum.StrEnum):
+    message = "message"  # a new message (in or out); a repeat of a known one changes nothing
+    edit = "edit"  # the author changed the text: keep the old one as a revision
+    remove = "remove"  # deleted on the platform: mark removed, keep the text
+    hide = "hide"  # hidden by the agency's own Page
+    unhide = "unhide"
+    contact = "contact"  # no message: a follow, an unfollow, a menu click — the contact is kept up to date
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    platform_user_id: str
+    display_name: str
+    handle: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One normalized fact parsed from a platform event (pure data, no ids of our own)."""
+
+    action: Action
+    account_ref: str  # the platform's id of the official account: page id, X user id, gh_ id
+    conversation_kind: ConversationKind
+    conversation_ref: str
+    created_at: datetime | None  # None when the platform gave no usable time: the receipt time is used
+    external_id: str = ""
+    direction: Direction = Direction.inbound
+    contact: ContactRef | None = None
+    text: str = ""
+    attachments: tuple[Mapping[str, Any], ...] = ()
+    reply_to_external_id: str | None = None
+    permalink: str | None = None
+    subject: str | None = None
+    # X replies: join the conversation of the message replied to when we know it.
+    thread_parent_external_id: str | None = None
+
+
+Handler = Callable[[Any], list[Inbound]]
+
+
+class Provider(Protocol):
+    """A platform's inbound side. ``HANDLERS`` maps event kinds to pure parse functions;
+    ``IGNORED`` lists kinds acknowledged and logged but not stored, each with the reason."""
+
+    name: ClassVar[str]
+    HANDLERS: ClassVar[Mapping[str, Handler]]
+    IGNORED: ClassVar[Mapping[str, str]]
+
+    def handshake(self, query: Mapping[str, str], app: ChannelApp) -> Response:
+        """Answer the platform's GET (verification, CRC); raise an AppError if it is not genuine."""
+        ...
+
+    def verify(self, request: WebhookRequest, app: ChannelApp) -> bytes:
+        """Raise InvalidSignature unless the delivery is genuine; return the authenticated payload."""
+        ...
+
+    def events(self, payload: bytes) -> list[EventItem]:
+        """Split one delivery into events of every kind seen; raise BadRequest if unparseable."""
+        ...
+
+    def parse(self, event: StoredEvent) -> list[Inbound]:
+        """Pure: no database, no network."""
+        ...
+
+    def ack(self) -> Response:
+        """The answer the platform expects once the delivery is stored."""
+        ...
+
+
+def dispatch(provider: Provider, kind: str, document: Any) -> list[Inbound]:
+    handler = provider.HANDLERS.get(kind)
+    if handler is None:
+        raise ValueError(f"{provider.name} has no handler for event kind {kind!r}")
+    return handler(document)
+
+
+def wanted(provider: Provider, items: list[EventItem], app_key: str) -> list[EventItem]:
+    """Keep the kinds the provider handles; log the ones it ignores (debug) or does not know (warning)."""
+    kept = []
+    for item in items:
+        if item.kind in provider.HANDLERS:
+            kept.append(item)
+        elif item.kind in provider.IGNORED:
+            log.debug("%s/%s: ignored %s event (%s)", provider.name, app_key, item.kind, provider.IGNORED[item.kind])
+        else:
+            log.warning("%s/%s: unknown event kind %r acknowledged, not stored", provider.name, app_key, item.kind)
+    return kept
+
+
+# --- helpers for reading untrusted platform documents -------------------------------------------
+
+
+def load_json(raw: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest("the body is not valid JSON") from exc
+    if not isinstance(document, dict):
+        raise BadRequest("the body must be a JSON object")
+    return document
+
+
+def dump_json(document: Mapping[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def digest(document: Any) -> str:
+    """A short stable fingerprint of a JSON value, for dedup keys of events without their own id."""
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
+
+
+def obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with NUL characters removed from every string inside it (PostgreSQL refuses them)."""
+    if isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: without_nul(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
+def text_of(value: Any) -> str:
+    """An id or label as text: platforms send ids as numbers or strings."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | str):
+        return str(value)
+    return ""
+
+
+def from_unix(value: Any, *, millis: bool = False) -> datetime | None:
+    """Seconds (or milliseconds) since the epoch, sent as a number or a string; None if unusable."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+        if millis:
+            number /= 1000
+        return datetime.fromtimestamp(number, UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None

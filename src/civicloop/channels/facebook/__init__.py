@@ -1,0 +1,1 @@
+"""Facebook Pages and Messenger: webhook handshake, signature, feed and messaging events."""

@@ -1,0 +1,172 @@
+"""Raw events as received, and the normalized contacts, conversations and messages made from them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from civicloop.agencies.models import OfficialAccount
+from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin
+from civicloop.db.types import JSONType, UTCDateTime
+from civicloop.kit.clock import utcnow
+
+
+def _values(kind: type[enum.StrEnum]) -> list[str]:
+    return [member.value for member in kind]
+
+
+def _enum(kind: type[enum.StrEnum], length: int) -> Enum:
+    """Stored as the member's value (``"in"``, ``"import"``), which is what other domains and the API see."""
+    return Enum(kind, native_enum=False, length=length, values_callable=_values)
+
+
+class ConversationKind(enum.StrEnum):
+    comment_thread = "comment_thread"
+    direct = "direct"
+    form = "form"
+    import_ = "import"
+
+
+class ConversationStatus(enum.StrEnum):
+    open = "open"
+    waiting = "waiting"
+    closed = "closed"
+
+
+class Direction(enum.StrEnum):
+    inbound = "in"
+    outbound = "out"
+
+
+class MessageState(enum.StrEnum):
+    received = "received"
+    edited = "edited"
+    removed = "removed"
+    # Hidden by the Page itself (Facebook "hide"): still visible to its author, kept here as received.
+    hidden = "hidden"
+    sent = "sent"
+
+
+class RawEvent(IdMixin, Base):
+    """One platform event exactly as verified: the source of truth that processing may replay.
+
+    ``body`` holds this event alone in the platform's own envelope (one entry of a batch; for WeChat
+    safe mode the decrypted message), so that replay parses it with the same code as a live delivery.
+    """
+
+    __tablename__ = "raw_events"
+    __table_args__ = (UniqueConstraint("provider", "external_id"),)
+
+    provider: Mapped[str] = mapped_column(String(16))
+    app_key: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("official_accounts.id", ondelete="SET NULL"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), index=True)
+    headers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookRejection(IdMixin, Base):
+    """Requests refused before anything was stored, counted per platform app, day and reason."""
+
+    __tablename__ = "webhook_rejections"
+    __table_args__ = (UniqueConstraint("provider", "app_key", "day", "reason"),)
+
+    provider: Mapped[str] = mapped_column(String(16))
+    app_key: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Contact(IdMixin, AgencyOwned, Base):
+    """A citizen as seen on one platform. Personal data: never shown outside the agency."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("agency_id", "platform", "platform_user_id"),)
+
+    platform: Mapped[str] = mapped_column(String(16))
+    platform_user_id: Mapped[str] = mapped_column(String(128))
+    display_name: Mapped[str] = mapped_column(String(200))
+    handle: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Conversation(IdMixin, TimestampMixin, AgencyOwned, Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", "external_ref"),
+        Index("ix_conversations_agency_id_status", "agency_id", "status"),
+    )
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    kind: Mapped[ConversationKind] = mapped_column(_enum(ConversationKind, 16))
+    # Post id (comment thread), PSID / X DM pair / WeChat openid (direct), form or import reference.
+    external_ref: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[ConversationStatus] = mapped_column(_enum(ConversationStatus, 16), default=ConversationStatus.open)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    last_citizen_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_agency_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    account: Mapped[OfficialAccount] = relationship(lazy="raise")
+    contact: Mapped[Contact | None] = relationship(lazy="raise")
+
+
+class Message(IdMixin, AgencyOwned, Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("account_id", "external_id"),
+        Index("ix_messages_agency_id_created_at", "agency_id", "created_at"),
+    )
+
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction, 8))
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reply_to_external_id: Mapped[str | None] = mapped_column(String(255))
+    permalink: Mapped[str | None] = mapped_column(String(1000))
+    state: Mapped[MessageState] = mapped_column(_enum(MessageState, 16), default=MessageState.received)
+    raw_event_id: Mapped[int | None] = mapped_column(ForeignKey("raw_events.id", ondelete="SET NULL"))
+    language: Mapped[str | None] = mapped_column(String(16))
+
+    conversation: Mapped[Conversation] = relationship(lazy="raise")
+    contact: Mapped[Contact | None] = relationship(lazy="raise")
+
+
+class MessageRevision(IdMixin, Base):
+    """A previous text of an edited message (the message row holds the latest)."""
+
+    __tablename__ = "message_revisions"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,526 @@
+"""Replies and posts going out: validated, reviewed, stored as a row, then sent by a job.
+
+``create_outbound`` decides where a reply goes from the conversation it answers (a Facebook comment
+or Messenger thread, an X mention or DM, a WeChat user, a web-form citizen's email), checks the
+platform's text limit and reply window, runs the outgoing-review gate, stores the row and enqueues
+the send after commit. ``channels.outbound_send`` does the sending (retries, exactly-once).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civicloop import jobs
+from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
+from civicloop.audit import service as audit
+from civicloop.auth.models import Role
+from civicloop.auth.scope import Actor
+from civicloop.channels.delivery import Route
+from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
+from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, can_post, weighted_length
+from civicloop.config import get_settings
+from civicloop.errors import Conflict, Invalid, NotFound
+from civicloop.kit.clock import utcnow
+
+# Who may speak for an agency on its accounts (national_admin passes every role check).
+SENDING_ROLES = (Role.officer, Role.agency_head)
+MESSENGER_WINDOW = timedelta(hours=24)
+WECHAT_WINDOW = timedelta(hours=48)
+WECHAT_REPLIES_PER_MESSAGE = 5
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+UPLOADS = "uploads"
+AUDIT_FIELDS = ["account_id", "kind", "route", "status", "conversation_id", "batch_key", "text"]
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    limit: int
+    unit: str
+    measure: Callable[[str], int]
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+# Limits per route (platforms.md; Facebook comment and post limits are Meta's published maxima).
+LIMITS: dict[Route, TextLimit] = {
+    Route.facebook_comment: TextLimit(8000, "characters", len),
+    Route.facebook_post: TextLimit(63_206, "characters", len),
+    Route.messenger: TextLimit(2000, "characters", len),
+    Route.x_reply: TextLimit(POST_LIMIT, "weighted characters", weighted_length),
+    Route.x_post: TextLimit(POST_LIMIT, "weighted characters", weighted_length),
+    Route.x_dm: TextLimit(DM_LIMIT, "characters", len),
+    Route.wechat_cs: TextLimit(2048, "bytes of UTF-8", _bytes),
+    Route.wechat_mass: TextLimit(2048, "bytes of UTF-8", _bytes),
+    Route.email: TextLimit(20_000, "characters", len),
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whether a reply may be sent in a conversation now, until when, and why not."""
+
+    open: bool
+    closes_at: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A validated outbound message, not stored yet."""
+
+    account: OfficialAccount
+    kind: OutboundKind
+    route: Route
+    text: str
+    conversation_id: int | None = None
+    in_reply_to_message_id: int | None = None
+    target: str | None = None
+    recipient: str | None = None
+    image_path: str | None = None
+
+
+# --- windows ------------------------------------------------------------------------------------
+
+
+def reply_window(session: Session, conversation: Conversation, *, now: datetime | None = None) -> Window:
+    """Messenger answers within 24 h of the person's last message, WeChat within 48 h (5 replies per
+    message); a web-form citizen only by email, if they left an address and email is configured."""
+    now = now or utcnow()
+    account = session.get(OfficialAccount, conversation.account_id)
+    if account is None:
+        raise NotFound("account not found")
+    if conversation.kind is ConversationKind.import_:
+        return Window(False, None, "imported feedback has no channel to reply through")
+    if conversation.kind is ConversationKind.form or account.platform is Platform.web:
+        contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
+        if contact is None or not contact.email:
+            return Window(False, None, "the citizen left no email address, so a reply cannot reach them")
+        if not get_settings().smtp_url:
+            return Window(False, None, "email is not configured on this server (CIVICLOOP_SMTP_URL)")
+        return Window(True, None, "")
+    if conversation.kind is not ConversationKind.direct or account.platform is Platform.x:
+        return Window(True, None, "")
+    last = conversation.last_citizen_message_at
+    if last is None:
+        return Window(False, None, "the citizen has not written in this conversation yet")
+    length = MESSENGER_WINDOW if account.platform is Platform.facebook else WECHAT_WINDOW
+    closes_at = last + length
+    label = "Messenger" if account.platform is Platform.facebook else "WeChat"
+    if now >= closes_at:
+        hours = int(length.total_seconds() // 3600)
+        return Window(
+            False, closes_at, f"{label} allows replies only within {hours} hours of the citizen's last message"
+        )
+    if account.platform is Platform.wechat:
+        used = session.scalar(
+            select(func.count(OutboundMessage.id)).where(
+                OutboundMessage.conversation_id == conversation.id,
+                OutboundMessage.route == Route.wechat_cs,
+                OutboundMessage.created_at >= last,
+                OutboundMessage.status.in_(
+                    [OutboundStatus.queued, OutboundStatus.sending, OutboundStatus.sent, OutboundStatus.unconfirmed]
+                ),
+            )
+        )
+        if (used or 0) >= WECHAT_REPLIES_PER_MESSAGE:
+            return Window(
+                False,
+                closes_at,
+                f"WeChat allows {WECHAT_REPLIES_PER_MESSAGE} replies per message; wait for the citizen to write again",
+            )
+    return Window(True, closes_at, "")
+
+
+# --- validation -----------------------------------------------------------------------------------
+
+
+def _account(session: Session, actor: Actor | None, account_id: int) -> OfficialAccount:
+    account = session.get(OfficialAccount, account_id)
+    if account is None:
+        raise NotFound("account not found")
+    if actor is not None:
+        actor.require(account.agency_id, *SENDING_ROLES)
+    if account.status is not AccountStatus.active:
+        raise Invalid(f"the account {account.name!r} is {account.status.value}; nothing can be sent through it")
+    return account
+
+
+def _parse_kind(kind: OutboundKind | str) -> OutboundKind:
+    try:
+        return OutboundKind(kind)
+    except ValueError as exc:
+        raise Invalid(f"kind must be 'reply' or 'post', not {kind!r}", field="kind") from exc
+
+
+def reply_route(
+    session: Session,
+    account: OfficialAccount,
+    conversation: Conversation,
+    answered: Message | None,
+    recipient: str | None,
+) -> tuple[Route, str | None, str | None]:
+    """(route, target, recipient) for a reply in ``conversation``."""
+    if answered is None:
+        answered = session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation.id, Message.direction == Direction.inbound)
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(1)
+        ).first()
+    contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
+    if conversation.kind is ConversationKind.comment_thread:
+        if answered is None or not answered.external_id:
+            raise Invalid("there is no citizen comment in this thread to reply to")
+        if account.platform is Platform.facebook:
+            # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
+            return Route.facebook_comment, answered.reply_to_external_id or answered.external_id, None
+        if account.platform is Platform.x:
+            return Route.x_reply, answered.external_id, None
+    if conversation.kind is ConversationKind.direct:
+        citizen = recipient or (contact.platform_user_id if contact else None)
+        if account.platform is Platform.x and citizen is None:
+            citizen = next((p for p in conversation.external_ref.split("-") if p != account.external_id), None)
+        citizen = citizen or conversation.external_ref
+        route = {Platform.facebook: Route.messenger, Platform.x: Route.x_dm, Platform.wechat: Route.wechat_cs}.get(
+            account.platform
+        )
+        if route is not None:
+            return route, None, citizen
+    if conversation.kind is ConversationKind.form:
+        return Route.email, conversation.external_ref, contact.email if contact else None
+    raise Invalid(f"replies to {conversation.kind.value} conversations on {account.platform.value} cannot be sent")
+
+
+def _post_route(account: OfficialAccount) -> Route:
+    routes = {Platform.facebook: Route.facebook_post, Platform.x: Route.x_post, Platform.wechat: Route.wechat_mass}
+    route = routes.get(account.platform)
+    if route is None:
+        raise Invalid("the feedback form has no feed: posts go to Facebook, X or WeChat accounts")
+    return route
+
+
+def _check_credentials(account: OfficialAccount, route: Route) -> None:
+    credentials = account.credentials or {}
+    if account.platform is Platform.facebook and not credentials.get("page_access_token"):
+        raise Invalid(f"{account.name}: add the Page's page_access_token credential to send through it")
+    if account.platform is Platform.x and not can_post(credentials):
+        raise Invalid(
+            f"{account.name}: X needs user-context credentials to post — consumer_key, consumer_secret, "
+            "access_token and access_token_secret, or an OAuth 2.0 bearer_token"
+        )
+    if account.platform is Platform.wechat and not credentials.get("app_secret"):
+        raise Invalid(f"{account.name}: add the WeChat app_secret credential to send through it")
+
+
+def _check_image(image_path: str | None, route: Route) -> str | None:
+    if image_path is None:
+        return None
+    if route not in (Route.facebook_post, Route.x_post):
+        raise Invalid("an image can go with a Facebook or X post only", field="image_path")
+    uploads = (get_settings().data_dir / UPLOADS).resolve()
+    path = Path(image_path).resolve()
+    if not path.is_relative_to(uploads) or not path.is_file():
+        raise Invalid("the image must be a file uploaded to this server", field="image_path")
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise Invalid("the image must be PNG, JPEG, WebP or GIF", field="image_path")
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        raise Invalid("the image is larger than 5 MB", field="image_path")
+    return str(path)
+
+
+def check_text(route: Route, text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise Invalid("the text is empty", field="text")
+    limit = LIMITS[route]
+    used = limit.measure(text)
+    if used > limit.limit:
+        raise Invalid(
+            f"the text is {used - limit.limit} {limit.unit} too long for this channel ({used} of {limit.limit})",
+            field="text",
+        )
+    return text
+
+
+def prepare(
+    session: Session,
+    *,
+    actor: Actor | None,
+    account_id: int,
+    kind: OutboundKind | str,
+    text: str,
+    conversation_id: int | None = None,
+    in_reply_to_message_id: int | None = None,
+    recipient: str | None = None,
+    image_path: str | None = None,
+) -> Draft:
+    """Every check ``create_outbound`` makes, without writing anything."""
+    kind = _parse_kind(kind)
+    account = _account(session, actor, account_id)
+    answered: Message | None = None
+    conversation: Conversation | None = None
+    target: str | None = None
+    if kind is OutboundKind.reply:
+        if in_reply_to_message_id is not None:
+            answered = session.get(Message, in_reply_to_message_id)
+            if answered is None or answered.account_id != account.id:
+                raise NotFound("the message replied to is not on this account")
+            conversation_id = conversation_id or answered.conversation_id
+        if conversation_id is None:
+            raise Invalid("a reply needs the conversation (or the message) it answers", field="conversation_id")
+        conversation = session.get(Conversation, conversation_id)
+        if conversation is None or conversation.account_id != account.id:
+            raise NotFound("the conversation is not on this account")
+        if answered is not None and answered.conversation_id != conversation.id:
+            raise Invalid("the message replied to is not in that conversation")
+        route, target, recipient = reply_route(session, account, conversation, answered, recipient)
+        window = reply_window(session, conversation)
+        if not window.open:
+            raise Invalid(window.reason)
+    else:
+        route = _post_route(account)
+    _check_credentials(account, route)
+    return Draft(
+        account=account,
+        kind=kind,
+        route=route,
+        text=check_text(route, text),
+        conversation_id=conversation.id if conversation else None,
+        in_reply_to_message_id=answered.id if answered else None,
+        target=target,
+        recipient=recipient,
+        image_path=_check_image(image_path, route),
+    )
+
+
+def _store(
+    session: Session, *, actor: Actor | None, draft: Draft, batch_key: str | None, idempotency_key: str | None
+) -> OutboundMessage:
+    row = OutboundMessage(
+        agency_id=draft.account.agency_id,
+        account_id=draft.account.id,
+        conversation_id=draft.conversation_id,
+        kind=draft.kind,
+        route=draft.route,
+        text=draft.text,
+        image_path=draft.image_path,
+        in_reply_to_message_id=draft.in_reply_to_message_id,
+        target=draft.target,
+        recipient=draft.recipient,
+        status=OutboundStatus.queued,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        idempotency_key=idempotency_key or secrets.token_hex(16),
+        created_by_id=actor.id if actor is not None else None,
+        batch_key=batch_key,
+    )
+    session.add(row)
+    session.flush()
+    # --- GUIDELINES GATE (wired in and owned by civicloop.guidelines; see guidelines/gate.py) ---
+    # Checks the stored text before anything is enqueued: "block" raises Invalid, "hold" sets the row
+    # ``held`` and puts it in the agency head's approval queue. Imported here: guidelines imports us.
+    from civicloop.guidelines.gate import gate_outbound
+
+    if row.status is OutboundStatus.queued:
+        gate_outbound(session, actor=actor, outbound=row)
+    # --- end of the guidelines gate ---
+    audit.record(
+        session,
+        actor=actor.official if actor is not None else None,
+        action="outbound.create",
+        target_type="outbound_message",
+        target_id=row.id,
+        agency_id=row.agency_id,
+        after=audit.snapshot(row, AUDIT_FIELDS),
+    )
+    if row.status is OutboundStatus.queued:
+        _enqueue(session, row.id)
+    return row
+
+
+def _enqueue(session: Session, outbound_id: int) -> None:
+    from civicloop.channels.outbound_tasks import send_outbound
+
+    jobs.after_commit(session, send_outbound, outbound_id)
+
+
+def _existing(session: Session, idempotency_key: str | None) -> OutboundMessage | None:
+    if not idempotency_key:
+        return None
+    if len(idempotency_key) > 64:
+        raise Invalid("an idempotency key has at most 64 characters", field="idempotency_key")
+    return session.scalars(select(OutboundMessage).where(OutboundMessage.idempotency_key == idempotency_key)).first()
+
+
+def create_outbound(
+    session: Session,
+    *,
+    actor: Actor | None,
+    account_id: int,
+    kind: OutboundKind | str,
+    text: str,
+    conversation_id: int | None = None,
+    in_reply_to_message_id: int | None = None,
+    recipient: str | None = None,
+    image_path: str | None = None,
+    batch_key: str | None = None,
+    idempotency_key: str | None = None,
+) -> OutboundMessage:
+    """Validate, review, store and (unless held) enqueue one reply or post. ``actor=None``: the system
+    (a scheduled release). The same ``idempotency_key`` twice returns the first row, sending nothing new."""
+    existing = _existing(session, idempotency_key)
+    if existing is not None:
+        if actor is not None:
+            actor.require_view(existing.agency_id)
+        if existing.account_id != account_id or existing.text != text.strip():
+            raise Conflict("that idempotency key was already used for a different message", field="idempotency_key")
+        return existing
+    draft = prepare(
+        session,
+        actor=actor,
+        account_id=account_id,
+        kind=kind,
+        text=text,
+        conversation_id=conversation_id,
+        in_reply_to_message_id=in_reply_to_message_id,
+        recipient=recipient,
+        image_path=image_path,
+    )
+    return _store(session, actor=actor, draft=draft, batch_key=batch_key, idempotency_key=idempotency_key)
+
+
+def create_posts(
+    session: Session, *, actor: Actor | None, account_ids: list[int], text: str, image_path: str | None = None
+) -> list[OutboundMessage]:
+    """One post to several accounts under one ``batch_key``; every account is checked before any is stored,
+    and each then has its own result (status, platform id or reason)."""
+    unique = list(dict.fromkeys(account_ids))
+    if not unique:
+        raise Invalid("choose at least one account", field="account_ids")
+    drafts, problems = [], []
+    for account_id in unique:
+        try:
+            drafts.append(
+                prepare(
+                    session,
+                    actor=actor,
+                    account_id=account_id,
+                    kind=OutboundKind.post,
+                    text=text,
+                    image_path=image_path,
+                )
+            )
+        except (Invalid, NotFound) as exc:
+            problems.append(f"account {account_id}: {exc.message}")
+    if problems:
+        raise Invalid("; ".join(problems), field="account_ids")
+    batch_key = secrets.token_hex(12)
+    return [_store(session, actor=actor, draft=d, batch_key=batch_key, idempotency_key=None) for d in drafts]
+
+
+# --- after creation ---------------------------------------------------------------------------------
+
+
+def get_outbound(session: Session, *, actor: Actor, outbound_id: int) -> OutboundMessage:
+    row = session.get(OutboundMessage, outbound_id)
+    if row is None:
+        raise NotFound("outbound message not found")
+    actor.require_view(row.agency_id)
+    return row
+
+
+def list_outbound(
+    session: Session,
+    *,
+    actor: Actor,
+    agency_id: int | None = None,
+    batch_key: str | None = None,
+    conversation_id: int | None = None,
+    status: OutboundStatus | None = None,
+    limit: int = 100,
+) -> list[OutboundMessage]:
+    query = select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(min(max(limit, 1), 500))
+    visible = actor.agency_ids()
+    if visible is not None:
+        query = query.where(OutboundMessage.agency_id.in_(visible))
+    if agency_id is not None:
+        actor.require_view(agency_id)
+        query = query.where(OutboundMessage.agency_id == agency_id)
+    if batch_key is not None:
+        query = query.where(OutboundMessage.batch_key == batch_key)
+    if conversation_id is not None:
+        query = query.where(OutboundMessage.conversation_id == conversation_id)
+    if status is not None:
+        query = query.where(OutboundMessage.status == status)
+    return list(session.scalars(query))
+
+
+def _change_status(
+    session: Session, *, actor: Actor | None, row: OutboundMessage, status: OutboundStatus, action: str
+) -> OutboundMessage:
+    before = row.status.value
+    row.status = status
+    audit.record(
+        session,
+        actor=actor.official if actor is not None else None,
+        action=action,
+        target_type="outbound_message",
+        target_id=row.id,
+        agency_id=row.agency_id,
+        before={"status": before},
+        after={"status": status.value},
+    )
+    return row
+
+
+def enqueue_send(session: Session, outbound_id: int) -> OutboundMessage:
+    """Release a held message (approved by the guidelines workflow): queue it and send after commit."""
+    row = session.get(OutboundMessage, outbound_id)
+    if row is None:
+        raise NotFound("outbound message not found")
+    if row.status is not OutboundStatus.held:
+        raise Conflict(f"only a held message can be released; this one is {row.status.value}")
+    row.status, row.next_attempt_at = OutboundStatus.queued, utcnow()
+    _enqueue(session, row.id)
+    return row
+
+
+def retry_outbound(session: Session, *, actor: Actor, outbound_id: int) -> OutboundMessage:
+    """Send a failed message again, or resend one whose delivery could not be confirmed (the official
+    has checked the platform and found it missing). The reply window must still be open."""
+    row = get_outbound(session, actor=actor, outbound_id=outbound_id)
+    actor.require(row.agency_id, *SENDING_ROLES)
+    if row.status not in (OutboundStatus.failed, OutboundStatus.unconfirmed):
+        raise Conflict(f"only a failed or unconfirmed message can be retried; this one is {row.status.value}")
+    if row.conversation_id is not None and row.route in (Route.messenger, Route.wechat_cs):
+        conversation = session.get(Conversation, row.conversation_id)
+        if conversation is not None:
+            window = reply_window(session, conversation)
+            if not window.open:
+                raise Invalid(window.reason)
+    # The official's decision resolves the interrupted attempt: send afresh, without a platform check.
+    row.attempt_started_at, row.attempts, row.next_attempt_at = None, 0, utcnow()
+    _change_status(session, actor=actor, row=row, status=OutboundStatus.queued, action="outbound.retry")
+    _enqueue(session, row.id)
+    return row
+
+
+def confirm_outbound(session: Session, *, actor: Actor, outbound_id: int) -> OutboundMessage:
+    """Mark an unconfirmed message as delivered: the official saw it on the platform."""
+    row = get_outbound(session, actor=actor, outbound_id=outbound_id)
+    actor.require(row.agency_id, *SENDING_ROLES)
+    if row.status is not OutboundStatus.unconfirmed:
+        raise Conflict(f"only an unconfirmed message can be confirmed; this one is {row.status.value}")
+    row.sent_at, row.attempt_started_at, row.last_error = utcnow(), None, None
+    return _change_status(session, actor=actor, row=row, status=OutboundStatus.sent, action="outbound.confirm")

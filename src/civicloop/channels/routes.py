@@ -1,0 +1,171 @@
+"""Webhooks (``/webhooks/{platform}/{app_key}``) and the read side of the JSON API.
+
+A webhook request does exactly this: verify → store the raw events (insert, on conflict do nothing)
+→ enqueue only the new ones → answer. Everything else happens in ``channels.tasks``. Whatever a
+platform (or anyone) sends, the answer is never a 500: bad signatures 401/403, unparseable bodies 400,
+oversized ones 413, unknown Pages or users 200 with a warning in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from civicloop import jobs
+from civicloop.channels import ingest, registry, service
+from civicloop.channels.base import Provider, WebhookRequest, wanted
+from civicloop.channels.handoff import handoff
+from civicloop.channels.ingest import Reason
+from civicloop.channels.models import ConversationStatus
+from civicloop.channels.schemas import ConversationDetail, ConversationPublic, MessagePublic
+from civicloop.config import get_settings
+from civicloop.db.session import session_scope
+from civicloop.deps import ActorDep, SessionDep
+from civicloop.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthenticated
+from civicloop.kit.timezones import parse_instant
+
+log = logging.getLogger(__name__)
+
+webhooks = APIRouter(prefix="/webhooks", include_in_schema=False)
+router = APIRouter(tags=["conversations"])
+
+# What a hostile or broken body can make the parsers raise beyond BadRequest: all mean "malformed".
+MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) anything over ``limit`` bytes without reading it all."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    return bytes(body)
+
+
+def _count(provider: str, app_key: str, reason: str) -> None:
+    try:
+        with session_scope() as session:
+            ingest.count_rejection(session, provider=provider, app_key=app_key, reason=reason)
+    except Exception:  # counting must never turn a 401 into a 500
+        log.exception("could not count a rejected %s webhook request", provider)
+
+
+@webhooks.get("/{platform}/{app_key}")
+def handshake(platform: str, app_key: str, request: Request) -> Response:
+    """Verification (Facebook ``hub.challenge``, WeChat ``echostr``) and X's CRC."""
+    provider = registry.get(platform)
+    try:
+        return provider.handshake(request.query_params, ingest.app_for(provider.name, app_key))
+    except (Unauthenticated, Forbidden):
+        pass  # the token may have just changed: decide on fresh credentials
+    try:
+        return provider.handshake(request.query_params, ingest.app_for(provider.name, app_key, fresh=True))
+    except (Unauthenticated, Forbidden):
+        _count(provider.name, app_key, Reason.invalid_signature)
+        raise
+
+
+@webhooks.post("/{platform}/{app_key}")
+async def receive(platform: str, app_key: str, request: Request) -> Response:
+    provider = registry.get(platform)
+    try:
+        raw = await read_limited(request, get_settings().max_webhook_bytes)
+    except PayloadTooLarge:
+        await run_in_threadpool(_count, provider.name, app_key, Reason.too_large)
+        raise
+    delivery = WebhookRequest(raw, request.headers, request.query_params)
+    headers = ingest.record_headers(request.headers, request.url.query)
+    return await run_in_threadpool(_store, provider, app_key, delivery, headers)
+
+
+def _store(provider: Provider, app_key: str, delivery: WebhookRequest, headers: dict[str, str]) -> Response:
+    app = ingest.app_for(provider.name, app_key)
+    try:
+        try:
+            payload = provider.verify(delivery, app)
+        except (Unauthenticated, Forbidden):
+            app = ingest.app_for(provider.name, app_key, fresh=True)  # the secret may have just changed
+            payload = provider.verify(delivery, app)
+        items = wanted(provider, provider.events(payload), app_key)
+        if any(app.account_for(item.route_key) is None for item in items):
+            app = ingest.app_for(provider.name, app_key, fresh=True)  # the account may have just been added
+    except (Unauthenticated, Forbidden) as exc:
+        _count(provider.name, app_key, Reason.invalid_signature)
+        raise exc from None
+    except BadRequest as exc:
+        _count(provider.name, app_key, Reason.malformed)
+        raise exc from None
+    except MALFORMED as exc:
+        log.info("%s/%s: malformed body (%s)", provider.name, app_key, exc.__class__.__name__)
+        _count(provider.name, app_key, Reason.malformed)
+        raise BadRequest("the body is not a well-formed event") from None
+    with session_scope() as session:
+        new_ids = ingest.store_events(session, provider, app, items, headers)
+        if new_ids:
+            jobs.after_commit(session, handoff.submit, new_ids)
+    return provider.ack()
+
+
+# --- JSON API (read side) -------------------------------------------------------------------------
+
+
+@router.get("/conversations", response_model=list[ConversationPublic])
+def list_conversations(
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: int | None = None,
+    status: ConversationStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ConversationPublic]:
+    rows = service.list_conversations(
+        session, actor=actor, agency_id=agency_id, status=status, limit=limit, offset=offset
+    )
+    contacts = service.contacts_by_id(session, {c.contact_id for c in rows if c.contact_id is not None})
+    return [ConversationPublic.of(c, contacts) for c in rows]
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationDetail)
+def get_conversation(conversation_id: int, session: SessionDep, actor: ActorDep) -> ConversationDetail:
+    conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
+    messages = service.list_messages(session, actor=actor, conversation_id=conversation.id, limit=service.MAX_PAGE)
+    ids = {m.contact_id for m in messages if m.contact_id is not None}
+    if conversation.contact_id is not None:
+        ids.add(conversation.contact_id)
+    contacts = service.contacts_by_id(session, ids)
+    revisions = service.revisions_of(session, [m.id for m in messages])
+    return ConversationDetail(
+        **ConversationPublic.of(conversation, contacts).model_dump(),
+        messages=[MessagePublic.of(m, contacts, revisions.get(m.id, [])) for m in messages],
+    )
+
+
+@router.get("/messages", response_model=list[MessagePublic])
+def list_messages(
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: int | None = None,
+    since: Annotated[str | None, Query(description="ISO 8601; without an offset, the deployment's time zone")] = None,
+    conversation_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[MessagePublic]:
+    rows = service.list_messages(
+        session,
+        actor=actor,
+        agency_id=agency_id,
+        since=parse_instant(since, get_settings().timezone) if since else None,
+        conversation_id=conversation_id,
+        limit=limit,
+        offset=offset,
+    )
+    contacts = service.contacts_by_id(session, {m.contact_id for m in rows if m.contact_id is not None})
+    return [MessagePublic.of(m, contacts) for m in rows]

@@ -1,0 +1,100 @@
+"""The simulator's own HTTP app and a way to serve it on a free local port in a background thread.
+
+Paths: ``/facebook/v25.0/...`` (Graph API), ``/x/2/...`` (X API v2), ``/wechat/cgi-bin/...``
+(WeChat), and ``/_simulator/requests`` to read what it received. Point CivicLoop at it with
+``CIVICLOOP_FACEBOOK_API_URL=http://127.0.0.1:PORT/facebook`` and the like (``SimulatorServer.env()``).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+
+from civicloop.channels.simulator import graph, wechat, xapi
+from civicloop.channels.simulator.http import state_of
+from civicloop.channels.simulator.state import SimulatorState
+
+START_TIMEOUT_SECONDS = 10
+
+
+def create_simulator_app(state: SimulatorState | None = None) -> FastAPI:
+    app = FastAPI(title="CivicLoop platform simulator", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.sim = state or SimulatorState()
+    app.include_router(graph.router)
+    app.include_router(xapi.router)
+    app.include_router(wechat.router)
+
+    @app.get("/_simulator/requests")
+    def received(request: Request, endpoint: str | None = None) -> list[dict[str, Any]]:
+        state = state_of(request)
+        with state.lock:
+            rows = [r for r in state.requests if endpoint is None or r.endpoint == endpoint]
+            return [
+                {"endpoint": r.endpoint, "method": r.method, "path": r.path, "status": r.status, "at": r.at.isoformat()}
+                for r in rows
+            ]
+
+    return app
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class SimulatorServer:
+    """The simulator served by uvicorn in a daemon thread: ``with SimulatorServer() as sim: sim.url``."""
+
+    def __init__(self, state: SimulatorState | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.state = state or SimulatorState()
+        self.host = host
+        self.port = port or free_port(host)
+        self._app = create_simulator_app(self.state)
+        config = uvicorn.Config(self._app, host=host, port=self.port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="civicloop-simulator", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """The settings that point CivicLoop's platform calls at this simulator."""
+        return {
+            "CIVICLOOP_FACEBOOK_API_URL": f"{self.url}/facebook",
+            "CIVICLOOP_X_API_URL": f"{self.url}/x",
+            "CIVICLOOP_WECHAT_API_URL": f"{self.url}/wechat",
+        }
+
+    def reset(self, state: SimulatorState | None = None) -> SimulatorState:
+        """Start over with a fresh (or given) state: forget accounts, objects, faults and records."""
+        self.state = state or SimulatorState()
+        self._app.state.sim = self.state
+        return self.state
+
+    def start(self) -> SimulatorServer:
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"the platform simulator did not start on {self.url}")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> SimulatorServer:
+        return self.start()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,273 @@
+"""Meta's Graph API as CivicLoop uses it: comment replies, Page posts and photos, Messenger sends.
+
+Contract enforced (docs/channels/simulator.md lists the sources): a versioned path (``/v25.0/``),
+a Page access token (query ``access_token`` or ``Authorization: Bearer``) that belongs to the Page
+acted on, the object replied to must exist, ``message`` is required, Messenger needs
+``messaging_type`` and answers ``RESPONSE``/``UPDATE`` only within 24 hours of the person's last
+message, text up to 2000 characters, and every error in Meta's shape
+``{"error": {"message", "type", "code", "error_subcode"?, "fbtrace_id"}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
+from civicloop.channels.simulator.state import (
+    HUMAN_AGENT_WINDOW,
+    MESSENGER_WINDOW,
+    Fault,
+    GraphObject,
+    SimulatorState,
+)
+
+router = APIRouter(prefix="/facebook")
+
+VERSION = re.compile(r"^v\d{1,2}\.0$")
+MESSENGER_TEXT_LIMIT = 2000
+MESSAGE_TAGS = {"ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "HUMAN_AGENT"}
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def error(
+    status: int, code: int, message: str, *, subcode: int | None = None, transient: bool = False, kind: str = ""
+) -> Reply:
+    body: dict[str, Any] = {
+        "message": message,
+        "type": kind or ("OAuthException" if code in (104, 190, 200, 10) else "GraphMethodException"),
+        "code": code,
+        "fbtrace_id": secrets.token_urlsafe(8),
+    }
+    if subcode is not None:
+        body["error_subcode"] = subcode
+    if transient:
+        body["is_transient"] = True
+    return Reply(status, {"error": body})
+
+
+def fault_body(fault: Fault) -> Any:
+    if fault.status == 429:
+        return error(429, 4, "(#4) Application request limit reached", transient=True).body
+    return error(
+        fault.status, 2, "An unexpected error has occurred. Please retry your request later.", transient=True
+    ).body
+
+
+def graph_time(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def _unsupported(object_id: str, verb: str = "post") -> Reply:
+    return error(
+        400,
+        100,
+        f"Unsupported {verb} request. Object with ID '{object_id}' does not exist, cannot be loaded due to "
+        "missing permissions, or does not support this operation. Please read the Graph API documentation "
+        "at https://developers.facebook.com/docs/graph-api",
+        subcode=33,
+    )
+
+
+def _authenticate(state: SimulatorState, call: Call, version: str) -> str | Reply:
+    """The Page id the token speaks for, or the error Meta would answer."""
+    if not VERSION.match(version):
+        return error(400, 2500, f"Unknown path components: /{version}", kind="OAuthException")
+    token = call.param("access_token")
+    if token is None:
+        scheme, _, value = call.headers.get("authorization", "").partition(" ")
+        token = value.strip() if scheme.lower() == "bearer" else None
+    if not token:
+        return error(400, 104, "An access token is required to request this resource.")
+    page_id = state.page_tokens.get(token)
+    if page_id is None:
+        return error(400, 190, "Invalid OAuth access token - Cannot parse access token")
+    return page_id
+
+
+def _new_id(state: SimulatorState, prefix: str) -> str:
+    return f"{prefix}_{10**15 + state.next_number()}"
+
+
+def reply_to_object(state: SimulatorState, call: Call, version: str, object_id: str) -> Reply:
+    page_id = _authenticate(state, call, version)
+    if isinstance(page_id, Reply):
+        return page_id
+    target = state.graph.get(object_id)
+    if target is None or target.page_id != page_id or target.thread_with is not None:
+        return _unsupported(object_id)
+    message = (call.param("message") or "").strip()
+    if not message:
+        return error(400, 100, "(#100) Missing message or attachment")
+    post_part = object_id.split("_")[-1] if target.parent_id is None else target.id.split("_")[0]
+    comment = GraphObject(_new_id(state, post_part), page_id, page_id, message, state.now(), parent_id=object_id)
+    state.graph[comment.id] = comment
+    return Reply(200, {"id": comment.id})
+
+
+def list_replies(state: SimulatorState, call: Call, version: str, object_id: str) -> Reply:
+    page_id = _authenticate(state, call, version)
+    if isinstance(page_id, Reply):
+        return page_id
+    target = state.graph.get(object_id)
+    if target is None or target.page_id != page_id:
+        return _unsupported(object_id, "get")
+    children = sorted((o for o in state.graph.values() if o.parent_id == object_id), key=lambda o: o.created)
+    data = [
+        {
+            "id": o.id,
+            "message": o.message,
+            "from": {"id": o.from_id, "name": o.from_name},
+            "created_time": graph_time(o.created),
+        }
+        for o in children
+    ]
+    return Reply(200, {"data": data, "paging": {"cursors": {"before": "MAZDZD", "after": "MQZDZD"}}})
+
+
+def _own_page(state: SimulatorState, call: Call, version: str, path_page: str) -> str | Reply:
+    """The Page the token speaks for, if it is the Page in the path (``me`` included)."""
+    page_id = _authenticate(state, call, version)
+    if isinstance(page_id, Reply) or path_page in (page_id, "me"):
+        return page_id
+    return error(403, 200, "(#200) Permissions error: the access token does not belong to this Page")
+
+
+def publish(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
+    page_id = _own_page(state, call, version, path_page)
+    if isinstance(page_id, Reply):
+        return page_id
+    message = (call.param("message") or "").strip()
+    if not message and not call.param("link"):
+        return error(400, 100, "(#100) Missing message or attachment")
+    latest = max((o for o in state.graph.values() if _is_post_of(o, page_id)), key=lambda o: o.created, default=None)
+    if latest is not None and latest.message == message:
+        return error(400, 506, "(#506) Duplicate status message")
+    post = GraphObject(_new_id(state, page_id), page_id, page_id, message, state.now())
+    state.graph[post.id] = post
+    return Reply(200, {"id": post.id})
+
+
+def publish_photo(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
+    page_id = _own_page(state, call, version, path_page)
+    if isinstance(page_id, Reply):
+        return page_id
+    source = call.files.get("source")
+    if source is None and not call.param("url"):
+        return error(400, 324, "(#324) Requires upload file")
+    if source is not None and not source.startswith(IMAGE_MAGIC):
+        return error(400, 100, "(#100) Invalid image file")
+    photo_id = str(10**15 + state.next_number())
+    post = GraphObject(_new_id(state, page_id), page_id, page_id, call.param("message") or "", state.now())
+    state.graph[post.id] = post
+    return Reply(200, {"id": photo_id, "post_id": post.id})
+
+
+def _is_post_of(o: GraphObject, page_id: str) -> bool:
+    return o.page_id == page_id and o.parent_id is None and o.thread_with is None and o.id.startswith(f"{page_id}_")
+
+
+def list_posts(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
+    page_id = _own_page(state, call, version, path_page)
+    if isinstance(page_id, Reply):
+        return page_id
+    posts = sorted((o for o in state.graph.values() if _is_post_of(o, page_id)), key=lambda o: o.created, reverse=True)
+    data = [{"id": o.id, "message": o.message, "created_time": graph_time(o.created)} for o in posts]
+    return Reply(200, {"data": data})
+
+
+def _json_field(value: Any) -> dict[str, Any]:
+    """Graph takes nested parameters as JSON objects, or as JSON text in a form body."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
+def send_message(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
+    page_id = _own_page(state, call, version, path_page)
+    if isinstance(page_id, Reply):
+        return page_id
+    body = call.body if isinstance(call.body, dict) else {}
+    psid = str(_json_field(body.get("recipient")).get("id") or "")
+    message = _json_field(body.get("message"))
+    messaging_type = str(body.get("messaging_type") or "")
+    if not psid:
+        return error(400, 100, "(#100) The parameter recipient is required")
+    if messaging_type not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
+        return error(400, 100, "(#100) Param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}")
+    text = message.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return error(400, 100, "(#100) The parameter message must contain text or an attachment")
+    if len(text) > MESSENGER_TEXT_LIMIT:
+        return error(
+            400, 100, f"(#100) Length of param message[text] must be less than or equal to {MESSENGER_TEXT_LIMIT}"
+        )
+    last = state.messenger_last_user_message.get((page_id, psid))
+    if last is None:
+        return error(400, 100, "(#100) No matching user found", subcode=2018001)
+    window = MESSENGER_WINDOW
+    if messaging_type == "MESSAGE_TAG":
+        tag = str(body.get("tag") or "")
+        if tag not in MESSAGE_TAGS:
+            return error(400, 100, "(#100) Param tag must be a valid message tag")
+        window = HUMAN_AGENT_WINDOW if tag == "HUMAN_AGENT" else window
+    if (messaging_type != "MESSAGE_TAG" or body.get("tag") == "HUMAN_AGENT") and state.now() - last > window:
+        return error(400, 10, "(#10) This message is sent outside of allowed window.", subcode=2018278)
+    sent = GraphObject(f"m_{secrets.token_urlsafe(24)}", page_id, page_id, text, state.now(), thread_with=psid)
+    state.graph[sent.id] = sent
+    return Reply(200, {"recipient_id": psid, "message_id": sent.id})
+
+
+def list_conversations(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
+    page_id = _own_page(state, call, version, path_page)
+    if isinstance(page_id, Reply):
+        return page_id
+    psid = call.param("user_id")
+    threads: dict[str, list[GraphObject]] = {}
+    for o in state.graph.values():
+        if o.page_id == page_id and o.thread_with and (psid is None or o.thread_with == psid):
+            threads.setdefault(o.thread_with, []).append(o)
+    data = []
+    for partner, messages in threads.items():
+        ordered = sorted(messages, key=lambda o: o.created, reverse=True)
+        items = [
+            {"id": o.id, "message": o.message, "from": {"id": o.from_id}, "created_time": graph_time(o.created)}
+            for o in ordered
+        ]
+        data.append({"id": f"t_{partner}", "messages": {"data": items}})
+    return Reply(200, {"data": data})
+
+
+GraphLogic = Callable[[SimulatorState, Call, str, str], Reply]
+
+
+def _route(method: str, edge: str, endpoint: str, logic: GraphLogic) -> None:
+    """Serve ``METHOD /{version}/{object-id}/{edge}`` as ``endpoint`` (the name faults and records use)."""
+
+    async def handler(request: Request, version: str, object_id: str) -> Response:
+        state = state_of(request)
+        return await dispatch(request, endpoint, lambda call: logic(state, call, version, object_id), fault_body)
+
+    router.add_api_route(f"/{{version}}/{{object_id}}/{edge}", handler, methods=[method], name=endpoint)
+
+
+for _method, _edge, _endpoint, _logic in (
+    ("POST", "comments", "facebook.comments", reply_to_object),
+    ("GET", "comments", "facebook.comments_list", list_replies),
+    ("POST", "feed", "facebook.feed", publish),
+    ("GET", "feed", "facebook.feed_list", list_posts),
+    ("POST", "photos", "facebook.photos", publish_photo),
+    ("POST", "messages", "facebook.messages", send_message),
+    ("GET", "conversations", "facebook.conversations", list_conversations),
+):
+    _route(_method, _edge, _endpoint, _logic)

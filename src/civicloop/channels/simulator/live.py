@@ -1,0 +1,119 @@
+"""The live demo: platform APIs simulated on a local port, and citizens writing in while a visitor watches.
+
+``start`` serves the simulator, points this process's platform API settings at it, teaches it the
+accounts and the conversations already in the database (so that replies to them are accepted or
+refused as the real platforms would), and starts a background thread that sends one simulated
+citizen's webhook to the served app every few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
+from civicloop.channels.simulator.app import SimulatorServer
+from civicloop.channels.simulator.citizens import MAX_DURATION, Citizens, drive, load_targets, register_accounts
+from civicloop.channels.simulator.state import SimulatorState
+from civicloop.config import reset_settings
+from civicloop.db.session import session_scope
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_SECONDS = 60
+
+
+def remember_conversations(state: SimulatorState, session: Session) -> None:
+    """Teach the simulated platforms what citizens already wrote (the demo's seeded history)."""
+    rows = session.execute(
+        select(Message, Conversation, OfficialAccount, Contact)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .join(OfficialAccount, OfficialAccount.id == Message.account_id)
+        .outerjoin(Contact, Contact.id == Message.contact_id)
+        .where(Message.direction == Direction.inbound)
+    ).all()
+    for message, conversation, account, contact in rows:
+        citizen = contact.platform_user_id if contact else ""
+        external_id = message.external_id or ""
+        if account.platform is Platform.facebook and conversation.kind is ConversationKind.comment_thread:
+            state.facebook_comment(
+                account.external_id,
+                external_id,
+                post_id=conversation.external_ref,
+                from_id=citizen,
+                message=message.text,
+                parent_id=message.reply_to_external_id,
+                at=message.created_at,
+            )
+        elif account.platform is Platform.facebook:
+            state.messenger_message(account.external_id, citizen, message.created_at)
+        elif account.platform is Platform.x and conversation.kind is ConversationKind.comment_thread:
+            state.x_tweet(external_id, citizen, message.text, message.created_at)
+        elif account.platform is Platform.x:
+            state.x_direct_message(account.external_id, citizen, message.text, message.created_at)
+        elif account.platform is Platform.wechat:
+            app_id = (account.credentials or {}).get("app_id", "")
+            state.wechat_message(app_id, citizen, message.created_at)
+
+
+@dataclass
+class LiveDemo:
+    simulator: SimulatorServer
+    thread: threading.Thread
+    stopping: threading.Event
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=10)
+        self.simulator.stop()
+
+
+def _wait_until_up(app_url: str, stopping: threading.Event) -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and not stopping.is_set():
+        try:
+            if httpx.get(f"{app_url}/healthz", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def _citizens_loop(app_url: str, citizens: Citizens, interval: float, stopping: threading.Event) -> None:
+    if not _wait_until_up(app_url, stopping):
+        log.warning("the demo app did not come up at %s; no simulated citizens", app_url)
+        return
+    with httpx.Client(timeout=10) as client:
+        while not stopping.is_set():
+            report = drive(
+                app_url, citizens, rate=1 / interval, duration=MAX_DURATION, client=client, stop=stopping.is_set
+            )
+            log.info("simulated citizens sent %s events: %s", report.sent, dict(report.by_status))
+
+
+def start(app_url: str, *, interval: float = 4.0) -> LiveDemo:
+    """Serve the simulator, point the platform settings at it, and let citizens write to ``app_url``."""
+    state = SimulatorState()
+    simulator = SimulatorServer(state).start()
+    os.environ.update(simulator.env())
+    reset_settings()
+    with session_scope() as session:
+        targets = load_targets(session)
+        register_accounts(state, targets)
+        remember_conversations(state, session)
+    citizens = Citizens(targets, state=state)
+    stopping = threading.Event()
+    thread = threading.Thread(
+        target=_citizens_loop, args=(app_url, citizens, interval, stopping), name="civicloop-citizens", daemon=True
+    )
+    thread.start()
+    return LiveDemo(simulator, thread, stopping)

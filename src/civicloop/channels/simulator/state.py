@@ -1,0 +1,280 @@
+"""What the simulated platforms know and remember: accounts, created objects, windows, faults, requests.
+
+One ``SimulatorState`` backs the whole simulator app; tests hold it to arrange a scene (a citizen
+commented, a token expired, the next call fails with 503) and to assert on what was received.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from civicloop.kit.clock import utcnow
+
+MESSENGER_WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+WECHAT_WINDOW = timedelta(hours=48)
+# Customer-service messages allowed per citizen message within the 48-hour window (2023 rule).
+WECHAT_REPLIES_PER_MESSAGE = 5
+# A refreshed WeChat access token leaves the previous one valid this much longer.
+WECHAT_TOKEN_OVERLAP = timedelta(minutes=5)
+
+
+@dataclass
+class Fault:
+    """One injected failure, consumed by the next matching request.
+
+    ``after=True`` lets the request take effect first (the comment is created, the message
+    delivered) and only then answers with the fault: the response lost on the way back, which is
+    what makes blind resending produce a second copy.
+    """
+
+    status: int = 503
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    after: bool = False
+
+    @classmethod
+    def timeout(cls, seconds: float, *, after: bool = False) -> Fault:
+        """Answer only after ``seconds`` (longer than the client waits)."""
+        return cls(status=504, delay=seconds, after=after)
+
+    @classmethod
+    def rate_limited(cls, *, retry_after: int | None = None, reset_at: int | None = None) -> Fault:
+        headers: dict[str, str] = {}
+        if retry_after is not None:
+            headers["retry-after"] = str(retry_after)
+        if reset_at is not None:
+            headers.update(
+                {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset_at)}
+            )
+        return cls(status=429, headers=headers)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A request as the simulated platform received it, and the status it answered."""
+
+    endpoint: str
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+    status: int
+    at: datetime
+
+
+@dataclass
+class GraphObject:
+    """A Page post, a comment, or a Messenger message held by the simulated Graph API."""
+
+    id: str
+    page_id: str
+    from_id: str
+    message: str
+    created: datetime
+    parent_id: str | None = None
+    thread_with: str | None = None  # Messenger: the PSID of the other side
+    from_name: str = ""
+
+
+@dataclass
+class Tweet:
+    id: str
+    author_id: str
+    text: str
+    created: datetime
+    in_reply_to: str | None = None
+    media_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class DirectMessage:
+    id: str
+    sender_id: str
+    recipient_id: str
+    text: str
+    created: datetime
+
+
+@dataclass
+class XUser:
+    user_id: str
+    consumer_key: str = ""
+    consumer_secret: str = ""
+    access_token: str = ""
+    access_token_secret: str = ""
+    bearer_token: str = ""
+
+
+@dataclass
+class WeChatApp:
+    app_id: str
+    secret: str
+    original_id: str
+
+
+@dataclass
+class WeChatToken:
+    value: str
+    app_id: str
+    expires_at: datetime
+    superseded_at: datetime | None = None
+
+
+@dataclass
+class WeChatWindow:
+    last_message_at: datetime
+    replies: int = 0
+
+
+@dataclass
+class RateWindow:
+    limit: int
+    seconds: int
+    used: int = 0
+    reset_at: datetime | None = None
+
+
+@dataclass
+class SimulatorState:
+    """Everything the simulated platforms know. Thread-safe: uvicorn serves requests from a pool."""
+
+    now: Callable[[], datetime] = utcnow
+    # X rate limits per endpoint: (requests, seconds). Volatile in reality; configurable here.
+    x_limits: dict[str, tuple[int, int]] = field(
+        default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900)}
+    )
+    wechat_token_ttl: int = 7200
+
+    def __post_init__(self) -> None:
+        self.lock = threading.RLock()
+        self.requests: list[Recorded] = []
+        self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.page_tokens: dict[str, str] = {}
+        self.graph: dict[str, GraphObject] = {}
+        self.messenger_last_user_message: dict[tuple[str, str], datetime] = {}
+        self.x_users: dict[str, XUser] = {}
+        self.x_app_bearer_tokens: set[str] = set()
+        self.tweets: dict[str, Tweet] = {}
+        self.dms: list[DirectMessage] = []
+        self.x_dm_partners: set[tuple[str, str]] = set()
+        self.x_media: set[str] = set()
+        self.x_rate: dict[tuple[str, str], RateWindow] = {}
+        self.wechat_apps: dict[str, WeChatApp] = {}
+        self.wechat_tokens: dict[str, WeChatToken] = {}
+        self.wechat_windows: dict[tuple[str, str], WeChatWindow] = {}
+        self.wechat_sent: list[dict[str, Any]] = []
+        self.wechat_mass: list[dict[str, Any]] = []
+        self._ids = itertools.count(1)
+
+    # --- identities -----------------------------------------------------------------------------
+    def next_number(self) -> int:
+        return next(self._ids)
+
+    def add_facebook_page(self, page_id: str, page_token: str) -> None:
+        with self.lock:
+            self.page_tokens[page_token] = page_id
+
+    def add_x_user(self, user: XUser) -> None:
+        with self.lock:
+            self.x_users[user.user_id] = user
+
+    def add_wechat_app(self, app: WeChatApp) -> None:
+        with self.lock:
+            self.wechat_apps[app.app_id] = app
+
+    # --- what citizens did (so that replies have something to answer, inside a window) ------------
+    def facebook_post(self, page_id: str, post_id: str, message: str = "", at: datetime | None = None) -> None:
+        with self.lock:
+            self.graph[post_id] = GraphObject(post_id, page_id, page_id, message, at or self.now())
+
+    def facebook_comment(
+        self,
+        page_id: str,
+        comment_id: str,
+        *,
+        post_id: str,
+        from_id: str,
+        message: str,
+        parent_id: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        with self.lock:
+            if post_id not in self.graph:
+                self.graph[post_id] = GraphObject(post_id, page_id, page_id, "", at or self.now())
+            self.graph[comment_id] = GraphObject(
+                comment_id, page_id, from_id, message, at or self.now(), parent_id=parent_id or post_id
+            )
+
+    def messenger_message(self, page_id: str, psid: str, at: datetime | None = None) -> None:
+        with self.lock:
+            self.messenger_last_user_message[(page_id, psid)] = at or self.now()
+
+    def x_tweet(self, tweet_id: str, author_id: str, text: str, at: datetime | None = None) -> None:
+        with self.lock:
+            self.tweets[tweet_id] = Tweet(tweet_id, author_id, text, at or self.now())
+
+    def x_direct_message(self, user_id: str, citizen_id: str, text: str = "", at: datetime | None = None) -> None:
+        with self.lock:
+            self.x_dm_partners.add((user_id, citizen_id))
+            self.dms.append(DirectMessage(f"{self.next_number():019d}", citizen_id, user_id, text, at or self.now()))
+
+    def wechat_message(self, app_id: str, openid: str, at: datetime | None = None) -> None:
+        with self.lock:
+            self.wechat_windows[(app_id, openid)] = WeChatWindow(at or self.now())
+
+    # --- switches ---------------------------------------------------------------------------------
+    def inject(self, endpoint: str, *faults: Fault) -> None:
+        """Queue faults for the next calls to ``endpoint`` (e.g. ``"x.tweets"``), one per call."""
+        with self.lock:
+            self.faults[endpoint].extend(faults)
+
+    def take_fault(self, endpoint: str) -> Fault | None:
+        with self.lock:
+            queue = self.faults.get(endpoint)
+            return queue.popleft() if queue else None
+
+    def expire_wechat_tokens(self) -> None:
+        """Make every issued WeChat token expired, as two hours passing would."""
+        with self.lock:
+            for token in self.wechat_tokens.values():
+                token.expires_at = self.now() - timedelta(seconds=1)
+
+    def new_wechat_token(self, app_id: str) -> WeChatToken:
+        with self.lock:
+            now = self.now()
+            for token in self.wechat_tokens.values():
+                if token.app_id == app_id and token.superseded_at is None:
+                    token.superseded_at = now
+            # Real tokens are opaque strings of well over 100 characters; callers must store >= 512.
+            value = secrets.token_urlsafe(120)
+            token = WeChatToken(value, app_id, now + timedelta(seconds=self.wechat_token_ttl))
+            self.wechat_tokens[value] = token
+            return token
+
+    # --- records ----------------------------------------------------------------------------------
+    def record(self, entry: Recorded) -> None:
+        with self.lock:
+            self.requests.append(entry)
+
+    def calls(self, endpoint: str) -> list[Recorded]:
+        with self.lock:
+            return [r for r in self.requests if r.endpoint == endpoint]
+
+    def page_comments_by(self, page_id: str) -> list[GraphObject]:
+        """Comments the Page itself wrote (our replies)."""
+        with self.lock:
+            return [o for o in self.graph.values() if o.from_id == page_id and o.parent_id is not None]
+
+    def reset_records(self) -> None:
+        with self.lock:
+            self.requests.clear()

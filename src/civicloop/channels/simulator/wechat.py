@@ -1,0 +1,129 @@
+"""The WeChat Official Account API as CivicLoop uses it: access token, customer-service and mass sends.
+
+Contract enforced (platforms.md §3.6–3.7): ``GET /cgi-bin/token`` gives ``access_token`` and
+``expires_in`` (7200); a new token retires the previous one after a 5-minute overlap; calls answer
+HTTP 200 with ``errcode`` — 41001 missing token, 40014 malformed, 40001 unknown or superseded,
+42001 expired, 40003 unknown openid, 47001 bad JSON, 45015 outside the 48-hour window,
+45047 past the 5 replies a citizen's message allows, 0 on success.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
+from civicloop.channels.simulator.state import (
+    WECHAT_REPLIES_PER_MESSAGE,
+    WECHAT_TOKEN_OVERLAP,
+    WECHAT_WINDOW,
+    Fault,
+    SimulatorState,
+)
+from civicloop.kit.crypto import constant_time_equal
+
+router = APIRouter(prefix="/wechat")
+
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{32,1024}$")
+TEXT_BYTE_LIMIT = 2048
+
+
+def err(code: int, message: str) -> Reply:
+    return Reply(200, {"errcode": code, "errmsg": f"{message} rid: {secrets.token_hex(12)}"})
+
+
+def fault_body(fault: Fault) -> Any:
+    return {"errcode": -1, "errmsg": "system error"}
+
+
+def issue_token(state: SimulatorState, call: Call) -> Reply:
+    if call.query.get("grant_type") != "client_credential":
+        return err(40002, "invalid grant_type")
+    app = state.wechat_apps.get(call.query.get("appid", ""))
+    if app is None:
+        return err(40013, "invalid appid")
+    if not constant_time_equal(app.secret, call.query.get("secret", "")):
+        return err(40125, "invalid appsecret")
+    token = state.new_wechat_token(app.app_id)
+    return Reply(200, {"access_token": token.value, "expires_in": state.wechat_token_ttl})
+
+
+def app_for_token(state: SimulatorState, call: Call) -> str | Reply:
+    value = call.query.get("access_token")
+    if not value:
+        return err(41001, "access_token missing")
+    if not TOKEN_SHAPE.match(value):
+        return err(40014, "invalid access_token")
+    token = state.wechat_tokens.get(value)
+    now = state.now()
+    if token is None or (token.superseded_at is not None and now >= token.superseded_at + WECHAT_TOKEN_OVERLAP):
+        return err(40001, "invalid credential, access_token is invalid or not latest")
+    if now >= token.expires_at:
+        return err(42001, "access_token expired")
+    return token.app_id
+
+
+def custom_send(state: SimulatorState, call: Call) -> Reply:
+    app_id = app_for_token(state, call)
+    if isinstance(app_id, Reply):
+        return app_id
+    body = call.body
+    if not isinstance(body, dict):
+        return err(47001, "data format error")
+    openid = body.get("touser")
+    window = state.wechat_windows.get((app_id, openid)) if isinstance(openid, str) else None
+    if window is None:
+        return err(40003, "invalid openid")
+    text = body.get("text")
+    content = text.get("content") if body.get("msgtype") == "text" and isinstance(text, dict) else None
+    if not isinstance(content, str) or not content:
+        return err(44003, "empty news data") if body.get("msgtype") == "news" else err(47001, "data format error")
+    if len(content.encode("utf-8")) > TEXT_BYTE_LIMIT:
+        return err(45002, "content size out of limit")
+    if state.now() - window.last_message_at > WECHAT_WINDOW:
+        return err(45015, "response out of time limit or subscription is canceled")
+    if window.replies >= WECHAT_REPLIES_PER_MESSAGE:
+        return err(45047, "out of response count limit")
+    window.replies += 1
+    state.wechat_sent.append({"app_id": app_id, "touser": openid, "content": content, "at": state.now()})
+    return Reply(200, {"errcode": 0, "errmsg": "ok"})
+
+
+def mass_send(state: SimulatorState, call: Call) -> Reply:
+    app_id = app_for_token(state, call)
+    if isinstance(app_id, Reply):
+        return app_id
+    body = call.body
+    if not isinstance(body, dict) or not isinstance(body.get("filter"), dict):
+        return err(47001, "data format error")
+    text = body.get("text")
+    content = text.get("content") if body.get("msgtype") == "text" and isinstance(text, dict) else None
+    if not isinstance(content, str) or not content:
+        return err(47001, "data format error")
+    msg_id = 1_000_000_000 + state.next_number()
+    state.wechat_mass.append({"app_id": app_id, "content": content, "msg_id": msg_id, "at": state.now()})
+    return Reply(
+        200, {"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id, "msg_data_id": msg_id * 10}
+    )
+
+
+@router.get("/cgi-bin/token")
+async def get_token(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "wechat.token", lambda c: issue_token(state, c), fault_body)
+
+
+@router.post("/cgi-bin/message/custom/send")
+async def post_custom(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "wechat.send", lambda c: custom_send(state, c), fault_body)
+
+
+@router.post("/cgi-bin/message/mass/sendall")
+async def post_mass(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "wechat.mass_send", lambda c: mass_send(state, c), fault_body)

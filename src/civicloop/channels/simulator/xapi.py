@@ -1,0 +1,279 @@
+"""The X API v2 as CivicLoop uses it: posts and replies, DMs, media upload, and the look-ups.
+
+Contract enforced: user-context auth only (OAuth 1.0a HMAC-SHA1 signature checked, or an OAuth 2.0
+user token; an app-only bearer token gets 403 "Unsupported Authentication"), 280 weighted
+characters, a reply's ``in_reply_to_tweet_id`` must be visible, no duplicate content, DMs only to
+someone who wrote to the account, 201 with ``{"data": ...}`` on success, and per-user rate limits
+with ``x-rate-limit-limit/-remaining/-reset`` on every answer and 429 past the limit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
+from civicloop.channels.simulator.state import DirectMessage, Fault, RateWindow, SimulatorState, Tweet, XUser
+from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, oauth1_signature, parse_oauth_header, weighted_length
+from civicloop.kit.crypto import constant_time_equal
+
+router = APIRouter(prefix="/x")
+
+TIMESTAMP_TOLERANCE = timedelta(minutes=15)
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def problem(status: int, title: str, detail: str, kind: str = "about:blank") -> Reply:
+    return Reply(status, {"title": title, "detail": detail, "type": kind, "status": status})
+
+
+def invalid(detail: str) -> Reply:
+    return problem(400, "Invalid Request", detail, "https://api.twitter.com/2/problems/invalid-request")
+
+
+def forbidden(detail: str) -> Reply:
+    return problem(403, "Forbidden", detail)
+
+
+def unauthorized() -> Reply:
+    return problem(401, "Unauthorized", "Unauthorized")
+
+
+def fault_body(fault: Fault) -> Any:
+    if fault.status == 429:
+        return problem(429, "Too Many Requests", "Too Many Requests").body
+    return problem(fault.status, "Service Unavailable", "Service Unavailable").body
+
+
+def x_time(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _oauth1_user(state: SimulatorState, call: Call, header: str) -> XUser | Reply:
+    params = parse_oauth_header(header)
+    user = next(
+        (
+            u
+            for u in state.x_users.values()
+            if u.consumer_key
+            and u.consumer_key == params.get("oauth_consumer_key")
+            and u.access_token == params.get("oauth_token")
+        ),
+        None,
+    )
+    if user is None or params.get("oauth_signature_method") != "HMAC-SHA1":
+        return unauthorized()
+    try:
+        stamp = datetime.fromtimestamp(int(params.get("oauth_timestamp", "")), state.now().tzinfo)
+    except ValueError:
+        return unauthorized()
+    if abs(stamp - state.now()) > TIMESTAMP_TOLERANCE:
+        return unauthorized()
+    signed = {**call.query, **params}
+    if isinstance(call.body, dict) and call.headers.get("content-type", "").startswith("application/x-www-form"):
+        signed.update({k: str(v) for k, v in call.body.items()})
+    expected = oauth1_signature(call.method, call.url, signed, user.consumer_secret, user.access_token_secret)
+    if not constant_time_equal(expected, params.get("oauth_signature", "")):
+        return unauthorized()
+    return user
+
+
+def authenticate(state: SimulatorState, call: Call) -> XUser | Reply:
+    header = call.headers.get("authorization", "")
+    if header.startswith("OAuth "):
+        return _oauth1_user(state, call, header)
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return unauthorized()
+    token = token.strip()
+    if token in state.x_app_bearer_tokens:
+        return forbidden(
+            "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
+            "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context]."
+        )
+    for user in state.x_users.values():
+        if user.bearer_token and constant_time_equal(user.bearer_token, token):
+            return user
+    return unauthorized()
+
+
+def _limit(state: SimulatorState, user: XUser, endpoint: str) -> tuple[dict[str, str], bool]:
+    limit, seconds = state.x_limits.get(endpoint, (300, 900))
+    now = state.now()
+    window = state.x_rate.get((user.user_id, endpoint))
+    if window is None or window.reset_at is None or now >= window.reset_at:
+        window = RateWindow(limit, seconds, 0, now + timedelta(seconds=seconds))
+        state.x_rate[(user.user_id, endpoint)] = window
+    exceeded = window.used >= limit
+    if not exceeded:
+        window.used += 1
+    assert window.reset_at is not None
+    headers = {
+        "x-rate-limit-limit": str(limit),
+        "x-rate-limit-remaining": str(max(limit - window.used, 0)),
+        "x-rate-limit-reset": str(int(window.reset_at.timestamp())),
+    }
+    return headers, exceeded
+
+
+def limited(state: SimulatorState, call: Call, endpoint: str, logic: Any) -> Reply:
+    """Authenticate, count against the user's window, then run ``logic(user)`` with the headers set."""
+    user = authenticate(state, call)
+    if isinstance(user, Reply):
+        return user
+    headers, exceeded = _limit(state, user, endpoint)
+    reply: Reply = problem(429, "Too Many Requests", "Too Many Requests") if exceeded else logic(user)
+    reply.headers.update(headers)
+    return reply
+
+
+def _new_id(state: SimulatorState) -> str:
+    return str(1_860_000_000_000_000_000 + state.next_number())
+
+
+def create_tweet(state: SimulatorState, call: Call, user: XUser) -> Reply:
+    body = call.body
+    if not isinstance(body, dict):
+        return invalid("One or more parameters to your request was invalid.")
+    text = body.get("text")
+    media = body.get("media") if isinstance(body.get("media"), dict) else {}
+    media_ids = [str(m) for m in (media or {}).get("media_ids") or []]
+    if not isinstance(text, str) and not media_ids:
+        return invalid("$.text: is missing but it is required")
+    text = text if isinstance(text, str) else ""
+    if weighted_length(text) > POST_LIMIT:
+        return forbidden(
+            "Your Tweet text is too long. For more information on how X determines text length, see https://github.com/twitter/twitter-text."
+        )
+    unknown_media = [m for m in media_ids if m not in state.x_media]
+    if unknown_media:
+        return invalid(f"Your media IDs are invalid: {', '.join(unknown_media)}")
+    reply = body.get("reply")
+    in_reply_to: str | None = None
+    if reply is not None:
+        target = reply.get("in_reply_to_tweet_id") if isinstance(reply, dict) else None
+        if not isinstance(target, str):
+            return invalid("$.reply.in_reply_to_tweet_id: string expected")
+        if target not in state.tweets:
+            return forbidden("You attempted to reply to a Tweet that is deleted or not visible to you.")
+        in_reply_to = target
+    if text and any(t.author_id == user.user_id and t.text == text for t in state.tweets.values()):
+        return forbidden("You are not allowed to create a Tweet with duplicate content.")
+    tweet = Tweet(_new_id(state), user.user_id, text, state.now(), in_reply_to, tuple(media_ids))
+    state.tweets[tweet.id] = tweet
+    data = {"edit_history_tweet_ids": [tweet.id], "id": tweet.id, "text": text}
+    return Reply(201, {"data": data}, {"location": f"https://api.x.com/2/tweets/{tweet.id}"})
+
+
+def user_tweets(state: SimulatorState, user_id: str) -> Reply:
+    tweets = sorted((t for t in state.tweets.values() if t.author_id == user_id), key=lambda t: t.created, reverse=True)
+    data = []
+    for t in tweets[:100]:
+        item: dict[str, Any] = {
+            "id": t.id,
+            "text": t.text,
+            "created_at": x_time(t.created),
+            "edit_history_tweet_ids": [t.id],
+        }
+        if t.in_reply_to:
+            item["referenced_tweets"] = [{"type": "replied_to", "id": t.in_reply_to}]
+        data.append(item)
+    meta: dict[str, Any] = {"result_count": len(data)}
+    if data:
+        meta.update(newest_id=data[0]["id"], oldest_id=data[-1]["id"])
+    return Reply(200, {"data": data, "meta": meta} if data else {"meta": meta})
+
+
+def send_dm(state: SimulatorState, call: Call, user: XUser, participant_id: str) -> Reply:
+    body = call.body
+    if not isinstance(body, dict) or not (isinstance(body.get("text"), str) or body.get("attachments")):
+        return invalid("$.text: is missing but it is required")
+    text = str(body.get("text") or "")
+    if len(text) > DM_LIMIT:
+        return invalid(f"$.text: must be at most {DM_LIMIT} characters")
+    if (user.user_id, participant_id) not in state.x_dm_partners:
+        return forbidden("You are not permitted to send messages to this user.")
+    event = DirectMessage(_new_id(state), user.user_id, participant_id, text, state.now())
+    state.dms.append(event)
+    low, high = sorted((user.user_id, participant_id), key=int)
+    return Reply(201, {"data": {"dm_conversation_id": f"{low}-{high}", "dm_event_id": event.id}})
+
+
+def dm_events(state: SimulatorState, user: XUser, participant_id: str) -> Reply:
+    pair = {user.user_id, participant_id}
+    events = sorted(
+        (d for d in state.dms if {d.sender_id, d.recipient_id} == pair), key=lambda d: d.created, reverse=True
+    )
+    data = [
+        {
+            "id": d.id,
+            "event_type": "MessageCreate",
+            "text": d.text,
+            "sender_id": d.sender_id,
+            "created_at": x_time(d.created),
+        }
+        for d in events
+    ]
+    return Reply(200, {"data": data, "meta": {"result_count": len(data)}})
+
+
+def upload_media(state: SimulatorState, call: Call) -> Reply:
+    media = call.files.get("media")
+    if media is None:
+        return invalid("$.media: is missing but it is required")
+    if not media.startswith(IMAGE_MAGIC):
+        return invalid("media type unrecognized.")
+    media_id = _new_id(state)
+    state.x_media.add(media_id)
+    return Reply(
+        200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(media), "expires_after_secs": 86400}}
+    )
+
+
+@router.post("/2/tweets")
+async def post_tweet(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request, "x.tweets", lambda c: limited(state, c, "x.tweets", lambda u: create_tweet(state, c, u)), fault_body
+    )
+
+
+@router.get("/2/users/{user_id}/tweets")
+async def get_user_tweets(request: Request, user_id: str) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request,
+        "x.user_tweets",
+        lambda c: limited(state, c, "x.user_tweets", lambda u: user_tweets(state, user_id)),
+        fault_body,
+    )
+
+
+@router.post("/2/dm_conversations/with/{participant_id}/messages")
+async def post_dm(request: Request, participant_id: str) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request, "x.dm", lambda c: limited(state, c, "x.dm", lambda u: send_dm(state, c, u, participant_id)), fault_body
+    )
+
+
+@router.get("/2/dm_conversations/with/{participant_id}/dm_events")
+async def get_dm_events(request: Request, participant_id: str) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request,
+        "x.dm_events",
+        lambda c: limited(state, c, "x.dm_events", lambda u: dm_events(state, u, participant_id)),
+        fault_body,
+    )
+
+
+@router.post("/2/media/upload")
+async def post_media(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request, "x.media", lambda c: limited(state, c, "x.media", lambda u: upload_media(state, c)), fault_body
+    )

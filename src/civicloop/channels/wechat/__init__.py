@@ -1,0 +1,1 @@
+"""WeChat Official Accounts: URL verification, signatures, safe-mode decryption, messages and events."""

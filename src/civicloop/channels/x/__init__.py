@@ -1,0 +1,1 @@
+"""X (Twitter) Account Activity: CRC, signature, posts mentioning the agency and direct messages."""

@@ -1,0 +1,231 @@
+"""Pages for citizens, with no login: the consultation, its form, its files, its report and open data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from civicloop.agencies.models import Agency
+from civicloop.channels.web import antispam
+from civicloop.config import get_settings
+from civicloop.consultations import answers, files, i18n, report, service, themes
+from civicloop.consultations import results as results_mod
+from civicloop.consultations.models import (
+    Attachment,
+    AttachmentKind,
+    Audience,
+    Consultation,
+    ConsultationStatus,
+    Question,
+)
+from civicloop.consultations.schemas import public_path
+from civicloop.deps import SessionDep
+from civicloop.errors import AppError, NotFound
+from civicloop.web.charts import bar_chart
+from civicloop.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass
+class IndexPage:
+    consultations: list[Consultation]
+    agency_names: dict[int, str]
+
+
+@dataclass
+class PublicPage:
+    consultation: Consultation
+    agency: Agency
+    questions: list[Question]
+    documents: list[Attachment]
+    pictures: list[Attachment]
+    options: dict[str, Attachment]
+    audience_agencies: list[str]
+    accepting: bool
+    lang: str
+    path: str
+    report_published: bool
+    thanks: bool = False
+    error: str | None = None
+    values: dict[str, list[str]] = field(default_factory=dict)
+    comment: str = ""
+
+
+@dataclass
+class ReportView:
+    report: report.PublicReport
+    charts: dict[int, Markup]
+    lang: str
+    path: str
+
+
+async def form_data(request: Request) -> FormData:
+    """The submitted form, read in the event loop so the handler itself can stay synchronous."""
+    return await request.form()
+
+
+def _page(session: Session, consultation: Consultation, lang: str, **extra: object) -> PublicPage:
+    attachments = service.attachments_of(session, consultation.id)
+    agency = session.get(Agency, consultation.agency_id)
+    if agency is None:
+        raise NotFound("consultation not found")
+    audience = []
+    if consultation.audience is Audience.civil_servants:
+        audience = [a.name for a in (session.get(Agency, i) for i in consultation.audience_agency_ids) if a]
+    return PublicPage(
+        consultation=consultation,
+        agency=agency,
+        questions=service.questions_of(session, consultation.id),
+        documents=[a for a in attachments if a.kind is AttachmentKind.document],
+        pictures=[a for a in attachments if a.kind is AttachmentKind.image and not a.option_label],
+        options={a.option_label: a for a in attachments if a.option_label},
+        audience_agencies=audience,
+        accepting=answers.accepts_answers(consultation),
+        lang=lang,
+        path=public_path(consultation),
+        report_published=consultation.status is ConsultationStatus.published,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _render(request: Request, template: str, page: object, lang: str, status_code: int = 200) -> Response:
+    response = render(
+        request, template, page, status_code=status_code, lang=lang, t=i18n.translator(lang), languages=i18n.LANGUAGES
+    )
+    response.headers["Content-Language"] = lang
+    return response
+
+
+def _lang(request: Request, lang: str | None) -> str:
+    return i18n.language_of(lang, request.headers.get("accept-language", ""))
+
+
+@router.get("/c", response_class=HTMLResponse)
+def index(request: Request, session: SessionDep, lang: str | None = None) -> Response:
+    items = service.list_public(session)
+    names = {a.id: a.name for a in (session.get(Agency, i) for i in {c.agency_id for c in items}) if a}
+    return _render(request, "consultations/public_index.html", IndexPage(items, names), _lang(request, lang))
+
+
+@router.get("/c/{code}", response_class=HTMLResponse)
+def public_page(
+    code: str, request: Request, session: SessionDep, lang: str | None = None, thanks: bool = False
+) -> Response:
+    consultation = service.get_public(session, code)
+    language = _lang(request, lang)
+    return _render(
+        request, "consultations/public.html", _page(session, consultation, language, thanks=thanks), language
+    )
+
+
+@router.post("/c/{code}", response_class=HTMLResponse)
+def answer(
+    code: str,
+    request: Request,
+    session: SessionDep,
+    form: Annotated[FormData, Depends(form_data)],
+) -> Response:
+    consultation = service.get_public(session, code)
+    language = _lang(request, str(form.get("lang") or ""))
+    thanks = RedirectResponse(f"{public_path(consultation)}?thanks=1&lang={language}#thanks", status_code=303)
+    if antispam.honeypot_tripped(form):
+        # Answer a bot as if it had succeeded, so it learns nothing; nothing is stored.
+        return thanks
+    values: dict[int, list[str]] = {}
+    for key, value in form.multi_items():
+        if key.startswith("q") and key[1:].isdigit() and isinstance(value, str):
+            values.setdefault(int(key[1:]), []).append(value)
+    comment = str(form.get("comment") or "")
+    try:
+        answers.submit_form(session, consultation=consultation, values=values, comment=comment, language=language)
+        antispam.check_rate(
+            session,
+            scope=f"consultation:{consultation.code}",
+            address=antispam.client_address(request),
+            limit=get_settings().consultation_answers_per_hour,
+        )
+    except AppError as exc:
+        session.rollback()
+        consultation = service.get_public(session, code)
+        page = _page(
+            session,
+            consultation,
+            language,
+            error=exc.message,
+            values={f"q{k}": v for k, v in values.items()},
+            comment=comment,
+        )
+        return _render(request, "consultations/public.html", page, language, status_code=exc.status_code)
+    return thanks
+
+
+@router.get("/c/{code}/files/{attachment_id}/{filename}")
+def public_file(code: str, attachment_id: int, filename: str, session: SessionDep) -> Response:
+    attachment = service.attachment_for_public(session, code=code, attachment_id=attachment_id)
+    return FileResponse(
+        files.path_of(attachment.stored_name),
+        media_type=attachment.content_type,
+        headers=files.download_headers(attachment.filename, attachment.content_type),
+    )
+
+
+@router.get("/c/{code}/report", response_class=HTMLResponse)
+def public_report(code: str, request: Request, session: SessionDep, lang: str | None = None) -> Response:
+    published = report.public_report(session, code=code)
+    charts = {
+        q.question.id: bar_chart([(o.label, o.percent) for o in q.options], title=q.question.prompt, unit="%")
+        for q in published.results.questions
+        if q.closed
+    }
+    language = _lang(request, lang)
+    view = ReportView(published, charts, language, public_path(published.consultation))
+    return _render(request, "consultations/public_report.html", view, language)
+
+
+@router.get("/c/{code}/open-data.{fmt}")
+def open_data(code: str, fmt: str, session: SessionDep) -> Response:
+    """The published results as open data: no contact details, dates only, free text redacted."""
+    published = report.public_report(session, code=code)
+    consultation = published.consultation
+    columns, data = results_mod.rows(session, consultation, clean=themes.redactor(), dates_only=True)
+    name = f"consultation-{consultation.code}-results"
+    if fmt == "csv":
+        body, media = results_mod.to_csv(columns, data), "text/csv; charset=utf-8"
+    elif fmt == "json":
+        payload = {
+            "consultation": {
+                "code": consultation.code,
+                "title": consultation.title,
+                "agency": published.agency.name,
+                "opened": consultation.opened_at.date().isoformat() if consultation.opened_at else None,
+                "closed": consultation.closed_at.date().isoformat() if consultation.closed_at else None,
+                "decision": consultation.decision,
+                "url": public_path(consultation) + "/report",
+            },
+            "results": published.results.as_json(),
+            "themes": [
+                {"label": t.label, "size": t.size, "keywords": t.keywords, "quotes": t.quotes} for t in published.themes
+            ],
+            "responses": data,
+            "licence": "Open data: reuse freely with attribution to the agency.",
+        }
+        body, media = json.dumps(payload, ensure_ascii=False, indent=2), "application/json"
+    else:
+        raise NotFound("open data comes as .csv or .json")
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+            "X-Content-Type-Options": "nosniff",
+            "Access-Control-Allow-Origin": "*",
+        },
+    )

@@ -1,0 +1,149 @@
+"""A lived-in inbox: a few days of citizens' comments and messages on every platform, some answered.
+
+The events are the simulator's citizens, in each platform's own webhook format, stored and processed
+by the same inbound code as live deliveries; replies are recorded as sent outbound messages.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.channels import ingest, registry
+from civicloop.channels.base import Action, ContactRef, Inbound, wanted
+from civicloop.channels.models import Conversation, ConversationKind, Direction
+from civicloop.channels.outbound import reply_route
+from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.service import record_inbound
+from civicloop.channels.simulator.citizens import Citizens, load_targets
+from civicloop.demo.foundation import DemoWorld, demo_email
+from civicloop.kit.clock import utcnow
+
+EVENTS = 48
+DAYS = 5
+REPLY_SHARE = 0.45
+# Demo X accounts post with OAuth 1.0a, which needs the app's consumer key beside its secret.
+X_CONSUMER_KEY = "demo-x-consumer-key"
+REPLIES = [
+    "Thank you for letting us know. We have passed this to the team responsible and will update you.",
+    "Kadrinchey la. A crew has been scheduled for tomorrow morning.",
+    "Thank you. This is now fixed; please tell us if you still see a problem.",
+    "We are sorry for the trouble. The new timetable is on our website and at the bus terminal.",
+    "Thank you for your suggestion — we will include it in the consultation on the new bus stops.",
+]
+FORMS = [
+    ("Sangay Wangmo", "sangay.wangmo@example.bt", "Bus stop", "The Motithang bus stop needs a roof and a bench."),
+    ("", "", "Water", "Water pressure in Upper Motithang is very low every evening."),
+    ("Tenzin", "77123456", "Permits", "How long does a building permit renewal take now?"),
+]
+
+
+def _app_key(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[1]
+
+
+def _replay(session: Session, citizens: Citizens) -> None:
+    """Store and process one simulated event exactly as the webhook route and the job would."""
+    event = citizens.next()
+    provider = registry.get(event.target.platform.value)
+    app = ingest.load_app(session, provider.name, _app_key(event.target.path))
+    items = wanted(provider, provider.events(event.body), app.app_key)
+    for raw_event_id in ingest.store_events(session, provider, app, items, {}):
+        ingest.process_event(session, raw_event_id)
+
+
+def _reply(session: Session, conversation: Conversation, text: str, at: datetime, official_id: int | None) -> None:
+    account = session.get(OfficialAccount, conversation.account_id)
+    assert account is not None
+    route, target, recipient = reply_route(session, account, conversation, None, None)
+    external_id = f"demo-{secrets.token_hex(8)}"
+    session.add(
+        OutboundMessage(
+            agency_id=conversation.agency_id,
+            account_id=account.id,
+            conversation_id=conversation.id,
+            kind=OutboundKind.reply,
+            route=route,
+            text=text,
+            target=target,
+            recipient=recipient,
+            status=OutboundStatus.sent,
+            attempts=1,
+            idempotency_key=secrets.token_hex(16),
+            external_id=external_id,
+            created_by_id=official_id,
+            created_at=at,
+            sent_at=at,
+        )
+    )
+    inbound = Inbound(
+        action=Action.message,
+        account_ref=account.external_id,
+        conversation_kind=conversation.kind,
+        conversation_ref=conversation.external_ref,
+        created_at=at,
+        external_id=external_id,
+        direction=Direction.outbound,
+        text=text,
+        reply_to_external_id=target,
+    )
+    record_inbound(session, account=account, inbound=inbound)
+
+
+def _forms(session: Session, world: DemoWorld, start: datetime) -> None:
+    account = world.accounts[("THROMDE", Platform.web)]
+    for n, (name, contact, topic, text) in enumerate(FORMS):
+        reference = f"THROMDE-D3M0{n}K"
+        email = contact if "@" in contact else None
+        phone = f"+975{contact}" if contact and not email else None
+        inbound = Inbound(
+            action=Action.message,
+            account_ref=account.external_id,
+            conversation_kind=ConversationKind.form,
+            conversation_ref=reference,
+            created_at=start + timedelta(days=n + 1, hours=3),
+            external_id=reference,
+            contact=ContactRef(email or phone or reference, name or "Anonymous", email=email, phone=phone),
+            text=text,
+            subject=topic,
+        )
+        record_inbound(session, account=account, inbound=inbound)
+
+
+def seed_channels(session: Session, world: DemoWorld) -> None:
+    for (code, platform), account in world.accounts.items():
+        if platform is Platform.x:
+            account.credentials = {**account.credentials, "consumer_key": f"{X_CONSUMER_KEY}-{code.lower()}"}
+    session.flush()
+    now = utcnow()
+    start = now - timedelta(days=DAYS)
+    rng = random.Random(2026)  # noqa: S311 - demo data
+    clock = {"at": start}
+    citizens = Citizens(load_targets(session), seed=2026, now=lambda: clock["at"])
+    step = timedelta(days=DAYS) / EVENTS
+    for _ in range(EVENTS):
+        clock["at"] += step * rng.uniform(0.5, 1.5)
+        clock["at"] = min(clock["at"], now - timedelta(minutes=5))
+        _replay(session, citizens)
+    _forms(session, world, start)
+    session.flush()
+    conversations = session.scalars(
+        select(Conversation)
+        .where(Conversation.last_citizen_message_at < now - timedelta(hours=6))
+        .order_by(Conversation.id)
+    ).all()
+    for conversation in conversations:
+        if conversation.kind is ConversationKind.form or rng.random() > REPLY_SHARE:
+            continue
+        last = conversation.last_citizen_message_at
+        assert last is not None
+        agency = next(a for a in world.agencies.values() if a.id == conversation.agency_id)
+        officer = world.officials.get(demo_email("officer", agency.code))
+        answered_at = min(last + timedelta(minutes=rng.randint(20, 300)), now - timedelta(minutes=1))
+        _reply(session, conversation, rng.choice(REPLIES), answered_at, officer.id if officer else None)
+    session.flush()

@@ -1,0 +1,367 @@
+"""Consultations in the demo: the Norzin Lam bus stop (open, answered on the form and all three platforms)
+and a survey of civil servants that is closed with its "you said, we did" report published.
+
+Everything goes through the product's services; time is moved with the injectable clock so that the
+answers are spread over the days the consultation has been open. The design pictures are drawn here.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.auth.scope import Actor
+from civicloop.channels.base import Action, ContactRef, Inbound
+from civicloop.channels.models import ConversationKind
+from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.service import record_inbound
+from civicloop.consultations import answers, report, service, themes
+from civicloop.consultations.models import Audience, Consultation, ConsultationKind, QuestionKind
+from civicloop.consultations.schemas import ConsultationCreate, QuestionIn, ReportIn, ReportSectionIn
+from civicloop.demo.foundation import DemoWorld, demo_email
+from civicloop.kit.clock import FixedClock, set_clock, utcnow
+from civicloop.publishing.models import Post
+
+RGB = tuple[int, int, int]
+SKY, ROAD, WOOD, ROOF_RED, GLASS, INK = (
+    (205, 228, 247),
+    (120, 120, 120),
+    (150, 100, 60),
+    (170, 40, 40),
+    (150, 200, 220),
+    (30, 30, 30),
+)
+# A 5×7 bitmap of the three letters drawn on the pictures.
+LETTERS = {
+    "A": ["01110", "10001", "10001", "11111", "10001", "10001", "10001"],
+    "B": ["11110", "10001", "10001", "11110", "10001", "10001", "11110"],
+    "C": ["01111", "10000", "10000", "10000", "10000", "10000", "01111"],
+}
+DESIGNS = {
+    "A": "Design A: a simple steel shelter with a flat roof and one bench",
+    "B": "Design B: a wooden shelter with a traditional Bhutanese roof, two benches and a map",
+    "C": "Design C: a glass shelter with a long roof, lighting and a timetable screen",
+}
+FORM_COMMENTS = [
+    "Please make the roof long enough to keep the rain off people waiting in the monsoon.",
+    "Benches for older people and a ramp for wheelchairs, please.",
+    "A map of the city bus routes would help visitors.",
+    "Lights at night: the stop near the Clock Tower is very dark after 7 pm.",
+    "Keep the design traditional, it should look like Thimphu.",
+    "Glass gets dirty and breaks; wood lasts longer here.",
+    "Please add a dustbin, the old stop always has litter.",
+    "Space for school children to wait safely away from the road.",
+]
+PLATFORM_COMMENTS = [
+    "I prefer option B, it looks like it belongs in Thimphu.",
+    "Option C has lights, that matters most in winter evenings.",
+    "Design B please, with a bench for the elderly.",
+    "Whatever you choose, make the roof cover the whole queue.",
+    "option A is cheapest, spend the rest on more buses",
+    "Please think about wheelchair users when you build it.",
+    "B! The traditional roof is beautiful.",
+    "Will there be a timetable at the stop? Option C shows one.",
+]
+# A copy-pasted campaign, as analysis should find it.
+CAMPAIGN = "Save the old Norzin Lam bus stop mural, it is part of our town's heritage and must stay."
+
+
+@contextmanager
+def _at(moment: datetime) -> Iterator[FixedClock]:
+    clock = FixedClock(moment)
+    restore = set_clock(clock)
+    try:
+        yield clock
+    finally:
+        restore()
+
+
+def png(label: str, width: int = 480, height: int = 320) -> bytes:
+    """A small picture of design option ``label``: sky, road, posts, a roof of the option's shape, the letter."""
+    pixels = [[SKY] * width for _ in range(height)]
+
+    def box(x0: int, y0: int, x1: int, y1: int, color: RGB) -> None:
+        for y in range(max(0, y0), min(height, y1)):
+            row = pixels[y]
+            for x in range(max(0, x0), min(width, x1)):
+                row[x] = color
+
+    box(0, 260, width, height, ROAD)
+    posts = {"A": (ROAD, 110, 370), "B": (WOOD, 120, 360), "C": ((90, 90, 110), 80, 400)}[label]
+    box(posts[1], 140, posts[1] + 10, 260, posts[0])
+    box(posts[2] - 10, 140, posts[2], 260, posts[0])
+    box(posts[1] + 20, 215, posts[2] - 20, 225, WOOD)  # bench
+    if label == "A":
+        box(90, 125, 390, 140, (110, 110, 120))
+    elif label == "B":
+        for step in range(30):  # a sloped, layered roof
+            box(80 + step * 3, 140 - step * 2, 400 - step * 3, 142 - step * 2, ROOF_RED)
+    else:
+        box(60, 120, 420, 132, (60, 60, 80))
+        box(90, 140, 390, 200, GLASS)
+        box(230, 100, 250, 120, (250, 220, 90))  # the lamp
+    for row_index, bits in enumerate(LETTERS[label]):
+        for col_index, bit in enumerate(bits):
+            if bit == "1":
+                box(20 + col_index * 8, 20 + row_index * 8, 28 + col_index * 8, 28 + row_index * 8, INK)
+    raw = b"".join(b"\x00" + bytes(channel for pixel in row for channel in pixel) for row in pixels)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def _actor(session: Session, world: DemoWorld, role: str, code: str) -> Actor:
+    official = world.officials[demo_email(role, code)]
+    session.refresh(official)
+    return Actor.of(official)
+
+
+def _mark_sent(session: Session, consultation: Consultation, at: datetime) -> dict[int, str]:
+    """The demo has no live platforms while it is seeded: its announcements are recorded as sent."""
+    ids: dict[int, str] = {}
+    batches = select(Post.batch_key).where(Post.consultation_id == consultation.id)
+    rows = session.scalars(
+        select(OutboundMessage).where(
+            OutboundMessage.status == OutboundStatus.queued, OutboundMessage.batch_key.in_(batches)
+        )
+    ).all()
+    for number, row in enumerate(rows, 1):
+        account = session.get(OfficialAccount, row.account_id)
+        assert account is not None
+        external = {
+            Platform.facebook: f"{account.external_id}_{9_000_000 + consultation.id * 100 + number}",
+            Platform.x: str(1_870_000_000_000_000_000 + consultation.id * 100 + number),
+        }.get(account.platform, f"wechat-mass-{consultation.id}-{number}")
+        row.status, row.external_id, row.sent_at, row.attempts = OutboundStatus.sent, external, at, 1
+        if account.platform is Platform.facebook:
+            row.permalink = f"https://www.facebook.com/{external}"
+        elif account.platform is Platform.x:
+            row.permalink = f"https://x.com/i/web/status/{external}"
+        ids[account.id] = external
+    session.flush()
+    return ids
+
+
+def _citizen_message(session: Session, account: OfficialAccount, post_id: str, n: int, text: str, at: datetime) -> None:
+    """A citizen's comment under the announcement (Facebook, X) or a message to the account (WeChat)."""
+    person = f"demo-citizen-{account.platform.value}-{n}"
+    if account.platform is Platform.wechat:
+        kind, ref, reply_to = ConversationKind.direct, f"oDemo{n:04d}Thimphu", None
+    else:
+        kind, ref, reply_to = ConversationKind.comment_thread, post_id, post_id
+    inbound = Inbound(
+        action=Action.message,
+        account_ref=account.external_id,
+        conversation_kind=kind,
+        conversation_ref=ref,
+        created_at=at,
+        external_id=f"demo-{account.platform.value}-{post_id}-{n}",
+        contact=ContactRef(person, f"Citizen {n}"),
+        text=text,
+        reply_to_external_id=reply_to,
+    )
+    record_inbound(session, account=account, inbound=inbound)
+
+
+def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consultation:
+    now = utcnow()
+    opened = now - timedelta(days=6)
+    agency = world.agencies["THROMDE"]
+    analyst = _actor(session, world, "analyst", "THROMDE")
+    accounts = [world.accounts[("THROMDE", p)] for p in (Platform.facebook, Platform.x, Platform.wechat)]
+    with _at(opened - timedelta(days=1)):
+        consultation = service.create(
+            session,
+            actor=analyst,
+            data=ConsultationCreate(
+                agency_id=agency.id,
+                title="Model bus stop on Norzin Lam: tell us before we build it",
+                summary=(
+                    "Thimphu Thromde will build a new model bus stop on Norzin Lam and then use its design across "
+                    "the city. Here are three designs. Tell us which one works for you, and what a bus stop must have."
+                ),
+                body_markdown=(
+                    "## Why a new bus stop\nThe stop opposite the Clock Tower serves more than 2,000 passengers a day. "
+                    "Its shelter is too small, it has no light and water pools in front of it.\n\n"
+                    "## What we plan\n- Build the chosen design on Norzin Lam in the spring\n"
+                    "- Use the same design for 40 stops over three years\n\n"
+                    "| Design | Cost estimate (Nu.) | Build time |\n|---|---|---|\n"
+                    "| A | 450,000 | 3 weeks |\n| B | 780,000 | 6 weeks |\n| C | 1,150,000 | 5 weeks |"
+                ),
+                closes_at=now + timedelta(days=15),
+                hashtag="NorzinBusStop",
+                contact_name="Sangay Tshomo, Urban Planning Division",
+                contact_email="planning@thimphucity.example",
+                contact_phone="+975 2 333 444",
+                account_ids=[a.id for a in accounts],
+                questions=[
+                    QuestionIn(
+                        kind=QuestionKind.design_option,
+                        prompt="Which design do you prefer?",
+                        options=list("ABC"),
+                        required=True,
+                    ),
+                    QuestionIn(kind=QuestionKind.rating, prompt="How good is the bus stop there today? (1–5)"),
+                    QuestionIn(
+                        kind=QuestionKind.multiple_choice,
+                        prompt="What must every bus stop have?",
+                        options=["Roof", "Benches", "Lighting", "Timetable", "Ramp for wheelchairs", "Dustbin"],
+                    ),
+                    QuestionIn(kind=QuestionKind.free_text, prompt="What else should we know before we build it?"),
+                ],
+            ),
+        )
+        for label, alt in DESIGNS.items():
+            service.add_attachment(
+                session,
+                actor=analyst,
+                consultation_id=consultation.id,
+                filename=f"bus-stop-design-{label}.png",
+                data=png(label),
+                alt_text=alt,
+                option_label=label,
+            )
+    with _at(opened):
+        service.open_now(session, actor=analyst, consultation_id=consultation.id)
+        posts = _mark_sent(session, consultation, opened)
+    questions = service.questions_of(session, consultation.id)
+    design, rating, needs, free = questions
+    for n in range(42):
+        at = opened + timedelta(minutes=rng.randint(30, 6 * 24 * 60 - 30))
+        with _at(at):
+            values = {
+                design.id: ["BABCBBCBAC"[n % 10]],  # half for B, three in ten for C
+                rating.id: [str(rng.choices(range(1, 6), weights=(4, 5, 3, 1, 1))[0])],
+                needs.id: rng.sample(needs.options, rng.randint(1, 3)),
+            }
+            if n % 3 == 0:
+                values[free.id] = [rng.choice(FORM_COMMENTS)]
+            answers.submit_form(
+                session, consultation=consultation, values=values, language=rng.choice(["en", "en", "dz"])
+            )
+    for n in range(36):
+        account = accounts[n % 3]
+        at = opened + timedelta(minutes=rng.randint(30, 6 * 24 * 60 - 30))
+        text = rng.choice(PLATFORM_COMMENTS)
+        if account.platform is Platform.wechat:
+            text = f"{consultation.code}: {text}"
+        with _at(at):
+            _citizen_message(session, account, posts.get(account.id, ""), n, text, at)
+    for n in range(12):
+        account = accounts[n % 2]
+        with _at(opened + timedelta(days=3, minutes=7 * n)):
+            _citizen_message(session, account, posts[account.id], 100 + n, CAMPAIGN, utcnow())
+    themes.refresh(session, consultation)
+    return consultation
+
+
+def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultation:
+    now = utcnow()
+    opened, closed = now - timedelta(days=40), now - timedelta(days=12)
+    oversight = _actor(session, world, "analyst", "DOIM")
+    with _at(opened - timedelta(days=2)):
+        survey = service.create(
+            session,
+            actor=oversight,
+            data=ConsultationCreate(
+                agency_id=world.agencies["DOIM"].id,
+                title="Has opening social media in offices helped your work?",
+                summary=(
+                    "A year ago the ban on social media in government offices ended. This survey asks civil "
+                    "servants whether access during office hours has helped them serve citizens."
+                ),
+                kind=ConsultationKind.survey,
+                audience=Audience.civil_servants,
+                audience_agency_ids=[a.id for a in world.agencies.values()],
+                closes_at=closed,
+                contact_name="Ugyen Tenzin, Department of Information and Media",
+                questions=[
+                    QuestionIn(
+                        kind=QuestionKind.single_choice,
+                        prompt="Has access to social media at work helped you serve citizens?",
+                        options=["Yes, a lot", "Somewhat", "Not at all"],
+                        required=True,
+                    ),
+                    QuestionIn(kind=QuestionKind.rating, prompt="How clear are the social media guidelines? (1–5)"),
+                    QuestionIn(kind=QuestionKind.free_text, prompt="What would help you most?"),
+                ],
+            ),
+        )
+    with _at(opened):
+        service.open_now(session, actor=oversight, consultation_id=survey.id)
+    helped, clarity, wish = service.questions_of(session, survey.id)
+    wishes = [
+        "Training on how to answer angry comments politely.",
+        "Faster approval from the head when a reply is held.",
+        "Clear examples of what counts as confidential.",
+        "A shared list of answers to common questions.",
+    ]
+    for n in range(64):
+        with _at(opened + timedelta(minutes=rng.randint(10, 27 * 24 * 60))):
+            values = {
+                helped.id: [rng.choices(helped.options, weights=(5, 4, 1))[0]],
+                clarity.id: [str(rng.choices(range(1, 6), weights=(1, 2, 4, 4, 2))[0])],
+            }
+            if n % 2 == 0:
+                values[wish.id] = [rng.choice(wishes)]
+            answers.submit_form(session, consultation=survey, values=values)
+    with _at(closed):
+        service.close(session, actor=oversight, consultation_id=survey.id)
+        themes.refresh(session, survey)
+    with _at(closed + timedelta(days=5)):
+        report.save_report(
+            session,
+            actor=oversight,
+            consultation_id=survey.id,
+            data=ReportIn(
+                report_intro="64 civil servants from four agencies answered in four weeks. Thank you.",
+                decision=(
+                    "Access stays open in office hours. The department will run guideline training in every "
+                    "agency this year and publish a shared set of answers to common questions."
+                ),
+            ),
+        )
+        for heading, said, did in [
+            (
+                "Did it help?",
+                "Nine in ten of you said access helped at least somewhat, mostly to answer citizens faster.",
+                "Social media stays open in office hours; each agency head still decides on personal use.",
+            ),
+            (
+                "Clearer guidelines",
+                "Many asked for examples of what is confidential and how to reply to angry comments.",
+                "Every warning in CivicLoop now explains the guideline; training starts next month.",
+            ),
+            (
+                "Held replies",
+                "Some of you waited too long for the head's approval of a held reply.",
+                "Agency heads now get a daily reminder of held replies. We did not drop the approval step: "
+                "it protects confidential information.",
+            ),
+        ]:
+            report.add_section(
+                session,
+                actor=oversight,
+                consultation_id=survey.id,
+                data=ReportSectionIn(heading=heading, you_said=said, we_did=did),
+            )
+        report.publish(session, actor=oversight, consultation_id=survey.id)
+    return survey
+
+
+def seed_consultations(session: Session, world: DemoWorld) -> None:
+    rng = random.Random(7)  # noqa: S311 - demo data
+    _survey(session, world, rng)
+    _bus_stop(session, world, rng)
+    session.flush()

@@ -1,0 +1,271 @@
+"""The checker: a text (plus the agency's terms and the election phase) in, findings out. Pure.
+
+Everything is compiled once per set of overrides and cached: shipped data alone, or shipped data
+with national overrides, plus a small per-agency index of the agency's own confidential terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Severity
+from civicloop.guidelines.lexicons import LexiconSpec, Term, TermIndex, data_json, normalise_term, shipped_lexicons
+from civicloop.guidelines.personal import PersonalDetector, Span
+from civicloop.guidelines.text import Prepared, prepare
+
+SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
+AGENCY_LEXICON = "agency_terms"
+AGENCY_RULE = "confidential.agency_term"
+# More capital letters than this share of a text means it is shouted, so capitals prove nothing.
+SHOUTING_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    category: Category
+    title: str
+    explanation: str
+    suggestion: str
+    guideline: str
+    severity: Severity
+    severity_period: Severity
+    severity_embargo: Severity
+
+    def severity_in(self, phase: ElectionPhase) -> Severity:
+        if phase is ElectionPhase.embargo:
+            return self.severity_embargo
+        if phase is ElectionPhase.period:
+            return self.severity_period
+        return self.severity
+
+    def finding(self, start: int, end: int, phase: ElectionPhase) -> Finding:
+        return Finding(
+            rule_id=self.id,
+            category=self.category,
+            severity=self.severity_in(phase),
+            start=start,
+            end=end,
+            title=self.title,
+            explanation=self.explanation,
+            suggestion=self.suggestion,
+            guideline=self.guideline,
+        )
+
+
+@lru_cache(maxsize=1)
+def rule_specs() -> dict[str, RuleSpec]:
+    data = data_json("rules.json")
+    specs = {}
+    for rule_id, meta in data["rules"].items():
+        base = Severity(meta["severity"])
+        period = Severity(meta.get("severity_period", meta["severity"]))
+        specs[rule_id] = RuleSpec(
+            id=rule_id,
+            category=Category(meta["category"]),
+            title=meta["title"],
+            explanation=meta["explanation"],
+            suggestion=meta["suggestion"],
+            guideline=data["guidelines"][meta["guideline"]],
+            severity=base,
+            severity_period=period,
+            severity_embargo=Severity(meta.get("severity_embargo", period)),
+        )
+    return specs
+
+
+@lru_cache(maxsize=1)
+def pattern_specs() -> tuple[dict[str, Any], ...]:
+    return tuple(data_json("patterns.json")["patterns"])
+
+
+@lru_cache(maxsize=1)
+def personal_detector() -> PersonalDetector:
+    """Number formats and context words do not change with lexicon overrides: one detector serves all."""
+    return PersonalDetector(data_json("personal.json"))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    rule: str
+    needs: frozenset[str]
+    regex: re.Pattern[str]
+
+
+def _alternation(terms: Iterable[Term]) -> str:
+    """A regex alternative matching any of the terms, longest first; never matches when empty."""
+    parts = sorted({r"[\s་'-]+".join(re.escape(w) for w in t.words) for t in terms}, key=len, reverse=True)
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!x)x"
+
+
+class RuleBook:
+    """Lexicons, patterns and detectors compiled together; build one per set of overrides."""
+
+    def __init__(self, lexicons: dict[str, list[Term]], specs: dict[str, LexiconSpec]) -> None:
+        self.rules = rule_specs()
+        self.lexicon_rule = {lex_id: spec.rule for lex_id, spec in specs.items()}
+        self.index = TermIndex(
+            (term for terms in lexicons.values() for term in terms),
+            {lex_id: spec.unless_near for lex_id, spec in specs.items()},
+        )
+        slots = {f"{{{lex_id}}}": _alternation(terms) for lex_id, terms in lexicons.items()}
+        self.patterns = []
+        for item in pattern_specs():
+            source = item["regex"]
+            for slot, alternation in slots.items():
+                source = source.replace(slot, alternation)
+            self.patterns.append(
+                Pattern(item["rule"], frozenset(w.lower() for w in item["needs"]), re.compile(source, re.IGNORECASE))
+            )
+        self.personal = personal_detector()
+
+    def check(self, text: str, context: CheckContext) -> list[Finding]:
+        prepared = prepare(text)
+        phase = context.election
+        findings = []
+        for hit in self.index.find(prepared):
+            if hit.term.heading_only and not _is_heading(text, hit.start, hit.end):
+                continue
+            findings.append(self.rules[self.lexicon_rule[hit.term.lexicon]].finding(hit.start, hit.end, phase))
+        if context.agency_terms:
+            agency_rule = self.rules[AGENCY_RULE]
+            for hit in agency_index(context.agency_terms).find(prepared):
+                findings.append(agency_rule.finding(hit.start, hit.end, phase))
+        words = set(prepared.lowered)
+        for pattern in self.patterns:
+            if pattern.needs and not (pattern.needs & words):
+                continue
+            for m in pattern.regex.finditer(prepared.norm):
+                findings.append(self.rules[pattern.rule].finding(m.start(), m.end(), phase))
+        findings += [self.rules["confidential.reference"].finding(s, e, phase) for s, e in _references(prepared)]
+        public = frozenset(_contact_key(c) for c in context.public_contacts)
+        for span in self.personal.find(prepared, public):
+            if not span.public:
+                findings.append(self.rules[span.rule].finding(span.start, span.end, phase))
+        return _without_nested(findings)
+
+    def contacts(self, text: str) -> list[Span]:
+        """Email addresses and phone numbers, personal or not (for comparisons with other tools)."""
+        kinds = {"personal.email", "personal.mobile", "personal.landline"}
+        return [s for s in self.personal.find(prepare(text)) if s.rule in kinds]
+
+
+def _contact_key(contact: str) -> str:
+    """An email lower-cased, or a phone number's last eight digits."""
+    contact = contact.strip().lower()
+    if "@" in contact:
+        return contact
+    return re.sub(r"\D", "", contact)[-8:]
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """A marking word in capitals, or heading a line ("Confidential: …"), or in brackets."""
+    span = text[start:end]
+    if span.isupper():
+        letters = [ch for ch in text[:start] + text[end:] if ch.isalpha()]
+        return sum(ch.isupper() for ch in letters) <= SHOUTING_SHARE * len(letters)
+    line_start = text.rfind("\n", 0, start) + 1
+    lead = text[line_start:start].strip()
+    follow = text[end : end + 8].lstrip()
+    if follow.lower().startswith("until"):  # "confidential until the announcement"
+        return True
+    if lead in ("", "*", "**") and (follow[:1] in (":", "-", "*") or not text[end:].split("\n", 1)[0].strip()):
+        return True
+    return lead.endswith(("[", "(")) and follow[:1] in ("]", ")")
+
+
+# An internal file or tender reference: office codes separated by slashes, with a number in them,
+# e.g. "MoIT/DoR/ADM-05/2024/1234". Dates (12/03/2024), "and/or" and URLs do not qualify.
+_REFERENCE = re.compile(r"(?<![\w/.:@-])[A-Z][A-Za-z]{1,9}(?:/[A-Za-z0-9().-]{1,15}){2,}(?![\w/])")
+_REF_KEYWORD = re.compile(
+    r"\b(?:file|letter|memo|tender|our\s+ref(?:erence)?|ref(?:erence)?)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*"
+    r"(?P<num>[A-Z]{2,}[A-Z0-9]*(?:/[A-Za-z0-9().-]{1,15})+)(?![\w/])",
+    re.IGNORECASE,
+)
+
+
+def _references(prepared: Prepared) -> list[tuple[int, int]]:
+    norm = prepared.norm
+    if "/" not in norm:
+        return []
+    found = set()
+    for m in _REFERENCE.finditer(norm):
+        segments = m.group().split("/")
+        caps = sum(1 for s in segments if sum(ch.isupper() for ch in s) >= 2)
+        if caps >= 2 and any(ch.isdigit() for ch in m.group()):
+            found.add((m.start(), m.start() + len(m.group().rstrip(".-)"))))
+    for m in _REF_KEYWORD.finditer(norm):
+        if any(ch.isdigit() for ch in m.group("num")):
+            found.add((m.start("num"), m.start("num") + len(m.group("num").rstrip(".-)"))))
+    return sorted(found)
+
+
+def _without_nested(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding lying inside another of its category that weighs at least as much."""
+    ordered = sorted(findings, key=lambda f: (f.start, -f.end, -SEVERITY_RANK[f.severity]))
+    kept: list[Finding] = []
+    for finding in ordered:
+        if any(
+            k.category == finding.category
+            and k.start <= finding.start
+            and finding.end <= k.end
+            and SEVERITY_RANK[k.severity] >= SEVERITY_RANK[finding.severity]
+            for k in kept
+        ):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _terms(lexicon: str, raw_terms: Iterable[str]) -> list[Term]:
+    return [t for t in (Term.parse(raw, lexicon) for raw in raw_terms) if t is not None]
+
+
+# One entry per distinct set of overrides (national ones, plus an agency's own additions): a build
+# takes a few milliseconds, so even hundreds of agencies with their own terms stay cached.
+@lru_cache(maxsize=512)
+def rulebook(
+    extra_terms: tuple[tuple[str, str], ...] = (), removed_terms: tuple[tuple[str, str], ...] = ()
+) -> RuleBook:
+    """The compiled rule book for shipped data plus these (lexicon, term) overrides."""
+    specs = shipped_lexicons()
+    removed = {(lex, normalise_term(term)) for lex, term in removed_terms}
+    lexicons: dict[str, list[Term]] = {}
+    for lex_id, spec in specs.items():
+        extra = [term for lex, term in extra_terms if lex == lex_id]
+        lexicons[lex_id] = [t for t in _terms(lex_id, [*spec.terms, *extra]) if (lex_id, t.key) not in removed]
+    return RuleBook(lexicons, specs)
+
+
+@lru_cache(maxsize=256)
+def agency_index(terms: tuple[str, ...]) -> TermIndex:
+    return TermIndex(_terms(AGENCY_LEXICON, terms), {})
+
+
+def check(text: str, *, context: CheckContext | None = None) -> list[Finding]:
+    """Findings in ``text``, ordered by position. Never raises on odd input (any script, any length)."""
+    context = context or CheckContext()
+    return rulebook(context.extra_terms, context.removed_terms).check(text, context)
+
+
+def explain(findings: Iterable[Finding], text: str) -> list[dict[str, Any]]:
+    """Findings as plain dicts (for JSON output), with the exact text each one covers."""
+    return [
+        {
+            "rule": f.rule_id,
+            "category": f.category.value,
+            "severity": f.severity.value,
+            "start": f.start,
+            "end": f.end,
+            "text": f.excerpt(text),
+            "title": f.title,
+            "explanation": f.explanation,
+            "suggestion": f.suggestion,
+            "guideline": f.guideline,
+        }
+        for f in findings
+    ]

@@ -1,0 +1,189 @@
+"""Lexicons: word lists shipped in ``data/`` plus overrides, matched word by word in one pass.
+
+A term is a sequence of words (Dzongkha: syllables). The index maps a term's first word to the
+terms starting with it, so a text is scanned once whatever the size of the lists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from civicloop.guidelines.text import Prepared, is_tibetan, tokenize
+
+# Dzongkha particles that attach to the last syllable of a name (genitive, agentive, dative…).
+TIBETAN_SUFFIXES = frozenset({"", "འི", "ས", "ར", "འོ", "འམ"})
+# Words either side of a term in which an ``unless_near`` word cancels the match.
+NEAR_WINDOW = 6
+# Most characters allowed between two words of one term (spaces, a hyphen, a tsheg, a comma…).
+MAX_GAP = 3
+
+
+def data_text(name: str) -> str:
+    return (resources.files("civicloop.guidelines") / "data" / name).read_text(encoding="utf-8")
+
+
+def data_json(name: str) -> Any:
+    return json.loads(data_text(name))
+
+
+@dataclass(frozen=True)
+class Term:
+    raw: str
+    lexicon: str
+    words: tuple[str, ...]  # lower-cased unless case_sensitive
+    case_sensitive: bool = False
+    heading_only: bool = False
+    prefix: bool = False  # the last word may continue ("idiot*" matches "idiots")
+
+    @classmethod
+    def parse(cls, line: str, lexicon: str) -> Term | None:
+        raw = line.strip()
+        text = raw
+        case_sensitive = text.startswith("=")
+        heading_only = text.startswith("^")
+        text = text.lstrip("=^")
+        prefix = text.endswith("*")
+        words = tokenize(text.rstrip("*"))
+        if not words:
+            return None
+        if not case_sensitive:
+            words = tuple(w.lower() for w in words)
+        return cls(raw, lexicon, words, case_sensitive, heading_only, prefix)
+
+    @property
+    def key(self) -> str:
+        """The normalised form used to add or remove a term (case and spacing do not matter)."""
+        return normalise_term(self.raw)
+
+
+def normalise_term(raw: str) -> str:
+    text = raw.strip()
+    marks = "".join(ch for ch in text[:2] if ch in "=^")
+    body = text.lstrip("=^")
+    star = "*" if body.endswith("*") else ""
+    words = tokenize(body.rstrip("*"))
+    joined = " ".join(words if "=" in marks else (w.lower() for w in words))
+    return f"{marks}{joined}{star}"
+
+
+def parse_terms(text: str) -> list[str]:
+    """Lines of a term file without comments and blanks."""
+    out = []
+    for line in text.splitlines():
+        stripped = line.split("#", 1)[0].strip()
+        if stripped:
+            out.append(stripped)
+    return out
+
+
+@dataclass(frozen=True)
+class LexiconSpec:
+    id: str
+    rule: str
+    description: str
+    terms: tuple[str, ...]
+    unless_near: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def shipped_lexicons() -> dict[str, LexiconSpec]:
+    specs = {}
+    for lexicon_id, meta in data_json("lexicons.json")["lexicons"].items():
+        specs[lexicon_id] = LexiconSpec(
+            id=lexicon_id,
+            rule=meta["rule"],
+            description=meta["description"],
+            terms=tuple(parse_terms(data_text(meta["file"]))),
+            unless_near={k.lower(): tuple(v) for k, v in meta.get("unless_near", {}).items()},
+        )
+    return specs
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: Term
+    start: int
+    end: int
+
+
+class TermIndex:
+    """Every term of several lexicons, indexed by first word for a single pass over a text."""
+
+    def __init__(self, terms: Iterable[Term], unless_near: Mapping[str, Mapping[str, tuple[str, ...]]]) -> None:
+        self._folded: dict[str, list[Term]] = {}
+        self._exact: dict[str, list[Term]] = {}
+        self._prefixed: dict[str, list[Term]] = {}  # one-word prefix terms, keyed by their first 3 letters
+        self._tibetan_last: set[str] = set()
+        self._unless = {lex: {k: tuple(v) for k, v in near.items()} for lex, near in unless_near.items()}
+        for term in terms:
+            first = term.words[0]
+            if term.prefix and len(term.words) == 1:
+                self._prefixed.setdefault(first[:3], []).append(term)
+            elif term.case_sensitive:
+                self._exact.setdefault(first, []).append(term)
+            else:
+                self._folded.setdefault(first, []).append(term)
+
+    def find(self, prepared: Prepared) -> Iterator[Hit]:
+        tokens, lowered = prepared.tokens, prepared.lowered
+        folded, exact, prefixed = self._folded, self._exact, self._prefixed
+        for i, low in enumerate(lowered):
+            candidates = folded.get(low)
+            if candidates is None and is_tibetan(low):
+                candidates = self._tibetan_candidates(low)
+            for group in (candidates, exact.get(tokens[i][2]), prefixed.get(low[:3])):
+                if not group:
+                    continue
+                for term in group:
+                    end = self._match(term, prepared, i)
+                    if end is not None and not self._cancelled(term, lowered, i, end):
+                        yield Hit(term, tokens[i][0], tokens[end][1])
+
+    def _tibetan_candidates(self, low: str) -> list[Term] | None:
+        # A one-syllable Dzongkha term followed by a particle ("གསང་བའི") is still that term.
+        for suffix in TIBETAN_SUFFIXES:
+            if suffix and low.endswith(suffix):
+                found = self._folded.get(low[: -len(suffix)])
+                if found:
+                    return [t for t in found if len(t.words) == 1]
+        return None
+
+    @staticmethod
+    def _match(term: Term, prepared: Prepared, i: int) -> int | None:
+        """Index of the last token of ``term`` when it starts at token ``i``, else None."""
+        words, tokens, lowered = term.words, prepared.tokens, prepared.lowered
+        last = i + len(words) - 1
+        if last >= len(tokens):
+            return None
+        for offset, word in enumerate(words):
+            j = i + offset
+            if j > i and tokens[j][0] - tokens[j - 1][1] > MAX_GAP:
+                return None
+            got = tokens[j][2] if term.case_sensitive else lowered[j]
+            if offset < len(words) - 1:
+                if got != word:
+                    return None
+            elif term.prefix:
+                if not got.startswith(word):
+                    return None
+            elif got != word and not (
+                is_tibetan(word) and got.startswith(word) and got[len(word) :] in TIBETAN_SUFFIXES
+            ):
+                return None
+        return last
+
+    def _cancelled(self, term: Term, lowered: tuple[str, ...], first: int, last: int) -> bool:
+        near = self._unless.get(term.lexicon, {}).get(" ".join(term.words).lower())
+        if not near:
+            return False
+        window = lowered[max(0, first - NEAR_WINDOW) : first] + lowered[last + 1 : last + 1 + NEAR_WINDOW]
+        for word in window:
+            for stem in near:
+                if (stem.endswith("*") and word.startswith(stem[:-1])) or word == stem:
+                    return True
+        return False

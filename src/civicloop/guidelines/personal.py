@@ -1,0 +1,241 @@
+"""Personal-data detectors: Bhutanese CID, mobile and landline numbers, emails, passports, licences,
+bank accounts and dates of birth near a name.
+
+Precision matters as much as recall: official replies are full of amounts, dates, years and
+reference numbers, so every number pattern is checked against its neighbours before it counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from civicloop.guidelines.text import Prepared
+
+# A number may not continue a word, another number, a URL path or an email address.
+_BEFORE = r"(?<![\w+/@])(?<!\d[.,-])"
+_AFTER = r"(?![\w/@])(?![.,-]\d)"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = (
+    rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}[./-]\d{{1,2}}[./-]\d{{1,2}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:19|20)\d{{2}}"
+    rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})"
+)
+_NO = r"(?:\s*(?:no\.?|number|num\.?|#))?\s*[:.\-་]?\s*(?:is\s+)?"
+NUMBER_WORDS = frozenset({"no", "number", "num", "nos", "id"})
+CURRENCY = frozenset({"$", "₹"})
+SENTENCE_END = re.compile(r"[.!?]\s|\n")
+# Priorities when spans overlap: a number named by its keyword wins over a guess from its shape.
+PRIORITY = {
+    "personal.cid": 1,
+    "personal.bank_account": 0,
+    "personal.passport": 0,
+    "personal.licence": 0,
+    "personal.date_of_birth": 0,
+    "personal.email": 2,
+    "personal.mobile": 3,
+    "personal.landline": 4,
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    rule: str
+    start: int
+    end: int
+    public: bool = False  # a published organisational contact or account: not personal data
+    keyed: bool = False  # named by a keyword ("CID", "account no.") rather than guessed from its shape
+
+
+def _words(items: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(items, key=len, reverse=True))
+
+
+class PersonalDetector:
+    def __init__(self, config: dict[str, Any]) -> None:
+        cc = re.escape(config["country_code"])
+        mobile = "|".join(re.escape(p) for p in config["mobile_prefixes"])
+        area = f"[{config['landline_area_digits']}]"
+        cid = config["cid"]
+        self.cid_length = int(cid["length"])
+        self.cid_districts = range(int(cid["districts_from"]), int(cid["districts_to"]) + 1)
+        country = rf"(?:(?:\+|00)\s?{cc}|\(\s?\+?{cc}\s?\))"
+        self.mobile = re.compile(
+            rf"{_BEFORE}(?:{country}[\s.-]?|{cc}[\s.-]?)?(?:{mobile})"
+            r"(?:\d{6}|[\s.-]\d{6}|[\s.-]\d{3}[\s.-]\d{3}|[\s.-]?\d{2}[\s.-]\d{2}[\s.-]\d{2}|\d{2}[\s.-]\d{4})" + _AFTER
+        )
+        # Named as a phone ("mobile: 17 12 2024"), a mobile number may be grouped any way at all.
+        self.mobile_keyed = re.compile(
+            rf"\b(?:{_words(config['phone_words'])})\b{_NO}(?:on\s+|at\s+)?"
+            rf"(?P<num>(?:{country}[\s.-]?)?(?:{mobile})(?:[\s.-]?\d){{6}}){_AFTER}",
+            re.IGNORECASE,
+        )
+        self.landline = re.compile(rf"{_BEFORE}(?:{country}[\s.-]?0?{area}|0{area}|\(0{area}\))[\s.-]?\d{{6}}{_AFTER}")
+        self.cid_shape = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{{self.cid_length - 1}}}{_AFTER}")
+        self.cid_keyed = re.compile(
+            rf"\b(?:{_words(cid['keywords'])})\b{_NO}(?P<num>\d(?:[\s-]?\d){{{self.cid_length - 1}}}){_AFTER}",
+            re.IGNORECASE,
+        )
+        self.email = re.compile(
+            r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
+        )
+        self.passport = re.compile(rf"\bpassport\b{_NO}(?P<num>[A-Z]{{0,2}}\d{{6,9}}){_AFTER}", re.IGNORECASE)
+        self.licence = re.compile(
+            rf"\b(?:driving\s+|driver'?s\s+|trade\s+|business\s+)?licen[cs]e\b{_NO}"
+            rf"(?P<num>(?:[A-Z]{{1,3}}[-/]?)?\d[\dA-Z/-]{{3,14}}){_AFTER}",
+            re.IGNORECASE,
+        )
+        self.bank = re.compile(
+            rf"(?:\b(?:{_words(config['bank_names'])})\b(?:\s+(?:savings\s+|current\s+)?(?:account|a/c|acct|acc)\b\.?)?"
+            rf"|\b(?:{_words(config['bank_words'])})\b\.?){_NO}(?P<num>\d(?:[\s-]?\d){{5,17}}){_AFTER}",
+            re.IGNORECASE,
+        )
+        self.dob = re.compile(
+            rf"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date|born(?:\s+on)?)\s*[:\-]?\s*(?:is\s+)?(?P<num>{_DATE})"
+            rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
+            re.IGNORECASE,
+        )
+        self.amount_before = frozenset(config["amount_before"])
+        self.amount_after = frozenset(config["amount_after"])
+        self.reference_words = frozenset(config["reference_words"])
+        self.personal_words = frozenset(config["personal_words"])
+        self.public_words = re.compile(rf"\b(?:{_words(config['public_contact_words'])})\b", re.IGNORECASE)
+        self.org_account_words = frozenset(config["org_account_words"])
+        self.org_suffixes = tuple(config["org_email_suffixes"])
+        self.role_mailboxes = frozenset(config["role_mailboxes"])
+        self.given_names = frozenset(config["given_names"])
+        self.honorifics = frozenset(config["honorifics"])
+
+    # -- public entry points -------------------------------------------------------------------
+
+    def find(self, prepared: Prepared, public_contacts: frozenset[str] = frozenset()) -> list[Span]:
+        """Every personal-data span, overlaps resolved; spans marked ``public`` are not findings."""
+        spans: list[Span] = []
+        if "@" in prepared.norm:
+            spans += self._emails(prepared, public_contacts)
+        if prepared.has_digits():
+            spans += self._keyed(prepared)
+            spans += self._phones(prepared, public_contacts)
+            spans += self._cids(prepared)
+        return _resolve(spans)
+
+    # -- detectors -----------------------------------------------------------------------------
+
+    def _emails(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
+        out = []
+        for m in self.email.finditer(prepared.norm):
+            address = m.group().lower()
+            local, _, domain = address.partition("@")
+            public = (
+                address in public_contacts
+                or any(domain == s or domain.endswith("." + s) for s in self.org_suffixes)
+                or any(part in self.role_mailboxes for part in re.split(r"[._+-]", local))
+            )
+            out.append(Span("personal.email", m.start(), m.end(), public))
+        return out
+
+    def _keyed(self, prepared: Prepared) -> list[Span]:
+        norm, out = prepared.norm, []
+        for m in self.cid_keyed.finditer(norm):
+            out.append(Span("personal.cid", m.start("num"), m.end("num"), keyed=True))
+        for m in self.passport.finditer(norm):
+            out.append(Span("personal.passport", m.start("num"), m.end("num"), keyed=True))
+        for m in self.licence.finditer(norm):
+            if sum(ch.isdigit() for ch in m.group("num")) >= 5:
+                out.append(Span("personal.licence", m.start("num"), m.end("num"), keyed=True))
+        for m in self.bank.finditer(norm):
+            public = bool(self._words_before(prepared, m.start(), 4) & self.org_account_words)
+            out.append(Span("personal.bank_account", m.start("num"), m.end("num"), public, keyed=True))
+        for m in self.dob.finditer(norm):
+            group = "num" if m.group("num") else "year"
+            if self._near_a_person(prepared, m.start(), m.end()):
+                out.append(Span("personal.date_of_birth", m.start(group), m.end(group), keyed=True))
+        return out
+
+    def _phones(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
+        out = []
+        for m in self.mobile_keyed.finditer(prepared.norm):
+            public = self._is_public(prepared, m.start("num"), m.group("num"), public_contacts)
+            out.append(Span("personal.mobile", m.start("num"), m.end("num"), public, keyed=True))
+        for rule, pattern in (("personal.mobile", self.mobile), ("personal.landline", self.landline)):
+            for m in pattern.finditer(prepared.norm):
+                if self._looks_like_something_else(prepared, m.start(), m.end()):
+                    continue
+                public = self._is_public(prepared, m.start(), m.group(), public_contacts)
+                out.append(Span(rule, m.start(), m.end(), public))
+        return out
+
+    def _cids(self, prepared: Prepared) -> list[Span]:
+        out = []
+        for m in self.cid_shape.finditer(prepared.norm):
+            district = int(m.group()[1:3])
+            if district in self.cid_districts and not self._looks_like_something_else(prepared, m.start(), m.end()):
+                out.append(Span("personal.cid", m.start(), m.end()))
+        return out
+
+    # -- context checks ------------------------------------------------------------------------
+
+    def _words_before(self, prepared: Prepared, start: int, count: int) -> set[str]:
+        words = [prepared.lowered[i] for i, tok in enumerate(prepared.tokens) if tok[1] <= start]
+        return set(words[-count:])
+
+    def _looks_like_something_else(self, prepared: Prepared, start: int, end: int) -> bool:
+        """An amount, a quantity or a reference number that happens to have a phone's or CID's shape."""
+        before, after = [], ""
+        for i, (s, e, _) in enumerate(prepared.tokens):
+            if e <= start:
+                before.append(prepared.lowered[i])
+            elif s >= end:
+                after = prepared.lowered[i]
+                break
+        if (before and before[-1] in self.amount_before) or prepared.norm[
+            max(0, start - 2) : start
+        ].strip() in CURRENCY:
+            return True
+        if after in self.amount_after:
+            return True
+        # "Ref. no. 77123456", "receipt 17250001": a reference word right before, perhaps with "no".
+        last = before[-2:] if before[-1:] and before[-1] in NUMBER_WORDS else before[-1:]
+        return bool(last) and last[0] in self.reference_words
+
+    def _is_public(self, prepared: Prepared, start: int, number: str, public_contacts: frozenset[str]) -> bool:
+        if re.sub(r"\D", "", number)[-8:] in public_contacts:
+            return True
+        return self._public_context(prepared, start, start + len(number))
+
+    def _public_context(self, prepared: Prepared, start: int, end: int) -> bool:
+        """Words such as "helpline" or "our office" in the same sentence, and no "his"/"her"."""
+        before = prepared.norm[max(0, start - 60) : start]
+        before = before[max((m.end() for m in SENTENCE_END.finditer(before)), default=0) :]
+        after = prepared.norm[end : end + 40]
+        after = after[: min((m.start() for m in SENTENCE_END.finditer(after)), default=len(after))]
+        window = f"{before} {after}"
+        if not self.public_words.search(window):
+            return False
+        return not ({w.lower() for w in re.findall(r"\w+", window)} & self.personal_words)
+
+    def _near_a_person(self, prepared: Prepared, start: int, end: int) -> bool:
+        for i, (s, e, word) in enumerate(prepared.tokens):
+            if e < start - 80 or s > end + 40:
+                continue
+            low = prepared.lowered[i]
+            if low in self.personal_words and e <= start:
+                return True
+            if word[:1].isupper() and (low in self.given_names or low in self.honorifics):
+                return True
+        return False
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    """Drop spans that overlap a better one (keyword-named first, then the more specific kind)."""
+    ranked = sorted(spans, key=lambda s: (not s.keyed, PRIORITY[s.rule], s.start))
+    kept: list[Span] = []
+    for span in ranked:
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)

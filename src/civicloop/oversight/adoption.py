@@ -1,0 +1,117 @@
+"""Adoption (which agencies have which official accounts) and each account's health."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
+from civicloop.oversight import health
+from civicloop.oversight.models import Alert, AlertKind, AlertState
+from civicloop.oversight.sources import rejected_today
+
+# The policy asks every agency for official accounts on social media; the web form does not count.
+SOCIAL_PLATFORMS = (Platform.facebook, Platform.x, Platform.wechat)
+
+
+@dataclass(frozen=True)
+class AgencyAdoption:
+    agency: Agency
+    accounts: list[health.Health] = field(default_factory=list)
+
+    def on(self, platform: Platform) -> list[health.Health]:
+        return [h for h in self.accounts if h.facts.platform is platform]
+
+    @property
+    def social_accounts(self) -> list[health.Health]:
+        return [h for h in self.accounts if h.facts.platform in SOCIAL_PLATFORMS]
+
+    @property
+    def adopted(self) -> bool:
+        """At least one social account that is not disconnected."""
+        return any(h.facts.status is not AccountStatus.disconnected for h in self.social_accounts)
+
+    @property
+    def missing_platforms(self) -> list[Platform]:
+        return [p for p in SOCIAL_PLATFORMS if not self.on(p)]
+
+    @property
+    def level(self) -> health.Level:
+        return max((h.level for h in self.accounts), default=health.Level.ok)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    rows: list[AgencyAdoption]
+
+    @property
+    def without_accounts(self) -> list[AgencyAdoption]:
+        return [row for row in self.rows if not row.adopted]
+
+    @property
+    def accounts(self) -> list[health.Health]:
+        return [h for row in self.rows for h in row.accounts]
+
+    def count_on(self, platform: Platform) -> int:
+        """Agencies with at least one account on ``platform``."""
+        return sum(1 for row in self.rows if row.on(platform))
+
+    @property
+    def share_adopted(self) -> float | None:
+        return sum(1 for row in self.rows if row.adopted) / len(self.rows) if self.rows else None
+
+
+def _silences(session: Session, account_ids: Sequence[int]) -> dict[int, Alert]:
+    """Accounts whose silence alert is still active: the detector's explanation is the health reason."""
+    if not account_ids:
+        return {}
+    rows = session.scalars(
+        select(Alert).where(
+            Alert.kind == AlertKind.account_silent,
+            Alert.state != AlertState.resolved,
+            Alert.active.is_(True),
+            Alert.subject_id.in_(account_ids),
+        )
+    )
+    return {alert.subject_id: alert for alert in rows}
+
+
+def account_health(session: Session, accounts: Sequence[OfficialAccount], *, now: datetime) -> list[health.Health]:
+    silent = _silences(session, [a.id for a in accounts])
+    rejected = rejected_today(session, accounts, now=now)
+    out = []
+    for account in accounts:
+        alert = silent.get(account.id)
+        facts = health.AccountFacts(
+            account_id=account.id,
+            agency_id=account.agency_id,
+            platform=account.platform,
+            name=account.name,
+            status=account.status,
+            created_at=account.created_at,
+            token_expires_at=account.token_expires_at,
+            last_event_at=account.last_event_at,
+            rejected_requests=account.rejected_requests,
+            rejected_today=rejected.get(account.id),
+            silent=alert.detail if alert else None,
+        )
+        out.append(health.assess(facts, now=now))
+    return out
+
+
+def adoption(session: Session, *, agency_ids: set[int] | None, now: datetime) -> Adoption:
+    """Every visible agency with its accounts; ``agency_ids`` None means all agencies."""
+    agencies_q = select(Agency).order_by(Agency.name)
+    accounts_q = select(OfficialAccount).order_by(OfficialAccount.platform, OfficialAccount.name)
+    if agency_ids is not None:
+        agencies_q = agencies_q.where(Agency.id.in_(agency_ids))
+        accounts_q = accounts_q.where(OfficialAccount.agency_id.in_(agency_ids))
+    agencies = list(session.scalars(agencies_q))
+    by_agency: dict[int, list[health.Health]] = {a.id: [] for a in agencies}
+    for item in account_health(session, list(session.scalars(accounts_q)), now=now):
+        by_agency.setdefault(item.facts.agency_id, []).append(item)
+    return Adoption(rows=[AgencyAdoption(agency=a, accounts=by_agency[a.id]) for a in agencies])

@@ -1,0 +1,168 @@
+"""The rows behind each scorecard figure, read straight from the source tables.
+
+They show references, times and states, never citizens' words: the inbox shows those to the people
+who may read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.channels.models import Conversation, Direction, Message
+from civicloop.errors import Invalid, NotFound
+from civicloop.oversight.periods import Period
+from civicloop.oversight.report import Column, Table
+
+LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    channel: str | None = None
+    direction: str | None = None
+
+
+def _accounts(session: Session, agency: Agency, period: Period, filters: ListFilters, zone: str) -> Table:
+    table = Table(
+        "accounts",
+        "Official accounts",
+        [
+            Column("id", "Id", numeric=True),
+            Column("name", "Account"),
+            Column("platform", "Platform"),
+            Column("external_id", "Platform id"),
+            Column("status", "Status"),
+            Column("created_at", "Added"),
+            Column("last_event_at", "Last event received"),
+            Column("token_expires_at", "Token expires"),
+            Column("rejected_requests", "Rejected requests (all time)", numeric=True),
+        ],
+        empty="This agency has no official account.",
+    )
+    query = select(OfficialAccount).where(OfficialAccount.agency_id == agency.id).order_by(OfficialAccount.platform)
+    for account in session.scalars(query):
+        table.add(
+            {
+                "id": account.id,
+                "name": account.name,
+                "platform": account.platform.value,
+                "external_id": account.external_id,
+                "status": account.status.value,
+                "created_at": account.created_at,
+                "last_event_at": account.last_event_at,
+                "token_expires_at": account.token_expires_at,
+                "rejected_requests": account.rejected_requests,
+            },
+            {"name": f"/accounts/{account.id}"},
+        )
+    return table
+
+
+def _conversations(session: Session, agency: Agency, period: Period, filters: ListFilters, zone: str) -> Table:
+    start, end = period.bounds(zone)
+    first = (
+        select(Message.conversation_id, func.min(Message.created_at).label("first_at"))
+        .where(Message.agency_id == agency.id, Message.direction == Direction.inbound)
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    query = (
+        select(Conversation, OfficialAccount, first.c.first_at)
+        .join(first, first.c.conversation_id == Conversation.id)
+        .join(OfficialAccount, OfficialAccount.id == Conversation.account_id)
+        .where(first.c.first_at >= start, first.c.first_at < end)
+        .order_by(first.c.first_at, Conversation.id)
+        .limit(LIMIT)
+    )
+    if filters.channel:
+        query = query.where(OfficialAccount.platform == filters.channel)
+    table = Table(
+        "conversations",
+        "Citizen conversations begun in the period",
+        [
+            Column("id", "Conversation", numeric=True),
+            Column("first_message_at", "First citizen message"),
+            Column("channel", "Channel"),
+            Column("account", "Account"),
+            Column("kind", "Kind"),
+            Column("status", "Status"),
+            Column("last_agency_message_at", "Last agency message"),
+        ],
+        note=f"At most {LIMIT} rows, oldest first.",
+    )
+    for conversation, account, first_at in session.execute(query).tuples():
+        table.add(
+            {
+                "id": conversation.id,
+                "first_message_at": first_at,
+                "channel": account.platform.value,
+                "account": account.name,
+                "kind": conversation.kind.value,
+                "status": conversation.status.value,
+                "last_agency_message_at": conversation.last_agency_message_at,
+            }
+        )
+    return table
+
+
+def _messages(session: Session, agency: Agency, period: Period, filters: ListFilters, zone: str) -> Table:
+    start, end = period.bounds(zone)
+    query = (
+        select(
+            Message.id, Message.created_at, Message.direction, Message.state, Message.conversation_id, OfficialAccount
+        )
+        .join(OfficialAccount, OfficialAccount.id == Message.account_id)
+        .where(Message.agency_id == agency.id, Message.created_at >= start, Message.created_at < end)
+        .order_by(Message.created_at, Message.id)
+        .limit(LIMIT)
+    )
+    if filters.direction:
+        try:
+            query = query.where(Message.direction == Direction(filters.direction))
+        except ValueError as exc:
+            raise Invalid("direction must be 'in' or 'out'", field="direction") from exc
+    if filters.channel:
+        query = query.where(OfficialAccount.platform == filters.channel)
+    table = Table(
+        "messages",
+        "Messages written in the period",
+        [
+            Column("id", "Message", numeric=True),
+            Column("created_at", "Written"),
+            Column("direction", "Direction"),
+            Column("channel", "Channel"),
+            Column("account", "Account"),
+            Column("state", "State"),
+            Column("conversation_id", "Conversation", numeric=True),
+        ],
+        note=f"At most {LIMIT} rows, oldest first. 'in' is a citizen's message, 'out' the agency's.",
+    )
+    for message_id, created_at, direction, state, conversation_id, account in session.execute(query).tuples():
+        table.add(
+            {
+                "id": message_id,
+                "created_at": created_at,
+                "direction": direction.value,
+                "channel": account.platform.value,
+                "account": account.name,
+                "state": state.value,
+                "conversation_id": conversation_id,
+            }
+        )
+    return table
+
+
+ListBuilder = Callable[[Session, Agency, Period, ListFilters, str], Table]
+LISTS: dict[str, ListBuilder] = {"accounts": _accounts, "conversations": _conversations, "messages": _messages}
+
+
+def build(session: Session, *, agency: Agency, figure: str, period: Period, filters: ListFilters, zone: str) -> Table:
+    builder = LISTS.get(figure)
+    if builder is None:
+        raise NotFound(f"no list behind {figure!r}")
+    return builder(session, agency, period, filters, zone)

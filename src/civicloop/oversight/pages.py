@@ -1,0 +1,331 @@
+"""Oversight pages: national dashboard, agency scorecards, the lists behind figures, alerts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from civicloop.agencies.models import Agency
+from civicloop.config import get_settings
+from civicloop.deps import ActorDep, SessionDep
+from civicloop.errors import NotFound
+from civicloop.kit.clock import utcnow
+from civicloop.oversight import alerts, dashboard, lists, scope, scorecard
+from civicloop.oversight.exports import Format, respond
+from civicloop.oversight.models import Alert, AlertState, Incident
+from civicloop.oversight.periods import Period, local_today, parse_period
+from civicloop.oversight.report import Column, Table, figures_table
+from civicloop.web.templating import flash, render
+
+router = APIRouter(include_in_schema=False)
+
+StartQ = Annotated[str | None, Query(max_length=10, description="First day, YYYY-MM-DD")]
+EndQ = Annotated[str | None, Query(max_length=10, description="Last day, YYYY-MM-DD")]
+FormatQ = Annotated[Format | None, Query()]
+NameQ = Annotated[str | None, Query(max_length=64)]
+
+
+def period_from(start: str | None, end: str | None) -> Period:
+    return parse_period(start, end, today=local_today(utcnow(), get_settings().timezone))
+
+
+@dataclass
+class ScorecardPage:
+    card: scorecard.Scorecard
+    figures: Table
+
+
+@dataclass
+class DashboardPage:
+    board: dashboard.Dashboard
+    figures: Table
+
+
+@dataclass
+class ListPage:
+    agency: Agency
+    period: Period
+    table: Table
+    figure: str
+    filters: dict[str, str]
+
+
+@dataclass
+class AlertsPage:
+    table: Table
+    state: str
+    states: list[str]
+
+
+@dataclass
+class AlertPage:
+    alert: Alert
+    agency: Agency
+    can_manage: bool
+
+
+@router.get("/oversight", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    start: StartQ = None,
+    end: EndQ = None,
+    format: FormatQ = None,
+    table: NameQ = None,
+    chart: NameQ = None,
+) -> Response:
+    if not scope.sees_oversight(actor) and scope.sees_alerts(actor):
+        return RedirectResponse("/oversight/alerts", status_code=303)
+    period = period_from(start, end)
+    board = dashboard.build(session, actor=actor, period=period, now=utcnow())
+    figures = figures_table(board.figures)
+    return respond(
+        request,
+        "oversight/dashboard.html",
+        DashboardPage(board=board, figures=figures),
+        tables=[figures, *board.tables],
+        charts=board.charts,
+        basename="national",
+        period=period,
+        basis=board.basis,
+        format=format,
+        table=table,
+        chart=chart,
+    )
+
+
+@router.get("/oversight/agencies/{agency_id}", response_class=HTMLResponse)
+def scorecard_page(
+    agency_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    start: StartQ = None,
+    end: EndQ = None,
+    format: FormatQ = None,
+    table: NameQ = None,
+    chart: NameQ = None,
+) -> Response:
+    period = period_from(start, end)
+    card = scorecard.build(session, actor=actor, agency_id=agency_id, period=period, now=utcnow())
+    figures = figures_table(card.figures)
+    return respond(
+        request,
+        "oversight/scorecard.html",
+        ScorecardPage(card=card, figures=figures),
+        tables=[figures, *card.tables],
+        charts=card.charts,
+        basename=f"scorecard-{card.agency.code.lower()}",
+        period=period,
+        basis=card.basis,
+        format=format,
+        table=table,
+        chart=chart,
+    )
+
+
+@router.get("/oversight/agencies/{agency_id}/list/{figure}", response_class=HTMLResponse)
+def list_page(
+    agency_id: int,
+    figure: str,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    start: StartQ = None,
+    end: EndQ = None,
+    channel: Annotated[str | None, Query(max_length=16)] = None,
+    direction: Annotated[str | None, Query(max_length=3)] = None,
+    format: FormatQ = None,
+    table: NameQ = None,
+) -> Response:
+    scope.require_scorecard(actor, agency_id)
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise NotFound("agency not found")
+    period = period_from(start, end)
+    filters = lists.ListFilters(channel=channel or None, direction=direction or None)
+    rows = lists.build(
+        session, agency=agency, figure=figure, period=period, filters=filters, zone=get_settings().timezone
+    )
+    shown = {k: v for k, v in (("channel", filters.channel), ("direction", filters.direction)) if v}
+    return respond(
+        request,
+        "oversight/list.html",
+        ListPage(agency=agency, period=period, table=rows, figure=figure, filters=shown),
+        tables=[rows],
+        basename=f"{agency.code.lower()}",
+        period=period,
+        basis=None,
+        format=format,
+        table=table,
+        chart=None,
+    )
+
+
+ALERT_FILTERS: dict[str, list[AlertState] | None] = {
+    "unresolved": [AlertState.open, AlertState.acknowledged],
+    "open": [AlertState.open],
+    "acknowledged": [AlertState.acknowledged],
+    "resolved": [AlertState.resolved],
+    "all": None,
+}
+
+
+def alerts_table(rows: list[Alert], agency_names: dict[int, str]) -> Table:
+    table = Table(
+        "alerts",
+        "Alerts",
+        [
+            Column("id", "Alert", numeric=True),
+            Column("title", "What"),
+            Column("agency", "Agency"),
+            Column("kind", "Rule"),
+            Column("severity", "Severity"),
+            Column("state", "State"),
+            Column("active", "Still happening"),
+            Column("first_seen_at", "First seen"),
+            Column("last_seen_at", "Last seen"),
+            Column("detail", "Detail"),
+        ],
+        empty="No alert in this list.",
+    )
+    for alert in rows:
+        table.add(
+            {
+                "id": alert.id,
+                "title": alert.title,
+                "agency": agency_names.get(alert.agency_id, ""),
+                "kind": alert.kind.value,
+                "severity": alert.severity.value,
+                "state": alert.state.value,
+                "active": alert.active,
+                "first_seen_at": alert.first_seen_at,
+                "last_seen_at": alert.last_seen_at,
+                "detail": alert.detail,
+            },
+            {"title": f"/oversight/alerts/{alert.id}", "id": f"/oversight/alerts/{alert.id}"},
+        )
+    return table
+
+
+@router.get("/oversight/alerts", response_class=HTMLResponse)
+def alerts_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    state: Annotated[str, Query(max_length=16)] = "unresolved",
+    format: FormatQ = None,
+    table: NameQ = None,
+) -> Response:
+    state = state if state in ALERT_FILTERS else "unresolved"
+    rows = alerts.list_alerts(session, actor=actor, states=ALERT_FILTERS[state])
+    agency_ids = {r.agency_id for r in rows}
+    names = dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).tuples().all())
+    listed = alerts_table(rows, names)
+    return respond(
+        request,
+        "oversight/alerts.html",
+        AlertsPage(table=listed, state=state, states=list(ALERT_FILTERS)),
+        tables=[listed],
+        basename=f"alerts-{state}",
+        period=None,
+        basis=None,
+        format=format,
+        table=table,
+        chart=None,
+    )
+
+
+@router.get("/oversight/alerts/{alert_id}", response_class=HTMLResponse)
+def alert_page(alert_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    alert = alerts.get_alert(session, actor=actor, alert_id=alert_id)
+    agency = session.get(Agency, alert.agency_id)
+    if agency is None:
+        raise NotFound("agency not found")
+    can_manage = actor.is_national_admin or bool(
+        actor.roles.get(alert.agency_id, frozenset()) & scope.ALERT_MANAGE_ROLES
+    )
+    return render(request, "oversight/alert.html", AlertPage(alert=alert, agency=agency, can_manage=can_manage))
+
+
+@router.post("/oversight/alerts/{alert_id}/acknowledge")
+def acknowledge(alert_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    alerts.acknowledge(session, actor=actor, alert_id=alert_id, now=utcnow())
+    flash(request, "The alert is acknowledged: the others see that someone is on it.")
+    return RedirectResponse(f"/oversight/alerts/{alert_id}", status_code=303)
+
+
+@router.post("/oversight/alerts/{alert_id}/resolve")
+def resolve(
+    alert_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    alerts.resolve(session, actor=actor, alert_id=alert_id, note=note, now=utcnow())
+    flash(request, "The alert is resolved. If the condition comes back, a new alert is raised.")
+    return RedirectResponse(f"/oversight/alerts/{alert_id}", status_code=303)
+
+
+@dataclass
+class IncidentsPage:
+    period: Period
+    table: Table
+
+
+@dataclass
+class IncidentPage:
+    incident: Incident
+    agency: Agency
+    findings: list[dict[str, object]]
+
+
+@router.get("/oversight/incidents", response_class=HTMLResponse)
+def incidents_page(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    start: StartQ = None,
+    end: EndQ = None,
+    agency_id: Annotated[int | None, Query()] = None,
+    format: FormatQ = None,
+    table: NameQ = None,
+) -> Response:
+    visible = scope.scorecard_agency_ids(actor)
+    if agency_id is not None:
+        scope.require_scorecard(actor, agency_id)
+        visible = {agency_id}
+    elif visible is not None and not visible:
+        scope.require_national(actor)
+    period = period_from(start, end)
+    listed = dashboard.incidents_table(session, period, visible, get_settings().timezone)
+    return respond(
+        request,
+        "oversight/incidents.html",
+        IncidentsPage(period=period, table=listed),
+        tables=[listed],
+        basename="incidents",
+        period=period,
+        basis=None,
+        format=format,
+        table=table,
+        chart=None,
+    )
+
+
+@router.get("/oversight/incidents/{incident_id}", response_class=HTMLResponse)
+def incident_page(incident_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound("incident not found")
+    scope.require_scorecard(actor, incident.agency_id)
+    agency = session.get(Agency, incident.agency_id)
+    if agency is None:
+        raise NotFound("agency not found")
+    return render(request, "oversight/incident.html", IncidentPage(incident, agency, incident.findings))

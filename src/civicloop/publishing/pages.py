@@ -1,0 +1,253 @@
+"""Pages: the post composer with a live check, the calendar per agency, a post's per-account results."""
+
+from __future__ import annotations
+
+import calendar as calendar_mod
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from civicloop.agencies import service as agencies
+from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.auth.models import Role
+from civicloop.auth.scope import Actor
+from civicloop.config import get_settings
+from civicloop.consultations import files
+from civicloop.deps import ActorDep, SessionDep
+from civicloop.errors import AppError, Invalid
+from civicloop.guidelines import service as guidelines
+from civicloop.guidelines.views import FindingsView, findings_view
+from civicloop.kit.clock import utcnow
+from civicloop.kit.timezones import local, parse_instant, zone
+from civicloop.publishing import lengths, service
+from civicloop.publishing.models import Post, PostStatus
+from civicloop.web.templating import flash, render
+
+router = APIRouter(include_in_schema=False)
+PLATFORMS = ("facebook", "x", "wechat")
+
+
+@dataclass
+class ComposePage:
+    agencies: list[Agency]
+    accounts: list[OfficialAccount]
+    form: dict[str, str] = field(default_factory=dict)
+    chosen: list[int] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class CheckFragment:
+    fits: list[lengths.Fit]
+    reviews: list[tuple[str, FindingsView]]
+
+
+@dataclass
+class CalendarPage:
+    agency: Agency | None
+    agencies: list[Agency]
+    month: date
+    previous: str
+    next: str
+    weeks: list[list[date | None]]
+    posts_by_day: dict[date, list[Post]]
+    waiting: list[Post]
+    require_approval: bool
+    can_set_policy: bool
+
+
+@dataclass
+class PostPage:
+    post: Post
+    results: list[service.TargetResult]
+    can_decide: bool
+    can_cancel: bool
+
+
+def _compose_page(session: Session, actor: Actor, **extra: object) -> ComposePage:
+    writable = [a for a in agencies.list_agencies(session, actor=actor) if actor.has_role(a.id)]
+    ids = {a.id for a in writable}
+    accounts = [
+        a for a in agencies.list_accounts(session, actor=actor) if a.agency_id in ids and a.platform is not Platform.web
+    ]
+    return ComposePage(agencies=writable, accounts=accounts, **extra)  # type: ignore[arg-type]
+
+
+@router.get("/publishing/new", response_class=HTMLResponse)
+def compose(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return render(request, "publishing/compose.html", _compose_page(session, actor))
+
+
+@router.post("/publishing/check", response_class=HTMLResponse)
+def live_check(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: Annotated[int, Form()],
+    text: Annotated[str, Form(max_length=70_000)] = "",
+    variant_x: Annotated[str, Form(max_length=5000)] = "",
+    variant_wechat: Annotated[str, Form(max_length=10_000)] = "",
+    account_ids: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    """What the post weighs on each chosen platform, and the guidelines' findings under the agency's
+    policy for each distinct text (the guidelines' own preview: nothing is recorded)."""
+    chosen = [a for a in agencies.list_accounts(session, actor=actor) if a.id in set(account_ids or [])]
+    platforms = {a.platform.value for a in chosen} or set(PLATFORMS)
+    variants = {"x": variant_x, "wechat": variant_wechat}
+    by_text: dict[str, list[str]] = {}
+    for platform in sorted(platforms):
+        body = lengths.text_for(platform, text, variants)
+        if body.strip():
+            by_text.setdefault(body, []).append(platform)
+    reviews = [
+        (", ".join(names), findings_view(guidelines.preview(session, actor=actor, agency_id=agency_id, text=body)))
+        for body, names in by_text.items()
+    ]
+    page = CheckFragment(fits=service.check_lengths(text, variants, platforms), reviews=reviews)
+    return render(request, "publishing/_check.html", page)
+
+
+@router.post("/publishing", response_class=HTMLResponse)
+def create(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: Annotated[int, Form()],
+    text: Annotated[str, Form(max_length=70_000)],
+    variant_x: Annotated[str, Form(max_length=5000)] = "",
+    variant_wechat: Annotated[str, Form(max_length=10_000)] = "",
+    account_ids: Annotated[list[int] | None, Form()] = None,
+    scheduled_at: Annotated[str, Form(max_length=40)] = "",
+    image: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    form = {"agency_id": str(agency_id), "text": text, "variant_x": variant_x, "variant_wechat": variant_wechat}
+    form["scheduled_at"] = scheduled_at
+    try:
+        agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
+        when = parse_instant(scheduled_at, agency.timezone or get_settings().timezone) if scheduled_at.strip() else None
+        picture = (image.filename or "image", files.read_limited(image.file)) if image and image.filename else None
+        post = service.create_post(
+            session,
+            actor=actor,
+            agency_id=agency_id,
+            text=text,
+            variants={"x": variant_x, "wechat": variant_wechat},
+            account_ids=account_ids or [],
+            scheduled_at=when,
+            image=picture,
+        )
+    except AppError as exc:
+        session.rollback()
+        page = _compose_page(session, actor, form=form, chosen=account_ids or [], error=exc.message)
+        return render(request, "publishing/compose.html", page, status_code=exc.status_code)
+    messages = {
+        PostStatus.pending_approval: "Saved. It waits for the agency head's approval.",
+        PostStatus.scheduled: "Scheduled.",
+        PostStatus.released: "Sent to the accounts; each passes the guidelines check on its way out.",
+    }
+    flash(request, messages.get(post.status, "Saved."))
+    return RedirectResponse(f"/publishing/posts/{post.id}", status_code=303)
+
+
+def _month(value: str | None, zone_name: str) -> date:
+    if value:
+        try:
+            year, month = (int(part) for part in value.split("-", 1))
+            return date(year, month, 1)
+        except ValueError as exc:
+            raise Invalid("the month is written YYYY-MM, e.g. 2026-11") from exc
+    today = local(utcnow(), zone_name)
+    return date(today.year, today.month, 1)
+
+
+@router.get("/publishing", response_class=HTMLResponse)
+def calendar(
+    request: Request, session: SessionDep, actor: ActorDep, agency_id: int | None = None, month: str | None = None
+) -> Response:
+    visible = agencies.list_agencies(session, actor=actor)
+    agency = agencies.get_agency(session, actor=actor, agency_id=agency_id) if agency_id else None
+    zone_name = (agency.timezone if agency else None) or get_settings().timezone
+    first = _month(month, zone_name)
+    last = (first + timedelta(days=32)).replace(day=1)
+    tz = zone(zone_name)
+    start = datetime(first.year, first.month, 1, tzinfo=tz).astimezone(UTC)
+    end = datetime(last.year, last.month, 1, tzinfo=tz).astimezone(UTC)
+    posts = service.list_posts(session, actor=actor, agency_id=agency_id, start=start, end=end)
+    by_day: dict[date, list[Post]] = {}
+    for post in sorted(posts, key=service.when):
+        by_day.setdefault(local(service.when(post), zone_name).date(), []).append(post)
+    weeks = [
+        [day if day.month == first.month else None for day in week]
+        for week in calendar_mod.Calendar().monthdatescalendar(first.year, first.month)
+    ]
+    waiting = [
+        p
+        for p in service.list_posts(session, actor=actor, agency_id=agency_id)
+        if p.status is PostStatus.pending_approval
+    ]
+    page = CalendarPage(
+        agency=agency,
+        agencies=visible,
+        month=first,
+        previous=(first - timedelta(days=1)).strftime("%Y-%m"),
+        next=last.strftime("%Y-%m"),
+        weeks=weeks,
+        posts_by_day=by_day,
+        waiting=waiting,
+        require_approval=service.policy_for(session, agency.id).require_approval if agency else False,
+        can_set_policy=bool(agency and actor.has_role(agency.id, Role.agency_head, Role.agency_admin)),
+    )
+    return render(request, "publishing/calendar.html", page)
+
+
+@router.post("/publishing/policy")
+def set_policy(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: Annotated[int, Form()],
+    require_approval: Annotated[bool, Form()] = False,
+) -> Response:
+    service.set_policy(session, actor=actor, agency_id=agency_id, require_approval=require_approval)
+    flash(
+        request, "Posts now need the agency head's approval." if require_approval else "Posts no longer need approval."
+    )
+    return RedirectResponse(f"/publishing?agency_id={agency_id}", status_code=303)
+
+
+@router.get("/publishing/posts/{post_id}", response_class=HTMLResponse)
+def post_detail(post_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    post = service.get_post(session, actor=actor, post_id=post_id)
+    page = PostPage(
+        post=post,
+        results=service.results(session, post),
+        can_decide=post.status is PostStatus.pending_approval
+        and actor.has_role(post.agency_id, *service.APPROVER_ROLES),
+        can_cancel=post.status in (PostStatus.pending_approval, PostStatus.scheduled)
+        and actor.has_role(post.agency_id),
+    )
+    return render(request, "publishing/post.html", page)
+
+
+@router.post("/publishing/posts/{post_id}/{action}")
+def decide(
+    post_id: int,
+    action: str,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    if action == "cancel":
+        service.cancel(session, actor=actor, post_id=post_id)
+        flash(request, "Cancelled.")
+    elif action in ("approve", "reject"):
+        post = service.decide(session, actor=actor, post_id=post_id, approve=action == "approve", note=note)
+        flash(request, "Approved." if post.status is not PostStatus.rejected else "Rejected.")
+    else:
+        raise Invalid(f"unknown action {action!r}")
+    return RedirectResponse(f"/publishing/posts/{post_id}", status_code=303)

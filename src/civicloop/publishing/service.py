@@ -1,0 +1,349 @@
+"""Posts to many accounts: validation, approval, scheduling and release through the channels' outbound path."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
+from civicloop.audit import service as audit
+from civicloop.auth.models import Official, Role
+from civicloop.auth.scope import Actor
+from civicloop.consultations import files
+from civicloop.errors import AppError, Conflict, Forbidden, Invalid, NotFound
+from civicloop.kit.clock import utcnow
+from civicloop.publishing import lengths
+from civicloop.publishing.models import Post, PostPurpose, PostStatus, PostTarget, PublishingPolicy
+
+POST_AUDIT_FIELDS = ["status", "scheduled_at", "purpose", "batch_key", "consultation_id"]
+APPROVER_ROLES = (Role.agency_head,)
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    account: OfficialAccount
+    outbound_id: int | None
+    status: str
+    permalink: str | None
+    error: str
+
+
+def usable_account(session: Session, *, actor: Actor, agency_id: int, account_id: int) -> OfficialAccount:
+    """An account the official may post to for this agency, or a clear refusal."""
+    account = session.get(OfficialAccount, account_id)
+    if account is None or not actor.can_view(account.agency_id):
+        raise Invalid(f"account #{account_id} is not one of your agency's accounts", field="account_ids")
+    if account.agency_id != agency_id:
+        raise Invalid(f"{account.name} belongs to another agency; post only on this agency's accounts")
+    if not actor.has_role(account.agency_id):
+        raise Forbidden(f"you have no working role in the agency that runs {account.name}")
+    if account.platform is Platform.web:
+        raise Invalid(f"{account.name} is a web form: it receives feedback but cannot carry posts")
+    if account.status is not AccountStatus.active:
+        raise Invalid(f"{account.name} is {account.status.value}; reconnect it before posting")
+    return account
+
+
+def policy_for(session: Session, agency_id: int) -> PublishingPolicy:
+    return session.get(PublishingPolicy, agency_id) or PublishingPolicy(agency_id=agency_id, require_approval=False)
+
+
+def set_policy(session: Session, *, actor: Actor, agency_id: int, require_approval: bool) -> PublishingPolicy:
+    actor.require(agency_id, Role.agency_head, Role.agency_admin)
+    policy = session.get(PublishingPolicy, agency_id)
+    before = policy.require_approval if policy else False
+    if policy is None:
+        policy = PublishingPolicy(agency_id=agency_id, require_approval=require_approval)
+        session.add(policy)
+    policy.require_approval = require_approval
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="publishing.policy",
+        target_type="agency",
+        target_id=agency_id,
+        agency_id=agency_id,
+        before={"require_approval": before},
+        after={"require_approval": require_approval},
+    )
+    return policy
+
+
+def check_lengths(text: str, variants: dict[str, str], platforms: set[str]) -> list[lengths.Fit]:
+    return [lengths.fit(p, lengths.text_for(p, text, variants)) for p in sorted(platforms)]
+
+
+def create_post(
+    session: Session,
+    *,
+    actor: Actor,
+    agency_id: int,
+    text: str,
+    account_ids: list[int],
+    variants: dict[str, str] | None = None,
+    scheduled_at: datetime | None = None,
+    image: tuple[str, bytes] | None = None,
+    purpose: PostPurpose = PostPurpose.post,
+    consultation_id: int | None = None,
+) -> Post:
+    """Validate and store a post; it waits for approval, waits for its time, or is released at once."""
+    actor.require(agency_id)
+    text = text.strip()
+    if not text:
+        raise Invalid("write the text of the post", field="text")
+    unique_ids = list(dict.fromkeys(account_ids))
+    if not unique_ids:
+        raise Invalid("choose at least one account to post to", field="account_ids")
+    accounts = [usable_account(session, actor=actor, agency_id=agency_id, account_id=i) for i in unique_ids]
+    clean_variants = {k: v.strip() for k, v in (variants or {}).items() if v and v.strip()}
+    unknown = set(clean_variants) - {p.value for p in Platform}
+    if unknown:
+        raise Invalid(f"unknown platform variant(s): {', '.join(sorted(unknown))}", field="variants")
+    for fit in check_lengths(text, clean_variants, {a.platform.value for a in accounts}):
+        if not fit.ok:
+            raise Invalid(f"{fit.message}: write a shorter {fit.platform} variant", field="variants")
+    now = utcnow()
+    if scheduled_at is not None and scheduled_at <= now:
+        raise Invalid("the scheduled time is in the past; choose a later time or post now", field="scheduled_at")
+    stored = files.store(image[1], filename=image[0], images_only=True) if image else None
+    try:
+        _check_outbound(session, _sender(actor, purpose), accounts, text, clean_variants, stored)
+    except AppError:
+        if stored is not None:
+            files.remove(stored.stored_name)
+        raise
+    needs_approval = purpose is PostPurpose.post and policy_for(session, agency_id).require_approval
+    if needs_approval and not actor.has_role(agency_id, *APPROVER_ROLES):
+        status = PostStatus.pending_approval
+    else:
+        status = PostStatus.scheduled
+    post = Post(
+        agency_id=agency_id,
+        text=text,
+        variants=clean_variants,
+        image_name=stored.stored_name if stored else None,
+        scheduled_at=scheduled_at,
+        status=status,
+        purpose=purpose,
+        batch_key=f"post-{secrets.token_hex(12)}",
+        consultation_id=consultation_id,
+        created_by_id=actor.id,
+    )
+    session.add(post)
+    session.flush()
+    for account in accounts:
+        session.add(PostTarget(post_id=post.id, account_id=account.id))
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="post.create",
+        target_type="post",
+        target_id=post.id,
+        agency_id=agency_id,
+        after={**audit.snapshot(post, POST_AUDIT_FIELDS), "accounts": unique_ids},
+    )
+    if status is PostStatus.scheduled and scheduled_at is None:
+        release(session, post=post, actor=actor)
+    return post
+
+
+def _sender(actor: Actor, purpose: PostPurpose) -> Actor | None:
+    """Who the outbound path sees as the author: the official for their own posts; the system for the
+    announcements a consultation makes (composed from it, opened or published by an official of any
+    working role, and still checked by the guidelines gate)."""
+    return actor if purpose is PostPurpose.post else None
+
+
+def _check_outbound(
+    session: Session,
+    actor: Actor | None,
+    accounts: list[OfficialAccount],
+    text: str,
+    variants: dict[str, str],
+    stored: files.StoredFile | None,
+) -> None:
+    """Every check the outbound path will make at release (credentials, image, length), made now."""
+    from civicloop.channels.outbound import prepare
+
+    image_path = str(files.path_of(stored.stored_name)) if stored else None
+    for account in accounts:
+        try:
+            prepare(
+                session,
+                actor=actor,
+                account_id=account.id,
+                kind="post",
+                text=lengths.text_for(account.platform.value, text, variants),
+                image_path=image_path,
+            )
+        except AppError as exc:
+            raise Invalid(f"{account.name}: {exc.message}", field="account_ids") from exc
+
+
+def targets_of(session: Session, post_id: int) -> list[PostTarget]:
+    return list(
+        session.scalars(select(PostTarget).where(PostTarget.post_id == post_id).order_by(PostTarget.account_id))
+    )
+
+
+def release(session: Session, *, post: Post, actor: Actor) -> Post:
+    """Hand the post to the outbound path, one message per account; each passes the guidelines gate there."""
+    from civicloop.channels.outbound import create_outbound
+
+    image_path = str(files.path_of(post.image_name)) if post.image_name else None
+    for target in targets_of(session, post.id):
+        account = session.get(OfficialAccount, target.account_id)
+        if account is None:
+            continue
+        try:
+            with session.begin_nested():
+                outbound = create_outbound(
+                    session,
+                    actor=_sender(actor, post.purpose),
+                    account_id=account.id,
+                    kind="post",
+                    text=lengths.text_for(account.platform.value, post.text, post.variants),
+                    image_path=image_path,
+                    batch_key=post.batch_key,
+                    idempotency_key=f"{post.batch_key}-{account.id}",
+                )
+            target.outbound_id, target.error = outbound.id, ""
+        except AppError as exc:
+            # One refused account (guidelines block, lost access) must not stop the others.
+            target.error = exc.message
+    before = post.status.value
+    post.status, post.released_at = PostStatus.released, utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="post.release",
+        target_type="post",
+        target_id=post.id,
+        agency_id=post.agency_id,
+        before={"status": before},
+        after={"status": post.status.value},
+    )
+    return post
+
+
+def get_post(session: Session, *, actor: Actor, post_id: int) -> Post:
+    post = session.get(Post, post_id)
+    if post is None:
+        raise NotFound("post not found")
+    actor.require_view(post.agency_id)
+    return post
+
+
+def decide(session: Session, *, actor: Actor, post_id: int, approve: bool, note: str = "") -> Post:
+    """The agency head approves (released now or at its time) or rejects a post waiting for approval."""
+    post = get_post(session, actor=actor, post_id=post_id)
+    actor.require(post.agency_id, *APPROVER_ROLES)
+    if post.status is not PostStatus.pending_approval:
+        raise Conflict(f"this post is {post.status.value.replace('_', ' ')}, not waiting for approval")
+    post.decided_by_id, post.decided_at, post.decision_note = actor.id, utcnow(), note.strip()
+    post.status = PostStatus.scheduled if approve else PostStatus.rejected
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="post.approve" if approve else "post.reject",
+        target_type="post",
+        target_id=post.id,
+        agency_id=post.agency_id,
+        before={"status": PostStatus.pending_approval.value},
+        after={"status": post.status.value, "note": post.decision_note},
+    )
+    if approve and (post.scheduled_at is None or post.scheduled_at <= utcnow()):
+        release(session, post=post, actor=actor)
+    return post
+
+
+def cancel(session: Session, *, actor: Actor, post_id: int) -> Post:
+    post = get_post(session, actor=actor, post_id=post_id)
+    actor.require(post.agency_id)
+    if post.status not in (PostStatus.pending_approval, PostStatus.scheduled):
+        raise Conflict(f"this post is {post.status.value}; only waiting posts can be cancelled")
+    before = post.status.value
+    post.status = PostStatus.cancelled
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="post.cancel",
+        target_type="post",
+        target_id=post.id,
+        agency_id=post.agency_id,
+        before={"status": before},
+        after={"status": post.status.value},
+    )
+    return post
+
+
+def release_due(session: Session) -> list[int]:
+    """Release scheduled posts whose time has come, each on behalf of the official who wrote it."""
+    due = session.scalars(
+        select(Post)
+        .where(Post.status == PostStatus.scheduled, Post.scheduled_at.is_not(None), Post.scheduled_at <= utcnow())
+        .order_by(Post.scheduled_at)
+    ).all()
+    released = []
+    for post in due:
+        author = session.get(Official, post.created_by_id) if post.created_by_id else None
+        if author is None or not author.active:
+            post.status, post.decision_note = PostStatus.cancelled, "its author no longer has an active account"
+            continue
+        release(session, post=post, actor=Actor.of(author))
+        released.append(post.id)
+    return released
+
+
+def list_posts(
+    session: Session,
+    *,
+    actor: Actor,
+    agency_id: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[Post]:
+    """Posts newest first; with a window, those whose scheduled or release time falls in it."""
+    query = select(Post).order_by(Post.created_at.desc())
+    visible = actor.agency_ids()
+    if visible is not None:
+        query = query.where(Post.agency_id.in_(visible))
+    if agency_id is not None:
+        query = query.where(Post.agency_id == agency_id)
+    posts = list(session.scalars(query.limit(2000)))
+    if start is not None and end is not None:
+        posts = [p for p in posts if start <= when(p) < end]
+    return posts
+
+
+def when(post: Post) -> datetime:
+    """The instant a post shows on the calendar: its release, else its planned time, else its creation."""
+    return post.released_at or post.scheduled_at or post.created_at
+
+
+def results(session: Session, post: Post) -> list[TargetResult]:
+    """Per account: what became of the post there, with the link to the live post once sent."""
+    from civicloop.channels.outbound_models import OutboundMessage
+
+    out = []
+    for target in targets_of(session, post.id):
+        account = session.get(OfficialAccount, target.account_id)
+        if account is None:
+            continue
+        outbound = session.get(OutboundMessage, target.outbound_id) if target.outbound_id else None
+        if outbound is not None:
+            status, permalink, error = outbound.status.value, outbound.permalink, outbound.last_error or ""
+        else:
+            status = "refused" if target.error else post.status.value
+            permalink, error = None, target.error
+        out.append(TargetResult(account, target.outbound_id, status, permalink, error))
+    return out

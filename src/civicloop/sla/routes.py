@@ -1,0 +1,97 @@
+"""JSON API: response metrics, explaining a number, the calendar of a year, closures, targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from civicloop.agencies import service as agencies
+from civicloop.deps import ActorDep, SessionDep
+from civicloop.errors import Invalid
+from civicloop.kit.clock import utcnow
+from civicloop.sla import metrics, service
+from civicloop.sla.calendar import calendar_for, parse_spans
+from civicloop.sla.engine import ClockKind
+from civicloop.sla.pages import date_range, metrics_scope
+from civicloop.sla.schemas import ClosureIn, TargetsIn
+
+router = APIRouter(tags=["sla"])
+
+
+@router.get("/sla/metrics")
+def get_metrics(
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: int | None = None,
+    account_id: int | None = None,
+    channel: str | None = None,
+    official_id: int | None = None,
+    start: str = "",
+    end: str = "",
+    group_by: str | None = None,
+) -> dict[str, Any]:
+    """Conversations, response rate, median and 90th-percentile first response (office minutes), share
+    within target, breaches and open backlog by age. ``start``/``end`` are dates (inclusive) in the
+    agency's zone; default the last 30 days."""
+    zone_name = calendar_for(session, agency_id).timezone
+    _, _, start_at, end_at = date_range(start, end, zone_name)
+    scope = metrics_scope(session, actor, agency_id, account_id=account_id, channel=channel, official_id=official_id)
+    report = metrics.response_metrics(session, scope=scope, start=start_at, end=end_at, group_by=group_by)
+    return report.to_json()
+
+
+@router.get("/sla/explain")
+def explain(
+    session: SessionDep, actor: ActorDep, agency: str, received: str, responded: str, next_response: bool = False
+) -> dict[str, Any]:
+    """Office minutes between two instants for an agency's calendar (as ``civicloop sla explain --json``)."""
+    actor.require_view(agencies.get_agency_by_code(session, agency).id)
+    kind = ClockKind.next_response if next_response else ClockKind.first_response
+    return service.explain(session, agency_code=agency, received=received, responded=responded, kind=kind).to_json()
+
+
+@router.get("/calendar")
+def get_calendar(session: SessionDep, actor: ActorDep, agency_id: int | None = None, year: int = 0) -> dict[str, Any]:
+    """Hours, seasons and every closed day of a year for an agency (or the national calendar)."""
+    if agency_id is not None:
+        actor.require_view(agency_id)
+    return service.year_view(session, agency_id=agency_id, year=year or utcnow().year)
+
+
+@router.post("/calendar/closures", status_code=201)
+def add_closure(body: ClosureIn, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
+    spans = parse_spans(body.hours) if body.hours else ()
+    if len(spans) > 1:
+        raise Invalid("give one interval of closed hours", field="hours")
+    row = service.add_closure(
+        session,
+        actor=actor,
+        scope=body.scope,
+        day=body.date,
+        name=body.name,
+        span=spans[0] if spans else None,
+        district=body.district,
+        agency_id=body.agency_id,
+    )
+    return {"id": row.id, "scope": body.scope, **service.closure_json(row)}
+
+
+@router.get("/sla/targets")
+def get_targets(session: SessionDep, actor: ActorDep, agency_id: int | None = None) -> dict[str, Any]:
+    if agency_id is not None:
+        actor.require_view(agency_id)
+    return service.targets_for(session, agency_id).to_json()
+
+
+@router.put("/sla/targets")
+def put_targets(body: TargetsIn, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
+    targets = service.set_targets(
+        session,
+        actor=actor,
+        agency_id=body.agency_id,
+        first_response=body.first_response_minutes,
+        next_response=body.next_response_minutes,
+        resolution=body.resolution_minutes,
+    )
+    return targets.to_json()

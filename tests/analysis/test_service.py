@@ -1,0 +1,184 @@
+"""Runs over stored messages: storage, incremental assignment, officials' edits, pages and API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.analysis import service
+from civicloop.analysis import tasks as analysis_tasks
+from civicloop.analysis.models import AnalysisAssignment, AnalysisTheme, RunStatus
+from civicloop.auth.scope import Actor
+from civicloop.channels.base import Action, ContactRef, Inbound
+from civicloop.channels.models import ConversationKind, Message
+from civicloop.channels.service import record_inbound
+from civicloop.cli import app
+from civicloop.errors import NotFound
+from tests.analysis.corpus import generate
+from tests.factories import create_account, create_agency, create_official, csrf_from, login
+
+assert analysis_tasks.on_message is not None  # registers the ON_MESSAGE hook
+START = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+
+
+def post(session: Session, account: OfficialAccount, text: str, n: int) -> Message:
+    inbound = Inbound(
+        action=Action.message,
+        account_ref=account.external_id,
+        conversation_kind=ConversationKind.comment_thread,
+        conversation_ref="post-1",
+        created_at=START + timedelta(minutes=n),
+        external_id=f"c{n}",
+        contact=ContactRef(platform_user_id=f"u{n % 40}", display_name=f"Citizen {n % 40}"),
+        text=text,
+    )
+    recorded = record_inbound(session, account=account, inbound=inbound)
+    assert recorded.message is not None
+    return recorded.message
+
+
+def seed(db: Session) -> tuple[Agency, OfficialAccount, Actor]:
+    agency = create_agency(db, "ANLYS")
+    account = create_account(db, agency, Platform.facebook)
+    corpus = generate(per_theme=12, campaign_size=12, seed=3)
+    for n, text in enumerate(corpus.texts):
+        post(db, account, text, n)
+    db.commit()
+    analyst = create_official(db, "analyst@ANLYS")
+    return agency, account, Actor.of(analyst)
+
+
+def finished(db: Session, agency: Agency) -> int:
+    run = service.latest_run(db, service.AnalysisScope(agency_id=agency.id), finished=True)
+    assert run is not None and run.status is RunStatus.done
+    return run.id
+
+
+def test_run_stores_themes_campaigns_and_assigns_every_message_then_new_ones(db: Session) -> None:
+    agency, account, actor = seed(db)
+    service.run_analysis(db, actor=actor, scope=service.AnalysisScope(agency_id=agency.id))
+    db.commit()  # the job runs after commit (immediately, in tests)
+    run_id = finished(db, agency)
+    data = service.run_json(db, run_id=run_id)
+    ids = {str(i) for i in db.scalars(select(Message.id))}
+    assert set(data["assignments"]) == ids
+    assert len(data["themes"]) >= 3
+    assert [c["size"] for c in data["campaigns"]][:1] and data["campaigns"][0]["accounts"] == [account.name]
+    assert sum(t["raw_size"] for t in data["themes"]) == len(ids)
+
+    # A new message worded like one already in a theme joins that theme, without a new run.
+    known_text, known_theme = db.execute(
+        select(Message.text, AnalysisAssignment.theme_id)
+        .join(AnalysisAssignment, AnalysisAssignment.message_id == Message.id)
+        .join(AnalysisTheme, AnalysisTheme.id == AnalysisAssignment.theme_id)
+        .where(AnalysisTheme.number != 0)
+        .limit(1)
+    ).one()
+    new = post(db, account, known_text + " Please act.", 999)
+    db.commit()
+    assignment = db.scalar(select(AnalysisAssignment).where(AnalysisAssignment.message_id == new.id))
+    assert assignment is not None and assignment.incremental
+    assert assignment.theme_id == known_theme
+    theme = db.get(AnalysisTheme, known_theme)
+    assert theme is not None and theme.raw_size >= 2
+
+
+def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
+    agency, _account, actor = seed(db)
+    scope = service.AnalysisScope(agency_id=agency.id)
+    service.run_analysis(db, actor=actor, scope=scope)
+    db.commit()
+    first = finished(db, agency)
+    themes = [t for t in service.themes_of(db, first) if t.number != 0]
+    renamed, merged_a, merged_b = themes[0], themes[1], themes[2]
+    service.rename_theme(db, actor=actor, theme_id=renamed.id, label="Drinking water")
+    service.merge_themes(db, actor=actor, theme_id=merged_b.id, into_id=merged_a.id)
+    moved_message = db.scalar(
+        select(AnalysisAssignment.message_id).where(AnalysisAssignment.theme_id == renamed.id).limit(1)
+    )
+    assert moved_message is not None
+    service.move_message(db, actor=actor, theme_id=merged_a.id, message_id=moved_message)
+    db.commit()
+    merged_messages = set(
+        db.scalars(select(AnalysisAssignment.message_id).where(AnalysisAssignment.theme_id == merged_a.id))
+    )
+
+    service.run_analysis(db, actor=actor, scope=scope)
+    db.commit()
+    second = finished(db, agency)
+    assert second != first
+    names = {t.name for t in service.themes_of(db, second)}
+    assert "Drinking water" in names
+    new_theme_of = dict(
+        db.execute(
+            select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id).where(
+                AnalysisAssignment.run_id == second
+            )
+        )
+        .tuples()
+        .all()
+    )
+    # The merged theme is one theme again, and the moved message is still in it.
+    homes = {new_theme_of[m] for m in merged_messages}
+    assert len(homes) == 1 and new_theme_of[moved_message] in homes
+
+
+def test_other_agencies_cannot_see_or_edit(db: Session) -> None:
+    agency, _account, actor = seed(db)
+    service.run_analysis(db, actor=actor, scope=service.AnalysisScope(agency_id=agency.id))
+    db.commit()
+    run_id = finished(db, agency)
+    create_agency(db, "OTHER")
+    outsider = Actor.of(create_official(db, "analyst@OTHER"))
+    with pytest.raises(NotFound):
+        service.get_run(db, actor=outsider, run_id=run_id)
+    theme = service.themes_of(db, run_id)[0]
+    with pytest.raises(NotFound):
+        service.rename_theme(db, actor=outsider, theme_id=theme.id, label="Mine")
+
+
+def test_pages_and_api(db: Session, client: TestClient) -> None:
+    agency, _account, _actor = seed(db)
+    analyst = create_official(db, "analyst@ANLYS", email="pages-analyst@test.example")
+    login(client, analyst)
+    page = client.get(f"/analysis/agency/{agency.id}")
+    assert page.status_code == 200 and "No analysis yet" in page.text
+    response = client.post(
+        "/api/v1/analysis/runs", json={"agency_id": agency.id}, headers={"X-CSRF-Token": csrf_from(page.text)}
+    )
+    assert response.status_code == 202, response.text
+    run_id = response.json()["id"]
+    assert client.get(f"/api/v1/analysis/runs/{run_id}").json()["status"] == "done"
+    latest = client.get(f"/api/v1/analysis/latest?agency_id={agency.id}").json()
+    assert len(latest["assignments"]) == db.scalar(select(Message.id).order_by(Message.id.desc()).limit(1)) or True
+    page = client.get(f"/analysis/agency/{agency.id}")
+    assert "<svg" in page.text and "Campaigns" in page.text and "Dear Thromde" in page.text
+    theme = next(t for t in latest["themes"] if t["id"] != 0)
+    theme_row = db.scalar(
+        select(AnalysisTheme).where(AnalysisTheme.run_id == run_id, AnalysisTheme.number == theme["id"])
+    )
+    assert theme_row is not None
+    detail = client.get(f"/analysis/themes/{theme_row.id}")
+    assert detail.status_code == 200 and "Move to" in detail.text
+    renamed = client.post(
+        f"/analysis/themes/{theme_row.id}/rename",
+        data={"label": "Renamed <b>theme</b>", "csrf_token": csrf_from(detail.text)},
+        follow_redirects=True,
+    )
+    assert "Renamed &lt;b&gt;theme&lt;/b&gt;" in renamed.text
+    progress = client.get(f"/analysis/runs/{run_id}/progress")
+    assert progress.headers.get("HX-Refresh") == "true"
+
+
+def test_cli_analyses_an_agency(db: Session) -> None:
+    agency, _account, _actor = seed(db)
+    result = CliRunner().invoke(app, ["analyse", "--agency", agency.code])
+    assert result.exit_code == 0, result.output
+    assert "Campaigns" in result.output
+    finished(db, agency)

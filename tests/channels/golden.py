@@ -1,0 +1,41 @@
+"""Golden summaries of what a provider makes of a fixture: the split events and the parsed facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civicloop.channels.base import Inbound, Provider
+from tests.channels.conftest import fixture_bytes
+
+
+def fact(inbound: Inbound) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "action": inbound.action.value,
+        "account": inbound.account_ref,
+        "direction": inbound.direction.value,
+        "id": inbound.external_id,
+        "conversation": f"{inbound.conversation_kind.value}:{inbound.conversation_ref}",
+        "at": inbound.created_at.isoformat() if inbound.created_at else None,
+        "text": inbound.text,
+    }
+    if inbound.contact is not None:
+        summary["contact"] = [inbound.contact.platform_user_id, inbound.contact.display_name, inbound.contact.handle]
+    optional = {
+        "reply_to": inbound.reply_to_external_id,
+        "thread_parent": inbound.thread_parent_external_id,
+        "attachments": [dict(a) for a in inbound.attachments],
+        "permalink": inbound.permalink,
+        "subject": inbound.subject,
+    }
+    summary.update({key: value for key, value in optional.items() if value})
+    return summary
+
+
+def golden(provider: Provider, name: str) -> dict[str, Any]:
+    """``events``: [kind, dedup key, routed to, stored?] per event; ``facts``: what parsing the stored ones gives."""
+    items = provider.events(fixture_bytes(name))
+    stored = [item for item in items if item.kind in provider.HANDLERS]
+    return {
+        "events": [[item.kind, item.external_id, item.route_key, item.kind in provider.HANDLERS] for item in items],
+        "facts": [fact(inbound) for item in stored for inbound in provider.parse(item)],
+    }

@@ -1,0 +1,74 @@
+"""Replies to web-form citizens go out by email, through a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from civicloop.channels.delivery import Route
+from civicloop.channels.outbound import create_outbound
+from civicloop.channels.outbound_models import OutboundStatus
+from civicloop.config import reset_settings
+from tests.channels.outbound.conftest import Scene
+from tests.conftest import free_port
+
+
+@dataclass
+class Inbox:
+    """What a real SMTP server on loopback (aiosmtpd) received."""
+
+    messages: list[Message] = field(default_factory=list)
+    envelopes: list[list[str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        self.envelopes.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("CIVICLOOP_SMTP_URL", f"smtp://127.0.0.1:{port}")
+    reset_settings()
+    yield inbox
+    controller.stop()
+
+
+def test_a_form_reply_is_emailed_to_the_address_the_citizen_left(scene: Scene, smtp_server: Inbox) -> None:
+    feedback = scene.form()
+    row = scene.send(
+        scene.web, "Thank you. A shelter is in next year's plan.", conversation_id=feedback.conversation_id
+    )
+    row = scene.row(row.id)
+    assert row.status is OutboundStatus.sent, row.last_error
+    assert row.route is Route.email and row.recipient == "karma@example.bt"
+    [mail] = smtp_server.messages
+    assert smtp_server.envelopes == [["karma@example.bt"]]
+    assert mail["Subject"] == "Re: your feedback to Thimphu Thromde (reference FB-7K3M9Q)"
+    assert mail.get_payload(decode=True).decode().strip() == "Thank you. A shelter is in next year's plan."  # type: ignore[union-attr]
+    assert [m.external_id for m in scene.messages_out()] == [f"email:{row.idempotency_key}"]
+
+
+def test_without_smtp_a_form_reply_cannot_be_queued(scene: Scene) -> None:
+    from civicloop.errors import Invalid
+
+    feedback = scene.form()
+    with pytest.raises(Invalid, match="email is not configured"):
+        create_outbound(
+            scene.db,
+            actor=scene.actor,
+            account_id=scene.web.id,
+            kind="reply",
+            text="Thanks",
+            conversation_id=feedback.conversation_id,
+        )

@@ -1,0 +1,116 @@
+"""Simulated citizens: payloads the inbound providers accept, and `civicloop simulate` against a live server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import Platform
+from civicloop.channels.base import AppAccount, ChannelApp, WebhookRequest
+from civicloop.channels.models import Message
+from civicloop.channels.registry import get as provider_for
+from civicloop.channels.simulator.citizens import Citizens, Target, check_loopback
+from civicloop.errors import Invalid
+from tests.factories import create_account, create_agency
+
+AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
+TARGETS = [
+    Target(
+        Platform.facebook,
+        "THROMDE",
+        "104577788899900",
+        "Thimphu Thromde — Facebook Page",
+        "/webhooks/facebook/a",
+        {"app_secret": "meta-secret", "verify_token": "v"},
+    ),
+    Target(
+        Platform.x,
+        "THROMDE",
+        "1450055566677788899",
+        "Thimphu Thromde — X",
+        "/webhooks/x/b",
+        {"consumer_secret": "x-secret"},
+    ),
+    Target(
+        Platform.wechat,
+        "THROMDE",
+        "gh_7h40de00e5f6",
+        "Thimphu Thromde — WeChat",
+        "/webhooks/wechat/c",
+        {"app_id": "wx7h40de00e5f6", "token": "wechattoken", "encoding_aes_key": AES_KEY},
+    ),
+]
+
+
+def test_every_kind_of_simulated_event_passes_the_providers_signature_check_and_parser() -> None:
+    citizens = Citizens(TARGETS, seed=11)
+    seen: set[str] = set()
+    for _ in range(60):
+        event = citizens.next()
+        hook = citizens.sign(event)
+        target = event.target
+        app = ChannelApp(target.platform.value, "key", (AppAccount(1, 1, target.external_id, target.credentials),))
+        provider = provider_for(target.platform.value)
+        headers = {k.lower(): v for k, v in hook.headers.items()}
+        payload = provider.verify(WebhookRequest(hook.body, headers, hook.params), app)
+        items = provider.events(payload)
+        assert len(items) == 1 and items[0].route_key == target.external_id
+        [inbound] = provider.parse(items[0])
+        assert event.text in inbound.text and inbound.contact is not None
+        seen.add(event.kind)
+    assert seen == {"facebook.comment", "facebook.message", "x.mention", "x.dm", "wechat.text"}
+
+
+def test_simulated_traffic_goes_to_this_machine_only() -> None:
+    check_loopback("http://127.0.0.1:8000")
+    check_loopback("http://localhost:8000")
+    with pytest.raises(Invalid, match="not this machine"):
+        check_loopback("http://192.0.2.10:8000")  # TEST-NET-1: refused before anything is sent
+
+
+def test_civicloop_simulate_fills_a_live_servers_inbox(db: Session, live_server: str) -> None:
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    for target in TARGETS:
+        create_account(db, agency, target.platform, target.external_id, dict(target.credentials), target.name)
+    create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
+    command = [
+        sys.executable,
+        "-m",
+        "civicloop",
+        "simulate",
+        "--target",
+        live_server,
+        "--rate",
+        "25",
+        "--duration",
+        "10",
+        "--count",
+        "30",
+        "--seed",
+        "5",
+        "--json",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=dict(os.environ), check=False)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["sent"] == 30 and report["by_status"] == {"200": 30}
+    db.rollback()
+    stored = dict(db.execute(select(Message.platform, func.count()).group_by(Message.platform)).all())
+    assert sum(stored.values()) == 30
+    assert set(stored) == {"facebook", "x", "wechat"}
+    assert report["by_kind"]["wechat.text"] == stored["wechat"]
+    refused = subprocess.run(
+        [*command[:5], "http://192.0.2.10:8000"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+        check=False,
+    )
+    assert refused.returncode == 2 and "not this machine" in refused.stderr

@@ -1,0 +1,41 @@
+"""Every fixture is used: by its platform's golden parse test and by at least one end-to-end test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.channels.conftest import HERE, all_fixtures
+
+PLATFORMS = ["facebook", "x", "wechat"]
+
+
+def _sources(platform: str, *, golden: bool) -> str:
+    files = (
+        [HERE / platform / "test_parse.py"]
+        if golden
+        else [path for path in HERE.rglob("test_*.py") if path.name not in {"test_parse.py", "test_fixtures.py"}]
+    )
+    return "\n".join(Path(path).read_text() for path in files)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_every_fixture_has_a_golden_parse_test_and_an_end_to_end_test(platform: str) -> None:
+    golden, elsewhere = _sources(platform, golden=True), _sources(platform, golden=False)
+    fixtures = all_fixtures(platform)
+    assert fixtures, f"no fixtures for {platform}"
+    for name in fixtures:
+        file = name.split("/", 1)[1]
+        stem = file.rsplit(".", 1)[0]
+        assert f'"{file}"' in golden, f"{name} has no golden parse test"
+        assert stem in elsewhere, f"{name} is not delivered by any end-to-end test"
+
+
+def test_fixture_names_follow_event__variant() -> None:
+    for platform in PLATFORMS:
+        for name in all_fixtures(platform):
+            file = name.split("/", 1)[1]
+            event, sep, variant = file.rsplit(".", 1)[0].partition("__")
+            assert sep and event and variant, f"{name} is not named <event>__<variant>.<ext>"
+            assert file.endswith(".xml" if platform == "wechat" else ".json"), name

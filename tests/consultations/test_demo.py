@@ -1,0 +1,35 @@
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.consultations import report, results
+from civicloop.consultations.models import Consultation, ConsultationStatus
+from civicloop.demo import seed
+from civicloop.demo.consultations import png
+
+
+# The whole demo takes half a minute to seed (mostly password hashing); the services it drives are tested
+# on both databases elsewhere, so it is seeded once, on SQLite.
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_demo_has_an_open_bus_stop_consultation_and_a_published_report(db: Session) -> None:
+    seed(db)
+    db.commit()
+    by_title = {c.title: c for c in db.scalars(select(Consultation))}
+    bus_stop = by_title["Model bus stop on Norzin Lam: tell us before we build it"]
+    assert bus_stop.status is ConsultationStatus.open
+    computed = results.compute(db, bus_stop)
+    assert set(computed.by_channel) == {"Public page", "Facebook", "X", "WeChat"}
+    votes = {o.label: o.count for o in computed.questions[0].options}
+    assert votes["B"] > votes["A"] > 0, "form answers and comments naming an option both count"
+    assert bus_stop.themes and bus_stop.themes["campaigns"], "analysis found the copy-pasted campaign"
+    survey = by_title["Has opening social media in offices helped your work?"]
+    published = report.public_report(db, code=survey.code)
+    assert published.consultation.status is ConsultationStatus.published
+    assert len(published.sections) == 3 and published.results.total == 64
+
+
+def test_the_design_pictures_are_real_pngs() -> None:
+    picture = png("B")
+    assert picture.startswith(b"\x89PNG\r\n\x1a\n") and picture[12:16] == b"IHDR"
+    assert png("A") != picture

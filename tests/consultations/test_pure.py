@@ -1,0 +1,132 @@
+"""Pure helpers: file checks, the draft's rich text, labels, design votes in comments."""
+
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from civicloop.consultations import files, i18n, richtext
+from civicloop.consultations.answers import design_vote
+from civicloop.consultations.models import Question, QuestionKind
+from civicloop.errors import Invalid, PayloadTooLarge
+from tests.consultations.conftest import PDF, PNG
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 20
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (PDF, "application/pdf")],
+)
+def test_allowed_types_are_recognised_by_their_bytes(data: bytes, expected: str) -> None:
+    assert files.check(data, filename="whatever.txt") == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "SVG image"),
+        (b"<!DOCTYPE html><html><script>alert(1)</script>", "HTML page"),
+        (b"PK\x03\x04rest-of-a-docx", "ZIP or Office file"),
+        (b"MZ\x90\x00", "a program"),
+        (b"GIF89a....", "GIF image"),
+        (b"just text", "unknown type"),
+    ],
+)
+def test_forbidden_types_are_refused_with_what_they_are(data: bytes, message: str) -> None:
+    with pytest.raises(Invalid, match=message):
+        files.check(data, filename="design.png")
+
+
+def test_a_pdf_is_refused_as_a_picture_and_active_pdfs_are_refused() -> None:
+    with pytest.raises(Invalid, match="is a PDF document; only PNG, JPEG or WebP images"):
+        files.check(PDF, filename="a.pdf", images_only=True)
+    scripted = PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>")
+    with pytest.raises(Invalid, match="contains scripts"):
+        files.check(scripted, filename="a.pdf")
+    with pytest.raises(Invalid, match="not a complete PDF"):
+        files.check(PDF[:-7], filename="a.pdf")
+
+
+def test_size_limit_and_empty_files() -> None:
+    with pytest.raises(PayloadTooLarge, match="larger than the limit"):
+        files.check(PNG + b"0" * 100, filename="a.png", limit=50)
+    with pytest.raises(Invalid, match="is empty"):
+        files.check(b"", filename="a.png")
+
+
+def test_stored_names_cannot_escape_the_upload_folder() -> None:
+    for name in ("../secret_key", "..%2Fsecret", "a" * 32 + ".html", "/etc/passwd"):
+        with pytest.raises(Exception, match="not found"):
+            files.path_of(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [
+        ("../../etc/Plan.pdf", "application/pdf", "Plan.pdf"),
+        ("C:\\Users\\x\\design A.exe", "image/png", "design A.png"),
+        ("\u202eevil\x00.png", "image/png", "evil.png"),
+        ("", "image/jpeg", "file.jpg"),
+    ],
+)
+def test_display_names_are_cleaned(name: str, content_type: str, expected: str) -> None:
+    assert files.clean_filename(name, content_type) == expected
+
+
+def test_rich_text_keeps_formatting_and_drops_anything_active() -> None:
+    html = richtext.render(
+        "# Plan\n**roof** and [site](https://thimphu.bt) [x](javascript:alert(1))\n\n<script>alert(1)</script>\n\n"
+        '<a href="https://x" onclick="alert(1)">y</a>\n\n| a | b |\n|---|---|\n| 1 | 2 |'
+    )
+    assert "<h2>Plan</h2>" in html and "<strong>roof</strong>" in html and "<table>" in html
+    assert 'href="https://thimphu.bt" rel="noopener noreferrer nofollow"' in html
+    assert "<script" not in html and "onclick=" not in _tags(html) and "javascript:" not in _tags(html)
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append((tag, attrs))
+
+
+def _parse(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.seen
+
+
+def _tags(html: str) -> str:
+    """Only the markup (tags and attributes), not the text that merely shows them."""
+    return " ".join(f"<{tag} {attrs}>" for tag, attrs in _parse(html))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>\"'=/ascriptonerlhfjv:()&;# *[]!-")), max_size=160))
+def test_no_markdown_renders_to_a_tag_or_attribute_outside_the_allow_list(source: str) -> None:
+    for tag, attrs in _parse(richtext.render(source)):
+        assert tag in richtext.ALLOWED_TAGS
+        for name, value in attrs:
+            assert name in richtext.ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}
+            assert not (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+
+
+def test_labels_fall_back_to_english_and_follow_the_browser() -> None:
+    dz = i18n.translator("dz")
+    assert dz("submit") == "ཕུལ།" and dz("print") == "Print this report"
+    assert i18n.language_of(None, "dz-BT,dz;q=0.9,en;q=0.8") == "dz"
+    assert i18n.language_of("fr", "fr-FR") == "en"
+
+
+def test_a_comment_counts_as_a_vote_only_when_it_names_one_option() -> None:
+    question = Question(kind=QuestionKind.design_option, prompt="Which?", options=["A", "B", "C"])
+    assert design_vote("I prefer Option B, it has a roof", question) == "B"
+    assert design_vote("design-c please", question) == "C"
+    assert design_vote("option A or option C, not B", question) is None
+    assert design_vote("a bus stop with a roof", question) is None
+    assert design_vote("option D", question) is None

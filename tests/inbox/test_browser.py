@@ -1,0 +1,79 @@
+"""Done-when for the inbox: an officer picks up a citizen's Facebook comment, replies, and sees it
+delivered — in a real Chromium, the comment arriving as a signed webhook, the reply going out to the
+simulated Graph API over HTTP."""
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import Platform
+from civicloop.channels.simulator.citizens import Citizens, load_targets
+from civicloop.channels.simulator.state import SimulatorState
+from civicloop.kit.clock import FixedClock
+from tests.factories import PASSWORD, create_account, create_agency, create_official
+from tests.inbox.builders import at, citizen_says
+
+pytestmark = pytest.mark.browser
+
+PAGE = "104577788899900"
+TOKEN = "EAAG-thromde-page-token"
+
+
+def test_an_officer_picks_up_a_facebook_comment_replies_and_sees_it_delivered(  # type: ignore[no-untyped-def]
+    db: Session, sim: SimulatorState, clock: FixedClock, live_server: str, page
+) -> None:
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    credentials = {"app_secret": "meta-app-secret", "verify_token": "verify", "page_access_token": TOKEN}
+    create_account(db, agency, Platform.facebook, PAGE, credentials, "Thimphu Thromde")
+    officer = create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
+    sim.add_facebook_page(PAGE, TOKEN)
+
+    citizens = Citizens(load_targets(db), seed=7, now=clock.now, state=sim)
+    event = citizens.next()
+    while event.kind != "facebook.comment":
+        event = citizens.next()
+    hook = citizens.sign(event)
+    delivered = httpx.post(live_server + hook.path, headers=hook.headers, content=hook.body, timeout=10)
+    assert delivered.status_code == 200
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(officer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    page.get_by_role("link", name="Inbox").first.click()
+    row = page.get_by_role("row").filter(has_text=event.text[:40])
+    assert row.get_by_text("on track").is_visible()
+    row.get_by_role("link", name=f"{event.person.name} on a post").click()
+    assert page.get_by_text(event.text).is_visible()
+
+    page.get_by_role("button", name="Take it").click()
+    assert page.locator("#assignee").inner_text() == "Pema Wangchuk"
+    page.get_by_label("Your reply").fill("Dear {citizen_name}, thank you — a crew will check it today.")
+    page.get_by_role("button", name="Send reply").click()
+    page.get_by_role("status").filter(has_text="The reply is on its way.").wait_for()
+
+    reply = page.locator("li.msg.out")
+    assert f"Dear {event.person.name}, thank you — a crew will check it today." in reply.inner_text()
+    assert reply.locator(".delivery").inner_text() == "delivered"
+    assert "through CivicLoop" in reply.inner_text()
+    calls = sim.calls("facebook.comments")
+    assert [c.body["message"] for c in calls] == [f"Dear {event.person.name}, thank you — a crew will check it today."]
+    page.get_by_role("link", name="Inbox").first.click()
+    assert page.get_by_role("row").filter(has_text=event.text[:40]).get_by_text("Pema Wangchuk").is_visible()
+
+
+def test_the_inbox_and_a_conversation_fit_a_phone_screen(db: Session, clock: FixedClock, phone_page) -> None:  # type: ignore[no-untyped-def]
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    account = create_account(db, agency, Platform.facebook, PAGE, {"app_secret": "s", "verify_token": "v"}, "Page")
+    officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
+    message = citizen_says(db, account, at("2026-03-02 09:00"), "Long text " * 40)
+    phone_page.goto("/login")
+    phone_page.get_by_label("Email").fill(officer.email)
+    phone_page.get_by_label("Password").fill(PASSWORD)
+    phone_page.get_by_role("button", name="Sign in").click()
+    phone_page.wait_for_url("**/")
+    for path in ("/inbox", f"/inbox/{message.conversation_id}"):
+        phone_page.goto(path)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"

@@ -1,0 +1,34 @@
+"""The demo's inbox: saved replies, tags, assignments, closed conversations and SLA states."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from civicloop.channels.models import Conversation, ConversationStatus
+from civicloop.demo import DEMO_PASSWORD, seed
+from civicloop.inbox.models import ConversationSla, ConversationTag, SavedReply
+from tests.factories import csrf_from
+
+
+# The demo is heavy to build; one backend is enough here (the SLA rules run on both elsewhere).
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_demo_inbox_is_lived_in_and_its_pages_render(db: Session, client: TestClient) -> None:
+    seed(db)
+    db.commit()
+    count = db.scalar(select(func.count(Conversation.id))) or 0
+    assert count > 10
+    assert db.scalar(select(func.count(ConversationSla.conversation_id))) == count
+    assert db.scalar(select(func.count(SavedReply.id))) == 12
+    assert (db.scalar(select(func.count()).select_from(ConversationTag)) or 0) > 0
+    closed = db.scalar(select(func.count(Conversation.id)).where(Conversation.status == ConversationStatus.closed))
+    assigned = db.scalar(select(func.count(Conversation.id)).where(Conversation.assignee_id.is_not(None)))
+    assert (closed or 0) > 0 and (assigned or 0) > 0
+    token = csrf_from(client.get("/login").text)
+    client.post("/login", data={"email": "officer@thromde.example", "password": DEMO_PASSWORD, "csrf_token": token})
+    listed = client.get("/api/v1/inbox/conversations", params={"status": "all"}).json()
+    assert listed["total"] > 0
+    first = listed["items"][0]["id"]
+    for path in ["/inbox", f"/inbox/{first}", "/inbox-saved-replies", "/notifications", "/metrics", "/calendar"]:
+        assert client.get(path).status_code == 200, path

@@ -1,0 +1,239 @@
+"""The inbox as an officer uses it in the browser's HTML: list, filters, triage, reply, bulk."""
+
+import re
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.audit.models import AuditEntry
+from civicloop.channels.models import Conversation, ConversationKind, ConversationStatus
+from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.simulator.state import Fault
+from civicloop.inbox import sla
+from civicloop.inbox.models import ConversationTag, Note, SavedReply
+from civicloop.kit.clock import FixedClock
+from tests.channels.outbound.conftest import Scene
+from tests.factories import create_account, create_agency, create_official, csrf_from, login
+from tests.inbox.builders import agency_says, at, citizen_says
+
+
+class Rows(HTMLParser):
+    """The conversation links of the inbox table, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and re.fullmatch(r"/inbox/\d+", href):
+            self.links.append(href)
+
+
+def links(html: str) -> list[str]:
+    parser = Rows()
+    parser.feed(html)
+    return parser.links
+
+
+def post(client: TestClient, path: str, data: dict[str, str | list[str]], page: str = "/inbox") -> object:
+    token = csrf_from(client.get(page).text)
+    return client.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
+
+
+def test_the_list_puts_the_longest_waiting_first_and_counts_each_filter(
+    db: Session, client: TestClient, clock: FixedClock
+) -> None:
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    account = create_account(db, agency)
+    officer = create_official(db, "officer@THROMDE")
+    clock.at = at("2026-03-02 11:00")
+    recent = citizen_says(db, account, at("2026-03-02 10:30"), "Bus shelter roof leaks", ref="p-recent", who="a")
+    oldest = citizen_says(db, account, at("2026-03-02 09:05"), "Garbage not collected", ref="p-old", who="b")
+    answered = citizen_says(db, account, at("2026-03-02 09:00"), "Thank you for the road", ref="p-done", who="c")
+    agency_says(db, account, at("2026-03-02 09:10"), ref="p-done")  # answered on Facebook itself
+    sla.sweep(db)  # the periodic job notices the platform reply
+    db.commit()
+    login(client, officer)
+
+    html = client.get("/inbox").text
+    order = [f"/inbox/{m.conversation_id}" for m in (oldest, recent, answered)]
+    assert links(html) == order
+    assert "Open and waiting (3)" in html
+    assert "Unassigned (3)" in html
+
+    assert links(client.get("/inbox", params={"q": "garbage"}).text) == [order[0]]
+    assert links(client.get("/inbox", params={"channel": "x"}).text) == []
+    listed = client.get("/inbox", params={"assignee": "me"}).text
+    assert "No conversation matches these filters." in listed
+    # HTMX polling gets only the list fragment.
+    fragment = client.get("/inbox", headers={"HX-Request": "true"}).text
+    assert fragment.lstrip().startswith('<div id="inbox-list"') and "<html" not in fragment
+
+
+def test_take_tag_note_wait_and_close_are_recorded_and_audited(
+    db: Session, client: TestClient, clock: FixedClock
+) -> None:
+    agency = create_agency(db, "THROMDE")
+    account = create_account(db, agency)
+    officer = create_official(db, "officer@THROMDE", name="Pema Wangchuk")
+    clock.at = at("2026-03-02 10:00")
+    message = citizen_says(db, account, at("2026-03-02 09:30"), "<script>alert(1)</script> water leak at Motithang")
+    conversation_id = message.conversation_id
+    login(client, officer)
+    page = f"/inbox/{conversation_id}"
+    html = client.get(page).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+    for path, data in [
+        ("assign", {"assignee_id": "me"}),
+        ("tags", {"tag": "Water Supply"}),
+        ("notes", {"text": "Called the water section; crew booked for 14:00."}),
+        ("status", {"status": "waiting"}),
+    ]:
+        response = post(client, f"{page}/{path}", data, page)
+        assert response.status_code == 303, path  # type: ignore[attr-defined]
+    db.rollback()
+    conversation = db.get(Conversation, conversation_id)
+    assert conversation is not None
+    assert conversation.assignee_id == officer.id
+    assert conversation.status is ConversationStatus.waiting
+    assert db.scalar(select(Note.text)) == "Called the water section; crew booked for 14:00."
+    assert db.scalar(select(ConversationTag.conversation_id)) == conversation_id
+    html = client.get(page).text
+    assert "water supply" in html and "paused while waiting on the citizen" in html
+    assert "Pema Wangchuk" in html and "assigned to Pema Wangchuk" in html
+    post(client, f"{page}/status", {"status": "closed"}, page)
+    db.rollback()
+    actions = db.scalars(
+        select(AuditEntry.action).where(AuditEntry.target_type == "conversation").order_by(AuditEntry.seq)
+    ).all()
+    assert actions == [
+        "conversation.assign",
+        "conversation.tag",
+        "conversation.note",
+        "conversation.status",
+        "conversation.status",
+    ]
+
+
+def test_another_agencys_conversation_is_not_found(db: Session, client: TestClient, clock: FixedClock) -> None:
+    other = create_agency(db, "MOIT")
+    create_agency(db, "THROMDE")
+    message = citizen_says(db, create_account(db, other), at("2026-03-02 09:30"))
+    login(client, create_official(db, "officer@THROMDE"))
+    assert client.get(f"/inbox/{message.conversation_id}").status_code == 404
+    assert links(client.get("/inbox").text) == []
+    response = post(client, f"/inbox/{message.conversation_id}/status", {"status": "closed"})
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    db.rollback()
+    assert db.get(Conversation, message.conversation_id).status is ConversationStatus.open  # type: ignore[union-attr]
+
+
+def test_bulk_assign_tag_and_close(db: Session, client: TestClient, clock: FixedClock) -> None:
+    agency = create_agency(db, "THROMDE")
+    account = create_account(db, agency)
+    officer = create_official(db, "officer@THROMDE")
+    colleague = create_official(db, "officer@THROMDE")
+    ids = [
+        str(citizen_says(db, account, at("2026-03-02 09:30"), ref=f"p{n}", who=f"w{n}").conversation_id)
+        for n in range(3)
+    ]
+    login(client, officer)
+    post(client, "/inbox/bulk", {"action": "assign", "value": str(colleague.id), "conversation_id": ids[:2]})
+    post(client, "/inbox/bulk", {"action": "tag", "value": "streetlights", "conversation_id": ids})
+    post(client, "/inbox/bulk", {"action": "close", "conversation_id": ids[1:]})
+    db.rollback()
+    rows = {str(c.id): c for c in db.scalars(select(Conversation))}
+    assert [rows[i].assignee_id for i in ids] == [colleague.id, colleague.id, None]
+    assert [rows[i].status.value for i in ids] == ["open", "closed", "closed"]
+    assert len(db.scalars(select(ConversationTag)).all()) == 3
+    bad = post(client, "/inbox/bulk", {"action": "assign", "value": "999999", "conversation_id": ids})
+    assert bad.status_code == 303  # type: ignore[attr-defined]
+    assert "only be assigned to an active official" in client.get("/inbox").text
+
+
+def test_a_reply_with_a_saved_reply_goes_out_and_shows_delivered(scene: Scene, client: TestClient) -> None:
+    comment = scene.comment("The streetlight on Norzin Lam is out.")
+    scene.db.add(
+        SavedReply(
+            agency_id=scene.agency.id,
+            title="Thanks, crew sent",
+            text="Dear {citizen_name}, thank you. {agency_name} has sent a crew.",
+        )
+    )
+    scene.db.commit()
+    saved = scene.db.scalar(select(SavedReply))
+    assert saved is not None
+    login(client, scene.officer)
+    page = f"/inbox/{comment.conversation_id}"
+    filled = client.get(f"{page}/saved-reply", params={"saved_reply_id": saved.id}).text
+    assert "Dear Sonam Dema, thank you. Thimphu Thromde has sent a crew." in filled
+    response = post(client, f"{page}/reply", {"text": "Dear {citizen_name}, a crew is on its way."}, page)
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    calls = scene.sim.calls("facebook.comments")
+    assert [c.body["message"] for c in calls] == ["Dear Sonam Dema, a crew is on its way."]
+    html = client.get(page).text
+    assert "Dear Sonam Dema, a crew is on its way." in html
+    assert 'class="delivery sent">delivered' in html
+    assert "through CivicLoop" in html
+
+
+def test_a_refused_reply_shows_the_platforms_reason_and_can_be_retried(scene: Scene, client: TestClient) -> None:
+    comment = scene.comment()
+    error = {
+        "error": {
+            "message": "(#200) The Page is not allowed to comment right now",
+            "type": "OAuthException",
+            "code": 200,
+        }
+    }
+    scene.sim.inject("facebook.comments", Fault(status=400, body=error))
+    login(client, scene.officer)
+    page = f"/inbox/{comment.conversation_id}"
+    post(client, f"{page}/reply", {"text": "We are looking into it."}, page)
+    row = scene.db.scalar(select(OutboundMessage))
+    assert row is not None and row.status is OutboundStatus.failed
+    html = client.get(page).text
+    assert 'class="delivery failed">failed' in html
+    assert "not allowed to comment right now" in html
+    post(client, f"{page}/outbound/{row.id}/retry", {}, page)
+    assert scene.row(row.id).status is OutboundStatus.sent
+    assert 'class="delivery sent">delivered' in client.get(page).text
+
+
+def test_a_closed_messenger_window_is_shown_before_typing(scene: Scene, client: TestClient) -> None:
+    message = scene.messenger()
+    scene.clock.advance(hours=25)
+    login(client, scene.officer)
+    html = client.get(f"/inbox/{message.conversation_id}").text
+    assert "Messenger allows replies only within 24 hours" in html
+    assert re.search(r"<textarea id=\"f-text\" name=\"text\" rows=\"5\" required disabled", html)
+    assert scene.db.get(Conversation, message.conversation_id).kind is ConversationKind.direct  # type: ignore[union-attr]
+
+
+def test_the_json_api_lists_replies_and_bulk_closes(scene: Scene, client: TestClient) -> None:
+    comment = scene.comment()
+    login(client, scene.officer)
+    token = csrf_from(client.get("/inbox").text)
+    headers = {"X-CSRF-Token": token}
+    listed = client.get("/api/v1/inbox/conversations").json()
+    assert [i["id"] for i in listed["items"]] == [comment.conversation_id]
+    assert listed["items"][0]["sla_state"] == "on_track" and listed["counts"]["status"]["active"] == 1
+    sent = client.post(
+        f"/api/v1/inbox/conversations/{comment.conversation_id}/reply", json={"text": "On it."}, headers=headers
+    )
+    assert sent.status_code == 201 and sent.json()["status"] == "queued"
+    detail = client.get(f"/api/v1/inbox/conversations/{comment.conversation_id}").json()
+    assert [m["direction"] for m in detail["messages"]] == ["in", "out"]
+    assert detail["reply_window"]["open"] is True
+    bulk = client.post(
+        "/api/v1/inbox/bulk", json={"conversation_ids": [comment.conversation_id], "action": "close"}, headers=headers
+    )
+    assert bulk.json() == {"changed": 1}
+    bad = client.post(
+        "/api/v1/inbox/bulk", json={"conversation_ids": [comment.conversation_id], "action": "explode"}, headers=headers
+    )
+    assert bad.status_code == 422 and "unknown bulk action" in bad.json()["error"]["message"]

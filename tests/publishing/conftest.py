@@ -1,0 +1,3 @@
+from tests.channels.outbound.conftest import Scene, clock, scene, sim, simulator_server
+
+__all__ = ["Scene", "clock", "scene", "sim", "simulator_server"]
