@@ -3,26 +3,29 @@ with a baseline endpoint that does only the one insert.
 
 Both endpoints are served by the same uvicorn process running the real app (``create_app()``, with its
 middleware); the baseline route is added here, not in the product. The webhook path does everything a
-delivery needs: read the body with a size limit, look up the app's accounts, check the signature,
-split and store the event (insert … on conflict do nothing), enqueue the new id after commit (SQLite
-queue file), answer. The baseline does only the insert and the commit. No worker runs, so processing
-does not compete for the two cores: this measures intake.
+delivery needs: read the body with a size limit, find the app's accounts, check the signature, split
+and store the events (insert … on conflict do nothing), hand the new ids to the queue after commit,
+answer. The baseline reads the body and does the insert and the commit. No worker runs, so processing
+does not compete for the cores: this measures intake.
 
-Two phases per endpoint and database:
+Per database and events-per-POST, webhook and baseline take turns for ``--rounds`` rounds (order
+alternating, medians reported), each round with two phases:
 - throughput: a closed loop of concurrent keep-alive connections for ``--duration`` seconds
   (``wrk`` with a Lua script if installed, otherwise httpx threads): events/s, p50, p99;
-- fixed rate: ``--rate`` events/s for ``--duration`` seconds, open loop (each request is sent at its
+- fixed rate (single events only): ``--rate`` events/s, open loop (each request is sent at its
   scheduled time and its latency counts from then, so a stall is not hidden): p50, p99.
 
-    .venv/bin/python bench/ingest.py [--backends sqlite,postgresql] [--duration 10] [--rate 300]
+    .venv/bin/python bench/ingest.py [--backends sqlite,postgresql] [--duration 5] [--rounds 3] [--rate 300]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
@@ -151,14 +155,6 @@ def serve(port: int, workers: int) -> None:
         log_level="warning",
         access_log=False,
     )
-
-
-@dataclass
-class Target:
-    name: str
-    url: str
-    env: dict[str, str]
-    webhook_path: str
 
 
 def _free_port() -> int:
@@ -343,25 +339,32 @@ def fixed_rate(base: str, path: str, duration: int, rate: int, run: str) -> Resu
     next_index = iter(range(total))
     start = time.perf_counter() + 0.5
 
+    host, port = urlsplit(base).hostname or "127.0.0.1", urlsplit(base).port or 80
+
     def loop() -> None:
-        with httpx.Client(base_url=base, timeout=10) as client:
-            while True:
-                with lock:
-                    k = next(next_index, None)
-                if k is None:
-                    return
-                due = start + k / rate
-                pause = due - time.perf_counter()
-                if pause > 0:
-                    time.sleep(pause)
-                body, signature = prepared[k]
-                response = client.post(path, content=body, headers={"x-hub-signature-256": signature})
-                elapsed = (time.perf_counter() - due) * 1000
-                with lock:
-                    if response.status_code == 200:
-                        latencies.append(elapsed)
-                    else:
-                        errors[0] += 1
+        # http.client rather than httpx: the generator must cost the shared CPU as little as possible.
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        while True:
+            with lock:
+                k = next(next_index, None)
+            if k is None:
+                connection.close()
+                return
+            due = start + k / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            body, signature = prepared[k]
+            headers = {"content-type": "application/json", "x-hub-signature-256": signature}
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - due) * 1000
+            with lock:
+                if response.status == 200:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
 
     threads = [threading.Thread(target=loop) for _ in range(32)]
     for thread in threads:
@@ -374,9 +377,15 @@ def fixed_rate(base: str, path: str, duration: int, rate: int, run: str) -> Resu
 # --- the run -------------------------------------------------------------------------------------------
 
 
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
 def run(
-    backends: list[str], duration: int, rate: int, connections: int, batches: list[int], workers: int
+    backends: list[str], duration: int, rate: int, connections: int, batches: list[int], workers: int, rounds: int
 ) -> list[dict[str, object]]:
+    """Webhook and baseline take turns (``rounds`` times, the order alternating) so that the load
+    other processes put on a shared machine falls on both alike; medians are reported."""
     rows: list[dict[str, object]] = []
     use_wrk = shutil.which("wrk") is not None
     for backend in backends:
@@ -384,31 +393,37 @@ def run(
             folder = Path(tmp)
             with database(backend, folder) as url:
                 env, webhook = prepare(url, folder)
+                endpoints = {"webhook": webhook, "baseline": BASELINE_PATH}
                 with server(env, workers) as base:
                     for batch in batches:
-                        for name, path in (("webhook", webhook), ("baseline", BASELINE_PATH)):
-                            tag = uuid.uuid4().hex[:6]
-                            if use_wrk:
-                                burst = wrk_throughput(base, path, duration, connections, folder, tag, batch)
-                            else:
-                                burst = httpx_throughput(base, path, duration, connections, tag, batch)
+                        bursts: dict[str, list[Result]] = {name: [] for name in endpoints}
+                        steadies: dict[str, list[Result]] = {name: [] for name in endpoints}
+                        for turn in range(rounds):
+                            for name in sorted(endpoints, reverse=bool(turn % 2)):
+                                path, tag = endpoints[name], uuid.uuid4().hex[:6]
+                                if use_wrk:
+                                    burst = wrk_throughput(base, path, duration, connections, folder, tag, batch)
+                                else:
+                                    burst = httpx_throughput(base, path, duration, connections, tag, batch)
+                                bursts[name].append(burst)
+                                if batch == 1:
+                                    steadies[name].append(fixed_rate(base, path, duration, rate, tag + "r"))
+                        for name in endpoints:
                             row: dict[str, object] = {
                                 "backend": backend,
                                 "endpoint": name,
                                 "events_per_post": batch,
-                                "events_per_s": round(burst.rate),
-                                "p50_ms": round(burst.p(0.5), 1),
-                                "p99_ms": round(burst.p(0.99), 1),
-                                "errors": burst.errors,
+                                "events_per_s": round(_median([r.rate for r in bursts[name]])),
+                                "events_per_s_each_round": [round(r.rate) for r in bursts[name]],
+                                "p50_ms": round(_median([r.p(0.5) for r in bursts[name]]), 1),
+                                "p99_ms": round(_median([r.p(0.99) for r in bursts[name]]), 1),
+                                "errors": sum(r.errors for r in bursts[name] + steadies[name]),
                             }
-                            if batch == 1:
-                                steady = fixed_rate(base, path, duration, rate, tag + "r")
+                            if steadies[name]:
                                 row |= {
                                     "rate": rate,
-                                    "achieved_rate": round(steady.rate),
-                                    "p50_ms_at_rate": round(steady.p(0.5), 1),
-                                    "p99_ms_at_rate": round(steady.p(0.99), 1),
-                                    "errors": burst.errors + steady.errors,
+                                    "p50_ms_at_rate": round(_median([r.p(0.5) for r in steadies[name]]), 1),
+                                    "p99_ms_at_rate": round(_median([r.p(0.99) for r in steadies[name]]), 1),
                                 }
                             rows.append(row)
                             print(json.dumps(row), flush=True)
@@ -418,18 +433,21 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per phase")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per phase and round")
     parser.add_argument("--rate", type=int, default=300, help="events/s of the fixed-rate phase")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections of the throughput phase")
     parser.add_argument("--batches", default="1,10", help="events per POST in the throughput phase (Meta batches)")
     parser.add_argument("--server-workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of webhook and baseline (medians reported)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.server_workers)
         return
     batches = [int(b) for b in args.batches.split(",")]
-    rows = run(args.backends.split(","), args.duration, args.rate, args.connections, batches, args.server_workers)
+    rows = run(
+        args.backends.split(","), args.duration, args.rate, args.connections, batches, args.server_workers, args.rounds
+    )
     print()
     print(
         f"| database | endpoint | events per POST | events/s | p50 ms | p99 ms | p50 / p99 ms at {args.rate} events/s |"
