@@ -1,8 +1,6 @@
 """Notifications go out by email through a real SMTP server when one is configured, once each."""
 
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message as Email
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -14,18 +12,10 @@ from civicloop.inbox import sla
 from civicloop.inbox.models import Notification
 from civicloop.kit.clock import FixedClock
 from civicloop.sla import service as sla_service
+from tests.channels.outbound.test_email import Inbox
 from tests.conftest import free_port
 from tests.factories import create_account, create_agency, create_official
 from tests.inbox.builders import at, citizen_says
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], Email]] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.received.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))  # type: ignore[attr-defined]
-        return "250 OK"
 
 
 @pytest.fixture
@@ -56,8 +46,8 @@ def test_at_risk_and_breach_notices_are_emailed_once(db: Session, clock: FixedCl
         clock.at = at(when)
         sla.sweep(db)
         db.commit()
-    assert [rcpt for rcpt, _ in smtp.received] == [[officer.email], [head.email]]
-    at_risk, breached = (mail for _, mail in smtp.received)
+    assert smtp.envelopes == [[officer.email], [head.email]]
+    at_risk, breached = smtp.messages
     assert at_risk["Subject"].startswith("[CivicLoop] At risk: first response due Mon 02 Mar 10:00")
     assert at_risk["From"] == "civicloop@thromde.example"
     assert f"/inbox/{message.conversation_id}" in at_risk.get_payload()  # type: ignore[operator]

@@ -1,16 +1,18 @@
 """SLA clocks on real conversations: office time, pauses, platform replies, notifications once."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
-from civicloop.channels.models import ConversationKind, ConversationStatus
+from civicloop.channels.models import ConversationKind, ConversationStatus, Message
 from civicloop.inbox import service, sla
 from civicloop.inbox.models import ConversationSla, Notification
 from civicloop.kit.clock import FixedClock
 from civicloop.sla import service as sla_service
+from civicloop.sla.calendar import WeeklyHours
 from civicloop.sla.engine import ClockKind, SlaState
 from tests.factories import create_account, create_agency, create_official
 from tests.inbox.builders import agency_says, at, citizen_says, conversation_of
@@ -178,3 +180,23 @@ def test_imported_feedback_runs_no_clock(db: Session, clock: FixedClock) -> None
     assert row.state is None and row.next_check_at is None
     assert _sweep(db, clock, "2026-03-09 09:00") == 0
     assert clock.at - timedelta(days=7) == at("2026-03-02 09:00")
+
+
+def test_a_calendar_that_never_opens_does_not_cost_the_citizens_message(
+    db: Session, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    agency = create_agency(db, "THROMDE")
+    account = create_account(db, agency)
+    closed_all_year = WeeklyHours.parse({})
+    sla_service.add_season(
+        db, actor=None, name="Closed", starts_on=date(2000, 1, 1), ends_on=date(2000, 12, 31), hours=closed_all_year,
+        yearly=True,
+    )  # fmt: skip
+    db.commit()
+    clock.at = at("2026-03-02 09:00")
+    message = citizen_says(db, account, at("2026-03-02 09:00"))
+    assert db.get(Message, message.id) is not None
+    assert "SLA bookkeeping failed" in caplog.text
+    assert _sla(db, message.conversation_id).status == "open"  # listed in the inbox, without clocks
+    assert sla.sweep(db) == 1  # tried again, logged again, and the sweep carries on
+    assert "SLA refresh of conversation" in caplog.text

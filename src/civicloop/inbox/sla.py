@@ -147,14 +147,8 @@ def refresh(
     """Bring the conversation's SLA row up to date; count and announce what became at risk or breached."""
     now = now or utcnow()
     context = context or Context.empty()
-    row = session.get(ConversationSla, conversation.id)
-    if row is None:
-        row = ConversationSla(
-            conversation_id=conversation.id, agency_id=conversation.agency_id, notified=[], breaches=0
-        )
-        session.add(row)
+    row = ensure_row(session, conversation)
     row.evaluated_at = now
-    sync(row, conversation)
     row.seen_citizen_at = conversation.last_citizen_message_at
     row.seen_agency_at = conversation.last_agency_message_at
     if conversation.kind not in MEASURED_KINDS:
@@ -171,6 +165,20 @@ def refresh(
     for clock in clocks.values():
         _count_and_announce(session, conversation, row, clock, notified)
     row.notified = notified[-KEEP_KEYS:]
+    return row
+
+
+def ensure_row(session: Session, conversation: Conversation) -> ConversationSla:
+    """The conversation's SLA row, created if missing, with its copies up to date: the inbox lists
+    conversations through these rows, so every conversation needs one even if its clocks cannot be
+    evaluated."""
+    row = session.get(ConversationSla, conversation.id)
+    if row is None:
+        row = ConversationSla(
+            conversation_id=conversation.id, agency_id=conversation.agency_id, notified=[], breaches=0
+        )
+        session.add(row)
+    sync(row, conversation)
     return row
 
 
@@ -375,6 +383,13 @@ def sweep(session: Session, *, now: datetime | None = None, limit: int = 500) ->
     context = Context.empty()
     ids = due_for_refresh(session, now=now, limit=limit)
     for conversation in session.scalars(select(Conversation).where(Conversation.id.in_(ids))):
-        refresh(session, conversation, now=now, context=context)
+        try:
+            with session.begin_nested():
+                refresh(session, conversation, now=now, context=context)
+        except Exception:
+            # One conversation that cannot be evaluated (e.g. a calendar closed for years) must not
+            # stop the others; it is logged, listed without clocks, and tried again next time.
+            log.exception("SLA refresh of conversation %s failed", conversation.id)
+            ensure_row(session, conversation)
     session.flush()
     return len(ids)

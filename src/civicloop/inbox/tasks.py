@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from civicloop import jobs
 from civicloop.auth.models import Official
 from civicloop.channels import hooks
-from civicloop.channels.models import Message
+from civicloop.channels.models import Conversation, Message
 from civicloop.db.session import session_scope
 from civicloop.inbox import service, sla
 from civicloop.inbox.models import Notification
@@ -21,8 +21,19 @@ log = logging.getLogger(__name__)
 
 
 def on_message(session: Session, message: Message) -> None:
-    """channels.hooks.ON_MESSAGE: a citizen wrote; reopen the conversation if needed, restart its clocks."""
-    service.citizen_wrote(session, message)
+    """channels.hooks.ON_MESSAGE: a citizen wrote; reopen the conversation if needed, restart its clocks.
+
+    In a savepoint: whatever goes wrong here must not cost the citizen's message its place in the
+    database (the sweep retries the SLA bookkeeping a minute later).
+    """
+    try:
+        with session.begin_nested():
+            service.citizen_wrote(session, message)
+    except Exception:
+        log.exception("SLA bookkeeping failed for message %s; the sweep will retry", message.id)
+        conversation = session.get(Conversation, message.conversation_id)
+        if conversation is not None:
+            sla.ensure_row(session, conversation)  # so that it is listed in the inbox all the same
 
 
 if on_message not in hooks.ON_MESSAGE:
