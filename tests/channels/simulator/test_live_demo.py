@@ -17,6 +17,7 @@ from civicloop.channels.outbound import create_outbound
 from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
 from civicloop.channels.simulator import live
 from civicloop.config import reset_settings
+from civicloop.db.session import session_scope
 from civicloop.demo.channels import seed_channels
 from civicloop.demo.foundation import seed_foundation
 
@@ -60,18 +61,21 @@ def test_the_demo_inbox_fills_live_and_replies_go_out(db: Session, live_server: 
             .order_by(Message.id)
         ).first()
         assert comment is not None
-        officer = db.scalars(select(Official).where(Official.email == "officer@thromde.example")).one()
-        row = create_outbound(
-            db,
-            actor=Actor.of(officer),
-            account_id=facebook.id,
-            kind="reply",
-            text="Kadrinchey la, the crew is on its way.",
-            in_reply_to_message_id=comment.id,
-        )
-        db.commit()
-        db.refresh(row)
-        assert row.status is OutboundStatus.sent, row.last_error
+        # The reply is written as the app writes it: in its own unit of work, which begins IMMEDIATE and so
+        # waits for the simulated citizens' writes instead of failing on a stale read snapshot (ADR 0003).
+        with session_scope() as writer:
+            officer = writer.scalars(select(Official).where(Official.email == "officer@thromde.example")).one()
+            reply_id = create_outbound(
+                writer,
+                actor=Actor.of(officer),
+                account_id=facebook.id,
+                kind="reply",
+                text="Kadrinchey la, the crew is on its way.",
+                in_reply_to_message_id=comment.id,
+            ).id
+        db.rollback()
+        row = db.get(OutboundMessage, reply_id)
+        assert row is not None and row.status is OutboundStatus.sent, row and row.last_error
         assert demo.simulator.state.calls("facebook.comments")[0].status == 200
     finally:
         demo.stop()
