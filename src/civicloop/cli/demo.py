@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -65,8 +66,11 @@ def demo(
             console.print(
                 f"Platform APIs simulated at {live.simulator.url}; simulated citizens write in every few seconds."
             )
+        # The simulated traffic would bury the logins above: keep requests and routine jobs out of the log.
+        for noisy in ("huey", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         try:
-            serve(host=host, port=port)
+            serve(host=host, port=port, access_log=False)
         finally:
             if live is not None:
                 live.stop()

@@ -28,6 +28,7 @@ def require_current_schema() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request")] = True,
 ) -> None:
     """Serve the web app; without Redis it also runs the job consumer in-process."""
     import uvicorn
@@ -43,7 +44,7 @@ def serve(
         f"CivicLoop on http://{host}:{port} (database: {get_engine().url.render_as_string(hide_password=True)})"
     )
     try:
-        uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=True)
+        uvicorn.run(create_app(), host=host, port=port, log_level="info", access_log=access_log, proxy_headers=True)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
