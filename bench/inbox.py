@@ -4,7 +4,8 @@ Seeds a fresh database (COPY) with ``--agencies`` agencies — the first, a city
 third of the traffic — with four official accounts each, and ``--messages`` messages over a year:
 conversations of one to eight messages alternating citizen and agency (one in five ends with the
 citizen), on Facebook (comment threads and Messenger), X, WeChat and the web form; most answered
-conversations closed, the rest open or waiting on the citizen, some assigned and tagged; each with
+conversations closed, the rest open or waiting on the citizen, some assigned, tagged and linked to one
+of the agency's two consultations; each with
 its ``conversation_sla`` row (the SLA figures are drawn to look real, not computed by the engine:
 the queries only read them).
 
@@ -167,6 +168,7 @@ class Writer:
         "first_response_at, first_response_minutes, first_response_target, first_response_breached, state, paused, "
         "response_kind, response_started_at, response_due_at, breaches, notified, seen_citizen_at, seen_agency_at",
         "conversation_tags": "conversation_id, tag_id",
+        "consultation_conversations": "consultation_id, conversation_id, source, created_at",
     }
 
     def __init__(self, connection: Any) -> None:
@@ -185,6 +187,24 @@ class Writer:
                         copy.write(data)
                 self.buffers[table] = io.StringIO()
         self.connection.commit()
+
+
+def _seed_consultations(cursor: Any, agencies: int) -> dict[int, list[int]]:
+    """Two open consultations per agency; their ids by agency id."""
+    ids: dict[int, list[int]] = {}
+    for agency_id in range(1, agencies + 1):
+        for n in range(2):
+            cursor.execute(
+                "INSERT INTO consultations (agency_id, code, title, summary, body_markdown, body_html, kind, audience,"
+                " audience_agency_ids, status, contact_name, contact_email, contact_phone, report_intro, decision,"
+                " created_at, updated_at) VALUES (%s, %s, %s, '', '', '', 'consultation', 'citizens', '[]', 'open',"
+                " '', '', '', '', '', now(), now()) RETURNING id",
+                (agency_id, f"B{agency_id:03d}{n}", f"Consultation {n} of agency {agency_id}"),
+            )
+            row = cursor.fetchone()
+            assert row is not None
+            ids.setdefault(agency_id, []).append(row[0])
+    return ids
 
 
 def seed_messages(
@@ -208,6 +228,7 @@ def seed_messages(
                     row = cursor.fetchone()
                     assert row is not None
                     tag_ids[(agency_index + 1, name)] = row[0]
+            consultation_ids = _seed_consultations(cursor, len(accounts))
         writer = Writer(connection)
         conversation_id = 0
         while counts["messages"] < total:
@@ -277,6 +298,9 @@ def seed_messages(
             )  # fmt: skip
             if rng.random() < 0.3:
                 writer.row("conversation_tags", conversation_id, tag_ids[(agency_id, rng.choice(TAGS))])
+            if rng.random() < 0.05:
+                consultation = rng.choice(consultation_ids[agency_id])
+                writer.row("consultation_conversations", consultation, conversation_id, "reply", _ts(times[0]))
             if conversation_id % 50_000 == 0:
                 writer.flush()
                 print(f"  {counts['messages']:,} messages", flush=True)

@@ -34,19 +34,27 @@ def test_a_cid_in_a_reply_is_flagged_and_held_until_the_head_approves(db: Sessio
     comment = scene.comment("My building permit for plot TT-117 is still pending. Please check.")
 
     _sign_in(page, scene.officer.email)
-    # As the officer types, the guidelines page's live check explains what is wrong and how to fix it.
-    page.goto("/guidelines")
-    page.get_by_label("Text to check").press_sequentially(REPLY, delay=5)
-    flagged = page.locator("mark.gl-personal_data")
+    # As the officer types into the reply box, the findings appear under it: the ID highlighted,
+    # what is wrong, how to fix it, and that sending it will hold it for the agency head.
+    page.goto(f"/inbox/{comment.conversation_id}")
+    reply_box = page.get_by_label("Your reply")
+    reply_box.press_sequentially(REPLY, delay=5)
+    check = page.locator("#reply-check")
+    flagged = check.locator("mark.gl-personal_data")
     flagged.wait_for()
     assert flagged.inner_text().startswith(CID)
-    assert "held for your agency head's approval" in page.locator(".gl-verdict").inner_text()
-    assert "Citizenship ID (CID)" in page.locator(".gl-finding").inner_text()
-    assert "Ask the citizen to send it privately" in page.locator(".gl-finding").inner_text()
+    assert "held for your agency head's approval" in check.locator(".gl-verdict").inner_text()
+    assert "Citizenship ID (CID)" in check.locator(".gl-finding").inner_text()
+    assert "Ask the citizen to send it privately" in check.locator(".gl-finding").inner_text()
+    assert reply_box.input_value() == REPLY  # the check never rewrites what the officer typed
 
-    # The real reply box: sending holds the reply instead of queuing it.
-    page.goto(f"/inbox/{comment.conversation_id}")
-    page.get_by_label("Your reply").fill(REPLY)
+    # Removing the number clears the finding before anything is sent.
+    reply_box.fill("Dear Sonam, your building permit is ready at counter 3.")
+    check.locator(".gl-verdict", has_text="No problems found.").wait_for()
+    assert check.locator("mark").count() == 0
+
+    # Sending the flagged text anyway holds the reply instead of queuing it.
+    reply_box.fill(REPLY)
     page.get_by_role("button", name="Send reply").click()
     page.get_by_text("held for approval under the guidelines").wait_for()
     assert _outbound(db).status is OutboundStatus.held

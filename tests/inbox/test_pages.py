@@ -237,3 +237,112 @@ def test_the_json_api_lists_replies_and_bulk_closes(scene: Scene, client: TestCl
         "/api/v1/inbox/bulk", json={"conversation_ids": [comment.conversation_id], "action": "explode"}, headers=headers
     )
     assert bad.status_code == 422 and "unknown bulk action" in bad.json()["error"]["message"]
+
+
+class ReplyBox(HTMLParser):
+    """The reply textarea's attributes, and whether the findings' target is on the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.textarea: dict[str, str | None] = {}
+        self.has_target = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "textarea" and found.get("id") == "f-text":
+            self.textarea = found
+        self.has_target |= found.get("id") == "reply-check"
+
+
+def reply_box(html: str) -> ReplyBox:
+    parser = ReplyBox()
+    parser.feed(html)
+    return parser
+
+
+def test_the_reply_box_checks_the_guidelines_as_the_officer_types(scene: Scene, client: TestClient) -> None:
+    comment = scene.comment("My permit is still pending.")
+    login(client, scene.officer)
+    page = f"/inbox/{comment.conversation_id}"
+    box = reply_box(client.get(page).text)
+    assert box.has_target
+    assert box.textarea["hx-post"] == "/guidelines/check" and box.textarea["hx-target"] == "#reply-check"
+    assert box.textarea["hx-vals"] == f'{{"agency_id": {scene.agency.id}}}'
+    assert box.textarea["hx-trigger"] == "input changed delay:400ms"  # nothing typed yet: nothing to check
+
+    # What the box posts as the officer types: the guidelines' findings, highlighted and explained.
+    typed = {"text": "Dear Sonam, your CID 11512003456 is on file.", "agency_id": str(scene.agency.id)}
+    findings = post(client, "/guidelines/check", typed, page).text  # type: ignore[attr-defined]
+    assert '<mark class="gl-mark gl-personal_data"' in findings and "11512003456" in findings
+    assert "held for your agency head&#39;s approval" in findings
+
+    # A refused reply comes back in the box, and the box checks it again as soon as the page loads.
+    refused = post(client, f"{page}/reply", {"text": "CONFIDENTIAL: the tender shortlist is attached."}, page)
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    box = reply_box(refused.text)  # type: ignore[attr-defined]
+    assert box.textarea["hx-trigger"] == "input changed delay:400ms, load"
+    assert not scene.sim.calls("facebook.comments")
+
+    # A saved reply swapped into the box is checked the same way.
+    scene.db.add(SavedReply(agency_id=scene.agency.id, title="Thanks", text="Dear {citizen_name}, thank you."))
+    scene.db.commit()
+    saved = scene.db.scalar(select(SavedReply))
+    assert saved is not None
+    filled = reply_box(client.get(f"{page}/saved-reply", params={"saved_reply_id": saved.id}).text)
+    assert filled.textarea["hx-post"] == "/guidelines/check"
+    assert filled.textarea["hx-trigger"] == "input changed delay:400ms, load"
+
+
+def _count(html: str, field: str, label: str) -> int:
+    """The count shown beside ``label`` in the filter ``field``'s choices."""
+    select_html = html[html.index(f'<select id="f-{field}"') :]
+    select_html = select_html[: select_html.index("</select>")]
+    found = re.search(re.escape(label) + r" \((\d+)\)</option>", select_html)
+    assert found, f"no count for {label!r} in {field}"
+    return int(found.group(1))
+
+
+def test_link_a_conversation_to_a_consultation_and_filter_the_list_by_it(scene: Scene, client: TestClient) -> None:
+    from civicloop.consultations.models import ConsultationStatus
+    from tests.consultations.conftest import make_consultation
+
+    consultation = make_consultation(scene.db, scene, accounts=False, design=False, title="Norzin Lam bus stop")
+    consultation.status = ConsultationStatus.open  # as the opening job leaves it
+    scene.db.commit()
+    streetlight = scene.comment("The streetlight on Norzin Lam is out.")
+    bus = scene.mention("@ThimphuThromde the bus stop design B has no shade")
+    login(client, scene.officer)
+    hx = {"HX-Request": "true"}
+
+    # The conversation page loads the consultations domain's link control.
+    page = f"/inbox/{bus.conversation_id}"
+    assert f'hx-get="/consultations/link-control?conversation_id={bus.conversation_id}"' in client.get(page).text
+    control = client.get("/consultations/link-control", params={"conversation_id": bus.conversation_id}, headers=hx)
+    assert "Norzin Lam bus stop" in control.text and "Not linked to any consultation." in control.text
+    link = {"consultation_id": str(consultation.id), "conversation_id": str(bus.conversation_id), "action": "link"}
+    token = csrf_from(client.get(page).text)
+    linked = client.post("/consultations/links", data={**link, "csrf_token": token}, headers=hx)
+    assert linked.status_code == 200 and "Linked;" in linked.text and "unlink" in linked.text
+
+    # The list filters by it, with a count beside each filter's choices.
+    post(client, f"/inbox/{streetlight.conversation_id}/tags", {"tag": "streetlights"})
+    html = client.get("/inbox").text
+    assert _count(html, "consultation", "Norzin Lam bus stop") == 1
+    assert _count(html, "tag", "streetlights") == 1
+    assert _count(html, "account", "Thimphu Thromde") == 1 and _count(html, "account", "@ThimphuThromde") == 1
+    chosen = client.get("/inbox", params={"consultation_id": consultation.id}).text
+    assert links(chosen) == [f"/inbox/{bus.conversation_id}"]
+    assert _count(chosen, "account", "@ThimphuThromde") == 1 and _count(chosen, "account", "Thimphu Thromde") == 0
+    assert _count(chosen, "consultation", "Norzin Lam bus stop") == 1  # its own choice is not narrowed by itself
+    api = client.get("/api/v1/inbox/conversations", params={"tag": "streetlights"}).json()
+    assert api["counts"]["tag"] == {"streetlights": 1} and api["counts"]["consultation"] == {}
+    assert api["counts"]["account"] == {str(scene.facebook.id): 1}
+
+    # The refresh (and the filter form, which HTMX submits on every change) brings fresh counts too.
+    refreshed = client.get("/inbox", params={"consultation_id": consultation.id}, headers=hx).text
+    assert refreshed.lstrip().startswith('<div id="inbox-list"')
+    assert '<div id="inbox-filter-fields" class="contents" hx-swap-oob="true">' in refreshed
+    unlink = {**link, "action": "unlink", "csrf_token": token}
+    assert "Unlinked;" in client.post("/consultations/links", data=unlink, headers=hx).text
+    refreshed = client.get("/inbox", params={"consultation_id": consultation.id}, headers=hx).text
+    assert links(refreshed) == [] and _count(refreshed, "consultation", "Norzin Lam bus stop") == 0

@@ -218,6 +218,7 @@ calendars = st.builds(
     seasons=st.lists(seasons(), max_size=2).map(tuple),
     closures=st.lists(closures(), max_size=8).map(tuple),
     holiday_country=st.sampled_from([None, "BT"]),
+    working_days=st.frozensets(dates, max_size=3),
 )
 instants = st.datetimes(datetime(2025, 6, 1), datetime(2028, 6, 1), timezones=st.just(UTC))
 minutes = st.integers(0, 20_000)
@@ -277,3 +278,77 @@ def test_next_open_is_the_first_office_instant(calendar: OfficeCalendar, instant
     assert calendar.is_open(opens)
     assert calendar.office_time_between(instant, opens) == timedelta(0)
     assert (opens == instant) == calendar.is_open(instant)
+
+
+# -- seasons and reopened holidays -----------------------------------------------------------------
+
+PLAIN = WeeklyHours.parse({day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri")})
+SEASON_HOURS = WeeklyHours.parse({day: "10:00-12:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+
+
+def _years_later(day: date, years: int) -> date | None:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(dates, st.integers(0, 400), dates)
+def test_a_season_on_dates_covers_exactly_those_dates(starts: date, length: int, day: date) -> None:
+    ends = starts + timedelta(days=length)
+    calendar = OfficeCalendar(weekly=PLAIN, seasons=(Season("s", starts, ends, SEASON_HOURS),), holiday_country=None)
+    expected = SEASON_HOURS if starts <= day <= ends else PLAIN
+    assert calendar.hours_on(day) == expected.days[day.weekday()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(dates, st.integers(0, 364), dates, st.integers(1, 3))
+@example(date(2026, 11, 16), 91, date(2027, 1, 1), 1)  # winter across the year end
+@example(date(2026, 11, 16), 91, date(2026, 11, 15), 2)  # the day before the first winter
+def test_a_yearly_season_repeats_every_year_from_its_first_day(
+    starts: date, length: int, day: date, years: int
+) -> None:
+    season = Season("s", starts, starts + timedelta(days=length), SEASON_HOURS, yearly=True)
+    first_run = starts <= day <= starts + timedelta(days=length)
+    if first_run:
+        assert season.covers(day)
+    if day < starts:
+        assert not season.covers(day)
+    later = _years_later(day, years)
+    if day >= starts and later is not None:
+        assert season.covers(later) == season.covers(day)
+
+
+def test_a_winter_season_spans_the_year_end_every_year() -> None:
+    calendar = OfficeCalendar(seasons=(Season("Winter", date(2026, 11, 16), date(2027, 2, 15), WINTER, yearly=True),))
+    for day in ("2026-11-16", "2026-12-31", "2027-01-04", "2027-02-15", "2028-01-03", "2030-02-15"):
+        assert calendar.hours_on(date.fromisoformat(day)) == WINTER.days[date.fromisoformat(day).weekday()], day
+    for day in ("2026-11-13", "2027-02-16", "2027-11-15", "2025-12-01"):
+        assert calendar.hours_on(date.fromisoformat(day)) == BT.weekly.days[date.fromisoformat(day).weekday()], day
+
+
+def test_a_season_on_dates_wins_over_a_yearly_one() -> None:
+    yearly = Season("Winter", date(2020, 11, 16), date(2021, 2, 15), WINTER, yearly=True)
+    dated = Season("Election week", date(2026, 12, 7), date(2026, 12, 12), SEASON_HOURS)
+    for order in ((yearly, dated), (dated, yearly)):
+        calendar = OfficeCalendar(seasons=order)
+        assert calendar.hours_on(date(2026, 12, 8)) == ((600, 720),)
+        assert calendar.hours_on(date(2027, 12, 8)) == ((540, 960),)
+
+
+def test_a_reopened_public_holiday_counts_its_normal_hours() -> None:
+    weekday_holidays = sorted({c.day for c in BT.closures_between(at("2025-01-01T00:00"), at("2028-12-31T00:00"))})
+    assert len(weekday_holidays) > 30
+    for holiday in weekday_holidays:
+        _reopened_counts_its_normal_hours(holiday)
+
+
+def _reopened_counts_its_normal_hours(holiday: date) -> None:
+    reopened = OfficeCalendar(working_days=frozenset({holiday}))
+    morning, night = at(f"{holiday}T00:00"), at(f"{holiday + timedelta(days=1)}T00:00")
+    normal = sum(end - start for start, end in BT.weekly.days[holiday.weekday()])
+    assert BT.office_minutes_between(morning, night) == 0
+    assert reopened.office_minutes_between(morning, night) == normal
+    assert [c.source for c in reopened.closures_on(holiday)] == []
+    assert reopened.public_holiday(holiday) == BT.public_holiday(holiday)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import AgencyKind
 from civicloop.audit.models import AuditEntry
 from civicloop.sla.calendar import calendar_for
-from civicloop.sla.models import AgencyClosure, CalendarSeason, NationalClosure
+from civicloop.sla.models import AgencyClosure, CalendarSeason, HolidayWorkingDay, NationalClosure
 from tests.factories import create_agency, create_official, csrf_from, login
 from tests.sla.test_calendar_for import at
 
@@ -76,3 +76,61 @@ def test_the_calendar_page_explains_a_number(db: Session, client: TestClient) ->
     params["responded"] = "2026-12-16T09:00"
     refused = client.get("/calendar", params=params)
     assert refused.status_code == 422 and "is before the message" in refused.text
+
+
+def test_an_agency_admin_makes_a_public_holiday_a_working_day_for_the_agency(db: Session, client: TestClient) -> None:
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    other = create_agency(db, "MOIT", name="Ministry of Infrastructure and Transport")
+    login(client, create_official(db, "agency_admin@THROMDE"))
+    page = f"/calendar?agency_id={agency.id}&year=2026"
+    html = client.get(page).text
+    assert '<option value="2026-12-17">2026-12-17 National Day</option>' in html
+    reopen = {"agency_id": str(agency.id), "day": "2026-12-17", "reason": "Tax week: the counters stay open"}
+    assert post(client, "/calendar/working-days", reopen, page) == 303
+    html = client.get(page).text
+    assert "2026-12-17 National Day — worked by Thimphu Thromde: Tax week: the counters stay open" in html
+    assert "2026-12-17 is a working day." in html
+    db.rollback()
+    assert calendar_for(db, agency.id).is_open(at("2026-12-17T10:00"))
+    assert not calendar_for(db, other.id).is_open(at("2026-12-17T10:00"))
+    # A day that is no public holiday is refused with the reason; nothing is stored.
+    assert post(client, "/calendar/working-days", {**reopen, "day": "2026-12-18"}, page) == 303
+    assert "2026-12-18 is not a public holiday in this calendar" in client.get(page).text
+    assert post(client, "/calendar/working-days", {**reopen, "day": "17/12/2026"}, page) == 303
+    assert "is not a date like 2026-12-17" in client.get(page).text
+    # Nationally, only national oversight may reopen a holiday.
+    assert post(client, "/calendar/working-days", {"day": "2026-11-11", "reason": "x"}, page) == 303
+    assert "this needs the national_admin role" in client.get(page).text
+    working = db.scalars(select(HolidayWorkingDay)).all()
+    assert [(w.day.isoformat(), w.agency_id) for w in working] == [("2026-12-17", agency.id)]
+    assert post(client, f"/calendar/working-days/{working[0].id}/delete", {"agency_id": str(agency.id)}, page) == 303
+    db.rollback()
+    assert not calendar_for(db, agency.id).is_open(at("2026-12-17T10:00"))
+
+
+def test_the_json_api_reopens_a_public_holiday_for_every_agency(db: Session, client: TestClient) -> None:
+    agency = create_agency(db, "MOIT", name="Ministry of Infrastructure and Transport")
+    create_agency(db, "DOIM", kind=AgencyKind.national_oversight)
+    login(client, create_official(db, "national_admin@DOIM"))
+    headers = {"X-CSRF-Token": csrf_from(client.get("/calendar").text)}
+    body = {"date": "2026-11-11", "reason": "Moved to Friday by government order"}
+    created = client.post("/api/v1/calendar/working-days", json=body, headers=headers)
+    assert created.status_code == 201
+    assert created.json() == {
+        "id": created.json()["id"],
+        "date": "2026-11-11",
+        "reason": body["reason"],
+        "scope": "national",
+    }
+    view = client.get("/api/v1/calendar", params={"agency_id": agency.id, "year": 2026}).json()
+    assert [w["holiday"] for w in view["working_days"]] == [
+        "Birth Anniversary of the 4th Druk Gyalpo - Constitution Day"
+    ]
+    assert "2026-11-11" not in [c["date"] for c in view["closures"]]
+    refused = client.post("/api/v1/calendar/working-days", json={**body, "date": "2026-11-12"}, headers=headers)
+    assert refused.status_code == 422 and "not a public holiday" in refused.text
+    removed = client.delete(f"/api/v1/calendar/working-days/{created.json()['id']}", headers=headers)
+    assert removed.status_code == 204
+    assert client.delete(f"/api/v1/calendar/working-days/{created.json()['id']}", headers=headers).status_code == 404
+    db.rollback()
+    assert not calendar_for(db, agency.id).is_open(at("2026-11-11T10:00"))

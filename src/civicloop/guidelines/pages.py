@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
@@ -303,26 +303,40 @@ def set_national_rule(
     return RedirectResponse("/guidelines/settings", status_code=303)
 
 
-@router.post("/guidelines/settings/terms", response_class=HTMLResponse)
-def national_term(
-    request: Request,
-    session: SessionDep,
-    actor: ActorDep,
+@dataclass(frozen=True)
+class TermChange:
+    """A lexicon form: add (or remove) ``term`` in ``lexicon``."""
+
+    lexicon: str
+    term: str
+    op: str
+
+
+def _term_form(
     lexicon: Annotated[str, Form()],
     term: Annotated[str, Form(max_length=service.MAX_TERM)],
     op: Annotated[str, Form()] = "add",
-) -> Response:
+) -> TermChange:
+    return TermChange(lexicon, term, op)
+
+
+TermForm = Annotated[TermChange, Depends(_term_form)]
+
+
+@router.post("/guidelines/settings/terms", response_class=HTMLResponse)
+def national_term(request: Request, session: SessionDep, actor: ActorDep, change: TermForm) -> Response:
     try:
-        done = _change_term(session, actor, op, lexicon, term, None)
+        done = _change_term(session, actor, change, None)
     except AppError as exc:
-        return _settings_error(request, session, actor, exc, {"lexicon": lexicon, "term": term})
+        return _settings_error(request, session, actor, exc, {"lexicon": change.lexicon, "term": change.term})
     flash(request, done)
     return RedirectResponse("/guidelines/settings#lexicons", status_code=303)
 
 
-def _change_term(session: Session, actor: Actor, op: str, lexicon: str, term: str, agency_id: int | None) -> str:
+def _change_term(session: Session, actor: Actor, change: TermChange, agency_id: int | None) -> str:
     """Add or remove a term; the sentence that tells the official what was done."""
-    if op == "remove":
+    lexicon, term = change.lexicon, change.term
+    if change.op == "remove":
         service.remove_term(session, actor=actor, lexicon=lexicon, term=term, agency_id=agency_id)
         return f"Removed “{term}” from {lexicon.replace('_', ' ')}."
     service.add_term(session, actor=actor, lexicon=lexicon, term=term, agency_id=agency_id)
@@ -412,17 +426,9 @@ def set_agency_rule(
 
 
 @router.post("/guidelines/agencies/{agency_id}/terms", response_class=HTMLResponse)
-def agency_term(
-    agency_id: int,
-    request: Request,
-    session: SessionDep,
-    actor: ActorDep,
-    lexicon: Annotated[str, Form()],
-    term: Annotated[str, Form(max_length=service.MAX_TERM)],
-    op: Annotated[str, Form()] = "add",
-) -> Response:
+def agency_term(agency_id: int, request: Request, session: SessionDep, actor: ActorDep, change: TermForm) -> Response:
     try:
-        done = _change_term(session, actor, op, lexicon, term, agency_id)
+        done = _change_term(session, actor, change, agency_id)
     except AppError as exc:
         return _agency_error(request, session, actor, agency_id, exc)
     flash(request, done)

@@ -19,6 +19,8 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation
 from civicloop.channels.outbound import SENDING_ROLES, Window, reply_window
 from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.consultations import service as consultations
+from civicloop.consultations.models import Consultation
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError
 from civicloop.inbox import notices, queries, service
@@ -42,6 +44,7 @@ class InboxPage:
     members: list[Official]
     can_triage: bool
     officials: dict[int, str]
+    consultations: list[Consultation]
     state_labels: dict[str, str] = field(default_factory=lambda: {s.value: label for s, label in STATE_LABELS.items()})
     bulk_actions: tuple[str, ...] = service.BULK_ACTIONS
 
@@ -68,6 +71,7 @@ def _inbox_page(session: Session, actor: Actor, filters: queries.Filters, page: 
         members=sorted(members.values(), key=lambda o: o.name),
         can_triage=any(actor.has_role(a.id, *service.TRIAGE_ROLES) for a in visible),
         officials=_officials(session, assignees),
+        consultations=consultations.list_for(session, actor=actor, agency_id=filters.agency_id),
     )
 
 
@@ -75,8 +79,11 @@ def _inbox_page(session: Session, actor: Actor, filters: queries.Filters, page: 
 def inbox(
     request: Request, session: SessionDep, actor: ActorDep, filters: queries.FiltersDep, page: int = 1
 ) -> Response:
-    template = "inbox/_list.html" if request.headers.get("hx-request") else "inbox/list.html"
-    return render(request, template, _inbox_page(session, actor, filters, page))
+    """The list; an HTMX request (the filter form, the 20 s refresh) gets the list and, out of band,
+    the filter fields with fresh counts."""
+    partial = bool(request.headers.get("hx-request"))
+    template = "inbox/_list.html" if partial else "inbox/list.html"
+    return render(request, template, _inbox_page(session, actor, filters, page), refresh_filters=partial)
 
 
 @router.post("/inbox/bulk", response_class=HTMLResponse)
@@ -204,7 +211,7 @@ def saved_reply_text(
         saved = session.get(SavedReply, saved_reply_id)
         if saved is not None and saved.agency_id == conversation.agency_id:
             text = service.fill(saved.text, service.placeholder_values(session, conversation, actor))
-    return render(request, "inbox/_reply_text.html", None, text=text, disabled=False)
+    return render(request, "inbox/_reply_text.html", None, text=text, disabled=False, agency_id=conversation.agency_id)
 
 
 def _back(conversation_id: int) -> RedirectResponse:

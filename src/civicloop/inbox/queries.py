@@ -148,7 +148,7 @@ def _filtered(query: Q, actor: Actor, filters: Filters, *, skip: str = "") -> Q:
         query = query.where(
             S.account_id.in_(select(OfficialAccount.id).where(OfficialAccount.platform == filters.channel))
         )
-    if filters.account_id is not None:
+    if filters.account_id is not None and skip != "account":
         query = query.where(S.account_id == filters.account_id)
     if skip != "assignee":
         if filters.assignee == "me":
@@ -159,7 +159,7 @@ def _filtered(query: Q, actor: Actor, filters: Filters, *, skip: str = "") -> Q:
             query = query.where(S.assignee_id == int(filters.assignee))
     if filters.sla and skip != "sla":
         query = query.where(S.state == SlaState(filters.sla))
-    if filters.tag:
+    if filters.tag and skip != "tag":
         query = query.where(
             exists(
                 select(ConversationTag.conversation_id)
@@ -167,7 +167,7 @@ def _filtered(query: Q, actor: Actor, filters: Filters, *, skip: str = "") -> Q:
                 .where(ConversationTag.conversation_id == S.conversation_id, Tag.name == filters.tag.lower())
             )
         )
-    if filters.consultation_id is not None:
+    if filters.consultation_id is not None and skip != "consultation":
         query = query.where(
             exists(
                 select(ConsultationConversation.conversation_id).where(
@@ -208,24 +208,48 @@ def _grouped(session: Session, actor: Actor, filters: Filters, skip: str = "") -
     return list(session.execute(query.group_by(S.state, who, S.account_id)))
 
 
+def _linked_counts(session: Session, actor: Actor, filters: Filters, dimension: str) -> dict[str, int]:
+    """Conversations per tag name or per consultation id (the other filters kept): a conversation
+    with two tags counts once under each."""
+    if dimension == "tag":
+        key: Any = Tag.name
+        query = select(key, func.count()).select_from(S)
+        query = query.join(ConversationTag, ConversationTag.conversation_id == S.conversation_id)
+        query = query.join(Tag, Tag.id == ConversationTag.tag_id)
+    else:
+        key = ConsultationConversation.consultation_id
+        query = select(key, func.count()).select_from(S)
+        query = query.join(ConsultationConversation, ConsultationConversation.conversation_id == S.conversation_id)
+    grouped = _filtered(query, actor, filters, skip=dimension).group_by(key)
+    return {str(value): n for value, n in session.execute(grouped)}
+
+
 def counts(session: Session, *, actor: Actor, filters: Filters) -> tuple[int, dict[str, dict[str, int]]]:
     """The total, and for each filter how many conversations each of its choices would show (the
-    other filters kept)."""
+    other filters kept). Keys: status, sla and channel values, me/unassigned/anyone, account ids,
+    tag names and consultation ids, as strings."""
     status_query = _filtered(select(S.status, func.count()), actor, filters, skip="status")
     by_status: dict[str, int] = dict(session.execute(status_query.group_by(S.status)).tuples().all())
     by_status["active"] = by_status.get("open", 0) + by_status.get("waiting", 0)
     by_status["all"] = sum(by_status.get(s.value, 0) for s in ConversationStatus)
     platforms = {a: p.value for a, p in session.execute(select(OfficialAccount.id, OfficialAccount.platform))}
     main = _grouped(session, actor, filters)
-    out: dict[str, dict[str, int]] = {"status": by_status, "sla": {}, "assignee": {}, "channel": {}}
-    for dimension, is_set in (("sla", bool(filters.sla)), ("assignee", filters.assignee != "anyone"),
-                              ("channel", bool(filters.channel))):  # fmt: skip
+    out: dict[str, dict[str, int]] = {"status": by_status, "sla": {}, "assignee": {}, "channel": {}, "account": {}}
+    set_filters = {
+        "sla": bool(filters.sla),
+        "assignee": filters.assignee != "anyone",
+        "channel": bool(filters.channel),
+        "account": filters.account_id is not None,
+    }
+    for dimension, is_set in set_filters.items():
         rows = _grouped(session, actor, filters, skip=dimension) if is_set else main
         tally = out[dimension]
         for state, who, account_id, n in rows:
             key = {"sla": getattr(state, "value", state) or "none", "assignee": who,
-                   "channel": platforms.get(account_id, "?")}[dimension]  # fmt: skip
+                   "channel": platforms.get(account_id, "?"), "account": str(account_id)}[dimension]  # fmt: skip
             tally[key] = tally.get(key, 0) + n
+    out["tag"] = _linked_counts(session, actor, filters, "tag")
+    out["consultation"] = _linked_counts(session, actor, filters, "consultation")
     assignees = out["assignee"]
     assignees["anyone"] = sum(assignees.values())
     return sum(n for *_, n in main), out

@@ -89,15 +89,8 @@ def get_conversation(conversation_id: int, session: SessionDep, actor: ActorDep)
 @router.post("/inbox/conversations/{conversation_id}/reply", response_model=OutboundOut, status_code=201)
 def reply(conversation_id: int, body: ReplyIn, session: SessionDep, actor: ActorDep) -> OutboundOut:
     """Send a reply through the conversation's channel (guidelines gate and reply window apply)."""
-    outbound = service.reply(
-        session,
-        actor=actor,
-        conversation_id=conversation_id,
-        text=body.text,
-        in_reply_to_message_id=body.in_reply_to_message_id,
-        then_wait=body.then_wait,
-        idempotency_key=body.idempotency_key,
-    )
+    # ReplyIn's fields are service.reply's keyword arguments, one for one.
+    outbound = service.reply(session, actor=actor, conversation_id=conversation_id, **body.model_dump())
     return OutboundOut.of(outbound)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from civicloop.channels.models import Message
 from civicloop.channels.outbound_models import OutboundMessage
@@ -98,6 +98,8 @@ class MessageOut(BaseModel):
 
 
 class OutboundOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     status: str
     text: str
@@ -108,15 +110,7 @@ class OutboundOut(BaseModel):
 
     @classmethod
     def of(cls, row: OutboundMessage) -> OutboundOut:
-        return cls(
-            id=row.id,
-            status=row.status.value,
-            text=row.text,
-            last_error=row.last_error,
-            created_at=row.created_at,
-            sent_at=row.sent_at,
-            permalink=row.permalink,
-        )
+        return cls.model_validate(row)
 
 
 class NoteOut(BaseModel):

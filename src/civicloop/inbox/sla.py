@@ -311,16 +311,7 @@ def _notify_at_risk(session: Session, conversation: Conversation, clock: Clock) 
         f"{clock.used_percent}% of the {clock.target_minutes}-minute {CLOCK_LABELS[clock.kind]} target is used "
         f"(office time). Answer before {due} to stay within the target."
     )
-    for official in _assignee_or_officers(session, conversation):
-        notices.notify(
-            session,
-            official=official,
-            conversation=conversation,
-            kind="sla_at_risk",
-            key=clock.key,
-            title=title,
-            body=body,
-        )
+    _notify_all(session, _assignee_or_officers(session, conversation), conversation, clock, "sla_at_risk", title, body)
 
 
 def _notify_breach(session: Session, conversation: Conversation, clock: Clock) -> None:
@@ -331,15 +322,21 @@ def _notify_breach(session: Session, conversation: Conversation, clock: Clock) -
         "and the citizen is still waiting."
     )
     heads = _members(session, conversation.agency_id, Role.agency_head) or _assignee_or_officers(session, conversation)
-    for official in heads:
+    _notify_all(session, heads, conversation, clock, "sla_breached", title, body)
+
+
+def _notify_all(
+    session: Session,
+    officials: Iterable[Official],
+    conversation: Conversation,
+    clock: Clock,
+    kind: str,
+    title: str,
+    body: str,
+) -> None:
+    for official in officials:
         notices.notify(
-            session,
-            official=official,
-            conversation=conversation,
-            kind="sla_breached",
-            key=clock.key,
-            title=title,
-            body=body,
+            session, official=official, conversation=conversation, kind=kind, key=clock.key, title=title, body=body
         )
 
 

@@ -137,8 +137,12 @@ MONDAY_TO_FRIDAY_9_TO_5 = WeeklyHours((((540, 1020),),) * 5 + ((),) * 2)
 
 @dataclass(frozen=True)
 class Season:
-    """Different weekly hours between two dates (inclusive). A yearly season ignores the years
-    and may run across the year end (e.g. 16 November to 15 February)."""
+    """Different weekly hours between two dates (inclusive).
+
+    A season on specific dates covers those dates only. A yearly season repeats its days of the
+    year (16 November to 15 February runs across every year end) from its first day on: adding a
+    yearly winter in 2026 does not change the office time of earlier winters.
+    """
 
     name: str
     starts: date
@@ -153,6 +157,8 @@ class Season:
     def covers(self, day: date) -> bool:
         if not self.yearly:
             return self.starts <= day <= self.ends
+        if day < self.starts:
+            return False
         key, first, last = (day.month, day.day), (self.starts.month, self.starts.day), (self.ends.month, self.ends.day)
         if first <= last:
             return first <= key <= last
@@ -245,6 +251,8 @@ class OfficeCalendar:
     holiday_country: str | None = DEFAULT_HOLIDAY_COUNTRY
     holiday_subdivision: str | None = None
     holiday_language: str = "en_US"
+    # Public holidays of the package that are worked after all (see ``HolidayWorkingDay``).
+    working_days: frozenset[date] = frozenset()
     _zone: ZoneInfo = field(init=False, repr=False)
     _closures_by_day: dict[date, list[Closure]] = field(init=False, repr=False)
     _days: dict[date, tuple[tuple[int, int], ...]] = field(init=False, repr=False, default_factory=dict)
@@ -266,19 +274,29 @@ class OfficeCalendar:
 
     # -- one local day -------------------------------------------------------------------------
 
+    def season_on(self, day: date) -> Season | None:
+        """The season that sets ``day``'s hours: one on specific dates before a yearly one (the
+        dated season is the exception to the yearly pattern), else the first given."""
+        covering = [season for season in self.seasons if season.covers(day)]
+        return min(covering, key=lambda season: season.yearly, default=None)
+
     def hours_on(self, day: date) -> tuple[Span, ...]:
         """The scheduled intervals of ``day`` (the season's if one covers it), before closures."""
-        for season in self.seasons:
-            if season.covers(day):
-                return season.hours.days[day.weekday()]
-        return self.weekly.days[day.weekday()]
+        season = self.season_on(day)
+        return (season.hours if season else self.weekly).days[day.weekday()]
+
+    def public_holiday(self, day: date) -> str | None:
+        """The package's public holiday on ``day``, whether or not it is worked."""
+        if not self.holiday_country:
+            return None
+        table = public_holidays(self.holiday_country, day.year, self.holiday_subdivision, self.holiday_language)
+        return table.get(day)
 
     def closures_on(self, day: date) -> list[Closure]:
         found = list(self._closures_by_day.get(day, ()))
-        if self.holiday_country:
-            table = public_holidays(self.holiday_country, day.year, self.holiday_subdivision, self.holiday_language)
-            if day in table:
-                found.insert(0, Closure(day, table[day], "public holiday"))
+        holiday = None if day in self.working_days else self.public_holiday(day)
+        if holiday is not None:
+            found.insert(0, Closure(day, holiday, "public holiday"))
         return found
 
     def open_spans(self, day: date) -> tuple[Span, ...]:
@@ -471,6 +489,7 @@ def _build(session: Session, *, agency_id: int | None, timezone: str | None, dis
         AgencyClosure,
         CalendarSeason,
         DistrictFestivalDay,
+        HolidayWorkingDay,
         NationalCalendar,
         NationalClosure,
     )
@@ -491,6 +510,9 @@ def _build(session: Session, *, agency_id: int | None, timezone: str | None, dis
     if agency_id is not None:
         own = select(AgencyClosure).where(AgencyClosure.agency_id == agency_id)
         closures += [_closure(c, "agency closure") for c in session.scalars(own)]
+    worked = select(HolidayWorkingDay.day).where(
+        HolidayWorkingDay.agency_id.is_(None) | (HolidayWorkingDay.agency_id == agency_id)
+    )
     return OfficeCalendar(
         timezone=timezone or (national.timezone if national else None) or get_settings().timezone,
         weekly=weekly,
@@ -498,4 +520,5 @@ def _build(session: Session, *, agency_id: int | None, timezone: str | None, dis
         closures=tuple(sorted(closures, key=lambda c: (c.day, c.span or (0, 0)))),
         holiday_country=country or None,
         holiday_subdivision=holiday_subdivision(country, district),
+        working_days=frozenset(session.scalars(worked)),
     )

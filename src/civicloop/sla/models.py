@@ -88,3 +88,17 @@ class SlaPolicy(IdMixin, Base):
     resolution_minutes: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+
+
+class HolidayWorkingDay(IdMixin, Base):
+    """A public holiday from the ``holidays`` package that is worked after all: for every agency
+    (national oversight, no agency) or for one agency (its admin or head). Only the package's
+    holiday is cancelled; closures declared in CivicLoop are removed instead."""
+
+    __tablename__ = "holiday_working_days"
+
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -215,22 +216,57 @@ def post_closure(
     return _done(request, session, f"Closure on {day} added.", target_agency, year, work)
 
 
+@dataclass(frozen=True)
+class BackTo:
+    """Where a remove button returns: the calendar of ``agency_id`` (None: national) in ``year``."""
+
+    agency_id: int | None
+    year: str
+
+
+def _back_to(agency_id: Annotated[str, Form()] = "", year: Annotated[str, Form()] = "") -> BackTo:
+    return BackTo(int(agency_id) if agency_id.isdigit() else None, year)
+
+
+BackForm = Annotated[BackTo, Depends(_back_to)]
+
+
 @router.post("/calendar/closures/{scope}/{closure_id}/delete", response_class=HTMLResponse)
 def delete_closure(
-    scope: str,
-    closure_id: int,
-    request: Request,
-    session: SessionDep,
-    actor: ActorDep,
-    agency_id: Annotated[str, Form()] = "",
-    year: Annotated[str, Form()] = "",
+    scope: str, closure_id: int, request: Request, session: SessionDep, actor: ActorDep, back: BackForm
 ) -> Response:
     def work() -> None:
         if scope not in service.CLOSURE_MODELS:
             raise Invalid("unknown kind of closure")
         service.remove_closure(session, actor=actor, scope=scope, closure_id=closure_id)  # type: ignore[arg-type]
 
-    return _done(request, session, "Closure removed.", int(agency_id) if agency_id.isdigit() else None, year, work)
+    return _done(request, session, "Closure removed.", back.agency_id, back.year, work)
+
+
+@router.post("/calendar/working-days", response_class=HTMLResponse)
+def post_working_day(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    day: Annotated[str, Form()],
+    reason: Annotated[str, Form(max_length=200)],
+    agency_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Work on a public holiday of the package: nationally, or for the agency whose calendar is shown."""
+    target_agency = int(agency_id) if agency_id.isdigit() else None
+
+    def work() -> None:
+        service.add_working_day(session, actor=actor, day=parse_day(day, "day"), reason=reason, agency_id=target_agency)
+
+    return _done(request, session, f"{day} is a working day.", target_agency, day[:4], work)
+
+
+@router.post("/calendar/working-days/{working_day_id}/delete", response_class=HTMLResponse)
+def delete_working_day(
+    working_day_id: int, request: Request, session: SessionDep, actor: ActorDep, back: BackForm
+) -> Response:
+    remove = partial(service.remove_working_day, session, actor=actor, working_day_id=working_day_id)
+    return _done(request, session, "The public holiday is a holiday again.", back.agency_id, back.year, remove)
 
 
 @router.post("/calendar/targets", response_class=HTMLResponse)

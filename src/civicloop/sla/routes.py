@@ -14,7 +14,7 @@ from civicloop.sla import metrics, service
 from civicloop.sla.calendar import calendar_for, parse_spans
 from civicloop.sla.engine import ClockKind
 from civicloop.sla.pages import date_range, metrics_scope
-from civicloop.sla.schemas import ClosureIn, TargetsIn
+from civicloop.sla.schemas import ClosureIn, TargetsIn, WorkingDayIn
 
 router = APIRouter(tags=["sla"])
 
@@ -75,6 +75,18 @@ def add_closure(body: ClosureIn, session: SessionDep, actor: ActorDep) -> dict[s
         agency_id=body.agency_id,
     )
     return {"id": row.id, "scope": body.scope, **service.closure_json(row)}
+
+
+@router.post("/calendar/working-days", status_code=201)
+def add_working_day(body: WorkingDayIn, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
+    """Work on a public holiday of the ``holidays`` package, nationally or for one agency."""
+    row = service.add_working_day(session, actor=actor, day=body.date, reason=body.reason, agency_id=body.agency_id)
+    return {"id": row.id, **service.working_day_json(row)}
+
+
+@router.delete("/calendar/working-days/{working_day_id}", status_code=204)
+def remove_working_day(working_day_id: int, session: SessionDep, actor: ActorDep) -> None:
+    service.remove_working_day(session, actor=actor, working_day_id=working_day_id)
 
 
 @router.get("/sla/targets")

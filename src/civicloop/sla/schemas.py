@@ -20,3 +20,9 @@ class TargetsIn(BaseModel):
     first_response_minutes: int
     next_response_minutes: int
     resolution_minutes: int
+
+
+class WorkingDayIn(BaseModel):
+    date: date
+    reason: str = Field(min_length=1, max_length=200, examples=["The holiday was moved by government order"])
+    agency_id: int | None = Field(default=None, description="Omit to reopen the holiday for every agency")

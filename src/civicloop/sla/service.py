@@ -36,6 +36,7 @@ from civicloop.sla.models import (
     CalendarSeason,
     ClosureColumns,
     DistrictFestivalDay,
+    HolidayWorkingDay,
     NationalCalendar,
     NationalClosure,
     SlaPolicy,
@@ -79,6 +80,30 @@ def _touch(session: Session, actor: Actor | None) -> NationalCalendar:
         row.updated_by_id = actor.id
     session.flush()
     return row
+
+
+def _calendar_changed(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    row: CalendarSeason | ClosureColumns | HolidayWorkingDay,
+    *,
+    agency_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Every process rebuilds its calendars (see ``_touch``), and the change is audited."""
+    _touch(session, actor)
+    audit.record(
+        session,
+        actor=actor.official if actor else None,
+        action=f"calendar.{action}",
+        target_type=getattr(row, "__tablename__", "calendar"),
+        target_id=getattr(row, "id", None),
+        agency_id=agency_id,
+        before=before,
+        after=after,
+    )
 
 
 @dataclass(frozen=True)
@@ -151,6 +176,13 @@ def list_seasons(session: Session) -> list[CalendarSeason]:
     return list(session.scalars(select(CalendarSeason).order_by(CalendarSeason.starts_on, CalendarSeason.id)))
 
 
+def _a_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day + timedelta(days=366)
+
+
 def add_season(
     session: Session,
     *,
@@ -168,19 +200,14 @@ def add_season(
         raise Invalid("a seasonal schedule needs a name", field="name")
     if not yearly and ends_on < starts_on:
         raise Invalid("the season ends before it starts", field="ends_on")
+    if yearly and ends_on >= _a_year_after(starts_on):
+        raise Invalid("a yearly season must be shorter than a year (its dates repeat every year)", field="ends_on")
     season = CalendarSeason(
         name=name.strip()[:100], starts_on=starts_on, ends_on=ends_on, yearly=yearly, weekly_hours=hours.to_json()
     )
     session.add(season)
-    _touch(session, actor)
-    audit.record(
-        session,
-        actor=actor.official if actor else None,
-        action="calendar.season_add",
-        target_type="calendar_season",
-        target_id=season.id,
-        after=season_json(season),
-    )
+    session.flush()
+    _calendar_changed(session, actor, "season_add", season, after=season_json(season))
     return season
 
 
@@ -190,17 +217,8 @@ def remove_season(session: Session, *, actor: Actor | None, season_id: int) -> N
     season = session.get(CalendarSeason, season_id)
     if season is None:
         raise NotFound("seasonal schedule not found")
-    before = season_json(season)
     session.delete(season)
-    _touch(session, actor)
-    audit.record(
-        session,
-        actor=actor.official if actor else None,
-        action="calendar.season_remove",
-        target_type="calendar_season",
-        target_id=season_id,
-        before=before,
-    )
+    _calendar_changed(session, actor, "season_remove", season, before=season_json(season))
 
 
 def season_json(season: CalendarSeason) -> dict[str, Any]:
@@ -266,16 +284,8 @@ def add_closure(
     row.from_minute, row.until_minute = span if span else (None, None)
     row.created_by_id = actor.id if actor else None
     session.add(row)
-    _touch(session, actor)
-    audit.record(
-        session,
-        actor=actor.official if actor else None,
-        action=f"calendar.{scope}_closure_add",
-        target_type=row.__tablename__,
-        target_id=row.id,
-        agency_id=agency_id,
-        after=closure_json(row),
-    )
+    session.flush()
+    _calendar_changed(session, actor, f"{scope}_closure_add", row, agency_id=agency_id, after=closure_json(row))
     return row
 
 
@@ -288,18 +298,8 @@ def remove_closure(session: Session, *, actor: Actor | None, scope: ClosureScope
         raise NotFound("closure not found")
     agency_id = row.agency_id if isinstance(row, AgencyClosure) else None
     _require_closure_right(actor, scope, agency_id)
-    before = closure_json(row)
     session.delete(row)
-    _touch(session, actor)
-    audit.record(
-        session,
-        actor=actor.official if actor else None,
-        action=f"calendar.{scope}_closure_remove",
-        target_type=row.__tablename__,
-        target_id=closure_id,
-        agency_id=agency_id,
-        before=before,
-    )
+    _calendar_changed(session, actor, f"{scope}_closure_remove", row, agency_id=agency_id, before=closure_json(row))
 
 
 def closure_json(row: ClosureColumns) -> dict[str, Any]:
@@ -312,6 +312,59 @@ def closure_json(row: ClosureColumns) -> dict[str, Any]:
     if isinstance(row, DistrictFestivalDay):
         out["district"] = row.district
     return out
+
+
+# -- public holidays worked after all --------------------------------------------------------------
+
+
+def add_working_day(
+    session: Session, *, actor: Actor | None, day: date, reason: str, agency_id: int | None = None
+) -> HolidayWorkingDay:
+    """Work on a public holiday of the ``holidays`` package: for every agency (national oversight)
+    or for one agency (its admin or head). Refused unless ``day`` is such a holiday in that calendar."""
+    _require_closure_right(actor, "agency" if agency_id is not None else "national", agency_id)
+    if agency_id is not None and session.get(Agency, agency_id) is None:
+        raise NotFound("agency not found")
+    if not reason.strip():
+        raise Invalid("say why the office works on this holiday", field="reason")
+    calendar = calendar_for(session, agency_id)
+    holiday = calendar.public_holiday(day)
+    if holiday is None:
+        raise Invalid(f"{day.isoformat()} is not a public holiday in this calendar; there is nothing to reopen")
+    if day in calendar.working_days:
+        raise Invalid(f"{day.isoformat()} ({holiday}) is already a working day here", field="day")
+    row = HolidayWorkingDay(
+        agency_id=agency_id, day=day, name=reason.strip()[:200], created_by_id=actor.id if actor else None
+    )
+    session.add(row)
+    session.flush()
+    after = {**working_day_json(row), "holiday": holiday}
+    _calendar_changed(session, actor, "working_day_add", row, agency_id=agency_id, after=after)
+    return row
+
+
+def remove_working_day(session: Session, *, actor: Actor | None, working_day_id: int) -> None:
+    """The holiday is a holiday again."""
+    row = session.get(HolidayWorkingDay, working_day_id)
+    if row is None:
+        raise NotFound("working day not found")
+    _require_closure_right(actor, "agency" if row.agency_id is not None else "national", row.agency_id)
+    session.delete(row)
+    _calendar_changed(session, actor, "working_day_remove", row, agency_id=row.agency_id, before=working_day_json(row))
+
+
+def list_working_days(session: Session, *, agency_id: int | None, year: int | None = None) -> list[HolidayWorkingDay]:
+    """The national ones and, with ``agency_id``, the agency's own."""
+    query = select(HolidayWorkingDay).where(
+        HolidayWorkingDay.agency_id.is_(None) | (HolidayWorkingDay.agency_id == agency_id)
+    )
+    if year is not None:
+        query = query.where(HolidayWorkingDay.day >= date(year, 1, 1), HolidayWorkingDay.day <= date(year, 12, 31))
+    return list(session.scalars(query.order_by(HolidayWorkingDay.day, HolidayWorkingDay.id)))
+
+
+def working_day_json(row: HolidayWorkingDay) -> dict[str, Any]:
+    return {"date": row.day.isoformat(), "reason": row.name, "scope": "agency" if row.agency_id else "national"}
 
 
 def year_view(session: Session, *, agency_id: int | None, year: int) -> dict[str, Any]:
@@ -344,6 +397,10 @@ def year_view(session: Session, *, agency_id: int | None, year: int) -> dict[str
         "hours": calendar.weekly.describe(),
         "seasons": [{"id": s.id, **season_json(s)} for s in list_seasons(session)],
         "closures": closures,
+        "working_days": [
+            {"id": row.id, **working_day_json(row), "holiday": calendar.public_holiday(row.day)}
+            for row in list_working_days(session, agency_id=agency_id, year=year)
+        ],
     }
 
 
