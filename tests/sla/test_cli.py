@@ -58,3 +58,17 @@ def test_calendar_and_targets_commands(db: Session) -> None:
     targets = cli("sla", "targets", "--agency", "THROMDE", "--first", "120", "--next", "240", "--resolution", "960")
     assert "agency" in targets
     assert "Winter" in cli("calendar", "show")  # the tables for people render too
+
+
+def test_a_public_holiday_can_be_worked_and_closed_again_from_the_cli(db: Session) -> None:
+    create_agency(db, "THROMDE", name="Thimphu Thromde")
+    db.commit()
+    explain = ("sla", "explain", "--agency", "THROMDE", "--received", "2026-12-17T09:00", "--json")
+    assert json.loads(cli(*explain, "--responded", "2026-12-17T10:00"))["office_minutes"] == 0  # National Day
+    worked = json.loads(cli("calendar", "work-day", "2026-12-17", "Tax week", "--agency", "THROMDE", "--json"))
+    assert worked["scope"] == "agency" and worked["date"] == "2026-12-17"
+    assert json.loads(cli(*explain, "--responded", "2026-12-17T10:00"))["office_minutes"] == 60
+    cli("calendar", "remove-work-day", str(worked["id"]))
+    assert json.loads(cli(*explain, "--responded", "2026-12-17T10:00"))["office_minutes"] == 0
+    refused = run("calendar", "work-day", "2026-12-16", "Ordinary Wednesday")
+    assert refused.returncode == 2 and "not a public holiday" in refused.stderr and "Traceback" not in refused.stderr

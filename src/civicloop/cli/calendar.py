@@ -91,7 +91,7 @@ def reopen(
     closure_id: Annotated[int, typer.Argument(help="The closure's id (see `calendar show --json`)")],
     scope: Annotated[str, typer.Option(help="national, district or agency")] = "national",
 ) -> None:
-    """Remove a closure added by mistake (public holidays from the package cannot be removed)."""
+    """Remove a closure added by mistake (to work on a public holiday, use `calendar work-day`)."""
     from civicloop.cli._common import console
     from civicloop.db.session import session_scope
     from civicloop.errors import Invalid
@@ -102,6 +102,39 @@ def reopen(
     with session_scope() as session:
         service.remove_closure(session, actor=None, scope=scope, closure_id=closure_id)  # type: ignore[arg-type]
     console.print(f"Closure {closure_id} removed.")
+
+
+@app.command("work-day")
+def work_day(
+    day: Annotated[str, typer.Argument(help="A public holiday, e.g. 2026-12-17")],
+    reason: Annotated[str, typer.Argument(help="Why the office works that day")],
+    agency: Annotated[str | None, typer.Option(help="Only this agency (else every agency)")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Work on a public holiday after all: it then counts its normal office hours."""
+    from civicloop.agencies.service import get_agency_by_code
+    from civicloop.db.session import session_scope
+    from civicloop.sla import service
+
+    with session_scope() as session:
+        agency_id = get_agency_by_code(session, agency).id if agency else None
+        row = service.add_working_day(session, actor=None, day=_day(day), reason=reason, agency_id=agency_id)
+        result: dict[str, Any] = {"id": row.id, **service.working_day_json(row)}
+    emit(result, json_out)
+
+
+@app.command("remove-work-day")
+def remove_work_day(
+    working_day_id: Annotated[int, typer.Argument(help="The id `calendar work-day` printed")],
+) -> None:
+    """Make a public holiday a holiday again."""
+    from civicloop.cli._common import console
+    from civicloop.db.session import session_scope
+    from civicloop.sla import service
+
+    with session_scope() as session:
+        service.remove_working_day(session, actor=None, working_day_id=working_day_id)
+    console.print(f"Working day {working_day_id} removed: the holiday is closed again.")
 
 
 def _weekly(entries: list[str]) -> Any:
