@@ -12,6 +12,8 @@ Side by side, the same national per-agency figures computed straight from the me
 
     .venv/bin/python bench/oversight.py                                  # 200 agencies, 5,000,000 messages
     .venv/bin/python bench/oversight.py --agencies 20 --messages 200000  # a quick look
+    .venv/bin/python bench/oversight.py --keep                           # seed once, keep the database
+    .venv/bin/python bench/oversight.py --database cl_bench_oversight_…  # measure it again later
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+PASSWORD = "bench-password"  # noqa: S105 - the bench's own throw-away officials
 SERVER = os.environ.get("CIVICLOOP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -40,18 +44,24 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--repeat", type=int, default=7, help="timed requests per page (median reported)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
+    parser.add_argument(
+        "--database",
+        help="measure a database seeded and kept by an earlier run (--keep) instead of seeding a new one; "
+        "it is upgraded to the current schema and kept",
+    )
     return parser.parse_args()
 
 
-def setup_database() -> tuple[str, str]:
+def use_database(name: str, *, create: bool) -> str:
+    """Point CivicLoop at database ``name`` (created first if asked) at the current schema; returns its URL."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    name = f"cl_bench_oversight_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    if create:
+        admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
     url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
     os.environ.update(
         CIVICLOOP_DATABASE_URL=url,
@@ -62,7 +72,7 @@ def setup_database() -> tuple[str, str]:
     from civicloop import migrations
 
     migrations.upgrade(url)
-    return name, url
+    return url
 
 
 def drop_database(name: str) -> None:
@@ -114,22 +124,18 @@ def seed_registry(agencies: int) -> list[tuple[int, int, str]]:
                     credentials=credentials,
                 )
                 accounts.append((agency.id, account.id, platform.value))
-        officials.create_official_with_roles(
-            session,
-            actor=None,
-            email="admin@bench.example",
-            name="Admin",
-            password="bench-password",  # noqa: S106
-            roles=["national_admin@DOIM"],
-        )
-        officials.create_official_with_roles(
-            session,
-            actor=None,
-            email="head@bench.example",
-            name="Head",
-            password="bench-password",  # noqa: S106
-            roles=["agency_head@AG001"],
-        )
+        for email, name, role in (
+            ("admin@bench.example", "Admin", "national_admin@DOIM"),
+            ("head@bench.example", "Head", "agency_head@AG001"),
+        ):
+            officials.create_official_with_roles(
+                session,
+                actor=None,
+                email=email,
+                name=name,
+                password=PASSWORD,
+                roles=[role],
+            )
     return accounts
 
 
@@ -242,27 +248,24 @@ def timed(fn, repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-de
 
 def main() -> None:
     args = parse()
-    name, url = setup_database()
-    print(f"database {name}; load before seeding: {os.getloadavg()}")
+    name = args.database or f"cl_bench_oversight_{uuid.uuid4().hex[:8]}"
+    print(f"database {name}; load before starting: {os.getloadavg()}")
+    url = use_database(name, create=args.database is None)
     try:
         run(args, url)
     finally:
-        if args.keep:
+        if args.keep or args.database:
             print(f"kept database {name}")
         else:
             drop_database(name)
 
 
-def run(args: argparse.Namespace, url: str) -> None:
-    from fastapi.testclient import TestClient
-    from sqlalchemy import text
-
+def seed_and_rebuild(args: argparse.Namespace, url: str, now: datetime) -> None:
+    """Seed the volume, then rebuild every pre-aggregated table from scratch, as after an upgrade."""
     from civicloop.config import get_settings
-    from civicloop.db.session import get_engine, session_scope
-    from civicloop.main import create_app
+    from civicloop.db.session import session_scope
     from civicloop.oversight import aggregates, responses
 
-    now = datetime.now(UTC)
     began = time.perf_counter()
     accounts = seed_registry(args.agencies)
     written = seed_messages(url, accounts, args.messages, args.days, now)
@@ -273,22 +276,42 @@ def run(args: argparse.Namespace, url: str) -> None:
         refreshed = aggregates.refresh(session, zone_name=zone_name, now=now)
     with session_scope() as session:
         rows = responses.rebuild_recent(session, zone_name=zone_name, now=now, days=args.days + 1)
-    rebuild_seconds = time.perf_counter() - began
+    print(
+        f"seeded {written:,} messages in {seed_seconds:.0f} s; full rebuild {time.perf_counter() - began:.0f} s "
+        f"({refreshed.messages_read:,} read, {rows:,} response-days)"
+    )
+
+
+def check_counts() -> None:
+    """Citizen messages counted straight from the messages, from the day table and from the month roll-up."""
+    from sqlalchemy import text
+
+    from civicloop.db.session import get_engine
+
+    queries = {
+        "direct": "SELECT count(*) FROM messages WHERE direction = 'in'",
+        "account-days": "SELECT sum(messages_in) FROM oversight_account_days",
+        "account-months": "SELECT sum(messages_in) FROM oversight_account_months",
+        "responded, response-days": "SELECT sum(responded) FROM oversight_response_days",
+        "responded, response-months": "SELECT sum(responded) FROM oversight_response_months",
+        "account-day rows": "SELECT count(*) FROM oversight_account_days",
+        "account-month rows": "SELECT count(*) FROM oversight_account_months",
+    }
     with get_engine().connect() as connection:
         connection.execute(text("ANALYZE"))
         connection.commit()
-        day_rows = connection.execute(text("SELECT count(*) FROM oversight_account_days")).scalar()
-        direct_in = connection.execute(text("SELECT count(*) FROM messages WHERE direction = 'in'")).scalar()
-        table_in = connection.execute(text("SELECT sum(messages_in) FROM oversight_account_days")).scalar()
-    print(
-        f"seeded {written:,} messages in {seed_seconds:.0f} s; full rebuild {rebuild_seconds:.0f} s "
-        f"({refreshed.messages_read:,} read, {day_rows:,} account-days, {rows:,} response-days); "
-        f"citizen messages direct {direct_in:,} vs aggregated {table_in:,}"
-    )
+        found = {label: int(connection.execute(text(sql)).scalar() or 0) for label, sql in queries.items()}
+    print("citizen messages " + ", ".join(f"{label} {n:,}" for label, n in found.items()))
+
+
+def measure_pages(repeat: int, today: date) -> None:
+    from fastapi.testclient import TestClient
+
+    from civicloop.main import create_app
+
     client = TestClient(create_app())
     token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/login", data={"email": "admin@bench.example", "password": "bench-password", "csrf_token": token})
-    today = now.date()
+    client.post("/login", data={"email": "admin@bench.example", "password": PASSWORD, "csrf_token": token})
     year = f"start={(today - timedelta(days=364)).isoformat()}&end={today.isoformat()}"
     agency = client.get("/api/v1/agencies").json()[2]["id"]
     pages = [
@@ -305,61 +328,127 @@ def run(args: argparse.Namespace, url: str) -> None:
     for label, path in pages:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code, response.text[:300])
-        median_ms, worst = timed(lambda p=path: client.get(p), args.repeat)
+        median_ms, worst = timed(lambda p=path: client.get(p), repeat)
         print(f"{label:34} {median_ms:10.0f} {worst:8.0f}")
 
-    # An incremental refresh, as the five-minute job meets it: 500 new messages.
+
+def _add_messages(when: list[datetime]) -> None:
+    """Citizen messages on the busiest account, one new conversation each, as channels or an import stores them."""
+    from sqlalchemy import text
+
+    from civicloop.db.session import session_scope
+
+    batch = uuid.uuid4().hex[:8]
     with session_scope() as session:
-        agency_id, account_id, _platform = accounts[0]
-        session.execute(
+        agency_id, account_id, platform = session.execute(
             text(
-                "INSERT INTO conversations (agency_id, account_id, kind, external_ref, status, created_at, updated_at) "
-                "VALUES (:a, :c, 'comment_thread', 'bench-new', 'open', :t, :t)"
-            ),
-            {"a": agency_id, "c": account_id, "t": now},
-        )
-        conversation = session.execute(text("SELECT max(id) FROM conversations")).scalar()
-        session.execute(
-            text(
-                "INSERT INTO messages (agency_id, conversation_id, account_id, direction, platform, external_id, text, "
-                "attachments, created_at, received_at, state) SELECT :a, :v, :c, 'in', 'facebook', 'new-' || g, "
-                "'new message', '[]', :t, :t, 'received' FROM generate_series(1, 500) g"
-            ),
-            {"a": agency_id, "v": conversation, "c": account_id, "t": now - timedelta(minutes=1)},
-        )
-    began = time.perf_counter()
-    with session_scope() as session:
-        aggregates.refresh(session, zone_name=zone_name, now=now)
-        responses.rebuild_recent(session, zone_name=zone_name, now=now)
-    refresh_ms = (time.perf_counter() - began) * 1000
-
-    def plain_query() -> None:
-        with get_engine().connect() as connection:
-            connection.execute(
+                "SELECT m.agency_id, m.account_id, m.platform FROM messages m "
+                "GROUP BY m.agency_id, m.account_id, m.platform ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).one()
+        for n, at in enumerate(when):
+            conversation = session.execute(
                 text(
-                    "SELECT agency_id, count(*) FILTER (WHERE direction = 'in'), "
-                    "count(*) FILTER (WHERE direction = 'out') FROM messages WHERE created_at >= :s GROUP BY agency_id"
+                    "INSERT INTO conversations (agency_id, account_id, kind, external_ref, status, created_at, "
+                    "updated_at) VALUES (:a, :c, 'comment_thread', :ref, 'open', :t, :t) RETURNING id"
                 ),
-                {"s": now - timedelta(days=365)},
-            ).all()
-
-    def aggregated() -> None:
-        with get_engine().connect() as connection:
-            connection.execute(
+                {"a": agency_id, "c": account_id, "ref": f"bench-{batch}-{n}", "t": at},
+            ).scalar()
+            session.execute(
                 text(
-                    "SELECT agency_id, sum(messages_in), sum(messages_out) FROM oversight_account_days "
-                    "WHERE day >= :s GROUP BY agency_id"
+                    "INSERT INTO messages (agency_id, conversation_id, account_id, direction, platform, external_id, "
+                    "text, attachments, created_at, received_at, state) "
+                    "VALUES (:a, :v, :c, 'in', :p, :ref, 'new message', '[]', :t, :t, 'received')"
                 ),
-                {"s": today - timedelta(days=364)},
-            ).all()
+                {"a": agency_id, "v": conversation, "c": account_id, "p": platform, "ref": f"m-{batch}-{n}", "t": at},
+            )
 
-    plain, _ = timed(plain_query, 3)
-    fast, _ = timed(aggregated, args.repeat)
-    print(
-        f"per-agency message counts over a year: plain query {plain:.0f} ms, pre-aggregated {fast:.1f} ms "
-        f"({plain / max(fast, 0.01):.0f}x); incremental refresh after 500 new messages {refresh_ms:.0f} ms"
+
+def measure_refreshes(now: datetime, days: int) -> None:
+    """The five-minute job after 500 live messages, and after an import of 500 old ones spread over the year."""
+    from civicloop.config import get_settings
+    from civicloop.db.session import session_scope
+    from civicloop.oversight import aggregates, responses
+
+    zone_name = get_settings().timezone
+    rng = random.Random(3)
+    cases = [
+        ("500 new messages (the last hour)", [now - timedelta(minutes=rng.uniform(1, 60)) for _ in range(500)]),
+        ("500 old messages imported (CSV)", [now - timedelta(days=rng.uniform(1, days)) for _ in range(500)]),
+    ]
+    for label, when in cases:
+        _add_messages(when)
+        began = time.perf_counter()
+        with session_scope() as session:
+            result = aggregates.refresh(session, zone_name=zone_name, now=now)
+        counted = time.perf_counter()
+        with session_scope() as session:
+            responses.rebuild_recent(session, zone_name=zone_name, now=now)
+        print(
+            f"after {label}: message tables refreshed in {(counted - began) * 1000:.0f} ms "
+            f"({result.messages_read} read, {result.days_rebuilt} agency-days recounted with their months); "
+            f"response outcomes of the last {responses.RECENT_DAYS} days recounted in "
+            f"{(time.perf_counter() - counted) * 1000:.0f} ms"
+        )
+
+
+def side_by_side(now: datetime, today: date, repeat: int) -> None:
+    """Per-agency message counts over a year: from the messages, from the day table, with the month roll-up."""
+    from sqlalchemy import text
+
+    from civicloop.db.session import get_engine, session_scope
+    from civicloop.oversight import activity
+    from civicloop.oversight.periods import Period
+
+    def query(sql: str, **params: object) -> Callable[[], None]:
+        def run_it() -> None:
+            with get_engine().connect() as connection:
+                connection.execute(text(sql), params).all()
+
+        return run_it
+
+    def rolled_up() -> None:
+        with session_scope() as session:
+            activity.grouped(session, Period(today - timedelta(days=364), today), None, "agency_id")
+
+    plain, _ = timed(
+        query(
+            "SELECT agency_id, count(*) FILTER (WHERE direction = 'in'), count(*) FILTER (WHERE direction = 'out') "
+            "FROM messages WHERE created_at >= :s GROUP BY agency_id",
+            s=now - timedelta(days=365),
+        ),
+        3,
     )
-    print(f"load after: {os.getloadavg()}; messages per agency-day {written / max(1, args.agencies * args.days):.1f}")
+    days, _ = timed(
+        query(
+            "SELECT agency_id, sum(messages_in), sum(messages_out), sum(conversations_new) "
+            "FROM oversight_account_days WHERE day >= :s GROUP BY agency_id",
+            s=today - timedelta(days=364),
+        ),
+        repeat,
+    )
+    months, _ = timed(rolled_up, repeat)
+    print(
+        f"per-agency counts over a year: plain query {plain:.0f} ms, account-days {days:.1f} ms "
+        f"({plain / max(days, 0.01):.0f}x), months + edge days {months:.1f} ms "
+        f"({days / max(months, 0.01):.1f}x faster than the days)"
+    )
+
+
+def run(args: argparse.Namespace, url: str) -> None:
+    from civicloop.config import get_settings
+    from civicloop.oversight.periods import local_today
+
+    now = datetime.now(UTC)
+    if args.database is None:
+        seed_and_rebuild(args, url, now)
+    check_counts()
+    today = local_today(now, get_settings().timezone)
+    measure_pages(args.repeat, today)
+    measure_refreshes(now, args.days)
+    check_counts()
+    side_by_side(now, today, args.repeat)
+    print(f"load after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

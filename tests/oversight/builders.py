@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import Conversation, ConversationKind, Direction, Message
 from civicloop.channels.service import record_inbound
+from civicloop.consultations.models import Consultation, ConsultationStatus
 
 _ids = itertools.count(1)
 
@@ -86,3 +87,28 @@ def bulk_messages(
         ],
     )
     return conversation_ids
+
+
+def bus_stop_consultation(session: Session, agency: Agency, now: datetime, *, published: bool = True) -> Consultation:
+    """The bus-stop consultation: open for ten days now, or (``published``) closed ten days ago after ten
+    days open, its report published two days ago."""
+    dates = (
+        {
+            "opened_at": now - timedelta(days=20),
+            "closed_at": now - timedelta(days=10),
+            "published_at": now - timedelta(days=2),
+        }
+        if published
+        else {"opened_at": now - timedelta(days=10)}
+    )
+    consultation = Consultation(
+        agency_id=agency.id,
+        code="BUSSTOP",
+        title="Design of the model bus stop",
+        summary="Which design should we build?",
+        status=ConsultationStatus.published if published else ConsultationStatus.open,
+        **dates,
+    )
+    session.add(consultation)
+    session.flush()
+    return consultation

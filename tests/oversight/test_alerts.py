@@ -12,12 +12,12 @@ from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.audit.models import AuditEntry
 from civicloop.auth import service as officials
 from civicloop.channels.models import Direction
-from civicloop.consultations.models import Consultation, ConsultationConversation, ConsultationStatus, LinkSource
+from civicloop.consultations.models import ConsultationConversation, LinkSource
 from civicloop.kit.clock import FixedClock, set_clock
 from civicloop.oversight import aggregates, alerts, tasks
 from civicloop.oversight.models import Alert, AlertKind, AlertState
 from tests.factories import create_account, create_agency, create_official, csrf_from, login
-from tests.oversight.builders import bulk_messages, message
+from tests.oversight.builders import bulk_messages, bus_stop_consultation, message
 from tests.oversight.conftest import Inbox
 
 NOW = datetime(2026, 3, 4, 5, 30, tzinfo=UTC)  # 11:30 in Thimphu, a Wednesday
@@ -91,6 +91,13 @@ def _burst(
     db.commit()
 
 
+def _raise_spike(db: Session, world: dict) -> int:
+    _steady_week(db, world["page"])
+    _burst(db, world["page"], 30)
+    (alert_id,) = tasks.refresh_and_evaluate()
+    return alert_id
+
+
 def test_a_burst_of_citizen_messages_raises_one_spike_alert(db: Session, world: dict, clock: FixedClock) -> None:
     page = world["page"]
     _steady_week(db, page)
@@ -124,10 +131,7 @@ def test_the_same_spike_is_not_raised_again_while_it_lasts(db: Session, world: d
 def test_a_quiet_hour_clears_the_alert_and_a_day_later_the_system_resolves_it(
     db: Session, world: dict, clock: FixedClock
 ) -> None:
-    page = world["page"]
-    _steady_week(db, page)
-    _burst(db, page, 30)
-    (alert_id,) = tasks.refresh_and_evaluate()
+    alert_id = _raise_spike(db, world)
     clock.advance(hours=2)
     tasks.refresh_and_evaluate()
     alert = _fresh(db, alert_id)
@@ -143,10 +147,7 @@ def test_a_quiet_hour_clears_the_alert_and_a_day_later_the_system_resolves_it(
 def test_the_new_alert_is_mailed_once_to_the_agencys_people_and_no_one_else(
     db: Session, world: dict, clock: FixedClock, smtp_server: Inbox
 ) -> None:
-    page = world["page"]
-    _steady_week(db, page)
-    _burst(db, page, 30)
-    (alert_id,) = tasks.refresh_and_evaluate()
+    alert_id = _raise_spike(db, world)
     clock.advance(minutes=5)
     tasks.refresh_and_evaluate()
     assert len(smtp_server.messages) == 1, "the same alert must be mailed once"
@@ -165,10 +166,7 @@ def test_the_new_alert_is_mailed_once_to_the_agencys_people_and_no_one_else(
 
 
 def test_without_smtp_nothing_is_sent_and_the_alert_says_so(db: Session, world: dict, clock: FixedClock) -> None:
-    page = world["page"]
-    _steady_week(db, page)
-    _burst(db, page, 30)
-    (alert_id,) = tasks.refresh_and_evaluate()
+    alert_id = _raise_spike(db, world)
     alert = _fresh(db, alert_id)
     assert alert is not None and alert.notified_at is None
 
@@ -208,13 +206,6 @@ def test_an_expiring_token_raises_an_alert_for_the_agency_admin(
 ROLES_ONLY_ON_SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
-def _raise_spike(db: Session, world: dict) -> int:
-    _steady_week(db, world["page"])
-    _burst(db, world["page"], 30)
-    (alert_id,) = tasks.refresh_and_evaluate()
-    return alert_id
-
-
 def _post(client: TestClient, path: str, data: dict[str, str] | None = None) -> int:
     token = csrf_from(client.get("/oversight/alerts").text)
     return client.post(path, data={**(data or {}), "csrf_token": token}, follow_redirects=False).status_code
@@ -250,24 +241,20 @@ def test_after_resolution_a_new_occurrence_is_a_new_alert(db: Session, world: di
 
 
 @ROLES_ONLY_ON_SQLITE
-def test_officers_see_their_agencys_alerts_but_cannot_change_them(
-    db: Session, client: TestClient, world: dict, clock: FixedClock
+@pytest.mark.parametrize(
+    ("who", "seen", "action", "answer"),
+    [("officer", 200, "acknowledge", 403), ("other_head", 404, "resolve", 404)],
+    ids=["officers see their agency's alerts but cannot change them", "another agency's head cannot even see it"],
+)
+def test_who_sees_an_alert_and_who_may_change_it(
+    db: Session, client: TestClient, world: dict, clock: FixedClock, who: str, seen: int, action: str, answer: int
 ) -> None:
     alert_id = _raise_spike(db, world)
-    login(client, world["officer"])
-    assert client.get(f"/oversight/alerts/{alert_id}").status_code == 200
-    assert _post(client, f"/oversight/alerts/{alert_id}/acknowledge") == 403
-
-
-@ROLES_ONLY_ON_SQLITE
-def test_another_agencys_head_cannot_even_see_the_alert(
-    db: Session, client: TestClient, world: dict, clock: FixedClock
-) -> None:
-    alert_id = _raise_spike(db, world)
-    login(client, world["other_head"])
-    assert client.get(f"/oversight/alerts/{alert_id}").status_code == 404
-    assert "Thimphu Thromde Page" not in client.get("/oversight/alerts?state=all").text
-    assert _post(client, f"/oversight/alerts/{alert_id}/resolve") == 404
+    login(client, world[who])
+    assert client.get(f"/oversight/alerts/{alert_id}").status_code == seen
+    listed = "Thimphu Thromde Page" in client.get("/oversight/alerts?state=all").text
+    assert listed is (seen == 200)
+    assert _post(client, f"/oversight/alerts/{alert_id}/{action}") == answer
 
 
 @ROLES_ONLY_ON_SQLITE
@@ -300,16 +287,7 @@ def test_a_jump_in_negative_messages_raises_a_negative_spike(db: Session, world:
 
 def test_an_open_consultation_gets_its_own_spike_alert(db: Session, world: dict, clock: FixedClock) -> None:
     page = world["page"]
-    consultation = Consultation(
-        agency_id=page.agency_id,
-        code="BUSSTOP",
-        title="Design of the model bus stop",
-        summary="Which design?",
-        status=ConsultationStatus.open,
-        opened_at=NOW - timedelta(days=10),
-    )
-    db.add(consultation)
-    db.flush()
+    consultation = bus_stop_consultation(db, world["thromde"], NOW, published=False)
     rows = [(page, NOW - timedelta(hours=h, minutes=20), Direction.inbound, "bus-thread") for h in range(2, 24 * 7, 3)]
     rows += [(page, NOW - timedelta(minutes=2 * n + 1), Direction.inbound, "bus-thread") for n in range(25)]
     threads = bulk_messages(db, rows, text="Please add a roof to the bus stop.")

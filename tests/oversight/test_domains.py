@@ -13,14 +13,13 @@ from civicloop.channels.delivery import Route
 from civicloop.channels.models import Direction
 from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.config import get_settings
-from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.inbox import sla as inbox_sla
-from civicloop.oversight import aggregates, conduct, responses
+from civicloop.oversight import aggregates, conduct, responses, rollup
 from civicloop.oversight.models import Incident
 from civicloop.oversight.periods import Period, local_today
 from civicloop.sla import metrics
 from tests.factories import create_account, create_agency, create_official, login
-from tests.oversight.builders import message
+from tests.oversight.builders import bus_stop_consultation, message
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 CID_POST = "Dear Sonam, your permit for CID 11512003456 is ready at the counter."
@@ -86,6 +85,35 @@ def test_response_days_add_up_to_inbox_slas_own_metrics(db: Session, agencies: d
     assert ours[agencies["slow"].id].response_rate == 0.5
 
 
+def test_response_months_and_edge_days_add_up_to_inbox_slas_own_metrics_over_months(db: Session) -> None:
+    agency = create_agency(db, "LONG", name="Long Agency")
+    page = create_account(db, agency, Platform.facebook)
+    for n in range(40):  # one conversation every two and a half days, some answered late, some never
+        _conversation(db, page, 24 * 2.5 * n + 5, None if n % 4 == 3 else 0.5 + 30 * (n % 3), n)
+    db.commit()
+    inbox_sla.sweep(db, now=NOW, limit=1000)
+    db.commit()
+    responses.rebuild_recent(db, zone_name=_zone(), now=NOW, days=110)
+    db.commit()
+    today = local_today(NOW, _zone())
+    for period in (
+        Period(today - timedelta(days=95), today - timedelta(days=5)),
+        Period(today - timedelta(days=70), today),
+    ):
+        assert rollup.split(period)[1] is not None, "the period must hold whole months"
+        start, end = period.bounds(_zone())
+        theirs = metrics.response_metrics(db, scope=metrics.Scope(agency_ids={agency.id}), start=start, end=end).total
+        mine = responses.by_agency(db, period, None)[agency.id]
+        assert theirs.conversations > 20
+        assert (mine.conversations, mine.responded, mine.within_target, mine.missed_target, mine.breaches) == (
+            theirs.conversations,
+            theirs.responded,
+            theirs.within_target,
+            theirs.missed_target,
+            theirs.breaches,
+        )
+
+
 def test_the_ranking_puts_the_prompt_agency_first_and_shows_its_definitions(
     db: Session, client: TestClient, agencies: dict
 ) -> None:
@@ -148,18 +176,7 @@ def test_the_public_page_needs_no_login_and_links_the_published_report(
     db: Session, client: TestClient, agencies: dict
 ) -> None:
     fast: Agency = agencies["fast"]
-    db.add(
-        Consultation(
-            agency_id=fast.id,
-            code="BUSSTOP",
-            title="Design of the model bus stop",
-            summary="Which design should we build?",
-            status=ConsultationStatus.published,
-            opened_at=NOW - timedelta(days=20),
-            closed_at=NOW - timedelta(days=10),
-            published_at=NOW - timedelta(days=3),
-        )
-    )
+    bus_stop_consultation(db, fast, NOW)
     db.commit()
     page = client.get("/transparency")
     assert page.status_code == 200

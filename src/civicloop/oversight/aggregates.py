@@ -1,36 +1,38 @@
-"""Pre-aggregated counts per account and day (and per hour for recent weeks), kept fresh by a job.
+"""Pre-aggregated counts per account and day, and month (and hour for recent weeks), kept fresh by a job.
 
 Pages read these small tables instead of scanning millions of messages. A refresh reads the messages
-stored since its last run (by id, re-reading a margin for transactions that committed late), finds
-the agency-days they touch and recounts those days from the source: recounting rather than adding
-makes a refresh safe to repeat. A nightly rebuild of the last days repairs anything a refresh missed.
+stored since its last run (by id, and the ids still missing last time, for transactions that commit
+late), finds the agency-days they touch and recounts those days from the source, then their months:
+recounting rather than adding makes a refresh safe to repeat, and an import of old messages touches
+only its own days. A nightly rebuild of the last days repairs anything a refresh missed.
 ``tests/oversight/test_aggregates.py`` checks the tables against a direct count.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount
+from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.analysis import sentiment
 from civicloop.channels.models import Direction, Message
 from civicloop.kit.timezones import zone
+from civicloop.oversight import rollup
 from civicloop.oversight.models import AccountDay, AccountHour, MessageSignal, RefreshMark
 from civicloop.oversight.periods import Period
 
 HOURS_KEPT = timedelta(days=35)
-# Ids below the highest one seen that are read again, for rows whose transaction committed late.
+# How far below the highest id read a missing id is still waited for (its transaction may commit late).
 RESCAN_IDS = 2000
 BATCH = 50_000
 MESSAGES_MARK = "messages"
 # Dirty days closer than this are recounted in one read, with the clean days between them.
-MAX_GAP_DAYS = 7
+MAX_GAP_DAYS = 2
 MAX_RUN_DAYS = 62
 
 
@@ -103,15 +105,14 @@ def rebuild_range(session: Session, *, agency_id: int, period: Period, zone_name
         )
     )
     keys = sorted({(account_id, day) for account_id, day, _ in daily})
-    platforms = dict(
-        session.execute(
+    platforms: dict[int, Platform] = {
+        account_id: platform
+        for account_id, platform in session.execute(
             select(OfficialAccount.id, OfficialAccount.platform).where(
                 OfficialAccount.id.in_({account_id for account_id, _ in keys})
             )
         )
-        .tuples()
-        .all()
-    )
+    }
     session.add_all(
         AccountDay(
             day=day,
@@ -155,23 +156,28 @@ def _runs(days: Iterable[date]) -> list[Period]:
 
 
 def rebuild(session: Session, *, agency_days: Iterable[tuple[int, date]], zone_name: str, now: datetime) -> int:
-    """Recount the given agency-days (and the days between close ones); returns the days recounted."""
+    """Recount the given agency-days (and the days between close ones), then their months; returns the days."""
     by_agency: dict[int, set[date]] = {}
     for agency_id, day in agency_days:
         by_agency.setdefault(agency_id, set()).add(day)
     done = 0
+    months: dict[date, set[int]] = {}
     for agency_id in sorted(by_agency):
         for run in _runs(by_agency[agency_id]):
             rebuild_range(session, agency_id=agency_id, period=run, zone_name=zone_name, now=now)
             done += run.days
+            for month in run.months():
+                months.setdefault(month, set()).add(agency_id)
+    for month, agency_ids in sorted(months.items()):
+        rollup.roll_up(session, rollup.ACCOUNTS, [month], agency_ids)
     return done
 
 
 def _record_signals(session: Session, message_ids: list[int]) -> None:
     """Classify new citizen messages once (analysis' sentiment) for the alert rules.
 
-    Refreshes never run at once (the mark row is locked), so skipping the ids already classified
-    (the re-read margin) is enough to insert each message once.
+    Refreshes never run at once (the mark row is locked); skipping the ids already classified keeps
+    a hand-run rebuild harmless too.
     """
     for chunk in range(0, len(message_ids), 1000):
         ids = message_ids[chunk : chunk + 1000]
@@ -204,43 +210,119 @@ def _record_signals(session: Session, message_ids: list[int]) -> None:
 def _mark(session: Session, name: str) -> RefreshMark:
     mark = session.get(RefreshMark, name, with_for_update=True)
     if mark is None:
-        mark = RefreshMark(name=name, last_id=0)
+        mark = RefreshMark(name=name, last_id=0, pending_ids=[])
         session.add(mark)
         session.flush()
     return mark
 
 
-def refresh(session: Session, *, zone_name: str, now: datetime, batch: int = BATCH) -> RefreshResult:
-    """Bring the tables up to date with the messages stored since the last refresh."""
-    mark = _mark(session, MESSAGES_MARK)
-    cursor = max(0, mark.last_id - RESCAN_IDS)
-    dirty: set[tuple[int, date]] = set()
-    read = 0
-    signals_since = now - HOURS_KEPT
+_NEW_COLUMNS = (Message.id, Message.agency_id, Message.conversation_id, Message.created_at, Message.direction)
+NewRow = Row[int, int, int, datetime, Direction]
+
+
+def _gaps(after: int, ids: list[int]) -> list[int]:
+    """Ids missing between ``after`` and the last of ``ids`` (ascending): at most RESCAN_IDS before each one."""
+    missing: list[int] = []
+    expected = after + 1
+    for message_id in ids:
+        missing.extend(range(max(expected, message_id - RESCAN_IDS), message_id))
+        expected = message_id + 1
+    return missing
+
+
+@dataclass
+class _Uncounted:
+    """What a refresh read that the tables have not counted yet."""
+
+    last_id: int
+    # Whether the tables already hold counts that a message older than its conversation's first one
+    # can change (not before the first refresh, when every day is counted anyway).
+    track_firsts: bool
+    read: int = 0
+    pending: list[int] = field(default_factory=list)
+    dirty: set[tuple[int, date]] = field(default_factory=set)
+    # Per conversation with new citizen messages: the earliest of them, and the agency.
+    first_new: dict[int, tuple[datetime, int]] = field(default_factory=dict)
+
+
+def _take(found: _Uncounted, rows: Sequence[NewRow], zone_name: str, signals_since: datetime) -> list[int]:
+    """Note the agency-days these new messages touch; returns the recent citizen messages among them."""
+    recent: list[int] = []
+    for message_id, agency_id, conversation_id, created_at, direction in rows:
+        found.dirty.add((agency_id, _local_day(created_at, zone_name)))
+        if direction is not Direction.inbound:
+            continue
+        if created_at >= signals_since:
+            recent.append(message_id)
+        known = found.first_new.get(conversation_id)
+        if found.track_firsts and (known is None or created_at < known[0]):
+            found.first_new[conversation_id] = (created_at, agency_id)
+    found.read += len(rows)
+    return recent
+
+
+def _uncounted(session: Session, mark: RefreshMark, *, zone_name: str, now: datetime, batch: int) -> _Uncounted:
+    """Read the messages not counted yet: ids above the mark, and the ids that were missing below it.
+
+    An id is missing while its transaction has not committed (or after it rolled back): it stays
+    in ``pending_ids``, read again by every run until it is ``RESCAN_IDS`` below the highest id.
+    Nothing counted already is read again, so an import of old messages recounts only its days.
+    """
+    found = _Uncounted(last_id=mark.last_id, track_firsts=mark.last_id > 0)
+    since = now - HOURS_KEPT
+    if mark.pending_ids:
+        rows = session.execute(select(*_NEW_COLUMNS).where(Message.id.in_(mark.pending_ids))).all()
+        _record_signals(session, _take(found, rows, zone_name, since))
+        arrived = {row[0] for row in rows}
+        found.pending = [i for i in mark.pending_ids if i not in arrived]
     while True:
         rows = session.execute(
-            select(Message.id, Message.agency_id, Message.created_at, Message.direction)
-            .where(Message.id > cursor)
-            .order_by(Message.id)
-            .limit(batch)
+            select(*_NEW_COLUMNS).where(Message.id > found.last_id).order_by(Message.id).limit(batch)
         ).all()
         if not rows:
             break
-        recent_in = []
-        for message_id, agency_id, created_at, direction in rows:
-            dirty.add((agency_id, _local_day(created_at, zone_name)))
-            if direction is Direction.inbound and created_at >= signals_since:
-                recent_in.append(message_id)
-        _record_signals(session, recent_in)
-        read += len(rows)
-        cursor = rows[-1][0]
-    days = rebuild(session, agency_days=dirty, zone_name=zone_name, now=now)
-    mark.last_id = max(mark.last_id, cursor)
-    mark.refreshed_at = now
+        ids = [row[0] for row in rows]
+        found.pending = [i for i in found.pending + _gaps(found.last_id, ids) if i > ids[-1] - RESCAN_IDS]
+        _record_signals(session, _take(found, rows, zone_name, since))
+        found.last_id = ids[-1]
+    return found
+
+
+def _earlier_first_days(session: Session, found: _Uncounted, counted: RefreshMark, zone_name: str) -> None:
+    """Mark the day a conversation used to begin on where a new, older citizen message now begins it."""
+    conversation_ids = sorted(found.first_new)
+    for chunk in range(0, len(conversation_ids), 500):
+        query = (
+            select(Message.conversation_id, func.min(Message.created_at))
+            .where(
+                Message.conversation_id.in_(conversation_ids[chunk : chunk + 500]),
+                Message.direction == Direction.inbound,
+                Message.id <= counted.last_id,
+                Message.id.not_in(counted.pending_ids),
+            )
+            .group_by(Message.conversation_id)
+        )
+        for conversation_id, counted_first in session.execute(query).all():
+            new_first, agency_id = found.first_new[conversation_id]
+            if new_first < counted_first:
+                found.dirty.add((agency_id, _local_day(counted_first, zone_name)))
+
+
+def refresh(session: Session, *, zone_name: str, now: datetime, batch: int = BATCH) -> RefreshResult:
+    """Bring the tables up to date with the messages stored since the last refresh.
+
+    Only the agency-days the new messages fall on are recounted (and, when a new message is older
+    than its conversation's first one, the day the conversation used to begin on), then their months.
+    """
+    mark = _mark(session, MESSAGES_MARK)
+    found = _uncounted(session, mark, zone_name=zone_name, now=now, batch=batch)
+    _earlier_first_days(session, found, mark, zone_name)
+    days = rebuild(session, agency_days=found.dirty, zone_name=zone_name, now=now)
+    mark.last_id, mark.pending_ids, mark.refreshed_at = found.last_id, found.pending, now
     session.execute(delete(AccountHour).where(AccountHour.hour < _floor_hour(now - HOURS_KEPT)))
-    session.execute(delete(MessageSignal).where(MessageSignal.created_at < signals_since))
+    session.execute(delete(MessageSignal).where(MessageSignal.created_at < now - HOURS_KEPT))
     session.flush()
-    return RefreshResult(messages_read=read, days_rebuilt=days)
+    return RefreshResult(messages_read=found.read, days_rebuilt=days)
 
 
 def rebuild_recent(session: Session, *, zone_name: str, now: datetime, days: int = 3) -> int:

@@ -119,8 +119,9 @@ def message_spikes(session: Session, now: datetime) -> RuleResult:
     if not accounts:
         return result
     window_start = now - SPIKE_WINDOW
-    current = dict(
-        session.execute(
+    current = {
+        account_id: count
+        for account_id, count in session.execute(
             select(Message.account_id, func.count())
             .where(
                 Message.agency_id.in_({a.agency_id for a in accounts}),
@@ -130,9 +131,7 @@ def message_spikes(session: Session, now: datetime) -> RuleResult:
             )
             .group_by(Message.account_id)
         )
-        .tuples()
-        .all()
-    )
+    }
     hours = utc_hours(window_start, SPIKE_HISTORY_HOURS)
     history = _hourly(session, AccountHour.messages_in, hours)
     for account in accounts:
@@ -246,7 +245,7 @@ def negative_spikes(session: Session, now: datetime) -> RuleResult:
         select(MessageSignal.account_id, MessageSignal.created_at, MessageSignal.negative).where(
             MessageSignal.created_at >= since, MessageSignal.created_at < now
         )
-    ).tuples():
+    ):
         by_account.setdefault(account_id, []).append((created_at, negative))
     for account in accounts.values():
         result.checked.add(alert_key(AlertKind.negative_spike, "account", account.id))
@@ -276,7 +275,7 @@ def consultation_spikes(session: Session, now: datetime) -> RuleResult:
             MessageSignal.created_at >= since,
             MessageSignal.created_at < now,
         )
-    ).tuples():
+    ):
         signals.setdefault(consultation_id, []).append((created_at, negative))
     forms: dict[int, list[datetime]] = {}
     for consultation_id, submitted_at in session.execute(
@@ -286,7 +285,7 @@ def consultation_spikes(session: Session, now: datetime) -> RuleResult:
             Response.submitted_at >= volume_since,
             Response.submitted_at < now,
         )
-    ).tuples():
+    ):
         forms.setdefault(consultation_id, []).append(submitted_at)
     for consultation in open_:
         seen = signals.get(consultation.id, [])
@@ -323,7 +322,7 @@ def consultation_spikes(session: Session, now: datetime) -> RuleResult:
 def backlog_breaches(session: Session, now: datetime) -> RuleResult:
     """Agencies whose open conversations are past their response targets (inbox/SLA's states)."""
     result = RuleResult()
-    agencies = dict(session.execute(select(Agency.id, Agency.name)).tuples().all())
+    agencies = {agency_id: name for agency_id, name in session.execute(select(Agency.id, Agency.name))}
     backlog = responses.breached_backlog(session)
     for agency_id, name in agencies.items():
         key = alert_key(AlertKind.backlog_breach, "agency", agency_id)

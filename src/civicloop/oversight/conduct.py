@@ -60,7 +60,7 @@ def conduct(session: Session, period: Period, agency_ids: set[int] | None, zone_
         select(ReviewFinding.category, func.count())
         .where(ReviewFinding.created_at >= start, ReviewFinding.created_at < end, *mine_f)
         .group_by(ReviewFinding.category)
-    ).tuples():
+    ):
         findings[Category(category)] = int(count)
     outcomes: Counter[str] = Counter()
     names = {Action.warn: "warned", Action.hold: "held", Action.block: "blocked"}
@@ -68,14 +68,14 @@ def conduct(session: Session, period: Period, agency_ids: set[int] | None, zone_
         select(GuidelineReview.action, func.count())
         .where(GuidelineReview.created_at >= start, GuidelineReview.created_at < end, *mine_r)
         .group_by(GuidelineReview.action)
-    ).tuples():
+    ):
         if action in names:
             outcomes[names[action]] = int(count)
     for status, count in session.execute(
         select(Approval.status, func.count())
         .where(Approval.requested_at >= start, Approval.requested_at < end, *mine_a)
         .group_by(Approval.status)
-    ).tuples():
+    ):
         outcomes[status.value] = int(count)
     incidents = session.scalar(
         select(func.count()).where(Incident.posted_at >= start, Incident.posted_at < end, *mine_i)
@@ -120,7 +120,7 @@ def _sent_through_civicloop(session: Session, messages: list[Message]) -> set[tu
             OutboundMessage.account_id.in_({a for a, _ in keys}),
             OutboundMessage.external_id.in_({e for _, e in keys}),
         )
-    ).tuples()
+    )
     return {(a, e) for a, e in rows if e is not None}
 
 

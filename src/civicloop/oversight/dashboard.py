@@ -13,9 +13,20 @@ from civicloop.auth.scope import Actor
 from civicloop.config import get_settings
 from civicloop.oversight import activity, adoption, conduct, participation, responses, scope
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
-from civicloop.oversight.models import AccountDay, Alert, AlertState
+from civicloop.oversight.models import Alert, AlertState
 from civicloop.oversight.periods import Period
-from civicloop.oversight.report import Cell, Chart, Column, Figure, Table, change
+from civicloop.oversight.report import (
+    CITIZEN_CONVERSATIONS,
+    CITIZEN_MESSAGES,
+    MESSAGES,
+    PREVIOUS,
+    Cell,
+    Chart,
+    Column,
+    Figure,
+    Table,
+    change,
+)
 from civicloop.oversight.scorecard import CHANNEL_LABELS, list_href
 from civicloop.oversight.sources import Basis, basis
 from civicloop.web import charts
@@ -72,11 +83,10 @@ def _agencies_table(
         [
             Column("agency", "Agency"),
             Column("district", "District"),
-            Column("conversations", "Citizen conversations", numeric=True),
-            Column("previous", "Previous period", numeric=True),
+            CITIZEN_CONVERSATIONS,
+            PREVIOUS,
             Column("change", "Change", numeric=True),
-            Column("messages_in", "Citizen messages", numeric=True),
-            Column("messages_out", "Agency messages", numeric=True),
+            *MESSAGES,
         ],
         note="Conversations count when their first citizen message was written; change is relative to the "
         "period of the same length just before.",
@@ -110,8 +120,8 @@ def _districts_table(rows: list[adoption.AgencyAdoption], now: dict[int, activit
             Column("district", "District"),
             Column("agency", "Administration"),
             Column("social_accounts", "Social accounts", numeric=True),
-            Column("conversations", "Citizen conversations", numeric=True),
-            Column("messages_in", "Citizen messages", numeric=True),
+            CITIZEN_CONVERSATIONS,
+            CITIZEN_MESSAGES,
         ],
         empty="No district administration is registered.",
     )
@@ -180,7 +190,7 @@ def _ranking(
         [
             Column("responsiveness_rank", "Responsiveness rank", numeric=True),
             Column("agency", "Agency"),
-            Column("conversations", "Citizen conversations", numeric=True),
+            CITIZEN_CONVERSATIONS,
             Column("response_rate", "Response rate %", numeric=True),
             Column("within_target", "Within target %", numeric=True),
             Column("participation_rank", "Participation rank", numeric=True),
@@ -240,7 +250,7 @@ def incidents_table(session: Session, period: Period, agency_ids: set[int] | Non
         "its guidelines policy would have held or blocked. The full text, link and findings are kept as evidence.",
         empty="No incident in this period.",
     )
-    names = dict(session.execute(select(Agency.id, Agency.name)).tuples().all())
+    names = {agency_id: name for agency_id, name in session.execute(select(Agency.id, Agency.name))}
     for incident in conduct.list_incidents(session, period, agency_ids, zone_name):
         table.add(
             {
@@ -257,21 +267,15 @@ def incidents_table(session: Session, period: Period, agency_ids: set[int] | Non
 
 
 def _monthly(session: Session, period: Period, agency_ids: set[int] | None) -> tuple[Table, Chart]:
-    per_day = activity.grouped(session, period, agency_ids, AccountDay.day)
-    months: dict[date, activity.Counts] = {m: activity.Counts() for m in period.months()}
-    for day, counts in per_day.items():
-        bucket = months[day.replace(day=1)]
-        bucket.messages_in += counts.messages_in
-        bucket.messages_out += counts.messages_out
-        bucket.conversations_new += counts.conversations_new
+    per_month = activity.grouped(session, period, agency_ids, "month")
+    months: dict[date, activity.Counts] = {m: per_month.get(m, activity.Counts()) for m in period.months()}
     table = Table(
         "monthly",
         "Trend by month",
         [
             Column("month", "Month"),
-            Column("conversations", "Citizen conversations", numeric=True),
-            Column("messages_in", "Citizen messages", numeric=True),
-            Column("messages_out", "Agency messages", numeric=True),
+            CITIZEN_CONVERSATIONS,
+            *MESSAGES,
         ],
         note="Months at the edges of the period count only the days inside it.",
     )
@@ -300,8 +304,8 @@ def build(session: Session, *, actor: Actor, period: Period, now: datetime) -> D
     if visible is not None and not visible:
         scope.require_national(actor)
     adopted = adoption.adoption(session, agency_ids=visible, now=now)
-    counts_now = activity.grouped(session, period, visible, AccountDay.agency_id)
-    counts_before = activity.grouped(session, period.previous(), visible, AccountDay.agency_id)
+    counts_now = activity.grouped(session, period, visible, "agency_id")
+    counts_before = activity.grouped(session, period.previous(), visible, "agency_id")
     total_now, total_before = activity.summed(counts_now.values()), activity.summed(counts_before.values())
     monthly_table, monthly_chart = _monthly(session, period, visible)
     zone_name = get_settings().timezone

@@ -7,10 +7,11 @@ exactly what that page shows, for the same period and filters.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from civicloop.errors import Invalid
@@ -21,6 +22,26 @@ from civicloop.web.templating import render
 
 Format = Literal["csv", "json", "svg", "png"]
 EXPORT_PARAMS = ("table", "chart", "format")
+
+
+@dataclass(frozen=True)
+class Export:
+    """What the page was asked for instead of its HTML: ``?table=NAME&format=…`` or ``?chart=NAME&format=…``."""
+
+    format: Format | None = None
+    table: str | None = None
+    chart: str | None = None
+
+
+def export_query(
+    format: Annotated[Format | None, Query()] = None,
+    table: Annotated[str | None, Query(max_length=64)] = None,
+    chart: Annotated[str | None, Query(max_length=64)] = None,
+) -> Export:
+    return Export(format, table, chart)
+
+
+ExportDep = Annotated[Export, Depends(export_query)]
 
 
 def export_base(request: Request) -> str:
@@ -48,11 +69,10 @@ def respond(
     charts: Sequence[Chart] = (),
     basename: str,
     period: Period | None,
-    basis: Basis | None,
-    format: Format | None,
-    table: str | None,
-    chart: str | None,
+    basis: Basis | None = None,
+    export: Export,
 ) -> Response:
+    format, table, chart = export.format, export.table, export.chart
     if format is None and table is None and chart is None:
         return render(request, template, page, export_base=export_base(request))
     if table is not None and format in ("csv", "json"):

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.channels.models import Conversation, Direction, Message
 from civicloop.errors import Invalid, NotFound
 from civicloop.oversight.periods import Period
-from civicloop.oversight.report import Column, Table
+from civicloop.oversight.report import Cell, Column, Table
 
 LIMIT = 2000
 
@@ -25,6 +26,26 @@ LIMIT = 2000
 class ListFilters:
     channel: str | None = None
     direction: str | None = None
+
+
+# Where a conversation or message arrived: the same two columns in both lists.
+WHERE = (Column("channel", "Channel"), Column("account", "Account"))
+
+
+def _where(account: OfficialAccount) -> dict[str, Cell]:
+    return {"channel": account.platform.value, "account": account.name}
+
+
+QueryT = TypeVar("QueryT", bound=Select[*tuple[Any, ...]])
+
+
+def _on_channel(query: QueryT, filters: ListFilters) -> QueryT:
+    return query.where(OfficialAccount.platform == filters.channel) if filters.channel else query
+
+
+def _oldest_first(name: str, title: str, columns: list[Column], more: str = "") -> Table:
+    """A list of at most ``LIMIT`` rows, oldest first."""
+    return Table(name, title, columns, note=f"At most {LIMIT} rows, oldest first.{more}")
 
 
 def _accounts(session: Session, agency: Agency, period: Period, filters: ListFilters, zone: str) -> Table:
@@ -79,29 +100,24 @@ def _conversations(session: Session, agency: Agency, period: Period, filters: Li
         .order_by(first.c.first_at, Conversation.id)
         .limit(LIMIT)
     )
-    if filters.channel:
-        query = query.where(OfficialAccount.platform == filters.channel)
-    table = Table(
+    table = _oldest_first(
         "conversations",
         "Citizen conversations begun in the period",
         [
             Column("id", "Conversation", numeric=True),
             Column("first_message_at", "First citizen message"),
-            Column("channel", "Channel"),
-            Column("account", "Account"),
+            *WHERE,
             Column("kind", "Kind"),
             Column("status", "Status"),
             Column("last_agency_message_at", "Last agency message"),
         ],
-        note=f"At most {LIMIT} rows, oldest first.",
     )
-    for conversation, account, first_at in session.execute(query).tuples():
+    for conversation, account, first_at in session.execute(_on_channel(query, filters)):
         table.add(
             {
                 "id": conversation.id,
                 "first_message_at": first_at,
-                "channel": account.platform.value,
-                "account": account.name,
+                **_where(account),
                 "kind": conversation.kind.value,
                 "status": conversation.status.value,
                 "last_agency_message_at": conversation.last_agency_message_at,
@@ -126,30 +142,28 @@ def _messages(session: Session, agency: Agency, period: Period, filters: ListFil
             query = query.where(Message.direction == Direction(filters.direction))
         except ValueError as exc:
             raise Invalid("direction must be 'in' or 'out'", field="direction") from exc
-    if filters.channel:
-        query = query.where(OfficialAccount.platform == filters.channel)
-    table = Table(
+    table = _oldest_first(
         "messages",
         "Messages written in the period",
         [
             Column("id", "Message", numeric=True),
             Column("created_at", "Written"),
             Column("direction", "Direction"),
-            Column("channel", "Channel"),
-            Column("account", "Account"),
+            *WHERE,
             Column("state", "State"),
             Column("conversation_id", "Conversation", numeric=True),
         ],
-        note=f"At most {LIMIT} rows, oldest first. 'in' is a citizen's message, 'out' the agency's.",
+        " 'in' is a citizen's message, 'out' the agency's.",
     )
-    for message_id, created_at, direction, state, conversation_id, account in session.execute(query).tuples():
+    for message_id, created_at, direction, state, conversation_id, account in session.execute(
+        _on_channel(query, filters)
+    ):
         table.add(
             {
                 "id": message_id,
                 "created_at": created_at,
                 "direction": direction.value,
-                "channel": account.platform.value,
-                "account": account.name,
+                **_where(account),
                 "state": state.value,
                 "conversation_id": conversation_id,
             }

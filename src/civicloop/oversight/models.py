@@ -71,32 +71,51 @@ class Alert(IdMixin, AgencyOwned, Base):
     resolution: Mapped[str] = mapped_column(Text, default="")
 
 
-class AccountDay(Base):
+class AccountCounts:
+    """Messages per official account over a span of time (a mixin of the tables below)."""
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    messages_in: Mapped[int] = mapped_column(Integer, default=0)
+    messages_out: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccountActivity(AccountCounts):
+    """Messages and conversations begun per official account, with the account's platform."""
+
+    platform: Mapped[str] = mapped_column(String(16))
+    conversations_new: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AccountDay(AccountActivity, Base):
     """Per official account and local day: what arrived and what the agency sent (rebuilt by a job)."""
 
     __tablename__ = "oversight_account_days"
     __table_args__ = (Index("ix_oversight_account_days_agency_id_day", "agency_id", "day"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"), primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
-    platform: Mapped[str] = mapped_column(String(16))
-    messages_in: Mapped[int] = mapped_column(Integer, default=0)
-    messages_out: Mapped[int] = mapped_column(Integer, default=0)
-    conversations_new: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class AccountHour(Base):
+class AccountMonth(AccountActivity, Base):
+    """The account days of one calendar month summed (rebuilt from ``AccountDay`` whenever a day changes).
+
+    A long period reads its whole months here and only its partial months at the edges from the days.
+    """
+
+    __tablename__ = "oversight_account_months"
+    __table_args__ = (Index("ix_oversight_account_months_agency_id_month", "agency_id", "month"),)
+
+    # The first day of the month.
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class AccountHour(AccountCounts, Base):
     """Per official account and UTC hour, for the alert baselines; rows older than the retention go."""
 
     __tablename__ = "oversight_account_hours"
     __table_args__ = (Index("ix_oversight_account_hours_agency_id_hour", "agency_id", "hour"),)
 
     hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"), primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
-    messages_in: Mapped[int] = mapped_column(Integer, default=0)
-    messages_out: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RefreshMark(Base):
@@ -106,6 +125,8 @@ class RefreshMark(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer, default=0)
+    # Ids just below ``last_id`` that did not exist at the last run: transactions that may still commit.
+    pending_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -133,7 +154,19 @@ class Incident(IdMixin, AgencyOwned, Base):
     action: Mapped[str] = mapped_column(String(16))
 
 
-class ResponseDay(Base):
+class ResponseOutcomes:
+    """inbox/SLA's measured outcomes per agency and channel over a span of time (a mixin)."""
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    conversations: Mapped[int] = mapped_column(Integer, default=0)
+    responded: Mapped[int] = mapped_column(Integer, default=0)
+    within_target: Mapped[int] = mapped_column(Integer, default=0)
+    missed_target: Mapped[int] = mapped_column(Integer, default=0)
+    breaches: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResponseDay(ResponseOutcomes, Base):
     """Per agency, channel and local day on which conversations began: inbox/SLA's measured outcomes.
 
     Additive counts only (no medians), so any period sums exactly; rebuilt from ``conversation_sla``.
@@ -142,13 +175,15 @@ class ResponseDay(Base):
     __tablename__ = "oversight_response_days"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    conversations: Mapped[int] = mapped_column(Integer, default=0)
-    responded: Mapped[int] = mapped_column(Integer, default=0)
-    within_target: Mapped[int] = mapped_column(Integer, default=0)
-    missed_target: Mapped[int] = mapped_column(Integer, default=0)
-    breaches: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResponseMonth(ResponseOutcomes, Base):
+    """The response days of one calendar month summed (rebuilt from ``ResponseDay`` with them)."""
+
+    __tablename__ = "oversight_response_months"
+
+    # The first day of the month.
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
 class MessageSignal(Base):

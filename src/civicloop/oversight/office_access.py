@@ -37,7 +37,7 @@ def usage(session: Session, period: Period, agency_ids: set[int] | None) -> dict
             *mine,
         )
         .group_by(AccessSession.agency_id)
-    ).tuples():
+    ):
         if agency_id is not None:
             out[agency_id] = Usage(float(office or 0), float((total or 0) - (office or 0)), int(people))
     denied = [AccessDenial.agency_id.in_(agency_ids)] if agency_ids is not None else []
@@ -50,7 +50,7 @@ def usage(session: Session, period: Period, agency_ids: set[int] | None) -> dict
             *denied,
         )
         .group_by(AccessDenial.agency_id)
-    ).tuples():
+    ):
         if agency_id is not None:
             out.setdefault(agency_id, Usage()).denials = int(count or 0)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.oversight import alerts, dashboard, lists, scope, scorecard
-from civicloop.oversight.exports import Format, respond
+from civicloop.oversight.exports import Export, ExportDep, respond
 from civicloop.oversight.models import Alert, AlertState, Incident
 from civicloop.oversight.periods import Period, local_today, parse_period
 from civicloop.oversight.report import Column, Table, figures_table
@@ -25,12 +25,17 @@ router = APIRouter(include_in_schema=False)
 
 StartQ = Annotated[str | None, Query(max_length=10, description="First day, YYYY-MM-DD")]
 EndQ = Annotated[str | None, Query(max_length=10, description="Last day, YYYY-MM-DD")]
-FormatQ = Annotated[Format | None, Query()]
-NameQ = Annotated[str | None, Query(max_length=64)]
 
 
 def period_from(start: str | None, end: str | None) -> Period:
     return parse_period(start, end, today=local_today(utcnow(), get_settings().timezone))
+
+
+def period_query(start: StartQ = None, end: EndQ = None) -> Period:
+    return period_from(start, end)
+
+
+PeriodDep = Annotated[Period, Depends(period_query)]
 
 
 @dataclass
@@ -68,35 +73,39 @@ class AlertPage:
     can_manage: bool
 
 
+def _report(
+    request: Request,
+    template: str,
+    page: object,
+    report: dashboard.Dashboard | scorecard.Scorecard,
+    figures: Table,
+    basename: str,
+    export: Export,
+) -> Response:
+    """The dashboard or a scorecard, or one of its tables (the headline figures first) or charts."""
+    return respond(
+        request,
+        template,
+        page,
+        tables=[figures, *report.tables],
+        charts=report.charts,
+        basename=basename,
+        period=report.period,
+        basis=report.basis,
+        export=export,
+    )
+
+
 @router.get("/oversight", response_class=HTMLResponse)
 def dashboard_page(
-    request: Request,
-    session: SessionDep,
-    actor: ActorDep,
-    start: StartQ = None,
-    end: EndQ = None,
-    format: FormatQ = None,
-    table: NameQ = None,
-    chart: NameQ = None,
+    request: Request, session: SessionDep, actor: ActorDep, export: ExportDep, period: PeriodDep
 ) -> Response:
     if not scope.sees_oversight(actor) and scope.sees_alerts(actor):
         return RedirectResponse("/oversight/alerts", status_code=303)
-    period = period_from(start, end)
     board = dashboard.build(session, actor=actor, period=period, now=utcnow())
     figures = figures_table(board.figures)
-    return respond(
-        request,
-        "oversight/dashboard.html",
-        DashboardPage(board=board, figures=figures),
-        tables=[figures, *board.tables],
-        charts=board.charts,
-        basename="national",
-        period=period,
-        basis=board.basis,
-        format=format,
-        table=table,
-        chart=chart,
-    )
+    page = DashboardPage(board=board, figures=figures)
+    return _report(request, "oversight/dashboard.html", page, board, figures, "national", export)
 
 
 @router.get("/oversight/agencies/{agency_id}", response_class=HTMLResponse)
@@ -105,28 +114,14 @@ def scorecard_page(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    start: StartQ = None,
-    end: EndQ = None,
-    format: FormatQ = None,
-    table: NameQ = None,
-    chart: NameQ = None,
+    export: ExportDep,
+    period: PeriodDep,
 ) -> Response:
-    period = period_from(start, end)
     card = scorecard.build(session, actor=actor, agency_id=agency_id, period=period, now=utcnow())
     figures = figures_table(card.figures)
-    return respond(
-        request,
-        "oversight/scorecard.html",
-        ScorecardPage(card=card, figures=figures),
-        tables=[figures, *card.tables],
-        charts=card.charts,
-        basename=f"scorecard-{card.agency.code.lower()}",
-        period=period,
-        basis=card.basis,
-        format=format,
-        table=table,
-        chart=chart,
-    )
+    page = ScorecardPage(card=card, figures=figures)
+    basename = f"scorecard-{card.agency.code.lower()}"
+    return _report(request, "oversight/scorecard.html", page, card, figures, basename, export)
 
 
 @router.get("/oversight/agencies/{agency_id}/list/{figure}", response_class=HTMLResponse)
@@ -136,18 +131,15 @@ def list_page(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    start: StartQ = None,
-    end: EndQ = None,
+    export: ExportDep,
+    period: PeriodDep,
     channel: Annotated[str | None, Query(max_length=16)] = None,
     direction: Annotated[str | None, Query(max_length=3)] = None,
-    format: FormatQ = None,
-    table: NameQ = None,
 ) -> Response:
     scope.require_scorecard(actor, agency_id)
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise NotFound("agency not found")
-    period = period_from(start, end)
     filters = lists.ListFilters(channel=channel or None, direction=direction or None)
     rows = lists.build(
         session, agency=agency, figure=figure, period=period, filters=filters, zone=get_settings().timezone
@@ -160,10 +152,7 @@ def list_page(
         tables=[rows],
         basename=f"{agency.code.lower()}",
         period=period,
-        basis=None,
-        format=format,
-        table=table,
-        chart=None,
+        export=export,
     )
 
 
@@ -218,14 +207,13 @@ def alerts_page(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    export: ExportDep,
     state: Annotated[str, Query(max_length=16)] = "unresolved",
-    format: FormatQ = None,
-    table: NameQ = None,
 ) -> Response:
     state = state if state in ALERT_FILTERS else "unresolved"
     rows = alerts.list_alerts(session, actor=actor, states=ALERT_FILTERS[state])
     agency_ids = {r.agency_id for r in rows}
-    names = dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).tuples().all())
+    names = {i: name for i, name in session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids)))}
     listed = alerts_table(rows, names)
     return respond(
         request,
@@ -234,10 +222,7 @@ def alerts_page(
         tables=[listed],
         basename=f"alerts-{state}",
         period=None,
-        basis=None,
-        format=format,
-        table=table,
-        chart=None,
+        export=export,
     )
 
 
@@ -291,11 +276,9 @@ def incidents_page(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    start: StartQ = None,
-    end: EndQ = None,
+    export: ExportDep,
+    period: PeriodDep,
     agency_id: Annotated[int | None, Query()] = None,
-    format: FormatQ = None,
-    table: NameQ = None,
 ) -> Response:
     visible = scope.scorecard_agency_ids(actor)
     if agency_id is not None:
@@ -303,7 +286,6 @@ def incidents_page(
         visible = {agency_id}
     elif visible is not None and not visible:
         scope.require_national(actor)
-    period = period_from(start, end)
     listed = dashboard.incidents_table(session, period, visible, get_settings().timezone)
     return respond(
         request,
@@ -312,10 +294,7 @@ def incidents_page(
         tables=[listed],
         basename="incidents",
         period=period,
-        basis=None,
-        format=format,
-        table=table,
-        chart=None,
+        export=export,
     )
 
 

@@ -49,7 +49,7 @@ def by_agency(
             select(Consultation.agency_id, func.count())
             .where(column >= start, column < end, *mine)
             .group_by(Consultation.agency_id)
-        ).tuples()
+        )
         for agency_id, count in rows:
             setattr(out.setdefault(agency_id, Participation()), name, int(count))
     responses = select(Response.agency_id, func.count()).where(
@@ -57,13 +57,13 @@ def by_agency(
     )
     if agency_ids is not None:
         responses = responses.where(Response.agency_id.in_(agency_ids))
-    for agency_id, count in session.execute(responses.group_by(Response.agency_id)).tuples():
+    for agency_id, count in session.execute(responses.group_by(Response.agency_id)):
         out.setdefault(agency_id, Participation()).participants = int(count)
     reported = session.execute(
         select(Consultation.agency_id, Consultation.closed_at, Consultation.published_at).where(
             Consultation.published_at >= start, Consultation.published_at < end, *mine
         )
-    ).tuples()
+    )
     for agency_id, closed_at, published_at in reported:
         if closed_at is not None and published_at is not None:
             out.setdefault(agency_id, Participation()).days_to_report.append(

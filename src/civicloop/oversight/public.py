@@ -20,10 +20,9 @@ from civicloop.deps import SessionDep
 from civicloop.kit.clock import utcnow
 from civicloop.oversight import activity, adoption, participation, responses
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
-from civicloop.oversight.exports import Format, attachment, respond
-from civicloop.oversight.models import AccountDay
+from civicloop.oversight.exports import ExportDep, attachment, respond
 from civicloop.oversight.periods import Period, local_today, parse_period
-from civicloop.oversight.report import Column, Table, dumps
+from civicloop.oversight.report import CITIZEN_CONVERSATIONS, Column, Table, dumps
 
 router = APIRouter(include_in_schema=False)
 PUBLIC_DAYS = 90
@@ -62,7 +61,7 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
         [
             Column("agency", "Agency"),
             Column("code", "Code"),
-            Column("conversations", "Citizen conversations", numeric=True),
+            CITIZEN_CONVERSATIONS,
             Column("response_rate", "Answered %", numeric=True),
             Column("within_target", "Answered within target %", numeric=True),
         ],
@@ -95,10 +94,9 @@ def public_period(start: str | None, end: str | None) -> Period:
 def transparency_page(
     request: Request,
     session: SessionDep,
+    export: ExportDep,
     start: Annotated[str | None, Query(max_length=10)] = None,
     end: Annotated[str | None, Query(max_length=10)] = None,
-    format: Annotated[Format | None, Query()] = None,
-    table: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     page = transparency(session, public_period(start, end))
     return respond(
@@ -108,10 +106,7 @@ def transparency_page(
         tables=[page.table],
         basename="public",
         period=page.period,
-        basis=None,
-        format=format,
-        table=table,
-        chart=None,
+        export=export,
     )
 
 
@@ -122,7 +117,7 @@ def open_data(session: Session, period: Period) -> dict[str, Any]:
     records = []
     for part in period.by_month():
         month = part.start
-        traffic = activity.grouped(session, part, None, AccountDay.agency_id)
+        traffic = activity.grouped(session, part, None, "agency_id")
         answered = responses.by_agency(session, part, None)
         taking_part = participation.by_agency(session, part, None, zone_name)
         for row in adopted.rows:

@@ -67,6 +67,13 @@ class Column:
     numeric: bool = False
 
 
+# Columns many tables share.
+PREVIOUS = Column("previous", "Previous period", numeric=True)
+CITIZEN_CONVERSATIONS = Column("conversations", "Citizen conversations", numeric=True)
+CITIZEN_MESSAGES = Column("messages_in", "Citizen messages", numeric=True)
+MESSAGES = (CITIZEN_MESSAGES, Column("messages_out", "Agency messages", numeric=True))
+
+
 @dataclass
 class Table:
     """Rows of plain values; ``links[i][key]`` makes a cell a link to the rows behind it."""
@@ -106,6 +113,14 @@ class Table:
             "columns": [{"key": c.key, "label": c.label} for c in self.columns],
             "rows": [{c.key: _json_cell(row.get(c.key)) for c in self.columns} for row in self.rows],
         }
+
+
+def compared(name: str, title: str, *columns: Column, note: str = "", empty: str = "Nothing in this period.") -> Table:
+    """A table whose rows give a count in the period beside the same count in the previous period.
+
+    ``columns`` are what each row is and its count; further columns follow the previous period's.
+    """
+    return Table(name, title, [*columns[:2], PREVIOUS, *columns[2:]], note=note, empty=empty)
 
 
 def _csv_cell(value: Cell) -> str:
@@ -174,7 +189,7 @@ def figures_table(figures: Sequence[Figure], name: str = "figures") -> Table:
             Column("key", "Figure"),
             Column("label", "Label"),
             Column("value", "Value", numeric=True),
-            Column("previous", "Previous period", numeric=True),
+            PREVIOUS,
             Column("change", "Change", numeric=True),
             Column("unit", "Unit"),
             Column("definition", "Definition"),

@@ -2,8 +2,9 @@
 
 An agency's scorecard asks inbox/SLA itself (``civicloop.sla.metrics.response_metrics``), which
 gives exact medians. The national ranking compares every agency at once, so it reads daily sums
-kept here: the same population and the same counts as ``response_metrics`` (a test checks it), but
-only additive figures (response rate, share within target), which any period can sum exactly.
+kept here (and their monthly roll-up): the same population and the same counts as
+``response_metrics`` (a test checks it), but only additive figures (response rate, share within
+target), which any period can sum exactly.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from civicloop.agencies.models import OfficialAccount
 from civicloop.channels.models import ConversationStatus
 from civicloop.inbox.models import ConversationSla
 from civicloop.kit.timezones import zone
+from civicloop.oversight import rollup
 from civicloop.oversight.models import ResponseDay
 from civicloop.oversight.periods import Period
 from civicloop.sla.engine import SlaState
@@ -96,6 +97,7 @@ def rebuild(session: Session, *, period: Period, zone_name: str) -> int:
         for (day, agency_id, channel), c in sorted(counts.items())
     )
     session.flush()
+    rollup.roll_up(session, rollup.RESPONSES, period.months())
     return len(counts)
 
 
@@ -107,24 +109,9 @@ def rebuild_recent(session: Session, *, zone_name: str, now: datetime, days: int
 
 
 def by_agency(session: Session, period: Period, agency_ids: set[int] | None) -> dict[int, ResponseCounts]:
-    query: Any = (
-        select(
-            ResponseDay.agency_id,
-            func.sum(ResponseDay.conversations),
-            func.sum(ResponseDay.responded),
-            func.sum(ResponseDay.within_target),
-            func.sum(ResponseDay.missed_target),
-            func.sum(ResponseDay.breaches),
-        )
-        .where(ResponseDay.day >= period.start, ResponseDay.day <= period.end)
-        .group_by(ResponseDay.agency_id)
-    )
-    if agency_ids is not None:
-        query = query.where(ResponseDay.agency_id.in_(agency_ids))
-    return {
-        int(agency_id): ResponseCounts(*(int(v or 0) for v in values))
-        for agency_id, *values in session.execute(query).tuples()
-    }
+    """Per agency, summed over the period (whole months from the monthly roll-up)."""
+    found = rollup.sums(session, rollup.RESPONSES, period, key="agency_id", agency_ids=agency_ids)
+    return {int(agency_id): ResponseCounts(*amounts) for agency_id, amounts in found.items()}
 
 
 def breached_backlog(session: Session) -> dict[int, tuple[int, int]]:
@@ -141,4 +128,4 @@ def breached_backlog(session: Session) -> dict[int, tuple[int, int]]:
         )
         .group_by(ConversationSla.agency_id)
     )
-    return {int(a): (int(total), int(late)) for a, total, late in session.execute(query).tuples()}
+    return {int(a): (int(total), int(late)) for a, total, late in session.execute(query)}

@@ -15,9 +15,8 @@ from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category
 from civicloop.oversight import activity, adoption, conduct, health, office_access, participation, scope
-from civicloop.oversight.models import AccountDay
 from civicloop.oversight.periods import Period
-from civicloop.oversight.report import Chart, Column, Figure, Table
+from civicloop.oversight.report import MESSAGES, Chart, Column, Figure, Table, compared
 from civicloop.oversight.sources import Basis, DataSource, basis
 from civicloop.sla import metrics
 from civicloop.web import charts
@@ -138,7 +137,7 @@ def _posts(session: Session, agency_id: int, start: datetime, end: datetime) -> 
         )
         .group_by(OutboundMessage.account_id)
     )
-    return {int(a): int(n) for a, n in session.execute(query).tuples()}
+    return {int(a): int(n) for a, n in session.execute(query)}
 
 
 def messages_section(session: Session, agency: Agency, period: Period) -> Section:
@@ -185,21 +184,19 @@ def messages_section(session: Session, agency: Agency, period: Period) -> Sectio
             definition="Posts sent to the platforms by CivicLoop (one per account), by the time they were sent.",
         )
     )
-    per_account = Table(
+    per_account = compared(
         "posts_by_account",
         "Posts per account",
-        [
-            Column("account", "Account"),
-            Column("posts", "Posts", numeric=True),
-            Column("previous", "Previous period", numeric=True),
-        ],
+        Column("account", "Account"),
+        Column("posts", "Posts", numeric=True),
         empty="No post was published through CivicLoop in this period.",
     )
-    names = dict(
-        session.execute(select(OfficialAccount.id, OfficialAccount.name).where(OfficialAccount.agency_id == agency.id))
-        .tuples()
-        .all()
-    )
+    names = {
+        account_id: name
+        for account_id, name in session.execute(
+            select(OfficialAccount.id, OfficialAccount.name).where(OfficialAccount.agency_id == agency.id)
+        )
+    }
     for account_id in sorted(set(posts) | set(posts_before), key=lambda a: names.get(a, "")):
         per_account.add(
             {
@@ -209,18 +206,14 @@ def messages_section(session: Session, agency: Agency, period: Period) -> Sectio
             },
             {"account": f"/accounts/{account_id}"},
         )
-    by_channel = activity.grouped(session, period, ids, AccountDay.platform)
-    before_channel = activity.grouped(session, previous, ids, AccountDay.platform)
-    channels = Table(
+    by_channel = activity.grouped(session, period, ids, "platform")
+    before_channel = activity.grouped(session, previous, ids, "platform")
+    channels = compared(
         "conversations_by_channel",
         "Citizen conversations by channel",
-        [
-            Column("channel", "Channel"),
-            Column("conversations", "Conversations", numeric=True),
-            Column("previous", "Previous period", numeric=True),
-            Column("messages_in", "Citizen messages", numeric=True),
-            Column("messages_out", "Agency messages", numeric=True),
-        ],
+        Column("channel", "Channel"),
+        Column("conversations", "Conversations", numeric=True),
+        *MESSAGES,
     )
     for platform in Platform:
         counts, before = by_channel.get(platform.value), before_channel.get(platform.value)
@@ -237,7 +230,7 @@ def messages_section(session: Session, agency: Agency, period: Period) -> Sectio
             },
             {"conversations": list_href(agency.id, "conversations", period, channel=platform.value)},
         )
-    per_day = activity.grouped(session, period, ids, AccountDay.day)
+    per_day = activity.grouped(session, period, ids, "day")
     days = period.each_day()
     trend = charts.line_chart(
         {
@@ -413,14 +406,11 @@ def conduct_section(session: Session, agency: Agency, period: Period, zone_name:
             higher_is_better=False,
         ),
     ]
-    by_category = Table(
+    by_category = compared(
         "guideline_findings",
         "Guideline findings by category",
-        [
-            Column("category", "Category"),
-            Column("findings", "Findings", numeric=True),
-            Column("previous", "Previous period", numeric=True),
-        ],
+        Column("category", "Category"),
+        Column("findings", "Findings", numeric=True),
     )
     for category in Category:
         by_category.add(
@@ -430,14 +420,11 @@ def conduct_section(session: Session, agency: Agency, period: Period, zone_name:
                 "previous": before.findings[category],
             }
         )
-    outcomes = Table(
+    outcomes = compared(
         "guideline_outcomes",
         "What was done",
-        [
-            Column("outcome", "Outcome"),
-            Column("count", "Texts", numeric=True),
-            Column("previous", "Previous period", numeric=True),
-        ],
+        Column("outcome", "Outcome"),
+        Column("count", "Texts", numeric=True),
         note="Held texts are counted when they were held; their decision may come later.",
     )
     for key, label in conduct.OUTCOME_LABELS.items():

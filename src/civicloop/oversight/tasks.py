@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from huey import crontab
 
@@ -18,11 +19,11 @@ from civicloop.oversight.models import Alert
 log = logging.getLogger(__name__)
 
 
-def refresh_and_evaluate() -> list[int]:
-    """One round: refresh the aggregates, run the alert rules; returns the ids of new alerts."""
+def refresh_and_evaluate(now: datetime | None = None) -> list[int]:
+    """One round: refresh the aggregates, run the alert rules (as of ``now``); returns the ids of new alerts."""
     settings = get_settings()
     with session_scope() as session:
-        now = utcnow()
+        now = now or utcnow()
         aggregates.refresh(session, zone_name=settings.timezone, now=now)
         responses.rebuild_recent(session, zone_name=settings.timezone, now=now)
         conduct.scan(session, now=now)
