@@ -229,7 +229,7 @@ def counts(session: Session, *, actor: Actor, filters: Filters) -> tuple[int, di
     other filters kept). Keys: status, sla and channel values, me/unassigned/anyone, account ids,
     tag names and consultation ids, as strings."""
     status_query = _filtered(select(S.status, func.count()), actor, filters, skip="status")
-    by_status: dict[str, int] = dict(session.execute(status_query.group_by(S.status)).tuples().all())
+    by_status: dict[str, int] = dict(session.execute(status_query.group_by(S.status)).all())
     by_status["active"] = by_status.get("open", 0) + by_status.get("waiting", 0)
     by_status["all"] = sum(by_status.get(s.value, 0) for s in ConversationStatus)
     platforms = {a: p.value for a, p in session.execute(select(OfficialAccount.id, OfficialAccount.platform))}

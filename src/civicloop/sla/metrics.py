@@ -238,7 +238,7 @@ def _labels(session: Session, group_by: str, keys: set[Any]) -> dict[Any, str]:
     }.get(group_by)
     if columns is None:
         return {k: str(k) for k in keys}
-    names: dict[Any, str] = dict(session.execute(select(*columns).where(columns[0].in_(ids))).tuples().all())
+    names: dict[Any, str] = dict(session.execute(select(*columns).where(columns[0].in_(ids))).all())
     if group_by == "official":
         names[None] = "unassigned"
     return names
