@@ -12,7 +12,7 @@ embedding included, CPU time (all threads), peak resident memory, and NMI/ARI of
 theme, for both tools) against the section labels.
 
     .venv/bin/python bench/analysis.py                       # 10k and 100k, both tools, plus 1M CivicLoop
-    .venv/bin/python bench/analysis.py --sizes 10000 --no-million
+    .venv/bin/python bench/analysis.py --sizes 10000 --million none
 """
 
 from __future__ import annotations
@@ -197,7 +197,12 @@ def sentiment_accuracy(sdist: Path) -> list[dict[str, object]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated sizes for both tools")
-    parser.add_argument("--no-million", action="store_true", help="skip CivicLoop alone at 1,000,000")
+    parser.add_argument(
+        "--million",
+        choices=("full", "dedup", "none"),
+        default="full",
+        help="CivicLoop alone at 1,000,000: de-duplication and the full analysis, de-duplication only, or neither",
+    )
     parser.add_argument("--no-bertopic", action="store_true", help="skip BERTopic (it takes the longest)")
     parser.add_argument(
         "--sentiment-sdist",
@@ -211,14 +216,13 @@ def main() -> None:
         print(json.dumps(run_one(args.one[0], int(args.one[1]))))
         return
     sizes = sorted(int(s) for s in args.sizes.split(",") if s)
-    # Cheapest first, so that a run cut short still reports the most; BERTopic at the largest size last.
-    plan = [(tool, size) for size in sizes[:1] for tool in ("civicloop-fast", "civicloop-quality", "bertopic")]
-    if not args.no_million:
-        plan.append(("dedup", 1_000_000))
+    # Cheapest first, so that a run cut short still reports the most; the full million last.
+    plan = [("dedup", 1_000_000)] if args.million != "none" else []
+    plan += [(tool, size) for size in sizes[:1] for tool in ("civicloop-fast", "civicloop-quality", "bertopic")]
     plan += [("civicloop-fast", size) for size in sizes[1:]]
-    if not args.no_million:
-        plan.append(("civicloop-fast", 1_000_000))
     plan += [(tool, size) for size in sizes[1:] for tool in ("civicloop-quality", "bertopic")]
+    if args.million == "full":
+        plan.append(("civicloop-fast", 1_000_000))
     if args.no_bertopic:
         plan = [(tool, size) for tool, size in plan if tool != "bertopic"]
     OUT.mkdir(parents=True, exist_ok=True)

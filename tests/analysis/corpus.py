@@ -3,65 +3,54 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 
-THEMES = {
-    "bus_stop": (
-        ["bus stop", "shelter", "roof", "bench", "waiting area"],
-        ["rain", "sun", "wind", "snow"],
-        [
-            "The {a} at {p} needs a proper {b} because we stand in the {w} every morning",
-            "Please build a {a} with a {b} near {p}, children wait in the {w}",
-            "A {b} over the {a} at {p} would keep commuters out of the {w}",
-        ],
-    ),
-    "water": (
-        ["water supply", "tap water", "drinking water", "water pipe", "water tank"],
-        ["days", "weeks", "mornings", "nights"],
-        [
-            "Still no {a} in {p} for three {w}, when will the {b} be repaired",
-            "Our {a} in {p} is muddy and the {b} leaks for {w}",
-            "The {b} at {p} burst again and the {a} was cut for {w}",
-        ],
-    ),
-    "streetlights": (
-        ["streetlight", "street lamp", "lighting", "lamp post", "street lights"],
-        ["night", "evening", "dark", "late hours"],
-        [
-            "The {a} near {p} is broken and the road is unsafe at {w}",
-            "Please repair the {a} on the {b} at {p}, walking home at {w} is scary",
-            "No {a} works along {p} so the {b} is dark at {w}",
-        ],
-    ),
-    "garbage": (
-        ["garbage", "waste collection", "rubbish bins", "trash truck", "dumping"],
-        ["week", "fortnight", "month", "weekend"],
-        [
-            "The {a} in {p} has not come for a {w} and the {b} overflow",
-            "Stray dogs tear the {b} at {p} because {a} is late every {w}",
-            "Illegal {a} behind {p} smells terrible, the {b} are full all {w}",
-        ],
-    ),
-    "parking": (
-        ["parking fee", "parking space", "parking meter", "car park", "parking ticket"],
-        ["hour", "day", "visit", "afternoon"],
-        [
-            "The new {a} at {p} is too expensive for one {w}",
-            "There is no {a} near {p}, we circle for an {w} looking for a {b}",
-            "The {b} at {p} charged me twice for a single {w}",
-        ],
-    ),
-    "praise": (
-        ["footpath", "new park", "playground", "clean streets", "library"],
-        ["families", "children", "elders", "everyone"],
-        [
-            "Thank you for the lovely {a} in {p}, our {w} enjoy it a lot",
-            "Great work on the {a} at {p}, wonderful for {w}",
-            "We really appreciate the beautiful {b} near {p}, excellent for {w}",
-        ],
-    ),
-}
+# Each planted theme: "name: things | times", then its templates, indented, one a line. {a} and {b}
+# are two of the things, {p} a place, {w} one of the times.
+THEME_TABLE = """
+bus_stop: bus stop, shelter, roof, bench, waiting area | rain, sun, wind, snow
+    The {a} at {p} needs a proper {b} because we stand in the {w} every morning
+    Please build a {a} with a {b} near {p}, children wait in the {w}
+    A {b} over the {a} at {p} would keep commuters out of the {w}
+water: water supply, tap water, drinking water, water pipe, water tank | days, weeks, mornings, nights
+    Still no {a} in {p} for three {w}, when will the {b} be repaired
+    Our {a} in {p} is muddy and the {b} leaks for {w}
+    The {b} at {p} burst again and the {a} was cut for {w}
+streetlights: streetlight, street lamp, lighting, lamp post, street lights | night, evening, dark, late hours
+    The {a} near {p} is broken and the road is unsafe at {w}
+    Please repair the {a} on the {b} at {p}, walking home at {w} is scary
+    No {a} works along {p} so the {b} is dark at {w}
+garbage: garbage, waste collection, rubbish bins, trash truck, dumping | week, fortnight, month, weekend
+    The {a} in {p} has not come for a {w} and the {b} overflow
+    Stray dogs tear the {b} at {p} because {a} is late every {w}
+    Illegal {a} behind {p} smells terrible, the {b} are full all {w}
+parking: parking fee, parking space, parking meter, car park, parking ticket | hour, day, visit, afternoon
+    The new {a} at {p} is too expensive for one {w}
+    There is no {a} near {p}, we circle for an {w} looking for a {b}
+    The {b} at {p} charged me twice for a single {w}
+praise: footpath, new park, playground, clean streets, library | families, children, elders, everyone
+    Thank you for the lovely {a} in {p}, our {w} enjoy it a lot
+    Great work on the {a} at {p}, wonderful for {w}
+    We really appreciate the beautiful {b} near {p}, excellent for {w}
+"""
+
+
+def _themes(table: str) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    themes: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    templates: list[str] = []
+    for line in table.strip().splitlines():
+        if line.startswith(" "):
+            templates.append(line.strip())
+        else:
+            name, rest = line.split(": ", 1)
+            things, times = rest.split(" | ")
+            templates = []
+            themes[name] = (things.split(", "), times.split(", "), templates)
+    return themes
+
+
+THEMES = _themes(THEME_TABLE)
 PLACES = ["Changzamtog", "Motithang", "Babesa", "Olakha", "Hejo", "Taba", "Zilukha", "Kawajangsa", "Chubachu"]
 CAMPAIGN_TEXT = (
     "Dear Thromde, I, {name} of {place}, strongly oppose the proposed increase of parking fees in the town "
@@ -133,10 +122,4 @@ def generate(per_theme: int = 60, campaign_size: int = 40, seed: int = 7) -> Cor
         add(copied, "water", campaign=2)
     order = list(range(len(corpus.texts)))
     rng.shuffle(order)
-    return Corpus(
-        texts=[corpus.texts[i] for i in order],
-        themes=[corpus.themes[i] for i in order],
-        campaign=[corpus.campaign[i] for i in order],
-        created=[corpus.created[i] for i in order],
-        channels=[corpus.channels[i] for i in order],
-    )
+    return Corpus(**{f.name: [getattr(corpus, f.name)[i] for i in order] for f in fields(corpus)})

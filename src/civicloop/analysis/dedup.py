@@ -1,21 +1,33 @@
-"""Exact duplicates by normalized text, near-duplicates by MinHash LSH over word shingles."""
+"""Exact duplicates by normalized text, near-duplicates by MinHash LSH over word shingles.
+
+Signatures and LSH buckets are computed as array operations a batch of texts at a time, not one
+MinHash object per text: a million messages are grouped in about a minute (docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from civicloop.analysis.normalize import tokens
 
-NUM_PERM = 64
+NUM_PERM = 128
 # Texts shorter than this many words are grouped only when identical: "thank you" and "thanks
 # you all" are not a copied message, and short texts have too few shingles for a fair estimate.
 MIN_NEAR_WORDS = 5
-SHINGLE_WORDS = 2
-CHUNK = 20_000
+CHUNK = 1_000  # texts a batch: their pairs × hash functions stay within the CPU cache
+# SplitMix64's constants: a multiplier of the golden ratio and its finalizer's two multipliers.
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+MIX2 = np.uint64(0x94D049BB133111EB)
+U64 = np.uint64
 
 
 @dataclass(frozen=True)
@@ -31,60 +43,111 @@ class Duplicates:
         return len(self.representatives)
 
 
-def _shingles(words: list[str]) -> list[bytes]:
-    if len(words) < SHINGLE_WORDS:
-        return [w.encode() for w in words]
-    return [" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)]
+def _mix(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finalizer over uint64s: every input bit moves every output bit."""
+    values = (values ^ (values >> U64(30))) * MIX1
+    values = (values ^ (values >> U64(27))) * MIX2
+    mixed: np.ndarray = values ^ (values >> U64(31))
+    return mixed
 
 
-def _find(parent: np.ndarray, item: int) -> int:
-    root = item
-    while parent[root] != root:
-        root = parent[root]
-    while parent[item] != root:
-        parent[item], item = root, parent[item]
-    return root
+class Sketcher:
+    """MinHash signatures over the word pairs of texts, for many texts at once.
+
+    Each distinct word is hashed once (BLAKE2b of its letters, so the same text gets the same
+    signature in any corpus); a word pair's 32-bit hash mixes its two words' hashes; each of the
+    ``NUM_PERM`` hash functions is multiply-add-shift, ``(a·x + b) mod 2⁶⁴ >> 32`` with a random
+    odd ``a`` and a random ``b`` drawn from ``seed`` — a universal family, as datasketch's affine
+    permutations are.
+    """
+
+    def __init__(self, seed: int) -> None:
+        rng = np.random.default_rng(seed)
+        self.a = (rng.integers(0, 2**64, NUM_PERM, dtype=U64, endpoint=False) | U64(1))[:, None]
+        self.b = rng.integers(0, 2**64, NUM_PERM, dtype=U64, endpoint=False)[:, None]
+        self._index: dict[str, int] = {}
+        self._hashes = np.empty(0, dtype=U64)
+
+    def _word_hashes(self, words: list[str]) -> np.ndarray:
+        new = [word for word in dict.fromkeys(words) if word not in self._index]
+        if new:
+            start = len(self._index)
+            self._index.update((word, start + i) for i, word in enumerate(new))
+            digests = b"".join(hashlib.blake2b(word.encode(), digest_size=8).digest() for word in new)
+            self._hashes = np.concatenate([self._hashes, np.frombuffer(digests, dtype="<u8").astype(U64)])
+        ids = np.fromiter(map(self._index.__getitem__, words), dtype=np.int64, count=len(words))
+        return self._hashes[ids]
+
+    def signatures(self, texts: Sequence[list[str]]) -> np.ndarray:
+        """One row of ``NUM_PERM`` uint32 minima per text; every text needs two words or more."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        words = self._word_hashes(list(chain.from_iterable(texts)))
+        pair_starts = np.ones(len(words), dtype=bool)
+        pair_starts[np.cumsum(lengths) - 1] = False  # a text's last word starts no pair
+        left = np.flatnonzero(pair_starts)
+        shingles = _mix(words[left] ^ (words[left + 1] * GOLDEN)) >> U64(32)
+        permuted = self.a * shingles[None, :]
+        permuted += self.b
+        permuted >>= U64(32)
+        first_pair = np.concatenate(([0], np.cumsum(lengths - 1)[:-1]))
+        return np.minimum.reduceat(permuted, first_pair, axis=1).T.astype(np.uint32)
+
+
+def _sketch(texts: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``texts`` long enough for near-duplicate search, and their signatures."""
+    sketcher = Sketcher(seed)
+    rows: list[int] = []
+    parts = [np.empty((0, NUM_PERM), dtype=np.uint32)]
+    # A chunk at a time: a million token lists, or all their pairs × hash functions, would not fit
+    # the memory the analysis may use.
+    for start in range(0, len(texts), CHUNK):
+        batch = [(row, tokens(texts[row])) for row in range(start, min(start + CHUNK, len(texts)))]
+        batch = [(row, words) for row, words in batch if len(words) >= MIN_NEAR_WORDS]
+        if batch:
+            rows.extend(row for row, _ in batch)
+            parts.append(sketcher.signatures([words for _, words in batch]))
+    return np.asarray(rows, dtype=np.int64), np.vstack(parts)
+
+
+def _band_links(band: np.ndarray, signatures: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Links (bucket head, member) among texts whose ``band`` columns are equal, confirmed when
+    their signatures agree on at least ``threshold`` of the hash functions: a shared band alone
+    joins nothing. The head of a bucket is its first text."""
+    keys = np.zeros(len(band), dtype=U64)
+    for column in band.T:
+        keys = _mix(keys ^ column.astype(U64))
+    order = np.argsort(keys, kind="stable")
+    ordered = band[order]
+    new_bucket = np.ones(len(order), dtype=bool)
+    new_bucket[1:] = (keys[order][1:] != keys[order][:-1]) | (ordered[1:] != ordered[:-1]).any(axis=1)
+    heads = order[np.maximum.accumulate(np.where(new_bucket, np.arange(len(order)), 0))]
+    members = np.flatnonzero(~new_bucket)
+    head, member = heads[members], order[members]
+    agree = np.empty(len(member), dtype=bool)
+    for start in range(0, len(member), 100_000):
+        part = slice(start, start + 100_000)
+        agree[part] = (signatures[head[part]] == signatures[member[part]]).mean(axis=1) >= threshold
+    return head[agree], member[agree]
 
 
 def _near_groups(texts: Sequence[str], *, threshold: float, seed: int) -> np.ndarray:
-    """Union-find parents over ``texts`` (distinct, normalized): near-identical texts end in one set.
+    """A component label per text of ``texts`` (distinct, normalized): near-identical texts share one.
 
-    LSH buckets only propose candidates; each link is confirmed on the signatures (estimated
-    Jaccard similarity to the bucket's first member), so a shared band alone joins nothing.
+    Candidates come from LSH over the signatures, with the bands and rows datasketch's
+    ``MinHashLSH`` chooses for ``threshold`` when a missed pair weighs nine times a false
+    candidate: every candidate is confirmed on its signature, so a false one costs only a
+    comparison, while a missed one leaves a copy uncounted.
     """
-    parent = np.arange(len(texts))
-    eligible: list[int] = []
-    parts: list[np.ndarray] = []
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    # Texts are tokenized, sketched and indexed a chunk at a time, keeping only the signatures: a
-    # million token lists and MinHash objects at once would not fit the memory the analysis may use.
-    with lsh.insertion_session() as session:
-        for start in range(0, len(texts), CHUNK):
-            batch = [(i, tokens(texts[i])) for i in range(start, min(start + CHUNK, len(texts)))]
-            batch = [(i, words) for i, words in batch if len(words) >= MIN_NEAR_WORDS]
-            if not batch:
-                continue
-            sketches = MinHash.bulk([_shingles(words) for _, words in batch], num_perm=NUM_PERM, seed=seed)
-            for (row, _), sketch in zip(batch, sketches, strict=True):
-                session.insert(len(eligible), sketch, check_duplication=False)
-                eligible.append(row)
-            parts.append(np.vstack([sketch.hashvalues for sketch in sketches]))
-    if len(eligible) < 2:
-        return parent
-    signatures = np.vstack(parts)
-    for table in lsh.hashtables:
-        for key in table.keys():  # noqa: SIM118 - a datasketch storage, not a dict
-            members = sorted(table.get(key))
-            if len(members) < 2:
-                continue
-            head = members[0]
-            rest = np.asarray(members[1:])
-            similar = (signatures[rest] == signatures[head]).mean(axis=1) >= threshold
-            for member in rest[similar]:
-                a, b = _find(parent, eligible[head]), _find(parent, eligible[int(member)])
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    return parent
+    rows, signatures = _sketch(texts, seed)
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.1, 0.9))
+    links = [
+        _band_links(signatures[:, band * lsh.r : (band + 1) * lsh.r], signatures, threshold) for band in range(lsh.b)
+    ]
+    heads = rows[np.concatenate([np.empty(0, dtype=np.int64), *(head for head, _ in links)])]
+    members = rows[np.concatenate([np.empty(0, dtype=np.int64), *(member for _, member in links)])]
+    graph = coo_matrix((np.ones(len(heads), dtype=np.int8), (heads, members)), shape=(len(texts), len(texts)))
+    components: np.ndarray = connected_components(graph, directed=False)[1]
+    return components
 
 
 def find_duplicates(
@@ -106,14 +169,12 @@ def find_duplicates(
         distinct_of_row[row] = index
     if progress:
         progress(0.3)
-    parent = _near_groups([normalized[row] for row in distinct_rows], threshold=threshold, seed=seed + 1)
-    roots = np.array([_find(parent, i) for i in range(len(parent))], dtype=np.int64)
+    components = _near_groups([normalized[row] for row in distinct_rows], threshold=threshold, seed=seed + 1)
     if progress:
         progress(0.9)
-    # Number groups in order of first appearance, so that the result does not depend on hashing.
-    _, group_of_root = np.unique(roots, return_inverse=True)
-    group = group_of_root[distinct_of_row] if len(normalized) else np.empty(0, dtype=np.int64)
+    group = components[distinct_of_row] if len(normalized) else np.empty(0, dtype=np.int64)
     n_groups = int(group.max()) + 1 if len(group) else 0
+    # Number groups in order of first appearance, so that the result does not depend on hashing.
     representatives = np.full(n_groups, len(normalized), dtype=np.int64)
     np.minimum.at(representatives, group, np.arange(len(normalized)))
     order = np.argsort(representatives, kind="stable")

@@ -120,7 +120,7 @@ def start_run(
     scope = service.AnalysisScope(agency_id=agency_id, account_id=account_id)
     back = f"/analysis/account/{account_id}" if account_id else f"/analysis/agency/{agency_id}"
     try:
-        service.run_analysis(session, actor=actor, scope=scope, embedder=embedder)
+        service.run_analysis(session, service.create_run(session, actor=actor, scope=scope, embedder=embedder))
     except AppError as exc:
         session.rollback()
         flash(request, exc.message, "error")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -68,6 +68,35 @@ class Theme:
         }
 
 
+class CampaignFacts(Protocol):
+    """What a campaign shows, whether just found (``Campaign``) or stored (``AnalysisCampaign``)."""
+
+    @property
+    def size(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def first_seen(self) -> datetime | None: ...
+    @property
+    def last_seen(self) -> datetime | None: ...
+    @property
+    def channels(self) -> list[str]: ...
+    @property
+    def accounts(self) -> list[str]: ...
+
+
+def campaign_json(number: int, campaign: CampaignFacts) -> dict[str, Any]:
+    return {
+        "id": number,
+        "size": campaign.size,
+        "text": campaign.text,
+        "first_seen": campaign.first_seen.isoformat() if campaign.first_seen else None,
+        "last_seen": campaign.last_seen.isoformat() if campaign.last_seen else None,
+        "channels": campaign.channels,
+        "accounts": campaign.accounts,
+    }
+
+
 @dataclass
 class Campaign:
     id: int
@@ -80,15 +109,7 @@ class Campaign:
     members: np.ndarray = field(repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "size": self.size,
-            "text": self.text,
-            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
-            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
-            "channels": self.channels,
-            "accounts": self.accounts,
-        }
+        return campaign_json(self.id, self)
 
 
 @dataclass

@@ -39,7 +39,8 @@ def start(body: RunCreate, session: SessionDep, actor: ActorDep) -> RunPublic:
     scope = service.AnalysisScope(
         agency_id=body.agency_id, account_id=body.account_id, consultation_id=body.consultation_id
     )
-    run = service.run_analysis(session, actor=actor, scope=scope, embedder=body.embedder, since=body.since)
+    run = service.create_run(session, actor=actor, scope=scope, embedder=body.embedder, since=body.since)
+    service.run_analysis(session, run)
     return RunPublic.model_validate(run)
 
 

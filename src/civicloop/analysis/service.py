@@ -30,7 +30,7 @@ from civicloop.analysis.models import (
     ScopeKind,
 )
 from civicloop.analysis.normalize import normalize
-from civicloop.analysis.pipeline import OTHER_ID, OTHER_LABEL, AnalysisResult, Progress
+from civicloop.analysis.pipeline import OTHER_ID, OTHER_LABEL, AnalysisResult, Progress, campaign_json
 from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
@@ -149,19 +149,12 @@ def create_run(
     return run
 
 
-def run_analysis(
-    session: Session,
-    *,
-    actor: Actor | None,
-    scope: AnalysisScope,
-    embedder: str = "fast",
-    since: datetime | None = None,
-) -> AnalysisRun:
-    """Queue a full analysis of ``scope``; the job starts once the caller's transaction commits."""
+def run_analysis(session: Session, run: AnalysisRun) -> AnalysisRun:
+    """Queue the full analysis of ``run`` (from ``create_run``); the job starts once the caller's
+    transaction commits."""
     from civicloop import jobs
     from civicloop.analysis.tasks import analyse_run
 
-    run = create_run(session, actor=actor, scope=scope, embedder=embedder, since=since)
     jobs.after_commit(session, analyse_run, run.id)
     return run
 
@@ -190,7 +183,7 @@ def start_run(session: Session, *, run_id: int) -> RunInputs:
     if run is None:
         raise NotFound("analysis run not found")
     rows = session.execute(_messages_query(session, run)).all()
-    names = dict(session.execute(select(OfficialAccount.id, OfficialAccount.name)).tuples().all())
+    names = dict(session.execute(select(OfficialAccount.id, OfficialAccount.name)).all())
     run.status, run.stage, run.progress, run.messages = RunStatus.running, "starting", 0.0, len(rows)
     return RunInputs(
         texts=[row.text or "" for row in rows],
@@ -345,9 +338,7 @@ def _theme_of_message(session: Session, run_id: int) -> dict[int, int]:
             select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id).where(
                 AnalysisAssignment.run_id == run_id
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 
@@ -487,18 +478,7 @@ def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
             for t in themes
             if t.number != OTHER_ID or t.raw_size
         ],
-        "campaigns": [
-            {
-                "id": c.number,
-                "size": c.size,
-                "text": c.text,
-                "first_seen": c.first_seen.isoformat() if c.first_seen else None,
-                "last_seen": c.last_seen.isoformat() if c.last_seen else None,
-                "channels": c.channels,
-                "accounts": c.accounts,
-            }
-            for c in campaigns_of(session, run_id)
-        ],
+        "campaigns": [campaign_json(c.number, c) for c in campaigns_of(session, run_id)],
         "assignments": {str(message_id): number[theme_id] for message_id, theme_id in assignments},
         "run": {
             "id": run.id,
@@ -521,6 +501,26 @@ def _theme_for_edit(session: Session, actor: Actor, theme_id: int) -> AnalysisTh
     return theme
 
 
+def _audit_theme(
+    session: Session,
+    actor: Actor,
+    action: str,
+    theme: AnalysisTheme,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    audit.record(
+        session,
+        actor=actor.official,
+        action=f"analysis.{action}",
+        target_type="analysis_theme",
+        target_id=theme.id,
+        agency_id=theme.agency_id,
+        before=before,
+        after=after,
+    )
+
+
 def rename_theme(session: Session, *, actor: Actor, theme_id: int, label: str) -> AnalysisTheme:
     theme = _theme_for_edit(session, actor, theme_id)
     label = " ".join(label.split())
@@ -530,16 +530,7 @@ def rename_theme(session: Session, *, actor: Actor, theme_id: int, label: str) -
         raise Invalid("the “other” bucket cannot be renamed; move its messages to a theme instead")
     before = theme.name
     theme.custom_label = label
-    audit.record(
-        session,
-        actor=actor.official,
-        action="analysis.theme_rename",
-        target_type="analysis_theme",
-        target_id=theme.id,
-        agency_id=theme.agency_id,
-        before={"label": before},
-        after={"label": label},
-    )
+    _audit_theme(session, actor, "theme_rename", theme, {"label": before}, {"label": label})
     return theme
 
 
@@ -550,16 +541,7 @@ def merge_themes(session: Session, *, actor: Actor, theme_id: int, into_id: int)
         raise Invalid("merge two different themes of the same analysis")
     if OTHER_ID in (source.number, target.number):
         raise Invalid("the “other” bucket cannot be merged; move its messages instead")
-    audit.record(
-        session,
-        actor=actor.official,
-        action="analysis.theme_merge",
-        target_type="analysis_theme",
-        target_id=target.id,
-        agency_id=target.agency_id,
-        before={"merged": source.name},
-        after={"into": target.name},
-    )
+    _audit_theme(session, actor, "theme_merge", target, {"merged": source.name}, {"into": target.name})
     target.merged = True
     _merge_rows(session, source, target)
     return target
@@ -632,15 +614,7 @@ def split_theme(session: Session, *, actor: Actor, theme_id: int) -> list[Analys
         part_theme.floor = theme.floor
         part_theme.quotes = [q for q in theme.quotes if normalize(q) in set(parts[0 if part_theme is theme else 1])]
     _recount(session, run.id)
-    audit.record(
-        session,
-        actor=actor.official,
-        action="analysis.theme_split",
-        target_type="analysis_theme",
-        target_id=theme.id,
-        agency_id=theme.agency_id,
-        after={"themes": [theme.id, new.id]},
-    )
+    _audit_theme(session, actor, "theme_split", theme, None, {"themes": [theme.id, new.id]})
     return [theme, new]
 
 

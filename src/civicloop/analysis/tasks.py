@@ -59,7 +59,8 @@ def assign_message(message_id: int) -> None:
         stale = service.assign_new_message(session, message_id=message_id)
         for run in stale:
             try:
-                service.run_analysis(session, actor=None, scope=service.scope_of(run), embedder=run.embedder)
+                again = service.create_run(session, actor=None, scope=service.scope_of(run), embedder=run.embedder)
+                service.run_analysis(session, again)
             except Conflict:
                 continue  # a re-analysis of that scope is already under way
 
