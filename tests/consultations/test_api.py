@@ -50,7 +50,9 @@ def test_the_api_runs_a_consultation_from_draft_to_report(db: Session, client: T
     assert client.post(f"/api/v1/consultations/{cid}/open", headers=api).json()["status"] == "open"
     consultation = service.get(db, actor=scene.actor, consultation_id=cid)
     question = service.questions_of(db, cid)[0]
-    answers.submit_form(db, consultation=consultation, values={question.id: ["Yes"]}, comment="Faster replies")
+    answers.submit_form(
+        db, consultation=consultation, values={question.id: ["Yes"]}, comment="Faster replies", respondent=scene.actor
+    )
     db.commit()
     listed = client.get(f"/api/v1/consultations/{cid}/responses", headers=api).json()
     assert listed[0]["answers"][0]["choices"] == ["Yes"] and listed[0]["comment"] == "Faster replies"

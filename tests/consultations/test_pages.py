@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.config import reset_settings
-from civicloop.consultations import service
+from civicloop.consultations import report, service
 from civicloop.consultations.models import Response
+from civicloop.consultations.schemas import ReportSectionIn
 from tests.consultations.conftest import PDF, PNG, Scene, make_consultation
 from tests.factories import csrf_from, login
 
@@ -183,3 +184,36 @@ def test_the_public_page_has_dzongkha_labels(db: Session, client: TestClient, sc
     assert re.search(r"<button[^>]*>ཕུལ།</button>", page.text)
     english = client.get(f"/c/{consultation.code}", headers={"accept-language": "en-GB,en;q=0.9"})
     assert "Send my answers" in english.text
+
+
+def test_the_remove_buttons_remove_questions_files_and_report_sections(
+    db: Session, client: TestClient, scene: Scene
+) -> None:
+    consultation = make_consultation(db, scene, accounts=False)
+    login(client, scene.officer)
+    detail = f"/consultations/{consultation.id}"
+    question_id = service.questions_of(db, consultation.id)[-1].id
+    removed = _form_post(client, f"{detail}/questions/{question_id}/delete", {}, detail)
+    assert removed.status_code == 303 and removed.headers["location"] == detail
+    db.rollback()  # end the read snapshot taken before the request wrote
+    document_id = service.add_attachment(
+        db, actor=scene.actor, consultation_id=consultation.id, filename="plan.pdf", data=PDF
+    ).id
+    db.commit()
+    assert _form_post(client, f"{detail}/attachments/{document_id}/delete", {}, detail).status_code == 303
+    assert _form_post(client, f"{detail}/questions/{question_id}/delete", {}, detail).status_code == 404
+    assert _form_post(client, f"{detail}/notes/1/delete", {}, detail).status_code == 404
+    db.rollback()
+    assert question_id not in {q.id for q in service.questions_of(db, consultation.id)}
+    assert document_id not in {a.id for a in service.attachments_of(db, consultation.id)}
+    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
+    service.close(db, actor=scene.actor, consultation_id=consultation.id)
+    section = report.add_section(
+        db, actor=scene.actor, consultation_id=consultation.id, data=ReportSectionIn(heading="Roof", we_did="Longer.")
+    )
+    db.commit()
+    page = f"{detail}/report"
+    gone = _form_post(client, f"{detail}/report/sections/{section.id}/delete", {}, page)
+    assert gone.status_code == 303 and gone.headers["location"] == page
+    db.rollback()
+    assert report.sections_of(db, consultation.id) == []

@@ -94,7 +94,7 @@ def test_the_scheduler_opens_and_closes_on_time(db: Session, scene: Scene) -> No
     consultation = make_consultation(db, scene, accounts=False, opens_at=now + timedelta(days=1))
     service.schedule(db, actor=scene.actor, consultation_id=consultation.id)
     db.commit()
-    assert service.advance(db) == {"opened": [], "closed": [], "failed": [], "reminded": []}
+    assert service.advance(db) == {"opened": [], "closed": [], "failed": [], "reminded": [], "report_reminded": []}
     scene.clock.advance(days=1, minutes=1)
     assert service.advance(db)["opened"] == [consultation.id]
     scene.clock.advance(days=14)
@@ -159,17 +159,3 @@ def test_comments_under_the_announcement_and_messages_quoting_the_code_are_linke
     votes = {o.label: o.count for o in computed.questions[0].options}
     assert votes == {"A": 0, "B": 1, "C": 1}
     assert len(answers.message_ids_for(db, consultation.id)) == 4
-
-
-def test_a_reminder_goes_out_once_when_one_office_day_is_left(db: Session, scene: Scene) -> None:
-    # The scene's clock stands at Monday 2 March 2026, 10:00 in Thimphu; office hours are 09:00–17:00.
-    consultation = make_consultation(db, scene, closes_at=scene.clock.now() + timedelta(days=1, hours=2))
-    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    db.commit()
-    assert service.remind_due(db) == [], "7 office hours today and 3 tomorrow are still left"
-    scene.clock.advance(hours=4)
-    assert service.remind_due(db) == [consultation.id]
-    db.commit()
-    texts = db.scalars(select(Post.text).where(Post.consultation_id == consultation.id).order_by(Post.id)).all()
-    assert len(texts) == 2 and texts[1].split("\n\n")[2].startswith("Last chance: tell us what you think by")
-    assert service.remind_due(db) == [], "only once"

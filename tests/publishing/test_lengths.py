@@ -9,7 +9,7 @@ def test_x_counts_links_as_23_and_wide_characters_as_2() -> None:
 
 def test_wechat_counts_bytes_of_plain_text() -> None:
     fit = lengths.fit("wechat", "**ཕུལ།**")
-    assert (fit.used, fit.limit, fit.unit) == (12, 2048, "bytes"), "four Tibetan code points, 3 bytes each"
+    assert (fit.used, fit.limit, fit.unit) == (12, 2048, "bytes of UTF-8"), "four Tibetan code points, 3 bytes each"
     assert lengths.wechat_text("__Roof__ for *option B*; keep snake_case") == "Roof for option B; keep snake_case"
 
 

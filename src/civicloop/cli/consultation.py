@@ -19,6 +19,7 @@ ConsultationId = Annotated[int, typer.Argument(help="Consultation id")]
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+    pdf = "pdf"
 
 
 @app.command("list")
@@ -93,13 +94,20 @@ def tick(json_out: JsonOption = False) -> None:
 @app.command("export")
 def export(
     consultation_id: ConsultationId,
-    format: Annotated[ExportFormat, typer.Option("--format", help="csv or json")] = ExportFormat.csv,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="csv or json (the answers), or pdf (the published report)")
+    ] = ExportFormat.csv,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default stdout")] = None,
     open_data: Annotated[
         bool, typer.Option("--open-data", help="The public open-data export: published reports only, text redacted")
     ] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Labels of the PDF: en or dz")] = "en",
 ) -> None:
-    """Export every counted answer (one row per response, one column per question) as CSV or JSON."""
+    """Export every counted answer (one row per response, one column per question) as CSV or JSON, or the
+    published "you said, we did" report as a PDF."""
+    if format is ExportFormat.pdf:
+        _export_pdf(consultation_id, output, lang)
+        return
     from civicloop.consultations import results, themes
     from civicloop.consultations.models import Consultation, ConsultationStatus
     from civicloop.errors import Conflict, NotFound
@@ -124,3 +132,21 @@ def export(
     else:
         output.write_text(body, encoding="utf-8")
         console.print(f"Wrote {len(rows)} responses to {output}")
+
+
+def _export_pdf(consultation_id: int, output: Path | None, lang: str) -> None:
+    from civicloop.consultations import i18n, printable
+    from civicloop.consultations.models import Consultation
+    from civicloop.errors import Invalid, NotFound
+
+    if output is None:
+        raise Invalid("a PDF is written to a file: add --output FILE")
+    if lang not in i18n.LANGUAGES:
+        raise Invalid(f"--lang is one of {', '.join(i18n.LANGUAGES)}; got {lang!r}")
+    with session_scope() as session:
+        consultation = session.get(Consultation, consultation_id)
+        if consultation is None:
+            raise NotFound(f"no consultation with id {consultation_id}")
+        pdf = printable.report_pdf(printable.report_view(session, code=consultation.code, lang=lang))
+    output.write_bytes(pdf)
+    console.print(f"Wrote the report of {consultation.code} ({len(pdf):,} bytes) to {output}")

@@ -12,14 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.channels import hooks
 from civicloop.channels.models import Conversation, ConversationKind, Direction, Message
 from civicloop.consultations import service
 from civicloop.consultations.models import (
     Answer,
+    Audience,
     Consultation,
     ConsultationConversation,
     ConsultationStatus,
@@ -28,11 +31,12 @@ from civicloop.consultations.models import (
     QuestionKind,
     Response,
 )
-from civicloop.errors import Conflict, Invalid, NotFound
+from civicloop.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from civicloop.kit.clock import utcnow
 from civicloop.publishing.models import Post, PostPurpose
 
 MAX_TEXT = 5000
+ALREADY_ANSWERED = "you have already answered this survey; each civil servant answers once"
 FORM_CHANNEL = "form"
 LINKABLE = frozenset({ConsultationStatus.open, ConsultationStatus.closed})
 # "option B", "design b", "Option-C": a vote between design options written in a comment.
@@ -46,6 +50,34 @@ def accepts_answers(consultation: Consultation) -> bool:
         and (consultation.opens_at is None or consultation.opens_at <= now)
         and (consultation.closes_at is None or now < consultation.closes_at)
     )
+
+
+def audience_names(session: Session, consultation: Consultation) -> list[str]:
+    """The agencies whose civil servants a survey is for (empty for a consultation of citizens)."""
+    if consultation.audience is not Audience.civil_servants:
+        return []
+    agencies = (session.get(Agency, agency_id) for agency_id in consultation.audience_agency_ids)
+    return [agency.name for agency in agencies if agency is not None]
+
+
+def answered_by(session: Session, consultation: Consultation, official_id: int) -> Response | None:
+    return session.scalar(
+        select(Response).where(Response.consultation_id == consultation.id, Response.official_id == official_id)
+    )
+
+
+def check_respondent(session: Session, consultation: Consultation, respondent: Actor | None) -> int | None:
+    """The official answering a survey of civil servants, or why they may not; None for citizens' consultations."""
+    if consultation.audience is not Audience.civil_servants:
+        return None
+    names = ", ".join(audience_names(session, consultation))
+    if respondent is None:
+        raise Unauthenticated(f"this survey is for civil servants of {names}: sign in with your CivicLoop login")
+    if not set(consultation.audience_agency_ids) & {m.agency_id for m in respondent.official.memberships}:
+        raise Forbidden(f"this survey is for civil servants of {names}; your login belongs to none of them")
+    if answered_by(session, consultation, respondent.id) is not None:
+        raise Conflict(ALREADY_ANSWERED)
+    return respondent.id
 
 
 def _answer_for(question: Question, values: list[str]) -> Answer:
@@ -75,10 +107,16 @@ def submit_form(
     values: Mapping[int, list[str]],
     comment: str = "",
     language: str | None = None,
+    respondent: Actor | None = None,
 ) -> Response:
-    """Store one submission of the public form; every problem is reported in one clear message."""
+    """Store one submission of the public form; every problem is reported in one clear message.
+
+    A survey of civil servants takes answers only from officials of its agencies, one each (``respondent``
+    is the signed-in official); a consultation of citizens ignores who is signed in.
+    """
     if not accepts_answers(consultation):
         raise Conflict("this consultation is not open for answers")
+    official_id = check_respondent(session, consultation, respondent)
     answers, problems = [], []
     for question in service.questions_of(session, consultation.id):
         given = [v.strip() for v in values.get(question.id, []) if v and v.strip()]
@@ -104,9 +142,14 @@ def submit_form(
         comment=comment,
         language=language,
         submitted_at=utcnow(),
+        official_id=official_id,
     )
     session.add(response)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # the same official answering twice at the same moment
+        raise Conflict(ALREADY_ANSWERED) from exc
     for answer in answers:
         answer.response_id = response.id
         session.add(answer)
@@ -217,6 +260,8 @@ def on_message(session: Session, message: Message) -> None:
     )
     for consultation in open_ones:
         if consultation.id not in linked:
+            if consultation.audience is Audience.civil_servants:
+                continue  # a survey of civil servants counts signed-in answers only, one per official
             source = _auto_source(session, consultation, conversation, message)
             if source is None:
                 continue

@@ -42,9 +42,11 @@ LABELS: dict[str, dict[str, str]] = {
     "we_did": {"en": "We did"},
     "themes": {"en": "What people raised"},
     "print": {"en": "Print this report"},
+    "pdf": {"en": "Download as PDF"},
     "open_data": {"en": "Open data"},
     "answers_total": {"en": "answers"},
     "survey_for": {"en": "This survey is for civil servants of"},
+    "sign_in": {"en": "Sign in to answer"},
 }
 
 

@@ -145,6 +145,8 @@ class Response(IdMixin, AgencyOwned, Base):
     __tablename__ = "consultation_responses"
     __table_args__ = (
         UniqueConstraint("consultation_id", "message_id"),
+        # A survey of civil servants takes one answer per official (NULLs, i.e. citizens, are not compared).
+        UniqueConstraint("consultation_id", "official_id"),
         Index("ix_consultation_responses_consultation_submitted", "consultation_id", "submitted_at"),
     )
 
@@ -153,6 +155,8 @@ class Response(IdMixin, AgencyOwned, Base):
     channel: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="SET NULL"), index=True)
+    # The signed-in official who answered a survey of civil servants; none for citizens.
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
     comment: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(8))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -386,8 +386,26 @@ def _run(
 
 
 def _after(
-    request: Request, session: Session, actor: Actor, consultation_id: int, action: Callable[[], str]
+    request: Request,
+    session: Session,
+    actor: Actor,
+    consultation_id: int,
+    action: Callable[[], str],
+    *,
+    to_report: bool = False,
 ) -> Response:
+    """Back to the consultation (or its report page) with the action's message, or that page with the reason."""
+    if to_report:
+        return _run(
+            request,
+            session,
+            action,
+            back=f"/consultations/{consultation_id}/report",
+            page=lambda error: (
+                "consultations/report_edit.html",
+                _report_page(session, actor, consultation_id, error=error),
+            ),
+        )
     return _run(
         request,
         session,
@@ -395,6 +413,30 @@ def _after(
         back=f"/consultations/{consultation_id}",
         page=lambda error: ("consultations/detail.html", _detail(session, actor, consultation_id, error=error)),
     )
+
+
+# The page's "remove" buttons: what each part's path removes, the name of its id, and the message.
+REMOVERS: dict[str, tuple[Callable[..., None], str, str]] = {
+    "questions": (service.remove_question, "question_id", "Question removed."),
+    "attachments": (service.remove_attachment, "attachment_id", "File removed."),
+    "report/sections": (report.remove_section, "section_id", "Removed."),
+}
+
+
+@router.post("/consultations/{consultation_id}/{part:path}/{part_id}/delete", response_class=HTMLResponse)
+def remove_part(
+    consultation_id: int, part: str, part_id: int, request: Request, session: SessionDep, actor: ActorDep
+) -> Response:
+    """Remove a question or a file of a draft, or a section of the report being written."""
+    if part not in REMOVERS:
+        raise NotFound(f"nothing to remove at {part!r}")
+    remove, id_name, message = REMOVERS[part]
+
+    def act() -> str:
+        remove(session, actor=actor, consultation_id=consultation_id, **{id_name: part_id})
+        return message
+
+    return _after(request, session, actor, consultation_id, act, to_report=part.startswith("report/"))
 
 
 @router.post("/consultations/{consultation_id}/questions", response_class=HTMLResponse)
@@ -426,17 +468,6 @@ def add_question(
     return _after(request, session, actor, consultation_id, act)
 
 
-@router.post("/consultations/{consultation_id}/questions/{question_id}/delete", response_class=HTMLResponse)
-def remove_question(
-    consultation_id: int, question_id: int, request: Request, session: SessionDep, actor: ActorDep
-) -> Response:
-    def act() -> str:
-        service.remove_question(session, actor=actor, consultation_id=consultation_id, question_id=question_id)
-        return "Question removed."
-
-    return _after(request, session, actor, consultation_id, act)
-
-
 @router.post("/consultations/{consultation_id}/attachments", response_class=HTMLResponse)
 def upload(
     consultation_id: int,
@@ -459,17 +490,6 @@ def upload(
             option_label=option_label or None,
         )
         return f"{attachment.filename} was added."
-
-    return _after(request, session, actor, consultation_id, act)
-
-
-@router.post("/consultations/{consultation_id}/attachments/{attachment_id}/delete", response_class=HTMLResponse)
-def remove_attachment(
-    consultation_id: int, attachment_id: int, request: Request, session: SessionDep, actor: ActorDep
-) -> Response:
-    def act() -> str:
-        service.remove_attachment(session, actor=actor, consultation_id=consultation_id, attachment_id=attachment_id)
-        return "File removed."
 
     return _after(request, session, actor, consultation_id, act)
 
@@ -558,21 +578,6 @@ def report_page(consultation_id: int, request: Request, session: SessionDep, act
     return render(request, "consultations/report_edit.html", _report_page(session, actor, consultation_id))
 
 
-def _after_report(
-    request: Request, session: Session, actor: Actor, consultation_id: int, action: Callable[[], str]
-) -> Response:
-    return _run(
-        request,
-        session,
-        action,
-        back=f"/consultations/{consultation_id}/report",
-        page=lambda error: (
-            "consultations/report_edit.html",
-            _report_page(session, actor, consultation_id, error=error),
-        ),
-    )
-
-
 @router.post("/consultations/{consultation_id}/report", response_class=HTMLResponse)
 def save_report(
     consultation_id: int,
@@ -587,7 +592,7 @@ def save_report(
         report.save_report(session, actor=actor, consultation_id=consultation_id, data=data)
         return "Report saved."
 
-    return _after_report(request, session, actor, consultation_id, act)
+    return _after(request, session, actor, consultation_id, act, to_report=True)
 
 
 @router.post("/consultations/{consultation_id}/report/sections", response_class=HTMLResponse)
@@ -606,18 +611,7 @@ def add_section(
         report.add_section(session, actor=actor, consultation_id=consultation_id, data=data)
         return "Response added to the report."
 
-    return _after_report(request, session, actor, consultation_id, act)
-
-
-@router.post("/consultations/{consultation_id}/report/sections/{section_id}/delete", response_class=HTMLResponse)
-def remove_section(
-    consultation_id: int, section_id: int, request: Request, session: SessionDep, actor: ActorDep
-) -> Response:
-    def act() -> str:
-        report.remove_section(session, actor=actor, consultation_id=consultation_id, section_id=section_id)
-        return "Removed."
-
-    return _after_report(request, session, actor, consultation_id, act)
+    return _after(request, session, actor, consultation_id, act, to_report=True)
 
 
 @router.post("/consultations/{consultation_id}/publish", response_class=HTMLResponse)
@@ -646,7 +640,7 @@ def publish(
             )
         return " ".join(parts)
 
-    return _after_report(request, session, actor, consultation_id, act)
+    return _after(request, session, actor, consultation_id, act, to_report=True)
 
 
 @router.post("/consultations/{consultation_id}/{transition}", response_class=HTMLResponse)

@@ -8,27 +8,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from civicloop.agencies.models import Agency
+from civicloop.auth.scope import Actor
 from civicloop.channels.web import antispam
 from civicloop.config import get_settings
-from civicloop.consultations import answers, files, i18n, report, service, themes
+from civicloop.consultations import answers, files, i18n, printable, report, service, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
     AttachmentKind,
-    Audience,
     Consultation,
     ConsultationStatus,
     Question,
 )
 from civicloop.consultations.schemas import public_path
-from civicloop.deps import SessionDep
-from civicloop.errors import AppError, NotFound
-from civicloop.web.charts import bar_chart
+from civicloop.deps import OptionalActorDep, SessionDep
+from civicloop.errors import AppError, NotFound, Unauthenticated
 from civicloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,18 +51,13 @@ class PublicPage:
     lang: str
     path: str
     report_published: bool
+    # Why the form is not offered to this visitor (a survey of civil servants), and whether signing in helps.
+    gate: str | None = None
+    sign_in: bool = False
     thanks: bool = False
     error: str | None = None
     values: dict[str, list[str]] = field(default_factory=dict)
     comment: str = ""
-
-
-@dataclass
-class ReportView:
-    report: report.PublicReport
-    charts: dict[int, Markup]
-    lang: str
-    path: str
 
 
 async def form_data(request: Request) -> FormData:
@@ -72,14 +65,21 @@ async def form_data(request: Request) -> FormData:
     return await request.form()
 
 
+def _gate(session: Session, consultation: Consultation, respondent: Actor | None) -> dict[str, object]:
+    """For a survey of civil servants: why this visitor cannot answer (not signed in, not of its agencies,
+    answered already), so the page says so instead of offering a form that will be refused."""
+    try:
+        answers.check_respondent(session, consultation, respondent)
+    except AppError as exc:
+        return {"gate": exc.message[0].upper() + exc.message[1:], "sign_in": isinstance(exc, Unauthenticated)}
+    return {}
+
+
 def _page(session: Session, consultation: Consultation, lang: str, **extra: object) -> PublicPage:
     attachments = service.attachments_of(session, consultation.id)
     agency = session.get(Agency, consultation.agency_id)
     if agency is None:
         raise NotFound("consultation not found")
-    audience = []
-    if consultation.audience is Audience.civil_servants:
-        audience = [a.name for a in (session.get(Agency, i) for i in consultation.audience_agency_ids) if a]
     return PublicPage(
         consultation=consultation,
         agency=agency,
@@ -87,7 +87,7 @@ def _page(session: Session, consultation: Consultation, lang: str, **extra: obje
         documents=[a for a in attachments if a.kind is AttachmentKind.document],
         pictures=[a for a in attachments if a.kind is AttachmentKind.image and not a.option_label],
         options={a.option_label: a for a in attachments if a.option_label},
-        audience_agencies=audience,
+        audience_agencies=answers.audience_names(session, consultation),
         accepting=answers.accepts_answers(consultation),
         lang=lang,
         path=public_path(consultation),
@@ -117,12 +117,18 @@ def index(request: Request, session: SessionDep, lang: str | None = None) -> Res
 
 @router.get("/c/{code}", response_class=HTMLResponse)
 def public_page(
-    code: str, request: Request, session: SessionDep, lang: str | None = None, thanks: bool = False
+    code: str,
+    request: Request,
+    session: SessionDep,
+    respondent: OptionalActorDep,
+    lang: str | None = None,
+    thanks: bool = False,
 ) -> Response:
     consultation = service.get_public(session, code)
     language = _lang(request, lang)
+    gate = {} if thanks else _gate(session, consultation, respondent)
     return _render(
-        request, "consultations/public.html", _page(session, consultation, language, thanks=thanks), language
+        request, "consultations/public.html", _page(session, consultation, language, thanks=thanks, **gate), language
     )
 
 
@@ -131,6 +137,7 @@ def answer(
     code: str,
     request: Request,
     session: SessionDep,
+    respondent: OptionalActorDep,
     form: Annotated[FormData, Depends(form_data)],
 ) -> Response:
     consultation = service.get_public(session, code)
@@ -145,7 +152,14 @@ def answer(
             values.setdefault(int(key[1:]), []).append(value)
     comment = str(form.get("comment") or "")
     try:
-        answers.submit_form(session, consultation=consultation, values=values, comment=comment, language=language)
+        answers.submit_form(
+            session,
+            consultation=consultation,
+            values=values,
+            comment=comment,
+            language=language,
+            respondent=respondent,
+        )
         antispam.check_rate(
             session,
             scope=f"consultation:{consultation.code}",
@@ -162,6 +176,7 @@ def answer(
             error=exc.message,
             values={f"q{k}": v for k, v in values.items()},
             comment=comment,
+            **_gate(session, consultation, respondent),
         )
         return _render(request, "consultations/public.html", page, language, status_code=exc.status_code)
     return thanks
@@ -179,15 +194,22 @@ def public_file(code: str, attachment_id: int, filename: str, session: SessionDe
 
 @router.get("/c/{code}/report", response_class=HTMLResponse)
 def public_report(code: str, request: Request, session: SessionDep, lang: str | None = None) -> Response:
-    published = report.public_report(session, code=code)
-    charts = {
-        q.question.id: bar_chart([(o.label, o.percent) for o in q.options], title=q.question.prompt, unit="%")
-        for q in published.results.questions
-        if q.closed
-    }
-    language = _lang(request, lang)
-    view = ReportView(published, charts, language, public_path(published.consultation))
-    return _render(request, "consultations/public_report.html", view, language)
+    view = printable.report_view(session, code=code, lang=_lang(request, lang))
+    return _render(request, "consultations/public_report.html", view, view.lang)
+
+
+@router.get("/c/{code}/report.pdf")
+def public_report_pdf(code: str, request: Request, session: SessionDep, lang: str | None = None) -> Response:
+    view = printable.report_view(session, code=code, lang=_lang(request, lang))
+    return Response(
+        printable.report_pdf(view),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{printable.pdf_filename(view)}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Language": view.lang,
+        },
+    )
 
 
 @router.get("/c/{code}/open-data.{fmt}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,8 +52,7 @@ CHOICE_KINDS = frozenset({QuestionKind.single_choice, QuestionKind.multiple_choi
 EDITABLE = frozenset({ConsultationStatus.draft, ConsultationStatus.scheduled})
 AUDIT_FIELDS = ["title", "status", "kind", "audience", "opens_at", "closes_at", "hashtag", "contact_name"]
 MAX_ATTACHMENTS = 30
-# The reminder goes out once the consultation closes within one office day (8 office hours).
-REMIND_WITHIN = 8 * 60
+PartT = TypeVar("PartT", Question, Attachment)
 
 
 def new_code(session: Session) -> str:
@@ -215,19 +214,22 @@ def record(
     actor: Actor | None,
     action: str,
     consultation: Consultation,
+    *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
     """One audit entry about the consultation (the snapshot of its main fields unless ``after`` is given)."""
+    snapshot = after if after is not None else audit.snapshot(consultation, AUDIT_FIELDS)
+    official = actor.official if actor else None
     audit.record(
         session,
-        actor=actor.official if actor else None,
         action=action,
+        agency_id=consultation.agency_id,
         target_type="consultation",
         target_id=consultation.id,
-        agency_id=consultation.agency_id,
+        actor=official,
         before=before,
-        after=after if after is not None else audit.snapshot(consultation, AUDIT_FIELDS),
+        after=snapshot,
     )
 
 
@@ -344,24 +346,34 @@ def _add_question(session: Session, consultation: Consultation, data: QuestionIn
     return question
 
 
-def add_question(session: Session, *, actor: Actor, consultation_id: int, data: QuestionIn) -> Question:
+def _editable(session: Session, actor: Actor, consultation_id: int) -> Consultation:
+    """The consultation, if the official may change it and it is still a draft or scheduled."""
     consultation = get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
     _require_editable(consultation)
+    return consultation
+
+
+def _remove_part(session: Session, model: type[PartT], part_id: int, consultation: Consultation, name: str) -> PartT:
+    """Delete a question or attachment of ``consultation`` (404 for another consultation's); the deleted row."""
+    part = session.get(model, part_id)
+    if part is None or part.consultation_id != consultation.id:
+        raise NotFound(f"{name} not found")
+    session.delete(part)
+    session.flush()
+    return part
+
+
+def add_question(session: Session, *, actor: Actor, consultation_id: int, data: QuestionIn) -> Question:
+    consultation = _editable(session, actor, consultation_id)
     question = _add_question(session, consultation, data)
     record(session, actor, "consultation.question_add", consultation, after={"question": question.prompt})
     return question
 
 
 def remove_question(session: Session, *, actor: Actor, consultation_id: int, question_id: int) -> None:
-    consultation = get(session, actor=actor, consultation_id=consultation_id)
-    actor.require(consultation.agency_id)
-    _require_editable(consultation)
-    question = session.get(Question, question_id)
-    if question is None or question.consultation_id != consultation.id:
-        raise NotFound("question not found")
-    session.delete(question)
-    session.flush()
+    consultation = _editable(session, actor, consultation_id)
+    question = _remove_part(session, Question, question_id, consultation, "question")
     record(session, actor, "consultation.question_remove", consultation, before={"question": question.prompt})
 
 
@@ -375,9 +387,7 @@ def add_attachment(
     alt_text: str = "",
     option_label: str | None = None,
 ) -> Attachment:
-    consultation = get(session, actor=actor, consultation_id=consultation_id)
-    actor.require(consultation.agency_id)
-    _require_editable(consultation)
+    consultation = _editable(session, actor, consultation_id)
     count = session.scalar(select(func.count()).where(Attachment.consultation_id == consultation.id)) or 0
     if count >= MAX_ATTACHMENTS:
         raise Invalid(f"a consultation holds at most {MAX_ATTACHMENTS} files")
@@ -410,14 +420,8 @@ def add_attachment(
 
 
 def remove_attachment(session: Session, *, actor: Actor, consultation_id: int, attachment_id: int) -> None:
-    consultation = get(session, actor=actor, consultation_id=consultation_id)
-    actor.require(consultation.agency_id)
-    _require_editable(consultation)
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None or attachment.consultation_id != consultation.id:
-        raise NotFound("file not found")
-    session.delete(attachment)
-    session.flush()
+    consultation = _editable(session, actor, consultation_id)
+    attachment = _remove_part(session, Attachment, attachment_id, consultation, "file")
     files.remove(attachment.stored_name)
     record(session, actor, "consultation.attachment_remove", consultation, before={"file": attachment.filename})
 
@@ -519,10 +523,17 @@ def open_now(session: Session, *, actor: Actor | None, consultation_id: int) -> 
         consultation.opens_at = now
     session.flush()
     record(session, actor, "consultation.open", consultation, before={"status": before})
-    announcer = actor or _author(session, consultation)
+    announce(session, consultation, actor or author_of(session, consultation))
+    return consultation
+
+
+def announce(
+    session: Session, consultation: Consultation, announcer: Actor | None, *, reminder: bool = False
+) -> list[int]:
+    """Post the announcement (or the last-chance reminder) on the consultation's accounts; their ids."""
     account_ids = account_ids_of(session, consultation.id)
     if account_ids and announcer is not None:
-        text, variants = announcement_text(consultation)
+        text, variants = announcement_text(consultation, reminder=reminder)
         publishing.create_post(
             session,
             actor=announcer,
@@ -533,10 +544,10 @@ def open_now(session: Session, *, actor: Actor | None, consultation_id: int) -> 
             purpose=PostPurpose.announcement,
             consultation_id=consultation.id,
         )
-    return consultation
+    return account_ids
 
 
-def _author(session: Session, consultation: Consultation) -> Actor | None:
+def author_of(session: Session, consultation: Consultation) -> Actor | None:
     official = session.get(Official, consultation.created_by_id) if consultation.created_by_id else None
     return Actor.of(official) if official is not None and official.active else None
 
@@ -582,47 +593,12 @@ def advance(session: Session) -> dict[str, list[int]]:
     for consultation_id in past:
         close(session, actor=None, consultation_id=consultation_id)
         closed.append(consultation_id)
-    return {"opened": opened, "closed": closed, "failed": failed, "reminded": remind_due(session)}
+    from civicloop.consultations import reminders  # they use this module's announcements and audit
 
-
-def remind_due(session: Session) -> list[int]:
-    """Post "last office day to answer" on the accounts of open consultations closing within one office day.
-
-    Office hours come from the agency's calendar (holidays and closures included), so the reminder goes
-    out while the agency can answer questions, and a consultation closing after a long weekend is
-    reminded on the last working day before it rather than on the holiday.
-    """
-    from civicloop.sla.calendar import calendar_for
-
-    now = utcnow()
-    due = session.scalars(
-        select(Consultation).where(
-            Consultation.status == ConsultationStatus.open,
-            Consultation.reminded_at.is_(None),
-            Consultation.closes_at > now,
-        )
-    ).all()
-    reminded = []
-    for consultation in due:
-        assert consultation.closes_at is not None  # filtered above
-        calendar = calendar_for(session, consultation.agency_id)
-        if not calendar.is_open(now) or calendar.office_minutes_between(now, consultation.closes_at) > REMIND_WITHIN:
-            continue
-        consultation.reminded_at = now
-        account_ids = account_ids_of(session, consultation.id)
-        author = _author(session, consultation)
-        if account_ids and author is not None:
-            text, variants = announcement_text(consultation, reminder=True)
-            publishing.create_post(
-                session,
-                actor=author,
-                agency_id=consultation.agency_id,
-                text=text,
-                variants=variants,
-                account_ids=account_ids,
-                purpose=PostPurpose.announcement,
-                consultation_id=consultation.id,
-            )
-        record(session, None, "consultation.remind", consultation, after={"accounts": account_ids})
-        reminded.append(consultation.id)
-    return reminded
+    return {
+        "opened": opened,
+        "closed": closed,
+        "failed": failed,
+        "reminded": reminders.remind_due(session),
+        "report_reminded": reminders.remind_report_due(session),
+    }

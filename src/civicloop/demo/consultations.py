@@ -307,7 +307,11 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
         "Clear examples of what counts as confidential.",
         "A shared list of answers to common questions.",
     ]
-    for n in range(64):
+    # Every demo official of the chosen agencies answers once, signed in (a survey of civil servants takes
+    # answers only through their logins).
+    audience = set(survey.audience_agency_ids)
+    respondents = [o for o in world.officials.values() if {m.agency_id for m in o.memberships} & audience]
+    for n, official in enumerate(respondents):
         with _at(opened + timedelta(minutes=rng.randint(10, 27 * 24 * 60))):
             values = {
                 helped.id: [rng.choices(helped.options, weights=(5, 4, 1))[0]],
@@ -315,7 +319,7 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
             }
             if n % 2 == 0:
                 values[wish.id] = [rng.choice(wishes)]
-            answers.submit_form(session, consultation=survey, values=values)
+            answers.submit_form(session, consultation=survey, values=values, respondent=Actor.of(official))
     with _at(closed):
         service.close(session, actor=oversight, consultation_id=survey.id)
         themes.refresh(session, survey)
@@ -325,7 +329,7 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
             actor=oversight,
             consultation_id=survey.id,
             data=ReportIn(
-                report_intro="64 civil servants from four agencies answered in four weeks. Thank you.",
+                report_intro=f"{len(respondents)} civil servants from four agencies answered in four weeks. Thank you.",
                 decision=(
                     "Access stays open in office hours. The department will run guideline training in every "
                     "agency this year and publish a shared set of answers to common questions."

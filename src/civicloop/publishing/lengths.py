@@ -1,9 +1,9 @@
 """How long a text is for each platform, and how a post is shaped for it (pure functions).
 
-X counts "weighted" characters (the channels' X adapter measures them: CJK and emoji weigh 2, a URL 23);
-the limit is 280. WeChat text messages are plain text, limited to 2048 bytes of UTF-8 (a Dzongkha letter
-takes 3). Facebook Page posts take up to 63,206 characters. The outbound path enforces the same limits;
-checking them here lets the composer say so while the official is still typing.
+The limits and the ways of counting are the outbound path's own (``channels.outbound.LIMITS`` for a post on
+each platform): X counts "weighted" characters (CJK and emoji weigh 2, a URL 23) up to 280; WeChat text is
+plain, up to 2048 bytes of UTF-8 (a Dzongkha letter takes 3); Facebook Page posts take 63,206 characters.
+Checking them here lets the composer say so while the official is still typing.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from civicloop.channels.delivery import Route
+from civicloop.channels.outbound import LIMITS
 from civicloop.channels.x.outbound import POST_LIMIT as X_LIMIT
 from civicloop.channels.x.outbound import weighted_length as x_weight
 
-WECHAT_BYTES = 2048
-FACEBOOK_LIMIT = 63_206
+POST_ROUTES = {"facebook": Route.facebook_post, "x": Route.x_post, "wechat": Route.wechat_mass}
+PLATFORM_NAMES = {"facebook": "Facebook", "x": "X", "wechat": "WeChat"}
 # Markdown-ish emphasis that WeChat would show literally.
 MARKUP_RE = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
 
@@ -44,11 +46,10 @@ def wechat_text(text: str) -> str:
 
 
 def fit(platform: str, text: str) -> Fit:
-    if platform == "x":
-        return Fit("X", x_weight(text), X_LIMIT, "weighted characters")
-    if platform == "wechat":
-        return Fit("WeChat", len(wechat_text(text).encode()), WECHAT_BYTES, "bytes")
-    return Fit("Facebook", len(text), FACEBOOK_LIMIT, "characters")
+    """How ``text`` fits a post on ``platform`` (facebook, x or wechat), measured as the outbound path will."""
+    limit = LIMITS[POST_ROUTES[platform]]
+    measured = wechat_text(text) if platform == "wechat" else text
+    return Fit(PLATFORM_NAMES[platform], limit.measure(measured), limit.limit, limit.unit)
 
 
 def text_for(platform: str, text: str, variants: dict[str, str]) -> str:

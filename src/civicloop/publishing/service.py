@@ -220,17 +220,23 @@ def release(session: Session, *, post: Post, actor: Actor) -> Post:
     before = post.status.value
     post.status, post.released_at = PostStatus.released, utcnow()
     session.flush()
+    _record_status(session, actor, "post.release", post, before)
+    return post
+
+
+def _record_status(session: Session, actor: Actor, action: str, post: Post, before: str, **extra: str | None) -> None:
+    """One audit entry for a post's change of status (from ``before`` to its status now)."""
+    change = {"status": post.status.value, **extra}
     audit.record(
         session,
-        actor=actor.official,
-        action="post.release",
-        target_type="post",
+        action=action,
         target_id=post.id,
+        target_type="post",
         agency_id=post.agency_id,
+        actor=actor.official,
         before={"status": before},
-        after={"status": post.status.value},
+        after=change,
     )
-    return post
 
 
 def get_post(session: Session, *, actor: Actor, post_id: int) -> Post:
@@ -250,16 +256,8 @@ def decide(session: Session, *, actor: Actor, post_id: int, approve: bool, note:
     post.decided_by_id, post.decided_at, post.decision_note = actor.id, utcnow(), note.strip()
     post.status = PostStatus.scheduled if approve else PostStatus.rejected
     session.flush()
-    audit.record(
-        session,
-        actor=actor.official,
-        action="post.approve" if approve else "post.reject",
-        target_type="post",
-        target_id=post.id,
-        agency_id=post.agency_id,
-        before={"status": PostStatus.pending_approval.value},
-        after={"status": post.status.value, "note": post.decision_note},
-    )
+    action = "post.approve" if approve else "post.reject"
+    _record_status(session, actor, action, post, PostStatus.pending_approval.value, note=post.decision_note)
     if approve and (post.scheduled_at is None or post.scheduled_at <= utcnow()):
         release(session, post=post, actor=actor)
     return post
@@ -273,16 +271,7 @@ def cancel(session: Session, *, actor: Actor, post_id: int) -> Post:
     before = post.status.value
     post.status = PostStatus.cancelled
     session.flush()
-    audit.record(
-        session,
-        actor=actor.official,
-        action="post.cancel",
-        target_type="post",
-        target_id=post.id,
-        agency_id=post.agency_id,
-        before={"status": before},
-        after={"status": post.status.value},
-    )
+    _record_status(session, actor, "post.cancel", post, before)
     return post
 
 
