@@ -97,7 +97,7 @@ def helper_python(user: str | None) -> str:
 
 def _can_import(user: str, python: str) -> bool:
     probe = subprocess.run(
-        ["runuser", "-u", user, "--", python, "-c", "import civicloop.access.helper"],
+        ["runuser", "-u", user, "--", python, "-m", "civicloop", "squid-helper", "--help"],
         capture_output=True,
         timeout=60,
         check=False,

@@ -38,6 +38,8 @@ def test_both_formats_are_read_and_lines_without_use_are_skipped() -> None:
     for bad, reason in [
         ("hello world", "at least 10 fields"),
         ("civicloop/1 1 2 3", "11 fields"),
+        ("  ", "empty line"),
+        ("\n", "longer than"),  # how the reader marks a line it skipped for its length
         (native(NINE, "pema").replace(f"{NINE.timestamp():.3f}", "yesterday"), "not a Unix timestamp"),
         (native(NINE, "pema").replace(f"{NINE.timestamp():.3f}", "-5"), "not a plausible timestamp"),
         (native(NINE, "pema", result="TCP_MISS"), "result code/status"),
@@ -95,9 +97,7 @@ def test_refusals_are_counted_by_rule_and_raw_lines_expire(db: Session, tmp_path
     result = logimport.import_log(db, path=log)
     db.commit()
     assert (result.kept, result.uncategorised) == (5, 1)
-    counts = dict(
-        db.execute(select(AccessDenial.rule, func.sum(AccessDenial.count)).group_by(AccessDenial.rule)).tuples().all()
-    )
+    counts = dict(db.execute(select(AccessDenial.rule, func.sum(AccessDenial.count)).group_by(AccessDenial.rule)).all())
     assert counts == {"not_designated": 3, "allowance_used_up": 1, "unknown": 1}
     assert db.scalar(select(func.count()).select_from(AccessSession)) == 0  # refused requests are not use
     purged = logimport.purge(db, retention_days=30, now=NINE + timedelta(days=45))

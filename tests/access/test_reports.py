@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -179,6 +180,7 @@ def test_the_cli_sets_designates_checks_imports_and_reports(db: Session, tmp_pat
     assert json.loads(run("access", "report", "--agency", "MOIT", "--json"))["agency"] == "MOIT"
     config = run("squid-config", "--concurrency", "32")
     assert "external_acl_type civicloop" in config and "concurrency=32" in config and "%#LOGIN %#DST" in config
+    assert f" {Path(sys.executable).parent / 'civicloop'} squid-helper\n" in config  # the console command
     assert "deny_info ERR_CIVICLOOP_BLOCKED civicloop_block_page" in config
     assert "%o" in run("squid-config", "--block-page")
     run("access", "undesignate", "karma dorji", "--agency", "MOIT")

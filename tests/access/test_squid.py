@@ -96,13 +96,17 @@ def _world(db: Session, at: datetime, folder: Path) -> None:
         assert calendar_for(db, service.agency_for_code(db, code)).is_open(at)
     assert not calendar_for(db, service.agency_for_code(db, "NYMISSION")).is_open(at)
     # Sonam already spent 29 minutes on Facebook this morning (09:00–09:29), per the imported log.
-    opening = at - timedelta(hours=1)
+    native_minutes(db, folder, "sonam@thromde.example", at - timedelta(hours=1), 29)
+
+
+def native_minutes(db: Session, folder: Path, login: str, start: datetime, minutes: int) -> None:
+    """Import a Squid log of ``login`` on Facebook once a minute for ``minutes`` minutes from ``start``."""
     earlier = folder / "earlier-access.log"
     earlier.write_text(
         "".join(
-            f"{(opening + timedelta(minutes=m)).timestamp():.3f}     12 10.0.0.9 TCP_TUNNEL/200 4512 CONNECT "
-            f"www.facebook.com:443 sonam@thromde.example HIER_DIRECT/157.240.1.35 -\n"
-            for m in range(29)
+            f"{(start + timedelta(minutes=m)).timestamp():.3f}     12 10.0.0.9 TCP_TUNNEL/200 4512 CONNECT "
+            f"www.facebook.com:443 {login} HIER_DIRECT/157.240.1.35 -\n"
+            for m in range(minutes)
         )
     )
     logimport.import_log(db, path=earlier)
@@ -230,7 +234,7 @@ def test_squid_enforces_each_agencys_rule_through_the_helper(db: Session, squid:
     db.commit()
     assert imported.malformed == 0 and imported.kept >= 330
     refusals = dict(
-        db.execute(select(AccessDenial.rule, func.sum(AccessDenial.count)).group_by(AccessDenial.rule)).tuples().all()
+        db.execute(select(AccessDenial.rule, func.sum(AccessDenial.count)).group_by(AccessDenial.rule)).all()
     )
     assert refusals["allowance_used_up"] == 1
     assert refusals["after_hours_closed"] == 2 + 80

@@ -1,8 +1,9 @@
 """``civicloop squid-helper``: Squid's external ACL helper protocol on stdin/stdout.
 
-Squid starts it as ``python -m civicloop.access.helper`` (what ``civicloop squid-config`` writes):
-that loads only what the helper needs, so it starts fast and, running as Squid's unprivileged
-user, needs nothing but read access to the database (SQLite: write access to its folder, for WAL).
+Squid starts it as ``civicloop squid-helper`` (the line ``civicloop squid-config`` writes). Running
+as Squid's unprivileged user it needs nothing but read access to the database (SQLite: write access
+to its folder, for WAL); importing CivicLoop creates no files (the job queue opens its storage on
+first use).
 
 Squid (configured with ``concurrency=N`` and the format ``%#LOGIN %#DST``) writes one request
 per line: a channel id, the URL-encoded login, the URL-encoded destination host and whatever
@@ -25,6 +26,7 @@ helper processes (and proxies) through the ``access_grants`` table at each refre
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -42,7 +44,6 @@ from civicloop.access.policy import PolicySnapshot, UsageLedger, decide
 from civicloop.access.snapshot import load_snapshot
 from civicloop.db.base import Base
 from civicloop.db.session import read_mostly
-from civicloop.errors import AppError
 from civicloop.kit.clock import Clock
 
 log = logging.getLogger("civicloop.squid_helper")
@@ -259,6 +260,10 @@ def run(at: str | None = None, *, channel_ids: bool = True) -> None:
     helper = Helper(clock, channel_ids=channel_ids)
     refresher = Refresher(helper, get_sessionmaker(), interval=settings.access_policy_refresh_seconds)
     refresher.refresh()  # until a first load succeeds, requests get BH and the refresher keeps trying
+    # What start-up built (imported modules, the first policy) lives as long as the process: moved out
+    # of the collector's reach, a full collection no longer walks it and stalls an answer for milliseconds.
+    gc.collect()
+    gc.freeze()
     refresher.start()
     # The serving loop should get the interpreter back quickly while the refresher works.
     sys.setswitchinterval(0.0005)
@@ -269,20 +274,3 @@ def run(at: str | None = None, *, channel_ids: bool = True) -> None:
     finally:
         refresher.stop()
         refresher.save_grants()
-
-
-def main(argv: list[str] | None = None) -> None:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m civicloop.access.helper", description=__doc__.splitlines()[0])
-    parser.add_argument("--at", help="fix the clock at this ISO 8601 instant (for tests)")
-    parser.add_argument("--no-channel-ids", action="store_true", help="Squid runs the helper without concurrency=")
-    args = parser.parse_args(argv)
-    try:
-        run(args.at, channel_ids=not args.no_channel_ids)
-    except AppError as exc:
-        parser.exit(2, f"civicloop squid-helper: {exc.message}\n")
-
-
-if __name__ == "__main__":
-    main()

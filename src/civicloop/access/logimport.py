@@ -67,7 +67,9 @@ def split_line(raw: bytes) -> Fields | None:
     (no login, or Squid asking for a password)."""
     parts = raw.split()
     count = len(parts)
-    if count and parts[0] == OWN_FORMAT_MARK:
+    if not count:
+        raise Malformed("empty line" if raw != OVERLONG else f"line longer than {MAX_LINE_BYTES} bytes")
+    if parts[0] == OWN_FORMAT_MARK:
         if count != 11:
             raise Malformed(f"expected 11 fields in CivicLoop's format, found {count}")
         _, ts, _, _, result, _, _, url, user, tag, _ = parts
@@ -89,6 +91,10 @@ def split_line(raw: bytes) -> Fields | None:
     if user == b"-" or result[-3:] == b"407":
         return None
     return at, user, url, b"DENIED" in result, tag if tag != b"-" else None
+
+
+def _overlong() -> Fields | None:
+    raise Malformed(f"line longer than {MAX_LINE_BYTES} bytes")
 
 
 @dataclass
@@ -123,7 +129,7 @@ class _Resolver:
     def __init__(self, snapshot: PolicySnapshot) -> None:
         self.snapshot = snapshot
         self.categories: dict[bytes, tuple[str, str | None]] = {}
-        self.people: dict[bytes, tuple[str, int | None, Office]] = {}
+        self.people: dict[bytes, tuple[str, Office, object]] = {}  # (person key, office, its zone)
         self.agency_of: dict[str, int | None] = {}  # person key → agency, for every person seen
         self.tags: dict[bytes, tuple[str, str]] = {}
         self.days: dict[tuple[object, int], date] = {}
@@ -138,12 +144,13 @@ class _Resolver:
             found = self.categories[key] = (host, self.snapshot.matcher.category_of(host))
         return found
 
-    def person(self, login: bytes) -> tuple[str, int | None, Office]:
+    def person(self, login: bytes) -> tuple[str, Office, object]:
         found = self.people.get(login)
         if found is None:
             person = self.snapshot.person(unquote(login.decode("utf-8", "replace")))
             key = person.key[:254]
-            found = self.people[login] = (key, person.agency_id, self.snapshot.office(person.agency_id))
+            office = self.snapshot.office(person.agency_id)
+            found = self.people[login] = (key, office, office.calendar.zone)
             self.agency_of[key] = person.agency_id
         return found
 
@@ -256,14 +263,12 @@ def _import_batch(
     denials: Counter[tuple[str, str, date, str]] = Counter()
     malformed = anonymous = uncategorised = 0
     tag_of, category_of, person_of, day_of = resolver.tag, resolver.category, resolver.person, resolver.day
-    known_days = resolver.days
+    known_days, known_people = resolver.days, resolver.people
+    # URLs repeat (a page's images, a feed polled every minute): their category is looked up once a batch.
+    url_category: dict[bytes, str | None] = {}
     for index, raw in enumerate(raw_lines):
         try:
-            if not raw:
-                raise Malformed("empty line")
-            if raw == OVERLONG or len(raw) > MAX_LINE_BYTES:
-                raise Malformed(f"line longer than {MAX_LINE_BYTES} bytes")
-            fields = split_line(raw)
+            fields = split_line(raw) if len(raw) <= MAX_LINE_BYTES else _overlong()
         except Malformed as exc:
             malformed += 1
             if len(result.examples) < MAX_EXAMPLES:
@@ -277,12 +282,16 @@ def _import_batch(
         if tag is not None:
             category, rule = tag_of(tag)
         else:
-            category, rule = category_of(url)[1], "unknown"
+            rule = "unknown"
+            if url in url_category:
+                category = url_category[url]
+            else:
+                category = url_category[url] = category_of(url)[1]
         if category is None:
             uncategorised += 1
             continue
-        person, _, office = person_of(login)
-        day = known_days.get((office.calendar.zone, int(at // 900))) or day_of(office, at)
+        person, office, zone = known_people.get(login) or person_of(login)
+        day = known_days.get((zone, int(at // 900))) or day_of(office, at)
         kept[int(at // 86400)].append((at, raw))
         if denied:
             denials[(person, category, day, rule)] += 1
@@ -340,7 +349,7 @@ def _merge_sessions(
             AccessSession.end,
             AccessSession.requests,
         ).where(tuple_(AccessSession.person, AccessSession.category, AccessSession.day).in_(chunk))
-        for row_id, person, category, day, began, ended, requests in session.execute(query).tuples():
+        for row_id, person, category, day, began, ended, requests in session.execute(query):
             found[(person, category, day)].append((began.timestamp(), ended.timestamp(), requests))
             stale.append(row_id)
     for offset in range(0, len(stale), _QUERY_CHUNK):

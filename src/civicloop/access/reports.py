@@ -162,7 +162,7 @@ def usage_report(
             ).group_by(AccessSession.category),
             AccessSession,
         )
-    ).tuples():
+    ):
         categories.append(CategoryUsage(key, names.get(key, key), round(office, 1), round(total - office, 1), people))
     by_week = {_week(first + timedelta(days=7 * i)): [0.0, 0.0] for i in range(weeks)}
     per_day = sessions.where(
@@ -171,7 +171,7 @@ def usage_report(
         ),
         AccessSession,
     )
-    for day, office, total in session.execute(per_day).tuples():
+    for day, office, total in session.execute(per_day):
         bucket = by_week.setdefault(_week(day), [0.0, 0.0])
         bucket[0] += office
         bucket[1] += total - office
@@ -180,7 +180,7 @@ def usage_report(
     )
     refusals = [
         RefusalCount(rule, RULES.get(rule, UNKNOWN_REASON), int(count))
-        for rule, count in session.execute(refused.order_by(func.sum(AccessDenial.count).desc())).tuples()
+        for rule, count in session.execute(refused.order_by(func.sum(AccessDenial.count).desc()))
     ]
     report = UsageReport(
         agency=agency,
@@ -228,7 +228,7 @@ def _per_agency(session: Session, window: _Window) -> list[AgencyUsage]:
                 ).group_by(AccessSession.agency_id),
                 AccessSession,
             )
-        ).tuples()
+        )
     }
     refused = {
         agency_id: int(count)
@@ -237,7 +237,7 @@ def _per_agency(session: Session, window: _Window) -> list[AgencyUsage]:
                 select(AccessDenial.agency_id, func.sum(AccessDenial.count)).group_by(AccessDenial.agency_id),
                 AccessDenial,
             )
-        ).tuples()
+        )
     }
     agencies = {a.id: a for a in session.scalars(select(Agency))}
     rows = []
@@ -270,7 +270,7 @@ def _near_allowance(session: Session, snapshot: PolicySnapshot, window: _Window)
         AccessSession,
     )
     found: dict[tuple[str, str], NearAllowance] = {}
-    for person_key, person_agency, category, day, used in session.execute(per_day).tuples():
+    for person_key, person_agency, category, day, used in session.execute(per_day):
         rule, _ = snapshot.rule_for(person_agency, category, day)
         allowance = rule.allowance_minutes
         if rule.office_hours is not OfficeHours.designated or not allowance or used < NEAR_ALLOWANCE_SHARE * allowance:

@@ -7,6 +7,7 @@ import enum
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -167,13 +168,12 @@ def set_policy(
     session.add(row)
     session.flush()
     new_rule = Rule(row.office_hours, row.allowance_minutes, row.after_hours, row.effective_from, signer)
-    audit.record(
+    _audit(
         session,
-        actor=actor.official if actor else None,
+        actor,
+        "policy.sign",
+        ("access_policy", row.id),
         actor_label=None if actor else f"command line, signed for {signer}"[:254],
-        action="access.policy.sign",
-        target_type="access_policy",
-        target_id=row.id,
         agency_id=agency_id,
         before=_rule_json(previous) if previous else None,
         after={"category": key, **_rule_json(new_rule), "summary": new_rule.describe()},
@@ -224,12 +224,11 @@ def designate(
     row.designated_by_id = actor.id if actor else None
     row.designated_by = by if actor else "an administrator on the command line"
     session.flush()
-    audit.record(
+    _audit(
         session,
-        actor=actor.official if actor else None,
-        action="access.designate",
-        target_type="access_designation",
-        target_id=row.id,
+        actor,
+        "designate",
+        ("access_designation", row.id),
         agency_id=agency_id,
         before=before,
         after={"login": login, "category": key, "until": until.isoformat() if until else None},
@@ -243,12 +242,11 @@ def undesignate(session: Session, *, actor: Actor | None, designation_id: int) -
         raise NotFound("designation not found")
     if actor is not None:
         actor.require(row.agency_id, Role.agency_head)
-    audit.record(
+    _audit(
         session,
-        actor=actor.official if actor else None,
-        action="access.undesignate",
-        target_type="access_designation",
-        target_id=row.id,
+        actor,
+        "undesignate",
+        ("access_designation", row.id),
         agency_id=row.agency_id,
         before={"login": row.login, "category": row.category, "until": row.until.isoformat() if row.until else None},
     )
@@ -315,12 +313,11 @@ def import_directory(session: Session, *, actor: Actor | None, text: str) -> Dir
         touched.add(agency.id)
     session.flush()
     for agency_id in sorted(touched):
-        audit.record(
+        _audit(
             session,
-            actor=actor.official if actor else None,
-            action="access.directory.import",
-            target_type="agency",
-            target_id=agency_id,
+            actor,
+            "directory.import",
+            ("agency", agency_id),
             agency_id=agency_id,
             after={"added": result.added, "updated": result.updated, "errors": len(result.errors)},
         )
@@ -359,12 +356,11 @@ def save_category(
     row.name, row.domains, row.platforms = name.strip(), parsed, chosen
     row.updated_by_id = actor.id if actor else None
     session.flush()
-    audit.record(
+    _audit(
         session,
-        actor=actor.official if actor else None,
-        action="access.category.save",
-        target_type="access_category",
-        target_id=key,
+        actor,
+        "category.save",
+        ("access_category", key),
         before={"name": before_def.name, "domains": list(before_def.domains)} if before_def else None,
         after={"name": row.name, "domains": parsed, "platforms": chosen},
     )
@@ -378,12 +374,11 @@ def reset_category(session: Session, *, actor: Actor | None, key: str) -> None:
     row = session.scalar(select(AccessCategory).where(AccessCategory.key == key))
     if row is None or key not in shipped():
         raise NotFound("no edited shipped category with that key")
-    audit.record(
+    _audit(
         session,
-        actor=actor.official if actor else None,
-        action="access.category.reset",
-        target_type="access_category",
-        target_id=key,
+        actor,
+        "category.reset",
+        ("access_category", key),
         before={"name": row.name, "domains": row.domains},
     )
     session.delete(row)
@@ -438,3 +433,15 @@ def agency_for_code(session: Session, code: str) -> int | None:
     if not code.strip() or code.strip().lower() == NATIONAL_CODE:
         return None
     return get_agency_by_code(session, code).id
+
+
+def _audit(session: Session, actor: Actor | None, action: str, target: tuple[str, object], **fields: Any) -> None:
+    """An audit entry ``access.<action>`` on ``target`` (type, id), by ``actor`` or the command line."""
+    audit.record(
+        session,
+        actor=actor.official if actor else None,
+        action=f"access.{action}",
+        target_type=target[0],
+        target_id=target[1],
+        **fields,
+    )

@@ -45,7 +45,7 @@ def load_snapshot(
     offices = {}
     for agency_id, code, name, timezone, district in session.execute(
         select(Agency.id, Agency.code, Agency.name, Agency.timezone, Agency.district)
-    ).tuples():
+    ):
         old = reusable.get(agency_id)
         if old is not None and old.calendar_key == (timezone, district):
             offices[agency_id] = replace(old, code=code, name=name)
@@ -98,7 +98,7 @@ def _people(session: Session, platforms_of: dict[str, tuple[str, ...]]) -> dict[
         OfficialAccount.responsible_official_id.is_not(None), OfficialAccount.status != AccountStatus.disconnected
     )
     runs: dict[int | None, list[tuple[Platform, str]]] = defaultdict(list)
-    for responsible, platform, account_name in session.execute(accounts).tuples():
+    for responsible, platform, account_name in session.execute(accounts):
         runs[responsible].append((platform, account_name))
 
     bases: dict[str, tuple[int | None, str | None]] = {}
@@ -114,7 +114,7 @@ def _people(session: Session, platforms_of: dict[str, tuple[str, ...]]) -> dict[
                     designations[email][category].append(Designation(None, why, runs_account=True))
     for login, directory_agency, full_name in session.execute(
         select(DirectoryEntry.login, DirectoryEntry.agency_id, DirectoryEntry.name)
-    ).tuples():
+    ):
         if login not in bases:
             bases[login] = (directory_agency, full_name)
             aliases[login] = login

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from civicloop import __version__
 from civicloop.config import Settings
@@ -51,13 +52,27 @@ def helper_command(settings: Settings, python: str | None = None, at: str | None
         if any(c.isspace() for c in value) or '"' in value:
             raise Invalid(f"{name} contains spaces or quotes, which squid.conf cannot pass to a helper")
     assignments = " ".join(f"{name}={value}" for name, value in env.items())
-    interpreter = python or sys.executable
-    if any(c.isspace() for c in interpreter):
-        raise Invalid("the path of the Python that runs the helper must not contain spaces")
     if at is not None and (not at.strip() or any(c.isspace() for c in at.strip())):
         raise Invalid("--at must be one ISO 8601 word, e.g. 2026-03-02T10:00")
     clock = f" --at {at.strip()}" if at else ""
-    return f"/usr/bin/env {assignments} {interpreter} -m civicloop.access.helper{clock}"
+    return f"/usr/bin/env {assignments} {helper_program(python)} squid-helper{clock}"
+
+
+def helper_program(python: str | None = None) -> str:
+    """The ``civicloop`` command Squid runs: the console script installed beside this Python, or,
+    for another Python (one Squid's user may run), that Python with ``-m civicloop``."""
+    if python is None:
+        script = Path(sys.executable).parent / "civicloop"
+        if script.is_file():
+            return _no_spaces(str(script))
+        python = sys.executable
+    return f"{_no_spaces(python)} -m civicloop"
+
+
+def _no_spaces(path: str) -> str:
+    if any(c.isspace() for c in path):
+        raise Invalid(f"the helper's path must not contain spaces: {path}")
+    return path
 
 
 def fragment(settings: Settings, options: SquidOptions, *, python: str | None = None, at: str | None = None) -> str:

@@ -7,6 +7,7 @@ carrying ids only. Must not: hold business rules; each domain's ``tasks.py`` def
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from huey import Huey
@@ -16,11 +17,38 @@ from sqlalchemy.orm import Session
 
 from civicloop.config import Settings, get_settings
 
-huey: Huey = Huey("civicloop", storage_class=MemoryStorage)
+
+class LazyHuey(Huey):  # type: ignore[misc]  # Huey ships no type hints
+    """A Huey whose storage is opened on first use (an enqueue, a consumer), not when it is configured.
+
+    Importing a module that defines jobs (the CLI does, and ``civicloop squid-helper`` runs as Squid's
+    unprivileged user) must not create ``jobs.db`` or connect to Redis.
+    """
+
+    _storage: Any = None
+
+    @property
+    def storage(self) -> Any:
+        if self._storage is None:
+            self._storage = self.create_storage()
+        return self._storage
+
+    @storage.setter
+    def storage(self, value: Any) -> None:
+        self._storage = value
+
+    def get_storage(self, **kwargs: Any) -> Any:
+        if self.storage_class is SqliteStorage:
+            Path(kwargs["filename"]).parent.mkdir(parents=True, exist_ok=True)
+        return super().get_storage(**kwargs)
+
+
+huey: Huey = LazyHuey("civicloop", storage_class=MemoryStorage)
 
 
 def configure(settings: Settings) -> Huey:
-    """Point the queue at the storage the settings name; called at import and when settings change.
+    """Point the queue at the storage the settings name (opened on first use); called at import and
+    when settings change.
 
     Tasks are bound to this one instance when their modules are imported, so it is reconfigured
     in place rather than replaced.
@@ -30,10 +58,9 @@ def configure(settings: Settings) -> Huey:
         huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": settings.redis_url}
     else:
         path = (settings.data_dir / "jobs.db").resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
         huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path)}
     huey._immediate = settings.jobs_immediate  # the property setter would skip an unchanged value
-    huey.storage = huey.create_storage()
+    huey.storage = None
     return huey
 
 
