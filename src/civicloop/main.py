@@ -53,7 +53,6 @@ PAGE_ROUTERS = [
     auth_pages.router,
     agency_pages.router,
     audit_pages.router,
-    channel_routes.webhooks,
     feedback_pages.router,
     oversight_pages.router,
     oversight_public.router,
@@ -148,6 +147,8 @@ def create_app() -> FastAPI:
         https_only=settings.https,
     )
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    # Platform deliveries: mounted ahead of the routers, outside the app-wide dependencies (ADR 0005).
+    app.mount("/webhooks", channel_routes.webhooks)
     for router in PAGE_ROUTERS:
         app.include_router(router)
     for router in API_ROUTERS:

@@ -1,11 +1,15 @@
-"""Golden summaries of what a provider makes of a fixture: the split events and the parsed facts."""
+"""Golden summaries of what a provider makes of a fixture: the split events and the parsed facts.
+
+The expected summaries are data: ``<platform>/golden.json``, one entry per fixture file.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from civicloop.channels.base import Inbound, Provider
-from tests.channels.conftest import fixture_bytes
+from tests.channels.conftest import HERE, fixture_bytes
 
 
 def fact(inbound: Inbound) -> dict[str, Any]:
@@ -39,3 +43,9 @@ def golden(provider: Provider, name: str) -> dict[str, Any]:
         "events": [[item.kind, item.external_id, item.route_key, item.kind in provider.HANDLERS] for item in items],
         "facts": [fact(inbound) for item in stored for inbound in provider.parse(item)],
     }
+
+
+def expected(platform: str) -> dict[str, Any]:
+    """The golden summaries of ``platform``'s fixtures, by fixture file name."""
+    document: dict[str, Any] = json.loads((HERE / platform / "golden.json").read_text())
+    return document

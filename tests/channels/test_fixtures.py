@@ -1,4 +1,4 @@
-"""Every fixture is used: by its platform's golden parse test and by at least one end-to-end test."""
+"""Every fixture is used: by the golden parse test (``<platform>/golden.json``) and by at least one end-to-end test."""
 
 from __future__ import annotations
 
@@ -7,28 +7,24 @@ from pathlib import Path
 import pytest
 
 from tests.channels.conftest import HERE, all_fixtures
+from tests.channels.golden import expected
 
 PLATFORMS = ["facebook", "x", "wechat"]
 
 
-def _sources(platform: str, *, golden: bool) -> str:
-    files = (
-        [HERE / platform / "test_parse.py"]
-        if golden
-        else [path for path in HERE.rglob("test_*.py") if path.name not in {"test_parse.py", "test_fixtures.py"}]
-    )
+def _end_to_end_sources() -> str:
+    files = [path for path in HERE.rglob("test_*.py") if path.name not in {"test_golden.py", "test_fixtures.py"}]
     return "\n".join(Path(path).read_text() for path in files)
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_every_fixture_has_a_golden_parse_test_and_an_end_to_end_test(platform: str) -> None:
-    golden, elsewhere = _sources(platform, golden=True), _sources(platform, golden=False)
+    golden, elsewhere = expected(platform), _end_to_end_sources()
     fixtures = all_fixtures(platform)
     assert fixtures, f"no fixtures for {platform}"
+    assert sorted(golden) == [name.split("/", 1)[1] for name in fixtures], "golden.json and the fixtures differ"
     for name in fixtures:
-        file = name.split("/", 1)[1]
-        stem = file.rsplit(".", 1)[0]
-        assert f'"{file}"' in golden, f"{name} has no golden parse test"
+        stem = name.split("/", 1)[1].rsplit(".", 1)[0]
         assert stem in elsewhere, f"{name} is not delivered by any end-to-end test"
 
 

@@ -9,18 +9,16 @@ with stable ids (for exactly-once storage) and, later in a job, parses one store
 from __future__ import annotations
 
 import enum
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from civicloop.channels.models import ConversationKind, Direction
-from civicloop.errors import BadRequest
 
 log = logging.getLogger(__name__)
 
@@ -154,16 +152,37 @@ class Provider(Protocol):
         """Pure: no database, no network."""
         ...
 
+    def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
+        """The event keys under which a removal of the message ``inbound`` creates would have been
+        stored had it arrived first (platforms do not order deliveries), so that it is applied now."""
+        ...
+
     def ack(self) -> Response:
         """The answer the platform expects once the delivery is stored."""
         ...
 
 
-def dispatch(provider: Provider, kind: str, document: Any) -> list[Inbound]:
-    handler = provider.HANDLERS.get(kind)
-    if handler is None:
-        raise ValueError(f"{provider.name} has no handler for event kind {kind!r}")
-    return handler(document)
+class ProviderBase:
+    """What the providers share: a stored event is decoded and handed to its kind's handler."""
+
+    name: ClassVar[str]
+    HANDLERS: ClassVar[Mapping[str, Handler]]
+    IGNORED: ClassVar[Mapping[str, str]]
+
+    def decode(self, body: bytes) -> Any:
+        return json.loads(body)
+
+    def parse(self, event: StoredEvent) -> list[Inbound]:
+        handler = self.HANDLERS.get(event.kind)
+        if handler is None:
+            raise ValueError(f"{self.name} has no handler for event kind {event.kind!r}")
+        return handler(self.decode(event.body))
+
+    def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
+        return []
+
+    def ack(self) -> Response:
+        return PlainTextResponse("ok")
 
 
 def wanted(provider: Provider, items: list[EventItem], app_key: str) -> list[EventItem]:
@@ -179,34 +198,7 @@ def wanted(provider: Provider, items: list[EventItem], app_key: str) -> list[Eve
     return kept
 
 
-# --- helpers for reading untrusted platform documents -------------------------------------------
-
-
-def load_json(raw: bytes) -> dict[str, Any]:
-    try:
-        document = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise BadRequest("the body is not valid JSON") from exc
-    if not isinstance(document, dict):
-        raise BadRequest("the body must be a JSON object")
-    return document
-
-
-def dump_json(document: Mapping[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def digest(document: Any) -> str:
-    """A short stable fingerprint of a JSON value, for dedup keys of events without their own id."""
-    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
-
-
-def obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def items(value: Any) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+# --- helpers ---------------------------------------------------------------------------------------
 
 
 def without_nul(value: Any) -> Any:
@@ -222,25 +214,3 @@ def without_nul(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return replace(value, **{f.name: without_nul(getattr(value, f.name)) for f in fields(value)})
     return value
-
-
-def text_of(value: Any) -> str:
-    """An id or label as text: platforms send ids as numbers or strings."""
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int | str):
-        return str(value)
-    return ""
-
-
-def from_unix(value: Any, *, millis: bool = False) -> datetime | None:
-    """Seconds (or milliseconds) since the epoch, sent as a number or a string; None if unusable."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-        if millis:
-            number /= 1000
-        return datetime.fromtimestamp(number, UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None

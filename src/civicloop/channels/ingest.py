@@ -1,7 +1,8 @@
 """Webhook storage and processing: the raw event is the source of truth, processing can always be redone.
 
-``store_events`` runs in the request (insert, on conflict do nothing); ``process_event`` runs in a job
-and turns one stored event into contacts, conversations and messages. Both are idempotent.
+A delivery's events become ``event_rows``, which ``insert_events`` stores (insert, on conflict do
+nothing) — for webhooks in the writer's shared transaction (``channels.handoff``); ``process_event``
+runs in a job and turns one stored event into contacts, conversations and messages. Both are idempotent.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,9 +22,8 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.channels import registry, service
-from civicloop.channels.base import AppAccount, ChannelApp, EventItem, Provider
+from civicloop.channels.base import AppAccount, ChannelApp, EventItem, Inbound, Provider
 from civicloop.channels.models import RawEvent, WebhookRejection
-from civicloop.channels.upsert import insert_ignore
 from civicloop.config import get_settings
 from civicloop.db.session import read_mostly, session_scope
 from civicloop.errors import NotFound
@@ -30,6 +31,8 @@ from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local
 
 log = logging.getLogger(__name__)
+
+Row = dict[str, Any]
 
 UNKNOWN_ACCOUNT = "unknown account"
 APP_CACHE_SECONDS = 10.0
@@ -76,20 +79,30 @@ def app_for(provider: str, app_key: str, *, fresh: bool = False) -> ChannelApp:
     """``load_app`` with a short in-process cache: the webhook path then needs no read (and, on SQLite,
     holds no lock) before its insert. Callers ask for a ``fresh`` copy before refusing a signature or
     calling a Page unknown, so a secret just changed or an account just added is never missed."""
-    key = (get_settings().resolved_database_url, provider, app_key)
+    cached = None if fresh else cached_app(provider, app_key)
+    if cached is not None:
+        return cached
     now = time.monotonic()
-    if not fresh:
-        with _apps_lock:
-            cached = _apps.get(key)
-        if cached is not None and now - cached[0] < APP_CACHE_SECONDS:
-            return cached[1]
     with session_scope() as session:
         app = load_app(read_mostly(session), provider, app_key)
     with _apps_lock:
         if len(_apps) >= APP_CACHE_SIZE:
             _apps.clear()
-        _apps[key] = (now, app)
+        _apps[_app_cache_key(provider, app_key)] = (now, app)
     return app
+
+
+def cached_app(provider: str, app_key: str) -> ChannelApp | None:
+    """The app's accounts if read less than ``APP_CACHE_SECONDS`` ago; never touches the database."""
+    with _apps_lock:
+        cached = _apps.get(_app_cache_key(provider, app_key))
+    if cached is None or time.monotonic() - cached[0] >= APP_CACHE_SECONDS:
+        return None
+    return cached[1]
+
+
+def _app_cache_key(provider: str, app_key: str) -> tuple[str, str, str]:
+    return (get_settings().resolved_database_url, provider, app_key)
 
 
 def _event_key(external_id: str) -> str:
@@ -114,13 +127,16 @@ def record_headers(headers: Mapping[str, str], query: str) -> dict[str, str]:
 def store_events(
     session: Session, provider: Provider, app: ChannelApp, items: list[EventItem], headers: dict[str, str]
 ) -> list[int]:
-    """Store the events not seen before; return the ids of those that are new and need processing.
+    """Store the events not seen before; return the ids of those that are new and need processing."""
+    return insert_events(session, event_rows(provider, app, items, headers))
+
+
+def event_rows(provider: Provider, app: ChannelApp, items: list[EventItem], headers: dict[str, str]) -> list[Row]:
+    """The ``raw_events`` rows for a verified delivery's events.
 
     An event for a Page or user that no account of this app has is kept for the records, marked
     handled with the error "unknown account" (and logged), and not processed.
     """
-    if not items:
-        return []
     now = utcnow()
     rows = []
     unknown = []
@@ -152,13 +168,23 @@ def store_events(
             len(unknown),
             ", ".join(sorted(set(unknown))[:5]),
         )
-    inserted = insert_ignore(session, RawEvent, rows, ["provider", "external_id"])
-    if not inserted or not unknown:
-        return sorted(inserted)
-    pending = session.scalars(
-        select(RawEvent.id).where(RawEvent.id.in_(inserted), RawEvent.handled_at.is_(None)).order_by(RawEvent.id)
+    return rows
+
+
+def insert_events(session: Session, rows: Sequence[Row]) -> list[int]:
+    """One ``INSERT … ON CONFLICT DO NOTHING`` of ``rows`` (of any requests); returns the ids of the new
+    rows that need processing, in order. A row seen before (a repeated delivery) inserts nothing."""
+    if not rows:
+        return []
+    table = RawEvent.__table__
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # The rows go as parameters, not into the statement, so that its compiled form is cached.
+    statement = (
+        module.insert(table)
+        .on_conflict_do_nothing(index_elements=["provider", "external_id"])
+        .returning(table.c.id, table.c.handled_at)
     )
-    return list(pending)
+    return sorted(row.id for row in session.execute(statement, list(rows)) if row.handled_at is None)
 
 
 def count_rejection(session: Session, *, provider: str, app_key: str, reason: str) -> None:
@@ -230,10 +256,28 @@ def process_event(session: Session, raw_event_id: int, *, replay: bool = False) 
         return Processed(event.id, 0, event.error)
     created = 0
     for fact in provider.parse(event):
-        created += service.record_inbound(session, account=account, inbound=fact, raw_event_id=event.id).created
+        if service.record_inbound(session, account=account, inbound=fact, raw_event_id=event.id).created:
+            created += 1
+            _apply_earlier_removal(session, provider, event, fact)
     account.last_event_at = _latest(account.last_event_at, now)
     event.handled_at, event.error = now, None
     return Processed(event.id, created, None)
+
+
+def _apply_earlier_removal(session: Session, provider: Provider, event: RawEvent, fact: Inbound) -> None:
+    """Platforms do not order their deliveries: a removal stored before the message it removes (and
+    then applied to nothing) is applied again now that the message exists."""
+    keys = [_event_key(key) for key in provider.removal_keys(event.kind, fact)]
+    if not keys:
+        return
+    earlier = session.scalars(
+        select(RawEvent.id)
+        .where(RawEvent.provider == event.provider, RawEvent.external_id.in_(keys))
+        .order_by(RawEvent.id)
+    ).all()
+    for raw_event_id in earlier:
+        log.info("%s event %s: applying removal %s stored before its message", event.provider, event.id, raw_event_id)
+        process_event(session, raw_event_id, replay=True)
 
 
 def _route(session: Session, provider: Provider, event: RawEvent) -> OfficialAccount | None:

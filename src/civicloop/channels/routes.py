@@ -8,33 +8,38 @@ oversized ones 413, unknown Pages or users 200 with a warning in the log.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
-from civicloop import jobs
 from civicloop.channels import ingest, registry, service
 from civicloop.channels.base import Provider, WebhookRequest, wanted
-from civicloop.channels.handoff import handoff
+from civicloop.channels.handoff import writer
 from civicloop.channels.ingest import Reason
 from civicloop.channels.models import ConversationStatus
 from civicloop.channels.schemas import ConversationDetail, ConversationPublic, MessagePublic
 from civicloop.config import get_settings
 from civicloop.db.session import session_scope
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthenticated
+from civicloop.errors import AppError, BadRequest, Forbidden, PayloadTooLarge, Unauthenticated
 from civicloop.kit.timezones import parse_instant
 
 log = logging.getLogger(__name__)
 
-webhooks = APIRouter(prefix="/webhooks", include_in_schema=False)
 router = APIRouter(tags=["conversations"])
 
 # What a hostile or broken body can make the parsers raise beyond BadRequest: all mean "malformed".
 MALFORMED = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+# Bodies up to this size are verified and split on the event loop (microseconds); larger ones in a thread.
+INLINE_BYTES = 65_536
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -58,10 +63,42 @@ def _count(provider: str, app_key: str, reason: str) -> None:
         log.exception("could not count a rejected %s webhook request", provider)
 
 
-@webhooks.get("/{platform}/{app_key}")
-def handshake(platform: str, app_key: str, request: Request) -> Response:
+class Webhooks:
+    """The ASGI app the web app mounts at ``/webhooks``: ``GET|POST /{platform}/{app_key}``.
+
+    A plain ASGI app rather than routes of the app: a delivery skips the app-wide route table,
+    dependencies and per-route wrappers (CSRF does not apply: platforms sign their requests). Errors
+    propagate to the app's handlers like any route's."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await WebSocketClose()(scope, receive, send)
+            return
+        match = ROUTE.fullmatch(_route_path(scope))
+        if match is None:
+            raise HTTPException(404)
+        request = Request(scope, receive)
+        provider, app_key = registry.get(match[1]), match[2]
+        if request.method == "POST":
+            response = await accept(request, provider, app_key)
+        elif request.method == "GET":
+            response = await run_in_threadpool(handshake, request, provider, app_key)
+        else:
+            raise HTTPException(405, headers={"Allow": "GET, POST"})
+        await response(scope, receive, send)
+
+
+ROUTE = re.compile(r"/([^/]+)/([^/]+)")
+
+
+def _route_path(scope: Scope) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def handshake(request: Request, provider: Provider, app_key: str) -> Response:
     """Verification (Facebook ``hub.challenge``, WeChat ``echostr``) and X's CRC."""
-    provider = registry.get(platform)
     try:
         return provider.handshake(request.query_params, ingest.app_for(provider.name, app_key))
     except (Unauthenticated, Forbidden):
@@ -73,20 +110,44 @@ def handshake(platform: str, app_key: str, request: Request) -> Response:
         raise
 
 
-@webhooks.post("/{platform}/{app_key}")
-async def receive(platform: str, app_key: str, request: Request) -> Response:
-    provider = registry.get(platform)
+async def accept(request: Request, provider: Provider, app_key: str) -> Response:
+    """A delivery: verify → store the raw events → answer (processing happens in a job).
+
+    The common case (credentials cached, signature good, every Page or user known) runs on the event
+    loop and stores through the group-committing writer; anything else takes ``_store_carefully``
+    in a thread, which reloads the credentials before refusing and counts what it refuses."""
     try:
         raw = await read_limited(request, get_settings().max_webhook_bytes)
     except PayloadTooLarge:
         await run_in_threadpool(_count, provider.name, app_key, Reason.too_large)
         raise
     delivery = WebhookRequest(raw, request.headers, request.query_params)
-    headers = ingest.record_headers(request.headers, request.url.query)
-    return await run_in_threadpool(_store, provider, app_key, delivery, headers)
+    headers = ingest.record_headers(request.headers, request.scope["query_string"].decode("latin-1"))
+    rows = _plainly_fine(provider, app_key, delivery, headers)
+    if rows is None:
+        return await run_in_threadpool(_store_carefully, provider, app_key, delivery, headers)
+    if rows:
+        await asyncio.wrap_future(writer.submit(rows))
+    return provider.ack()
 
 
-def _store(provider: Provider, app_key: str, delivery: WebhookRequest, headers: dict[str, str]) -> Response:
+def _plainly_fine(
+    provider: Provider, app_key: str, delivery: WebhookRequest, headers: dict[str, str]
+) -> list[ingest.Row] | None:
+    """The rows to store if nothing about the delivery needs a second look, else None."""
+    app = ingest.cached_app(provider.name, app_key)
+    if app is None or len(delivery.body) > INLINE_BYTES:
+        return None
+    try:
+        items = provider.events(provider.verify(delivery, app))
+    except (AppError, *MALFORMED):
+        return None
+    if any(app.account_for(item.route_key) is None for item in items if item.kind in provider.HANDLERS):
+        return None
+    return ingest.event_rows(provider, app, wanted(provider, items, app_key), headers)
+
+
+def _store_carefully(provider: Provider, app_key: str, delivery: WebhookRequest, headers: dict[str, str]) -> Response:
     app = ingest.app_for(provider.name, app_key)
     try:
         try:
@@ -107,11 +168,13 @@ def _store(provider: Provider, app_key: str, delivery: WebhookRequest, headers: 
         log.info("%s/%s: malformed body (%s)", provider.name, app_key, exc.__class__.__name__)
         _count(provider.name, app_key, Reason.malformed)
         raise BadRequest("the body is not a well-formed event") from None
-    with session_scope() as session:
-        new_ids = ingest.store_events(session, provider, app, items, headers)
-        if new_ids:
-            jobs.after_commit(session, handoff.submit, new_ids)
+    rows = ingest.event_rows(provider, app, items, headers)
+    if rows:
+        writer.submit(rows).result()
     return provider.ack()
+
+
+webhooks = Webhooks()
 
 
 # --- JSON API (read side) -------------------------------------------------------------------------

@@ -74,7 +74,10 @@ def record_inbound(
         return _create_message(session, account, inbound, contact, platform, raw_event_id, state)
     if existing is None:
         log.info(
-            "%s on unknown message %s of account %s: nothing to change", inbound.action, inbound.external_id, account.id
+            "%s on unknown message %s of account %s: nothing to change (a removal is applied when the message arrives)",
+            inbound.action,
+            inbound.external_id,
+            account.id,
         )
         return Recorded(None, False)
     _change_message(session, existing, inbound)

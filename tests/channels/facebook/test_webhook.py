@@ -48,6 +48,10 @@ def test_handshake(client: TestClient, db: Session, world: World) -> None:
     assert client.get(url, params={"hub.verify_token": FB_VERIFY}).status_code == 400
     assert client.get("/webhooks/facebook/0000000000000000", params=wrong).status_code == 404
     assert client.get("/webhooks/myspace/" + world.facebook.app_key, params=wrong).status_code == 404
+    for method, path in (("POST", url + "/extra"), ("GET", "/webhooks/facebook"), ("DELETE", url)):
+        response = client.request(method, path)
+        assert response.status_code == (405 if method == "DELETE" else 404)
+        assert response.json()["error"]["code"] == "http_error"
     db.rollback()
     assert db.scalar(select(WebhookRejection.count).where(WebhookRejection.reason == "invalid_signature")) == 1
 
@@ -168,10 +172,23 @@ def test_an_edit_keeps_the_old_text_a_hide_and_a_removal_keep_the_words(
     assert "ten days" in removed.text
 
 
-def test_removal_of_a_comment_never_seen_changes_nothing(client: TestClient, db: Session, world: World) -> None:
+def test_a_removal_delivered_before_its_comment_marks_the_comment_removed_when_it_arrives(
+    client: TestClient, db: Session, world: World
+) -> None:
+    # Meta does not order deliveries: the removal may come first, and then there is nothing to mark yet.
     assert deliver(client, world, "facebook/comment__removed.json").status_code == 200
     assert messages(db) == []
     assert db.scalars(select(RawEvent)).one().error is None
+    for _ in range(2):  # the comment, then a retry of it
+        assert deliver(client, world, "facebook/comment__added.json").status_code == 200
+    (comment,) = messages(db)
+    assert comment.state is MessageState.removed
+    assert comment.text.startswith("The streetlight at the Norzin Lam traffic circle")  # what was received is kept
+    assert comment.contact_id is not None
+    # A removal seen again changes nothing more, and an unrelated comment is not touched.
+    assert deliver(client, world, "facebook/comment__removed.json").status_code == 200
+    assert deliver(client, world, "facebook/comment__reply.json").status_code == 200
+    assert [m.state for m in messages(db)] == [MessageState.removed, MessageState.received]
 
 
 def test_messenger_conversation_with_edit_attachment_and_echo(client: TestClient, db: Session, world: World) -> None:

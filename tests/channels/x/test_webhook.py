@@ -89,6 +89,16 @@ def test_a_mention_and_the_agencys_reply_share_a_conversation_and_a_deletion_kee
     assert deleted.state is MessageState.removed and "garbage truck" in deleted.text
 
 
+def test_a_deletion_delivered_before_its_post_marks_the_post_removed_when_it_arrives(
+    client: TestClient, db: Session, world: World
+) -> None:
+    assert deliver(client, world, "x/tweet__deleted.json").status_code == 200
+    assert messages(db) == []
+    assert deliver(client, world, "x/tweet__mention.json").status_code == 200
+    (mention,) = messages(db)
+    assert mention.state is MessageState.removed and "garbage truck" in mention.text
+
+
 def test_reposts_and_likes_are_acknowledged_not_stored(client: TestClient, db: Session, world: World) -> None:
     for name in ("tweet__retweet", "favorite__added"):
         assert deliver(client, world, f"x/{name}.json").status_code == 200

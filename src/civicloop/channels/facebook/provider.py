@@ -9,31 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
 from starlette.responses import PlainTextResponse, Response
 
-from civicloop.channels.base import (
-    Action,
-    ChannelApp,
-    ContactRef,
-    EventItem,
-    Handler,
-    Inbound,
-    StoredEvent,
-    WebhookRequest,
-    digest,
-    dispatch,
-    dump_json,
-    from_unix,
-    items,
-    load_json,
-    obj,
-    text_of,
-)
+from civicloop.channels import base
+from civicloop.channels.base import Action, ChannelApp, ContactRef, EventItem, Inbound, ProviderBase, WebhookRequest
+from civicloop.channels.documents import digest, dump_json, from_unix, items, load_json, obj, text_of
 from civicloop.channels.models import ConversationKind, Direction
 from civicloop.errors import BadRequest, Forbidden, InvalidSignature
 from civicloop.kit.crypto import constant_time_equal
@@ -53,6 +38,7 @@ FEED_ACTIONS = {
 # Verbs that happen once per object: the object id and verb identify the event. Others (edits,
 # hide/unhide toggles) may repeat, so the change's content is part of their key.
 ONCE_VERBS = frozenset({"add", "remove", "delete"})
+REMOVE_VERBS = ("remove", "delete")
 MESSAGING_KINDS = (
     "message",
     "message_edit",
@@ -70,6 +56,10 @@ MESSAGING_KINDS = (
 def sign(body: bytes, app_secret: str) -> str:
     """The ``X-Hub-Signature-256`` value Meta sends: hex HMAC-SHA256 of the raw bytes with the app secret."""
     return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _once_key(page_id: str, kind: str, object_id: str, verb: str) -> str:
+    return f"{page_id}:{kind}:{object_id}:{verb}"
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -154,6 +144,20 @@ def _messenger_attachments(message: dict[str, Any]) -> tuple[dict[str, Any], ...
     return tuple(found)
 
 
+def _in_conversation(page_id: str, event: dict[str, Any], citizen: str, mid: str, action: Action) -> Inbound:
+    """A Messenger event of the conversation with ``citizen`` (their Page-scoped id)."""
+    return Inbound(
+        action=action,
+        account_ref=page_id,
+        conversation_kind=ConversationKind.direct,
+        conversation_ref=citizen,
+        created_at=from_unix(event.get("timestamp"), millis=True),
+        external_id=mid,
+        # Messenger sends no names (that needs a Graph API call): the contact gets a neutral label.
+        contact=ContactRef(citizen, ""),
+    )
+
+
 def parse_message(document: Any) -> list[Inbound]:
     """A Messenger message to the Page, or the echo of one the Page sent (``is_echo``)."""
     page_id, event = _messaging(document)
@@ -165,17 +169,11 @@ def parse_message(document: Any) -> list[Inbound]:
     citizen = recipient if echo else sender
     if not mid or not citizen:
         return []
+    inbound = _in_conversation(page_id, event, citizen, mid, Action.message)
     return [
-        Inbound(
-            action=Action.message,
-            account_ref=page_id,
-            conversation_kind=ConversationKind.direct,
-            conversation_ref=citizen,
-            created_at=from_unix(event.get("timestamp"), millis=True),
-            external_id=mid,
+        replace(
+            inbound,
             direction=Direction.outbound if echo else Direction.inbound,
-            # Messenger sends no names (that needs a Graph API call): the contact gets a neutral label.
-            contact=ContactRef(citizen, ""),
             text=text_of(message.get("text")),
             attachments=_messenger_attachments(message),
             reply_to_external_id=text_of(obj(message.get("reply_to")).get("mid")) or None,
@@ -190,25 +188,14 @@ def parse_message_edit(document: Any) -> list[Inbound]:
     sender = text_of(obj(event.get("sender")).get("id"))
     if not mid or not sender:
         return []
-    return [
-        Inbound(
-            action=Action.edit,
-            account_ref=page_id,
-            conversation_kind=ConversationKind.direct,
-            conversation_ref=sender,
-            created_at=from_unix(event.get("timestamp"), millis=True),
-            external_id=mid,
-            contact=ContactRef(sender, ""),
-            text=text_of(edit.get("text")),
-        )
-    ]
+    return [replace(_in_conversation(page_id, event, sender, mid, Action.edit), text=text_of(edit.get("text")))]
 
 
-class FacebookProvider:
+class FacebookProvider(ProviderBase):
     """Meta Pages webhooks: comments on page posts and Messenger messages."""
 
     name: ClassVar[str] = "facebook"
-    HANDLERS: ClassVar[Mapping[str, Handler]] = {
+    HANDLERS: ClassVar[Mapping[str, base.Handler]] = {
         "feed.comment": parse_comment,
         "feed.post": parse_post,
         "feed.status": parse_post,
@@ -275,7 +262,7 @@ class FacebookProvider:
         verb = text_of(value.get("verb"))
         object_id = text_of(value.get("comment_id")) or text_of(value.get("post_id"))
         if object_id and verb in ONCE_VERBS:
-            external_id = f"{page_id}:{kind}:{object_id}:{verb}"
+            external_id = _once_key(page_id, kind, object_id, verb)
         else:
             external_id = f"{page_id}:{kind}:{object_id}:{verb}:{digest(change)}"
         envelope = {
@@ -301,8 +288,8 @@ class FacebookProvider:
         }
         return EventItem(kind, external_id, page_id, dump_json(envelope))
 
-    def parse(self, event: StoredEvent) -> list[Inbound]:
-        return dispatch(self, event.kind, json.loads(event.body))
-
-    def ack(self) -> Response:
-        return PlainTextResponse("ok")
+    def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
+        """A comment or post removed before its ``add`` was delivered: the removal's keys."""
+        if not kind.startswith("feed.") or inbound.action is not Action.message:
+            return []
+        return [_once_key(inbound.account_ref, kind, inbound.external_id, verb) for verb in REMOVE_VERBS]

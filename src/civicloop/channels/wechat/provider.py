@@ -17,18 +17,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from starlette.responses import PlainTextResponse, Response
 
-from civicloop.channels.base import (
-    Action,
-    ChannelApp,
-    ContactRef,
-    EventItem,
-    Handler,
-    Inbound,
-    StoredEvent,
-    WebhookRequest,
-    dispatch,
-    from_unix,
-)
+from civicloop.channels import base
+from civicloop.channels.base import Action, ChannelApp, ContactRef, EventItem, Inbound, ProviderBase, WebhookRequest
+from civicloop.channels.documents import from_unix
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.wechat import crypto
 from civicloop.errors import BadRequest, InvalidSignature
@@ -96,11 +87,11 @@ def sign_query(token: str, timestamp: str, nonce: str, encrypted: str | None = N
     return query
 
 
-class WeChatProvider:
+class WeChatProvider(ProviderBase):
     """WeChat Official Account message pushes, plaintext or safe mode."""
 
     name: ClassVar[str] = "wechat"
-    HANDLERS: ClassVar[Mapping[str, Handler]] = {
+    HANDLERS: ClassVar[Mapping[str, base.Handler]] = {
         "text": parse_text,
         "image": parse_image,
         "event.subscribe": parse_follow_event,
@@ -170,8 +161,8 @@ class WeChatProvider:
         external_id = f"{to}:{msg_id}" if msg_id else f"{to}:{sender}:{fields.get('CreateTime', '')}:{kind}"
         return [EventItem(kind[:64], external_id, to, payload)]
 
-    def parse(self, event: StoredEvent) -> list[Inbound]:
-        return dispatch(self, event.kind, parse_xml(event.body))
+    def decode(self, body: bytes) -> Fields:
+        return parse_xml(body)
 
     def ack(self) -> Response:
         return PlainTextResponse("success")

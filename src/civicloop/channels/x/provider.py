@@ -10,31 +10,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
-from civicloop.channels.base import (
-    Action,
-    ChannelApp,
-    ContactRef,
-    EventItem,
-    Handler,
-    Inbound,
-    StoredEvent,
-    WebhookRequest,
-    digest,
-    dispatch,
-    dump_json,
-    from_unix,
-    items,
-    load_json,
-    obj,
-    text_of,
-)
+from civicloop.channels import base
+from civicloop.channels.base import Action, ChannelApp, ContactRef, EventItem, Inbound, ProviderBase, WebhookRequest
+from civicloop.channels.documents import digest, dump_json, from_unix, items, load_json, obj, text_of
 from civicloop.channels.models import ConversationKind, Direction
 from civicloop.errors import BadRequest, InvalidSignature
 from civicloop.kit.crypto import constant_time_equal
@@ -48,6 +32,10 @@ def sign(message: bytes, consumer_secret: str) -> str:
     """``sha256=`` + base64 HMAC-SHA256 with the consumer secret: the CRC answer and the POST signature."""
     mac = hmac.new(consumer_secret.encode(), message, hashlib.sha256).digest()
     return "sha256=" + base64.b64encode(mac).decode()
+
+
+def _delete_key(for_user: str, tweet_id: str) -> str:
+    return f"{for_user}:delete:{tweet_id}"
 
 
 def _tweet_time(tweet: dict[str, Any]) -> datetime | None:
@@ -171,11 +159,11 @@ def parse_direct_message(document: Any) -> list[Inbound]:
     ]
 
 
-class XProvider:
+class XProvider(ProviderBase):
     """X Account Activity API: mentions, replies and direct messages of subscribed accounts."""
 
     name: ClassVar[str] = "x"
-    HANDLERS: ClassVar[Mapping[str, Handler]] = {
+    HANDLERS: ClassVar[Mapping[str, base.Handler]] = {
         "tweet_create_events": parse_tweet,
         "tweet_delete_events": parse_tweet_delete,
         "direct_message_events.message_create": parse_direct_message,
@@ -221,7 +209,8 @@ class XProvider:
         for deleted in items(document.get("tweet_delete_events")):
             tweet_id = text_of(obj(deleted.get("status")).get("id")) or digest(deleted)
             body = {"for_user_id": for_user, "tweet_delete_events": [deleted]}
-            found.append(EventItem("tweet_delete_events", f"{for_user}:delete:{tweet_id}", for_user, dump_json(body)))
+            key = _delete_key(for_user, tweet_id)
+            found.append(EventItem("tweet_delete_events", key, for_user, dump_json(body)))
         users = users_of(document)
         for message in items(document.get("direct_message_events")):
             created = obj(message.get("message_create"))
@@ -241,8 +230,8 @@ class XProvider:
             raise BadRequest("not an Account Activity event: no for_user_id")
         return found
 
-    def parse(self, event: StoredEvent) -> list[Inbound]:
-        return dispatch(self, event.kind, json.loads(event.body))
-
-    def ack(self) -> Response:
-        return PlainTextResponse("ok")
+    def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
+        """A post deleted before it was delivered: the deletion's key."""
+        if kind != "tweet_create_events":
+            return []
+        return [_delete_key(inbound.account_ref, inbound.external_id)]
