@@ -250,7 +250,7 @@ def test_malformed_and_oversized_bodies(client: TestClient, db: Session, world: 
     assert post_facebook(client, url, big).status_code == 413
     assert count(db, RawEvent) == 0
     db.rollback()
-    counts = dict(db.execute(select(WebhookRejection.reason, WebhookRejection.count)).tuples().all())
+    counts = dict(db.execute(select(WebhookRejection.reason, WebhookRejection.count)).all())
     assert counts == {"malformed": 4, "too_large": 1}
     # NUL characters (which PostgreSQL refuses in text) in a signed event: stored without them.
     document = json.loads(fixture_bytes("facebook/comment__added.json"))
