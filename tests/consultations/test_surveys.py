@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.consultations import results, service
+from civicloop.consultations import results, service, staff_opinion
 from civicloop.consultations.models import Consultation, QuestionKind, Response
 from civicloop.consultations.schemas import QuestionIn
 from tests.consultations.conftest import Scene, make_consultation
@@ -77,6 +77,13 @@ def test_only_officials_of_the_chosen_agencies_answer_once_each(db: Session, cli
     assert computed.total == 2 and helped == {"Yes": (1, 50.0), "No": (1, 50.0)}
     results_page = client.get(f"/consultations/{survey.id}/results").text
     assert "Has it helped your work?" in results_page and "&lt;b&gt;citizens&lt;/b&gt;" in results_page
+
+    # The office-access usage report shows what the agency's staff said beside their use of social media.
+    usage = client.get(f"/access/reports?agency_id={scene.agency.id}").text
+    panel = usage.split("What staff say")[1]
+    assert "2 answers from staff" in panel and "Has it helped your work? Yes 50 %, No 50 %." in panel
+    assert f'href="/consultations/{survey.id}/results"' in panel
+    assert staff_opinion.latest_staff_survey(db, health.id, scene.clock.now().date()) is None  # not asked
 
 
 def test_a_message_quoting_a_civil_servants_survey_is_not_counted(db: Session, scene: Scene) -> None:
