@@ -13,6 +13,7 @@ import json
 import os
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -228,10 +229,12 @@ class QualityEmbedder:
 
         path = build_onnx(cache_dir)
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
-        # Idle worker threads sleep instead of spinning: on a machine shared with other work a
-        # spinning thread burns a core that the other thread of the same batch is waiting for.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # One thread per batch and one batch per core: small batches split across threads spend much of
+        # their time waiting for each other, while whole batches run side by side keep every core busy
+        # (onnxruntime releases the GIL while it runs, and a session may be run from several threads).
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self.workers = threads or (os.cpu_count() or 1)
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(quality_model_dir() / "tokenizer.json"))
         self.tokenizer.enable_truncation(QUALITY_MAX_TOKENS)
@@ -247,22 +250,27 @@ class QualityEmbedder:
     def fit(self, texts: Sequence[str], *, seed: int) -> None:
         """A pretrained model learns nothing from the texts."""
 
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch([text or " " for text in texts])
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, inputs)[0]
+        pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        return _normalize_rows(pooled)
+
     def transform(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = np.empty((len(texts), 384), dtype=np.float32)
-        # Batches of similar length waste little work on padding.
+        # Batches of similar length waste little work on padding. Each batch is embedded on its own,
+        # so the vectors do not depend on which thread ran it.
         order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), BATCH):
-            rows = order[start : start + BATCH]
-            encoded = self.tokenizer.encode_batch([texts[i] or " " for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            hidden = self.session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            )[0]
-            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
-            out[rows] = _normalize_rows(pooled)
-            if progress and (start // BATCH) % 20 == 0:
-                progress(min(1.0, (start + BATCH) / max(1, len(texts))))
+        batches = [order[start : start + BATCH] for start in range(0, len(texts), BATCH)]
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            embedded = pool.map(lambda rows: self._embed_batch([texts[i] for i in rows]), batches)
+            for done, (rows, vectors) in enumerate(zip(batches, embedded, strict=True), start=1):
+                out[rows] = vectors
+                if progress and done % 20 == 0:
+                    progress(min(1.0, done * BATCH / max(1, len(texts))))
         return out
 
     def state(self) -> bytes:
