@@ -110,11 +110,7 @@ def list_agencies(session: Session, *, actor: Actor | None) -> list[Agency]:
 
 
 def get_agency(session: Session, *, actor: Actor, agency_id: int) -> Agency:
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound("agency not found")
-    actor.require_view(agency.id)
-    return agency
+    return actor.fetch(session, Agency, agency_id, what="agency", agency_attr="id")
 
 
 def _validate_credentials(platform: Platform, credentials: dict[str, str]) -> None:
@@ -213,11 +209,7 @@ def list_accounts(session: Session, *, actor: Actor | None, agency_id: int | Non
 
 
 def get_account(session: Session, *, actor: Actor, account_id: int) -> OfficialAccount:
-    account = session.get(OfficialAccount, account_id)
-    if account is None:
-        raise NotFound("account not found")
-    actor.require_view(account.agency_id)
-    return account
+    return actor.fetch(session, OfficialAccount, account_id, what="account")
 
 
 def webhook_path(account: OfficialAccount) -> str:

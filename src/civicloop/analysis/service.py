@@ -435,11 +435,7 @@ def latest_run(session: Session, scope: AnalysisScope, *, finished: bool = False
 
 
 def get_run(session: Session, *, actor: Actor, run_id: int) -> AnalysisRun:
-    run = session.get(AnalysisRun, run_id)
-    if run is None:
-        raise NotFound("analysis run not found")
-    actor.require_view(run.agency_id)
-    return run
+    return actor.fetch(session, AnalysisRun, run_id, what="analysis run")
 
 
 def themes_of(session: Session, run_id: int) -> list[AnalysisTheme]:
@@ -494,11 +490,7 @@ def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
 
 
 def _theme_for_edit(session: Session, actor: Actor, theme_id: int) -> AnalysisTheme:
-    theme = session.get(AnalysisTheme, theme_id)
-    if theme is None:
-        raise NotFound("theme not found")
-    actor.require(theme.agency_id, *EDIT_ROLES)
-    return theme
+    return actor.fetch(session, AnalysisTheme, theme_id, what="theme", roles=EDIT_ROLES)
 
 
 def _audit_theme(
@@ -728,10 +720,7 @@ def scope_of(run: AnalysisRun) -> AnalysisScope:
 def messages_of_theme(
     session: Session, *, actor: Actor, theme_id: int, limit: int = 50, offset: int = 0
 ) -> tuple[AnalysisTheme, list[tuple[Message, AnalysisAssignment]], int]:
-    theme = session.get(AnalysisTheme, theme_id)
-    if theme is None:
-        raise NotFound("theme not found")
-    actor.require_view(theme.agency_id)
+    theme = actor.fetch(session, AnalysisTheme, theme_id, what="theme")
     total = session.scalar(select(func.count()).where(AnalysisAssignment.theme_id == theme.id)) or 0
     rows = session.execute(
         select(Message, AnalysisAssignment)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from civicloop.auth.models import NATIONAL_ROLES, Official, Role
 from civicloop.errors import Forbidden, NotFound
+
+T = TypeVar("T")
 
 # Roles that may change an agency's data (national_admin may change any agency's).
 WRITE_ROLES = frozenset({Role.officer, Role.agency_head, Role.analyst, Role.agency_admin})
@@ -74,6 +80,34 @@ class Actor:
         if not self.has_role(agency_id, *roles):
             wanted = ", ".join(r.value for r in roles) if roles else "a working role"
             raise Forbidden(f"this needs {wanted} in the agency")
+
+    def fetch(
+        self,
+        session: Session,
+        model: type[T],
+        row_id: int,
+        *,
+        what: str,
+        roles: Collection[Role] | None = None,
+        agency_attr: str = "agency_id",
+    ) -> T:
+        """The ``model`` row ``row_id``, checked against this official's scope.
+
+        A missing row raises ``NotFound("<what> not found")``; another agency's row raises
+        ``require_view``'s NotFound, so that its existence is not confirmed. Given ``roles``, the
+        official must also hold one of them in the row's agency (``require``: an empty collection
+        means any working role), else Forbidden. ``agency_attr`` names the row's agency id where it
+        is not ``agency_id`` (an Agency's is ``id``).
+        """
+        row = session.get(model, row_id)
+        if row is None:
+            raise NotFound(f"{what} not found")
+        agency_id: int = getattr(row, agency_attr)
+        if roles is None:
+            self.require_view(agency_id)
+        else:
+            self.require(agency_id, *roles)
+        return row
 
     def require_national_admin(self) -> None:
         if not self.is_national_admin:

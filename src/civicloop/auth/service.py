@@ -118,10 +118,7 @@ def add_membership(
 
 
 def remove_membership(session: Session, *, actor: Actor, membership_id: int) -> None:
-    membership = session.get(Membership, membership_id)
-    if membership is None:
-        raise NotFound("membership not found")
-    actor.require(membership.agency_id, Role.agency_admin)
+    membership = actor.fetch(session, Membership, membership_id, what="membership", roles=(Role.agency_admin,))
     audit.record(
         session,
         actor=actor.official,

@@ -433,11 +433,7 @@ def create_posts(
 
 
 def get_outbound(session: Session, *, actor: Actor, outbound_id: int) -> OutboundMessage:
-    row = session.get(OutboundMessage, outbound_id)
-    if row is None:
-        raise NotFound("outbound message not found")
-    actor.require_view(row.agency_id)
-    return row
+    return actor.fetch(session, OutboundMessage, outbound_id, what="outbound message")
 
 
 def list_outbound(

@@ -67,11 +67,7 @@ def new_code(session: Session) -> str:
 
 
 def get(session: Session, *, actor: Actor, consultation_id: int) -> Consultation:
-    consultation = session.get(Consultation, consultation_id)
-    if consultation is None:
-        raise NotFound("consultation not found")
-    actor.require_view(consultation.agency_id)
-    return consultation
+    return actor.fetch(session, Consultation, consultation_id, what="consultation")
 
 
 def get_public(session: Session, code: str) -> Consultation:

@@ -340,11 +340,7 @@ def request_approval(
 
 
 def get_approval(session: Session, *, actor: Actor, approval_id: int) -> Approval:
-    approval = session.get(Approval, approval_id)
-    if approval is None:
-        raise NotFound("approval not found")
-    actor.require_view(approval.agency_id)
-    return approval
+    return actor.fetch(session, Approval, approval_id, what="approval")
 
 
 def list_approvals(

@@ -43,11 +43,7 @@ def absolute_url(path: str) -> str:
 
 
 def get_conversation(session: Session, *, actor: Actor, conversation_id: int) -> Conversation:
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None:
-        raise NotFound("conversation not found")
-    actor.require_view(conversation.agency_id)
-    return conversation
+    return actor.fetch(session, Conversation, conversation_id, what="conversation")
 
 
 def _for_change(session: Session, actor: Actor, conversation_id: int) -> Conversation:
@@ -355,10 +351,7 @@ def save_reply(
 
 
 def delete_saved_reply(session: Session, *, actor: Actor, saved_reply_id: int) -> None:
-    row = session.get(SavedReply, saved_reply_id)
-    if row is None:
-        raise NotFound("saved reply not found")
-    actor.require(row.agency_id, *TRIAGE_ROLES)
+    row = actor.fetch(session, SavedReply, saved_reply_id, what="saved reply", roles=TRIAGE_ROLES)
     before = {"title": row.title, "text": row.text}
     session.delete(row)
     audit.record(

@@ -14,7 +14,7 @@ from civicloop.audit import service as audit
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.consultations import files
-from civicloop.errors import AppError, Conflict, Forbidden, Invalid, NotFound
+from civicloop.errors import AppError, Conflict, Forbidden, Invalid
 from civicloop.kit.clock import utcnow
 from civicloop.publishing import lengths
 from civicloop.publishing.models import Post, PostPurpose, PostStatus, PostTarget, PublishingPolicy
@@ -240,11 +240,7 @@ def _record_status(session: Session, actor: Actor, action: str, post: Post, befo
 
 
 def get_post(session: Session, *, actor: Actor, post_id: int) -> Post:
-    post = session.get(Post, post_id)
-    if post is None:
-        raise NotFound("post not found")
-    actor.require_view(post.agency_id)
-    return post
+    return actor.fetch(session, Post, post_id, what="post")
 
 
 def decide(session: Session, *, actor: Actor, post_id: int, approve: bool, note: str = "") -> Post:
