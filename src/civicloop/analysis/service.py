@@ -30,7 +30,14 @@ from civicloop.analysis.models import (
     ScopeKind,
 )
 from civicloop.analysis.normalize import normalize
-from civicloop.analysis.pipeline import OTHER_ID, OTHER_LABEL, AnalysisResult, Progress, campaign_json
+from civicloop.analysis.pipeline import (
+    OTHER_ID,
+    OTHER_LABEL,
+    AnalysisOptions,
+    AnalysisResult,
+    Progress,
+    campaign_json,
+)
 from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
@@ -195,9 +202,18 @@ def start_run(session: Session, *, run_id: int) -> RunInputs:
     )
 
 
+def deployment_options(sample_size: int | None = None) -> AnalysisOptions:
+    """The pipeline's options from the deployment's settings (``sample_size`` overrides its setting)."""
+    settings = get_settings()
+    return AnalysisOptions(
+        campaign_min_size=settings.analysis_campaign_min_size,
+        sample_size=sample_size or settings.analysis_sample_size,
+    )
+
+
 def analyse_inputs(inputs: RunInputs, progress: Progress | None = None) -> AnalysisResult:
     """The pipeline on a run's messages, with the deployment's settings (no database)."""
-    from civicloop.analysis.pipeline import AnalysisOptions, analyse
+    from civicloop.analysis.pipeline import analyse
 
     settings = get_settings()
     return analyse(
@@ -207,7 +223,7 @@ def analyse_inputs(inputs: RunInputs, progress: Progress | None = None) -> Analy
         channels=inputs.channels,
         accounts=inputs.accounts,
         embedder=inputs.embedder,
-        options=AnalysisOptions(campaign_min_size=settings.analysis_campaign_min_size),
+        options=deployment_options(),
         progress=progress,
         cache_dir=settings.data_dir / "models",
     )

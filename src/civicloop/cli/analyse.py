@@ -92,6 +92,14 @@ def analyse(
     json_file: Annotated[Path | None, typer.Option("--json", help="Write the result as JSON to this file")] = None,
     embedder: Annotated[str, typer.Option(help="fast (default) or quality (needs the quality extra)")] = "fast",
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same themes")] = 0,
+    sample_size: Annotated[
+        int | None,
+        typer.Option(
+            min=100,
+            help="Distinct messages the themes are fitted on; with --embedder quality, MiniLM embeds only these "
+            "(the others get stand-in vectors). Default: CIVICLOOP_ANALYSIS_SAMPLE_SIZE (20,000)",
+        ),
+    ] = None,
     agency: Annotated[str | None, typer.Option(help="Analyse this agency's stored messages instead")] = None,
     since: Annotated[str | None, typer.Option(help="With --agency: only messages from this instant (ISO 8601)")] = None,
 ) -> None:
@@ -100,19 +108,29 @@ def analyse(
         raise fail("give either --input FILE or --agency CODE")
     if embedder not in ("fast", "quality"):
         raise fail(f"unknown embedder {embedder!r}; use fast or quality")
+    if agency is not None and sample_size is not None:
+        raise fail("--sample-size applies to --input; for stored messages set CIVICLOOP_ANALYSIS_SAMPLE_SIZE")
     if agency is not None:
         _analyse_agency(agency, since, embedder, json_file)
         return
     assert input_file is not None
     from civicloop.analysis.files import read_messages
     from civicloop.analysis.pipeline import analyse as run_pipeline
+    from civicloop.analysis.service import deployment_options
     from civicloop.config import get_settings
 
     messages = read_messages(input_file, text_column=text_column, id_column=id_column, label_column=label_column)
     cache = get_settings().data_dir / "models"
+    options = deployment_options(sample_size)
     result = _with_progress(
         lambda progress: run_pipeline(
-            messages.texts, messages.ids, embedder=embedder, seed=seed, progress=progress, cache_dir=cache
+            messages.texts,
+            messages.ids,
+            embedder=embedder,
+            seed=seed,
+            options=options,
+            progress=progress,
+            cache_dir=cache,
         )
     )
     data = result.to_json()
