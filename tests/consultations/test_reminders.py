@@ -55,9 +55,7 @@ def test_the_report_reminder_counts_office_days_and_skips_closures(db: Session, 
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
     service.close(db, actor=scene.actor, consultation_id=consultation.id)  # Monday 2 March, 10:00
-    sla.add_closure(
-        db, actor=None, scope="agency", agency_id=scene.agency.id, day=date(2026, 3, 4), name="Office move"
-    )
+    sla.add_closure(db, actor=None, scope="agency", agency_id=scene.agency.id, day=date(2026, 3, 4), name="Office move")
     db.commit()
     # 7 office hours on Monday, 8 on Tuesday, none on Wednesday (closed), 8 each on Thursday, Friday and
     # Monday 9 March: 39 hours. The fortieth ends on Tuesday 10 March at 10:00 in Thimphu.

@@ -43,11 +43,23 @@ def test_demo_command_builds_a_fresh_database_and_prints_the_logins(tmp_path: Pa
     folder = tmp_path / "demo"
     env = {**os.environ, "CIVICLOOP_SECRET_KEY": ""}
     for _ in range(2):  # a second run starts from scratch instead of failing on duplicates
-        result = subprocess.run([sys.executable, "-m", "civicloop", "demo", "--no-serve", "--folder", str(folder)],
-                                env=env, capture_output=True, text=True, timeout=120, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "civicloop", "demo", "--no-serve", "--folder", str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
     assert "officer@thromde.example" in result.stdout and DEMO_PASSWORD in result.stdout
     env["CIVICLOOP_DATABASE_URL"] = f"sqlite:///{folder / 'civicloop.db'}"
-    listed = subprocess.run([sys.executable, "-m", "civicloop", "agency", "list", "--json"], env=env,
-                            capture_output=True, text=True, timeout=60, check=False)
+    listed = subprocess.run(
+        [sys.executable, "-m", "civicloop", "agency", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert {a["code"] for a in json.loads(listed.stdout)} == {"DOIM", "MOIT", "THROMDE", "PUNAKHA"}

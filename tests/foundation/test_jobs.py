@@ -92,8 +92,13 @@ def test_serve_without_redis_consumes_jobs_in_process(db_url: str, tmp_path) -> 
     from tests.conftest import free_port
 
     env = {**os.environ, "CIVICLOOP_JOBS_IMMEDIATE": "false", "CIVICLOOP_DATA_DIR": str(tmp_path)}
-    server = subprocess.Popen([sys.executable, "-m", "civicloop", "serve", "--port", str(free_port())], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "civicloop", "serve", "--port", str(free_port())],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         result = _ping(env, 90)  # includes the server's start-up, slow on a loaded 2-core machine
     finally:
