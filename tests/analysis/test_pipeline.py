@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -149,6 +151,31 @@ def test_civic_sentiment_reads_requests_and_complaints_as_negative() -> None:
     assert [sentiment.vader_only(t) for t in complaints] != ["negative"] * 3
     assert sentiment.classify(complaints) == ["negative"] * 3
     assert sentiment.classify(["Thank you for the new footpath, great work!"]) == ["positive"]
+
+
+def test_sentiment_over_time_counts_local_days_then_weeks_then_months() -> None:
+    thimphu = ZoneInfo("Asia/Thimphu")  # UTC+6: 20:00 UTC is the next local day
+    rows = [
+        (datetime(2026, 3, 1, 17, 0, tzinfo=UTC), "negative"),
+        (datetime(2026, 3, 1, 20, 0, tzinfo=UTC), "positive"),
+        (datetime(2026, 3, 4, 9, 0, tzinfo=UTC), "negative"),
+    ]
+    unit, periods = sentiment.over_time(rows, thimphu)
+    assert unit == "day"
+    assert [(p.start.isoformat(), p.counts) for p in periods] == [
+        ("2026-03-01", {"negative": 1}),
+        ("2026-03-02", {"positive": 1}),
+        ("2026-03-03", {}),  # a day with no message stays in the series
+        ("2026-03-04", {"negative": 1}),
+    ]
+    assert periods[0].to_json() == {"start": "2026-03-01", "positive": 0, "neutral": 0, "negative": 1}
+    weekly = sentiment.over_time([*rows, (datetime(2026, 4, 15, 3, 0, tzinfo=UTC), "neutral")], thimphu)
+    assert weekly[0] == "week" and weekly[1][0].start.isoformat() == "2026-02-23"  # the Monday before 1 March
+    assert all(p.start.weekday() == 0 for p in weekly[1]) and sum(sum(p.counts.values()) for p in weekly[1]) == 4
+    monthly = sentiment.over_time([*rows, (datetime(2026, 12, 31, 3, 0, tzinfo=UTC), "neutral")], thimphu)
+    assert monthly[0] == "month" and [p.start.month for p in monthly[1]] == list(range(3, 13))
+    assert monthly[1][0].share("negative") == 2 / 3
+    assert sentiment.over_time([], thimphu) == ("day", [])
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -158,9 +158,15 @@ def test_pages_and_api(db: Session, client: TestClient) -> None:
     run_id = response.json()["id"]
     assert client.get(f"/api/v1/analysis/runs/{run_id}").json()["status"] == "done"
     latest = client.get(f"/api/v1/analysis/latest?agency_id={agency.id}").json()
-    assert len(latest["assignments"]) == db.scalar(select(Message.id).order_by(Message.id.desc()).limit(1)) or True
+    messages = db.scalar(select(func.count(Message.id)))
+    assert len(latest["assignments"]) == messages
+    # Every message counted once in its local day (all were posted on Monday 2 March, Thimphu time).
+    over_time = latest["sentiment_over_time"]
+    assert over_time["unit"] == "day" and [p["start"] for p in over_time["periods"]] == ["2026-03-02"]
+    assert sum(over_time["periods"][0][name] for name in ("positive", "neutral", "negative")) == messages
     page = client.get(f"/analysis/agency/{agency.id}")
     assert "<svg" in page.text and "Campaigns" in page.text and "Dear Thromde" in page.text
+    assert "Sentiment over time" in page.text and '<th scope="row">2026-03-02</th>' in page.text
     theme = next(t for t in latest["themes"] if t["id"] != 0)
     theme_row = db.scalar(
         select(AnalysisTheme).where(AnalysisTheme.run_id == run_id, AnalysisTheme.number == theme["id"])

@@ -11,12 +11,12 @@ from markupsafe import Markup
 
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount
-from civicloop.analysis import service
+from civicloop.analysis import sentiment, service
 from civicloop.analysis.models import AnalysisAssignment, AnalysisCampaign, AnalysisRun, AnalysisTheme, RunStatus
 from civicloop.channels.models import Message
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError
-from civicloop.web.charts import bar_chart
+from civicloop.web.charts import bar_chart, line_chart
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -39,6 +39,9 @@ class ScopePage:
     campaigns: list[AnalysisCampaign] = field(default_factory=list)
     sizes_chart: Markup | None = None
     negative_chart: Markup | None = None
+    sentiment_chart: Markup | None = None
+    sentiment_unit: str = "day"
+    sentiment_periods: list[sentiment.Period] = field(default_factory=list)
     can_edit: bool = False
 
 
@@ -79,6 +82,14 @@ def _scope_page(
             [(t.name, round(100 * t.sentiment.get("negative", 0.0))) for t in shown],
             title="Negative messages per theme",
             unit="%",
+        )
+        page.sentiment_unit, page.sentiment_periods = service.sentiment_over_time(session, run)
+        page.sentiment_chart = line_chart(
+            {
+                f"% {name}": [(p.start.isoformat(), round(100 * p.share(name))) for p in page.sentiment_periods]
+                for name in sentiment.LABELS
+            },
+            title=f"Sentiment of the messages per {page.sentiment_unit}",
         )
     page.can_edit = actor.has_role(_agency_id(session, scope), *service.EDIT_ROLES)
     return render(request, "analysis/scope.html", page)

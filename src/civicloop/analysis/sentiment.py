@@ -12,8 +12,12 @@ negative. docs/analysis.md gives the measured accuracy against the labelled sets
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -117,3 +121,57 @@ def _plain_analyzer() -> SentimentIntensityAnalyzer:
 def vader_only(text: str) -> str:
     """VADER's unadjusted label: the baseline CivicLoop's method is measured against."""
     return label(float(_plain_analyzer().polarity_scores(text)["compound"]))
+
+
+@dataclass(frozen=True)
+class Period:
+    """Messages of each sentiment in one day, week or month (local time), starting on ``start``."""
+
+    start: date
+    counts: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start.isoformat(), **{name: self.counts.get(name, 0) for name in LABELS}}
+
+    def share(self, name: str) -> float:
+        return self.counts.get(name, 0) / max(1, sum(self.counts.values()))
+
+
+def period_unit(first: date, last: date) -> str:
+    """Days for a month or less, weeks up to half a year, else months: a readable number of points."""
+    span = (last - first).days
+    return "day" if span <= 31 else "week" if span <= 183 else "month"
+
+
+def _period_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())  # Monday
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def over_time(rows: Iterable[tuple[datetime, str]], zone: tzinfo) -> tuple[str, list[Period]]:
+    """(unit, periods) of (UTC instant, sentiment label) rows, counted by local day, week or month.
+
+    Periods with no message inside the span are included with zero counts, so a chart's gaps show.
+    """
+    per_day: Counter[tuple[date, str]] = Counter()
+    for instant, name in rows:
+        per_day[((instant if instant.tzinfo else instant.replace(tzinfo=UTC)).astimezone(zone).date(), name)] += 1
+    if not per_day:
+        return "day", []
+    days = [day for day, _ in per_day]
+    unit = period_unit(min(days), max(days))
+    counts: dict[date, Counter[str]] = {}
+    day, last = _period_start(min(days), unit), max(days)
+    while day <= last:
+        counts[day] = Counter()
+        day = (
+            day + timedelta(days=1)
+            if unit == "day"
+            else _period_start(day + timedelta(days=7 if unit == "week" else 31), unit)
+        )
+    for (day, name), count in per_day.items():
+        counts[_period_start(day, unit)][name] += count
+    return unit, [Period(start, dict(c)) for start, c in counts.items()]

@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.analysis import sentiment as sentiment_mod
 from civicloop.analysis.embed import load_embedder
 from civicloop.analysis.labels import keywords as theme_keywords
@@ -45,6 +45,7 @@ from civicloop.channels.models import Direction, Message, MessageState
 from civicloop.config import get_settings
 from civicloop.errors import Conflict, Invalid, NotFound
 from civicloop.kit.clock import utcnow
+from civicloop.kit.timezones import zone
 
 # Who may start an analysis or edit its themes.
 EDIT_ROLES = (Role.analyst, Role.officer, Role.agency_head, Role.agency_admin)
@@ -464,6 +465,19 @@ def campaigns_of(session: Session, run_id: int) -> list[AnalysisCampaign]:
     return list(session.scalars(query.order_by(AnalysisCampaign.number)))
 
 
+def sentiment_over_time(session: Session, run: AnalysisRun) -> tuple[str, list[sentiment_mod.Period]]:
+    """The run's messages by sentiment per day, week or month, in the agency's time zone."""
+    agency = session.get(Agency, run.agency_id)
+    zone_name = (agency.timezone if agency else None) or get_settings().timezone
+    rows = session.execute(
+        select(Message.created_at, AnalysisAssignment.sentiment)
+        .join(AnalysisAssignment, AnalysisAssignment.message_id == Message.id)
+        .where(AnalysisAssignment.run_id == run.id)
+        .execution_options(yield_per=10_000)
+    )
+    return sentiment_mod.over_time(((created, name) for created, name in rows), zone(zone_name))
+
+
 def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
     """The run in the pipeline's JSON shape; assignment keys are message ids."""
     run = session.get(AnalysisRun, run_id)
@@ -476,6 +490,7 @@ def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
         .where(AnalysisAssignment.run_id == run_id)
         .order_by(AnalysisAssignment.message_id)
     ).all()
+    unit, periods = sentiment_over_time(session, run)
     return {
         "themes": [
             {
@@ -491,6 +506,7 @@ def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
             if t.number != OTHER_ID or t.raw_size
         ],
         "campaigns": [campaign_json(c.number, c) for c in campaigns_of(session, run_id)],
+        "sentiment_over_time": {"unit": unit, "periods": [period.to_json() for period in periods]},
         "assignments": {str(message_id): number[theme_id] for message_id, theme_id in assignments},
         "run": {
             "id": run.id,
