@@ -2,56 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency
 from civicloop.analysis import service
 from civicloop.analysis import tasks as analysis_tasks
 from civicloop.analysis.models import AnalysisAssignment, AnalysisTheme, RunStatus
 from civicloop.auth.scope import Actor
-from civicloop.channels.base import Action, ContactRef, Inbound
-from civicloop.channels.models import ConversationKind, Message
-from civicloop.channels.service import record_inbound
+from civicloop.channels.models import Message
 from civicloop.cli import app
 from civicloop.errors import NotFound
-from tests.analysis.corpus import generate
-from tests.factories import create_account, create_agency, create_official, csrf_from, login
+from tests.analysis.builders import post, seed
+from tests.factories import create_agency, create_official, csrf_from, login
 
 assert analysis_tasks.on_message is not None  # registers the ON_MESSAGE hook
-START = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
-
-
-def post(session: Session, account: OfficialAccount, text: str, n: int) -> Message:
-    inbound = Inbound(
-        action=Action.message,
-        account_ref=account.external_id,
-        conversation_kind=ConversationKind.comment_thread,
-        conversation_ref="post-1",
-        created_at=START + timedelta(minutes=n),
-        external_id=f"c{n}",
-        contact=ContactRef(platform_user_id=f"u{n % 40}", display_name=f"Citizen {n % 40}"),
-        text=text,
-    )
-    recorded = record_inbound(session, account=account, inbound=inbound)
-    assert recorded.message is not None
-    return recorded.message
-
-
-def seed(db: Session) -> tuple[Agency, OfficialAccount, Actor]:
-    agency = create_agency(db, "ANLYS")
-    account = create_account(db, agency, Platform.facebook)
-    corpus = generate(per_theme=12, campaign_size=12, seed=3)
-    for n, text in enumerate(corpus.texts):
-        post(db, account, text, n)
-    db.commit()
-    analyst = create_official(db, "analyst@ANLYS")
-    return agency, account, Actor.of(analyst)
 
 
 def start(db: Session, actor: Actor, scope: service.AnalysisScope) -> None:
