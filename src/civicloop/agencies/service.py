@@ -13,6 +13,7 @@ from civicloop.agencies.models import AccountStatus, Agency, AgencyKind, Officia
 from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
+from civicloop.config import get_settings
 from civicloop.errors import Conflict, Invalid, NotFound
 from civicloop.kit.timezones import zone
 
@@ -221,3 +222,8 @@ def webhook_path(account: OfficialAccount) -> str:
             raise NotFound("the account's agency is not loaded")
         return f"/feedback/{agency.code}"
     return f"/webhooks/{account.platform.value}/{account.app_key}"
+
+
+def zone_name_of(agency: Agency | None) -> str:
+    """The IANA time zone an agency works in: its own, else the deployment's."""
+    return (agency.timezone if agency else None) or get_settings().timezone

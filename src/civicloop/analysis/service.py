@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.agencies.service import zone_name_of
 from civicloop.analysis import sentiment as sentiment_mod
 from civicloop.analysis.embed import load_embedder
 from civicloop.analysis.labels import keywords as theme_keywords
@@ -467,8 +468,7 @@ def campaigns_of(session: Session, run_id: int) -> list[AnalysisCampaign]:
 
 def sentiment_over_time(session: Session, run: AnalysisRun) -> tuple[str, list[sentiment_mod.Period]]:
     """The run's messages by sentiment per day, week or month, in the agency's time zone."""
-    agency = session.get(Agency, run.agency_id)
-    zone_name = (agency.timezone if agency else None) or get_settings().timezone
+    zone_name = zone_name_of(session.get(Agency, run.agency_id))
     rows = session.execute(
         select(Message.created_at, AnalysisAssignment.sentiment)
         .join(AnalysisAssignment, AnalysisAssignment.message_id == Message.id)

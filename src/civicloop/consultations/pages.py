@@ -18,7 +18,6 @@ from civicloop import jobs
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.scope import Actor
-from civicloop.config import get_settings
 from civicloop.consultations import answers, files, report, service, tasks, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
@@ -111,10 +110,6 @@ class ReportPage:
 class LinkControlPage:
     control: answers.LinkControl
     message: str | None = None
-
-
-def _zone(agency: Agency | None) -> str:
-    return (agency.timezone if agency else None) or get_settings().timezone
 
 
 def _instant(text: str, zone: str) -> datetime | None:
@@ -271,7 +266,7 @@ def create(
     request: Request, session: SessionDep, actor: ActorDep, form: Annotated[ConsultationForm, Form()]
 ) -> Response:
     try:
-        zone = _zone(session.get(Agency, form.agency_id))
+        zone = agencies.zone_name_of(session.get(Agency, form.agency_id))
         data = _validated(ConsultationCreate, {"agency_id": form.agency_id, **form.fields(zone)})
         consultation = service.create(session, actor=actor, data=data)
     except AppError as exc:
@@ -309,7 +304,7 @@ def detail(consultation_id: int, request: Request, session: SessionDep, actor: A
 @router.get("/consultations/{consultation_id}/edit", response_class=HTMLResponse)
 def edit_page(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    zone = _zone(session.get(Agency, consultation.agency_id))
+    zone = agencies.zone_name_of(session.get(Agency, consultation.agency_id))
     form = {
         "agency_id": str(consultation.agency_id),
         "title": consultation.title,
@@ -343,7 +338,7 @@ def edit(
     form: Annotated[ConsultationForm, Form()],
 ) -> Response:
     consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    zone = _zone(session.get(Agency, consultation.agency_id))
+    zone = agencies.zone_name_of(session.get(Agency, consultation.agency_id))
     try:
         values = form.fields(zone)
         if consultation.status is ConsultationStatus.open:

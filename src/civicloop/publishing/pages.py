@@ -15,7 +15,6 @@ from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
-from civicloop.config import get_settings
 from civicloop.consultations import files
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid
@@ -128,7 +127,7 @@ def create(
     form["scheduled_at"] = scheduled_at
     try:
         agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
-        when = parse_instant(scheduled_at, agency.timezone or get_settings().timezone) if scheduled_at.strip() else None
+        when = parse_instant(scheduled_at, agencies.zone_name_of(agency)) if scheduled_at.strip() else None
         picture = (image.filename or "image", files.read_limited(image.file)) if image and image.filename else None
         post = service.create_post(
             session,
@@ -170,7 +169,7 @@ def calendar(
 ) -> Response:
     visible = agencies.list_agencies(session, actor=actor)
     agency = agencies.get_agency(session, actor=actor, agency_id=agency_id) if agency_id else None
-    zone_name = (agency.timezone if agency else None) or get_settings().timezone
+    zone_name = agencies.zone_name_of(agency)
     first = _month(month, zone_name)
     last = (first + timedelta(days=32)).replace(day=1)
     tz = zone(zone_name)

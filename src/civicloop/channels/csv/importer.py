@@ -22,11 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
-from civicloop.agencies.service import get_agency_by_code
+from civicloop.agencies.service import get_agency_by_code, zone_name_of
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.service import record_inbound
-from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import zone
@@ -232,7 +231,7 @@ def import_csv(
     _header, rows, total = read_rows(path, column_map or {})
     report = ImportReport(file=path.name, agency=agency.code, account=account.name)
     file_ref = "csv-file:" + hashlib.sha256(path.read_bytes()).hexdigest()[:24]
-    zone_name = agency.timezone or get_settings().timezone
+    zone_name = zone_name_of(agency)
     now = utcnow()
     for line, values in rows:
         report.rows += 1
