@@ -125,6 +125,14 @@ def test_fit_on_a_sample_assigns_every_message() -> None:
     assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.3
 
 
+def test_a_few_dozen_short_comments_still_get_themes() -> None:
+    """Few texts, few shared words: the tree's largest leap is at its bottom, where every group is too small."""
+    small = generate(per_theme=3, campaign_size=10, seed=5)
+    result = analyse(small.texts, small.ids, redact=keep)
+    real = [theme for theme in result.themes if theme.id != OTHER_ID]
+    assert len(real) >= 2 and sum(theme.size for theme in real) >= result.unique / 2
+
+
 def test_tiny_and_empty_inputs_do_not_fail() -> None:
     assert analyse([], [], redact=keep).to_json()["assignments"] == {}
     result = analyse(["road broken", "road broken", "thanks"], ["a", "b", "c"], redact=keep)

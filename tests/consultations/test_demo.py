@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.consultations import report, results
+from civicloop.consultations import report, results, themes
 from civicloop.consultations.models import Consultation, ConsultationStatus, Response
 from civicloop.demo import seed
 from civicloop.demo.consultations import png
@@ -23,6 +23,10 @@ def test_the_demo_has_an_open_bus_stop_consultation_and_a_published_report(db: S
     votes = {o.label: o.count for o in computed.questions[0].options}
     assert votes["B"] > votes["A"] > 0, "form answers and comments naming an option both count"
     assert bus_stop.themes and bus_stop.themes["campaigns"], "analysis found the copy-pasted campaign"
+    shown = themes.view(bus_stop)
+    assert len(shown.themes) >= 2 and all(sum(t.sentiment.values()) > 0.99 for t in shown.themes)
+    counted = sum(p["positive"] + p["neutral"] + p["negative"] for p in shown.sentiment_periods)
+    assert shown.sentiment_periods and counted == shown.texts, "every text counted once over time"
     survey = by_title["Has opening social media in offices helped your work?"]
     published = report.public_report(db, code=survey.code)
     assert published.consultation.status is ConsultationStatus.published

@@ -78,7 +78,9 @@ def fit(vectors: np.ndarray, *, seed: int = 0, min_size: int = 5, max_themes: in
     rng = np.random.default_rng(seed)
     picked = np.sort(rng.choice(n, size=min(n, TREE_SAMPLE), replace=False))
     tree = linkage(vectors[picked].astype(np.float64), method="ward")
-    cut = _choose_cut(tree, min(max_themes, len(picked) - 1))
+    # No more themes than could each reach min_size: among a few dozen short, unrelated comments the
+    # largest leap is at the bottom of the tree, and a cut there leaves only themes too small to keep.
+    cut = _choose_cut(tree, min(max_themes, len(picked) - 1, n // min_size))
     groups = np.unique(cut)
     seeds = np.vstack([vectors[picked][cut == g].mean(axis=0) for g in groups])
     kmeans = KMeans(n_clusters=len(groups), init=seeds, n_init=1, max_iter=30, random_state=seed).fit(vectors)

@@ -7,6 +7,7 @@ pipeline's JSON without the per-message assignments) and shown on the results pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,10 +15,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from civicloop.agencies.models import Agency
+from civicloop.agencies.service import zone_name_of
+from civicloop.analysis import sentiment
 from civicloop.config import get_settings
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import Consultation
 from civicloop.kit.clock import utcnow
+from civicloop.kit.timezones import zone
 
 
 @dataclass(frozen=True)
@@ -45,24 +50,35 @@ class ThemeView:
     campaigns: list[Campaign] = field(default_factory=list)
     at: datetime | None = None
     texts: int = 0
+    # The texts' sentiment per local day, week or month (``sentiment.Period.to_json`` rows).
+    sentiment_unit: str = "day"
+    sentiment_periods: list[dict[str, Any]] = field(default_factory=list)
 
 
 def refresh(session: Session, consultation: Consultation) -> ThemeView:
     from civicloop.analysis.pipeline import analyse
+    from civicloop.analysis.service import deployment_options
 
     items = results_mod.compute(session, consultation).texts()
     data: dict[str, Any] = {"themes": [], "campaigns": [], "run": {"messages": 0}}
     if items:
+        created = [item.submitted_at for item in items]
+        # Citizens quote the consultation's code to link a post to it: a word every text shares says nothing.
+        code = re.compile(rf"\b{re.escape(consultation.code)}\b:?", re.IGNORECASE)
         result = analyse(
-            [item.text for item in items],
+            [code.sub("", item.text).strip() for item in items],
             [f"{item.response_id}:{item.question_id or 0}" for item in items],
-            created=[item.submitted_at for item in items],
+            created=created,
             channels=[item.channel for item in items],
+            options=deployment_options(),
             redact=redactor(),
             cache_dir=get_settings().data_dir / "models",
         )
         data = result.to_json()
         data.pop("assignments", None)
+        zone_name = zone_name_of(session.get(Agency, consultation.agency_id))
+        unit, periods = sentiment.over_time(zip(created, result.sentiment_of_row, strict=True), zone(zone_name))
+        data["sentiment_over_time"] = {"unit": unit, "periods": [period.to_json() for period in periods]}
     consultation.themes, consultation.themes_at = data, utcnow()
     session.flush()
     return view(consultation)
@@ -103,6 +119,8 @@ def view(consultation: Consultation, *, redact: Callable[[str], str] | None = No
         ],
         at=consultation.themes_at,
         texts=int((data.get("run") or {}).get("messages", 0)),
+        sentiment_unit=str((data.get("sentiment_over_time") or {}).get("unit", "day")),
+        sentiment_periods=list((data.get("sentiment_over_time") or {}).get("periods", [])),
     )
 
 
