@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-fast lint bench install services browser squid clean
+.PHONY: demo test test-fast lint bench install services browser squid wrk clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +52,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy
 
-bench: $(STAMP) services
+# The peers the benchmarks compare against (BERTopic, Presidio …), and the labelled sentiment texts
+# that ship in vaderSentiment's source package.
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,quality,bench]'
+	mkdir -p var/bench
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: vaderSentiment==3.3.2 -d var/bench
+	touch $(BENCH_STAMP)
+
+# wrk drives the ingest benchmark (it falls back to httpx without it).
+wrk:
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null); } || \
+	  echo "wrk is missing and cannot be installed here: the ingest benchmark uses httpx instead"
+
+bench: $(BENCH_STAMP) wrk services
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
