@@ -138,6 +138,8 @@ def test_a_citizen_answers_and_script_in_answers_is_escaped_everywhere(
     assert csv_export.headers["content-type"].startswith("text/csv") and "B" in csv_export.text
     assert client.get(f"/consultations/{consultation.id}/export.json").json()["results"]["total"] == 1
     _close_and_publish(db, client, scene, consultation.id)
+    closed = client.get(f"/consultations/{consultation.id}/results").text  # themes worked out on closing
+    assert "Sentiment over time" in closed and "<script>alert" not in closed
     client.cookies.clear()
     report = client.get(f"/c/{consultation.code}/report")
     assert report.status_code == 200 and "<script>alert" not in report.text

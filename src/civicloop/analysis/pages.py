@@ -16,11 +16,14 @@ from civicloop.analysis.models import AnalysisAssignment, AnalysisCampaign, Anal
 from civicloop.channels.models import Message
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError
-from civicloop.web.charts import bar_chart, line_chart
+from civicloop.web.charts import PALETTE, bar_chart, line_chart
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+
+# Positive green, neutral grey, negative red, in the order of sentiment.LABELS.
+SENTIMENT_COLORS = (PALETTE[2], PALETTE[7], PALETTE[3])
 
 
 @dataclass
@@ -90,6 +93,7 @@ def _scope_page(
                 for name in sentiment.LABELS
             },
             title=f"Sentiment of the messages per {page.sentiment_unit}",
+            colors=SENTIMENT_COLORS,
         )
     page.can_edit = actor.has_role(_agency_id(session, scope), *service.EDIT_ROLES)
     return render(request, "analysis/scope.html", page)

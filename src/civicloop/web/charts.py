@@ -37,9 +37,14 @@ def bar_chart(
 
 
 def line_chart(
-    series: dict[str, Sequence[tuple[str, float]]], *, title: str, width: int = 560, height: int = 220
+    series: dict[str, Sequence[tuple[str, float]]],
+    *,
+    title: str,
+    width: int = 560,
+    height: int = 220,
+    colors: Sequence[str] = PALETTE,
 ) -> Markup:
-    """One line per named series over shared x labels (e.g. dates), with a legend."""
+    """One line per named series over shared x labels (e.g. dates), with a legend; ``colors`` in series order."""
     left, right, top, bottom = 40, 10, 24, 40
     labels = sorted({x for points in series.values() for x, _ in points})
     peak = max((v for points in series.values() for _, v in points), default=0) or 1
@@ -51,7 +56,7 @@ def line_chart(
         f'<text x="4" y="{top + 8}">{peak:g}</text><text x="4" y="{top + plot_h}">0</text>',
     ]
     for index, (name, points) in enumerate(series.items()):
-        color = PALETTE[index % len(PALETTE)]
+        color = colors[index % len(colors)]
         coords = " ".join(f"{position[x]:.1f},{top + plot_h - plot_h * v / peak:.1f}" for x, v in points)
         parts.append(
             f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{coords}">'
