@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from civicloop.access import logimport
@@ -48,7 +49,7 @@ def test_head_sets_30_minutes_for_others_tests_it_and_reads_the_report(db: Sessi
     verdict.filter(has_text="kinley@thromde.example runs the official Facebook account").wait_for()
 
     page.get_by_role("link", name="see the usage report").click()
-    assert page.get_by_role("heading", name="Office access usage Thimphu Thromde").is_visible()
+    expect(page.get_by_role("heading", name="Office access usage Thimphu Thromde")).to_be_visible()
     assert page.locator("svg.chart").count() == 3
     minutes = page.get_by_role("row", name="Social media").inner_text()
     assert "12" in minutes.replace(".0", "")  # twelve one-minute requests in one session
@@ -74,7 +75,7 @@ def head_signs_designated_and_30_minutes(page, agency_id: int) -> None:  # type:
     assert page.locator("td.access-rule").first.inner_text() == (
         "designated staff in office hours, others 30 minutes a day; open after hours"
     )
-    assert page.get_by_role("cell", name="Chimi Dolkar <head@thromde.example>").first.is_visible()
+    expect(page.get_by_role("cell", name="Chimi Dolkar <head@thromde.example>").first).to_be_visible()
 
 
 def try_in_tester(page, login: str, local_time: str):  # type: ignore[no-untyped-def]

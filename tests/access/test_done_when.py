@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from civicloop.access import logimport
@@ -64,7 +65,7 @@ def test_browser_policy_is_enforced_by_squid_and_reported(db: Session, db_url: s
         squid.remove()
 
     page.get_by_role("link", name="see the usage report").click()
-    assert page.get_by_role("heading", name="Office access usage Thimphu Thromde").is_visible()
+    expect(page.get_by_role("heading", name="Office access usage Thimphu Thromde")).to_be_visible()
     office, outside, people = page.get_by_role("row", name="Social media").locator("td").all_inner_texts()
     assert people == "2"  # Pema and Kinley, through Squid today
     assert float(office) + float(outside) >= 2  # each visit counts at least a minute

@@ -4,6 +4,7 @@ the themes, sentiment and campaigns, drills into a theme and renames it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from civicloop.analysis import tasks as analysis_tasks
@@ -28,7 +29,7 @@ def test_an_analyst_reads_themes_sentiment_and_campaigns_then_renames_a_theme(  
     page.wait_for_url("**/")
     page.goto("/analysis")
     page.get_by_role("link", name=agency.name).first.click()
-    assert page.get_by_text("No analysis yet.").is_visible()
+    expect(page.get_by_text("No analysis yet.")).to_be_visible()
     page.get_by_label("Embedder").select_option("fast")
     page.get_by_role("button", name="Analyse messages").click()
     page.get_by_role("heading", name="Themes").wait_for()
@@ -43,8 +44,8 @@ def test_an_analyst_reads_themes_sentiment_and_campaigns_then_renames_a_theme(  
     over_time = page.locator("#sentiment-over-time tbody tr")
     assert over_time.count() == 1 and over_time.first.locator("th").inner_text() == "2026-03-02"
     campaigns = page.get_by_role("heading", name="Campaigns")
-    assert campaigns.is_visible()
-    assert page.locator("td", has_text="Dear Thromde").first.is_visible()
+    expect(campaigns).to_be_visible()
+    expect(page.locator("td", has_text="Dear Thromde").first).to_be_visible()
     assert page.locator("section.quotes blockquote").count() >= 3
 
     # Drill down into the largest theme, and rename it with markup that must stay text.
@@ -57,4 +58,4 @@ def test_an_analyst_reads_themes_sentiment_and_campaigns_then_renames_a_theme(  
     page.get_by_role("button", name="Rename").click()
     page.get_by_role("heading", name="Water <b>supply</b>").wait_for()
     page.get_by_role("link", name="← All themes").click()
-    assert page.get_by_role("link", name="Water <b>supply</b>").is_visible()
+    expect(page.get_by_role("link", name="Water <b>supply</b>")).to_be_visible()

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,24 +37,24 @@ def test_an_analyst_creates_opens_reads_closes_and_publishes(db: Session, scene:
     page.get_by_label("Thimphu Thromde", exact=False).first.check()  # the Facebook Page
     page.get_by_role("button", name="Create draft").click()
     page.wait_for_url(re.compile(r"/consultations/\d+$"))
-    assert page.get_by_text("add at least one question").is_visible()
+    expect(page.get_by_text("add at least one question")).to_be_visible()
     page.get_by_label("Kind of question").select_option("single_choice")
     page.locator("#f-prompt").fill("Where should the shelter face?")
     page.get_by_label("Options, one per line").fill("The road\nThe shops")
     page.get_by_role("button", name="Add question").click()
     page.get_by_role("button", name="Open now and announce").click()
-    assert page.get_by_text("Open for answers.").is_visible()
+    expect(page.get_by_text("Open for answers.")).to_be_visible()
     consultation = db.scalars(select(Consultation)).one()
     db.refresh(consultation)
     question = service.questions_of(db, consultation.id)[0]
     answers.submit_form(db, consultation=consultation, values={question.id: ["The shops"]}, comment="More benches")
     db.commit()
     page.get_by_role("link", name="results").click()
-    assert page.get_by_role("heading", name="Participation: 1 answers").is_visible()
-    assert page.locator("#feedback").get_by_text("More benches").is_visible()
+    expect(page.get_by_role("heading", name="Participation: 1 answers")).to_be_visible()
+    expect(page.locator("#feedback").get_by_text("More benches")).to_be_visible()
     page.go_back()
     page.get_by_role("button", name="Close for answers").click()
-    assert page.get_by_text("Closed. Write the report").is_visible()
+    expect(page.get_by_text("Closed. Write the report")).to_be_visible()
     page.get_by_role("link", name="“You said, we did” report").click()
     page.get_by_label("Decision").fill("The shelter will face the shops.")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -62,10 +63,10 @@ def test_an_analyst_creates_opens_reads_closes_and_publishes(db: Session, scene:
     page.get_by_label("We did (what changes").fill("We turned the design around.")
     page.get_by_role("button", name="Add", exact=True).click()
     page.get_by_role("button", name="Publish the report").click()
-    assert page.get_by_text("The report is public.").is_visible()
+    expect(page.get_by_text("The report is public.")).to_be_visible()
     page.get_by_role("link", name="public report").click()
-    assert page.get_by_role("heading", name="Which way it faces").is_visible()
-    assert page.get_by_text("The shelter will face the shops.").is_visible()
+    expect(page.get_by_role("heading", name="Which way it faces")).to_be_visible()
+    expect(page.get_by_text("The shelter will face the shops.")).to_be_visible()
 
 
 def test_a_citizen_answers_on_a_phone(db: Session, scene: Scene, phone_page) -> None:  # type: ignore[no-untyped-def]
@@ -75,12 +76,12 @@ def test_a_citizen_answers_on_a_phone(db: Session, scene: Scene, phone_page) -> 
     phone_page.goto(f"/c/{consultation.code}")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the public page scrolls sideways on a phone ({width}px)"
-    assert phone_page.get_by_role("img", name="Design B").is_visible()
+    expect(phone_page.get_by_role("img", name="Design B")).to_be_visible()
     phone_page.get_by_label("Option B — Design B").check()
     phone_page.get_by_role("group", name="2. How good is the bus stop today?").get_by_label("2").check()
     phone_page.get_by_label("What should the new bus stop have?").fill("A roof that keeps the rain off <b>please</b>")
     phone_page.get_by_role("button", name="Send my answers").click()
-    assert phone_page.get_by_role("status").filter(has_text="Thank you").is_visible()
+    expect(phone_page.get_by_role("status").filter(has_text="Thank you")).to_be_visible()
     db.rollback()
     response = db.scalars(select(Response).where(Response.consultation_id == consultation.id)).one()
     stored = {a.question_id: (a.choices, a.rating, a.text) for a in db.scalars(select(Answer))}

@@ -1,6 +1,7 @@
 """The foundation as a person uses it, in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.factories import PASSWORD, create_agency, create_official
@@ -29,9 +30,9 @@ def test_agency_admin_adds_an_account_and_sees_it_listed(db: Session, page) -> N
     page.wait_for_url("**/accounts/*")
     assert "/webhooks/facebook/" in page.locator("#webhook-url").inner_text()
     page.goto("/accounts")
-    assert page.get_by_role("link", name="Thimphu Thromde Page").is_visible()
+    expect(page.get_by_role("link", name="Thimphu Thromde Page")).to_be_visible()
     page.goto(f"/agencies/{agency.id}")
-    assert page.get_by_role("cell", name="104577788899900").is_visible()
+    expect(page.get_by_role("cell", name="104577788899900")).to_be_visible()
 
 
 def test_a_bad_account_form_shows_the_reason_and_keeps_the_input(db: Session, page) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +55,7 @@ def test_an_officer_cannot_reach_another_agencys_page(db: Session, page) -> None
     assert page.get_by_role("link", name="Punakha Dzongkhag Administration").count() == 0
     response = page.goto(f"/agencies/{other.id}")
     assert response is not None and response.status == 404
-    assert page.get_by_role("heading", name="Not found").is_visible()
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     assert "Punakha" not in page.content()
 
 
@@ -65,4 +66,4 @@ def test_navigation_works_on_a_phone_screen(db: Session, phone_page) -> None:  #
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
     phone_page.get_by_role("link", name="Accounts").click()
-    assert phone_page.get_by_role("heading", name="Official accounts").is_visible()
+    expect(phone_page.get_by_role("heading", name="Official accounts")).to_be_visible()

@@ -44,9 +44,9 @@ def test_an_officer_picks_up_a_facebook_comment_replies_and_sees_it_delivered(  
     page.wait_for_url("**/")
     page.get_by_role("link", name="Inbox").first.click()
     row = page.get_by_role("row").filter(has_text=event.text[:40])
-    assert row.get_by_text("on track").is_visible()
+    expect(row.get_by_text("on track")).to_be_visible()
     row.get_by_role("link", name=f"{event.person.name} on a post").click()
-    assert page.get_by_text(event.text).is_visible()
+    expect(page.get_by_text(event.text)).to_be_visible()
 
     page.get_by_role("button", name="Take it").click()
     assert page.locator("#assignee").inner_text() == "Pema Wangchuk"
@@ -63,7 +63,7 @@ def test_an_officer_picks_up_a_facebook_comment_replies_and_sees_it_delivered(  
     calls = sim.calls("facebook.comments")
     assert [c.body["message"] for c in calls] == [f"Dear {event.person.name}, thank you — a crew will check it today."]
     page.get_by_role("link", name="Inbox").first.click()
-    assert page.get_by_role("row").filter(has_text=event.text[:40]).get_by_text("Pema Wangchuk").is_visible()
+    expect(page.get_by_role("row").filter(has_text=event.text[:40]).get_by_text("Pema Wangchuk")).to_be_visible()
 
 
 def test_the_inbox_and_a_conversation_fit_a_phone_screen(db: Session, clock: FixedClock, phone_page) -> None:  # type: ignore[no-untyped-def]

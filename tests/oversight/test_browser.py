@@ -51,11 +51,11 @@ def test_the_national_admin_reads_the_dashboard_and_handles_the_live_alert(world
     _sign_in(page, "admin@doim.example")
     page.get_by_role("link", name="Oversight").click()
     expect(page.get_by_role("heading", name="National dashboard")).to_be_visible()
-    assert page.get_by_role("heading", name="What these figures are based on").is_visible()
+    expect(page.get_by_role("heading", name="What these figures are based on")).to_be_visible()
     adoption = page.locator("#adoption table")
-    assert adoption.get_by_role("cell", name="Punakha Dzongkhag Administration").is_visible()
-    assert page.get_by_role("heading", name="Ranking", exact=True).is_visible()
-    assert page.get_by_label("How the ranking is defined").get_by_text("Responsiveness rank").is_visible()
+    expect(adoption.get_by_role("cell", name="Punakha Dzongkhag Administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ranking", exact=True)).to_be_visible()
+    expect(page.get_by_label("How the ranking is defined").get_by_text("Responsiveness rank")).to_be_visible()
     with page.expect_download() as download:
         page.locator("#ranking").get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.startswith("civicloop-national-ranking-")
@@ -69,7 +69,7 @@ def test_the_national_admin_reads_the_dashboard_and_handles_the_live_alert(world
 def test_an_agency_head_sees_only_their_scorecard(world: None, page) -> None:  # type: ignore[no-untyped-def]
     _sign_in(page, "head@thromde.example")
     page.goto("/oversight")
-    assert page.get_by_role("heading", name="Oversight of your agencies").is_visible()
+    expect(page.get_by_role("heading", name="Oversight of your agencies")).to_be_visible()
     assert page.get_by_text("Punakha Dzongkhag Administration").count() == 0
     page.locator("#agencies").get_by_role("link", name="Thimphu Thromde").click()
     expect(page.get_by_role("heading", name="Scorecard: Thimphu Thromde")).to_be_visible()
@@ -79,7 +79,7 @@ def test_an_agency_head_sees_only_their_scorecard(world: None, page) -> None:  #
 
 def test_the_public_page_works_without_login_on_a_phone(world: None, phone_page) -> None:  # type: ignore[no-untyped-def]
     phone_page.goto("/transparency")
-    assert phone_page.get_by_role("heading", name="How government agencies listen and answer").is_visible()
+    expect(phone_page.get_by_role("heading", name="How government agencies listen and answer")).to_be_visible()
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the public page scrolls sideways on a phone ({width}px)"
     phone_page.get_by_role("link", name="read the “you said, we did” report").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,7 @@ def test_a_citizen_leaves_feedback_on_a_phone(db: Session, phone_page) -> None: 
     page.goto("/feedback/THROMDE")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the form scrolls sideways on a phone ({width}px)"
-    assert page.get_by_role("heading", name="Tell Thimphu Thromde what you think").is_visible()
+    expect(page.get_by_role("heading", name="Tell Thimphu Thromde what you think")).to_be_visible()
     # Too long first: the reason is announced and what was typed is kept.
     page.get_by_label("Your message").fill("བ" * 5003)
     page.get_by_label("Your name (optional)").fill("Pema")
