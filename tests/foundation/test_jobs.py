@@ -21,15 +21,25 @@ def remember(value: int) -> None:
     calls.append(value)
 
 
+JOB = f"{__name__}.remember"
+
+
+def test_a_job_is_enqueued_by_name_and_a_wrong_name_fails_where_it_is_written(db: Session) -> None:
+    with pytest.raises(LookupError, match="no job named 'civicloop.nowhere.tasks.missing'"):
+        after_commit(db, "civicloop.nowhere.tasks.missing", 1)
+    after_commit(db, "civicloop.oversight.tasks.notify_alert", 1)  # a real job, loaded on first need
+    db.rollback()
+
+
 def test_jobs_are_enqueued_only_after_commit_and_dropped_on_rollback(db: Session) -> None:
     calls.clear()
     agency = create_agency(db)
-    after_commit(db, remember, agency.id)
+    after_commit(db, JOB, agency.id)
     assert calls == []
     db.commit()
     assert calls == [agency.id]
     agencies.create_agency(db, actor=None, code="ROLLED", name="Rolled back")
-    after_commit(db, remember, 999)
+    after_commit(db, JOB, 999)
     db.rollback()
     db.commit()
     assert calls == [agency.id]

@@ -162,9 +162,8 @@ def run_analysis(session: Session, run: AnalysisRun) -> AnalysisRun:
     """Queue the full analysis of ``run`` (from ``create_run``); the job starts once the caller's
     transaction commits."""
     from civicloop import jobs
-    from civicloop.analysis.tasks import analyse_run
 
-    jobs.after_commit(session, analyse_run, run.id)
+    jobs.after_commit(session, "civicloop.analysis.tasks.analyse_run", run.id)
     return run
 
 

@@ -68,7 +68,7 @@ def assign_message(message_id: int) -> None:
 def on_message(session: Session, message: Message) -> None:
     """channels.hooks.ON_MESSAGE: assign the new citizen message to the current themes, in a job."""
     if message.direction is Direction.inbound:
-        after_commit(session, assign_message, message.id)
+        after_commit(session, "civicloop.analysis.tasks.assign_message", message.id)
 
 
 if on_message not in hooks.ON_MESSAGE:

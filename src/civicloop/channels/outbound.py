@@ -24,7 +24,7 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.delivery import Route
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound_models import SEND_JOB, OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, can_post, weighted_length
 from civicloop.config import get_settings
 from civicloop.errors import Conflict, Invalid, NotFound
@@ -350,9 +350,7 @@ def _store(
 
 
 def _enqueue(session: Session, outbound_id: int) -> None:
-    from civicloop.channels.outbound_tasks import send_outbound
-
-    jobs.after_commit(session, send_outbound, outbound_id)
+    jobs.after_commit(session, SEND_JOB, outbound_id)
 
 
 def _existing(session: Session, idempotency_key: str | None) -> OutboundMessage | None:

@@ -30,6 +30,9 @@ class OutboundStatus(enum.StrEnum):
 
 OPEN_STATUSES = frozenset({OutboundStatus.queued, OutboundStatus.sending})
 
+# The job that sends one outbound row, enqueued by name (``jobs.after_commit``).
+SEND_JOB = "civicloop.channels.outbound_tasks.send_outbound"
+
 
 class OutboundMessage(IdMixin, TimestampMixin, AgencyOwned, Base):
     __tablename__ = "outbound_messages"

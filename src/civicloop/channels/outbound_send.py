@@ -24,7 +24,7 @@ from civicloop.channels.base import Action, Inbound
 from civicloop.channels.delivery import Delivery, Next, Route, Sender, SendError, Sent, Unverifiable, backoff
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.models import Conversation, Direction
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus, PlatformToken
+from civicloop.channels.outbound_models import SEND_JOB, OutboundMessage, OutboundStatus, PlatformToken
 from civicloop.channels.service import record_inbound
 from civicloop.channels.web.outbound import EmailSender
 from civicloop.channels.wechat.outbound import WeChatSender, fetch_token
@@ -261,14 +261,8 @@ def record(outbound_id: int, outcome: Outcome) -> OutboundStatus | None:
         else:
             wait = error.wait if error.wait is not None else backoff(row.attempts)
             row.status, row.next_attempt_at = OutboundStatus.queued, now + timedelta(seconds=wait)
-            jobs.after_commit(session, _schedule, row.id, wait)
+            jobs.after_commit(session, SEND_JOB, row.id, delay=wait)
         return row.status
-
-
-def _schedule(outbound_id: int, seconds: float) -> None:
-    from civicloop.channels.outbound_tasks import send_outbound
-
-    send_outbound.schedule(args=(outbound_id,), delay=max(seconds, 0.0))
 
 
 def deliver(outbound_id: int) -> OutboundStatus | None:
@@ -289,8 +283,6 @@ class Sweep:
 
 def sweep() -> Sweep:
     """Hand back rows a dead worker left ``sending`` (to be checked first) and enqueue overdue rows."""
-    from civicloop.channels.outbound_tasks import send_outbound
-
     now = utcnow()
     with session_scope() as session:
         stale = session.scalars(
@@ -312,5 +304,5 @@ def sweep() -> Sweep:
         ).all()
         ids = sorted({*due, *(row.id for row in stale)})
         for outbound_id in ids:
-            jobs.after_commit(session, send_outbound, outbound_id)
+            jobs.after_commit(session, SEND_JOB, outbound_id)
     return Sweep(len(stale), len(ids))

@@ -18,7 +18,7 @@ from civicloop import jobs
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.scope import Actor
-from civicloop.consultations import answers, files, report, service, tasks, themes
+from civicloop.consultations import answers, files, report, service, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -529,7 +529,7 @@ def results_page(consultation_id: int, request: Request, session: SessionDep, ac
 def refresh_themes(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     consultation = service.get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
-    jobs.after_commit(session, tasks.refresh_themes, consultation.id)
+    jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation.id)
     flash(request, "The themes are being worked out; reload in a moment.")
     return RedirectResponse(f"/consultations/{consultation_id}/results", status_code=303)
 
@@ -656,7 +656,7 @@ def transition(
             return "Open for answers. The announcement went to the chosen accounts."
         if transition == "close":
             service.close(session, actor=actor, consultation_id=consultation_id)
-            jobs.after_commit(session, tasks.refresh_themes, consultation_id)
+            jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation_id)
             return "Closed. Write the report: what people said and what the agency does."
         raise Invalid(f"unknown action {transition!r}")
 

@@ -134,7 +134,6 @@ def _report_reminded(session: Session, consultation: Consultation) -> bool:
 
 def _tell(session: Session, consultation: Consultation, reminder: Reminder) -> None:
     """A notice to the author in the app (emailed when SMTP is set), and an email to the contact person."""
-    from civicloop.consultations.tasks import email_contact
     from civicloop.inbox.notices import notify
 
     author = session.get(Official, consultation.created_by_id) if consultation.created_by_id else None
@@ -153,4 +152,4 @@ def _tell(session: Session, consultation: Consultation, reminder: Reminder) -> N
     contact = consultation.contact_email.strip().lower()
     already_told = author is not None and author.active and author.email.lower() == contact
     if contact and not already_told and get_settings().smtp_url:
-        jobs.after_commit(session, email_contact, consultation.id, reminder.kind)
+        jobs.after_commit(session, "civicloop.consultations.tasks.email_contact", consultation.id, reminder.kind)

@@ -29,7 +29,7 @@ def advance_consultations() -> dict[str, list[int]]:
     with session_scope() as session:
         changed = service.advance(session)
         for consultation_id in changed["closed"]:
-            jobs.after_commit(session, refresh_themes, consultation_id)
+            jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation_id)
     return changed
 
 

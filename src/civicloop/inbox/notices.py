@@ -46,9 +46,7 @@ def notify(
     session.add(notification)
     session.flush()
     if get_settings().smtp_url:
-        from civicloop.inbox.tasks import email_notification
-
-        jobs.after_commit(session, email_notification, notification.id)
+        jobs.after_commit(session, "civicloop.inbox.tasks.email_notification", notification.id)
     return notification
 
 

@@ -6,12 +6,14 @@ carrying ids only. Must not: hold business rules; each domain's ``tasks.py`` def
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from huey.utils import normalize_time
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -91,9 +93,33 @@ def periodic(schedule: Any, **options: Any) -> Callable[[Callable[[], R]], Any]:
 _PENDING = "civicloop_pending_jobs"
 
 
-def after_commit(session: Session, task: Callable[..., Any], *args: Any) -> None:
-    """Enqueue ``task(*args)`` once ``session`` commits; dropped if it rolls back."""
-    session.info.setdefault(_PENDING, []).append((task, args))
+def after_commit(session: Session, task: str, *args: Any, delay: float | None = None) -> None:
+    """Enqueue the job named ``task`` (``"civicloop.<domain>.tasks.<function>"``) with ``args`` once
+    ``session`` commits (``delay`` seconds later if given); dropped if it rolls back.
+
+    Jobs are named, not imported, so a service never imports its own domain's ``tasks`` module (which
+    imports the service back). The name is checked now, so a typo fails where it was written.
+    """
+    registered(task)
+    session.info.setdefault(_PENDING, []).append((task, args, delay))
+
+
+def registered(name: str) -> Any:
+    """The job class Huey knows by ``name``; raises ``LookupError`` naming what is missing."""
+    known: dict[str, Any] = huey._registry._registry
+    if name not in known:
+        # Processes import job modules lazily (the Squid helper must start fast): load them all on first need.
+        importlib.import_module("civicloop.jobs.registry")
+    if name not in known:
+        raise LookupError(f"no job named {name!r}: is its tasks module listed in civicloop.jobs.registry?")
+    return known[name]
+
+
+def enqueue(name: str, *args: Any, delay: float | None = None) -> Any:
+    """Enqueue the job named ``name`` now (outside a transaction: a CLI command, a periodic job),
+    or ``delay`` seconds from now."""
+    eta = None if delay is None else normalize_time(delay=max(delay, 0.0), utc=huey.utc)
+    return huey.enqueue(registered(name)(args=args, eta=eta))
 
 
 _MARKS = "civicloop_pending_marks"
@@ -113,8 +139,8 @@ def _enqueue_pending(session: Session) -> None:
     if session.in_nested_transaction():
         return
     session.info.pop(_MARKS, None)
-    for task, args in session.info.pop(_PENDING, []):
-        task(*args)
+    for name, args, delay in session.info.pop(_PENDING, []):
+        enqueue(name, *args, delay=delay)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -29,7 +29,7 @@ def refresh_and_evaluate(now: datetime | None = None) -> list[int]:
         conduct.scan(session, now=now)
         new = alerts.evaluate(session, now=now)
         for alert in new:
-            jobs.after_commit(session, notify_alert, alert.id)
+            jobs.after_commit(session, "civicloop.oversight.tasks.notify_alert", alert.id)
         return [alert.id for alert in new]
 
 
