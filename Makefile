@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.demo-installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -19,7 +20,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# The demo needs the product and its quality embedder only, not the test tools (docs/analysis.md, "Install size").
+$(DEMO_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[quality]'
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/civicloop demo --port $${PORT:-8000}
 
 # Debian packages the tests drive: Chromium (browser tests) and Squid (office access).

@@ -122,9 +122,7 @@ def run_one(tool: str, size: int) -> dict[str, object]:
         from civicloop.analysis.pipeline import analyse
 
         embedder = tool.split("-", 1)[1]
-        analysed = analyse(
-            texts, [str(i) for i in range(len(texts))], embedder=embedder, redact=str, cache_dir=ROOT / "var" / "models"
-        )
+        analysed = analyse(texts, [str(i) for i in range(len(texts))], embedder=embedder, redact=str)
         themes = [int(t) for t in analysed.theme_of_row]
         result["themes"] = len(analysed.themes) - (1 if any(t.id == 0 for t in analysed.themes) else 0)
         result["noise"] = round(themes.count(0) / len(themes), 3)

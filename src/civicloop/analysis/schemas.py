@@ -13,7 +13,7 @@ class RunCreate(BaseModel):
     agency_id: int | None = None
     account_id: int | None = None
     consultation_id: int | None = None
-    embedder: str = Field(default="fast", pattern="^(fast|quality)$")
+    embedder: str | None = Field(default=None, pattern="^(fast|quality)$")
     since: datetime | None = None
 
 

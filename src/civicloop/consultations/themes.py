@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Agency
 from civicloop.agencies.service import zone_name_of
 from civicloop.analysis import sentiment
-from civicloop.config import get_settings
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import Consultation
 from civicloop.kit.clock import utcnow
@@ -72,7 +71,6 @@ def refresh(session: Session, consultation: Consultation) -> ThemeView:
             channels=[item.channel for item in items],
             options=deployment_options(),
             redact=redactor(),
-            cache_dir=get_settings().data_dir / "models",
         )
         data = result.to_json()
         data.pop("assignments", None)
