@@ -9,6 +9,7 @@ numbers, redaction marks and markup never make a label: they tell the themes apa
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -25,8 +26,12 @@ COMMON_SHARE = 0.5
 MAX_PHRASE_WORDS = 4
 MAX_PHRASE_SYLLABLES = 6
 NO_LABEL = "(no distinctive words)"
+# A phrase labels a theme when at least this share of the messages using its best word use the phrase.
+PHRASE_SHARE = 0.6
 TSHEG = "\u0f0b"
-STOP = frozenset(STOP_WORDS)
+# Dzongkha particles and the copula ("is", "of", "to", "and", "this", plural marks) label nothing.
+DZONGKHA_STOP = {"ཨིན", "ཨིནམ", "ཡོད", "ཡོདཔ", "ལུ", "ནང", "ཚུ", "གི", "གིས", "ཀྱི", "ཅིག", "འདི", "དང", "ལས", "སྦེ", "མས"}
+STOP = frozenset(STOP_WORDS) | DZONGKHA_STOP
 MARKUP_RE = re.compile(r"<[^>]{0,200}>|&[a-z]+;|\{\{.*?\}\}|\[\w+\]")
 # Redaction marks ("XXXX", "xx/xx/xxxx") and tokens with a digit say nothing about a topic.
 MEANINGLESS_RE = re.compile(r"^(?:x{2,}|.*\d.*|.)$")
@@ -39,7 +44,7 @@ class Words:
 
 
 def _words(text: str) -> list[str]:
-    return tokens(MARKUP_RE.sub(" ", text))
+    return tokens(MARKUP_RE.sub(" ", text.lower()))
 
 
 def _meaningful(word: str) -> bool:
@@ -64,16 +69,23 @@ def _phrases(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def _text(phrase: tuple[str, ...]) -> str:
-    return (TSHEG if TIBETAN_RE.match(phrase[0]) else " ").join(phrase)
+    """Words joined as written: a tsheg between two Dzongkha syllables, a space otherwise."""
+    out = phrase[0]
+    for before, word in itertools.pairwise(phrase):
+        out += (TSHEG if TIBETAN_RE.match(before) and TIBETAN_RE.match(word) else " ") + word
+    return out
 
 
-def _label(ranked: list[tuple[str, ...]]) -> str:
-    """The best phrase of two words or more; else the two best single words, joined."""
+def _label(ranked: list[tuple[str, ...]], counts: Counter[tuple[str, ...]]) -> str:
+    """The best phrase of two words or more when nearly as many messages use it as the best word;
+    else the two best single words ("roof and rain"), which say more than a phrase few messages share."""
+    words = [phrase for phrase in ranked if len(phrase) == 1]
+    top = counts[words[0]] if words else 0
     for phrase in ranked:
-        if len(phrase) >= 2:
+        if len(phrase) >= 2 and counts[phrase] >= PHRASE_SHARE * top:
             text = _text(phrase)
             return text[0].upper() + text[1:]
-    singles = [phrase[0] for phrase in ranked[:2]]
+    singles = [phrase[0] for phrase in words[:2]]
     if not singles:
         return NO_LABEL
     text = " and ".join(singles) if len(singles) == 2 else singles[0]
@@ -90,8 +102,7 @@ def describe(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[Wo
     overall: Counter[tuple[str, ...]] = Counter()
     for counts in per_group:
         overall.update(counts)
-    word_df = {phrase[0]: n for phrase, n in overall.items() if len(phrase) == 1}
-    common = {word for word, n in word_df.items() if total >= 4 and n >= COMMON_SHARE * total}
+    common = _common(per_group, [len(group) for group in docs], total)
     average = total / max(1, len(groups))
     out = []
     for counts, group in zip(per_group, docs, strict=True):
@@ -103,11 +114,28 @@ def describe(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[Wo
             if n < least or any(word in common for word in phrase):
                 continue
             score = (n / size) * np.log1p(average / overall[phrase])
-            # A longer phrase found as often as its parts reads better than the parts alone.
-            scored.append((score * (1 + 0.15 * (len(phrase) - 1)), phrase))
-        scored.sort(key=lambda item: (-item[0], item[1]))
+            scored.append((score, phrase))
+        # Ties go to the longer phrase: "bus stop roof" over "stop roof" when both are as frequent.
+        scored.sort(key=lambda item: (-item[0], -len(item[1]), item[1]))
         ranked = [phrase for score, phrase in scored if score > 0]
-        out.append(Words(_label(ranked), _keywords(ranked, top)))
+        out.append(Words(_label(ranked, counts), _keywords(ranked, top)))
+    return out
+
+
+def _common(per_group: list[Counter[tuple[str, ...]]], sizes: list[int], total: int) -> set[str]:
+    """Words found in most texts, even leaving out the theme that uses them most (a theme's own word
+    may be in most texts when that theme is most of them)."""
+    if total < 4:
+        return set()
+    out = set()
+    words = {phrase for counts in per_group for phrase in counts if len(phrase) == 1}
+    for word in words:
+        found = [counts[word] for counts in per_group]
+        best = int(np.argmax([n / max(1, size) for n, size in zip(found, sizes, strict=True)]))
+        rest, rest_size = sum(found) - found[best], total - sizes[best]
+        share = rest / rest_size if rest_size else sum(found) / total
+        if share >= COMMON_SHARE:
+            out.add(word[0])
     return out
 
 

@@ -20,6 +20,7 @@ from civicloop.analysis import cluster, labels, sentiment
 from civicloop.analysis.dedup import find_duplicates
 from civicloop.analysis.embed import FALLBACK_NOTE, default_embedder, embed_distinct, make_embedder
 from civicloop.analysis.normalize import detect_language, normalize, tokens
+from civicloop.analysis.schemas import RepeatedText, ThemeSummary
 from civicloop.errors import Invalid
 
 OTHER_ID = 0
@@ -64,15 +65,22 @@ class Theme:
     floor: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "keywords": self.keywords,
-            "size": self.size,
-            "raw_size": self.raw_size,
-            "sentiment": self.sentiment,
-            "quotes": self.quotes,
-        }
+        summary = ThemeSummary(
+            id=self.id,
+            label=self.label,
+            keywords=self.keywords,
+            size=self.size,
+            raw_size=self.raw_size,
+            sentiment=self.sentiment,
+            quotes=self.quotes,
+            example=self.example,
+        )
+        return summary.model_dump(mode="json")
+
+    @property
+    def example(self) -> str | None:
+        """The theme's most representative message (its first quote, the closest to its centre)."""
+        return self.quotes[0] if self.quotes else None
 
 
 class CampaignFacts(Protocol):
@@ -95,16 +103,17 @@ class CampaignFacts(Protocol):
 
 
 def campaign_json(number: int, campaign: CampaignFacts) -> dict[str, Any]:
-    return {
-        "id": number,
-        "kind": campaign.kind,
-        "size": campaign.size,
-        "text": campaign.text,
-        "first_seen": campaign.first_seen.isoformat() if campaign.first_seen else None,
-        "last_seen": campaign.last_seen.isoformat() if campaign.last_seen else None,
-        "channels": campaign.channels,
-        "accounts": campaign.accounts,
-    }
+    repeated = RepeatedText(
+        id=number,
+        kind=campaign.kind,
+        size=campaign.size,
+        text=campaign.text,
+        first_seen=campaign.first_seen,
+        last_seen=campaign.last_seen,
+        channels=campaign.channels,
+        accounts=campaign.accounts,
+    )
+    return repeated.model_dump(mode="json")
 
 
 @dataclass
@@ -216,23 +225,31 @@ def _quotes(
     return picked
 
 
-def _kind(text: str, times: list[datetime]) -> str:
-    """``question`` for a question asked over days, ``campaign`` for anything else repeated this often.
-
-    Coordination shows in time: a campaign's copies come in a burst (most within ``BURST``), while
-    citizens who each need the same answer write whenever they need it.
-    """
-    if not QUESTION_RE.search(text.strip()):
-        return CAMPAIGN
-    if not times:
-        return QUESTION
+def _burst(times: list[datetime]) -> bool:
+    """Whether most of ``times`` fall within one ``BURST`` window."""
     times = sorted(times)
     busiest, start = 0, 0
     for end, moment in enumerate(times):
         while moment - times[start] > BURST:
             start += 1
         busiest = max(busiest, end - start + 1)
-    return CAMPAIGN if busiest * 2 > len(times) else QUESTION
+    return busiest * 2 > len(times)
+
+
+def _kind(text: str, times: list[datetime], variants: int) -> str | None:
+    """``campaign``, ``question`` (a frequent question) or None (a repeated message, no more).
+
+    A campaign is coordinated: its copies come in a burst (most within ``BURST``), or they are one
+    template with names swapped (several variants of a long text). Citizens who each need the same
+    answer ask whenever they need it: a question repeated over days is a frequent question, even in
+    the same words. Without times, every repeated statement counts as a campaign, as before.
+    """
+    question = bool(QUESTION_RE.search(text.strip()))
+    if not times:
+        return QUESTION if question else CAMPAIGN
+    if _burst(times) or (variants > 1 and not question):
+        return CAMPAIGN
+    return QUESTION if question else None
 
 
 def _campaigns(
@@ -258,12 +275,16 @@ def _campaigns(
         return [], campaign_of_row
     order = np.argsort(group_of_row, kind="stable")
     bounds = np.searchsorted(group_of_row[order], [(g, g + 1) for g in big])
-    out = []
-    for number, (group, (start, end)) in enumerate(zip(big, bounds, strict=True), start=1):
+    out: list[Campaign] = []
+    for group, (start, end) in zip(big, bounds, strict=True):
         members = order[start:end]
-        campaign_of_row[members] = number
         times = [created[i] for i in members if created[i] is not None] if created else []
         text = texts[representatives[group]]
+        kind = _kind(text, times, len({normalized[i] for i in members}))
+        if kind is None:
+            continue
+        number = len(out) + 1
+        campaign_of_row[members] = number
         out.append(
             Campaign(
                 id=number,
@@ -274,7 +295,7 @@ def _campaigns(
                 channels=sorted({str(channels[i]) for i in members if channels[i]}) if channels else [],
                 accounts=sorted({str(accounts[i]) for i in members if accounts[i]}) if accounts else [],
                 members=members,
-                kind=_kind(text, times),
+                kind=kind,
             )
         )
     return out, campaign_of_row
