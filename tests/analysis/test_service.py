@@ -158,3 +158,22 @@ def test_cli_analyses_an_agency(db: Session) -> None:
     assert result.exit_code == 0, result.output
     assert "Campaigns" in result.output
     finished(db, agency)
+
+
+def test_analysis_imports_nothing_of_consultations_which_registers_its_messages_instead(db: Session) -> None:
+    """Layering: a consultation's messages reach analysis through a source the consultations domain registers."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, civicloop.analysis.service, civicloop.analysis.pages, civicloop.analysis.routes; "
+        "print(sorted(m for m in sys.modules if m.startswith('civicloop.consultations')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    from civicloop.analysis import sources
+    from civicloop.consultations import themes
+
+    assert sources.SOURCES["consultation"].agency_of == themes._agency_of
+    with pytest.raises(NotFound, match="consultation not found"):
+        service.create_run(db, actor=None, scope=service.AnalysisScope(consultation_id=987654))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.agencies.service import zone_name_of
 from civicloop.analysis import sentiment as sentiment_mod
+from civicloop.analysis import sources
 from civicloop.analysis.embed import default_embedder, load_embedder
 from civicloop.analysis.labels import describe
 from civicloop.analysis.models import (
@@ -92,12 +93,10 @@ def _agency_of(session: Session, scope: AnalysisScope) -> int:
             raise NotFound("account not found")
         return account.agency_id
     if scope.consultation_id is not None:
-        from civicloop.consultations.models import Consultation
-
-        consultation = session.get(Consultation, scope.consultation_id)
-        if consultation is None:
+        agency_id = sources.source("consultation").agency_of(session, scope.consultation_id)
+        if agency_id is None:
             raise NotFound("consultation not found")
-        return consultation.agency_id
+        return agency_id
     assert scope.agency_id is not None
     return scope.agency_id
 
@@ -181,10 +180,8 @@ def _messages_query(session: Session, run: AnalysisRun) -> Any:
     if run.scope_kind is ScopeKind.account:
         query = query.where(Message.account_id == run.account_id)
     elif run.scope_kind is ScopeKind.consultation:
-        from civicloop.consultations.answers import message_ids_for
-
         assert run.consultation_id is not None
-        query = query.where(Message.id.in_(message_ids_for(session, run.consultation_id)))
+        query = query.where(Message.id.in_(sources.source("consultation").message_ids(session, run.consultation_id)))
     if run.since is not None:
         query = query.where(Message.created_at >= run.since)
     return query.order_by(Message.created_at, Message.id)

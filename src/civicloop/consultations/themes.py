@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.agencies.service import zone_name_of
-from civicloop.analysis import sentiment
+from civicloop.analysis import sentiment, sources
 from civicloop.analysis.schemas import AnalysisSummary, RepeatedText, ThemeSummary
+from civicloop.consultations import answers
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import Consultation
 from civicloop.kit.clock import utcnow
@@ -83,6 +84,15 @@ def refresh(session: Session, consultation: Consultation) -> ThemeView:
     consultation.themes, consultation.themes_at = data, utcnow()
     session.flush()
     return view(consultation)
+
+
+def _agency_of(session: Session, consultation_id: int) -> int | None:
+    consultation = session.get(Consultation, consultation_id)
+    return consultation.agency_id if consultation else None
+
+
+# Analysis runs over a consultation's messages find them here (analysis imports nothing of consultations).
+sources.SOURCES["consultation"] = sources.MessageSource(agency_of=_agency_of, message_ids=answers.message_ids_for)
 
 
 def redactor() -> Callable[[str], str]:
