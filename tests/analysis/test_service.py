@@ -177,3 +177,31 @@ def test_analysis_imports_nothing_of_consultations_which_registers_its_messages_
     assert sources.SOURCES["consultation"].agency_of == themes._agency_of
     with pytest.raises(NotFound, match="consultation not found"):
         service.create_run(db, actor=None, scope=service.AnalysisScope(consultation_id=987654))
+
+
+def test_a_frequent_question_is_listed_apart_from_campaigns_and_offers_a_saved_reply(
+    db: Session, client: TestClient
+) -> None:
+    agency, account, _actor = seed(db)
+    question = "Where can I renew my trade licence?"
+    for k in range(12):  # twelve citizens over four days, in their own time
+        post(db, account, question, 1000 + 540 * k)
+    db.commit()
+    officer = create_official(db, "officer@ANLYS", email="faq-officer@test.example")  # officers keep saved replies
+    login(client, officer)
+    page = client.get(f"/analysis/agency/{agency.id}")
+    response = client.post(
+        "/api/v1/analysis/runs",
+        json={"agency_id": agency.id, "embedder": "fast"},
+        headers={"X-CSRF-Token": csrf_from(page.text)},
+    )
+    assert response.status_code == 202, response.text
+    latest = client.get(f"/api/v1/analysis/latest?agency_id={agency.id}").json()
+    assert [(q["size"], q["text"]) for q in latest["questions"]] == [(12, question)]
+    assert question not in [c["text"] for c in latest["campaigns"]] and latest["campaigns"]
+    page = client.get(f"/analysis/agency/{agency.id}")
+    table = page.text.split('id="frequent-questions"')[1].split("</table>")[0]
+    assert question in table and "Create a saved reply" in table
+    link = table.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    offer = client.get(link)
+    assert offer.status_code == 200 and f'value="{question}"' in offer.text
