@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     session_max_age_hours: int = Field(default=12, description="How long a login lasts")
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
+    webhook_max_age_seconds: int = Field(
+        default=300, ge=1, description="Seconds a signed WeChat push's timestamp may be from now; nonce single-use"
+    )
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
