@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CIVICLOOP_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=Path("var"), description="Folder for the SQLite database, secret key, queue")
+    audit_checkpoint_dir: Path | None = Field(
+        default=None, description="Folder of the signed audit checkpoints and their key; default DATA_DIR/audit"
+    )
     database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite file in data_dir")
     redis_url: str = Field(default="", description="Redis URL for the job queue; empty = SQLite queue")
     secret_key: str = Field(default="", description="Signs sessions, encrypts credentials; generated if empty")
