@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Thimphu", description="Default IANA time zone for display and calendars")
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of this deployment")
     session_max_age_hours: int = Field(default=12, description="How long a login lasts")
+    totp_required_roles: str = Field(
+        default="agency_head,agency_admin,national_admin,auditor",
+        description="Comma-separated roles whose holders must sign in with a TOTP code; empty = nobody",
+    )
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
     webhook_max_age_seconds: int = Field(

@@ -22,6 +22,7 @@ from civicloop.analysis import routes as analysis_routes
 from civicloop.audit import pages as audit_pages
 from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
+from civicloop.auth import totp_pages
 from civicloop.auth.csrf import verify_csrf
 from civicloop.channels import outbound_routes
 from civicloop.channels import routes as channel_routes
@@ -51,6 +52,7 @@ PAGE_ROUTERS = [
     access_pages.router,
     analysis_pages.router,
     auth_pages.router,
+    totp_pages.router,
     agency_pages.router,
     audit_pages.router,
     feedback_pages.router,

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civicloop.agencies import service as agency_service
 from civicloop.agencies.models import Agency
-from civicloop.auth import service
+from civicloop.auth import service, totp, totp_pages
 from civicloop.auth.models import Official, Role
-from civicloop.deps import SESSION_OFFICIAL_KEY, ActorDep, SessionDep
+from civicloop.deps import ActorDep, SessionDep, sign_in
 from civicloop.errors import AppError, TooManyRequests, Unauthenticated
 from civicloop.web.templating import flash, render
 
@@ -80,8 +80,9 @@ def login(
             LoginPage(next=_safe_next(next), email=email, error=exc.message),
             status_code=status,
         )
-    request.session.clear()
-    request.session[SESSION_OFFICIAL_KEY] = official.id
+    if totp.needs_second_step(session, official):
+        return totp_pages.begin(request, session, official, _safe_next(next))
+    sign_in(request, official.id)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
