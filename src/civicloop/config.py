@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         default="agency_head,agency_admin,national_admin,auditor",
         description="Comma-separated roles whose holders must sign in with a TOTP code; empty = nobody",
     )
+    oidc_issuer: str = Field(default="", description="OpenID Connect issuer URL for single sign-on; empty = off")
+    oidc_client_id: str = Field(default="", description="This deployment's client id at the identity provider")
+    oidc_client_secret: str = Field(default="", description="Its client secret")
+    oidc_provision: bool = Field(
+        default=False, description="Create an official without roles for an unknown email signed in by SSO"
+    )
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
     webhook_max_age_seconds: int = Field(
