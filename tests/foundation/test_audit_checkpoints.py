@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from civicloop.audit import checkpoints
 from civicloop.audit import service as audit
 from civicloop.audit.models import AuditEntry, AuditHead
+from civicloop.audit.tasks import checkpoint_audit_chain
 from civicloop.config import reset_settings
 from tests.factories import create_account, create_agency, create_official
 from tests.foundation.test_cli import run
@@ -64,8 +65,11 @@ def test_a_rewound_head_passes_the_chain_alone_and_fails_against_a_checkpoint(
     db: Session, checkpoint_dir: Path
 ) -> None:
     _seed(db)
+    checkpoint_audit_chain()  # the worker's periodic job (run at once under CIVICLOOP_JOBS_IMMEDIATE)
+    assert [c.seq for c in checkpoints.read(checkpoint_dir / checkpoints.CHECKPOINTS_FILE)] == [4]
+    create_agency(db, "MOH")
     written = checkpoints.write(db)
-    assert written is not None and written.seq == 4
+    assert written is not None and written.seq == 5
     assert checkpoints.write(db) is None  # nothing new since
     anchors = checkpoints.anchors()
     assert audit.verify(db, anchors=anchors).ok
@@ -73,7 +77,7 @@ def test_a_rewound_head_passes_the_chain_alone_and_fails_against_a_checkpoint(
     assert audit.verify(db).ok  # the attack the chain alone cannot see
     result = audit.verify(db, anchors=anchors)
     assert (result.ok, result.broken_at) == (False, 3)
-    assert "checkpoint holds entry 4 but the chain ends at 2" in (result.reason or "")
+    assert "checkpoint holds entry 5 but the chain ends at 2" in (result.reason or "")
     assert checkpoints.write(db) is None  # a head behind the last checkpoint is never signed
 
 
