@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import ConversationKind
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations import answers, results, service
 from civicloop.consultations.models import ConsultationStatus, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, ConsultationUpdate, QuestionIn

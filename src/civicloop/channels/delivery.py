@@ -1,7 +1,7 @@
 """What every outbound sender shares: the delivery it is handed, what it returns, how a failure is classed.
 
 A sender (``channels/<platform>/outbound.py``) makes the platform call for one outbound message and
-never touches the database; ``channels.outbound_send`` decides from the classification below whether
+never touches the database; ``channels.outbound.send`` decides from the classification below whether
 to retry, wait, refresh a token, check the platform before sending again, or give up.
 """
 

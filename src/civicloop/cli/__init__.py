@@ -22,6 +22,7 @@ from civicloop.cli import simulate as simulate_cli
 from civicloop.cli import sla as sla_cli
 from civicloop.cli._common import err_console
 from civicloop.errors import AppError
+from civicloop.guidelines import gate as _gate  # noqa: F401 - the before-send review commands that send rely on
 
 app = typer.Typer(
     help="CivicLoop: listen to citizens on social media.",

@@ -156,7 +156,7 @@ def publish(
 
 def _reply_to_participants(session: Session, actor: Actor, consultation: Consultation) -> tuple[int, int]:
     """One reply per linked conversation, under the participant's latest message, with the report link."""
-    from civicloop.channels.outbound import create_outbound
+    from civicloop.channels.outbound.service import create_outbound
 
     latest = session.execute(
         select(Response.conversation_id, func.max(Response.message_id))

@@ -17,8 +17,8 @@ from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.channels import ingest, registry
 from civicloop.channels.base import Action, ContactRef, Inbound, wanted
 from civicloop.channels.models import Conversation, ConversationKind, Direction
-from civicloop.channels.outbound import reply_route
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import reply_route
 from civicloop.channels.service import record_inbound
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.demo.foundation import DemoWorld, demo_email

@@ -17,8 +17,8 @@ from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation
-from civicloop.channels.outbound import SENDING_ROLES, Window, reply_window
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
+from civicloop.channels.outbound.service import SENDING_ROLES, Window, reply_window
 from civicloop.consultations import service as consultations
 from civicloop.consultations.models import Consultation
 from civicloop.deps import ActorDep, SessionDep

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category

@@ -1,6 +1,6 @@
 """How long a text is for each platform, and how a post is shaped for it (pure functions).
 
-The limits and the ways of counting are the outbound path's own (``channels.outbound.LIMITS`` for a post on
+The limits and the ways of counting are the outbound path's own (``channels.outbound.service.LIMITS`` for a post on
 each platform): X counts "weighted" characters (CJK and emoji weigh 2, a URL 23) up to 280; WeChat text is
 plain, up to 2048 bytes of UTF-8 (a Dzongkha letter takes 3); Facebook Page posts take 63,206 characters.
 Checking them here lets the composer say so while the official is still typing.
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from civicloop.channels.delivery import Route
-from civicloop.channels.outbound import LIMITS
+from civicloop.channels.outbound.service import LIMITS
 from civicloop.channels.x.outbound import POST_LIMIT as X_LIMIT
 from civicloop.channels.x.outbound import weighted_length as x_weight
 

@@ -169,7 +169,7 @@ def _check_outbound(
     stored: files.StoredFile | None,
 ) -> None:
     """Every check the outbound path will make at release (credentials, image, length), made now."""
-    from civicloop.channels.outbound import prepare
+    from civicloop.channels.outbound.service import prepare
 
     image_path = str(files.path_of(stored.stored_name)) if stored else None
     for account in accounts:
@@ -194,7 +194,7 @@ def targets_of(session: Session, post_id: int) -> list[PostTarget]:
 
 def release(session: Session, *, post: Post, actor: Actor) -> Post:
     """Hand the post to the outbound path, one message per account; each passes the guidelines gate there."""
-    from civicloop.channels.outbound import create_outbound
+    from civicloop.channels.outbound.service import create_outbound
 
     image_path = str(files.path_of(post.image_name)) if post.image_name else None
     for target in targets_of(session, post.id):
@@ -317,7 +317,7 @@ def when(post: Post) -> datetime:
 
 def results(session: Session, post: Post) -> list[TargetResult]:
     """Per account: what became of the post there, with the link to the live post once sent."""
-    from civicloop.channels.outbound_models import OutboundMessage
+    from civicloop.channels.outbound.models import OutboundMessage
 
     out = []
     for target in targets_of(session, post.id):

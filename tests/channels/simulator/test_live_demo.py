@@ -13,8 +13,8 @@ from civicloop.agencies.models import Platform
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation, ConversationKind, Direction, Message
-from civicloop.channels.outbound import create_outbound
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import create_outbound
 from civicloop.channels.simulator import live
 from civicloop.config import reset_settings
 from civicloop.db.session import session_scope

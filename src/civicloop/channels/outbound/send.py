@@ -24,7 +24,7 @@ from civicloop.channels.base import Action, Inbound
 from civicloop.channels.delivery import Delivery, Next, Route, Sender, SendError, Sent, Unverifiable, backoff
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.models import Conversation, Direction
-from civicloop.channels.outbound_models import SEND_JOB, OutboundMessage, OutboundStatus, PlatformToken
+from civicloop.channels.outbound.models import SEND_JOB, OutboundMessage, OutboundStatus, PlatformToken
 from civicloop.channels.service import record_inbound
 from civicloop.channels.web.outbound import EmailSender
 from civicloop.channels.wechat.outbound import WeChatSender, fetch_token

@@ -3,7 +3,7 @@
 ``create_outbound`` decides where a reply goes from the conversation it answers (a Facebook comment
 or Messenger thread, an X mention or DM, a WeChat user, a web-form citizen's email), checks the
 platform's text limit and reply window, runs the outgoing-review gate, stores the row and enqueues
-the send after commit. ``channels.outbound_send`` does the sending (retries, exactly-once).
+the send after commit. ``channels.outbound.send`` does the sending (retries, exactly-once).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.delivery import Route
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
-from civicloop.channels.outbound_models import SEND_JOB, OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound import hooks
+from civicloop.channels.outbound.models import SEND_JOB, OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, can_post, weighted_length
 from civicloop.config import get_settings
 from civicloop.errors import Conflict, Invalid, NotFound
@@ -327,14 +328,9 @@ def _store(
     )
     session.add(row)
     session.flush()
-    # --- GUIDELINES GATE (wired in and owned by civicloop.guidelines; see guidelines/gate.py) ---
-    # Checks the stored text before anything is enqueued: "block" raises Invalid, "hold" sets the row
-    # ``held`` and puts it in the agency head's approval queue. Imported here: guidelines imports us.
-    from civicloop.guidelines.gate import gate_outbound
-
+    # The registered review (the guidelines gate): "block" raises Invalid, "hold" sets the row ``held``.
     if row.status is OutboundStatus.queued:
-        gate_outbound(session, actor=actor, outbound=row)
-    # --- end of the guidelines gate ---
+        hooks.before_send(session, actor, row)
     audit.record(
         session,
         actor=actor.official if actor is not None else None,
