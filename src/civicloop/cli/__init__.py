@@ -7,6 +7,7 @@ import sys
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from civicloop.channels import registry as _platforms  # noqa: F401 - registers the platforms accounts can be on
 from civicloop.cli import access as access_cli
 from civicloop.cli import account, agency, audit, db, official, server, setup
 from civicloop.cli import analyse as analyse_cli

@@ -142,7 +142,7 @@ def publish(
             actor=actor,
             agency_id=consultation.agency_id,
             text=text.strip(),
-            variants={"x": lengths.shorten_for_x(f"{consultation.title}: what you said and what we did", url)},
+            variants=lengths.short_variants(f"{consultation.title}: what you said and what we did", url),
             account_ids=account_ids,
             purpose=PostPurpose.report,
             consultation_id=consultation.id,

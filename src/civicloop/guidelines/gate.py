@@ -2,7 +2,8 @@
 
 ``gate_outbound`` is channels' before-send hook (``channels.outbound.hooks``, registered below). It
 runs on every stored reply or post before anything is enqueued: a block refuses it, a hold leaves it
-``held`` in the agency head's queue, a warning is recorded as sent despite the warning. ``release`` hands an approved text back to channels.
+``held`` in the agency head's queue, a warning is recorded as sent despite the warning. ``release``
+hands an approved text back to channels.
 """
 
 from __future__ import annotations
