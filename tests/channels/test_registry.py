@@ -106,6 +106,9 @@ LEGACY: dict[str, set[str]] = {
 FIXTURE_GAPS: dict[str, set[str]] = {"facebook": {"feed.status"}}
 
 
+HOST = re.compile(r"(https?://)?[\w.-]+\.(com|net|org|me|qq\.com)(/\S*)?")
+
+
 def _pattern(name: str, label: str) -> re.Pattern[str]:
     """The platform's name or label as a word; a short or common one ("x", "web") only as a quoted name
     or an enum member, where it cannot be an ordinary word."""
@@ -124,7 +127,9 @@ def _mentions(name: str, label: str) -> set[str]:
             continue
         if relative.startswith((f"channels/{name}/", "migrations/")) or "/static/vendor" in relative:
             continue
-        if pattern.search(path.read_text(encoding="utf-8", errors="replace")):
+        # Host names are addresses, not references to a platform (Instagram's API is at graph.facebook.com).
+        text = HOST.sub("", path.read_text(encoding="utf-8", errors="replace"))
+        if pattern.search(text):
             found.add(relative)
     return found
 

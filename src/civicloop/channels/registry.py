@@ -4,7 +4,7 @@ platform is one folder and one line here; everything else asks this module."""
 from __future__ import annotations
 
 from civicloop.agencies import platforms as account_platforms
-from civicloop.channels import facebook, web, wechat, x
+from civicloop.channels import facebook, instagram, telegram, web, wechat, x
 from civicloop.channels.base import Provider
 from civicloop.channels.spec import PlatformSpec, RouteSpec
 from civicloop.errors import Invalid, NotFound
@@ -15,6 +15,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
         facebook.SPEC,
         x.SPEC,
         wechat.SPEC,
+        telegram.SPEC,
+        instagram.SPEC,
         web.SPEC,
     )
 }

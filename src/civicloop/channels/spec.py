@@ -6,9 +6,10 @@ the registry instead of branching on a platform's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from fastapi import APIRouter
 
@@ -56,6 +57,38 @@ class ReplyWindow:
 
 
 @dataclass(frozen=True)
+class Citizen:
+    """A simulated citizen, as a platform's simulator side sees one."""
+
+    number: int  # stable per person: the platform derives its own user ids from it
+    name: str
+    handle: str
+
+
+class CitizenSide(Protocol):
+    """How simulated citizens (``civicloop simulate``, the demo) write to an account on this platform:
+    what its webhook needs, a delivery in the platform's own format, and how it is authenticated."""
+
+    needed: str  # the credential without which no delivery can be authenticated
+
+    def register(self, state: Any, external_id: str, credentials: Mapping[str, str]) -> None:
+        """Tell the simulated API about the account, so that its replies are accepted."""
+        ...
+
+    def write(
+        self, state: Any, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
+    ) -> bytes: ...
+
+    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
+        """The headers that prove the delivery's origin."""
+        ...
+
+    def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
+        """The demo's account for an agency (external id, credentials), or None for none."""
+        ...
+
+
+@dataclass(frozen=True)
 class PlatformSpec:
     name: str
     label: str
@@ -85,6 +118,8 @@ class PlatformSpec:
     # the platform's official account are always designated for it (None: none).
     access_category: str | None = "social"
     domains: tuple[str, ...] = ()
+    # Simulated citizens writing to the platform (None: the simulator's own citizens module knows it).
+    citizens: CitizenSide | None = None
     # A social media account (counted in adoption and watched for silence); the web form is not.
     social: bool = True
     # The sender needs a short-lived access token fetched with the account's credentials (WeChat).

@@ -176,8 +176,8 @@ def reply_route(
 def _post_route(account: OfficialAccount) -> Route:
     route = registry.spec(account.platform).post
     if route is None:
-        names = ", ".join(s.label for s in registry.publishable())
-        raise Invalid(f"{registry.label(account.platform)} accounts take no posts: posts go to {names} accounts")
+        names = registry.listed([s.name for s in registry.publishable()])
+        raise Invalid(f"the {registry.label(account.platform)} has no feed: posts go to {names} accounts")
     return route.route
 
 
