@@ -90,6 +90,8 @@ class CitizenSide(Protocol):
 
 @dataclass(frozen=True)
 class PlatformSpec:
+    """Everything the product knows of one platform (see the module docstring)."""
+
     name: str
     label: str
     external_id: str  # what the account's external id is, in the platform's words

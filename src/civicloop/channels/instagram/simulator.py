@@ -147,4 +147,12 @@ class InstagramCitizens:
         return {"x-hub-signature-256": sign(body, credentials.get("app_secret", ""))}
 
     def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
-        return None
+        # One agency answers on Instagram in the demo: the city.
+        if agency_code != "THROMDE":
+            return None
+        credentials = {
+            "app_secret": "demo-instagram-app-secret",
+            "verify_token": "demo-instagram-verify",
+            "page_access_token": "EAAdemo-instagram-thromde",
+        }
+        return "17841405822304914", credentials
