@@ -38,7 +38,7 @@ def test_announcing_on_another_agencys_account_is_refused(db: Session, scene: Sc
 
 
 def test_announcing_on_the_web_form_or_a_paused_account_is_refused(db: Session, scene: Scene) -> None:
-    with pytest.raises(Invalid, match="web form"):
+    with pytest.raises(Invalid, match="Web form account: it receives feedback but cannot carry posts"):
         make_consultation(db, scene, accounts=False, account_ids=[scene.web.id])
 
 
