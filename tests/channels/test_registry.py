@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from civicloop.access.categories import shipped
 from civicloop.agencies import platforms as account_platforms
@@ -20,6 +22,7 @@ from civicloop.inbox.pages import InboxPage
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
 from civicloop.oversight.alerts import WATCHED_FOR_SILENCE
 from tests.channels.conftest import HERE, all_fixtures, fixture_bytes
+from tests.factories import create_account, create_agency, create_official, login
 
 ROOT = Path(__file__).parents[2]
 SRC = ROOT / "src" / "civicloop"
@@ -175,3 +178,20 @@ def test_no_file_outside_the_platform_folder_names_it(name: str) -> None:
     spec = registry.PLATFORMS[name]
     allowed = SHARED | LEGACY.get(name, set())
     assert _mentions(name, spec.label) <= allowed
+
+
+def test_the_pages_list_every_platform_from_the_registry(db: Session, client: TestClient) -> None:
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    bot = create_account(
+        db, agency, Platform.telegram, "7012345678", {"bot_token": "7012345678:AAH-x", "secret_token": "s3cret"}
+    )
+    login(client, create_official(db, "national_admin@THROMDE", email="admin@doim.example"))
+    detail = client.get(f"/agencies/{agency.id}").text
+    categories = client.get("/access/categories").text
+    inbox = client.get("/inbox").text
+    for spec in registry.PLATFORMS.values():
+        assert f'<option value="{spec.name}"' in detail, f"{spec.name} missing from the add-account form"
+        assert f'value="{spec.name}"' in categories and spec.label in categories, spec.name
+        assert f'<option value="{spec.name}"' in inbox, f"{spec.name} missing from the inbox's channel filter"
+    account = client.get(f"/accounts/{bot.id}").text
+    assert "Refused webhook requests" in account, "a platform with webhooks shows its refusals"
