@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from civicloop.guidelines.findings import Party
 from civicloop.guidelines.text import Prepared, is_tibetan, tokenize
 
 # Dzongkha particles that attach to the last syllable of a name (genitive, agentive, dative…).
@@ -98,10 +99,24 @@ def shipped_lexicons() -> dict[str, LexiconSpec]:
             id=lexicon_id,
             rule=meta["rule"],
             description=meta["description"],
-            terms=tuple(parse_terms(data_text(meta["file"]))),
+            terms=tuple(parse_terms(data_text(meta["file"]))) if "file" in meta else (),
             unless_near={k.lower(): tuple(v) for k, v in meta.get("unless_near", {}).items()},
         )
     return specs
+
+
+@lru_cache(maxsize=1)
+def shipped_parties() -> tuple[Party, ...]:
+    return tuple(
+        Party(
+            name=item["name"],
+            abbreviation=item.get("abbreviation", ""),
+            name_dz=item.get("name_dz", ""),
+            other_names=tuple(item.get("other_names", ())),
+            slogans=tuple(item.get("slogans", ())),
+        )
+        for item in data_json("parties.json")["parties"]
+    )
 
 
 @dataclass(frozen=True)

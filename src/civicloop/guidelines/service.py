@@ -32,11 +32,15 @@ from civicloop.guidelines.models import (
     ReviewFinding,
     TermOverride,
 )
+from civicloop.guidelines import politics
+from civicloop.guidelines.personal import reference_format_regex
 from civicloop.guidelines.redact import mask, redact_text
 from civicloop.kit.clock import utcnow
 
 AGENCY_TERMS = "agency_terms"  # an agency's own confidential terms
 PUBLIC_CONTACTS = "public_contacts"  # an agency's published emails and phone numbers
+REFERENCE_FORMATS = "reference_formats"  # an agency's own reference-number formats ("BP-YYYY-######")
+AGENCY_ONLY = (AGENCY_TERMS, PUBLIC_CONTACTS, REFERENCE_FORMATS)  # kept as written, one agency's own
 RULE_ROLES = (Role.agency_head, Role.agency_admin)
 MAX_TEXT = 20_000
 MAX_TERM = 200
@@ -205,22 +209,28 @@ def context_for(session: Session, agency_id: int | None, *, at: datetime | None 
         .where((TermOverride.agency_id.is_(None)) | (TermOverride.agency_id == agency_id))
         .order_by(TermOverride.id)
     ).all()
-    extra, removed, agency_terms, contacts = [], [], [], []
+    at = at or utcnow()
+    extra, removed, agency_terms, contacts, formats = [], [], [], [], []
     for row in rows:
         if row.lexicon == AGENCY_TERMS:
             agency_terms.append(row.term)
         elif row.lexicon == PUBLIC_CONTACTS:
             contacts.append(row.term)
+        elif row.lexicon == REFERENCE_FORMATS:
+            formats.append(row.term)
         elif row.removed:
             removed.append((row.lexicon, row.term))
         else:
             extra.append((row.lexicon, row.term))
+    extra += [("candidates", name) for name in politics.current_candidate_names(session, at)]
     return CheckContext(
-        election=election_phase(session, at or utcnow()),
+        election=election_phase(session, at),
         agency_terms=tuple(agency_terms),
         extra_terms=tuple(extra),
         removed_terms=tuple(removed),
         public_contacts=tuple(contacts),
+        parties=politics.party_forms(session),
+        reference_formats=tuple(formats),
     )
 
 
@@ -244,6 +254,11 @@ def evaluate(session: Session, *, agency_id: int | None, text: str, at: datetime
     actions = [finding_action(f, policy[f.category].action) for f in findings]
     overall = max(actions, key=ACTION_RANK.__getitem__, default=Action.allow)
     return Review(overall.value, findings, actions, text, election=context.election)
+
+
+def self_check(session: Session, *, text: str) -> Review:
+    """A civil servant's own text under the national policy: read-only, recorded nowhere."""
+    return evaluate(session, agency_id=None, text=text)
 
 
 def preview(session: Session, *, actor: Actor, agency_id: int, text: str) -> Review:
@@ -423,7 +438,8 @@ def decide(
 
 
 def lexicon_ids() -> list[str]:
-    return [*shipped_lexicons(), AGENCY_TERMS, PUBLIC_CONTACTS]
+    """Lexicons an override may name; parties are edited as parties (politics.save_party)."""
+    return [*(lex for lex in shipped_lexicons() if lex != "parties"), *AGENCY_ONLY]
 
 
 def list_terms(session: Session, *, actor: Actor, agency_id: int | None = None) -> list[TermOverride]:
@@ -439,7 +455,7 @@ def _check_term_scope(actor: Actor, lexicon: str, agency_id: int | None) -> None
         raise Invalid(f"unknown lexicon {lexicon!r}; use one of {', '.join(lexicon_ids())}", field="lexicon")
     if agency_id is None:
         actor.require_national_admin()
-        if lexicon in (AGENCY_TERMS, PUBLIC_CONTACTS):
+        if lexicon in AGENCY_ONLY:
             raise Invalid(f"{lexicon} belong to one agency; add them on that agency's page", field="lexicon")
     else:
         actor.require(agency_id, *RULE_ROLES)
@@ -451,9 +467,14 @@ def add_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_
     term = term.strip()
     if not term or len(term) > MAX_TERM:
         raise Invalid(f"a term has 1 to {MAX_TERM} characters", field="term")
-    key = term if lexicon == PUBLIC_CONTACTS else normalise_term(term)
+    key = term if lexicon in (PUBLIC_CONTACTS, REFERENCE_FORMATS) else normalise_term(term)
     if not key.strip("=^* "):
         raise Invalid("a term needs at least one letter or digit", field="term")
+    if lexicon == REFERENCE_FORMATS:
+        try:
+            reference_format_regex(key)
+        except ValueError as exc:
+            raise Invalid(f"{exc}; for example BP-YYYY-###### or 1##########", field="term") from exc
     existing = _find_term(session, lexicon, key, agency_id)
     if existing is not None and not existing.removed:
         raise Conflict(f"{term!r} is already in {lexicon}")
@@ -471,7 +492,7 @@ def add_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_
 def remove_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_id: int | None = None) -> None:
     """Remove an added term; national oversight may also drop a shipped one."""
     _check_term_scope(actor, lexicon, agency_id)
-    key = term.strip() if lexicon == PUBLIC_CONTACTS else normalise_term(term)
+    key = term.strip() if lexicon in (PUBLIC_CONTACTS, REFERENCE_FORMATS) else normalise_term(term)
     existing = _find_term(session, lexicon, key, agency_id)
     if existing is not None and not existing.removed:
         session.delete(existing)
