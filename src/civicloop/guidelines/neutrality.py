@@ -26,6 +26,8 @@ SIDES = ("before", "after")
 _SENTENCE_END = re.compile(r"[!?;\n\u0f0d\u0f0e]|\.(?=\s+[A-Z\u0f40-\u0fbc#\"'“(]|\s*$)")
 _HASHTAG = re.compile(r"#(\w{3,})")
 _TOKEN = re.compile(r"[\w\u0F40-\u0FBC]+")
+# "PDP for Thimphu!", "DNT for a better Bhutan!": a name, "for" and a cheer.
+_SLOGAN_FOR = re.compile(r"\s+for\s+(?:a\s+|the\s+)?(?:\w+\s+){0,2}\w+\s*!")
 # Generic targets used in another sense: "the opposition to the new road", "opposition of residents".
 _NOT_A_SIDE_AFTER = frozenset({"to", "from", "of", "against"})
 
@@ -42,7 +44,7 @@ def _phrase_regex(phrase: str) -> str:
     words = _TOKEN.findall(phrase.rstrip("*").lower())
     body = r"(?:[\s\u0f0b'’-]+)".join(re.escape(w) for w in words)
     if "'" in phrase or "’" in phrase:  # "don't", "i'm": keep the apostrophe as written
-        body = re.escape(phrase.rstrip("*").lower()).replace(" ", r"\s+")
+        body = r"\s+".join(re.escape(w) for w in phrase.rstrip("*").lower().split())
     if words and is_tibetan(words[0]):
         return body + (r"[\u0f40-\u0fbc]*" if stem else "")
     return r"(?<![\w#])" + body + (r"\w*" if stem else r"(?!\w)")
@@ -101,6 +103,10 @@ class NeutralityDetector:
         self.before, self.after = _CueSet(before), _CueSet(after)
         self.around = _CueSet(dict.fromkeys(config["around_dz"], Cue("political.endorsement", None)))
         self.campaign = _CueSet(dict.fromkeys(config["campaign"], Cue(CAMPAIGN_RULE, None)))
+        self.evaluative = _CueSet(
+            {word: Cue(rule, config["window_evaluative"]) for rule, words in config["evaluative"].items() for word in words}
+        )
+        self.only_verbs = frozenset(config["only_verbs"])
         self.neutral_dz = _alternation(config["neutral_dz"])
         self.targets = _alternation(config["targets"])
         self.electoral_targets = _alternation(config["electoral_targets"])
@@ -129,6 +135,7 @@ class NeutralityDetector:
         starts = [t[0] for t in prepared.tokens]
         sentences = _sentences(text)
         cues = {"before": self.before.find(text), "after": self.after.find(text)}
+        evaluative = self.evaluative.find(text)
         around = self.around.find(text) if any(is_tibetan(w) for w in prepared.lowered) else []
         campaign = self.campaign.find(text) if in_period else []
         for t_start, t_end in targets:
@@ -143,6 +150,12 @@ class NeutralityDetector:
                     gap = _words_between(starts, t_end, c_start)
                     if in_period or cue.window is None or gap <= cue.window:
                         found.append(SideFinding(cue.rule, t_start, c_end))
+            for c_start, c_end, cue in evaluative:
+                if s_start <= c_start < s_end and not (c_start < t_end and t_start < c_end):
+                    a, b = (c_end, t_start) if c_end <= t_start else (t_end, c_start)
+                    if in_period or cue.window is None or _words_between(starts, a, b) <= cue.window:
+                        found.append(SideFinding(cue.rule, min(c_start, t_start), max(c_end, t_end)))
+            found += self._only_or_slogan(prepared, t_start, t_end)
             sentence = text[s_start:s_end]
             if around and not self.neutral_dz.search(sentence):
                 found += [
@@ -154,6 +167,19 @@ class NeutralityDetector:
                 if s_start <= a < s_end and not (a <= t_start < b)
             ]
         return found
+
+    def _only_or_slogan(self, prepared: Prepared, t_start: int, t_end: int) -> list[SideFinding]:
+        """"Only DNT can…" ranks one side above the rest; "Kelzang for Thimphu!" is a campaign slogan."""
+        text = prepared.norm
+        before = _TOKEN.findall(text[max(0, t_start - 12) : t_start])
+        after = _TOKEN.findall(text[t_end : t_end + 40])
+        if before and before[-1].lower() == "only" and after and after[0].lower() in self.only_verbs:
+            start = text.rfind(before[-1], 0, t_start)
+            return [SideFinding("political.comparison", start, t_end)]
+        slogan = _SLOGAN_FOR.match(text, t_end)
+        if slogan:
+            return [SideFinding(SLOGAN_RULE, t_start, slogan.end())]
+        return []
 
     def _generic_targets(self, text: str) -> list[tuple[int, int]]:
         out = []
