@@ -102,7 +102,9 @@ def test_neutrality_tightens_in_an_election_period_and_the_embargo() -> None:
     severities = [check(text, context=CheckContext(election=phase))[0].severity for phase in ElectionPhase]
     assert severities == [Severity.low, Severity.low, Severity.high]
     assert _rules("Watch DNT's live debate tonight and share it.") == [("political.party", "DNT")]
-    in_period = check("Watch DNT's live debate tonight and share it.", context=CheckContext(election=ElectionPhase.period))
+    in_period = check(
+        "Watch DNT's live debate tonight and share it.", context=CheckContext(election=ElectionPhase.period)
+    )
     assert {(f.rule_id, f.severity) for f in in_period} == {("political.campaign", Severity.high)}
     assert _rules("Remember to vote for the candidate of your choice.") == []
     assert _rules("The DPT vaccine booster is due at 18 months.") == []

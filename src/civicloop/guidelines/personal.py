@@ -55,7 +55,13 @@ class Span:
 
 # A declared reference-number format: ``#`` a digit, ``@`` a letter, ``YYYY`` a year, ``MM`` a month,
 # ``DD`` a day; anything else stands for itself (case ignored): "BP-YYYY-######", "1##########".
-_FORMAT_TOKENS = {"YYYY": r"(?:19|20)\d{2}", "MM": r"(?:0[1-9]|1[0-2])", "DD": r"(?:0[1-9]|[12]\d|3[01])", "#": r"\d", "@": r"[A-Za-z]"}
+_FORMAT_TOKENS = {
+    "YYYY": r"(?:19|20)\d{2}",
+    "MM": r"(?:0[1-9]|1[0-2])",
+    "DD": r"(?:0[1-9]|[12]\d|3[01])",
+    "#": r"\d",
+    "@": r"[A-Za-z]",
+}
 _FORMAT_SPLIT = re.compile("(" + "|".join(re.escape(k) for k in _FORMAT_TOKENS) + ")")
 MAX_FORMAT = 60
 _CHUNK_EDGE = ".,;:!?)(][\"'"

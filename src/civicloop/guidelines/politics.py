@@ -178,7 +178,9 @@ def _parse_candidates(data: bytes, parties: set[str]) -> list[tuple[str, str, st
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Invalid(f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as CSV UTF-8", field="file") from exc
+        raise Invalid(
+            f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as CSV UTF-8", field="file"
+        ) from exc
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if "name" not in header:

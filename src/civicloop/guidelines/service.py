@@ -18,6 +18,7 @@ from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound
+from civicloop.guidelines import politics
 from civicloop.guidelines.checker import check
 from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Severity
 from civicloop.guidelines.lexicons import data_json, normalise_term, shipped_lexicons
@@ -32,7 +33,6 @@ from civicloop.guidelines.models import (
     ReviewFinding,
     TermOverride,
 )
-from civicloop.guidelines import politics
 from civicloop.guidelines.personal import reference_format_regex
 from civicloop.guidelines.redact import mask, redact_text
 from civicloop.kit.clock import utcnow

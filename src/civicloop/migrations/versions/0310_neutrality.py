@@ -61,9 +61,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_election_candidates_election_id"), "election_candidates", ["election_id"])
     # The seed is the list shipped with this release; later edits happen in the app.
-    seed = json.loads(
-        (resources.files("civicloop.guidelines") / "data" / "parties.json").read_text(encoding="utf-8")
-    )["parties"]
+    seed = json.loads((resources.files("civicloop.guidelines") / "data" / "parties.json").read_text(encoding="utf-8"))[
+        "parties"
+    ]
     now = datetime.now(UTC)
     op.bulk_insert(
         parties,
