@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from civicloop.audit import service as audit
@@ -42,6 +42,11 @@ def party_forms(session: Session) -> tuple[Party, ...]:
     )
 
 
+def _require_national(actor: Actor | None) -> None:
+    if actor is not None:
+        actor.require_national_admin()
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -49,15 +54,16 @@ def _lines(text: str) -> list[str]:
 def save_party(
     session: Session,
     *,
-    actor: Actor,
+    actor: Actor | None,
     name: str,
     abbreviation: str = "",
     name_dz: str = "",
     other_names: list[str] | None = None,
     slogans: list[str] | None = None,
 ) -> PoliticalParty:
-    """Add a party, or replace the forms of the party with this name."""
-    actor.require_national_admin()
+    """Add a party, or replace the forms of the party with this name (``actor`` None: the operator
+    at the command line)."""
+    _require_national(actor)
     name, abbreviation, name_dz = name.strip(), abbreviation.strip(), name_dz.strip()
     if not name or len(name) > MAX_NAME:
         raise Invalid(f"a party's name has 1 to {MAX_NAME} characters", field="name")
@@ -77,11 +83,11 @@ def save_party(
     row.abbreviation, row.name_dz = abbreviation, name_dz
     row.other_names = "\n".join(n.strip() for n in other_names or [] if n.strip())
     row.slogans = "\n".join(s.strip() for s in slogans or [] if s.strip())
-    row.updated_by_id = actor.id
+    row.updated_by_id = actor.id if actor else None
     session.flush()
     audit.record(
         session,
-        actor=actor.official,
+        actor=actor.official if actor else None,
         action="guidelines.party_save",
         target_type="political_party",
         target_id=row.id,
@@ -91,9 +97,9 @@ def save_party(
     return row
 
 
-def remove_party(session: Session, *, actor: Actor, name: str) -> None:
+def remove_party(session: Session, *, actor: Actor | None, name: str) -> None:
     """Remove a party, named by its name or abbreviation (a party that was dissolved)."""
-    actor.require_national_admin()
+    _require_national(actor)
     row = _find_party(session, name)
     if row is None:
         raise NotFound(f"no party is called {name!r}")
@@ -102,7 +108,7 @@ def remove_party(session: Session, *, actor: Actor, name: str) -> None:
     session.flush()
     audit.record(
         session,
-        actor=actor.official,
+        actor=actor.official if actor else None,
         action="guidelines.party_remove",
         target_type="political_party",
         target_id=before["name"],
@@ -140,11 +146,11 @@ def list_candidates(session: Session, *, election_id: int) -> list[ElectionCandi
     )
 
 
-def import_candidates(session: Session, *, actor: Actor, election_id: int, data: bytes) -> int:
+def import_candidates(session: Session, *, actor: Actor | None, election_id: int, data: bytes) -> int:
     """Replace an election's candidates with those of a CSV file (columns: name, party, constituency,
     name_dz; only name is required). Every problem is reported with its line; nothing is imported
     unless the whole file is right."""
-    actor.require_national_admin()
+    _require_national(actor)
     election = session.get(ElectionPeriod, election_id)
     if election is None:
         raise NotFound(f"no election period has id {election_id}")
@@ -159,7 +165,7 @@ def import_candidates(session: Session, *, actor: Actor, election_id: int, data:
     session.flush()
     audit.record(
         session,
-        actor=actor.official,
+        actor=actor.official if actor else None,
         action="guidelines.candidates_import",
         target_type="election_period",
         target_id=election_id,
@@ -225,6 +231,11 @@ def _parse_candidates(data: bytes, parties: set[str]) -> list[tuple[str, str, st
     if not rows:
         raise Invalid("the file lists no candidates", field="file")
     return rows
+
+
+def candidate_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(select(ElectionCandidate.election_id, func.count()).group_by(ElectionCandidate.election_id))
+    return {election_id: int(count) for election_id, count in rows}
 
 
 def current_candidate_names(session: Session, at: datetime) -> tuple[str, ...]:

@@ -437,6 +437,11 @@ def decide(
 # --- lexicon overrides ----------------------------------------------------------------------------
 
 
+def national_lexicon_ids() -> list[str]:
+    """Lexicons national oversight edits on its settings page (the agency-only ones are agencies')."""
+    return [lex for lex in lexicon_ids() if lex not in AGENCY_ONLY]
+
+
 def lexicon_ids() -> list[str]:
     """Lexicons an override may name; parties are edited as parties (politics.save_party)."""
     return [*(lex for lex in shipped_lexicons() if lex != "parties"), *AGENCY_ONLY]
@@ -450,18 +455,23 @@ def list_terms(session: Session, *, actor: Actor, agency_id: int | None = None) 
     return list(session.scalars(query))
 
 
-def _check_term_scope(actor: Actor, lexicon: str, agency_id: int | None) -> None:
+def _check_term_scope(actor: Actor | None, lexicon: str, agency_id: int | None) -> None:
+    """``actor`` None is the operator at the command line, who may change any list."""
     if lexicon not in lexicon_ids():
         raise Invalid(f"unknown lexicon {lexicon!r}; use one of {', '.join(lexicon_ids())}", field="lexicon")
+    if agency_id is None and lexicon in AGENCY_ONLY:
+        raise Invalid(f"{lexicon} belong to one agency; add them on that agency's page", field="lexicon")
+    if actor is None:
+        return
     if agency_id is None:
         actor.require_national_admin()
-        if lexicon in AGENCY_ONLY:
-            raise Invalid(f"{lexicon} belong to one agency; add them on that agency's page", field="lexicon")
     else:
         actor.require(agency_id, *RULE_ROLES)
 
 
-def add_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_id: int | None = None) -> TermOverride:
+def add_term(
+    session: Session, *, actor: Actor | None, lexicon: str, term: str, agency_id: int | None = None
+) -> TermOverride:
     """Add a term (national oversight: to any lexicon; an agency: for itself only)."""
     _check_term_scope(actor, lexicon, agency_id)
     term = term.strip()
@@ -482,14 +492,18 @@ def add_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_
         session.delete(existing)  # adding back a shipped term a national removal had dropped
         row = existing
     else:
-        row = TermOverride(agency_id=agency_id, lexicon=lexicon, term=key, removed=False, created_by_id=actor.id)
+        row = TermOverride(
+            agency_id=agency_id, lexicon=lexicon, term=key, removed=False, created_by_id=actor.id if actor else None
+        )
         session.add(row)
     session.flush()
     _audit_term(session, actor, "guidelines.term_add", lexicon, key, agency_id)
     return row
 
 
-def remove_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_id: int | None = None) -> None:
+def remove_term(
+    session: Session, *, actor: Actor | None, lexicon: str, term: str, agency_id: int | None = None
+) -> None:
     """Remove an added term; national oversight may also drop a shipped one."""
     _check_term_scope(actor, lexicon, agency_id)
     key = term.strip() if lexicon in (PUBLIC_CONTACTS, REFERENCE_FORMATS) else normalise_term(term)
@@ -498,7 +512,8 @@ def remove_term(session: Session, *, actor: Actor, lexicon: str, term: str, agen
         session.delete(existing)
     elif agency_id is None and lexicon in shipped_lexicons() and key in _shipped_keys(lexicon):
         if existing is None:
-            session.add(TermOverride(agency_id=None, lexicon=lexicon, term=key, removed=True, created_by_id=actor.id))
+            by = actor.id if actor else None
+            session.add(TermOverride(agency_id=None, lexicon=lexicon, term=key, removed=True, created_by_id=by))
     else:
         raise NotFound(f"{term!r} is not in {lexicon}")
     session.flush()
@@ -519,10 +534,12 @@ def _find_term(session: Session, lexicon: str, key: str, agency_id: int | None) 
     ).first()
 
 
-def _audit_term(session: Session, actor: Actor, action: str, lexicon: str, term: str, agency_id: int | None) -> None:
+def _audit_term(
+    session: Session, actor: Actor | None, action: str, lexicon: str, term: str, agency_id: int | None
+) -> None:
     audit.record(
         session,
-        actor=actor.official,
+        actor=actor.official if actor else None,
         action=action,
         target_type="guideline_lexicon",
         target_id=lexicon,
