@@ -36,11 +36,38 @@ _NOT_A_SIDE_AFTER = frozenset({"to", "from", "of", "against"})
 class Cue:
     rule: str
     window: int | None  # most words between cue and target; None: the whole sentence
+    # Counts for "the government" as a side (only when the text is about voting): asking for votes
+    # or support does ("support the government at the polls"), thanks and praise do not.
+    for_government: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    start: int
+    end: int
+    government: bool = False  # "the government" in a text about voting, not a party or candidate
 
 
 def _parse_cue(entry: str, rule: str, default: int | None) -> tuple[str, Cue]:
     phrase, _, window = entry.partition("|")
     return phrase, Cue(rule, int(window) if window else default)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One text as the cues see it: its word starts, cue hits, sentences, and the election period."""
+
+    prepared: Prepared
+    hits: dict[str, list[tuple[int, int, Cue]]]
+    sentences: list[tuple[int, int]]
+    starts: list[int]
+    in_period: bool
+
+    def near(self, start: int, end: int, cue: Cue) -> bool:
+        """Close enough to belong together; in an election period, anywhere in the sentence."""
+        if self.in_period or cue.window is None:
+            return True
+        return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start) <= cue.window
 
 
 @dataclass(frozen=True)
@@ -57,10 +84,14 @@ class NeutralityDetector:
         self._kinds: dict[str, tuple[str, Cue]] = {}  # a term's lexicon id -> (kind, cue)
         terms: list[Term] = []
 
+        electoral_cues = {c.lower() for c in config["electoral_cues"]}
+
         def add(kind: str, entries: Iterable[str], rule: str, window: int | None) -> None:
             for entry in entries:
                 phrase, cue = _parse_cue(entry, rule, window)
-                key = f"{kind}|{cue.rule}|{cue.window}"
+                if rule == "political.canvassing" or phrase.lower() in electoral_cues:
+                    cue = Cue(cue.rule, cue.window, for_government=True)
+                key = f"{kind}|{cue.rule}|{cue.window}|{cue.for_government}"
                 self._kinds[key] = (kind, cue)
                 term = Term.parse(phrase, key)
                 if term is not None:
@@ -98,40 +129,50 @@ class NeutralityDetector:
             hits.setdefault(kind, []).append((hit.start, hit.end, cue))
         found = [SideFinding(c.rule, a, b) for a, b, c in hits.get("standalone", [])]
         found += self._hashtags(text)
-        targets = list(named) + self._generic_targets(prepared, hits)
+        targets = [Target(a, b) for a, b in named] + self._generic_targets(prepared, hits)
         if not targets:
             return found
-        starts = [t[0] for t in prepared.tokens]
-        sentences = _sentences(text)
-        neutral_dz = hits.get("neutral_dz", [])
-        for t_start, t_end in targets:
-            s_start, s_end = _sentence_of(sentences, t_start)
-            for c_start, c_end, cue in hits.get("before", []):
-                near = in_period or _within(starts, c_end, t_start, cue.window)
-                if s_start <= c_start and c_end <= t_start and near:
-                    found.append(SideFinding(cue.rule, c_start, t_end))
-            for c_start, c_end, cue in hits.get("after", []):
-                near = in_period or _within(starts, t_end, c_start, cue.window)
-                if t_end <= c_start and c_end <= s_end and near:
-                    found.append(SideFinding(cue.rule, t_start, c_end))
-            for c_start, c_end, cue in hits.get("evaluative", []):
-                if s_start <= c_start < s_end and not (c_start < t_end and t_start < c_end):
-                    a, b = (c_end, t_start) if c_end <= t_start else (t_end, c_start)
-                    if in_period or _within(starts, a, b, cue.window):
-                        found.append(SideFinding(cue.rule, min(c_start, t_start), max(c_end, t_end)))
-            found += self._only_or_slogan(prepared, t_start, t_end)
-            if not any(s_start <= a < s_end for a, _, _ in neutral_dz):
-                found += [
-                    SideFinding(c.rule, min(a, t_start), max(b, t_end))
-                    for a, b, c in hits.get("around", [])
-                    if s_start <= a < s_end
-                ]
-            if in_period:
-                found += [
-                    SideFinding(c.rule, min(a, t_start), max(b, t_end))
-                    for a, b, c in hits.get("campaign", [])
-                    if s_start <= a < s_end and not (a < t_end and t_start < b)
-                ]
+        context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
+        for target in targets:
+            found += self._sides_of(target, context)
+        return found
+
+    def _sides_of(self, target: Target, ctx: _Context) -> list[SideFinding]:
+        """Every cue that takes this target's side (or the other side) in its sentence."""
+        t_start, t_end = target.start, target.end
+        s_start, s_end = _sentence_of(ctx.sentences, t_start)
+        found = [
+            SideFinding(cue.rule, c_start, t_end)
+            for c_start, c_end, cue in ctx.hits.get("before", [])
+            if s_start <= c_start
+            and c_end <= t_start
+            and ctx.near(c_end, t_start, cue)
+            and (cue.for_government or not target.government)
+        ]
+        found += [
+            SideFinding(cue.rule, t_start, c_end)
+            for c_start, c_end, cue in ctx.hits.get("after", [])
+            if t_end <= c_start
+            and c_end <= s_end
+            and ctx.near(t_end, c_start, cue)
+            and (cue.for_government or not target.government)
+        ]
+        if target.government:
+            return found
+        for c_start, c_end, cue in ctx.hits.get("evaluative", []):
+            if s_start <= c_start < s_end and not (c_start < t_end and t_start < c_end):
+                a, b = (c_end, t_start) if c_end <= t_start else (t_end, c_start)
+                if ctx.near(a, b, cue):
+                    found.append(SideFinding(cue.rule, min(c_start, t_start), max(c_end, t_end)))
+        found += self._only_or_slogan(ctx.prepared, t_start, t_end)
+        neutral = any(s_start <= a < s_end for a, _, _ in ctx.hits.get("neutral_dz", []))
+        sentence_cues = ([] if neutral else ["around"]) + (["campaign"] if ctx.in_period else [])
+        for kind in sentence_cues:
+            found += [
+                SideFinding(c.rule, min(a, t_start), max(b, t_end))
+                for a, b, c in ctx.hits.get(kind, [])
+                if s_start <= a < s_end and not (a < t_end and t_start < b)
+            ]
         return found
 
     def _only_or_slogan(self, prepared: Prepared, t_start: int, t_end: int) -> list[SideFinding]:
@@ -147,18 +188,16 @@ class NeutralityDetector:
             return [SideFinding(SLOGAN_RULE, t_start, slogan.end())]
         return []
 
-    def _generic_targets(
-        self, prepared: Prepared, hits: dict[str, list[tuple[int, int, Cue]]]
-    ) -> list[tuple[int, int]]:
+    def _generic_targets(self, prepared: Prepared, hits: dict[str, list[tuple[int, int, Cue]]]) -> list[Target]:
         out = []
         for start, end, _ in hits.get("target", []):
             following = _TOKEN.match(prepared.norm[end:].lstrip())
             phrase = prepared.norm[start:end].lower()
             if following and following.group().lower() in _NOT_A_SIDE_AFTER and "opposition" in phrase:
                 continue
-            out.append((start, end))
+            out.append(Target(start, end))
         if hits.get("electoral"):
-            out += [(start, end) for start, end, _ in hits.get("electoral_target", [])]
+            out += [Target(start, end, government=True) for start, end, _ in hits.get("electoral_target", [])]
         return out
 
     def _hashtags(self, text: str) -> list[SideFinding]:
@@ -201,8 +240,3 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def _sentence_of(sentences: list[tuple[int, int]], position: int) -> tuple[int, int]:
     index = bisect.bisect_right([s for s, _ in sentences], position) - 1
     return sentences[max(index, 0)]
-
-
-def _within(starts: list[int], start: int, end: int, window: int | None) -> bool:
-    """At most ``window`` words between ``start`` and ``end`` (None: anywhere in the sentence)."""
-    return window is None or bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start) <= window
