@@ -131,7 +131,7 @@ def test_parties_come_from_the_context_in_every_form() -> None:
     assert _rules("Support Druk Green Party.", context) == [("political.endorsement", "Support Druk Green Party")]
     assert _rules("Vote for DPT!", context) == []  # not a party in this deployment
     assert _rules("Clean streets #GreenDruk", context) == [("political.slogan", "#GreenDruk")]
-    assert _rules("འབྲུག་ལྗང་ཁུ་ཚོགས་པ་ལུ་ཚོགས་རྒྱན་བཀལ།", context)[0][0] == "political.endorsement"
+    assert _rules("འབྲུག་ལྗང་ཁུ་ཚོགས་པ་ལུ་ཚོགས་རྒྱན་བཀལ།", context)[0][0] == "political.canvassing"
 
 
 def test_candidates_and_agency_terms_come_from_overrides_and_context() -> None:

@@ -63,6 +63,10 @@ class _Context:
     starts: list[int]
     in_period: bool
 
+    @property
+    def text(self) -> str:
+        return self.prepared.norm
+
     def near(self, start: int, end: int, cue: Cue) -> bool:
         """Close enough to belong together; in an election period, anywhere in the sentence."""
         if self.in_period or cue.window is None:
@@ -141,21 +145,21 @@ class NeutralityDetector:
         """Every cue that takes this target's side (or the other side) in its sentence."""
         t_start, t_end = target.start, target.end
         s_start, s_end = _sentence_of(ctx.sentences, t_start)
+        # "… ལུ་ཚོགས་རྒྱན་ ༡༢༠,༠༠༠ ཐོབ་ཅི" reports votes received: no Dzongkha cue counts there.
+        neutral = any(s_start <= a < s_end for a, _, _ in ctx.hits.get("neutral_dz", []))
+
+        def counts(start: int, cue: Cue) -> bool:
+            return (cue.for_government or not target.government) and not (neutral and is_tibetan(ctx.text[start]))
+
         found = [
             SideFinding(cue.rule, c_start, t_end)
             for c_start, c_end, cue in ctx.hits.get("before", [])
-            if s_start <= c_start
-            and c_end <= t_start
-            and ctx.near(c_end, t_start, cue)
-            and (cue.for_government or not target.government)
+            if s_start <= c_start and c_end <= t_start and ctx.near(c_end, t_start, cue) and counts(c_start, cue)
         ]
         found += [
             SideFinding(cue.rule, t_start, c_end)
             for c_start, c_end, cue in ctx.hits.get("after", [])
-            if t_end <= c_start
-            and c_end <= s_end
-            and ctx.near(t_end, c_start, cue)
-            and (cue.for_government or not target.government)
+            if t_end <= c_start and c_end <= s_end and ctx.near(t_end, c_start, cue) and counts(c_start, cue)
         ]
         if target.government:
             return found
@@ -165,7 +169,6 @@ class NeutralityDetector:
                 if ctx.near(a, b, cue):
                     found.append(SideFinding(cue.rule, min(c_start, t_start), max(c_end, t_end)))
         found += self._only_or_slogan(ctx.prepared, t_start, t_end)
-        neutral = any(s_start <= a < s_end for a, _, _ in ctx.hits.get("neutral_dz", []))
         sentence_cues = ([] if neutral else ["around"]) + (["campaign"] if ctx.in_period else [])
         for kind in sentence_cues:
             found += [
