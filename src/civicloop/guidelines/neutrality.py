@@ -20,6 +20,7 @@ from civicloop.guidelines.lexicons import Term, TermIndex
 from civicloop.guidelines.text import Prepared, is_tibetan
 
 CAMPAIGN_RULE = "political.campaign"
+WIDE_IN_PERIOD = 2  # cues allowed this many words from a side reach the whole sentence in a period
 SLOGAN_RULE = "political.slogan"
 SIDES = ("before", "after")
 # Sentences end at . ! ? ; a line break or a shad, but "Dr. Sonam" or "Nu. 300" do not end one.
@@ -68,8 +69,9 @@ class _Context:
         return self.prepared.norm
 
     def near(self, start: int, end: int, cue: Cue) -> bool:
-        """Close enough to belong together; in an election period, anywhere in the sentence."""
-        if self.in_period or cue.window is None:
+        """Close enough to belong together; in an election period anywhere in the sentence, except for
+        the cues that only count right next to a side ("go DNT", "because of DPT")."""
+        if cue.window is None or (self.in_period and cue.window >= WIDE_IN_PERIOD):
             return True
         return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start) <= cue.window
 
