@@ -124,6 +124,11 @@ def test_the_issues_examples_take_sides_and_neutral_mentions_do_not() -> None:
         assert all(f.severity is Severity.low for f in check(neutral)), neutral
 
 
+def test_an_abbreviation_in_small_letters_counts_only_with_a_call_for_votes_or_support() -> None:
+    assert _rules("dnt lu vote bay la") == [("political.canvassing", "dnt lu vote")]
+    assert _rules("Ap, dnt worry, the water will be back by 5 pm. Thanks dnt!") == []
+
+
 def test_parties_come_from_the_context_in_every_form() -> None:
     party = Party(name="Druk Green Party", abbreviation="DGP", name_dz="འབྲུག་ལྗང་ཁུ་ཚོགས་པ", slogans=("#GreenDruk",))
     context = CheckContext(parties=(party,))

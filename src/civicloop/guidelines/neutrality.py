@@ -37,16 +37,18 @@ _NOT_A_SIDE_AFTER = frozenset({"to", "from", "of", "against"})
 class Cue:
     rule: str
     window: int | None  # most words between cue and target; None: the whole sentence
-    # Counts for "the government" as a side (only when the text is about voting): asking for votes
-    # or support does ("support the government at the polls"), thanks and praise do not.
-    for_government: bool = False
+    # Counts for a weak side (see Target.weak): asking for votes or support does ("support the
+    # government at the polls", "vote dnt"), thanks and praise do not.
+    for_weak: bool = False
 
 
 @dataclass(frozen=True)
 class Target:
     start: int
     end: int
-    government: bool = False  # "the government" in a text about voting, not a party or candidate
+    # A side only when asked votes or support for: "the government" in a text about voting, or a
+    # party's abbreviation written in small letters ("vote dnt"; "dnt" alone may be "don't").
+    weak: bool = False
 
 
 def _parse_cue(entry: str, rule: str, default: int | None) -> tuple[str, Cue]:
@@ -96,8 +98,8 @@ class NeutralityDetector:
             for entry in entries:
                 phrase, cue = _parse_cue(entry, rule, window)
                 if rule == "political.canvassing" or phrase.lower() in electoral_cues:
-                    cue = Cue(cue.rule, cue.window, for_government=True)
-                key = f"{kind}|{cue.rule}|{cue.window}|{cue.for_government}"
+                    cue = Cue(cue.rule, cue.window, for_weak=True)
+                key = f"{kind}|{cue.rule}|{cue.window}|{cue.for_weak}"
                 self._kinds[key] = (kind, cue)
                 term = Term.parse(phrase, key)
                 if term is not None:
@@ -118,6 +120,7 @@ class NeutralityDetector:
         add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
         self.index = TermIndex(terms, {})
         self.only_verbs = frozenset(config["only_verbs"])
+        self.small_abbreviations = frozenset(p.abbreviation.lower() for p in parties if len(p.abbreviation) >= 3)
         self.hashtag_names = frozenset(
             _squash(form)
             for p in parties
@@ -151,7 +154,7 @@ class NeutralityDetector:
         neutral = any(s_start <= a < s_end for a, _, _ in ctx.hits.get("neutral_dz", []))
 
         def counts(start: int, cue: Cue) -> bool:
-            return (cue.for_government or not target.government) and not (neutral and is_tibetan(ctx.text[start]))
+            return (cue.for_weak or not target.weak) and not (neutral and is_tibetan(ctx.text[start]))
 
         found = [
             SideFinding(cue.rule, c_start, t_end)
@@ -163,7 +166,7 @@ class NeutralityDetector:
             for c_start, c_end, cue in ctx.hits.get("after", [])
             if t_end <= c_start and c_end <= s_end and ctx.near(t_end, c_start, cue) and counts(c_start, cue)
         ]
-        if target.government:
+        if target.weak:
             return found
         for c_start, c_end, cue in ctx.hits.get("evaluative", []):
             if s_start <= c_start < s_end and not (c_start < t_end and t_start < c_end):
@@ -202,7 +205,12 @@ class NeutralityDetector:
                 continue
             out.append(Target(start, end))
         if hits.get("electoral"):
-            out += [Target(start, end, government=True) for start, end, _ in hits.get("electoral_target", [])]
+            out += [Target(start, end, weak=True) for start, end, _ in hits.get("electoral_target", [])]
+        out += [
+            Target(start, end, weak=True)
+            for start, end, word in prepared.tokens
+            if word.lower() in self.small_abbreviations and not word.isupper()
+        ]
         return out
 
     def _hashtags(self, text: str) -> list[SideFinding]:
