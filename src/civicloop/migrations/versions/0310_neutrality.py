@@ -57,7 +57,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_election_candidates")),
-        sa.UniqueConstraint("election_id", "name", "constituency", name=op.f("uq_election_candidates_election_id")),
+        sa.UniqueConstraint(
+            "election_id", "name", "constituency", name=op.f("uq_election_candidates_election_id_name_constituency")
+        ),
     )
     op.create_index(op.f("ix_election_candidates_election_id"), "election_candidates", ["election_id"])
     # The seed is the list shipped with this release; later edits happen in the app.
