@@ -10,6 +10,7 @@ held-out set (``heldout/``, written by someone who never saw the detectors).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,24 +69,32 @@ def from_labelled(samples: Iterable[Sample]) -> list[Case]:
 
 
 def _context(data: dict[str, Any], period: bool) -> CheckContext:
+    """The deployment context as the held-out set's context.json states it."""
     parties = tuple(
-        Party(
-            name=p["name"],
-            abbreviation=p.get("abbreviation", ""),
-            name_dz=p.get("name_dz", ""),
-            other_names=tuple(p.get("other_names", ())),
-            slogans=tuple(p.get("slogans", ())),
-        )
+        Party(name=p["name"], abbreviation=p.get("abbreviation", ""), name_dz=p.get("dzongkha", ""))
         for p in data["parties"]
     )
+    contacts = data.get("agency_public_contacts", {})
     return CheckContext(
         election=ElectionPhase.period if period else ElectionPhase.none,
         agency_terms=tuple(data.get("confidential_terms", ())),
         extra_terms=tuple(("candidates", name) for name in data.get("candidates", ())),
-        public_contacts=tuple(data.get("public_contacts", ())),
+        public_contacts=(*contacts.get("emails", ()), *contacts.get("phones", ())),
         parties=parties,
-        reference_formats=tuple(data.get("reference_formats", ())),
+        reference_formats=tuple(mask_of_regex(f["regex"]) for f in data.get("reference_formats", ())),
     )
+
+
+_DIGITS = re.compile(r"\\d(?:\{(\d+)\})?")
+
+
+def mask_of_regex(regex: str) -> str:
+    """A declared format given as a simple regex ("BP-\\d{4}-\\d{6}") in the format syntax agencies
+    declare (``BP-####-######``); anything beyond digits and literal characters is refused."""
+    mask = _DIGITS.sub(lambda m: "#" * int(m.group(1) or 1), regex).replace("\\", "")
+    if any(ch in mask for ch in "[](){}*+?|^$."):
+        raise ValueError(f"cannot turn {regex!r} into a reference format")
+    return mask
 
 
 def load_held_out(folder: Path = HELD_OUT) -> list[Case]:
