@@ -35,6 +35,7 @@ from civicloop.errors import AppError, TooManyRequests, Unauthenticated
 from civicloop.guidelines import gate as _gate  # noqa: F401 - registers the before-send review
 from civicloop.guidelines import pages as guideline_pages
 from civicloop.guidelines import routes as guideline_routes
+from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
 from civicloop.oversight import pages as oversight_pages
@@ -62,6 +63,7 @@ PAGE_ROUTERS = [
     consultation_public.router,
     publishing_pages.router,
     guideline_pages.router,
+    guideline_selfcheck.pages,
     inbox_pages.router,
     sla_pages.router,
 ]
@@ -75,6 +77,7 @@ API_ROUTERS = [
     consultation_routes.router,
     publishing_routes.router,
     guideline_routes.router,
+    guideline_selfcheck.api,
     inbox_routes.router,
     sla_routes.router,
     oversight_routes.router,
