@@ -114,11 +114,11 @@ def label_quality(texts: list[str], labels_of_themes: list[str]) -> float:
     """Share of the label words (stop words aside) found in fewer than 20 % of ``texts``."""
     from collections import Counter
 
-    from civicloop.analysis.labels import STOP
+    from civicloop.analysis.labels import stop
     from civicloop.analysis.normalize import normalize, tokens
 
     frequency = Counter(word for text in texts for word in set(tokens(normalize(text))))
-    words = [w for label in labels_of_themes for w in tokens(normalize(label)) if w not in STOP]
+    words = [w for label in labels_of_themes for w in tokens(normalize(label)) if w not in stop()]
     return round(sum(frequency[w] < 0.2 * len(texts) for w in words) / max(1, len(words)), 3)
 
 

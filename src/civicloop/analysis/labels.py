@@ -14,10 +14,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
-from civicloop.analysis.embed import STOP_WORDS
+from civicloop.analysis.embed import stop_words
 from civicloop.analysis.normalize import TIBETAN_RE, tokens
 
 KEYWORDS = 10
@@ -31,7 +32,14 @@ PHRASE_SHARE = 0.6
 TSHEG = "\u0f0b"
 # Dzongkha particles and the copula ("is", "of", "to", "and", "this", plural marks) label nothing.
 DZONGKHA_STOP = {"ཨིན", "ཨིནམ", "ཡོད", "ཡོདཔ", "ལུ", "ནང", "ཚུ", "གི", "གིས", "ཀྱི", "ཅིག", "འདི", "དང", "ལས", "སྦེ", "མས"}
-STOP = frozenset(STOP_WORDS) | DZONGKHA_STOP
+
+
+@cache
+def stop() -> frozenset[str]:
+    """Words that never start or end a label (built on first use: scikit-learn's list loads slowly)."""
+    return frozenset(stop_words()) | DZONGKHA_STOP
+
+
 MARKUP_RE = re.compile(r"<[^>]{0,200}>|&[a-z]+;|\{\{.*?\}\}|\[\w+\]")
 # Redaction marks ("XXXX", "xx/xx/xxxx") and tokens with a digit say nothing about a topic.
 MEANINGLESS_RE = re.compile(r"^(?:x{2,}|.*\d.*|.)$")
@@ -56,14 +64,14 @@ def _phrases(words: list[str]) -> set[tuple[str, ...]]:
     ending with a stop word, never with a number or a redaction mark inside."""
     out: set[tuple[str, ...]] = set()
     for start, first in enumerate(words):
-        if first in STOP or not _meaningful(first):
+        if first in stop() or not _meaningful(first):
             continue
         longest = MAX_PHRASE_SYLLABLES if TIBETAN_RE.match(first) else MAX_PHRASE_WORDS
         for end in range(start + 1, min(len(words), start + longest) + 1):
             last = words[end - 1]
             if not _meaningful(last):
                 break
-            if last not in STOP:
+            if last not in stop():
                 out.add(tuple(words[start:end]))
     return out
 

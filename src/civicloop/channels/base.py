@@ -59,6 +59,10 @@ class ChannelApp:
         return ""
 
     def account_for(self, external_id: str) -> AppAccount | None:
+        """The account an event is for; ``""``: the app's only account, for platforms whose deliveries
+        do not name the receiving account (their webhook URL is the account's own)."""
+        if not external_id:
+            return self.accounts[0] if len(self.accounts) == 1 else None
         for account in self.accounts:
             if account.external_id == external_id:
                 return account
@@ -157,6 +161,11 @@ class Provider(Protocol):
         stored had it arrived first (platforms do not order deliveries), so that it is applied now."""
         ...
 
+    def nonce(self, request: WebhookRequest) -> str:
+        """The single-use value a verified delivery's signature covers ('' if the platform has none):
+        the same nonce may not be used again with another body."""
+        ...
+
     def ack(self) -> Response:
         """The answer the platform expects once the delivery is stored."""
         ...
@@ -180,6 +189,9 @@ class ProviderBase:
 
     def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
         return []
+
+    def nonce(self, request: WebhookRequest) -> str:
+        return ""
 
     def ack(self) -> Response:
         return PlainTextResponse("ok")
