@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from civicloop.auth import service as auth_service
+from civicloop.auth.csrf import token_authenticated
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.db.session import get_sessionmaker, read_mostly
@@ -38,19 +39,19 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def _bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+def _bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def optional_actor(request: Request, session: SessionDep) -> Actor | None:
-    token = _bearer_token(request)
     official: Official | None
-    if token is not None:
-        official = auth_service.official_for_token(session, token)
+    if token_authenticated(request):
+        # Token or cookie, never both: a header without a valid token does not fall back to the cookie.
+        token = _bearer_token(request)
+        official = auth_service.official_for_token(session, token) if token else None
         if official is None:
-            raise Unauthenticated("the API token is unknown or revoked")
+            raise Unauthenticated("the API token is missing, unknown or revoked (Authorization: Bearer TOKEN)")
     else:
         official_id = request.session.get(SESSION_OFFICIAL_KEY)
         official = session.get(Official, official_id) if isinstance(official_id, int) else None
