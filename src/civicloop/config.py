@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of this deployment")
     session_max_age_hours: int = Field(default=12, description="How long a login lasts")
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
+    login_max_failures_per_client: int = Field(
+        default=20, description="Failed logins per client address (any emails) before throttling"
+    )
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")

@@ -9,13 +9,15 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from civicloop.auth import service as auth_service
+from civicloop.auth import sessions
 from civicloop.auth.csrf import token_authenticated
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.db.session import get_sessionmaker, read_mostly
 from civicloop.errors import Forbidden, Unauthenticated
 
-SESSION_OFFICIAL_KEY = "official_id"
+# The cookie's key for the token of the server-side session (auth/sessions.py).
+SESSION_TOKEN_KEY = "session_token"  # noqa: S105 (a key name, not a secret)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -53,10 +55,10 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
         if official is None:
             raise Unauthenticated("the API token is missing, unknown or revoked (Authorization: Bearer TOKEN)")
     else:
-        official_id = request.session.get(SESSION_OFFICIAL_KEY)
-        official = session.get(Official, official_id) if isinstance(official_id, int) else None
-        if official is not None and not official.active:
-            official = None
+        cookie_token = request.session.get(SESSION_TOKEN_KEY)
+        live = sessions.resolve(session, cookie_token) if isinstance(cookie_token, str) else None
+        official = session.get(Official, live.official_id) if live is not None else None
+        request.state.official_session_id = live.id if live is not None else None
     if official is None:
         return None
     actor = Actor.of(official)

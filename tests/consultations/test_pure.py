@@ -21,7 +21,6 @@ from tests.consultations.crafted import (
 )
 
 
-
 def _picture(kind: str) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 3), "teal").save(out, kind)
@@ -89,7 +88,7 @@ def test_unreadable_pdfs_are_refused_because_they_cannot_be_checked() -> None:
 
 def test_images_with_enormous_dimensions_are_refused_before_anything_decodes_them() -> None:
     assert files.check(png_of_size(4000, 3000), filename="photo.png") == "image/png"
-    with pytest.raises(Invalid, match="bomb.png has too many pixels; the largest accepted is"):
+    with pytest.raises(Invalid, match=r"bomb\.png has too many pixels; the largest accepted is"):
         files.check(png_of_size(30000, 30000), filename="bomb.png")
     with pytest.raises(Invalid, match="9000 × 9000 pixels"):
         files.check(png_of_size(9000, 9000), filename="big.png", images_only=True)

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound, PayloadTooLarge
@@ -169,7 +169,9 @@ def _check_image(data: bytes, content_type: str, *, filename: str) -> None:
     except (Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
         # Pillow refuses outright what it thinks a bomb; the message below gives the dimensions instead.
         if isinstance(exc, Image.DecompressionBombError):
-            raise Invalid(f"{filename} has too many pixels; the largest accepted is {limit:,} pixels", field="file") from exc
+            raise Invalid(
+                f"{filename} has too many pixels; the largest accepted is {limit:,} pixels", field="file"
+            ) from exc
         raise Invalid(f"{filename} could not be read as an image", field="file") from exc
     if found != content_type:
         raise Invalid(f"{filename} could not be read as an image", field="file")

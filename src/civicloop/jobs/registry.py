@@ -2,6 +2,7 @@
 
 from civicloop.access import tasks as access_tasks
 from civicloop.analysis import tasks as analysis_tasks
+from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import outbound_tasks as channels_outbound_tasks
 from civicloop.channels import tasks as channels_tasks
 from civicloop.consultations import tasks as consultations_tasks
@@ -13,6 +14,7 @@ from civicloop.publishing import tasks as publishing_tasks
 __all__ = [
     "access_tasks",
     "analysis_tasks",
+    "auth_tasks",
     "channels_outbound_tasks",
     "channels_tasks",
     "consultations_tasks",
