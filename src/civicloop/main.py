@@ -42,7 +42,8 @@ from civicloop.publishing import pages as publishing_pages
 from civicloop.publishing import routes as publishing_routes
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
-from civicloop.web.templating import STATIC_DIR, render
+from civicloop.web.headers import SecurityHeaders
+from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="CivicLoop",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # served below from this server's own copy of Swagger UI, not a CDN
         openapi_url="/api/openapi.json",
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
@@ -146,6 +147,8 @@ def create_app() -> FastAPI:
         same_site="lax",
         https_only=settings.https,
     )
+    # Outermost, so that every answer (pages, API, static files, webhooks) carries the headers.
+    app.add_middleware(SecurityHeaders, https=settings.https)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     # Platform deliveries: mounted ahead of the routers, outside the app-wide dependencies (ADR 0005).
     app.mount("/webhooks", channel_routes.webhooks)
@@ -154,6 +157,10 @@ def create_app() -> FastAPI:
     for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     _install_error_handlers(app)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return render(request, "api_docs.html", swagger_dir=SWAGGER_UI_DIR)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
