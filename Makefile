@@ -42,6 +42,7 @@ services:
 	  --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; } || true
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && break; sleep 1; done; true
 
+# Every test, including the schemathesis run over the whole JSON API (tests/api/test_fuzz.py, about a minute).
 test: $(STAMP) browser squid services
 	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
 

@@ -78,6 +78,7 @@ def _failures(app: object, token: str, mode: GenerationMode) -> list[str]:
 
 # PostgreSQL only: its 32-bit integer columns and strict types make it the stricter of the two (SQLite's
 # own out-of-range and unknown-id cases are in test_bad_input.py).
+@pytest.mark.slow
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_the_api_answers_fuzzed_input_without_server_errors_or_undeclared_statuses(api: tuple[object, str]) -> None:
     app, token = api
