@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import func, select
 
 from civicloop.auth import service as auth_service
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from tests.channels.outbound.conftest import Scene, clock, scene, sim, simulator_server
 
 __all__ = ["clock", "scene", "sim", "simulator_server"]
