@@ -49,6 +49,7 @@ oidc:
 	    touch tests/oidc/node_modules/.installed; } || \
 	  echo "npm is missing: the single sign-on tests will be skipped (fail under CI)"
 
+# Every test, including the schemathesis run over the whole JSON API (tests/api/test_fuzz.py, about a minute).
 test: $(STAMP) browser squid services oidc
 	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
 

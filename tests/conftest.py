@@ -198,8 +198,10 @@ def page(browser, live_server: str):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server)
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    refused = _policy_violations(tab)
     yield tab
     context.close()
+    assert not refused, f"the Content-Security-Policy blocked something on a page: {refused}"
 
 
 @pytest.fixture
@@ -209,8 +211,20 @@ def phone_page(browser, live_server: str):  # type: ignore[no-untyped-def]
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    refused = _policy_violations(tab)
     yield tab
     context.close()
+    assert not refused, f"the Content-Security-Policy blocked something on a page: {refused}"
+
+
+def _policy_violations(tab) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every browser test also checks that the pages it visits work under the CSP: Chromium reports each
+    blocked inline script, handler or style on the console."""
+    refused: list[str] = []
+    tab.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    return refused
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default=False, description="Create an official without roles for an unknown email signed in by SSO"
     )
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
+    login_max_failures_per_client: int = Field(
+        default=20, description="Failed logins per client address (any emails) before throttling"
+    )
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
     webhook_max_age_seconds: int = Field(
         default=300, ge=1, description="Seconds a signed WeChat push's timestamp may be from now; nonce single-use"
@@ -63,6 +66,9 @@ class Settings(BaseSettings):
     access_retention_days: int = Field(default=90, description="Days raw proxy log lines are kept")
     access_log_file: str = Field(default="", description="Squid access log imported every 5 minutes; empty = none")
     max_upload_bytes: int = Field(default=10_485_760, description="Largest consultation attachment or post image")
+    max_image_pixels: int = Field(
+        default=50_000_000, description="Most pixels (width × height) of an uploaded image; larger ones are refused"
+    )
     consultation_answers_per_hour: int = Field(
         default=20, description="Public consultation form submissions per address per hour"
     )

@@ -1,3 +1,4 @@
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -86,3 +87,19 @@ def test_pages_send_anonymous_visitors_to_login(db: Session, client: TestClient)
     response = client.get("/agencies", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/agencies"
+
+
+@pytest.mark.parametrize("authorization", ["Bearer ", "Bearer    ", "Basic abc", "bearer"])
+def test_a_request_is_token_or_cookie_authenticated_never_both(
+    db: Session, client: TestClient, authorization: str
+) -> None:
+    """An Authorization header that carries no valid token must not fall back to the session cookie,
+    or a cross-site form could claim the header's CSRF exemption and ride on the cookie."""
+    create_agency(db, "MOIT")
+    official = create_official(db, "analyst@MOIT")
+    login(client, official)
+    assert client.get("/api/v1/me").status_code == 200  # the cookie alone still works
+    forged = client.post("/settings/tokens", data={"name": "stolen"}, headers={"Authorization": authorization})
+    assert forged.status_code in (401, 403)
+    assert db.connection().exec_driver_sql("SELECT count(*) FROM api_tokens").scalar() == 0
+    assert client.get("/api/v1/me", headers={"Authorization": authorization}).status_code == 401
