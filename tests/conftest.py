@@ -77,27 +77,31 @@ def _pg_admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
-class PostgresDatabase:
-    """This worker's PostgreSQL database: cloned once from the migrated template, emptied after each test.
+SEED_COPY = "civicloop_test_seed"  # schema in the template keeping the rows the migrations inserted
 
-    Emptying costs a few milliseconds where ``CREATE DATABASE … TEMPLATE`` and ``DROP DATABASE`` cost most
+
+class PostgresDatabase:
+    """This worker's PostgreSQL database: cloned once from the migrated template, reset after each test.
+
+    Resetting costs a few milliseconds where ``CREATE DATABASE … TEMPLATE`` and ``DROP DATABASE`` cost most
     of a second. Requests, jobs, live servers and subprocesses all connect and commit as they do in
-    production; afterwards every other connection is ended, every table emptied (children before parents)
-    and every used sequence restarted, so the next test starts as on a fresh clone. Should that fail (a
-    lock that outlives its connection, a foreign-key cycle a new migration adds), the database is cloned
-    afresh and a warning says why.
+    production; afterwards every other connection is ended, every table emptied (children before parents),
+    the rows the migrations inserted put back (a copy of them lives in the template's ``SEED_COPY`` schema)
+    and every sequence set back to where the template left it, so the next test starts as on a fresh clone.
+    Should that fail (a lock that outlives its connection, a foreign-key cycle a new migration adds), the
+    database is cloned afresh and a warning says why.
     """
 
     def __init__(self, admin: Engine, template: str) -> None:
         self.admin, self.template = admin, template
         self.name = f"cl_{uuid.uuid4().hex[:12]}"
         self.url = self.url_of(self.name)
-        self._clone()
-        engine = create_engine(self.url, poolclass=NullPool)
+        engine = create_engine(self.url_of(template), poolclass=NullPool)
         try:
-            self._empty_sql = self._emptying_sql(engine)
+            self._reset_sql = self._prepare(engine)
         finally:
             engine.dispose()
+        self._clone()
 
     @staticmethod
     def url_of(name: str) -> str:
@@ -109,24 +113,39 @@ class PostgresDatabase:
             connection.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{template or self.template}"'))
 
     def fill_from(self, template: str) -> None:
-        """Make this test's database a copy of ``template`` (the demo); emptied afterwards like any other."""
+        """Make this test's database a copy of ``template`` (the demo); reset afterwards like any other."""
         self._clone(template)
 
     @staticmethod
-    def _emptying_sql(engine: Engine) -> str:
+    def _prepare(template: Engine) -> str:
+        """Copy the migrations' rows aside in ``template``; the SQL that resets a clone of it."""
         metadata = MetaData()
-        metadata.reflect(engine)
-        tables = [table for table in reversed(metadata.sorted_tables) if table.name != "alembic_version"]
-        with engine.connect() as connection:
-            seeded = [t.name for t in tables if connection.execute(select(literal(1)).select_from(t).limit(1)).first()]
-        if seeded:  # emptying would lose them; restore them here before relying on it
-            raise RuntimeError(f"the migrations put rows in {seeded}: tests/conftest.py must restore them")
-        deletes = "".join(f'DELETE FROM "{table.name}";' for table in tables)  # noqa: S608 - reflected names
-        restart = (
+        metadata.reflect(template)
+        parents_first = [table.name for table in metadata.sorted_tables if table.name != "alembic_version"]
+        with template.begin() as connection:
+            seeded = [
+                name
+                for name in parents_first
+                if connection.execute(select(literal(1)).select_from(metadata.tables[name]).limit(1)).first()
+            ]
+            connection.exec_driver_sql(f'CREATE SCHEMA "{SEED_COPY}"')
+            for name in seeded:
+                connection.exec_driver_sql(f'CREATE TABLE "{SEED_COPY}"."{name}" AS TABLE "{name}"')
+            sequences = connection.exec_driver_sql(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value"
+                " FROM pg_sequences WHERE last_value IS NOT NULL"
+            ).all()
+        deletes = [f'DELETE FROM "{name}"' for name in reversed(parents_first)]  # noqa: S608 - reflected names
+        inserts = [
+            f'INSERT INTO "{name}" OVERRIDING SYSTEM VALUE SELECT * FROM "{SEED_COPY}"."{name}"'  # noqa: S608
+            for name in seeded
+        ]
+        restarts = [
             "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))::regclass,"
-            " start_value, false) FROM pg_sequences WHERE last_value IS NOT NULL"
-        )
-        return f"SET LOCAL lock_timeout = '10s';{deletes}{restart}"
+            " start_value, false) FROM pg_sequences WHERE last_value IS NOT NULL",
+            *(f"SELECT setval('{sequence}', {int(value)}, true)" for sequence, value in sequences),
+        ]
+        return ";".join(["SET LOCAL lock_timeout = '10s'", *deletes, *inserts, *restarts])
 
     def reset(self) -> None:
         try:
@@ -141,11 +160,11 @@ class PostgresDatabase:
             engine = create_engine(self.url, poolclass=NullPool)
             try:
                 with engine.begin() as connection:
-                    connection.exec_driver_sql(self._empty_sql)
+                    connection.exec_driver_sql(self._reset_sql)
             finally:
                 engine.dispose()
         except DBAPIError as exc:
-            warnings.warn(f"emptying {self.name} failed, cloning it afresh: {exc}", stacklevel=1)
+            warnings.warn(f"resetting {self.name} failed, cloning it afresh: {exc}", stacklevel=1)
             self._clone()
 
     def drop(self) -> None:
