@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from civicloop.audit.models import AuditEntry
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound import create_outbound
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import create_outbound
 from civicloop.errors import Conflict, Forbidden, Invalid
 from civicloop.guidelines import Category, ElectionPhase, service
 from civicloop.guidelines.models import Action, Approval, ApprovalStatus, ReviewFinding
@@ -221,7 +221,7 @@ def test_lexicon_overrides_national_and_per_agency(db: Session, world: dict[str,
     with pytest.raises(Forbidden):
         service.add_term(db, actor=world["officer"], lexicon="agency_terms", term="x", agency_id=thromde)
     with pytest.raises(Forbidden):
-        service.add_term(db, actor=world["head"], lexicon="parties", term="NEW")  # national lists: oversight only
+        service.add_term(db, actor=world["head"], lexicon="insults", term="NEW")  # national lists: oversight only
     with pytest.raises(Conflict):
         service.add_term(db, actor=world["admin"], lexicon="candidates", term="kelzang  tobgyel")
     service.add_term(db, actor=world["admin"], lexicon="insults", term="Clown")  # back in

@@ -7,6 +7,7 @@ import sys
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from civicloop.channels import registry as _platforms  # noqa: F401 - registers the platforms accounts can be on
 from civicloop.cli import access as access_cli
 from civicloop.cli import account, agency, audit, db, official, server, setup
 from civicloop.cli import analyse as analyse_cli
@@ -15,6 +16,7 @@ from civicloop.cli import check as check_cli
 from civicloop.cli import consultation as consultation_cli
 from civicloop.cli import demo as demo_cli
 from civicloop.cli import events as events_cli
+from civicloop.cli import guidelines as guidelines_cli
 from civicloop.cli import importer as importer_cli
 from civicloop.cli import messages as messages_cli
 from civicloop.cli import oversight as oversight_cli
@@ -22,6 +24,7 @@ from civicloop.cli import simulate as simulate_cli
 from civicloop.cli import sla as sla_cli
 from civicloop.cli._common import err_console
 from civicloop.errors import AppError
+from civicloop.guidelines import gate as _gate  # noqa: F401 - the before-send review commands that send rely on
 
 app = typer.Typer(
     help="CivicLoop: listen to citizens on social media.",
@@ -52,6 +55,7 @@ app.add_typer(consultation_cli.app, name="consultation")
 app.add_typer(calendar_cli.app, name="calendar")
 app.add_typer(sla_cli.app, name="sla")
 app.add_typer(oversight_cli.app, name="oversight")
+app.add_typer(guidelines_cli.app, name="guidelines")
 
 
 def main() -> None:
