@@ -29,6 +29,8 @@ os.environ.update(
     # Argon2 at its cheapest: hundreds of sign-ins would otherwise cost minutes (production cost is tested).
     CIVICLOOP_INSECURE_TEST_PASSWORD_HASHING="true",
     CIVICLOOP_DATABASE_URL=f"sqlite:///{_TMP / 'unused.db'}",
+    # Other features' tests sign in with the password alone; tests/foundation/test_totp.py requires the code.
+    CIVICLOOP_TOTP_REQUIRED_ROLES="",
 )
 os.environ.pop("CIVICLOOP_REDIS_URL", None)
 

@@ -20,6 +20,7 @@ from civicloop.agencies import routes as agency_routes
 from civicloop.analysis import pages as analysis_pages
 from civicloop.analysis import routes as analysis_routes
 from civicloop.audit import pages as audit_pages
+from civicloop.auth import oidc_pages, totp_pages
 from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
@@ -54,6 +55,8 @@ PAGE_ROUTERS = [
     access_pages.router,
     analysis_pages.router,
     auth_pages.router,
+    totp_pages.router,
+    oidc_pages.router,
     agency_pages.router,
     audit_pages.router,
     feedback_pages.router,
