@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
     queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
+    insecure_test_password_hashing: bool = Field(
+        default=False, description="Hash passwords with Argon2's cheapest parameters (test suites only, never in use)"
+    )
     workers: int = Field(default=2, description="Threads of the in-process job consumer under serve")
     analysis_campaign_min_size: int = Field(default=10, description="Near-identical messages that make a campaign")
     analysis_sample_size: int = Field(

@@ -3,6 +3,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from civicloop.auth.passwords import hash_password, verify_password
+from civicloop.config import Settings, reset_settings
 from tests.factories import PASSWORD, create_agency, create_official, csrf_from, login
 
 
@@ -12,6 +13,24 @@ def test_passwords_are_hashed_with_argon2id() -> None:
     assert verify_password(hashed, "a long passphrase")
     assert not verify_password(hashed, "wrong")
     assert not verify_password(None, "anything")
+
+
+def test_production_hashes_at_rfc_9106_cost_and_only_tests_hash_cheaply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite hashes cheaply (tests/conftest.py turns the setting on); a deployment never does."""
+    assert Settings.model_fields["insecure_test_password_hashing"].default is False
+    cheap = hash_password("a long passphrase")
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    monkeypatch.delenv("CIVICLOOP_INSECURE_TEST_PASSWORD_HASHING")
+    reset_settings()
+    try:
+        hashed = hash_password("a long passphrase")
+        assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), "RFC 9106 low-memory: 64 MiB, 3 passes, 4 lanes"
+        assert verify_password(hashed, "a long passphrase") and not verify_password(hashed, "wrong")
+        assert verify_password(cheap, "a long passphrase"), "each hash carries its own parameters"
+        assert not verify_password(None, "anything")
+    finally:
+        monkeypatch.undo()
+        reset_settings()
 
 
 def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(db: Session, client: TestClient) -> None:
