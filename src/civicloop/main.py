@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from civicloop import __version__
 from civicloop.access import pages as access_pages
 from civicloop.access import routes as access_routes
+from civicloop.accountability import pages as accountability_pages
 from civicloop.agencies import pages as agency_pages
 from civicloop.agencies import routes as agency_routes
 from civicloop.analysis import pages as analysis_pages
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 PAGE_ROUTERS = [
     access_pages.router,
+    accountability_pages.router,
     analysis_pages.router,
     auth_pages.router,
     agency_pages.router,

@@ -1,6 +1,7 @@
 """Imports every module that defines jobs, so a worker knows them all by name."""
 
 from civicloop.access import tasks as access_tasks
+from civicloop.accountability import tasks as accountability_tasks
 from civicloop.analysis import tasks as analysis_tasks
 from civicloop.channels import outbound_tasks as channels_outbound_tasks
 from civicloop.channels import tasks as channels_tasks
@@ -12,6 +13,7 @@ from civicloop.publishing import tasks as publishing_tasks
 
 __all__ = [
     "access_tasks",
+    "accountability_tasks",
     "analysis_tasks",
     "channels_outbound_tasks",
     "channels_tasks",
