@@ -37,7 +37,9 @@ def test_a_status_change_tells_each_participant_once_on_their_own_channel(db: Se
     scene.sim.reset_records()
     update(db, scene, commitment.id, "in_progress", 20, "Work started on the platform.")
     assert sent_per_channel(scene) == {name: 1 for name in CHANNEL_CALLS}, "one notice per citizen, per channel"
-    replies = select(OutboundMessage).where(OutboundMessage.kind == "reply", OutboundMessage.status == OutboundStatus.sent)
+    replies = select(OutboundMessage).where(
+        OutboundMessage.kind == "reply", OutboundMessage.status == OutboundStatus.sent
+    )
     texts = [o.text for o in db.scalars(replies)]
     assert len(texts) == 4 and all("is now in progress" in t and f"/commitments/{commitment.id}" in t for t in texts)
 
@@ -96,7 +98,7 @@ def test_the_public_tracker_shows_the_timeline_overdue_ones_and_open_data(
     scene.clock.advance(days=80)  # past the due date of 30 April, not done
     national = client.get("/commitments")
     assert national.status_code == 200 and "Raise the bus stop platform" in national.text
-    assert "Overdue" in national.text and '<strong>1</strong> overdue' in national.text
+    assert "Overdue" in national.text and "<strong>1</strong> overdue" in national.text
     dz = client.get("/commitments?agency=THROMDE&lang=dz")
     assert dz.headers["content-language"] == "dz" and "དུས་ཚོད་ཡོལ་ཡོདཔ།" in dz.text and "ལཱ་འབད་དོ།" in dz.text
     detail = client.get(f"/commitments/{commitment.id}")
