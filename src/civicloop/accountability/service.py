@@ -126,9 +126,16 @@ def create_commitment(session: Session, *, actor: Actor, consultation_id: int, d
 
 
 def add_update(
-    session: Session, *, actor: Actor, commitment_id: int, data: UpdateIn, photo: Photo | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    commitment_id: int,
+    data: UpdateIn,
+    photo: Photo | None = None,
+    notify: bool = True,
 ) -> CommitmentUpdate:
-    """A dated progress entry. A change of status tells the participants (from a job, after commit)."""
+    """A dated progress entry. A change of status tells the participants (from a job, after commit)
+    unless ``notify`` is off (the demo's back-dated history, which happened before anyone could hear)."""
     commitment = actor.fetch(session, Commitment, commitment_id, what="commitment", roles=())
     note = data.note.strip()
     if data.status is CommitmentStatus.dropped and not note:
@@ -162,9 +169,9 @@ def add_update(
         commitment,
         "commitment",
         before=before,
-        after={**audit.snapshot(commitment, COMMITMENT_FIELDS), "update_id": update.id},
+        after={**audit.snapshot(commitment, COMMITMENT_FIELDS), "update_id": update.id, "notify": changed and notify},
     )
-    if changed:
+    if changed and notify:
         jobs.after_commit(session, NOTIFY_JOB, update.id)
     return update
 
