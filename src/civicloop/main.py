@@ -16,6 +16,7 @@ from civicloop import __version__
 from civicloop.access import pages as access_pages
 from civicloop.access import routes as access_routes
 from civicloop.accountability import pages as accountability_pages
+from civicloop.accountability import routes as accountability_routes
 from civicloop.agencies import pages as agency_pages
 from civicloop.agencies import routes as agency_routes
 from civicloop.analysis import pages as analysis_pages
@@ -67,6 +68,7 @@ PAGE_ROUTERS = [
 ]
 API_ROUTERS = [
     access_routes.router,
+    accountability_routes.router,
     analysis_routes.router,
     auth_routes.router,
     agency_routes.router,

@@ -16,6 +16,7 @@ from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
 from civicloop.errors import Conflict, Invalid
 from tests.accountability.conftest import Scene, published_with_participants
 from tests.consultations.conftest import PNG, make_consultation
+from tests.consultations.test_api import _api
 from tests.factories import create_agency, create_official, login
 
 X_THREAD = "1860000000000000001"  # the mention scene.mention() starts
@@ -133,3 +134,20 @@ def test_officials_update_only_their_own_agencys_commitments(db: Session, client
         data={"status": "dropped", "progress": "0", "csrf_token": csrf},
     )
     assert refused.status_code == 422 and "why the commitment is dropped" in refused.text
+
+
+def test_the_api_makes_a_commitment_and_updates_it(db: Session, client: TestClient, scene: Scene) -> None:
+    consultation, _ = published_with_participants(db, scene)
+    api = _api(client, scene)
+    body = {"title": "Two benches", "due_on": "2026-06-01", "division": "Parks", "themes": ["benches"]}
+    made = client.post(f"/api/v1/consultations/{consultation.id}/commitments", json=body, headers=api)
+    assert made.status_code == 201 and made.json()["status"] == "planned"
+    path = f"/api/v1/commitments/{made.json()['id']}/updates"
+    dropped = client.post(path, json={"status": "dropped", "progress": 0}, headers=api)
+    assert dropped.status_code == 422 and "why" in dropped.json()["error"]["message"]
+    done = client.post(path, json={"status": "done", "progress": 10, "note": "Installed."}, headers=api)
+    assert done.status_code == 201 and done.json()["progress"] == 100 and done.json()["status_changed"]
+    assert (
+        client.post("/api/v1/commitments/999/updates", json={"status": "done", "progress": 1}, headers=api).status_code
+        == 404
+    )

@@ -27,3 +27,32 @@ class UpdateIn(BaseModel):
 class Photo(BaseModel):
     filename: str
     data: bytes
+
+
+class CommitmentPublic(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    agency_id: int
+    consultation_id: int
+    section_id: int | None
+    title: str
+    description: str
+    division: str
+    due_on: date
+    status: CommitmentStatus
+    progress: int
+    dropped_reason: str
+    themes: list[str]
+    response_ids: list[int]
+
+
+class UpdatePublic(BaseModel):
+    model_config = {"from_attributes": True}
+
+    id: int
+    commitment_id: int
+    status: CommitmentStatus
+    status_changed: bool
+    progress: int
+    note: str
