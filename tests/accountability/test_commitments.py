@@ -134,6 +134,28 @@ def test_officials_update_only_their_own_agencys_commitments(db: Session, client
         data={"status": "dropped", "progress": "0", "csrf_token": csrf},
     )
     assert refused.status_code == 422 and "why the commitment is dropped" in refused.text
+    form = {
+        "status": "in_progress",
+        "progress": "25",
+        "note": "Work began.",
+        "photo_alt": "Workers",
+        "csrf_token": csrf,
+    }
+    saved = client.post(
+        f"/accountability/commitments/{commitment.id}/updates",
+        data=form,
+        files={"photo": ("site.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = client.get(f"/accountability/commitments/{commitment.id}")
+    assert "Work began." in page.text and 'alt="Workers"' in page.text and "4 sent" in page.text
+    bad = client.post(
+        f"/accountability/commitments/{commitment.id}/updates",
+        data={**form, "status": "done"},
+        files={"photo": ("site.png", b"not a picture", "image/png")},
+    )
+    assert bad.status_code == 422 and "only PNG, JPEG or WebP" in bad.text
 
 
 def test_the_api_makes_a_commitment_and_updates_it(db: Session, client: TestClient, scene: Scene) -> None:
