@@ -53,13 +53,13 @@ STATUS_WORDS = {
 STOP_WORDS = re.compile(r"^\s*(stop|unsubscribe|བཀག|མཚམས་འཇོག)\s*[.!།]?\s*$", re.IGNORECASE)
 
 
-def _record(session: Session, actor: Actor | None, action: str, row: Any, kind: str, **changes: Any) -> None:
+def _record(session: Session, actor: Actor, action: str, row: Commitment | Promise, kind: str, **changes: Any) -> None:
     audit.record(
         session,
-        actor=actor.official if actor else None,
+        actor=actor.official,
         action=action,
         target_type=kind,
-        target_id=row.id if hasattr(row, "id") else row.contact_id,
+        target_id=row.id,
         agency_id=row.agency_id,
         **changes,
     )
@@ -248,7 +248,15 @@ def stop_updates(session: Session, message: Message) -> None:
     row = OptOut(agency_id=message.agency_id, contact_id=message.contact_id, at=utcnow())
     session.add(row)
     session.flush()
-    _record(session, None, "commitment.opt_out", row, "contact", after={"message_id": message.id})
+    audit.record(
+        session,
+        actor=None,
+        action="commitment.opt_out",
+        target_type="contact",
+        target_id=row.contact_id,
+        agency_id=row.agency_id,
+        after={"message_id": message.id},
+    )
 
 
 # -- promises --------------------------------------------------------------------------------------
