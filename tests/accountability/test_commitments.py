@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.accountability import service
-from civicloop.accountability.models import CommitmentNotice, CommitmentStatus
+from civicloop.accountability.models import Commitment, CommitmentNotice, CommitmentStatus
 from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import ConversationKind
@@ -17,7 +17,7 @@ from civicloop.errors import Conflict, Invalid
 from tests.accountability.conftest import Scene, published_with_participants
 from tests.consultations.conftest import PNG, make_consultation
 from tests.consultations.test_api import _api
-from tests.factories import create_agency, create_official, login
+from tests.factories import create_agency, create_official, csrf_from, login
 
 X_THREAD = "1860000000000000001"  # the mention scene.mention() starts
 CHANNEL_CALLS = ("facebook.comments", "x.tweets", "wechat.send", "facebook.messages")
@@ -173,3 +173,20 @@ def test_the_api_makes_a_commitment_and_updates_it(db: Session, client: TestClie
         client.post("/api/v1/commitments/999/updates", json={"status": "done", "progress": 1}, headers=api).status_code
         == 404
     )
+
+
+def test_an_official_links_the_comments_behind_a_new_commitment(db: Session, client: TestClient, scene: Scene) -> None:
+    consultation, _ = published_with_participants(db, scene)
+    login(client, scene.officer)
+    page = client.get(f"/consultations/{consultation.id}/commitments")
+    assert "the stop floods when it rains" in page.text and "Raise the bus stop platform" in page.text
+    rid = page.text.split('name="response_id" value="')[1].split('"')[0]
+    form = {"title": "Drain the stop", "due_on": "2026-05-15", "response_id": [rid], "csrf_token": csrf_from(page.text)}
+    made = client.post(f"/consultations/{consultation.id}/commitments", data=form, follow_redirects=False)
+    assert made.status_code == 303
+    bad = client.post(f"/consultations/{consultation.id}/commitments", data={**form, "due_on": "soon"})
+    assert bad.status_code == 422 and "due_on" in bad.text
+    db.rollback()
+    linked = db.scalars(select(Commitment).where(Commitment.title == "Drain the stop")).one()
+    assert linked.response_ids == [int(rid)]
+    assert "<dt>Citizen comments that led to it</dt><dd>1</dd>" in client.get(f"/commitments/{linked.id}").text

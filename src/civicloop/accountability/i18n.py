@@ -28,7 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
     "timeline": {"en": "Timeline", "dz": "དུས་རིམ།"},
     "consultation": {"en": "From the consultation", "dz": "གྲོས་བསྡུར།"},
     "themes": {"en": "What citizens raised", "dz": "མི་སེར་གྱི་བསམ་འཆར།"},
-    "linked_comments": {"en": "citizen comments led to it"},
+    "linked_comments": {"en": "Citizen comments that led to it", "dz": "མི་སེར་གྱི་བསམ་འཆར་གྲངས།"},
     "dropped_reason": {"en": "Why it was dropped"},
     "none": {"en": "No commitments yet.", "dz": "ཁས་ལེན་མིན་འདུག"},
     "open_data": {"en": "Open data", "dz": "གསལ་ཁྲམ།"},

@@ -18,7 +18,7 @@ from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
 from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.config import get_settings
-from civicloop.consultations import files, report, themes
+from civicloop.consultations import files, report, results, themes
 from civicloop.consultations.models import Consultation, ReportSection
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid, NotFound
@@ -29,6 +29,7 @@ from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 STATUSES = list(CommitmentStatus)
+MAX_COMMENTS = 300  # offered for linking on the page; the API links any number
 
 
 def _today() -> date:
@@ -49,6 +50,8 @@ class CommitmentsPage:
     consultation: Consultation
     sections: list[ReportSection]
     theme_labels: list[str]
+    # (response id, channel, text) of each free-text answer, to link the comments that led to a commitment.
+    comments: list[tuple[int, str, str]]
     commitments: list[Commitment]
     can_write: bool
     today: date
@@ -61,6 +64,12 @@ def _commitments_page(session: Session, actor: Actor, consultation_id: int, **ex
         consultation=consultation,
         sections=report.sections_of(session, consultation.id),
         theme_labels=[t.label for t in themes.view(consultation).themes],
+        comments=list(
+            {
+                t.response_id: (t.response_id, t.channel, t.text)
+                for t in results.compute(session, consultation).texts()
+            }.values()
+        )[:MAX_COMMENTS],
         commitments=queries.commitments_of(session, consultation.id),
         can_write=actor.has_role(consultation.agency_id),
         today=_today(),
@@ -85,6 +94,7 @@ def create(
     division: Annotated[str, Form(max_length=300)] = "",
     section_id: Annotated[str, Form(max_length=12)] = "",
     theme: Annotated[list[str] | None, Form()] = None,
+    response_id: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
     try:
         try:
@@ -95,6 +105,7 @@ def create(
                 due_on=due_on,  # pydantic parses the ISO date
                 section_id=int(section_id) if section_id.isdigit() else None,
                 themes=theme or [],
+                response_ids=response_id or [],
             )
         except ValidationError as exc:
             raise _invalid(exc) from exc
