@@ -13,12 +13,17 @@ from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.consultations import report
+from civicloop.consultations import service as consultations
+from civicloop.consultations.schemas import ReportIn
 from civicloop.errors import Conflict, Invalid
 from tests.accountability.conftest import Scene, published_with_participants
+from tests.channels.outbound.test_email import Inbox, smtp_server
 from tests.consultations.conftest import PNG, make_consultation
 from tests.consultations.test_api import _api
 from tests.factories import create_agency, create_official, csrf_from, login
 
+__all__ = ["smtp_server"]
 X_THREAD = "1860000000000000001"  # the mention scene.mention() starts
 CHANNEL_CALLS = ("facebook.comments", "x.tweets", "wechat.send", "facebook.messages")
 
@@ -190,3 +195,21 @@ def test_an_official_links_the_comments_behind_a_new_commitment(db: Session, cli
     linked = db.scalars(select(Commitment).where(Commitment.title == "Drain the stop")).one()
     assert linked.response_ids == [int(rid)]
     assert "<dt>Citizen comments that led to it</dt><dd>1</dd>" in client.get(f"/commitments/{linked.id}").text
+
+
+def test_a_feedback_form_participant_hears_by_email(db: Session, scene: Scene, smtp_server: Inbox) -> None:
+    consultation = make_consultation(db, scene)
+    consultations.open_now(db, actor=scene.actor, consultation_id=consultation.id)
+    db.commit()
+    scene.form(f"{consultation.code}: please add a shelter", email="karma@example.bt")  # linked by its code
+    consultations.close(db, actor=scene.actor, consultation_id=consultation.id)
+    report.save_report(
+        db, actor=scene.actor, consultation_id=consultation.id, data=ReportIn(decision="A shelter is built.")
+    )
+    report.publish(db, actor=scene.actor, consultation_id=consultation.id)
+    data = CommitmentIn(title="Build a shelter", due_on=date(2026, 9, 1))
+    commitment = service.create_commitment(db, actor=scene.actor, consultation_id=consultation.id, data=data)
+    db.commit()
+    update(db, scene, commitment.id, "in_progress", 10, "Foundations poured.")
+    assert smtp_server.envelopes == [["karma@example.bt"]]
+    assert "Build a shelter" in smtp_server.messages[0].get_payload(decode=True).decode()
