@@ -12,7 +12,7 @@ from civicloop.accountability.models import Commitment, CommitmentNotice, Commit
 from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import ConversationKind
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.consultations import report
 from civicloop.consultations import service as consultations
 from civicloop.consultations.schemas import ReportIn

@@ -20,7 +20,7 @@ from civicloop.accountability.models import (
 )
 from civicloop.agencies.models import Agency
 from civicloop.channels.models import Direction, Message
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.consultations.models import Consultation, ConsultationConversation, Response
 from civicloop.errors import NotFound
 

@@ -32,8 +32,8 @@ from civicloop.audit import service as audit
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation, Direction, Message
-from civicloop.channels.outbound import SENDING_ROLES, create_outbound
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage
+from civicloop.channels.outbound.service import SENDING_ROLES, create_outbound
 from civicloop.config import get_settings
 from civicloop.consultations import files
 from civicloop.consultations.models import Consultation, ConsultationStatus, ReportSection, Response
@@ -222,7 +222,7 @@ def notify_participants(session: Session, *, update_id: int) -> dict[str, int]:
                     )
                 notice.outbound_id, notice.outcome = outbound.id, "sent"
             except AppError as exc:
-                # A closed Messenger/WeChat window, no email address, a guidelines block: recorded, not fatal.
+                # A closed messaging window, no email address, a guidelines block: recorded, not fatal.
                 notice.outcome, notice.reason = "refused", exc.message[:300]
         counts[notice.outcome] += 1
         session.add(notice)

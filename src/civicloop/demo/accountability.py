@@ -1,7 +1,7 @@
 """Commitments in the demo: the first round of the Norzin Lam bus-stop consultation ("what must change
 first?", three months ago), its published "you said, we did" report, and the commitments Thimphu
 Thromde made in it, with a back-dated timeline: one done, one in progress with a photo, one overdue and
-one dropped with its public reason. Citizens took part on Facebook, X and WeChat, so changing a
+one dropped with its public reason. Citizens took part on the city's social accounts, so changing a
 commitment's status in the demo tells them on their own channels. Also one open promise in a reply.
 """
 
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.accountability import service
 from civicloop.accountability.models import CommitmentStatus
 from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
-from civicloop.agencies.models import Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.consultations import report
 from civicloop.consultations import service as consultations
 from civicloop.consultations.models import Consultation, QuestionKind
@@ -61,7 +62,12 @@ COMMITMENTS: list[tuple[str, str, int, list[tuple[int, CommitmentStatus, int, st
 
 def _first_round(session: Session, world: DemoWorld) -> Consultation:
     analyst = _actor(session, world, "analyst", "THROMDE")
-    accounts = [world.accounts[("THROMDE", p)] for p in (Platform.facebook, Platform.x, Platform.wechat)]
+    # The accounts the current (design) round is announced on, in the same order.
+    second_round = session.scalars(select(Consultation).where(Consultation.hashtag == "NorzinBusStop")).one()
+    ids = consultations.account_ids_of(session, second_round.id)
+    accounts = list(
+        session.scalars(select(OfficialAccount).where(OfficialAccount.id.in_(ids)).order_by(OfficialAccount.id))
+    )
     opened = utcnow() - timedelta(days=100)
     with _at(opened - timedelta(days=1)):
         consultation = consultations.create(
@@ -93,7 +99,7 @@ def _first_round(session: Session, world: DemoWorld) -> Consultation:
             actor=analyst,
             consultation_id=consultation.id,
             data=ReportIn(
-                report_intro="Thank you: 12 of you wrote to us on Facebook, X and WeChat.",
+                report_intro="Thank you: 12 of you wrote to us on our social media accounts.",
                 decision="We fix flooding, light and timetables first, and consult on the design of a new stop.",
             ),
         )

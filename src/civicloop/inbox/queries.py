@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, defer
 from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation, ConversationStatus, Direction, Message
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import ConsultationConversation
 from civicloop.errors import Invalid
 from civicloop.inbox.models import ConversationSla, ConversationTag, Tag

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact
-from civicloop.channels.outbound import reply_window
+from civicloop.channels.outbound.service import reply_window
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.inbox import notices, queries, service
 from civicloop.inbox.models import ConversationSla

@@ -6,6 +6,7 @@ import logging
 
 from huey.consumer import Consumer
 
+from civicloop.channels.outbound import hooks
 from civicloop.jobs.registry import huey
 
 log = logging.getLogger(__name__)
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 
 def run_worker(workers: int) -> None:
     """Block, consuming jobs (and running periodic ones) until SIGINT/SIGTERM."""
+    hooks.require_registered()
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.channels.models import Direction, Message
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.upsert import insert_ignore
 from civicloop.guidelines import check, explain
 from civicloop.guidelines import service as guidelines
