@@ -17,19 +17,41 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CIVICLOOP_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=Path("var"), description="Folder for the SQLite database, secret key, queue")
+    audit_checkpoint_dir: Path | None = Field(
+        default=None, description="Folder of the signed audit checkpoints and their key; default DATA_DIR/audit"
+    )
     database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite file in data_dir")
     redis_url: str = Field(default="", description="Redis URL for the job queue; empty = SQLite queue")
     secret_key: str = Field(default="", description="Signs sessions, encrypts credentials; generated if empty")
     timezone: str = Field(default="Asia/Thimphu", description="Default IANA time zone for display and calendars")
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of this deployment")
     session_max_age_hours: int = Field(default=12, description="How long a login lasts")
+    totp_required_roles: str = Field(
+        default="agency_head,agency_admin,national_admin,auditor",
+        description="Comma-separated roles whose holders must sign in with a TOTP code; empty = nobody",
+    )
+    oidc_issuer: str = Field(default="", description="OpenID Connect issuer URL for single sign-on; empty = off")
+    oidc_client_id: str = Field(default="", description="This deployment's client id at the identity provider")
+    oidc_client_secret: str = Field(default="", description="Its client secret")
+    oidc_provision: bool = Field(
+        default=False, description="Create an official without roles for an unknown email signed in by SSO"
+    )
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
+    login_max_failures_per_client: int = Field(
+        default=20, description="Failed logins per client address (any emails) before throttling"
+    )
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
+    webhook_max_age_seconds: int = Field(
+        default=300, ge=1, description="Seconds a signed WeChat push's timestamp may be from now; nonce single-use"
+    )
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
     queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
+    insecure_test_password_hashing: bool = Field(
+        default=False, description="Hash passwords with Argon2's cheapest parameters (test suites only, never in use)"
+    )
     workers: int = Field(default=2, description="Threads of the in-process job consumer under serve")
     analysis_campaign_min_size: int = Field(default=10, description="Near-identical messages that make a campaign")
     analysis_sample_size: int = Field(
@@ -47,6 +69,9 @@ class Settings(BaseSettings):
     access_retention_days: int = Field(default=90, description="Days raw proxy log lines are kept")
     access_log_file: str = Field(default="", description="Squid access log imported every 5 minutes; empty = none")
     max_upload_bytes: int = Field(default=10_485_760, description="Largest consultation attachment or post image")
+    max_image_pixels: int = Field(
+        default=50_000_000, description="Most pixels (width × height) of an uploaded image; larger ones are refused"
+    )
     consultation_answers_per_hour: int = Field(
         default=20, description="Public consultation form submissions per address per hour"
     )
