@@ -16,6 +16,8 @@ from starlette.middleware.sessions import SessionMiddleware
 from civicloop import __version__
 from civicloop.access import pages as access_pages
 from civicloop.access import routes as access_routes
+from civicloop.accountability import pages as accountability_pages
+from civicloop.accountability import routes as accountability_routes
 from civicloop.agencies import pages as agency_pages
 from civicloop.agencies import routes as agency_routes
 from civicloop.analysis import pages as analysis_pages
@@ -57,6 +59,7 @@ API_PREFIX = "/api/v1"
 FOREIGN_KEY_FIELDS = ("agency_id", "account_id", "conversation_id", "consultation_id", "official_id", "assignee_id")
 PAGE_ROUTERS = [
     access_pages.router,
+    accountability_pages.router,
     analysis_pages.router,
     auth_pages.router,
     totp_pages.router,
@@ -76,6 +79,7 @@ PAGE_ROUTERS = [
 ]
 API_ROUTERS = [
     access_routes.router,
+    accountability_routes.router,
     analysis_routes.router,
     auth_routes.router,
     agency_routes.router,

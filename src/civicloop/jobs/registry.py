@@ -2,6 +2,7 @@
 the before-send review a worker must have before it sends anything)."""
 
 from civicloop.access import tasks as access_tasks
+from civicloop.accountability import tasks as accountability_tasks
 from civicloop.analysis import tasks as analysis_tasks
 from civicloop.audit import tasks as audit_tasks
 from civicloop.auth import tasks as auth_tasks
@@ -16,6 +17,7 @@ from civicloop.publishing import tasks as publishing_tasks
 
 __all__ = [
     "access_tasks",
+    "accountability_tasks",
     "analysis_tasks",
     "audit_tasks",
     "auth_tasks",
