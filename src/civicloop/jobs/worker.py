@@ -6,19 +6,21 @@ import logging
 
 from huey.consumer import Consumer
 
-from civicloop.jobs.registry import huey
+from civicloop.jobs import huey, load_all
 
 log = logging.getLogger(__name__)
 
 
 def run_worker(workers: int) -> None:
     """Block, consuming jobs (and running periodic ones) until SIGINT/SIGTERM."""
+    load_all()
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()
 
 
 def start_in_process(workers: int) -> Consumer:
     """Start consumer threads without signal handlers (``serve`` with the SQLite queue)."""
+    load_all()
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.start()
     log.info("in-process job consumer started with %s threads", workers)

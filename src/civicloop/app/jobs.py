@@ -1,4 +1,4 @@
-"""Imports every module that defines jobs, so a worker knows them all by name."""
+"""Imports every module that defines jobs, so a worker knows them all by name (``jobs.load_all``)."""
 
 from civicloop.access import tasks as access_tasks
 from civicloop.analysis import tasks as analysis_tasks
@@ -7,6 +7,7 @@ from civicloop.channels import tasks as channels_tasks
 from civicloop.consultations import tasks as consultations_tasks
 from civicloop.inbox import tasks as inbox_tasks
 from civicloop.jobs import huey, tasks
+from civicloop.notifications import tasks as notifications_tasks
 from civicloop.oversight import tasks as oversight_tasks
 from civicloop.publishing import tasks as publishing_tasks
 
@@ -18,6 +19,7 @@ __all__ = [
     "consultations_tasks",
     "huey",
     "inbox_tasks",
+    "notifications_tasks",
     "oversight_tasks",
     "publishing_tasks",
     "tasks",
