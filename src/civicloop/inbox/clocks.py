@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.channels.models import Conversation, ConversationKind, ConversationStatus, Direction, Message
-from civicloop.inbox import notices
 from civicloop.inbox.models import ConversationEvent, ConversationSla, EventKind
 from civicloop.kit.clock import utcnow
+from civicloop.notifications.service import notify
 from civicloop.sla import service as sla_service
 from civicloop.sla.calendar import OfficeCalendar, calendar_for
 from civicloop.sla.engine import (
@@ -335,9 +335,7 @@ def _notify_all(
     body: str,
 ) -> None:
     for official in officials:
-        notices.notify(
-            session, official=official, conversation=conversation, kind=kind, key=clock.key, title=title, body=body
-        )
+        notify(session, official=official, conversation=conversation, kind=kind, key=clock.key, title=title, body=body)
 
 
 def _local(session: Session, agency_id: int, instant: datetime | None) -> str:

@@ -22,13 +22,16 @@ from civicloop.channels.outbound_models import OutboundMessage
 from civicloop.consultations import service as consultations
 from civicloop.consultations.models import Consultation
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError
-from civicloop.inbox import notices, queries, service
+from civicloop.inbox import queries, service
 from civicloop.inbox import tasks as _tasks  # noqa: F401 - registers the ON_MESSAGE hook in web processes too
-from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, Notification, SavedReply
+from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, SavedReply
+from civicloop.notifications import queries as notification_queries
+from civicloop.notifications import service as notifications
+from civicloop.notifications.models import Notification
 from civicloop.sla import service as sla_service
 from civicloop.sla.calendar import calendar_for
 from civicloop.sla.engine import STATE_LABELS, Targets
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -96,10 +99,9 @@ def bulk(
     value: Annotated[str, Form(max_length=100)] = "",
     back: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         count = service.bulk(session, actor=actor, conversation_ids=conversation_id or [], action=action, value=value)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         flash(request, exc.message, "error")
     else:
         flash(request, f"{action.capitalize()}: {count} conversation(s).")
@@ -229,7 +231,7 @@ def post_reply(
     then_wait: Annotated[bool, Form()] = False,
     idempotency_key: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         outbound = service.reply(
             session,
             actor=actor,
@@ -239,8 +241,7 @@ def post_reply(
             then_wait=then_wait,
             idempotency_key=idempotency_key or None,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _conversation_page(session, actor, conversation_id, draft=text, error=exc.message)
         return render(request, "inbox/conversation.html", page, status_code=exc.status_code)
     held = outbound.status.value == "held"
@@ -249,10 +250,9 @@ def post_reply(
 
 
 def _act(request: Request, session: Session, conversation_id: int, done: str, action: Callable[[], object]) -> Response:
-    try:
+    with form_action(session) as attempt:
         action()
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         flash(request, exc.message, "error")
     else:
         flash(request, done)
@@ -387,7 +387,7 @@ def save_reply(
     saved_reply_id: Annotated[str, Form()] = "",
     delete: Annotated[bool, Form()] = False,
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         if delete and saved_reply_id.isdigit():
             service.delete_saved_reply(session, actor=actor, saved_reply_id=int(saved_reply_id))
             flash(request, "Saved reply deleted.")
@@ -401,8 +401,7 @@ def save_reply(
                 saved_reply_id=int(saved_reply_id) if saved_reply_id.isdigit() else None,
             )
             flash(request, f"Saved reply {title.strip()!r} saved.")
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _saved_page(session, actor, agency_id, error=exc.message, form={"title": title, "text": text})
         return render(request, "inbox/saved_replies.html", page, status_code=exc.status_code)
     return RedirectResponse(f"/inbox-saved-replies?agency_id={agency_id}", status_code=303)
@@ -419,7 +418,7 @@ class NotificationsPage:
 
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    items = notices.for_official(session, official_id=actor.id)
+    items = notification_queries.for_official(session, official_id=actor.id)
     unread = sum(1 for n in items if n.read_at is None)
     return render(request, "inbox/notifications.html", NotificationsPage(items, unread))
 
@@ -431,5 +430,7 @@ def mark_read(
     actor: ActorDep,
     notification_id: Annotated[str, Form()] = "",
 ) -> Response:
-    notices.mark_read(session, official_id=actor.id, notification_id=int(notification_id) if notification_id else None)
+    notifications.mark_read(
+        session, official_id=actor.id, notification_id=int(notification_id) if notification_id else None
+    )
     return RedirectResponse("/notifications", status_code=303)

@@ -10,7 +10,7 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact
 from civicloop.channels.outbound import reply_window
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.inbox import notices, queries, service
+from civicloop.inbox import queries, service
 from civicloop.inbox.models import ConversationSla
 from civicloop.inbox.schemas import (
     AssignIn,
@@ -32,6 +32,8 @@ from civicloop.inbox.schemas import (
     TagIn,
     WindowOut,
 )
+from civicloop.notifications import queries as notification_queries
+from civicloop.notifications import service as notifications
 
 router = APIRouter(tags=["inbox"])
 
@@ -151,9 +153,9 @@ def create_saved_reply(body: SavedReplyIn, session: SessionDep, actor: ActorDep)
 
 @router.get("/notifications", response_model=list[NotificationOut])
 def list_notifications(session: SessionDep, actor: ActorDep) -> list[NotificationOut]:
-    return [NotificationOut.of(n) for n in notices.for_official(session, official_id=actor.id)]
+    return [NotificationOut.of(n) for n in notification_queries.for_official(session, official_id=actor.id)]
 
 
 @router.post("/notifications/{notification_id}/read", status_code=204)
 def read_notification(notification_id: int, session: SessionDep, actor: ActorDep) -> None:
-    notices.mark_read(session, official_id=actor.id, notification_id=notification_id)
+    notifications.mark_read(session, official_id=actor.id, notification_id=notification_id)

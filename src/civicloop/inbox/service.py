@@ -16,9 +16,8 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation, ConversationStatus, Message
 from civicloop.channels.outbound import create_outbound, retry_outbound
 from civicloop.channels.outbound_models import OutboundKind, OutboundMessage
-from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
-from civicloop.inbox import sla
+from civicloop.inbox import clocks
 from civicloop.inbox.models import (
     ConversationEvent,
     ConversationSla,
@@ -36,10 +35,6 @@ ASSIGNABLE_ROLES = frozenset({Role.officer, Role.agency_head, Role.agency_admin,
 TAG_RE = re.compile(r"^[\w][\w .&/+-]{0,49}$", re.UNICODE)
 MAX_NOTE = 5000
 MAX_BULK = 500
-
-
-def absolute_url(path: str) -> str:
-    return get_settings().base_url.rstrip("/") + path
 
 
 def get_conversation(session: Session, *, actor: Actor, conversation_id: int) -> Conversation:
@@ -104,7 +99,7 @@ def _set_status(session: Session, conversation: Conversation, status: Conversati
     _event(session, conversation, EventKind.status, status.value, actor)
     session.flush()
     _audit(session, actor, "conversation.status", conversation, {"status": before}, {"status": status.value})
-    sla.refresh(session, conversation)
+    clocks.refresh(session, conversation)
     return True
 
 
@@ -121,7 +116,7 @@ def citizen_wrote(session: Session, message: Message) -> None:
     if conversation is None:
         return
     if not _set_status(session, conversation, ConversationStatus.open, None):
-        sla.refresh(session, conversation)
+        clocks.refresh(session, conversation)
 
 
 # -- assignment ------------------------------------------------------------------------------------
@@ -150,7 +145,7 @@ def assign(session: Session, *, actor: Actor, conversation_id: int, assignee_id:
     conversation.assignee_id = assignee_id
     row = session.get(ConversationSla, conversation.id)
     if row is not None:
-        sla.sync(row, conversation)
+        clocks.sync(row, conversation)
     _event(session, conversation, EventKind.assigned, str(assignee_id or ""), actor)
     _audit(session, actor, "conversation.assign", conversation, {"assignee_id": before}, {"assignee_id": assignee_id})
     return conversation
