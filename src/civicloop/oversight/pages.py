@@ -16,19 +16,17 @@ from civicloop.errors import NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.oversight import alerts, dashboard, lists, scope, scorecard
 from civicloop.oversight.exports import Export, ExportDep, respond
-from civicloop.oversight.models import Alert, AlertState, Incident
-from civicloop.oversight.periods import Period, local_today, parse_period
+from civicloop.oversight.models import Alert, Incident
+from civicloop.oversight.periods import Period, period_from
 from civicloop.oversight.report import Column, Table, figures_table
+from civicloop.web import nav
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
+nav.restrict("/oversight", scope.sees_alerts)
 
 StartQ = Annotated[str | None, Query(max_length=10, description="First day, YYYY-MM-DD")]
 EndQ = Annotated[str | None, Query(max_length=10, description="Last day, YYYY-MM-DD")]
-
-
-def period_from(start: str | None, end: str | None) -> Period:
-    return parse_period(start, end, today=local_today(utcnow(), get_settings().timezone))
 
 
 def period_query(start: StartQ = None, end: EndQ = None) -> Period:
@@ -156,15 +154,6 @@ def list_page(
     )
 
 
-ALERT_FILTERS: dict[str, list[AlertState] | None] = {
-    "unresolved": [AlertState.open, AlertState.acknowledged],
-    "open": [AlertState.open],
-    "acknowledged": [AlertState.acknowledged],
-    "resolved": [AlertState.resolved],
-    "all": None,
-}
-
-
 def alerts_table(rows: list[Alert], agency_names: dict[int, str]) -> Table:
     table = Table(
         "alerts",
@@ -210,15 +199,15 @@ def alerts_page(
     export: ExportDep,
     state: Annotated[str, Query(max_length=16)] = "unresolved",
 ) -> Response:
-    state = state if state in ALERT_FILTERS else "unresolved"
-    rows = alerts.list_alerts(session, actor=actor, states=ALERT_FILTERS[state])
+    state = state if state in alerts.FILTERS else "unresolved"
+    rows = alerts.list_alerts(session, actor=actor, states=alerts.FILTERS[state])
     agency_ids = {r.agency_id for r in rows}
     names = {i: name for i, name in session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids)))}
     listed = alerts_table(rows, names)
     return respond(
         request,
         "oversight/alerts.html",
-        AlertsPage(table=listed, state=state, states=list(ALERT_FILTERS)),
+        AlertsPage(table=listed, state=state, states=list(alerts.FILTERS)),
         tables=[listed],
         basename=f"alerts-{state}",
         period=None,

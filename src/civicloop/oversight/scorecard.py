@@ -14,11 +14,11 @@ from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, Ou
 from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category
+from civicloop.inbox import metrics
 from civicloop.oversight import activity, adoption, conduct, health, office_access, participation, scope
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import MESSAGES, Chart, Column, Figure, Table, compared
 from civicloop.oversight.sources import Basis, DataSource, basis
-from civicloop.sla import metrics
 from civicloop.web import charts
 
 CHANNEL_LABELS = {"facebook": "Facebook", "x": "X", "wechat": "WeChat", "web": "Web form"}
