@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civicloop.consultations import files, i18n, richtext
+from civicloop.consultations import i18n, richtext
 from civicloop.consultations.answers import design_vote
 from civicloop.consultations.models import Question, QuestionKind
 from civicloop.errors import Invalid, PayloadTooLarge
+from civicloop.kit import uploads
 from tests.consultations.conftest import PDF, PNG
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
@@ -21,7 +22,7 @@ WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 20
     [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (PDF, "application/pdf")],
 )
 def test_allowed_types_are_recognised_by_their_bytes(data: bytes, expected: str) -> None:
-    assert files.check(data, filename="whatever.txt") == expected
+    assert uploads.check(data, filename="whatever.txt") == expected
 
 
 @pytest.mark.parametrize(
@@ -37,30 +38,30 @@ def test_allowed_types_are_recognised_by_their_bytes(data: bytes, expected: str)
 )
 def test_forbidden_types_are_refused_with_what_they_are(data: bytes, message: str) -> None:
     with pytest.raises(Invalid, match=message):
-        files.check(data, filename="design.png")
+        uploads.check(data, filename="design.png")
 
 
 def test_a_pdf_is_refused_as_a_picture_and_active_pdfs_are_refused() -> None:
     with pytest.raises(Invalid, match="is a PDF document; only PNG, JPEG or WebP images"):
-        files.check(PDF, filename="a.pdf", images_only=True)
+        uploads.check(PDF, filename="a.pdf", images_only=True)
     scripted = PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>")
     with pytest.raises(Invalid, match="contains scripts"):
-        files.check(scripted, filename="a.pdf")
+        uploads.check(scripted, filename="a.pdf")
     with pytest.raises(Invalid, match="not a complete PDF"):
-        files.check(PDF[:-7], filename="a.pdf")
+        uploads.check(PDF[:-7], filename="a.pdf")
 
 
 def test_size_limit_and_empty_files() -> None:
     with pytest.raises(PayloadTooLarge, match="larger than the limit"):
-        files.check(PNG + b"0" * 100, filename="a.png", limit=50)
+        uploads.check(PNG + b"0" * 100, filename="a.png", limit=50)
     with pytest.raises(Invalid, match="is empty"):
-        files.check(b"", filename="a.png")
+        uploads.check(b"", filename="a.png")
 
 
 def test_stored_names_cannot_escape_the_upload_folder() -> None:
     for name in ("../secret_key", "..%2Fsecret", "a" * 32 + ".html", "/etc/passwd"):
         with pytest.raises(Exception, match="not found"):
-            files.path_of(name)
+            uploads.path_of(name)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +74,7 @@ def test_stored_names_cannot_escape_the_upload_folder() -> None:
     ],
 )
 def test_display_names_are_cleaned(name: str, content_type: str, expected: str) -> None:
-    assert files.clean_filename(name, content_type) == expected
+    assert uploads.clean_filename(name, content_type) == expected
 
 
 def test_rich_text_keeps_formatting_and_drops_anything_active() -> None:

@@ -15,15 +15,16 @@ from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
-from civicloop.consultations import files
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError, Invalid
+from civicloop.errors import Invalid
 from civicloop.guidelines import service as guidelines
 from civicloop.guidelines.views import FindingsView, findings_view
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local, parse_instant, zone
 from civicloop.publishing import lengths, service
 from civicloop.publishing.models import Post, PostStatus
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -125,10 +126,10 @@ def create(
 ) -> Response:
     form = {"agency_id": str(agency_id), "text": text, "variant_x": variant_x, "variant_wechat": variant_wechat}
     form["scheduled_at"] = scheduled_at
-    try:
+    with form_action(session) as attempt:
         agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
         when = parse_instant(scheduled_at, agencies.zone_name_of(agency)) if scheduled_at.strip() else None
-        picture = (image.filename or "image", files.read_limited(image.file)) if image and image.filename else None
+        picture = (image.filename or "image", uploads.read_limited(image.file)) if image and image.filename else None
         post = service.create_post(
             session,
             actor=actor,
@@ -139,8 +140,7 @@ def create(
             scheduled_at=when,
             image=picture,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _compose_page(session, actor, form=form, chosen=account_ids or [], error=exc.message)
         return render(request, "publishing/compose.html", page, status_code=exc.status_code)
     messages = {

@@ -13,8 +13,8 @@ from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
 from civicloop.audit import service as audit
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
-from civicloop.consultations import files
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.publishing import lengths
 from civicloop.publishing.models import Post, PostPurpose, PostStatus, PostTarget, PublishingPolicy
@@ -110,12 +110,12 @@ def create_post(
     now = utcnow()
     if scheduled_at is not None and scheduled_at <= now:
         raise Invalid("the scheduled time is in the past; choose a later time or post now", field="scheduled_at")
-    stored = files.store(image[1], filename=image[0], images_only=True) if image else None
+    stored = uploads.store(image[1], filename=image[0], images_only=True) if image else None
     try:
         _check_outbound(session, _sender(actor, purpose), accounts, text, clean_variants, stored)
     except AppError:
         if stored is not None:
-            files.remove(stored.stored_name)
+            uploads.remove(stored.stored_name)
         raise
     needs_approval = purpose is PostPurpose.post and policy_for(session, agency_id).require_approval
     if needs_approval and not actor.has_role(agency_id, *APPROVER_ROLES):
@@ -166,12 +166,12 @@ def _check_outbound(
     accounts: list[OfficialAccount],
     text: str,
     variants: dict[str, str],
-    stored: files.StoredFile | None,
+    stored: uploads.StoredFile | None,
 ) -> None:
     """Every check the outbound path will make at release (credentials, image, length), made now."""
     from civicloop.channels.outbound import prepare
 
-    image_path = str(files.path_of(stored.stored_name)) if stored else None
+    image_path = str(uploads.path_of(stored.stored_name)) if stored else None
     for account in accounts:
         try:
             prepare(
@@ -196,7 +196,7 @@ def release(session: Session, *, post: Post, actor: Actor) -> Post:
     """Hand the post to the outbound path, one message per account; each passes the guidelines gate there."""
     from civicloop.channels.outbound import create_outbound
 
-    image_path = str(files.path_of(post.image_name)) if post.image_name else None
+    image_path = str(uploads.path_of(post.image_name)) if post.image_name else None
     for target in targets_of(session, post.id):
         account = session.get(OfficialAccount, target.account_id)
         if account is None:
