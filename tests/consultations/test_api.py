@@ -13,6 +13,7 @@ from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound_models import OutboundKind, OutboundMessage
 from civicloop.cli import app
 from civicloop.consultations import answers, report, results, service
+from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.consultations.schemas import ReportSectionIn
 from civicloop.errors import Conflict, NotFound
 from tests.consultations.conftest import Scene, make_consultation
@@ -136,3 +137,39 @@ def test_message_quoting_a_closed_consultation_is_not_counted(db: Session, scene
     db.commit()
     scene.inbound(scene.facebook, ConversationKind.direct, "p1", "m1", f"late: {consultation.code}")
     assert answers.message_ids_for(db, consultation.id) == []
+
+
+def _open_with_an_answer(db: Session, scene: Scene) -> int:
+    consultation = make_consultation(db, scene, accounts=False)
+    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
+    design, _, free = service.questions_of(db, consultation.id)
+    answers.submit_form(
+        db, consultation=consultation, values={design.id: ["B"], free.id: ["A wider roof against the monsoon rain."]}
+    )
+    db.commit()
+    assert consultation.themes_at is None
+    return consultation.id
+
+
+def _analysed_texts(db: Session, consultation_id: int) -> int | None:
+    """How many answers the closing's theme analysis read; None if it never ran."""
+    db.expire_all()
+    consultation = db.get(Consultation, consultation_id)
+    assert consultation is not None and consultation.status is ConsultationStatus.closed
+    if consultation.themes_at is None:
+        return None
+    return int(consultation.themes["run"]["messages"])
+
+
+def test_closing_through_the_api_works_out_the_themes(db: Session, client: TestClient, scene: Scene) -> None:
+    consultation_id = _open_with_an_answer(db, scene)
+    api = _api(client, scene)
+    assert client.post(f"/api/v1/consultations/{consultation_id}/close", headers=api).status_code == 200
+    assert _analysed_texts(db, consultation_id) == 1
+
+
+def test_closing_through_the_cli_works_out_the_themes(db: Session, scene: Scene) -> None:
+    consultation_id = _open_with_an_answer(db, scene)
+    closed = CliRunner().invoke(app, ["consultation", "close", str(consultation_id)])
+    assert closed.exit_code == 0, closed.output
+    assert _analysed_texts(db, consultation_id) == 1

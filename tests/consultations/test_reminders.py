@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.consultations import reminders, service
-from civicloop.inbox.models import Notification
+from civicloop.notifications.models import Notification
 from civicloop.publishing.models import Post
 from civicloop.sla import service as sla
 from tests.channels.outbound.test_email import Inbox, smtp_server

@@ -18,7 +18,7 @@ from civicloop import jobs
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.scope import Actor
-from civicloop.consultations import answers, files, report, service, themes
+from civicloop.consultations import answers, report, service, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -39,9 +39,11 @@ from civicloop.consultations.schemas import (
     public_path,
 )
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError, Invalid, NotFound
+from civicloop.errors import Invalid, NotFound
+from civicloop.kit import uploads
 from civicloop.kit.timezones import local, parse_instant
 from civicloop.web.charts import bar_chart, line_chart
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -173,7 +175,7 @@ def change_link(
     conversation_id: Annotated[int, Form()],
     action: Annotated[str, Form()] = "link",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         if action == "unlink":
             removed = answers.unlink(
                 session, actor=actor, consultation_id=consultation_id, conversation_id=conversation_id
@@ -183,8 +185,7 @@ def change_link(
             added = answers.link(session, actor=actor, consultation_id=consultation_id, conversation_id=conversation_id)
             message = f"Linked; {added} message(s) now count as answers."
         status = 200
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         message, status = exc.message, exc.status_code
     control = answers.link_control(session, actor=actor, conversation_id=conversation_id)
     if request.headers.get("hx-request"):
@@ -265,12 +266,11 @@ def _validated(model: type[M], values: dict[str, object]) -> M:
 def create(
     request: Request, session: SessionDep, actor: ActorDep, form: Annotated[ConsultationForm, Form()]
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         zone = agencies.zone_name_of(session.get(Agency, form.agency_id))
         data = _validated(ConsultationCreate, {"agency_id": form.agency_id, **form.fields(zone)})
         consultation = service.create(session, actor=actor, data=data)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _form_page(session, actor, form=form.shown(), error=exc.message, chosen_accounts=form.account_ids)
         return render(request, "consultations/form.html", page, status_code=exc.status_code)
     flash(request, f"Draft “{consultation.title}” created. Add its questions and documents, then open it.")
@@ -339,14 +339,13 @@ def edit(
 ) -> Response:
     consultation = service.get(session, actor=actor, consultation_id=consultation_id)
     zone = agencies.zone_name_of(session.get(Agency, consultation.agency_id))
-    try:
+    with form_action(session) as attempt:
         values = form.fields(zone)
         if consultation.status is ConsultationStatus.open:
             values = {"closes_at": values["closes_at"]}
         data = _validated(ConsultationUpdate, values)
         service.update(session, actor=actor, consultation_id=consultation_id, data=data)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         consultation = service.get(session, actor=actor, consultation_id=consultation_id)
         page = _form_page(
             session,
@@ -370,10 +369,9 @@ def _run(
     page: Callable[[str], tuple[str, object]],
 ) -> Response:
     """Run one change and go back with its message; on a refusal show ``page`` again with the reason."""
-    try:
+    with form_action(session) as attempt:
         message = action()
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         template, context = page(exc.message)
         return render(request, template, context, status_code=exc.status_code)
     flash(request, message)
@@ -474,7 +472,7 @@ def upload(
     option_label: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     def act() -> str:
-        data = files.read_limited(file.file)
+        data = uploads.read_limited(file.file)
         attachment = service.add_attachment(
             session,
             actor=actor,
@@ -497,9 +495,9 @@ def official_file(consultation_id: int, attachment_id: int, session: SessionDep,
     if attachment is None:
         raise NotFound("file not found")
     return FileResponse(
-        files.path_of(attachment.stored_name),
+        uploads.path_of(attachment.stored_name),
         media_type=attachment.content_type,
-        headers=files.download_headers(attachment.filename, attachment.content_type),
+        headers=uploads.download_headers(attachment.filename, attachment.content_type),
     )
 
 
@@ -656,7 +654,6 @@ def transition(
             return "Open for answers. The announcement went to the chosen accounts."
         if transition == "close":
             service.close(session, actor=actor, consultation_id=consultation_id)
-            jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation_id)
             return "Closed. Write the report: what people said and what the agency does."
         raise Invalid(f"unknown action {transition!r}")
 

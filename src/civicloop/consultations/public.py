@@ -15,7 +15,7 @@ from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.channels.web import antispam
 from civicloop.config import get_settings
-from civicloop.consultations import answers, files, i18n, printable, report, service, themes
+from civicloop.consultations import answers, i18n, printable, report, service, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -27,6 +27,8 @@ from civicloop.consultations.models import (
 from civicloop.consultations.schemas import public_path
 from civicloop.deps import OptionalActorDep, SessionDep
 from civicloop.errors import AppError, NotFound, Unauthenticated
+from civicloop.kit import uploads
+from civicloop.web.forms import form_action
 from civicloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -151,7 +153,7 @@ def answer(
         if key.startswith("q") and key[1:].isdigit() and isinstance(value, str):
             values.setdefault(int(key[1:]), []).append(value)
     comment = str(form.get("comment") or "")
-    try:
+    with form_action(session) as attempt:
         answers.submit_form(
             session,
             consultation=consultation,
@@ -166,8 +168,7 @@ def answer(
             address=antispam.client_address(request),
             limit=get_settings().consultation_answers_per_hour,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         consultation = service.get_public(session, code)
         page = _page(
             session,
@@ -186,9 +187,9 @@ def answer(
 def public_file(code: str, attachment_id: int, filename: str, session: SessionDep) -> Response:
     attachment = service.attachment_for_public(session, code=code, attachment_id=attachment_id)
     return FileResponse(
-        files.path_of(attachment.stored_name),
+        uploads.path_of(attachment.stored_name),
         media_type=attachment.content_type,
-        headers=files.download_headers(attachment.filename, attachment.content_type),
+        headers=uploads.download_headers(attachment.filename, attachment.content_type),
     )
 
 

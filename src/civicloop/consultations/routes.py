@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response as HttpResponse
 
-from civicloop.consultations import answers, files, report, service
+from civicloop.consultations import answers, report, service
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import ConsultationStatus
 from civicloop.consultations.schemas import (
@@ -27,6 +27,7 @@ from civicloop.consultations.schemas import (
 )
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid
+from civicloop.kit import uploads
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
 
@@ -81,7 +82,7 @@ def upload(
         actor=actor,
         consultation_id=consultation_id,
         filename=file.filename or "file",
-        data=files.read_limited(file.file),
+        data=uploads.read_limited(file.file),
         alt_text=alt_text,
         option_label=option_label or None,
     )

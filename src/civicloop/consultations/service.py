@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civicloop import jobs
 from civicloop.agencies.models import Agency
 from civicloop.audit import service as audit
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.config import get_settings
-from civicloop.consultations import files, richtext
+from civicloop.consultations import richtext
 from civicloop.consultations.models import (
     Attachment,
     AttachmentKind,
@@ -40,6 +41,7 @@ from civicloop.consultations.schemas import (
     public_url,
 )
 from civicloop.errors import Conflict, Invalid, NotFound
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local
 from civicloop.publishing import lengths
@@ -390,11 +392,11 @@ def add_attachment(
     label = (option_label or "").strip().upper() or None
     if label is not None and not re.fullmatch(r"[A-Z]", label):
         raise Invalid("a design option is a single letter such as A, B or C", field="option_label")
-    content_type = files.check(data, filename=filename, images_only=label is not None)
+    content_type = uploads.check(data, filename=filename, images_only=label is not None)
     kind = AttachmentKind.document if content_type == "application/pdf" else AttachmentKind.image
     if kind is AttachmentKind.image and not alt_text.strip():
         raise Invalid("describe the picture in a few words for people who cannot see it", field="alt_text")
-    stored = files.store(data, filename=filename, images_only=label is not None)
+    stored = uploads.store(data, filename=filename, images_only=label is not None)
     attachment = Attachment(
         agency_id=consultation.agency_id,
         consultation_id=consultation.id,
@@ -418,7 +420,7 @@ def add_attachment(
 def remove_attachment(session: Session, *, actor: Actor, consultation_id: int, attachment_id: int) -> None:
     consultation = _editable(session, actor, consultation_id)
     attachment = _remove_part(session, Attachment, attachment_id, consultation, "file")
-    files.remove(attachment.stored_name)
+    uploads.remove(attachment.stored_name)
     record(session, actor, "consultation.attachment_remove", consultation, before={"file": attachment.filename})
 
 
@@ -549,6 +551,8 @@ def author_of(session: Session, consultation: Consultation) -> Actor | None:
 
 
 def close(session: Session, *, actor: Actor | None, consultation_id: int) -> Consultation:
+    """Close an open consultation for answers and work out its themes (a job, after commit), whichever
+    door it closes through: a page, the API, the CLI or the schedule."""
     consultation = session.get(Consultation, consultation_id)
     if consultation is None:
         raise NotFound("consultation not found")
@@ -562,6 +566,7 @@ def close(session: Session, *, actor: Actor | None, consultation_id: int) -> Con
         consultation.closes_at = now
     session.flush()
     record(session, actor, "consultation.close", consultation, before={"status": "open"})
+    jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation.id)
     return consultation
 
 

@@ -321,8 +321,7 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
                 values[wish.id] = [rng.choice(wishes)]
             answers.submit_form(session, consultation=survey, values=values, respondent=Actor.of(official))
     with _at(closed):
-        service.close(session, actor=oversight, consultation_id=survey.id)
-        themes.refresh(session, survey)
+        service.close(session, actor=oversight, consultation_id=survey.id)  # its themes: a job, after commit
     with _at(closed + timedelta(days=5)):
         report.save_report(
             session,
