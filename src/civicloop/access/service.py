@@ -385,6 +385,16 @@ def reset_category(session: Session, *, actor: Actor | None, key: str) -> None:
     session.flush()
 
 
+def may_test(actor: Actor, agency_id: int) -> bool:
+    """The tester shows one person's standing (and usage), so it is for the head, IT and oversight."""
+    return actor.sees_all or actor.has_role(agency_id, Role.agency_head, Role.agency_admin)
+
+
+def require_tester(actor: Actor, agency_id: int) -> None:
+    if not may_test(actor, agency_id):
+        raise Forbidden("the tester is for the agency head, its IT administrators and national oversight")
+
+
 def check(session: Session, *, actor: Actor | None, login: str, host: str, at: datetime) -> Decision:
     """What the proxy would answer for ``login`` visiting ``host`` at ``at`` (usage as recorded so far).
 
