@@ -15,7 +15,7 @@ from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.channels.ingest import rejections_today
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -95,7 +95,7 @@ def create_agency(
     parent_code: Annotated[str, Form()] = "",
     district: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         agency = service.create_agency(
             session,
             actor=actor,
@@ -105,8 +105,7 @@ def create_agency(
             parent_code=parent_code or None,
             district=district or None,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         form = {"code": code, "name": name, "kind": kind, "parent_code": parent_code, "district": district}
         return render(
             request,
@@ -153,7 +152,7 @@ def create_account(
     credentials: Annotated[str, Form(max_length=8000)] = "",
 ) -> Response:
     agency = service.get_agency(session, actor=actor, agency_id=agency_id)
-    try:
+    with form_action(session) as attempt:
         account = service.create_account(
             session,
             actor=actor,
@@ -163,8 +162,7 @@ def create_account(
             name=name,
             credentials=service.parse_credentials([ln for ln in credentials.splitlines() if ln.strip()]),
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         form = {"platform": platform, "external_id": external_id, "name": name}
         page = _agency_page(session, actor, agency_id, error=exc.message, form=form)
         return render(request, "agencies/detail.html", page, status_code=exc.status_code)
