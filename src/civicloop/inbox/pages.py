@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies import service as agencies
@@ -52,18 +51,12 @@ class InboxPage:
     bulk_actions: tuple[str, ...] = service.BULK_ACTIONS
 
 
-def _officials(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {o.id: o.name for o in session.scalars(select(Official).where(Official.id.in_(ids)))}
-
-
 def _inbox_page(session: Session, actor: Actor, filters: queries.Filters, page: int) -> InboxPage:
     result = queries.list_conversations(session, actor=actor, filters=filters, page=page)
     visible = agencies.list_agencies(session, actor=actor)
     members: dict[int, Official] = {}
     for agency in visible if len(visible) <= 20 else []:
-        members.update({o.id: o for o in service.members(session, agency.id)})
+        members.update({o.id: o for o in queries.members(session, agency.id)})
     assignees = {r.conversation.assignee_id for r in result.rows if r.conversation.assignee_id}
     return InboxPage(
         filters=filters,
@@ -73,7 +66,7 @@ def _inbox_page(session: Session, actor: Actor, filters: queries.Filters, page: 
         tags=service.agency_tags(session, actor.agency_ids()),
         members=sorted(members.values(), key=lambda o: o.name),
         can_triage=any(actor.has_role(a.id, *service.TRIAGE_ROLES) for a in visible),
-        officials=_officials(session, assignees),
+        officials=queries.official_names(session, assignees),
         consultations=consultations.list_for(session, actor=actor, agency_id=filters.agency_id),
     )
 
@@ -152,12 +145,9 @@ class ConversationPage:
 
 def _conversation_page(session: Session, actor: Actor, conversation_id: int, **extra: object) -> ConversationPage:
     conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
-    agency = session.get(Agency, conversation.agency_id)
-    account = session.get(OfficialAccount, conversation.account_id)
-    assert agency is not None and account is not None
-    items, pending = queries.thread(session, conversation)
-    notes = service.notes_of(session, conversation.id)
-    history = service.history_of(session, conversation.id)
+    detail = queries.detail(session, conversation)
+    items, pending, notes = detail.items, detail.pending, detail.notes
+    history = queries.history_of(session, conversation.id)
     people = {n.author_id for n in notes if n.author_id} | {e.actor_id for e in history if e.actor_id}
     people |= {o.created_by_id for o in pending if o.created_by_id}
     people |= {i.outbound.created_by_id for i in items if i.outbound and i.outbound.created_by_id}
@@ -166,22 +156,22 @@ def _conversation_page(session: Session, actor: Actor, conversation_id: int, **e
         people.add(conversation.assignee_id)
     return ConversationPage(
         conversation=conversation,
-        agency=agency,
-        account=account,
-        contact=session.get(Contact, conversation.contact_id) if conversation.contact_id else None,
-        sla=session.get(ConversationSla, conversation.id),
+        agency=detail.agency,
+        account=detail.row.account,
+        contact=detail.row.contact,
+        sla=detail.row.sla,
         targets=sla_service.targets_for(session, conversation.agency_id),
         timezone=calendar_for(session, conversation.agency_id).timezone,
         items=items,
         pending=pending,
         notes=notes,
         history=history,
-        tags=service.tags_of(session, [conversation.id]).get(conversation.id, []),
-        members=service.members(session, conversation.agency_id),
+        tags=detail.row.tags,
+        members=queries.members(session, conversation.agency_id),
         window=reply_window(session, conversation),
-        saved_replies=service.saved_replies(session, actor=actor, agency_id=conversation.agency_id),
+        saved_replies=queries.saved_replies(session, actor=actor, agency_id=conversation.agency_id),
         earlier=queries.earlier_conversations(session, conversation),
-        officials=_officials(session, people),
+        officials=queries.official_names(session, people),
         can_triage=actor.has_role(conversation.agency_id, *service.TRIAGE_ROLES),
         can_reply=actor.has_role(conversation.agency_id, *SENDING_ROLES),
         state_labels={s.value: label for s, label in STATE_LABELS.items()},
@@ -210,8 +200,8 @@ def saved_reply_text(
     conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
     text = ""
     if saved_reply_id is not None:
-        saved = session.get(SavedReply, saved_reply_id)
-        if saved is not None and saved.agency_id == conversation.agency_id:
+        saved = queries.saved_reply_of(session, agency_id=conversation.agency_id, saved_reply_id=saved_reply_id)
+        if saved is not None:
             text = service.fill(saved.text, service.placeholder_values(session, conversation, actor))
     return render(request, "inbox/_reply_text.html", None, text=text, disabled=False, agency_id=conversation.agency_id)
 
@@ -364,7 +354,7 @@ def _saved_page(session: Session, actor: Actor, agency_id: int | None, **extra: 
     return SavedRepliesPage(
         agencies=visible,
         agency=agency,
-        replies=service.saved_replies(session, actor=actor, agency_id=agency.id) if agency else [],
+        replies=queries.saved_replies(session, actor=actor, agency_id=agency.id) if agency else [],
         can_edit=bool(agency and actor.has_role(agency.id, *service.TRIAGE_ROLES)),
         placeholders=service.PLACEHOLDERS,
         **extra,  # type: ignore[arg-type]
