@@ -257,9 +257,7 @@ def add_designation(
 
 @router.post("/access/designations/{designation_id}/delete")
 def remove_designation(designation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    row = session.get(AccessDesignation, designation_id)
-    agency_id = row.agency_id if row else 0
-    service.undesignate(session, actor=actor, designation_id=designation_id)
+    agency_id = service.undesignate(session, actor=actor, designation_id=designation_id)
     flash(request, "The designation was removed.")
     return RedirectResponse(f"/access/agencies/{agency_id}#designations", status_code=303)
 

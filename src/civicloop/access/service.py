@@ -236,7 +236,8 @@ def designate(
     return row
 
 
-def undesignate(session: Session, *, actor: Actor | None, designation_id: int) -> None:
+def undesignate(session: Session, *, actor: Actor | None, designation_id: int) -> int:
+    """Remove a designation; returns its agency's id."""
     row = session.get(AccessDesignation, designation_id)
     if row is None:
         raise NotFound("designation not found")
@@ -252,6 +253,7 @@ def undesignate(session: Session, *, actor: Actor | None, designation_id: int) -
     )
     session.delete(row)
     session.flush()
+    return row.agency_id
 
 
 def list_designations(session: Session, *, actor: Actor, agency_id: int) -> list[AccessDesignation]:

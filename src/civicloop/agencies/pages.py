@@ -7,12 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from civicloop.agencies import service
+from civicloop.agencies import queries, service
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platform
 from civicloop.agencies.schemas import AccountPublic
-from civicloop.auth.models import Membership, Official, Role
+from civicloop.auth.models import Official, Role
 from civicloop.channels.ingest import rejections_today
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.web.forms import form_action
@@ -119,12 +118,7 @@ def create_agency(
 
 def _agency_page(session: SessionDep, actor: ActorDep, agency_id: int, **extra: object) -> AgencyPage:
     agency = service.get_agency(session, actor=actor, agency_id=agency_id)
-    members = session.execute(
-        select(Official, Membership.role)
-        .join(Membership, Membership.official_id == Official.id)
-        .where(Membership.agency_id == agency.id)
-        .order_by(Official.name)
-    ).all()
+    members = queries.members_of(session, agency.id)
     return AgencyPage(
         agency=agency,
         accounts=[AccountPublic.of(a) for a in service.list_accounts(session, actor=actor, agency_id=agency.id)],

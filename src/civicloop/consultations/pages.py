@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
+from civicloop.agencies import queries as agency_queries
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.scope import Actor
@@ -267,7 +268,7 @@ def create(
     request: Request, session: SessionDep, actor: ActorDep, form: Annotated[ConsultationForm, Form()]
 ) -> Response:
     with form_action(session) as attempt:
-        zone = agencies.zone_name_of(session.get(Agency, form.agency_id))
+        zone = agency_queries.zone_name_for(session, form.agency_id)
         data = _validated(ConsultationCreate, {"agency_id": form.agency_id, **form.fields(zone)})
         consultation = service.create(session, actor=actor, data=data)
     if (exc := attempt.error) is not None:
@@ -304,7 +305,7 @@ def detail(consultation_id: int, request: Request, session: SessionDep, actor: A
 @router.get("/consultations/{consultation_id}/edit", response_class=HTMLResponse)
 def edit_page(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    zone = agencies.zone_name_of(session.get(Agency, consultation.agency_id))
+    zone = agency_queries.zone_name_for(session, consultation.agency_id)
     form = {
         "agency_id": str(consultation.agency_id),
         "title": consultation.title,
@@ -338,7 +339,7 @@ def edit(
     form: Annotated[ConsultationForm, Form()],
 ) -> Response:
     consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    zone = agencies.zone_name_of(session.get(Agency, consultation.agency_id))
+    zone = agency_queries.zone_name_for(session, consultation.agency_id)
     with form_action(session) as attempt:
         values = form.fields(zone)
         if consultation.status is ConsultationStatus.open:

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from civicloop.agencies import queries as agency_queries
 from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.channels.web import antispam
@@ -79,9 +80,7 @@ def _gate(session: Session, consultation: Consultation, respondent: Actor | None
 
 def _page(session: Session, consultation: Consultation, lang: str, **extra: object) -> PublicPage:
     attachments = service.attachments_of(session, consultation.id)
-    agency = session.get(Agency, consultation.agency_id)
-    if agency is None:
-        raise NotFound("consultation not found")
+    agency = agency_queries.get(session, consultation.agency_id)
     return PublicPage(
         consultation=consultation,
         agency=agency,
@@ -113,7 +112,7 @@ def _lang(request: Request, lang: str | None) -> str:
 @router.get("/c", response_class=HTMLResponse)
 def index(request: Request, session: SessionDep, lang: str | None = None) -> Response:
     items = service.list_public(session)
-    names = {a.id: a.name for a in (session.get(Agency, i) for i in {c.agency_id for c in items}) if a}
+    names = agency_queries.names(session, (c.agency_id for c in items))
     return _render(request, "consultations/public_index.html", IndexPage(items, names), _lang(request, lang))
 
 
