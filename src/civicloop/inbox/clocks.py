@@ -22,7 +22,7 @@ from civicloop.channels.models import Conversation, ConversationKind, Conversati
 from civicloop.inbox.models import ConversationEvent, ConversationSla, EventKind
 from civicloop.kit.clock import utcnow
 from civicloop.notifications.service import notify
-from civicloop.sla import service as sla_service
+from civicloop.sla import queries as sla_queries
 from civicloop.sla.calendar import OfficeCalendar, calendar_for
 from civicloop.sla.engine import (
     Clock,
@@ -137,7 +137,7 @@ class Context:
 
     def targets_for(self, session: Session, agency_id: int) -> Targets:
         if agency_id not in self.targets:
-            self.targets[agency_id] = sla_service.targets_for(session, agency_id)
+            self.targets[agency_id] = sla_queries.targets_for(session, agency_id)
         return self.targets[agency_id]
 
 

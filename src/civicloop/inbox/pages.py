@@ -27,7 +27,7 @@ from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, Sav
 from civicloop.notifications import queries as notification_queries
 from civicloop.notifications import service as notifications
 from civicloop.notifications.models import Notification
-from civicloop.sla import service as sla_service
+from civicloop.sla import queries as sla_queries
 from civicloop.sla.calendar import calendar_for
 from civicloop.sla.engine import STATE_LABELS, Targets
 from civicloop.web.forms import form_action
@@ -160,7 +160,7 @@ def _conversation_page(session: Session, actor: Actor, conversation_id: int, **e
         account=detail.row.account,
         contact=detail.row.contact,
         sla=detail.row.sla,
-        targets=sla_service.targets_for(session, conversation.agency_id),
+        targets=sla_queries.targets_for(session, conversation.agency_id),
         timezone=calendar_for(session, conversation.agency_id).timezone,
         items=items,
         pending=pending,

@@ -21,7 +21,7 @@ from civicloop.errors import AppError, Invalid
 from civicloop.inbox import metrics
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import parse_day
-from civicloop.sla import service
+from civicloop.sla import queries, service
 from civicloop.sla.calendar import WEEKDAYS, WeeklyHours, calendar_for, parse_spans
 from civicloop.sla.engine import Targets
 from civicloop.web.charts import bar_chart
@@ -76,9 +76,9 @@ def _calendar_page(
         agencies=agencies.list_agencies(session, actor=actor),
         year=year,
         view=service.year_view(session, agency_id=agency.id if agency else None, year=year),
-        targets=service.targets_for(session, agency.id if agency else None),
-        national_targets=service.targets_for(session, None),
-        districts=service.districts(session),
+        targets=queries.targets_for(session, agency.id if agency else None),
+        national_targets=queries.targets_for(session, None),
+        districts=queries.districts(session),
         can_edit_national=actor.is_national_admin,
         can_close=bool(agency and actor.has_role(agency.id, Role.agency_admin, Role.agency_head)),
         can_set_targets=bool(agency and actor.has_role(agency.id, Role.agency_head)),
@@ -194,7 +194,7 @@ def post_closure(
     target_agency = int(agency_id) if agency_id.isdigit() else None
 
     def work() -> None:
-        if scope not in service.CLOSURE_MODELS:
+        if scope not in queries.CLOSURE_MODELS:
             raise Invalid("choose national, district or agency")
         service.add_closure(
             session,
@@ -231,7 +231,7 @@ def delete_closure(
     scope: str, closure_id: int, request: Request, session: SessionDep, actor: ActorDep, back: BackForm
 ) -> Response:
     def work() -> None:
-        if scope not in service.CLOSURE_MODELS:
+        if scope not in queries.CLOSURE_MODELS:
             raise Invalid("unknown kind of closure")
         service.remove_closure(session, actor=actor, scope=scope, closure_id=closure_id)  # type: ignore[arg-type]
 
@@ -356,7 +356,7 @@ def metrics_page(
         end=last,
         group_by=group_by,
         report=report,
-        targets=service.targets_for(session, agency.id if agency else None),
+        targets=queries.targets_for(session, agency.id if agency else None),
         charts=charts,
     )
     return render(request, "sla/metrics.html", page)

@@ -11,7 +11,7 @@ from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid
 from civicloop.inbox import metrics
 from civicloop.kit.clock import utcnow
-from civicloop.sla import service
+from civicloop.sla import queries, service
 from civicloop.sla.calendar import calendar_for, parse_spans
 from civicloop.sla.engine import ClockKind
 from civicloop.sla.schemas import ClosureIn, TargetsIn, WorkingDayIn
@@ -93,7 +93,7 @@ def remove_working_day(working_day_id: int, session: SessionDep, actor: ActorDep
 def get_targets(session: SessionDep, actor: ActorDep, agency_id: int | None = None) -> dict[str, Any]:
     if agency_id is not None:
         actor.require_view(agency_id)
-    return service.targets_for(session, agency_id).to_json()
+    return queries.targets_for(session, agency_id).to_json()
 
 
 @router.put("/sla/targets")
