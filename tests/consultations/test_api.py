@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound_models import OutboundKind, OutboundMessage
 from civicloop.cli import app
-from civicloop.consultations import answers, report, results, service
+from civicloop.consultations import answers, queries, report, results, service
 from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.consultations.schemas import ReportSectionIn
 from civicloop.errors import Conflict, NotFound
@@ -49,8 +49,8 @@ def test_the_api_runs_a_consultation_from_draft_to_report(db: Session, client: T
     assert created.status_code == 201, created.text
     cid = created.json()["id"]
     assert client.post(f"/api/v1/consultations/{cid}/open", headers=api).json()["status"] == "open"
-    consultation = service.get(db, actor=scene.actor, consultation_id=cid)
-    question = service.questions_of(db, cid)[0]
+    consultation = queries.get(db, actor=scene.actor, consultation_id=cid)
+    question = queries.questions_of(db, cid)[0]
     answers.submit_form(
         db, consultation=consultation, values={question.id: ["Yes"]}, comment="Faster replies", respondent=scene.actor
     )
@@ -113,7 +113,7 @@ def test_publishing_replies_in_each_participants_thread(db: Session, scene: Scen
 def test_the_cli_exports_answers_as_csv_and_json(db: Session, scene: Scene, tmp_path: Path) -> None:
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    design = service.questions_of(db, consultation.id)[0]
+    design = queries.questions_of(db, consultation.id)[0]
     answers.submit_form(db, consultation=consultation, values={design.id: ["C"]}, comment='=HYPERLINK("x")')
     db.commit()
     runner = CliRunner()
@@ -142,7 +142,7 @@ def test_message_quoting_a_closed_consultation_is_not_counted(db: Session, scene
 def _open_with_an_answer(db: Session, scene: Scene) -> int:
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    design, _, free = service.questions_of(db, consultation.id)
+    design, _, free = queries.questions_of(db, consultation.id)
     answers.submit_form(
         db, consultation=consultation, values={design.id: ["B"], free.id: ["A wider roof against the monsoon rain."]}
     )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound_models import OutboundMessage
-from civicloop.consultations import answers, results, service
+from civicloop.consultations import answers, queries, results, service
 from civicloop.consultations.models import ConsultationStatus, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, ConsultationUpdate, QuestionIn
 from civicloop.errors import Conflict, Forbidden, Invalid
@@ -116,7 +116,7 @@ def test_a_scheduled_consultation_whose_closing_date_passed_goes_back_to_draft(d
 def test_form_answers_are_validated_and_counted(db: Session, scene: Scene) -> None:
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    design, rating, free = service.questions_of(db, consultation.id)
+    design, rating, free = queries.questions_of(db, consultation.id)
     with pytest.raises(Invalid, match="not one of the options"):
         answers.submit_form(db, consultation=consultation, values={design.id: ["D"]})
     with pytest.raises(Invalid, match="rating from 1 to 5"):

@@ -19,7 +19,7 @@ from civicloop.agencies import queries as agency_queries
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.auth.scope import Actor
-from civicloop.consultations import answers, report, service, themes
+from civicloop.consultations import answers, queries, report, service, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -147,11 +147,11 @@ def _form_page(session: Session, actor: Actor, **extra: object) -> FormPage:
 
 @router.get("/consultations", response_class=HTMLResponse)
 def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    items = service.list_for(session, actor=actor)
+    items = queries.list_for(session, actor=actor)
     page = ListPage(
         consultations=items,
         agency_names={a.id: a.name for a in agencies.list_agencies(session, actor=actor)},
-        counts={c.id: results_mod.count(session, c.id) for c in items if c.status not in service.EDITABLE},
+        counts={c.id: results_mod.count(session, c.id) for c in items if c.status not in queries.EDITABLE},
     )
     return render(request, "consultations/list.html", page)
 
@@ -279,18 +279,18 @@ def create(
 
 
 def _detail(session: Session, actor: Actor, consultation_id: int, **extra: object) -> DetailPage:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     agency = agencies.get_agency(session, actor=actor, agency_id=consultation.agency_id)
-    chosen = set(service.account_ids_of(session, consultation.id))
+    chosen = set(queries.account_ids_of(session, consultation.id))
     return DetailPage(
         consultation=consultation,
         agency=agency,
-        questions=service.questions_of(session, consultation.id),
-        attachments=service.attachments_of(session, consultation.id),
+        questions=queries.questions_of(session, consultation.id),
+        attachments=queries.attachments_of(session, consultation.id),
         accounts=[a for a in agencies.list_accounts(session, actor=actor, agency_id=agency.id) if a.id in chosen],
-        problems=service.readiness_problems(session, consultation) if consultation.status in service.EDITABLE else [],
+        problems=service.readiness_problems(session, consultation) if consultation.status in queries.EDITABLE else [],
         responses=results_mod.count(session, consultation.id),
-        can_edit=actor.has_role(agency.id) and consultation.status in service.EDITABLE,
+        can_edit=actor.has_role(agency.id) and consultation.status in queries.EDITABLE,
         public_path=public_path(consultation),
         question_kinds=[k.value for k in QuestionKind],
         **extra,  # type: ignore[arg-type]
@@ -304,7 +304,7 @@ def detail(consultation_id: int, request: Request, session: SessionDep, actor: A
 
 @router.get("/consultations/{consultation_id}/edit", response_class=HTMLResponse)
 def edit_page(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     zone = agency_queries.zone_name_for(session, consultation.agency_id)
     form = {
         "agency_id": str(consultation.agency_id),
@@ -325,7 +325,7 @@ def edit_page(consultation_id: int, request: Request, session: SessionDep, actor
         actor,
         consultation=consultation,
         form=form,
-        chosen_accounts=service.account_ids_of(session, consultation.id),
+        chosen_accounts=queries.account_ids_of(session, consultation.id),
     )
     return render(request, "consultations/form.html", page)
 
@@ -338,7 +338,7 @@ def edit(
     actor: ActorDep,
     form: Annotated[ConsultationForm, Form()],
 ) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     zone = agency_queries.zone_name_for(session, consultation.agency_id)
     with form_action(session) as attempt:
         values = form.fields(zone)
@@ -347,7 +347,7 @@ def edit(
         data = _validated(ConsultationUpdate, values)
         service.update(session, actor=actor, consultation_id=consultation_id, data=data)
     if (exc := attempt.error) is not None:
-        consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+        consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
         page = _form_page(
             session,
             actor,
@@ -491,8 +491,8 @@ def upload(
 @router.get("/consultations/{consultation_id}/files/{attachment_id}")
 def official_file(consultation_id: int, attachment_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Officials preview attachments of drafts too; citizens get them from the public page once it is open."""
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    attachment = next((a for a in service.attachments_of(session, consultation.id) if a.id == attachment_id), None)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
+    attachment = next((a for a in queries.attachments_of(session, consultation.id) if a.id == attachment_id), None)
     if attachment is None:
         raise NotFound("file not found")
     return FileResponse(
@@ -504,7 +504,7 @@ def official_file(consultation_id: int, attachment_id: int, session: SessionDep,
 
 @router.get("/consultations/{consultation_id}/results", response_class=HTMLResponse)
 def results_page(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     computed = results_mod.compute(session, consultation)
     charts = {
         q.question.id: bar_chart([(o.label, o.count) for o in q.options], title=q.question.prompt, unit="")
@@ -526,7 +526,7 @@ def results_page(consultation_id: int, request: Request, session: SessionDep, ac
 
 @router.post("/consultations/{consultation_id}/themes")
 def refresh_themes(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
     jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation.id)
     flash(request, "The themes are being worked out; reload in a moment.")
@@ -535,7 +535,7 @@ def refresh_themes(consultation_id: int, request: Request, session: SessionDep, 
 
 @router.get("/consultations/{consultation_id}/export.{fmt}")
 def export(consultation_id: int, fmt: str, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     columns, data = results_mod.rows(session, consultation)
     name = f"consultation-{consultation.code}"
     if fmt == "csv":
@@ -553,9 +553,9 @@ def export(consultation_id: int, fmt: str, session: SessionDep, actor: ActorDep)
 
 
 def _report_page(session: Session, actor: Actor, consultation_id: int, **extra: object) -> ReportPage:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     view = themes.view(consultation)
-    suggestions = [(f"question:{q.id}", q.prompt) for q in service.questions_of(session, consultation.id)]
+    suggestions = [(f"question:{q.id}", q.prompt) for q in queries.questions_of(session, consultation.id)]
     suggestions += [(f"theme:{t.label}", t.label) for t in view.themes]
     return ReportPage(
         consultation=consultation,

@@ -31,6 +31,7 @@ from civicloop.consultations.models import (
     Question,
     QuestionKind,
 )
+from civicloop.consultations.queries import EDITABLE, account_ids_of, attachments_of, get, questions_of
 from civicloop.consultations.schemas import (
     AttachmentPublic,
     ConsultationCreate,
@@ -51,7 +52,6 @@ from civicloop.publishing.models import PostPurpose
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 HASHTAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{2,62}$")
 CHOICE_KINDS = frozenset({QuestionKind.single_choice, QuestionKind.multiple_choice, QuestionKind.design_option})
-EDITABLE = frozenset({ConsultationStatus.draft, ConsultationStatus.scheduled})
 AUDIT_FIELDS = ["title", "status", "kind", "audience", "opens_at", "closes_at", "hashtag", "contact_name"]
 MAX_ATTACHMENTS = 30
 PartT = TypeVar("PartT", Question, Attachment)
@@ -66,74 +66,6 @@ def new_code(session: Session) -> str:
             and session.scalar(select(Consultation.id).where(Consultation.code == code)) is None
         ):
             return code
-
-
-def get(session: Session, *, actor: Actor, consultation_id: int) -> Consultation:
-    return actor.fetch(session, Consultation, consultation_id, what="consultation")
-
-
-def get_public(session: Session, code: str) -> Consultation:
-    """A consultation as citizens may see it: never a draft or one still waiting to open."""
-    consultation = session.scalar(select(Consultation).where(Consultation.code == code.strip().upper()))
-    if consultation is None or consultation.status in EDITABLE:
-        raise NotFound("there is no open or closed consultation with this code")
-    return consultation
-
-
-def list_for(
-    session: Session, *, actor: Actor, agency_id: int | None = None, status: ConsultationStatus | None = None
-) -> list[Consultation]:
-    query = select(Consultation).order_by(Consultation.created_at.desc())
-    visible = actor.agency_ids()
-    if visible is not None:
-        query = query.where(Consultation.agency_id.in_(visible))
-    if agency_id is not None:
-        query = query.where(Consultation.agency_id == agency_id)
-    if status is not None:
-        query = query.where(Consultation.status == status)
-    return list(session.scalars(query))
-
-
-def list_public(session: Session) -> list[Consultation]:
-    return list(
-        session.scalars(
-            select(Consultation)
-            .where(
-                Consultation.status.in_(
-                    [ConsultationStatus.open, ConsultationStatus.closed, ConsultationStatus.published]
-                )
-            )
-            .order_by(Consultation.closes_at.desc())
-        )
-    )
-
-
-def questions_of(session: Session, consultation_id: int) -> list[Question]:
-    return list(
-        session.scalars(
-            select(Question).where(Question.consultation_id == consultation_id).order_by(Question.position, Question.id)
-        )
-    )
-
-
-def attachments_of(session: Session, consultation_id: int) -> list[Attachment]:
-    return list(
-        session.scalars(
-            select(Attachment)
-            .where(Attachment.consultation_id == consultation_id)
-            .order_by(Attachment.option_label.is_(None), Attachment.option_label, Attachment.position, Attachment.id)
-        )
-    )
-
-
-def account_ids_of(session: Session, consultation_id: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(ConsultationAccount.account_id)
-            .where(ConsultationAccount.consultation_id == consultation_id)
-            .order_by(ConsultationAccount.account_id)
-        )
-    )
 
 
 def to_public(session: Session, consultation: Consultation) -> ConsultationPublic:
@@ -422,14 +354,6 @@ def remove_attachment(session: Session, *, actor: Actor, consultation_id: int, a
     attachment = _remove_part(session, Attachment, attachment_id, consultation, "file")
     uploads.remove(attachment.stored_name)
     record(session, actor, "consultation.attachment_remove", consultation, before={"file": attachment.filename})
-
-
-def attachment_for_public(session: Session, *, code: str, attachment_id: int) -> Attachment:
-    consultation = get_public(session, code)
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None or attachment.consultation_id != consultation.id:
-        raise NotFound("file not found")
-    return attachment
 
 
 def readiness_problems(session: Session, consultation: Consultation) -> list[str]:

@@ -23,7 +23,7 @@ from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
 from civicloop.channels.service import record_inbound
-from civicloop.consultations import answers, report, service, themes
+from civicloop.consultations import answers, queries, report, service, themes
 from civicloop.consultations.models import Audience, Consultation, ConsultationKind, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, QuestionIn, ReportIn, ReportSectionIn
 from civicloop.demo.foundation import DemoWorld, demo_email
@@ -235,7 +235,7 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
     with _at(opened):
         service.open_now(session, actor=analyst, consultation_id=consultation.id)
         posts = _mark_sent(session, consultation, opened)
-    questions = service.questions_of(session, consultation.id)
+    questions = queries.questions_of(session, consultation.id)
     design, rating, needs, free = questions
     for n in range(42):
         at = opened + timedelta(minutes=rng.randint(30, 6 * 24 * 60 - 30))
@@ -300,7 +300,7 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
         )
     with _at(opened):
         service.open_now(session, actor=oversight, consultation_id=survey.id)
-    helped, clarity, wish = service.questions_of(session, survey.id)
+    helped, clarity, wish = queries.questions_of(session, survey.id)
     wishes = [
         "Training on how to answer angry comments politely.",
         "Faster approval from the head when a reply is held.",

@@ -18,7 +18,7 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation
 from civicloop.channels.outbound import SENDING_ROLES, Window, reply_window
 from civicloop.channels.outbound_models import OutboundMessage
-from civicloop.consultations import service as consultations
+from civicloop.consultations import queries as consultation_queries
 from civicloop.consultations.models import Consultation
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.inbox import queries, service
@@ -67,7 +67,7 @@ def _inbox_page(session: Session, actor: Actor, filters: queries.Filters, page: 
         members=sorted(members.values(), key=lambda o: o.name),
         can_triage=any(actor.has_role(a.id, *service.TRIAGE_ROLES) for a in visible),
         officials=queries.official_names(session, assignees),
-        consultations=consultations.list_for(session, actor=actor, agency_id=filters.agency_id),
+        consultations=consultation_queries.list_for(session, actor=actor, agency_id=filters.agency_id),
     )
 
 
