@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from civicloop.access import reports, service
+from civicloop.access import queries, reports, service
 from civicloop.access.categories import CategoryDef, all_categories
 from civicloop.access.models import AccessDesignation, AccessPolicy
 from civicloop.access.policy import Decision, Rule
@@ -144,8 +144,8 @@ def _agency_page(session: SessionDep, actor: Actor, agency_id: int, **extra: obj
     return AgencyAccessPage(
         agency=agency,
         policies=policies,
-        history=service.policy_history(session, actor=actor, agency_id=agency.id),
-        designations=service.list_designations(session, actor=actor, agency_id=agency.id),
+        history=queries.policy_history(session, actor=actor, agency_id=agency.id),
+        designations=queries.list_designations(session, actor=actor, agency_id=agency.id),
         runners=runners,
         categories=all_categories(session),
         can_sign=actor.has_role(agency.id, Role.agency_head),
