@@ -492,38 +492,3 @@ def close(session: Session, *, actor: Actor | None, consultation_id: int) -> Con
     record(session, actor, "consultation.close", consultation, before={"status": "open"})
     jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation.id)
     return consultation
-
-
-def advance(session: Session) -> dict[str, list[int]]:
-    """The scheduler's step: open scheduled consultations whose time came, close open ones that are past due."""
-    now = utcnow()
-    opened, closed, failed = [], [], []
-    due = session.scalars(
-        select(Consultation).where(Consultation.status == ConsultationStatus.scheduled, Consultation.opens_at <= now)
-    ).all()
-    for consultation in due:
-        try:
-            with session.begin_nested():
-                open_now(session, actor=None, consultation_id=consultation.id)
-            opened.append(consultation.id)
-        except Invalid as exc:
-            # e.g. its closing date passed while it waited: back to draft, with the reason in the audit log,
-            # rather than retrying every minute.
-            consultation.status = ConsultationStatus.draft
-            record(session, None, "consultation.open_failed", consultation, after={"reason": exc.message})
-            failed.append(consultation.id)
-    past = session.scalars(
-        select(Consultation.id).where(Consultation.status == ConsultationStatus.open, Consultation.closes_at <= now)
-    ).all()
-    for consultation_id in past:
-        close(session, actor=None, consultation_id=consultation_id)
-        closed.append(consultation_id)
-    from civicloop.consultations import reminders  # they use this module's announcements and audit
-
-    return {
-        "opened": opened,
-        "closed": closed,
-        "failed": failed,
-        "reminded": reminders.remind_due(session),
-        "report_reminded": reminders.remind_report_due(session),
-    }
