@@ -28,7 +28,8 @@ def names(session: Session, agency_ids: Iterable[int]) -> dict[int, str]:
     wanted = set(agency_ids)
     if not wanted:
         return {}
-    return dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(wanted))).tuples())
+    rows = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(wanted)))
+    return {agency_id: name for agency_id, name in rows}
 
 
 def members_of(session: Session, agency_id: int) -> list[tuple[Official, Role]]:
@@ -39,7 +40,7 @@ def members_of(session: Session, agency_id: int) -> list[tuple[Official, Role]]:
         .where(Membership.agency_id == agency_id)
         .order_by(Official.name)
     )
-    return list(session.execute(query).tuples())
+    return [(official, role) for official, role in session.execute(query)]
 
 
 def zone_name_for(session: Session, agency_id: int | None) -> str:
