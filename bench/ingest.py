@@ -1,5 +1,7 @@
-"""Webhook ingest: signed Facebook events per second and latency, on SQLite and PostgreSQL, side by side
-with a baseline endpoint that does only the one insert.
+"""Webhook ingest: authenticated platform deliveries per second and latency (Facebook and Instagram
+comments signed with X-Hub-Signature-256, Telegram updates carrying the bot's secret token), on SQLite
+and PostgreSQL,
+side by side with a baseline endpoint that does only the one insert.
 
 Both endpoints are served by the same uvicorn process running the real app (``create_app()``, with its
 middleware), both in the app mounted at ``/webhooks``; the baseline is added here, not in the product.
@@ -9,15 +11,16 @@ committed with concurrent requests), hand the new ids to the queue after commit,
 reads the body and does the one insert and its commit, in a thread, one transaction per request. No
 worker runs, so processing does not compete for the cores: this measures intake.
 
-Per database and events-per-POST, webhook and baseline take turns for ``--rounds`` rounds (order
-alternating, medians reported), each round with two phases:
+Per database, platform and events-per-POST (Telegram sends one update per POST), webhook and baseline
+take turns for ``--rounds`` rounds (order alternating, medians reported), each round with two phases:
 - throughput: a closed loop of concurrent keep-alive connections for ``--duration`` seconds
   (``wrk`` with a Lua script cycling pre-signed bodies, if installed — ``apt-get install wrk`` —
   otherwise httpx threads, which cost the shared cores far more): events/s, p50, p99;
 - fixed rate (single events only): ``--rate`` events/s, open loop (each request is sent at its
   scheduled time and its latency counts from then, so a stall is not hidden): p50, p99.
 
-    .venv/bin/python bench/ingest.py [--backends sqlite,postgresql] [--duration 5] [--rounds 3] [--rate 300]
+    .venv/bin/python bench/ingest.py [--backends sqlite,postgresql] [--platforms facebook,instagram,telegram]
+        [--duration 5] [--rounds 3] [--rate 300]
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import tempfile
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +53,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 PAGE = "104958162837"
 APP_SECRET = "bench-app-secret-3f9c2b7e8d1a4c6f"  # noqa: S105 - a throwaway bench database
+IG_ACCOUNT = "17841405822304914"
+BOT_ID = "7012345678"
+BOT_TOKEN = f"{BOT_ID}:bench-bot-token"
+BOT_SECRET = "bench-telegram-secret"  # noqa: S105 - a throwaway bench database
 POSTGRES = os.environ.get("CIVICLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Under /webhooks/ (no CSRF, like the real route) but with three segments, so no provider route matches.
 BASELINE_PATH = "/webhooks/_bench/baseline/insert"
@@ -63,9 +71,10 @@ function setup(thread)
 end
 function init(args)
   for line in io.lines(args[1]) do
-    local path, sig, body = line:match("([^\\t]*)\\t([^\\t]*)\\t(.*)")
+    local path, header, value, key, body = line:match("([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t(.*)")
     requests[#requests + 1] = wrk.format("POST", path,
-      {["Content-Type"] = "application/json", ["X-Hub-Signature-256"] = sig, ["X-Bench-Events"] = "BATCH"}, body)
+      {["Content-Type"] = "application/json", [header] = value, ["X-Bench-Key"] = key, ["X-Bench-Events"] = "BATCH"},
+      body)
   end
 end
 function request()
@@ -97,10 +106,49 @@ def comment(n: int, run: str, batch: int = 1) -> bytes:
     return json.dumps(document, separators=(",", ":")).encode()
 
 
-def sign(body: bytes) -> str:
+def update(n: int, run: str, batch: int = 1) -> bytes:
+    """A Telegram delivery in the Bot API's documented shape: one Update, a citizen's private message."""
+    if batch != 1:
+        raise ValueError("Telegram sends one update per POST")
+    number = zlib.crc32(run.encode()) * 10_000_000 + n  # a new update_id per run and delivery
+    message = {
+        "message_id": 1000 + n,
+        "from": {"id": 5123456789, "is_bot": False, "first_name": "Pema", "last_name": "Wangmo"},
+        "chat": {"id": 5123456789, "first_name": "Pema", "last_name": "Wangmo", "type": "private"},
+        "date": 1767585598 + n,
+        "text": f"Report {n}: the streetlight at the Norzin Lam traffic circle is out again.",
+    }
+    return json.dumps({"update_id": number, "message": message}, separators=(",", ":")).encode()
+
+
+def instagram_comment(n: int, run: str, batch: int = 1) -> bytes:
+    """An Instagram comments delivery in Meta's documented shape with ``batch`` new comments."""
+    changes = []
+    for k in range(batch):
+        number = n * batch + k
+        value = {
+            "id": f"{zlib.crc32(run.encode())}{number:09d}",
+            "from": {"id": "17841402251789123", "username": "dechen.choden"},
+            "text": f"Report {number}: the footpath on Changlam is broken again.",
+            "media": {"id": "17953281016612345", "media_product_type": "FEED"},
+        }
+        changes.append({"field": "comments", "value": value})
+    document = {"object": "instagram", "entry": [{"id": IG_ACCOUNT, "time": 1767585604, "changes": changes}]}
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def authenticate(platform: str, body: bytes) -> tuple[str, str]:
+    """The header that proves the delivery's origin: Meta's signature, or the bot's secret token."""
+    if platform == "telegram":
+        return "X-Telegram-Bot-Api-Secret-Token", BOT_SECRET
     from civicloop.channels.facebook.provider import sign as facebook_sign
 
-    return facebook_sign(body, APP_SECRET)
+    return "X-Hub-Signature-256", facebook_sign(body, APP_SECRET)
+
+
+# Meta batches changes in one delivery; Telegram sends one update per POST.
+BATCHED = {"facebook", "instagram"}
+DELIVERIES = {"facebook": comment, "instagram": instagram_comment, "telegram": update}
 
 
 # --- the server under test -------------------------------------------------------------------------
@@ -134,7 +182,7 @@ def bench_app() -> FastAPI:
 
     async def baseline(request: Request) -> PlainTextResponse:
         body = await request.body()
-        key = request.headers.get("x-hub-signature-256", "")[7:]
+        key = request.headers.get("x-bench-key", "")
         await run_in_threadpool(insert, body, key, int(request.headers.get("x-bench-events", "1")))
         return PlainTextResponse("ok")
 
@@ -198,8 +246,9 @@ def database(backend: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def prepare(url: str, folder: Path) -> tuple[dict[str, str], str]:
-    """Migrate, add an agency and its Facebook Page; return the server environment and webhook path."""
+def prepare(url: str, folder: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Migrate, add an agency, its Facebook Page, Instagram account and Telegram bot; return the server environment and
+    the webhook path of each platform."""
     env = {
         **os.environ,
         "CIVICLOOP_DATABASE_URL": url,
@@ -215,17 +264,25 @@ from civicloop import migrations
 from civicloop.agencies import service
 from civicloop.agencies.models import Platform
 from civicloop.agencies.service import webhook_path
+from civicloop.channels import registry
 from civicloop.db.session import session_scope
 migrations.upgrade({url!r})
 with session_scope() as session:
     agency = service.create_agency(session, actor=None, code="THROMDE", name="Thimphu Thromde")
-    account = service.create_account(session, actor=None, agency=agency, platform=Platform.facebook,
+    page = service.create_account(session, actor=None, agency=agency, platform=Platform.facebook,
         external_id={PAGE!r}, name="Thimphu Thromde",
         credentials={{"app_secret": {APP_SECRET!r}, "verify_token": "v"}})
-    print(webhook_path(account))
+    insta = service.create_account(session, actor=None, agency=agency, platform=Platform.instagram,
+        external_id={IG_ACCOUNT!r}, name="@thimphuthromde",
+        credentials={{"app_secret": {APP_SECRET!r}, "verify_token": "v"}})
+    bot = service.create_account(session, actor=None, agency=agency, platform=Platform.telegram,
+        external_id={BOT_ID!r}, name="Thromde Helpdesk",
+        credentials={{"bot_token": {BOT_TOKEN!r}, "secret_token": {BOT_SECRET!r}}})
+    print(webhook_path(page), webhook_path(insta), webhook_path(bot))
 """
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    return env, done.stdout.strip().splitlines()[-1]
+    facebook, instagram, telegram = done.stdout.strip().splitlines()[-1].split()
+    return env, {"facebook": facebook, "instagram": instagram, "telegram": telegram}
 
 
 @contextmanager
@@ -277,17 +334,33 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def bodies(count: int, run: str, batch: int = 1) -> list[tuple[bytes, str]]:
-    return [(body, sign(body)) for body in (comment(n, run, batch) for n in range(count))]
+@dataclass(frozen=True)
+class Prepared:
+    body: bytes
+    headers: dict[str, str]
 
 
-def wrk_throughput(base: str, path: str, duration: int, connections: int, work: Path, run: str, batch: int) -> Result:
+def prepared(platform: str, n: int, run: str, batch: int = 1) -> Prepared:
+    body = DELIVERIES[platform](n, run, batch)
+    header, value = authenticate(platform, body)
+    key = f"{platform}-{run}-{n}"
+    return Prepared(body, {header: value, "X-Bench-Key": key, "X-Bench-Events": str(batch)})
+
+
+def bodies(platform: str, count: int, run: str, batch: int = 1) -> list[Prepared]:
+    return [prepared(platform, n, run, batch) for n in range(count)]
+
+
+def wrk_throughput(
+    base: str, path: str, duration: int, connections: int, work: Path, run: str, batch: int, platform: str
+) -> Result:
     # Enough distinct deliveries for the fastest rate seen so far with margin (each must be new).
-    requests = bodies(6000 * duration // min(batch, 4), run, batch)
+    requests = bodies(platform, 6000 * duration // min(batch, 4), run, batch)
     data = work / f"requests-{run}.tsv"
     with data.open("w") as out:
-        for body, signature in requests:
-            out.write(f"{path}\t{signature}\t{body.decode()}\n")
+        for item in requests:
+            (header, value), key = next(iter(item.headers.items())), item.headers["X-Bench-Key"]
+            out.write(f"{path}\t{header}\t{value}\t{key}\t{item.body.decode()}\n")
     script = work / "bench.lua"
     threads = 2
     script.write_text(WRK_SCRIPT.replace("THREADS", str(threads)).replace("BATCH", str(batch)))
@@ -310,7 +383,9 @@ def wrk_throughput(base: str, path: str, duration: int, connections: int, work: 
     return Result((sent - errors) * batch, float(duration), [], errors, percentile("50%"), percentile("99%"))
 
 
-def httpx_throughput(base: str, path: str, duration: int, connections: int, run: str, batch: int) -> Result:
+def httpx_throughput(
+    base: str, path: str, duration: int, connections: int, run: str, batch: int, platform: str
+) -> Result:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -322,10 +397,9 @@ def httpx_throughput(base: str, path: str, duration: int, connections: int, run:
             while time.monotonic() < stop:
                 with lock:
                     n = next(counter)
-                body = comment(n, run, batch)
-                headers = {"x-hub-signature-256": sign(body), "x-bench-events": str(batch)}
+                item = prepared(platform, n, run, batch)
                 started = time.perf_counter()
-                response = client.post(path, content=body, headers=headers)
+                response = client.post(path, content=item.body, headers=item.headers)
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     if response.status_code == 200:
@@ -342,10 +416,10 @@ def httpx_throughput(base: str, path: str, duration: int, connections: int, run:
     return Result(len(latencies) * batch, time.monotonic() - started, latencies, errors[0])
 
 
-def fixed_rate(base: str, path: str, duration: int, rate: int, run: str) -> Result:
+def fixed_rate(base: str, path: str, duration: int, rate: int, run: str, platform: str) -> Result:
     """Open loop: request k is due at start + k/rate; its latency counts from then."""
     total = duration * rate
-    prepared = bodies(total, run)
+    ready = bodies(platform, total, run)
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -367,9 +441,10 @@ def fixed_rate(base: str, path: str, duration: int, rate: int, run: str) -> Resu
             pause = due - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-            body, signature = prepared[k]
-            headers = {"content-type": "application/json", "x-hub-signature-256": signature}
-            connection.request("POST", path, body=body, headers=headers)
+            item = ready[k]
+            connection.request(
+                "POST", path, body=item.body, headers={"content-type": "application/json", **item.headers}
+            )
             response = connection.getresponse()
             response.read()
             elapsed = (time.perf_counter() - due) * 1000
@@ -394,8 +469,70 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+@dataclass(frozen=True)
+class Load:
+    duration: int
+    rate: int
+    connections: int
+    rounds: int
+
+
+def measure(
+    base: str,
+    folder: Path,
+    platform: str,
+    endpoints: dict[str, str],
+    batch: int,
+    backend: str,
+    use_wrk: bool,
+    load: Load,
+) -> list[dict[str, object]]:
+    """Webhook and baseline in turns for one platform and batch size; one row per endpoint."""
+    rows: list[dict[str, object]] = []
+    bursts: dict[str, list[Result]] = {name: [] for name in endpoints}
+    steadies: dict[str, list[Result]] = {name: [] for name in endpoints}
+    for turn in range(load.rounds):
+        for name in sorted(endpoints, reverse=bool(turn % 2)):
+            path, tag = endpoints[name], uuid.uuid4().hex[:6]
+            if use_wrk:
+                burst = wrk_throughput(base, path, load.duration, load.connections, folder, tag, batch, platform)
+            else:
+                burst = httpx_throughput(base, path, load.duration, load.connections, tag, batch, platform)
+            bursts[name].append(burst)
+            if batch == 1:
+                steadies[name].append(fixed_rate(base, path, load.duration, load.rate, tag + "r", platform))
+    for name in endpoints:
+        row: dict[str, object] = {
+            "backend": backend,
+            "platform": platform,
+            "endpoint": name,
+            "events_per_post": batch,
+            "events_per_s": round(_median([r.rate for r in bursts[name]])),
+            "events_per_s_each_round": [round(r.rate) for r in bursts[name]],
+            "p50_ms": round(_median([r.p(0.5) for r in bursts[name]]), 1),
+            "p99_ms": round(_median([r.p(0.99) for r in bursts[name]]), 1),
+            "errors": sum(r.errors for r in bursts[name] + steadies[name]),
+        }
+        if steadies[name]:
+            row |= {
+                "rate": load.rate,
+                "p50_ms_at_rate": round(_median([r.p(0.5) for r in steadies[name]]), 1),
+                "p99_ms_at_rate": round(_median([r.p(0.99) for r in steadies[name]]), 1),
+            }
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
 def run(
-    backends: list[str], duration: int, rate: int, connections: int, batches: list[int], workers: int, rounds: int
+    backends: list[str],
+    platforms: list[str],
+    duration: int,
+    rate: int,
+    connections: int,
+    batches: list[int],
+    workers: int,
+    rounds: int,
 ) -> list[dict[str, object]]:
     """Webhook and baseline take turns (``rounds`` times, the order alternating) so that the load
     other processes put on a shared machine falls on both alike; medians are reported."""
@@ -407,51 +544,24 @@ def run(
             "more of the shared cores than the server under test; figures are not comparable to wrk's",
             file=sys.stderr,
         )
+    args = Load(duration, rate, connections, rounds)
     for backend in backends:
         with tempfile.TemporaryDirectory(prefix="cl-bench-") as tmp:
             folder = Path(tmp)
             with database(backend, folder) as url:
-                env, webhook = prepare(url, folder)
-                endpoints = {"webhook": webhook, "baseline": BASELINE_PATH}
+                env, webhooks = prepare(url, folder)
                 with server(env, workers) as base:
-                    for batch in batches:
-                        bursts: dict[str, list[Result]] = {name: [] for name in endpoints}
-                        steadies: dict[str, list[Result]] = {name: [] for name in endpoints}
-                        for turn in range(rounds):
-                            for name in sorted(endpoints, reverse=bool(turn % 2)):
-                                path, tag = endpoints[name], uuid.uuid4().hex[:6]
-                                if use_wrk:
-                                    burst = wrk_throughput(base, path, duration, connections, folder, tag, batch)
-                                else:
-                                    burst = httpx_throughput(base, path, duration, connections, tag, batch)
-                                bursts[name].append(burst)
-                                if batch == 1:
-                                    steadies[name].append(fixed_rate(base, path, duration, rate, tag + "r"))
-                        for name in endpoints:
-                            row: dict[str, object] = {
-                                "backend": backend,
-                                "endpoint": name,
-                                "events_per_post": batch,
-                                "events_per_s": round(_median([r.rate for r in bursts[name]])),
-                                "events_per_s_each_round": [round(r.rate) for r in bursts[name]],
-                                "p50_ms": round(_median([r.p(0.5) for r in bursts[name]]), 1),
-                                "p99_ms": round(_median([r.p(0.99) for r in bursts[name]]), 1),
-                                "errors": sum(r.errors for r in bursts[name] + steadies[name]),
-                            }
-                            if steadies[name]:
-                                row |= {
-                                    "rate": rate,
-                                    "p50_ms_at_rate": round(_median([r.p(0.5) for r in steadies[name]]), 1),
-                                    "p99_ms_at_rate": round(_median([r.p(0.99) for r in steadies[name]]), 1),
-                                }
-                            rows.append(row)
-                            print(json.dumps(row), flush=True)
+                    for platform in platforms:
+                        endpoints = {"webhook": webhooks[platform], "baseline": BASELINE_PATH}
+                        for batch in batches if platform in BATCHED else [1]:
+                            rows += measure(base, folder, platform, endpoints, batch, backend, use_wrk, args)
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--platforms", default="facebook,instagram,telegram", help="whose deliveries to send")
     parser.add_argument("--duration", type=int, default=5, help="seconds per phase and round")
     parser.add_argument("--rate", type=int, default=300, help="events/s of the fixed-rate phase")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections of the throughput phase")
@@ -464,28 +574,46 @@ def main() -> None:
         serve(args.serve, args.server_workers)
         return
     batches = [int(b) for b in args.batches.split(",")]
+    platforms = args.platforms.split(",")
     rows = run(
-        args.backends.split(","), args.duration, args.rate, args.connections, batches, args.server_workers, args.rounds
+        args.backends.split(","),
+        platforms,
+        args.duration,
+        args.rate,
+        args.connections,
+        batches,
+        args.server_workers,
+        args.rounds,
     )
     print()
     print(
-        f"| database | endpoint | events per POST | events/s | p50 ms | p99 ms | p50 / p99 ms at {args.rate} events/s |"
+        f"| database | platform | endpoint | events per POST | events/s | p50 ms | p99 ms "
+        f"| p50 / p99 ms at {args.rate} events/s |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         steady = f"{row['p50_ms_at_rate']} / {row['p99_ms_at_rate']}" if "rate" in row else "—"
         print(
-            f"| {row['backend']} | {row['endpoint']} | {row['events_per_post']} | {row['events_per_s']} "
-            f"| {row['p50_ms']} | {row['p99_ms']} | {steady} |"
+            f"| {row['backend']} | {row['platform']} | {row['endpoint']} | {row['events_per_post']} "
+            f"| {row['events_per_s']} | {row['p50_ms']} | {row['p99_ms']} | {steady} |"
         )
     for backend in args.backends.split(","):
-        for batch in batches:
-            ours, base = (
-                next(r for r in rows if (r["backend"], r["endpoint"], r["events_per_post"]) == (backend, e, batch))
-                for e in ("webhook", "baseline")
-            )
-            ratio = int(str(ours["events_per_s"])) / max(int(str(base["events_per_s"])), 1)
-            print(f"{backend}, {batch} event(s) per POST: webhook throughput is {ratio:.0%} of the baseline's")
+        for platform in platforms:
+            for batch in batches if platform in BATCHED else [1]:
+                key = (backend, platform, batch)
+                ours, base = (
+                    next(
+                        r
+                        for r in rows
+                        if (r["backend"], r["platform"], r["events_per_post"]) == key and r["endpoint"] == e
+                    )
+                    for e in ("webhook", "baseline")
+                )
+                ratio = int(str(ours["events_per_s"])) / max(int(str(base["events_per_s"])), 1)
+                print(
+                    f"{backend}, {platform}, {batch} event(s) per POST: "
+                    f"webhook throughput is {ratio:.0%} of the baseline's"
+                )
 
 
 if __name__ == "__main__":

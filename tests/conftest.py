@@ -34,8 +34,10 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from civicloop import jobs, migrations  # noqa: E402
+from civicloop.channels import registry as _platforms  # noqa: E402, F401 - the platforms, as every entry point registers them
 from civicloop.config import get_settings, reset_settings  # noqa: E402
 from civicloop.db.session import READ_MOSTLY_OPTION, get_engine, reset_engine  # noqa: E402
+from civicloop.guidelines import gate as _gate  # noqa: E402, F401 - registers the before-send review, as every entry point does
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_SERVER_URL = os.environ.get("CIVICLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     facebook_graph_version: str = Field(default="v25.0", description="Graph API version used for calls")
     x_api_url: str = Field(default="https://api.x.com", description="X API base URL")
     wechat_api_url: str = Field(default="https://api.weixin.qq.com", description="WeChat API base URL")
+    api_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Base URL per platform, for platforms without their own setting (JSON: {platform: url})",
+    )
     outbound_max_attempts: int = Field(default=8, description="Send attempts before an outbound message fails")
     outbound_timeout_seconds: float = Field(default=15.0, description="Timeout of one platform API call")
     feedback_max_per_hour: int = Field(default=5, description="Web-form submissions per address per hour")

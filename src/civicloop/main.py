@@ -23,14 +23,16 @@ from civicloop.audit import pages as audit_pages
 from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
-from civicloop.channels import outbound_routes
 from civicloop.channels import routes as channel_routes
+from civicloop.channels.outbound import hooks as outbound_hooks
+from civicloop.channels.outbound import routes as outbound_routes
 from civicloop.channels.web import pages as feedback_pages
 from civicloop.config import get_settings
 from civicloop.consultations import pages as consultation_pages
 from civicloop.consultations import public as consultation_public
 from civicloop.consultations import routes as consultation_routes
 from civicloop.errors import AppError, TooManyRequests, Unauthenticated
+from civicloop.guidelines import gate as _gate  # noqa: F401 - registers the before-send review
 from civicloop.guidelines import pages as guideline_pages
 from civicloop.guidelines import routes as guideline_routes
 from civicloop.inbox import pages as inbox_pages
@@ -129,6 +131,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def create_app() -> FastAPI:
+    outbound_hooks.require_registered()
     settings = get_settings()
     app = FastAPI(
         title="CivicLoop",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from civicloop.channels.models import ConversationKind
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage
 from civicloop.cli import app
 from civicloop.consultations import answers, queries, report, results, service
 from civicloop.consultations.models import Consultation, ConsultationStatus

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import ConversationKind
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations import answers, queries, results, schedule, service
 from civicloop.consultations.models import ConsultationStatus, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, ConsultationUpdate, QuestionIn
@@ -38,7 +38,7 @@ def test_announcing_on_another_agencys_account_is_refused(db: Session, scene: Sc
 
 
 def test_announcing_on_the_web_form_or_a_paused_account_is_refused(db: Session, scene: Scene) -> None:
-    with pytest.raises(Invalid, match="web form"):
+    with pytest.raises(Invalid, match="Web form account: it receives feedback but cannot carry posts"):
         make_consultation(db, scene, accounts=False, account_ids=[scene.web.id])
 
 

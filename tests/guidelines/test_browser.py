@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from tests.channels.outbound.conftest import Scene, clock, scene, sim, simulator_server
 from tests.factories import create_agency, create_official
 from tests.foundation.test_browser import _sign_in

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from civicloop.audit.models import AuditEntry
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound import create_outbound
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import create_outbound
 from civicloop.errors import Conflict, Forbidden, Invalid
 from civicloop.guidelines import Category, ElectionPhase, service
 from civicloop.guidelines.models import Action, Approval, ApprovalStatus, ReviewFinding

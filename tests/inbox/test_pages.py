@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import Conversation, ConversationKind, ConversationStatus
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.simulator.state import Fault
 from civicloop.inbox import clocks
 from civicloop.inbox.models import ConversationTag, Note, SavedReply

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.channels.delivery import Route
 from civicloop.channels.models import Direction
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.config import get_settings
 from civicloop.inbox import clocks, metrics
 from civicloop.oversight import aggregates, conduct, responses, rollup

@@ -10,14 +10,16 @@ def test_x_counts_links_as_23_and_wide_characters_as_2() -> None:
 def test_wechat_counts_bytes_of_plain_text() -> None:
     fit = lengths.fit("wechat", "**ཕུལ།**")
     assert (fit.used, fit.limit, fit.unit) == (12, 2048, "bytes of UTF-8"), "four Tibetan code points, 3 bytes each"
-    assert lengths.wechat_text("__Roof__ for *option B*; keep snake_case") == "Roof for option B; keep snake_case"
+    plain = lengths.text_for("wechat", "__Roof__ for *option B*; keep snake_case", {})
+    assert plain == "Roof for option B; keep snake_case"
 
 
 def test_shortening_for_x_keeps_the_link_whole() -> None:
-    text = lengths.shorten_for_x("word " * 200, "https://civicloop.example/c/ABC234 #NorzinBusStop")
-    assert text.endswith("… https://civicloop.example/c/ABC234 #NorzinBusStop")
-    assert lengths.fit("x", text).ok
-    assert lengths.shorten_for_x("Short.", "https://x.example") == "Short. https://x.example"
+    variants = lengths.short_variants("word " * 200, "https://civicloop.example/c/ABC234 #NorzinBusStop")
+    assert list(variants) == ["x"], "only platforms with short posts get a shortened variant"
+    assert variants["x"].endswith("… https://civicloop.example/c/ABC234 #NorzinBusStop")
+    assert lengths.fit("x", variants["x"]).ok
+    assert lengths.short_variants("Short.", "https://x.example") == {"x": "Short. https://x.example"}
 
 
 def test_variants_win_over_the_common_text() -> None:

@@ -69,3 +69,32 @@ def test_the_head_approves_from_the_post_page(db: Session, client: TestClient, s
     )
     assert approved.status_code == 303
     assert ">sent<" in client.get(f"/publishing/posts/{post.id}").text
+
+
+def test_the_composer_offers_a_variant_per_platform_that_declares_one_and_keeps_it(
+    db: Session, client: TestClient, scene: Scene
+) -> None:
+    from civicloop.channels import registry
+    from civicloop.publishing.models import Post
+
+    login(client, scene.officer)
+    compose = client.get("/publishing/new")
+    hinted = [p for p in registry.publishable() if p.variant_hint]
+    assert compose.text.count('name="variant_platform"') == len(hinted) >= 2
+    for platform in hinted:
+        assert f'value="{platform.name}"' in compose.text and str(platform.variant_hint) in compose.text
+    text = "Norzin Lam will be closed on Sunday from 08:00 to 11:00 for the Thimphu marathon. " * 5
+    form = {
+        "agency_id": scene.agency.id,
+        "text": text,
+        "variant_platform": ["x", "wechat"],
+        "variant": ["Norzin Lam closed Sunday 8–11 for the marathon.", ""],
+        "account_ids": [scene.facebook.id, scene.x.id],
+        "csrf_token": csrf_from(compose.text),
+    }
+    created = client.post("/publishing", data=form, follow_redirects=False)
+    assert created.status_code == 303, created.text
+    post = db.query(Post).order_by(Post.id.desc()).first()
+    assert post is not None and post.variants == {"x": "Norzin Lam closed Sunday 8–11 for the marathon."}
+    too_long = client.post("/publishing", data={**form, "variant": ["x" * 10_001, ""]}, follow_redirects=False)
+    assert too_long.status_code == 422 and "at most 10,000 characters" in too_long.text

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.errors import Conflict, Forbidden, Invalid
 from civicloop.publishing import queries, service
 from civicloop.publishing.models import PostStatus

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.access.domains import normalize_domain
 from civicloop.access.models import AccessCategory
+from civicloop.channels import registry
 
 DATA_FILE = Path(__file__).parent / "data" / "categories.json"
 
@@ -27,16 +28,15 @@ class CategoryDef:
 
 @lru_cache(maxsize=1)
 def shipped() -> dict[str, CategoryDef]:
+    """The data file's categories, each with the domains and platforms that platforms declare for it."""
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return {
-        item["key"]: CategoryDef(
-            key=item["key"],
-            name=item["name"],
-            domains=tuple(sorted(normalize_domain(d) for d in item["domains"])),
-            platforms=tuple(item.get("platforms", ())),
-        )
-        for item in data["categories"]
-    }
+    result = {}
+    for item in data["categories"]:
+        key = item["key"]
+        specs = [s for s in registry.PLATFORMS.values() if s.access_category == key]
+        domains = {normalize_domain(d) for d in [*item["domains"], *(d for s in specs for d in s.domains)]}
+        result[key] = CategoryDef(key, item["name"], tuple(sorted(domains)), tuple(s.name for s in specs))
+    return result
 
 
 def all_categories(session: Session) -> list[CategoryDef]:

@@ -20,6 +20,7 @@ from civicloop.agencies import service as agency_service
 from civicloop.agencies.models import Agency
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid
 from civicloop.kit.clock import utcnow
@@ -92,7 +93,7 @@ class ReportPage:
 class CategoriesPage:
     categories: list[CategoryDef]
     can_edit: bool
-    platforms: list[str]
+    platforms: dict[str, str]  # name → label
     error: str | None = None
 
 
@@ -312,7 +313,7 @@ async def import_directory(
 
 @router.get("/access/categories", response_class=HTMLResponse)
 def categories(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    page = CategoriesPage(all_categories(session), actor.is_national_admin, ["facebook", "x", "wechat", "web"])
+    page = CategoriesPage(all_categories(session), actor.is_national_admin, registry.labels())
     return render(request, "access/categories.html", page)
 
 
@@ -329,9 +330,7 @@ def save_category(
     with form_action(session) as attempt:
         service.save_category(session, actor=actor, key=key, name=name, domains=domains, platforms=platforms or [])
     if (exc := attempt.error) is not None:
-        page = CategoriesPage(
-            all_categories(session), actor.is_national_admin, ["facebook", "x", "wechat", "web"], error=exc.message
-        )
+        page = CategoriesPage(all_categories(session), actor.is_national_admin, registry.labels(), error=exc.message)
         return render(request, "access/categories.html", page, status_code=exc.status_code)
     flash(request, f"The category {key} was saved; proxies pick it up within a minute.")
     return RedirectResponse("/access/categories", status_code=303)

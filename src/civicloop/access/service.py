@@ -17,10 +17,11 @@ from civicloop.access.domains import DomainMatcher, host_of_url, parse_domain_li
 from civicloop.access.models import AccessCategory, AccessDesignation, AccessPolicy, DirectoryEntry
 from civicloop.access.policy import AfterHours, Decision, OfficeHours, PolicySnapshot, Rule, decide
 from civicloop.access.snapshot import load_snapshot
-from civicloop.agencies.models import Agency, Platform
+from civicloop.agencies.models import Agency
 from civicloop.audit import service as audit
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.errors import Forbidden, Invalid, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.sla.calendar import calendar_for
@@ -338,7 +339,7 @@ def save_category(
         raise Invalid("a category needs a name", field="name")
     parsed = parse_domain_list(domains)
     chosen = sorted(set(platforms or ()))
-    unknown = set(chosen) - {p.value for p in Platform}
+    unknown = set(chosen) - set(registry.PLATFORMS)
     if unknown:
         raise Invalid(f"unknown platform(s) {', '.join(sorted(unknown))}", field="platforms")
     others = [(c.key, c.domains) for c in all_categories(session) if c.key != key]

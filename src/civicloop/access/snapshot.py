@@ -21,10 +21,10 @@ from civicloop.access.policy import Category, Designation, Office, Person, Polic
 from civicloop.access.usage import Interval, merge_intervals
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
 from civicloop.auth.models import Membership, Official
+from civicloop.channels import registry
 from civicloop.sla.calendar import calendar_for
 from civicloop.sla.models import NATIONAL_CALENDAR_ID, NationalCalendar
 
-PLATFORM_NAMES = {Platform.facebook: "Facebook", Platform.x: "X", Platform.wechat: "WeChat", Platform.web: "web"}
 NATIONAL_CODE = "national"
 
 
@@ -110,7 +110,7 @@ def _people(session: Session, platforms_of: dict[str, tuple[str, ...]]) -> dict[
         for platform, account_name in runs.get(official_id, ()):
             for category, platforms in platforms_of.items():
                 if platform.value in platforms:
-                    why = f"runs the official {PLATFORM_NAMES[platform]} account “{account_name}”"
+                    why = f"runs the official {registry.label(platform)} account “{account_name}”"
                     designations[email][category].append(Designation(None, why, runs_account=True))
     for login, directory_agency, full_name in session.execute(
         select(DirectoryEntry.login, DirectoryEntry.agency_id, DirectoryEntry.name)

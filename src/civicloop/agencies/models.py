@@ -23,6 +23,8 @@ class Platform(enum.StrEnum):
     facebook = "facebook"
     x = "x"
     wechat = "wechat"
+    telegram = "telegram"
+    instagram = "instagram"
     web = "web"
 
 

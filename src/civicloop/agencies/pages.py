@@ -9,10 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civicloop.agencies import queries, service
-from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.models import Official, Role
+from civicloop.channels import registry
 from civicloop.channels.ingest import rejections_today
+from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
@@ -41,7 +43,7 @@ class AgencyPage:
     accounts: list[AccountPublic]
     members: list[tuple[Official, str]]
     can_manage: bool
-    platforms: list[str]
+    platforms: list[PlatformSpec]
     error: str | None = None
     form: dict[str, str] = field(default_factory=dict)
 
@@ -58,6 +60,7 @@ class AccountPage:
     agency: Agency
     # Webhook requests refused today, by reason (channels.ingest counts them).
     rejections_today: dict[str, int] = field(default_factory=dict)
+    platform: PlatformSpec | None = None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -124,7 +127,7 @@ def _agency_page(session: SessionDep, actor: ActorDep, agency_id: int, **extra: 
         accounts=[AccountPublic.of(a) for a in service.list_accounts(session, actor=actor, agency_id=agency.id)],
         members=[(official, role.value) for official, role in members],
         can_manage=actor.has_role(agency.id, Role.agency_admin),
-        platforms=[p.value for p in Platform],
+        platforms=list(registry.PLATFORMS.values()),
         **extra,  # type: ignore[arg-type]
     )
 
@@ -178,6 +181,9 @@ def account_detail(account_id: int, request: Request, session: SessionDep, actor
     account = service.get_account(session, actor=actor, account_id=account_id)
     agency = service.get_agency(session, actor=actor, agency_id=account.agency_id)
     page = AccountPage(
-        account=AccountPublic.of(account), agency=agency, rejections_today=rejections_today(session, account)
+        account=AccountPublic.of(account),
+        agency=agency,
+        rejections_today=rejections_today(session, account),
+        platform=registry.spec(account.platform),
     )
     return render(request, "agencies/account.html", page)

@@ -9,6 +9,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from civicloop.agencies import platforms
 from civicloop.agencies.models import AccountStatus, Agency, AgencyKind, OfficialAccount, Platform
 from civicloop.audit import service as audit
 from civicloop.auth.models import Role
@@ -19,18 +20,6 @@ from civicloop.kit.timezones import zone
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 
-# Credential names per platform: (required, optional). Documented in docs/channels/*.md.
-CREDENTIALS: dict[Platform, tuple[frozenset[str], frozenset[str]]] = {
-    Platform.facebook: (frozenset({"app_secret", "verify_token"}), frozenset({"page_access_token"})),
-    Platform.x: (
-        frozenset({"consumer_secret"}),
-        frozenset({"access_token", "access_token_secret", "bearer_token", "consumer_key"}),
-    ),
-    Platform.wechat: (frozenset({"app_id", "token"}), frozenset({"app_secret", "encoding_aes_key"})),
-    Platform.web: (frozenset(), frozenset()),
-}
-# The credential whose value identifies the platform app: accounts sharing it share a webhook URL.
-APP_IDENTITY = {Platform.facebook: "app_secret", Platform.x: "consumer_secret"}
 ACCOUNT_AUDIT_FIELDS = ["platform", "external_id", "name", "app_key", "status"]
 
 
@@ -115,24 +104,25 @@ def get_agency(session: Session, *, actor: Actor, agency_id: int) -> Agency:
 
 
 def _validate_credentials(platform: Platform, credentials: dict[str, str]) -> None:
-    required, optional = CREDENTIALS[platform]
-    unknown = set(credentials) - required - optional
+    rules = platforms.get(platform).credentials
+    unknown = set(credentials) - rules.names
     if unknown:
-        allowed = ", ".join(sorted(required | optional)) or "none"
+        allowed = ", ".join(sorted(rules.names)) or "none"
         raise Invalid(
             f"unknown credential(s) {', '.join(sorted(unknown))} for {platform.value}; allowed: {allowed}",
             field="credentials",
         )
-    missing = required - {k for k, v in credentials.items() if v}
+    missing = rules.required - {k for k, v in credentials.items() if v}
     if missing:
         raise Invalid(f"{platform.value} accounts need credential(s) {', '.join(sorted(missing))}", field="credentials")
-    aes_key = credentials.get("encoding_aes_key")
-    if aes_key is not None and len(aes_key) != 43:
-        raise Invalid("a WeChat EncodingAESKey has exactly 43 characters", field="credentials")
+    for check in rules.checks:
+        problem = check(credentials)
+        if problem:
+            raise Invalid(problem, field="credentials")
 
 
 def _app_key(platform: Platform, credentials: dict[str, str]) -> str:
-    identity = APP_IDENTITY.get(platform)
+    identity = platforms.get(platform).credentials.identity
     if identity is None:
         return secrets.token_hex(8)
     return hashlib.sha256(f"{platform.value}:{credentials[identity]}".encode()).hexdigest()[:16]
@@ -214,7 +204,7 @@ def get_account(session: Session, *, actor: Actor, account_id: int) -> OfficialA
 
 
 def webhook_path(account: OfficialAccount) -> str:
-    if account.platform is Platform.web:
+    if not platforms.get(account.platform).webhooks:
         # The public feedback form of the account's agency (channels.web), not a webhook.
         session = object_session(account)
         agency = session.get(Agency, account.agency_id) if session is not None else None

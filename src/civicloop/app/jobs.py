@@ -1,10 +1,12 @@
-"""Imports every module that defines jobs, so a worker knows them all by name (``jobs.load_all``)."""
+"""Imports every module that defines jobs, so a worker knows them all by name (``jobs.load_all``), and the
+guidelines gate, the before-send review a worker must have before it sends anything."""
 
 from civicloop.access import tasks as access_tasks
 from civicloop.analysis import tasks as analysis_tasks
-from civicloop.channels import outbound_tasks as channels_outbound_tasks
 from civicloop.channels import tasks as channels_tasks
+from civicloop.channels.outbound import tasks as channels_outbound_tasks
 from civicloop.consultations import tasks as consultations_tasks
+from civicloop.guidelines import gate as guidelines_gate
 from civicloop.inbox import tasks as inbox_tasks
 from civicloop.jobs import huey, tasks
 from civicloop.notifications import tasks as notifications_tasks
@@ -17,6 +19,7 @@ __all__ = [
     "channels_outbound_tasks",
     "channels_tasks",
     "consultations_tasks",
+    "guidelines_gate",
     "huey",
     "inbox_tasks",
     "notifications_tasks",

@@ -6,7 +6,7 @@ from civicloop.analysis import models as analysis_models
 from civicloop.audit import models as audit_models
 from civicloop.auth import models as auth_models
 from civicloop.channels import models as channels_models
-from civicloop.channels import outbound_models as channels_outbound_models
+from civicloop.channels.outbound import models as channels_outbound_models
 from civicloop.channels.web import models as channels_web_models
 from civicloop.consultations import models as consultations_models
 from civicloop.db.base import Base

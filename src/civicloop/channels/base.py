@@ -59,6 +59,10 @@ class ChannelApp:
         return ""
 
     def account_for(self, external_id: str) -> AppAccount | None:
+        """The account an event is for; ``""``: the app's only account, for platforms whose deliveries
+        do not name the receiving account (their webhook URL is the account's own)."""
+        if not external_id:
+            return self.accounts[0] if len(self.accounts) == 1 else None
         for account in self.accounts:
             if account.external_id == external_id:
                 return account

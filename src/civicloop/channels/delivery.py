@@ -1,7 +1,7 @@
 """What every outbound sender shares: the delivery it is handed, what it returns, how a failure is classed.
 
 A sender (``channels/<platform>/outbound.py``) makes the platform call for one outbound message and
-never touches the database; ``channels.outbound_send`` decides from the classification below whether
+never touches the database; ``channels.outbound.send`` decides from the classification below whether
 to retry, wait, refresh a token, check the platform before sending again, or give up.
 """
 
@@ -30,6 +30,11 @@ class Route(enum.StrEnum):
     x_dm = "x_dm"  # POST /2/dm_conversations/with/{id}/messages
     wechat_cs = "wechat_cs"  # POST /cgi-bin/message/custom/send
     wechat_mass = "wechat_mass"  # POST /cgi-bin/message/mass/sendall
+    instagram_comment = "instagram_comment"  # POST /{ig-comment-id}/replies
+    instagram_message = "instagram_message"  # POST /{ig-account-id}/messages, within 24 h
+    telegram_reply = "telegram_reply"  # POST /bot<token>/sendMessage with reply_parameters (groups)
+    telegram_message = "telegram_message"  # POST /bot<token>/sendMessage to a private chat
+    telegram_post = "telegram_post"  # POST /bot<token>/sendMessage to the bot's channel
     email = "email"  # SMTP, to the address a web-form citizen left
 
 

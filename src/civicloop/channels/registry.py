@@ -1,20 +1,71 @@
-"""The inbound providers, by the platform name in the webhook URL. Providers are listed only here."""
+"""The platforms, each declared in its own folder (``channels/<platform>/__init__.py``). Adding a
+platform is one folder and one line here; everything else asks this module."""
 
 from __future__ import annotations
 
+from civicloop.agencies import platforms as account_platforms
+from civicloop.channels import facebook, instagram, telegram, web, wechat, x
 from civicloop.channels.base import Provider
-from civicloop.channels.facebook.provider import FacebookProvider
-from civicloop.channels.wechat.provider import WeChatProvider
-from civicloop.channels.x.provider import XProvider
-from civicloop.errors import NotFound
+from civicloop.channels.spec import PlatformSpec, RouteSpec
+from civicloop.errors import Invalid, NotFound
 
-PROVIDERS: dict[str, Provider] = {
-    provider.name: provider for provider in (FacebookProvider(), XProvider(), WeChatProvider())
+PLATFORMS: dict[str, PlatformSpec] = {
+    spec.name: spec
+    for spec in (
+        facebook.SPEC,
+        x.SPEC,
+        wechat.SPEC,
+        telegram.SPEC,
+        instagram.SPEC,
+        web.SPEC,
+    )
 }
+PROVIDERS: dict[str, Provider] = {s.name: s.provider for s in PLATFORMS.values() if s.provider is not None}
+ROUTES: dict[str, RouteSpec] = {r.route.value: r for s in PLATFORMS.values() for r in s.routes}
+for _spec in PLATFORMS.values():
+    account_platforms.register(_spec.account_platform())
+
+
+def spec(name: str) -> PlatformSpec:
+    found = PLATFORMS.get(str(name))
+    if found is None:
+        allowed = ", ".join(PLATFORMS)
+        raise Invalid(f"unknown platform {name!r}; use one of {allowed}", field="platform")
+    return found
 
 
 def get(name: str) -> Provider:
+    """The webhook provider named in a webhook URL."""
     provider = PROVIDERS.get(name)
     if provider is None:
         raise NotFound(f"no webhook provider {name!r}")
     return provider
+
+
+def label(name: str) -> str:
+    found = PLATFORMS.get(str(name))
+    return found.label if found is not None else str(name)
+
+
+def labels() -> dict[str, str]:
+    return {name: s.label for name, s in PLATFORMS.items()}
+
+
+def social() -> list[PlatformSpec]:
+    """The social media platforms (every platform but the web form)."""
+    return [s for s in PLATFORMS.values() if s.social]
+
+
+def listed(names: list[str], last: str = "or") -> str:
+    """Labels in prose: "Facebook, X or WeChat"."""
+    labels_ = [label(n) for n in names]
+    return labels_[0] if len(labels_) == 1 else f"{', '.join(labels_[:-1])} {last} {labels_[-1]}"
+
+
+def social_names() -> str:
+    return listed([s.name for s in social()])
+
+
+def publishable() -> list[PlatformSpec]:
+    """The platforms an agency can post to."""
+    return [s for s in PLATFORMS.values() if s.post is not None]

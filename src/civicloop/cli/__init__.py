@@ -7,6 +7,7 @@ import sys
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from civicloop.channels import registry as _platforms  # noqa: F401 - registers the platforms accounts can be on
 from civicloop.cli import access as access_cli
 from civicloop.cli import account, agency, audit, db, official, server, setup
 from civicloop.cli import analyse as analyse_cli
@@ -22,6 +23,7 @@ from civicloop.cli import simulate as simulate_cli
 from civicloop.cli import sla as sla_cli
 from civicloop.cli._common import err_console
 from civicloop.errors import AppError
+from civicloop.guidelines import gate as _gate  # noqa: F401 - the before-send review commands that send rely on
 
 app = typer.Typer(
     help="CivicLoop: listen to citizens on social media.",

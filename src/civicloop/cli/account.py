@@ -8,17 +8,27 @@ import typer
 
 from civicloop.agencies import service
 from civicloop.agencies.schemas import AccountPublic
+from civicloop.channels import registry
 from civicloop.cli._common import JsonOption, emit
 from civicloop.db.session import session_scope
 
+ID_HELP = "The account's id on the platform: " + "; ".join(
+    f"{s.label}: {s.external_id}" for s in registry.PLATFORMS.values()
+)
 app = typer.Typer(help="Official accounts: add and list.", no_args_is_help=True)
 
 
 @app.command("add")
 def add(
     agency: Annotated[str, typer.Option(help="Agency code")],
-    platform: Annotated[str, typer.Option(help="facebook, x, wechat or web")],
-    external_id: Annotated[str, typer.Option(help="Page id, X user id, or WeChat original id (gh_...)")],
+    platform: Annotated[str, typer.Option(help="The platform: " + ", ".join(registry.PLATFORMS))],
+    external_id: Annotated[
+        str,
+        typer.Option(
+            help="The account's id on the platform: "
+            + "; ".join(f"{s.label}: {s.external_id}" for s in registry.PLATFORMS.values())
+        ),
+    ],
     name: Annotated[str, typer.Option(help="Display name")],
     credential: Annotated[
         list[str] | None, typer.Option("--credential", help="KEY=VALUE, repeatable; see docs/channels/")

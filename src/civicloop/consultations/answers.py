@@ -205,7 +205,7 @@ def mentions(consultation: Consultation, text: str) -> bool:
 
 def announcement_ids(session: Session, consultation_id: int) -> set[str]:
     """Platform ids of the consultation's announcement posts, once they were sent."""
-    from civicloop.channels.outbound_models import OutboundMessage
+    from civicloop.channels.outbound.models import OutboundMessage
 
     batch_keys = select(Post.batch_key).where(
         Post.consultation_id == consultation_id, Post.purpose == PostPurpose.announcement

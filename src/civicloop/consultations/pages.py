@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from civicloop import jobs
 from civicloop.agencies import queries as agency_queries
 from civicloop.agencies import service as agencies
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.consultations import answers, queries, report, service, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
@@ -131,7 +132,7 @@ def _postable_accounts(session: Session, actor: Actor, agency_ids: set[int]) -> 
     return [
         a
         for a in agencies.list_accounts(session, actor=actor)
-        if a.agency_id in agency_ids and a.platform is not Platform.web
+        if a.agency_id in agency_ids and registry.spec(a.platform).post is not None
     ]
 
 

@@ -142,7 +142,7 @@ def publish(
             actor=actor,
             agency_id=consultation.agency_id,
             text=text.strip(),
-            variants={"x": lengths.shorten_for_x(f"{consultation.title}: what you said and what we did", url)},
+            variants=lengths.short_variants(f"{consultation.title}: what you said and what we did", url),
             account_ids=account_ids,
             purpose=PostPurpose.report,
             consultation_id=consultation.id,
@@ -156,7 +156,7 @@ def publish(
 
 def _reply_to_participants(session: Session, actor: Actor, consultation: Consultation) -> tuple[int, int]:
     """One reply per linked conversation, under the participant's latest message, with the report link."""
-    from civicloop.channels.outbound import create_outbound
+    from civicloop.channels.outbound.service import create_outbound
 
     latest = session.execute(
         select(Response.conversation_id, func.max(Response.message_id))

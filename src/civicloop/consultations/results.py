@@ -17,13 +17,19 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from civicloop.channels import registry
 from civicloop.channels.models import Message, MessageState
 from civicloop.config import get_settings
 from civicloop.consultations import queries
 from civicloop.consultations.models import Answer, Consultation, Question, QuestionKind, Response
 from civicloop.kit.timezones import local
 
-CHANNEL_NAMES = {"form": "Public page", "facebook": "Facebook", "x": "X", "wechat": "WeChat", "web": "Web form"}
+
+def channel_name(channel: str) -> str:
+    """A response's channel: "form" for the public page, else the platform the message came from."""
+    return "Public page" if channel == "form" else registry.label(channel)
+
+
 CLOSED_KINDS = frozenset(
     {QuestionKind.single_choice, QuestionKind.multiple_choice, QuestionKind.design_option, QuestionKind.rating}
 )
@@ -143,7 +149,7 @@ def compute(session: Session, consultation: Consultation) -> Results:
     for response in responses:
         days[response.channel][local(response.submitted_at, zone).strftime("%Y-%m-%d")] += 1
     per_day: dict[str, Sequence[tuple[str, float]]] = {
-        CHANNEL_NAMES.get(channel, channel): [(day, float(n)) for day, n in sorted(counter.items())]
+        channel_name(channel): [(day, float(n)) for day, n in sorted(counter.items())]
         for channel, counter in sorted(days.items())
     }
     results = {q.id: QuestionResult(q) for q in questions}
@@ -174,7 +180,7 @@ def compute(session: Session, consultation: Consultation) -> Results:
     return Results(
         consultation=consultation,
         total=len(responses),
-        by_channel={CHANNEL_NAMES.get(k, k): v for k, v in sorted(by_channel.items())},
+        by_channel={channel_name(k): v for k, v in sorted(by_channel.items())},
         per_day=per_day,
         questions=[results[q.id] for q in questions],
         comments=comments,
@@ -211,7 +217,7 @@ def rows(
         row = {
             "response": str(number),
             "submitted": when.strftime("%Y-%m-%d") if dates_only else when.isoformat(timespec="minutes"),
-            "channel": CHANNEL_NAMES.get(response.channel, response.channel),
+            "channel": channel_name(response.channel),
             "comment": clean(response.comment),
         }
         for i, question in enumerate(questions, 1):

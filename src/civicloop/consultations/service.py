@@ -409,7 +409,7 @@ def unschedule(session: Session, *, actor: Actor, consultation_id: int) -> Consu
 
 
 def announcement_text(consultation: Consultation, *, reminder: bool = False) -> tuple[str, dict[str, str]]:
-    """The announcement (or the closing reminder): full text for Facebook and WeChat, a shortened one for X."""
+    """The announcement (or the closing reminder): full text, and a shortened one where posts are short (X)."""
     url = public_url(consultation)
     closes = (
         local(consultation.closes_at, get_settings().timezone).strftime("%d %B %Y %H:%M")
@@ -424,8 +424,7 @@ def announcement_text(consultation: Consultation, *, reminder: bool = False) -> 
         f"{consultation.title}\n\n{consultation.summary}\n\n"
         f"{verb} by {closes}: {url}\nComment here or quote the code {consultation.code}.{tag}"
     )
-    short = lengths.shorten_for_x(f"{consultation.title}. {verb} by {closes}:", f"{url}{tag}")
-    return text, {"x": short}
+    return text, lengths.short_variants(f"{consultation.title}. {verb} by {closes}:", f"{url}{tag}")
 
 
 def open_now(session: Session, *, actor: Actor | None, consultation_id: int) -> Consultation:

@@ -17,14 +17,15 @@ from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.channels import ingest, registry
 from civicloop.channels.base import Action, ContactRef, Inbound, wanted
 from civicloop.channels.models import Conversation, ConversationKind, Direction
-from civicloop.channels.outbound import reply_route
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import reply_route
 from civicloop.channels.service import record_inbound
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.demo.foundation import DemoWorld, demo_email
 from civicloop.kit.clock import utcnow
 
 EVENTS = 48
+FEW_PER_PLATFORM = 4
 DAYS = 5
 REPLY_SHARE = 0.45
 # Demo X accounts post with OAuth 1.0a, which needs the app's consumer key beside its secret.
@@ -124,12 +125,22 @@ def seed_channels(session: Session, world: DemoWorld) -> None:
     start = now - timedelta(days=DAYS)
     rng = random.Random(2026)  # noqa: S311 - demo data
     clock = {"at": start}
-    citizens = Citizens(load_targets(session), seed=2026, now=lambda: clock["at"])
+    targets = load_targets(session)
+    declared = {name for name, p in registry.PLATFORMS.items() if p.citizens is not None}
+    citizens = Citizens([t for t in targets if t.platform not in declared], seed=2026, now=lambda: clock["at"])
     step = timedelta(days=DAYS) / EVENTS
     for _ in range(EVENTS):
         clock["at"] += step * rng.uniform(0.5, 1.5)
         clock["at"] = min(clock["at"], now - timedelta(minutes=5))
         _replay(session, citizens)
+    # Platforms declared in their own folders: a few citizens each, on their own draw.
+    others = [t for t in targets if t.platform in declared]
+    if others:
+        clock["at"] = start
+        few = Citizens(others, seed=2027, now=lambda: clock["at"])
+        for _ in range(FEW_PER_PLATFORM * len({t.platform for t in others})):
+            clock["at"] += timedelta(days=DAYS) / (FEW_PER_PLATFORM + 1)
+            _replay(session, few)
     _forms(session, world, start)
     session.flush()
     conversations = session.scalars(

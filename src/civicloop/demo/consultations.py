@@ -21,7 +21,7 @@ from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.service import record_inbound
 from civicloop.consultations import answers, queries, report, service, themes
 from civicloop.consultations.models import Audience, Consultation, ConsultationKind, QuestionKind

@@ -10,6 +10,7 @@ from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platform
 from civicloop.auth import service as officials
 from civicloop.auth.models import Official
+from civicloop.channels import registry
 
 DEMO_PASSWORD = "civicloop-demo"  # noqa: S105 - printed to the visitor on purpose
 
@@ -121,6 +122,15 @@ def demo_email(role: str, code: str) -> str:
     return f"{short}@{code.lower()}.example"
 
 
+# The platforms from before the registry, whose demo accounts are written here (the others declare theirs).
+LEGACY_LABELS = {
+    Platform.facebook: "Facebook Page",
+    Platform.x: "X",
+    Platform.wechat: "WeChat",
+    Platform.web: "Feedback form",
+}
+
+
 def _credentials(platform: Platform, agency: DemoAgency) -> dict[str, str]:
     if platform is Platform.facebook:
         return {
@@ -172,13 +182,7 @@ def seed_foundation(session: Session) -> DemoWorld:
             )
     for spec in AGENCIES:
         officer = world.officials[demo_email("officer", spec.code)]
-        for platform in Platform:
-            label = {
-                Platform.facebook: "Facebook Page",
-                Platform.x: "X",
-                Platform.wechat: "WeChat",
-                Platform.web: "Feedback form",
-            }[platform]
+        for platform, label in LEGACY_LABELS.items():
             world.accounts[(spec.code, platform)] = agencies.create_account(
                 session,
                 actor=None,
@@ -189,4 +193,17 @@ def seed_foundation(session: Session) -> DemoWorld:
                 credentials=_credentials(platform, spec),
                 responsible_official_id=officer.id,
             )
+        for name, declared in registry.PLATFORMS.items():
+            demo = declared.citizens.demo_account(spec.code) if declared.citizens is not None else None
+            if demo is not None:
+                world.accounts[(spec.code, Platform(name))] = agencies.create_account(
+                    session,
+                    actor=None,
+                    agency=world.agencies[spec.code],
+                    platform=Platform(name),
+                    external_id=demo[0],
+                    name=f"{spec.name} — {declared.label}",
+                    credentials=demo[1],
+                    responsible_official_id=officer.id,
+                )
     return world

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Platform
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound import create_outbound
+from civicloop.channels.outbound.service import create_outbound
 from civicloop.demo.foundation import DemoWorld, demo_email
 from civicloop.guidelines import service
 from civicloop.guidelines.models import Approval, GuidelineReview, ReviewFinding

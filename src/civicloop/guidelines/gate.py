@@ -1,8 +1,9 @@
 """The guidelines gate on channels' outbound messages, and the release of approved ones.
 
-``channels.outbound._store`` calls ``gate_outbound`` for every stored reply or post before anything
-is enqueued: a block refuses it, a hold leaves it ``held`` in the agency head's queue, a warning is
-recorded as sent despite the warning. ``release`` hands an approved text back to channels.
+``gate_outbound`` is channels' before-send hook (``channels.outbound.hooks``, registered below). It
+runs on every stored reply or post before anything is enqueued: a block refuses it, a hold leaves it
+``held`` in the agency head's queue, a warning is recorded as sent despite the warning. ``release``
+hands an approved text back to channels.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from civicloop.audit import service as audit
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound import check_text, enqueue_send
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound import hooks
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import check_text, enqueue_send
 from civicloop.errors import Invalid
 from civicloop.guidelines import service
 from civicloop.guidelines.models import Approval, ApprovalStatus
 
 
-def gate_outbound(session: Session, *, actor: Actor | None, outbound: OutboundMessage) -> service.Review:
+def gate_outbound(session: Session, actor: Actor | None, outbound: OutboundMessage) -> service.Review:
     review = service.review_outgoing(
         session,
         actor=actor,
@@ -66,3 +68,6 @@ def release(session: Session, *, approval: Approval) -> None:
     else:
         row.status = OutboundStatus.rejected
         row.last_error = f"rejected by the agency head: {approval.reason}"
+
+
+hooks.register(gate_outbound)

@@ -15,9 +15,10 @@ from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.channels.models import Contact, Conversation
-from civicloop.channels.outbound import SENDING_ROLES, Window, reply_window
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
+from civicloop.channels.outbound.service import SENDING_ROLES, Window, reply_window
 from civicloop.consultations import queries as consultation_queries
 from civicloop.consultations.models import Consultation
 from civicloop.deps import ActorDep, SessionDep
@@ -48,6 +49,7 @@ class InboxPage:
     officials: dict[int, str]
     consultations: list[Consultation]
     state_labels: dict[str, str] = field(default_factory=lambda: {s.value: label for s, label in STATE_LABELS.items()})
+    channel_labels: dict[str, str] = field(default_factory=registry.labels)
     bulk_actions: tuple[str, ...] = service.BULK_ACTIONS
 
 

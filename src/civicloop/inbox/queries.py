@@ -14,7 +14,7 @@ from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation, ConversationStatus, Direction, Message
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import ConsultationConversation
 from civicloop.errors import Invalid
 from civicloop.inbox.models import ConversationEvent, ConversationSla, ConversationTag, Note, SavedReply, Tag

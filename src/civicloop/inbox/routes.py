@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound import reply_window
+from civicloop.channels.outbound.service import reply_window
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.inbox import queries, service
 from civicloop.inbox.schemas import (

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from civicloop.channels.models import Message
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.inbox.models import Note, SavedReply
 from civicloop.inbox.queries import InboxList, Row
 from civicloop.notifications.models import Notification

@@ -14,8 +14,8 @@ from civicloop.audit import service as audit
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation, ConversationStatus, Message
-from civicloop.channels.outbound import create_outbound, retry_outbound
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage
+from civicloop.channels.outbound.service import create_outbound, retry_outbound
 from civicloop.errors import Invalid, NotFound
 from civicloop.inbox import clocks
 from civicloop.inbox.models import (

@@ -1,4 +1,4 @@
-"""The job queue (Huey): which storage, enqueue-after-commit, and the worker entry point.
+"""The job queue (Huey): which storage, and enqueue-after-commit by job name.
 
 Owns: the Huey instance and the rule that jobs are enqueued only after the transaction commits,
 carrying ids only. Must not: hold business rules; each domain's ``tasks.py`` defines its jobs.

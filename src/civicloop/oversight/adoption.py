@@ -10,12 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
+from civicloop.channels import registry
 from civicloop.oversight import health
 from civicloop.oversight.models import Alert, AlertKind, AlertState
 from civicloop.oversight.sources import rejected_today
 
 # The policy asks every agency for official accounts on social media; the web form does not count.
-SOCIAL_PLATFORMS = (Platform.facebook, Platform.x, Platform.wechat)
+SOCIAL_PLATFORMS = tuple(Platform(s.name) for s in registry.social())
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,8 @@ class AgencyAdoption:
     agency: Agency
     accounts: list[health.Health] = field(default_factory=list)
 
-    def on(self, platform: Platform) -> list[health.Health]:
-        return [h for h in self.accounts if h.facts.platform is platform]
+    def on(self, platform: str) -> list[health.Health]:
+        return [h for h in self.accounts if h.facts.platform == platform]
 
     @property
     def social_accounts(self) -> list[health.Health]:

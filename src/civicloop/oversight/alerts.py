@@ -20,6 +20,7 @@ from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Pl
 from civicloop.audit import service as audit
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.channels.models import Direction, Message
 from civicloop.consultations.models import Consultation, ConsultationConversation, ConsultationStatus, Response
 from civicloop.errors import Conflict, Invalid, NotFound
@@ -43,7 +44,7 @@ SILENCE_HISTORY_HOURS = 28 * 24
 NEGATIVE_WINDOW = timedelta(hours=6)
 NEGATIVE_HISTORY = 14 * 4  # two weeks of six-hour windows
 # Platforms whose silence means a broken connection; a quiet web form only means nobody wrote.
-WATCHED_FOR_SILENCE = (Platform.facebook, Platform.x, Platform.wechat)
+WATCHED_FOR_SILENCE = tuple(Platform(s.name) for s in registry.social())
 
 # Who is told, by the kind of alert (docs/oversight.md): those who can act on it.
 RECIPIENT_ROLES: dict[AlertKind, frozenset[Role]] = {

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Direction, Message
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.upsert import insert_ignore
 from civicloop.errors import NotFound
 from civicloop.guidelines import check, explain

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, AgencyKind, Platform
+from civicloop.agencies.models import Agency, AgencyKind
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.config import get_settings
 from civicloop.oversight import activity, adoption, conduct, participation, responses, scope
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
@@ -27,7 +28,7 @@ from civicloop.oversight.report import (
     Table,
     change,
 )
-from civicloop.oversight.scorecard import CHANNEL_LABELS, list_href
+from civicloop.oversight.scorecard import list_href
 from civicloop.oversight.sources import Basis, basis
 from civicloop.web import charts
 
@@ -51,10 +52,10 @@ def _adoption_table(rows: list[adoption.AgencyAdoption], period: Period) -> Tabl
         "adoption",
         "Adoption: official accounts per agency",
         [Column("agency", "Agency"), Column("code", "Code"), Column("kind", "Kind")]
-        + [Column(p.value, CHANNEL_LABELS[p.value]) for p in Platform]
+        + [Column(name, label) for name, label in registry.labels().items()]
         + [Column("adopted", "Has social accounts"), Column("health", "Health")],
         note="The policy asks every agency to run official accounts; 'Has social accounts' means at least one "
-        "Facebook, X or WeChat account that is not disconnected.",
+        f"{registry.social_names()} account that is not disconnected.",
     )
     for row in rows:
         values: dict[str, Cell] = {
@@ -64,9 +65,9 @@ def _adoption_table(rows: list[adoption.AgencyAdoption], period: Period) -> Tabl
             "adopted": row.adopted,
             "health": row.level.label if row.accounts else "—",
         }
-        for platform in Platform:
+        for platform in registry.PLATFORMS:
             on = row.on(platform)
-            values[platform.value] = ", ".join(h.level.label for h in on) if on else "none"
+            values[platform] = ", ".join(h.level.label for h in on) if on else "none"
         table.add(values, {"agency": list_href(row.agency.id, "accounts", period)})
     return table
 
@@ -324,7 +325,7 @@ def build(session: Session, *, actor: Actor, period: Period, now: datetime) -> D
             round(share * 100, 1) if share is not None else None,
             unit="%",
             href="#adoption",
-            definition="Share of agencies with at least one Facebook, X or WeChat account that is not disconnected.",
+            definition=f"Share of agencies with at least one {registry.social_names()} account not disconnected.",
             higher_is_better=True,
         ),
         Figure(
@@ -352,7 +353,7 @@ def build(session: Session, *, actor: Actor, period: Period, now: datetime) -> D
             definition="Comments and messages from citizens on every channel.",
         ),
     ]
-    by_platform = [(CHANNEL_LABELS[p.value], float(adopted.count_on(p))) for p in SOCIAL_PLATFORMS]
+    by_platform = [(registry.label(p), float(adopted.count_on(p))) for p in SOCIAL_PLATFORMS]
     alerts_q = select(Alert).where(Alert.state != AlertState.resolved).order_by(Alert.last_seen_at.desc()).limit(20)
     alert_ids = scope.alert_agency_ids(actor)
     if alert_ids is not None:

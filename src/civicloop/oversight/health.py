@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from civicloop.agencies.models import AccountStatus, Platform
+from civicloop.channels import registry
 from civicloop.oversight import detectors
 
 # A new account gets this long to receive its first event before it is flagged.
@@ -63,7 +64,7 @@ def assess(facts: AccountFacts, *, now: datetime) -> Health:
     elif facts.rejected_requests:
         findings.append((Level.warning, f"{facts.rejected_requests} webhook requests rejected so far"))
     if facts.last_event_at is None:
-        if facts.platform is not Platform.web and now - facts.created_at > FIRST_EVENT_GRACE:
+        if registry.spec(facts.platform).provider is not None and now - facts.created_at > FIRST_EVENT_GRACE:
             findings.append((Level.warning, "no event received since it was added: is the webhook set up?"))
     elif facts.silent is not None:
         findings.append((Level.problem, f"silent: {facts.silent}"))

@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels import registry
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category
@@ -21,7 +22,6 @@ from civicloop.oversight.report import MESSAGES, Chart, Column, Figure, Table, c
 from civicloop.oversight.sources import Basis, DataSource, basis
 from civicloop.web import charts
 
-CHANNEL_LABELS = {"facebook": "Facebook", "x": "X", "wechat": "WeChat", "web": "Web form"}
 SCORECARD_SOURCES = ("accounts", "messages", "posts", "responses", "sentiment", "guidelines", "consultations", "access")
 
 
@@ -102,7 +102,7 @@ def accounts_section(session: Session, agency: Agency, period: Period, now: date
             "Social media accounts",
             len(row.social_accounts),
             href=list_href(agency.id, "accounts", period),
-            definition="Official accounts on Facebook, X and WeChat (the web form is not counted).",
+            definition=f"Official accounts on {registry.social_names()} (the web form is not counted).",
         ),
         Figure(
             "accounts_working",
@@ -117,8 +117,8 @@ def accounts_section(session: Session, agency: Agency, period: Period, now: date
             "Platforms without an account",
             len(row.missing_platforms),
             href=list_href(agency.id, "accounts", period),
-            definition="Of Facebook, X and WeChat: "
-            + (", ".join(CHANNEL_LABELS[p.value] for p in row.missing_platforms) or "none missing"),
+            definition=f"Of {registry.social_names()}: "
+            + (", ".join(registry.label(p) for p in row.missing_platforms) or "none missing"),
             higher_is_better=False,
         ),
     ]
@@ -215,20 +215,20 @@ def messages_section(session: Session, agency: Agency, period: Period) -> Sectio
         Column("conversations", "Conversations", numeric=True),
         *MESSAGES,
     )
-    for platform in Platform:
-        counts, before = by_channel.get(platform.value), before_channel.get(platform.value)
+    for platform in registry.PLATFORMS:
+        counts, before = by_channel.get(platform), before_channel.get(platform)
         if counts is None and before is None:
             continue
         counts = counts or activity.Counts()
         channels.add(
             {
-                "channel": CHANNEL_LABELS[platform.value],
+                "channel": registry.label(platform),
                 "conversations": counts.conversations_new,
                 "previous": before.conversations_new if before else 0,
                 "messages_in": counts.messages_in,
                 "messages_out": counts.messages_out,
             },
-            {"conversations": list_href(agency.id, "conversations", period, channel=platform.value)},
+            {"conversations": list_href(agency.id, "conversations", period, channel=platform)},
         )
     per_day = activity.grouped(session, period, ids, "day")
     days = period.each_day()
@@ -240,7 +240,7 @@ def messages_section(session: Session, agency: Agency, period: Period) -> Sectio
         title=f"Citizen messages and conversations per day, {period.label}",
     )
     bars = charts.bar_chart(
-        [(CHANNEL_LABELS[p], float(by_channel[p].conversations_new)) for p in CHANNEL_LABELS if p in by_channel],
+        [(label, float(by_channel[p].conversations_new)) for p, label in registry.labels().items() if p in by_channel],
         title="Citizen conversations by channel",
     )
     return Section(
@@ -339,7 +339,7 @@ def responses_section(session: Session, agency: Agency, period: Period, zone_nam
         m = group.metrics
         channels.add(
             {
-                "channel": CHANNEL_LABELS.get(group.key, group.key),
+                "channel": registry.label(group.key),
                 "conversations": m.conversations,
                 "response_rate": _pct(m.response_rate),
                 "median": m.median_first_response_minutes,

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount
+from civicloop.channels import registry
 from civicloop.channels.models import WebhookRejection
 from civicloop.config import get_settings
 from civicloop.oversight.periods import local_today
@@ -39,7 +40,7 @@ _ALL = [
     DataSource(
         "messages",
         "Citizen messages and conversations",
-        "channels (Facebook, X, WeChat, web form, CSV import)",
+        f"channels ({', '.join(registry.labels().values())}, CSV import)",
         "conversations by channel, message volume, spikes, silent accounts, agency messages",
         True,
     ),

@@ -12,9 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from civicloop.agencies import service as agencies
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
+from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid
 from civicloop.guidelines import service as guidelines
@@ -28,7 +30,14 @@ from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
-PLATFORMS = ("facebook", "x", "wechat")
+MAX_VARIANT = 10_000
+
+
+def _variants(platforms: list[str] | None, texts: list[str] | None) -> dict[str, str]:
+    """The per-platform variants, sent as pairs of ``variant_platform`` and ``variant`` fields."""
+    if any(len(t) > MAX_VARIANT for t in texts or []):
+        raise Invalid(f"a variant has at most {MAX_VARIANT:,} characters", field="variant")
+    return {p: t for p, t in zip(platforms or [], texts or [], strict=False) if t.strip()}
 
 
 @dataclass
@@ -38,6 +47,10 @@ class ComposePage:
     form: dict[str, str] = field(default_factory=dict)
     chosen: list[int] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def variant_platforms(self) -> list[PlatformSpec]:
+        return [p for p in registry.publishable() if p.variant_hint]
 
 
 @dataclass
@@ -72,7 +85,9 @@ def _compose_page(session: Session, actor: Actor, **extra: object) -> ComposePag
     writable = [a for a in agencies.list_agencies(session, actor=actor) if actor.has_role(a.id)]
     ids = {a.id for a in writable}
     accounts = [
-        a for a in agencies.list_accounts(session, actor=actor) if a.agency_id in ids and a.platform is not Platform.web
+        a
+        for a in agencies.list_accounts(session, actor=actor)
+        if a.agency_id in ids and registry.spec(a.platform).post is not None
     ]
     return ComposePage(agencies=writable, accounts=accounts, **extra)  # type: ignore[arg-type]
 
@@ -89,15 +104,15 @@ def live_check(
     actor: ActorDep,
     agency_id: Annotated[int, Form()],
     text: Annotated[str, Form(max_length=70_000)] = "",
-    variant_x: Annotated[str, Form(max_length=5000)] = "",
-    variant_wechat: Annotated[str, Form(max_length=10_000)] = "",
+    variant_platform: Annotated[list[str] | None, Form()] = None,
+    variant: Annotated[list[str] | None, Form()] = None,
     account_ids: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
     """What the post weighs on each chosen platform, and the guidelines' findings under the agency's
     policy for each distinct text (the guidelines' own preview: nothing is recorded)."""
     chosen = [a for a in agencies.list_accounts(session, actor=actor) if a.id in set(account_ids or [])]
-    platforms = {a.platform.value for a in chosen} or set(PLATFORMS)
-    variants = {"x": variant_x, "wechat": variant_wechat}
+    platforms = {a.platform.value for a in chosen} or {p.name for p in registry.publishable()}
+    variants = _variants(variant_platform, variant)
     by_text: dict[str, list[str]] = {}
     for platform in sorted(platforms):
         body = lengths.text_for(platform, text, variants)
@@ -118,13 +133,14 @@ def create(
     actor: ActorDep,
     agency_id: Annotated[int, Form()],
     text: Annotated[str, Form(max_length=70_000)],
-    variant_x: Annotated[str, Form(max_length=5000)] = "",
-    variant_wechat: Annotated[str, Form(max_length=10_000)] = "",
+    variant_platform: Annotated[list[str] | None, Form()] = None,
+    variant: Annotated[list[str] | None, Form()] = None,
     account_ids: Annotated[list[int] | None, Form()] = None,
     scheduled_at: Annotated[str, Form(max_length=40)] = "",
     image: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    form = {"agency_id": str(agency_id), "text": text, "variant_x": variant_x, "variant_wechat": variant_wechat}
+    variants = _variants(variant_platform, variant)
+    form = {"agency_id": str(agency_id), "text": text} | {f"variant_{p}": t for p, t in variants.items()}
     form["scheduled_at"] = scheduled_at
     with form_action(session) as attempt:
         agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
@@ -135,7 +151,7 @@ def create(
             actor=actor,
             agency_id=agency_id,
             text=text,
-            variants={"x": variant_x, "wechat": variant_wechat},
+            variants=variants,
             account_ids=account_ids or [],
             scheduled_at=when,
             image=picture,

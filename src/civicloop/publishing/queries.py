@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.publishing.models import Post, PostTarget, PublishingPolicy
 
 

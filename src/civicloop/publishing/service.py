@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
+from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.audit import service as audit
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid
 from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
@@ -32,8 +33,9 @@ def usable_account(session: Session, *, actor: Actor, agency_id: int, account_id
         raise Invalid(f"{account.name} belongs to another agency; post only on this agency's accounts")
     if not actor.has_role(account.agency_id):
         raise Forbidden(f"you have no working role in the agency that runs {account.name}")
-    if account.platform is Platform.web:
-        raise Invalid(f"{account.name} is a web form: it receives feedback but cannot carry posts")
+    if registry.spec(account.platform).post is None:
+        platform = registry.label(account.platform)
+        raise Invalid(f"{account.name} is a {platform} account: it receives feedback but cannot carry posts")
     if account.status is not AccountStatus.active:
         raise Invalid(f"{account.name} is {account.status.value}; reconnect it before posting")
     return account
@@ -88,7 +90,7 @@ def create_post(
         raise Invalid("choose at least one account to post to", field="account_ids")
     accounts = [usable_account(session, actor=actor, agency_id=agency_id, account_id=i) for i in unique_ids]
     clean_variants = {k: v.strip() for k, v in (variants or {}).items() if v and v.strip()}
-    unknown = set(clean_variants) - {p.value for p in Platform}
+    unknown = set(clean_variants) - {p.name for p in registry.publishable()}
     if unknown:
         raise Invalid(f"unknown platform variant(s): {', '.join(sorted(unknown))}", field="variants")
     for fit in check_lengths(text, clean_variants, {a.platform.value for a in accounts}):
@@ -156,7 +158,7 @@ def _check_outbound(
     stored: uploads.StoredFile | None,
 ) -> None:
     """Every check the outbound path will make at release (credentials, image, length), made now."""
-    from civicloop.channels.outbound import prepare
+    from civicloop.channels.outbound.service import prepare
 
     image_path = str(uploads.path_of(stored.stored_name)) if stored else None
     for account in accounts:
@@ -175,7 +177,7 @@ def _check_outbound(
 
 def release(session: Session, *, post: Post, actor: Actor) -> Post:
     """Hand the post to the outbound path, one message per account; each passes the guidelines gate there."""
-    from civicloop.channels.outbound import create_outbound
+    from civicloop.channels.outbound.service import create_outbound
 
     image_path = str(uploads.path_of(post.image_name)) if post.image_name else None
     for target in targets_of(session, post.id):

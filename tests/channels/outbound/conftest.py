@@ -16,8 +16,8 @@ from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import Conversation, ConversationKind, Message
-from civicloop.channels.outbound import create_outbound
-from civicloop.channels.outbound_models import OutboundMessage
+from civicloop.channels.outbound.models import OutboundMessage
+from civicloop.channels.outbound.service import create_outbound
 from civicloop.channels.service import record_inbound
 from civicloop.channels.simulator.app import SimulatorServer
 from civicloop.channels.simulator.state import SimulatorState, WeChatApp, XUser

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from civicloop.agencies.models import AccountStatus
-from civicloop.channels import outbound_send
-from civicloop.channels.outbound import confirm_outbound, create_outbound, retry_outbound
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound import send as outbound_send
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import confirm_outbound, create_outbound, retry_outbound
 from civicloop.channels.simulator.state import Fault
 from civicloop.config import reset_settings
 from tests.channels.outbound.conftest import PAGE, X_USER, Scene

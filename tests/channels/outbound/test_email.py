@@ -12,8 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from civicloop.channels.delivery import Route
-from civicloop.channels.outbound import create_outbound
-from civicloop.channels.outbound_models import OutboundStatus
+from civicloop.channels.outbound.models import OutboundStatus
+from civicloop.channels.outbound.service import create_outbound
 from civicloop.config import reset_settings
 from tests.channels.outbound.conftest import Scene
 from tests.conftest import free_port

@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civicloop.auth import service as auth_service
-from civicloop.channels.outbound import create_posts, enqueue_send
-from civicloop.channels.outbound_models import OutboundStatus
+from civicloop.channels.outbound.models import OutboundStatus
+from civicloop.channels.outbound.service import create_posts, enqueue_send
 from civicloop.channels.simulator.state import Fault
 from civicloop.config import get_settings
 from civicloop.errors import Invalid
@@ -35,7 +35,7 @@ def test_one_post_goes_to_every_account_with_a_result_for_each(scene: Scene) -> 
     assert [c.body["message"] for c in scene.sim.calls("facebook.feed")] == [rows[0].text]
     assert [m["content"] for m in scene.sim.wechat_mass] == [rows[0].text]
     scene.clock.advance(minutes=1)
-    from civicloop.channels import outbound_send
+    from civicloop.channels.outbound import send as outbound_send
 
     assert outbound_send.deliver(rows[1].id) is OutboundStatus.sent
     assert [t.text for t in scene.sim.tweets.values() if t.author_id == X_USER] == [rows[0].text]
@@ -133,3 +133,16 @@ def test_the_api_posts_a_batch_and_retries_a_failure(scene: Scene, client: TestC
     assert client.get(f"/api/v1/outbound/{failed['id']}", headers=headers).json()["status"] == "sent"
     assert len(scene.sim.wechat_mass) == 1 and scene.sim.wechat_mass[0]["app_id"] == WX_APPID
     assert client.post(f"/api/v1/outbound/{failed['id']}/retry", headers=headers).status_code == 409
+
+
+def test_nothing_is_sent_and_nothing_starts_without_a_before_send_review(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from civicloop.channels.outbound import hooks
+    from civicloop.main import create_app
+
+    monkeypatch.setattr(hooks, "BEFORE_SEND", [])
+    with pytest.raises(hooks.NoReviewRegistered):
+        create_posts(scene.db, actor=scene.actor, account_ids=[scene.facebook.id], text="Roads reopen at noon.")
+    with pytest.raises(hooks.NoReviewRegistered):
+        create_app()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from civicloop.channels import outbound_send
 from civicloop.channels.delivery import Route
 from civicloop.channels.models import ConversationKind
-from civicloop.channels.outbound import create_outbound, reply_window
-from civicloop.channels.outbound_models import OutboundStatus
+from civicloop.channels.outbound import send as outbound_send
+from civicloop.channels.outbound.models import OutboundStatus
+from civicloop.channels.outbound.service import create_outbound, reply_window
 from civicloop.channels.simulator.state import Fault
 from civicloop.channels.x.outbound import weighted_length
 from civicloop.errors import Forbidden, Invalid, NotFound

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Platform
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.channels.models import Conversation, ConversationKind, Direction, Message
-from civicloop.channels.outbound import create_outbound
-from civicloop.channels.outbound_models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
+from civicloop.channels.outbound.service import create_outbound
 from civicloop.channels.simulator import live
 from civicloop.config import reset_settings
 from civicloop.db.session import session_scope
@@ -36,7 +37,7 @@ def test_the_demo_inbox_fills_live_and_replies_go_out(db: Session, live_server: 
     seed_channels(db, world)
     db.commit()
     by_platform = dict(db.execute(select(Message.platform, func.count()).group_by(Message.platform)).all())
-    assert set(by_platform) == {"facebook", "x", "wechat", "web"} and sum(by_platform.values()) >= 40
+    assert set(by_platform) == set(registry.PLATFORMS) and sum(by_platform.values()) >= 40
     assert db.scalar(
         select(func.count()).select_from(OutboundMessage).where(OutboundMessage.status == OutboundStatus.sent)
     )

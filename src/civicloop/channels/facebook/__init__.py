@@ -1,1 +1,37 @@
 """Facebook Pages and Messenger: webhook handshake, signature, feed and messaging events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from civicloop.agencies.platforms import Credentials
+from civicloop.channels.delivery import Route
+from civicloop.channels.facebook.outbound import FacebookSender
+from civicloop.channels.facebook.provider import FacebookProvider
+from civicloop.channels.simulator import graph
+from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
+
+SPEC = PlatformSpec(
+    name="facebook",
+    label="Facebook",
+    external_id="Page id",
+    credentials=Credentials(
+        required=frozenset({"app_secret", "verify_token"}),
+        optional=frozenset({"page_access_token"}),
+        identity="app_secret",
+        for_sending=lambda c: "" if c.get("page_access_token") else "add the Page's page_access_token credential",
+    ),
+    sender=FacebookSender(),
+    provider=FacebookProvider(),
+    signed_with="app secret",
+    # Meta's published maxima for comments and Page posts; Messenger text up to 2000 (platforms.md §1.9).
+    comment_reply=RouteSpec(Route.facebook_comment, TextLimit(8000, "characters")),
+    direct_reply=RouteSpec(Route.messenger, TextLimit(2000, "characters")),
+    post=RouteSpec(Route.facebook_post, TextLimit(63_206, "characters"), images=True),
+    window=ReplyWindow(timedelta(hours=24), "Messenger"),
+    api_url_setting="facebook_api_url",
+    domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
+    simulator=graph.router,
+    # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
+    comment_target=lambda external_id, parent_id: parent_id or external_id,
+)

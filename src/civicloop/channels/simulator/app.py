@@ -1,12 +1,14 @@
 """The simulator's own HTTP app and a way to serve it on a free local port in a background thread.
 
-Paths: ``/facebook/v25.0/...`` (Graph API), ``/x/2/...`` (X API v2), ``/wechat/cgi-bin/...``
-(WeChat), and ``/_simulator/requests`` to read what it received. Point CivicLoop at it with
+Paths: ``/<platform>/...``, one router per platform that declares one in its spec (``/facebook/v25.0/...``
+Graph API, ``/x/2/...`` X API v2, ``/wechat/cgi-bin/...`` WeChat, ...), and ``/_simulator/requests`` to
+read what it received. Point CivicLoop at it with
 ``CIVICLOOP_FACEBOOK_API_URL=http://127.0.0.1:PORT/facebook`` and the like (``SimulatorServer.env()``).
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -16,7 +18,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 
-from civicloop.channels.simulator import graph, wechat, xapi
+from civicloop.channels import registry
 from civicloop.channels.simulator.http import state_of
 from civicloop.channels.simulator.state import SimulatorState
 
@@ -26,9 +28,9 @@ START_TIMEOUT_SECONDS = 10
 def create_simulator_app(state: SimulatorState | None = None) -> FastAPI:
     app = FastAPI(title="CivicLoop platform simulator", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sim = state or SimulatorState()
-    app.include_router(graph.router)
-    app.include_router(xapi.router)
-    app.include_router(wechat.router)
+    for platform in registry.PLATFORMS.values():
+        if platform.simulator is not None:
+            app.include_router(platform.simulator)
 
     @app.get("/_simulator/requests")
     def received(request: Request, endpoint: str | None = None) -> list[dict[str, Any]]:
@@ -68,11 +70,10 @@ class SimulatorServer:
 
     def env(self) -> dict[str, str]:
         """The settings that point CivicLoop's platform calls at this simulator."""
-        return {
-            "CIVICLOOP_FACEBOOK_API_URL": f"{self.url}/facebook",
-            "CIVICLOOP_X_API_URL": f"{self.url}/x",
-            "CIVICLOOP_WECHAT_API_URL": f"{self.url}/wechat",
-        }
+        simulated = [p for p in registry.PLATFORMS.values() if p.simulator is not None]
+        own = {f"CIVICLOOP_{p.api_url_setting.upper()}": f"{self.url}/{p.name}" for p in simulated if p.api_url_setting}
+        shared = {p.name: f"{self.url}/{p.name}" for p in simulated if not p.api_url_setting}
+        return own | {"CIVICLOOP_API_URLS": json.dumps(shared)}
 
     def reset(self, state: SimulatorState | None = None) -> SimulatorState:
         """Start over with a fresh (or given) state: forget accounts, objects, faults and records."""

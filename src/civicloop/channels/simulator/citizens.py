@@ -34,7 +34,9 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
 from civicloop.agencies.service import webhook_path
+from civicloop.channels import registry
 from civicloop.channels.simulator.state import SimulatorState, WeChatApp, XUser
+from civicloop.channels.spec import Citizen
 from civicloop.errors import Invalid
 from civicloop.kit.clock import utcnow
 
@@ -71,7 +73,7 @@ class Target:
 
 
 def load_targets(session: Session, agency_codes: list[str] | None = None) -> list[Target]:
-    """Active Facebook, X and WeChat accounts whose webhook credentials are known."""
+    """Active social media accounts whose webhook credentials are known."""
     query = (
         select(OfficialAccount, Agency.code)
         .join(Agency, Agency.id == OfficialAccount.agency_id)
@@ -81,10 +83,13 @@ def load_targets(session: Session, agency_codes: list[str] | None = None) -> lis
     if agency_codes:
         query = query.where(Agency.code.in_([c.strip().upper() for c in agency_codes]))
     needed = {Platform.facebook: "app_secret", Platform.x: "consumer_secret", Platform.wechat: "token"}
+    for name, platform in registry.PLATFORMS.items():
+        if platform.citizens is not None:
+            needed[Platform(name)] = platform.citizens.needed
     targets = []
     for account, code in session.execute(query).all():
         credentials = dict(account.credentials or {})
-        if credentials.get(needed[account.platform]):
+        if account.platform in needed and credentials.get(needed[account.platform]):
             path = webhook_path(account)
             targets.append(Target(account.platform, code, account.external_id, account.name, path, credentials))
     return targets
@@ -101,6 +106,8 @@ def register_accounts(state: SimulatorState, targets: list[Target]) -> None:
             state.add_x_user(XUser(target.external_id, **{name: creds.get(name, "") for name in fields}))
         elif target.platform is Platform.wechat and creds.get("app_id") and creds.get("app_secret"):
             state.add_wechat_app(WeChatApp(creds["app_id"], creds["app_secret"], target.external_id))
+        elif (side := registry.spec(target.platform).citizens) is not None:
+            side.register(state, target.external_id, creds)
 
 
 @dataclass(frozen=True)
@@ -159,9 +166,11 @@ class Citizens:
         self.now = now
         self.state = state
         platforms = {t.platform.value for t in targets}
-        self.kinds = [k for k in MIX if k.split(".")[0] in platforms]
+        # Platforms whose citizens are declared in their own folder write one kind: a message.
+        self.mix = MIX | {f"{p}.message": 1 for p in platforms if registry.spec(p).citizens is not None}
+        self.kinds = [k for k in self.mix if k.split(".")[0] in platforms]
         if not self.kinds:
-            raise Invalid("no Facebook, X or WeChat account with webhook credentials to simulate citizens for")
+            raise Invalid("no social media account with webhook credentials to simulate citizens for")
         self.people = [
             Person(
                 name,
@@ -183,13 +192,18 @@ class Citizens:
 
     # --- drawing -------------------------------------------------------------------------------
     def next(self) -> CitizenEvent:
-        kind = self.rng.choices(self.kinds, weights=[MIX[k] for k in self.kinds])[0]
+        kind = self.rng.choices(self.kinds, weights=[self.mix[k] for k in self.kinds])[0]
         platform = Platform(kind.split(".")[0])
         target = self.rng.choice([t for t in self.targets if t.platform is platform])
         person = self.rng.choice(self.people)
         pool = _data()["wechat_messages"] + _data()["messages"] if platform is Platform.wechat else _data()["messages"]
         text = str(self.rng.choice(pool))
         self.sequence += 1
+        side = registry.spec(platform).citizens
+        if side is not None:
+            citizen = Citizen(self.people.index(person) + 1, person.name, person.handle)
+            body = side.write(self.state, target.external_id, citizen, text, self.now(), self.sequence)
+            return CitizenEvent(kind, target, body, person, text)
         build = {
             "facebook.comment": self._comment,
             "facebook.message": self._messenger,
@@ -345,6 +359,10 @@ class Citizens:
     def sign(self, event: CitizenEvent) -> Webhook:
         creds = event.target.credentials
         headers = {"content-type": "application/json"}
+        side = registry.spec(event.target.platform).citizens
+        if side is not None:
+            headers |= side.authenticate(event.body, creds)
+            return Webhook(event.kind, event.target.path, {}, headers, event.body)
         if event.target.platform is Platform.facebook:
             digest = hmac.new(creds["app_secret"].encode(), event.body, hashlib.sha256).hexdigest()
             headers["x-hub-signature-256"] = f"sha256={digest}"

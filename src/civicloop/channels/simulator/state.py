@@ -174,6 +174,8 @@ class SimulatorState:
         self.wechat_windows: dict[tuple[str, str], WeChatWindow] = {}
         self.wechat_sent: list[dict[str, Any]] = []
         self.wechat_mass: list[dict[str, Any]] = []
+        # What the simulators kept in platforms' own folders remember, by platform name.
+        self.platforms: dict[str, Any] = {}
         self._ids = itertools.count(1)
 
     # --- identities -----------------------------------------------------------------------------

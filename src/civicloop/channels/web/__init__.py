@@ -4,3 +4,21 @@ Owns: the page ``/feedback/{agency_code}``, its anti-spam helpers (CSRF, honeypo
 limit in the database, length limits; reused by consultations) and email replies to the citizen.
 Must not: require a login, or show anything of other people's feedback.
 """
+
+from __future__ import annotations
+
+from civicloop.agencies.platforms import Credentials
+from civicloop.channels.delivery import Route
+from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.web.outbound import EmailSender
+
+SPEC = PlatformSpec(
+    name="web",
+    label="Web form",
+    external_id="any label for the form",
+    credentials=Credentials(required=frozenset()),
+    sender=EmailSender(),
+    form_reply=RouteSpec(Route.email, TextLimit(20_000, "characters")),
+    access_category=None,
+    social=False,
+)

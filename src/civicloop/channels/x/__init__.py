@@ -1,1 +1,47 @@
 """X (Twitter) Account Activity: CRC, signature, posts mentioning the agency and direct messages."""
+
+from __future__ import annotations
+
+from civicloop.agencies.platforms import Credentials
+from civicloop.channels.delivery import Route
+from civicloop.channels.simulator import xapi
+from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
+from civicloop.channels.x.provider import XProvider
+
+POST = TextLimit(POST_LIMIT, "weighted characters", weighted_length)
+
+
+def _direct_recipient(conversation_ref: str, account_id: str) -> str | None:
+    """A DM conversation's ref is the two user ids joined by '-': the citizen is the other one."""
+    return next((p for p in conversation_ref.split("-") if p != account_id), None)
+
+
+SPEC = PlatformSpec(
+    name="x",
+    label="X",
+    external_id="X user id",
+    credentials=Credentials(
+        required=frozenset({"consumer_secret"}),
+        optional=frozenset({"access_token", "access_token_secret", "bearer_token", "consumer_key"}),
+        identity="consumer_secret",
+        for_sending=lambda c: (
+            ""
+            if can_post(c)
+            else "X needs user-context credentials to post — consumer_key, consumer_secret, access_token and "
+            "access_token_secret, or an OAuth 2.0 bearer_token"
+        ),
+    ),
+    sender=XSender(),
+    provider=XProvider(),
+    signed_with="consumer secret",
+    comment_reply=RouteSpec(Route.x_reply, POST),
+    direct_reply=RouteSpec(Route.x_dm, TextLimit(DM_LIMIT, "characters")),
+    post=RouteSpec(Route.x_post, POST, images=True),
+    variant_hint="280 weighted characters; a link counts 23",
+    short_posts=True,
+    api_url_setting="x_api_url",
+    domains=("x.com", "twitter.com", "twimg.com", "t.co"),
+    simulator=xapi.router,
+    direct_recipient=_direct_recipient,
+)

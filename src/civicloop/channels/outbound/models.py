@@ -31,7 +31,7 @@ class OutboundStatus(enum.StrEnum):
 OPEN_STATUSES = frozenset({OutboundStatus.queued, OutboundStatus.sending})
 
 # The job that sends one outbound row, enqueued by name (``jobs.after_commit``).
-SEND_JOB = "civicloop.channels.outbound_tasks.send_outbound"
+SEND_JOB = "civicloop.channels.outbound.tasks.send_outbound"
 
 
 class OutboundMessage(IdMixin, TimestampMixin, AgencyOwned, Base):

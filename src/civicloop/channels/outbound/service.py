@@ -3,67 +3,44 @@
 ``create_outbound`` decides where a reply goes from the conversation it answers (a Facebook comment
 or Messenger thread, an X mention or DM, a WeChat user, a web-form citizen's email), checks the
 platform's text limit and reply window, runs the outgoing-review gate, stores the row and enqueues
-the send after commit. ``channels.outbound_send`` does the sending (retries, exactly-once).
+the send after commit. ``channels.outbound.send`` does the sending (retries, exactly-once).
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
-from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
+from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.channels.delivery import Route
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
-from civicloop.channels.outbound_models import SEND_JOB, OutboundKind, OutboundMessage, OutboundStatus
-from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, can_post, weighted_length
+from civicloop.channels.outbound import hooks
+from civicloop.channels.outbound.models import SEND_JOB, OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.spec import TextLimit
 from civicloop.config import get_settings
 from civicloop.errors import Conflict, Invalid, NotFound
 from civicloop.kit.clock import utcnow
 
 # Who may speak for an agency on its accounts (national_admin passes every role check).
 SENDING_ROLES = (Role.officer, Role.agency_head)
-MESSENGER_WINDOW = timedelta(hours=24)
-WECHAT_WINDOW = timedelta(hours=48)
-WECHAT_REPLIES_PER_MESSAGE = 5
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 UPLOADS = "uploads"
 AUDIT_FIELDS = ["account_id", "kind", "route", "status", "conversation_id", "batch_key", "text"]
 
 
-@dataclass(frozen=True)
-class TextLimit:
-    limit: int
-    unit: str
-    measure: Callable[[str], int]
-
-
-def _bytes(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-# Limits per route (platforms.md; Facebook comment and post limits are Meta's published maxima).
-LIMITS: dict[Route, TextLimit] = {
-    Route.facebook_comment: TextLimit(8000, "characters", len),
-    Route.facebook_post: TextLimit(63_206, "characters", len),
-    Route.messenger: TextLimit(2000, "characters", len),
-    Route.x_reply: TextLimit(POST_LIMIT, "weighted characters", weighted_length),
-    Route.x_post: TextLimit(POST_LIMIT, "weighted characters", weighted_length),
-    Route.x_dm: TextLimit(DM_LIMIT, "characters", len),
-    Route.wechat_cs: TextLimit(2048, "bytes of UTF-8", _bytes),
-    Route.wechat_mass: TextLimit(2048, "bytes of UTF-8", _bytes),
-    Route.email: TextLimit(20_000, "characters", len),
-}
+# Text limits per route, as each platform's folder declares them (``channels/<platform>/__init__.py``).
+LIMITS: dict[Route, TextLimit] = {Route(name): r.limit for name, r in registry.ROUTES.items()}
 
 
 @dataclass(frozen=True)
@@ -94,50 +71,52 @@ class Draft:
 
 
 def reply_window(session: Session, conversation: Conversation, *, now: datetime | None = None) -> Window:
-    """Messenger answers within 24 h of the person's last message, WeChat within 48 h (5 replies per
-    message); a web-form citizen only by email, if they left an address and email is configured."""
+    """Direct replies within the platform's window after the person's last message (Messenger 24 h,
+    WeChat 48 h and 5 replies per message, as each platform declares); a web-form citizen only by
+    email, if they left an address and email is configured."""
     now = now or utcnow()
     account = session.get(OfficialAccount, conversation.account_id)
     if account is None:
         raise NotFound("account not found")
+    platform = registry.spec(account.platform)
     if conversation.kind is ConversationKind.import_:
         return Window(False, None, "imported feedback has no channel to reply through")
-    if conversation.kind is ConversationKind.form or account.platform is Platform.web:
+    if conversation.kind is ConversationKind.form or platform.form_reply is not None:
         contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
         if contact is None or not contact.email:
             return Window(False, None, "the citizen left no email address, so a reply cannot reach them")
         if not get_settings().smtp_url:
             return Window(False, None, "email is not configured on this server (CIVICLOOP_SMTP_URL)")
         return Window(True, None, "")
-    if conversation.kind is not ConversationKind.direct or account.platform is Platform.x:
+    window = platform.window
+    if conversation.kind is not ConversationKind.direct or window is None:
         return Window(True, None, "")
     last = conversation.last_citizen_message_at
     if last is None:
         return Window(False, None, "the citizen has not written in this conversation yet")
-    length = MESSENGER_WINDOW if account.platform is Platform.facebook else WECHAT_WINDOW
-    closes_at = last + length
-    label = "Messenger" if account.platform is Platform.facebook else "WeChat"
+    closes_at = last + window.length
     if now >= closes_at:
-        hours = int(length.total_seconds() // 3600)
+        hours = int(window.length.total_seconds() // 3600)
         return Window(
-            False, closes_at, f"{label} allows replies only within {hours} hours of the citizen's last message"
+            False, closes_at, f"{window.label} allows replies only within {hours} hours of the citizen's last message"
         )
-    if account.platform is Platform.wechat:
+    if window.replies_per_message is not None and platform.direct_reply is not None:
         used = session.scalar(
             select(func.count(OutboundMessage.id)).where(
                 OutboundMessage.conversation_id == conversation.id,
-                OutboundMessage.route == Route.wechat_cs,
+                OutboundMessage.route == platform.direct_reply.route,
                 OutboundMessage.created_at >= last,
                 OutboundMessage.status.in_(
                     [OutboundStatus.queued, OutboundStatus.sending, OutboundStatus.sent, OutboundStatus.unconfirmed]
                 ),
             )
         )
-        if (used or 0) >= WECHAT_REPLIES_PER_MESSAGE:
+        if (used or 0) >= window.replies_per_message:
             return Window(
                 False,
                 closes_at,
-                f"WeChat allows {WECHAT_REPLIES_PER_MESSAGE} replies per message; wait for the citizen to write again",
+                f"{window.label} allows {window.replies_per_message} replies per message; "
+                "wait for the citizen to write again",
             )
     return Window(True, closes_at, "")
 
@@ -179,55 +158,41 @@ def reply_route(
             .limit(1)
         ).first()
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
-    if conversation.kind is ConversationKind.comment_thread:
+    platform = registry.spec(account.platform)
+    if conversation.kind is ConversationKind.comment_thread and platform.comment_reply is not None:
         if answered is None or not answered.external_id:
             raise Invalid("there is no citizen comment in this thread to reply to")
-        if account.platform is Platform.facebook:
-            # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
-            return Route.facebook_comment, answered.reply_to_external_id or answered.external_id, None
-        if account.platform is Platform.x:
-            return Route.x_reply, answered.external_id, None
-    if conversation.kind is ConversationKind.direct:
+        target = platform.comment_target(answered.external_id, answered.reply_to_external_id)
+        return platform.comment_reply.route, target, None
+    if conversation.kind is ConversationKind.direct and platform.direct_reply is not None:
         citizen = recipient or (contact.platform_user_id if contact else None)
-        if account.platform is Platform.x and citizen is None:
-            citizen = next((p for p in conversation.external_ref.split("-") if p != account.external_id), None)
-        citizen = citizen or conversation.external_ref
-        route = {Platform.facebook: Route.messenger, Platform.x: Route.x_dm, Platform.wechat: Route.wechat_cs}.get(
-            account.platform
-        )
-        if route is not None:
-            return route, None, citizen
+        citizen = citizen or platform.direct_recipient(conversation.external_ref, account.external_id)
+        return platform.direct_reply.route, None, citizen or conversation.external_ref
     if conversation.kind is ConversationKind.form:
         return Route.email, conversation.external_ref, contact.email if contact else None
-    raise Invalid(f"replies to {conversation.kind.value} conversations on {account.platform.value} cannot be sent")
+    raise Invalid(f"replies to {conversation.kind.value} conversations on {platform.label} cannot be sent")
 
 
 def _post_route(account: OfficialAccount) -> Route:
-    routes = {Platform.facebook: Route.facebook_post, Platform.x: Route.x_post, Platform.wechat: Route.wechat_mass}
-    route = routes.get(account.platform)
+    route = registry.spec(account.platform).post
     if route is None:
-        raise Invalid("the feedback form has no feed: posts go to Facebook, X or WeChat accounts")
-    return route
+        names = registry.listed([s.name for s in registry.publishable()])
+        raise Invalid(f"the {registry.label(account.platform)} has no feed: posts go to {names} accounts")
+    return route.route
 
 
-def _check_credentials(account: OfficialAccount, route: Route) -> None:
-    credentials = account.credentials or {}
-    if account.platform is Platform.facebook and not credentials.get("page_access_token"):
-        raise Invalid(f"{account.name}: add the Page's page_access_token credential to send through it")
-    if account.platform is Platform.x and not can_post(credentials):
-        raise Invalid(
-            f"{account.name}: X needs user-context credentials to post — consumer_key, consumer_secret, "
-            "access_token and access_token_secret, or an OAuth 2.0 bearer_token"
-        )
-    if account.platform is Platform.wechat and not credentials.get("app_secret"):
-        raise Invalid(f"{account.name}: add the WeChat app_secret credential to send through it")
+def _check_credentials(account: OfficialAccount) -> None:
+    problem = registry.spec(account.platform).credentials.for_sending(account.credentials or {})
+    if problem:
+        raise Invalid(f"{account.name}: {problem} to send through it")
 
 
 def _check_image(image_path: str | None, route: Route) -> str | None:
     if image_path is None:
         return None
-    if route not in (Route.facebook_post, Route.x_post):
-        raise Invalid("an image can go with a Facebook or X post only", field="image_path")
+    if not registry.ROUTES[route.value].images:
+        names = ", ".join(s.label for s in registry.publishable() if s.post is not None and s.post.images)
+        raise Invalid(f"an image can go with a post on {names} only", field="image_path")
     uploads = (get_settings().data_dir / UPLOADS).resolve()
     path = Path(image_path).resolve()
     if not path.is_relative_to(uploads) or not path.is_file():
@@ -290,7 +255,7 @@ def prepare(
             raise Invalid(window.reason)
     else:
         route = _post_route(account)
-    _check_credentials(account, route)
+    _check_credentials(account)
     return Draft(
         account=account,
         kind=kind,
@@ -327,14 +292,9 @@ def _store(
     )
     session.add(row)
     session.flush()
-    # --- GUIDELINES GATE (wired in and owned by civicloop.guidelines; see guidelines/gate.py) ---
-    # Checks the stored text before anything is enqueued: "block" raises Invalid, "hold" sets the row
-    # ``held`` and puts it in the agency head's approval queue. Imported here: guidelines imports us.
-    from civicloop.guidelines.gate import gate_outbound
-
+    # The registered review (the guidelines gate): "block" raises Invalid, "hold" sets the row ``held``.
     if row.status is OutboundStatus.queued:
-        gate_outbound(session, actor=actor, outbound=row)
-    # --- end of the guidelines gate ---
+        hooks.before_send(session, actor, row)
     audit.record(
         session,
         actor=actor.official if actor is not None else None,
@@ -490,6 +450,10 @@ def enqueue_send(session: Session, outbound_id: int) -> OutboundMessage:
     return row
 
 
+def _windowed_routes() -> set[Route]:
+    return {s.direct_reply.route for s in registry.PLATFORMS.values() if s.window and s.direct_reply}
+
+
 def retry_outbound(session: Session, *, actor: Actor, outbound_id: int) -> OutboundMessage:
     """Send a failed message again, or resend one whose delivery could not be confirmed (the official
     has checked the platform and found it missing). The reply window must still be open."""
@@ -497,7 +461,7 @@ def retry_outbound(session: Session, *, actor: Actor, outbound_id: int) -> Outbo
     actor.require(row.agency_id, *SENDING_ROLES)
     if row.status not in (OutboundStatus.failed, OutboundStatus.unconfirmed):
         raise Conflict(f"only a failed or unconfirmed message can be retried; this one is {row.status.value}")
-    if row.conversation_id is not None and row.route in (Route.messenger, Route.wechat_cs):
+    if row.conversation_id is not None and row.route in _windowed_routes():
         conversation = session.get(Conversation, row.conversation_id)
         if conversation is not None:
             window = reply_window(session, conversation)

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, Field
 
-from civicloop.channels import outbound
 from civicloop.channels.delivery import Route
-from civicloop.channels.outbound_models import OutboundKind, OutboundMessage, OutboundStatus
+from civicloop.channels.outbound import service as outbound
+from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.channels.service import get_conversation
 from civicloop.deps import ActorDep, SessionDep
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from civicloop.channels import outbound_send
+from civicloop.channels.outbound import send as outbound_send
 from civicloop.jobs import periodic, task
 
 

@@ -20,27 +20,18 @@ from sqlalchemy.orm import Session
 
 from civicloop import jobs
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
+from civicloop.channels import registry
 from civicloop.channels.base import Action, Inbound
-from civicloop.channels.delivery import Delivery, Next, Route, Sender, SendError, Sent, Unverifiable, backoff
-from civicloop.channels.facebook.outbound import FacebookSender
+from civicloop.channels.delivery import Delivery, Next, Route, SendError, Sent, Unverifiable, backoff
 from civicloop.channels.models import Conversation, Direction
-from civicloop.channels.outbound_models import SEND_JOB, OutboundMessage, OutboundStatus, PlatformToken
+from civicloop.channels.outbound.models import SEND_JOB, OutboundMessage, OutboundStatus, PlatformToken
 from civicloop.channels.service import record_inbound
-from civicloop.channels.web.outbound import EmailSender
-from civicloop.channels.wechat.outbound import WeChatSender, fetch_token
-from civicloop.channels.x.outbound import XSender
 from civicloop.config import get_settings
 from civicloop.db.session import session_scope
 from civicloop.kit.clock import utcnow
 
 log = logging.getLogger(__name__)
 
-SENDERS: dict[Platform, Sender] = {
-    Platform.facebook: FacebookSender(),
-    Platform.x: XSender(),
-    Platform.wechat: WeChatSender(),
-    Platform.web: EmailSender(),
-}
 # A row still "sending" this long after it was claimed belongs to a worker that died (one attempt
 # takes at most a few timeouts of 15 s): the sweeper hands it back, to be checked before any resend.
 STALE_AFTER = timedelta(minutes=5)
@@ -121,7 +112,7 @@ def claim(outbound_id: int) -> Claim | None:
 
 
 def access_token(account_id: int, http: httpx.Client, *, refused: str | None = None) -> str:
-    """The account's WeChat access token from the shared cache, fetched when missing, near expiry, or
+    """The account's access token (WeChat's) from the shared cache, fetched when missing, near expiry, or
     when ``refused`` (the token a call was just refused with) is still the cached one."""
     with session_scope() as session:
         # Locking the account row makes one worker fetch while the others wait and then reuse it:
@@ -136,6 +127,8 @@ def access_token(account_id: int, http: httpx.Client, *, refused: str | None = N
             fresh = cached.expires_at - TOKEN_MARGIN > now
             if value and fresh and value != refused:
                 return value
+        fetch_token = registry.spec(account.platform).fetch_token
+        assert fetch_token is not None, "only platforms that declare fetch_token cache access tokens"
         token, lifetime = fetch_token(http, account.credentials or {})
         expires_at = now + timedelta(seconds=lifetime)
         if cached is None:
@@ -151,7 +144,7 @@ def access_token(account_id: int, http: httpx.Client, *, refused: str | None = N
 
 
 def _with_token(claimed: Claim, delivery: Delivery, http: httpx.Client, refused: str | None = None) -> Delivery:
-    if claimed.platform is not Platform.wechat:
+    if registry.spec(claimed.platform).fetch_token is None:
         return delivery
     token = access_token(claimed.account_id, http, refused=refused)
     return replace(delivery, credentials={**delivery.credentials, "access_token": token})
@@ -166,7 +159,7 @@ def _restart_attempt(outbound_id: int) -> None:
 
 
 def attempt(claimed: Claim, http: httpx.Client) -> Outcome:
-    sender = SENDERS[claimed.platform]
+    sender = registry.spec(claimed.platform).sender
     delivery = claimed.delivery
     # Until the platform has been asked, an earlier interrupted attempt may have arrived.
     resolved = not claimed.check_first

@@ -1,0 +1,158 @@
+"""Instagram's Graph API endpoints as CivicLoop uses them, for tests and the demo.
+
+Contract enforced: a bearer token that belongs to the account acted on (else 190 ``Invalid OAuth
+access token``); a comment replied to must exist; ``message`` / ``message.text`` required; a direct
+message only within 24 hours of the person's last message (code 10, subcode 2534022, "outside of
+allowed window"); errors in Meta's shape ``{"error": {"message", "type", "code", "fbtrace_id"}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
+from civicloop.channels.simulator.state import Fault, SimulatorState
+from civicloop.channels.spec import Citizen
+
+router = APIRouter(prefix="/instagram")
+WINDOW = timedelta(hours=24)
+TEXT_LIMIT = 1000
+
+
+@dataclass
+class Account:
+    id: str
+    token: str
+    comments: set[str] = field(default_factory=set)
+    last_message: dict[str, datetime] = field(default_factory=dict)  # IGSID → when the person last wrote
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+
+def accounts(state: SimulatorState) -> dict[str, Account]:
+    found: dict[str, Account] = state.platforms.setdefault("instagram", {})
+    return found
+
+
+def add_account(state: SimulatorState, account_id: str, token: str) -> Account:
+    account = Account(account_id, token)
+    accounts(state)[account_id] = account
+    return account
+
+
+def error(status: int, code: int, message: str, subcode: int | None = None) -> Reply:
+    body: dict[str, Any] = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AsimInsta"}
+    if subcode is not None:
+        body["error_subcode"] = subcode
+    return Reply(status, {"error": body})
+
+
+def fault_body(fault: Fault) -> dict[str, Any]:
+    return {"error": {"message": "simulated failure", "type": "OAuthException", "code": 2, "is_transient": True}}
+
+
+def _token(call: Call) -> str:
+    return call.headers.get("authorization", "").removeprefix("Bearer ").strip() or (call.param("access_token") or "")
+
+
+def _owner(state: SimulatorState, call: Call, account_id: str | None = None) -> Account | None:
+    """The account the call's token belongs to (and that is ``account_id``, when given)."""
+    token = _token(call)
+    for account in accounts(state).values():
+        if account.token == token and (account_id is None or account.id == account_id):
+            return account
+    return None
+
+
+def reply_to_comment(state: SimulatorState, comment_id: str, call: Call) -> Reply:
+    account = _owner(state, call)
+    if account is None:
+        return error(400, 190, "Invalid OAuth access token")
+    if comment_id not in account.comments:
+        return error(400, 100, "Unsupported post request: the comment does not exist")
+    message = call.param("message")
+    if not message:
+        return error(400, 100, "(#100) The parameter message is required")
+    reply_id = str(18_000_000_000_000_000 + state.next_number())
+    account.comments.add(reply_id)
+    account.sent.append({"kind": "reply", "to": comment_id, "message": message, "id": reply_id})
+    return Reply(200, {"id": reply_id})
+
+
+def send_message(state: SimulatorState, account_id: str, call: Call) -> Reply:
+    account = _owner(state, call, account_id=account_id)
+    if account is None:
+        return error(400, 190, "Invalid OAuth access token")
+    body = call.body if isinstance(call.body, dict) else {}
+    recipient = str(body.get("recipient", {}).get("id", "")) if isinstance(body.get("recipient"), dict) else ""
+    text = body.get("message", {}).get("text") if isinstance(body.get("message"), dict) else None
+    if not recipient or not isinstance(text, str) or not text:
+        return error(400, 100, "(#100) recipient.id and message.text are required")
+    if len(text) > TEXT_LIMIT:
+        return error(400, 100, "(#100) Length of param message[text] must be less than or equal to 1000")
+    last = account.last_message.get(recipient)
+    if last is None or state.now() - last > WINDOW:
+        return error(400, 10, "(#10) This message is sent outside of allowed window.", subcode=2534022)
+    message_id = f"aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3{state.next_number()}"
+    account.sent.append({"kind": "message", "to": recipient, "text": text, "id": message_id})
+    return Reply(200, {"recipient_id": recipient, "message_id": message_id})
+
+
+@router.post("/{comment_id}/replies")
+async def post_reply(comment_id: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "instagram.reply", lambda c: reply_to_comment(state, comment_id, c), fault_body)
+
+
+@router.post("/{account_id}/messages")
+async def post_message(account_id: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "instagram.messages", lambda c: send_message(state, account_id, c), fault_body)
+
+
+class InstagramCitizens:
+    """Simulated citizens commenting on the account's posts, as Meta delivers it."""
+
+    needed = "app_secret"
+
+    def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:
+        token = credentials.get("page_access_token", "")
+        if token and external_id not in accounts(state):
+            add_account(state, external_id, token)
+
+    def write(
+        self, state: SimulatorState | None, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
+    ) -> bytes:
+        comment_id = str(17_900_000_000_000_000 + sequence)
+        if state is not None and external_id in accounts(state):
+            accounts(state)[external_id].comments.add(comment_id)
+        value = {
+            "id": comment_id,
+            "from": {"id": str(17_841_400_000_000_000 + citizen.number), "username": citizen.handle},
+            "text": text,
+            "media": {"id": f"1795{external_id[-6:]}0{sequence % 3}", "media_product_type": "FEED"},
+        }
+        entry = {"id": external_id, "time": int(at.timestamp()), "changes": [{"field": "comments", "value": value}]}
+        return json.dumps({"object": "instagram", "entry": [entry]}, ensure_ascii=False).encode()
+
+    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
+        from civicloop.channels.instagram.provider import sign
+
+        return {"x-hub-signature-256": sign(body, credentials.get("app_secret", ""))}
+
+    def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
+        # One agency answers on Instagram in the demo: the city.
+        if agency_code != "THROMDE":
+            return None
+        credentials = {
+            "app_secret": "demo-instagram-app-secret",
+            "verify_token": "demo-instagram-verify",
+            "page_access_token": "EAAdemo-instagram-thromde",
+        }
+        return "17841405822304914", credentials

@@ -1,0 +1,145 @@
+"""What a platform is, declared once in its own folder: ``channels/<platform>/__init__.py`` builds a
+``PlatformSpec`` and ``channels/registry.py`` lists it. Every other part of the product (accounts,
+outbound, publishing, access categories, oversight tables, templates, the simulator, the demo) asks
+the registry instead of branching on a platform's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from fastapi import APIRouter
+
+from civicloop.agencies.platforms import AccountPlatform, Credentials
+from civicloop.channels.base import Provider
+from civicloop.channels.delivery import Route, Sender
+from civicloop.config import get_settings
+
+
+def characters(text: str) -> int:
+    return len(text)
+
+
+def utf8_bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def unchanged(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class TextLimit:
+    limit: int
+    unit: str
+    measure: Callable[[str], int] = characters
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One way out: where it goes, how long its text may be, and whether an image may go with it."""
+
+    route: Route
+    limit: TextLimit
+    images: bool = False
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """How long after the citizen's last message a direct reply may be sent, and how many per message."""
+
+    length: timedelta
+    label: str  # the platform's name for the window's channel ("Messenger")
+    replies_per_message: int | None = None
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """A simulated citizen, as a platform's simulator side sees one."""
+
+    number: int  # stable per person: the platform derives its own user ids from it
+    name: str
+    handle: str
+
+
+class CitizenSide(Protocol):
+    """How simulated citizens (``civicloop simulate``, the demo) write to an account on this platform:
+    what its webhook needs, a delivery in the platform's own format, and how it is authenticated."""
+
+    needed: str  # the credential without which no delivery can be authenticated
+
+    def register(self, state: Any, external_id: str, credentials: Mapping[str, str]) -> None:
+        """Tell the simulated API about the account, so that its replies are accepted."""
+        ...
+
+    def write(
+        self, state: Any, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
+    ) -> bytes: ...
+
+    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
+        """The headers that prove the delivery's origin."""
+        ...
+
+    def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
+        """The demo's account for an agency (external id, credentials), or None for none."""
+        ...
+
+
+@dataclass(frozen=True)
+class PlatformSpec:
+    """Everything the product knows of one platform (see the module docstring)."""
+
+    name: str
+    label: str
+    external_id: str  # what the account's external id is, in the platform's words
+    credentials: Credentials
+    sender: Sender
+    provider: Provider | None = None  # inbound webhooks (None: a form, or polled)
+    signed_with: str = ""  # the credential webhook deliveries are checked with, in words
+    comment_reply: RouteSpec | None = None
+    direct_reply: RouteSpec | None = None
+    post: RouteSpec | None = None
+    # Feedback-form conversations answered by email (the web form).
+    form_reply: RouteSpec | None = None
+    window: ReplyWindow | None = None  # None: direct replies may be sent at any time
+    # How the official's text is shaped for a post on this platform (WeChat shows no Markdown).
+    post_text: Callable[[str], str] = unchanged
+    # Publishing: a per-platform variant when the common text does not fit, and its hint.
+    variant_hint: str | None = None
+    # Posts are short (X): announcements get a shortened variant, cut to fit, with their link kept.
+    short_posts: bool = False
+    # The API's base URL: the Settings attribute holding it (older platforms), else ``api_url_default``
+    # overridden by ``CIVICLOOP_API_URLS`` ({name: url}); pointed at the simulator in tests and the demo.
+    api_url_setting: str | None = None
+    api_url_default: str = ""
+    simulator: APIRouter | None = None
+    # Office access: the category of sites the platform's own domains belong to, whose officials running
+    # the platform's official account are always designated for it (None: none).
+    access_category: str | None = "social"
+    domains: tuple[str, ...] = ()
+    # Simulated citizens writing to the platform (None: the simulator's own citizens module knows it).
+    citizens: CitizenSide | None = None
+    # A social media account (counted in adoption and watched for silence); the web form is not.
+    social: bool = True
+    # The sender needs a short-lived access token fetched with the account's credentials (WeChat).
+    fetch_token: Callable[..., tuple[str, int]] | None = None
+    # The comment a reply answers, from the message replied to (external id, parent id).
+    comment_target: Callable[[str, str | None], str] = lambda external_id, parent_id: external_id
+    # The citizen a direct reply goes to when the contact is unknown, from the conversation's ref.
+    direct_recipient: Callable[[str, str], str | None] = lambda conversation_ref, account_id: None
+
+    def api_url(self) -> str:
+        settings = get_settings()
+        if self.api_url_setting is not None:
+            return str(getattr(settings, self.api_url_setting)).rstrip("/")
+        return settings.api_urls.get(self.name, self.api_url_default).rstrip("/")
+
+    def account_platform(self) -> AccountPlatform:
+        return AccountPlatform(self.name, self.label, self.external_id, self.credentials, self.provider is not None)
+
+    @property
+    def routes(self) -> tuple[RouteSpec, ...]:
+        return tuple(r for r in (self.comment_reply, self.direct_reply, self.post, self.form_reply) if r is not None)

@@ -1,0 +1,166 @@
+"""The Bot API as CivicLoop uses it, for tests and the demo: ``sendMessage`` and ``getMe``.
+
+Contract enforced (core.telegram.org/bots/api): the token in the path must be a known bot's
+(else 401 ``Unauthorized``); ``chat_id`` and a non-empty ``text`` of at most 4096 characters are
+required (400); a private chat must have been started by the person (403 ``bot can't initiate
+conversation with a user``) and a blocked bot is refused (403); ``reply_parameters.message_id``
+must name a message of that chat unless ``allow_sending_without_reply``; every answer is
+``{"ok": ...}`` with ``result`` or ``error_code`` and ``description``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
+from civicloop.channels.simulator.state import Fault, SimulatorState
+from civicloop.channels.spec import Citizen
+from civicloop.channels.telegram.outbound import TEXT_LIMIT
+
+router = APIRouter(prefix="/telegram")
+
+
+@dataclass
+class Bot:
+    id: int
+    token: str
+    username: str
+    # Chats the bot may write to: people who started it, groups and channels it belongs to.
+    chats: dict[str, str] = field(default_factory=dict)  # chat id → type
+    blocked_by: set[str] = field(default_factory=set)
+    messages: set[tuple[str, int]] = field(default_factory=set)  # (chat id, message id) known to the bot
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+
+def bots(state: SimulatorState) -> dict[str, Bot]:
+    """The simulated bots, by token (kept in the simulator state's slot for Telegram)."""
+    found: dict[str, Bot] = state.platforms.setdefault("telegram", {})
+    return found
+
+
+def add_bot(state: SimulatorState, bot_id: int, token: str, username: str) -> Bot:
+    bot = Bot(bot_id, token, username)
+    bots(state)[token] = bot
+    return bot
+
+
+def error(status: int, description: str, **parameters: Any) -> Reply:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return Reply(status, body)
+
+
+def fault_body(fault: Fault) -> dict[str, Any]:
+    retry = fault.headers.get("retry-after")
+    body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": "simulated failure"}
+    if retry and retry.isdigit():
+        body["parameters"] = {"retry_after": int(retry)}
+    return body
+
+
+def send_message(state: SimulatorState, token: str, call: Call) -> Reply:
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    body = call.body if isinstance(call.body, dict) else {}
+    chat, text = str(body.get("chat_id", "")), body.get("text")
+    if not chat:
+        return error(400, "Bad Request: chat_id is empty")
+    if not isinstance(text, str) or not text.strip():
+        return error(400, "Bad Request: message text is empty")
+    if len(text) > TEXT_LIMIT:
+        return error(400, "Bad Request: message is too long")
+    if chat not in bot.chats:
+        return error(403, "Forbidden: bot can't initiate conversation with a user")
+    if chat in bot.blocked_by:
+        return error(403, "Forbidden: bot was blocked by the user")
+    reply = body.get("reply_parameters")
+    if reply is not None:
+        message_id = reply.get("message_id") if isinstance(reply, dict) else None
+        if not isinstance(message_id, int):
+            return error(400, "Bad Request: reply_parameters.message_id is required")
+        if (chat, message_id) not in bot.messages and not reply.get("allow_sending_without_reply"):
+            return error(400, "Bad Request: message to be replied not found")
+    message_id = 10_000 + state.next_number()
+    bot.messages.add((chat, message_id))
+    bot.sent.append({"chat_id": chat, "text": text, "reply_parameters": reply, "message_id": message_id})
+    chat_type = bot.chats[chat]
+    result = {
+        "message_id": message_id,
+        "from": {"id": bot.id, "is_bot": True, "first_name": bot.username, "username": bot.username},
+        "chat": {"id": int(chat) if chat.lstrip("-").isdigit() else chat, "type": chat_type},
+        "date": int(state.now().timestamp()),
+        "text": text,
+    }
+    return Reply(200, {"ok": True, "result": result})
+
+
+def get_me(state: SimulatorState, token: str) -> Reply:
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    return Reply(200, {"ok": True, "result": {"id": bot.id, "is_bot": True, "username": bot.username}})
+
+
+@router.post("/bot{token}/sendMessage")
+async def post_send_message(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.send", lambda c: send_message(state, token, c), fault_body)
+
+
+@router.get("/bot{token}/getMe")
+async def get_get_me(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.get_me", lambda c: get_me(state, token), fault_body)
+
+
+class TelegramCitizens:
+    """Simulated citizens writing to a bot in private chats, as Telegram delivers it (one Update per POST)."""
+
+    needed = "secret_token"
+
+    def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:
+        token = credentials.get("bot_token", "")
+        if token and token not in bots(state):
+            add_bot(state, int(external_id), token, f"bot{external_id}")
+
+    def write(
+        self, state: SimulatorState | None, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
+    ) -> bytes:
+        user_id = 5_100_000_000 + citizen.number
+        first, _, last = citizen.name.partition(" ")
+        person = {"id": user_id, "is_bot": False, "first_name": first, "username": citizen.handle}
+        if last:
+            person["last_name"] = last
+        if state is not None:
+            # The person started the bot: it may now write to them.
+            for bot in bots(state).values():
+                if str(bot.id) == external_id:
+                    bot.chats[str(user_id)] = "private"
+        message = {
+            "message_id": sequence,
+            "from": person,
+            "chat": {**{k: v for k, v in person.items() if k != "is_bot"}, "type": "private"},
+            "date": int(at.timestamp()),
+            "text": text,
+        }
+        update = {"update_id": 400_000_000 + sequence, "message": message}
+        return json.dumps(update, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
+        return {"x-telegram-bot-api-secret-token": credentials.get("secret_token", "")}
+
+    def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
+        # One agency answers on Telegram in the demo: the city, whose residents' group is busiest.
+        if agency_code != "THROMDE":
+            return None
+        bot_id = "7012345678"
+        return bot_id, {"bot_token": f"{bot_id}:demo-thromde-bot", "secret_token": "demo-thromde-telegram"}
