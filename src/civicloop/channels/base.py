@@ -161,6 +161,11 @@ class Provider(Protocol):
         stored had it arrived first (platforms do not order deliveries), so that it is applied now."""
         ...
 
+    def nonce(self, request: WebhookRequest) -> str:
+        """The single-use value a verified delivery's signature covers ('' if the platform has none):
+        the same nonce may not be used again with another body."""
+        ...
+
     def ack(self) -> Response:
         """The answer the platform expects once the delivery is stored."""
         ...
@@ -184,6 +189,9 @@ class ProviderBase:
 
     def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
         return []
+
+    def nonce(self, request: WebhookRequest) -> str:
+        return ""
 
     def ack(self) -> Response:
         return PlainTextResponse("ok")
