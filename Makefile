@@ -49,8 +49,9 @@ oidc:
 	    touch tests/oidc/node_modules/.installed; } || \
 	  echo "npm is missing: the single sign-on tests will be skipped (fail under CI)"
 
+# Every test, including the schemathesis run over the whole JSON API (tests/api/test_fuzz.py, about a minute).
 test: $(STAMP) browser squid services oidc
-	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not browser and not slow" -x $(PYTEST_ARGS)

@@ -4,6 +4,7 @@ guidelines gate, the before-send review a worker must have before it sends anyth
 from civicloop.access import tasks as access_tasks
 from civicloop.analysis import tasks as analysis_tasks
 from civicloop.audit import tasks as audit_tasks
+from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
 from civicloop.consultations import tasks as consultations_tasks
@@ -18,6 +19,7 @@ __all__ = [
     "access_tasks",
     "analysis_tasks",
     "audit_tasks",
+    "auth_tasks",
     "channels_outbound_tasks",
     "channels_tasks",
     "consultations_tasks",
