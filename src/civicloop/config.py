@@ -94,10 +94,6 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'civicloop.db').resolve()}"
 
     @property
-    def is_sqlite(self) -> bool:
-        return self.resolved_database_url.startswith("sqlite")
-
-    @property
     def https(self) -> bool:
         return self.base_url.startswith("https://")
 
