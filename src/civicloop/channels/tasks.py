@@ -14,7 +14,7 @@ from datetime import timedelta
 from huey import crontab
 
 from civicloop import jobs
-from civicloop.channels import ingest
+from civicloop.channels import ingest, polling
 from civicloop.db.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,12 @@ def sweep(older_than: timedelta = SWEEP_AFTER, *, pages: int | None = 1) -> int:
 @jobs.periodic(crontab(minute="*"))
 def sweep_raw_events() -> int:
     return sweep()
+
+
+@jobs.periodic(crontab(minute="*/5"))
+def poll_platforms() -> int:
+    """Platforms without webhooks (YouTube's comments) are asked what is new every five minutes."""
+    return polling.poll_all()
 
 
 @jobs.task()
