@@ -1,4 +1,4 @@
-"""Polling: for platforms that push nothing the agency must see (YouTube has no webhooks for comments),
+"""Polling: for platforms that push nothing the agency must see (some have no webhooks for comments),
 a periodic job asks each registered spec that declares a ``poller`` for what is new on each active
 account, and stores it exactly as webhook events are stored — the same ``raw_events`` rows, de-duplicated
 by external id, processed by the same job. A poll spends platform API quota: what each account spent

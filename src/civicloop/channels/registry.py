@@ -23,8 +23,8 @@ PLATFORMS: dict[str, PlatformSpec] = {
 }
 PROVIDERS: dict[str, Provider] = {s.name: s.provider for s in PLATFORMS.values() if s.provider is not None}
 # What parses a platform's stored events, whether they came by webhook or by polling.
-PARSERS: dict[str, Parser] = {
-    s.name: parser for s in PLATFORMS.values() if (parser := s.provider or s.poller) is not None
+PARSERS: dict[str, Parser] = {s.name: s.provider for s in PLATFORMS.values() if s.provider is not None} | {
+    s.name: s.poller for s in PLATFORMS.values() if s.poller is not None
 }
 ROUTES: dict[str, RouteSpec] = {r.route.value: r for s in PLATFORMS.values() for r in s.routes}
 for _spec in PLATFORMS.values():

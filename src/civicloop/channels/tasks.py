@@ -65,7 +65,7 @@ def sweep_raw_events() -> int:
 
 @jobs.periodic(crontab(minute="*/5"))
 def poll_platforms() -> int:
-    """Platforms without webhooks (YouTube's comments) are asked what is new every five minutes."""
+    """Platforms without webhooks for what the agency must see are asked what is new every five minutes."""
     return polling.poll_all()
 
 

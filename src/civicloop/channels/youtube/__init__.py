@@ -38,6 +38,7 @@ SPEC = PlatformSpec(
     comment_reply=RouteSpec(Route.youtube_reply, TextLimit(10_000, "characters")),
     api_url_default="https://www.googleapis.com/youtube/v3",
     simulator=simulator.router,
+    citizens=simulator.YouTubeCitizens(),
     # A reply to a reply answers the thread's top-level comment (comments.insert takes only those).
     comment_target=lambda external_id, parent_id: parent_id or external_id,
     domains=("youtube.com", "youtu.be", "ytimg.com", "googlevideo.com"),

@@ -11,6 +11,8 @@ shape ``{"error": {"code", "message", "errors": [{"reason", "domain", "message"}
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -84,7 +86,7 @@ def error(status: int, reason: str, message: str) -> Reply:
     return Reply(status, {"error": {"code": status, "message": message, "errors": errors}})
 
 
-def fault_body(fault: Fault) -> dict[str, Any]:
+def fault_body(fault: Fault) -> Any:
     return error(fault.status, "backendError", "simulated failure").body
 
 
@@ -162,3 +164,42 @@ async def get_threads(request: Request) -> Response:
 async def post_comment(request: Request) -> Response:
     state = state_of(request)
     return await dispatch(request, "youtube.comments.insert", lambda c: insert_comment(state, c), fault_body)
+
+
+class YouTubeCitizens:
+    """Simulated citizens commenting on the channel's videos. YouTube pushes nothing: a comment is added
+    to the simulated channel (where the poller finds it) and given back as the ``commentThreads.list``
+    page that polling it would store."""
+
+    needed = "access_token"
+    VIDEOS = ("d9Xq2LpR7sA", "Kp4sN8vQ1mZ", "Tn7wB3cR5yE")
+
+    def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:
+        token = credentials.get("access_token", "")
+        if token and external_id not in channels(state):
+            add_channel(state, external_id, token)
+
+    def write(
+        self, state: SimulatorState | None, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
+    ) -> bytes:
+        video_id = self.VIDEOS[sequence % len(self.VIDEOS)]
+        channel = channels(state).get(external_id) if state is not None else None
+        if state is not None and channel is not None:
+            comment_on(state, channel, video_id, citizen, text)
+            thread = channel.threads[0]
+        else:
+            top = _comment(f"UgzDemo{sequence:012d}", external_id, video_id, f"@{citizen.handle}", "", text, at)
+            top["snippet"]["authorChannelId"] = {"value": f"UCsim{citizen.number:019d}"}
+            snippet = {"channelId": external_id, "videoId": video_id, "topLevelComment": top, "canReply": True}
+            thread = {"kind": "youtube#commentThread", "id": top["id"], "snippet": snippet}
+        page = {"kind": "youtube#commentThreadListResponse", "items": [thread]}
+        return json.dumps(page, ensure_ascii=False).encode()
+
+    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
+        return {}  # nothing is delivered: the poller fetches with the account's own token
+
+    def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
+        # One agency answers on YouTube in the demo: the city.
+        if agency_code != "THROMDE":
+            return None
+        return "UCq3Wd7Bv0sTtkY5oN2hRm8A", {"access_token": "ya29.demo-youtube-thromde"}
