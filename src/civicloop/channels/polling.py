@@ -8,6 +8,7 @@ today is kept (``ChannelPoll``), and a poll never spends more than what is left 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -92,6 +93,16 @@ def poll_account(session: Session, account: OfficialAccount, http: httpx.Client)
     if new:
         jobs.after_commit(session, PROCESS_JOB, new)
     return PollOutcome(account.id, len(new), polled.units, polled.problem)
+
+
+def problems(session: Session, account_ids: Sequence[int]) -> dict[int, str]:
+    """Why the accounts' last polls stopped early, for those that did (a platform's health check)."""
+    rows = session.execute(
+        select(ChannelPoll.account_id, ChannelPoll.problem).where(
+            ChannelPoll.account_id.in_(account_ids), ChannelPoll.problem.is_not(None)
+        )
+    ).all()
+    return {account_id: f"last poll: {problem}" for account_id, problem in rows}
 
 
 def last_poll(session: Session, account_id: int) -> ChannelPoll | None:

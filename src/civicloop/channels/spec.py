@@ -6,13 +6,14 @@ the registry instead of branching on a platform's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from civicloop.agencies.platforms import AccountPlatform, Credentials
 from civicloop.channels.base import AppAccount, EventItem, Parser, Provider
@@ -150,6 +151,9 @@ class PlatformSpec:
     social: bool = True
     # The sender needs a short-lived access token fetched with the account's credentials (WeChat).
     fetch_token: Callable[..., tuple[str, int]] | None = None
+    # The platform's own health check of its accounts, beyond what every account shares (status, token
+    # expiry, refused webhooks, silence): a problem in words by account id, for those that have one.
+    health: Callable[[Session, Sequence[int]], dict[int, str]] | None = None
     # The comment a reply answers, from the message replied to (external id, parent id).
     comment_target: Callable[[str, str | None], str] = lambda external_id, parent_id: external_id
     # The citizen a direct reply goes to when the contact is unknown, from the conversation's ref.

@@ -22,6 +22,9 @@ from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.spec import Citizen
 from civicloop.channels.youtube import simulator
 from civicloop.config import reset_settings
+from civicloop.kit.clock import utcnow
+from civicloop.oversight.adoption import account_health
+from civicloop.oversight.health import Level
 from tests.channels.conftest import count, messages
 from tests.factories import create_account, create_agency, create_official, login
 
@@ -155,3 +158,17 @@ def test_the_account_page_says_where_polling_stands(db: Session, client: TestCli
     polling.poll_all()
     page = client.get(f"/accounts/{tube.account.id}").text
     assert "1 of 5000" in page and "renew the account&#39;s access_token" in page
+
+
+def test_oversight_shows_the_platform_health_check(db: Session, tube: Tube) -> None:
+    tube.comments(1)
+    polling.poll_all()
+    db.rollback()
+    (healthy,) = account_health(db, [tube.account], now=utcnow())
+    assert healthy.level is Level.ok, healthy.reasons
+    tube.channel.token = "ya29.revoked"
+    polling.poll_all()
+    db.rollback()
+    (broken,) = account_health(db, [tube.account], now=utcnow())
+    assert broken.level is Level.warning
+    assert any(r.startswith("last poll: YouTube refused the access token") for r in broken.reasons), broken.reasons

@@ -9,12 +9,22 @@ Everything the product knows of YouTube is declared here (``SPEC``), listed by `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.youtube import simulator
 from civicloop.channels.youtube.outbound import YouTubeSender
 from civicloop.channels.youtube.poller import YouTubePoller
+
+
+def _health(session: Session, account_ids: Sequence[int]) -> dict[int, str]:
+    from civicloop.channels import polling  # polling asks the registry, which lists this folder
+
+    return polling.problems(session, account_ids)
 
 
 def _api_url() -> str:
@@ -34,6 +44,7 @@ SPEC = PlatformSpec(
     poller=YouTubePoller(_api_url),
     # Half of a project's default 10,000 daily units: replies (50 units each) need the rest.
     poll_budget_default=5000,
+    health=_health,
     # YouTube takes comments of up to 10,000 characters.
     comment_reply=RouteSpec(Route.youtube_reply, TextLimit(10_000, "characters")),
     api_url_default="https://www.googleapis.com/youtube/v3",
