@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-fast lint bench install services browser squid wrk clean
+.PHONY: demo test test-fast lint bench install services browser squid wrk oidc clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,14 @@ services:
 	  --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; } || true
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && break; sleep 1; done; true
 
-test: $(STAMP) browser squid services
+# A real OpenID Connect provider for the single sign-on tests: panva's oidc-provider from npm, run by Node.js.
+oidc:
+	@[ tests/oidc/node_modules/.installed -nt tests/oidc/package-lock.json ] || \
+	  { command -v npm >/dev/null && npm ci --prefix tests/oidc --no-audit --no-fund --silent && \
+	    touch tests/oidc/node_modules/.installed; } || \
+	  echo "npm is missing: the single sign-on tests will be skipped (fail under CI)"
+
+test: $(STAMP) browser squid services oidc
 	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

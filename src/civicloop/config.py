@@ -17,14 +17,30 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CIVICLOOP_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=Path("var"), description="Folder for the SQLite database, secret key, queue")
+    audit_checkpoint_dir: Path | None = Field(
+        default=None, description="Folder of the signed audit checkpoints and their key; default DATA_DIR/audit"
+    )
     database_url: str = Field(default="", description="SQLAlchemy URL; default SQLite file in data_dir")
     redis_url: str = Field(default="", description="Redis URL for the job queue; empty = SQLite queue")
     secret_key: str = Field(default="", description="Signs sessions, encrypts credentials; generated if empty")
     timezone: str = Field(default="Asia/Thimphu", description="Default IANA time zone for display and calendars")
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of this deployment")
     session_max_age_hours: int = Field(default=12, description="How long a login lasts")
+    totp_required_roles: str = Field(
+        default="agency_head,agency_admin,national_admin,auditor",
+        description="Comma-separated roles whose holders must sign in with a TOTP code; empty = nobody",
+    )
+    oidc_issuer: str = Field(default="", description="OpenID Connect issuer URL for single sign-on; empty = off")
+    oidc_client_id: str = Field(default="", description="This deployment's client id at the identity provider")
+    oidc_client_secret: str = Field(default="", description="Its client secret")
+    oidc_provision: bool = Field(
+        default=False, description="Create an official without roles for an unknown email signed in by SSO"
+    )
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
+    webhook_max_age_seconds: int = Field(
+        default=300, ge=1, description="Seconds a signed WeChat push's timestamp may be from now; nonce single-use"
+    )
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")

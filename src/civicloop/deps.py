@@ -17,6 +17,12 @@ from civicloop.errors import Forbidden, Unauthenticated
 SESSION_OFFICIAL_KEY = "official_id"
 
 
+def sign_in(request: Request, official_id: int) -> None:
+    """Start the official's session once every step of signing in has passed (password, second factor)."""
+    request.session.clear()
+    request.session[SESSION_OFFICIAL_KEY] = official_id
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

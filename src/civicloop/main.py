@@ -20,6 +20,7 @@ from civicloop.agencies import routes as agency_routes
 from civicloop.analysis import pages as analysis_pages
 from civicloop.analysis import routes as analysis_routes
 from civicloop.audit import pages as audit_pages
+from civicloop.auth import oidc_pages, totp_pages
 from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
@@ -35,6 +36,7 @@ from civicloop.errors import AppError, TooManyRequests, Unauthenticated
 from civicloop.guidelines import gate as _gate  # noqa: F401 - registers the before-send review
 from civicloop.guidelines import pages as guideline_pages
 from civicloop.guidelines import routes as guideline_routes
+from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
 from civicloop.oversight import pages as oversight_pages
@@ -53,6 +55,8 @@ PAGE_ROUTERS = [
     access_pages.router,
     analysis_pages.router,
     auth_pages.router,
+    totp_pages.router,
+    oidc_pages.router,
     agency_pages.router,
     audit_pages.router,
     feedback_pages.router,
@@ -62,6 +66,7 @@ PAGE_ROUTERS = [
     consultation_public.router,
     publishing_pages.router,
     guideline_pages.router,
+    guideline_selfcheck.pages,
     inbox_pages.router,
     sla_pages.router,
 ]
@@ -75,6 +80,7 @@ API_ROUTERS = [
     consultation_routes.router,
     publishing_routes.router,
     guideline_routes.router,
+    guideline_selfcheck.api,
     inbox_routes.router,
     sla_routes.router,
     oversight_routes.router,

@@ -6,6 +6,7 @@ documented format, with realistic fake people and places.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from civicloop.channels.models import Message, RawEvent
 from civicloop.channels.wechat import crypto as wechat_crypto
 from civicloop.channels.wechat.provider import sign_query
 from civicloop.channels.x.provider import sign as x_sign
+from civicloop.kit.clock import utcnow
 from tests.factories import create_account, create_agency
 
 HERE = Path(__file__).parent
@@ -119,10 +121,13 @@ def post_wechat(
     *,
     token: str = WX_TOKEN,
     safe: tuple[str, str] | None = None,
-    timestamp: str = "1767607201",
-    nonce: str = "1397012468",
+    timestamp: str | None = None,
+    nonce: str | None = None,
 ) -> httpx.Response:
-    """A push as WeChat sends it: plaintext, or with ``safe=(encoding_aes_key, app_id)`` encrypted."""
+    """A push as WeChat sends it: plaintext, or with ``safe=(encoding_aes_key, app_id)`` encrypted; signed
+    now with a new nonce unless told otherwise."""
+    timestamp = str(int(utcnow().timestamp())) if timestamp is None else timestamp
+    nonce = str(secrets.randbelow(10**10)) if nonce is None else nonce
     if safe is None:
         return client.post(url, content=body, params=sign_query(token, timestamp, nonce))
     encrypted = wechat_crypto.encrypt(body, encoding_aes_key=safe[0], app_id=safe[1])

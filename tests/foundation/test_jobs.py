@@ -25,7 +25,7 @@ JOB = f"{__name__}.remember"
 
 
 def test_a_job_is_enqueued_by_name_and_a_wrong_name_fails_where_it_is_written(db: Session) -> None:
-    with pytest.raises(LookupError, match="no job named 'civicloop.nowhere.tasks.missing'"):
+    with pytest.raises(LookupError, match=r"no job named 'civicloop.nowhere.tasks.missing'"):
         after_commit(db, "civicloop.nowhere.tasks.missing", 1)
     after_commit(db, "civicloop.oversight.tasks.notify_alert", 1)  # a real job, loaded on first need
     db.rollback()

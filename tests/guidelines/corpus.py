@@ -14,7 +14,7 @@ MARK = re.compile(r"\[\[([a-z-]+):(.+?)\]\]")
 KIND_CATEGORY = {
     **dict.fromkeys(("cid", "mobile", "landline", "email", "passport", "licence", "bank", "dob"), "personal_data"),
     **dict.fromkeys(("marking", "ref", "term"), "confidential"),
-    **dict.fromkeys(("party", "candidate", "canvass", "criticism"), "political"),
+    **dict.fromkeys(("party", "candidate", "canvass", "criticism", "sides"), "political"),
     **dict.fromkeys(("insult", "slur", "profanity", "mockery"), "civility"),
     **dict.fromkeys(("pub-email", "pub-phone"), None),
 }

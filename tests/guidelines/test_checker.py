@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civicloop.guidelines import Category, CheckContext, ElectionPhase, Severity, check, explain
+from civicloop.guidelines import Category, CheckContext, ElectionPhase, Party, Severity, check, explain
 from civicloop.guidelines.checker import rulebook
 
 
@@ -33,8 +33,6 @@ def test_look_alikes_of_cids_and_phones_are_not_flagged() -> None:
         "Application reference BP-2025-004512 and receipt no. 77123456.",
         "We counted 17123456 visitors… no, 1,712 visitors in 2024.",
         "Population 114,551; 77 buses; 17 km of road; timestamp 20250315093045.",
-        "Order number 11512003456 was dispatched.",
-        "Ref: 11512003456",
         "The shipment weighed 17123456 kg.",
         "Call +975 2 322245 for the front desk (office).",
         "Applications 21512003456 and 19912003456 are not CIDs: wrong category, wrong district.",
@@ -84,13 +82,61 @@ def test_markings_count_as_markings_only_when_they_are_markings() -> None:
     assert _rules("THE SECRET IS OUT: WE ARE BUILDING A NEW BUS STOP!") == []  # shouting is not a marking
 
 
+def test_a_cid_shaped_number_is_personal_data_whatever_label_precedes_it() -> None:
+    for text in ("Order number 11512003456 was dispatched.", "Ref: 11512003456", "Your permit number 11512003456."):
+        assert _rules(text) == [("personal.cid", "11512003456")], text
+
+
+def test_a_declared_reference_format_says_a_cid_shaped_number_is_a_reference() -> None:
+    declared = CheckContext(reference_formats=("1##########", "BP-YYYY-######"))
+    assert _rules("Ref: 11512003456", declared) == []
+    assert _rules("Your permit APP-11512003456 is ready.", CheckContext(reference_formats=("APP-###########",))) == []
+    # A format that does not fit the number changes nothing.
+    assert _rules("Ref: 11512003456", CheckContext(reference_formats=("BP-YYYY-######",))) == [
+        ("personal.cid", "11512003456")
+    ]
+
+
 def test_neutrality_tightens_in_an_election_period_and_the_embargo() -> None:
     text = "DNT members visited the bus terminal."
     severities = [check(text, context=CheckContext(election=phase))[0].severity for phase in ElectionPhase]
-    assert severities == [Severity.low, Severity.medium, Severity.high]
+    assert severities == [Severity.low, Severity.low, Severity.high]
+    assert _rules("Watch DNT's live debate tonight and share it.") == [("political.party", "DNT")]
+    in_period = check(
+        "Watch DNT's live debate tonight and share it.", context=CheckContext(election=ElectionPhase.period)
+    )
+    assert {(f.rule_id, f.severity) for f in in_period} == {("political.campaign", Severity.high)}
     assert _rules("Remember to vote for the candidate of your choice.") == []
     assert _rules("The DPT vaccine booster is due at 18 months.") == []
     assert _rules("Please vote for DPT.") == [("political.canvassing", "vote for DPT")]
+
+
+def test_the_issues_examples_take_sides_and_neutral_mentions_do_not() -> None:
+    text = "We thank DPT for the farm road; PDP never cared about Thimphu. Vote wisely!"
+    assert _rules(text) == [("political.endorsement", "thank DPT"), ("political.attack", "PDP never cared")]
+    text = "Our ruling party has delivered; the opposition only complains. Support the government at the polls."
+    assert [rule for rule, _ in _rules(text)] == ["political.endorsement", "political.attack", "political.endorsement"]
+    for neutral in (
+        "The ECB announced the results: PDP won 30 seats and DNT 17.",
+        "Polling for the National Assembly is on 9 January; DPT, DNT and PDP have filed their candidates.",
+        "The DPT vaccine is free at every health centre.",
+    ):
+        assert all(f.severity is Severity.low for f in check(neutral)), neutral
+
+
+def test_an_abbreviation_in_small_letters_counts_only_with_a_call_for_votes_or_support() -> None:
+    assert _rules("dnt lu vote bay la") == [("political.canvassing", "dnt lu vote")]
+    assert _rules("Ap, dnt worry, the water will be back by 5 pm. Thanks dnt!") == []
+
+
+def test_parties_come_from_the_context_in_every_form() -> None:
+    party = Party(name="Druk Green Party", abbreviation="DGP", name_dz="འབྲུག་ལྗང་ཁུ་ཚོགས་པ", slogans=("#GreenDruk",))
+    context = CheckContext(parties=(party,))
+    assert _rules("Vote for DGP!", context) == [("political.canvassing", "Vote for DGP")]
+    assert _rules("Support Druk Green Party.", context) == [("political.endorsement", "Support Druk Green Party")]
+    assert _rules("Vote for DPT!", context) == []  # not a party in this deployment
+    assert _rules("Clean streets #GreenDruk", context) == [("political.slogan", "#GreenDruk")]
+    assert _rules("འབྲུག་ལྗང་ཁུ་ཚོགས་པ་ལུ་ཚོགས་རྒྱན་བཀལ།", context)[0][0] == "political.canvassing"
 
 
 def test_candidates_and_agency_terms_come_from_overrides_and_context() -> None:

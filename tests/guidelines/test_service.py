@@ -221,7 +221,7 @@ def test_lexicon_overrides_national_and_per_agency(db: Session, world: dict[str,
     with pytest.raises(Forbidden):
         service.add_term(db, actor=world["officer"], lexicon="agency_terms", term="x", agency_id=thromde)
     with pytest.raises(Forbidden):
-        service.add_term(db, actor=world["head"], lexicon="parties", term="NEW")  # national lists: oversight only
+        service.add_term(db, actor=world["head"], lexicon="insults", term="NEW")  # national lists: oversight only
     with pytest.raises(Conflict):
         service.add_term(db, actor=world["admin"], lexicon="candidates", term="kelzang  tobgyel")
     service.add_term(db, actor=world["admin"], lexicon="insults", term="Clown")  # back in

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from sklearn.cluster import KMeans
 
 OTHER = -1
 MIN_THEMES = 3
@@ -67,6 +65,8 @@ def _choose_cut(tree: np.ndarray, max_themes: int) -> np.ndarray:
     # Going from k to k−1 groups performs merge number −(k−1) (the last merges are the highest).
     leaps = [(heights[-(k - 1)] - heights[-k]) / max(heights[-k], 1e-9) for k in ks]
     best = ks[int(np.argmax(leaps))]
+    from scipy.cluster.hierarchy import fcluster  # imported by a run, not with the module (see analysis.embed)
+
     return np.asarray(fcluster(tree, best, criterion="maxclust"), dtype=np.int64)
 
 
@@ -75,6 +75,9 @@ def fit(vectors: np.ndarray, *, seed: int = 0, min_size: int = 5, max_themes: in
     n = len(vectors)
     if n < max(2 * min_size, 4):
         return _model(vectors, np.zeros(n, dtype=np.int64), min_size)
+    from scipy.cluster.hierarchy import linkage  # imported by a run, not with the module (see analysis.embed)
+    from sklearn.cluster import KMeans
+
     rng = np.random.default_rng(seed)
     picked = np.sort(rng.choice(n, size=min(n, TREE_SAMPLE), replace=False))
     tree = linkage(vectors[picked].astype(np.float64), method="ward")

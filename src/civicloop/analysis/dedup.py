@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
-from datasketch import MinHashLSH
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from civicloop.analysis.normalize import tokens
 
@@ -138,6 +135,12 @@ def _near_groups(texts: Sequence[str], *, threshold: float, seed: int) -> np.nda
     candidate: every candidate is confirmed on its signature, so a false one costs only a
     comparison, while a missed one leaves a copy uncounted.
     """
+    # Imported by a run, not with the module: with SciPy and datasketch (which imports redis) they cost
+    # a web process seconds to start (see analysis.embed).
+    from datasketch import MinHashLSH
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     rows, signatures = _sketch(texts, seed)
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=(0.1, 0.9))
     links = [

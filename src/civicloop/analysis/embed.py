@@ -14,15 +14,16 @@ import os
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.linear_model import Ridge
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from civicloop.analysis.normalize import TOKEN_PATTERN
 from civicloop.errors import Invalid
@@ -39,12 +40,21 @@ BATCH = 32
 # Regularization of the ridge regression that gives the texts the transformer did not embed their
 # stand-in vectors; 0.3 and 3.0 gave slightly weaker themes on the benchmark (docs/analysis.md).
 STAND_IN_ALPHA = 1.0
-# Reporting verbs and contractions say nothing about a theme but top every count.
-STOP_WORDS = sorted(
-    ENGLISH_STOP_WORDS
-    | {"said", "says", "say", "mr", "mrs", "ms", "it's", "i'm", "don't", "can't", "we're", "they're", "that's"}
-    | {"there's", "i've", "we've", "won't", "isn't", "didn't", "doesn't", "also", "just"}
-)
+# scikit-learn and SciPy are imported where a run needs them, not with this module: importing them
+# takes seconds, and every web process imports this module (through the analysis pages) to start.
+
+
+@cache
+def stop_words() -> list[str]:
+    """English stop words, and reporting verbs and contractions: they say nothing about a theme but top every count."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(
+        ENGLISH_STOP_WORDS
+        | {"said", "says", "say", "mr", "mrs", "ms", "it's", "i'm", "don't", "can't", "we're", "they're", "that's"}
+        | {"there's", "i've", "we've", "won't", "isn't", "didn't", "doesn't", "also", "just"}
+    )
+
 
 Progress = Callable[[float], None]
 
@@ -79,10 +89,12 @@ def _normalize_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def _vectorizer(min_df: int, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         token_pattern=TOKEN_PATTERN,
         ngram_range=(1, 2),
-        stop_words=STOP_WORDS,
+        stop_words=stop_words(),
         min_df=min_df,
         max_df=0.5 if vocabulary is None else 1.0,
         sublinear_tf=True,
@@ -94,6 +106,8 @@ def _vectorizer(min_df: int, vocabulary: dict[str, int] | None = None) -> TfidfV
 
 def _fit_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, csr_matrix]:
     """TF-IDF of ``texts`` over words and word pairs, and the vectorizer that made it."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = _vectorizer(min_df=2 if len(texts) >= 50 else 1)
     try:
         return vectorizer, vectorizer.fit_transform(texts)
@@ -123,6 +137,8 @@ class FastEmbedder:
         if dims < 2:
             self.components = np.eye(matrix.shape[1], dtype=np.float32)
         else:
+            from sklearn.decomposition import TruncatedSVD
+
             svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=5)
             svd.fit(matrix)
             self.components = svd.components_.astype(np.float32)
@@ -299,6 +315,8 @@ def stand_in_vectors(known_texts: Sequence[str], known_vectors: np.ndarray, text
     a word-level reading of what the transformer would say. A text with no known word gets the
     known texts' mean direction.
     """
+    from sklearn.linear_model import Ridge
+
     vectorizer, features = _fit_tfidf(known_texts)
     ridge = Ridge(alpha=STAND_IN_ALPHA, solver="lsqr").fit(features, known_vectors)
     return _normalize_rows(np.asarray(ridge.predict(vectorizer.transform(texts)), dtype=np.float32))

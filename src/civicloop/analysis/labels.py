@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
-from civicloop.analysis.embed import STOP_WORDS
+from civicloop.analysis.embed import stop_words
 from civicloop.analysis.normalize import TOKEN_PATTERN
 
 KEYWORDS = 10
@@ -22,6 +20,9 @@ LABEL_TERMS = 3
 
 def keywords(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[list[str]]:
     """The ``top`` most distinctive terms of each group of texts, best first."""
+    from scipy import sparse  # imported by a run, not with the module (seconds: see analysis.embed)
+    from sklearn.feature_extraction.text import CountVectorizer
+
     texts = [text for group in groups for text in group]
     if not texts:
         return [[] for _ in groups]
@@ -29,7 +30,7 @@ def keywords(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[li
     vectorizer = CountVectorizer(
         token_pattern=TOKEN_PATTERN,
         ngram_range=(1, 2),
-        stop_words=STOP_WORDS,
+        stop_words=stop_words(),
         min_df=2 if len(texts) >= 50 else 1,
         max_features=50_000,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -96,8 +97,10 @@ class VerifyResult:
         return self.broken_at is None
 
 
-def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in order; report the first entry whose hash or link does not hold."""
+def verify(session: Session, *, anchors: Mapping[int, str] | None = None, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order; report the first entry whose hash or link does not hold, or that is not
+    the hash a signed checkpoint (``anchors``: {seq: hash}, see ``audit.checkpoints``) holds for it."""
+    anchors = anchors or {}
     expected_prev, expected_seq, checked = GENESIS, 1, 0
     last_seq = 0
     while True:
@@ -113,12 +116,23 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
                 return VerifyResult(checked, entry.seq, "its link to the previous entry does not match")
             if entry_hash(entry) != entry.hash:
                 return VerifyResult(checked, entry.seq, "its content was changed after it was written")
+            if anchors.get(entry.seq, entry.hash) != entry.hash:
+                return VerifyResult(
+                    checked, entry.seq, "its hash is not the one its signed checkpoint holds: the chain was rewritten"
+                )
             expected_prev, expected_seq, checked = entry.hash, entry.seq + 1, checked + 1
             last_seq = entry.seq
         session.expunge_all()
     head = session.get(AuditHead, 1)
     if head is not None and head.seq != checked:
         return VerifyResult(checked, checked + 1, f"the chain ends at {checked} but the head says {head.seq}")
+    if head is not None and checked and head.hash != expected_prev:
+        return VerifyResult(checked, checked, "the head's hash is not the last entry's")
+    beyond = max(anchors, default=0)
+    if beyond > checked:
+        return VerifyResult(
+            checked, checked + 1, f"a signed checkpoint holds entry {beyond} but the chain ends at {checked}"
+        )
     return VerifyResult(checked, None, None)
 
 

@@ -2,7 +2,7 @@
 
 A per-session random token goes into each form (``csrf_token`` field) or, for HTMX and
 fetch, the ``X-CSRF-Token`` header. Webhooks (signed by the platform) and requests
-authenticated with a Bearer API token carry no cookie and are exempt.
+authenticated with a Bearer API token carry no cookie and are exempt, as is the public self-check API.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from civicloop.errors import Forbidden
 from civicloop.kit.crypto import constant_time_equal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-EXEMPT_PREFIXES = ("/webhooks/",)
+# The public self-check API changes nothing and acts for no one, so a forged request gains nothing.
+EXEMPT_PREFIXES = ("/webhooks/", "/api/v1/self-check")
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 

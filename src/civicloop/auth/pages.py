@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civicloop.agencies import service as agency_service
 from civicloop.agencies.models import Agency
-from civicloop.auth import service
+from civicloop.auth import oidc, service, totp, totp_pages
 from civicloop.auth.models import Official, Role
-from civicloop.deps import SESSION_OFFICIAL_KEY, ActorDep, SessionDep
+from civicloop.deps import ActorDep, SessionDep, sign_in
 from civicloop.errors import AppError, TooManyRequests, Unauthenticated
 from civicloop.web.templating import flash, render
 
@@ -25,6 +25,7 @@ class LoginPage:
     next: str = "/"
     email: str = ""
     error: str | None = None
+    single_sign_on: bool = field(default_factory=oidc.enabled)
 
 
 @dataclass
@@ -50,14 +51,14 @@ class TokenPage:
     new_token: str | None = None
 
 
-def _safe_next(target: str) -> str:
+def safe_next(target: str) -> str:
     parsed = urlparse(target)
     return target if target.startswith("/") and not parsed.netloc and not target.startswith("//") else "/"
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> Response:
-    return render(request, "auth/login.html", LoginPage(next=_safe_next(next)))
+    return render(request, "auth/login.html", LoginPage(next=safe_next(next)))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -77,12 +78,13 @@ def login(
         return render(
             request,
             "auth/login.html",
-            LoginPage(next=_safe_next(next), email=email, error=exc.message),
+            LoginPage(next=safe_next(next), email=email, error=exc.message),
             status_code=status,
         )
-    request.session.clear()
-    request.session[SESSION_OFFICIAL_KEY] = official.id
-    return RedirectResponse(_safe_next(next), status_code=303)
+    if totp.needs_second_step(session, official):
+        return totp_pages.begin(request, session, official, safe_next(next))
+    sign_in(request, official.id)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")

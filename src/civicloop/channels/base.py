@@ -167,6 +167,11 @@ class Provider(Parser, Protocol):
         """Raise InvalidSignature unless the delivery is genuine; return the authenticated payload."""
         ...
 
+    def nonce(self, request: WebhookRequest) -> str:
+        """The single-use value a verified delivery's signature covers ('' if the platform has none):
+        the same nonce may not be used again with another body."""
+        ...
+
     def ack(self) -> Response:
         """The answer the platform expects once the delivery is stored."""
         ...
@@ -190,6 +195,9 @@ class ProviderBase:
 
     def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
         return []
+
+    def nonce(self, request: WebhookRequest) -> str:
+        return ""
 
     def ack(self) -> Response:
         return PlainTextResponse("ok")

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.channels import registry, service
 from civicloop.channels.base import AppAccount, ChannelApp, EventItem, Inbound, Parser
-from civicloop.channels.models import RawEvent, WebhookRejection
+from civicloop.channels.models import RawEvent, WebhookNonce, WebhookRejection
 from civicloop.config import get_settings
 from civicloop.db.session import read_mostly, session_scope
-from civicloop.errors import NotFound
+from civicloop.errors import InvalidSignature, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local
 
@@ -39,6 +39,7 @@ APP_CACHE_SECONDS = 10.0
 APP_CACHE_SIZE = 1000
 MAX_ATTEMPTS = 5
 MAX_EXTERNAL_ID = 255
+MAX_NONCE = 64
 # Headers that authenticate a browser or proxy, never a platform: not worth keeping in the records.
 DROPPED_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 
@@ -181,10 +182,42 @@ def insert_events(session: Session, rows: Sequence[Row]) -> list[int]:
     # The rows go as parameters, not into the statement, so that its compiled form is cached.
     statement = (
         module.insert(table)
-        .on_conflict_do_nothing(index_elements=["provider", "external_id"])
+        .on_conflict_do_nothing(index_elements=["provider", "app_key", "external_id"])
         .returning(table.c.id, table.c.handled_at)
     )
     return sorted(row.id for row in session.execute(statement, list(rows)) if row.handled_at is None)
+
+
+def claim_nonce(session: Session, *, provider: str, app_key: str, nonce: str, body: bytes) -> None:
+    """Record the first use of a signed delivery's nonce; InvalidSignature if it was used with another
+    body. The same body again is the platform retrying (the events' keys make it harmless)."""
+    digest = hashlib.sha256(body).hexdigest()
+    key = nonce if len(nonce) <= MAX_NONCE else hashlib.sha256(nonce.encode()).hexdigest()
+    values = {"provider": provider, "app_key": app_key, "nonce": key, "body_sha256": digest, "seen_at": utcnow()}
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = WebhookNonce.__table__
+    statement = (
+        module.insert(table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["provider", "app_key", "nonce"])
+        .returning(table.c.id)
+    )
+    if session.execute(statement).first() is not None:
+        return
+    first = session.scalar(
+        select(WebhookNonce.body_sha256).where(
+            WebhookNonce.provider == provider, WebhookNonce.app_key == app_key, WebhookNonce.nonce == key
+        )
+    )
+    if first != digest:
+        raise InvalidSignature("this signature's nonce was already used with another body")
+
+
+def forget_old_nonces(session: Session) -> int:
+    """Nonces whose timestamps the freshness window refuses anyway (kept twice as long, for clock skew)."""
+    cutoff = utcnow() - 2 * timedelta(seconds=get_settings().webhook_max_age_seconds)
+    result = session.execute(delete(WebhookNonce).where(WebhookNonce.seen_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def count_rejection(session: Session, *, provider: str, app_key: str, reason: str) -> None:
@@ -272,7 +305,7 @@ def _apply_earlier_removal(session: Session, provider: Parser, event: RawEvent, 
         return
     earlier = session.scalars(
         select(RawEvent.id)
-        .where(RawEvent.provider == event.provider, RawEvent.external_id.in_(keys))
+        .where(RawEvent.provider == event.provider, RawEvent.app_key == event.app_key, RawEvent.external_id.in_(keys))
         .order_by(RawEvent.id)
     ).all()
     for raw_event_id in earlier:

@@ -69,7 +69,9 @@ class RawEvent(IdMixin, Base):
     """
 
     __tablename__ = "raw_events"
-    __table_args__ = (UniqueConstraint("provider", "external_id"),)
+    # Unique per app, not per platform: an id is only as trustworthy as the signature over it, and
+    # another app's body may name any Page (a shared key would let one agency's app block another's).
+    __table_args__ = (UniqueConstraint("provider", "app_key", "external_id"),)
 
     provider: Mapped[str] = mapped_column(String(16))
     app_key: Mapped[str] = mapped_column(String(64))
@@ -96,6 +98,20 @@ class WebhookRejection(IdMixin, Base):
     day: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(32))
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WebhookNonce(IdMixin, Base):
+    """A signed query's nonce, kept while its timestamp is fresh so the signature cannot be replayed
+    over another body (WeChat's plaintext signature covers the query, not the body)."""
+
+    __tablename__ = "webhook_nonces"
+    __table_args__ = (UniqueConstraint("provider", "app_key", "nonce"),)
+
+    provider: Mapped[str] = mapped_column(String(16))
+    app_key: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(64))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Contact(IdMixin, AgencyOwned, Base):

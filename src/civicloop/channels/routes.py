@@ -136,8 +136,8 @@ def _plainly_fine(
 ) -> list[ingest.Row] | None:
     """The rows to store if nothing about the delivery needs a second look, else None."""
     app = ingest.cached_app(provider.name, app_key)
-    if app is None or len(delivery.body) > INLINE_BYTES:
-        return None
+    if app is None or len(delivery.body) > INLINE_BYTES or provider.nonce(delivery):
+        return None  # a nonce needs the database (its single use), which the event loop must not wait for
     try:
         items = provider.events(provider.verify(delivery, app))
     except (AppError, *MALFORMED):
@@ -155,6 +155,7 @@ def _store_carefully(provider: Provider, app_key: str, delivery: WebhookRequest,
         except (Unauthenticated, Forbidden):
             app = ingest.app_for(provider.name, app_key, fresh=True)  # the secret may have just changed
             payload = provider.verify(delivery, app)
+        _claim_nonce(provider, app_key, delivery)
         items = wanted(provider, provider.events(payload), app_key)
         if any(app.account_for(item.route_key) is None for item in items):
             app = ingest.app_for(provider.name, app_key, fresh=True)  # the account may have just been added
@@ -172,6 +173,14 @@ def _store_carefully(provider: Provider, app_key: str, delivery: WebhookRequest,
     if rows:
         writer.submit(rows).result()
     return provider.ack()
+
+
+def _claim_nonce(provider: Provider, app_key: str, delivery: WebhookRequest) -> None:
+    """A replayed nonce raises InvalidSignature, counted with the bad signatures (it is one, reused)."""
+    nonce = provider.nonce(delivery)
+    if nonce:
+        with session_scope() as session:
+            ingest.claim_nonce(session, provider=provider.name, app_key=app_key, nonce=nonce, body=delivery.body)
 
 
 webhooks = Webhooks()

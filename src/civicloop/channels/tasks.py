@@ -60,6 +60,8 @@ def sweep(older_than: timedelta = SWEEP_AFTER, *, pages: int | None = 1) -> int:
 
 @jobs.periodic(crontab(minute="*"))
 def sweep_raw_events() -> int:
+    with session_scope() as session:
+        ingest.forget_old_nonces(session)
     return sweep()
 
 

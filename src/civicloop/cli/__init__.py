@@ -16,6 +16,7 @@ from civicloop.cli import check as check_cli
 from civicloop.cli import consultation as consultation_cli
 from civicloop.cli import demo as demo_cli
 from civicloop.cli import events as events_cli
+from civicloop.cli import guidelines as guidelines_cli
 from civicloop.cli import importer as importer_cli
 from civicloop.cli import messages as messages_cli
 from civicloop.cli import oversight as oversight_cli
@@ -54,6 +55,7 @@ app.add_typer(consultation_cli.app, name="consultation")
 app.add_typer(calendar_cli.app, name="calendar")
 app.add_typer(sla_cli.app, name="sla")
 app.add_typer(oversight_cli.app, name="oversight")
+app.add_typer(guidelines_cli.app, name="guidelines")
 
 
 def main() -> None:

@@ -26,6 +26,8 @@ def _use_demo_folder(folder: Path) -> None:
     os.environ["CIVICLOOP_DATA_DIR"] = str(folder)
     os.environ["CIVICLOOP_DATABASE_URL"] = f"sqlite:///{(folder / 'civicloop.db').resolve()}"
     os.environ.pop("CIVICLOOP_REDIS_URL", None)
+    # The demo's logins are printed for anyone to try: no authenticator app asked for unless set.
+    os.environ.setdefault("CIVICLOOP_TOTP_REQUIRED_ROLES", "")
     reset_settings()
     reset_engine()
     jobs.configure(get_settings())

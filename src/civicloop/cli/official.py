@@ -8,10 +8,11 @@ import typer
 
 from civicloop.auth import service
 from civicloop.auth.schemas import OfficialPublic
-from civicloop.cli._common import JsonOption, emit
+from civicloop.cli._common import JsonOption, console, emit
 from civicloop.db.session import session_scope
+from civicloop.errors import NotFound
 
-app = typer.Typer(help="Officials: add and list.", no_args_is_help=True)
+app = typer.Typer(help="Officials: add, list, reset a lost second factor.", no_args_is_help=True)
 
 
 @app.command("add")
@@ -47,3 +48,19 @@ def list_(json_out: JsonOption = False) -> None:
     with session_scope() as session:
         rows = [OfficialPublic.of(o) for o in session.scalars(select(Official).order_by(Official.email))]
     emit(rows, json_out, columns=["id", "email", "name", "active", "memberships"])
+
+
+@app.command("reset-two-factor")
+def reset_two_factor(email: Annotated[str, typer.Argument(help="The official's email")]) -> None:
+    """Remove an official's second factor (a lost phone); they set it up again at their next sign-in."""
+    from sqlalchemy import select
+
+    from civicloop.auth import totp
+    from civicloop.auth.models import Official
+
+    with session_scope() as session:
+        official = session.scalar(select(Official).where(Official.email == email.strip().lower()))
+        if official is None:
+            raise NotFound(f"no official with email {email!r}")
+        totp.reset(session, actor=None, official=official)
+    console.print(f"Two-factor sign-in removed for {official.email}.")

@@ -5,6 +5,7 @@ from civicloop.agencies import models as agencies_models
 from civicloop.analysis import models as analysis_models
 from civicloop.audit import models as audit_models
 from civicloop.auth import models as auth_models
+from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
 from civicloop.channels.outbound import models as channels_outbound_models
 from civicloop.channels.web import models as channels_web_models
@@ -23,6 +24,7 @@ __all__ = [
     "analysis_models",
     "audit_models",
     "auth_models",
+    "auth_totp_models",
     "channels_models",
     "channels_outbound_models",
     "channels_web_models",

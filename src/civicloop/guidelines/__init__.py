@@ -9,6 +9,6 @@ beyond the held item it reviews.
 """
 
 from civicloop.guidelines.checker import check, explain
-from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Severity
+from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Party, Severity
 
-__all__ = ["Category", "CheckContext", "ElectionPhase", "Finding", "Severity", "check", "explain"]
+__all__ = ["Category", "CheckContext", "ElectionPhase", "Finding", "Party", "Severity", "check", "explain"]

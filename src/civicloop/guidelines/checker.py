@@ -12,14 +12,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Severity
-from civicloop.guidelines.lexicons import LexiconSpec, Term, TermIndex, data_json, normalise_term, shipped_lexicons
-from civicloop.guidelines.personal import PersonalDetector, Span
+from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Party, Severity
+from civicloop.guidelines.lexicons import (
+    LexiconSpec,
+    Term,
+    TermIndex,
+    data_json,
+    normalise_term,
+    shipped_lexicons,
+    shipped_parties,
+)
+from civicloop.guidelines.neutrality import NeutralityDetector
+from civicloop.guidelines.personal import PersonalDetector, Span, reference_formats
 from civicloop.guidelines.text import Prepared, prepare
 
 SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
 AGENCY_LEXICON = "agency_terms"
 AGENCY_RULE = "confidential.agency_term"
+NAMED_SIDES = frozenset({"parties", "candidates"})  # lexicons whose hits the neutrality check weighs
 # More capital letters than this share of a text means it is shouted, so capitals prove nothing.
 SHOUTING_SHARE = 0.6
 
@@ -105,7 +115,9 @@ def _alternation(terms: Iterable[Term]) -> str:
 class RuleBook:
     """Lexicons, patterns and detectors compiled together; build one per set of overrides."""
 
-    def __init__(self, lexicons: dict[str, list[Term]], specs: dict[str, LexiconSpec]) -> None:
+    def __init__(
+        self, lexicons: dict[str, list[Term]], specs: dict[str, LexiconSpec], parties: tuple[Party, ...]
+    ) -> None:
         self.rules = rule_specs()
         self.lexicon_rule = {lex_id: spec.rule for lex_id, spec in specs.items()}
         self.index = TermIndex(
@@ -122,15 +134,23 @@ class RuleBook:
                 Pattern(item["rule"], frozenset(w.lower() for w in item["needs"]), re.compile(source, re.IGNORECASE))
             )
         self.personal = personal_detector()
+        candidates = tuple(" ".join(t.words) for t in lexicons.get("candidates", []))
+        self.neutrality = NeutralityDetector(data_json("neutrality.json"), parties, candidates)
 
     def check(self, text: str, context: CheckContext) -> list[Finding]:
         prepared = prepare(text)
         phase = context.election
         findings = []
+        named = []
         for hit in self.index.find(prepared):
             if hit.term.heading_only and not _is_heading(text, hit.start, hit.end):
                 continue
+            if hit.term.lexicon in NAMED_SIDES:
+                named.append((hit.start, hit.end))
             findings.append(self.rules[self.lexicon_rule[hit.term.lexicon]].finding(hit.start, hit.end, phase))
+        in_period = phase is not ElectionPhase.none
+        for side in self.neutrality.find(prepared, named, in_period=in_period):
+            findings.append(self.rules[side.rule].finding(side.start, side.end, phase))
         if context.agency_terms:
             agency_rule = self.rules[AGENCY_RULE]
             for hit in agency_index(context.agency_terms).find(prepared):
@@ -143,7 +163,8 @@ class RuleBook:
                 findings.append(self.rules[pattern.rule].finding(m.start(), m.end(), phase))
         findings += [self.rules["confidential.reference"].finding(s, e, phase) for s, e in _references(prepared)]
         public = frozenset(_contact_key(c) for c in context.public_contacts)
-        for span in self.personal.find(prepared, public):
+        formats = reference_formats(context.reference_formats)
+        for span in self.personal.find(prepared, public, formats):
             if not span.public:
                 findings.append(self.rules[span.rule].finding(span.start, span.end, phase))
         return _without_nested(findings)
@@ -229,16 +250,21 @@ def _terms(lexicon: str, raw_terms: Iterable[str]) -> list[Term]:
 # takes a few milliseconds, so even hundreds of agencies with their own terms stay cached.
 @lru_cache(maxsize=512)
 def rulebook(
-    extra_terms: tuple[tuple[str, str], ...] = (), removed_terms: tuple[tuple[str, str], ...] = ()
+    extra_terms: tuple[tuple[str, str], ...] = (),
+    removed_terms: tuple[tuple[str, str], ...] = (),
+    parties: tuple[Party, ...] | None = None,
 ) -> RuleBook:
-    """The compiled rule book for shipped data plus these (lexicon, term) overrides."""
+    """The compiled rule book for shipped data plus these (lexicon, term) overrides and these parties
+    (None: the shipped ones)."""
     specs = shipped_lexicons()
+    parties = shipped_parties() if parties is None else parties
     removed = {(lex, normalise_term(term)) for lex, term in removed_terms}
     lexicons: dict[str, list[Term]] = {}
     for lex_id, spec in specs.items():
+        shipped = [t for p in parties for t in p.terms()] if lex_id == "parties" else spec.terms
         extra = [term for lex, term in extra_terms if lex == lex_id]
-        lexicons[lex_id] = [t for t in _terms(lex_id, [*spec.terms, *extra]) if (lex_id, t.key) not in removed]
-    return RuleBook(lexicons, specs)
+        lexicons[lex_id] = [t for t in _terms(lex_id, [*shipped, *extra]) if (lex_id, t.key) not in removed]
+    return RuleBook(lexicons, specs, parties)
 
 
 @lru_cache(maxsize=256)
@@ -249,7 +275,7 @@ def agency_index(terms: tuple[str, ...]) -> TermIndex:
 def check(text: str, *, context: CheckContext | None = None) -> list[Finding]:
     """Findings in ``text``, ordered by position. Never raises on odd input (any script, any length)."""
     context = context or CheckContext()
-    return rulebook(context.extra_terms, context.removed_terms).check(text, context)
+    return rulebook(context.extra_terms, context.removed_terms, context.parties).check(text, context)
 
 
 def explain(findings: Iterable[Finding], text: str) -> list[dict[str, Any]]:

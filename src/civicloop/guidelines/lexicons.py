@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from civicloop.guidelines.findings import Party
 from civicloop.guidelines.text import Prepared, is_tibetan, tokenize
 
 # Dzongkha particles that attach to the last syllable of a name (genitive, agentive, dative…).
@@ -98,10 +99,24 @@ def shipped_lexicons() -> dict[str, LexiconSpec]:
             id=lexicon_id,
             rule=meta["rule"],
             description=meta["description"],
-            terms=tuple(parse_terms(data_text(meta["file"]))),
+            terms=tuple(parse_terms(data_text(meta["file"]))) if "file" in meta else (),
             unless_near={k.lower(): tuple(v) for k, v in meta.get("unless_near", {}).items()},
         )
     return specs
+
+
+@lru_cache(maxsize=1)
+def shipped_parties() -> tuple[Party, ...]:
+    return tuple(
+        Party(
+            name=item["name"],
+            abbreviation=item.get("abbreviation", ""),
+            name_dz=item.get("name_dz", ""),
+            other_names=tuple(item.get("other_names", ())),
+            slogans=tuple(item.get("slogans", ())),
+        )
+        for item in data_json("parties.json")["parties"]
+    )
 
 
 @dataclass(frozen=True)
@@ -118,7 +133,9 @@ class TermIndex:
         self._folded: dict[str, list[Term]] = {}
         self._exact: dict[str, list[Term]] = {}
         self._prefixed: dict[str, list[Term]] = {}  # one-word prefix terms, keyed by their first 3 letters
-        self._tibetan_last: set[str] = set()
+        # Longer terms keyed by their first two words: many phrases start with "the", "is" or "vote",
+        # and trying each of them at every such word would cost more than the rest of the check.
+        self._pairs: dict[tuple[str, str], list[Term]] = {}
         self._unless = {lex: {k: tuple(v) for k, v in near.items()} for lex, near in unless_near.items()}
         for term in terms:
             first = term.words[0]
@@ -126,17 +143,21 @@ class TermIndex:
                 self._prefixed.setdefault(first[:3], []).append(term)
             elif term.case_sensitive:
                 self._exact.setdefault(first, []).append(term)
+            elif len(term.words) > 2 or (len(term.words) == 2 and not term.prefix and not is_tibetan(first)):
+                self._pairs.setdefault((first, term.words[1]), []).append(term)
             else:
                 self._folded.setdefault(first, []).append(term)
 
     def find(self, prepared: Prepared) -> Iterator[Hit]:
         tokens, lowered = prepared.tokens, prepared.lowered
-        folded, exact, prefixed = self._folded, self._exact, self._prefixed
+        folded, exact, prefixed, pairs = self._folded, self._exact, self._prefixed, self._pairs
+        last = len(lowered) - 1
         for i, low in enumerate(lowered):
             candidates = folded.get(low)
             if candidates is None and is_tibetan(low):
                 candidates = self._tibetan_candidates(low)
-            for group in (candidates, exact.get(tokens[i][2]), prefixed.get(low[:3])):
+            longer = pairs.get((low, lowered[i + 1])) if i < last else None
+            for group in (candidates, longer, exact.get(tokens[i][2]), prefixed.get(low[:3])):
                 if not group:
                     continue
                 for term in group:

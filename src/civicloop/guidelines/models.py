@@ -121,3 +121,31 @@ class Approval(IdMixin, AgencyOwned, Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PoliticalParty(IdMixin, Base):
+    """A registered party and every form it is written in, kept by national oversight."""
+
+    __tablename__ = "political_parties"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    abbreviation: Mapped[str] = mapped_column(String(20), default="")
+    name_dz: Mapped[str] = mapped_column(String(200), default="")
+    other_names: Mapped[str] = mapped_column(Text, default="")  # one per line: spellings, short names
+    slogans: Mapped[str] = mapped_column(Text, default="")  # one per line: campaign slogans, hashtags
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+
+
+class ElectionCandidate(IdMixin, Base):
+    """A candidate of one election, imported from the Election Commission's list (CSV)."""
+
+    __tablename__ = "election_candidates"
+    __table_args__ = (UniqueConstraint("election_id", "name", "constituency"),)
+
+    election_id: Mapped[int] = mapped_column(ForeignKey("election_periods.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_dz: Mapped[str] = mapped_column(String(200), default="")
+    party: Mapped[str] = mapped_column(String(200), default="")
+    constituency: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
@@ -19,10 +19,17 @@ from civicloop.auth.scope import Actor
 from civicloop.config import get_settings
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid
-from civicloop.guidelines import service
+from civicloop.guidelines import politics, service
 from civicloop.guidelines.findings import CATEGORY_LABELS, Category
 from civicloop.guidelines.lexicons import shipped_lexicons
-from civicloop.guidelines.models import Action, Approval, ApprovalStatus, ElectionPeriod, TermOverride
+from civicloop.guidelines.models import (
+    Action,
+    Approval,
+    ApprovalStatus,
+    ElectionPeriod,
+    PoliticalParty,
+    TermOverride,
+)
 from civicloop.guidelines.views import FindingsView, findings_view
 from civicloop.kit.timezones import parse_instant
 from civicloop.web.charts import line_chart
@@ -232,6 +239,8 @@ class SettingsPage:
     actions: list[str]
     lexicons: list[LexiconRow]
     elections: list[ElectionPeriod]
+    parties: list[PoliticalParty]
+    candidates: dict[int, int]  # election id -> imported candidates
     category_labels: dict[Category, str]
     error: str | None = None
     form: dict[str, str] = field(default_factory=dict)
@@ -258,6 +267,9 @@ _OWN_LEXICONS = {
     service.AGENCY_TERMS: "Terms your agency marks confidential: unannounced projects, ongoing tenders, interview "
     "questions.",
     service.PUBLIC_CONTACTS: "Your agency's published email addresses and phone numbers: never flagged.",
+    service.REFERENCE_FORMATS: "Your agency's reference-number formats: # a digit, @ a letter, YYYY MM DD a date, "
+    "anything else as written (BP-YYYY-######). An 11-digit number shaped like a citizen ID is held unless it "
+    "fits one of these.",
 }
 
 
@@ -266,8 +278,10 @@ def _settings_page(session: Session, actor: Actor, **extra: object) -> SettingsP
     return SettingsPage(
         policy=list(service.policy_for(session, None).values()),
         actions=RULE_ACTIONS,
-        lexicons=_lexicon_rows(service.list_terms(session, actor=actor), list(shipped_lexicons())),
+        lexicons=_lexicon_rows(service.list_terms(session, actor=actor), service.national_lexicon_ids()),
         elections=service.list_election_periods(session),
+        parties=politics.list_parties(session),
+        candidates=politics.candidate_counts(session),
         category_labels=CATEGORY_LABELS,
         **extra,  # type: ignore[arg-type]
     )
@@ -369,6 +383,62 @@ def add_election(
     except AppError as exc:
         return _settings_error(request, session, actor, exc, form)
     flash(request, f"Election period “{name}” was added.")
+    return RedirectResponse("/guidelines/settings#elections", status_code=303)
+
+
+@router.post("/guidelines/settings/parties", response_class=HTMLResponse)
+def save_party(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    name: Annotated[str, Form(max_length=200)],
+    abbreviation: Annotated[str, Form(max_length=20)] = "",
+    name_dz: Annotated[str, Form(max_length=200)] = "",
+    other_names: Annotated[str, Form(max_length=4000)] = "",
+    slogans: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    form = {"party_name": name, "abbreviation": abbreviation, "name_dz": name_dz}
+    try:
+        politics.save_party(
+            session,
+            actor=actor,
+            name=name,
+            abbreviation=abbreviation,
+            name_dz=name_dz,
+            other_names=other_names.splitlines(),
+            slogans=slogans.splitlines(),
+        )
+    except AppError as exc:
+        return _settings_error(request, session, actor, exc, form)
+    flash(request, f"The party “{name.strip()}” was saved; the neutrality check recognises it now.")
+    return RedirectResponse("/guidelines/settings#parties", status_code=303)
+
+
+@router.post("/guidelines/settings/parties/remove", response_class=HTMLResponse)
+def remove_party(request: Request, session: SessionDep, actor: ActorDep, name: Annotated[str, Form()]) -> Response:
+    try:
+        politics.remove_party(session, actor=actor, name=name)
+    except AppError as exc:
+        return _settings_error(request, session, actor, exc, {})
+    flash(request, f"The party “{name}” was removed.")
+    return RedirectResponse("/guidelines/settings#parties", status_code=303)
+
+
+@router.post("/guidelines/settings/elections/{period_id}/candidates", response_class=HTMLResponse)
+def import_candidates(
+    period_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    try:
+        count = politics.import_candidates(
+            session, actor=actor, election_id=period_id, data=file.file.read(politics.MAX_CSV_BYTES + 1)
+        )
+    except AppError as exc:
+        return _settings_error(request, session, actor, exc, {})
+    flash(request, f"{count} candidates were imported; the neutrality check recognises them now.")
     return RedirectResponse("/guidelines/settings#elections", status_code=303)
 
 

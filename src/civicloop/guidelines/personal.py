@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from civicloop.guidelines.text import Prepared
@@ -50,6 +51,43 @@ class Span:
     end: int
     public: bool = False  # a published organisational contact or account: not personal data
     keyed: bool = False  # named by a keyword ("CID", "account no.") rather than guessed from its shape
+
+
+# A declared reference-number format: ``#`` a digit, ``@`` a letter, ``YYYY`` a year, ``MM`` a month,
+# ``DD`` a day; anything else stands for itself (case ignored): "BP-YYYY-######", "1##########".
+_FORMAT_TOKENS = {
+    "YYYY": r"(?:19|20)\d{2}",
+    "MM": r"(?:0[1-9]|1[0-2])",
+    "DD": r"(?:0[1-9]|[12]\d|3[01])",
+    "#": r"\d",
+    "@": r"[A-Za-z]",
+}
+_FORMAT_SPLIT = re.compile("(" + "|".join(re.escape(k) for k in _FORMAT_TOKENS) + ")")
+MAX_FORMAT = 60
+_CHUNK_EDGE = ".,;:!?)(][\"'"
+
+
+def reference_format_regex(mask: str) -> re.Pattern[str]:
+    """The regex of one declared format; ValueError when it cannot describe a reference number."""
+    mask = mask.strip()
+    if not mask or len(mask) > MAX_FORMAT or any(ch.isspace() for ch in mask):
+        raise ValueError(f"a reference format has 1 to {MAX_FORMAT} characters and no spaces")
+    parts = [_FORMAT_TOKENS.get(part, re.escape(part)) for part in _FORMAT_SPLIT.split(mask) if part]
+    if not any(part in _FORMAT_TOKENS for part in _FORMAT_SPLIT.split(mask)):
+        raise ValueError("a reference format needs at least one # (a digit) or YYYY, MM, DD")
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def reference_formats(masks: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """Compiled declared formats; one that does not compile is ignored (it was checked when declared)."""
+    out = []
+    for mask in masks:
+        try:
+            out.append(reference_format_regex(mask))
+        except ValueError:
+            continue
+    return tuple(out)
 
 
 def _words(items: Iterable[str]) -> str:
@@ -113,15 +151,21 @@ class PersonalDetector:
 
     # -- public entry points -------------------------------------------------------------------
 
-    def find(self, prepared: Prepared, public_contacts: frozenset[str] = frozenset()) -> list[Span]:
-        """Every personal-data span, overlaps resolved; spans marked ``public`` are not findings."""
+    def find(
+        self,
+        prepared: Prepared,
+        public_contacts: frozenset[str] = frozenset(),
+        formats: tuple[re.Pattern[str], ...] = (),
+    ) -> list[Span]:
+        """Every personal-data span, overlaps resolved; spans marked ``public`` are not findings.
+        ``formats`` are the agency's declared reference-number formats."""
         spans: list[Span] = []
         if "@" in prepared.norm:
             spans += self._emails(prepared, public_contacts)
         if prepared.has_digits():
             spans += self._keyed(prepared)
             spans += self._phones(prepared, public_contacts)
-            spans += self._cids(prepared)
+            spans += self._cids(prepared, formats)
         return _resolve(spans)
 
     # -- detectors -----------------------------------------------------------------------------
@@ -170,11 +214,13 @@ class PersonalDetector:
                 out.append(Span(rule, m.start(), m.end(), public))
         return out
 
-    def _cids(self, prepared: Prepared) -> list[Span]:
+    def _cids(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
+        """A number with a citizen ID's shape is one whatever label precedes it ("Ref", "permit no."):
+        only a reference format the agency declared can say otherwise."""
         out = []
         for m in self.cid_shape.finditer(prepared.norm):
             district = int(m.group()[1:3])
-            if district in self.cid_districts and not self._looks_like_something_else(prepared, m.start(), m.end()):
+            if district in self.cid_districts and not _declared(prepared.norm, m.start(), m.end(), formats):
                 out.append(Span("personal.cid", m.start(), m.end()))
         return out
 
@@ -229,6 +275,18 @@ class PersonalDetector:
             if word[:1].isupper() and (low in self.given_names or low in self.honorifics):
                 return True
         return False
+
+
+def _declared(text: str, start: int, end: int, formats: tuple[re.Pattern[str], ...]) -> bool:
+    """The number, with whatever is written against it ("BP-2025-…", "…/2025"), fits a declared format."""
+    if not formats:
+        return False
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    chunk = text[start:end].strip(_CHUNK_EDGE)
+    return any(f.fullmatch(chunk) for f in formats)
 
 
 def _resolve(spans: list[Span]) -> list[Span]:

@@ -18,6 +18,7 @@ from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound
+from civicloop.guidelines import politics
 from civicloop.guidelines.checker import check
 from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Severity
 from civicloop.guidelines.lexicons import data_json, normalise_term, shipped_lexicons
@@ -32,11 +33,14 @@ from civicloop.guidelines.models import (
     ReviewFinding,
     TermOverride,
 )
+from civicloop.guidelines.personal import reference_format_regex
 from civicloop.guidelines.redact import mask, redact_text
 from civicloop.kit.clock import utcnow
 
 AGENCY_TERMS = "agency_terms"  # an agency's own confidential terms
 PUBLIC_CONTACTS = "public_contacts"  # an agency's published emails and phone numbers
+REFERENCE_FORMATS = "reference_formats"  # an agency's own reference-number formats ("BP-YYYY-######")
+AGENCY_ONLY = (AGENCY_TERMS, PUBLIC_CONTACTS, REFERENCE_FORMATS)  # kept as written, one agency's own
 RULE_ROLES = (Role.agency_head, Role.agency_admin)
 MAX_TEXT = 20_000
 MAX_TERM = 200
@@ -205,22 +209,28 @@ def context_for(session: Session, agency_id: int | None, *, at: datetime | None 
         .where((TermOverride.agency_id.is_(None)) | (TermOverride.agency_id == agency_id))
         .order_by(TermOverride.id)
     ).all()
-    extra, removed, agency_terms, contacts = [], [], [], []
+    at = at or utcnow()
+    extra, removed, agency_terms, contacts, formats = [], [], [], [], []
     for row in rows:
         if row.lexicon == AGENCY_TERMS:
             agency_terms.append(row.term)
         elif row.lexicon == PUBLIC_CONTACTS:
             contacts.append(row.term)
+        elif row.lexicon == REFERENCE_FORMATS:
+            formats.append(row.term)
         elif row.removed:
             removed.append((row.lexicon, row.term))
         else:
             extra.append((row.lexicon, row.term))
+    extra += [("candidates", name) for name in politics.current_candidate_names(session, at)]
     return CheckContext(
-        election=election_phase(session, at or utcnow()),
+        election=election_phase(session, at),
         agency_terms=tuple(agency_terms),
         extra_terms=tuple(extra),
         removed_terms=tuple(removed),
         public_contacts=tuple(contacts),
+        parties=politics.party_forms(session),
+        reference_formats=tuple(formats),
     )
 
 
@@ -244,6 +254,11 @@ def evaluate(session: Session, *, agency_id: int | None, text: str, at: datetime
     actions = [finding_action(f, policy[f.category].action) for f in findings]
     overall = max(actions, key=ACTION_RANK.__getitem__, default=Action.allow)
     return Review(overall.value, findings, actions, text, election=context.election)
+
+
+def self_check(session: Session, *, text: str) -> Review:
+    """A civil servant's own text under the national policy: read-only, recorded nowhere."""
+    return evaluate(session, agency_id=None, text=text)
 
 
 def preview(session: Session, *, actor: Actor, agency_id: int, text: str) -> Review:
@@ -422,8 +437,14 @@ def decide(
 # --- lexicon overrides ----------------------------------------------------------------------------
 
 
+def national_lexicon_ids() -> list[str]:
+    """Lexicons national oversight edits on its settings page (the agency-only ones are agencies')."""
+    return [lex for lex in lexicon_ids() if lex not in AGENCY_ONLY]
+
+
 def lexicon_ids() -> list[str]:
-    return [*shipped_lexicons(), AGENCY_TERMS, PUBLIC_CONTACTS]
+    """Lexicons an override may name; parties are edited as parties (politics.save_party)."""
+    return [*(lex for lex in shipped_lexicons() if lex != "parties"), *AGENCY_ONLY]
 
 
 def list_terms(session: Session, *, actor: Actor, agency_id: int | None = None) -> list[TermOverride]:
@@ -434,26 +455,36 @@ def list_terms(session: Session, *, actor: Actor, agency_id: int | None = None) 
     return list(session.scalars(query))
 
 
-def _check_term_scope(actor: Actor, lexicon: str, agency_id: int | None) -> None:
+def _check_term_scope(actor: Actor | None, lexicon: str, agency_id: int | None) -> None:
+    """``actor`` None is the operator at the command line, who may change any list."""
     if lexicon not in lexicon_ids():
         raise Invalid(f"unknown lexicon {lexicon!r}; use one of {', '.join(lexicon_ids())}", field="lexicon")
+    if agency_id is None and lexicon in AGENCY_ONLY:
+        raise Invalid(f"{lexicon} belong to one agency; add them on that agency's page", field="lexicon")
+    if actor is None:
+        return
     if agency_id is None:
         actor.require_national_admin()
-        if lexicon in (AGENCY_TERMS, PUBLIC_CONTACTS):
-            raise Invalid(f"{lexicon} belong to one agency; add them on that agency's page", field="lexicon")
     else:
         actor.require(agency_id, *RULE_ROLES)
 
 
-def add_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_id: int | None = None) -> TermOverride:
+def add_term(
+    session: Session, *, actor: Actor | None, lexicon: str, term: str, agency_id: int | None = None
+) -> TermOverride:
     """Add a term (national oversight: to any lexicon; an agency: for itself only)."""
     _check_term_scope(actor, lexicon, agency_id)
     term = term.strip()
     if not term or len(term) > MAX_TERM:
         raise Invalid(f"a term has 1 to {MAX_TERM} characters", field="term")
-    key = term if lexicon == PUBLIC_CONTACTS else normalise_term(term)
+    key = term if lexicon in (PUBLIC_CONTACTS, REFERENCE_FORMATS) else normalise_term(term)
     if not key.strip("=^* "):
         raise Invalid("a term needs at least one letter or digit", field="term")
+    if lexicon == REFERENCE_FORMATS:
+        try:
+            reference_format_regex(key)
+        except ValueError as exc:
+            raise Invalid(f"{exc}; for example BP-YYYY-###### or 1##########", field="term") from exc
     existing = _find_term(session, lexicon, key, agency_id)
     if existing is not None and not existing.removed:
         raise Conflict(f"{term!r} is already in {lexicon}")
@@ -461,23 +492,28 @@ def add_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_
         session.delete(existing)  # adding back a shipped term a national removal had dropped
         row = existing
     else:
-        row = TermOverride(agency_id=agency_id, lexicon=lexicon, term=key, removed=False, created_by_id=actor.id)
+        row = TermOverride(
+            agency_id=agency_id, lexicon=lexicon, term=key, removed=False, created_by_id=actor.id if actor else None
+        )
         session.add(row)
     session.flush()
     _audit_term(session, actor, "guidelines.term_add", lexicon, key, agency_id)
     return row
 
 
-def remove_term(session: Session, *, actor: Actor, lexicon: str, term: str, agency_id: int | None = None) -> None:
+def remove_term(
+    session: Session, *, actor: Actor | None, lexicon: str, term: str, agency_id: int | None = None
+) -> None:
     """Remove an added term; national oversight may also drop a shipped one."""
     _check_term_scope(actor, lexicon, agency_id)
-    key = term.strip() if lexicon == PUBLIC_CONTACTS else normalise_term(term)
+    key = term.strip() if lexicon in (PUBLIC_CONTACTS, REFERENCE_FORMATS) else normalise_term(term)
     existing = _find_term(session, lexicon, key, agency_id)
     if existing is not None and not existing.removed:
         session.delete(existing)
     elif agency_id is None and lexicon in shipped_lexicons() and key in _shipped_keys(lexicon):
         if existing is None:
-            session.add(TermOverride(agency_id=None, lexicon=lexicon, term=key, removed=True, created_by_id=actor.id))
+            by = actor.id if actor else None
+            session.add(TermOverride(agency_id=None, lexicon=lexicon, term=key, removed=True, created_by_id=by))
     else:
         raise NotFound(f"{term!r} is not in {lexicon}")
     session.flush()
@@ -498,10 +534,12 @@ def _find_term(session: Session, lexicon: str, key: str, agency_id: int | None) 
     ).first()
 
 
-def _audit_term(session: Session, actor: Actor, action: str, lexicon: str, term: str, agency_id: int | None) -> None:
+def _audit_term(
+    session: Session, actor: Actor | None, action: str, lexicon: str, term: str, agency_id: int | None
+) -> None:
     audit.record(
         session,
-        actor=actor.official,
+        actor=actor.official if actor else None,
         action=action,
         target_type="guideline_lexicon",
         target_id=lexicon,

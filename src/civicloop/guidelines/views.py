@@ -19,6 +19,16 @@ MESSAGES = {
 }
 
 
+# The self-check answers a civil servant about their own account: nothing is held there, so it says
+# what the policy asks instead.
+SELF_CHECK_MESSAGES = {
+    "allow": "No problems found.",
+    "warn": "Read the notes below before you post it.",
+    "hold": "The policy asks you not to post this as written: see the notes below.",
+    "block": "The policy does not allow posting this: change the highlighted parts.",
+}
+
+
 @dataclass(frozen=True)
 class Item:
     number: int
@@ -59,9 +69,9 @@ def segments(text: str, findings: list[Finding]) -> list[Segment]:
     return out
 
 
-def findings_view(review: Review) -> FindingsView:
+def findings_view(review: Review, messages: dict[str, str] = MESSAGES) -> FindingsView:
     ordered = sorted(review.items(), key=lambda pair: (pair[0].start, -pair[0].end))
     items = [
         Item(n, f, a, review.text[f.start : f.end], CATEGORY_LABELS[f.category]) for n, (f, a) in enumerate(ordered, 1)
     ]
-    return FindingsView(review.action, MESSAGES[review.action], items, segments(review.text, [f for f, _ in ordered]))
+    return FindingsView(review.action, messages[review.action], items, segments(review.text, [f for f, _ in ordered]))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
+from civicloop.audit import checkpoints
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
 from civicloop.kit.clock import utcnow
@@ -26,7 +27,7 @@ from civicloop.oversight.report import CITIZEN_CONVERSATIONS, Column, Table, dum
 
 router = APIRouter(include_in_schema=False)
 PUBLIC_DAYS = 90
-OPEN_DATA_VERSION = "1.0"
+OPEN_DATA_VERSION = "1.1"
 
 
 @dataclass
@@ -162,6 +163,7 @@ def open_data(session: Session, period: Period) -> dict[str, Any]:
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat(), "timezone": zone_name},
         "agencies": agencies,
         "monthly": records,
+        "audit": checkpoints.published(),
     }
 
 
@@ -171,6 +173,14 @@ def open_data_csv(data: dict[str, Any]) -> str:
     for record in data["monthly"]:
         table.add(record)
     return table.to_csv()
+
+
+@router.get("/transparency/audit-checkpoints.jsonl")
+def audit_checkpoints() -> Response:
+    """Every signed checkpoint of the audit chain, for anyone to keep a copy and check it later."""
+    path = checkpoints.folder() / checkpoints.CHECKPOINTS_FILE
+    body = path.read_bytes() if path.exists() else b""
+    return Response(body, media_type="application/jsonl", headers=attachment("civicloop-audit-checkpoints.jsonl"))
 
 
 @router.get("/transparency/open-data.{fmt}")

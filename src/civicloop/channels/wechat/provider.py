@@ -22,7 +22,9 @@ from civicloop.channels.base import Action, ChannelApp, ContactRef, EventItem, I
 from civicloop.channels.documents import from_unix
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.wechat import crypto
+from civicloop.config import get_settings
 from civicloop.errors import BadRequest, InvalidSignature
+from civicloop.kit.clock import utcnow
 from civicloop.kit.crypto import constant_time_equal
 
 Fields = dict[str, str]
@@ -87,6 +89,19 @@ def sign_query(token: str, timestamp: str, nonce: str, encrypted: str | None = N
     return query
 
 
+def _check_fresh(query: Mapping[str, str]) -> None:
+    """The signature covers only the query: refuse one signed outside the freshness window (the
+    nonce's single use within it is checked where deliveries are stored, ``ingest.claim_nonce``)."""
+    window = get_settings().webhook_max_age_seconds
+    timestamp = query.get("timestamp", "")
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        raise InvalidSignature("the timestamp is not a number of seconds")
+    if abs(utcnow().timestamp() - int(timestamp)) > window:
+        raise InvalidSignature(f"the timestamp is more than {window} seconds from now")
+    if not query.get("nonce"):
+        raise InvalidSignature("the nonce is missing")
+
+
 class WeChatProvider(ProviderBase):
     """WeChat Official Account message pushes, plaintext or safe mode."""
 
@@ -131,6 +146,7 @@ class WeChatProvider(ProviderBase):
     def verify(self, request: WebhookRequest, app: ChannelApp) -> bytes:
         token, credentials = self._account(app)
         self._check_signature(request.query, token)
+        _check_fresh(request.query)
         aes_key = credentials.get("encoding_aes_key", "")
         if request.query.get("encrypt_type", "").lower() != "aes":
             if aes_key:
@@ -160,6 +176,9 @@ class WeChatProvider(ProviderBase):
         # Events have no MsgId: the sender and time identify them; the kind keeps a follow and a click apart.
         external_id = f"{to}:{msg_id}" if msg_id else f"{to}:{sender}:{fields.get('CreateTime', '')}:{kind}"
         return [EventItem(kind[:64], external_id, to, payload)]
+
+    def nonce(self, request: WebhookRequest) -> str:
+        return request.query.get("nonce", "")
 
     def decode(self, body: bytes) -> Fields:
         return parse_xml(body)

@@ -1,0 +1,255 @@
+"""Taking sides: a party, a candidate or a side (the ruling party, the opposition) with a cue that
+asks for votes, endorses, attacks or compares, in the same sentence and close enough to belong to it.
+
+A party named in a neutral fact ("DNT members visited", "the DPT vaccine") is only a mention: the
+cues make the difference. In an election period the windows widen to the whole sentence and
+campaign cues (sharing, promoting a rally or a pledge) count too. Cue lists are data
+(``data/neutrality.json``); parties and candidates come from the deployment's database.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from civicloop.guidelines.findings import Party
+from civicloop.guidelines.lexicons import Term, TermIndex
+from civicloop.guidelines.text import Prepared, is_tibetan
+
+CAMPAIGN_RULE = "political.campaign"
+WIDE_IN_PERIOD = 2  # cues allowed this many words from a side reach the whole sentence in a period
+SLOGAN_RULE = "political.slogan"
+SIDES = ("before", "after")
+# Sentences end at . ! ? ; a line break or a shad, but "Dr. Sonam" or "Nu. 300" do not end one.
+_SENTENCE_END = re.compile(r"[!?;\n\u0f0d\u0f0e]|\.(?=\s+[A-Z\u0f40-\u0fbc#\"'“(]|\s*$)")
+_HASHTAG = re.compile(r"#(\w{3,})")
+_TOKEN = re.compile(r"[\w\u0F40-\u0FBC]+")
+# "PDP for Thimphu!", "DNT for a better Bhutan!": a name, "for" and a cheer.
+_SLOGAN_FOR = re.compile(r"\s+for\s+(?:a\s+|the\s+)?(?:\w+\s+){0,2}\w+\s*!")
+# Generic targets used in another sense: "the opposition to the new road", "opposition of residents".
+_NOT_A_SIDE_AFTER = frozenset({"to", "from", "of", "against"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    rule: str
+    window: int | None  # most words between cue and target; None: the whole sentence
+    # Counts for a weak side (see Target.weak): asking for votes or support does ("support the
+    # government at the polls", "vote dnt"), thanks and praise do not.
+    for_weak: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    start: int
+    end: int
+    # A side only when asked votes or support for: "the government" in a text about voting, or a
+    # party's abbreviation written in small letters ("vote dnt"; "dnt" alone may be "don't").
+    weak: bool = False
+
+
+def _parse_cue(entry: str, rule: str, default: int | None) -> tuple[str, Cue]:
+    phrase, _, window = entry.partition("|")
+    return phrase, Cue(rule, int(window) if window else default)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One text as the cues see it: its word starts, cue hits, sentences, and the election period."""
+
+    prepared: Prepared
+    hits: dict[str, list[tuple[int, int, Cue]]]
+    sentences: list[tuple[int, int]]
+    starts: list[int]
+    in_period: bool
+
+    @property
+    def text(self) -> str:
+        return self.prepared.norm
+
+    def near(self, start: int, end: int, cue: Cue) -> bool:
+        """Close enough to belong together; in an election period anywhere in the sentence, except for
+        the cues that only count right next to a side ("go DNT", "because of DPT")."""
+        if cue.window is None or (self.in_period and cue.window >= WIDE_IN_PERIOD):
+            return True
+        return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start) <= cue.window
+
+
+@dataclass(frozen=True)
+class SideFinding:
+    rule: str
+    start: int
+    end: int
+
+
+class NeutralityDetector:
+    """Every phrase (targets and cues) sits in one word index, so a text is read once."""
+
+    def __init__(self, config: dict[str, Any], parties: tuple[Party, ...], candidates: tuple[str, ...]) -> None:
+        self._kinds: dict[str, tuple[str, Cue]] = {}  # a term's lexicon id -> (kind, cue)
+        terms: list[Term] = []
+
+        electoral_cues = {c.lower() for c in config["electoral_cues"]}
+
+        def add(kind: str, entries: Iterable[str], rule: str, window: int | None) -> None:
+            for entry in entries:
+                phrase, cue = _parse_cue(entry, rule, window)
+                if rule == "political.canvassing" or phrase.lower() in electoral_cues:
+                    cue = Cue(cue.rule, cue.window, for_weak=True)
+                key = f"{kind}|{cue.rule}|{cue.window}|{cue.for_weak}"
+                self._kinds[key] = (kind, cue)
+                term = Term.parse(phrase, key)
+                if term is not None:
+                    terms.append(term)
+
+        for rule, sides in config["cues"].items():
+            add("before", sides["before"], rule, config["window_before"])
+            add("after", sides["after"], rule, config["window_after"])
+        for rule, words in config["evaluative"].items():
+            add("evaluative", words, rule, config["window_evaluative"])
+        add("around", config["around_dz"], "political.endorsement", None)
+        add("campaign", config["campaign"], CAMPAIGN_RULE, None)
+        add("neutral_dz", config["neutral_dz"], "", None)
+        add("target", config["targets"], "", None)
+        add("electoral_target", config["electoral_targets"], "", None)
+        add("electoral", config["electoral"], "", None)
+        add("standalone", config["standalone"], "political.canvassing", None)
+        add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
+        self.index = TermIndex(terms, {})
+        self.only_verbs = frozenset(config["only_verbs"])
+        self.small_abbreviations = frozenset(p.abbreviation.lower() for p in parties if len(p.abbreviation) >= 3)
+        self.hashtag_names = frozenset(
+            _squash(form)
+            for p in parties
+            for form in (p.abbreviation, p.name, *p.other_names)
+            if len(_squash(form)) >= 3 and not is_tibetan(form.strip())
+        ) | frozenset(_squash(c) for c in candidates if len(_squash(c)) >= 6)
+        self.hashtag_slogans = frozenset(_squash(s) for p in parties for s in p.slogans if s.startswith("#"))
+
+    def find(self, prepared: Prepared, named: list[tuple[int, int]], *, in_period: bool) -> list[SideFinding]:
+        """Spans that take sides; ``named`` are the parties and candidates the lexicons found."""
+        text = prepared.norm
+        hits: dict[str, list[tuple[int, int, Cue]]] = {}
+        for hit in self.index.find(prepared):
+            kind, cue = self._kinds[hit.term.lexicon]
+            hits.setdefault(kind, []).append((hit.start, hit.end, cue))
+        found = [SideFinding(c.rule, a, b) for a, b, c in hits.get("standalone", [])]
+        found += self._hashtags(text)
+        targets = [Target(a, b) for a, b in named] + self._generic_targets(prepared, hits)
+        if not targets:
+            return found
+        context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
+        for target in targets:
+            found += self._sides_of(target, context)
+        return found
+
+    def _sides_of(self, target: Target, ctx: _Context) -> list[SideFinding]:
+        """Every cue that takes this target's side (or the other side) in its sentence."""
+        t_start, t_end = target.start, target.end
+        s_start, s_end = _sentence_of(ctx.sentences, t_start)
+        # "… ལུ་ཚོགས་རྒྱན་ ༡༢༠,༠༠༠ ཐོབ་ཅི" reports votes received: no Dzongkha cue counts there.
+        neutral = any(s_start <= a < s_end for a, _, _ in ctx.hits.get("neutral_dz", []))
+
+        def counts(start: int, cue: Cue) -> bool:
+            return (cue.for_weak or not target.weak) and not (neutral and is_tibetan(ctx.text[start]))
+
+        found = [
+            SideFinding(cue.rule, c_start, t_end)
+            for c_start, c_end, cue in ctx.hits.get("before", [])
+            if s_start <= c_start and c_end <= t_start and ctx.near(c_end, t_start, cue) and counts(c_start, cue)
+        ]
+        found += [
+            SideFinding(cue.rule, t_start, c_end)
+            for c_start, c_end, cue in ctx.hits.get("after", [])
+            if t_end <= c_start and c_end <= s_end and ctx.near(t_end, c_start, cue) and counts(c_start, cue)
+        ]
+        if target.weak:
+            return found
+        for c_start, c_end, cue in ctx.hits.get("evaluative", []):
+            if s_start <= c_start < s_end and not (c_start < t_end and t_start < c_end):
+                a, b = (c_end, t_start) if c_end <= t_start else (t_end, c_start)
+                if ctx.near(a, b, cue):
+                    found.append(SideFinding(cue.rule, min(c_start, t_start), max(c_end, t_end)))
+        found += self._only_or_slogan(ctx.prepared, t_start, t_end)
+        sentence_cues = ([] if neutral else ["around"]) + (["campaign"] if ctx.in_period else [])
+        for kind in sentence_cues:
+            found += [
+                SideFinding(c.rule, min(a, t_start), max(b, t_end))
+                for a, b, c in ctx.hits.get(kind, [])
+                if s_start <= a < s_end and not (a < t_end and t_start < b)
+            ]
+        return found
+
+    def _only_or_slogan(self, prepared: Prepared, t_start: int, t_end: int) -> list[SideFinding]:
+        """ "Only DNT can…" ranks one side above the rest; "Kelzang for Thimphu!" is a campaign slogan."""
+        text = prepared.norm
+        before = _TOKEN.findall(text[max(0, t_start - 12) : t_start])
+        after = _TOKEN.findall(text[t_end : t_end + 40])
+        if before and before[-1].lower() == "only" and after and after[0].lower() in self.only_verbs:
+            start = text.rfind(before[-1], 0, t_start)
+            return [SideFinding("political.comparison", start, t_end)]
+        slogan = _SLOGAN_FOR.match(text, t_end)
+        if slogan:
+            return [SideFinding(SLOGAN_RULE, t_start, slogan.end())]
+        return []
+
+    def _generic_targets(self, prepared: Prepared, hits: dict[str, list[tuple[int, int, Cue]]]) -> list[Target]:
+        out = []
+        for start, end, _ in hits.get("target", []):
+            following = _TOKEN.match(prepared.norm[end:].lstrip())
+            phrase = prepared.norm[start:end].lower()
+            if following and following.group().lower() in _NOT_A_SIDE_AFTER and "opposition" in phrase:
+                continue
+            out.append(Target(start, end))
+        if hits.get("electoral"):
+            out += [Target(start, end, weak=True) for start, end, _ in hits.get("electoral_target", [])]
+        out += [
+            Target(start, end, weak=True)
+            for start, end, word in prepared.tokens
+            if word.lower() in self.small_abbreviations and not word.isupper()
+        ]
+        return out
+
+    def _hashtags(self, text: str) -> list[SideFinding]:
+        if "#" not in text:
+            return []
+        out = []
+        for m in _HASHTAG.finditer(text):
+            tag = m.group(1).lower()
+            named = tag in self.hashtag_slogans or any(n in tag for n in self.hashtag_names if _named(tag, n))
+            if named and "vaccin" not in tag:
+                out.append(SideFinding(SLOGAN_RULE, m.start(), m.end()))
+        return out
+
+
+def _named(tag: str, name: str) -> bool:
+    """A party or candidate inside a hashtag, not just letters of a longer word ("#dptvaccine" aside)."""
+    at = tag.find(name)
+    before, after = tag[:at], tag[at + len(name) :]
+    return not (before and before[-1].isalpha() and before not in _TAG_PREFIXES) or after == ""
+
+
+_TAG_PREFIXES = frozenset(
+    {"vote", "go", "team", "support", "votefor", "jai", "proud", "only", "i", "we", "love", "bring"}
+)
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _sentence_of(sentences: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    index = bisect.bisect_right([s for s, _ in sentences], position) - 1
+    return sentences[max(index, 0)]

@@ -1,0 +1,160 @@
+"""Text-level evaluation: would the check hold this text, and for which reason?
+
+An agency head sees a held text, not a span: so each text is labelled with the categories that
+must hold it (``taking_sides``, ``personal_data``, ``marking``) or none, and the check's answer is
+the set of categories whose findings reach a hold (or a block) under the national defaults.
+The same scoring serves the tuning set (``labelled/``, spans turned into categories) and the
+held-out set (``heldout/``, written by someone who never saw the detectors).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from civicloop.guidelines import CheckContext, ElectionPhase, Party, check
+from civicloop.guidelines.models import ACTION_RANK, Action
+from civicloop.guidelines.service import finding_action, national_defaults
+from tests.guidelines.corpus import Sample
+
+HELD_OUT = Path(__file__).parent / "heldout"
+CATEGORIES = ("taking_sides", "personal_data", "marking")
+# A finding's rule decides the category an agency head would read it under.
+RULE_PREFIX_CATEGORY = {"political.": "taking_sides", "personal.": "personal_data", "confidential.": "marking"}
+KIND_CATEGORY = {
+    **dict.fromkeys(("sides", "canvass", "criticism"), "taking_sides"),
+    **dict.fromkeys(("cid", "mobile", "landline", "email", "passport", "licence", "bank", "dob"), "personal_data"),
+    **dict.fromkeys(("marking", "term"), "marking"),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    text: str
+    hold: frozenset[str]
+    context: CheckContext
+
+
+def held(text: str, context: CheckContext) -> frozenset[str]:
+    """The categories for which the check would hold (or block) ``text`` under the national defaults."""
+    policy = national_defaults()
+    out = set()
+    for finding in check(text, context=context):
+        action = finding_action(finding, policy[finding.category][0])
+        if ACTION_RANK[action] < ACTION_RANK[Action.hold]:
+            continue
+        category = next((c for prefix, c in RULE_PREFIX_CATEGORY.items() if finding.rule_id.startswith(prefix)), None)
+        if category is not None:
+            out.add(category)
+    return frozenset(out)
+
+
+def from_labelled(samples: Iterable[Sample]) -> list[Case]:
+    """Tuning cases: a span label becomes the category it must hold for; a party or candidate named
+    holds only in the campaign embargo; references and civility are outside these three categories."""
+    cases = []
+    for sample in samples:
+        hold = {KIND_CATEGORY[lb.kind] for lb in sample.labels if lb.kind in KIND_CATEGORY}
+        if sample.phase is ElectionPhase.embargo and any(lb.kind in ("party", "candidate") for lb in sample.labels):
+            hold.add("taking_sides")
+        if sample.source.startswith(("civility", "confidential")) and not hold:
+            continue  # texts about other categories: their look-alikes are counted where they belong
+        cases.append(Case(sample.source, sample.text, frozenset(hold), sample.context()))
+    return cases
+
+
+def _context(data: dict[str, Any], period: bool) -> CheckContext:
+    """The deployment context as the held-out set's context.json states it."""
+    parties = tuple(
+        Party(name=p["name"], abbreviation=p.get("abbreviation", ""), name_dz=p.get("dzongkha", ""))
+        for p in data["parties"]
+    )
+    contacts = data.get("agency_public_contacts", {})
+    return CheckContext(
+        election=ElectionPhase.period if period else ElectionPhase.none,
+        agency_terms=tuple(data.get("confidential_terms", ())),
+        extra_terms=tuple(("candidates", name) for name in data.get("candidates", ())),
+        public_contacts=(*contacts.get("emails", ()), *contacts.get("phones", ())),
+        parties=parties,
+        reference_formats=tuple(mask_of_regex(f["regex"]) for f in data.get("reference_formats", ())),
+    )
+
+
+_DIGITS = re.compile(r"\\d(?:\{(\d+)\})?")
+
+
+def mask_of_regex(regex: str) -> str:
+    """A declared format given as a simple regex ("BP-\\d{4}-\\d{6}") in the format syntax agencies
+    declare (``BP-####-######``); anything beyond digits and literal characters is refused."""
+    mask = _DIGITS.sub(lambda m: "#" * int(m.group(1) or 1), regex).replace("\\", "")
+    if any(ch in mask for ch in "[](){}*+?|^$."):
+        raise ValueError(f"cannot turn {regex!r} into a reference format")
+    return mask
+
+
+def load_held_out(folder: Path = HELD_OUT) -> list[Case]:
+    data = json.loads((folder / "context.json").read_text(encoding="utf-8"))
+    cases = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            context = _context(data, bool(item.get("period", False)))
+            cases.append(Case(f"{path.name}:{item.get('id', number)}", item["text"], frozenset(item["hold"]), context))
+    return cases
+
+
+@dataclass
+class Tally:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        labelled = self.true_positives + self.false_negatives
+        return self.true_positives / labelled if labelled else 1.0
+
+
+def evaluate(cases: Iterable[Case], decide: Callable[[Case], frozenset[str]] | None = None) -> dict[str, Tally]:
+    decide = decide or (lambda case: held(case.text, case.context))
+    tallies = {c: Tally() for c in CATEGORIES}
+    for case in cases:
+        got = decide(case)
+        for category, tally in tallies.items():
+            if category in got and category in case.hold:
+                tally.true_positives += 1
+            elif category in got:
+                tally.false_positives += 1
+                tally.errors.append(f"FP {category} {case.id}: {case.text}")
+            elif category in case.hold:
+                tally.false_negatives += 1
+                tally.errors.append(f"FN {category} {case.id}: {case.text}")
+    return tallies
+
+
+def table(name: str, cases: list[Case], tallies: dict[str, Tally]) -> str:
+    held_texts = sum(1 for c in cases if c.hold)
+    lines = [
+        f"{name}: {len(cases)} texts ({held_texts} to hold, {len(cases) - held_texts} clean)",
+        f"{'category':<14} {'precision':>16} {'recall':>16}",
+    ]
+    for category, t in tallies.items():
+        found, labelled = t.true_positives + t.false_positives, t.true_positives + t.false_negatives
+        lines.append(
+            f"{category:<14} {t.precision:>6.3f} ({t.true_positives:>3}/{found:>3}) {t.recall:>6.3f} "
+            f"({t.true_positives:>3}/{labelled:>3})"
+        )
+    return "\n".join(lines)
