@@ -172,3 +172,13 @@ def test_oversight_shows_the_platform_health_check(db: Session, tube: Tube) -> N
     (broken,) = account_health(db, [tube.account], now=utcnow())
     assert broken.level is Level.warning
     assert any(r.startswith("last poll: YouTube refused the access token") for r in broken.reasons), broken.reasons
+
+
+def test_the_demo_has_citizens_commenting_on_the_city_channel(db: Session) -> None:
+    from civicloop.demo import seed
+
+    world = seed(db)
+    db.commit()
+    found = messages(db, world.accounts[("THROMDE", Platform.youtube)])
+    assert found and {m.direction for m in found} >= {Direction.inbound}
+    assert all(m.raw_event_id is not None for m in found if m.direction is Direction.inbound), "stored as polled"
