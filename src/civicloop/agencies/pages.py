@@ -14,6 +14,8 @@ from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.models import Official, Role
 from civicloop.channels import registry
 from civicloop.channels.ingest import rejections_today
+from civicloop.channels.models import ChannelPoll
+from civicloop.channels.polling import last_poll
 from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.web.forms import form_action
@@ -61,6 +63,8 @@ class AccountPage:
     # Webhook requests refused today, by reason (channels.ingest counts them).
     rejections_today: dict[str, int] = field(default_factory=dict)
     platform: PlatformSpec | None = None
+    # Where polling the account stands, for a polled platform (channels.polling).
+    poll: ChannelPoll | None = None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -185,5 +189,6 @@ def account_detail(account_id: int, request: Request, session: SessionDep, actor
         agency=agency,
         rejections_today=rejections_today(session, account),
         platform=registry.spec(account.platform),
+        poll=last_poll(session, account.id),
     )
     return render(request, "agencies/account.html", page)
