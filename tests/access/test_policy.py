@@ -63,7 +63,7 @@ def test_shipped_categories_cover_the_platforms_named_by_the_policy() -> None:
     assert matcher.category_of("web.whatsapp.com") == "messaging"
     assert matcher.category_of("qq.com") is None and matcher.category_of("www.moic.gov.bt") is None
     # Each platform names its category in its folder: the social media ones, and Telegram with the messaging apps.
-    assert set(categories["social"].platforms) == {"facebook", "x", "wechat", "instagram"}
+    assert set(categories["social"].platforms) == {"facebook", "x", "wechat", "instagram", "youtube"}
     assert categories["messaging"].platforms == ("telegram",)
     assert matcher.category_of("t.me") == "messaging"
 

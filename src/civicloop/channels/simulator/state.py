@@ -268,6 +268,11 @@ class SimulatorState:
         with self.lock:
             self.requests.append(entry)
 
+    def reset_records(self) -> None:
+        """Forget the calls recorded so far, so a test counts only what its next step sends."""
+        with self.lock:
+            self.requests.clear()
+
     def calls(self, endpoint: str) -> list[Recorded]:
         with self.lock:
             return [r for r in self.requests if r.endpoint == endpoint]
