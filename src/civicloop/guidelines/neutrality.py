@@ -125,6 +125,7 @@ class NeutralityDetector:
         add("frame", config["voting_frames"], "political.canvassing", None)
         add("actor", config["actors"], "", None)
         add("recall", config["recall_frames"], "political.endorsement", None)
+        add("election_time", config["election_times"], "political.canvassing", None)
         add("notice", config["neutral_notices"], "", None)
         add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
         self.index = TermIndex(terms, {})
@@ -254,9 +255,13 @@ def _pointed_at_the_vote(
     if hits.get("notice"):
         return []
     named = any(not t.weak for t in targets)
-    # "Remember who fixed your water: DPT!": a recall frame points at a side only when one is named.
+    doer = bool(hits.get("actor")) or bool(_WHO_DID.search(text))
+    # "Remember who fixed your water: DPT!": a recall frame points at a side only when one is named;
+    # "on election day" is a frame only for a doer ("think of the people who built this bridge"),
+    # since notices name parties and election days together.
     frames = hits.get("frame", []) + (hits.get("recall", []) if named else [])
-    if not frames or not (named or hits.get("actor") or _WHO_DID.search(text)):
+    frames += hits.get("election_time", []) if doer else []
+    if not frames or not (named or doer):
         return []
     start, end, cue = frames[0]
     return [SideFinding(cue.rule, start, end)]

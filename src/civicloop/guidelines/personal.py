@@ -140,7 +140,8 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.dob = re.compile(
-            rf"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date|born(?:\s+on)?)\s*[:\-]?\s*(?:is\s+)?(?P<num>{_DATE})"
+            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?)\s*[:\-(]?\s*(?:is\s+)?"
+            rf"(?P<num>{_DATE})"
             rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
             re.IGNORECASE,
         )
@@ -149,7 +150,7 @@ class PersonalDetector:
             rf"(?:{_words(config['birth_words'])}){_NO}(?P<num>{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
         )
         # A citizen ID written in groups ("115 0500 1234"): groups of 2-5 digits adding up to its length.
-        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{1,4}}(?:[ -]\d{{2,5}}){{1,4}}{_AFTER}")
+        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,4}}(?:[ -]\d{{2,5}}){{1,4}}{_AFTER}")
         self.amount_before = frozenset(config["amount_before"])
         self.amount_after = frozenset(config["amount_after"])
         self.reference_words = frozenset(config["reference_words"])
@@ -160,6 +161,7 @@ class PersonalDetector:
         self.role_mailboxes = frozenset(config["role_mailboxes"])
         self.given_names = frozenset(config["given_names"])
         self.honorifics = frozenset(config["honorifics"])
+        self.person_nouns = frozenset(config["person_nouns"])
 
     # -- public entry points -------------------------------------------------------------------
 
@@ -211,7 +213,8 @@ class PersonalDetector:
             out.append(Span("personal.bank_account", m.start("num"), m.end("num"), public, keyed=True))
         for m in self.dob.finditer(norm):
             group = "num" if m.group("num") else "year"
-            if self._near_a_person(prepared, m.start(), m.end()):
+            # A date named as a date of birth is someone's; "born on 3 May 1990" may be a building's.
+            if m.group("named") or self._near_a_person(prepared, m.start(), m.end()):
                 out.append(Span("personal.date_of_birth", m.start(group), m.end(group), keyed=True))
         for m in self.dob_dz.finditer(norm):
             out.append(Span("personal.date_of_birth", m.start("num"), m.end("num"), keyed=True))
@@ -239,7 +242,11 @@ class PersonalDetector:
                 digits = re.sub(r"\D", "", m.group())
                 if len(digits) != self.cid_length or int(digits[1:3]) not in self.cid_districts:
                     continue
-                if pattern is self.cid_grouped and self._looks_like_something_else(prepared, m.start(), m.end()):
+                # Grouped digits are also how amounts, references and published numbers are written.
+                if pattern is self.cid_grouped and (
+                    self._looks_like_something_else(prepared, m.start(), m.end())
+                    or self._public_context(prepared, m.start(), m.end())
+                ):
                     continue
                 if not _declared(prepared.norm, m.start(), m.end(), formats):
                     out.append(Span("personal.cid", m.start(), m.end()))
@@ -291,7 +298,7 @@ class PersonalDetector:
             if e < start - 80 or s > end + 40:
                 continue
             low = prepared.lowered[i]
-            if low in self.personal_words and e <= start:
+            if (low in self.personal_words or low in self.person_nouns) and e <= start:
                 return True
             if word[:1].isupper() and (low in self.given_names or low in self.honorifics):
                 return True
