@@ -104,6 +104,8 @@ _DIGITS = re.compile(r"\\d(?:\{(\d+)\})?")
 def mask_of_regex(regex: str) -> str:
     """A declared format given as a simple regex ("BP-\\d{4}-\\d{6}") in the format syntax agencies
     declare (``BP-####-######``); anything beyond digits and literal characters is refused."""
+    # A word boundary at either end adds nothing: a format matches the whole number as written.
+    regex = regex.removeprefix("\\b").removesuffix("\\b")
     mask = _DIGITS.sub(lambda m: "#" * int(m.group(1) or 1), regex).replace("\\", "")
     if any(ch in mask for ch in "[](){}*+?|^$."):
         raise ValueError(f"cannot turn {regex!r} into a reference format")
