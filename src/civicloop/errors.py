@@ -14,6 +14,10 @@ AppError                  500  internal
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel
+
 
 class AppError(Exception):
     status_code = 500
@@ -71,3 +75,29 @@ class TooManyRequests(AppError):
     def __init__(self, message: str = "", *, retry_after: int = 60) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """What the JSON API answers for every error: ``{"error": {"code", "message", "field"}}``."""
+
+    error: ErrorDetail
+
+
+# Declared on every JSON API operation, so that clients (and the fuzzing test) know each status it may answer.
+API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in {
+        400: "The body could not be parsed (not JSON, or a broken multipart form)",
+        401: "No valid API token (or session)",
+        403: "The official's roles do not allow this",
+        404: "Not found, or in an agency the official cannot see",
+        409: "Conflicts with the current state or an existing record",
+        422: "Invalid input, with the reason and the field",
+    }.items()
+}

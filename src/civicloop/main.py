@@ -9,12 +9,15 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from civicloop import __version__
 from civicloop.access import pages as access_pages
 from civicloop.access import routes as access_routes
+from civicloop.accountability import pages as accountability_pages
+from civicloop.accountability import routes as accountability_routes
 from civicloop.agencies import pages as agency_pages
 from civicloop.agencies import routes as agency_routes
 from civicloop.analysis import pages as analysis_pages
@@ -32,7 +35,7 @@ from civicloop.config import get_settings
 from civicloop.consultations import pages as consultation_pages
 from civicloop.consultations import public as consultation_public
 from civicloop.consultations import routes as consultation_routes
-from civicloop.errors import AppError, TooManyRequests, Unauthenticated
+from civicloop.errors import API_ERROR_RESPONSES, AppError, TooManyRequests, Unauthenticated
 from civicloop.guidelines import gate as _gate  # noqa: F401 - registers the before-send review
 from civicloop.guidelines import pages as guideline_pages
 from civicloop.guidelines import routes as guideline_routes
@@ -46,13 +49,17 @@ from civicloop.publishing import pages as publishing_pages
 from civicloop.publishing import routes as publishing_routes
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
-from civicloop.web.templating import STATIC_DIR, render
+from civicloop.web.headers import SecurityHeaders
+from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+# Named in the message when PostgreSQL says which foreign key a request's id broke (SQLite does not say).
+FOREIGN_KEY_FIELDS = ("agency_id", "account_id", "conversation_id", "consultation_id", "official_id", "assignee_id")
 PAGE_ROUTERS = [
     access_pages.router,
+    accountability_pages.router,
     analysis_pages.router,
     auth_pages.router,
     totp_pages.router,
@@ -72,6 +79,7 @@ PAGE_ROUTERS = [
 ]
 API_ROUTERS = [
     access_routes.router,
+    accountability_routes.router,
     analysis_routes.router,
     auth_routes.router,
     agency_routes.router,
@@ -126,6 +134,24 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
         return _error_response(request, 422, "invalid", message, where or None)
 
+    # The database refusing a value is bad input, never a 500: a number beyond its column's range (an id or an
+    # offset past 32/64 bits), or a reference to a row that does not exist (an unknown agency_id). Routes check
+    # what they can first; these catch the rest in one place, whichever of the 90 operations it was.
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    def out_of_range(request: Request, exc: Exception) -> Response:
+        return _error_response(request, 422, "invalid", "a number or text in the request is out of range for its field")
+
+    @app.exception_handler(IntegrityError)
+    def integrity_error(request: Request, exc: IntegrityError) -> Response:
+        if "foreign key" not in str(exc.orig).lower():
+            return _error_response(request, 409, "conflict", "this conflicts with an existing record")
+        column = getattr(getattr(exc.orig, "diag", None), "constraint_name", None) or ""
+        field = next((f for f in FOREIGN_KEY_FIELDS if f"_{f}_" in column), None)
+        return _error_response(
+            request, 422, "invalid", f"{field or 'an id in the request'} names something that does not exist", field
+        )
+
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error_response(request, exc.status_code, "http_error", str(exc.detail))
@@ -142,7 +168,7 @@ def create_app() -> FastAPI:
     app = FastAPI(
         title="CivicLoop",
         version=__version__,
-        docs_url="/api/docs",
+        docs_url=None,  # served below from this server's own copy of Swagger UI, not a CDN
         openapi_url="/api/openapi.json",
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
@@ -155,14 +181,20 @@ def create_app() -> FastAPI:
         same_site="lax",
         https_only=settings.https,
     )
+    # Outermost, so that every answer (pages, API, static files, webhooks) carries the headers.
+    app.add_middleware(SecurityHeaders, https=settings.https)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     # Platform deliveries: mounted ahead of the routers, outside the app-wide dependencies (ADR 0005).
     app.mount("/webhooks", channel_routes.webhooks)
     for router in PAGE_ROUTERS:
         app.include_router(router)
     for router in API_ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=API_ERROR_RESPONSES)
     _install_error_handlers(app)
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return render(request, "api_docs.html", swagger_dir=SWAGGER_UI_DIR)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

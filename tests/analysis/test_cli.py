@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from civicloop.analysis.files import read_messages
 from civicloop.cli import main
 from tests.analysis.corpus import generate
 
@@ -45,8 +46,10 @@ def test_a_csv_gives_themes_json_for_every_row_and_agreement_with_labels(
         capsys,
         monkeypatch,
         *("--input", str(source), "--text-column", "comment", "--label-column", "theme", "--json", str(out_file)),
+        "--guess-dialect",
     )
     assert code == 0, err
+    assert "Guessed the CSV dialect: semicolon-separated" in out
     assert f"{len(CORPUS.texts)} messages" in out and "Campaigns" in out
     agreement = re.search(r"Agreement with 'theme': NMI (\d\.\d+), ARI (\d\.\d+)", out)
     assert agreement and float(agreement[1]) >= 0.4
@@ -143,7 +146,7 @@ def test_a_sample_below_100_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_quality_embedder_with_a_small_sample_says_how_many_texts_minilm_embedded(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, quality_models: Path
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, quality_embedder: None
 ) -> None:
     source = corpus_csv(tmp_path / "feedback.csv")
     out_file = tmp_path / "out.json"
@@ -159,3 +162,36 @@ def test_quality_embedder_with_a_small_sample_says_how_many_texts_minilm_embedde
     assert f"100 of {run_facts['unique']:,} distinct texts embedded" in run_facts["model"]
     agreement = re.search(r"NMI (\d\.\d+), ARI (\d\.\d+)", out)
     assert agreement and float(agreement[2]) >= 0.7
+
+
+def rfc4180_file(path: Path, rows: int, paragraph: str) -> tuple[Path, list[str]]:
+    """Rows whose text spans lines and holds commas, semicolons and doubled quotes, as a spreadsheet saves them."""
+    texts = [f'Row {n}: "{paragraph}"; shelter, bench\r\nsecond line of row {n}\nthird; line' for n in range(rows)]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["id", "text"], *([str(n), text] for n, text in enumerate(texts))])
+    return path, texts
+
+
+def test_an_rfc_4180_file_with_multi_line_quoted_fields_is_read_exactly_even_at_10_mb(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A semicolon-heavy start once made the guess pick ';' and split every row in the wrong place.
+    path, texts = rfc4180_file(tmp_path / "survey.csv", 2000, "We need a roof; and lights; " * 180)
+    assert path.stat().st_size > 10_000_000
+    assert read_messages(path, id_column="id").texts == texts
+    out_file = tmp_path / "out.json"
+    code, out, err = run(
+        capsys, monkeypatch, "--input", str(path), "--id-column", "id", "--embedder", "fast", "--json", str(out_file)
+    )
+    assert code == 0, err
+    assert "2000 messages" in out and "Guessed" not in out
+    assert set(json.loads(out_file.read_text())["assignments"]) == {str(n) for n in range(2000)}
+
+
+def test_a_malformed_quote_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text('text\n"fine, quoted"\n"open "quote" inside"\n', encoding="utf-8")
+    code, _, err = run(capsys, monkeypatch, "--input", str(path))
+    assert code == 2 and "line 3: the CSV is malformed" in err and "Traceback" not in err

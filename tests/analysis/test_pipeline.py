@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from civicloop.analysis import sentiment
+from civicloop.analysis import embed, sentiment
 from civicloop.analysis.dedup import find_duplicates
 from civicloop.analysis.embed import stand_in_vectors
-from civicloop.analysis.labels import label
+from civicloop.analysis.labels import describe
 from civicloop.analysis.normalize import detect_language, normalize
 from civicloop.analysis.pipeline import OTHER_ID, AnalysisOptions, AnalysisResult, _quotes, analyse
 from civicloop.errors import Invalid
@@ -29,7 +28,9 @@ def keep(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def fast_result():  # type: ignore[no-untyped-def]
-    return analyse(CORPUS.texts, CORPUS.ids, created=CORPUS.created, channels=CORPUS.channels, redact=keep)
+    return analyse(
+        CORPUS.texts, CORPUS.ids, created=CORPUS.created, channels=CORPUS.channels, embedder="fast", redact=keep
+    )
 
 
 def test_normalize_strips_links_mentions_and_boilerplate() -> None:
@@ -85,12 +86,12 @@ def test_campaign_members_count_once_in_theme_size(fast_result) -> None:  # type
 
 def test_json_has_the_documented_shape_and_every_row(fast_result) -> None:  # type: ignore[no-untyped-def]
     data = json.loads(json.dumps(fast_result.to_json()))
-    assert set(data) == {"themes", "campaigns", "assignments", "run"}
+    assert set(data) == {"themes", "campaigns", "questions", "assignments", "run"}
     assert set(data["assignments"]) == set(CORPUS.ids)
     theme_ids = {t["id"] for t in data["themes"]}
     assert set(data["assignments"].values()) <= theme_ids
     for theme in data["themes"]:
-        assert {"id", "label", "keywords", "size", "raw_size", "sentiment", "quotes"} <= set(theme)
+        assert {"id", "label", "keywords", "size", "raw_size", "sentiment", "quotes", "example"} <= set(theme)
         assert set(theme["sentiment"]) == {"positive", "neutral", "negative"}
         if theme["id"] != OTHER_ID and theme["size"] >= 3:
             assert 3 <= len(theme["quotes"]) <= 5
@@ -113,14 +114,15 @@ def test_praise_and_complaints_get_their_sentiment(fast_result) -> None:  # type
 
 
 def test_same_seed_same_result_and_quotes_come_from_the_theme() -> None:
-    first = analyse(CORPUS.texts, CORPUS.ids, seed=3, redact=keep).to_json()
-    second = analyse(CORPUS.texts, CORPUS.ids, seed=3, redact=keep).to_json()
+    first = analyse(CORPUS.texts, CORPUS.ids, seed=3, embedder="fast", redact=keep).to_json()
+    second = analyse(CORPUS.texts, CORPUS.ids, seed=3, embedder="fast", redact=keep).to_json()
     first["run"].pop("seconds"), second["run"].pop("seconds")
     assert first == second
 
 
 def test_fit_on_a_sample_assigns_every_message() -> None:
-    result = analyse(CORPUS.texts, CORPUS.ids, options=AnalysisOptions(sample_size=120), redact=keep)
+    options = AnalysisOptions(sample_size=120)
+    result = analyse(CORPUS.texts, CORPUS.ids, options=options, embedder="fast", redact=keep)
     assert len(result.theme_of_row) == len(CORPUS.texts)
     assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.3
 
@@ -128,7 +130,7 @@ def test_fit_on_a_sample_assigns_every_message() -> None:
 def test_a_few_dozen_short_comments_still_get_themes() -> None:
     """Few texts, few shared words: the tree's largest leap is at its bottom, where every group is too small."""
     small = generate(per_theme=3, campaign_size=10, seed=5)
-    result = analyse(small.texts, small.ids, redact=keep)
+    result = analyse(small.texts, small.ids, embedder="fast", redact=keep)
     real = [theme for theme in result.themes if theme.id != OTHER_ID]
     assert len(real) >= 2 and sum(theme.size for theme in real) >= result.unique / 2
 
@@ -146,8 +148,67 @@ def test_mismatched_columns_are_refused() -> None:
         analyse(["a", "b"], ["1", "1"], redact=keep)
 
 
-def test_labels_prefer_word_pairs_over_their_words() -> None:
-    assert label(["bus", "bus stop", "roof", "stop", "rain"]) == "bus stop, roof, rain"
+def test_labels_are_phrases_from_the_theme_never_words_found_in_most_texts_numbers_or_markup() -> None:
+    roof = [
+        "The bus stop needs a bigger roof, we get wet in the rain at 7 pm.",
+        "A bigger roof at the bus stop please, the rain soaks us XXXX.",
+        "Bus stop 12: bigger roof please, <b>the rain</b> comes in.",
+        "The roof is too small at the bus stop, rain everywhere.",
+    ]
+    seats = [
+        "The bus stop has no benches for old people, 7 pm is a long wait.",
+        "More benches for old people at the bus stop, XXXX.",
+        "Benches for old people please, at the bus stop there is one seat.",
+    ]
+    described = describe([roof, seats])
+    assert [words.label for words in described] == ["Bigger roof", "Benches for old people"]
+    for words in described:
+        assert 2 <= len(words.label.split()) <= 6
+        every = " ".join(words.keywords).split()
+        # "bus", "stop" are in every text; numbers, redaction marks and tags tell nothing.
+        assert not {"bus", "stop", "7", "pm", "12", "xxxx", "b"} & set(every), words.keywords
+
+
+def test_dzongkha_is_split_into_syllables_on_the_tsheg_and_tibetan_digits_are_digits() -> None:
+    light = ["གློག་མེ་ མེད། མཚན་མོ་ ནག་ཚུབ།", "མཚན་མོ་ གློག་མེ་ དགོ། ༢༠༢༦", "གློག་མེ་ བཙུགས། མཚན་མོ་"]
+    seats = ["སྡོད་ཁྲི་ དགོ། རྒས་པ། ༢༠༢༦", "རྒས་པ་ཚུ་ལུ་ སྡོད་ཁྲི།", "སྡོད་ཁྲི་ མང་ཤོས།"]
+    assert normalize("༢༠༢༦") == "2026"
+    described = describe([[normalize(t) for t in light], [normalize(t) for t in seats]])
+    assert described[0].label in ("གློག་མེ", "མཚན་མོ") and described[1].label == "སྡོད་ཁྲི"
+    assert not any("2026" in k for words in described for k in words.keywords)
+
+
+def test_a_question_asked_over_days_is_a_frequent_question_and_a_burst_of_copies_a_campaign() -> None:
+    start = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
+    question = "Where can I renew my trade licence?"
+    texts = [question] * 20 + ["Save the old bus stop mural, it is part of our heritage."] * 12
+    created = [start + timedelta(hours=9 * n) for n in range(20)] + [
+        start + timedelta(days=3, minutes=7 * n) for n in range(12)
+    ]
+    texts += [f"Comment {n}: the road to Babesa needs repair near house {n}" for n in range(30)]
+    created += [start + timedelta(hours=5 * n) for n in range(30)]
+    ids = [str(n) for n in range(len(texts))]
+    accounts = [f"citizen-{n}" for n in range(len(texts))]
+    result = analyse(texts, ids, created=created, accounts=accounts, embedder="fast", redact=str)
+    data = result.to_json()
+    assert [(c["size"], c["text"]) for c in data["questions"]] == [(20, question)]
+    assert [(c["size"], c["text"][:20]) for c in data["campaigns"]] == [(12, "Save the old bus sto")]
+    # Asked twenty times within an hour, the same question is a coordinated campaign.
+    burst = [start + timedelta(minutes=3 * n) for n in range(20)] + created[20:]
+    again = analyse(texts, ids, created=burst, accounts=accounts, embedder="fast", redact=str).to_json()
+    assert [c["size"] for c in again["campaigns"]] == [20, 12] and again["questions"] == []
+
+
+def test_the_quality_embedder_runs_by_default_and_the_fast_one_stands_in_saying_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = ["The roof of the bus stop leaks", "Please add benches", "Lights at night"] * 3
+    ids = [str(n) for n in range(len(texts))]
+    if embed.quality_installed():
+        assert "all-MiniLM-L6-v2" in analyse(texts, ids, redact=str).model
+    monkeypatch.setattr(embed, "QUALITY_MODULES", ("civicloop_no_such_module",))
+    result = analyse(texts, ids, redact=str)
+    assert result.embedder == "fast" and "the quality embedder is not installed" in result.model
 
 
 def test_civic_sentiment_reads_requests_and_complaints_as_negative() -> None:
@@ -188,14 +249,12 @@ def test_sentiment_over_time_counts_local_days_then_weeks_then_months() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("sample_size", [20_000, 150])
-def test_quality_embedder_recovers_planted_themes(quality_models: Path, sample_size: int) -> None:
+def test_quality_embedder_recovers_planted_themes(quality_embedder: None, sample_size: int) -> None:
     """Every distinct text embedded by MiniLM, or only a sample of 150 and the rest by stand-in vectors."""
 
     def run() -> AnalysisResult:
         options = AnalysisOptions(sample_size=sample_size)
-        return analyse(
-            CORPUS.texts, CORPUS.ids, embedder="quality", cache_dir=quality_models, redact=keep, options=options
-        )
+        return analyse(CORPUS.texts, CORPUS.ids, embedder="quality", redact=keep, options=options)
 
     result = run()
     assert adjusted_rand_score(CORPUS.themes, result.theme_of_row) >= 0.8

@@ -158,3 +158,50 @@ def test_cli_analyses_an_agency(db: Session) -> None:
     assert result.exit_code == 0, result.output
     assert "Campaigns" in result.output
     finished(db, agency)
+
+
+def test_analysis_imports_nothing_of_consultations_which_registers_its_messages_instead(db: Session) -> None:
+    """Layering: a consultation's messages reach analysis through a source the consultations domain registers."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, civicloop.analysis.service, civicloop.analysis.pages, civicloop.analysis.routes; "
+        "print(sorted(m for m in sys.modules if m.startswith('civicloop.consultations')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    from civicloop.analysis import sources
+    from civicloop.consultations import themes
+
+    assert sources.SOURCES["consultation"].agency_of == themes._agency_of
+    with pytest.raises(NotFound, match="consultation not found"):
+        service.create_run(db, actor=None, scope=service.AnalysisScope(consultation_id=987654))
+
+
+def test_a_frequent_question_is_listed_apart_from_campaigns_and_offers_a_saved_reply(
+    db: Session, client: TestClient
+) -> None:
+    agency, account, _actor = seed(db)
+    question = "Where can I renew my trade licence?"
+    for k in range(12):  # twelve citizens over four days, in their own time
+        post(db, account, question, 1000 + 540 * k)
+    db.commit()
+    officer = create_official(db, "officer@ANLYS", email="faq-officer@test.example")  # officers keep saved replies
+    login(client, officer)
+    page = client.get(f"/analysis/agency/{agency.id}")
+    response = client.post(
+        "/api/v1/analysis/runs",
+        json={"agency_id": agency.id, "embedder": "fast"},
+        headers={"X-CSRF-Token": csrf_from(page.text)},
+    )
+    assert response.status_code == 202, response.text
+    latest = client.get(f"/api/v1/analysis/latest?agency_id={agency.id}").json()
+    assert [(q["size"], q["text"]) for q in latest["questions"]] == [(12, question)]
+    assert question not in [c["text"] for c in latest["campaigns"]] and latest["campaigns"]
+    page = client.get(f"/analysis/agency/{agency.id}")
+    table = page.text.split('id="frequent-questions"')[1].split("</table>")[0]
+    assert question in table and "Create a saved reply" in table
+    link = table.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    offer = client.get(link)
+    assert offer.status_code == 200 and f'value="{question}"' in offer.text

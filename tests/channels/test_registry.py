@@ -120,6 +120,16 @@ def _pattern(name: str, label: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(name)}\b|\b{re.escape(label)}\b", re.IGNORECASE)
 
 
+# Third-party files shipped as they are: Swagger UI's bundle names social networks of its own, and MiniLM's
+# tokenizer vocabulary holds every English word.
+VENDORED = (
+    "web/static/vendor/",
+    "web/static/swagger-ui-",
+    "web/static/htmx-",
+    "analysis/data/all-MiniLM-L6-v2-tokenizer.json",
+)
+
+
 def _mentions(name: str, label: str) -> set[str]:
     """Files under src/civicloop outside ``channels/<name>/`` that name the platform."""
     pattern = _pattern(name, label)
@@ -128,7 +138,7 @@ def _mentions(name: str, label: str) -> set[str]:
         relative = path.relative_to(SRC).as_posix()
         if not path.is_file() or path.suffix not in {".py", ".html", ".json", ".toml", ".txt", ".css", ".js"}:
             continue
-        if relative.startswith((f"channels/{name}/", "migrations/")) or "/static/vendor" in relative:
+        if relative.startswith((f"channels/{name}/", "migrations/", *VENDORED)):
             continue
         # Host names are addresses, not references to a platform (Instagram's API is at graph.facebook.com).
         text = HOST.sub("", path.read_text(encoding="utf-8", errors="replace"))

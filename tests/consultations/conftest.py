@@ -11,6 +11,7 @@ from civicloop.consultations import service
 from civicloop.consultations.models import Consultation, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, QuestionIn
 from tests.channels.outbound.conftest import Scene, clock, scene, sim, simulator_server
+from tests.consultations.crafted import plain_pdf
 
 __all__ = ["Scene", "clock", "make_consultation", "scene", "sim", "simulator_server"]
 
@@ -18,7 +19,7 @@ PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
     b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = plain_pdf()
 
 
 def make_consultation(

@@ -4,17 +4,12 @@ from sqlalchemy.orm import Session
 
 from civicloop.consultations import report, results, themes
 from civicloop.consultations.models import Consultation, ConsultationStatus, Response
-from civicloop.demo import seed
+from civicloop.demo import DemoWorld
 from civicloop.demo.consultations import png
 
 
-# The whole demo takes half a minute to seed (mostly password hashing); the services it drives are tested
-# on both databases elsewhere, so it is seeded once, on SQLite.
-@pytest.mark.slow
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_the_demo_has_an_open_bus_stop_consultation_and_a_published_report(db: Session) -> None:
-    seed(db)
-    db.commit()
+@pytest.mark.slow  # the first test to ask for the demo seeds it (see the demo fixture)
+def test_the_demo_has_an_open_bus_stop_consultation_and_a_published_report(demo: DemoWorld, db: Session) -> None:
     by_title = {c.title: c for c in db.scalars(select(Consultation))}
     bus_stop = by_title["Model bus stop on Norzin Lam: tell us before we build it"]
     assert bus_stop.status is ConsultationStatus.open

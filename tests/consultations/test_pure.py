@@ -1,19 +1,34 @@
 """Pure helpers: file checks, the draft's rich text, labels, design votes in comments."""
 
+import io
 from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from civicloop.consultations import files, i18n, richtext
 from civicloop.consultations.answers import design_vote
 from civicloop.consultations.models import Question, QuestionKind
 from civicloop.errors import Invalid, PayloadTooLarge
 from tests.consultations.conftest import PDF, PNG
+from tests.consultations.crafted import (
+    pdf_with_hex_escaped_javascript,
+    pdf_with_javascript_in_an_object_stream,
+    plain_pdf,
+    png_of_size,
+)
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 20
+
+def _picture(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), "teal").save(out, kind)
+    return out.getvalue()
+
+
+JPEG = _picture("JPEG")
+WEBP = _picture("WEBP")
 
 
 @pytest.mark.parametrize(
@@ -48,6 +63,40 @@ def test_a_pdf_is_refused_as_a_picture_and_active_pdfs_are_refused() -> None:
         files.check(scripted, filename="a.pdf")
     with pytest.raises(Invalid, match="not a complete PDF"):
         files.check(PDF[:-7], filename="a.pdf")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pdf_with_hex_escaped_javascript(),
+        pdf_with_javascript_in_an_object_stream(),
+        plain_pdf(b"/Names<</EmbeddedFiles<</Names[(a.exe)<</Type/Filespec>>]>>>>"),
+        plain_pdf(b"/AA<</O<</S/Launch/F(cmd.exe)>>>>"),
+    ],
+    ids=["hex-escaped names", "object stream", "embedded file", "launch action"],
+)
+def test_pdfs_with_hidden_scripts_or_programs_are_refused(data: bytes) -> None:
+    with pytest.raises(Invalid, match="contains scripts or embedded programs"):
+        files.check(data, filename="plan.pdf")
+
+
+def test_unreadable_pdfs_are_refused_because_they_cannot_be_checked() -> None:
+    broken = b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction 9 0 R>>\n%%EOF\n"
+    with pytest.raises(Invalid, match="could not be read as a PDF"):
+        files.check(broken, filename="plan.pdf")
+
+
+def test_images_with_enormous_dimensions_are_refused_before_anything_decodes_them() -> None:
+    assert files.check(png_of_size(4000, 3000), filename="photo.png") == "image/png"
+    with pytest.raises(Invalid, match=r"bomb\.png has too many pixels; the largest accepted is"):
+        files.check(png_of_size(30000, 30000), filename="bomb.png")
+    with pytest.raises(Invalid, match="9000 × 9000 pixels"):
+        files.check(png_of_size(9000, 9000), filename="big.png", images_only=True)
+
+
+def test_files_that_only_start_like_an_image_are_refused() -> None:
+    with pytest.raises(Invalid, match="could not be read as an image"):
+        files.check(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20, filename="fake.jpg")
 
 
 def test_size_limit_and_empty_files() -> None:

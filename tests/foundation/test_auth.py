@@ -1,7 +1,9 @@
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from civicloop.auth.passwords import hash_password, verify_password
+from civicloop.config import Settings, reset_settings
 from tests.factories import PASSWORD, create_agency, create_official, csrf_from, login
 
 
@@ -11,6 +13,24 @@ def test_passwords_are_hashed_with_argon2id() -> None:
     assert verify_password(hashed, "a long passphrase")
     assert not verify_password(hashed, "wrong")
     assert not verify_password(None, "anything")
+
+
+def test_production_hashes_at_rfc_9106_cost_and_only_tests_hash_cheaply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite hashes cheaply (tests/conftest.py turns the setting on); a deployment never does."""
+    assert Settings.model_fields["insecure_test_password_hashing"].default is False
+    cheap = hash_password("a long passphrase")
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    monkeypatch.delenv("CIVICLOOP_INSECURE_TEST_PASSWORD_HASHING")
+    reset_settings()
+    try:
+        hashed = hash_password("a long passphrase")
+        assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), "RFC 9106 low-memory: 64 MiB, 3 passes, 4 lanes"
+        assert verify_password(hashed, "a long passphrase") and not verify_password(hashed, "wrong")
+        assert verify_password(cheap, "a long passphrase"), "each hash carries its own parameters"
+        assert not verify_password(None, "anything")
+    finally:
+        monkeypatch.undo()
+        reset_settings()
 
 
 def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(db: Session, client: TestClient) -> None:
@@ -86,3 +106,19 @@ def test_pages_send_anonymous_visitors_to_login(db: Session, client: TestClient)
     response = client.get("/agencies", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/agencies"
+
+
+@pytest.mark.parametrize("authorization", ["Bearer ", "Bearer    ", "Basic abc", "bearer"])
+def test_a_request_is_token_or_cookie_authenticated_never_both(
+    db: Session, client: TestClient, authorization: str
+) -> None:
+    """An Authorization header that carries no valid token must not fall back to the session cookie,
+    or a cross-site form could claim the header's CSRF exemption and ride on the cookie."""
+    create_agency(db, "MOIT")
+    official = create_official(db, "analyst@MOIT")
+    login(client, official)
+    assert client.get("/api/v1/me").status_code == 200  # the cookie alone still works
+    forged = client.post("/settings/tokens", data={"name": "stolen"}, headers={"Authorization": authorization})
+    assert forged.status_code in (401, 403)
+    assert db.connection().exec_driver_sql("SELECT count(*) FROM api_tokens").scalar() == 0
+    assert client.get("/api/v1/me", headers={"Authorization": authorization}).status_code == 401

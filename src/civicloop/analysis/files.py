@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from civicloop.errors import Invalid
-
-csv.field_size_limit(10_000_000)
+from civicloop.kit import csvfile
 
 
 @dataclass(frozen=True)
@@ -19,9 +16,10 @@ class MessageFile:
     texts: list[str]
     ids: list[str]
     labels: list[str] | None
+    guessed: str | None = None  # the CSV dialect guessed, when the caller asked for a guess
 
 
-def _rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+def _rows(path: Path, guess: bool) -> tuple[list[str], list[dict[str, Any]], str | None]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
@@ -50,20 +48,27 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
                 raise Invalid(f"{path}, line {number}: each line must be a JSON object")
             rows.append(row)
         columns = list(dict.fromkeys(key for row in rows for key in row))
-        return columns, rows
-    try:
-        dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(content), dialect=dialect)
-    return list(reader.fieldnames or []), list(reader)
+        return columns, rows, None
+    table = csvfile.parse(content, name=str(path), guess=guess)
+    lines = [cells for _, cells in table.rows() if any(cell.strip() for cell in cells)]
+    header = lines[0] if lines else []
+    return header, [dict(zip(header, cells, strict=False)) for cells in lines[1:]], table.guessed
 
 
 def read_messages(
-    path: Path, *, text_column: str = "text", id_column: str | None = None, label_column: str | None = None
+    path: Path,
+    *,
+    text_column: str = "text",
+    id_column: str | None = None,
+    label_column: str | None = None,
+    guess_dialect: bool = False,
 ) -> MessageFile:
-    """Texts (and ids, labels) of every row; ids are 1-based row numbers without ``id_column``."""
-    columns, rows = _rows(path)
+    """Texts (and ids, labels) of every row; ids are 1-based row numbers without ``id_column``.
+
+    A CSV file is read as RFC 4180 (comma-separated, quoted fields may hold line breaks and doubled
+    quotes); ``guess_dialect`` guesses its delimiter and quoting instead.
+    """
+    columns, rows, guessed = _rows(path, guess_dialect)
     if not rows:
         raise Invalid(f"{path} has a header but no rows")
     for wanted, option in (
@@ -88,4 +93,5 @@ def read_messages(
         texts=[cell(row, text_column) for row in rows],
         ids=ids,
         labels=[cell(row, label_column) for row in rows] if label_column else None,
+        guessed=guessed,
     )

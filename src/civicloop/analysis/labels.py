@@ -1,70 +1,165 @@
-"""Readable theme labels: each theme's most distinctive words and word pairs (class-based TF-IDF).
+"""Theme labels a person understands: a short phrase from the theme's own messages, and keywords.
 
-A term scores high for a theme when it is frequent in the theme's messages and rare in the
-others' (the c-TF-IDF weighting BERTopic uses: tf within the theme × log(1 + A / f), A the
-average number of words per theme, f the term's frequency over all themes).
+A phrase (2–4 words, 2–6 Dzongkha syllables) scores high for a theme when many of the theme's
+messages contain it and few of the others' do (class-based TF-IDF over document frequency, as
+BERTopic weighs terms, counted once per message so that one long message cannot carry a theme).
+Words found in most texts (the place everybody writes about, greetings, a form's boilerplate),
+numbers, redaction marks and markup never make a label: they tell the themes apart by nothing.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from civicloop.analysis.embed import stop_words
-from civicloop.analysis.normalize import TOKEN_PATTERN
+from civicloop.analysis.normalize import TIBETAN_RE, tokens
 
 KEYWORDS = 10
-LABEL_TERMS = 3
+# A word in at least this share of all texts is "found in most texts" and never labels a theme.
+COMMON_SHARE = 0.5
+MAX_PHRASE_WORDS = 4
+MAX_PHRASE_SYLLABLES = 6
+NO_LABEL = "(no distinctive words)"
+# A phrase labels a theme when at least this share of the messages using its best word use the phrase.
+PHRASE_SHARE = 0.6
+TSHEG = "\u0f0b"
+# Dzongkha particles and the copula ("is", "of", "to", "and", "this", plural marks) label nothing.
+DZONGKHA_STOP = {"ཨིན", "ཨིནམ", "ཡོད", "ཡོདཔ", "ལུ", "ནང", "ཚུ", "གི", "གིས", "ཀྱི", "ཅིག", "འདི", "དང", "ལས", "སྦེ", "མས"}
 
 
-def keywords(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[list[str]]:
-    """The ``top`` most distinctive terms of each group of texts, best first."""
-    from scipy import sparse  # imported by a run, not with the module (seconds: see analysis.embed)
-    from sklearn.feature_extraction.text import CountVectorizer
+@cache
+def stop() -> frozenset[str]:
+    """Words that never start or end a label (built on first use: scikit-learn's list loads slowly)."""
+    return frozenset(stop_words()) | DZONGKHA_STOP
 
-    texts = [text for group in groups for text in group]
-    if not texts:
-        return [[] for _ in groups]
-    owner = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
-    vectorizer = CountVectorizer(
-        token_pattern=TOKEN_PATTERN,
-        ngram_range=(1, 2),
-        stop_words=stop_words(),
-        min_df=2 if len(texts) >= 50 else 1,
-        max_features=50_000,
-    )
-    try:
-        counts = vectorizer.fit_transform(texts)
-    except ValueError:  # nothing but stop words
-        return [[] for _ in groups]
-    membership = sparse.csr_matrix(
-        (np.ones(len(texts)), (owner, np.arange(len(texts)))), shape=(len(groups), len(texts))
-    )
-    per_group = np.asarray((membership @ counts).todense(), dtype=np.float64)
-    totals = per_group.sum(axis=1, keepdims=True)
-    tf = per_group / np.maximum(totals, 1.0)
-    average_words = max(float(totals.mean()), 1.0)
-    frequency = per_group.sum(axis=0)
-    scores = tf * np.log1p(average_words / np.maximum(frequency, 1.0))
-    vocabulary = vectorizer.get_feature_names_out()
-    out: list[list[str]] = []
-    for row in scores:
-        best = np.argsort(-row, kind="stable")[:top]
-        out.append([str(vocabulary[i]) for i in best if row[i] > 0])
+
+MARKUP_RE = re.compile(r"<[^>]{0,200}>|&[a-z]+;|\{\{.*?\}\}|\[\w+\]")
+# Redaction marks ("XXXX", "xx/xx/xxxx") and tokens with a digit say nothing about a topic.
+MEANINGLESS_RE = re.compile(r"^(?:x{2,}|.*\d.*|.)$")
+
+
+@dataclass(frozen=True)
+class Words:
+    label: str
+    keywords: list[str]
+
+
+def _words(text: str) -> list[str]:
+    return tokens(MARKUP_RE.sub(" ", text.lower()))
+
+
+def _meaningful(word: str) -> bool:
+    return not MEANINGLESS_RE.match(word) and not any(ch.isdigit() for ch in word)
+
+
+def _phrases(words: list[str]) -> set[tuple[str, ...]]:
+    """Word runs that could name a topic: 1–4 words (more syllables in Dzongkha), never starting or
+    ending with a stop word, never with a number or a redaction mark inside."""
+    out: set[tuple[str, ...]] = set()
+    for start, first in enumerate(words):
+        if first in stop() or not _meaningful(first):
+            continue
+        longest = MAX_PHRASE_SYLLABLES if TIBETAN_RE.match(first) else MAX_PHRASE_WORDS
+        for end in range(start + 1, min(len(words), start + longest) + 1):
+            last = words[end - 1]
+            if not _meaningful(last):
+                break
+            if last not in stop():
+                out.add(tuple(words[start:end]))
     return out
 
 
-def label(terms: Sequence[str], count: int = LABEL_TERMS) -> str:
-    """``["bus", "bus stop", "roof", "stop"]`` → ``"bus stop, roof, …"``: pairs absorb their words."""
+def _text(phrase: tuple[str, ...]) -> str:
+    """Words joined as written: a tsheg between two Dzongkha syllables, a space otherwise."""
+    out = phrase[0]
+    for before, word in itertools.pairwise(phrase):
+        out += (TSHEG if TIBETAN_RE.match(before) and TIBETAN_RE.match(word) else " ") + word
+    return out
+
+
+def _label(ranked: list[tuple[str, ...]], counts: Counter[tuple[str, ...]]) -> str:
+    """The best phrase of two words or more when nearly as many messages use it as the best word;
+    else the two best single words ("roof and rain"), which say more than a phrase few messages share."""
+    words = [phrase for phrase in ranked if len(phrase) == 1]
+    top = counts[words[0]] if words else 0
+    for phrase in ranked:
+        if len(phrase) >= 2 and counts[phrase] >= PHRASE_SHARE * top:
+            text = _text(phrase)
+            return text[0].upper() + text[1:]
+    singles = [phrase[0] for phrase in words[:2]]
+    if not singles:
+        return NO_LABEL
+    text = " and ".join(singles) if len(singles) == 2 else singles[0]
+    return text[0].upper() + text[1:]
+
+
+def describe(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[Words]:
+    """A phrase label and the ``top`` most distinctive terms of each group of (normalized) texts."""
+    docs = [[_phrases(_words(text)) for text in group] for group in groups]
+    total = sum(len(group) for group in docs)
+    if not total:
+        return [Words(NO_LABEL, []) for _ in groups]
+    per_group = [Counter(phrase for doc in group for phrase in doc) for group in docs]
+    overall: Counter[tuple[str, ...]] = Counter()
+    for counts in per_group:
+        overall.update(counts)
+    common = _common(per_group, [len(group) for group in docs], total)
+    average = total / max(1, len(groups))
+    out = []
+    for counts, group in zip(per_group, docs, strict=True):
+        size = max(1, len(group))
+        # Seen in two messages at least (one message's wording is not a theme's), and rarer elsewhere.
+        least = 2 if size >= 2 else 1
+        scored = []
+        for phrase, n in counts.items():
+            if n < least or any(word in common for word in phrase):
+                continue
+            score = (n / size) * np.log1p(average / overall[phrase])
+            scored.append((score, phrase))
+        # Ties go to the longer phrase: "bus stop roof" over "stop roof" when both are as frequent.
+        scored.sort(key=lambda item: (-item[0], -len(item[1]), item[1]))
+        ranked = [phrase for score, phrase in scored if score > 0]
+        out.append(Words(_label(ranked, counts), _keywords(ranked, top)))
+    return out
+
+
+def _common(per_group: list[Counter[tuple[str, ...]]], sizes: list[int], total: int) -> set[str]:
+    """Words found in most texts, even leaving out the theme that uses them most (a theme's own word
+    may be in most texts when that theme is most of them)."""
+    if total < 4:
+        return set()
+    out = set()
+    words = {phrase for counts in per_group for phrase in counts if len(phrase) == 1}
+    for word in words:
+        found = [counts[word] for counts in per_group]
+        best = int(np.argmax([n / max(1, size) for n, size in zip(found, sizes, strict=True)]))
+        rest, rest_size = sum(found) - found[best], total - sizes[best]
+        share = rest / rest_size if rest_size else sum(found) / total
+        if share >= COMMON_SHARE:
+            out.add(word[0])
+    return out
+
+
+def _keywords(ranked: list[tuple[str, ...]], top: int) -> list[str]:
+    """Distinct terms, best first: a phrase absorbs the shorter terms it contains."""
     chosen: list[str] = []
-    for term in terms:
-        words = term.split()
-        if any(term in kept.split() for kept in chosen):
-            continue  # already inside a chosen pair
-        if len(words) > 1:
-            chosen = [kept for kept in chosen if kept not in words]
-        chosen.append(term)
-        if len(chosen) == count:
+    for phrase in ranked:
+        text = _text(phrase)
+        if any(_inside(text, kept) for kept in chosen):
+            continue
+        chosen = [kept for kept in chosen if not _inside(kept, text)]
+        chosen.append(text)
+        if len(chosen) == top:
             break
-    return ", ".join(chosen) if chosen else "(no distinctive words)"
+    return chosen
+
+
+def _inside(part: str, whole: str) -> bool:
+    return f" {part.replace(TSHEG, ' ')} " in f" {whole.replace(TSHEG, ' ')} "

@@ -87,6 +87,8 @@ class AnalysisCampaign(IdMixin, AgencyOwned, Base):
     last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channels: Mapped[list[str]] = mapped_column(JSONType, default=list)
     accounts: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # "campaign" (coordinated copies) or "question" (a frequent question, asked over time).
+    kind: Mapped[str] = mapped_column(String(16), default="campaign", server_default="campaign")
 
 
 class AnalysisAssignment(IdMixin, Base):

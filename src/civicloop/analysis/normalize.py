@@ -16,6 +16,7 @@ BOILERPLATE_RE = re.compile(
 )
 HASHTAG_RE = re.compile(r"#(\w+)")
 SPACE_RE = re.compile(r"\s+")
+TIBETAN_DIGITS = str.maketrans("\u0f20\u0f21\u0f22\u0f23\u0f24\u0f25\u0f26\u0f27\u0f28\u0f29", "0123456789")
 TIBETAN_RE = re.compile(r"[\u0F00-\u0FFF]")
 LATIN_RE = re.compile(r"[A-Za-z]")
 LETTER_RE = re.compile(r"\w", re.UNICODE)
@@ -31,8 +32,9 @@ Language = str  # "en", "dz" or "other"
 
 
 def normalize(text: str) -> str:
-    """Lower-cased text without URLs, @mentions and platform boilerplate; hashtags keep their word."""
-    text = unicodedata.normalize("NFKC", text)
+    """Lower-cased text without URLs, @mentions and platform boilerplate; hashtags keep their word;
+    Tibetan digits as the digits they are (༢༠༢༦ is 2026)."""
+    text = unicodedata.normalize("NFKC", text).translate(TIBETAN_DIGITS)
     text = BOILERPLATE_RE.sub(" ", text)
     text = URL_RE.sub(" ", text)
     text = MENTION_RE.sub(" ", text)

@@ -12,7 +12,9 @@ from markupsafe import Markup
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.analysis import sentiment, service
+from civicloop.analysis.embed import EMBEDDERS, default_embedder
 from civicloop.analysis.models import AnalysisAssignment, AnalysisCampaign, AnalysisRun, AnalysisTheme, RunStatus
+from civicloop.analysis.pipeline import QUESTION
 from civicloop.channels.models import Message
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError
@@ -40,6 +42,9 @@ class ScopePage:
     pending: AnalysisRun | None  # a run queued or running now
     themes: list[AnalysisTheme] = field(default_factory=list)
     campaigns: list[AnalysisCampaign] = field(default_factory=list)
+    questions: list[AnalysisCampaign] = field(default_factory=list)
+    # The embedders to offer, the default first.
+    embedders: list[str] = field(default_factory=lambda: sorted(EMBEDDERS, key=lambda n: n != default_embedder()))
     sizes_chart: Markup | None = None
     negative_chart: Markup | None = None
     sentiment_chart: Markup | None = None
@@ -77,6 +82,7 @@ def _scope_page(
     if run is not None and agency_id is not None:
         page.themes = service.themes_of(session, run.id)
         page.campaigns = service.campaigns_of(session, run.id)
+        page.questions = service.campaigns_of(session, run.id, QUESTION)
         shown = [t for t in page.themes if t.raw_size]
         page.sizes_chart = bar_chart(
             [(t.name, t.size) for t in shown], title="Distinct messages per theme (campaigns counted once)"
@@ -128,7 +134,7 @@ def start_run(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    embedder: Annotated[str, Form()] = "fast",
+    embedder: Annotated[str | None, Form()] = None,
     agency_id: Annotated[int | None, Form()] = None,
     account_id: Annotated[int | None, Form()] = None,
 ) -> Response:

@@ -7,19 +7,20 @@ sample, assign all) → labels → sentiment → quotes. Campaign members count 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import numpy as np
 
 from civicloop.analysis import cluster, labels, sentiment
 from civicloop.analysis.dedup import find_duplicates
-from civicloop.analysis.embed import embed_distinct, make_embedder
+from civicloop.analysis.embed import FALLBACK_NOTE, default_embedder, embed_distinct, make_embedder
 from civicloop.analysis.normalize import detect_language, normalize, tokens
+from civicloop.analysis.schemas import RepeatedText, ThemeSummary
 from civicloop.errors import Invalid
 
 OTHER_ID = 0
@@ -30,6 +31,13 @@ QUOTE_OVERLAP = 0.6
 LABEL_TEXTS_PER_THEME = 3000
 # Short exact repeats ("thank you", "agree") are ordinary replies, not an organised campaign.
 CAMPAIGN_MIN_WORDS = 6
+# A campaign is coordinated: most of its copies arrive within this window. The same question asked
+# again and again over days is a frequent question instead (one saved reply answers it).
+BURST = timedelta(hours=24)
+CAMPAIGN, QUESTION = "campaign", "question"
+QUESTION_RE = re.compile(
+    r"\?|^(?:who|what|when|where|why|how|which|is|are|can|could|will|would|do|does|did|should|may)\b", re.IGNORECASE
+)
 
 Progress = Callable[[str, float], None]
 Redactor = Callable[[str], str]
@@ -57,15 +65,22 @@ class Theme:
     floor: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "keywords": self.keywords,
-            "size": self.size,
-            "raw_size": self.raw_size,
-            "sentiment": self.sentiment,
-            "quotes": self.quotes,
-        }
+        summary = ThemeSummary(
+            id=self.id,
+            label=self.label,
+            keywords=self.keywords,
+            size=self.size,
+            raw_size=self.raw_size,
+            sentiment=self.sentiment,
+            quotes=self.quotes,
+            example=self.example,
+        )
+        return summary.model_dump(mode="json")
+
+    @property
+    def example(self) -> str | None:
+        """The theme's most representative message (its first quote, the closest to its centre)."""
+        return self.quotes[0] if self.quotes else None
 
 
 class CampaignFacts(Protocol):
@@ -83,18 +98,22 @@ class CampaignFacts(Protocol):
     def channels(self) -> list[str]: ...
     @property
     def accounts(self) -> list[str]: ...
+    @property
+    def kind(self) -> str: ...
 
 
 def campaign_json(number: int, campaign: CampaignFacts) -> dict[str, Any]:
-    return {
-        "id": number,
-        "size": campaign.size,
-        "text": campaign.text,
-        "first_seen": campaign.first_seen.isoformat() if campaign.first_seen else None,
-        "last_seen": campaign.last_seen.isoformat() if campaign.last_seen else None,
-        "channels": campaign.channels,
-        "accounts": campaign.accounts,
-    }
+    repeated = RepeatedText(
+        id=number,
+        kind=campaign.kind,
+        size=campaign.size,
+        text=campaign.text,
+        first_seen=campaign.first_seen,
+        last_seen=campaign.last_seen,
+        channels=campaign.channels,
+        accounts=campaign.accounts,
+    )
+    return repeated.model_dump(mode="json")
 
 
 @dataclass
@@ -107,6 +126,7 @@ class Campaign:
     channels: list[str]
     accounts: list[str]
     members: np.ndarray = field(repr=False)
+    kind: str = CAMPAIGN
 
     def to_json(self) -> dict[str, Any]:
         return campaign_json(self.id, self)
@@ -133,7 +153,8 @@ class AnalysisResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "themes": [theme.to_json() for theme in self.themes],
-            "campaigns": [campaign.to_json() for campaign in self.campaigns],
+            "campaigns": [c.to_json() for c in self.campaigns if c.kind == CAMPAIGN],
+            "questions": [c.to_json() for c in self.campaigns if c.kind == QUESTION],
             "assignments": {
                 message_id: int(theme) for message_id, theme in zip(self.ids, self.theme_of_row, strict=True)
             },
@@ -204,6 +225,33 @@ def _quotes(
     return picked
 
 
+def _burst(times: list[datetime]) -> bool:
+    """Whether most of ``times`` fall within one ``BURST`` window."""
+    times = sorted(times)
+    busiest, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] > BURST:
+            start += 1
+        busiest = max(busiest, end - start + 1)
+    return busiest * 2 > len(times)
+
+
+def _kind(text: str, times: list[datetime], variants: int) -> str | None:
+    """``campaign``, ``question`` (a frequent question) or None (a repeated message, no more).
+
+    A campaign is coordinated: its copies come in a burst (most within ``BURST``), or they are one
+    template with names swapped (several variants of a long text). Citizens who each need the same
+    answer ask whenever they need it: a question repeated over days is a frequent question, even in
+    the same words. Without times, every repeated statement counts as a campaign, as before.
+    """
+    question = bool(QUESTION_RE.search(text.strip()))
+    if not times:
+        return QUESTION if question else CAMPAIGN
+    if _burst(times) or (variants > 1 and not question):
+        return CAMPAIGN
+    return QUESTION if question else None
+
+
 def _campaigns(
     group_of_row: np.ndarray,
     sizes: np.ndarray,
@@ -227,12 +275,16 @@ def _campaigns(
         return [], campaign_of_row
     order = np.argsort(group_of_row, kind="stable")
     bounds = np.searchsorted(group_of_row[order], [(g, g + 1) for g in big])
-    out = []
-    for number, (group, (start, end)) in enumerate(zip(big, bounds, strict=True), start=1):
+    out: list[Campaign] = []
+    for group, (start, end) in zip(big, bounds, strict=True):
         members = order[start:end]
-        campaign_of_row[members] = number
         times = [created[i] for i in members if created[i] is not None] if created else []
         text = texts[representatives[group]]
+        kind = _kind(text, times, len({normalized[i] for i in members}))
+        if kind is None:
+            continue
+        number = len(out) + 1
+        campaign_of_row[members] = number
         out.append(
             Campaign(
                 id=number,
@@ -243,16 +295,18 @@ def _campaigns(
                 channels=sorted({str(channels[i]) for i in members if channels[i]}) if channels else [],
                 accounts=sorted({str(accounts[i]) for i in members if accounts[i]}) if accounts else [],
                 members=members,
+                kind=kind,
             )
         )
     return out, campaign_of_row
 
 
-def _described(model: str, embedded: int, distinct: int) -> str:
-    """The run's model, saying so when some texts had stand-in vectors."""
-    if embedded == distinct:
-        return model
-    return f"{model}; {embedded:,} of {distinct:,} distinct texts embedded, the rest by ridge regression from TF-IDF"
+def _described(model: str, embedded: int, distinct: int, fallback: bool) -> str:
+    """The run's model, saying so when some texts had stand-in vectors or the fast one stood in."""
+    notes = [FALLBACK_NOTE] if fallback else []
+    if embedded != distinct:
+        notes.append(f"{embedded:,} of {distinct:,} distinct texts embedded, the rest by ridge regression from TF-IDF")
+    return "; ".join([model, *notes])
 
 
 def _check(texts: Sequence[str], ids: Sequence[str], **columns: Sequence[Any] | None) -> None:
@@ -272,20 +326,25 @@ def analyse(
     created: Sequence[datetime | None] | None = None,
     channels: Sequence[str | None] | None = None,
     accounts: Sequence[str | None] | None = None,
-    embedder: str = "fast",
+    embedder: str | None = None,
     seed: int = 0,
     options: AnalysisOptions | None = None,
     redact: Redactor | None = None,
     progress: Progress | None = None,
-    cache_dir: Path | None = None,
 ) -> AnalysisResult:
-    """Themes, campaigns and sentiment of ``texts``; every row gets a theme (0 = other)."""
+    """Themes, campaigns and sentiment of ``texts``; every row gets a theme (0 = other).
+
+    Without ``embedder``, the quality one runs when it is installed, else the fast one, and the run's
+    model says so.
+    """
     started = time.perf_counter()
     options = options or AnalysisOptions()
     _check(texts, ids, created=created, channels=channels, accounts=accounts)
     redact = redact or guidelines_redactor()
     report = progress or (lambda stage, fraction: None)
-    model = make_embedder(embedder, cache_dir or Path("var/models"))
+    fallback = embedder is None and default_embedder() == "fast"
+    embedder = embedder or default_embedder()
+    model = make_embedder(embedder)
     if not texts:
         return AnalysisResult(
             ids=[],
@@ -297,7 +356,7 @@ def analyse(
             campaign_of_row=np.zeros(0, dtype=np.int64),
             language_of_row=[],
             embedder=embedder,
-            model=model.model,
+            model=_described(model.model, 0, 0, fallback),
             seconds=time.perf_counter() - started,
             unique=0,
             embedded=0,
@@ -337,7 +396,7 @@ def analyse(
         if len(members) > LABEL_TEXTS_PER_THEME:
             members = np.sort(label_rng.choice(members, size=LABEL_TEXTS_PER_THEME, replace=False))
         label_texts.append([rep_texts[i] for i in members])
-    terms = labels.keywords(label_texts)
+    words = labels.describe(label_texts)
 
     originals = [texts[i] for i in reps]
     raw_sizes = np.bincount(theme_of_group, weights=duplicates.sizes, minlength=theme_model.size + 1)
@@ -349,8 +408,8 @@ def analyse(
         themes.append(
             Theme(
                 id=theme_id,
-                label=labels.label(terms[index]) if theme_id != OTHER_ID else OTHER_LABEL,
-                keywords=terms[index],
+                label=words[index].label if theme_id != OTHER_ID else OTHER_LABEL,
+                keywords=words[index].keywords,
                 size=len(members),
                 raw_size=int(raw_sizes[theme_id]),
                 sentiment=_sentiment_mix([group_sentiment[i] for i in members]),
@@ -384,7 +443,7 @@ def analyse(
         campaign_of_row=campaign_of_row,
         language_of_row=[languages[g] for g in duplicates.group],
         embedder=embedder,
-        model=_described(model.model, int(embedded.sum()), duplicates.unique),
+        model=_described(model.model, int(embedded.sum()), duplicates.unique, fallback),
         seconds=time.perf_counter() - started,
         unique=duplicates.unique,
         embedded=int(embedded.sum()),

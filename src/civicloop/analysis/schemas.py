@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +14,7 @@ class RunCreate(BaseModel):
     agency_id: int | None = None
     account_id: int | None = None
     consultation_id: int | None = None
-    embedder: str = Field(default="fast", pattern="^(fast|quality)$")
+    embedder: str | None = Field(default=None, pattern="^(fast|quality)$")
     since: datetime | None = None
 
 
@@ -70,3 +71,44 @@ class ThemeMessage(BaseModel):
     created_at: datetime
     sentiment: str
     moved: bool
+
+
+class ThemeSummary(BaseModel):
+    """A theme as the pipeline reports it and a consultation keeps it: the one definition of its shape."""
+
+    id: int  # the theme's number in its run; 0 is "other"
+    label: str
+    keywords: list[str] = Field(default_factory=list)
+    size: int = 0  # distinct messages (a campaign's copies count once)
+    raw_size: int = 0  # every message
+    sentiment: dict[str, float] = Field(default_factory=dict)
+    quotes: list[str] = Field(default_factory=list)
+    example: str | None = None  # the most representative message
+
+
+class RepeatedText(BaseModel):
+    """One text sent many times: a coordinated ``campaign`` or a frequent ``question``."""
+
+    id: int
+    kind: str = "campaign"
+    size: int
+    text: str
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    channels: list[str] = Field(default_factory=list)
+    accounts: list[str] = Field(default_factory=list)
+
+
+class SentimentOverTime(BaseModel):
+    unit: str = "day"
+    periods: list[dict[str, Any]] = Field(default_factory=list)  # ``sentiment.Period.to_json`` rows
+
+
+class AnalysisSummary(BaseModel):
+    """An analysis without its per-message assignments, as a consultation keeps it."""
+
+    themes: list[ThemeSummary] = Field(default_factory=list)
+    campaigns: list[RepeatedText] = Field(default_factory=list)
+    questions: list[RepeatedText] = Field(default_factory=list)
+    sentiment_over_time: SentimentOverTime = Field(default_factory=SentimentOverTime)
+    run: dict[str, Any] = Field(default_factory=dict)

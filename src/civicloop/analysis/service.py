@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.agencies.service import zone_name_of
 from civicloop.analysis import sentiment as sentiment_mod
-from civicloop.analysis.embed import load_embedder
-from civicloop.analysis.labels import keywords as theme_keywords
-from civicloop.analysis.labels import label as theme_label
+from civicloop.analysis import sources
+from civicloop.analysis.embed import default_embedder, load_embedder
+from civicloop.analysis.labels import describe
 from civicloop.analysis.models import (
     AnalysisAssignment,
     AnalysisCampaign,
@@ -32,8 +32,10 @@ from civicloop.analysis.models import (
 )
 from civicloop.analysis.normalize import normalize
 from civicloop.analysis.pipeline import (
+    CAMPAIGN,
     OTHER_ID,
     OTHER_LABEL,
+    QUESTION,
     AnalysisOptions,
     AnalysisResult,
     Progress,
@@ -91,12 +93,10 @@ def _agency_of(session: Session, scope: AnalysisScope) -> int:
             raise NotFound("account not found")
         return account.agency_id
     if scope.consultation_id is not None:
-        from civicloop.consultations.models import Consultation
-
-        consultation = session.get(Consultation, scope.consultation_id)
-        if consultation is None:
+        agency_id = sources.source("consultation").agency_of(session, scope.consultation_id)
+        if agency_id is None:
             raise NotFound("consultation not found")
-        return consultation.agency_id
+        return agency_id
     assert scope.agency_id is not None
     return scope.agency_id
 
@@ -114,10 +114,14 @@ def create_run(
     *,
     actor: Actor | None,
     scope: AnalysisScope,
-    embedder: str = "fast",
+    embedder: str | None = None,
     since: datetime | None = None,
 ) -> AnalysisRun:
-    """A queued run of ``scope``; refused while another run of the same scope is unfinished."""
+    """A queued run of ``scope``; refused while another run of the same scope is unfinished.
+
+    Without ``embedder``, the quality one when it is installed, else the fast one.
+    """
+    embedder = embedder or default_embedder()
     if embedder not in ("fast", "quality"):
         raise Invalid(f"unknown embedder {embedder!r}; use fast or quality", field="embedder")
     agency_id = _agency_of(session, scope)
@@ -176,10 +180,8 @@ def _messages_query(session: Session, run: AnalysisRun) -> Any:
     if run.scope_kind is ScopeKind.account:
         query = query.where(Message.account_id == run.account_id)
     elif run.scope_kind is ScopeKind.consultation:
-        from civicloop.consultations.answers import message_ids_for
-
         assert run.consultation_id is not None
-        query = query.where(Message.id.in_(message_ids_for(session, run.consultation_id)))
+        query = query.where(Message.id.in_(sources.source("consultation").message_ids(session, run.consultation_id)))
     if run.since is not None:
         query = query.where(Message.created_at >= run.since)
     return query.order_by(Message.created_at, Message.id)
@@ -216,7 +218,6 @@ def analyse_inputs(inputs: RunInputs, progress: Progress | None = None) -> Analy
     """The pipeline on a run's messages, with the deployment's settings (no database)."""
     from civicloop.analysis.pipeline import analyse
 
-    settings = get_settings()
     return analyse(
         inputs.texts,
         inputs.ids,
@@ -226,7 +227,6 @@ def analyse_inputs(inputs: RunInputs, progress: Progress | None = None) -> Analy
         embedder=inputs.embedder,
         options=deployment_options(),
         progress=progress,
-        cache_dir=settings.data_dir / "models",
     )
 
 
@@ -296,6 +296,7 @@ def store_result(session: Session, *, run_id: int, result: AnalysisResult) -> An
             last_seen=c.last_seen,
             channels=c.channels,
             accounts=c.accounts,
+            kind=c.kind,
         )
         for c in result.campaigns
     }
@@ -460,8 +461,9 @@ def themes_of(session: Session, run_id: int) -> list[AnalysisTheme]:
     return sorted(themes, key=lambda t: (t.number == OTHER_ID, -t.size, t.number))
 
 
-def campaigns_of(session: Session, run_id: int) -> list[AnalysisCampaign]:
-    query = select(AnalysisCampaign).where(AnalysisCampaign.run_id == run_id)
+def campaigns_of(session: Session, run_id: int, kind: str = CAMPAIGN) -> list[AnalysisCampaign]:
+    """The run's campaigns, or its frequent questions with ``kind=QUESTION``."""
+    query = select(AnalysisCampaign).where(AnalysisCampaign.run_id == run_id, AnalysisCampaign.kind == kind)
     return list(session.scalars(query.order_by(AnalysisCampaign.number)))
 
 
@@ -505,6 +507,7 @@ def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
             if t.number != OTHER_ID or t.raw_size
         ],
         "campaigns": [campaign_json(c.number, c) for c in campaigns_of(session, run_id)],
+        "questions": [campaign_json(c.number, c) for c in campaigns_of(session, run_id, QUESTION)],
         "sentiment_over_time": {"unit": unit, "periods": [period.to_json() for period in periods]},
         "assignments": {str(message_id): number[theme_id] for message_id, theme_id in assignments},
         "run": {
@@ -627,10 +630,10 @@ def split_theme(session: Session, *, actor: Actor, theme_id: int) -> list[Analys
     moving = [rows[int(i)][0] for i in np.flatnonzero(halves == 1)]
     session.execute(update(AnalysisAssignment).where(AnalysisAssignment.id.in_(moving)).values(theme_id=new.id))
     parts = [[texts[i] for i in np.flatnonzero(halves == half)] for half in (0, 1)]
-    for part_theme, terms, part_vectors in zip(
-        (theme, new), theme_keywords(parts), (vectors[halves == 0], vectors[halves == 1]), strict=True
+    for part_theme, words, part_vectors in zip(
+        (theme, new), describe(parts), (vectors[halves == 0], vectors[halves == 1]), strict=True
     ):
-        part_theme.keywords, part_theme.label = terms, theme_label(terms)[:300]
+        part_theme.keywords, part_theme.label = words.keywords, words.label[:300]
         part_theme.custom_label = None
         centre = part_vectors.mean(axis=0)
         part_theme.centroid = (centre / max(float(np.linalg.norm(centre)), 1e-9)).astype(np.float32).tobytes()
@@ -649,7 +652,7 @@ def _embedder_of(run: AnalysisRun) -> Any:
     if run.id not in _EMBEDDERS:
         if len(_EMBEDDERS) > 8:
             _EMBEDDERS.clear()
-        _EMBEDDERS[run.id] = load_embedder(run.embedder, run.embedder_state or b"", get_settings().data_dir / "models")
+        _EMBEDDERS[run.id] = load_embedder(run.embedder, run.embedder_state or b"")
     return _EMBEDDERS[run.id]
 
 

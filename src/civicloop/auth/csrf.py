@@ -1,8 +1,10 @@
 """CSRF protection for every unsafe request that rides on a session cookie.
 
 A per-session random token goes into each form (``csrf_token`` field) or, for HTMX and
-fetch, the ``X-CSRF-Token`` header. Webhooks (signed by the platform) and requests
-authenticated with a Bearer API token carry no cookie and are exempt, as is the public self-check API.
+fetch, the ``X-CSRF-Token`` header. Webhooks (signed by the platform) and the public self-check API
+are exempt, and so are requests that carry an ``Authorization`` header: such a request is authenticated by
+its API token alone and its cookie is never read (``deps.optional_actor``), so a blank or foreign header
+cannot lend the exemption to a cookie.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 
 
+def token_authenticated(request: Request) -> bool:
+    """A request with an Authorization header is token-authenticated, whatever the header holds."""
+    return "authorization" in request.headers
+
+
 def csrf_token(request: Request) -> str:
     token = request.session.get(FIELD)
     if not isinstance(token, str):
@@ -32,7 +39,7 @@ def csrf_token(request: Request) -> str:
 async def verify_csrf(request: Request) -> None:
     if request.method in SAFE_METHODS or request.url.path.startswith(EXEMPT_PREFIXES):
         return
-    if request.headers.get("authorization", "").lower().startswith("bearer "):
+    if token_authenticated(request):
         return
     expected = request.session.get(FIELD)
     sent = request.headers.get(HEADER)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civicloop.agencies.models import Agency
@@ -60,11 +60,27 @@ class ApiToken(IdMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class LoginFailure(IdMixin, Base):
-    """One failed login; counted per email over a window to throttle guessing."""
+class OfficialSession(IdMixin, Base):
+    """One signed-in browser. The cookie carries a random token; only its digest is kept, and deleting the
+    row signs that browser out at once (sign-out, password change, disabling, a role removed)."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "official_sessions"
 
-    email: Mapped[str] = mapped_column(String(254), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     client: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_agent: Mapped[str] = mapped_column(String(200))
+
+
+class LoginCounter(Base):
+    """Sign-in attempts per key (``email:…`` or ``client:…``) since ``window_start``, bumped by one atomic
+    upsert so that parallel requests cannot all read the same count."""
+
+    __tablename__ = "login_counters"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -56,5 +56,5 @@ def callback(
     next = safe_next(pending.next)
     if totp.needs_second_step(session, official):
         return totp_pages.begin(request, session, official, next)
-    sign_in(request, official.id)
+    sign_in(request, session, official)
     return RedirectResponse(next, status_code=303)

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from civicloop.agencies import service as agency_service
 from civicloop.agencies.models import Agency
-from civicloop.auth import oidc, service, totp, totp_pages
-from civicloop.auth.models import Official, Role
-from civicloop.deps import ActorDep, SessionDep, sign_in
-from civicloop.errors import AppError, TooManyRequests, Unauthenticated
+from civicloop.auth import oidc, service, sessions, totp, totp_pages
+from civicloop.auth.models import Official, OfficialSession, Role
+from civicloop.deps import SESSION_TOKEN_KEY, ActorDep, SessionDep, sign_in
+from civicloop.errors import AppError, Invalid, TooManyRequests, Unauthenticated
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -51,6 +51,13 @@ class TokenPage:
     new_token: str | None = None
 
 
+@dataclass
+class AccountPage:
+    sessions: list[OfficialSession]
+    current_session_id: int | None
+    error: str | None = None
+
+
 def safe_next(target: str) -> str:
     parsed = urlparse(target)
     return target if target.startswith("/") and not parsed.netloc and not target.startswith("//") else "/"
@@ -75,22 +82,78 @@ def login(
     except (Unauthenticated, TooManyRequests) as exc:
         session.commit()  # keep the recorded failure even though we answer with an error
         status = exc.status_code if isinstance(exc, TooManyRequests) else 401
-        return render(
+        response = render(
             request,
             "auth/login.html",
             LoginPage(next=safe_next(next), email=email, error=exc.message),
             status_code=status,
         )
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     if totp.needs_second_step(session, official):
         return totp_pages.begin(request, session, official, safe_next(next))
-    sign_in(request, official.id)
+    sign_in(request, session, official)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    token = request.session.get(SESSION_TOKEN_KEY)
+    if isinstance(token, str):
+        sessions.end(session, token)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
+
+
+def _account_page(request: Request, session: SessionDep, actor: ActorDep, error: str | None = None) -> AccountPage:
+    return AccountPage(
+        sessions=sessions.list_live(session, official_id=actor.id),
+        current_session_id=request.state.official_session_id,
+        error=error,
+    )
+
+
+@router.get("/settings/account", response_class=HTMLResponse)
+def account(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return render(request, "auth/account.html", _account_page(request, session, actor))
+
+
+@router.post("/settings/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    current: Annotated[str, Form(max_length=500)],
+    password: Annotated[str, Form(max_length=500)],
+) -> Response:
+    try:
+        service.change_own_password(
+            session,
+            actor=actor,
+            current=current,
+            password=password,
+            keep_session_id=request.state.official_session_id,
+        )
+    except (Unauthenticated, Invalid) as exc:
+        page = _account_page(request, session, actor, error=exc.message)
+        return render(request, "auth/account.html", page, status_code=exc.status_code)
+    flash(request, "Your password was changed; your other sessions were ended.")
+    return RedirectResponse("/settings/account", status_code=303)
+
+
+@router.post("/settings/account/sessions/end-others")
+def end_other_sessions(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    sessions.end_all(session, official_id=actor.id, keep_id=request.state.official_session_id)
+    flash(request, "Your other sessions were ended.")
+    return RedirectResponse("/settings/account", status_code=303)
+
+
+@router.post("/settings/account/sessions/{session_id}/end")
+def end_session(session_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    sessions.end_own(session, official_id=actor.id, session_id=session_id)
+    flash(request, "The session was ended.")
+    return RedirectResponse("/settings/account", status_code=303)
 
 
 def _grantable(actor_is_national: bool) -> list[str]:
@@ -175,6 +238,16 @@ def add_membership(
     actor.require_view(agency.id)
     service.add_membership(session, actor=actor, official=official, agency=agency, role=parsed_role)
     flash(request, f"{official.name} is now {parsed_role.value} at {agency.code}.")
+    return RedirectResponse(f"/officials/{official.id}", status_code=303)
+
+
+@router.post("/officials/{official_id}/active")
+def set_active(
+    official_id: int, request: Request, session: SessionDep, actor: ActorDep, active: Annotated[bool, Form()]
+) -> Response:
+    official = service.get_official(session, actor=actor, official_id=official_id)
+    service.set_active(session, actor=actor, official=official, active=active)
+    flash(request, f"{official.name} can sign in again." if active else f"{official.name} was disabled and signed out.")
     return RedirectResponse(f"/officials/{official.id}", status_code=303)
 
 

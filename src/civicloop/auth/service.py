@@ -5,18 +5,18 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.agencies.service import get_agency_by_code
 from civicloop.audit import service as audit
-from civicloop.auth.models import ApiToken, LoginFailure, Membership, Official, Role
+from civicloop.auth import sessions, throttle
+from civicloop.auth.models import NATIONAL_ROLES, ApiToken, Membership, Official, Role
 from civicloop.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from civicloop.auth.scope import Actor
-from civicloop.config import get_settings
-from civicloop.errors import Conflict, Forbidden, Invalid, NotFound, TooManyRequests, Unauthenticated
+from civicloop.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from civicloop.kit import crypto
 from civicloop.kit.clock import utcnow
 
@@ -71,15 +71,55 @@ def create_official(
     return official
 
 
-def set_password(session: Session, *, actor: Actor | None, official: Official, password: str) -> None:
+def set_password(
+    session: Session, *, actor: Actor | None, official: Official, password: str, keep_session_id: int | None = None
+) -> None:
+    """A new password ends every session of the official but ``keep_session_id`` (the browser that changed it)."""
     _check_password(password)
     official.password_hash = hash_password(password)
+    sessions.end_all(session, official_id=official.id, keep_id=keep_session_id)
     audit.record(
         session,
         actor=actor.official if actor else None,
         action="official.set_password",
         target_type="official",
         target_id=official.id,
+    )
+
+
+def change_own_password(
+    session: Session, *, actor: Actor, current: str, password: str, keep_session_id: int | None
+) -> None:
+    if not verify_password(actor.official.password_hash, current):
+        raise Unauthenticated("the current password is wrong", field="current")
+    set_password(session, actor=actor, official=actor.official, password=password, keep_session_id=keep_session_id)
+
+
+def set_active(session: Session, *, actor: Actor, official: Official, active: bool) -> None:
+    """Disable or re-enable an official. Disabling ends their sessions at once; their API tokens stop working
+    too (tokens of inactive officials are refused). Only a national administrator, or an administrator of
+    every agency the official works for, may do it: one agency cannot lock out another's staff."""
+    agencies = {m.agency_id for m in official.memberships if m.role not in NATIONAL_ROLES}
+    holds_national = any(m.role in NATIONAL_ROLES for m in official.memberships)
+    if not actor.is_national_admin and (
+        holds_national or not agencies or not all(actor.has_role(a, Role.agency_admin) for a in agencies)
+    ):
+        raise Forbidden("only an administrator of every agency this official works for can do this")
+    if official.id == actor.id:
+        raise Invalid("you cannot disable yourself; ask another administrator")
+    if official.active == active:
+        return
+    official.active = active
+    if not active:
+        sessions.end_all(session, official_id=official.id)
+    audit.record(
+        session,
+        actor=actor.official,
+        action="official.enable" if active else "official.disable",
+        target_type="official",
+        target_id=official.id,
+        before={"active": not active},
+        after={"active": active},
     )
 
 
@@ -129,30 +169,23 @@ def remove_membership(session: Session, *, actor: Actor, membership_id: int) -> 
         before={"role": membership.role.value},
     )
     session.delete(membership)
+    # What the official may do changed: every browser signs in again rather than keep a stale view.
+    sessions.end_all(session, official_id=membership.official_id)
     session.flush()
 
 
 def authenticate(session: Session, *, email: str, password: str, client: str) -> Official:
-    """Check a password, throttling repeated failures per email across all processes."""
-    settings = get_settings()
+    """Check a password; attempts are throttled per email and per client address across all processes."""
     email = email.strip().lower()
-    window_start = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
-    failures = session.scalar(select(func.count()).where(LoginFailure.email == email, LoginFailure.at >= window_start))
-    if (failures or 0) >= settings.login_max_failures:
-        raise TooManyRequests(
-            f"too many failed logins; try again in {settings.login_lockout_minutes} minutes",
-            retry_after=settings.login_lockout_minutes * 60,
-        )
+    throttle.count_attempt(session, email=email, client=client)
     official = session.scalar(select(Official).where(Official.email == email))
     if (
         official is None
         or not official.active
         or not verify_password(official.password_hash if official else None, password)
     ):
-        session.add(LoginFailure(email=email, client=client[:64]))
-        session.flush()
         raise Unauthenticated("wrong email or password")
-    session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    throttle.succeeded(session, email=email, client=client)
     return official
 
 

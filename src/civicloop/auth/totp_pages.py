@@ -101,7 +101,7 @@ def second_step(request: Request, session: SessionDep, code: Annotated[str, Form
         session.commit()  # keep the counted failure although the answer is an error
         page = _second_step_page(session, official, error=exc.message)
         return render(request, "auth/second_step.html", page, status_code=exc.status_code)
-    sign_in(request, official.id)
+    sign_in(request, session, official)
     if enrolling:
         return render(request, "auth/recovery_codes.html", RecoveryCodesPage(codes=codes, next=next))
     return RedirectResponse(next, status_code=303)

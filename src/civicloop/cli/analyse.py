@@ -83,14 +83,19 @@ def _with_progress(run: object) -> AnalysisResult:
 
 
 def analyse(
-    input_file: Annotated[Path | None, typer.Option("--input", help="A .csv or .jsonl file of messages")] = None,
+    input_file: Annotated[
+        Path | None, typer.Option("--input", help="A .csv (RFC 4180) or .jsonl file of messages")
+    ] = None,
     text_column: Annotated[str, typer.Option(help="Column holding the message text")] = "text",
     id_column: Annotated[str | None, typer.Option(help="Column holding a unique id (default: row number)")] = None,
     label_column: Annotated[
         str | None, typer.Option(help="Column of known labels: prints agreement (NMI, ARI) with them")
     ] = None,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write the result as JSON to this file")] = None,
-    embedder: Annotated[str, typer.Option(help="fast (default) or quality (needs the quality extra)")] = "fast",
+    embedder: Annotated[
+        str | None,
+        typer.Option(help="quality (the default when the quality extra is installed) or fast (the fallback)"),
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same themes")] = 0,
     sample_size: Annotated[
         int | None,
@@ -102,11 +107,15 @@ def analyse(
     ] = None,
     agency: Annotated[str | None, typer.Option(help="Analyse this agency's stored messages instead")] = None,
     since: Annotated[str | None, typer.Option(help="With --agency: only messages from this instant (ISO 8601)")] = None,
+    guess_dialect: Annotated[
+        bool,
+        typer.Option("--guess-dialect", help="Guess the CSV delimiter and quoting (semicolon, tab…), not RFC 4180"),
+    ] = False,
 ) -> None:
     """Find themes, campaigns and sentiment in a file of messages (no database needed) or an agency's messages."""
     if (input_file is None) == (agency is None):
         raise fail("give either --input FILE or --agency CODE")
-    if embedder not in ("fast", "quality"):
+    if embedder not in (None, "fast", "quality"):
         raise fail(f"unknown embedder {embedder!r}; use fast or quality")
     if agency is not None and sample_size is not None:
         raise fail("--sample-size applies to --input; for stored messages set CIVICLOOP_ANALYSIS_SAMPLE_SIZE")
@@ -117,10 +126,12 @@ def analyse(
     from civicloop.analysis.files import read_messages
     from civicloop.analysis.pipeline import analyse as run_pipeline
     from civicloop.analysis.service import deployment_options
-    from civicloop.config import get_settings
 
-    messages = read_messages(input_file, text_column=text_column, id_column=id_column, label_column=label_column)
-    cache = get_settings().data_dir / "models"
+    messages = read_messages(
+        input_file, text_column=text_column, id_column=id_column, label_column=label_column, guess_dialect=guess_dialect
+    )
+    if messages.guessed:
+        console.print(f"Guessed the CSV dialect: {messages.guessed}.")
     options = deployment_options(sample_size)
     result = _with_progress(
         lambda progress: run_pipeline(
@@ -130,7 +141,6 @@ def analyse(
             seed=seed,
             options=options,
             progress=progress,
-            cache_dir=cache,
         )
     )
     data = result.to_json()
@@ -149,7 +159,7 @@ def analyse(
         console.print(f"JSON written to {json_file}")
 
 
-def _analyse_agency(code: str, since: str | None, embedder: str, json_file: Path | None) -> None:
+def _analyse_agency(code: str, since: str | None, embedder: str | None, json_file: Path | None) -> None:
     from civicloop.agencies.service import get_agency_by_code
     from civicloop.analysis import service
     from civicloop.analysis.tasks import perform

@@ -14,7 +14,7 @@ app = typer.Typer(help="Import feedback gathered outside the platforms.", no_arg
 
 @app.command("csv")
 def import_csv(
-    file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8; comma, semicolon or tab separated)")],
+    file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, RFC 4180: commas, quoted fields may span lines)")],
     agency: Annotated[str, typer.Option(help="Agency code")],
     account: Annotated[
         str | None, typer.Option(help="Name of the agency's account to file it under (default: its web form)")
@@ -23,6 +23,10 @@ def import_csv(
         str | None,
         typer.Option("--map", help="Which columns hold what: text=COLUMN,author=COLUMN,created=COLUMN"),
     ] = None,
+    guess_dialect: Annotated[
+        bool,
+        typer.Option("--guess-dialect", help="Guess the delimiter and quoting (semicolon, tab…) instead of RFC 4180"),
+    ] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Import rows as messages; rejected rows are listed with their line numbers; importing again adds nothing."""
@@ -44,10 +48,13 @@ def import_csv(
             column_map=column_map,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             checkpoint=session.commit,
+            guess_dialect=guess_dialect,
         )
     if json_out:
         emit(report.as_dict(), True)
         return
+    if report.guessed:
+        console.print(f"Guessed the CSV dialect: {report.guessed}.")
     console.print(
         f"{report.file}: {report.rows} rows read, [green]{report.added} added[/green], "
         f"{report.duplicates} already imported, [red]{len(report.rejected)} rejected[/red] "

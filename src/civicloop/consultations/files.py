@@ -1,20 +1,32 @@
 """Uploaded files: checked by their bytes (never by the name or the browser's claim), stored under a random name.
 
 Only PDF documents and PNG, JPEG or WebP images are accepted. SVG and HTML are refused outright because a
-browser would run scripts inside them; PDFs that carry JavaScript or launch actions are refused too.
+browser would run scripts inside them. PDFs are read with a real parser (pypdf), so that names written with
+``#xx`` escapes and objects packed in compressed object streams are seen as a PDF reader sees them; any that
+carry JavaScript, launch actions or embedded files are refused, and so are PDFs that cannot be parsed at all.
+Images are opened with Pillow to read their dimensions only, so a decompression bomb is refused unread.
 Files are served back with the type found here, ``X-Content-Type-Options: nosniff`` and a sandboxing CSP.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import re
 import secrets
 import unicodedata
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
+
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound, PayloadTooLarge
@@ -22,8 +34,14 @@ from civicloop.errors import Invalid, NotFound, PayloadTooLarge
 UPLOADS = "uploads"
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
-# Markers of active content in a PDF: document-level JavaScript, or actions that launch programs.
-PDF_ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/EmbeddedFile")
+# Active content in a PDF: keys that hold scripts, forms with scripts or embedded files, and action types that
+# run scripts, start programs or open embedded documents (ISO 32000-2, 12.6.4).
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/XFA"})
+PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/GoToE", "/ImportData", "/RichMediaExecute"})
+# A 10 MB file holds far fewer objects than this; the walk stops here rather than chase a crafted maze.
+PDF_MAX_OBJECTS = 200_000
+PIL_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+log = logging.getLogger(__name__)
 STORED_NAME_RE = re.compile(r"^[0-9a-f]{32}\.(pdf|png|jpg|webp)$")
 
 
@@ -98,9 +116,69 @@ def check(data: bytes, *, filename: str, images_only: bool = False, limit: int |
     if content_type == "application/pdf":
         if b"%%EOF" not in data[-2048:]:
             raise Invalid(f"{filename} is not a complete PDF document", field="file")
-        if any(marker in data for marker in PDF_ACTIVE):
+        if pdf_is_active(data, filename=filename):
             raise Invalid(f"{filename} contains scripts or embedded programs; save it as a plain PDF", field="file")
+    else:
+        _check_image(data, content_type, filename=filename)
     return content_type
+
+
+def _pdf_objects(reader: PdfReader) -> Iterator[PdfObject]:
+    """Every object reachable from the trailer, each indirect object once (a viewer can reach no others)."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[PdfObject] = [reader.trailer]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen or len(seen) > PDF_MAX_OBJECTS:
+                continue
+            seen.add((item.idnum, item.generation))
+            stack.append(item.get_object())  # type: ignore[arg-type]
+        elif isinstance(item, DictionaryObject):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def pdf_is_active(data: bytes, *, filename: str) -> bool:
+    """Whether a PDF holds scripts, launch actions or embedded files, as a PDF reader would decode it."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise Invalid(f"{filename} is password-protected, so it cannot be checked; save it without", field="file")
+        for item in _pdf_objects(reader):
+            assert isinstance(item, DictionaryObject)
+            if PDF_ACTIVE_KEYS.intersection(item.keys()) or item.get("/S") in PDF_ACTIVE_ACTIONS:
+                return True
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        log.info("refused an unreadable PDF: %s", exc)
+        raise Invalid(f"{filename} could not be read as a PDF document", field="file") from exc
+    return False
+
+
+def _check_image(data: bytes, content_type: str, *, filename: str) -> None:
+    """Read only the header: the dimensions decide, before anything decodes the pixels."""
+    limit = get_settings().max_image_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                found = PIL_FORMATS.get(image.format or "")
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError) as exc:
+        # Pillow refuses outright what it thinks a bomb; the message below gives the dimensions instead.
+        if isinstance(exc, Image.DecompressionBombError):
+            raise Invalid(
+                f"{filename} has too many pixels; the largest accepted is {limit:,} pixels", field="file"
+            ) from exc
+        raise Invalid(f"{filename} could not be read as an image", field="file") from exc
+    if found != content_type:
+        raise Invalid(f"{filename} could not be read as an image", field="file")
+    if width * height > limit:
+        raise Invalid(
+            f"{filename} is {width} × {height} pixels; the largest accepted is {limit:,} pixels in all", field="file"
+        )
 
 
 def upload_dir() -> Path:

@@ -61,9 +61,11 @@ def language_of(requested: str | None, accept_language: str = "") -> str:
     return "en"
 
 
-def translator(lang: str) -> Callable[[str], str]:
+def translator(lang: str, labels: dict[str, dict[str, str]] = LABELS) -> Callable[[str], str]:
+    """``labels``: another public page's own table of the same shape (accountability's tracker)."""
+
     def label(key: str) -> str:
-        entry = LABELS[key]
+        entry = labels[key]
         return entry.get(lang) or entry["en"]
 
     return label

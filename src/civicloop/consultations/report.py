@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
+from civicloop.analysis.schemas import ThemeSummary
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Direction, Message
 from civicloop.consultations import results as results_mod
@@ -39,7 +40,7 @@ class PublicReport:
     consultation: Consultation
     agency: Agency
     results: results_mod.Results
-    themes: list[themes.Theme]
+    themes: list[ThemeSummary]
     sections: list[ReportSection]
 
 

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.agencies.service import zone_name_of
-from civicloop.analysis import sentiment
-from civicloop.config import get_settings
+from civicloop.analysis import sentiment, sources
+from civicloop.analysis.schemas import AnalysisSummary, RepeatedText, ThemeSummary
+from civicloop.consultations import answers
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import Consultation
 from civicloop.kit.clock import utcnow
@@ -26,33 +27,35 @@ from civicloop.kit.timezones import zone
 
 
 @dataclass(frozen=True)
-class Theme:
-    label: str
-    size: int
-    raw_size: int
-    keywords: list[str]
-    sentiment: dict[str, float]
-    quotes: list[str]
-
-
-@dataclass(frozen=True)
-class Campaign:
-    size: int
-    text: str
-    first_seen: str | None
-    last_seen: str | None
-    channels: list[str]
-
-
-@dataclass(frozen=True)
 class ThemeView:
-    themes: list[Theme] = field(default_factory=list)
-    campaigns: list[Campaign] = field(default_factory=list)
+    """A consultation's kept analysis (``AnalysisSummary``), with when and on how many texts it ran."""
+
+    summary: AnalysisSummary = field(default_factory=AnalysisSummary)
     at: datetime | None = None
-    texts: int = 0
-    # The texts' sentiment per local day, week or month (``sentiment.Period.to_json`` rows).
-    sentiment_unit: str = "day"
-    sentiment_periods: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def themes(self) -> list[ThemeSummary]:
+        return self.summary.themes
+
+    @property
+    def campaigns(self) -> list[RepeatedText]:
+        return self.summary.campaigns
+
+    @property
+    def questions(self) -> list[RepeatedText]:
+        return self.summary.questions
+
+    @property
+    def texts(self) -> int:
+        return int(self.summary.run.get("messages", 0))
+
+    @property
+    def sentiment_unit(self) -> str:
+        return self.summary.sentiment_over_time.unit
+
+    @property
+    def sentiment_periods(self) -> list[dict[str, Any]]:
+        return self.summary.sentiment_over_time.periods
 
 
 def refresh(session: Session, consultation: Consultation) -> ThemeView:
@@ -60,7 +63,7 @@ def refresh(session: Session, consultation: Consultation) -> ThemeView:
     from civicloop.analysis.service import deployment_options
 
     items = results_mod.compute(session, consultation).texts()
-    data: dict[str, Any] = {"themes": [], "campaigns": [], "run": {"messages": 0}}
+    data: dict[str, Any] = AnalysisSummary().model_dump(mode="json")
     if items:
         created = [item.submitted_at for item in items]
         # Citizens quote the consultation's code to link a post to it: a word every text shares says nothing.
@@ -72,7 +75,6 @@ def refresh(session: Session, consultation: Consultation) -> ThemeView:
             channels=[item.channel for item in items],
             options=deployment_options(),
             redact=redactor(),
-            cache_dir=get_settings().data_dir / "models",
         )
         data = result.to_json()
         data.pop("assignments", None)
@@ -84,6 +86,15 @@ def refresh(session: Session, consultation: Consultation) -> ThemeView:
     return view(consultation)
 
 
+def _agency_of(session: Session, consultation_id: int) -> int | None:
+    consultation = session.get(Consultation, consultation_id)
+    return consultation.agency_id if consultation else None
+
+
+# Analysis runs over a consultation's messages find them here (analysis imports nothing of consultations).
+sources.SOURCES["consultation"] = sources.MessageSource(agency_of=_agency_of, message_ids=answers.message_ids_for)
+
+
 def redactor() -> Callable[[str], str]:
     """The guidelines' personal-data redaction (CID, phone numbers, emails…) for anything shown publicly."""
     from civicloop.guidelines.service import redact
@@ -93,37 +104,16 @@ def redactor() -> Callable[[str], str]:
 
 
 def view(consultation: Consultation, *, redact: Callable[[str], str] | None = None) -> ThemeView:
-    data = consultation.themes or {}
-    clean = redact or (lambda text: text)
-    return ThemeView(
-        themes=[
-            Theme(
-                label=str(t.get("label", "")),
-                size=int(t.get("size", 0)),
-                raw_size=int(t.get("raw_size", t.get("size", 0))),
-                keywords=[str(k) for k in t.get("keywords", [])],
-                sentiment={str(k): float(v) for k, v in (t.get("sentiment") or {}).items()},
-                quotes=[clean(str(q)) for q in t.get("quotes", [])],
-            )
-            for t in data.get("themes", [])
-        ],
-        campaigns=[
-            Campaign(
-                size=int(c.get("size", 0)),
-                text=clean(str(c.get("text", ""))),
-                first_seen=c.get("first_seen"),
-                last_seen=c.get("last_seen"),
-                channels=[str(x) for x in c.get("channels", [])],
-            )
-            for c in data.get("campaigns", [])
-        ],
-        at=consultation.themes_at,
-        texts=int((data.get("run") or {}).get("messages", 0)),
-        sentiment_unit=str((data.get("sentiment_over_time") or {}).get("unit", "day")),
-        sentiment_periods=list((data.get("sentiment_over_time") or {}).get("periods", [])),
-    )
+    summary = AnalysisSummary.model_validate(consultation.themes or {})
+    if redact is not None:
+        for theme in summary.themes:
+            theme.quotes = [redact(quote) for quote in theme.quotes]
+            theme.example = redact(theme.example) if theme.example else None
+        for repeated in (*summary.campaigns, *summary.questions):
+            repeated.text = redact(repeated.text)
+    return ThemeView(summary=summary, at=consultation.themes_at)
 
 
-def public_themes(consultation: Consultation) -> list[Theme]:
+def public_themes(consultation: Consultation) -> list[ThemeSummary]:
     """Themes for the public report: every quote passes the guidelines' personal-data redaction again."""
     return view(consultation, redact=redactor()).themes

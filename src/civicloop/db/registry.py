@@ -1,6 +1,7 @@
 """Imports every model module so that ``Base.metadata`` knows all tables (migrations, tests)."""
 
 from civicloop.access import models as access_models
+from civicloop.accountability import models as accountability_models
 from civicloop.agencies import models as agencies_models
 from civicloop.analysis import models as analysis_models
 from civicloop.audit import models as audit_models
@@ -20,6 +21,7 @@ from civicloop.sla import models as sla_models
 __all__ = [
     "Base",
     "access_models",
+    "accountability_models",
     "agencies_models",
     "analysis_models",
     "audit_models",

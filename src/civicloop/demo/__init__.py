@@ -10,6 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from civicloop.demo.access import seed_access
+from civicloop.demo.accountability import seed_accountability
 from civicloop.demo.analysis import seed_analysis
 from civicloop.demo.channels import seed_channels
 from civicloop.demo.consultations import seed_consultations
@@ -25,6 +26,7 @@ SEEDERS: list[Seeder] = [
     seed_guidelines,
     seed_channels,
     seed_consultations,
+    seed_accountability,
     seed_inbox,
     seed_oversight,
     seed_access,

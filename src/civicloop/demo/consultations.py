@@ -50,15 +50,43 @@ DESIGNS = {
     "B": "Design B: a wooden shelter with a traditional Bhutanese roof, two benches and a map",
     "C": "Design C: a glass shelter with a long roof, lighting and a timetable screen",
 }
+# Citizens' own words on what a planner needs to hear (shelter, seats, light, access, the site and its
+# traffic, thanks), in English, Dzongkha and a mix of both, as comments arrive on a real consultation.
 FORM_COMMENTS = [
     "Please make the roof long enough to keep the rain off people waiting in the monsoon.",
-    "Benches for older people and a ramp for wheelchairs, please.",
-    "A map of the city bus routes would help visitors.",
+    "The shelter must be deep, when it rains sideways the old one is useless.",
+    "A proper roof please, we stand in the rain for twenty minutes every morning.",
+    "The roof should cover the whole queue, not just the bench.",
+    "Make the shelter bigger, at rush hour half of us wait outside in the rain.",
+    "Benches for older people, please, my mother cannot stand for long.",
+    "More seats please, there is only one small bench for fifty people.",
+    "Wooden benches are warmer to sit on than steel in winter.",
+    "Put a seat for pregnant women and the elderly.",
     "Lights at night: the stop near the Clock Tower is very dark after 7 pm.",
-    "Keep the design traditional, it should look like Thimphu.",
-    "Glass gets dirty and breaks; wood lasts longer here.",
-    "Please add a dustbin, the old stop always has litter.",
-    "Space for school children to wait safely away from the road.",
+    "Good lighting please, women do not feel safe waiting there in the evening.",
+    "A street light at the stop, it is pitch dark in winter evenings.",
+    "Solar lights would keep it bright even during power cuts.",
+    "A ramp for wheelchairs and no high step up to the shelter.",
+    "Think of blind people: tactile paving to the bus door would help.",
+    "The kerb is too high for my grandfather to climb into the bus.",
+    "Space for a pram and a wheelchair inside the shelter, please.",
+    "The stop is too close to the junction, buses block the traffic on Norzin Lam.",
+    "Move the stop a little away from the crossing, taxis park there and cars cannot pass.",
+    "Buses stopping on the road cause a traffic jam every morning, build a bay for them.",
+    "The location is dangerous, children cross the busy road to reach it.",
+    "Thank you for asking us before building, this is how it should be done.",
+    "Thank you Thromde for listening to the people, we appreciate it.",
+    "Great to be consulted, thanks to the planning team.",
+    "ཆར་པ་ རྐྱབ་པའི་སྐབས་ བཱསི་ སྒུག་སའི་ཁར་ ཐོག་ཁེབས་ ཆེ་བ་ཅིག་ དགོཔ་ཨིན།",
+    "མཚན་མོ་ བཱསི་ སྒུག་ས་ ནག་ཚུབ་ཨིན། གློག་མེ་ བཙུགས་གནང་།",
+    "རྒས་པ་ཚུ་གི་དོན་ལུ་ སྡོད་ཁྲི་ ལེ་ཤ་ དགོཔ་ཨིན།",
+    "བཀའ་དྲིན་ཆེ། མི་སེར་ལུ་ དྲི་བ་ དྲིས་མི་འདི་ ལེགས་ཤོམ་ཨིན།",
+    "Roof ཐོག་ཁེབས་ ཆེ་བ་ཅིག་ དགོ། ཆར་པ་ rain ནང་ shelter ཆུང་བས།",
+    "Lights གློག་མེ་ དགོ། stop འདི་ མཚན་མོ་ night ལུ་ dark ནག་ཚུབ་ཨིན།",
+    "Benches སྡོད་ཁྲི་ for རྒས་པ་ཚུ། more seats please.",
+    "Thank you, བཀའ་དྲིན་ཆེ་ for asking us.",
+    "Seats སྡོད་ཁྲི་ for old people རྒས་པ་ please.",
+    "Thanks བཀའ་དྲིན་ཆེ། good consultation.",
 ]
 PLATFORM_COMMENTS = [
     "I prefer option B, it looks like it belongs in Thimphu.",
@@ -69,6 +97,22 @@ PLATFORM_COMMENTS = [
     "Please think about wheelchair users when you build it.",
     "B! The traditional roof is beautiful.",
     "Will there be a timetable at the stop? Option C shows one.",
+    "The shelter must keep out the rain and the wind, the old one does neither.",
+    "A bigger roof, we get soaked waiting for the bus.",
+    "Seats! I am 70 and I stand for half an hour.",
+    "Not enough benches at any stop in town.",
+    "Bright lights please, it is scary at night.",
+    "It is so dark there after sunset, add a light.",
+    "Wheelchair ramp and low kerb, please.",
+    "Accessible for disabled people and prams, please.",
+    "Buses block Norzin Lam traffic when they stop, make a lay-by.",
+    "The stop causes a traffic jam near the crossing every morning.",
+    "Thanks for asking the public, well done Thromde.",
+    "Thank you for this consultation.",
+    "སྡོད་ཁྲི་ མང་ཤོས་ བཙུགས་གནང་།",
+    "གློག་མེ་ མེད་པ་ལས་ མཚན་མོ་ འཇིགས་སུ་ཡོདཔ་ཨིན།",
+    "Bus stop ལུ་ light གློག་མེ་ དགོ། night མཚན་མོ་ ནག་ཚུབ།",
+    "ཐོག་ཁེབས་ roof ཆེ་བ་ please, ཆར་པ་ནང་ rain wet.",
 ]
 # A copy-pasted campaign, as analysis should find it.
 CAMPAIGN = "Save the old Norzin Lam bus stop mural, it is part of our town's heritage and must stay."
@@ -237,6 +281,7 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
         posts = _mark_sent(session, consultation, opened)
     questions = service.questions_of(session, consultation.id)
     design, rating, needs, free = questions
+    comments = iter(rng.sample(FORM_COMMENTS, len(FORM_COMMENTS)) * 2)
     for n in range(42):
         at = opened + timedelta(minutes=rng.randint(30, 6 * 24 * 60 - 30))
         with _at(at):
@@ -245,15 +290,16 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
                 rating.id: [str(rng.choices(range(1, 6), weights=(4, 5, 3, 1, 1))[0])],
                 needs.id: rng.sample(needs.options, rng.randint(1, 3)),
             }
-            if n % 3 == 0:
-                values[free.id] = [rng.choice(FORM_COMMENTS)]
+            if n % 4 != 3:
+                values[free.id] = [next(comments)]
             answers.submit_form(
                 session, consultation=consultation, values=values, language=rng.choice(["en", "en", "dz"])
             )
+    remarks = rng.sample(PLATFORM_COMMENTS, len(PLATFORM_COMMENTS)) * 2
     for n in range(36):
         account = accounts[n % 3]
         at = opened + timedelta(minutes=rng.randint(30, 6 * 24 * 60 - 30))
-        text = rng.choice(PLATFORM_COMMENTS)
+        text = remarks[n]
         if account.platform is Platform.wechat:
             text = f"{consultation.code}: {text}"
         with _at(at):

@@ -374,8 +374,12 @@ def _saved_page(session: Session, actor: Actor, agency_id: int | None, **extra: 
 
 
 @router.get("/inbox-saved-replies", response_class=HTMLResponse)
-def saved_replies(request: Request, session: SessionDep, actor: ActorDep, agency_id: int | None = None) -> Response:
-    return render(request, "inbox/saved_replies.html", _saved_page(session, actor, agency_id))
+def saved_replies(
+    request: Request, session: SessionDep, actor: ActorDep, agency_id: int | None = None, title: str = ""
+) -> Response:
+    """The agency's saved replies; ``title`` fills in a new one (the analysis offers it for a frequent question)."""
+    page = _saved_page(session, actor, agency_id, form={"title": title[:100]} if title else {})
+    return render(request, "inbox/saved_replies.html", page)
 
 
 @router.post("/inbox-saved-replies", response_class=HTMLResponse)

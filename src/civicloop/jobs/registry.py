@@ -2,8 +2,10 @@
 the before-send review a worker must have before it sends anything)."""
 
 from civicloop.access import tasks as access_tasks
+from civicloop.accountability import tasks as accountability_tasks
 from civicloop.analysis import tasks as analysis_tasks
 from civicloop.audit import tasks as audit_tasks
+from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
 from civicloop.consultations import tasks as consultations_tasks
@@ -15,8 +17,10 @@ from civicloop.publishing import tasks as publishing_tasks
 
 __all__ = [
     "access_tasks",
+    "accountability_tasks",
     "analysis_tasks",
     "audit_tasks",
+    "auth_tasks",
     "channels_outbound_tasks",
     "channels_tasks",
     "consultations_tasks",

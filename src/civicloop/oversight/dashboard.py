@@ -12,7 +12,7 @@ from civicloop.agencies.models import Agency, AgencyKind
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.config import get_settings
-from civicloop.oversight import activity, adoption, conduct, participation, responses, scope
+from civicloop.oversight import activity, adoption, conduct, hooks, participation, responses, scope
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
 from civicloop.oversight.models import Alert, AlertState
 from civicloop.oversight.periods import Period
@@ -353,6 +353,19 @@ def build(session: Session, *, actor: Actor, period: Period, now: datetime) -> D
             definition="Comments and messages from citizens on every channel.",
         ),
     ]
+    for extra in hooks.AGENCY_COUNTS:  # counts other domains register, summed over the visible agencies
+        now_counts = extra.count(session, *period.bounds(zone_name), visible)
+        before_counts = extra.count(session, *period.previous().bounds(zone_name), visible)
+        figures.append(
+            Figure(
+                extra.key,
+                extra.label,
+                sum(now_counts.values()),
+                sum(before_counts.values()),
+                definition=extra.definition,
+                higher_is_better=False,
+            )
+        )
     by_platform = [(registry.label(p), float(adopted.count_on(p))) for p in SOCIAL_PLATFORMS]
     alerts_q = select(Alert).where(Alert.state != AlertState.resolved).order_by(Alert.last_seen_at.desc()).limit(20)
     alert_ids = scope.alert_agency_ids(actor)

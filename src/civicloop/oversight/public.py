@@ -19,7 +19,7 @@ from civicloop.audit import checkpoints
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
 from civicloop.kit.clock import utcnow
-from civicloop.oversight import activity, adoption, participation, responses
+from civicloop.oversight import activity, adoption, hooks, participation, responses
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
 from civicloop.oversight.exports import ExportDep, attachment, respond
 from civicloop.oversight.periods import Period, local_today, parse_period
@@ -65,10 +65,13 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
             CITIZEN_CONVERSATIONS,
             Column("response_rate", "Answered %", numeric=True),
             Column("within_target", "Answered within target %", numeric=True),
+            *(Column(extra.key, extra.label, numeric=True) for extra in hooks.AGENCY_COUNTS),
         ],
         note="Conversations begun in the period on the agency's official accounts and web form. 'Within target' "
         "counts first answers within the agency's target time, in office hours.",
     )
+    bounds = period.bounds(zone_name)
+    extras = {extra.key: extra.count(session, *bounds, None) for extra in hooks.AGENCY_COUNTS}
     rows = []
     for agency in agencies:
         counts = answered.get(agency.id, responses.ResponseCounts())
@@ -80,6 +83,7 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
                 "conversations": counts.conversations,
                 "response_rate": _pct(counts.response_rate),
                 "within_target": _pct(counts.within_target_share),
+                **{key: found.get(agency.id, 0) for key, found in extras.items()},
             },
             {"agency": f"#agency-{agency.code.lower()}"},
         )

@@ -15,7 +15,7 @@ from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, Ou
 from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category
-from civicloop.oversight import activity, adoption, conduct, health, office_access, participation, scope
+from civicloop.oversight import activity, adoption, conduct, health, hooks, office_access, participation, scope
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import MESSAGES, Chart, Column, Figure, Table, compared
 from civicloop.oversight.sources import Basis, DataSource, basis
@@ -547,6 +547,23 @@ def access_section(session: Session, agency: Agency, period: Period) -> Section:
     return Section("access", "Office access to social media", "access", figures=figures)
 
 
+def hooked_section(session: Session, agency: Agency, period: Period, zone_name: str) -> Section:
+    """The counts other domains register (``oversight.hooks``), this period beside the previous one."""
+    now, before = period.bounds(zone_name), period.previous().bounds(zone_name)
+    figures = [
+        Figure(
+            extra.key,
+            extra.label,
+            extra.count(session, *now, {agency.id}).get(agency.id, 0),
+            extra.count(session, *before, {agency.id}).get(agency.id, 0),
+            definition=extra.definition,
+            higher_is_better=False,
+        )
+        for extra in hooks.AGENCY_COUNTS
+    ]
+    return Section("accountability", "Promises to citizens", "responses", figures=figures)
+
+
 def build(session: Session, *, actor: Actor, agency_id: int, period: Period, now: datetime) -> Scorecard:
     agency = session.get(Agency, agency_id)
     if agency is None:
@@ -561,6 +578,8 @@ def build(session: Session, *, actor: Actor, agency_id: int, period: Period, now
         consultations_section(session, agency, period, zone_name),
         access_section(session, agency, period),
     ]
+    if hooks.AGENCY_COUNTS:
+        sections.append(hooked_section(session, agency, period, zone_name))
     page_basis = basis(SCORECARD_SOURCES)
     return Scorecard(
         agency=agency,

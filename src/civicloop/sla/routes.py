@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from civicloop.agencies import service as agencies
 from civicloop.deps import ActorDep, SessionDep
@@ -52,11 +52,16 @@ def explain(
 
 
 @router.get("/calendar")
-def get_calendar(session: SessionDep, actor: ActorDep, agency_id: int | None = None, year: int = 0) -> dict[str, Any]:
+def get_calendar(
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: int | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200, description="Default: this year")] = None,
+) -> dict[str, Any]:
     """Hours, seasons and every closed day of a year for an agency (or the national calendar)."""
     if agency_id is not None:
         actor.require_view(agency_id)
-    return service.year_view(session, agency_id=agency_id, year=year or utcnow().year)
+    return service.year_view(session, agency_id=agency_id, year=year if year is not None else utcnow().year)
 
 
 @router.post("/calendar/closures", status_code=201)

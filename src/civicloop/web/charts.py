@@ -83,6 +83,7 @@ def _clip(text: str, limit: int) -> str:
 def _svg(width: int, height: int, title: str, desc: str, body: str) -> Markup:
     return Markup(  # noqa: S704 - every interpolated text above is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" font-size="12" font-family="sans-serif">'
+        # Sized by attributes and the stylesheet (svg.chart), not a style attribute, which the CSP refuses.
+        f'width="{width}" height="{height}" font-size="12" font-family="sans-serif">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>"
     )

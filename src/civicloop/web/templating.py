@@ -19,6 +19,8 @@ from civicloop.web.nav import items_for
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 HTMX_FILE = "htmx-2.0.11.min.js"
+# swagger-ui-dist from npm (``npm pack swagger-ui-dist@5.36.0``): the bundle, its stylesheet and licence.
+SWAGGER_UI_DIR = "swagger-ui-5.36.0"
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -103,12 +104,34 @@ def test_importing_the_same_file_again_adds_nothing_and_a_longer_one_only_the_ne
     assert len(db.scalars(select(Message)).all()) == 4
 
 
-def test_columns_are_guessed_and_semicolons_and_utf16_are_read(db: Session, agency: Agency, tmp_path: Path) -> None:
-    report = _import(db, _write(tmp_path, "name;feedback\nSonam;Water was cut for two days.\n"))
+def test_columns_are_guessed_and_semicolons_and_utf16_are_read_when_asked_to_guess(
+    db: Session, agency: Agency, tmp_path: Path
+) -> None:
+    report = _import(db, _write(tmp_path, "name;feedback\nSonam;Water was cut for two days.\n"), guess_dialect=True)
     assert (report.added, report.account) == (1, "Feedback form")
+    assert report.guessed == "semicolon-separated, quote character '\"'"
     utf16 = "message\tdate\nThe park needs lights.\t2026-02-27\n".encode("utf-16")
-    report = _import(db, _write(tmp_path, utf16, "letters.csv"), account_name="Thimphu Thromde Page")
+    report = _import(
+        db, _write(tmp_path, utf16, "letters.csv"), account_name="Thimphu Thromde Page", guess_dialect=True
+    )
     assert (report.added, report.account) == (1, "Thimphu Thromde Page")
+    assert report.guessed is not None and report.guessed.startswith("tab-separated")
+
+
+def test_an_rfc_4180_file_of_10_mb_with_multi_line_quoted_fields_is_imported_exactly(
+    db: Session, agency: Agency, tmp_path: Path
+) -> None:
+    """Read as RFC 4180 without guessing: a start full of semicolons no longer fools the reader."""
+    paragraph = 'The stop floods; we wait in the rain; "fix it", please. ' * 90
+    texts = [f"Row {n}: {paragraph}\r\nSecond line, with a comma\nThird; line" for n in range(2000)]
+    path = tmp_path / "survey.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["comment", "date"], *([text, "2026-03-01"] for text in texts)])
+    assert path.stat().st_size > 10_000_000
+    report = _import(db, path)
+    assert (report.rows, report.added, report.rejected, report.guessed) == (2000, 2000, [], None)
+    stored = db.scalars(select(Message.text).order_by(Message.id)).all()
+    assert stored == texts
 
 
 @pytest.mark.parametrize(

