@@ -65,6 +65,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 # The peers the benchmarks compare against (BERTopic, Presidio …), and the labelled sentiment texts
 # that ship in vaderSentiment's source package.

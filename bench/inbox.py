@@ -11,7 +11,7 @@ the queries only read them).
 
 Then, for an officer of the busiest agency, it runs the inbox's first page (``inbox.queries.
 list_conversations``: the page, the total and the counts per filter, previews and tags) and the
-agency's 30-day metrics per account (``sla.metrics.response_metrics``, with the open backlog), and a
+agency's 30-day metrics per account (``inbox.metrics.response_metrics``, with the open backlog), and a
 national 30-day report per agency. Every SQL statement they send is captured and re-run under
 ``EXPLAIN (ANALYZE)``: server time = planning + execution, summed over the statements, median of
 ``--repeat`` runs. The indexes the plans use are listed; then those indexes are dropped and the same
@@ -388,8 +388,7 @@ def run(args: argparse.Namespace, officer_id: int) -> None:
     from civicloop.auth.models import Official
     from civicloop.auth.scope import Actor
     from civicloop.db.session import get_engine, session_scope
-    from civicloop.inbox import queries
-    from civicloop.sla import metrics
+    from civicloop.inbox import metrics, queries
 
     with session_scope() as session:
         official = session.get(Official, officer_id)

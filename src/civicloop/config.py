@@ -83,6 +83,10 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Base URL per platform, for platforms without their own setting (JSON: {platform: url})",
     )
+    poll_budgets: dict[str, int] = Field(
+        default_factory=dict,
+        description="API quota units per account and day for platforms that are polled (JSON: {platform: units})",
+    )
     outbound_max_attempts: int = Field(default=8, description="Send attempts before an outbound message fails")
     outbound_timeout_seconds: float = Field(default=15.0, description="Timeout of one platform API call")
     feedback_max_per_hour: int = Field(default=5, description="Web-form submissions per address per hour")
@@ -92,10 +96,6 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'civicloop.db').resolve()}"
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.resolved_database_url.startswith("sqlite")
 
     @property
     def https(self) -> bool:

@@ -13,7 +13,7 @@ from civicloop.auth import sessions
 from civicloop.auth.csrf import token_authenticated
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
-from civicloop.db.session import get_sessionmaker, read_mostly
+from civicloop.db.session import session_scope
 from civicloop.errors import Forbidden, Unauthenticated
 
 # The cookie's key for the token of the server-side session (auth/sessions.py).
@@ -34,17 +34,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent."""
-    session = get_sessionmaker()()
-    if request.method in SAFE_METHODS:
-        read_mostly(session)
-    try:
+    with session_scope(reader=request.method in SAFE_METHODS) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

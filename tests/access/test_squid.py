@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from civicloop.access import logimport, reports, service
+from civicloop.access import logimport, queries, reports, service
 from civicloop.access.models import AccessDenial, AccessSession
 from civicloop.access.policy import AfterHours, OfficeHours
 from civicloop.agencies.models import AgencyKind, Platform
@@ -56,7 +56,7 @@ def _sign(db: Session, code: str, head: str, hours: OfficeHours, allowance: int 
     service.set_policy(
         db,
         actor=None,
-        agency_id=service.agency_for_code(db, code),
+        agency_id=queries.agency_for_code(db, code),
         category="social",
         office_hours=hours,
         allowance_minutes=allowance,
@@ -69,7 +69,7 @@ def _world(db: Session, at: datetime, folder: Path) -> None:
     create_agency(db, "THROMDE", name="Thimphu Thromde", kind=AgencyKind.city)
     create_agency(db, "MOIT", name="Ministry of Infrastructure and Transport", kind=AgencyKind.ministry)
     create_agency(db, "NYMISSION", name="Permanent Mission in New York", timezone="America/New_York")
-    thromde = service.agency_for_code(db, "THROMDE")
+    thromde = queries.agency_for_code(db, "THROMDE")
     create_official(db, "agency_head@THROMDE", email="head@thromde.example", name="Chimi Dolkar")
     create_official(db, "agency_head@MOIT", email="head@moit.example", name="Jigme Namgyel")
     create_official(db, "agency_head@NYMISSION", email="head@nymission.example", name="Sonam Tobgay")
@@ -89,12 +89,12 @@ def _world(db: Session, at: datetime, folder: Path) -> None:
         [["login", "agency", "name"], ["dorji wangmo", "MOIT", "Dorji Wangmo"], [ODD_LOGIN, "MOIT", "Odd"]]
     )
     service.import_directory(db, actor=None, text=directory.getvalue())
-    service.designate(db, actor=None, agency_id=service.agency_for_code(db, "MOIT"), login="Dorji Wangmo")
-    service.designate(db, actor=None, agency_id=service.agency_for_code(db, "NYMISSION"), login="norbu")
+    service.designate(db, actor=None, agency_id=queries.agency_for_code(db, "MOIT"), login="Dorji Wangmo")
+    service.designate(db, actor=None, agency_id=queries.agency_for_code(db, "NYMISSION"), login="norbu")
     db.commit()
     for code in ("THROMDE", "MOIT"):
-        assert calendar_for(db, service.agency_for_code(db, code)).is_open(at)
-    assert not calendar_for(db, service.agency_for_code(db, "NYMISSION")).is_open(at)
+        assert calendar_for(db, queries.agency_for_code(db, code)).is_open(at)
+    assert not calendar_for(db, queries.agency_for_code(db, "NYMISSION")).is_open(at)
     # Sonam already spent 29 minutes on Facebook this morning (09:00–09:29), per the imported log.
     native_minutes(db, folder, "sonam@thromde.example", at - timedelta(hours=1), 29)
 
@@ -244,7 +244,7 @@ def test_squid_enforces_each_agencys_rule_through_the_helper(db: Session, squid:
     kinley = db.scalars(select(AccessSession).where(AccessSession.person == "kinley@thromde.example")).all()
     assert [s.day for s in kinley] == [today] and sum(s.requests for s in kinley) == 81
     report = reports.usage_report(
-        db, actor=None, agency_id=service.agency_for_code(db, "THROMDE"), weeks=2, end=local_day(db, squid.at)
+        db, actor=None, agency_id=queries.agency_for_code(db, "THROMDE"), weeks=2, end=local_day(db, squid.at)
     )
     assert {r.rule: r.count for r in report.refusals} == {"allowance_used_up": 1}
     assert report.categories[0].key == "social" and report.categories[0].people == 2

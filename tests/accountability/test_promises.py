@@ -12,7 +12,7 @@ from civicloop.accountability.models import Promise, PromiseStatus
 from civicloop.audit.models import AuditEntry
 from civicloop.errors import Conflict, Invalid
 from civicloop.inbox import service as inbox
-from civicloop.inbox.models import Notification
+from civicloop.notifications.models import Notification
 from civicloop.sla.calendar import OfficeCalendar, calendar_for
 from tests.accountability.conftest import Scene
 from tests.factories import create_agency, create_official, csrf_from, login

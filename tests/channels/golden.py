@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from civicloop.channels.base import Inbound, Provider
+from civicloop.channels.base import Inbound, Parser
 from tests.channels.conftest import HERE, fixture_bytes
 
 
@@ -35,7 +35,7 @@ def fact(inbound: Inbound) -> dict[str, Any]:
     return summary
 
 
-def golden(provider: Provider, name: str) -> dict[str, Any]:
+def golden(provider: Parser, name: str) -> dict[str, Any]:
     """``events``: [kind, dedup key, routed to, stored?] per event; ``facts``: what parsing the stored ones gives."""
     items = provider.events(fixture_bytes(name))
     stored = [item for item in items if item.kind in provider.HANDLERS]

@@ -157,9 +157,9 @@ def test_each_platform_is_declared_in_its_own_folder(name: str) -> None:
         assert spec.simulator.prefix == f"/{name}"
 
 
-@pytest.mark.parametrize("name", sorted(registry.PROVIDERS))
+@pytest.mark.parametrize("name", sorted(registry.PARSERS))
 def test_every_handled_event_has_a_fixture_in_the_documented_shape(name: str) -> None:
-    provider = registry.PROVIDERS[name]
+    provider = registry.PARSERS[name]
     fixtures = all_fixtures(name)
     covered = {item.kind for fixture in fixtures for item in provider.events(fixture_bytes(fixture))}
     missing = set(provider.HANDLERS) - covered - FIXTURE_GAPS.get(name, set())

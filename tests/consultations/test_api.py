@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage
 from civicloop.cli import app
-from civicloop.consultations import answers, report, results, service
+from civicloop.consultations import answers, queries, report, results, service
+from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.consultations.schemas import ReportSectionIn
 from civicloop.errors import Conflict, NotFound
 from tests.consultations.conftest import Scene, make_consultation
@@ -48,8 +49,8 @@ def test_the_api_runs_a_consultation_from_draft_to_report(db: Session, client: T
     assert created.status_code == 201, created.text
     cid = created.json()["id"]
     assert client.post(f"/api/v1/consultations/{cid}/open", headers=api).json()["status"] == "open"
-    consultation = service.get(db, actor=scene.actor, consultation_id=cid)
-    question = service.questions_of(db, cid)[0]
+    consultation = queries.get(db, actor=scene.actor, consultation_id=cid)
+    question = queries.questions_of(db, cid)[0]
     answers.submit_form(
         db, consultation=consultation, values={question.id: ["Yes"]}, comment="Faster replies", respondent=scene.actor
     )
@@ -112,7 +113,7 @@ def test_publishing_replies_in_each_participants_thread(db: Session, scene: Scen
 def test_the_cli_exports_answers_as_csv_and_json(db: Session, scene: Scene, tmp_path: Path) -> None:
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    design = service.questions_of(db, consultation.id)[0]
+    design = queries.questions_of(db, consultation.id)[0]
     answers.submit_form(db, consultation=consultation, values={design.id: ["C"]}, comment='=HYPERLINK("x")')
     db.commit()
     runner = CliRunner()
@@ -136,3 +137,39 @@ def test_message_quoting_a_closed_consultation_is_not_counted(db: Session, scene
     db.commit()
     scene.inbound(scene.facebook, ConversationKind.direct, "p1", "m1", f"late: {consultation.code}")
     assert answers.message_ids_for(db, consultation.id) == []
+
+
+def _open_with_an_answer(db: Session, scene: Scene) -> int:
+    consultation = make_consultation(db, scene, accounts=False)
+    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
+    design, _, free = queries.questions_of(db, consultation.id)
+    answers.submit_form(
+        db, consultation=consultation, values={design.id: ["B"], free.id: ["A wider roof against the monsoon rain."]}
+    )
+    db.commit()
+    assert consultation.themes_at is None
+    return consultation.id
+
+
+def _analysed_texts(db: Session, consultation_id: int) -> int | None:
+    """How many answers the closing's theme analysis read; None if it never ran."""
+    db.expire_all()
+    consultation = db.get(Consultation, consultation_id)
+    assert consultation is not None and consultation.status is ConsultationStatus.closed
+    if consultation.themes_at is None:
+        return None
+    return int(consultation.themes["run"]["messages"])
+
+
+def test_closing_through_the_api_works_out_the_themes(db: Session, client: TestClient, scene: Scene) -> None:
+    consultation_id = _open_with_an_answer(db, scene)
+    api = _api(client, scene)
+    assert client.post(f"/api/v1/consultations/{consultation_id}/close", headers=api).status_code == 200
+    assert _analysed_texts(db, consultation_id) == 1
+
+
+def test_closing_through_the_cli_works_out_the_themes(db: Session, scene: Scene) -> None:
+    consultation_id = _open_with_an_answer(db, scene)
+    closed = CliRunner().invoke(app, ["consultation", "close", str(consultation_id)])
+    assert closed.exit_code == 0, closed.output
+    assert _analysed_texts(db, consultation_id) == 1

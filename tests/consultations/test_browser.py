@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.consultations import answers, service
+from civicloop.consultations import answers, queries, service
 from civicloop.consultations.models import Answer, Consultation, Response
 from tests.consultations.conftest import Scene, make_consultation
 from tests.factories import PASSWORD, create_official
@@ -46,7 +46,7 @@ def test_an_analyst_creates_opens_reads_closes_and_publishes(db: Session, scene:
     expect(page.get_by_text("Open for answers.")).to_be_visible()
     consultation = db.scalars(select(Consultation)).one()
     db.refresh(consultation)
-    question = service.questions_of(db, consultation.id)[0]
+    question = queries.questions_of(db, consultation.id)[0]
     answers.submit_form(db, consultation=consultation, values={question.id: ["The shops"]}, comment="More benches")
     db.commit()
     page.get_by_role("link", name="results").click()
@@ -85,7 +85,7 @@ def test_a_citizen_answers_on_a_phone(db: Session, scene: Scene, phone_page) -> 
     db.rollback()
     response = db.scalars(select(Response).where(Response.consultation_id == consultation.id)).one()
     stored = {a.question_id: (a.choices, a.rating, a.text) for a in db.scalars(select(Answer))}
-    design, rating, free = service.questions_of(db, consultation.id)
+    design, rating, free = queries.questions_of(db, consultation.id)
     assert response.channel == "form"
     assert stored == {
         design.id: (["B"], None, None),

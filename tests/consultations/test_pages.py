@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.config import reset_settings
-from civicloop.consultations import report, service
+from civicloop.consultations import queries, report, service
 from civicloop.consultations.models import Response
 from civicloop.consultations.schemas import ReportSectionIn
 from tests.consultations.conftest import PDF, PNG, Scene, make_consultation
@@ -91,7 +91,7 @@ def test_files_are_served_with_safe_headers_and_drafts_stay_private(
     document = service.add_attachment(
         db, actor=scene.actor, consultation_id=consultation.id, filename="../../etc/Plan 2026.pdf", data=PDF
     )
-    attachment = service.attachments_of(db, consultation.id)[0]
+    attachment = queries.attachments_of(db, consultation.id)[0]
     public = f"/c/{consultation.code}/files/{attachment.id}/{attachment.filename}"
     assert client.get(public).status_code == 404, "a draft's files are not public"
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
@@ -116,7 +116,7 @@ def test_a_citizen_answers_and_script_in_answers_is_escaped_everywhere(
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
     db.commit()
-    design, rating, free = service.questions_of(db, consultation.id)
+    design, rating, free = queries.questions_of(db, consultation.id)
     page = f"/c/{consultation.code}"
     form = client.get(page)
     assert form.status_code == 200 and "Which design do you prefer?" in form.text
@@ -194,7 +194,7 @@ def test_the_remove_buttons_remove_questions_files_and_report_sections(
     consultation = make_consultation(db, scene, accounts=False)
     login(client, scene.officer)
     detail = f"/consultations/{consultation.id}"
-    question_id = service.questions_of(db, consultation.id)[-1].id
+    question_id = queries.questions_of(db, consultation.id)[-1].id
     removed = _form_post(client, f"{detail}/questions/{question_id}/delete", {}, detail)
     assert removed.status_code == 303 and removed.headers["location"] == detail
     db.rollback()  # end the read snapshot taken before the request wrote
@@ -206,8 +206,8 @@ def test_the_remove_buttons_remove_questions_files_and_report_sections(
     assert _form_post(client, f"{detail}/questions/{question_id}/delete", {}, detail).status_code == 404
     assert _form_post(client, f"{detail}/notes/1/delete", {}, detail).status_code == 404
     db.rollback()
-    assert question_id not in {q.id for q in service.questions_of(db, consultation.id)}
-    assert document_id not in {a.id for a in service.attachments_of(db, consultation.id)}
+    assert question_id not in {q.id for q in queries.questions_of(db, consultation.id)}
+    assert document_id not in {a.id for a in queries.attachments_of(db, consultation.id)}
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
     service.close(db, actor=scene.actor, consultation_id=consultation.id)
     section = report.add_section(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from civicloop.cli import app
-from civicloop.consultations import answers, printable, report, service
+from civicloop.consultations import answers, printable, queries, report, service
 from civicloop.consultations.models import Consultation
 from civicloop.consultations.schemas import ReportIn, ReportSectionIn
 from civicloop.errors import Invalid, NotFound
@@ -33,7 +33,7 @@ def _pango() -> None:
 def _published(db: Session, scene: Scene) -> Consultation:
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    design, rating, free = service.questions_of(db, consultation.id)
+    design, rating, free = queries.questions_of(db, consultation.id)
     for option, stars in (("A", "2"), ("B", "5"), ("B", "4")):
         values = {design.id: [option], rating.id: [stars], free.id: [XSS]}
         answers.submit_form(db, consultation=consultation, values=values, comment=XSS)

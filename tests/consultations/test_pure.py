@@ -8,10 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from civicloop.consultations import files, i18n, richtext
+from civicloop.consultations import i18n, richtext
 from civicloop.consultations.answers import design_vote
 from civicloop.consultations.models import Question, QuestionKind
 from civicloop.errors import Invalid, PayloadTooLarge
+from civicloop.kit import uploads
 from tests.consultations.conftest import PDF, PNG
 from tests.consultations.crafted import (
     pdf_with_hex_escaped_javascript,
@@ -36,7 +37,7 @@ WEBP = _picture("WEBP")
     [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (PDF, "application/pdf")],
 )
 def test_allowed_types_are_recognised_by_their_bytes(data: bytes, expected: str) -> None:
-    assert files.check(data, filename="whatever.txt") == expected
+    assert uploads.check(data, filename="whatever.txt") == expected
 
 
 @pytest.mark.parametrize(
@@ -52,17 +53,17 @@ def test_allowed_types_are_recognised_by_their_bytes(data: bytes, expected: str)
 )
 def test_forbidden_types_are_refused_with_what_they_are(data: bytes, message: str) -> None:
     with pytest.raises(Invalid, match=message):
-        files.check(data, filename="design.png")
+        uploads.check(data, filename="design.png")
 
 
 def test_a_pdf_is_refused_as_a_picture_and_active_pdfs_are_refused() -> None:
     with pytest.raises(Invalid, match="is a PDF document; only PNG, JPEG or WebP images"):
-        files.check(PDF, filename="a.pdf", images_only=True)
+        uploads.check(PDF, filename="a.pdf", images_only=True)
     scripted = PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>")
     with pytest.raises(Invalid, match="contains scripts"):
-        files.check(scripted, filename="a.pdf")
+        uploads.check(scripted, filename="a.pdf")
     with pytest.raises(Invalid, match="not a complete PDF"):
-        files.check(PDF[:-7], filename="a.pdf")
+        uploads.check(PDF[:-7], filename="a.pdf")
 
 
 @pytest.mark.parametrize(
@@ -77,39 +78,39 @@ def test_a_pdf_is_refused_as_a_picture_and_active_pdfs_are_refused() -> None:
 )
 def test_pdfs_with_hidden_scripts_or_programs_are_refused(data: bytes) -> None:
     with pytest.raises(Invalid, match="contains scripts or embedded programs"):
-        files.check(data, filename="plan.pdf")
+        uploads.check(data, filename="plan.pdf")
 
 
 def test_unreadable_pdfs_are_refused_because_they_cannot_be_checked() -> None:
     broken = b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction 9 0 R>>\n%%EOF\n"
     with pytest.raises(Invalid, match="could not be read as a PDF"):
-        files.check(broken, filename="plan.pdf")
+        uploads.check(broken, filename="plan.pdf")
 
 
 def test_images_with_enormous_dimensions_are_refused_before_anything_decodes_them() -> None:
-    assert files.check(png_of_size(4000, 3000), filename="photo.png") == "image/png"
+    assert uploads.check(png_of_size(4000, 3000), filename="photo.png") == "image/png"
     with pytest.raises(Invalid, match=r"bomb\.png has too many pixels; the largest accepted is"):
-        files.check(png_of_size(30000, 30000), filename="bomb.png")
+        uploads.check(png_of_size(30000, 30000), filename="bomb.png")
     with pytest.raises(Invalid, match="9000 × 9000 pixels"):
-        files.check(png_of_size(9000, 9000), filename="big.png", images_only=True)
+        uploads.check(png_of_size(9000, 9000), filename="big.png", images_only=True)
 
 
 def test_files_that_only_start_like_an_image_are_refused() -> None:
     with pytest.raises(Invalid, match="could not be read as an image"):
-        files.check(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20, filename="fake.jpg")
+        uploads.check(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20, filename="fake.jpg")
 
 
 def test_size_limit_and_empty_files() -> None:
     with pytest.raises(PayloadTooLarge, match="larger than the limit"):
-        files.check(PNG + b"0" * 100, filename="a.png", limit=50)
+        uploads.check(PNG + b"0" * 100, filename="a.png", limit=50)
     with pytest.raises(Invalid, match="is empty"):
-        files.check(b"", filename="a.png")
+        uploads.check(b"", filename="a.png")
 
 
 def test_stored_names_cannot_escape_the_upload_folder() -> None:
     for name in ("../secret_key", "..%2Fsecret", "a" * 32 + ".html", "/etc/passwd"):
         with pytest.raises(Exception, match="not found"):
-            files.path_of(name)
+            uploads.path_of(name)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +123,7 @@ def test_stored_names_cannot_escape_the_upload_folder() -> None:
     ],
 )
 def test_display_names_are_cleaned(name: str, content_type: str, expected: str) -> None:
-    assert files.clean_filename(name, content_type) == expected
+    assert uploads.clean_filename(name, content_type) == expected
 
 
 def test_rich_text_keeps_formatting_and_drops_anything_active() -> None:

@@ -7,8 +7,8 @@ from email.header import decode_header, make_header
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.consultations import reminders, service
-from civicloop.inbox.models import Notification
+from civicloop.consultations import reminders, schedule, service
+from civicloop.notifications.models import Notification
 from civicloop.publishing.models import Post
 from civicloop.sla import service as sla
 from tests.channels.outbound.test_email import Inbox, smtp_server
@@ -71,4 +71,4 @@ def test_the_report_reminder_counts_office_days_and_skips_closures(db: Session, 
     assert "closed on Monday 02 March 2026 10:00" in notice.body
     scene.clock.advance(days=1)
     assert reminders.remind_report_due(db) == [], "only once"
-    assert service.advance(db)["report_reminded"] == []
+    assert schedule.advance(db)["report_reminded"] == []

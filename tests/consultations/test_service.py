@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound.models import OutboundMessage
-from civicloop.consultations import answers, results, service
+from civicloop.consultations import answers, queries, results, schedule, service
 from civicloop.consultations.models import ConsultationStatus, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, ConsultationUpdate, QuestionIn
 from civicloop.errors import Conflict, Forbidden, Invalid
@@ -94,11 +94,11 @@ def test_the_scheduler_opens_and_closes_on_time(db: Session, scene: Scene) -> No
     consultation = make_consultation(db, scene, accounts=False, opens_at=now + timedelta(days=1))
     service.schedule(db, actor=scene.actor, consultation_id=consultation.id)
     db.commit()
-    assert service.advance(db) == {"opened": [], "closed": [], "failed": [], "reminded": [], "report_reminded": []}
+    assert schedule.advance(db) == {"opened": [], "closed": [], "failed": [], "reminded": [], "report_reminded": []}
     scene.clock.advance(days=1, minutes=1)
-    assert service.advance(db)["opened"] == [consultation.id]
+    assert schedule.advance(db)["opened"] == [consultation.id]
     scene.clock.advance(days=14)
-    assert service.advance(db)["closed"] == [consultation.id]
+    assert schedule.advance(db)["closed"] == [consultation.id]
     assert consultation.status is ConsultationStatus.closed
 
 
@@ -109,14 +109,14 @@ def test_a_scheduled_consultation_whose_closing_date_passed_goes_back_to_draft(d
     )
     service.schedule(db, actor=scene.actor, consultation_id=consultation.id)
     scene.clock.advance(hours=3)
-    assert service.advance(db)["failed"] == [consultation.id]
+    assert schedule.advance(db)["failed"] == [consultation.id]
     assert consultation.status is ConsultationStatus.draft
 
 
 def test_form_answers_are_validated_and_counted(db: Session, scene: Scene) -> None:
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    design, rating, free = service.questions_of(db, consultation.id)
+    design, rating, free = queries.questions_of(db, consultation.id)
     with pytest.raises(Invalid, match="not one of the options"):
         answers.submit_form(db, consultation=consultation, values={design.id: ["D"]})
     with pytest.raises(Invalid, match="rating from 1 to 5"):

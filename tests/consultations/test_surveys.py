@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.consultations import results, service, staff_opinion
+from civicloop.consultations import queries, results, service, staff_opinion
 from civicloop.consultations.models import Consultation, QuestionKind, Response
 from civicloop.consultations.schemas import QuestionIn
 from tests.consultations.conftest import Scene, make_consultation
@@ -35,7 +35,7 @@ def _survey(db: Session, scene: Scene) -> Consultation:
 
 def test_only_officials_of_the_chosen_agencies_answer_once_each(db: Session, client: TestClient, scene: Scene) -> None:
     survey = _survey(db, scene)
-    choice, free = service.questions_of(db, survey.id)
+    choice, free = queries.questions_of(db, survey.id)
     page = f"/c/{survey.code}"
 
     def answer(helped: str):  # type: ignore[no-untyped-def]

@@ -61,7 +61,7 @@ def test_an_answer_with_its_own_policy_keeps_it() -> None:
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
 
-    from civicloop.consultations.files import download_headers
+    from civicloop.kit.uploads import download_headers
     from civicloop.web.headers import SecurityHeaders
 
     def upload(_: object) -> PlainTextResponse:

@@ -3,7 +3,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.orm import Session
 
 from civicloop import migrations
-from civicloop.db.registry import Base
+from civicloop.app.models import Base
 from civicloop.db.session import get_engine
 
 

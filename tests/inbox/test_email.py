@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.config import reset_settings
-from civicloop.inbox import sla
-from civicloop.inbox.models import Notification
+from civicloop.inbox import clocks
 from civicloop.kit.clock import FixedClock
+from civicloop.notifications.models import Notification
 from civicloop.sla import service as sla_service
 from tests.channels.outbound.test_email import Inbox
 from tests.conftest import free_port
@@ -44,7 +44,7 @@ def test_at_risk_and_breach_notices_are_emailed_once(db: Session, clock: FixedCl
     message = citizen_says(db, account, at("2026-03-02 09:00"), "No water in Changzamtog since morning")
     for when in ("2026-03-02 09:46", "2026-03-02 09:50", "2026-03-02 10:01", "2026-03-02 10:30"):
         clock.at = at(when)
-        sla.sweep(db)
+        clocks.sweep(db)
         db.commit()
     assert smtp.envelopes == [[officer.email], [head.email]]
     at_risk, breached = smtp.messages
@@ -64,7 +64,7 @@ def test_without_smtp_notices_stay_in_the_app(db: Session, clock: FixedClock) ->
     clock.at = at("2026-03-02 09:00")
     citizen_says(db, account, at("2026-03-02 09:00"))
     clock.at = at("2026-03-02 09:50")
-    sla.sweep(db)
+    clocks.sweep(db)
     db.commit()
     notices = db.scalars(select(Notification)).all()
     assert len(notices) == 1 and notices[0].emailed_at is None

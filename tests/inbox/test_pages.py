@@ -11,7 +11,7 @@ from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import Conversation, ConversationKind, ConversationStatus
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.simulator.state import Fault
-from civicloop.inbox import sla
+from civicloop.inbox import clocks
 from civicloop.inbox.models import ConversationTag, Note, SavedReply
 from civicloop.kit.clock import FixedClock
 from tests.channels.outbound.conftest import Scene
@@ -54,7 +54,7 @@ def test_the_list_puts_the_longest_waiting_first_and_counts_each_filter(
     oldest = citizen_says(db, account, at("2026-03-02 09:05"), "Garbage not collected", ref="p-old", who="b")
     answered = citizen_says(db, account, at("2026-03-02 09:00"), "Thank you for the road", ref="p-done", who="c")
     agency_says(db, account, at("2026-03-02 09:10"), ref="p-done")  # answered on Facebook itself
-    sla.sweep(db)  # the periodic job notices the platform reply
+    clocks.sweep(db)  # the periodic job notices the platform reply
     db.commit()
     login(client, officer)
 

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import ConversationKind, ConversationStatus, Message
-from civicloop.inbox import service, sla
-from civicloop.inbox.models import ConversationSla, Notification
+from civicloop.inbox import clocks, service
+from civicloop.inbox.models import ConversationSla
 from civicloop.kit.clock import FixedClock
+from civicloop.notifications.models import Notification
 from civicloop.sla import service as sla_service
 from civicloop.sla.calendar import WeeklyHours
 from civicloop.sla.engine import ClockKind, SlaState
@@ -27,7 +28,7 @@ def _sla(db: Session, conversation_id: int) -> ConversationSla:
 
 def _sweep(db: Session, clock: FixedClock, when: str) -> int:
     clock.at = at(when)
-    count = sla.sweep(db)
+    count = clocks.sweep(db)
     db.commit()
     return count
 
@@ -77,8 +78,8 @@ def test_at_risk_then_breached_notify_the_right_people_once(db: Session, clock: 
     assert row.breaches == 1
     breach = db.scalars(select(Notification).where(Notification.kind == "sla_breached")).all()
     assert [n.official_id for n in breach] == [head.id]
-    sla.refresh(db, conversation_of(db, message))
-    sla.refresh(db, conversation_of(db, message))
+    clocks.refresh(db, conversation_of(db, message))
+    clocks.refresh(db, conversation_of(db, message))
     db.commit()
     assert db.scalar(select(ConversationSla.breaches)) == 1
     assert len(db.scalars(select(Notification)).all()) == 3
@@ -198,5 +199,5 @@ def test_a_calendar_that_never_opens_does_not_cost_the_citizens_message(
     assert db.get(Message, message.id) is not None
     assert "SLA bookkeeping failed" in caplog.text
     assert _sla(db, message.conversation_id).status == "open"  # listed in the inbox, without clocks
-    assert sla.sweep(db) == 1  # tried again, logged again, and the sweep carries on
+    assert clocks.sweep(db) == 1  # tried again, logged again, and the sweep carries on
     assert "SLA refresh of conversation" in caplog.text

@@ -10,7 +10,7 @@ from pathlib import Path
 PROGRAM = """
 import os, sys
 from pathlib import Path
-import civicloop.cli, civicloop.jobs.registry  # every module that defines jobs, and the whole CLI
+import civicloop.cli, civicloop.app.jobs  # every module that defines jobs, and the whole CLI
 data = Path(os.environ["CIVICLOOP_DATA_DIR"])
 print("after import:", sorted(p.name for p in data.iterdir()) if data.exists() else None)
 from civicloop.jobs.tasks import ping

@@ -13,11 +13,10 @@ from civicloop.channels.delivery import Route
 from civicloop.channels.models import Direction
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.config import get_settings
-from civicloop.inbox import sla as inbox_sla
+from civicloop.inbox import clocks, metrics
 from civicloop.oversight import aggregates, conduct, responses, rollup
 from civicloop.oversight.models import Incident
 from civicloop.oversight.periods import Period, local_today
-from civicloop.sla import metrics
 from tests.factories import create_account, create_agency, create_official, login
 from tests.oversight.builders import bus_stop_consultation, message
 
@@ -58,7 +57,7 @@ def agencies(db: Session) -> dict[str, object]:
     for n in range(10):  # half answered a week later, half never
         _conversation(db, slow_page, 24 * (n + 10), 24 * 7 if n % 2 else None, n)
     db.commit()
-    inbox_sla.sweep(db, now=NOW, limit=1000)
+    clocks.sweep(db, now=NOW, limit=1000)
     db.commit()
     responses.rebuild(db, period=_period(), zone_name=_zone())
     aggregates.refresh(db, zone_name=_zone(), now=NOW)
@@ -91,7 +90,7 @@ def test_response_months_and_edge_days_add_up_to_inbox_slas_own_metrics_over_mon
     for n in range(40):  # one conversation every two and a half days, some answered late, some never
         _conversation(db, page, 24 * 2.5 * n + 5, None if n % 4 == 3 else 0.5 + 30 * (n % 3), n)
     db.commit()
-    inbox_sla.sweep(db, now=NOW, limit=1000)
+    clocks.sweep(db, now=NOW, limit=1000)
     db.commit()
     responses.rebuild_recent(db, zone_name=_zone(), now=NOW, days=110)
     db.commit()

@@ -8,7 +8,7 @@ from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.auth.scope import Actor
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.errors import Conflict, Forbidden, Invalid
-from civicloop.publishing import service
+from civicloop.publishing import queries, service
 from civicloop.publishing.models import PostStatus
 from tests.factories import create_official
 from tests.publishing.conftest import Scene
@@ -27,7 +27,7 @@ def test_a_post_goes_to_every_account_and_reports_each_result(db: Session, scene
     db.commit()
     assert post.status is PostStatus.released
     db.expire_all()
-    results = {r.account.platform.value: r for r in service.results(db, post)}
+    results = {r.account.platform.value: r for r in queries.results(db, post)}
     assert {k: r.status for k, r in results.items()} == {"facebook": "sent", "x": "sent", "wechat": "sent"}
     assert results["facebook"].permalink and results["x"].permalink
     wechat_text = db.scalars(select(OutboundMessage.text).where(OutboundMessage.account_id == scene.wechat.id)).one()
@@ -109,6 +109,6 @@ def test_a_scheduled_post_is_released_on_time_and_one_lost_account_does_not_stop
     assert service.release_due(db) == [post.id]
     db.commit()
     db.expire_all()
-    results = {r.account.platform.value: r for r in service.results(db, post)}
+    results = {r.account.platform.value: r for r in queries.results(db, post)}
     assert results["x"].status == "refused" and "paused" in results["x"].error
     assert results["wechat"].status == "sent", "the other account's send job ran after the real commit"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from civicloop.audit.models import AuditEntry
 from civicloop.auth.scope import Actor
 from civicloop.errors import Forbidden, Invalid, NotFound
-from civicloop.sla import service
+from civicloop.sla import queries, service
 from civicloop.sla.calendar import WeeklyHours, calendar_for
 from tests.factories import create_agency, create_official
 
@@ -140,12 +140,12 @@ def test_targets_default_national_and_agency_override(db: Session) -> None:
     agency = create_agency(db, "MOIT")
     head = Actor.of(create_official(db, "agency_head@MOIT"))
     admin = Actor.of(create_official(db, "national_admin@MOIT"))
-    assert service.targets_for(db, agency.id).first_response == 480
+    assert queries.targets_for(db, agency.id).first_response == 480
     service.set_targets(db, actor=admin, agency_id=None, first_response=240, next_response=240, resolution=2400)
-    assert service.targets_for(db, agency.id) == service.Targets(240, 240, 2400, "national")
+    assert queries.targets_for(db, agency.id) == service.Targets(240, 240, 2400, "national")
     service.set_targets(db, actor=head, agency_id=agency.id, first_response=120, next_response=240, resolution=960)
-    assert service.targets_for(db, agency.id).first_response == 120
-    assert service.targets_by_agency(db, {agency.id})[agency.id].source == "agency"
+    assert queries.targets_for(db, agency.id).first_response == 120
+    assert queries.targets_by_agency(db, {agency.id})[agency.id].source == "agency"
     with pytest.raises(Forbidden):
         service.set_targets(db, actor=head, agency_id=None, first_response=1, next_response=1, resolution=1)
     with pytest.raises(Invalid, match="shorter"):

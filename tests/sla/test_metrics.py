@@ -6,11 +6,11 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Platform
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import ConversationStatus
+from civicloop.inbox import clocks
 from civicloop.inbox import service as inbox
-from civicloop.inbox import sla
+from civicloop.inbox.metrics import Scope, percentile, response_metrics
 from civicloop.kit.clock import FixedClock
 from civicloop.sla import service as sla_service
-from civicloop.sla.metrics import Scope, percentile, response_metrics
 from tests.factories import create_account, create_agency, create_official, login
 from tests.inbox.builders import agency_says, at, citizen_says, clock
 
@@ -69,7 +69,7 @@ def seed(db: Session, clock: FixedClock) -> dict[str, object]:
     inbox.set_status(db, actor=kinley, conversation_id=ids[3], status=ConversationStatus.closed)
     db.commit()
     clock.at = at("2026-03-03 09:30")
-    sla.sweep(db)
+    clocks.sweep(db)
     db.commit()
     return {"agency": agency, "facebook": facebook, "x": x, "pema": pema, "kinley": kinley, "ids": ids}
 

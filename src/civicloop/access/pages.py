@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from civicloop.access import reports, service
+from civicloop.access import queries, reports, service
 from civicloop.access.categories import CategoryDef, all_categories
 from civicloop.access.models import AccessDesignation, AccessPolicy
 from civicloop.access.policy import Decision, Rule
@@ -22,11 +22,12 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError, Forbidden, Invalid
+from civicloop.errors import AppError, Invalid
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import parse_instant
 from civicloop.sla.calendar import calendar_for
 from civicloop.web.charts import bar_chart, line_chart
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -144,12 +145,12 @@ def _agency_page(session: SessionDep, actor: Actor, agency_id: int, **extra: obj
     return AgencyAccessPage(
         agency=agency,
         policies=policies,
-        history=service.policy_history(session, actor=actor, agency_id=agency.id),
-        designations=service.list_designations(session, actor=actor, agency_id=agency.id),
+        history=queries.policy_history(session, actor=actor, agency_id=agency.id),
+        designations=queries.list_designations(session, actor=actor, agency_id=agency.id),
         runners=runners,
         categories=all_categories(session),
         can_sign=actor.has_role(agency.id, Role.agency_head),
-        can_test=_can_test(actor, agency.id),
+        can_test=service.may_test(actor, agency.id),
         today=today,
         tester=tester,  # type: ignore[arg-type]
         **extra,  # type: ignore[arg-type]
@@ -163,11 +164,6 @@ def _form_from(rule: Rule) -> dict[str, str]:
         "allowance": "unlimited" if rule.allowance_minutes is None else str(rule.allowance_minutes),
         "after_hours": rule.after_hours.value,
     }
-
-
-def _can_test(actor: Actor, agency_id: int) -> bool:
-    """The tester shows one person's standing (and usage), so it is for the head, IT and oversight."""
-    return actor.sees_all or actor.has_role(agency_id, Role.agency_head, Role.agency_admin)
 
 
 @router.get("/access/agencies/{agency_id}", response_class=HTMLResponse)
@@ -221,14 +217,20 @@ SignFormDep = Annotated[SignForm, Depends(SignForm.posted)]
 @router.post("/access/agencies/{agency_id}/policy", response_class=HTMLResponse)
 def sign_policy(agency_id: int, request: Request, session: SessionDep, actor: ActorDep, form: SignFormDep) -> Response:
     agency = agency_service.get_agency(session, actor=actor, agency_id=agency_id)
-    try:
+    with form_action(session) as attempt:
         row = form.sign(session, actor, agency.id)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _agency_page(session, actor, agency_id, error=exc.message, form=asdict(form))
         return render(request, "access/agency.html", page, status_code=exc.status_code)
     flash(request, f"Signed: {row.category} from {row.effective_from.isoformat()}.")
     return RedirectResponse(f"/access/agencies/{agency.id}", status_code=303)
+
+
+def _end_date(until: str) -> date | None:
+    try:
+        return date.fromisoformat(until) if until.strip() else None
+    except ValueError:
+        raise Invalid("the end date is not a date", field="until") from None
 
 
 @router.post("/access/agencies/{agency_id}/designations", response_class=HTMLResponse)
@@ -242,24 +244,21 @@ def add_designation(
     until: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     agency = agency_service.get_agency(session, actor=actor, agency_id=agency_id)
-    try:
-        end = date.fromisoformat(until) if until.strip() else None
-        row = service.designate(session, actor=actor, agency_id=agency.id, login=login, category=category, until=end)
-    except (AppError, ValueError) as exc:
-        session.rollback()
-        message = exc.message if isinstance(exc, AppError) else "the end date is not a date"
+    with form_action(session) as attempt:
+        row = service.designate(
+            session, actor=actor, agency_id=agency.id, login=login, category=category, until=_end_date(until)
+        )
+    if (exc := attempt.error) is not None:
         form = {"login": login, "designation_category": category, "until": until}
-        page = _agency_page(session, actor, agency_id, error=message, form=form)
-        return render(request, "access/agency.html", page, status_code=getattr(exc, "status_code", 422))
+        page = _agency_page(session, actor, agency_id, error=exc.message, form=form)
+        return render(request, "access/agency.html", page, status_code=exc.status_code)
     flash(request, f"{row.login} is designated for {row.category}.")
     return RedirectResponse(f"/access/agencies/{agency.id}#designations", status_code=303)
 
 
 @router.post("/access/designations/{designation_id}/delete")
 def remove_designation(designation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    row = session.get(AccessDesignation, designation_id)
-    agency_id = row.agency_id if row else 0
-    service.undesignate(session, actor=actor, designation_id=designation_id)
+    agency_id = service.undesignate(session, actor=actor, designation_id=designation_id)
     flash(request, "The designation was removed.")
     return RedirectResponse(f"/access/agencies/{agency_id}#designations", status_code=303)
 
@@ -275,8 +274,7 @@ def test_access(
     at: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     agency = agency_service.get_agency(session, actor=actor, agency_id=agency_id)
-    if not _can_test(actor, agency.id):
-        raise Forbidden("the tester is for the agency head, its IT administrators and national oversight")
+    service.require_tester(actor, agency.id)
     tester = Tester(login=login, host=host, at=at)
     try:
         zone = calendar_for(session, agency.id).zone
@@ -291,10 +289,9 @@ def test_access(
 
 @router.post("/access/national", response_class=HTMLResponse)
 def sign_national(request: Request, session: SessionDep, actor: ActorDep, form: SignFormDep) -> Response:
-    try:
+    with form_action(session) as attempt:
         form.sign(session, actor, None)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         return render(request, "access/home.html", _home_page(session, actor, error=exc.message), status_code=422)
     flash(request, "The national default was signed.")
     return RedirectResponse("/access", status_code=303)
@@ -305,12 +302,11 @@ async def import_directory(
     request: Request, session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]
 ) -> Response:
     data = await file.read(MAX_DIRECTORY_BYTES + 1)
-    try:
+    with form_action(session) as attempt:
         if len(data) > MAX_DIRECTORY_BYTES:
             raise Invalid("the directory file is larger than 20 MB; split it")
         result = service.import_directory(session, actor=actor, text=data.decode("utf-8-sig", "replace"))
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         return render(request, "access/home.html", _home_page(session, actor, error=exc.message), status_code=422)
     return render(request, "access/home.html", _home_page(session, actor, directory=result))
 
@@ -331,10 +327,9 @@ def save_category(
     domains: Annotated[str, Form(max_length=200_000)],
     platforms: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         service.save_category(session, actor=actor, key=key, name=name, domains=domains, platforms=platforms or [])
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = CategoriesPage(all_categories(session), actor.is_national_admin, registry.labels(), error=exc.message)
         return render(request, "access/categories.html", page, status_code=exc.status_code)
     flash(request, f"The category {key} was saved; proxies pick it up within a minute.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from civicloop.access import reports, service
+from civicloop.access import queries, reports, service
 from civicloop.access.schemas import (
     CheckRequest,
     DecisionPublic,
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/access", tags=["office access"])
 @router.get("/agencies/{agency_id}/policies", response_model=list[PolicyPublic])
 def list_policies(agency_id: int, session: SessionDep, actor: ActorDep) -> list[PolicyPublic]:
     """Every rule the agency signed, newest first."""
-    rows = service.policy_history(session, actor=actor, agency_id=agency_id)
+    rows = queries.policy_history(session, actor=actor, agency_id=agency_id)
     return [PolicyPublic.model_validate(row) for row in rows]
 
 
@@ -49,7 +49,7 @@ def sign_policy(agency_id: int, body: PolicySign, session: SessionDep, actor: Ac
 
 @router.get("/agencies/{agency_id}/designations", response_model=list[DesignationPublic])
 def list_designations(agency_id: int, session: SessionDep, actor: ActorDep) -> list[DesignationPublic]:
-    rows = service.list_designations(session, actor=actor, agency_id=agency_id)
+    rows = queries.list_designations(session, actor=actor, agency_id=agency_id)
     return [DesignationPublic.model_validate(row) for row in rows]
 
 

@@ -16,9 +16,8 @@ from civicloop.access.categories import CategoryDef, all_categories, shipped
 from civicloop.access.domains import DomainMatcher, host_of_url, parse_domain_list
 from civicloop.access.models import AccessCategory, AccessDesignation, AccessPolicy, DirectoryEntry
 from civicloop.access.policy import AfterHours, Decision, OfficeHours, PolicySnapshot, Rule, decide
-from civicloop.access.snapshot import NATIONAL_CODE, load_snapshot
+from civicloop.access.snapshot import load_snapshot
 from civicloop.agencies.models import Agency
-from civicloop.agencies.service import get_agency_by_code
 from civicloop.audit import service as audit
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
@@ -237,7 +236,8 @@ def designate(
     return row
 
 
-def undesignate(session: Session, *, actor: Actor | None, designation_id: int) -> None:
+def undesignate(session: Session, *, actor: Actor | None, designation_id: int) -> int:
+    """Remove a designation; returns its agency's id."""
     row = session.get(AccessDesignation, designation_id)
     if row is None:
         raise NotFound("designation not found")
@@ -253,12 +253,7 @@ def undesignate(session: Session, *, actor: Actor | None, designation_id: int) -
     )
     session.delete(row)
     session.flush()
-
-
-def list_designations(session: Session, *, actor: Actor, agency_id: int) -> list[AccessDesignation]:
-    actor.require_view(agency_id)
-    query = select(AccessDesignation).where(AccessDesignation.agency_id == agency_id)
-    return list(session.scalars(query.order_by(AccessDesignation.category, AccessDesignation.login)))
+    return row.agency_id
 
 
 @dataclass
@@ -386,6 +381,16 @@ def reset_category(session: Session, *, actor: Actor | None, key: str) -> None:
     session.flush()
 
 
+def may_test(actor: Actor, agency_id: int) -> bool:
+    """The tester shows one person's standing (and usage), so it is for the head, IT and oversight."""
+    return actor.sees_all or actor.has_role(agency_id, Role.agency_head, Role.agency_admin)
+
+
+def require_tester(actor: Actor, agency_id: int) -> None:
+    if not may_test(actor, agency_id):
+        raise Forbidden("the tester is for the agency head, its IT administrators and national oversight")
+
+
 def check(session: Session, *, actor: Actor | None, login: str, host: str, at: datetime) -> Decision:
     """What the proxy would answer for ``login`` visiting ``host`` at ``at`` (usage as recorded so far).
 
@@ -419,21 +424,6 @@ def policies_for(snapshot: PolicySnapshot, agency_id: int | None, day: date) -> 
         definition = CategoryDef(key, category.name, (), category.platforms)
         out.append(CategoryPolicy(definition, rule, own, later[-1] if later else None))
     return out
-
-
-def policy_history(session: Session, *, actor: Actor, agency_id: int | None) -> list[AccessPolicy]:
-    if agency_id is not None:
-        actor.require_view(agency_id)
-    query = select(AccessPolicy)
-    query = query.where(AccessPolicy.agency_id.is_(None) if agency_id is None else AccessPolicy.agency_id == agency_id)
-    return list(session.scalars(query.order_by(AccessPolicy.signed_at.desc(), AccessPolicy.id.desc()).limit(50)))
-
-
-def agency_for_code(session: Session, code: str) -> int | None:
-    """``--agency national`` (or empty) means the national default."""
-    if not code.strip() or code.strip().lower() == NATIONAL_CODE:
-        return None
-    return get_agency_by_code(session, code).id
 
 
 def _audit(session: Session, actor: Actor | None, action: str, target: tuple[str, object], **fields: Any) -> None:

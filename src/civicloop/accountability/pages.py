@@ -18,10 +18,11 @@ from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
 from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.config import get_settings
-from civicloop.consultations import files, report, results, themes
+from civicloop.consultations import report, results, themes
 from civicloop.consultations.models import Consultation, ReportSection
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid, NotFound
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.oversight.periods import local_today
 from civicloop.oversight.report import Column, Table, dumps
@@ -171,7 +172,7 @@ def post_update(
             raise _invalid(exc) from exc
         picture = None
         if photo is not None and photo.filename:
-            picture = Photo(filename=photo.filename, data=files.read_limited(photo.file))
+            picture = Photo(filename=photo.filename, data=uploads.read_limited(photo.file))
         update = service.add_update(session, actor=actor, commitment_id=commitment_id, data=data, photo=picture)
     except AppError as exc:
         session.rollback()
@@ -307,7 +308,7 @@ def open_data(fmt: str, session: SessionDep, agency: str | None = None) -> Respo
 def photo(stored_name: str, session: SessionDep) -> Response:
     if not queries.photo_is_public(session, stored_name):
         raise NotFound("file not found")
-    return FileResponse(files.path_of(stored_name), headers={"X-Content-Type-Options": "nosniff"})
+    return FileResponse(uploads.path_of(stored_name), headers={"X-Content-Type-Options": "nosniff"})
 
 
 @dataclass

@@ -35,10 +35,11 @@ from civicloop.channels.models import Conversation, Direction, Message
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage
 from civicloop.channels.outbound.service import SENDING_ROLES, create_outbound
 from civicloop.config import get_settings
-from civicloop.consultations import files
 from civicloop.consultations.models import Consultation, ConsultationStatus, ReportSection, Response
 from civicloop.errors import AppError, Conflict, Invalid
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
+from civicloop.notifications.service import notify
 from civicloop.sla.calendar import calendar_for
 
 NOTIFY_JOB = "civicloop.accountability.tasks.notify_participants"
@@ -145,7 +146,7 @@ def add_update(
     if not changed and progress == commitment.progress and not note and photo is None:
         raise Invalid("nothing changed: give a new status, progress, a note or a photo", field="note")
     before = audit.snapshot(commitment, COMMITMENT_FIELDS)
-    stored = files.store(photo.data, filename=photo.filename, images_only=True) if photo is not None else None
+    stored = uploads.store(photo.data, filename=photo.filename, images_only=True) if photo is not None else None
     update = CommitmentUpdate(
         agency_id=commitment.agency_id,
         commitment_id=commitment.id,
@@ -363,8 +364,6 @@ REMIND_BEFORE = timedelta(days=1)
 
 def remind_due(session: Session, *, now: datetime | None = None) -> int:
     """Remind each open promise's assignee once when it is due within a day, and once when it is missed."""
-    from civicloop.inbox.notices import notify  # the existing official notifications (stored + emailed)
-
     now = now or utcnow()
     sent = 0
     for promise in queries.open_promises_due_by(session, moment=now + REMIND_BEFORE):

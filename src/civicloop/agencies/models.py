@@ -25,6 +25,7 @@ class Platform(enum.StrEnum):
     wechat = "wechat"
     telegram = "telegram"
     instagram = "instagram"
+    youtube = "youtube"
     web = "web"
 
 

@@ -7,17 +7,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
-from civicloop.agencies import service
+from civicloop.agencies import queries, service
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
-from civicloop.auth.models import Membership, Official, Role
+from civicloop.auth.models import Official, Role
 from civicloop.channels import registry
 from civicloop.channels.ingest import rejections_today
+from civicloop.channels.models import ChannelPoll
+from civicloop.channels.polling import last_poll
 from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,6 +63,8 @@ class AccountPage:
     # Webhook requests refused today, by reason (channels.ingest counts them).
     rejections_today: dict[str, int] = field(default_factory=dict)
     platform: PlatformSpec | None = None
+    # Where polling the account stands, for a polled platform (channels.polling).
+    poll: ChannelPoll | None = None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -98,7 +101,7 @@ def create_agency(
     parent_code: Annotated[str, Form()] = "",
     district: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         agency = service.create_agency(
             session,
             actor=actor,
@@ -108,8 +111,7 @@ def create_agency(
             parent_code=parent_code or None,
             district=district or None,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         form = {"code": code, "name": name, "kind": kind, "parent_code": parent_code, "district": district}
         return render(
             request,
@@ -123,12 +125,7 @@ def create_agency(
 
 def _agency_page(session: SessionDep, actor: ActorDep, agency_id: int, **extra: object) -> AgencyPage:
     agency = service.get_agency(session, actor=actor, agency_id=agency_id)
-    members = session.execute(
-        select(Official, Membership.role)
-        .join(Membership, Membership.official_id == Official.id)
-        .where(Membership.agency_id == agency.id)
-        .order_by(Official.name)
-    ).all()
+    members = queries.members_of(session, agency.id)
     return AgencyPage(
         agency=agency,
         accounts=[AccountPublic.of(a) for a in service.list_accounts(session, actor=actor, agency_id=agency.id)],
@@ -156,7 +153,7 @@ def create_account(
     credentials: Annotated[str, Form(max_length=8000)] = "",
 ) -> Response:
     agency = service.get_agency(session, actor=actor, agency_id=agency_id)
-    try:
+    with form_action(session) as attempt:
         account = service.create_account(
             session,
             actor=actor,
@@ -166,8 +163,7 @@ def create_account(
             name=name,
             credentials=service.parse_credentials([ln for ln in credentials.splitlines() if ln.strip()]),
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         form = {"platform": platform, "external_id": external_id, "name": name}
         page = _agency_page(session, actor, agency_id, error=exc.message, form=form)
         return render(request, "agencies/detail.html", page, status_code=exc.status_code)
@@ -193,5 +189,6 @@ def account_detail(account_id: int, request: Request, session: SessionDep, actor
         agency=agency,
         rejections_today=rejections_today(session, account),
         platform=registry.spec(account.platform),
+        poll=last_poll(session, account.id),
     )
     return render(request, "agencies/account.html", page)

@@ -37,7 +37,8 @@ class AccountPlatform:
     label: str
     external_id: str  # what the account's external id is, in the platform's words
     credentials: Credentials
-    webhooks: bool  # served by a webhook URL (else the public feedback form)
+    webhooks: bool  # served by a webhook URL (else the public feedback form, or polled)
+    polled: bool = False  # its events are fetched by polling the platform's API: no URL at all
 
 
 REGISTERED: dict[str, AccountPlatform] = {}

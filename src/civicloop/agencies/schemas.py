@@ -54,6 +54,7 @@ class AccountPublic(BaseModel):
 
     @classmethod
     def of(cls, account: OfficialAccount) -> AccountPublic:
+        path = webhook_path(account)  # "" for a polled platform: nothing is pushed to CivicLoop
         return cls(
             id=account.id,
             agency_id=account.agency_id,
@@ -61,7 +62,7 @@ class AccountPublic(BaseModel):
             external_id=account.external_id,
             name=account.name,
             status=account.status,
-            webhook_url=get_settings().base_url.rstrip("/") + webhook_path(account),
+            webhook_url=get_settings().base_url.rstrip("/") + path if path else "",
             credential_names=sorted(account.credentials or {}),
             last_event_at=account.last_event_at,
             rejected_requests=account.rejected_requests,

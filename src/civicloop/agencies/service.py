@@ -204,7 +204,11 @@ def get_account(session: Session, *, actor: Actor, account_id: int) -> OfficialA
 
 
 def webhook_path(account: OfficialAccount) -> str:
-    if not platforms.get(account.platform).webhooks:
+    """Where the account's events arrive: its webhook, its agency's feedback form, or "" when polled."""
+    platform = platforms.get(account.platform)
+    if platform.polled:
+        return ""
+    if not platform.webhooks:
         # The public feedback form of the account's agency (channels.web), not a webhook.
         session = object_session(account)
         agency = session.get(Agency, account.agency_id) if session is not None else None

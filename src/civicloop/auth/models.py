@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civicloop.agencies.models import Agency
 from civicloop.db.base import Base, IdMixin, TimestampMixin
 from civicloop.db.types import UTCDateTime
 from civicloop.kit.clock import utcnow
+
+if TYPE_CHECKING:
+    # Only a type: agencies sit beside auth, and the mapper resolves "Agency" by name when it configures.
+    from civicloop.agencies.models import Agency
 
 
 class Role(enum.StrEnum):

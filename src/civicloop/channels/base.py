@@ -132,24 +132,18 @@ class Inbound:
 Handler = Callable[[Any], list[Inbound]]
 
 
-class Provider(Protocol):
-    """A platform's inbound side. ``HANDLERS`` maps event kinds to pure parse functions;
-    ``IGNORED`` lists kinds acknowledged and logged but not stored, each with the reason."""
+class Parser(Protocol):
+    """What turns a platform's stored events into ``Inbound`` records, whether they came by webhook or
+    by polling. ``HANDLERS`` maps event kinds to pure parse functions; ``IGNORED`` lists kinds
+    acknowledged and logged but not stored, each with the reason."""
 
     name: ClassVar[str]
     HANDLERS: ClassVar[Mapping[str, Handler]]
     IGNORED: ClassVar[Mapping[str, str]]
 
-    def handshake(self, query: Mapping[str, str], app: ChannelApp) -> Response:
-        """Answer the platform's GET (verification, CRC); raise an AppError if it is not genuine."""
-        ...
-
-    def verify(self, request: WebhookRequest, app: ChannelApp) -> bytes:
-        """Raise InvalidSignature unless the delivery is genuine; return the authenticated payload."""
-        ...
-
     def events(self, payload: bytes) -> list[EventItem]:
-        """Split one delivery into events of every kind seen; raise BadRequest if unparseable."""
+        """Split one delivery (or one polled page) into events of every kind seen; raise BadRequest if
+        unparseable."""
         ...
 
     def parse(self, event: StoredEvent) -> list[Inbound]:
@@ -159,6 +153,18 @@ class Provider(Protocol):
     def removal_keys(self, kind: str, inbound: Inbound) -> list[str]:
         """The event keys under which a removal of the message ``inbound`` creates would have been
         stored had it arrived first (platforms do not order deliveries), so that it is applied now."""
+        ...
+
+
+class Provider(Parser, Protocol):
+    """A platform's inbound side by webhook: the parsing, plus the handshake, signatures and answer."""
+
+    def handshake(self, query: Mapping[str, str], app: ChannelApp) -> Response:
+        """Answer the platform's GET (verification, CRC); raise an AppError if it is not genuine."""
+        ...
+
+    def verify(self, request: WebhookRequest, app: ChannelApp) -> bytes:
+        """Raise InvalidSignature unless the delivery is genuine; return the authenticated payload."""
         ...
 
     def nonce(self, request: WebhookRequest) -> str:
@@ -197,7 +203,7 @@ class ProviderBase:
         return PlainTextResponse("ok")
 
 
-def wanted(provider: Provider, items: list[EventItem], app_key: str) -> list[EventItem]:
+def wanted(provider: Parser, items: list[EventItem], app_key: str) -> list[EventItem]:
     """Keep the kinds the provider handles; log the ones it ignores (debug) or does not know (warning)."""
     kept = []
     for item in items:

@@ -35,6 +35,7 @@ class Route(enum.StrEnum):
     telegram_reply = "telegram_reply"  # POST /bot<token>/sendMessage with reply_parameters (groups)
     telegram_message = "telegram_message"  # POST /bot<token>/sendMessage to a private chat
     telegram_post = "telegram_post"  # POST /bot<token>/sendMessage to the bot's channel
+    youtube_reply = "youtube_reply"  # POST /youtube/v3/comments with snippet.parentId
     email = "email"  # SMTP, to the address a web-form citizen left
 
 

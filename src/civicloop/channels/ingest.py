@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount, Platform
 from civicloop.channels import registry, service
-from civicloop.channels.base import AppAccount, ChannelApp, EventItem, Inbound, Provider
+from civicloop.channels.base import AppAccount, ChannelApp, EventItem, Inbound, Parser
 from civicloop.channels.models import RawEvent, WebhookNonce, WebhookRejection
 from civicloop.config import get_settings
 from civicloop.db.session import read_mostly, session_scope
@@ -126,13 +126,13 @@ def record_headers(headers: Mapping[str, str], query: str) -> dict[str, str]:
 
 
 def store_events(
-    session: Session, provider: Provider, app: ChannelApp, items: list[EventItem], headers: dict[str, str]
+    session: Session, provider: Parser, app: ChannelApp, items: list[EventItem], headers: dict[str, str]
 ) -> list[int]:
     """Store the events not seen before; return the ids of those that are new and need processing."""
     return insert_events(session, event_rows(provider, app, items, headers))
 
 
-def event_rows(provider: Provider, app: ChannelApp, items: list[EventItem], headers: dict[str, str]) -> list[Row]:
+def event_rows(provider: Parser, app: ChannelApp, items: list[EventItem], headers: dict[str, str]) -> list[Row]:
     """The ``raw_events`` rows for a verified delivery's events.
 
     An event for a Page or user that no account of this app has is kept for the records, marked
@@ -279,7 +279,7 @@ def process_event(session: Session, raw_event_id: int, *, replay: bool = False) 
         raise NotFound(f"no raw event {raw_event_id}")
     if event.handled_at is not None and not replay:
         return Processed(event.id, 0, event.error)
-    provider = registry.get(event.provider)
+    provider = registry.parser(event.provider)
     now = utcnow()
     event.attempts += 1
     account = _route(session, provider, event)
@@ -297,7 +297,7 @@ def process_event(session: Session, raw_event_id: int, *, replay: bool = False) 
     return Processed(event.id, created, None)
 
 
-def _apply_earlier_removal(session: Session, provider: Provider, event: RawEvent, fact: Inbound) -> None:
+def _apply_earlier_removal(session: Session, provider: Parser, event: RawEvent, fact: Inbound) -> None:
     """Platforms do not order their deliveries: a removal stored before the message it removes (and
     then applied to nothing) is applied again now that the message exists."""
     keys = [_event_key(key) for key in provider.removal_keys(event.kind, fact)]
@@ -313,7 +313,7 @@ def _apply_earlier_removal(session: Session, provider: Provider, event: RawEvent
         process_event(session, raw_event_id, replay=True)
 
 
-def _route(session: Session, provider: Provider, event: RawEvent) -> OfficialAccount | None:
+def _route(session: Session, provider: Parser, event: RawEvent) -> OfficialAccount | None:
     if event.account_id is not None:
         return session.get(OfficialAccount, event.account_id)
     # Stored for an unknown Page or user: the account may have been added since (replay).

@@ -186,3 +186,16 @@ class MessageRevision(IdMixin, Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChannelPoll(IdMixin, Base):
+    """Where polling an account stands: the API quota spent today and how the last poll went."""
+
+    __tablename__ = "channel_polls"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"), unique=True)
+    day: Mapped[date] = mapped_column(Date)  # the day ``units`` counts (the deployment's time zone)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stored: Mapped[int] = mapped_column(Integer, default=0)  # new events the last poll stored
+    problem: Mapped[str | None] = mapped_column(Text)  # why the last poll stopped early, or None

@@ -4,8 +4,8 @@ platform is one folder and one line here; everything else asks this module."""
 from __future__ import annotations
 
 from civicloop.agencies import platforms as account_platforms
-from civicloop.channels import facebook, instagram, telegram, web, wechat, x
-from civicloop.channels.base import Provider
+from civicloop.channels import facebook, instagram, telegram, web, wechat, x, youtube
+from civicloop.channels.base import Parser, Provider
 from civicloop.channels.spec import PlatformSpec, RouteSpec
 from civicloop.errors import Invalid, NotFound
 
@@ -17,10 +17,15 @@ PLATFORMS: dict[str, PlatformSpec] = {
         wechat.SPEC,
         telegram.SPEC,
         instagram.SPEC,
+        youtube.SPEC,
         web.SPEC,
     )
 }
 PROVIDERS: dict[str, Provider] = {s.name: s.provider for s in PLATFORMS.values() if s.provider is not None}
+# What parses a platform's stored events, whether they came by webhook or by polling.
+PARSERS: dict[str, Parser] = {s.name: s.provider for s in PLATFORMS.values() if s.provider is not None} | {
+    s.name: s.poller for s in PLATFORMS.values() if s.poller is not None
+}
 ROUTES: dict[str, RouteSpec] = {r.route.value: r for s in PLATFORMS.values() for r in s.routes}
 for _spec in PLATFORMS.values():
     account_platforms.register(_spec.account_platform())
@@ -40,6 +45,19 @@ def get(name: str) -> Provider:
     if provider is None:
         raise NotFound(f"no webhook provider {name!r}")
     return provider
+
+
+def parser(name: str) -> Parser:
+    """What parses a stored event of the platform ``name``."""
+    found = PARSERS.get(name)
+    if found is None:
+        raise NotFound(f"no parser for platform {name!r}")
+    return found
+
+
+def pollers() -> list[PlatformSpec]:
+    """The platforms whose events are fetched by polling their API (no webhooks)."""
+    return [s for s in PLATFORMS.values() if s.poller is not None]
 
 
 def label(name: str) -> str:

@@ -6,15 +6,17 @@ the registry instead of branching on a platform's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import httpx
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from civicloop.agencies.platforms import AccountPlatform, Credentials
-from civicloop.channels.base import Provider
+from civicloop.channels.base import AppAccount, EventItem, Parser, Provider
 from civicloop.channels.delivery import Route, Sender
 from civicloop.config import get_settings
 
@@ -89,6 +91,26 @@ class CitizenSide(Protocol):
 
 
 @dataclass(frozen=True)
+class Polled:
+    """What one poll of an account brought: new events to store, the API quota spent, and how it went."""
+
+    items: list[EventItem]
+    units: int
+    problem: str = ""  # why polling stopped early (quota, credentials, the platform failing), or ""
+
+
+class Poller(Parser, Protocol):
+    """A platform whose events are fetched, not pushed (no webhooks): ``channels.polling`` asks it
+    periodically for what is new and stores it as webhook events are stored (the same ``raw_events``
+    table, de-duplicated by external id, processed by the same job)."""
+
+    def poll(self, account: AppAccount, seen: Callable[[str], bool], budget: int, http: httpx.Client) -> Polled:
+        """New events since the last poll, newest first, spending at most ``budget`` quota units;
+        ``seen(external_id)`` tells an event already stored, where an incremental poll stops."""
+        ...
+
+
+@dataclass(frozen=True)
 class PlatformSpec:
     """Everything the product knows of one platform (see the module docstring)."""
 
@@ -98,6 +120,9 @@ class PlatformSpec:
     credentials: Credentials
     sender: Sender
     provider: Provider | None = None  # inbound webhooks (None: a form, or polled)
+    poller: Poller | None = None  # inbound by polling the platform's API (``channels.polling``)
+    # The API quota units an account may spend on polling per day, overridden by ``CIVICLOOP_POLL_BUDGETS``.
+    poll_budget_default: int = 0
     signed_with: str = ""  # the credential webhook deliveries are checked with, in words
     comment_reply: RouteSpec | None = None
     direct_reply: RouteSpec | None = None
@@ -126,6 +151,9 @@ class PlatformSpec:
     social: bool = True
     # The sender needs a short-lived access token fetched with the account's credentials (WeChat).
     fetch_token: Callable[..., tuple[str, int]] | None = None
+    # The platform's own health check of its accounts, beyond what every account shares (status, token
+    # expiry, refused webhooks, silence): a problem in words by account id, for those that have one.
+    health: Callable[[Session, Sequence[int]], dict[int, str]] | None = None
     # The comment a reply answers, from the message replied to (external id, parent id).
     comment_target: Callable[[str, str | None], str] = lambda external_id, parent_id: external_id
     # The citizen a direct reply goes to when the contact is unknown, from the conversation's ref.
@@ -137,8 +165,18 @@ class PlatformSpec:
             return str(getattr(settings, self.api_url_setting)).rstrip("/")
         return settings.api_urls.get(self.name, self.api_url_default).rstrip("/")
 
+    def poll_budget(self) -> int:
+        return get_settings().poll_budgets.get(self.name, self.poll_budget_default)
+
     def account_platform(self) -> AccountPlatform:
-        return AccountPlatform(self.name, self.label, self.external_id, self.credentials, self.provider is not None)
+        return AccountPlatform(
+            self.name,
+            self.label,
+            self.external_id,
+            self.credentials,
+            self.provider is not None,
+            self.poller is not None,
+        )
 
     @property
     def routes(self) -> tuple[RouteSpec, ...]:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from huey import crontab
 
 from civicloop import jobs
-from civicloop.channels import ingest
+from civicloop.channels import ingest, polling
 from civicloop.db.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,12 @@ def sweep_raw_events() -> int:
     with session_scope() as session:
         ingest.forget_old_nonces(session)
     return sweep()
+
+
+@jobs.periodic(crontab(minute="*/5"))
+def poll_platforms() -> int:
+    """Platforms without webhooks for what the agency must see are asked what is new every five minutes."""
+    return polling.poll_all()
 
 
 @jobs.task()

@@ -49,7 +49,7 @@ def set_policy(
     """Sign an agency's policy for a category (options not given stay as they were)."""
     from sqlalchemy import select
 
-    from civicloop.access import service
+    from civicloop.access import queries, service
     from civicloop.auth.models import Official
 
     with session_scope() as session:
@@ -61,7 +61,7 @@ def set_policy(
         row = service.set_policy(
             session,
             actor=None,
-            agency_id=service.agency_for_code(session, agency),
+            agency_id=queries.agency_for_code(session, agency),
             category=category,
             office_hours=service.parse_office_hours(office_hours) if office_hours is not None else service.KEEP,
             allowance_minutes=service.parse_allowance(allowance) if allowance is not None else service.KEEP,
@@ -243,11 +243,11 @@ def report(
     json_out: JsonOption = False,
 ) -> None:
     """Minutes per category in and out of office hours, refusals by reason, people near their allowance."""
-    from civicloop.access import reports, service
+    from civicloop.access import queries, reports
 
     with session_scope() as session:
         data = reports.usage_report(
-            session, actor=None, agency_id=service.agency_for_code(session, agency or ""), weeks=weeks
+            session, actor=None, agency_id=queries.agency_for_code(session, agency or ""), weeks=weeks
         )
     if json_out:
         emit(data.to_json(), True)

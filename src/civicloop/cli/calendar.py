@@ -58,7 +58,7 @@ def close(
     from civicloop.agencies.service import get_agency_by_code
     from civicloop.db.session import session_scope
     from civicloop.errors import Invalid
-    from civicloop.sla import service
+    from civicloop.sla import queries, service
     from civicloop.sla.calendar import parse_spans
 
     if agency and district:
@@ -71,7 +71,7 @@ def close(
         span = spans[0]
     with session_scope() as session:
         agency_id = get_agency_by_code(session, agency).id if agency else None
-        scope: service.ClosureScope = "agency" if agency else "district" if district else "national"
+        scope: queries.ClosureScope = "agency" if agency else "district" if district else "national"
         row = service.add_closure(
             session,
             actor=None,
@@ -95,9 +95,9 @@ def reopen(
     from civicloop.cli._common import console
     from civicloop.db.session import session_scope
     from civicloop.errors import Invalid
-    from civicloop.sla import service
+    from civicloop.sla import queries, service
 
-    if scope not in service.CLOSURE_MODELS:
+    if scope not in queries.CLOSURE_MODELS:
         raise Invalid(f"unknown scope {scope!r}; use national, district or agency")
     with session_scope() as session:
         service.remove_closure(session, actor=None, scope=scope, closure_id=closure_id)  # type: ignore[arg-type]

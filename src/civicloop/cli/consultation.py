@@ -82,11 +82,11 @@ def close(
 @app.command("tick")
 def tick(json_out: JsonOption = False) -> None:
     """Run the scheduler's step once: open due consultations, close past ones, release due posts."""
-    from civicloop.consultations import service
+    from civicloop.consultations import schedule
     from civicloop.publishing import service as publishing
 
     with session_scope() as session:
-        changed = service.advance(session)
+        changed = schedule.advance(session)
         released = publishing.release_due(session)
     emit({**changed, "posts_released": released}, json_out)
 

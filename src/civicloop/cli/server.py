@@ -33,7 +33,7 @@ def serve(
     """Serve the web app; without Redis it also runs the job consumer in-process."""
     import uvicorn
 
-    from civicloop.jobs.worker import start_in_process
+    from civicloop.app.worker import start_in_process
     from civicloop.main import create_app
 
     settings = get_settings()
@@ -54,7 +54,7 @@ def worker(
     workers: Annotated[int, typer.Option(help="Worker threads in this process")] = 2,
 ) -> None:
     """Consume jobs (and run periodic ones) until stopped; run one per machine with Redis."""
-    from civicloop.jobs.worker import run_worker
+    from civicloop.app.worker import run_worker
 
     require_current_schema()
     settings = get_settings()

@@ -72,7 +72,7 @@ def targets(
     from civicloop.agencies.service import get_agency_by_code
     from civicloop.db.session import session_scope
     from civicloop.errors import Invalid
-    from civicloop.sla import service
+    from civicloop.sla import queries, service
 
     given = [value for value in (first, next_, resolution) if value is not None]
     with session_scope() as session:
@@ -94,5 +94,5 @@ def targets(
                 resolution=resolution,
             )
         else:
-            result = service.targets_for(session, agency_id)
+            result = queries.targets_for(session, agency_id)
     emit({"agency": agency.upper() if agency else None, **result.to_json()}, json_out)

@@ -19,7 +19,7 @@ from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.channels import hooks
 from civicloop.channels.models import Conversation, ConversationKind, Direction, Message
-from civicloop.consultations import service
+from civicloop.consultations import queries, service
 from civicloop.consultations.models import (
     Answer,
     Audience,
@@ -118,7 +118,7 @@ def submit_form(
         raise Conflict("this consultation is not open for answers")
     official_id = check_respondent(session, consultation, respondent)
     answers, problems = [], []
-    for question in service.questions_of(session, consultation.id):
+    for question in queries.questions_of(session, consultation.id):
         given = [v.strip() for v in values.get(question.id, []) if v and v.strip()]
         if not given:
             if question.required:
@@ -185,7 +185,7 @@ def record_message(session: Session, *, consultation: Consultation, message: Mes
     session.add(response)
     session.flush()
     design_questions = [
-        q for q in service.questions_of(session, consultation.id) if q.kind is QuestionKind.design_option
+        q for q in queries.questions_of(session, consultation.id) if q.kind is QuestionKind.design_option
     ]
     if len(design_questions) == 1:
         vote = design_vote(message.text, design_questions[0])
@@ -292,7 +292,7 @@ def _conversation_for(session: Session, actor: Actor, consultation: Consultation
 
 def link(session: Session, *, actor: Actor, consultation_id: int, conversation_id: int) -> int:
     """Link a conversation by hand; its citizen messages since the opening count. Returns how many were added."""
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
     if consultation.status not in LINKABLE:
         raise Conflict(f"the consultation is {consultation.status.value}; link conversations while open or closed")
@@ -319,7 +319,7 @@ def link(session: Session, *, actor: Actor, consultation_id: int, conversation_i
 
 def unlink(session: Session, *, actor: Actor, consultation_id: int, conversation_id: int) -> int:
     """Unlink a conversation; its messages stop counting. Returns how many responses were removed."""
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
     if consultation.status not in LINKABLE:
         raise Conflict(f"the consultation is {consultation.status.value}; its answers are final")

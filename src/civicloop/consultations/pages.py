@@ -15,11 +15,12 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
+from civicloop.agencies import queries as agency_queries
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
-from civicloop.consultations import answers, files, report, service, themes
+from civicloop.consultations import answers, queries, report, service, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -40,9 +41,11 @@ from civicloop.consultations.schemas import (
     public_path,
 )
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError, Invalid, NotFound
+from civicloop.errors import Invalid, NotFound
+from civicloop.kit import uploads
 from civicloop.kit.timezones import local, parse_instant
 from civicloop.web.charts import bar_chart, line_chart
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -145,11 +148,11 @@ def _form_page(session: Session, actor: Actor, **extra: object) -> FormPage:
 
 @router.get("/consultations", response_class=HTMLResponse)
 def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    items = service.list_for(session, actor=actor)
+    items = queries.list_for(session, actor=actor)
     page = ListPage(
         consultations=items,
         agency_names={a.id: a.name for a in agencies.list_agencies(session, actor=actor)},
-        counts={c.id: results_mod.count(session, c.id) for c in items if c.status not in service.EDITABLE},
+        counts={c.id: results_mod.count(session, c.id) for c in items if c.status not in queries.EDITABLE},
     )
     return render(request, "consultations/list.html", page)
 
@@ -174,7 +177,7 @@ def change_link(
     conversation_id: Annotated[int, Form()],
     action: Annotated[str, Form()] = "link",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         if action == "unlink":
             removed = answers.unlink(
                 session, actor=actor, consultation_id=consultation_id, conversation_id=conversation_id
@@ -184,8 +187,7 @@ def change_link(
             added = answers.link(session, actor=actor, consultation_id=consultation_id, conversation_id=conversation_id)
             message = f"Linked; {added} message(s) now count as answers."
         status = 200
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         message, status = exc.message, exc.status_code
     control = answers.link_control(session, actor=actor, conversation_id=conversation_id)
     if request.headers.get("hx-request"):
@@ -266,12 +268,11 @@ def _validated(model: type[M], values: dict[str, object]) -> M:
 def create(
     request: Request, session: SessionDep, actor: ActorDep, form: Annotated[ConsultationForm, Form()]
 ) -> Response:
-    try:
-        zone = agencies.zone_name_of(session.get(Agency, form.agency_id))
+    with form_action(session) as attempt:
+        zone = agency_queries.zone_name_for(session, form.agency_id)
         data = _validated(ConsultationCreate, {"agency_id": form.agency_id, **form.fields(zone)})
         consultation = service.create(session, actor=actor, data=data)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _form_page(session, actor, form=form.shown(), error=exc.message, chosen_accounts=form.account_ids)
         return render(request, "consultations/form.html", page, status_code=exc.status_code)
     flash(request, f"Draft “{consultation.title}” created. Add its questions and documents, then open it.")
@@ -279,18 +280,18 @@ def create(
 
 
 def _detail(session: Session, actor: Actor, consultation_id: int, **extra: object) -> DetailPage:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     agency = agencies.get_agency(session, actor=actor, agency_id=consultation.agency_id)
-    chosen = set(service.account_ids_of(session, consultation.id))
+    chosen = set(queries.account_ids_of(session, consultation.id))
     return DetailPage(
         consultation=consultation,
         agency=agency,
-        questions=service.questions_of(session, consultation.id),
-        attachments=service.attachments_of(session, consultation.id),
+        questions=queries.questions_of(session, consultation.id),
+        attachments=queries.attachments_of(session, consultation.id),
         accounts=[a for a in agencies.list_accounts(session, actor=actor, agency_id=agency.id) if a.id in chosen],
-        problems=service.readiness_problems(session, consultation) if consultation.status in service.EDITABLE else [],
+        problems=service.readiness_problems(session, consultation) if consultation.status in queries.EDITABLE else [],
         responses=results_mod.count(session, consultation.id),
-        can_edit=actor.has_role(agency.id) and consultation.status in service.EDITABLE,
+        can_edit=actor.has_role(agency.id) and consultation.status in queries.EDITABLE,
         public_path=public_path(consultation),
         question_kinds=[k.value for k in QuestionKind],
         **extra,  # type: ignore[arg-type]
@@ -304,8 +305,8 @@ def detail(consultation_id: int, request: Request, session: SessionDep, actor: A
 
 @router.get("/consultations/{consultation_id}/edit", response_class=HTMLResponse)
 def edit_page(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    zone = agencies.zone_name_of(session.get(Agency, consultation.agency_id))
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
+    zone = agency_queries.zone_name_for(session, consultation.agency_id)
     form = {
         "agency_id": str(consultation.agency_id),
         "title": consultation.title,
@@ -325,7 +326,7 @@ def edit_page(consultation_id: int, request: Request, session: SessionDep, actor
         actor,
         consultation=consultation,
         form=form,
-        chosen_accounts=service.account_ids_of(session, consultation.id),
+        chosen_accounts=queries.account_ids_of(session, consultation.id),
     )
     return render(request, "consultations/form.html", page)
 
@@ -338,17 +339,16 @@ def edit(
     actor: ActorDep,
     form: Annotated[ConsultationForm, Form()],
 ) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    zone = agencies.zone_name_of(session.get(Agency, consultation.agency_id))
-    try:
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
+    zone = agency_queries.zone_name_for(session, consultation.agency_id)
+    with form_action(session) as attempt:
         values = form.fields(zone)
         if consultation.status is ConsultationStatus.open:
             values = {"closes_at": values["closes_at"]}
         data = _validated(ConsultationUpdate, values)
         service.update(session, actor=actor, consultation_id=consultation_id, data=data)
-    except AppError as exc:
-        session.rollback()
-        consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    if (exc := attempt.error) is not None:
+        consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
         page = _form_page(
             session,
             actor,
@@ -371,10 +371,9 @@ def _run(
     page: Callable[[str], tuple[str, object]],
 ) -> Response:
     """Run one change and go back with its message; on a refusal show ``page`` again with the reason."""
-    try:
+    with form_action(session) as attempt:
         message = action()
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         template, context = page(exc.message)
         return render(request, template, context, status_code=exc.status_code)
     flash(request, message)
@@ -475,7 +474,7 @@ def upload(
     option_label: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     def act() -> str:
-        data = files.read_limited(file.file)
+        data = uploads.read_limited(file.file)
         attachment = service.add_attachment(
             session,
             actor=actor,
@@ -493,20 +492,20 @@ def upload(
 @router.get("/consultations/{consultation_id}/files/{attachment_id}")
 def official_file(consultation_id: int, attachment_id: int, session: SessionDep, actor: ActorDep) -> Response:
     """Officials preview attachments of drafts too; citizens get them from the public page once it is open."""
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
-    attachment = next((a for a in service.attachments_of(session, consultation.id) if a.id == attachment_id), None)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
+    attachment = next((a for a in queries.attachments_of(session, consultation.id) if a.id == attachment_id), None)
     if attachment is None:
         raise NotFound("file not found")
     return FileResponse(
-        files.path_of(attachment.stored_name),
+        uploads.path_of(attachment.stored_name),
         media_type=attachment.content_type,
-        headers=files.download_headers(attachment.filename, attachment.content_type),
+        headers=uploads.download_headers(attachment.filename, attachment.content_type),
     )
 
 
 @router.get("/consultations/{consultation_id}/results", response_class=HTMLResponse)
 def results_page(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     computed = results_mod.compute(session, consultation)
     charts = {
         q.question.id: bar_chart([(o.label, o.count) for o in q.options], title=q.question.prompt, unit="")
@@ -528,7 +527,7 @@ def results_page(consultation_id: int, request: Request, session: SessionDep, ac
 
 @router.post("/consultations/{consultation_id}/themes")
 def refresh_themes(consultation_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
     jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation.id)
     flash(request, "The themes are being worked out; reload in a moment.")
@@ -537,7 +536,7 @@ def refresh_themes(consultation_id: int, request: Request, session: SessionDep, 
 
 @router.get("/consultations/{consultation_id}/export.{fmt}")
 def export(consultation_id: int, fmt: str, session: SessionDep, actor: ActorDep) -> Response:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     columns, data = results_mod.rows(session, consultation)
     name = f"consultation-{consultation.code}"
     if fmt == "csv":
@@ -555,9 +554,9 @@ def export(consultation_id: int, fmt: str, session: SessionDep, actor: ActorDep)
 
 
 def _report_page(session: Session, actor: Actor, consultation_id: int, **extra: object) -> ReportPage:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     view = themes.view(consultation)
-    suggestions = [(f"question:{q.id}", q.prompt) for q in service.questions_of(session, consultation.id)]
+    suggestions = [(f"question:{q.id}", q.prompt) for q in queries.questions_of(session, consultation.id)]
     suggestions += [(f"theme:{t.label}", t.label) for t in view.themes]
     return ReportPage(
         consultation=consultation,
@@ -657,7 +656,6 @@ def transition(
             return "Open for answers. The announcement went to the chosen accounts."
         if transition == "close":
             service.close(session, actor=actor, consultation_id=consultation_id)
-            jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation_id)
             return "Closed. Write the report: what people said and what the agency does."
         raise Invalid(f"unknown action {transition!r}")
 

@@ -11,11 +11,12 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from civicloop.agencies import queries as agency_queries
 from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.channels.web import antispam
 from civicloop.config import get_settings
-from civicloop.consultations import answers, files, i18n, printable, report, service, themes
+from civicloop.consultations import answers, i18n, printable, queries, report, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -27,6 +28,8 @@ from civicloop.consultations.models import (
 from civicloop.consultations.schemas import public_path
 from civicloop.deps import OptionalActorDep, SessionDep
 from civicloop.errors import AppError, NotFound, Unauthenticated
+from civicloop.kit import uploads
+from civicloop.web.forms import form_action
 from civicloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -76,14 +79,12 @@ def _gate(session: Session, consultation: Consultation, respondent: Actor | None
 
 
 def _page(session: Session, consultation: Consultation, lang: str, **extra: object) -> PublicPage:
-    attachments = service.attachments_of(session, consultation.id)
-    agency = session.get(Agency, consultation.agency_id)
-    if agency is None:
-        raise NotFound("consultation not found")
+    attachments = queries.attachments_of(session, consultation.id)
+    agency = agency_queries.get(session, consultation.agency_id)
     return PublicPage(
         consultation=consultation,
         agency=agency,
-        questions=service.questions_of(session, consultation.id),
+        questions=queries.questions_of(session, consultation.id),
         documents=[a for a in attachments if a.kind is AttachmentKind.document],
         pictures=[a for a in attachments if a.kind is AttachmentKind.image and not a.option_label],
         options={a.option_label: a for a in attachments if a.option_label},
@@ -110,8 +111,8 @@ def _lang(request: Request, lang: str | None) -> str:
 
 @router.get("/c", response_class=HTMLResponse)
 def index(request: Request, session: SessionDep, lang: str | None = None) -> Response:
-    items = service.list_public(session)
-    names = {a.id: a.name for a in (session.get(Agency, i) for i in {c.agency_id for c in items}) if a}
+    items = queries.list_public(session)
+    names = agency_queries.names(session, (c.agency_id for c in items))
     return _render(request, "consultations/public_index.html", IndexPage(items, names), _lang(request, lang))
 
 
@@ -124,7 +125,7 @@ def public_page(
     lang: str | None = None,
     thanks: bool = False,
 ) -> Response:
-    consultation = service.get_public(session, code)
+    consultation = queries.get_public(session, code)
     language = _lang(request, lang)
     gate = {} if thanks else _gate(session, consultation, respondent)
     return _render(
@@ -140,7 +141,7 @@ def answer(
     respondent: OptionalActorDep,
     form: Annotated[FormData, Depends(form_data)],
 ) -> Response:
-    consultation = service.get_public(session, code)
+    consultation = queries.get_public(session, code)
     language = _lang(request, str(form.get("lang") or ""))
     thanks = RedirectResponse(f"{public_path(consultation)}?thanks=1&lang={language}#thanks", status_code=303)
     if antispam.honeypot_tripped(form):
@@ -151,7 +152,7 @@ def answer(
         if key.startswith("q") and key[1:].isdigit() and isinstance(value, str):
             values.setdefault(int(key[1:]), []).append(value)
     comment = str(form.get("comment") or "")
-    try:
+    with form_action(session) as attempt:
         answers.submit_form(
             session,
             consultation=consultation,
@@ -166,9 +167,8 @@ def answer(
             address=antispam.client_address(request),
             limit=get_settings().consultation_answers_per_hour,
         )
-    except AppError as exc:
-        session.rollback()
-        consultation = service.get_public(session, code)
+    if (exc := attempt.error) is not None:
+        consultation = queries.get_public(session, code)
         page = _page(
             session,
             consultation,
@@ -184,11 +184,11 @@ def answer(
 
 @router.get("/c/{code}/files/{attachment_id}/{filename}")
 def public_file(code: str, attachment_id: int, filename: str, session: SessionDep) -> Response:
-    attachment = service.attachment_for_public(session, code=code, attachment_id=attachment_id)
+    attachment = queries.attachment_for_public(session, code=code, attachment_id=attachment_id)
     return FileResponse(
-        files.path_of(attachment.stored_name),
+        uploads.path_of(attachment.stored_name),
         media_type=attachment.content_type,
-        headers=files.download_headers(attachment.filename, attachment.content_type),
+        headers=uploads.download_headers(attachment.filename, attachment.content_type),
     )
 
 

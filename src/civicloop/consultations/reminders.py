@@ -26,6 +26,7 @@ from civicloop.consultations import service
 from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local
+from civicloop.notifications.service import notify
 from civicloop.sla.calendar import calendar_for
 
 OFFICE_DAY = 8 * 60
@@ -134,8 +135,6 @@ def _report_reminded(session: Session, consultation: Consultation) -> bool:
 
 def _tell(session: Session, consultation: Consultation, reminder: Reminder) -> None:
     """A notice to the author in the app (emailed when SMTP is set), and an email to the contact person."""
-    from civicloop.inbox.notices import notify
-
     author = session.get(Official, consultation.created_by_id) if consultation.created_by_id else None
     if author is not None and author.active:
         notice = notify(

@@ -15,8 +15,8 @@ from civicloop.agencies.models import Agency
 from civicloop.analysis.schemas import ThemeSummary
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Direction, Message
+from civicloop.consultations import queries, service, themes
 from civicloop.consultations import results as results_mod
-from civicloop.consultations import service, themes
 from civicloop.consultations.models import Consultation, ConsultationStatus, ReportSection, Response
 from civicloop.consultations.schemas import ReportIn, ReportSectionIn, public_url
 from civicloop.errors import AppError, Conflict, Invalid, NotFound
@@ -55,7 +55,7 @@ def sections_of(session: Session, consultation_id: int) -> list[ReportSection]:
 
 
 def _writable(session: Session, actor: Actor, consultation_id: int) -> Consultation:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
     if consultation.status not in WRITABLE:
         raise Conflict(
@@ -132,7 +132,7 @@ def publish(
         after={"status": "published", "announce": announce, "reply_to_participants": reply_to_participants},
     )
     announced = False
-    account_ids = service.account_ids_of(session, consultation.id)
+    account_ids = queries.account_ids_of(session, consultation.id)
     if announce and account_ids:
         url = report_url(consultation)
         text = (
@@ -193,7 +193,7 @@ def _reply_to_participants(session: Session, actor: Actor, consultation: Consult
 
 
 def public_report(session: Session, *, code: str) -> PublicReport:
-    consultation = service.get_public(session, code)
+    consultation = queries.get_public(session, code)
     if consultation.status is not ConsultationStatus.published:
         raise NotFound("the report of this consultation is not published yet")
     computed = results_mod.compute(session, consultation)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from civicloop.channels import registry
 from civicloop.channels.models import Message, MessageState
 from civicloop.config import get_settings
-from civicloop.consultations import service
+from civicloop.consultations import queries
 from civicloop.consultations.models import Answer, Consultation, Question, QuestionKind, Response
 from civicloop.kit.timezones import local
 
@@ -142,7 +142,7 @@ def _percent(count: int, of: int) -> float:
 def compute(session: Session, consultation: Consultation) -> Results:
     responses = counted_responses(session, consultation.id)
     answers = answers_by_response(session, (r.id for r in responses))
-    questions = service.questions_of(session, consultation.id)
+    questions = queries.questions_of(session, consultation.id)
     zone = get_settings().timezone
     by_channel = Counter(r.channel for r in responses)
     days: dict[str, Counter[str]] = defaultdict(Counter)
@@ -205,7 +205,7 @@ def rows(
     session: Session, consultation: Consultation, *, clean: Callable[[str], str] = str, dates_only: bool = False
 ) -> tuple[list[str], list[dict[str, str]]]:
     """One row per response: when, channel, the comment, one column per question. ``clean`` redacts text."""
-    questions = service.questions_of(session, consultation.id)
+    questions = queries.questions_of(session, consultation.id)
     columns = ["response", "submitted", "channel", "comment"] + [f"Q{i} {q.prompt}" for i, q in enumerate(questions, 1)]
     responses = counted_responses(session, consultation.id)
     answers = answers_by_response(session, (r.id for r in responses))

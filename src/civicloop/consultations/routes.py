@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response as HttpResponse
 
-from civicloop.consultations import answers, files, report, service
+from civicloop.consultations import answers, queries, report, service
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import ConsultationStatus
 from civicloop.consultations.schemas import (
@@ -27,6 +27,7 @@ from civicloop.consultations.schemas import (
 )
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid
+from civicloop.kit import uploads
 
 router = APIRouter(prefix="/consultations", tags=["consultations"])
 
@@ -35,7 +36,7 @@ router = APIRouter(prefix="/consultations", tags=["consultations"])
 def list_consultations(
     session: SessionDep, actor: ActorDep, agency_id: int | None = None, status: ConsultationStatus | None = None
 ) -> list[ConsultationPublic]:
-    items = service.list_for(session, actor=actor, agency_id=agency_id, status=status)
+    items = queries.list_for(session, actor=actor, agency_id=agency_id, status=status)
     return [service.to_public(session, c) for c in items]
 
 
@@ -46,7 +47,7 @@ def create(body: ConsultationCreate, session: SessionDep, actor: ActorDep) -> Co
 
 @router.get("/{consultation_id}", response_model=ConsultationPublic)
 def get(consultation_id: int, session: SessionDep, actor: ActorDep) -> ConsultationPublic:
-    return service.to_public(session, service.get(session, actor=actor, consultation_id=consultation_id))
+    return service.to_public(session, queries.get(session, actor=actor, consultation_id=consultation_id))
 
 
 @router.patch("/{consultation_id}", response_model=ConsultationPublic)
@@ -81,11 +82,11 @@ def upload(
         actor=actor,
         consultation_id=consultation_id,
         filename=file.filename or "file",
-        data=files.read_limited(file.file),
+        data=uploads.read_limited(file.file),
         alt_text=alt_text,
         option_label=option_label or None,
     )
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     return AttachmentPublic.of(consultation, attachment)
 
 
@@ -97,7 +98,7 @@ def responses(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[ResponsePublic]:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     page = results_mod.counted_responses(session, consultation.id, offset=offset, limit=limit)
     by_response = results_mod.answers_by_response(session, (r.id for r in page))
     return [
@@ -119,13 +120,13 @@ def responses(
 
 @router.get("/{consultation_id}/results")
 def results(consultation_id: int, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     return results_mod.compute(session, consultation).as_json()
 
 
 @router.get("/{consultation_id}/report")
 def get_report(consultation_id: int, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     return {
         "status": consultation.status.value,
         "report_intro": consultation.report_intro,
@@ -158,7 +159,7 @@ def publish(consultation_id: int, body: PublishIn, session: SessionDep, actor: A
         announce=body.announce,
         reply_to_participants=body.reply_to_participants,
     )
-    consultation = service.get(session, actor=actor, consultation_id=consultation_id)
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
     return {
         "url": report.report_url(consultation),
         "announced": outcome.announced,

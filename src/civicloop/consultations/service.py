@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civicloop import jobs
 from civicloop.agencies.models import Agency
 from civicloop.audit import service as audit
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.config import get_settings
-from civicloop.consultations import files, richtext
+from civicloop.consultations import richtext
 from civicloop.consultations.models import (
     Attachment,
     AttachmentKind,
@@ -30,6 +31,7 @@ from civicloop.consultations.models import (
     Question,
     QuestionKind,
 )
+from civicloop.consultations.queries import EDITABLE, account_ids_of, attachments_of, get, questions_of
 from civicloop.consultations.schemas import (
     AttachmentPublic,
     ConsultationCreate,
@@ -40,6 +42,7 @@ from civicloop.consultations.schemas import (
     public_url,
 )
 from civicloop.errors import Conflict, Invalid, NotFound
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local
 from civicloop.publishing import lengths
@@ -49,7 +52,6 @@ from civicloop.publishing.models import PostPurpose
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 HASHTAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{2,62}$")
 CHOICE_KINDS = frozenset({QuestionKind.single_choice, QuestionKind.multiple_choice, QuestionKind.design_option})
-EDITABLE = frozenset({ConsultationStatus.draft, ConsultationStatus.scheduled})
 AUDIT_FIELDS = ["title", "status", "kind", "audience", "opens_at", "closes_at", "hashtag", "contact_name"]
 MAX_ATTACHMENTS = 30
 PartT = TypeVar("PartT", Question, Attachment)
@@ -64,74 +66,6 @@ def new_code(session: Session) -> str:
             and session.scalar(select(Consultation.id).where(Consultation.code == code)) is None
         ):
             return code
-
-
-def get(session: Session, *, actor: Actor, consultation_id: int) -> Consultation:
-    return actor.fetch(session, Consultation, consultation_id, what="consultation")
-
-
-def get_public(session: Session, code: str) -> Consultation:
-    """A consultation as citizens may see it: never a draft or one still waiting to open."""
-    consultation = session.scalar(select(Consultation).where(Consultation.code == code.strip().upper()))
-    if consultation is None or consultation.status in EDITABLE:
-        raise NotFound("there is no open or closed consultation with this code")
-    return consultation
-
-
-def list_for(
-    session: Session, *, actor: Actor, agency_id: int | None = None, status: ConsultationStatus | None = None
-) -> list[Consultation]:
-    query = select(Consultation).order_by(Consultation.created_at.desc())
-    visible = actor.agency_ids()
-    if visible is not None:
-        query = query.where(Consultation.agency_id.in_(visible))
-    if agency_id is not None:
-        query = query.where(Consultation.agency_id == agency_id)
-    if status is not None:
-        query = query.where(Consultation.status == status)
-    return list(session.scalars(query))
-
-
-def list_public(session: Session) -> list[Consultation]:
-    return list(
-        session.scalars(
-            select(Consultation)
-            .where(
-                Consultation.status.in_(
-                    [ConsultationStatus.open, ConsultationStatus.closed, ConsultationStatus.published]
-                )
-            )
-            .order_by(Consultation.closes_at.desc())
-        )
-    )
-
-
-def questions_of(session: Session, consultation_id: int) -> list[Question]:
-    return list(
-        session.scalars(
-            select(Question).where(Question.consultation_id == consultation_id).order_by(Question.position, Question.id)
-        )
-    )
-
-
-def attachments_of(session: Session, consultation_id: int) -> list[Attachment]:
-    return list(
-        session.scalars(
-            select(Attachment)
-            .where(Attachment.consultation_id == consultation_id)
-            .order_by(Attachment.option_label.is_(None), Attachment.option_label, Attachment.position, Attachment.id)
-        )
-    )
-
-
-def account_ids_of(session: Session, consultation_id: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(ConsultationAccount.account_id)
-            .where(ConsultationAccount.consultation_id == consultation_id)
-            .order_by(ConsultationAccount.account_id)
-        )
-    )
 
 
 def to_public(session: Session, consultation: Consultation) -> ConsultationPublic:
@@ -390,11 +324,11 @@ def add_attachment(
     label = (option_label or "").strip().upper() or None
     if label is not None and not re.fullmatch(r"[A-Z]", label):
         raise Invalid("a design option is a single letter such as A, B or C", field="option_label")
-    content_type = files.check(data, filename=filename, images_only=label is not None)
+    content_type = uploads.check(data, filename=filename, images_only=label is not None)
     kind = AttachmentKind.document if content_type == "application/pdf" else AttachmentKind.image
     if kind is AttachmentKind.image and not alt_text.strip():
         raise Invalid("describe the picture in a few words for people who cannot see it", field="alt_text")
-    stored = files.store(data, filename=filename, images_only=label is not None)
+    stored = uploads.store(data, filename=filename, images_only=label is not None)
     attachment = Attachment(
         agency_id=consultation.agency_id,
         consultation_id=consultation.id,
@@ -418,16 +352,8 @@ def add_attachment(
 def remove_attachment(session: Session, *, actor: Actor, consultation_id: int, attachment_id: int) -> None:
     consultation = _editable(session, actor, consultation_id)
     attachment = _remove_part(session, Attachment, attachment_id, consultation, "file")
-    files.remove(attachment.stored_name)
+    uploads.remove(attachment.stored_name)
     record(session, actor, "consultation.attachment_remove", consultation, before={"file": attachment.filename})
-
-
-def attachment_for_public(session: Session, *, code: str, attachment_id: int) -> Attachment:
-    consultation = get_public(session, code)
-    attachment = session.get(Attachment, attachment_id)
-    if attachment is None or attachment.consultation_id != consultation.id:
-        raise NotFound("file not found")
-    return attachment
 
 
 def readiness_problems(session: Session, consultation: Consultation) -> list[str]:
@@ -548,6 +474,8 @@ def author_of(session: Session, consultation: Consultation) -> Actor | None:
 
 
 def close(session: Session, *, actor: Actor | None, consultation_id: int) -> Consultation:
+    """Close an open consultation for answers and work out its themes (a job, after commit), whichever
+    door it closes through: a page, the API, the CLI or the schedule."""
     consultation = session.get(Consultation, consultation_id)
     if consultation is None:
         raise NotFound("consultation not found")
@@ -561,39 +489,5 @@ def close(session: Session, *, actor: Actor | None, consultation_id: int) -> Con
         consultation.closes_at = now
     session.flush()
     record(session, actor, "consultation.close", consultation, before={"status": "open"})
+    jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation.id)
     return consultation
-
-
-def advance(session: Session) -> dict[str, list[int]]:
-    """The scheduler's step: open scheduled consultations whose time came, close open ones that are past due."""
-    now = utcnow()
-    opened, closed, failed = [], [], []
-    due = session.scalars(
-        select(Consultation).where(Consultation.status == ConsultationStatus.scheduled, Consultation.opens_at <= now)
-    ).all()
-    for consultation in due:
-        try:
-            with session.begin_nested():
-                open_now(session, actor=None, consultation_id=consultation.id)
-            opened.append(consultation.id)
-        except Invalid as exc:
-            # e.g. its closing date passed while it waited: back to draft, with the reason in the audit log,
-            # rather than retrying every minute.
-            consultation.status = ConsultationStatus.draft
-            record(session, None, "consultation.open_failed", consultation, after={"reason": exc.message})
-            failed.append(consultation.id)
-    past = session.scalars(
-        select(Consultation.id).where(Consultation.status == ConsultationStatus.open, Consultation.closes_at <= now)
-    ).all()
-    for consultation_id in past:
-        close(session, actor=None, consultation_id=consultation_id)
-        closed.append(consultation_id)
-    from civicloop.consultations import reminders  # they use this module's announcements and audit
-
-    return {
-        "opened": opened,
-        "closed": closed,
-        "failed": failed,
-        "reminded": reminders.remind_due(session),
-        "report_reminded": reminders.remind_report_due(session),
-    }

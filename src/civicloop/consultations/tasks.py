@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 
 from civicloop import jobs
-from civicloop.consultations import answers, reminders, service, themes
+from civicloop.consultations import answers, reminders, schedule, themes
 from civicloop.consultations.models import Consultation
 from civicloop.consultations.schemas import public_url
 from civicloop.db.session import session_scope
@@ -27,10 +27,7 @@ def refresh_themes(consultation_id: int) -> None:
 def advance_consultations() -> dict[str, list[int]]:
     """Every minute: open scheduled consultations whose time came, close those past their closing date."""
     with session_scope() as session:
-        changed = service.advance(session)
-        for consultation_id in changed["closed"]:
-            jobs.after_commit(session, "civicloop.consultations.tasks.refresh_themes", consultation_id)
-    return changed
+        return schedule.advance(session)
 
 
 @jobs.task(retries=3, retry_delay=60)

@@ -33,7 +33,7 @@ class TimestampMixin:
 
 
 class AgencyOwned:
-    """Every tenant-owned row carries the agency it belongs to; repositories always filter on it."""
+    """Every tenant-owned row carries the agency it belongs to; every query filters on it."""
 
     @declared_attr
     def agency_id(cls) -> Mapped[int]:

@@ -78,9 +78,12 @@ def read_mostly(session: Session) -> Session:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """A unit of work for CLI commands and jobs: commit on success, roll back on any error."""
+def session_scope(*, reader: bool = False) -> Iterator[Session]:
+    """A unit of work for a request, a job or a CLI command: commit on success, roll back on any error.
+    ``reader`` begins it as a reader (``read_mostly``), as GET requests do."""
     session = get_sessionmaker()()
+    if reader:
+        read_mostly(session)
     try:
         yield session
         session.commit()

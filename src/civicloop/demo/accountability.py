@@ -16,6 +16,7 @@ from civicloop.accountability import service
 from civicloop.accountability.models import CommitmentStatus
 from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
 from civicloop.agencies.models import OfficialAccount
+from civicloop.consultations import queries as consultation_queries
 from civicloop.consultations import report
 from civicloop.consultations import service as consultations
 from civicloop.consultations.models import Consultation, QuestionKind
@@ -64,7 +65,7 @@ def _first_round(session: Session, world: DemoWorld) -> Consultation:
     analyst = _actor(session, world, "analyst", "THROMDE")
     # The accounts the current (design) round is announced on, in the same order.
     second_round = session.scalars(select(Consultation).where(Consultation.hashtag == "NorzinBusStop")).one()
-    ids = consultations.account_ids_of(session, second_round.id)
+    ids = consultation_queries.account_ids_of(session, second_round.id)
     accounts = list(
         session.scalars(select(OfficialAccount).where(OfficialAccount.id.in_(ids)).order_by(OfficialAccount.id))
     )

@@ -44,15 +44,16 @@ FORMS = [
 ]
 
 
-def _app_key(path: str) -> str:
-    return path.rstrip("/").rsplit("/", 1)[1]
-
-
 def _replay(session: Session, citizens: Citizens) -> None:
-    """Store and process one simulated event exactly as the webhook route and the job would."""
+    """Store and process one simulated event exactly as the webhook route (or a poll) and the job would."""
     event = citizens.next()
-    provider = registry.get(event.target.platform.value)
-    app = ingest.load_app(session, provider.name, _app_key(event.target.path))
+    provider = registry.parser(event.target.platform.value)
+    app_key = session.scalars(
+        select(OfficialAccount.app_key).where(
+            OfficialAccount.platform == event.target.platform, OfficialAccount.external_id == event.target.external_id
+        )
+    ).one()
+    app = ingest.load_app(session, provider.name, app_key)
     items = wanted(provider, provider.events(event.body), app.app_key)
     for raw_event_id in ingest.store_events(session, provider, app, items, {}):
         ingest.process_event(session, raw_event_id)

@@ -23,7 +23,7 @@ from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.service import record_inbound
-from civicloop.consultations import answers, report, service, themes
+from civicloop.consultations import answers, queries, report, service, themes
 from civicloop.consultations.models import Audience, Consultation, ConsultationKind, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, QuestionIn, ReportIn, ReportSectionIn
 from civicloop.demo.foundation import DemoWorld, demo_email
@@ -279,7 +279,7 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
     with _at(opened):
         service.open_now(session, actor=analyst, consultation_id=consultation.id)
         posts = _mark_sent(session, consultation, opened)
-    questions = service.questions_of(session, consultation.id)
+    questions = queries.questions_of(session, consultation.id)
     design, rating, needs, free = questions
     comments = iter(rng.sample(FORM_COMMENTS, len(FORM_COMMENTS)) * 2)
     for n in range(42):
@@ -346,7 +346,7 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
         )
     with _at(opened):
         service.open_now(session, actor=oversight, consultation_id=survey.id)
-    helped, clarity, wish = service.questions_of(session, survey.id)
+    helped, clarity, wish = queries.questions_of(session, survey.id)
     wishes = [
         "Training on how to answer angry comments politely.",
         "Faster approval from the head when a reply is held.",
@@ -367,8 +367,7 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
                 values[wish.id] = [rng.choice(wishes)]
             answers.submit_form(session, consultation=survey, values=values, respondent=Actor.of(official))
     with _at(closed):
-        service.close(session, actor=oversight, consultation_id=survey.id)
-        themes.refresh(session, survey)
+        service.close(session, actor=oversight, consultation_id=survey.id)  # its themes: a job, after commit
     with _at(closed + timedelta(days=5)):
         report.save_report(
             session,

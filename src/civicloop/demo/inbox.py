@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation, ConversationStatus, Direction, Message
 from civicloop.demo.foundation import DemoWorld, demo_email
+from civicloop.inbox import clocks
 from civicloop.inbox import service as inbox
-from civicloop.inbox import sla
 from civicloop.kit.clock import utcnow
 from civicloop.sla import service as calendar
 
@@ -92,7 +92,7 @@ def seed_inbox(session: Session, world: DemoWorld) -> None:
                 text="Checked with the section in charge: they know and will visit this week.",
             )
     session.flush()
-    context = sla.Context.empty()
+    context = clocks.Context.empty()
     for conversation in conversations:
-        sla.refresh(session, conversation, context=context)
+        clocks.refresh(session, conversation, context=context)
     session.flush()

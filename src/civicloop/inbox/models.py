@@ -13,7 +13,7 @@ from civicloop.sla.engine import ClockKind, SlaState
 
 
 class ConversationSla(AgencyOwned, Base):
-    """Where a conversation stands against its targets, kept up to date by ``inbox.sla``.
+    """Where a conversation stands against its targets, kept up to date by ``inbox.clocks``.
 
     ``first_response_*`` is the measured first response (oversight aggregates it nationally);
     ``response_*`` the response clock now running (``response_started_at`` = the citizen message
@@ -111,25 +111,3 @@ class SavedReply(IdMixin, AgencyOwned, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class Notification(IdMixin, Base):
-    """A notice to one official (in the app, and by email when SMTP is set). ``key`` makes it once-only."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (
-        UniqueConstraint("official_id", "key"),
-        Index("ix_notifications_official_id_read_at", "official_id", "read_at"),
-    )
-
-    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"))
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
-    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(32))
-    key: Mapped[str] = mapped_column(String(200))
-    title: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text, default="")
-    url: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

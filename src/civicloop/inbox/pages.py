@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies import service as agencies
@@ -20,16 +19,19 @@ from civicloop.channels import registry
 from civicloop.channels.models import Contact, Conversation
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.outbound.service import SENDING_ROLES, Window, reply_window
-from civicloop.consultations import service as consultations
+from civicloop.consultations import queries as consultation_queries
 from civicloop.consultations.models import Consultation
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError
-from civicloop.inbox import notices, queries, service
+from civicloop.inbox import queries, service
 from civicloop.inbox import tasks as _tasks  # noqa: F401 - registers the ON_MESSAGE hook in web processes too
-from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, Notification, SavedReply
-from civicloop.sla import service as sla_service
+from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, SavedReply
+from civicloop.notifications import queries as notification_queries
+from civicloop.notifications import service as notifications
+from civicloop.notifications.models import Notification
+from civicloop.sla import queries as sla_queries
 from civicloop.sla.calendar import calendar_for
 from civicloop.sla.engine import STATE_LABELS, Targets
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -51,18 +53,12 @@ class InboxPage:
     bulk_actions: tuple[str, ...] = service.BULK_ACTIONS
 
 
-def _officials(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {o.id: o.name for o in session.scalars(select(Official).where(Official.id.in_(ids)))}
-
-
 def _inbox_page(session: Session, actor: Actor, filters: queries.Filters, page: int) -> InboxPage:
     result = queries.list_conversations(session, actor=actor, filters=filters, page=page)
     visible = agencies.list_agencies(session, actor=actor)
     members: dict[int, Official] = {}
     for agency in visible if len(visible) <= 20 else []:
-        members.update({o.id: o for o in service.members(session, agency.id)})
+        members.update({o.id: o for o in queries.members(session, agency.id)})
     assignees = {r.conversation.assignee_id for r in result.rows if r.conversation.assignee_id}
     return InboxPage(
         filters=filters,
@@ -72,8 +68,8 @@ def _inbox_page(session: Session, actor: Actor, filters: queries.Filters, page: 
         tags=service.agency_tags(session, actor.agency_ids()),
         members=sorted(members.values(), key=lambda o: o.name),
         can_triage=any(actor.has_role(a.id, *service.TRIAGE_ROLES) for a in visible),
-        officials=_officials(session, assignees),
-        consultations=consultations.list_for(session, actor=actor, agency_id=filters.agency_id),
+        officials=queries.official_names(session, assignees),
+        consultations=consultation_queries.list_for(session, actor=actor, agency_id=filters.agency_id),
     )
 
 
@@ -98,10 +94,9 @@ def bulk(
     value: Annotated[str, Form(max_length=100)] = "",
     back: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         count = service.bulk(session, actor=actor, conversation_ids=conversation_id or [], action=action, value=value)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         flash(request, exc.message, "error")
     else:
         flash(request, f"{action.capitalize()}: {count} conversation(s).")
@@ -152,12 +147,9 @@ class ConversationPage:
 
 def _conversation_page(session: Session, actor: Actor, conversation_id: int, **extra: object) -> ConversationPage:
     conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
-    agency = session.get(Agency, conversation.agency_id)
-    account = session.get(OfficialAccount, conversation.account_id)
-    assert agency is not None and account is not None
-    items, pending = queries.thread(session, conversation)
-    notes = service.notes_of(session, conversation.id)
-    history = service.history_of(session, conversation.id)
+    detail = queries.detail(session, conversation)
+    items, pending, notes = detail.items, detail.pending, detail.notes
+    history = queries.history_of(session, conversation.id)
     people = {n.author_id for n in notes if n.author_id} | {e.actor_id for e in history if e.actor_id}
     people |= {o.created_by_id for o in pending if o.created_by_id}
     people |= {i.outbound.created_by_id for i in items if i.outbound and i.outbound.created_by_id}
@@ -166,22 +158,22 @@ def _conversation_page(session: Session, actor: Actor, conversation_id: int, **e
         people.add(conversation.assignee_id)
     return ConversationPage(
         conversation=conversation,
-        agency=agency,
-        account=account,
-        contact=session.get(Contact, conversation.contact_id) if conversation.contact_id else None,
-        sla=session.get(ConversationSla, conversation.id),
-        targets=sla_service.targets_for(session, conversation.agency_id),
+        agency=detail.agency,
+        account=detail.row.account,
+        contact=detail.row.contact,
+        sla=detail.row.sla,
+        targets=sla_queries.targets_for(session, conversation.agency_id),
         timezone=calendar_for(session, conversation.agency_id).timezone,
         items=items,
         pending=pending,
         notes=notes,
         history=history,
-        tags=service.tags_of(session, [conversation.id]).get(conversation.id, []),
-        members=service.members(session, conversation.agency_id),
+        tags=detail.row.tags,
+        members=queries.members(session, conversation.agency_id),
         window=reply_window(session, conversation),
-        saved_replies=service.saved_replies(session, actor=actor, agency_id=conversation.agency_id),
+        saved_replies=queries.saved_replies(session, actor=actor, agency_id=conversation.agency_id),
         earlier=queries.earlier_conversations(session, conversation),
-        officials=_officials(session, people),
+        officials=queries.official_names(session, people),
         can_triage=actor.has_role(conversation.agency_id, *service.TRIAGE_ROLES),
         can_reply=actor.has_role(conversation.agency_id, *SENDING_ROLES),
         state_labels={s.value: label for s, label in STATE_LABELS.items()},
@@ -210,8 +202,8 @@ def saved_reply_text(
     conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
     text = ""
     if saved_reply_id is not None:
-        saved = session.get(SavedReply, saved_reply_id)
-        if saved is not None and saved.agency_id == conversation.agency_id:
+        saved = queries.saved_reply_of(session, agency_id=conversation.agency_id, saved_reply_id=saved_reply_id)
+        if saved is not None:
             text = service.fill(saved.text, service.placeholder_values(session, conversation, actor))
     return render(request, "inbox/_reply_text.html", None, text=text, disabled=False, agency_id=conversation.agency_id)
 
@@ -231,7 +223,7 @@ def post_reply(
     then_wait: Annotated[bool, Form()] = False,
     idempotency_key: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         outbound = service.reply(
             session,
             actor=actor,
@@ -241,8 +233,7 @@ def post_reply(
             then_wait=then_wait,
             idempotency_key=idempotency_key or None,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _conversation_page(session, actor, conversation_id, draft=text, error=exc.message)
         return render(request, "inbox/conversation.html", page, status_code=exc.status_code)
     held = outbound.status.value == "held"
@@ -251,10 +242,9 @@ def post_reply(
 
 
 def _act(request: Request, session: Session, conversation_id: int, done: str, action: Callable[[], object]) -> Response:
-    try:
+    with form_action(session) as attempt:
         action()
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         flash(request, exc.message, "error")
     else:
         flash(request, done)
@@ -366,7 +356,7 @@ def _saved_page(session: Session, actor: Actor, agency_id: int | None, **extra: 
     return SavedRepliesPage(
         agencies=visible,
         agency=agency,
-        replies=service.saved_replies(session, actor=actor, agency_id=agency.id) if agency else [],
+        replies=queries.saved_replies(session, actor=actor, agency_id=agency.id) if agency else [],
         can_edit=bool(agency and actor.has_role(agency.id, *service.TRIAGE_ROLES)),
         placeholders=service.PLACEHOLDERS,
         **extra,  # type: ignore[arg-type]
@@ -393,7 +383,7 @@ def save_reply(
     saved_reply_id: Annotated[str, Form()] = "",
     delete: Annotated[bool, Form()] = False,
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         if delete and saved_reply_id.isdigit():
             service.delete_saved_reply(session, actor=actor, saved_reply_id=int(saved_reply_id))
             flash(request, "Saved reply deleted.")
@@ -407,8 +397,7 @@ def save_reply(
                 saved_reply_id=int(saved_reply_id) if saved_reply_id.isdigit() else None,
             )
             flash(request, f"Saved reply {title.strip()!r} saved.")
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _saved_page(session, actor, agency_id, error=exc.message, form={"title": title, "text": text})
         return render(request, "inbox/saved_replies.html", page, status_code=exc.status_code)
     return RedirectResponse(f"/inbox-saved-replies?agency_id={agency_id}", status_code=303)
@@ -425,7 +414,7 @@ class NotificationsPage:
 
 @router.get("/notifications", response_class=HTMLResponse)
 def notifications_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    items = notices.for_official(session, official_id=actor.id)
+    items = notification_queries.for_official(session, official_id=actor.id)
     unread = sum(1 for n in items if n.read_at is None)
     return render(request, "inbox/notifications.html", NotificationsPage(items, unread))
 
@@ -437,5 +426,7 @@ def mark_read(
     actor: ActorDep,
     notification_id: Annotated[str, Form()] = "",
 ) -> Response:
-    notices.mark_read(session, official_id=actor.id, notification_id=int(notification_id) if notification_id else None)
+    notifications.mark_read(
+        session, official_id=actor.id, notification_id=int(notification_id) if notification_id else None
+    )
     return RedirectResponse("/notifications", status_code=303)

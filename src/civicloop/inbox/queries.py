@@ -10,13 +10,14 @@ from fastapi import Depends, Query
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from civicloop.agencies.models import OfficialAccount
+from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.auth.models import Membership, Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation, ConversationStatus, Direction, Message
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import ConsultationConversation
 from civicloop.errors import Invalid
-from civicloop.inbox.models import ConversationSla, ConversationTag, Tag
+from civicloop.inbox.models import ConversationEvent, ConversationSla, ConversationTag, Note, SavedReply, Tag
 from civicloop.sla.engine import SlaState
 
 PER_PAGE = 50
@@ -30,6 +31,9 @@ STATUSES = {
 STATUS_FILTERS = tuple(STATUSES)
 Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
 ASSIGNEE_FILTERS = ("anyone", "me", "unassigned")
+
+# Roles whose holders a conversation may be assigned to.
+ASSIGNABLE_ROLES = frozenset({Role.officer, Role.agency_head, Role.agency_admin, Role.analyst})
 
 
 @dataclass(frozen=True)
@@ -284,8 +288,6 @@ def list_conversations(session: Session, *, actor: Actor, filters: Filters, page
     contact_ids = {c.contact_id for c, _ in found.values() if c.contact_id}
     contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(contact_ids)))}
     previews = _previews(session, ids)
-    from civicloop.inbox.service import tags_of
-
     tags = tags_of(session, ids)
     rows = [
         Row(
@@ -361,6 +363,46 @@ def thread(session: Session, conversation: Conversation) -> tuple[list[ThreadIte
     return items, [o for o in outbound if o.id not in delivered]
 
 
+@dataclass(frozen=True)
+class Detail:
+    """One conversation as its page and its API both show it."""
+
+    row: Row
+    agency: Agency
+    items: list[ThreadItem]
+    pending: list[OutboundMessage]
+    notes: list[Note]
+
+
+def detail(session: Session, conversation: Conversation) -> Detail:
+    """``conversation`` (already fetched for the actor) with its account, citizen, SLA row, tags and thread."""
+    agency = session.get(Agency, conversation.agency_id)
+    account = session.get(OfficialAccount, conversation.account_id)
+    assert agency is not None and account is not None
+    items, pending = thread(session, conversation)
+    row = Row(
+        conversation=conversation,
+        sla=session.get(ConversationSla, conversation.id),
+        account=account,
+        contact=session.get(Contact, conversation.contact_id) if conversation.contact_id else None,
+        preview="",
+        tags=tags_of(session, [conversation.id]).get(conversation.id, []),
+    )
+    return Detail(row=row, agency=agency, items=items, pending=pending, notes=notes_of(session, conversation.id))
+
+
+def official_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {o.id: o.name for o in session.scalars(select(Official).where(Official.id.in_(ids)))}
+
+
+def saved_reply_of(session: Session, *, agency_id: int, saved_reply_id: int) -> SavedReply | None:
+    """The agency's saved reply with this id; None for another agency's."""
+    saved = session.get(SavedReply, saved_reply_id)
+    return saved if saved is not None and saved.agency_id == agency_id else None
+
+
 def earlier_conversations(session: Session, conversation: Conversation, limit: int = 10) -> list[Conversation]:
     """The same citizen's other conversations with this agency (by contact, on any account)."""
     contact_ids: set[int] = set()
@@ -395,3 +437,50 @@ def earlier_conversations(session: Session, conversation: Conversation, limit: i
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def members(session: Session, agency_id: int) -> list[Official]:
+    """Officials a conversation of this agency may be assigned to."""
+    query = (
+        select(Official)
+        .join(Membership, Membership.official_id == Official.id)
+        .where(Membership.agency_id == agency_id, Membership.role.in_(ASSIGNABLE_ROLES), Official.active.is_(True))
+        .order_by(Official.name)
+        .distinct()
+    )
+    return list(session.scalars(query))
+
+
+def tags_of(session: Session, conversation_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not conversation_ids:
+        return out
+    query = (
+        select(ConversationTag.conversation_id, Tag.name)
+        .join(Tag, Tag.id == ConversationTag.tag_id)
+        .where(ConversationTag.conversation_id.in_(conversation_ids))
+        .order_by(Tag.name)
+    )
+    for conversation_id, name in session.execute(query):
+        out.setdefault(conversation_id, []).append(name)
+    return out
+
+
+def notes_of(session: Session, conversation_id: int) -> list[Note]:
+    return list(
+        session.scalars(select(Note).where(Note.conversation_id == conversation_id).order_by(Note.created_at, Note.id))
+    )
+
+
+def history_of(session: Session, conversation_id: int) -> list[ConversationEvent]:
+    query = (
+        select(ConversationEvent)
+        .where(ConversationEvent.conversation_id == conversation_id)
+        .order_by(ConversationEvent.at, ConversationEvent.id)
+    )
+    return list(session.scalars(query))
+
+
+def saved_replies(session: Session, *, actor: Actor, agency_id: int) -> list[SavedReply]:
+    actor.require_view(agency_id)
+    return list(session.scalars(select(SavedReply).where(SavedReply.agency_id == agency_id).order_by(SavedReply.title)))

@@ -5,13 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.scope import Actor
-from civicloop.channels.models import Contact
 from civicloop.channels.outbound.service import reply_window
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.inbox import notices, queries, service
-from civicloop.inbox.models import ConversationSla
+from civicloop.inbox import queries, service
 from civicloop.inbox.schemas import (
     AssignIn,
     BulkIn,
@@ -32,6 +29,8 @@ from civicloop.inbox.schemas import (
     TagIn,
     WindowOut,
 )
+from civicloop.notifications import queries as notification_queries
+from civicloop.notifications import service as notifications
 
 router = APIRouter(tags=["inbox"])
 
@@ -46,24 +45,14 @@ def list_conversations(
 
 def _detail(session: Session, actor: Actor, conversation_id: int) -> ConversationDetail:
     conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
-    items, pending = queries.thread(session, conversation)
-    account = session.get(OfficialAccount, conversation.account_id)
-    assert account is not None
-    sla = session.get(ConversationSla, conversation.id)
-    row = queries.Row(
-        conversation=conversation,
-        sla=sla,
-        account=account,
-        contact=session.get(Contact, conversation.contact_id) if conversation.contact_id else None,
-        preview="",
-        tags=service.tags_of(session, [conversation.id]).get(conversation.id, []),
-    )
+    detail = queries.detail(session, conversation)
+    row, sla, items, pending = detail.row, detail.row.sla, detail.items, detail.pending
     window = reply_window(session, conversation)
     return ConversationDetail(
         conversation=ConversationSummary.of(row),
         messages=[MessageOut.of(i.message, i.outbound) for i in items],
         pending=[OutboundOut.of(o) for o in pending],
-        notes=[NoteOut.of(n) for n in service.notes_of(session, conversation.id)],
+        notes=[NoteOut.of(n) for n in detail.notes],
         sla=SlaOut(
             state=sla.state.value if sla.state else None,
             paused=sla.paused,
@@ -140,7 +129,7 @@ def bulk(body: BulkIn, session: SessionDep, actor: ActorDep) -> BulkOut:
 
 @router.get("/inbox/saved-replies", response_model=list[SavedReplyOut])
 def list_saved_replies(agency_id: int, session: SessionDep, actor: ActorDep) -> list[SavedReplyOut]:
-    return [SavedReplyOut.of(r) for r in service.saved_replies(session, actor=actor, agency_id=agency_id)]
+    return [SavedReplyOut.of(r) for r in queries.saved_replies(session, actor=actor, agency_id=agency_id)]
 
 
 @router.post("/inbox/saved-replies", response_model=SavedReplyOut, status_code=201)
@@ -151,9 +140,9 @@ def create_saved_reply(body: SavedReplyIn, session: SessionDep, actor: ActorDep)
 
 @router.get("/notifications", response_model=list[NotificationOut])
 def list_notifications(session: SessionDep, actor: ActorDep) -> list[NotificationOut]:
-    return [NotificationOut.of(n) for n in notices.for_official(session, official_id=actor.id)]
+    return [NotificationOut.of(n) for n in notification_queries.for_official(session, official_id=actor.id)]
 
 
 @router.post("/notifications/{notification_id}/read", status_code=204)
 def read_notification(notification_id: int, session: SessionDep, actor: ActorDep) -> None:
-    notices.mark_read(session, official_id=actor.id, notification_id=notification_id)
+    notifications.mark_read(session, official_id=actor.id, notification_id=notification_id)

@@ -6,8 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from civicloop.channels.models import Message
 from civicloop.channels.outbound.models import OutboundMessage
-from civicloop.inbox.models import Note, Notification, SavedReply
+from civicloop.inbox.models import Note, SavedReply
 from civicloop.inbox.queries import InboxList, Row
+from civicloop.notifications.models import Notification
 
 
 class ConversationSummary(BaseModel):

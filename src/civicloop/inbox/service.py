@@ -16,9 +16,8 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Conversation, ConversationStatus, Message
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage
 from civicloop.channels.outbound.service import create_outbound, retry_outbound
-from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
-from civicloop.inbox import sla
+from civicloop.inbox import clocks
 from civicloop.inbox.models import (
     ConversationEvent,
     ConversationSla,
@@ -28,18 +27,14 @@ from civicloop.inbox.models import (
     SavedReply,
     Tag,
 )
+from civicloop.inbox.queries import ASSIGNABLE_ROLES
 from civicloop.kit.clock import utcnow
 
 # Who works the inbox; analysts and auditors read it.
 TRIAGE_ROLES = (Role.officer, Role.agency_head, Role.agency_admin)
-ASSIGNABLE_ROLES = frozenset({Role.officer, Role.agency_head, Role.agency_admin, Role.analyst})
 TAG_RE = re.compile(r"^[\w][\w .&/+-]{0,49}$", re.UNICODE)
 MAX_NOTE = 5000
 MAX_BULK = 500
-
-
-def absolute_url(path: str) -> str:
-    return get_settings().base_url.rstrip("/") + path
 
 
 def get_conversation(session: Session, *, actor: Actor, conversation_id: int) -> Conversation:
@@ -104,7 +99,7 @@ def _set_status(session: Session, conversation: Conversation, status: Conversati
     _event(session, conversation, EventKind.status, status.value, actor)
     session.flush()
     _audit(session, actor, "conversation.status", conversation, {"status": before}, {"status": status.value})
-    sla.refresh(session, conversation)
+    clocks.refresh(session, conversation)
     return True
 
 
@@ -121,7 +116,7 @@ def citizen_wrote(session: Session, message: Message) -> None:
     if conversation is None:
         return
     if not _set_status(session, conversation, ConversationStatus.open, None):
-        sla.refresh(session, conversation)
+        clocks.refresh(session, conversation)
 
 
 # -- assignment ------------------------------------------------------------------------------------
@@ -150,22 +145,10 @@ def assign(session: Session, *, actor: Actor, conversation_id: int, assignee_id:
     conversation.assignee_id = assignee_id
     row = session.get(ConversationSla, conversation.id)
     if row is not None:
-        sla.sync(row, conversation)
+        clocks.sync(row, conversation)
     _event(session, conversation, EventKind.assigned, str(assignee_id or ""), actor)
     _audit(session, actor, "conversation.assign", conversation, {"assignee_id": before}, {"assignee_id": assignee_id})
     return conversation
-
-
-def members(session: Session, agency_id: int) -> list[Official]:
-    """Officials a conversation of this agency may be assigned to."""
-    query = (
-        select(Official)
-        .join(Membership, Membership.official_id == Official.id)
-        .where(Membership.agency_id == agency_id, Membership.role.in_(ASSIGNABLE_ROLES), Official.active.is_(True))
-        .order_by(Official.name)
-        .distinct()
-    )
-    return list(session.scalars(query))
 
 
 # -- tags and notes --------------------------------------------------------------------------------
@@ -212,21 +195,6 @@ def remove_tag(session: Session, *, actor: Actor, conversation_id: int, name: st
     return conversation
 
 
-def tags_of(session: Session, conversation_ids: list[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    if not conversation_ids:
-        return out
-    query = (
-        select(ConversationTag.conversation_id, Tag.name)
-        .join(Tag, Tag.id == ConversationTag.tag_id)
-        .where(ConversationTag.conversation_id.in_(conversation_ids))
-        .order_by(Tag.name)
-    )
-    for conversation_id, name in session.execute(query):
-        out.setdefault(conversation_id, []).append(name)
-    return out
-
-
 def agency_tags(session: Session, agency_ids: set[int] | None) -> list[str]:
     query = select(Tag.name).distinct().order_by(Tag.name)
     if agency_ids is not None:
@@ -248,21 +216,6 @@ def add_note(session: Session, *, actor: Actor, conversation_id: int, text: str)
     session.flush()
     _audit(session, actor, "conversation.note", conversation, after={"note_id": note.id, "text": text})
     return note
-
-
-def notes_of(session: Session, conversation_id: int) -> list[Note]:
-    return list(
-        session.scalars(select(Note).where(Note.conversation_id == conversation_id).order_by(Note.created_at, Note.id))
-    )
-
-
-def history_of(session: Session, conversation_id: int) -> list[ConversationEvent]:
-    query = (
-        select(ConversationEvent)
-        .where(ConversationEvent.conversation_id == conversation_id)
-        .order_by(ConversationEvent.at, ConversationEvent.id)
-    )
-    return list(session.scalars(query))
 
 
 # -- saved replies ---------------------------------------------------------------------------------
@@ -305,11 +258,6 @@ def placeholder_values(session: Session, conversation: Conversation, actor: Acto
         "officer_name": actor.name,
         "conversation_id": str(conversation.id),
     }
-
-
-def saved_replies(session: Session, *, actor: Actor, agency_id: int) -> list[SavedReply]:
-    actor.require_view(agency_id)
-    return list(session.scalars(select(SavedReply).where(SavedReply.agency_id == agency_id).order_by(SavedReply.title)))
 
 
 def save_reply(

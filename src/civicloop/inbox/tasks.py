@@ -1,4 +1,4 @@
-"""Jobs: the SLA sweep (every minute), notification email, and the inbound-message hook."""
+"""Jobs: the SLA sweep (every minute) and the inbound-message hook."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ from huey import crontab
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
-from civicloop.auth.models import Official
 from civicloop.channels import hooks
 from civicloop.channels.models import Conversation, Message
 from civicloop.db.session import session_scope
-from civicloop.inbox import service, sla
-from civicloop.inbox.models import Notification
-from civicloop.kit.clock import utcnow
-from civicloop.kit.mail import send_mail
+from civicloop.inbox import clocks, service
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +29,7 @@ def on_message(session: Session, message: Message) -> None:
         log.exception("SLA bookkeeping failed for message %s; the sweep will retry", message.id)
         conversation = session.get(Conversation, message.conversation_id)
         if conversation is not None:
-            sla.ensure_row(session, conversation)  # so that it is listed in the inbox all the same
+            clocks.ensure_row(session, conversation)  # so that it is listed in the inbox all the same
 
 
 if on_message not in hooks.ON_MESSAGE:
@@ -45,23 +41,4 @@ def sweep_sla() -> int:
     """Every minute: refresh the conversations whose SLA state may have moved (at most 500 a run;
     the rest follow the next minute)."""
     with session_scope() as session:
-        return sla.sweep(session)
-
-
-@jobs.task(retries=3, retry_delay=60)
-def email_notification(notification_id: int) -> bool:
-    """Email one notification to its official (once: ``emailed_at`` is set after sending)."""
-    with session_scope() as session:
-        notification = session.get(Notification, notification_id, with_for_update=True)
-        if notification is None or notification.emailed_at is not None:
-            return False
-        official = session.get(Official, notification.official_id)
-        if official is None or not official.active:
-            return False
-        body = notification.body
-        if notification.url:
-            body += f"\n\nOpen it: {service.absolute_url(notification.url)}"
-        sent = send_mail(to=[official.email], subject=f"[CivicLoop] {notification.title}", body=body)
-        if sent:
-            notification.emailed_at = utcnow()
-        return sent
+        return clocks.sweep(session)

@@ -1,4 +1,4 @@
-"""The job queue (Huey): which storage, enqueue-after-commit, and the worker entry point.
+"""The job queue (Huey): which storage, and enqueue-after-commit by job name.
 
 Owns: the Huey instance and the rule that jobs are enqueued only after the transaction commits,
 carrying ids only. Must not: hold business rules; each domain's ``tasks.py`` defines its jobs.
@@ -109,10 +109,20 @@ def registered(name: str) -> Any:
     known: dict[str, Any] = huey._registry._registry
     if name not in known:
         # Processes import job modules lazily (the Squid helper must start fast): load them all on first need.
-        importlib.import_module("civicloop.jobs.registry")
+        load_all()
     if name not in known:
-        raise LookupError(f"no job named {name!r}: is its tasks module listed in civicloop.jobs.registry?")
+        raise LookupError(f"no job named {name!r}: is its tasks module listed in {_REGISTRY}?")
     return known[name]
+
+
+# The app layer lists every tasks module; the kernel names it instead of importing it, so the queue
+# stays below the domains whose jobs it runs.
+_REGISTRY = "civicloop.app.jobs"
+
+
+def load_all() -> None:
+    """Import every module that defines jobs (a worker, or the first enqueue of a process)."""
+    importlib.import_module(_REGISTRY)
 
 
 def enqueue(name: str, *args: Any, delay: float | None = None) -> Any:

@@ -1,1 +1,1 @@
-"""Helpers that belong to no domain: clock, crypto, time zones, pagination."""
+"""Helpers that belong to no domain: clock, crypto, time zones, mail, and the upload checker."""

@@ -30,10 +30,6 @@ class FixedClock(Clock):
 _current: Clock = Clock()
 
 
-def get_clock() -> Clock:
-    return _current
-
-
 def set_clock(clock: Clock) -> Callable[[], None]:
     """Install ``clock`` process-wide; returns a function that restores the previous one."""
     global _current

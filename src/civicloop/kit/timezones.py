@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from civicloop.errors import Invalid
@@ -24,6 +24,13 @@ def parse_instant(text: str, default_zone: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone(default_zone))
     return parsed.astimezone(UTC)
+
+
+def parse_day(value: str, field_name: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise Invalid(f"{value!r} is not a date like 2026-12-17", field=field_name) from exc
 
 
 def local(instant: datetime, zone_name: str) -> datetime:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import pool
 
-from civicloop.db.registry import Base
+from civicloop.app.models import Base
 from civicloop.db.session import build_engine
 
 config = context.config

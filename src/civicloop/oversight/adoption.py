@@ -81,9 +81,20 @@ def _silences(session: Session, account_ids: Sequence[int]) -> dict[int, Alert]:
     return {alert.subject_id: alert for alert in rows}
 
 
+def _platform_problems(session: Session, accounts: Sequence[OfficialAccount]) -> dict[int, str]:
+    """What each platform's own health check (``PlatformSpec.health``) finds among its accounts."""
+    found: dict[int, str] = {}
+    for name in {a.platform.value for a in accounts}:
+        check = registry.spec(name).health
+        if check is not None:
+            found |= check(session, [a.id for a in accounts if a.platform.value == name])
+    return found
+
+
 def account_health(session: Session, accounts: Sequence[OfficialAccount], *, now: datetime) -> list[health.Health]:
     silent = _silences(session, [a.id for a in accounts])
     rejected = rejected_today(session, accounts, now=now)
+    platform_problems = _platform_problems(session, accounts)
     out = []
     for account in accounts:
         alert = silent.get(account.id)
@@ -99,6 +110,7 @@ def account_health(session: Session, accounts: Sequence[OfficialAccount], *, now
             rejected_requests=account.rejected_requests,
             rejected_today=rejected.get(account.id),
             silent=alert.detail if alert else None,
+            platform_problem=platform_problems.get(account.id),
         )
         out.append(health.assess(facts, now=now))
     return out

@@ -28,6 +28,15 @@ from civicloop.oversight import detectors, responses, scope
 from civicloop.oversight.aggregates import utc_hours
 from civicloop.oversight.models import AccountHour, Alert, AlertKind, AlertState, MessageSignal, Severity
 
+# Which states each filter of the alerts list shows (None: all).
+FILTERS: dict[str, list[AlertState] | None] = {
+    "unresolved": [AlertState.open, AlertState.acknowledged],
+    "open": [AlertState.open],
+    "acknowledged": [AlertState.acknowledged],
+    "resolved": [AlertState.resolved],
+    "all": None,
+}
+
 AUTO_RESOLVE_AFTER = timedelta(hours=24)
 SPIKE_WINDOW = timedelta(hours=1)
 SPIKE_HISTORY_HOURS = 7 * 24

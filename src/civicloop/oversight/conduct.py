@@ -17,13 +17,16 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civicloop.auth.scope import Actor
 from civicloop.channels.models import Direction, Message
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.upsert import insert_ignore
+from civicloop.errors import NotFound
 from civicloop.guidelines import check, explain
 from civicloop.guidelines import service as guidelines
 from civicloop.guidelines.findings import CATEGORY_LABELS, Category, CheckContext
 from civicloop.guidelines.models import ACTION_RANK, Action, Approval, GuidelineReview, ReviewFinding
+from civicloop.oversight import scope
 from civicloop.oversight.models import Incident, RefreshMark
 from civicloop.oversight.periods import Period
 
@@ -184,6 +187,15 @@ def scan(session: Session, *, now: datetime, batch: int = BATCH) -> int:
         mark.refreshed_at = now
     session.flush()
     return found
+
+
+def get_incident(session: Session, *, actor: Actor, incident_id: int) -> Incident:
+    """One incident, for those who may read its agency's scorecard."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise NotFound("incident not found")
+    scope.require_scorecard(actor, incident.agency_id)
+    return incident
 
 
 def list_incidents(session: Session, period: Period, agency_ids: set[int] | None, zone_name: str) -> list[Incident]:

@@ -40,6 +40,8 @@ class AccountFacts:
     rejected_requests: int
     rejected_today: int | None = None
     silent: str | None = None
+    # What the platform's own health check found (``PlatformSpec.health``), if anything.
+    platform_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,14 @@ def assess(facts: AccountFacts, *, now: datetime) -> Health:
         findings.append((Level.warning, f"{facts.rejected_today} webhook requests rejected today"))
     elif facts.rejected_requests:
         findings.append((Level.warning, f"{facts.rejected_requests} webhook requests rejected so far"))
+    if facts.platform_problem:
+        findings.append((Level.warning, facts.platform_problem))
+    spec = registry.spec(facts.platform)
     if facts.last_event_at is None:
-        if registry.spec(facts.platform).provider is not None and now - facts.created_at > FIRST_EVENT_GRACE:
+        if spec.provider is not None and now - facts.created_at > FIRST_EVENT_GRACE:
             findings.append((Level.warning, "no event received since it was added: is the webhook set up?"))
+        elif spec.poller is not None and now - facts.created_at > FIRST_EVENT_GRACE:
+            findings.append((Level.warning, "no event polled since it was added: is the worker running?"))
     elif facts.silent is not None:
         findings.append((Level.problem, f"silent: {facts.silent}"))
     level = max((lvl for lvl, _ in findings), default=Level.ok)

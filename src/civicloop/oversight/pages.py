@@ -7,28 +7,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
+from civicloop.agencies import queries as agency_queries
 from civicloop.agencies.models import Agency
 from civicloop.config import get_settings
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import NotFound
 from civicloop.kit.clock import utcnow
-from civicloop.oversight import alerts, dashboard, lists, scope, scorecard
+from civicloop.oversight import alerts, conduct, dashboard, lists, scope, scorecard
 from civicloop.oversight.exports import Export, ExportDep, respond
-from civicloop.oversight.models import Alert, AlertState, Incident
-from civicloop.oversight.periods import Period, local_today, parse_period
+from civicloop.oversight.models import Alert, Incident
+from civicloop.oversight.periods import Period, period_from
 from civicloop.oversight.report import Column, Table, figures_table
+from civicloop.web import nav
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
+nav.restrict("/oversight", scope.sees_alerts)
 
 StartQ = Annotated[str | None, Query(max_length=10, description="First day, YYYY-MM-DD")]
 EndQ = Annotated[str | None, Query(max_length=10, description="Last day, YYYY-MM-DD")]
-
-
-def period_from(start: str | None, end: str | None) -> Period:
-    return parse_period(start, end, today=local_today(utcnow(), get_settings().timezone))
 
 
 def period_query(start: StartQ = None, end: EndQ = None) -> Period:
@@ -137,9 +134,7 @@ def list_page(
     direction: Annotated[str | None, Query(max_length=3)] = None,
 ) -> Response:
     scope.require_scorecard(actor, agency_id)
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise NotFound("agency not found")
+    agency = agency_queries.get(session, agency_id)
     filters = lists.ListFilters(channel=channel or None, direction=direction or None)
     rows = lists.build(
         session, agency=agency, figure=figure, period=period, filters=filters, zone=get_settings().timezone
@@ -154,15 +149,6 @@ def list_page(
         period=period,
         export=export,
     )
-
-
-ALERT_FILTERS: dict[str, list[AlertState] | None] = {
-    "unresolved": [AlertState.open, AlertState.acknowledged],
-    "open": [AlertState.open],
-    "acknowledged": [AlertState.acknowledged],
-    "resolved": [AlertState.resolved],
-    "all": None,
-}
 
 
 def alerts_table(rows: list[Alert], agency_names: dict[int, str]) -> Table:
@@ -210,15 +196,15 @@ def alerts_page(
     export: ExportDep,
     state: Annotated[str, Query(max_length=16)] = "unresolved",
 ) -> Response:
-    state = state if state in ALERT_FILTERS else "unresolved"
-    rows = alerts.list_alerts(session, actor=actor, states=ALERT_FILTERS[state])
+    state = state if state in alerts.FILTERS else "unresolved"
+    rows = alerts.list_alerts(session, actor=actor, states=alerts.FILTERS[state])
     agency_ids = {r.agency_id for r in rows}
-    names = {i: name for i, name in session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids)))}
+    names = agency_queries.names(session, agency_ids)
     listed = alerts_table(rows, names)
     return respond(
         request,
         "oversight/alerts.html",
-        AlertsPage(table=listed, state=state, states=list(ALERT_FILTERS)),
+        AlertsPage(table=listed, state=state, states=list(alerts.FILTERS)),
         tables=[listed],
         basename=f"alerts-{state}",
         period=None,
@@ -229,9 +215,7 @@ def alerts_page(
 @router.get("/oversight/alerts/{alert_id}", response_class=HTMLResponse)
 def alert_page(alert_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     alert = alerts.get_alert(session, actor=actor, alert_id=alert_id)
-    agency = session.get(Agency, alert.agency_id)
-    if agency is None:
-        raise NotFound("agency not found")
+    agency = agency_queries.get(session, alert.agency_id)
     can_manage = actor.is_national_admin or bool(
         actor.roles.get(alert.agency_id, frozenset()) & scope.ALERT_MANAGE_ROLES
     )
@@ -300,11 +284,6 @@ def incidents_page(
 
 @router.get("/oversight/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(incident_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound("incident not found")
-    scope.require_scorecard(actor, incident.agency_id)
-    agency = session.get(Agency, incident.agency_id)
-    if agency is None:
-        raise NotFound("agency not found")
+    incident = conduct.get_incident(session, actor=actor, incident_id=incident_id)
+    agency = agency_queries.get(session, incident.agency_id)
     return render(request, "oversight/incident.html", IncidentPage(incident, agency, incident.findings))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from civicloop.config import get_settings
 from civicloop.errors import Invalid
+from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import zone
 
 DEFAULT_DAYS = 30
@@ -82,3 +84,8 @@ def parse_period(start: str | None, end: str | None, *, today: date, default_day
 
 def local_today(now: datetime, zone_name: str) -> date:
     return now.astimezone(zone(zone_name)).date()
+
+
+def period_from(start: str | None, end: str | None) -> Period:
+    """The period a page or an API call asks for, up to today in the deployment's zone."""
+    return parse_period(start, end, today=local_today(utcnow(), get_settings().timezone))

@@ -1,6 +1,6 @@
 """Responsiveness: inbox/SLA's measurements, per agency and day for the national ranking.
 
-An agency's scorecard asks inbox/SLA itself (``civicloop.sla.metrics.response_metrics``), which
+An agency's scorecard asks inbox/SLA itself (``civicloop.inbox.metrics.response_metrics``), which
 gives exact medians. The national ranking compares every agency at once, so it reads daily sums
 kept here (and their monthly roll-up): the same population and the same counts as
 ``response_metrics`` (a test checks it), but only additive figures (response rate, share within

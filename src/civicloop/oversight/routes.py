@@ -10,7 +10,7 @@ from civicloop.deps import ActorDep, SessionDep
 from civicloop.kit.clock import utcnow
 from civicloop.oversight import alerts, dashboard, scorecard
 from civicloop.oversight.models import Alert
-from civicloop.oversight.pages import ALERT_FILTERS, period_from
+from civicloop.oversight.periods import period_from
 from civicloop.oversight.report import Table
 
 router = APIRouter(prefix="/oversight", tags=["oversight"])
@@ -74,7 +74,7 @@ def get_scorecard(
 def list_alerts(
     session: SessionDep, actor: ActorDep, state: Annotated[str, Query(max_length=16)] = "unresolved"
 ) -> list[dict[str, Any]]:
-    states = ALERT_FILTERS.get(state, ALERT_FILTERS["unresolved"])
+    states = alerts.FILTERS.get(state, alerts.FILTERS["unresolved"])
     return [_alert(a) for a in alerts.list_alerts(session, actor=actor, states=states)]
 
 

@@ -15,11 +15,11 @@ from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, Ou
 from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category
+from civicloop.inbox import metrics
 from civicloop.oversight import activity, adoption, conduct, health, hooks, office_access, participation, scope
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import MESSAGES, Chart, Column, Figure, Table, compared
 from civicloop.oversight.sources import Basis, DataSource, basis
-from civicloop.sla import metrics
 from civicloop.web import charts
 
 SCORECARD_SOURCES = ("accounts", "messages", "posts", "responses", "sentiment", "guidelines", "consultations", "access")

@@ -17,15 +17,16 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.channels.spec import PlatformSpec
-from civicloop.consultations import files
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError, Invalid
+from civicloop.errors import Invalid
 from civicloop.guidelines import service as guidelines
 from civicloop.guidelines.views import FindingsView, findings_view
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local, parse_instant, zone
-from civicloop.publishing import lengths, service
+from civicloop.publishing import lengths, queries, service
 from civicloop.publishing.models import Post, PostStatus
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +76,7 @@ class CalendarPage:
 @dataclass
 class PostPage:
     post: Post
-    results: list[service.TargetResult]
+    results: list[queries.TargetResult]
     can_decide: bool
     can_cancel: bool
 
@@ -141,10 +142,10 @@ def create(
     variants = _variants(variant_platform, variant)
     form = {"agency_id": str(agency_id), "text": text} | {f"variant_{p}": t for p, t in variants.items()}
     form["scheduled_at"] = scheduled_at
-    try:
+    with form_action(session) as attempt:
         agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
         when = parse_instant(scheduled_at, agencies.zone_name_of(agency)) if scheduled_at.strip() else None
-        picture = (image.filename or "image", files.read_limited(image.file)) if image and image.filename else None
+        picture = (image.filename or "image", uploads.read_limited(image.file)) if image and image.filename else None
         post = service.create_post(
             session,
             actor=actor,
@@ -155,8 +156,7 @@ def create(
             scheduled_at=when,
             image=picture,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _compose_page(session, actor, form=form, chosen=account_ids or [], error=exc.message)
         return render(request, "publishing/compose.html", page, status_code=exc.status_code)
     messages = {
@@ -191,17 +191,17 @@ def calendar(
     tz = zone(zone_name)
     start = datetime(first.year, first.month, 1, tzinfo=tz).astimezone(UTC)
     end = datetime(last.year, last.month, 1, tzinfo=tz).astimezone(UTC)
-    posts = service.list_posts(session, actor=actor, agency_id=agency_id, start=start, end=end)
+    posts = queries.list_posts(session, actor=actor, agency_id=agency_id, start=start, end=end)
     by_day: dict[date, list[Post]] = {}
-    for post in sorted(posts, key=service.when):
-        by_day.setdefault(local(service.when(post), zone_name).date(), []).append(post)
+    for post in sorted(posts, key=queries.when):
+        by_day.setdefault(local(queries.when(post), zone_name).date(), []).append(post)
     weeks = [
         [day if day.month == first.month else None for day in week]
         for week in calendar_mod.Calendar().monthdatescalendar(first.year, first.month)
     ]
     waiting = [
         p
-        for p in service.list_posts(session, actor=actor, agency_id=agency_id)
+        for p in queries.list_posts(session, actor=actor, agency_id=agency_id)
         if p.status is PostStatus.pending_approval
     ]
     page = CalendarPage(
@@ -213,7 +213,7 @@ def calendar(
         weeks=weeks,
         posts_by_day=by_day,
         waiting=waiting,
-        require_approval=service.policy_for(session, agency.id).require_approval if agency else False,
+        require_approval=queries.policy_for(session, agency.id).require_approval if agency else False,
         can_set_policy=bool(agency and actor.has_role(agency.id, Role.agency_head, Role.agency_admin)),
     )
     return render(request, "publishing/calendar.html", page)
@@ -236,10 +236,10 @@ def set_policy(
 
 @router.get("/publishing/posts/{post_id}", response_class=HTMLResponse)
 def post_detail(post_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    post = service.get_post(session, actor=actor, post_id=post_id)
+    post = queries.get_post(session, actor=actor, post_id=post_id)
     page = PostPage(
         post=post,
-        results=service.results(session, post),
+        results=queries.results(session, post),
         can_decide=post.status is PostStatus.pending_approval
         and actor.has_role(post.agency_id, *service.APPROVER_ROLES),
         can_cancel=post.status in (PostStatus.pending_approval, PostStatus.scheduled)

@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from civicloop.publishing.models import Post, PostPurpose, PostStatus
-from civicloop.publishing.service import TargetResult
+from civicloop.publishing.queries import TargetResult
 
 
 class PostCreate(BaseModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,23 +13,15 @@ from civicloop.audit import service as audit
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
-from civicloop.consultations import files
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid
+from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.publishing import lengths
 from civicloop.publishing.models import Post, PostPurpose, PostStatus, PostTarget, PublishingPolicy
+from civicloop.publishing.queries import get_post, policy_for, targets_of
 
 POST_AUDIT_FIELDS = ["status", "scheduled_at", "purpose", "batch_key", "consultation_id"]
 APPROVER_ROLES = (Role.agency_head,)
-
-
-@dataclass(frozen=True)
-class TargetResult:
-    account: OfficialAccount
-    outbound_id: int | None
-    status: str
-    permalink: str | None
-    error: str
 
 
 def usable_account(session: Session, *, actor: Actor, agency_id: int, account_id: int) -> OfficialAccount:
@@ -48,10 +39,6 @@ def usable_account(session: Session, *, actor: Actor, agency_id: int, account_id
     if account.status is not AccountStatus.active:
         raise Invalid(f"{account.name} is {account.status.value}; reconnect it before posting")
     return account
-
-
-def policy_for(session: Session, agency_id: int) -> PublishingPolicy:
-    return session.get(PublishingPolicy, agency_id) or PublishingPolicy(agency_id=agency_id, require_approval=False)
 
 
 def set_policy(session: Session, *, actor: Actor, agency_id: int, require_approval: bool) -> PublishingPolicy:
@@ -112,12 +99,12 @@ def create_post(
     now = utcnow()
     if scheduled_at is not None and scheduled_at <= now:
         raise Invalid("the scheduled time is in the past; choose a later time or post now", field="scheduled_at")
-    stored = files.store(image[1], filename=image[0], images_only=True) if image else None
+    stored = uploads.store(image[1], filename=image[0], images_only=True) if image else None
     try:
         _check_outbound(session, _sender(actor, purpose), accounts, text, clean_variants, stored)
     except AppError:
         if stored is not None:
-            files.remove(stored.stored_name)
+            uploads.remove(stored.stored_name)
         raise
     needs_approval = purpose is PostPurpose.post and policy_for(session, agency_id).require_approval
     if needs_approval and not actor.has_role(agency_id, *APPROVER_ROLES):
@@ -168,12 +155,12 @@ def _check_outbound(
     accounts: list[OfficialAccount],
     text: str,
     variants: dict[str, str],
-    stored: files.StoredFile | None,
+    stored: uploads.StoredFile | None,
 ) -> None:
     """Every check the outbound path will make at release (credentials, image, length), made now."""
     from civicloop.channels.outbound.service import prepare
 
-    image_path = str(files.path_of(stored.stored_name)) if stored else None
+    image_path = str(uploads.path_of(stored.stored_name)) if stored else None
     for account in accounts:
         try:
             prepare(
@@ -188,17 +175,11 @@ def _check_outbound(
             raise Invalid(f"{account.name}: {exc.message}", field="account_ids") from exc
 
 
-def targets_of(session: Session, post_id: int) -> list[PostTarget]:
-    return list(
-        session.scalars(select(PostTarget).where(PostTarget.post_id == post_id).order_by(PostTarget.account_id))
-    )
-
-
 def release(session: Session, *, post: Post, actor: Actor) -> Post:
     """Hand the post to the outbound path, one message per account; each passes the guidelines gate there."""
     from civicloop.channels.outbound.service import create_outbound
 
-    image_path = str(files.path_of(post.image_name)) if post.image_name else None
+    image_path = str(uploads.path_of(post.image_name)) if post.image_name else None
     for target in targets_of(session, post.id):
         account = session.get(OfficialAccount, target.account_id)
         if account is None:
@@ -239,10 +220,6 @@ def _record_status(session: Session, actor: Actor, action: str, post: Post, befo
         before={"status": before},
         after=change,
     )
-
-
-def get_post(session: Session, *, actor: Actor, post_id: int) -> Post:
-    return actor.fetch(session, Post, post_id, what="post")
 
 
 def decide(session: Session, *, actor: Actor, post_id: int, approve: bool, note: str = "") -> Post:
@@ -289,48 +266,3 @@ def release_due(session: Session) -> list[int]:
         release(session, post=post, actor=Actor.of(author))
         released.append(post.id)
     return released
-
-
-def list_posts(
-    session: Session,
-    *,
-    actor: Actor,
-    agency_id: int | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-) -> list[Post]:
-    """Posts newest first; with a window, those whose scheduled or release time falls in it."""
-    query = select(Post).order_by(Post.created_at.desc())
-    visible = actor.agency_ids()
-    if visible is not None:
-        query = query.where(Post.agency_id.in_(visible))
-    if agency_id is not None:
-        query = query.where(Post.agency_id == agency_id)
-    posts = list(session.scalars(query.limit(2000)))
-    if start is not None and end is not None:
-        posts = [p for p in posts if start <= when(p) < end]
-    return posts
-
-
-def when(post: Post) -> datetime:
-    """The instant a post shows on the calendar: its release, else its planned time, else its creation."""
-    return post.released_at or post.scheduled_at or post.created_at
-
-
-def results(session: Session, post: Post) -> list[TargetResult]:
-    """Per account: what became of the post there, with the link to the live post once sent."""
-    from civicloop.channels.outbound.models import OutboundMessage
-
-    out = []
-    for target in targets_of(session, post.id):
-        account = session.get(OfficialAccount, target.account_id)
-        if account is None:
-            continue
-        outbound = session.get(OutboundMessage, target.outbound_id) if target.outbound_id else None
-        if outbound is not None:
-            status, permalink, error = outbound.status.value, outbound.permalink, outbound.last_error or ""
-        else:
-            status = "refused" if target.error else post.status.value
-            permalink, error = None, target.error
-        out.append(TargetResult(account, target.outbound_id, status, permalink, error))
-    return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import partial
 from typing import Annotated, Any
 
@@ -18,24 +18,20 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid
+from civicloop.inbox import metrics
 from civicloop.kit.clock import utcnow
-from civicloop.sla import metrics, service
+from civicloop.kit.timezones import parse_day
+from civicloop.sla import queries, service
 from civicloop.sla.calendar import WEEKDAYS, WeeklyHours, calendar_for, parse_spans
 from civicloop.sla.engine import Targets
 from civicloop.web.charts import bar_chart
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 DAY_NAMES = dict(
     zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
 )
-
-
-def parse_day(value: str, field_name: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise Invalid(f"{value!r} is not a date like 2026-12-17", field=field_name) from exc
 
 
 def _weekly_from_form(form: dict[str, str]) -> WeeklyHours:
@@ -80,9 +76,9 @@ def _calendar_page(
         agencies=agencies.list_agencies(session, actor=actor),
         year=year,
         view=service.year_view(session, agency_id=agency.id if agency else None, year=year),
-        targets=service.targets_for(session, agency.id if agency else None),
-        national_targets=service.targets_for(session, None),
-        districts=service.districts(session),
+        targets=queries.targets_for(session, agency.id if agency else None),
+        national_targets=queries.targets_for(session, None),
+        districts=queries.districts(session),
         can_edit_national=actor.is_national_admin,
         can_close=bool(agency and actor.has_role(agency.id, Role.agency_admin, Role.agency_head)),
         can_set_targets=bool(agency and actor.has_role(agency.id, Role.agency_head)),
@@ -128,10 +124,9 @@ def _back(agency_id: int | None, year: str = "") -> RedirectResponse:
 
 
 def _done(request: Request, session: Session, message: str, agency_id: int | None, year: str, work: Any) -> Response:
-    try:
+    with form_action(session) as attempt:
         work()
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         flash(request, exc.message, "error")
     else:
         flash(request, message)
@@ -199,7 +194,7 @@ def post_closure(
     target_agency = int(agency_id) if agency_id.isdigit() else None
 
     def work() -> None:
-        if scope not in service.CLOSURE_MODELS:
+        if scope not in queries.CLOSURE_MODELS:
             raise Invalid("choose national, district or agency")
         service.add_closure(
             session,
@@ -236,7 +231,7 @@ def delete_closure(
     scope: str, closure_id: int, request: Request, session: SessionDep, actor: ActorDep, back: BackForm
 ) -> Response:
     def work() -> None:
-        if scope not in service.CLOSURE_MODELS:
+        if scope not in queries.CLOSURE_MODELS:
             raise Invalid("unknown kind of closure")
         service.remove_closure(session, actor=actor, scope=scope, closure_id=closure_id)  # type: ignore[arg-type]
 
@@ -315,25 +310,6 @@ class MetricsPage:
     groups: tuple[str, ...] = metrics.GROUPS
 
 
-def date_range(start: str, end: str, zone_name: str) -> tuple[date, date, datetime, datetime]:
-    from civicloop.kit.timezones import zone
-
-    today = utcnow().astimezone(zone(zone_name)).date()
-    last = parse_day(end, "end") if end else today
-    first = parse_day(start, "start") if start else last - timedelta(days=29)
-    if last < first:
-        raise Invalid("the range ends before it starts", field="end")
-    tz = zone(zone_name)
-    return first, last, datetime.combine(first, time.min, tz), datetime.combine(last + timedelta(days=1), time.min, tz)
-
-
-def metrics_scope(session: Session, actor: Actor, agency_id: int | None, **filters: Any) -> metrics.Scope:
-    if agency_id is not None:
-        actor.require_view(agency_id)
-        return metrics.Scope({agency_id}, **filters)
-    return metrics.Scope(actor.agency_ids(), **filters)
-
-
 @router.get("/metrics", response_class=HTMLResponse)
 def metrics_page(
     request: Request,
@@ -350,10 +326,10 @@ def metrics_page(
         agency_id = visible[0].id
     agency = agencies.get_agency(session, actor=actor, agency_id=agency_id) if agency_id else None
     calendar = calendar_for(session, agency.id if agency else None)
-    first, last, start_at, end_at = date_range(start, end, calendar.timezone)
+    first, last, start_at, end_at = metrics.date_range(start, end, calendar.timezone)
     report = metrics.response_metrics(
         session,
-        scope=metrics_scope(session, actor, agency_id, account_id=account_id),
+        scope=metrics.Scope.visible_to(actor, agency_id, account_id=account_id),
         start=start_at,
         end=end_at,
         group_by=group_by,
@@ -380,7 +356,7 @@ def metrics_page(
         end=last,
         group_by=group_by,
         report=report,
-        targets=service.targets_for(session, agency.id if agency else None),
+        targets=queries.targets_for(session, agency.id if agency else None),
         charts=charts,
     )
     return render(request, "sla/metrics.html", page)

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query
 from civicloop.agencies import service as agencies
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid
+from civicloop.inbox import metrics
 from civicloop.kit.clock import utcnow
-from civicloop.sla import metrics, service
+from civicloop.sla import queries, service
 from civicloop.sla.calendar import calendar_for, parse_spans
 from civicloop.sla.engine import ClockKind
-from civicloop.sla.pages import date_range, metrics_scope
 from civicloop.sla.schemas import ClosureIn, TargetsIn, WorkingDayIn
 
 router = APIRouter(tags=["sla"])
@@ -35,8 +35,8 @@ def get_metrics(
     within target, breaches and open backlog by age. ``start``/``end`` are dates (inclusive) in the
     agency's zone; default the last 30 days."""
     zone_name = calendar_for(session, agency_id).timezone
-    _, _, start_at, end_at = date_range(start, end, zone_name)
-    scope = metrics_scope(session, actor, agency_id, account_id=account_id, channel=channel, official_id=official_id)
+    _, _, start_at, end_at = metrics.date_range(start, end, zone_name)
+    scope = metrics.Scope.visible_to(actor, agency_id, account_id=account_id, channel=channel, official_id=official_id)
     report = metrics.response_metrics(session, scope=scope, start=start_at, end=end_at, group_by=group_by)
     return report.to_json()
 
@@ -98,7 +98,7 @@ def remove_working_day(working_day_id: int, session: SessionDep, actor: ActorDep
 def get_targets(session: SessionDep, actor: ActorDep, agency_id: int | None = None) -> dict[str, Any]:
     if agency_id is not None:
         actor.require_view(agency_id)
-    return service.targets_for(session, agency_id).to_json()
+    return queries.targets_for(session, agency_id).to_json()
 
 
 @router.put("/sla/targets")

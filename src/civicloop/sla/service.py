@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +15,6 @@ from civicloop.agencies.service import get_agency_by_code
 from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
-from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
 from civicloop.kit.timezones import parse_instant, zone
 from civicloop.sla.calendar import (
@@ -41,17 +40,19 @@ from civicloop.sla.models import (
     NationalClosure,
     SlaPolicy,
 )
-
-ClosureScope = Literal["national", "district", "agency"]
-CLOSURE_MODELS: dict[str, type[NationalClosure | DistrictFestivalDay | AgencyClosure]] = {
-    "national": NationalClosure,
-    "district": DistrictFestivalDay,
-    "agency": AgencyClosure,
-}
+from civicloop.sla.queries import (
+    CLOSURE_MODELS,
+    ClosureScope,
+    NationalSettings,
+    list_closures,
+    list_seasons,
+    list_working_days,
+    national_settings,
+    targets_for,
+)
 
 # Defaults until national oversight sets its own: answer within one office day, follow up within
 # one office day, resolve within five.
-DEFAULT_TARGETS = (8 * 60, 8 * 60, 5 * 8 * 60)
 MAX_TARGET_MINUTES = 60 * 8 * 250
 
 
@@ -106,26 +107,6 @@ def _calendar_changed(
     )
 
 
-@dataclass(frozen=True)
-class NationalSettings:
-    timezone: str
-    holiday_country: str
-    weekly: WeeklyHours
-    updated_by_id: int | None
-
-
-def national_settings(session: Session) -> NationalSettings:
-    row = session.get(NationalCalendar, NATIONAL_CALENDAR_ID)
-    if row is None:
-        return NationalSettings(get_settings().timezone, DEFAULT_HOLIDAY_COUNTRY, MONDAY_TO_FRIDAY_9_TO_5, None)
-    return NationalSettings(
-        row.timezone or get_settings().timezone,
-        row.holiday_country,
-        WeeklyHours.parse(row.weekly_hours),
-        row.updated_by_id,
-    )
-
-
 def update_national_calendar(
     session: Session,
     *,
@@ -170,10 +151,6 @@ def _settings_json(value: NationalSettings) -> dict[str, Any]:
 
 
 # -- seasons ---------------------------------------------------------------------------------------
-
-
-def list_seasons(session: Session) -> list[CalendarSeason]:
-    return list(session.scalars(select(CalendarSeason).order_by(CalendarSeason.starts_on, CalendarSeason.id)))
 
 
 def _a_year_after(day: date) -> date:
@@ -353,16 +330,6 @@ def remove_working_day(session: Session, *, actor: Actor | None, working_day_id:
     _calendar_changed(session, actor, "working_day_remove", row, agency_id=row.agency_id, before=working_day_json(row))
 
 
-def list_working_days(session: Session, *, agency_id: int | None, year: int | None = None) -> list[HolidayWorkingDay]:
-    """The national ones and, with ``agency_id``, the agency's own."""
-    query = select(HolidayWorkingDay).where(
-        HolidayWorkingDay.agency_id.is_(None) | (HolidayWorkingDay.agency_id == agency_id)
-    )
-    if year is not None:
-        query = query.where(HolidayWorkingDay.day >= date(year, 1, 1), HolidayWorkingDay.day <= date(year, 12, 31))
-    return list(session.scalars(query.order_by(HolidayWorkingDay.day, HolidayWorkingDay.id)))
-
-
 def working_day_json(row: HolidayWorkingDay) -> dict[str, Any]:
     return {"date": row.day.isoformat(), "reason": row.name, "scope": "agency" if row.agency_id else "national"}
 
@@ -404,49 +371,7 @@ def year_view(session: Session, *, agency_id: int | None, year: int) -> dict[str
     }
 
 
-def list_closures(
-    session: Session, *, scope: ClosureScope, agency_id: int | None = None, year: int | None = None
-) -> list[Any]:
-    model = CLOSURE_MODELS[scope]
-    query = select(model).order_by(model.day, model.id)
-    if scope == "agency":
-        query = query.where(AgencyClosure.agency_id == agency_id)
-    if year is not None:
-        query = query.where(model.day >= date(year, 1, 1), model.day <= date(year, 12, 31))
-    return list(session.scalars(query))
-
-
-def districts(session: Session) -> list[str]:
-    """Districts named by agencies or festival days, for the admin form."""
-    named = session.scalars(select(Agency.district).where(Agency.district.is_not(None)).distinct())
-    festival = session.scalars(select(DistrictFestivalDay.district).distinct())
-    return sorted({d for d in [*named, *festival] if d}, key=str.casefold)
-
-
 # -- SLA policies ----------------------------------------------------------------------------------
-
-
-def _targets(row: SlaPolicy | None, source: str) -> Targets:
-    if row is None:
-        return Targets(*DEFAULT_TARGETS, "national")
-    return Targets(row.first_response_minutes, row.next_response_minutes, row.resolution_minutes, source)
-
-
-def targets_by_agency(session: Session, agency_ids: set[int]) -> dict[int, Targets]:
-    """Each agency's own targets if it has them, else the national default, in one query."""
-    query = select(SlaPolicy).where(SlaPolicy.agency_id.in_(agency_ids) | SlaPolicy.agency_id.is_(None))
-    rows = {row.agency_id: row for row in session.scalars(query)}
-    default = _targets(rows.get(None), "national")
-    return {
-        agency_id: _targets(rows[agency_id], "agency") if agency_id in rows else default for agency_id in agency_ids
-    }
-
-
-def targets_for(session: Session, agency_id: int | None) -> Targets:
-    """The agency's targets (``None``: the national default)."""
-    if agency_id is None:
-        return _targets(session.scalar(select(SlaPolicy).where(SlaPolicy.agency_id.is_(None))), "national")
-    return targets_by_agency(session, {agency_id})[agency_id]
 
 
 def _check_minutes(name: str, value: int) -> None:

@@ -1,4 +1,8 @@
-"""The navigation bar: each domain adds its entries here, with who may see them."""
+"""The navigation bar: every entry, and who may see it.
+
+An entry that only some roles may see is restricted by its domain's pages (``restrict``), so this
+module, below the domains, imports none of them; until restricted, such an entry shows to nobody.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from civicloop.auth.scope import Actor
-from civicloop.oversight.scope import sees_alerts
 
 
 @dataclass(frozen=True)
@@ -14,6 +17,10 @@ class NavItem:
     label: str
     href: str
     visible: Callable[[Actor], bool] = lambda actor: True
+
+
+def _nobody(actor: Actor) -> bool:
+    return False
 
 
 NAV: list[NavItem] = [
@@ -30,8 +37,14 @@ NAV: list[NavItem] = [
     NavItem("Guidelines", "/guidelines"),
     NavItem("Office access", "/access"),
     NavItem("Audit log", "/audit"),
-    NavItem("Oversight", "/oversight", sees_alerts),
+    NavItem("Oversight", "/oversight", _nobody),  # restricted by oversight.pages
 ]
+
+
+def restrict(href: str, visible: Callable[[Actor], bool]) -> None:
+    """Show the entry for ``href`` only to the actors ``visible`` accepts."""
+    (index,) = [i for i, item in enumerate(NAV) if item.href == href]
+    NAV[index] = NavItem(NAV[index].label, href, visible)
 
 
 def items_for(actor: Actor | None) -> list[NavItem]:

@@ -455,14 +455,17 @@ def drive(
     try:
         while report.sent < limit and time.monotonic() - started < duration and not stop():
             hook = citizens.sign(citizens.next())
-            try:
-                response = http.post(
-                    base_url.rstrip("/") + hook.path, params=hook.params, headers=hook.headers, content=hook.body
-                )
-                status = response.status_code
-            except httpx.HTTPError:
-                report.errors += 1
-                status = 0
+            if not hook.path:
+                status = 0  # a polled platform: nothing is delivered, the comment waits there for the next poll
+            else:
+                try:
+                    response = http.post(
+                        base_url.rstrip("/") + hook.path, params=hook.params, headers=hook.headers, content=hook.body
+                    )
+                    status = response.status_code
+                except httpx.HTTPError:
+                    report.errors += 1
+                    status = 0
             report.sent += 1
             report.by_kind[hook.kind] += 1
             report.by_status[str(status)] += 1

@@ -276,7 +276,3 @@ class SimulatorState:
         """Comments the Page itself wrote (our replies)."""
         with self.lock:
             return [o for o in self.graph.values() if o.from_id == page_id and o.parent_id is not None]
-
-    def reset_records(self) -> None:
-        with self.lock:
-            self.requests.clear()

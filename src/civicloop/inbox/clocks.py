@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.channels.models import Conversation, ConversationKind, ConversationStatus, Direction, Message
-from civicloop.inbox import notices
 from civicloop.inbox.models import ConversationEvent, ConversationSla, EventKind
 from civicloop.kit.clock import utcnow
-from civicloop.sla import service as sla_service
+from civicloop.notifications.service import notify
+from civicloop.sla import queries as sla_queries
 from civicloop.sla.calendar import OfficeCalendar, calendar_for
 from civicloop.sla.engine import (
     Clock,
@@ -137,7 +137,7 @@ class Context:
 
     def targets_for(self, session: Session, agency_id: int) -> Targets:
         if agency_id not in self.targets:
-            self.targets[agency_id] = sla_service.targets_for(session, agency_id)
+            self.targets[agency_id] = sla_queries.targets_for(session, agency_id)
         return self.targets[agency_id]
 
 
@@ -335,9 +335,7 @@ def _notify_all(
     body: str,
 ) -> None:
     for official in officials:
-        notices.notify(
-            session, official=official, conversation=conversation, kind=kind, key=clock.key, title=title, body=body
-        )
+        notify(session, official=official, conversation=conversation, kind=kind, key=clock.key, title=title, body=body)
 
 
 def _local(session: Session, agency_id: int, instant: datetime | None) -> str:

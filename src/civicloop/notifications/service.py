@@ -1,18 +1,18 @@
-"""Notifications to officials: stored once per event, shown in the app, emailed when SMTP is set."""
+"""Storing notices (once per kind and key), marking them read, and the links their emails carry."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
 from civicloop.auth.models import Official
 from civicloop.channels.models import Conversation
 from civicloop.config import get_settings
-from civicloop.inbox.models import Notification
 from civicloop.kit.clock import utcnow
+from civicloop.notifications.models import Notification
 
 
 def notify(
@@ -46,25 +46,8 @@ def notify(
     session.add(notification)
     session.flush()
     if get_settings().smtp_url:
-        jobs.after_commit(session, "civicloop.inbox.tasks.email_notification", notification.id)
+        jobs.after_commit(session, "civicloop.notifications.tasks.email_notification", notification.id)
     return notification
-
-
-def for_official(session: Session, *, official_id: int, limit: int = 100) -> list[Notification]:
-    query = (
-        select(Notification)
-        .where(Notification.official_id == official_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))
-
-
-def unread_count(session: Session, *, official_id: int) -> int:
-    query = select(func.count(Notification.id)).where(
-        Notification.official_id == official_id, Notification.read_at.is_(None)
-    )
-    return session.scalar(query) or 0
 
 
 def mark_read(
@@ -76,3 +59,7 @@ def mark_read(
         query = query.where(Notification.id == notification_id)
     result = session.execute(query.values(read_at=now or utcnow()))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def absolute_url(path: str) -> str:
+    return get_settings().base_url.rstrip("/") + path

@@ -1,4 +1,7 @@
-"""Running consumers: ``civicloop worker`` (a process) or a thread pool inside ``serve``."""
+"""Running consumers: ``civicloop worker`` (a process) or a thread pool inside ``serve``.
+
+In the app layer because a worker needs every job module and the before-send review registered.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import logging
 
 from huey.consumer import Consumer
 
+from civicloop.app.jobs import huey
 from civicloop.channels.outbound import hooks
-from civicloop.jobs.registry import huey
 
 log = logging.getLogger(__name__)
 

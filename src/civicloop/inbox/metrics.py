@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, case, func, literal, select
@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Official
+from civicloop.auth.scope import Actor
 from civicloop.channels.models import ConversationStatus
 from civicloop.errors import Invalid
 from civicloop.inbox.models import ConversationSla
 from civicloop.kit.clock import utcnow
+from civicloop.kit.timezones import parse_day, zone
 
 Q = TypeVar("Q", bound="Select[*tuple[Any, ...]]")
 GROUPS = ("agency", "account", "channel", "official")
@@ -138,6 +140,25 @@ class Scope:
         if self.official_id is not None:
             query = query.where(sla.assignee_id == self.official_id)
         return query
+
+    @classmethod
+    def visible_to(cls, actor: Actor, agency_id: int | None, **filters: Any) -> Scope:
+        """One agency the actor may view (Forbidden otherwise), or, without one, every agency it sees."""
+        if agency_id is not None:
+            actor.require_view(agency_id)
+            return cls({agency_id}, **filters)
+        return cls(actor.agency_ids(), **filters)
+
+
+def date_range(start: str, end: str, zone_name: str) -> tuple[date, date, datetime, datetime]:
+    """The days ``start``..``end`` (inclusive, default the last 30) in ``zone_name``, and the instants
+    that bound them."""
+    tz = zone(zone_name)
+    last = parse_day(end, "end") if end else utcnow().astimezone(tz).date()
+    first = parse_day(start, "start") if start else last - timedelta(days=29)
+    if last < first:
+        raise Invalid("the range ends before it starts", field="end")
+    return first, last, datetime.combine(first, time.min, tz), datetime.combine(last + timedelta(days=1), time.min, tz)
 
 
 _KEYS = {"agency": ConversationSla.agency_id, "account": ConversationSla.account_id,

@@ -1,0 +1,33 @@
+"""Form actions on pages: a refused action is shown beside its form, and nothing of it is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from civicloop.errors import AppError
+
+
+@dataclass
+class Attempt:
+    """What a form action came to: ``error`` is the ``AppError`` it raised, if any."""
+
+    error: AppError | None = None
+
+
+@contextmanager
+def form_action(session: Session) -> Iterator[Attempt]:
+    """Run a page's form action; on an ``AppError``, roll back whatever it flushed and keep the error for
+    the page to show (the request then commits nothing half-done, and the page reads fresh rows).
+
+    Other exceptions pass through to the error handlers, as everywhere else.
+    """
+    attempt = Attempt()
+    try:
+        yield attempt
+    except AppError as exc:
+        session.rollback()
+        attempt.error = exc
