@@ -18,7 +18,8 @@ KIND_CATEGORY = {
     **dict.fromkeys(("insult", "slur", "profanity", "mockery"), "civility"),
     **dict.fromkeys(("pub-email", "pub-phone"), None),
 }
-CANDIDATES = ("Kelzang Tobgyel", "Dechen Yangki Dorji", "Thinley Namgyal Penjor")
+# The Dzongkha form of a name is a candidate too (the import's name_dz column).
+CANDIDATES = ("Kelzang Tobgyel", "Dechen Yangki Dorji", "Thinley Namgyal Penjor", "སྐལ་བཟང་སྟོབས་རྒྱལ")
 AGENCY_TERMS = ("Project Zhungdra", "Babesa land swap", "interview question set B")
 PUBLIC_CONTACTS = ("02-322245", "1199")
 

@@ -22,6 +22,8 @@ from civicloop.guidelines.service import finding_action, national_defaults
 from tests.guidelines.corpus import Sample
 
 HELD_OUT = Path(__file__).parent / "heldout"
+# The first held-out set, looked at once (docs/benchmarks.md): tuning data since then.
+TUNING_ROUND1 = Path(__file__).parent / "tuning-round1"
 CATEGORIES = ("taking_sides", "personal_data", "marking")
 # A finding's rule decides the category an agency head would read it under.
 RULE_PREFIX_CATEGORY = {"political.": "taking_sides", "personal.": "personal_data", "confidential.": "marking"}
@@ -78,11 +80,22 @@ def _context(data: dict[str, Any], period: bool) -> CheckContext:
     return CheckContext(
         election=ElectionPhase.period if period else ElectionPhase.none,
         agency_terms=tuple(data.get("confidential_terms", ())),
-        extra_terms=tuple(("candidates", name) for name in data.get("candidates", ())),
+        extra_terms=tuple(("candidates", name) for name in _candidate_names(data.get("candidates", ()))),
         public_contacts=(*contacts.get("emails", ()), *contacts.get("phones", ())),
         parties=parties,
         reference_formats=tuple(mask_of_regex(f["regex"]) for f in data.get("reference_formats", ())),
     )
+
+
+def _candidate_names(candidates: Iterable[str | dict[str, str]]) -> list[str]:
+    """A candidate is a name, or an object with the name and its Dzongkha form (the import's name_dz)."""
+    names = []
+    for candidate in candidates:
+        if isinstance(candidate, str):
+            names.append(candidate)
+        else:
+            names += [candidate[key] for key in ("name", "dzongkha", "name_dz") if candidate.get(key)]
+    return names
 
 
 _DIGITS = re.compile(r"\\d(?:\{(\d+)\})?")
@@ -91,6 +104,8 @@ _DIGITS = re.compile(r"\\d(?:\{(\d+)\})?")
 def mask_of_regex(regex: str) -> str:
     """A declared format given as a simple regex ("BP-\\d{4}-\\d{6}") in the format syntax agencies
     declare (``BP-####-######``); anything beyond digits and literal characters is refused."""
+    # A word boundary at either end adds nothing: a format matches the whole number as written.
+    regex = regex.removeprefix("\\b").removesuffix("\\b")
     mask = _DIGITS.sub(lambda m: "#" * int(m.group(1) or 1), regex).replace("\\", "")
     if any(ch in mask for ch in "[](){}*+?|^$."):
         raise ValueError(f"cannot turn {regex!r} into a reference format")

@@ -71,7 +71,7 @@ def test_the_tuning_set_per_text_holds_what_it_must() -> None:
     cases = from_labelled(SAMPLES)
     tallies = evaluate(cases)
     print(table("tuning set", cases, tallies))
-    floors = {"taking_sides": (0.99, 0.97), "personal_data": (0.99, 0.98), "marking": (0.99, 0.99)}
+    floors = {"taking_sides": (0.99, 0.99), "personal_data": (0.99, 0.98), "marking": (0.99, 0.99)}
     for category, (precision, recall) in floors.items():
         tally = tallies[category]
         assert tally.precision >= precision and tally.recall >= recall, (category, tally.errors)

@@ -24,7 +24,7 @@ from civicloop.guidelines.lexicons import (
 )
 from civicloop.guidelines.neutrality import NeutralityDetector
 from civicloop.guidelines.personal import PersonalDetector, Span, reference_formats
-from civicloop.guidelines.text import Prepared, prepare
+from civicloop.guidelines.text import Prepared, is_tibetan, prepare
 
 SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
 AGENCY_LEXICON = "agency_terms"
@@ -145,6 +145,8 @@ class RuleBook:
         for hit in self.index.find(prepared):
             if hit.term.heading_only and not _is_heading(text, hit.start, hit.end):
                 continue
+            if _KEPT_AS.match(text, hit.end) and is_tibetan(text[hit.start : hit.end]):
+                continue  # "གསང་བ་སྦེ་ བཞག་འོང" (will be kept confidential) reassures, it does not mark
             if hit.term.lexicon in NAMED_SIDES:
                 named.append((hit.start, hit.end))
             findings.append(self.rules[self.lexicon_rule[hit.term.lexicon]].finding(hit.start, hit.end, phase))
@@ -181,6 +183,10 @@ def _contact_key(contact: str) -> str:
     if "@" in contact:
         return contact
     return re.sub(r"\D", "", contact)[-8:]
+
+
+# Dzongkha སྦེ after a marking word makes it an adverb: "kept secretly", a promise of confidentiality.
+_KEPT_AS = re.compile("[\u0f0b\\s]*སྦེ")
 
 
 def _is_heading(text: str, start: int, end: int) -> bool:

@@ -31,6 +31,11 @@ _TOKEN = re.compile(r"[\w\u0F40-\u0FBC]+")
 _SLOGAN_FOR = re.compile(r"\s+for\s+(?:a\s+|the\s+)?(?:\w+\s+){0,2}\w+\s*!")
 # Generic targets used in another sense: "the opposition to the new road", "opposition of residents".
 _NOT_A_SIDE_AFTER = frozenset({"to", "from", "of", "against"})
+# "who built", "who actually fixed": a doer asked about, the actor of a voting frame with no name.
+_WHO_DID = re.compile(
+    r"\bwho\s+(?:\w+ly\s+|really\s+|actually\s+)?(?:\w+ed|built|gave|brought|did|made|kept|paid|broke|forgot|won|got)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,11 @@ class NeutralityDetector:
         add("electoral_target", config["electoral_targets"], "", None)
         add("electoral", config["electoral"], "", None)
         add("standalone", config["standalone"], "political.canvassing", None)
+        add("frame", config["voting_frames"], "political.canvassing", None)
+        add("actor", config["actors"], "", None)
+        add("recall", config["recall_frames"], "political.endorsement", None)
+        add("election_time", config["election_times"], "political.canvassing", None)
+        add("notice", config["neutral_notices"], "", None)
         add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
         self.index = TermIndex(terms, {})
         self.only_verbs = frozenset(config["only_verbs"])
@@ -128,6 +138,7 @@ class NeutralityDetector:
             if len(_squash(form)) >= 3 and not is_tibetan(form.strip())
         ) | frozenset(_squash(c) for c in candidates if len(_squash(c)) >= 6)
         self.hashtag_slogans = frozenset(_squash(s) for p in parties for s in p.slogans if s.startswith("#"))
+        self.hashtag_sides = tuple(config["hashtag_sides"])
 
     def find(self, prepared: Prepared, named: list[tuple[int, int]], *, in_period: bool) -> list[SideFinding]:
         """Spans that take sides; ``named`` are the parties and candidates the lexicons found."""
@@ -139,12 +150,11 @@ class NeutralityDetector:
         found = [SideFinding(c.rule, a, b) for a, b, c in hits.get("standalone", [])]
         found += self._hashtags(text)
         targets = [Target(a, b) for a, b in named] + self._generic_targets(prepared, hits)
-        if not targets:
-            return found
-        context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
-        for target in targets:
-            found += self._sides_of(target, context)
-        return found
+        if targets:
+            context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
+            for target in targets:
+                found += self._sides_of(target, context)
+        return found or _pointed_at_the_vote(text, hits, targets)
 
     def _sides_of(self, target: Target, ctx: _Context) -> list[SideFinding]:
         """Every cue that takes this target's side (or the other side) in its sentence."""
@@ -204,7 +214,9 @@ class NeutralityDetector:
             if following and following.group().lower() in _NOT_A_SIDE_AFTER and "opposition" in phrase:
                 continue
             out.append(Target(start, end))
-        if hits.get("electoral"):
+        # "The government" is a side in a text about voting, unless the text is an election notice
+        # ("polling day is a government holiday").
+        if hits.get("electoral") and not hits.get("notice"):
             out += [Target(start, end, weak=True) for start, end, _ in hits.get("electoral_target", [])]
         out += [
             Target(start, end, weak=True)
@@ -219,10 +231,40 @@ class NeutralityDetector:
         out = []
         for m in _HASHTAG.finditer(text):
             tag = m.group(1).lower()
-            named = tag in self.hashtag_slogans or any(n in tag for n in self.hashtag_names if _named(tag, n))
+            named = (
+                tag in self.hashtag_slogans
+                or any(n in tag for n in self.hashtag_names if _named(tag, n))
+                or any(side in tag for side in self.hashtag_sides)
+            )
             if named and "vaccin" not in tag:
                 out.append(SideFinding(SLOGAN_RULE, m.start(), m.end()))
         return out
+
+
+def _pointed_at_the_vote(
+    text: str, hits: dict[str, list[tuple[int, int, Cue]]], targets: list[Target]
+) -> list[SideFinding]:
+    """Taking sides with no cue word: the text points voters at someone ("DPT built these roads.
+    Remember that when you vote.", "remember who built this road when you go to the polls").
+
+    Structure rather than phrases: an actor (a party, a candidate, a side, or "who built…") and a
+    voting frame anywhere in the text (with a named side, a recall frame: "remember who…"), unless it
+    reads as an election notice (the ECB, polling
+    stations, results, "the candidate of your choice"). A weak side ("the government") is not an actor
+    here: "election day is a government holiday" is a notice."""
+    if hits.get("notice"):
+        return []
+    named = any(not t.weak for t in targets)
+    doer = bool(hits.get("actor")) or bool(_WHO_DID.search(text))
+    # "Remember who fixed your water: DPT!": a recall frame points at a side only when one is named;
+    # "on election day" is a frame only for a doer ("think of the people who built this bridge"),
+    # since notices name parties and election days together.
+    frames = hits.get("frame", []) + (hits.get("recall", []) if named else [])
+    frames += hits.get("election_time", []) if doer else []
+    if not frames or not (named or doer):
+        return []
+    start, end, cue = frames[0]
+    return [SideFinding(cue.rule, start, end)]
 
 
 def _named(tag: str, name: str) -> bool:

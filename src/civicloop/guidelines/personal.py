@@ -27,7 +27,10 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:19|20)\d{{2}}"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})"
 )
-_NO = r"(?:\s*(?:no\.?|number|num\.?|#))?\s*[:.\-་]?\s*(?:is\s+)?"
+# "no.", "number", "#" or Dzongkha ཨང (number), e.g. "ཁ་པར་ཨང་ ༡༧…".
+# The end of a keyword: \b fails after a Dzongkha vowel sign (ཐོ), which is not a word character.
+_WORD_END = r"(?!\w)"
+_NO = r"(?:\s*་?\s*(?:no\.?|number|num\.?|#|ཨང))?\s*[:.\-་]?\s*(?:is\s+)?"
 NUMBER_WORDS = frozenset({"no", "number", "num", "nos", "id"})
 CURRENCY = frozenset({"$", "₹"})
 SENTENCE_END = re.compile(r"[.!?]\s|\n")
@@ -109,45 +112,56 @@ class PersonalDetector:
         )
         # Named as a phone ("mobile: 17 12 2024"), a mobile number may be grouped any way at all.
         self.mobile_keyed = re.compile(
-            rf"\b(?:{_words(config['phone_words'])})\b{_NO}(?:on\s+|at\s+)?"
+            rf"\b(?:{_words(config['phone_words'])}){_WORD_END}{_NO}(?:on\s+|at\s+)?"
             rf"(?P<num>(?:{country}[\s.-]?)?(?:{mobile})(?:[\s.-]?\d){{6}}){_AFTER}",
             re.IGNORECASE,
         )
         self.landline = re.compile(rf"{_BEFORE}(?:{country}[\s.-]?0?{area}|0{area}|\(0{area}\))[\s.-]?\d{{6}}{_AFTER}")
         self.cid_shape = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{{self.cid_length - 1}}}{_AFTER}")
         self.cid_keyed = re.compile(
-            rf"\b(?:{_words(cid['keywords'])})\b{_NO}(?P<num>\d(?:[\s-]?\d){{{self.cid_length - 1}}}){_AFTER}",
+            rf"\b(?:{_words(cid['keywords'])}){_WORD_END}{_NO}(?P<num>\d(?:[\s-]?\d){{{self.cid_length - 1}}}){_AFTER}",
             re.IGNORECASE,
         )
         self.email = re.compile(
             r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
         )
-        self.passport = re.compile(rf"\bpassport\b{_NO}(?P<num>[A-Z]{{0,2}}\d{{6,9}}){_AFTER}", re.IGNORECASE)
+        self.passport = re.compile(
+            rf"\b(?:{_words(config['passport_words'])}){_WORD_END}{_NO}(?P<num>[A-Z]{{0,2}}\d{{6,9}}){_AFTER}",
+            re.IGNORECASE,
+        )
         self.licence = re.compile(
             rf"\b(?:driving\s+|driver'?s\s+|trade\s+|business\s+)?licen[cs]e\b{_NO}"
             rf"(?P<num>(?:[A-Z]{{1,3}}[-/]?)?\d[\dA-Z/-]{{3,14}}){_AFTER}",
             re.IGNORECASE,
         )
         self.bank = re.compile(
-            rf"(?:\b(?:{_words(config['bank_names'])})\b(?:\s+(?:savings\s+|current\s+)?(?:account|a/c|acct|acc)\b\.?)?"
-            rf"|\b(?:{_words(config['bank_words'])})\b\.?){_NO}(?P<num>\d(?:[\s-]?\d){{5,17}}){_AFTER}",
+            rf"(?:\b(?:{_words(config['bank_names'])}){_WORD_END}(?:\s+(?:savings\s+|current\s+)?(?:account|a/c|acct|acc)\b\.?)?"
+            rf"|\b(?:{_words(config['bank_words'])}){_WORD_END}\.?){_NO}(?P<num>\d(?:[\s-]?\d){{5,17}}){_AFTER}",
             re.IGNORECASE,
         )
         self.dob = re.compile(
-            rf"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date|born(?:\s+on)?)\s*[:\-]?\s*(?:is\s+)?(?P<num>{_DATE})"
+            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?)\s*[:\-(]?\s*(?:is\s+)?"
+            rf"(?P<num>{_DATE})"
             rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
             re.IGNORECASE,
         )
+        # A birth date named in Dzongkha (སྐྱེས་ཚེས) is a person's: the word is never used of events.
+        self.dob_dz = re.compile(
+            rf"(?:{_words(config['birth_words'])}){_NO}(?P<num>{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
+        )
+        # A citizen ID written in groups ("115 0500 1234"): groups of 2-5 digits adding up to its length.
+        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,4}}(?:[ -]\d{{2,5}}){{1,4}}{_AFTER}")
         self.amount_before = frozenset(config["amount_before"])
         self.amount_after = frozenset(config["amount_after"])
         self.reference_words = frozenset(config["reference_words"])
         self.personal_words = frozenset(config["personal_words"])
-        self.public_words = re.compile(rf"\b(?:{_words(config['public_contact_words'])})\b", re.IGNORECASE)
+        self.public_words = re.compile(rf"\b(?:{_words(config['public_contact_words'])}){_WORD_END}", re.IGNORECASE)
         self.org_account_words = frozenset(config["org_account_words"])
         self.org_suffixes = tuple(config["org_email_suffixes"])
         self.role_mailboxes = frozenset(config["role_mailboxes"])
         self.given_names = frozenset(config["given_names"])
         self.honorifics = frozenset(config["honorifics"])
+        self.person_nouns = frozenset(config["person_nouns"])
 
     # -- public entry points -------------------------------------------------------------------
 
@@ -163,7 +177,7 @@ class PersonalDetector:
         if "@" in prepared.norm:
             spans += self._emails(prepared, public_contacts)
         if prepared.has_digits():
-            spans += self._keyed(prepared)
+            spans += self._keyed(prepared, formats)
             spans += self._phones(prepared, public_contacts)
             spans += self._cids(prepared, formats)
         return _resolve(spans)
@@ -183,22 +197,27 @@ class PersonalDetector:
             out.append(Span("personal.email", m.start(), m.end(), public))
         return out
 
-    def _keyed(self, prepared: Prepared) -> list[Span]:
+    def _keyed(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
         norm, out = prepared.norm, []
         for m in self.cid_keyed.finditer(norm):
             out.append(Span("personal.cid", m.start("num"), m.end("num"), keyed=True))
         for m in self.passport.finditer(norm):
             out.append(Span("personal.passport", m.start("num"), m.end("num"), keyed=True))
         for m in self.licence.finditer(norm):
-            if sum(ch.isdigit() for ch in m.group("num")) >= 5:
+            # A licence number in a format the agency declared is the agency's own reference, not a person's.
+            declared = _declared(norm, m.start("num"), m.end("num"), formats)
+            if sum(ch.isdigit() for ch in m.group("num")) >= 5 and not declared:
                 out.append(Span("personal.licence", m.start("num"), m.end("num"), keyed=True))
         for m in self.bank.finditer(norm):
             public = bool(self._words_before(prepared, m.start(), 4) & self.org_account_words)
             out.append(Span("personal.bank_account", m.start("num"), m.end("num"), public, keyed=True))
         for m in self.dob.finditer(norm):
             group = "num" if m.group("num") else "year"
-            if self._near_a_person(prepared, m.start(), m.end()):
+            # A date named as a date of birth is someone's; "born on 3 May 1990" may be a building's.
+            if m.group("named") or self._near_a_person(prepared, m.start(), m.end()):
                 out.append(Span("personal.date_of_birth", m.start(group), m.end(group), keyed=True))
+        for m in self.dob_dz.finditer(norm):
+            out.append(Span("personal.date_of_birth", m.start("num"), m.end("num"), keyed=True))
         return out
 
     def _phones(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
@@ -218,10 +237,19 @@ class PersonalDetector:
         """A number with a citizen ID's shape is one whatever label precedes it ("Ref", "permit no."):
         only a reference format the agency declared can say otherwise."""
         out = []
-        for m in self.cid_shape.finditer(prepared.norm):
-            district = int(m.group()[1:3])
-            if district in self.cid_districts and not _declared(prepared.norm, m.start(), m.end(), formats):
-                out.append(Span("personal.cid", m.start(), m.end()))
+        for pattern in (self.cid_shape, self.cid_grouped):
+            for m in pattern.finditer(prepared.norm):
+                digits = re.sub(r"\D", "", m.group())
+                if len(digits) != self.cid_length or int(digits[1:3]) not in self.cid_districts:
+                    continue
+                # Grouped digits are also how amounts, references and published numbers are written.
+                if pattern is self.cid_grouped and (
+                    self._looks_like_something_else(prepared, m.start(), m.end())
+                    or self._public_context(prepared, m.start(), m.end())
+                ):
+                    continue
+                if not _declared(prepared.norm, m.start(), m.end(), formats):
+                    out.append(Span("personal.cid", m.start(), m.end()))
         return out
 
     # -- context checks ------------------------------------------------------------------------
@@ -270,7 +298,7 @@ class PersonalDetector:
             if e < start - 80 or s > end + 40:
                 continue
             low = prepared.lowered[i]
-            if low in self.personal_words and e <= start:
+            if (low in self.personal_words or low in self.person_nouns) and e <= start:
                 return True
             if word[:1].isupper() and (low in self.given_names or low in self.honorifics):
                 return True
