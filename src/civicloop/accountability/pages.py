@@ -21,11 +21,12 @@ from civicloop.config import get_settings
 from civicloop.consultations import report, results, themes
 from civicloop.consultations.models import Consultation, ReportSection
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError, Invalid, NotFound
+from civicloop.errors import Invalid, NotFound
 from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
 from civicloop.oversight.periods import local_today
 from civicloop.oversight.report import Column, Table, dumps
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -97,7 +98,7 @@ def create(
     theme: Annotated[list[str] | None, Form()] = None,
     response_id: Annotated[list[int] | None, Form()] = None,
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         try:
             data = CommitmentIn(
                 title=title,
@@ -111,10 +112,9 @@ def create(
         except ValidationError as exc:
             raise _invalid(exc) from exc
         commitment = service.create_commitment(session, actor=actor, consultation_id=consultation_id, data=data)
-    except AppError as exc:
-        session.rollback()
-        page = _commitments_page(session, actor, consultation_id, error=exc.message)
-        return render(request, "accountability/commitments.html", page, status_code=exc.status_code)
+    if (refused := attempt.error) is not None:
+        page = _commitments_page(session, actor, consultation_id, error=refused.message)
+        return render(request, "accountability/commitments.html", page, status_code=refused.status_code)
     flash(request, f"Commitment “{commitment.title}” added to the public tracker.")
     return RedirectResponse(f"/consultations/{consultation_id}/commitments", status_code=303)
 
@@ -165,7 +165,7 @@ def post_update(
     photo_alt: Annotated[str, Form(max_length=300)] = "",
     photo: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         try:
             data = UpdateIn(status=status, progress=progress, note=note, photo_alt=photo_alt)
         except ValidationError as exc:
@@ -174,10 +174,9 @@ def post_update(
         if photo is not None and photo.filename:
             picture = Photo(filename=photo.filename, data=uploads.read_limited(photo.file))
         update = service.add_update(session, actor=actor, commitment_id=commitment_id, data=data, photo=picture)
-    except AppError as exc:
-        session.rollback()
-        page = _commitment_page(session, actor, commitment_id, error=exc.message)
-        return render(request, "accountability/commitment.html", page, status_code=exc.status_code)
+    if (refused := attempt.error) is not None:
+        page = _commitment_page(session, actor, commitment_id, error=refused.message)
+        return render(request, "accountability/commitment.html", page, status_code=refused.status_code)
     told = " Participants are being told." if update.status_changed else ""
     flash(request, f"Update saved on the public timeline.{told}")
     return RedirectResponse(f"/accountability/commitments/{commitment_id}", status_code=303)

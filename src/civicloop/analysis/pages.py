@@ -17,8 +17,8 @@ from civicloop.analysis.models import AnalysisAssignment, AnalysisCampaign, Anal
 from civicloop.analysis.pipeline import QUESTION
 from civicloop.channels.models import Message
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import AppError
 from civicloop.web.charts import PALETTE, bar_chart, line_chart
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -140,10 +140,9 @@ def start_run(
 ) -> Response:
     scope = service.AnalysisScope(agency_id=agency_id, account_id=account_id)
     back = f"/analysis/account/{account_id}" if account_id else f"/analysis/agency/{agency_id}"
-    try:
+    with form_action(session) as attempt:
         service.run_analysis(session, service.create_run(session, actor=actor, scope=scope, embedder=embedder))
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         flash(request, exc.message, "error")
         return RedirectResponse(back, status_code=303)
     flash(request, "The analysis has started; this page shows its progress.")
@@ -186,10 +185,9 @@ def theme_page(theme_id: int, request: Request, session: SessionDep, actor: Acto
 
 
 def _edit(request: Request, session: SessionDep, theme_id: int, done: str, action: object) -> Response:
-    try:
+    with form_action(session) as attempt:
         result = action()  # type: ignore[operator]
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         flash(request, exc.message, "error")
         return RedirectResponse(f"/analysis/themes/{theme_id}", status_code=303)
     flash(request, done)

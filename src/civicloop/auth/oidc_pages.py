@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from civicloop.auth import oidc, totp, totp_pages
 from civicloop.auth.pages import LoginPage, safe_next
 from civicloop.deps import SessionDep, sign_in
-from civicloop.errors import AppError, BadRequest, NotFound, Unauthenticated
+from civicloop.errors import BadRequest, NotFound, Unauthenticated
+from civicloop.web.forms import form_action
 from civicloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +42,7 @@ def callback(
     kept: Any = request.session.pop(PENDING_KEY, None)
     if not oidc.enabled():
         raise NotFound("single sign-on is not configured")
-    try:
+    with form_action(session) as attempt:
         if error:
             raise Unauthenticated(f"the identity provider refused: {error_description or error}")
         if not isinstance(kept, dict) or not state or not code:
@@ -50,8 +51,7 @@ def callback(
         with _client() as http:
             claims = oidc.claims_for(http, pending, state=state, code=code)
         official = oidc.official_for(session, claims)
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         return render(request, "auth/login.html", LoginPage(error=exc.message), status_code=exc.status_code)
     next = safe_next(pending.next)
     if totp.needs_second_step(session, official):

@@ -14,7 +14,8 @@ from civicloop.agencies.models import Agency
 from civicloop.auth import oidc, service, sessions, totp, totp_pages
 from civicloop.auth.models import Official, OfficialSession, Role
 from civicloop.deps import SESSION_TOKEN_KEY, ActorDep, SessionDep, sign_in
-from civicloop.errors import AppError, Invalid, TooManyRequests, Unauthenticated
+from civicloop.errors import Invalid, TooManyRequests, Unauthenticated
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -188,7 +189,7 @@ def create_official(
     agency_code: Annotated[str, Form()],
     password: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         official = service.create_official_with_roles(
             session,
             actor=actor,
@@ -197,8 +198,7 @@ def create_official(
             password=password or None,
             roles=[f"{role}@{agency_code}"],
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _officials_page(
             session,
             actor,

@@ -33,6 +33,7 @@ from civicloop.guidelines.models import (
 from civicloop.guidelines.views import FindingsView, findings_view
 from civicloop.kit.timezones import parse_instant
 from civicloop.web.charts import line_chart
+from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -172,7 +173,7 @@ def decide(
 ) -> Response:
     if decision not in ("approve", "reject"):
         raise Invalid("decide approve or reject", field="decision")
-    try:
+    with form_action(session) as attempt:
         approval = service.decide(
             session,
             actor=actor,
@@ -181,8 +182,7 @@ def decide(
             reason=reason,
             edited_text=text if decision == "approve" else None,
         )
-    except AppError as exc:
-        session.rollback()
+    if (exc := attempt.error) is not None:
         page = _approvals_page(session, actor, error=exc.message, error_for=approval_id)
         return render(request, "guidelines/approvals.html", page, status_code=exc.status_code)
     verb = "approved and queued for sending" if approval.status is ApprovalStatus.approved else "rejected"
@@ -293,7 +293,6 @@ def settings_page(request: Request, session: SessionDep, actor: ActorDep) -> Res
 
 
 def _settings_error(request: Request, session: Session, actor: Actor, exc: AppError, form: dict[str, str]) -> Response:
-    session.rollback()
     page = _settings_page(session, actor, error=exc.message, form=form)
     return render(request, "guidelines/settings.html", page, status_code=exc.status_code)
 
@@ -307,9 +306,9 @@ def set_national_rule(
     action: Annotated[str, Form()],
     locked: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         service.set_rule(session, actor=actor, category=category, action=action, locked=bool(locked))
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _settings_error(request, session, actor, exc, {})
     flash(
         request, f"The national rule for {category.replace('_', ' ')} is now: {action}{' (locked)' if locked else ''}."
@@ -339,9 +338,9 @@ TermForm = Annotated[TermChange, Depends(_term_form)]
 
 @router.post("/guidelines/settings/terms", response_class=HTMLResponse)
 def national_term(request: Request, session: SessionDep, actor: ActorDep, change: TermForm) -> Response:
-    try:
+    with form_action(session) as attempt:
         done = _change_term(session, actor, change, None)
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _settings_error(request, session, actor, exc, {"lexicon": change.lexicon, "term": change.term})
     flash(request, done)
     return RedirectResponse("/guidelines/settings#lexicons", status_code=303)
@@ -370,7 +369,7 @@ def add_election(
 ) -> Response:
     form = {"name": name, "starts_at": starts_at, "polls_at": polls_at, "ends_at": ends_at}
     zone_name = get_settings().timezone
-    try:
+    with form_action(session) as attempt:
         service.add_election_period(
             session,
             actor=actor,
@@ -380,7 +379,7 @@ def add_election(
             ends_at=parse_instant(ends_at, zone_name),
             embargo_hours=embargo_hours,
         )
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _settings_error(request, session, actor, exc, form)
     flash(request, f"Election period “{name}” was added.")
     return RedirectResponse("/guidelines/settings#elections", status_code=303)
@@ -398,7 +397,7 @@ def save_party(
     slogans: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     form = {"party_name": name, "abbreviation": abbreviation, "name_dz": name_dz}
-    try:
+    with form_action(session) as attempt:
         politics.save_party(
             session,
             actor=actor,
@@ -408,7 +407,7 @@ def save_party(
             other_names=other_names.splitlines(),
             slogans=slogans.splitlines(),
         )
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _settings_error(request, session, actor, exc, form)
     flash(request, f"The party “{name.strip()}” was saved; the neutrality check recognises it now.")
     return RedirectResponse("/guidelines/settings#parties", status_code=303)
@@ -416,9 +415,9 @@ def save_party(
 
 @router.post("/guidelines/settings/parties/remove", response_class=HTMLResponse)
 def remove_party(request: Request, session: SessionDep, actor: ActorDep, name: Annotated[str, Form()]) -> Response:
-    try:
+    with form_action(session) as attempt:
         politics.remove_party(session, actor=actor, name=name)
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _settings_error(request, session, actor, exc, {})
     flash(request, f"The party “{name}” was removed.")
     return RedirectResponse("/guidelines/settings#parties", status_code=303)
@@ -432,11 +431,11 @@ def import_candidates(
     actor: ActorDep,
     file: Annotated[UploadFile, File()],
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         count = politics.import_candidates(
             session, actor=actor, election_id=period_id, data=file.file.read(politics.MAX_CSV_BYTES + 1)
         )
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _settings_error(request, session, actor, exc, {})
     flash(request, f"{count} candidates were imported; the neutrality check recognises them now.")
     return RedirectResponse("/guidelines/settings#elections", status_code=303)
@@ -487,9 +486,9 @@ def set_agency_rule(
     category: Annotated[str, Form()],
     action: Annotated[str, Form()],
 ) -> Response:
-    try:
+    with form_action(session) as attempt:
         service.set_rule(session, actor=actor, category=category, action=action, agency_id=agency_id)
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _agency_error(request, session, actor, agency_id, exc)
     flash(request, f"Your agency's rule for {category.replace('_', ' ')} is now: {action}.")
     return RedirectResponse(f"/guidelines/agencies/{agency_id}", status_code=303)
@@ -497,15 +496,14 @@ def set_agency_rule(
 
 @router.post("/guidelines/agencies/{agency_id}/terms", response_class=HTMLResponse)
 def agency_term(agency_id: int, request: Request, session: SessionDep, actor: ActorDep, change: TermForm) -> Response:
-    try:
+    with form_action(session) as attempt:
         done = _change_term(session, actor, change, agency_id)
-    except AppError as exc:
+    if (exc := attempt.error) is not None:
         return _agency_error(request, session, actor, agency_id, exc)
     flash(request, done)
     return RedirectResponse(f"/guidelines/agencies/{agency_id}#lexicons", status_code=303)
 
 
 def _agency_error(request: Request, session: Session, actor: Actor, agency_id: int, exc: AppError) -> Response:
-    session.rollback()
     page = _agency_page(session, actor, agency_id, error=exc.message)
     return render(request, "guidelines/agency.html", page, status_code=exc.status_code)
