@@ -65,6 +65,9 @@ def unavailable(reason: str) -> None:
 
 def use_database(url: str) -> None:
     os.environ["CIVICLOOP_DATABASE_URL"] = url
+    # Signed checkpoints anchor one database's audit chain: a test's fresh database gets its own folder, or a
+    # checkpoint another test wrote would make this chain look cut.
+    os.environ["CIVICLOOP_AUDIT_CHECKPOINT_DIR"] = tempfile.mkdtemp(prefix="checkpoints-", dir=_TMP)
     reset_settings()
     reset_engine()
     jobs.configure(get_settings())
