@@ -8,7 +8,7 @@ DEMO_STAMP := $(VENV)/.demo-installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-fast lint bench install services browser squid wrk oidc clean
+.PHONY: demo test test-fast lint bench install services browser squid wrk oidc clean i18n-extract i18n-update i18n-compile i18n-init
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,23 @@ wrk:
 
 bench: $(BENCH_STAMP) wrk services
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Interface text in other languages (docs/languages.md): extract the marked strings into the template, merge them
+# into each language's catalog, translate the .po, compile the .mo (committed, so an install needs no build step).
+LOCALE := src/civicloop/locale
+I18N_KEYWORDS := -k N_ -k translate:2 -k translate_plural:2,3
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --no-location --sort-output --omit-header -o $(LOCALE)/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-location --omit-header --ignore-obsolete
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALE) --statistics
+
+# A new language: make i18n-init LANG=ne (then add it to LANGUAGES in src/civicloop/kit/i18n.py).
+i18n-init: i18n-extract
+	$(BIN)/pybabel init -i $(LOCALE)/messages.pot -d $(LOCALE) -l $(LANG)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="", description="Redis URL for the job queue; empty = SQLite queue")
     secret_key: str = Field(default="", description="Signs sessions, encrypts credentials; generated if empty")
     timezone: str = Field(default="Asia/Thimphu", description="Default IANA time zone for display and calendars")
+    native_digits: bool = Field(
+        default=False, description="Show numbers and dates on Dzongkha pages in Tibetan digits (༢༠༢༦ for 2026)"
+    )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of this deployment")
     session_max_age_hours: int = Field(default=12, description="How long a login lasts")
     totp_required_roles: str = Field(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from civicloop.accountability import queries, service
 from civicloop.channels import hooks as channel_hooks
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 from civicloop.oversight import hooks as oversight_hooks
 
 
@@ -19,7 +20,7 @@ def missed_promises(session: Session, start: datetime, end: datetime, agency_ids
 
 MISSED_PROMISES = oversight_hooks.AgencyCount(
     key="missed_promises",
-    label="Missed promises",
+    label=N_("Missed promises"),
     definition="Promises made in replies (confirmed by the officer) that fell due in the period and were not "
     "kept by their due time.",
     count=missed_promises,

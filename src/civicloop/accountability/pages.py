@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from civicloop.accountability import i18n, queries, service
+from civicloop.accountability import queries, service
 from civicloop.accountability import tasks as _tasks  # noqa: F401 - registers the hooks in web processes
 from civicloop.accountability.models import Commitment, CommitmentStatus, CommitmentUpdate, Promise
 from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
@@ -24,10 +24,11 @@ from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid, NotFound
 from civicloop.kit import uploads
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 from civicloop.oversight.periods import local_today
 from civicloop.oversight.report import Column, Table, dumps
 from civicloop.web.forms import form_action
-from civicloop.web.templating import flash, render
+from civicloop.web.templating import flash, public_render, render
 
 router = APIRouter(include_in_schema=False)
 STATUSES = list(CommitmentStatus)
@@ -251,11 +252,16 @@ class TrackerPage:
     today: date
 
 
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
+
+
 def _public(request: Request, template: str, page: object, lang: str | None) -> Response:
-    language = i18n.language_of(lang, request.headers.get("accept-language", ""))
-    response = render(request, template, page, lang=language, t=i18n.translator(language), languages=i18n.LANGUAGES)
-    response.headers["Content-Language"] = language
-    return response
+    return public_render(request, template, page, status_labels=STATUS_LABELS)
 
 
 @router.get("/commitments", response_class=HTMLResponse)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin
+from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin, Translated
 from civicloop.db.types import EncryptedJSON, UTCDateTime
 
 
@@ -35,7 +35,7 @@ class AccountStatus(enum.StrEnum):
     disconnected = "disconnected"
 
 
-class Agency(IdMixin, TimestampMixin, Base):
+class Agency(IdMixin, TimestampMixin, Translated, Base):
     __tablename__ = "agencies"
 
     code: Mapped[str] = mapped_column(String(32), unique=True)

@@ -32,6 +32,14 @@ def names(session: Session, agency_ids: Iterable[int]) -> dict[int, str]:
     return {agency_id: name for agency_id, name in rows}
 
 
+def by_ids(session: Session, agency_ids: Iterable[int]) -> dict[int, Agency]:
+    """The agencies of ``agency_ids`` (public pages show each one's name in the reader's language)."""
+    wanted = set(agency_ids)
+    if not wanted:
+        return {}
+    return {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(wanted)))}
+
+
 def members_of(session: Session, agency_id: int) -> list[tuple[Official, Role]]:
     """Everyone holding a role in the agency, by name (one row per role held)."""
     query = (

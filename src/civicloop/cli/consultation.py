@@ -135,9 +135,10 @@ def export(
 
 
 def _export_pdf(consultation_id: int, output: Path | None, lang: str) -> None:
-    from civicloop.consultations import i18n, printable
+    from civicloop.consultations import printable
     from civicloop.consultations.models import Consultation
     from civicloop.errors import Invalid, NotFound
+    from civicloop.kit import i18n
 
     if output is None:
         raise Invalid("a PDF is written to a file: add --output FILE")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin
+from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin, Translated
 from civicloop.db.types import JSONType, UTCDateTime
 from civicloop.kit.clock import utcnow
 
@@ -43,7 +43,7 @@ class AttachmentKind(enum.StrEnum):
     image = "image"
 
 
-class Consultation(IdMixin, TimestampMixin, AgencyOwned, Base):
+class Consultation(IdMixin, TimestampMixin, AgencyOwned, Translated, Base):
     __tablename__ = "consultations"
 
     # Short public code: the page is /c/<code>, and citizens may quote it in a comment or message.
@@ -110,7 +110,7 @@ class ConsultationConversation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Attachment(IdMixin, AgencyOwned, Base):
+class Attachment(IdMixin, AgencyOwned, Translated, Base):
     __tablename__ = "consultation_attachments"
 
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
@@ -127,7 +127,7 @@ class Attachment(IdMixin, AgencyOwned, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Question(IdMixin, AgencyOwned, Base):
+class Question(IdMixin, AgencyOwned, Translated, Base):
     __tablename__ = "consultation_questions"
 
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"), index=True)
@@ -174,7 +174,7 @@ class Answer(IdMixin, Base):
     rating: Mapped[int | None] = mapped_column(Integer)
 
 
-class ReportSection(IdMixin, AgencyOwned, Base):
+class ReportSection(IdMixin, AgencyOwned, Translated, Base):
     """One part of "you said, we did": what people said on a theme or question, and what the agency does."""
 
     __tablename__ = "consultation_report_sections"

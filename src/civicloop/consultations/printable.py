@@ -2,8 +2,10 @@
 
 WeasyPrint needs the system's Pango library (Debian: ``libpango-1.0-0``, ``libpangoft2-1.0-0``); without it
 the PDF is refused with that reason and the HTML report, with its print stylesheet, still serves. Nothing is
-fetched while drawing: the stylesheets are inlined and every URL is refused, so a report cannot make the
-server reach out, whatever its text holds (citizen text is escaped by the template like on the page).
+fetched while drawing: the stylesheets are inlined and every URL is refused but the bundled Tibetan-script font,
+read from the package, so a report cannot make the server reach out, whatever its text holds (citizen text is
+escaped by the template like on the page). The font is embedded in the PDF (subset to the glyphs used), so a
+Dzongkha report reads on a server and a reader's machine without any Tibetan font installed.
 """
 
 from __future__ import annotations
@@ -15,13 +17,21 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from civicloop.consultations import i18n, report
+from civicloop.consultations import report
 from civicloop.consultations.schemas import public_path
 from civicloop.errors import AppError
+from civicloop.kit import i18n
 from civicloop.web.charts import bar_chart
 from civicloop.web.templating import STATIC_DIR, templates
 
 STYLESHEETS = ("civicloop.css", "consultations.css")
+FONT_FILE = STATIC_DIR / "fonts" / "jomolhari-tibetan-400.woff"
+FONT_URL = FONT_FILE.as_uri()
+# The page's @font-face points at /static/fonts/…, which WeasyPrint cannot reach: the PDF names the package's file.
+FONT_FACE = (
+    '@font-face { font-family: "Jomolhari"; font-weight: 400; font-style: normal; '
+    f'src: url("{FONT_URL}") format("woff"); unicode-range: U+0F00-0FFF, U+200C-200D, U+25CC, U+3008-300B; }}'
+)
 
 
 class PdfUnavailable(AppError):
@@ -40,21 +50,25 @@ class ReportView:
 def report_view(session: Session, *, code: str, lang: str) -> ReportView:
     """The published report of consultation ``code`` with a bar chart per closed question."""
     published = report.public_report(session, code=code)
-    charts = {
-        q.question.id: bar_chart([(o.label, o.percent) for o in q.options], title=q.question.prompt, unit="%")
-        for q in published.results.questions
-        if q.closed
-    }
+    charts = {}
+    for q in published.results.questions:
+        if q.closed:
+            labels = {value: label.text for value, label in i18n.localized_options(q.question, lang)}
+            charts[q.question.id] = bar_chart(
+                [(labels.get(o.label, o.label), o.percent) for o in q.options],
+                title=i18n.localized(q.question, "prompt", lang).text,
+                unit="%",
+            )
     return ReportView(published, charts, lang, public_path(published.consultation))
 
 
 def template_context(view: ReportView) -> dict[str, Any]:
-    return {"page": view, "lang": view.lang, "t": i18n.translator(view.lang), "languages": i18n.LANGUAGES}
+    return {"page": view, "lang": view.lang, "kind_labels": {}}
 
 
 def report_html(view: ReportView) -> str:
     """A standalone HTML document of the report (styles inlined), as WeasyPrint draws it."""
-    styles = "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS)
+    styles = "\n".join([FONT_FACE, *((STATIC_DIR / name).read_text(encoding="utf-8") for name in STYLESHEETS)])
     template = templates.env.get_template("consultations/report_pdf.html")
     return template.render(**template_context(view), styles=Markup(styles))  # noqa: S704 - our own files
 
@@ -72,10 +86,12 @@ def _pdf_of(html: str) -> bytes:
     """Drawing is the costly part (bench/consultations.py); a published report's HTML does not change, so the
     same HTML gives back the same bytes without drawing again."""
     weasyprint = _weasyprint()
-    from weasyprint.urls import URLFetcher, URLFetchingError
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
     class RefuseEveryUrl(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: object = None) -> None:
+        def fetch(self, url: str, headers: object = None) -> Any:
+            if url == FONT_URL:
+                return URLFetcherResponse(url, body=FONT_FILE.read_bytes(), headers={"Content-Type": "font/woff"})
             raise URLFetchingError(f"the report PDF fetches nothing: {url[:80]}")
 
     pdf: bytes = weasyprint.HTML(string=html, url_fetcher=RefuseEveryUrl()).write_pdf()

@@ -16,7 +16,7 @@ from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.channels.web import antispam
 from civicloop.config import get_settings
-from civicloop.consultations import answers, i18n, printable, queries, report, themes
+from civicloop.consultations import answers, printable, queries, report, themes
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -28,9 +28,9 @@ from civicloop.consultations.models import (
 from civicloop.consultations.schemas import public_path
 from civicloop.deps import OptionalActorDep, SessionDep
 from civicloop.errors import AppError, NotFound, Unauthenticated
-from civicloop.kit import uploads
+from civicloop.kit import i18n, uploads
 from civicloop.web.forms import form_action
-from civicloop.web.templating import render
+from civicloop.web.templating import public_render, remember_language, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +38,7 @@ router = APIRouter(include_in_schema=False)
 @dataclass
 class IndexPage:
     consultations: list[Consultation]
-    agency_names: dict[int, str]
+    agencies: dict[int, Agency]
 
 
 @dataclass
@@ -97,22 +97,23 @@ def _page(session: Session, consultation: Consultation, lang: str, **extra: obje
     )
 
 
+# Shown on the pages in the visitor's language (the stored values stay English words).
+KIND_LABELS = {"consultation": i18n.N_("Consultation"), "survey": i18n.N_("Survey")}
+
+
 def _render(request: Request, template: str, page: object, lang: str, status_code: int = 200) -> Response:
-    response = render(
-        request, template, page, status_code=status_code, lang=lang, t=i18n.translator(lang), languages=i18n.LANGUAGES
-    )
-    response.headers["Content-Language"] = lang
-    return response
+    return public_render(request, template, page, status_code=status_code, lang=lang, kind_labels=KIND_LABELS)
 
 
 def _lang(request: Request, lang: str | None) -> str:
-    return i18n.language_of(lang, request.headers.get("accept-language", ""))
+    """The form posts its page's language; otherwise ``?lang``, the remembered choice, then the browser's."""
+    return i18n.supported(lang) or request_language(request)
 
 
 @router.get("/c", response_class=HTMLResponse)
 def index(request: Request, session: SessionDep, lang: str | None = None) -> Response:
     items = queries.list_public(session)
-    names = agency_queries.names(session, (c.agency_id for c in items))
+    names = agency_queries.by_ids(session, (c.agency_id for c in items))
     return _render(request, "consultations/public_index.html", IndexPage(items, names), _lang(request, lang))
 
 
@@ -201,15 +202,16 @@ def public_report(code: str, request: Request, session: SessionDep, lang: str | 
 @router.get("/c/{code}/report.pdf")
 def public_report_pdf(code: str, request: Request, session: SessionDep, lang: str | None = None) -> Response:
     view = printable.report_view(session, code=code, lang=_lang(request, lang))
-    return Response(
+    response = Response(
         printable.report_pdf(view),
         media_type="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{printable.pdf_filename(view)}"',
             "X-Content-Type-Options": "nosniff",
-            "Content-Language": view.lang,
         },
     )
+    remember_language(request, response, view.lang)
+    return response
 
 
 @router.get("/c/{code}/open-data.{fmt}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, MetaData
+from sqlalchemy import ForeignKey, Integer, MetaData, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-from civicloop.db.types import UTCDateTime
+from civicloop.db.types import JSONType, UTCDateTime
 from civicloop.kit.clock import utcnow
 
 NAMING_CONVENTION = {
@@ -38,3 +38,10 @@ class AgencyOwned:
     @declared_attr
     def agency_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+
+
+class Translated:
+    """Text officials write for citizens, in languages besides English (kept in the plain columns):
+    ``{"dz": {"title": "…", "summary": "…"}}``. ``kit.i18n.localized`` reads a field with its fallback."""
+
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSONType, default=dict, server_default=text("'{}'"))

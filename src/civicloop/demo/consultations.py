@@ -23,9 +23,10 @@ from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.service import record_inbound
-from civicloop.consultations import answers, queries, report, service, themes
+from civicloop.consultations import answers, queries, report, service, themes, translation
 from civicloop.consultations.models import Audience, Consultation, ConsultationKind, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, QuestionIn, ReportIn, ReportSectionIn
+from civicloop.demo import dzongkha
 from civicloop.demo.foundation import DemoWorld, demo_email
 from civicloop.kit.clock import FixedClock, set_clock, utcnow
 from civicloop.publishing.models import Post
@@ -276,6 +277,19 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
                 alt_text=alt,
                 option_label=label,
             )
+        parts = queries.questions_of(session, consultation.id)
+        captions = {a.option_label: a.id for a in queries.attachments_of(session, consultation.id)}
+        translation.save(
+            session,
+            actor=analyst,
+            consultation_id=consultation.id,
+            lang="dz",
+            data=translation.Translation(
+                consultation=dzongkha.BUS_STOP,
+                questions={q.id: dict(t) for q, t in zip(parts, dzongkha.BUS_STOP_QUESTIONS, strict=True)},
+                attachments={captions[label]: {"alt_text": text} for label, text in dzongkha.DESIGN_CAPTIONS.items()},
+            ),
+        )
     with _at(opened):
         service.open_now(session, actor=analyst, consultation_id=consultation.id)
         posts = _mark_sent(session, consultation, opened)

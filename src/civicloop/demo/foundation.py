@@ -11,6 +11,7 @@ from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platf
 from civicloop.auth import service as officials
 from civicloop.auth.models import Official
 from civicloop.channels import registry
+from civicloop.demo import dzongkha
 
 DEMO_PASSWORD = "civicloop-demo"  # noqa: S105 - printed to the visitor on purpose
 
@@ -174,6 +175,7 @@ def seed_foundation(session: Session) -> DemoWorld:
             district=spec.district,
             parent_code="DOIM" if spec.code != "DOIM" and spec.kind is AgencyKind.department else None,
         )
+        world.agencies[spec.code].translations = {"dz": {"name": dzongkha.AGENCY_NAMES[spec.code]}}
     for code, people in PEOPLE.items():
         for role, name in people:
             email = demo_email(role, code)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation, ConversationStatus, Direction, Message
+from civicloop.demo import dzongkha
 from civicloop.demo.foundation import DemoWorld, demo_email
 from civicloop.inbox import clocks
 from civicloop.inbox import service as inbox
@@ -64,7 +65,15 @@ def seed_inbox(session: Session, world: DemoWorld) -> None:
     for code, agency in world.agencies.items():
         officer = _officer(world, code)
         for title, text in SAVED_REPLIES:
-            inbox.save_reply(session, actor=officer, agency_id=agency.id, title=title, text=text)
+            dz_title, dz_text = dzongkha.SAVED_REPLIES[title]
+            inbox.save_reply(
+                session,
+                actor=officer,
+                agency_id=agency.id,
+                title=title,
+                text=text,
+                translations={"dz": {"title": dz_title, "text": dz_text}},
+            )
     session.flush()
     conversations = list(session.scalars(select(Conversation).order_by(Conversation.id)))
     codes = {agency.id: code for code, agency in world.agencies.items()}

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civicloop.db.base import AgencyOwned, Base, IdMixin
+from civicloop.db.base import AgencyOwned, Base, IdMixin, Translated
 from civicloop.db.types import JSONType, UTCDateTime
 from civicloop.kit.clock import utcnow
 from civicloop.sla.engine import ClockKind, SlaState
@@ -100,7 +100,7 @@ class Note(IdMixin, AgencyOwned, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SavedReply(IdMixin, AgencyOwned, Base):
+class SavedReply(IdMixin, AgencyOwned, Translated, Base):
     """A reply officers reuse; ``{citizen_name}`` and the other placeholders are filled in on use."""
 
     __tablename__ = "saved_replies"

@@ -28,6 +28,7 @@ from civicloop.inbox.models import (
     Tag,
 )
 from civicloop.inbox.queries import ASSIGNABLE_ROLES
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
 
 # Who works the inbox; analysts and auditors read it.
@@ -261,9 +262,17 @@ def placeholder_values(session: Session, conversation: Conversation, actor: Acto
 
 
 def save_reply(
-    session: Session, *, actor: Actor, agency_id: int, title: str, text: str, saved_reply_id: int | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    agency_id: int,
+    title: str,
+    text: str,
+    saved_reply_id: int | None = None,
+    translations: dict[str, dict[str, str]] | None = None,
 ) -> SavedReply:
-    """Create (or, with ``saved_reply_id``, change) a saved reply of the agency."""
+    """Create (or, with ``saved_reply_id``, change) a saved reply of the agency; ``translations``: its title and
+    text in other languages (``{"dz": {"title": …, "text": …}}``), so an officer answers a citizen in theirs."""
     actor.require(agency_id, *TRIAGE_ROLES)
     title, text = " ".join(title.split()), text.strip()
     if not title or len(title) > 100:
@@ -271,6 +280,12 @@ def save_reply(
     if not text:
         raise Invalid("a saved reply needs its text", field="text")
     check_placeholders(text)
+    for lang, entry in (translations or {}).items():
+        if lang not in i18n.LANGUAGES or lang == i18n.DEFAULT:
+            raise Invalid(f"{lang!r} is not a language of this deployment", field="translations")
+        if len(entry.get("title", "")) > 100:
+            raise Invalid("a saved reply needs a title of at most 100 characters", field="title")
+        check_placeholders(entry.get("text", ""))
     clash = session.scalar(select(SavedReply.id).where(SavedReply.agency_id == agency_id, SavedReply.title == title))
     if clash is not None and clash != saved_reply_id:
         raise Invalid(f"the agency already has a saved reply called {title!r}", field="title")
@@ -284,6 +299,11 @@ def save_reply(
             raise NotFound("saved reply not found")
         row, before = found, {"title": found.title, "text": found.text}
         row.title, row.text = title, text
+    if translations is not None:
+        merged: dict[str, dict[str, str]] = {}
+        for lang, entry in translations.items():
+            merged = i18n.merge(merged, lang, entry)
+        row.translations = merged
     session.flush()
     audit.record(
         session,
@@ -293,7 +313,7 @@ def save_reply(
         target_id=row.id,
         agency_id=agency_id,
         before=before,
-        after={"title": title, "text": text},
+        after={"title": title, "text": text, "translations": row.translations},
     )
     return row
 

@@ -71,9 +71,13 @@ def respond(
     period: Period | None,
     basis: Basis | None = None,
     export: Export,
+    lang: str | None = None,
 ) -> Response:
+    """``lang``: a page for citizens in that language (the transparency page); officials' pages are English."""
     format, table, chart = export.format, export.table, export.chart
     if format is None and table is None and chart is None:
+        if lang:
+            return render(request, template, page, export_base=export_base(request), lang=lang)
         return render(request, template, page, export_base=export_base(request))
     if table is not None and format in ("csv", "json"):
         found = find_table(tables, table)

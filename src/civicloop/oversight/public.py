@@ -18,12 +18,15 @@ from civicloop.agencies.models import Agency
 from civicloop.audit import checkpoints
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 from civicloop.oversight import activity, adoption, hooks, participation, responses
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
 from civicloop.oversight.exports import ExportDep, attachment, respond
 from civicloop.oversight.periods import Period, local_today, parse_period
 from civicloop.oversight.report import CITIZEN_CONVERSATIONS, Column, Table, dumps
+from civicloop.web.templating import request_language
 
 router = APIRouter(include_in_schema=False)
 PUBLIC_DAYS = 90
@@ -48,7 +51,7 @@ def _pct(value: float | None) -> float | None:
     return round(value * 100, 1) if value is not None else None
 
 
-def transparency(session: Session, period: Period) -> TransparencyPage:
+def transparency(session: Session, period: Period, lang: str = i18n.DEFAULT) -> TransparencyPage:
     zone_name = get_settings().timezone
     agencies = list(session.scalars(select(Agency).order_by(Agency.name)))
     answered = responses.by_agency(session, period, None)
@@ -58,17 +61,19 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
         by_agency.setdefault(consultation.agency_id, []).append(consultation)
     table = Table(
         "responsiveness",
-        "How promptly each agency answers citizens",
+        N_("How promptly each agency answers citizens"),
         [
-            Column("agency", "Agency"),
-            Column("code", "Code"),
+            Column("agency", N_("Agency")),
+            Column("code", N_("Code")),
             CITIZEN_CONVERSATIONS,
-            Column("response_rate", "Answered %", numeric=True),
-            Column("within_target", "Answered within target %", numeric=True),
+            Column("response_rate", N_("Answered %"), numeric=True),
+            Column("within_target", N_("Answered within target %"), numeric=True),
             *(Column(extra.key, extra.label, numeric=True) for extra in hooks.AGENCY_COUNTS),
         ],
-        note="Conversations begun in the period on the agency's official accounts and web form. 'Within target' "
-        "counts first answers within the agency's target time, in office hours.",
+        note=N_(
+            "Conversations begun in the period on the agency's official accounts and web form. 'Within target' "
+            "counts first answers within the agency's target time, in office hours."
+        ),
     )
     bounds = period.bounds(zone_name)
     extras = {extra.key: extra.count(session, *bounds, None) for extra in hooks.AGENCY_COUNTS}
@@ -78,7 +83,7 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
         rows.append(PublicAgency(agency, counts, by_agency.get(agency.id, [])))
         table.add(
             {
-                "agency": agency.name,
+                "agency": i18n.localized(agency, "name", lang).text,
                 "code": agency.code,
                 "conversations": counts.conversations,
                 "response_rate": _pct(counts.response_rate),
@@ -103,7 +108,8 @@ def transparency_page(
     start: Annotated[str | None, Query(max_length=10)] = None,
     end: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    page = transparency(session, public_period(start, end))
+    lang = request_language(request)
+    page = transparency(session, public_period(start, end), lang)
     return respond(
         request,
         "oversight/transparency.html",
@@ -112,6 +118,7 @@ def transparency_page(
         basename="public",
         period=page.period,
         export=export,
+        lang=lang,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from civicloop.errors import Invalid, NotFound
+from civicloop.kit.i18n import N_
 
 Cell = str | int | float | bool | date | datetime | None
 NAME_RE = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -69,7 +70,7 @@ class Column:
 
 # Columns many tables share.
 PREVIOUS = Column("previous", "Previous period", numeric=True)
-CITIZEN_CONVERSATIONS = Column("conversations", "Citizen conversations", numeric=True)
+CITIZEN_CONVERSATIONS = Column("conversations", N_("Citizen conversations"), numeric=True)
 CITIZEN_MESSAGES = Column("messages_in", "Citizen messages", numeric=True)
 MESSAGES = (CITIZEN_MESSAGES, Column("messages_out", "Agency messages", numeric=True))
 
@@ -84,7 +85,7 @@ class Table:
     rows: list[dict[str, Cell]] = field(default_factory=list)
     links: list[dict[str, str]] = field(default_factory=list)
     note: str = ""
-    empty: str = "Nothing in this period."
+    empty: str = N_("Nothing in this period.")
 
     def __post_init__(self) -> None:
         if not NAME_RE.match(self.name):

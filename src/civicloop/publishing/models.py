@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin
+from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin, Translated
 from civicloop.db.types import JSONType, UTCDateTime
 
 
@@ -24,7 +24,7 @@ class PostPurpose(enum.StrEnum):
     report = "report"
 
 
-class Post(IdMixin, TimestampMixin, AgencyOwned, Base):
+class Post(IdMixin, TimestampMixin, AgencyOwned, Translated, Base):
     """One message for several accounts; released as one outbound post per account sharing ``batch_key``."""
 
     __tablename__ = "publishing_posts"

@@ -15,7 +15,8 @@ from civicloop.channels.web.service import LIMITS, Feedback
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
 from civicloop.errors import TooManyRequests
-from civicloop.web.templating import render
+from civicloop.kit import i18n
+from civicloop.web.templating import public_render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,8 +37,29 @@ class ThanksPage:
     reference: str
 
 
-def _form(request: Request, page: FeedbackPage, status_code: int = 200) -> HTMLResponse:
-    return render(request, "channels/feedback.html", page, status_code=status_code)
+def _form(request: Request, page: FeedbackPage, status_code: int = 200, lang: str | None = None) -> HTMLResponse:
+    return public_render(request, "channels/feedback.html", page, status_code=status_code, lang=lang)
+
+
+def _localized_errors(errors: dict[str, str], feedback: Feedback, lang: str) -> dict[str, str]:
+    """The form's problems in the visitor's language (the service states them in English for the API)."""
+    out = {}
+    for name, message in errors.items():
+        value = feedback.values().get(name, "").strip()
+        limit = LIMITS.get(name)
+        if name == "contact" and limit and len(value) <= limit.maximum:
+            text = i18n.translate(lang, service.CONTACT_ERROR)
+        elif limit and not value:
+            text = i18n.translate(lang, "Please write your message.")
+        elif limit:
+            text = i18n.translate(lang, "This is %(length)s characters long; the limit is %(limit)s.") % {
+                "length": i18n.digits(f"{len(value):,}", lang, get_settings().native_digits),
+                "limit": i18n.digits(f"{limit.maximum:,}", lang, get_settings().native_digits),
+            }
+        else:
+            text = message
+        out[name] = text
+    return out
 
 
 @router.get("/feedback/{agency_code}", response_class=HTMLResponse)
@@ -56,15 +78,22 @@ def feedback_submit(
     topic: Annotated[str, Form()] = "",
     message: Annotated[str, Form()] = "",
     website: Annotated[str, Form()] = "",
+    lang: Annotated[str, Form()] = "",
 ) -> Response:
+    language = i18n.supported(lang) or request_language(request)
     agency, account = service.form_account(session, agency_code)
     if antispam.honeypot_tripped({HONEYPOT_FIELD: website}):
         # Answer a bot as if it had succeeded, so it learns nothing; nothing is stored.
-        return RedirectResponse(f"/feedback/{agency.code}/thanks?ref={service.new_reference(agency)}", status_code=303)
+        return RedirectResponse(
+            f"/feedback/{agency.code}/thanks?ref={service.new_reference(agency)}&lang={language}", status_code=303
+        )
     feedback = Feedback(name=name, contact=contact, topic=topic, message=message)
     errors = service.validate(feedback)
     if errors:
-        return _form(request, FeedbackPage(agency=agency, values=feedback.values(), errors=errors), status_code=422)
+        page = FeedbackPage(
+            agency=agency, values=feedback.values(), errors=_localized_errors(errors, feedback, language)
+        )
+        return _form(request, page, status_code=422, lang=language)
     try:
         antispam.check_rate(
             session,
@@ -73,12 +102,13 @@ def feedback_submit(
             limit=get_settings().feedback_max_per_hour,
         )
     except TooManyRequests as exc:
-        page = FeedbackPage(agency=agency, values=feedback.values(), notice=exc.message)
-        response = _form(request, page, status_code=429)
+        notice = i18n.translate(language, "Too many messages from your connection in the last hour; please try later.")
+        page = FeedbackPage(agency=agency, values=feedback.values(), notice=notice)
+        response = _form(request, page, status_code=429, lang=language)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     reference = service.submit(session, agency=agency, account=account, feedback=feedback)
-    return RedirectResponse(f"/feedback/{agency.code}/thanks?ref={reference}", status_code=303)
+    return RedirectResponse(f"/feedback/{agency.code}/thanks?ref={reference}&lang={language}", status_code=303)
 
 
 @router.get("/feedback/{agency_code}/thanks", response_class=HTMLResponse)
@@ -86,4 +116,4 @@ def feedback_thanks(agency_code: str, request: Request, session: SessionDep, ref
     agency, _account = service.form_account(session, agency_code)
     # Only the reference the visitor was given is echoed: the page shows nothing that was stored.
     reference = ref if service.REFERENCE_RE.match(ref) else ""
-    return render(request, "channels/feedback_thanks.html", ThanksPage(agency=agency, reference=reference))
+    return public_render(request, "channels/feedback_thanks.html", ThanksPage(agency=agency, reference=reference))

@@ -17,6 +17,7 @@ from civicloop.channels.service import record_inbound
 from civicloop.channels.web.antispam import Limit, check_lengths
 from civicloop.errors import Invalid, NotFound
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 
 LIMITS = {
     "name": Limit("Your name", 100),
@@ -24,6 +25,9 @@ LIMITS = {
     "topic": Limit("The topic", 150),
     "message": Limit("Message", 5000, required=True),
 }
+CONTACT_ERROR = N_(
+    "Enter an email address or a Bhutanese mobile number (8 digits starting with 17 or 77), or leave it empty."
+)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Bhutanese mobile numbers: 8 digits starting 17 or 77, optionally with the country code +975.
 PHONE_RE = re.compile(r"^(?:\+?975)?((?:17|77)\d{6})$")
@@ -65,9 +69,7 @@ def validate(feedback: Feedback) -> dict[str, str]:
     """``{field: message}`` for everything a person must fix (empty when the form is fine)."""
     errors = check_lengths(feedback.values(), LIMITS)
     if "contact" not in errors and parse_contact(feedback.contact) is None:
-        errors["contact"] = (
-            "Enter an email address or a Bhutanese mobile number (8 digits starting with 17 or 77), or leave it empty."
-        )
+        errors["contact"] = CONTACT_ERROR
     return errors
 
 
