@@ -50,7 +50,7 @@ from civicloop.publishing import routes as publishing_routes
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
 from civicloop.web.headers import SecurityHeaders
-from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render
+from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render, request_language
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,10 @@ def _error_response(
         response.headers["HX-Reswap"] = "none"
         response.headers["HX-Retarget"] = "#toasts"
         return response
-    return render(request, "error.html", {"status": status, "code": code, "message": message}, status_code=status)
+    # An error page is a message to whoever reached it, citizens included: in their language (the reason, from the
+    # code, stays English and is marked so).
+    page = {"status": status, "code": code, "message": message}
+    return render(request, "error.html", page, status_code=status, lang=request_language(request))
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -25,6 +25,8 @@ from civicloop.web.charts import bar_chart
 from civicloop.web.templating import STATIC_DIR, templates
 
 STYLESHEETS = ("civicloop.css", "consultations.css")
+# How answers came in, as the report names them (platform names stay as the platforms write them).
+CHANNEL_LABELS = {"form": i18n.N_("The form on this site"), "web": i18n.N_("The feedback form")}
 FONT_FILE = STATIC_DIR / "fonts" / "jomolhari-tibetan-400.woff"
 FONT_URL = FONT_FILE.as_uri()
 # The page's @font-face points at /static/fonts/…, which WeasyPrint cannot reach: the PDF names the package's file.
@@ -63,7 +65,7 @@ def report_view(session: Session, *, code: str, lang: str) -> ReportView:
 
 
 def template_context(view: ReportView) -> dict[str, Any]:
-    return {"page": view, "lang": view.lang, "kind_labels": {}}
+    return {"page": view, "lang": view.lang, "kind_labels": {}, "channel_labels": CHANNEL_LABELS}
 
 
 def report_html(view: ReportView) -> str:

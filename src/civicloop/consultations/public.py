@@ -99,10 +99,19 @@ def _page(session: Session, consultation: Consultation, lang: str, **extra: obje
 
 # Shown on the pages in the visitor's language (the stored values stay English words).
 KIND_LABELS = {"consultation": i18n.N_("Consultation"), "survey": i18n.N_("Survey")}
+CHANNEL_LABELS = printable.CHANNEL_LABELS
 
 
 def _render(request: Request, template: str, page: object, lang: str, status_code: int = 200) -> Response:
-    return public_render(request, template, page, status_code=status_code, lang=lang, kind_labels=KIND_LABELS)
+    return public_render(
+        request,
+        template,
+        page,
+        status_code=status_code,
+        lang=lang,
+        kind_labels=KIND_LABELS,
+        channel_labels=CHANNEL_LABELS,
+    )
 
 
 def _lang(request: Request, lang: str | None) -> str:

@@ -16,7 +16,7 @@ from civicloop.consultations.service import record
 from civicloop.errors import Conflict, Invalid
 from civicloop.kit import i18n
 
-CONSULTATION_FIELDS = ("title", "summary", "body_markdown", "report_intro", "decision")
+CONSULTATION_FIELDS = ("title", "summary", "body_markdown", "report_intro", "decision", "contact_name")
 QUESTION_FIELDS = ("prompt", "help_text", "options")
 ATTACHMENT_FIELDS = ("alt_text",)
 LIMITS = {"title": 200, "prompt": 500, "alt_text": 300}
@@ -43,7 +43,9 @@ def _check(values: dict[str, str], allowed: tuple[str, ...], where: str) -> None
 def save(session: Session, *, actor: Actor, consultation_id: int, lang: str, data: Translation) -> Consultation:
     """Set ``lang``'s text (a blank field removes that translation, so the page falls back to English)."""
     if lang == i18n.DEFAULT or lang not in i18n.LANGUAGES:
-        raise Invalid(f"the language is one of {', '.join(c for c in i18n.LANGUAGES if c != i18n.DEFAULT)}", field="lang")
+        raise Invalid(
+            f"the language is one of {', '.join(c for c in i18n.LANGUAGES if c != i18n.DEFAULT)}", field="lang"
+        )
     consultation = get(session, actor=actor, consultation_id=consultation_id)
     actor.require(consultation.agency_id)
     if consultation.status is ConsultationStatus.published:

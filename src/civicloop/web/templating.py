@@ -44,6 +44,12 @@ def _gettext(context: Context, message: str) -> str:
 
 
 @pass_context
+def translate_text(context: Context, message: str) -> str:
+    """``_t(value)``: a string marked N_() in Python, translated as it is (no ``%`` formatting, unlike ``_()``)."""
+    return i18n.translate(_lang(context), message) if message else message
+
+
+@pass_context
 def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
     return i18n.translate_plural(_lang(context), singular, plural, n)
 
@@ -130,6 +136,7 @@ templates.env.globals.update(
     tr=tr,
     tr_options=tr_options,
     option_label=option_label,
+    _t=translate_text,
 )
 
 FLASH_KEY = "flashes"
