@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import io
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from babel.messages.frontend import CommandLineInterface
@@ -28,8 +29,19 @@ def test_every_marked_string_of_the_code_is_in_each_catalog_and_translated(tmp_p
     """Extracts afresh (as `make i18n-extract` does): a new _() without a translation fails here."""
     pot = tmp_path / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *KEYWORDS, "--no-location", "--omit-header"]
-        + ["-o", str(pot), str(ROOT)]
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            *KEYWORDS,
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ]
     )
     with pot.open("rb") as f:
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
@@ -80,7 +92,7 @@ def test_content_falls_back_per_field_and_says_so() -> None:
     class Row:
         title = "Bus stop"
         summary = "Tell us"
-        translations = {"dz": {"title": "བཱས་བསྒུག་ས།"}}
+        translations: ClassVar[dict[str, dict[str, str]]] = {"dz": {"title": "བཱས་བསྒུག་ས།"}}
 
     assert i18n.localized(Row, "title", "dz") == i18n.Localized("བཱས་བསྒུག་ས།", "dz", False)
     assert i18n.localized(Row, "summary", "dz") == i18n.Localized("Tell us", "en", True)

@@ -26,7 +26,7 @@ from civicloop.web.templating import STATIC_DIR, templates
 
 STYLESHEETS = ("civicloop.css", "consultations.css")
 # How answers came in, as the report names them (platform names stay as the platforms write them).
-CHANNEL_LABELS = {"form": i18n.N_("The form on this site"), "web": i18n.N_("The feedback form")}
+CHANNEL_LABELS = {"Public page": i18n.N_("The form on this site"), "form": i18n.N_("The form on this site")}
 FONT_FILE = STATIC_DIR / "fonts" / "jomolhari-tibetan-400.woff"
 FONT_URL = FONT_FILE.as_uri()
 # The page's @font-face points at /static/fonts/…, which WeasyPrint cannot reach: the PDF names the package's file.
