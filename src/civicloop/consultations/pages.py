@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from civicloop import jobs
 from civicloop.agencies import queries as agency_queries
@@ -20,7 +21,7 @@ from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
-from civicloop.consultations import answers, queries, report, service, themes
+from civicloop.consultations import answers, queries, report, service, themes, translation
 from civicloop.consultations import results as results_mod
 from civicloop.consultations.models import (
     Attachment,
@@ -32,6 +33,7 @@ from civicloop.consultations.models import (
     QuestionKind,
     ReportSection,
 )
+from civicloop.consultations.public import form_data
 from civicloop.consultations.schemas import (
     ConsultationCreate,
     ConsultationUpdate,
@@ -42,7 +44,7 @@ from civicloop.consultations.schemas import (
 )
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid, NotFound
-from civicloop.kit import uploads
+from civicloop.kit import i18n, uploads
 from civicloop.kit.timezones import local, parse_instant
 from civicloop.web.charts import bar_chart, line_chart
 from civicloop.web.forms import form_action
@@ -636,6 +638,113 @@ def publish(
         return " ".join(parts)
 
     return _after(request, session, actor, consultation_id, act, to_report=True)
+
+
+# -- the consultation in another language: both side by side ---------------------------------------------------
+
+
+@dataclass
+class TranslationRow:
+    name: str  # the form field, e.g. "c.title", "q12.options", "a3.alt_text"
+    label: str
+    english: str
+    written: str
+    long: bool
+
+
+@dataclass
+class TranslationPage:
+    consultation: Consultation
+    lang: str
+    language_name: str
+    rows: list[TranslationRow]
+    missing: int
+    error: str | None = None
+
+
+CONSULTATION_LABELS = {
+    "title": "Title",
+    "summary": "Summary",
+    "body_markdown": "The full draft (Markdown)",
+    "report_intro": "Report introduction",
+    "decision": "Decision",
+    "contact_name": "Contact person",
+}
+
+
+def _translation_page(
+    session: Session, actor: Actor, consultation_id: int, lang: str, form: dict[str, str] | None = None, **extra: object
+) -> TranslationPage:
+    consultation = queries.get(session, actor=actor, consultation_id=consultation_id)
+    if lang not in i18n.LANGUAGES or lang == i18n.DEFAULT:
+        raise NotFound(f"no language {lang!r} here")
+    rows: list[TranslationRow] = []
+
+    def add(name: str, label: str, obj: object, field_name: str, long: bool) -> None:
+        english = getattr(obj, field_name, "") or ""
+        if isinstance(english, list):
+            english = "\n".join(english)
+        written = i18n.translated(getattr(obj, "translations", None), lang, field_name)
+        if form is not None:
+            written = form.get(name, "")
+        if english or written:
+            rows.append(TranslationRow(name, label, english, written, long))
+
+    for field_name, label in CONSULTATION_LABELS.items():
+        add(f"c.{field_name}", label, consultation, field_name, field_name not in ("title", "contact_name"))
+    for n, q in enumerate(queries.questions_of(session, consultation.id), start=1):
+        add(f"q{q.id}.prompt", f"Question {n}", q, "prompt", False)
+        add(f"q{q.id}.help_text", f"Question {n}: help", q, "help_text", True)
+        if q.kind.value in ("single_choice", "multiple_choice"):
+            add(f"q{q.id}.options", f"Question {n}: options, one a line in this order", q, "options", True)
+    for a in queries.attachments_of(session, consultation.id):
+        label = f"Design option {a.option_label}: caption" if a.option_label else f"{a.filename}: description"
+        add(f"a{a.id}.alt_text", label, a, "alt_text", False)
+    missing = sum(1 for row in rows if row.english and not row.written.strip())
+    return TranslationPage(consultation, lang, i18n.LANGUAGES[lang], rows, missing, **extra)  # type: ignore[arg-type]
+
+
+@router.get("/consultations/{consultation_id}/translation", response_class=HTMLResponse)
+def translation_page(
+    consultation_id: int, request: Request, session: SessionDep, actor: ActorDep, lang: str = "dz"
+) -> Response:
+    return render(request, "consultations/translation.html", _translation_page(session, actor, consultation_id, lang))
+
+
+def _parse_translation(form: dict[str, str]) -> translation.Translation:
+    data = translation.Translation(consultation={}, questions={}, attachments={})
+    for name, value in form.items():
+        prefix, _, field_name = name.partition(".")
+        if not field_name:
+            continue
+        if prefix == "c":
+            data.consultation[field_name] = value
+        elif prefix[:1] in ("q", "a") and prefix[1:].isdigit():
+            target = data.questions if prefix[0] == "q" else data.attachments
+            target.setdefault(int(prefix[1:]), {})[field_name] = value
+        else:
+            raise Invalid(f"{name[:40]!r} is not a field of this form")
+    return data
+
+
+@router.post("/consultations/{consultation_id}/translation", response_class=HTMLResponse)
+def save_translation(
+    consultation_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    submitted: Annotated[FormData, Depends(form_data)],
+) -> Response:
+    form = {k: v for k, v in submitted.multi_items() if isinstance(v, str) and k != "csrf_token"}
+    lang = form.pop("lang", "dz")
+    with form_action(session) as attempt:
+        data = _parse_translation(form)
+        translation.save(session, actor=actor, consultation_id=consultation_id, lang=lang, data=data)
+    if (exc := attempt.error) is not None:
+        page = _translation_page(session, actor, consultation_id, lang, form, error=exc.message)
+        return render(request, "consultations/translation.html", page, status_code=exc.status_code)
+    flash(request, f"Saved the {i18n.LANGUAGES.get(lang, lang)} version.")
+    return RedirectResponse(f"/consultations/{consultation_id}/translation?lang={lang}", status_code=303)
 
 
 @router.post("/consultations/{consultation_id}/{transition}", response_class=HTMLResponse)
