@@ -346,3 +346,28 @@ def test_link_a_conversation_to_a_consultation_and_filter_the_list_by_it(scene: 
     assert "Unlinked;" in client.post("/consultations/links", data=unlink, headers=hx).text
     refreshed = client.get("/inbox", params={"consultation_id": consultation.id}, headers=hx).text
     assert links(refreshed) == [] and _count(refreshed, "consultation", "Norzin Lam bus stop") == 0
+
+
+def test_a_saved_reply_has_a_dzongkha_version_the_officer_can_pick(scene: Scene, client: TestClient) -> None:
+    comment = scene.comment("མཚན་མོ་ གློག་མེ་ མེད།")
+    login(client, scene.officer)
+    saved_page = f"/inbox-saved-replies?agency_id={scene.agency.id}"
+    fields = {
+        "agency_id": str(scene.agency.id),
+        "title": "Thanks, crew sent",
+        "text": "Dear {citizen_name}, a crew is coming.",
+        "title_dz": "བཀའ་དྲིན་ཆེ།",
+        "text_dz": "{citizen_name} ལུ། ལཱ་གཡོག་པ་ཚུ་ འོང་དོ།",
+    }
+    assert post(client, "/inbox-saved-replies", fields, saved_page).status_code == 303  # type: ignore[attr-defined]
+    scene.db.expire_all()
+    saved = scene.db.scalar(select(SavedReply).where(SavedReply.title == "Thanks, crew sent"))
+    assert saved is not None and saved.translations == {"dz": {"title": "བཀའ་དྲིན་ཆེ།", "text": fields["text_dz"]}}
+    page = f"/inbox/{comment.conversation_id}"
+    assert f'value="{saved.id}-dz" lang="dz"' in client.get(page).text
+    filled = client.get(f"{page}/saved-reply", params={"saved_reply_id": f"{saved.id}-dz"}).text
+    assert "Sonam Dema ལུ། ལཱ་གཡོག་པ་ཚུ་ འོང་དོ།" in filled
+    english = client.get(f"{page}/saved-reply", params={"saved_reply_id": str(saved.id)}).text
+    assert "Dear Sonam Dema, a crew is coming." in english
+    bad = post(client, "/inbox-saved-replies", {**fields, "text_dz": "{no_such_placeholder}"}, saved_page)
+    assert bad.status_code == 422  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from civicloop.deps import ActorDep, SessionDep
 from civicloop.inbox import queries, service
 from civicloop.inbox import tasks as _tasks  # noqa: F401 - registers the ON_MESSAGE hook in web processes too
 from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, SavedReply
+from civicloop.kit import i18n
 from civicloop.notifications import queries as notification_queries
 from civicloop.notifications import service as notifications
 from civicloop.notifications.models import Notification
@@ -196,15 +197,18 @@ def thread_fragment(conversation_id: int, request: Request, session: SessionDep,
 
 @router.get("/inbox/{conversation_id}/saved-reply", response_class=HTMLResponse)
 def saved_reply_text(
-    conversation_id: int, request: Request, session: SessionDep, actor: ActorDep, saved_reply_id: int | None = None
+    conversation_id: int, request: Request, session: SessionDep, actor: ActorDep, saved_reply_id: str = ""
 ) -> Response:
-    """The reply box filled with a saved reply, placeholders replaced (HTMX swaps it in)."""
+    """The reply box filled with a saved reply, placeholders replaced (HTMX swaps it in). ``12-dz`` picks the
+    reply's Dzongkha version (the citizen wrote in Dzongkha); a version not written falls back to English."""
     conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
     text = ""
-    if saved_reply_id is not None:
-        saved = queries.saved_reply_of(session, agency_id=conversation.agency_id, saved_reply_id=saved_reply_id)
+    number, _, lang = saved_reply_id.partition("-")
+    if number.isdigit() and len(number) < 12:
+        saved = queries.saved_reply_of(session, agency_id=conversation.agency_id, saved_reply_id=int(number))
         if saved is not None:
-            text = service.fill(saved.text, service.placeholder_values(session, conversation, actor))
+            chosen = i18n.localized(saved, "text", i18n.supported(lang) or i18n.DEFAULT).text
+            text = service.fill(chosen, service.placeholder_values(session, conversation, actor))
     return render(request, "inbox/_reply_text.html", None, text=text, disabled=False, agency_id=conversation.agency_id)
 
 
@@ -382,6 +386,8 @@ def save_reply(
     text: Annotated[str, Form(max_length=5000)],
     saved_reply_id: Annotated[str, Form()] = "",
     delete: Annotated[bool, Form()] = False,
+    title_dz: Annotated[str, Form(max_length=200)] = "",
+    text_dz: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     with form_action(session) as attempt:
         if delete and saved_reply_id.isdigit():
@@ -395,10 +401,12 @@ def save_reply(
                 title=title,
                 text=text,
                 saved_reply_id=int(saved_reply_id) if saved_reply_id.isdigit() else None,
+                translations={"dz": {"title": title_dz, "text": text_dz}},
             )
             flash(request, f"Saved reply {title.strip()!r} saved.")
     if (exc := attempt.error) is not None:
-        page = _saved_page(session, actor, agency_id, error=exc.message, form={"title": title, "text": text})
+        form = {"title": title, "text": text, "title_dz": title_dz, "text_dz": text_dz}
+        page = _saved_page(session, actor, agency_id, error=exc.message, form=form)
         return render(request, "inbox/saved_replies.html", page, status_code=exc.status_code)
     return RedirectResponse(f"/inbox-saved-replies?agency_id={agency_id}", status_code=303)
 
