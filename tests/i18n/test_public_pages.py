@@ -112,3 +112,18 @@ def test_the_chosen_language_is_remembered_and_the_browser_decides_first(demo: D
     later = client.get("/transparency", headers={"accept-language": "en-GB,en"})
     assert later.headers["content-language"] == "dz"
     assert "གཞུང་གི་ལས་སྡེ་ཚུ་གིས་" in later.text
+
+
+def test_the_feedback_form_explains_problems_in_dzongkha_and_thanks_in_dzongkha(
+    demo: DemoWorld, client: TestClient
+) -> None:
+    form = client.get("/feedback/THROMDE?lang=dz").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    fields = {"csrf_token": token.group(1), "lang": "dz", "contact": "not a number"}
+    refused = client.post("/feedback/THROMDE", data={**fields, "message": "ཀ" * 5001})
+    assert refused.status_code == 422
+    assert "ཡིག་འབྲུ་ 5,001 ཡོདཔ་ཨིན།" in refused.text and "གློག་འཕྲིན་ཁ་བྱང་ཡང་ན་" in refused.text
+    assert not english_words(refused.text), english_words(refused.text)[:5]
+    sent = client.post("/feedback/THROMDE", data={**fields, "contact": "", "message": "ལམ་ནང་ ཆུ་འཁྱིལ་དོ།"})
+    assert sent.status_code == 200 and "བཀའ་དྲིན་ཆེ།" in sent.text and 'id="reference"' in sent.text

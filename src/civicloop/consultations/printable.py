@@ -28,8 +28,9 @@ STYLESHEETS = ("civicloop.css", "consultations.css")
 # How answers came in, as the report names them (platform names stay as the platforms write them).
 CHANNEL_LABELS = {"Public page": i18n.N_("The form on this site"), "form": i18n.N_("The form on this site")}
 FONT_FILE = STATIC_DIR / "fonts" / "jomolhari-tibetan-400.woff"
-FONT_URL = FONT_FILE.as_uri()
-# The page's @font-face points at /static/fonts/…, which WeasyPrint cannot reach: the PDF names the package's file.
+# The page's @font-face points at the server's /static/fonts/…; the PDF's names this private address instead, which
+# the fetcher below answers from the package's file (and nothing else: no file: or http: URL is ever read).
+FONT_URL = "civicloop-font:jomolhari-tibetan-400.woff"
 FONT_FACE = (
     '@font-face { font-family: "Jomolhari"; font-weight: 400; font-style: normal; '
     f'src: url("{FONT_URL}") format("woff"); unicode-range: U+0F00-0FFF, U+200C-200D, U+25CC, U+3008-300B; }}'

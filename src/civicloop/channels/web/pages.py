@@ -42,7 +42,9 @@ def _form(request: Request, page: FeedbackPage, status_code: int = 200, lang: st
 
 
 def _localized_errors(errors: dict[str, str], feedback: Feedback, lang: str) -> dict[str, str]:
-    """The form's problems in the visitor's language (the service states them in English for the API)."""
+    """The form's problems in the visitor's language (the service states them in English, in more detail)."""
+    if lang == i18n.DEFAULT:
+        return errors
     out = {}
     for name, message in errors.items():
         value = feedback.values().get(name, "").strip()
@@ -85,7 +87,7 @@ def feedback_submit(
     if antispam.honeypot_tripped({HONEYPOT_FIELD: website}):
         # Answer a bot as if it had succeeded, so it learns nothing; nothing is stored.
         return RedirectResponse(
-            f"/feedback/{agency.code}/thanks?ref={service.new_reference(agency)}&lang={language}", status_code=303
+            f"/feedback/{agency.code}/thanks?lang={language}&ref={service.new_reference(agency)}", status_code=303
         )
     feedback = Feedback(name=name, contact=contact, topic=topic, message=message)
     errors = service.validate(feedback)
@@ -102,13 +104,17 @@ def feedback_submit(
             limit=get_settings().feedback_max_per_hour,
         )
     except TooManyRequests as exc:
-        notice = i18n.translate(language, "Too many messages from your connection in the last hour; please try later.")
+        notice = (
+            exc.message
+            if language == i18n.DEFAULT
+            else i18n.translate(language, "Too many messages from your connection in the last hour; please try later.")
+        )
         page = FeedbackPage(agency=agency, values=feedback.values(), notice=notice)
         response = _form(request, page, status_code=429, lang=language)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     reference = service.submit(session, agency=agency, account=account, feedback=feedback)
-    return RedirectResponse(f"/feedback/{agency.code}/thanks?ref={reference}&lang={language}", status_code=303)
+    return RedirectResponse(f"/feedback/{agency.code}/thanks?lang={language}&ref={reference}", status_code=303)
 
 
 @router.get("/feedback/{agency_code}/thanks", response_class=HTMLResponse)
