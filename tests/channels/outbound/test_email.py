@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.message import Message
 from typing import Any
 
@@ -54,7 +55,10 @@ def test_a_form_reply_is_emailed_to_the_address_the_citizen_left(scene: Scene, s
     assert row.route is Route.email and row.recipient == "karma@example.bt"
     [mail] = smtp_server.messages
     assert smtp_server.envelopes == [["karma@example.bt"]]
-    assert mail["Subject"] == "Re: your feedback to Thimphu Thromde (reference FB-7K3M9Q)"
+    subject = str(make_header(decode_header(mail["Subject"])))
+    # English, then the same in Dzongkha: the form does not say which the citizen reads.
+    assert subject.startswith("Re: your feedback to Thimphu Thromde (reference FB-7K3M9Q)")
+    assert "ཁྱོད་ཀྱི་བསམ་འཆར་གྱི་ལན།" in subject
     assert mail.get_payload(decode=True).decode().strip() == "Thank you. A shelter is in next year's plan."  # type: ignore[union-attr]
     assert [m.external_id for m in scene.messages_out()] == [f"email:{row.idempotency_key}"]
 

@@ -28,6 +28,7 @@ from civicloop.channels.outbound.models import SEND_JOB, OutboundMessage, Outbou
 from civicloop.channels.service import record_inbound
 from civicloop.config import get_settings
 from civicloop.db.session import session_scope
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,11 @@ def _subject(session: Session, row: OutboundMessage) -> str | None:
         return None
     agency = session.get(Agency, row.agency_id)
     name = agency.name if agency else "the agency"
-    return f"Re: your feedback to {name} (reference {row.target})" if row.target else f"Re: your feedback to {name}"
+    english = f"Re: your feedback to {name} (reference {row.target})" if row.target else f"Re: your feedback to {name}"
+    # A citizen may read English or Dzongkha and the form does not say which: the subject says it in both.
+    dz_name = i18n.localized(agency, "name", "dz").text if agency else ""
+    dzongkha = i18n.translate("dz", "Re: your feedback to %(agency)s") % {"agency": dz_name or name}
+    return f"{english} · {dzongkha}"
 
 
 def claim(outbound_id: int) -> Claim | None:
