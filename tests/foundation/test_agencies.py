@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from civicloop.agencies import service
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platform
 from civicloop.errors import Conflict, Invalid, NotFound
-from tests.factories import create_account, create_agency, create_official, login
+from tests.factories import create_account, create_agency, create_official, csrf_from, login
 
 
 def test_agency_code_is_normalised_and_unique(db: Session) -> None:
@@ -135,3 +135,21 @@ def _session_csrf(client: TestClient) -> str:
     from tests.factories import csrf_from
 
     return csrf_from(client.get("/settings/tokens").text)
+
+
+def test_an_agency_admin_gives_the_agency_its_dzongkha_public_name(db: Session, client: TestClient) -> None:
+    agency = create_agency(db, "MOIT", name="Ministry of Infrastructure and Transport")
+    admin = create_official(db, "agency_admin@MOIT")
+    db.commit()
+    login(client, admin)
+    page = f"/agencies/{agency.id}"
+    token = csrf_from(client.get(page).text)
+    saved = client.post(
+        f"{page}/public-name", data={"name_dz": "གཞི་རྟེན་མཐུན་རྐྱེན་ལྷན་ཁག", "csrf_token": token}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    assert 'id="name-dz">གཞི་རྟེན་མཐུན་རྐྱེན་ལྷན་ཁག' in client.get(page).text
+    too_long = client.post(f"{page}/public-name", data={"name_dz": "ཀ" * 201, "csrf_token": token})
+    assert too_long.status_code == 422 and "longer than 200" in too_long.text
+    db.expire_all()
+    assert db.get(Agency, agency.id).translations == {"dz": {"name": "གཞི་རྟེན་མཐུན་རྐྱེན་ལྷན་ཁག"}}  # type: ignore[union-attr]

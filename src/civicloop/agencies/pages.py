@@ -141,6 +141,23 @@ def agency_detail(agency_id: int, request: Request, session: SessionDep, actor: 
     return render(request, "agencies/detail.html", _agency_page(session, actor, agency_id))
 
 
+@router.post("/agencies/{agency_id}/public-name", response_class=HTMLResponse)
+def set_public_name(
+    agency_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    name_dz: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    with form_action(session) as attempt:
+        service.set_public_name(session, actor=actor, agency_id=agency_id, lang="dz", name=name_dz)
+    if (exc := attempt.error) is not None:
+        page = _agency_page(session, actor, agency_id, error=exc.message)
+        return render(request, "agencies/detail.html", page, status_code=exc.status_code)
+    flash(request, "The Dzongkha name was saved.")
+    return RedirectResponse(f"/agencies/{agency_id}", status_code=303)
+
+
 @router.post("/agencies/{agency_id}/accounts", response_class=HTMLResponse)
 def create_account(
     agency_id: int,

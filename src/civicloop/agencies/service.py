@@ -16,6 +16,7 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.config import get_settings
 from civicloop.errors import Conflict, Invalid, NotFound
+from civicloop.kit import i18n
 from civicloop.kit.timezones import zone
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
@@ -87,6 +88,31 @@ def create_agency(
         target_id=agency.id,
         agency_id=agency.id,
         after={"code": code, "name": agency.name, "kind": kind.value, "parent": parent_code},
+    )
+    return agency
+
+
+def set_public_name(session: Session, *, actor: Actor, agency_id: int, lang: str, name: str) -> Agency:
+    """The agency's name as citizens read it in ``lang`` (empty: the English name shows, marked as English)."""
+    agency = get_agency(session, actor=actor, agency_id=agency_id)
+    actor.require(agency.id, Role.agency_admin)
+    if lang == i18n.DEFAULT or lang not in i18n.LANGUAGES:
+        raise Invalid(f"{lang!r} is not another language of this deployment", field="lang")
+    name = " ".join(name.split())
+    if len(name) > 200:
+        raise Invalid("the name is longer than 200 characters", field="name")
+    before = {"translations": agency.translations}
+    agency.translations = i18n.merge(agency.translations, lang, {"name": name})
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="agency.public_name",
+        target_type="agency",
+        target_id=agency.id,
+        agency_id=agency.id,
+        before=before,
+        after={"translations": agency.translations},
     )
     return agency
 
