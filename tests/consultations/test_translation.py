@@ -7,8 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.audit.models import AuditEntry
-from civicloop.consultations import queries, service
-from civicloop.consultations.models import Consultation
+from civicloop.consultations import queries, report, service
+from civicloop.consultations.models import Consultation, ReportSection
+from civicloop.consultations.schemas import ReportSectionIn
+from civicloop.kit import i18n
 from tests.consultations.conftest import Scene, make_consultation
 from tests.factories import csrf_from, login
 
@@ -67,3 +69,26 @@ def test_a_bad_translation_form_is_refused_with_its_reason_and_nothing_changes(
     assert foreign.status_code == 422 and "not a part of this consultation" in foreign.text
     db.expire_all()
     assert db.get(Consultation, consultation.id).translations == {}  # type: ignore[union-attr]
+
+
+def test_the_report_sections_are_written_in_dzongkha_too(db: Session, client: TestClient, scene: Scene) -> None:
+    consultation = make_consultation(db, scene, accounts=False)
+    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
+    service.close(db, actor=scene.actor, consultation_id=consultation.id)
+    section = report.add_section(
+        db,
+        actor=scene.actor,
+        consultation_id=consultation.id,
+        data=ReportSectionIn(heading="Shelter", you_said="Too small", we_did="Bigger roof"),
+    )
+    db.commit()
+    login(client, scene.officer)
+    editor = client.get(f"/consultations/{consultation.id}/translation?lang=dz").text
+    assert f'name="s{section.id}.we_did"' in editor
+    saved = _post(client, consultation, {f"s{section.id}.heading": "སྐྱབས་ཁང་།", f"s{section.id}.we_did": "ཐོག་ཆེ།"})
+    assert saved.status_code == 303, saved.text
+    db.expire_all()
+    written = db.get(ReportSection, section.id)
+    assert written is not None
+    assert i18n.localized(written, "we_did", "dz") == i18n.Localized("ཐོག་ཆེ།", "dz", False)
+    assert i18n.localized(written, "you_said", "dz") == i18n.Localized("Too small", "en", True)

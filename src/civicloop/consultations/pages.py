@@ -700,6 +700,10 @@ def _translation_page(
     for a in queries.attachments_of(session, consultation.id):
         label = f"Design option {a.option_label}: caption" if a.option_label else f"{a.filename}: description"
         add(f"a{a.id}.alt_text", label, a, "alt_text", False)
+    for n, section in enumerate(report.sections_of(session, consultation.id), start=1):
+        add(f"s{section.id}.heading", f"Report section {n}: heading", section, "heading", False)
+        add(f"s{section.id}.you_said", f"Report section {n}: you said", section, "you_said", True)
+        add(f"s{section.id}.we_did", f"Report section {n}: we did", section, "we_did", True)
     missing = sum(1 for row in rows if row.english and not row.written.strip())
     return TranslationPage(consultation, lang, i18n.LANGUAGES[lang], rows, missing, **extra)  # type: ignore[arg-type]
 
@@ -719,8 +723,8 @@ def _parse_translation(form: dict[str, str]) -> translation.Translation:
             continue
         if prefix == "c":
             data.consultation[field_name] = value
-        elif prefix[:1] in ("q", "a") and prefix[1:].isdigit():
-            target = data.questions if prefix[0] == "q" else data.attachments
+        elif prefix[:1] in ("q", "a", "s") and prefix[1:].isdigit() and len(prefix) < 12:
+            target = {"q": data.questions, "a": data.attachments, "s": data.sections}[prefix[0]]
             target.setdefault(int(prefix[1:]), {})[field_name] = value
         else:
             raise Invalid(f"{name[:40]!r} is not a field of this form")

@@ -4,13 +4,13 @@ public page falls back per field to English and says so. Editable until the repo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
-from civicloop.consultations import queries, richtext
-from civicloop.consultations.models import Attachment, Consultation, ConsultationStatus, Question
+from civicloop.consultations import queries, report, richtext
+from civicloop.consultations.models import Attachment, Consultation, ConsultationStatus, Question, ReportSection
 from civicloop.consultations.queries import get
 from civicloop.consultations.service import record
 from civicloop.errors import Conflict, Invalid
@@ -19,7 +19,8 @@ from civicloop.kit import i18n
 CONSULTATION_FIELDS = ("title", "summary", "body_markdown", "report_intro", "decision", "contact_name")
 QUESTION_FIELDS = ("prompt", "help_text", "options")
 ATTACHMENT_FIELDS = ("alt_text",)
-LIMITS = {"title": 200, "prompt": 500, "alt_text": 300}
+SECTION_FIELDS = ("heading", "you_said", "we_did")
+LIMITS = {"title": 200, "prompt": 500, "alt_text": 300, "heading": 200}
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Translation:
     consultation: dict[str, str]
     questions: dict[int, dict[str, str]]
     attachments: dict[int, dict[str, str]]
+    sections: dict[int, dict[str, str]] = field(default_factory=dict)  # the "you said, we did" report's
 
 
 def _check(values: dict[str, str], allowed: tuple[str, ...], where: str) -> None:
@@ -58,9 +60,17 @@ def save(session: Session, *, actor: Actor, consultation_id: int, lang: str, dat
     consultation.translations = i18n.merge(consultation.translations, lang, values)
     questions = {q.id: q for q in queries.questions_of(session, consultation.id)}
     attachments = {a.id: a for a in queries.attachments_of(session, consultation.id)}
-    parts: list[tuple[dict[int, dict[str, str]], dict[int, Question] | dict[int, Attachment], tuple[str, ...]]] = [
+    sections = {s.id: s for s in report.sections_of(session, consultation.id)}
+    parts: list[
+        tuple[
+            dict[int, dict[str, str]],
+            dict[int, Question] | dict[int, Attachment] | dict[int, ReportSection],
+            tuple[str, ...],
+        ]
+    ] = [
         (data.questions, questions, QUESTION_FIELDS),
         (data.attachments, attachments, ATTACHMENT_FIELDS),
+        (data.sections, sections, SECTION_FIELDS),
     ]
     for given, rows, fields in parts:
         for part_id, part_values in given.items():
@@ -89,18 +99,3 @@ def save(session: Session, *, actor: Actor, consultation_id: int, lang: str, dat
     )
     return consultation
 
-
-def missing(session: Session, consultation: Consultation, lang: str) -> list[str]:
-    """Names of the texts with English and no ``lang`` version (the editor marks them; the public page falls back)."""
-    out = [f"consultation.{f}" for f in i18n.missing(consultation, CONSULTATION_FIELDS, lang)]
-    for q in queries.questions_of(session, consultation.id):
-        out += [f"question {q.id}.{f}" for f in i18n.missing(q, ("prompt", "help_text"), lang)]
-        if (
-            q.options
-            and q.kind.value in ("single_choice", "multiple_choice")
-            and not i18n.translated(q.translations, lang, "options")
-        ):
-            out.append(f"question {q.id}.options")
-    for a in queries.attachments_of(session, consultation.id):
-        out += [f"attachment {a.id}.{f}" for f in i18n.missing(a, ATTACHMENT_FIELDS, lang)]
-    return out
