@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from civicloop.consultations import printable
+from civicloop.consultations.models import Consultation, ConsultationStatus
+from civicloop.demo.foundation import DemoWorld
+
+SCREENSHOTS = os.environ.get("CIVICLOOP_SCREENSHOTS", "")
 
 
 def _embedded_fonts(pdf: bytes) -> set[str]:
@@ -39,3 +47,17 @@ def test_the_font_is_served_by_this_server(client: TestClient) -> None:
     assert css.status_code == 200 and "jomolhari-tibetan-400.woff" in css.text
     font = client.get("/static/fonts/jomolhari-tibetan-400.woff")
     assert font.status_code == 200 and font.content[:4] == b"wOFF"
+
+
+def test_the_demo_report_in_dzongkha_downloads_as_a_pdf_with_the_font_inside(
+    demo: DemoWorld, db: Session, client: TestClient, tmp_path: Path
+) -> None:
+    published = db.scalar(select(Consultation).where(Consultation.status == ConsultationStatus.published))
+    assert published is not None
+    answer = client.get(f"/c/{published.code}/report.pdf?lang=dz")
+    assert answer.status_code == 200 and answer.headers["content-language"] == "dz"
+    assert any("Jomolhari" in name for name in _embedded_fonts(answer.content))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+    assert "ཁྱོད་ཀྱིས་སླབ་མི" in text.replace("\n", "")
+    if SCREENSHOTS:
+        (Path(SCREENSHOTS) / "dzongkha-report.pdf").write_bytes(answer.content)
