@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.audit.models import AuditEntry
+from civicloop.config import reset_settings
 from civicloop.consultations import queries, report, service
 from civicloop.consultations.models import Consultation, ReportSection
 from civicloop.consultations.schemas import ReportSectionIn
@@ -92,3 +94,25 @@ def test_the_report_sections_are_written_in_dzongkha_too(db: Session, client: Te
     assert written is not None
     assert i18n.localized(written, "we_did", "dz") == i18n.Localized("ཐོག་ཆེ།", "dz", False)
     assert i18n.localized(written, "you_said", "dz") == i18n.Localized("Too small", "en", True)
+
+
+def test_a_deployment_may_show_tibetan_digits_on_dzongkha_pages(
+    db: Session, client: TestClient, scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consultation = make_consultation(db, scene, accounts=False)
+    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
+    db.commit()
+    year = str(consultation.closes_at.year) if consultation.closes_at else ""
+    tibetan_year = year.translate(str.maketrans("0123456789", "༠༡༢༣༤༥༦༧༨༩"))
+    plain = client.get(f"/c/{consultation.code}?lang=dz").text
+    assert f"སྤྱི་ལོ་{year}" in plain and tibetan_year not in plain
+    monkeypatch.setenv("CIVICLOOP_NATIVE_DIGITS", "true")
+    reset_settings()
+    try:
+        native = client.get(f"/c/{consultation.code}?lang=dz").text
+        english = client.get(f"/c/{consultation.code}?lang=en").text
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert f"སྤྱི་ལོ་{tibetan_year}" in native and "༡." in native  # the date and the questions' numbers
+    assert tibetan_year not in english and year in english
