@@ -54,7 +54,7 @@ def test_an_official_writes_the_dzongkha_version_side_by_side(db: Session, clien
     # The summary has no Dzongkha version: English, marked as such, with the note.
     assert '<span lang="en" class="fallback">Three designs for the new bus stop.' in public
     assert client.get(f"/c/{consultation.code}?lang=en").text.count("Model bus stop on Norzin Lam") >= 1
-    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.target_id == consultation.id)).all()
+    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.target_id == str(consultation.id))).all()
     assert "consultation.translated" in actions
 
 
