@@ -17,6 +17,7 @@ from civicloop.inbox import models as inbox_models
 from civicloop.notifications import models as notifications_models
 from civicloop.oversight import models as oversight_models
 from civicloop.publishing import models as publishing_models
+from civicloop.records import models as records_models
 from civicloop.sla import models as sla_models
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "notifications_models",
     "oversight_models",
     "publishing_models",
+    "records_models",
     "sla_models",
 ]

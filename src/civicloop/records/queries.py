@@ -1,0 +1,56 @@
+"""Reads of the records domain: the schedule, holds, disposal runs and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from civicloop.records.classes import CLASSES
+from civicloop.records.models import DisposalRun, LegalHold, RecordsExport, RetentionRule
+
+
+def rules(session: Session) -> dict[str, RetentionRule]:
+    """Every class's rule, the class's default where none is stored yet (not added to the session)."""
+    stored = {rule.record_class: rule for rule in session.scalars(select(RetentionRule))}
+    return {
+        c.key: stored.get(c.key) or RetentionRule(record_class=c.key, days=c.default_days, legal_basis=c.default_basis)
+        for c in CLASSES
+    }
+
+
+def standing_holds(session: Session) -> list[LegalHold]:
+    return list(session.scalars(select(LegalHold).where(LegalHold.lifted_at.is_(None)).order_by(LegalHold.id)))
+
+
+def holds(session: Session, agency_ids: Collection[int] | None, *, include_lifted: bool = True) -> list[LegalHold]:
+    """Holds an official may see: their agencies' and the national ones (agency None)."""
+    query = select(LegalHold).order_by(LegalHold.lifted_at.is_not(None), LegalHold.id.desc())
+    if agency_ids is not None:
+        query = query.where((LegalHold.agency_id.in_(agency_ids)) | LegalHold.agency_id.is_(None))
+    if not include_lifted:
+        query = query.where(LegalHold.lifted_at.is_(None))
+    return list(session.scalars(query))
+
+
+def holds_on_conversation(session: Session, agency_id: int, account_id: int, conversation_id: int) -> list[LegalHold]:
+    """Standing holds that name this conversation, its account or its agency outright (shown on its page)."""
+    return [
+        hold
+        for hold in standing_holds(session)
+        if hold.agency_id in (None, agency_id)
+        and hold.account_id in (None, account_id)
+        and hold.conversation_id in (None, conversation_id)
+    ]
+
+
+def disposal_runs(session: Session, limit: int = 20) -> list[DisposalRun]:
+    return list(session.scalars(select(DisposalRun).order_by(DisposalRun.id.desc()).limit(limit)))
+
+
+def exports(session: Session, agency_ids: Collection[int] | None, limit: int = 50) -> list[RecordsExport]:
+    query = select(RecordsExport).order_by(RecordsExport.id.desc()).limit(limit)
+    if agency_ids is not None:
+        query = query.where(RecordsExport.agency_id.in_(agency_ids))
+    return list(session.scalars(query))

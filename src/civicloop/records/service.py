@@ -1,0 +1,265 @@
+"""Rules of the records domain: the schedule, legal holds and disposal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.audit import service as audit
+from civicloop.auth.models import Role
+from civicloop.auth.scope import Actor
+from civicloop.channels.models import Conversation
+from civicloop.errors import Invalid, NotFound
+from civicloop.kit.clock import utcnow
+from civicloop.records import holds as hold_rules
+from civicloop.records import queries
+from civicloop.records.classes import BY_KEY, DISPOSAL_ORDER, RecordClass, Source
+from civicloop.records.models import DisposalRun, LegalHold, RetentionRule
+
+HOLD_ROLES = (Role.agency_head,)
+MIN_DAYS = 30  # nothing is disposed of sooner: a typo must not wipe last week's records
+BATCH = 2000
+
+
+# -- the schedule -------------------------------------------------------------------------------------------
+
+
+def set_rule(session: Session, actor: Actor, record_class: str, days: int | None, legal_basis: str) -> RetentionRule:
+    """National administrators set how long a class is kept (None: permanently), with its legal basis."""
+    actor.require_national_admin()
+    if record_class not in BY_KEY:
+        raise Invalid(f"no record class {record_class!r}; the classes are {', '.join(BY_KEY)}", field="record_class")
+    if days is not None and days < MIN_DAYS:
+        raise Invalid(f"a retention period is at least {MIN_DAYS} days", field="days")
+    if record_class == "audit" and days is not None:
+        raise Invalid("the audit log is kept permanently: it is what proves every other disposal", field="days")
+    if not legal_basis.strip():
+        raise Invalid(
+            "give the legal basis (the law, schedule item or decision that sets this period)", field="legal_basis"
+        )
+    rule = session.get(RetentionRule, record_class)
+    before = {"days": rule.days, "legal_basis": rule.legal_basis} if rule else None
+    if rule is None:
+        rule = RetentionRule(record_class=record_class)
+        session.add(rule)
+    rule.days, rule.legal_basis = days, legal_basis.strip()
+    rule.updated_at, rule.updated_by_id = utcnow(), actor.id
+    audit.record(
+        session,
+        actor=actor.official,
+        action="records.retention_set",
+        target_type="record_class",
+        target_id=record_class,
+        before=before,
+        after={"days": days, "legal_basis": rule.legal_basis},
+    )
+    session.flush()
+    return rule
+
+
+# -- legal holds --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoldIn:
+    reason: str
+    agency_id: int | None = None
+    account_id: int | None = None
+    conversation_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+
+
+def _check_hold_scope(session: Session, actor: Actor, data: HoldIn) -> int | None:
+    """The agency the hold belongs to, checked against who places it and what it names."""
+    agency_id = data.agency_id
+    if data.conversation_id is not None:
+        conversation = actor.fetch(session, Conversation, data.conversation_id, what="conversation")
+        if agency_id not in (None, conversation.agency_id):
+            raise Invalid("the conversation belongs to another agency", field="conversation_id")
+        agency_id = conversation.agency_id
+    if data.account_id is not None:
+        account = actor.fetch(session, OfficialAccount, data.account_id, what="account")
+        if agency_id not in (None, account.agency_id):
+            raise Invalid("the account belongs to another agency", field="account_id")
+        agency_id = account.agency_id
+    if agency_id is None:
+        actor.require_national_admin()
+        return None
+    if session.get(Agency, agency_id) is None:
+        raise NotFound("agency not found")
+    actor.require(agency_id, *HOLD_ROLES)
+    return agency_id
+
+
+def place_hold(session: Session, actor: Actor, data: HoldIn) -> LegalHold:
+    """An agency head (their agency) or a national administrator (any, or every agency) places a hold."""
+    if not data.reason.strip():
+        raise Invalid("say why the records are held (the case, request or audit)", field="reason")
+    if data.since and data.until and data.since > data.until:
+        raise Invalid("the hold's range ends before it starts", field="until")
+    search = (data.search or "").strip() or None
+    if search is not None and len(search) > 200:
+        raise Invalid("the search words are at most 200 characters", field="search")
+    agency_id = _check_hold_scope(session, actor, data)
+    hold = LegalHold(
+        agency_id=agency_id,
+        account_id=data.account_id,
+        conversation_id=data.conversation_id,
+        since=data.since,
+        until=data.until,
+        search=search,
+        reason=data.reason.strip(),
+        placed_by_id=actor.id,
+        placed_at=utcnow(),
+    )
+    session.add(hold)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="records.hold_placed",
+        target_type="legal_hold",
+        target_id=hold.id,
+        agency_id=agency_id,
+        after=describe_hold(hold),
+    )
+    return hold
+
+
+def lift_hold(session: Session, actor: Actor, hold_id: int, reason: str) -> LegalHold:
+    hold = session.get(LegalHold, hold_id)
+    if hold is None or (hold.agency_id is not None and not actor.can_view(hold.agency_id)):
+        raise NotFound("hold not found")
+    if hold.agency_id is None:
+        actor.require_national_admin()
+    else:
+        actor.require(hold.agency_id, *HOLD_ROLES)
+    if hold.lifted_at is not None:
+        raise Invalid("this hold was already lifted")
+    if not reason.strip():
+        raise Invalid("say why the hold is lifted", field="reason")
+    hold.lifted_at, hold.lifted_by_id, hold.lift_reason = utcnow(), actor.id, reason.strip()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="records.hold_lifted",
+        target_type="legal_hold",
+        target_id=hold.id,
+        agency_id=hold.agency_id,
+        before=describe_hold(hold),
+        after={"lift_reason": hold.lift_reason},
+    )
+    session.flush()
+    return hold
+
+
+def describe_hold(hold: LegalHold) -> dict[str, Any]:
+    return {
+        "agency_id": hold.agency_id,
+        "account_id": hold.account_id,
+        "conversation_id": hold.conversation_id,
+        "since": hold.since.isoformat() if hold.since else None,
+        "until": hold.until.isoformat() if hold.until else None,
+        "search": hold.search,
+        "reason": hold.reason,
+    }
+
+
+# -- disposal -------------------------------------------------------------------------------------------------
+
+
+def _expired(source: Source, cutoff: datetime) -> ColumnElement[bool]:
+    condition = source.date < (cutoff.date() if source.date_only else cutoff)
+    return and_(condition, source.guard()) if source.guard is not None else condition
+
+
+def _dispose_source(
+    session: Session, source: Source, cutoff: datetime, holds: list[LegalHold], dry_run: bool
+) -> dict[str, Any]:
+    expired = _expired(source, cutoff)
+    held = hold_rules.covered(holds, source)
+    kept = session.scalar(select(func.count()).select_from(source.model).where(expired, held)) or 0
+    count, oldest, newest = session.execute(
+        select(func.count(), func.min(source.date), func.max(source.date))
+        .select_from(source.model)
+        .where(expired, ~held)
+    ).one()
+    if count and not dry_run:
+        key = source.primary_key or source.model.id
+        while True:
+            ids = list(session.scalars(select(key).where(expired, ~held).limit(BATCH)))
+            if not ids:
+                break
+            session.execute(delete(source.model).where(key.in_(ids)).execution_options(synchronize_session=False))
+    return {
+        "disposed": count,
+        "kept_on_hold": kept,
+        "oldest": oldest.isoformat() if oldest is not None else None,
+        "newest": newest.isoformat() if newest is not None else None,
+    }
+
+
+def _dispose_class(
+    session: Session, record_class: RecordClass, days: int, now: datetime, holds: list[LegalHold], dry_run: bool
+) -> dict[str, Any]:
+    cutoff = now - timedelta(days=days)
+    sources = {s.name: _dispose_source(session, s, cutoff, holds, dry_run) for s in record_class.sources}
+    return {
+        "cutoff": cutoff.isoformat(),
+        "days": days,
+        "disposed": sum(s["disposed"] for s in sources.values()),
+        "kept_on_hold": sum(s["kept_on_hold"] for s in sources.values()),
+        "sources": sources,
+    }
+
+
+def dispose(
+    session: Session, *, actor: Actor | None = None, dry_run: bool = False, now: datetime | None = None
+) -> DisposalRun:
+    """Remove what the schedule says has expired and no hold keeps; write counts and ranges, never content,
+    to a disposal run and the audit log. ``dry_run`` counts without removing or recording anything."""
+    if actor is not None:
+        actor.require_national_admin()
+    now = now or utcnow()
+    holds = queries.standing_holds(session)
+    rules = queries.rules(session)
+    report = {
+        c.key: _dispose_class(session, c, rule_days, now, holds, dry_run)
+        for c in DISPOSAL_ORDER
+        if (rule_days := rules[c.key].days) is not None and c.sources
+    }
+    run = DisposalRun(at=now, by_id=actor.id if actor else None, report=report)
+    if dry_run:
+        return run
+    session.add(run)
+    session.flush()
+    entry = audit.record(
+        session,
+        actor=actor.official if actor else None,
+        action="records.disposed",
+        target_type="disposal_run",
+        target_id=run.id,
+        after={"holds_standing": len(holds), **{key: _summary(part) for key, part in report.items()}},
+    )
+    run.audit_seq = entry.seq
+    return run
+
+
+def _summary(part: dict[str, Any]) -> dict[str, Any]:
+    sources = part["sources"].values()
+    oldest = [s["oldest"] for s in sources if s["oldest"]]
+    newest = [s["newest"] for s in sources if s["newest"]]
+    return {
+        "cutoff": part["cutoff"],
+        "disposed": part["disposed"],
+        "kept_on_hold": part["kept_on_hold"],
+        "oldest": min(oldest, default=None),
+        "newest": max(newest, default=None),
+    }
