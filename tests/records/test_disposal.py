@@ -81,7 +81,7 @@ def test_disposal_keeps_what_a_hold_covers_and_records_only_counts(db: Session, 
     assert db.get(Conversation, held.id) is not None
 
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "records.disposed"))
-    assert entry is not None and entry.seq == run.audit_seq
+    assert entry is not None and entry.seq == run.audit_seq and entry.after is not None
     assert entry.after["citizen_messages"]["disposed"] == report["disposed"]
     assert "text" not in str(entry.after), "the audit entry holds counts and ranges, never content"
     assert audit.verify(db).ok
@@ -106,7 +106,7 @@ def test_lifting_the_hold_lets_the_next_disposal_remove_it(db: Session, demo: De
 
 def test_search_and_date_holds_keep_only_matching_records(db: Session, demo: DemoWorld) -> None:
     admin = _actor(demo, "admin@doim.example")
-    word = db.scalar(select(Message.text).where(Message.direction == Direction.inbound).limit(1)).split()[0]
+    word = db.scalars(select(Message.text).where(Message.direction == Direction.inbound).limit(1)).one().split()[0]
     matching = db.scalar(
         select(func.count())
         .select_from(Message)

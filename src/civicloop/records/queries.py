@@ -7,6 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civicloop.agencies.models import Agency
 from civicloop.records.classes import CLASSES
 from civicloop.records.models import DisposalRun, LegalHold, RecordsExport, RetentionRule
 
@@ -54,3 +55,7 @@ def exports(session: Session, agency_ids: Collection[int] | None, limit: int = 5
     if agency_ids is not None:
         query = query.where(RecordsExport.agency_id.in_(agency_ids))
     return list(session.scalars(query))
+
+
+def agency_id_of(session: Session, code: str) -> int | None:
+    return session.scalar(select(Agency.id).where(Agency.code == code))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.audit import service as audit
-from civicloop.auth.models import Role
+from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation
 from civicloop.errors import Invalid, NotFound
@@ -21,6 +21,7 @@ from civicloop.records import queries
 from civicloop.records.classes import BY_KEY, DISPOSAL_ORDER, RecordClass, Source
 from civicloop.records.models import DisposalRun, LegalHold, RetentionRule
 
+T = TypeVar("T")
 HOLD_ROLES = (Role.agency_head,)
 MIN_DAYS = 30  # nothing is disposed of sooner: a typo must not wipe last week's records
 BATCH = 2000
@@ -29,9 +30,21 @@ BATCH = 2000
 # -- the schedule -------------------------------------------------------------------------------------------
 
 
-def set_rule(session: Session, actor: Actor, record_class: str, days: int | None, legal_basis: str) -> RetentionRule:
+def _require_national_admin(actor: Actor | None) -> None:
+    """``actor`` None is the deployment's operator at the command line, who may do anything."""
+    if actor is not None:
+        actor.require_national_admin()
+
+
+def _official(actor: Actor | None) -> Official | None:
+    return actor.official if actor is not None else None
+
+
+def set_rule(
+    session: Session, actor: Actor | None, record_class: str, days: int | None, legal_basis: str
+) -> RetentionRule:
     """National administrators set how long a class is kept (None: permanently), with its legal basis."""
-    actor.require_national_admin()
+    _require_national_admin(actor)
     if record_class not in BY_KEY:
         raise Invalid(f"no record class {record_class!r}; the classes are {', '.join(BY_KEY)}", field="record_class")
     if days is not None and days < MIN_DAYS:
@@ -48,10 +61,10 @@ def set_rule(session: Session, actor: Actor, record_class: str, days: int | None
         rule = RetentionRule(record_class=record_class)
         session.add(rule)
     rule.days, rule.legal_basis = days, legal_basis.strip()
-    rule.updated_at, rule.updated_by_id = utcnow(), actor.id
+    rule.updated_at, rule.updated_by_id = utcnow(), actor.id if actor else None
     audit.record(
         session,
-        actor=actor.official,
+        actor=_official(actor),
         action="records.retention_set",
         target_type="record_class",
         target_id=record_class,
@@ -76,29 +89,39 @@ class HoldIn:
     search: str | None = None
 
 
-def _check_hold_scope(session: Session, actor: Actor, data: HoldIn) -> int | None:
+def _named(session: Session, actor: Actor | None, model: type[T], row_id: int, what: str) -> T:
+    if actor is not None:
+        return actor.fetch(session, model, row_id, what=what)
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"{what} {row_id} not found")
+    return row
+
+
+def _check_hold_scope(session: Session, actor: Actor | None, data: HoldIn) -> int | None:
     """The agency the hold belongs to, checked against who places it and what it names."""
     agency_id = data.agency_id
     if data.conversation_id is not None:
-        conversation = actor.fetch(session, Conversation, data.conversation_id, what="conversation")
+        conversation = _named(session, actor, Conversation, data.conversation_id, "conversation")
         if agency_id not in (None, conversation.agency_id):
             raise Invalid("the conversation belongs to another agency", field="conversation_id")
         agency_id = conversation.agency_id
     if data.account_id is not None:
-        account = actor.fetch(session, OfficialAccount, data.account_id, what="account")
+        account = _named(session, actor, OfficialAccount, data.account_id, "account")
         if agency_id not in (None, account.agency_id):
             raise Invalid("the account belongs to another agency", field="account_id")
         agency_id = account.agency_id
     if agency_id is None:
-        actor.require_national_admin()
+        _require_national_admin(actor)
         return None
     if session.get(Agency, agency_id) is None:
         raise NotFound("agency not found")
-    actor.require(agency_id, *HOLD_ROLES)
+    if actor is not None:
+        actor.require(agency_id, *HOLD_ROLES)
     return agency_id
 
 
-def place_hold(session: Session, actor: Actor, data: HoldIn) -> LegalHold:
+def place_hold(session: Session, actor: Actor | None, data: HoldIn) -> LegalHold:
     """An agency head (their agency) or a national administrator (any, or every agency) places a hold."""
     if not data.reason.strip():
         raise Invalid("say why the records are held (the case, request or audit)", field="reason")
@@ -116,14 +139,14 @@ def place_hold(session: Session, actor: Actor, data: HoldIn) -> LegalHold:
         until=data.until,
         search=search,
         reason=data.reason.strip(),
-        placed_by_id=actor.id,
+        placed_by_id=actor.id if actor else None,
         placed_at=utcnow(),
     )
     session.add(hold)
     session.flush()
     audit.record(
         session,
-        actor=actor.official,
+        actor=_official(actor),
         action="records.hold_placed",
         target_type="legal_hold",
         target_id=hold.id,
@@ -133,22 +156,22 @@ def place_hold(session: Session, actor: Actor, data: HoldIn) -> LegalHold:
     return hold
 
 
-def lift_hold(session: Session, actor: Actor, hold_id: int, reason: str) -> LegalHold:
+def lift_hold(session: Session, actor: Actor | None, hold_id: int, reason: str) -> LegalHold:
     hold = session.get(LegalHold, hold_id)
-    if hold is None or (hold.agency_id is not None and not actor.can_view(hold.agency_id)):
+    if hold is None or (actor and hold.agency_id is not None and not actor.can_view(hold.agency_id)):
         raise NotFound("hold not found")
     if hold.agency_id is None:
-        actor.require_national_admin()
-    else:
+        _require_national_admin(actor)
+    elif actor is not None:
         actor.require(hold.agency_id, *HOLD_ROLES)
     if hold.lifted_at is not None:
         raise Invalid("this hold was already lifted")
     if not reason.strip():
         raise Invalid("say why the hold is lifted", field="reason")
-    hold.lifted_at, hold.lifted_by_id, hold.lift_reason = utcnow(), actor.id, reason.strip()
+    hold.lifted_at, hold.lifted_by_id, hold.lift_reason = utcnow(), actor.id if actor else None, reason.strip()
     audit.record(
         session,
-        actor=actor.official,
+        actor=_official(actor),
         action="records.hold_lifted",
         target_type="legal_hold",
         target_id=hold.id,
@@ -225,8 +248,7 @@ def dispose(
 ) -> DisposalRun:
     """Remove what the schedule says has expired and no hold keeps; write counts and ranges, never content,
     to a disposal run and the audit log. ``dry_run`` counts without removing or recording anything."""
-    if actor is not None:
-        actor.require_national_admin()
+    _require_national_admin(actor)
     now = now or utcnow()
     holds = queries.standing_holds(session)
     rules = queries.rules(session)
@@ -242,7 +264,7 @@ def dispose(
     session.flush()
     entry = audit.record(
         session,
-        actor=actor.official if actor else None,
+        actor=_official(actor),
         action="records.disposed",
         target_type="disposal_run",
         target_id=run.id,
