@@ -47,6 +47,7 @@ from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
 from civicloop.publishing import pages as publishing_pages
 from civicloop.publishing import routes as publishing_routes
+from civicloop.records import pages as records_pages
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
 from civicloop.web.headers import SecurityHeaders
@@ -72,6 +73,7 @@ PAGE_ROUTERS = [
     consultation_pages.router,
     consultation_public.router,
     publishing_pages.router,
+    records_pages.router,
     guideline_pages.router,
     guideline_selfcheck.pages,
     inbox_pages.router,

@@ -15,6 +15,7 @@ from civicloop.jobs import huey, tasks
 from civicloop.notifications import tasks as notifications_tasks
 from civicloop.oversight import tasks as oversight_tasks
 from civicloop.publishing import tasks as publishing_tasks
+from civicloop.records import tasks as records_tasks
 
 __all__ = [
     "access_tasks",
@@ -31,5 +32,6 @@ __all__ = [
     "notifications_tasks",
     "oversight_tasks",
     "publishing_tasks",
+    "records_tasks",
     "tasks",
 ]

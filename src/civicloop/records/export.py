@@ -14,10 +14,11 @@ The bundle (see ``records.bundle`` for the signature) holds:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import string
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ from civicloop.audit.models import AuditEntry
 from civicloop.auth.models import Official
 from civicloop.channels.models import Contact, Conversation, Direction, Message, MessageRevision, RawEvent
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage
+from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
 from civicloop.guidelines.models import GuidelineReview, ReviewFinding
 from civicloop.guidelines.redact import redact_text
@@ -40,6 +42,7 @@ from civicloop.kit.clock import utcnow
 from civicloop.publishing.models import Post
 from civicloop.records import transcripts
 from civicloop.records.bundle import BundleWriter
+from civicloop.records.models import RecordsExport
 from civicloop.records.transcripts import Line, Transcript
 
 Progress = Callable[[str], None]
@@ -56,6 +59,7 @@ class Criteria:
     # requester (a contact id), if named, keeps their own name.
     redact: bool = False
     requester_contact_id: int | None = None
+    conversation_ids: frozenset[int] | None = None  # only these conversations (the capture job's)
 
     def check(self) -> None:
         if self.since and self.until and self.since > self.until:
@@ -103,6 +107,8 @@ class _Collector:
         conditions = [Message.agency_id == self.agency.id, _in_range(Message.created_at, self.criteria)]
         if self.criteria.account_id is not None:
             conditions.append(Message.account_id == self.criteria.account_id)
+        if self.criteria.conversation_ids is not None:
+            conditions.append(Message.conversation_id.in_(self.criteria.conversation_ids))
         if self.criteria.search:
             matching = (
                 select(Message.conversation_id)
@@ -229,8 +235,24 @@ class _Pseudonyms:
         return self.names[key]
 
 
-def write_bundle(session: Session, criteria: Criteria, out: IO[bytes], progress: Progress | None = None) -> Summary:
-    """Write the bundle for ``criteria`` into ``out``; what it holds, counted."""
+@dataclass
+class _Gathered:
+    """Everything a bundle holds, read in a few bulk queries."""
+
+    agency: Agency
+    criteria: Criteria
+    conversations: list[Conversation]
+    messages: list[Message]
+    revisions: dict[int, list[MessageRevision]]
+    outbound: list[OutboundMessage]
+    posts: list[Post]
+    accounts: dict[int, OfficialAccount]
+    contacts: dict[int, Contact]
+    officials: dict[int, Official]
+    sent_by_external: dict[tuple[int, str | None], OutboundMessage]
+
+
+def _agency_of(session: Session, criteria: Criteria) -> Agency:
     criteria.check()
     agency = session.scalar(select(Agency).where(Agency.code == criteria.agency_code))
     if agency is None:
@@ -239,76 +261,103 @@ def write_bundle(session: Session, criteria: Criteria, out: IO[bytes], progress:
         account = session.get(OfficialAccount, criteria.account_id)
         if account is None or account.agency_id != agency.id:
             raise NotFound(f"{agency.code} has no account {criteria.account_id}")
-    say = progress or (lambda _message: None)
-    collector = _Collector(session, agency, criteria)
-    summary = Summary(criteria=_plain_criteria(criteria))
-    writer = BundleWriter(out)
+    return agency
 
-    say("reading conversations and messages")
+
+def _gather(session: Session, collector: _Collector) -> _Gathered:
     conversations = collector.conversations()
     messages = collector.messages()
-    revisions = collector.revisions()
     outbound = collector.outbound()
-    accounts = {a.id: a for a in session.scalars(select(OfficialAccount).where(OfficialAccount.agency_id == agency.id))}
+    posts = collector.posts()
+    agency = collector.agency
     contact_ids = {m.contact_id for m in messages if m.contact_id} | {
         c.contact_id for c in conversations if c.contact_id
     }
     contacts = (
         {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(contact_ids)))} if contact_ids else {}
     )
-    posts = collector.posts()
-    officials = _official_names(
-        session,
+    official_ids = (
         {o.created_by_id for o in outbound if o.created_by_id}
         | {p.created_by_id for p in posts if p.created_by_id}
-        | {p.decided_by_id for p in posts if p.decided_by_id},
+        | {p.decided_by_id for p in posts if p.decided_by_id}
     )
-    reviews = collector.reviews({o.id for o in outbound})
-    sent_by_external: dict[tuple[int, str | None], OutboundMessage] = {
-        (o.account_id, o.external_id): o for o in outbound if o.external_id
-    }
+    return _Gathered(
+        agency=agency,
+        criteria=collector.criteria,
+        conversations=conversations,
+        messages=messages,
+        revisions=collector.revisions(),
+        outbound=outbound,
+        posts=posts,
+        accounts={
+            a.id: a for a in session.scalars(select(OfficialAccount).where(OfficialAccount.agency_id == agency.id))
+        },
+        contacts=contacts,
+        officials=_official_names(session, official_ids),
+        sent_by_external={(o.account_id, o.external_id): o for o in outbound if o.external_id},
+    )
 
+
+def _transcript_htmls(g: _Gathered) -> list[tuple[int, str]]:
+    by_conversation: dict[int, list[Message]] = defaultdict(list)
+    for message in g.messages:
+        by_conversation[message.conversation_id].append(message)
+    posts_by_ref = {
+        (o.account_id, o.external_id): o.text for o in g.outbound if o.kind == OutboundKind.post and o.external_id
+    }
+    return [
+        (
+            conversation.id,
+            transcripts.render_html(
+                _transcript(
+                    g,
+                    conversation,
+                    by_conversation[conversation.id],
+                    posts_by_ref.get((conversation.account_id, conversation.external_ref)),
+                )
+            ),
+        )
+        for conversation in g.conversations
+    ]
+
+
+def capture_transcripts(session: Session, agency_code: str, conversation_ids: Collection[int]) -> int:
+    """Draw the PDF transcripts of these conversations now (the capture job), so that an export of them
+    finds them drawn; how many were drawn."""
+    criteria = Criteria(agency_code=agency_code, conversation_ids=frozenset(conversation_ids))
+    gathered = _gather(session, _Collector(session, _agency_of(session, criteria), criteria))
+    return transcripts.ensure_pdfs([html for _id, html in _transcript_htmls(gathered)])
+
+
+def write_bundle(session: Session, criteria: Criteria, out: IO[bytes], progress: Progress | None = None) -> Summary:
+    """Write the bundle for ``criteria`` into ``out``; what it holds, counted."""
+    agency = _agency_of(session, criteria)
+    say = progress or (lambda _message: None)
+    collector = _Collector(session, agency, criteria)
+    summary = Summary(criteria=_plain_criteria(criteria))
+    writer = BundleWriter(out)
+
+    say("reading conversations and messages")
+    g = _gather(session, collector)
+    reviews = collector.reviews({o.id for o in g.outbound})
     summary.conversations = writer.add_lines(
-        "data/conversations.jsonl", (_conversation_record(c, accounts, contacts) for c in conversations)
+        "data/conversations.jsonl", (_conversation_record(c, g.accounts, g.contacts) for c in g.conversations)
     )
-    summary.messages = writer.add_lines(
-        "data/messages.jsonl",
-        (_message_record(m, revisions.get(m.id, []), contacts, sent_by_external, officials) for m in messages),
-    )
+    summary.messages = writer.add_lines("data/messages.jsonl", (_message_record(g, m) for m in g.messages))
     summary.outbound = writer.add_lines(
-        "data/outbound.jsonl", (_outbound_record(o, officials, reviews.get(o.id, [])) for o in outbound)
+        "data/outbound.jsonl", (_outbound_record(o, g.officials, reviews.get(o.id, [])) for o in g.outbound)
     )
-    summary.posts = writer.add_lines("data/posts.jsonl", (_post_record(p, officials) for p in posts))
+    summary.posts = writer.add_lines("data/posts.jsonl", (_post_record(p, g.officials) for p in g.posts))
     summary.audit_entries = writer.add_lines("data/audit.jsonl", (_audit_record(e) for e in collector.audit_entries()))
 
     say("copying the platforms' raw payloads")
-    for raw in collector.raw_events({m.raw_event_id for m in messages if m.raw_event_id}):
+    for raw in collector.raw_events({m.raw_event_id for m in g.messages if m.raw_event_id}):
         writer.add(f"raw/{raw.id}.bin", raw.body)
         writer.add(f"raw/{raw.id}.json", _json(_raw_record(raw)))
         summary.raw_payloads += 1
 
-    say(f"writing {len(conversations)} transcripts")
-    by_conversation: dict[int, list[Message]] = defaultdict(list)
-    for message in messages:
-        by_conversation[message.conversation_id].append(message)
-    posts_by_ref = {
-        (o.account_id, o.external_id): o.text for o in outbound if o.kind == OutboundKind.post and o.external_id
-    }
-    htmls: list[tuple[int, str]] = []
-    for conversation in conversations:
-        transcript = _transcript(
-            conversation,
-            agency,
-            accounts,
-            by_conversation[conversation.id],
-            revisions,
-            contacts,
-            sent_by_external,
-            officials,
-            posts_by_ref.get((conversation.account_id, conversation.external_ref)),
-            criteria,
-        )
-        htmls.append((conversation.id, transcripts.render_html(transcript)))
+    say(f"writing {len(g.conversations)} transcripts")
+    htmls = _transcript_htmls(g)
     summary.pdfs_drawn = transcripts.ensure_pdfs([html for _id, html in htmls])
     for conversation_id, html in htmls:
         writer.add(f"transcripts/conversation-{conversation_id}.html", html.encode())
@@ -354,7 +403,9 @@ def _json(record: dict[str, Any]) -> bytes:
 
 
 def _plain_criteria(criteria: Criteria) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(criteria).items()}
+    plain = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(criteria).items()}
+    plain["conversation_ids"] = sorted(criteria.conversation_ids) if criteria.conversation_ids is not None else None
+    return plain
 
 
 def _contact_record(contact: Contact | None) -> dict[str, Any] | None:
@@ -392,20 +443,13 @@ def _conversation_record(
     }
 
 
-def _sender(
-    m: Message, sent_by_external: dict[tuple[int, str | None], OutboundMessage], officials: dict[int, Official]
-) -> Official | None:
-    sent = sent_by_external.get((m.account_id, m.external_id))
-    return officials.get(sent.created_by_id) if sent and sent.created_by_id else None
+def _sender(g: _Gathered, m: Message) -> Official | None:
+    sent = g.sent_by_external.get((m.account_id, m.external_id))
+    return g.officials.get(sent.created_by_id) if sent and sent.created_by_id else None
 
 
-def _message_record(
-    m: Message,
-    revisions: list[MessageRevision],
-    contacts: dict[int, Contact],
-    sent_by_external: dict[tuple[int, str | None], OutboundMessage],
-    officials: dict[int, Official],
-) -> dict[str, Any]:
+def _message_record(g: _Gathered, m: Message) -> dict[str, Any]:
+    revisions = g.revisions.get(m.id, [])
     return {
         "id": m.id,
         "conversation_id": m.conversation_id,
@@ -413,8 +457,8 @@ def _message_record(
         "direction": m.direction,
         "platform": m.platform,
         "external_id": m.external_id,
-        "from": _contact_record(contacts.get(m.contact_id) if m.contact_id else None),
-        "sent_by": _who(_sender(m, sent_by_external, officials)),
+        "from": _contact_record(g.contacts.get(m.contact_id) if m.contact_id else None),
+        "sent_by": _who(_sender(g, m)),
         "created_at": m.created_at,
         "received_at": m.received_at,
         "text_as_first_received": revisions[0].text if revisions else m.text,
@@ -500,19 +544,9 @@ def _raw_record(raw: RawEvent) -> dict[str, Any]:
     }
 
 
-def _transcript(
-    conversation: Conversation,
-    agency: Agency,
-    accounts: dict[int, OfficialAccount],
-    messages: list[Message],
-    revisions: dict[int, list[MessageRevision]],
-    contacts: dict[int, Contact],
-    sent_by_external: dict[tuple[int, str | None], OutboundMessage],
-    officials: dict[int, Official],
-    context: str | None,
-    criteria: Criteria,
-) -> Transcript:
-    account = accounts.get(conversation.account_id)
+def _transcript(g: _Gathered, conversation: Conversation, messages: list[Message], context: str | None) -> Transcript:
+    agency, criteria = g.agency, g.criteria
+    account = g.accounts.get(conversation.account_id)
     pseudonyms = _Pseudonyms(criteria.requester_contact_id) if criteria.redact else None
 
     def readable(text: str) -> str:
@@ -520,10 +554,10 @@ def _transcript(
 
     lines = []
     for m in messages:
-        contact = contacts.get(m.contact_id) if m.contact_id else None
+        contact = g.contacts.get(m.contact_id) if m.contact_id else None
         agency_side = m.direction == Direction.outbound
         if agency_side:
-            sender = _sender(m, sent_by_external, officials)
+            sender = _sender(g, m)
             who = f"{agency.name} ({sender.name})" if sender else agency.name
         elif pseudonyms is not None:
             who = pseudonyms.name(contact)
@@ -536,7 +570,7 @@ def _transcript(
                 agency=agency_side,
                 text=readable(m.text),
                 state=m.state,
-                revisions=tuple(readable(r.text) for r in revisions.get(m.id, [])),
+                revisions=tuple(readable(r.text) for r in g.revisions.get(m.id, [])),
                 reply_to=m.reply_to_external_id,
             )
         )
@@ -570,3 +604,36 @@ manifest.sig, public_key.pem  the Ed25519 signature of manifest.json and the key
 To check this bundle: civicloop records verify THIS_FILE.zip [--public-key KEY.pem]
 Compare the key id it prints with the one the deployment publishes on its transparency page.
 """
+
+
+# -- exports asked for on the web -----------------------------------------------------------------------------
+
+
+def exports_dir() -> Path:
+    return get_settings().data_dir / "records" / "exports"
+
+
+def export_file_name(row: RecordsExport) -> str:
+    return f"records-{row.id}-{row.requested_at:%Y%m%d-%H%M%S}.zip"
+
+
+def criteria_of(session: Session, row: RecordsExport) -> Criteria:
+    c = row.criteria
+    agency = session.get_one(Agency, row.agency_id)
+    return Criteria(
+        agency_code=agency.code,
+        since=datetime.fromisoformat(c["since"]) if c.get("since") else None,
+        until=datetime.fromisoformat(c["until"]) if c.get("until") else None,
+        account_id=c.get("account_id"),
+        search=c.get("search"),
+        redact=bool(c.get("redact")),
+        requester_contact_id=c.get("requester_contact_id"),
+    )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

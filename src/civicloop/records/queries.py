@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
-from civicloop.records.classes import CLASSES
+from civicloop.channels.models import Message
+from civicloop.records.classes import CITIZEN_MESSAGES, CLASSES
+from civicloop.records.holds import covered
 from civicloop.records.models import DisposalRun, LegalHold, RecordsExport, RetentionRule
 
 
@@ -35,14 +37,17 @@ def holds(session: Session, agency_ids: Collection[int] | None, *, include_lifte
     return list(session.scalars(query))
 
 
-def holds_on_conversation(session: Session, agency_id: int, account_id: int, conversation_id: int) -> list[LegalHold]:
-    """Standing holds that name this conversation, its account or its agency outright (shown on its page)."""
+def holds_covering_conversation(session: Session, conversation_id: int) -> list[LegalHold]:
+    """Standing holds that keep at least one message of this conversation (shown on its page)."""
+    messages = CITIZEN_MESSAGES.sources[0]
     return [
         hold
         for hold in standing_holds(session)
-        if hold.agency_id in (None, agency_id)
-        and hold.account_id in (None, account_id)
-        and hold.conversation_id in (None, conversation_id)
+        if session.scalar(
+            select(
+                exists(select(Message.id).where(Message.conversation_id == conversation_id, covered([hold], messages)))
+            )
+        )
     ]
 
 

@@ -9,17 +9,18 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.orm import Session
 
+from civicloop import jobs
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.audit import service as audit
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation
-from civicloop.errors import Invalid, NotFound
+from civicloop.errors import Forbidden, Invalid, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.records import holds as hold_rules
 from civicloop.records import queries
 from civicloop.records.classes import BY_KEY, DISPOSAL_ORDER, RecordClass, Source
-from civicloop.records.models import DisposalRun, LegalHold, RetentionRule
+from civicloop.records.models import DisposalRun, ExportStatus, LegalHold, RecordsExport, RetentionRule
 
 T = TypeVar("T")
 HOLD_ROLES = (Role.agency_head,)
@@ -285,3 +286,83 @@ def _summary(part: dict[str, Any]) -> dict[str, Any]:
         "oldest": min(oldest, default=None),
         "newest": max(newest, default=None),
     }
+
+
+# -- exports asked for on the web -------------------------------------------------------------------------------
+
+EXPORT_ROLES = (Role.agency_head,)
+BUILD_EXPORT_JOB = "civicloop.records.tasks.build_export"
+
+
+@dataclass(frozen=True)
+class ExportIn:
+    agency_id: int
+    since: datetime | None = None
+    until: datetime | None = None
+    account_id: int | None = None
+    search: str | None = None
+    redact: bool = False
+    requester_contact_id: int | None = None
+
+
+def request_export(session: Session, actor: Actor, data: ExportIn) -> RecordsExport:
+    """An agency head (or a national administrator or auditor) asks for a bundle; a job writes it."""
+    if session.get(Agency, data.agency_id) is None:
+        raise NotFound("agency not found")
+    if not actor.sees_all:  # national roles (the auditor too) may ask for any agency's records
+        actor.require(data.agency_id, *EXPORT_ROLES)
+    if data.since and data.until and data.since > data.until:
+        raise Invalid("the period ends before it starts", field="until")
+    if data.account_id is not None:
+        account = session.get(OfficialAccount, data.account_id)
+        if account is None or account.agency_id != data.agency_id:
+            raise Invalid("that account is not the agency's", field="account_id")
+    if data.requester_contact_id is not None and not data.redact:
+        raise Invalid("name a requesting citizen only for a citizen's request (redacted)", field="requester_contact_id")
+    criteria = {
+        "since": data.since.isoformat() if data.since else None,
+        "until": data.until.isoformat() if data.until else None,
+        "account_id": data.account_id,
+        "search": (data.search or "").strip() or None,
+        "redact": data.redact,
+        "requester_contact_id": data.requester_contact_id,
+    }
+    row = RecordsExport(
+        agency_id=data.agency_id,
+        requested_by_id=actor.id,
+        requested_at=utcnow(),
+        criteria=criteria,
+        status=ExportStatus.queued,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor.official,
+        action="records.export_requested",
+        target_type="records_export",
+        target_id=row.id,
+        agency_id=data.agency_id,
+        after=criteria,
+    )
+    jobs.after_commit(session, BUILD_EXPORT_JOB, row.id)
+    return row
+
+
+def export_for_download(session: Session, actor: Actor, export_id: int) -> RecordsExport:
+    row = session.get(RecordsExport, export_id)
+    if row is None or not actor.can_view(row.agency_id):
+        raise NotFound("export not found")
+    if not (actor.sees_all or actor.has_role(row.agency_id, *EXPORT_ROLES)):
+        raise Forbidden("records exports are for agency heads and national roles")
+    if row.status != ExportStatus.done or row.file_name is None:
+        raise NotFound("this export is not ready")
+    audit.record(
+        session,
+        actor=actor.official,
+        action="records.export_downloaded",
+        target_type="records_export",
+        target_id=row.id,
+        agency_id=row.agency_id,
+    )
+    return row

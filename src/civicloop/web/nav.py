@@ -37,6 +37,7 @@ NAV: list[NavItem] = [
     NavItem("Guidelines", "/guidelines"),
     NavItem("Office access", "/access"),
     NavItem("Audit log", "/audit"),
+    NavItem("Records", "/records", _nobody),  # restricted by records.pages
     NavItem("Oversight", "/oversight", _nobody),  # restricted by oversight.pages
 ]
 
