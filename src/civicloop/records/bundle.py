@@ -47,11 +47,12 @@ class BundleWriter:
         self.zip = zipfile.ZipFile(self.out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         self._names: set[str] = set()
 
-    def add(self, name: str, data: bytes) -> None:
+    def add(self, name: str, data: bytes, *, compress: bool = True) -> None:
+        """``compress=False`` for what is compressed already (PDFs): deflating it again costs time for nothing."""
         if name in self._names or name in SIGNATURE_FILES:
             raise ValueError(f"{name} is already in the bundle")
         self._names.add(name)
-        self.zip.writestr(name, data)
+        self.zip.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED)
         self.files.append({"path": name, "sha256": sha256(data), "size": len(data)})
 
     def add_lines(self, name: str, records: Iterator[dict[str, Any]]) -> int:

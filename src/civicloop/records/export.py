@@ -361,7 +361,7 @@ def write_bundle(session: Session, criteria: Criteria, out: IO[bytes], progress:
     summary.pdfs_drawn = transcripts.ensure_pdfs([html for _id, html in htmls])
     for conversation_id, html in htmls:
         writer.add(f"transcripts/conversation-{conversation_id}.html", html.encode())
-        writer.add(f"transcripts/conversation-{conversation_id}.pdf", transcripts.pdf_of(html))
+        writer.add(f"transcripts/conversation-{conversation_id}.pdf", transcripts.pdf_of(html), compress=False)
     summary.transcripts = len(htmls)
 
     writer.add("README.txt", _readme(agency, criteria).encode())
