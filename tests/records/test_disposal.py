@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
+from civicloop.audit import checkpoints
 from civicloop.audit import service as audit
-from civicloop.audit.models import AuditEntry
+from civicloop.audit.models import AuditEntry, AuditHead
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation, Direction, Message, RawEvent
 from civicloop.consultations.models import Response
@@ -147,10 +148,37 @@ def test_the_schedule_refuses_what_it_must(db: Session, demo: DemoWorld) -> None
         service.set_rule(db, admin, "citizen_messages", 365, " ")
     with pytest.raises(Invalid, match="no record class"):
         service.set_rule(db, admin, "tweets", 365, "x")
-    with pytest.raises(Invalid, match="kept permanently"):
-        service.set_rule(db, admin, "audit", 365, "x")
+    with pytest.raises(Invalid, match="at least 365 days"):
+        service.set_rule(db, admin, "audit", 90, "x")
     officer = _actor(demo, "officer@doim.example")
     with pytest.raises(Forbidden):
         service.set_rule(db, officer, "citizen_messages", 365, "x")
     with pytest.raises(Invalid, match="say why"):
         service.place_hold(db, admin, HoldIn(" "))
+
+
+def test_the_audit_log_loses_only_its_beginning_and_still_verifies(db: Session, demo: DemoWorld) -> None:
+    admin = _actor(demo, "admin@doim.example")
+    service.set_rule(db, admin, "audit", 365, "Records Act s.20")
+    db.commit()
+    checkpoint = checkpoints.write(db)
+    db.commit()
+    assert checkpoint is not None
+    before = db.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+    run = service.dispose(db, now=utcnow() + timedelta(days=800))
+    db.commit()
+
+    part = run.report["audit"]
+    assert part["disposed"] == before - 1, "all but the newest entry, which the chain's head names"
+    remaining = list(db.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+    assert [e.action for e in remaining][-1] == "records.disposed" and len(remaining) == 2
+    assert audit.verify(db, anchors=checkpoints.anchors(None, None)).ok
+
+    # Moving the beginning on (and linking it up) without a disposal entry saying so is caught.
+    head = db.get_one(AuditHead, 1)
+    head.pruned_seq, head.pruned_hash = remaining[0].seq, remaining[0].hash
+    db.execute(delete(AuditEntry).where(AuditEntry.seq == remaining[0].seq))
+    db.commit()
+    result = audit.verify(db)
+    assert not result.ok and "without a disposal entry" in (result.reason or "")

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from civicloop.access.models import AccessDenial, AccessLogChunk, AccessSession
+from civicloop.audit.models import AuditEntry
 from civicloop.channels.models import Conversation, Direction, Message, RawEvent
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import Response
@@ -189,9 +190,12 @@ OFFICE_ACCESS_LOGS = RecordClass(
 
 AUDIT = RecordClass(
     "audit",
-    "The audit log of officials' actions",
+    "The audit log of officials' actions (its oldest entries go as a block; the chain then starts after them)",
     None,
     "CivicLoop default: kept permanently (the audit chain proves every other disposal).",
+)
+AUDIT_SOURCE = Source(
+    "audit entries", AuditEntry, AuditEntry.at, agency=AuditEntry.agency_id, primary_key=AuditEntry.seq
 )
 
 CLASSES: tuple[RecordClass, ...] = (

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.audit import service as audit
+from civicloop.audit.models import AuditEntry, AuditHead
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation
@@ -19,12 +20,13 @@ from civicloop.errors import Forbidden, Invalid, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.records import holds as hold_rules
 from civicloop.records import queries
-from civicloop.records.classes import BY_KEY, DISPOSAL_ORDER, RecordClass, Source
+from civicloop.records.classes import AUDIT, AUDIT_SOURCE, BY_KEY, DISPOSAL_ORDER, RecordClass, Source
 from civicloop.records.models import DisposalRun, ExportStatus, LegalHold, RecordsExport, RetentionRule
 
 T = TypeVar("T")
 HOLD_ROLES = (Role.agency_head,)
 MIN_DAYS = 30  # nothing is disposed of sooner: a typo must not wipe last week's records
+AUDIT_MIN_DAYS = 365
 BATCH = 2000
 
 
@@ -50,8 +52,10 @@ def set_rule(
         raise Invalid(f"no record class {record_class!r}; the classes are {', '.join(BY_KEY)}", field="record_class")
     if days is not None and days < MIN_DAYS:
         raise Invalid(f"a retention period is at least {MIN_DAYS} days", field="days")
-    if record_class == "audit" and days is not None:
-        raise Invalid("the audit log is kept permanently: it is what proves every other disposal", field="days")
+    if record_class == AUDIT.key and days is not None and days < AUDIT_MIN_DAYS:
+        raise Invalid(
+            f"the audit log proves every other disposal: keep it at least {AUDIT_MIN_DAYS} days", field="days"
+        )
     if not legal_basis.strip():
         raise Invalid(
             "give the legal basis (the law, schedule item or decision that sets this period)", field="legal_basis"
@@ -258,21 +262,62 @@ def dispose(
         for c in DISPOSAL_ORDER
         if (rule_days := rules[c.key].days) is not None and c.sources
     }
+    cut = None
+    if (audit_days := rules[AUDIT.key].days) is not None:
+        report[AUDIT.key], cut = _dispose_audit(session, audit_days, now, holds, dry_run)
     run = DisposalRun(at=now, by_id=actor.id if actor else None, report=report)
     if dry_run:
         return run
     session.add(run)
     session.flush()
+    summary: dict[str, Any] = {"holds_standing": len(holds), **{key: _summary(part) for key, part in report.items()}}
+    if cut is not None:
+        summary["audit_log"] = cut  # vouches for the chain's new beginning (``audit.service.verify``)
     entry = audit.record(
         session,
         actor=_official(actor),
         action="records.disposed",
         target_type="disposal_run",
         target_id=run.id,
-        after={"holds_standing": len(holds), **{key: _summary(part) for key, part in report.items()}},
+        after=summary,
     )
     run.audit_seq = entry.seq
     return run
+
+
+def _dispose_audit(
+    session: Session, days: int, now: datetime, holds: list[LegalHold], dry_run: bool
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The audit chain can only lose its beginning: entries go up to the first one that is recent or held,
+    never the newest (the head)."""
+    cutoff = now - timedelta(days=days)
+    held = hold_rules.covered(holds, AUDIT_SOURCE)
+    head = session.get(AuditHead, 1)
+    start, last = (head.pruned_seq, head.seq) if head is not None else (0, 0)
+    keep_from = session.scalar(select(func.min(AuditEntry.seq)).where(or_(AuditEntry.at >= cutoff, held)))
+    through = min(keep_from - 1 if keep_from is not None else last, last - 1)
+    gone = and_(AuditEntry.seq > start, AuditEntry.seq <= through)
+    count, oldest, newest = session.execute(
+        select(func.count(), func.min(AuditEntry.at), func.max(AuditEntry.at)).where(gone)
+    ).one()
+    kept = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at < cutoff, held)) or 0
+    part = {
+        "cutoff": cutoff.isoformat(),
+        "days": days,
+        "disposed": count,
+        "kept_on_hold": kept,
+        "sources": {
+            AUDIT_SOURCE.name: {
+                "disposed": count,
+                "kept_on_hold": kept,
+                "oldest": oldest.isoformat() if oldest is not None else None,
+                "newest": newest.isoformat() if newest is not None else None,
+            }
+        },
+    }
+    if not count or dry_run:
+        return part, None
+    return part, {"pruned_through": through, "hash_at_cut": audit.prune_through(session, through)}
 
 
 def _summary(part: dict[str, Any]) -> dict[str, Any]:

@@ -126,9 +126,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("records_exports", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_records_exports_agency_id"), ["agency_id"], unique=False)
+    # Where the audit chain begins once the retention schedule disposed of its oldest entries.
+    with op.batch_alter_table("audit_head", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("pruned_seq", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("pruned_hash", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_head", schema=None) as batch_op:
+        batch_op.drop_column("pruned_hash")
+        batch_op.drop_column("pruned_seq")
     op.drop_table("records_exports")
     op.drop_table("records_disposal_runs")
     op.drop_table("records_legal_holds")
