@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from civicloop.agencies.platforms import Credentials
+from fastapi import APIRouter
+
 from civicloop.channels.delivery import Route
+from civicloop.channels.facebook.connect import FacebookConnector
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.facebook.provider import FacebookProvider
-from civicloop.channels.simulator import graph
+from civicloop.channels.simulator import graph, meta_login
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
+
+# Facebook Login and the Page set-up calls are served beside the Graph API calls, before its catch-all edges.
+SIMULATOR = APIRouter()
+SIMULATOR.include_router(meta_login.router)
+SIMULATOR.include_router(graph.router)
 
 SPEC = PlatformSpec(
     name="facebook",
@@ -31,7 +39,8 @@ SPEC = PlatformSpec(
     window=ReplyWindow(timedelta(hours=24), "Messenger"),
     api_url_setting="facebook_api_url",
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
-    simulator=graph.router,
+    simulator=SIMULATOR,
+    connector=FacebookConnector(),
     # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,
 )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from civicloop.agencies.platforms import Credentials
+from fastapi import APIRouter
+
 from civicloop.channels.delivery import Route
-from civicloop.channels.simulator import xapi
+from civicloop.channels.simulator import x_oauth, xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
+from civicloop.channels.x.connect import XConnector
 from civicloop.channels.x.provider import XProvider
 
 POST = TextLimit(POST_LIMIT, "weighted characters", weighted_length)
@@ -17,13 +20,17 @@ def _direct_recipient(conversation_ref: str, account_id: str) -> str | None:
     return next((p for p in conversation_ref.split("-") if p != account_id), None)
 
 
+SIMULATOR = APIRouter()
+SIMULATOR.include_router(x_oauth.router)
+SIMULATOR.include_router(xapi.router)
+
 SPEC = PlatformSpec(
     name="x",
     label="X",
     external_id="X user id",
     credentials=Credentials(
         required=frozenset({"consumer_secret"}),
-        optional=frozenset({"access_token", "access_token_secret", "bearer_token", "consumer_key"}),
+        optional=frozenset({"access_token", "access_token_secret", "bearer_token", "consumer_key", "refresh_token"}),
         identity="consumer_secret",
         for_sending=lambda c: (
             ""
@@ -42,6 +49,7 @@ SPEC = PlatformSpec(
     short_posts=True,
     api_url_setting="x_api_url",
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
-    simulator=xapi.router,
+    simulator=SIMULATOR,
+    connector=XConnector(),
     direct_recipient=_direct_recipient,
 )

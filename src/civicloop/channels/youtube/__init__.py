@@ -13,10 +13,13 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from fastapi import APIRouter
+
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
-from civicloop.channels.youtube import simulator
+from civicloop.channels.youtube import google_oauth, simulator
+from civicloop.channels.youtube.connect import YouTubeConnector
 from civicloop.channels.youtube.outbound import YouTubeSender
 from civicloop.channels.youtube.poller import YouTubePoller
 
@@ -31,6 +34,10 @@ def _api_url() -> str:
     return SPEC.api_url()
 
 
+SIMULATOR = APIRouter()
+SIMULATOR.include_router(google_oauth.router)
+SIMULATOR.include_router(simulator.router)
+
 SPEC = PlatformSpec(
     name="youtube",
     label="YouTube",
@@ -38,6 +45,7 @@ SPEC = PlatformSpec(
     credentials=Credentials(
         # An OAuth 2.0 access token of the channel's owner with the youtube.force-ssl scope.
         required=frozenset({"access_token"}),
+        optional=frozenset({"refresh_token"}),
         for_sending=lambda c: "" if c.get("access_token") else "add the channel's access_token credential",
     ),
     sender=YouTubeSender(_api_url),
@@ -48,7 +56,8 @@ SPEC = PlatformSpec(
     # YouTube takes comments of up to 10,000 characters.
     comment_reply=RouteSpec(Route.youtube_reply, TextLimit(10_000, "characters")),
     api_url_default="https://www.googleapis.com/youtube/v3",
-    simulator=simulator.router,
+    simulator=SIMULATOR,
+    connector=YouTubeConnector(_api_url),
     citizens=simulator.YouTubeCitizens(),
     # A reply to a reply answers the thread's top-level comment (comments.insert takes only those).
     comment_target=lambda external_id, parent_id: parent_id or external_id,

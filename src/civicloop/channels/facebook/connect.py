@@ -1,0 +1,247 @@
+"""Connecting a Facebook Page with Facebook Login (docs/channels/facebook.md, "Connecting").
+
+Authorization-code flow: the Login dialog → ``/oauth/access_token`` (the code, once) → a long-lived user
+token (``fb_exchange_token``) → ``/me/accounts``: the Pages the person has a task on, each with a Page
+token that does not expire → ``POST /{page-id}/subscribed_apps`` so that the Page's events reach the app's
+webhook. Instagram (``channels/instagram/connect.py``) follows the same Login to the Page's linked
+Instagram professional account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from civicloop.channels.connect.base import (
+    Candidate,
+    Checked,
+    Connector,
+    Grant,
+    app_settings,
+    call,
+    expiry,
+    json_of,
+    missing_scopes,
+    oauth_url,
+    refused,
+)
+from civicloop.config import get_settings
+
+DIALOG_URL = "https://www.facebook.com"
+# Tasks that let a person's Page token subscribe the app and answer comments (and, with MESSAGING, messages).
+MODERATING_TASKS = frozenset({"MANAGE", "CREATE_CONTENT", "MODERATE"})
+
+
+def graph(path: str) -> str:
+    settings = get_settings()
+    return f"{settings.facebook_api_url.rstrip('/')}/{settings.facebook_graph_version}/{path.lstrip('/')}"
+
+
+def meta_error(body: Mapping[str, Any]) -> str:
+    problem = body.get("error")
+    if isinstance(problem, dict):
+        code = problem.get("code")
+        sub = problem.get("error_subcode")
+        return f"{problem.get('message', 'an error')} (code {code}{f', subcode {sub}' if sub else ''})"
+    return "an error without explanation"
+
+
+def meta_json(response: httpx.Response, what: str) -> dict[str, Any]:
+    body = json_of("Facebook", response)
+    if response.status_code >= 400 or "error" in body:
+        raise refused("Facebook", what, meta_error(body), response.status_code)
+    return body
+
+
+class MetaLogin(Connector):
+    """Facebook Login, shared by the Facebook Page and Instagram connectors."""
+
+    kind = "oauth"
+    app_key = "meta"
+    subscribed_fields = "feed,messages"
+
+    def app(self) -> dict[str, str]:
+        return app_settings("meta", "app_id", "app_secret", "verify_token")
+
+    def authorize_url(self, *, state: str, redirect_uri: str, challenge: str) -> str:
+        # Facebook Login's manual flow has no PKCE; the state bound to the official's session guards it.
+        version = get_settings().facebook_graph_version
+        params = {
+            "client_id": self.app()["app_id"],
+            "redirect_uri": redirect_uri,
+            "state": state,
+            "response_type": "code",
+            "scope": ",".join(self.needed_scopes),
+        }
+        return f"{oauth_url('facebook.dialog', DIALOG_URL)}/{version}/dialog/oauth?{urlencode(params)}"
+
+    def exchange(self, http: httpx.Client, *, code: str, redirect_uri: str, verifier: str, now: datetime) -> Grant:
+        app = self.app()
+        short = meta_json(
+            call(
+                "Facebook",
+                http.get,
+                graph("oauth/access_token"),
+                params={
+                    "client_id": app["app_id"],
+                    "client_secret": app["app_secret"],
+                    "redirect_uri": redirect_uri,
+                    "code": code,
+                },
+            ),
+            "the authorization code",
+        )
+        long = meta_json(
+            call(
+                "Facebook",
+                http.get,
+                graph("oauth/access_token"),
+                params={
+                    "grant_type": "fb_exchange_token",
+                    "client_id": app["app_id"],
+                    "client_secret": app["app_secret"],
+                    "fb_exchange_token": str(short.get("access_token", "")),
+                },
+            ),
+            "a long-lived token",
+        )
+        token = str(long.get("access_token", ""))
+        permissions = meta_json(
+            call("Facebook", http.get, graph("me/permissions"), params={"access_token": token}), "the permissions"
+        )
+        granted = tuple(
+            str(p.get("permission"))
+            for p in permissions.get("data", [])
+            if isinstance(p, dict) and p.get("status") == "granted"
+        )
+        return Grant({"user_access_token": token}, granted, expiry(now, long.get("expires_in")))
+
+    def pages(self, http: httpx.Client, grant: Grant) -> list[dict[str, Any]]:
+        body = meta_json(
+            call(
+                "Facebook",
+                http.get,
+                graph("me/accounts"),
+                params={"access_token": grant.secret["user_access_token"], "fields": "id,name,access_token,tasks"},
+            ),
+            "the list of your Pages",
+        )
+        return [p for p in body.get("data", []) if isinstance(p, dict)]
+
+    def role_problem(self, page: Mapping[str, Any]) -> str:
+        tasks = {str(t) for t in page.get("tasks") or []}
+        if not MODERATING_TASKS & tasks:
+            return (
+                "your role on this Page does not allow it: a Page admin must give you full control, or the "
+                "content or moderation task"
+            )
+        if "MESSAGING" not in tasks:
+            return "your role on this Page does not include messaging: a Page admin must give you that task"
+        return ""
+
+    def scope_problem(self, grant: Grant) -> str:
+        missing = missing_scopes(self.needed_scopes, grant.scopes)
+        if missing:
+            return f"you did not allow {', '.join(missing)}: connect again and allow every permission asked"
+        return ""
+
+    def credentials(self, page_token: str) -> dict[str, str]:
+        app = self.app()
+        return {"app_secret": app["app_secret"], "verify_token": app["verify_token"], "page_access_token": page_token}
+
+    def subscribe(self, http: httpx.Client, page_id: str, page_token: str) -> None:
+        meta_json(
+            call(
+                "Facebook",
+                http.post,
+                graph(f"{page_id}/subscribed_apps"),
+                params={"subscribed_fields": self.subscribed_fields, "access_token": page_token},
+            ),
+            "subscribing the app to the Page's webhooks",
+        )
+
+    def check_page(
+        self, http: httpx.Client, page_id: str, credentials: Mapping[str, str], *, now: datetime
+    ) -> Checked:
+        token = credentials.get("page_access_token", "")
+        if not token:
+            return Checked(False, "no Page token is stored: connect the account (or add page_access_token)", scopes=())
+        if not get_settings().platform_apps.get("meta", {}).get("app_id"):
+            # No Meta app configured here (credentials pasted for a script): the Page token must still work.
+            page = meta_json(
+                call("Facebook", http.get, graph(page_id), params={"fields": "id,name", "access_token": token}),
+                "the Page token",
+            )
+            if str(page.get("id")) != page_id:
+                return Checked(False, f"the Page token belongs to another Page ({page.get('id')})", scopes=None)
+            return Checked(True, scopes=None)
+        app = self.app()
+        debug = meta_json(
+            call(
+                "Facebook",
+                http.get,
+                graph("debug_token"),
+                params={"input_token": token, "access_token": f"{app['app_id']}|{app['app_secret']}"},
+            ),
+            "checking the token",
+        ).get("data", {})
+        if not isinstance(debug, dict) or not debug.get("is_valid"):
+            reason = debug.get("error", {}).get("message", "") if isinstance(debug, dict) else ""
+            return Checked(False, f"Facebook no longer accepts the Page token ({reason or 'invalid'})", scopes=())
+        scopes = tuple(str(s) for s in debug.get("scopes") or [])
+        expires = int(debug.get("expires_at") or 0)
+        valid_until = datetime.fromtimestamp(expires, UTC) if expires else None
+        missing = missing_scopes(self.needed_scopes, scopes)
+        apps = meta_json(
+            call("Facebook", http.get, graph(f"{page_id}/subscribed_apps"), params={"access_token": token}),
+            "reading the Page's subscriptions",
+        )
+        ours = any(str(a.get("id")) == app["app_id"] for a in apps.get("data", []) if isinstance(a, dict))
+        webhook = "subscribed" if ours else "not subscribed"
+        problem = ""
+        if missing:
+            problem = f"the permission(s) {', '.join(missing)} were removed on Facebook: reconnect to grant them again"
+        elif not ours:
+            problem = "the app is no longer subscribed to the Page's webhooks: reconnect"
+        return Checked(not problem, problem, scopes, valid_until, webhook)
+
+
+class FacebookConnector(MetaLogin):
+    label = "Facebook Page"
+    needed_scopes = (
+        "pages_show_list",
+        "pages_manage_metadata",
+        "pages_read_engagement",
+        "pages_read_user_content",
+        "pages_manage_engagement",
+        "pages_manage_posts",
+        "pages_messaging",
+    )
+
+    def candidates(self, http: httpx.Client, grant: Grant, *, now: datetime) -> list[Candidate]:
+        missing = self.scope_problem(grant)
+        found = []
+        for page in self.pages(http, grant):
+            token = str(page.get("access_token", ""))
+            found.append(
+                Candidate(
+                    external_id=str(page.get("id", "")),
+                    name=str(page.get("name", "")),
+                    credentials=self.credentials(token),
+                    problem=missing or self.role_problem(page),
+                    scopes=grant.scopes,
+                    detail="Facebook Page",
+                )
+            )
+        return found
+
+    def activate(self, http: httpx.Client, candidate: Candidate, *, webhook_url: str) -> Candidate:
+        self.subscribe(http, candidate.external_id, candidate.credentials["page_access_token"])
+        return candidate
+
+    def check(self, http: httpx.Client, external_id: str, credentials: Mapping[str, str], *, now: datetime) -> Checked:
+        return self.check_page(http, external_id, credentials, now=now)
