@@ -128,3 +128,52 @@ def test_telegram_refusing_the_webhook_url_leaves_no_bot_behind(connect: Connect
     assert refused.status_code == 422 and "ports 80, 88, 443 or 8443" in refused.text
     connect.db.rollback()
     assert connect.db.scalar(select(OfficialAccount)) is None
+
+
+def _cli(capsys, monkeypatch, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    import sys
+
+    import pytest
+
+    from civicloop.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["civicloop", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+        sys.exit(0)
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def test_pasted_credentials_are_checked_with_the_platform_and_refused_with_its_reason(  # type: ignore[no-untyped-def]
+    connect: Connect, capsys, monkeypatch
+) -> None:
+    add = ("account", "add", "--agency", "THROMDE", "--name", "Thromde")
+    telegram.add_bot(connect.sim, 7012345678, "7012345678:AAH-thromde-secret", "ThromdeBot")
+    code, _, err = _cli(
+        capsys, monkeypatch, *add, "--platform", "telegram", "--external-id", "7012345678",
+        "--credential", "bot_token=7012345678:AAH-revoked", "--credential", "secret_token=abc",
+    )
+    assert code == 2 and "Telegram refused" in err and "Unauthorized" in err
+    code, _, err = _cli(
+        capsys, monkeypatch, *add, "--platform", "facebook", "--external-id", "104577788899900",
+        "--credential", "app_secret=abc", "--credential", "verify_token=tok",
+    )
+    assert code == 2 and "no Page token" in err  # a Page that cannot send is never stored "active"
+    connect.sim.add_facebook_page("104577788899900", "EAAG-pasted-token")
+    code, _, err = _cli(
+        capsys, monkeypatch, *add, "--platform", "facebook", "--external-id", "104577788899900",
+        "--credential", "app_secret=abc", "--credential", "verify_token=tok", "--credential", "page_access_token=EAAG-wrong",
+    )
+    assert code == 2 and "Invalid OAuth access token" in err
+    connect.db.rollback()
+    assert connect.db.scalar(select(OfficialAccount)) is None
+    code, out, err = _cli(
+        capsys, monkeypatch, *add, "--platform", "facebook", "--external-id", "104577788899900",
+        "--credential", "app_secret=abc", "--credential", "verify_token=tok",
+        "--credential", "page_access_token=EAAG-pasted-token", "--json",
+    )
+    assert code == 0, err
+    connect.db.rollback()
+    account = connect.db.scalar(select(OfficialAccount))
+    assert account is not None and account.status is AccountStatus.active

@@ -170,8 +170,10 @@ class MetaLogin(Connector):
         token = credentials.get("page_access_token", "")
         if not token:
             return Checked(False, "no Page token is stored: connect the account (or add page_access_token)", scopes=())
-        if not get_settings().platform_apps.get("meta", {}).get("app_id"):
-            # No Meta app configured here (credentials pasted for a script): the Page token must still work.
+        configured = get_settings().platform_apps.get("meta", {})
+        if not configured.get("app_id") or configured.get("app_secret") != credentials.get("app_secret"):
+            # Credentials pasted for another Meta app than this deployment's (``debug_token`` needs the app
+            # the token belongs to): the Page token must still work for its Page.
             page = meta_json(
                 call("Facebook", http.get, graph(page_id), params={"fields": "id,name", "access_token": token}),
                 "the Page token",

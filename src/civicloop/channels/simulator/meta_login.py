@@ -230,7 +230,8 @@ def _page_token(state: SimulatorState, call: Call, page_id: str) -> Token | Repl
 def page_fields(state: SimulatorState, call: Call, version: str, page_id: str) -> Reply:
     if (bad := _bad_version(version)) is not None:
         return bad
-    if state.page_tokens.get(_token_of(call)) == page_id and page_id not in meta(state).pages:
+    token_value = _token_of(call)
+    if state.page_tokens.get(token_value) == page_id and token_value not in login(state).tokens:
         # A Page set up directly in the Graph simulator (``add_facebook_page``), not through Login.
         return Reply(200, {"id": page_id, "name": f"Page {page_id}"})
     token = _page_token(state, call, page_id)
@@ -284,7 +285,9 @@ def debug_token(state: SimulatorState, call: Call, version: str) -> Reply:
     value = call.param("input_token") or ""
     known = login(state).tokens.get(value)
     live = login(state).token(value, state.now(), known.kind if known else "access")
-    if known is None or live is None:
+    if known is None:
+        return error(400, 190, "Invalid OAuth access token - Cannot parse access token")
+    if live is None:
         data: dict[str, Any] = {
             "app_id": app_id,
             "is_valid": False,

@@ -69,7 +69,10 @@ class TelegramConnector(Connector):
         token = credentials.get("bot_token", "")
         response = call("Telegram", http.get, self._bot(token, "getMe"))
         if response.status_code == 401:
-            return Checked(False, "Telegram no longer accepts the bot token (revoked in @BotFather?): connect it again", scopes=None)
+            reason = json_of("Telegram", response).get("description", "Unauthorized")
+            return Checked(
+                False, f"Telegram does not accept the bot token ({reason}; revoked in @BotFather?): connect it again", scopes=None
+            )
         me = bot_json(response, "the bot token").get("result", {})
         if str(me.get("id")) != external_id:
             return Checked(False, f"the token belongs to another bot ({me.get('id')})", scopes=None)
