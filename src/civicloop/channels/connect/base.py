@@ -158,6 +158,7 @@ class Connector:
 
     kind = "form"  # "oauth" or "form"
     label = ""
+    article = "a"  # "Connect a Facebook Page", "Connect an X account"
     app_key = ""  # the ``CIVICLOOP_PLATFORM_APPS`` entry it needs ("" for none)
     needed_scopes: tuple[str, ...] = ()
     fields: tuple[FormField, ...] = ()

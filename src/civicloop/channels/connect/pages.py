@@ -50,6 +50,10 @@ class HealthPage:
     can_manage: bool
 
 
+def _article_label(connector: Connector) -> str:
+    return f"{connector.article} {connector.label}"
+
+
 def _session_id(request: Request) -> int | None:
     value = getattr(request.state, "official_session_id", None)
     return value if isinstance(value, int) else None
@@ -60,7 +64,7 @@ def connect(agency_id: int, platform: str, request: Request, session: SessionDep
     agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
     connector = service.connector_of(platform)
     if connector.kind == "form":
-        page = ConnectFormPage(agency, platform, connector.label, connector, registry.label(platform))
+        page = ConnectFormPage(agency, platform, _article_label(connector), connector, registry.label(platform))
         return render(request, "connect/form.html", page)
     with form_action(session) as attempt:
         url = service.start(
@@ -113,7 +117,7 @@ def connect_with_form(  # noqa: PLR0913 - one parameter per field a platform's f
     if (exc := attempt.error) is not None:
         shown = {f.name: values.get(f.name, "") for f in connector.fields if not f.secret}
         page = ConnectFormPage(
-            agency, platform, connector.label, connector, registry.label(platform), error=exc.message, form=shown
+            agency, platform, _article_label(connector), connector, registry.label(platform), error=exc.message, form=shown
         )
         return render(request, "connect/form.html", page, status_code=exc.status_code)
     flash(request, f"The {connector.label} {account.name} is connected.")
@@ -144,7 +148,7 @@ def callback(
             http=http,
         )
     agency = agencies.get_agency(session, actor=actor, agency_id=attempt.agency_id)
-    label = service.connector_of(platform).label
+    label = _article_label(service.connector_of(platform))
     page = ChoosePage(attempt, label, agency, registry.label(platform), error=attempt.problem or None)
     return render(request, "connect/choose.html", page, status_code=400 if attempt.problem else 200)
 
@@ -169,7 +173,7 @@ def choose(
     if (exc := attempt.error) is not None:
         found = service.get_attempt(session, actor=actor, attempt_id=attempt_id, official_session_id=_session_id(request))
         agency = agencies.get_agency(session, actor=actor, agency_id=found.agency_id)
-        label = service.connector_of(found.platform).label
+        label = _article_label(service.connector_of(found.platform))
         page = ChoosePage(found, label, agency, registry.label(found.platform), error=exc.message)
         return render(request, "connect/choose.html", page, status_code=exc.status_code)
     flash(request, f"{account.name} is connected: CivicLoop now receives and answers its messages.")

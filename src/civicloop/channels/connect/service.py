@@ -444,8 +444,12 @@ def connected_accounts(session: Session) -> list[int]:
 
 
 def connectable() -> list[tuple[str, str]]:
-    """(platform, label) of every platform whose accounts are connected from the accounts page."""
-    return [(s.name, s.connector.label) for s in registry.PLATFORMS.values() if s.connector is not None]
+    """(platform, "an X account") for every platform whose accounts are connected from the accounts page."""
+    return [
+        (s.name, f"{s.connector.article} {s.connector.label}")
+        for s in registry.PLATFORMS.values()
+        if s.connector is not None
+    ]
 
 
 def get_account_for(session: Session, account_id: int) -> OfficialAccount:

@@ -16,6 +16,7 @@ from civicloop.channels.facebook.connect import MetaLogin, graph, meta_json
 
 class InstagramConnector(MetaLogin):
     label = "Instagram account"
+    article = "an"
     subscribed_fields = "feed,messages"
     needed_scopes = (
         "pages_show_list",

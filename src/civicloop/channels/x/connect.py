@@ -55,6 +55,7 @@ def x_json(response: httpx.Response, what: str) -> dict[str, Any]:
 class XConnector(Connector):
     kind = "oauth"
     label = "X account"
+    article = "an"
     app_key = "x"
     needed_scopes = ("tweet.read", "tweet.write", "users.read", "dm.read", "dm.write", "offline.access")
     refreshes = True
