@@ -32,7 +32,12 @@ PERSON = "10229000000000001"  # the Facebook user who manages the Page
 X_PERSON = "1450055566677788899"
 CHANNEL = "UCq3Wd7Bv0sTtkY5oN2hRm8A"
 META_APP = {"app_id": "1234567890123", "app_secret": "meta-app-secret", "verify_token": "meta-verify"}
-X_APP = {"client_id": "x-client-id", "client_secret": "x-client-secret", "consumer_secret": "x-consumer-secret", "webhook_id": "1512345678901234567"}
+X_APP = {
+    "client_id": "x-client-id",
+    "client_secret": "x-client-secret",
+    "consumer_secret": "x-consumer-secret",
+    "webhook_id": "1512345678901234567",
+}
 GOOGLE_APP = {"client_id": "google-client.apps.googleusercontent.com", "client_secret": "google-secret"}
 
 
@@ -49,9 +54,16 @@ class Connect:
 def arrange_platforms(sim: SimulatorState, base_url: str) -> None:
     """Register CivicLoop's apps on the simulated platforms, and the people and accounts on them."""
     login = meta_login.login(sim)
-    login.add_client(META_APP["app_id"], META_APP["app_secret"], f"{base_url}/connect/facebook/callback", f"{base_url}/connect/instagram/callback")
+    login.add_client(
+        META_APP["app_id"],
+        META_APP["app_secret"],
+        f"{base_url}/connect/facebook/callback",
+        f"{base_url}/connect/instagram/callback",
+    )
     login.add_person(PERSON, "Karma Wangmo")
-    meta_login.add_page(sim, PAGE, "Thimphu Thromde", person_id=PERSON, instagram_id=IG, instagram_username="thimphuthromde")
+    meta_login.add_page(
+        sim, PAGE, "Thimphu Thromde", person_id=PERSON, instagram_id=IG, instagram_username="thimphuthromde"
+    )
     x = x_oauth.oauth(sim)
     x.add_client(X_APP["client_id"], X_APP["client_secret"], f"{base_url}/connect/x/callback")
     x.add_person(X_PERSON, "Thimphu Thromde", "ThimphuThromde")
@@ -82,7 +94,9 @@ def connect(db: Session, sim: SimulatorState, monkeypatch: pytest.MonkeyPatch) -
     reset_settings()
 
 
-def consent(authorize_url: str, *, decision: str = "allow", untick: tuple[str, ...] = (), person: str | None = None) -> str:
+def consent(
+    authorize_url: str, *, decision: str = "allow", untick: tuple[str, ...] = (), person: str | None = None
+) -> str:
     """Play the person on the platform's consent page (as a browser would): returns where it sends them back."""
     with httpx.Client(timeout=10) as http:
         page = http.get(authorize_url)
@@ -91,7 +105,12 @@ def consent(authorize_url: str, *, decision: str = "allow", untick: tuple[str, .
         hidden = {k: v.replace("&amp;", "&") for k, v in hidden.items()}
         scopes = [s for s in re.findall(r'name="grant" value="([^"]+)"', page.text) if s not in untick]
         people = re.findall(r'name="person" value="([^"]+)"', page.text)
-        form: dict[str, str | list[str]] = {**hidden, "person": person or people[0], "grant": scopes, "decision": decision}
+        form: dict[str, str | list[str]] = {
+            **hidden,
+            "person": person or people[0],
+            "grant": scopes,
+            "decision": decision,
+        }
         action = urlsplit(authorize_url)
         back = http.post(f"{action.scheme}://{action.netloc}{action.path}", data=form)
         assert back.status_code == 303, back.text

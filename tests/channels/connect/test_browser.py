@@ -52,7 +52,9 @@ def test_an_admin_connects_a_page_an_instagram_account_and_an_x_account_and_the_
     _connect(page, "Connect an X account", "Thimphu Thromde")
 
     db.rollback()
-    accounts = {a.platform: a for a in db.scalars(select(OfficialAccount).where(OfficialAccount.agency_id == agency.id))}
+    accounts = {
+        a.platform: a for a in db.scalars(select(OfficialAccount).where(OfficialAccount.agency_id == agency.id))
+    }
     assert {p: (a.external_id, a.status) for p, a in accounts.items()} == {
         Platform.facebook: (PAGE, AccountStatus.active),
         Platform.instagram: (IG, AccountStatus.active),

@@ -17,10 +17,9 @@ from civicloop.channels.simulator.state import WeChatApp
 from civicloop.kit.clock import FixedClock
 from civicloop.oversight import alerts
 from civicloop.oversight.models import Alert, AlertKind
-from tests.channels.connect.conftest import PAGE, PERSON, X_PERSON, Connect
+from tests.channels.connect.conftest import PAGE, PERSON, X_PERSON, Connect, consent, start
 from tests.channels.connect.test_facebook import _choose
 from tests.channels.connect.test_other_platforms import WECHAT, _connect_only_candidate, _form
-from tests.channels.connect.conftest import consent, start
 from tests.factories import create_account
 
 
@@ -38,7 +37,9 @@ def _account(scene: Connect, platform: Platform) -> OfficialAccount:
     return found
 
 
-def test_x_tokens_are_refreshed_before_they_expire_and_the_refresh_token_rotates(connect: Connect, clock: FixedClock) -> None:
+def test_x_tokens_are_refreshed_before_they_expire_and_the_refresh_token_rotates(
+    connect: Connect, clock: FixedClock
+) -> None:
     account = _connect_only_candidate(connect, "x")
     first_access, first_refresh = account.credentials["bearer_token"], account.credentials["refresh_token"]
     tasks.look_after_all(check=False)
@@ -55,7 +56,10 @@ def test_x_tokens_are_refreshed_before_they_expire_and_the_refresh_token_rotates
     with httpx.Client(timeout=10) as http:
         from civicloop.config import get_settings
 
-        me = http.get(f"{get_settings().x_api_url}/2/users/me", headers={"authorization": f"Bearer {account.credentials['bearer_token']}"})
+        me = http.get(
+            f"{get_settings().x_api_url}/2/users/me",
+            headers={"authorization": f"Bearer {account.credentials['bearer_token']}"},
+        )
     assert me.status_code == 200 and me.json()["data"]["id"] == X_PERSON
     link = connect.db.get(AccountConnection, account.id)
     assert link is not None and link.refreshed_at == clock.now()
@@ -96,8 +100,17 @@ def test_wechat_access_tokens_are_fetched_again_before_their_two_hours_end_witho
     assert len(connect.sim.wechat_tokens) == issued_before + 7
 
 
-def test_a_token_that_does_not_refresh_itself_still_warns_before_it_expires(connect: Connect, clock: FixedClock) -> None:
-    account = create_account(connect.db, connect.agency, Platform.youtube, "UCnorefresh00000000000", {"access_token": "ya29.x"}, "Old channel")
+def test_a_token_that_does_not_refresh_itself_still_warns_before_it_expires(
+    connect: Connect, clock: FixedClock
+) -> None:
+    account = create_account(
+        connect.db,
+        connect.agency,
+        Platform.youtube,
+        "UCnorefresh00000000000",
+        {"access_token": "ya29.x"},
+        "Old channel",
+    )
     account.token_expires_at = clock.now() + timedelta(days=3)
     connect.db.commit()
     assert [a.kind for a in _evaluate(connect, clock)] == [AlertKind.token_expiring]

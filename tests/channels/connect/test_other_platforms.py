@@ -89,7 +89,12 @@ def _form(scene: Connect, platform: str, values: dict[str, str]) -> httpx.Respon
     )
 
 
-WECHAT = {"external_id": "gh_7h40de00e5f6", "name": "Thimphu Thromde", "app_id": "wx7h40de00e5f6", "token": "thromdewechattoken"}
+WECHAT = {
+    "external_id": "gh_7h40de00e5f6",
+    "name": "Thimphu Thromde",
+    "app_id": "wx7h40de00e5f6",
+    "token": "thromdewechattoken",
+}
 
 
 def test_wechat_credentials_are_proven_by_fetching_an_access_token(connect: Connect) -> None:
@@ -151,27 +156,67 @@ def test_pasted_credentials_are_checked_with_the_platform_and_refused_with_its_r
     add = ("account", "add", "--agency", "THROMDE", "--name", "Thromde")
     telegram.add_bot(connect.sim, 7012345678, "7012345678:AAH-thromde-secret", "ThromdeBot")
     code, _, err = _cli(
-        capsys, monkeypatch, *add, "--platform", "telegram", "--external-id", "7012345678",
-        "--credential", "bot_token=7012345678:AAH-revoked", "--credential", "secret_token=abc",
+        capsys,
+        monkeypatch,
+        *add,
+        "--platform",
+        "telegram",
+        "--external-id",
+        "7012345678",
+        "--credential",
+        "bot_token=7012345678:AAH-revoked",
+        "--credential",
+        "secret_token=abc",
     )
     assert code == 2 and "Telegram refused" in err and "Unauthorized" in err
     code, _, err = _cli(
-        capsys, monkeypatch, *add, "--platform", "facebook", "--external-id", "104577788899900",
-        "--credential", "app_secret=abc", "--credential", "verify_token=tok",
+        capsys,
+        monkeypatch,
+        *add,
+        "--platform",
+        "facebook",
+        "--external-id",
+        "104577788899900",
+        "--credential",
+        "app_secret=abc",
+        "--credential",
+        "verify_token=tok",
     )
     assert code == 2 and "no Page token" in err  # a Page that cannot send is never stored "active"
     connect.sim.add_facebook_page("104577788899900", "EAAG-pasted-token")
     code, _, err = _cli(
-        capsys, monkeypatch, *add, "--platform", "facebook", "--external-id", "104577788899900",
-        "--credential", "app_secret=abc", "--credential", "verify_token=tok", "--credential", "page_access_token=EAAG-wrong",
+        capsys,
+        monkeypatch,
+        *add,
+        "--platform",
+        "facebook",
+        "--external-id",
+        "104577788899900",
+        "--credential",
+        "app_secret=abc",
+        "--credential",
+        "verify_token=tok",
+        "--credential",
+        "page_access_token=EAAG-wrong",
     )
     assert code == 2 and "Invalid OAuth access token" in err
     connect.db.rollback()
     assert connect.db.scalar(select(OfficialAccount)) is None
-    code, out, err = _cli(
-        capsys, monkeypatch, *add, "--platform", "facebook", "--external-id", "104577788899900",
-        "--credential", "app_secret=abc", "--credential", "verify_token=tok",
-        "--credential", "page_access_token=EAAG-pasted-token", "--json",
+    code, _, err = _cli(
+        capsys,
+        monkeypatch,
+        *add,
+        "--platform",
+        "facebook",
+        "--external-id",
+        "104577788899900",
+        "--credential",
+        "app_secret=abc",
+        "--credential",
+        "verify_token=tok",
+        "--credential",
+        "page_access_token=EAAG-pasted-token",
+        "--json",
     )
     assert code == 0, err
     connect.db.rollback()

@@ -82,7 +82,7 @@ Field = Annotated[str, Form(max_length=4000)]
 
 
 @router.post("/agencies/{agency_id}/connect/{platform}", response_class=HTMLResponse)
-def connect_with_form(  # noqa: PLR0913 - one parameter per field a platform's form may have
+def connect_with_form(
     agency_id: int,
     platform: str,
     request: Request,
@@ -111,13 +111,17 @@ def connect_with_form(  # noqa: PLR0913 - one parameter per field a platform's f
     }
     values = {f.name: submitted.get(f.name, "") for f in connector.fields}
     with form_action(session) as attempt, http_client() as http:
-        account = service.connect_form(
-            session, actor=actor, agency=agency, platform=platform, values=values, http=http
-        )
+        account = service.connect_form(session, actor=actor, agency=agency, platform=platform, values=values, http=http)
     if (exc := attempt.error) is not None:
         shown = {f.name: values.get(f.name, "") for f in connector.fields if not f.secret}
         page = ConnectFormPage(
-            agency, platform, _article_label(connector), connector, registry.label(platform), error=exc.message, form=shown
+            agency,
+            platform,
+            _article_label(connector),
+            connector,
+            registry.label(platform),
+            error=exc.message,
+            form=shown,
         )
         return render(request, "connect/form.html", page, status_code=exc.status_code)
     flash(request, f"The {connector.label} {account.name} is connected.")
@@ -171,7 +175,9 @@ def choose(
             http=http,
         )
     if (exc := attempt.error) is not None:
-        found = service.get_attempt(session, actor=actor, attempt_id=attempt_id, official_session_id=_session_id(request))
+        found = service.get_attempt(
+            session, actor=actor, attempt_id=attempt_id, official_session_id=_session_id(request)
+        )
         agency = agencies.get_agency(session, actor=actor, agency_id=found.agency_id)
         label = _article_label(service.connector_of(found.platform))
         page = ChoosePage(found, label, agency, registry.label(found.platform), error=exc.message)
@@ -192,4 +198,3 @@ def health(account_id: int, request: Request, session: SessionDep, actor: ActorD
     agency = agencies.get_agency(session, actor=actor, agency_id=account.agency_id)
     page = HealthPage(queries.health_of(session, account), agency, actor.has_role(agency.id, Role.agency_admin))
     return render(request, "connect/health.html", page)
-

@@ -59,7 +59,9 @@ def health_of(session: Session, account: OfficialAccount) -> AccountHealth:
         token_valid_until=valid_until,
         token_note=note,
         scopes_granted=list(link.scopes_granted) if link is not None and link.scopes_granted is not None else None,
-        scopes_needed=list(link.scopes_needed) if link is not None else list(spec.connector.needed_scopes if spec.connector else ()),
+        scopes_needed=list(link.scopes_needed)
+        if link is not None
+        else list(spec.connector.needed_scopes if spec.connector else ()),
         last_event_at=account.last_event_at,
         last_sent_at=last_sent,
     )

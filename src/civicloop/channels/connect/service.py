@@ -91,7 +91,9 @@ def start(session: Session, *, actor: Actor, agency: Agency, platform: str, offi
     return url
 
 
-def _attempt_for(session: Session, *, actor: Actor, attempt: ConnectAttempt | None, official_session_id: int | None) -> ConnectAttempt:
+def _attempt_for(
+    session: Session, *, actor: Actor, attempt: ConnectAttempt | None, official_session_id: int | None
+) -> ConnectAttempt:
     if attempt is None:
         raise Invalid("this connection is unknown or was already used: start again from the accounts page")
     if attempt.official_id != actor.official.id or attempt.official_session_id != official_session_id:
@@ -144,7 +146,9 @@ def returned(
         attempt.problem, attempt.finished_at = exc.message, now
         return attempt
     attempt.scopes = list(grant.scopes)
-    attempt.offered = [{"external_id": c.external_id, "name": c.name, "detail": c.detail, "problem": c.problem} for c in candidates]
+    attempt.offered = [
+        {"external_id": c.external_id, "name": c.name, "detail": c.detail, "problem": c.problem} for c in candidates
+    ]
     attempt.secret = {"candidates": json.dumps([_stored(c) for c in candidates])}
     if not candidates:
         attempt.problem = f"there is nothing you manage on {registry.label(platform)} to connect"
@@ -200,7 +204,9 @@ def choose(
     if candidate.problem:
         raise Invalid(f"{candidate.name} cannot be connected: {candidate.problem}")
     agency = agencies.get_agency(session, actor=actor, agency_id=attempt.agency_id)
-    account = _store(session, actor=actor, agency=agency, platform=attempt.platform, candidate=candidate, method="oauth", http=http)
+    account = _store(
+        session, actor=actor, agency=agency, platform=attempt.platform, candidate=candidate, method="oauth", http=http
+    )
     attempt.finished_at, attempt.account_id, attempt.secret = now, account.id, {}
     return account
 
@@ -263,7 +269,9 @@ def _store(
     account.credentials = dict(account.credentials or {}) | active.credentials
     account.token_expires_at = candidate.token_expires_at
     now = utcnow()
-    link = session.get(AccountConnection, account.id) or AccountConnection(account_id=account.id, agency_id=account.agency_id)
+    link = session.get(AccountConnection, account.id) or AccountConnection(
+        account_id=account.id, agency_id=account.agency_id
+    )
     link.method, link.connected_at = method, now
     link.connected_by_id = actor.official.id if actor is not None else None
     link.scopes_granted = list(candidate.scopes) if connector.needed_scopes else None
@@ -280,7 +288,12 @@ def _store(
         target_type="official_account",
         target_id=account.id,
         agency_id=account.agency_id,
-        after={"platform": platform, "external_id": account.external_id, "method": method, "scopes": list(candidate.scopes)},
+        after={
+            "platform": platform,
+            "external_id": account.external_id,
+            "method": method,
+            "scopes": list(candidate.scopes),
+        },
     )
     return account
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from civicloop.agencies.platforms import Credentials
 from fastapi import APIRouter
 
+from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.facebook.connect import FacebookConnector
 from civicloop.channels.facebook.outbound import FacebookSender

@@ -164,9 +164,7 @@ class MetaLogin(Connector):
             "subscribing the app to the Page's webhooks",
         )
 
-    def check_page(
-        self, http: httpx.Client, page_id: str, credentials: Mapping[str, str], *, now: datetime
-    ) -> Checked:
+    def check_page(self, http: httpx.Client, page_id: str, credentials: Mapping[str, str], *, now: datetime) -> Checked:
         token = credentials.get("page_access_token", "")
         if not token:
             return Checked(False, "no Page token is stored: connect the account (or add page_access_token)", scopes=())

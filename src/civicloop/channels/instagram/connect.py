@@ -46,7 +46,8 @@ class InstagramConnector(MetaLogin):
                     Candidate(
                         external_id=f"page:{page_id}",
                         name=str(page.get("name", "")),
-                        problem="no Instagram professional account is linked to this Page (link it in the Page's settings)",
+                        problem="no Instagram professional account is linked to this Page "
+                        "(link it in the Page's settings)",
                         detail="Facebook Page",
                     )
                 )

@@ -139,7 +139,9 @@ def access_token(state: SimulatorState, call: Call, version: str) -> Reply:
         if short is None:
             return _oauth_error(190, 0, "Invalid OAuth access token - Cannot parse access token")
         long = server_.issue(client.client_id, short.person_id, short.scopes, now, ttl=LONG_LIVED)
-        return Reply(200, {"access_token": long.value, "token_type": "bearer", "expires_in": int(LONG_LIVED.total_seconds())})
+        return Reply(
+            200, {"access_token": long.value, "token_type": "bearer", "expires_in": int(LONG_LIVED.total_seconds())}
+        )
     code = server_.redeem(
         call.param("code") or "",
         client_id=client.client_id,
@@ -159,7 +161,9 @@ def access_token(state: SimulatorState, call: Call, version: str) -> Reply:
             ),
         }.get(code, _oauth_error(100, 36007, "Invalid verification code format."))
     token = server_.issue(client.client_id, code.person_id, code.scopes, now)
-    return Reply(200, {"access_token": token.value, "token_type": "bearer", "expires_in": int(SHORT_LIVED.total_seconds())})
+    return Reply(
+        200, {"access_token": token.value, "token_type": "bearer", "expires_in": int(SHORT_LIVED.total_seconds())}
+    )
 
 
 def accounts(state: SimulatorState, call: Call, version: str) -> Reply:
@@ -191,7 +195,13 @@ def accounts(state: SimulatorState, call: Call, version: str) -> Reply:
         if page.instagram_id:
             _instagram_token(state, page.instagram_id, token.value)
         data.append(
-            {"id": page.id, "name": page.name, "access_token": token.value, "category": "Government Organization", "tasks": list(tasks)}
+            {
+                "id": page.id,
+                "name": page.name,
+                "access_token": token.value,
+                "category": "Government Organization",
+                "tasks": list(tasks),
+            }
         )
     return Reply(200, {"data": data, "paging": {"cursors": {"before": "QVFI", "after": "QVFJ"}}})
 
@@ -255,7 +265,9 @@ def subscribe(state: SimulatorState, call: Call, version: str, page_id: str) -> 
         return error(403, 200, "(#200) Permissions error: subscribing needs the pages_manage_metadata permission")
     if not SUBSCRIBE_TASKS & set(page.tasks.get(token.person_id, ())):
         return error(
-            403, 210, "(#210) A Page access token from a person with the MANAGE, CREATE_CONTENT or MODERATE task is required"
+            403,
+            210,
+            "(#210) A Page access token from a person with the MANAGE, CREATE_CONTENT or MODERATE task is required",
         )
     fields = tuple(f for f in (call.param("subscribed_fields") or "").split(",") if f)
     if not fields:

@@ -114,7 +114,10 @@ class AuthorizationServer:
 
     # --- the consent page ----------------------------------------------------------------------------
     def _problem_page(self, message: str) -> Reply:
-        body = f"<!doctype html><title>{self.name}: error</title><h1>Something went wrong</h1><p>{html.escape(message)}</p>"
+        body = (
+            f"<!doctype html><title>{self.name}: error</title><h1>Something went wrong</h1>"
+            f"<p>{html.escape(message)}</p>"
+        )
         return Reply(400, body, {"content-type": "text/html; charset=utf-8"})
 
     def check_request(self, query: dict[str, str]) -> Client | Reply:
@@ -148,7 +151,8 @@ class AuthorizationServer:
             for i, p in enumerate(self.people.values())
         )
         boxes = "".join(
-            f'<p><label><input type="checkbox" name="grant" value="{html.escape(s)}" checked> {html.escape(s)}</label></p>'
+            f'<p><label><input type="checkbox" name="grant" value="{html.escape(s)}" checked> '
+            f"{html.escape(s)}</label></p>"
             for s in scopes
         )
         body = (

@@ -22,7 +22,8 @@ def bot_json(response: httpx.Response, what: str) -> dict[str, Any]:
     if not body.get("ok"):
         status = response.status_code
         raise PlatformRefused(
-            f"Telegram refused {what}: {body.get('description', 'no reason given')} (error {body.get('error_code', status)})",
+            f"Telegram refused {what}: {body.get('description', 'no reason given')} "
+            f"(error {body.get('error_code', status)})",
             transient=status >= 500 or status == 429,
         )
     return body
@@ -71,12 +72,16 @@ class TelegramConnector(Connector):
         if response.status_code == 401:
             reason = json_of("Telegram", response).get("description", "Unauthorized")
             return Checked(
-                False, f"Telegram does not accept the bot token ({reason}; revoked in @BotFather?): connect it again", scopes=None
+                False,
+                f"Telegram does not accept the bot token ({reason}; revoked in @BotFather?): connect it again",
+                scopes=None,
             )
         me = bot_json(response, "the bot token").get("result", {})
         if str(me.get("id")) != external_id:
             return Checked(False, f"the token belongs to another bot ({me.get('id')})", scopes=None)
-        info = bot_json(call("Telegram", http.get, self._bot(token, "getWebhookInfo")), "reading the webhook").get("result", {})
+        info = bot_json(call("Telegram", http.get, self._bot(token, "getWebhookInfo")), "reading the webhook").get(
+            "result", {}
+        )
         url = str(info.get("url", ""))
         webhook = f"set to {url}" if url else "not set"
         return Checked(True, "", None, None, webhook)

@@ -25,7 +25,9 @@ class WeChatConnector(Connector):
         FormField("app_id", "AppID", hint="wx… (Development → Basic configuration)"),
         FormField("app_secret", "AppSecret", secret=True),
         FormField("token", "Server Token", secret=True, hint="the Token typed in the server configuration"),
-        FormField("encoding_aes_key", "EncodingAESKey", secret=True, hint="43 characters; for safe mode", required=False),
+        FormField(
+            "encoding_aes_key", "EncodingAESKey", secret=True, hint="43 characters; for safe mode", required=False
+        ),
     )
 
     def _token(self, http: httpx.Client, credentials: Mapping[str, str]) -> Checked:
@@ -36,7 +38,11 @@ class WeChatConnector(Connector):
         return Checked(True, scopes=None)
 
     def from_form(self, http: httpx.Client, values: Mapping[str, str], *, now: datetime) -> Candidate:
-        credentials = {k: values[k].strip() for k in ("app_id", "app_secret", "token", "encoding_aes_key") if values.get(k, "").strip()}
+        credentials = {
+            k: values[k].strip()
+            for k in ("app_id", "app_secret", "token", "encoding_aes_key")
+            if values.get(k, "").strip()
+        }
         self._token(http, credentials)
         return Candidate(values.get("external_id", "").strip(), values.get("name", "").strip(), credentials)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from civicloop.agencies.platforms import Credentials
 from fastapi import APIRouter
 
+from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import x_oauth, xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
-from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.connect import XConnector
+from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
 
 POST = TextLimit(POST_LIMIT, "weighted characters", weighted_length)

@@ -24,11 +24,11 @@ from civicloop.channels.connect.base import (
     Refreshed,
     RefreshRefused,
     app_settings,
-    refused,
     call,
     expiry,
     json_of,
     oauth_url,
+    refused,
 )
 from civicloop.config import get_settings
 
@@ -78,7 +78,10 @@ class XConnector(Connector):
     def _token(self, http: httpx.Client, form: dict[str, str], what: str) -> dict[str, Any]:
         app = self.app()
         response = call(
-            "X", http.post, api("2/oauth2/token"), data=form | {"client_id": app["client_id"]},
+            "X",
+            http.post,
+            api("2/oauth2/token"),
+            data=form | {"client_id": app["client_id"]},
             auth=(app["client_id"], app["client_secret"]),
         )
         return x_json(response, what)

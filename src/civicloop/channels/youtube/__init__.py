@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
-
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route

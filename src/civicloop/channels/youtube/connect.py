@@ -17,9 +17,9 @@ from civicloop.channels.connect.base import (
     Checked,
     Connector,
     Grant,
+    PlatformRefused,
     Refreshed,
     RefreshRefused,
-    PlatformRefused,
     app_settings,
     call,
     expiry,
@@ -29,7 +29,7 @@ from civicloop.channels.connect.base import (
 )
 
 DIALOG_URL = "https://accounts.google.com"
-TOKEN_URL = "https://oauth2.googleapis.com"
+TOKEN_URL = "https://oauth2.googleapis.com"  # noqa: S105 - an address, not a secret
 SCOPE = "https://www.googleapis.com/auth/youtube.force-ssl"
 
 
@@ -91,12 +91,20 @@ class YouTubeConnector(Connector):
     def candidates(self, http: httpx.Client, grant: Grant, *, now: datetime) -> list[Candidate]:
         headers = {"authorization": f"Bearer {grant.secret['access_token']}"}
         body = google_json(
-            call("YouTube", http.get, f"{self.api_url()}/channels", params={"part": "snippet", "mine": "true"}, headers=headers),
+            call(
+                "YouTube",
+                http.get,
+                f"{self.api_url()}/channels",
+                params={"part": "snippet", "mine": "true"},
+                headers=headers,
+            ),
             "reading your channel",
         )
         problem = "" if SCOPE in grant.scopes else "you did not allow managing your YouTube comments: connect again"
         if not problem and "refresh_token" not in grant.secret:
-            problem = "Google gave no refresh token: remove CivicLoop's access in your Google account, then connect again"
+            problem = (
+                "Google gave no refresh token: remove CivicLoop's access in your Google account, then connect again"
+            )
         return [
             Candidate(
                 external_id=str(item.get("id", "")),
@@ -114,7 +122,11 @@ class YouTubeConnector(Connector):
     def check(self, http: httpx.Client, external_id: str, credentials: Mapping[str, str], *, now: datetime) -> Checked:
         headers = {"authorization": f"Bearer {credentials.get('access_token', '')}"}
         response = call(
-            "YouTube", http.get, f"{self.api_url()}/channels", params={"part": "snippet", "mine": "true"}, headers=headers
+            "YouTube",
+            http.get,
+            f"{self.api_url()}/channels",
+            params={"part": "snippet", "mine": "true"},
+            headers=headers,
         )
         if response.status_code == 401:
             return Checked(False, "YouTube no longer accepts the channel's token: reconnect it", scopes=())
@@ -128,9 +140,13 @@ class YouTubeConnector(Connector):
         if not refresh_token:
             return None
         try:
-            body = self._token(http, {"grant_type": "refresh_token", "refresh_token": refresh_token}, "refreshing the token")
+            body = self._token(
+                http, {"grant_type": "refresh_token", "refresh_token": refresh_token}, "refreshing the token"
+            )
         except PlatformRefused as exc:
             if exc.transient:
                 raise
             raise RefreshRefused(exc.message) from exc
-        return Refreshed(dict(credentials) | {"access_token": str(body.get("access_token", ""))}, expiry(now, body.get("expires_in")))
+        return Refreshed(
+            dict(credentials) | {"access_token": str(body.get("access_token", ""))}, expiry(now, body.get("expires_in"))
+        )

@@ -49,7 +49,10 @@ def upgrade() -> None:
             ["agency_id"], ["agencies.id"], name=op.f("fk_connect_attempts_agency_id_agencies"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["official_id"], ["officials.id"], name=op.f("fk_connect_attempts_official_id_officials"), ondelete="CASCADE"
+            ["official_id"],
+            ["officials.id"],
+            name=op.f("fk_connect_attempts_official_id_officials"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_connect_attempts")),
         sa.UniqueConstraint("state_digest", name=op.f("uq_connect_attempts_state_digest")),
