@@ -85,14 +85,13 @@ class Settings(BaseSettings):
     )
     oauth_urls: dict[str, str] = Field(
         default_factory=dict,
-        description="Sign-in and token base URLs of the platforms' OAuth servers, where they differ from the "
-        'defaults (JSON: {"facebook.dialog": url, "x.dialog": url, "youtube.dialog": url, "youtube.token": url})',
+        description="Sign-in and token base URLs of the platforms' OAuth servers where they differ from the "
+        "defaults (JSON keyed by <name>.dialog and <name>.token; docs/channels/connecting.md)",
     )
     platform_apps: dict[str, dict[str, str]] = Field(
         default_factory=dict,
-        description='This deployment\'s app on each platform, for connecting accounts (JSON: {"meta": {"app_id", '
-        '"app_secret", "verify_token"}, "x": {"client_id", "client_secret", "consumer_secret", '
-        '"webhook_id"}, "google": {"client_id", "client_secret"}})',
+        description="This deployment's app on each platform, for connecting accounts (JSON: {app: {key: value}}; "
+        "the apps and keys are in docs/channels/connecting.md)",
     )
     poll_budgets: dict[str, int] = Field(
         default_factory=dict,

@@ -16,6 +16,7 @@ from civicloop.channels import registry
 from civicloop.channels.connect import service as connections
 from civicloop.channels.ingest import rejections_today
 from civicloop.channels.models import ChannelPoll
+from civicloop.channels.outbound.send import http_client
 from civicloop.channels.polling import last_poll
 from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, SessionDep
@@ -163,8 +164,9 @@ def create_account(
     credentials: Annotated[str, Form(max_length=8000)] = "",
 ) -> Response:
     agency = service.get_agency(session, actor=actor, agency_id=agency_id)
-    with form_action(session) as attempt:
-        account = service.create_account(
+    with form_action(session) as attempt, http_client() as http:
+        # Pasted credentials are checked with the platform first; "Connect …" signs in instead.
+        account = connections.add_pasted(
             session,
             actor=actor,
             agency=agency,
@@ -172,6 +174,7 @@ def create_account(
             external_id=external_id,
             name=name,
             credentials=service.parse_credentials([ln for ln in credentials.splitlines() if ln.strip()]),
+            http=http,
         )
     if (exc := attempt.error) is not None:
         form = {"platform": platform, "external_id": external_id, "name": name}

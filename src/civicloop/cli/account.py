@@ -40,7 +40,8 @@ def add(
     """Register an official account with pasted credentials, once the platform has accepted them (the
     browser's "Connect …" does this by signing in instead); prints its webhook URL."""
     with session_scope() as session, http_client() as http:
-        account = service.create_account(
+        # Refused credentials raise with the platform's reason: the transaction rolls back, nothing is kept.
+        account = connections.add_pasted(
             session,
             actor=None,
             agency=service.get_agency_by_code(session, agency),
@@ -48,10 +49,8 @@ def add(
             external_id=external_id,
             name=name,
             credentials=service.parse_credentials(credential or []),
+            http=http,
         )
-        # Refused credentials raise with the platform's reason: the transaction rolls back, nothing is kept.
-        checked = connections.verify_pasted(account.platform, account.external_id, account.credentials, http)
-        connections.record_pasted(session, account, checked)
         result = AccountPublic.of(account)
     emit(result, json_out)
 

@@ -208,7 +208,7 @@ def expiring_tokens(session: Session, now: datetime) -> RuleResult:
         key = alert_key(AlertKind.token_expiring, "account", account.id)
         result.checked.add(key)
         if connections.refreshes_itself(account):
-            # A token refreshed before it expires (WeChat's two hours, OAuth refresh tokens) needs nobody;
+            # A token refreshed before it expires (a fetched two-hour token, an OAuth refresh token) needs nobody;
             # if refreshing fails for good, ``accounts_needing_attention`` raises the alert instead.
             continue
         found = detectors.token_expiry(account.token_expires_at, now=now)

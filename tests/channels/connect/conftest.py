@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.auth.models import Official
-from civicloop.channels.simulator import meta_login, x_oauth
+from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.state import SimulatorState
+from civicloop.channels.x import oauth_simulator as x_oauth
 from civicloop.channels.youtube import google_oauth
 from civicloop.config import reset_settings
 from tests.channels.outbound.conftest import clock, sim, simulator_server
@@ -61,9 +62,7 @@ def arrange_platforms(sim: SimulatorState, base_url: str) -> None:
         f"{base_url}/connect/instagram/callback",
     )
     login.add_person(PERSON, "Karma Wangmo")
-    meta_login.add_page(
-        sim, PAGE, "Thimphu Thromde", person_id=PERSON, instagram_id=IG, instagram_username="thimphuthromde"
-    )
+    meta_login.add_page(sim, PAGE, "Thimphu Thromde", person_id=PERSON, linked_id=IG, linked_username="thimphuthromde")
     x = x_oauth.oauth(sim)
     x.add_client(X_APP["client_id"], X_APP["client_secret"], f"{base_url}/connect/x/callback")
     x.add_person(X_PERSON, "Thimphu Thromde", "ThimphuThromde")

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
-from civicloop.channels.simulator import meta_login, x_oauth
+from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.channels.simulator.state import SimulatorState
+from civicloop.channels.x import oauth_simulator as x_oauth
 from civicloop.kit.clock import FixedClock
 from tests.channels.connect.conftest import IG, PAGE, X_APP, X_PERSON, arrange_platforms, point_at
 from tests.factories import PASSWORD, create_agency, create_official

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
 from civicloop.channels.connect.models import AccountConnection, ConnectAttempt
-from civicloop.channels.simulator import meta_login
+from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.state import Fault
 from civicloop.kit.clock import FixedClock
 from tests.channels.connect.conftest import IG, PAGE, PERSON, Connect, consent, query_of, start
@@ -51,7 +51,7 @@ def test_a_page_is_connected_with_a_long_lived_token_and_subscribed_to_its_webho
     assert meta_login.login(connect.sim).tokens[token].expires_at is None
     assert account.token_expires_at is None
     assert meta_login.meta(connect.sim).pages[PAGE].subscribed == {"1234567890123": ("feed", "messages")}
-    exchanges = connect.sim.calls("facebook.access_token")
+    exchanges = connect.sim.calls("meta.access_token")
     assert [c.query.get("grant_type") for c in exchanges] == [None, "fb_exchange_token"]
     link = connect.db.get(AccountConnection, account.id)
     assert link is not None and link.method == "oauth" and "pages_messaging" in (link.scopes_granted or [])
@@ -132,7 +132,7 @@ def test_the_person_cancelling_leaves_nothing(connect: Connect) -> None:
 
 def test_facebook_failing_while_subscribing_leaves_nothing_half_connected(connect: Connect) -> None:
     page = connect.client.get(consent(start(connect.client, connect.agency, "facebook")))
-    connect.sim.inject("facebook.subscribed_apps", Fault(status=500))
+    connect.sim.inject("meta.subscribed_apps", Fault(status=500))
     failed = _choose(connect, page.text, PAGE)
     assert failed.status_code == 422
     assert "Facebook refused subscribing the app to the Page" in failed.text and "unexpected error" in failed.text

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
 from civicloop.channels.connect import tasks
 from civicloop.channels.connect.models import AccountConnection
-from civicloop.channels.simulator import meta_login, x_oauth
+from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.state import WeChatApp
+from civicloop.channels.x import oauth_simulator as x_oauth
 from civicloop.kit.clock import FixedClock
 from civicloop.oversight import alerts
 from civicloop.oversight.models import Alert, AlertKind

@@ -6,9 +6,9 @@ import httpx
 from sqlalchemy import select
 
 from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
-from civicloop.channels.simulator import x_oauth
 from civicloop.channels.simulator.state import WeChatApp
 from civicloop.channels.telegram import simulator as telegram
+from civicloop.channels.x import oauth_simulator as x_oauth
 from tests.channels.connect.conftest import CHANNEL, X_APP, X_PERSON, Connect, consent, query_of, start
 from tests.factories import csrf_from
 

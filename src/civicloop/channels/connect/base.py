@@ -2,9 +2,9 @@
 ``PlatformSpec.connector``) and the values it hands back. A connector talks to the platform and never
 to the database: ``channels.connect.service`` stores what it found.
 
-Two kinds: **oauth** (Facebook, Instagram, X, YouTube) sends the official to the platform's consent page
-and exchanges the code that comes back; **form** (WeChat, Telegram) takes the credentials the platform's
-own console shows and checks them against the platform. Both end in ``Candidate`` rows: what can be
+Two kinds: **oauth** sends the official to the platform's consent page and exchanges the code that comes
+back; **form** takes the credentials the platform's own console shows and checks them against the
+platform (for platforms with no OAuth for this). Both end in ``Candidate`` rows: what can be
 connected, with the credentials to store, or why not.
 """
 
@@ -158,11 +158,11 @@ class Connector:
 
     kind = "form"  # "oauth" or "form"
     label = ""
-    article = "a"  # "Connect a Facebook Page", "Connect an X account"
+    article = "a"  # "Connect a …" or "Connect an …", as the label reads
     app_key = ""  # the ``CIVICLOOP_PLATFORM_APPS`` entry it needs ("" for none)
     needed_scopes: tuple[str, ...] = ()
     fields: tuple[FormField, ...] = ()
-    # Its access tokens expire and are refreshed without a person (WeChat's two hours, OAuth refresh tokens).
+    # Its access tokens expire and are refreshed without a person (a fetched token, an OAuth refresh token).
     refreshes = False
 
     # --- oauth -------------------------------------------------------------------------------------

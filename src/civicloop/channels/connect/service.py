@@ -211,7 +211,7 @@ def choose(
     return account
 
 
-# --- forms (WeChat, Telegram) ------------------------------------------------------------------------
+# --- forms ------------------------------------------------------------------------
 
 
 def connect_form(
@@ -310,6 +310,32 @@ def verify_pasted(platform: str, external_id: str, credentials: Mapping[str, str
     if not checked.valid:
         raise PlatformRefused(f"{registry.label(platform)} refused these credentials: {checked.problem}")
     return checked
+
+
+def add_pasted(
+    session: Session,
+    *,
+    actor: Actor | None,
+    agency: Agency,
+    platform: Platform,
+    external_id: str,
+    name: str,
+    credentials: dict[str, str],
+    http: httpx.Client,
+) -> OfficialAccount:
+    """Register an account from pasted credentials (CLI, API, the agency page's form) once the platform has
+    accepted them; a refusal raises with its reason and the caller's rollback keeps nothing."""
+    account = agencies.create_account(
+        session,
+        actor=actor,
+        agency=agency,
+        platform=platform,
+        external_id=external_id,
+        name=name,
+        credentials=credentials,
+    )
+    record_pasted(session, account, verify_pasted(account.platform, account.external_id, account.credentials, http))
+    return account
 
 
 def record_pasted(session: Session, account: OfficialAccount, checked: Checked) -> None:

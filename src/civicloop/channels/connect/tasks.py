@@ -1,7 +1,7 @@
-"""The token lifecycle job: every five minutes, refresh what expires soon (WeChat's two-hour access token,
-OAuth access tokens with a refresh token), and ask each platform hourly whether the account's token,
-permissions and webhook subscription still hold. Each account is handled in its own transaction, so one
-platform failing never holds back the others."""
+"""The token lifecycle job: every five minutes, refresh what expires soon (short-lived tokens fetched with
+the account's credentials, OAuth access tokens with a refresh token), and ask each platform hourly whether
+the account's token, permissions and webhook subscription still hold. Each account is handled in its own
+transaction, so one platform failing never holds back the others."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ CHECK_EVERY = timedelta(hours=1)
 
 
 def _refresh_cached_token(account_id: int) -> None:
-    """WeChat: fetch the next access token before the cached one enters its last ``REFRESH_AHEAD``."""
+    """Platforms with ``fetch_token``: fetch the next access token before the cached one enters its last
+    ``REFRESH_AHEAD``."""
     with session_scope() as session:
         account = session.get(OfficialAccount, account_id)
         if account is None or not (account.credentials or {}).get("app_secret"):

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter
-
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.facebook.connect import FacebookConnector
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.facebook.provider import FacebookProvider
-from civicloop.channels.simulator import graph, meta_login
+from civicloop.channels.meta import simulator as _meta_login  # noqa: F401 - Login's routes join graph's
+from civicloop.channels.simulator import graph
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
-
-# Facebook Login and the Page set-up calls are served beside the Graph API calls, before its catch-all edges.
-SIMULATOR = APIRouter()
-SIMULATOR.include_router(meta_login.router)
-SIMULATOR.include_router(graph.router)
 
 SPEC = PlatformSpec(
     name="facebook",
@@ -39,7 +33,7 @@ SPEC = PlatformSpec(
     window=ReplyWindow(timedelta(hours=24), "Messenger"),
     api_url_setting="facebook_api_url",
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
-    simulator=SIMULATOR,
+    simulator=graph.router,
     connector=FacebookConnector(),
     # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,

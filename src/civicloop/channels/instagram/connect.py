@@ -1,5 +1,5 @@
-"""Connecting an Instagram professional account through the Facebook Page it is linked to
-(docs/channels/instagram.md, "Connecting"): the same Facebook Login as a Page, then
+"""Connecting an Instagram professional account through the Page it is linked to
+(docs/channels/connecting.md): Meta's Login as for a Page, then
 ``/{page-id}?fields=instagram_business_account{id,username}``; the Page token answers for the Instagram
 account, and the Page is subscribed to the app's webhooks."""
 
@@ -11,7 +11,7 @@ from datetime import datetime
 import httpx
 
 from civicloop.channels.connect.base import Candidate, Checked, Grant, call
-from civicloop.channels.facebook.connect import MetaLogin, graph, meta_json
+from civicloop.channels.meta.login import MetaLogin, graph, meta_json
 
 
 class InstagramConnector(MetaLogin):
@@ -34,12 +34,13 @@ class InstagramConnector(MetaLogin):
             page_id, token = str(page.get("id", "")), str(page.get("access_token", ""))
             linked = meta_json(
                 call(
-                    "Facebook",
+                    self.who,
                     http.get,
                     graph(page_id),
                     params={"fields": "instagram_business_account{id,username}", "access_token": token},
                 ),
                 "the Page's Instagram account",
+                self.who,
             ).get("instagram_business_account")
             if not isinstance(linked, dict) or not linked.get("id"):
                 found.append(
@@ -48,7 +49,7 @@ class InstagramConnector(MetaLogin):
                         name=str(page.get("name", "")),
                         problem="no Instagram professional account is linked to this Page "
                         "(link it in the Page's settings)",
-                        detail="Facebook Page",
+                        detail="Page (no Instagram account linked)",
                     )
                 )
                 continue

@@ -19,6 +19,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 
 from civicloop.channels import registry
+from civicloop.channels.meta import simulator as meta_simulator
 from civicloop.channels.simulator.http import state_of
 from civicloop.channels.simulator.state import SimulatorState
 
@@ -79,7 +80,7 @@ class SimulatorServer:
             for p in simulated
             if p.connector is not None
             for part in ("dialog", "token")
-        }
+        } | {"meta.dialog": f"{self.url}{meta_simulator.router.prefix}"}
         return own | {"CIVICLOOP_API_URLS": json.dumps(shared), "CIVICLOOP_OAUTH_URLS": json.dumps(oauth)}
 
     def reset(self, state: SimulatorState | None = None) -> SimulatorState:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
-from civicloop.channels.simulator import x_oauth, xapi
+from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join xapi's
 from civicloop.channels.x.connect import XConnector
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
@@ -19,10 +18,6 @@ def _direct_recipient(conversation_ref: str, account_id: str) -> str | None:
     """A DM conversation's ref is the two user ids joined by '-': the citizen is the other one."""
     return next((p for p in conversation_ref.split("-") if p != account_id), None)
 
-
-SIMULATOR = APIRouter()
-SIMULATOR.include_router(x_oauth.router)
-SIMULATOR.include_router(xapi.router)
 
 SPEC = PlatformSpec(
     name="x",
@@ -49,7 +44,7 @@ SPEC = PlatformSpec(
     short_posts=True,
     api_url_setting="x_api_url",
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
-    simulator=SIMULATOR,
+    simulator=xapi.router,
     connector=XConnector(),
     direct_recipient=_direct_recipient,
 )

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
-from civicloop.channels.youtube import google_oauth, simulator
+from civicloop.channels.youtube import google_oauth as _google  # noqa: F401 - its routes join the simulator's
+from civicloop.channels.youtube import simulator
 from civicloop.channels.youtube.connect import YouTubeConnector
 from civicloop.channels.youtube.outbound import YouTubeSender
 from civicloop.channels.youtube.poller import YouTubePoller
@@ -32,10 +32,6 @@ def _health(session: Session, account_ids: Sequence[int]) -> dict[int, str]:
 def _api_url() -> str:
     return SPEC.api_url()
 
-
-SIMULATOR = APIRouter()
-SIMULATOR.include_router(google_oauth.router)
-SIMULATOR.include_router(simulator.router)
 
 SPEC = PlatformSpec(
     name="youtube",
@@ -55,7 +51,7 @@ SPEC = PlatformSpec(
     # YouTube takes comments of up to 10,000 characters.
     comment_reply=RouteSpec(Route.youtube_reply, TextLimit(10_000, "characters")),
     api_url_default="https://www.googleapis.com/youtube/v3",
-    simulator=SIMULATOR,
+    simulator=simulator.router,
     connector=YouTubeConnector(_api_url),
     citizens=simulator.YouTubeCitizens(),
     # A reply to a reply answers the thread's top-level comment (comments.insert takes only those).

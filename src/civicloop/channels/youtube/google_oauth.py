@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
@@ -24,7 +24,7 @@ from civicloop.channels.simulator.oauth import AuthorizationServer, server
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.youtube import simulator as youtube
 
-router = APIRouter(prefix="/youtube")
+router = youtube.router
 
 ACCESS_TTL = timedelta(seconds=3599)
 

@@ -1,8 +1,9 @@
-"""Facebook Login and the Page set-up calls, as CivicLoop's "Connect a Facebook Page / Instagram account" uses them.
+"""Meta's Login and the Page set-up calls, as CivicLoop's "Connect …" of Meta's platforms uses them; served
+beside the simulated Graph API calls (``channels/simulator/graph.py``'s router).
 
-Contract enforced (docs/channels/facebook.md, "Connecting", lists the sources):
+Contract enforced (docs/channels/connecting.md lists the sources):
 
-- ``GET /{version}/dialog/oauth`` (on www.facebook.com): a registered ``client_id`` and an exact
+- ``GET /{version}/dialog/oauth`` (on Meta's www host): a registered ``client_id`` and an exact
   ``redirect_uri``, a consent page where permissions may be declined; back with ``code`` and ``state``,
   or ``error=access_denied``.
 - ``GET /{version}/oauth/access_token``: the code once, within 10 minutes, with the same redirect URI and
@@ -12,7 +13,8 @@ Contract enforced (docs/channels/facebook.md, "Connecting", lists the sources):
 - ``GET /{version}/me/accounts``: the Pages the person has a task on, each with a Page token that never
   expires when the user token was long-lived (and expires with it when it was not), and the person's
   ``tasks``; ``GET /me/permissions``: granted and declined permissions.
-- ``GET /{version}/{page-id}?fields=instagram_business_account{id,username}``: the linked Instagram account.
+- ``GET /{version}/{page-id}?fields=instagram_business_account{id,username}``: the professional account
+  linked to the Page (whose simulator learns the Page token through ``LINKED_TOKEN_HOOKS``).
 - ``POST /{version}/{page-id}/subscribed_apps?subscribed_fields=...``: with the Page's token, which needs
   ``pages_manage_metadata`` and a MANAGE, CREATE_CONTENT or MODERATE task; ``GET`` lists the app.
 - ``GET /{version}/debug_token?input_token=...&access_token={app-id}|{app-secret}``: validity, expiry and
@@ -22,19 +24,23 @@ Contract enforced (docs/channels/facebook.md, "Connecting", lists the sources):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
+from civicloop.channels.simulator import graph
 from civicloop.channels.simulator.graph import error, fault_body
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.oauth import AuthorizationServer, Token, server
 from civicloop.channels.simulator.state import SimulatorState
 
-router = APIRouter(prefix="/facebook")
+router = graph.router
+# Told of every Page token issued for a Page with a linked account: (state, linked account id, token).
+LINKED_TOKEN_HOOKS: list[Callable[[SimulatorState, str, str], None]] = []
 
 VERSION = re.compile(r"^v\d{1,2}\.0$")
 SHORT_LIVED = timedelta(hours=2)
@@ -48,8 +54,8 @@ class Page:
     name: str
     # The person's tasks on the Page, by person id (no entry: no role on the Page).
     tasks: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    instagram_id: str = ""
-    instagram_username: str = ""
+    linked_id: str = ""  # the professional account linked to the Page (``instagram_business_account``)
+    linked_username: str = ""
     subscribed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # app id → fields
 
 
@@ -61,7 +67,7 @@ class Meta:
 
 
 def login(state: SimulatorState) -> AuthorizationServer:
-    return server(state, "Facebook", code_ttl=timedelta(minutes=10), access_ttl=SHORT_LIVED, scope_separator=",")
+    return server(state, "Meta", code_ttl=timedelta(minutes=10), access_ttl=SHORT_LIVED, scope_separator=",")
 
 
 def meta(state: SimulatorState) -> Meta:
@@ -77,13 +83,13 @@ def add_page(
     *,
     person_id: str,
     tasks: tuple[str, ...] = ("MANAGE", "CREATE_CONTENT", "MODERATE", "MESSAGING", "ADVERTISE", "ANALYZE"),
-    instagram_id: str = "",
-    instagram_username: str = "",
+    linked_id: str = "",
+    linked_username: str = "",
 ) -> Page:
     with state.lock:
         page = meta(state).pages.setdefault(page_id, Page(page_id, name))
         page.tasks[person_id] = tasks
-        page.instagram_id, page.instagram_username = instagram_id or page.instagram_id, instagram_username
+        page.linked_id, page.linked_username = linked_id or page.linked_id, linked_username
         return page
 
 
@@ -192,8 +198,9 @@ def accounts(state: SimulatorState, call: Call, version: str) -> Reply:
             prefix="EAAP",
         )
         state.page_tokens[token.value] = page.id
-        if page.instagram_id:
-            _instagram_token(state, page.instagram_id, token.value)
+        if page.linked_id:
+            for hook in LINKED_TOKEN_HOOKS:
+                hook(state, page.linked_id, token.value)
         data.append(
             {
                 "id": page.id,
@@ -204,16 +211,6 @@ def accounts(state: SimulatorState, call: Call, version: str) -> Reply:
             }
         )
     return Reply(200, {"data": data, "paging": {"cursors": {"before": "QVFI", "after": "QVFJ"}}})
-
-
-def _instagram_token(state: SimulatorState, instagram_id: str, token: str) -> None:
-    from civicloop.channels.instagram import simulator as instagram  # the folder's own simulator
-
-    known = instagram.accounts(state).get(instagram_id)
-    if known is None:
-        instagram.add_account(state, instagram_id, token)
-    else:
-        known.token = token
 
 
 def permissions(state: SimulatorState, call: Call, version: str) -> Reply:
@@ -242,15 +239,15 @@ def page_fields(state: SimulatorState, call: Call, version: str, page_id: str) -
         return bad
     token_value = _token_of(call)
     if state.page_tokens.get(token_value) == page_id and token_value not in login(state).tokens:
-        # A Page set up directly in the Graph simulator (``add_facebook_page``), not through Login.
+        # A Page set up directly in the Graph simulator (``SimulatorState.add_*_page``), not through Login.
         return Reply(200, {"id": page_id, "name": f"Page {page_id}"})
     token = _page_token(state, call, page_id)
     if isinstance(token, Reply):
         return token
     page = meta(state).pages[page_id]
     body: dict[str, Any] = {"id": page.id, "name": page.name}
-    if "instagram_business_account" in (call.param("fields") or "") and page.instagram_id:
-        body["instagram_business_account"] = {"id": page.instagram_id, "username": page.instagram_username}
+    if "instagram_business_account" in (call.param("fields") or "") and page.linked_id:
+        body["instagram_business_account"] = {"id": page.linked_id, "username": page.linked_username}
     return Reply(200, body)
 
 
@@ -331,14 +328,14 @@ def _add(method: str, path: str, endpoint: str, logic: Any) -> None:
 
 
 for _method, _path, _endpoint, _logic in (
-    ("GET", "/{version}/dialog/oauth", "facebook.dialog", dialog),
-    ("POST", "/{version}/dialog/oauth", "facebook.dialog_decision", decide),
-    ("GET", "/{version}/oauth/access_token", "facebook.access_token", access_token),
-    ("GET", "/{version}/debug_token", "facebook.debug_token", debug_token),
-    ("GET", "/{version}/me/accounts", "facebook.me_accounts", accounts),
-    ("GET", "/{version}/me/permissions", "facebook.me_permissions", permissions),
-    ("POST", "/{version}/{page_id}/subscribed_apps", "facebook.subscribed_apps", subscribe),
-    ("GET", "/{version}/{page_id}/subscribed_apps", "facebook.subscribed_apps_list", subscriptions),
-    ("GET", "/{version}/{page_id}", "facebook.page", page_fields),
+    ("GET", "/{version}/dialog/oauth", "meta.dialog", dialog),
+    ("POST", "/{version}/dialog/oauth", "meta.dialog_decision", decide),
+    ("GET", "/{version}/oauth/access_token", "meta.access_token", access_token),
+    ("GET", "/{version}/debug_token", "meta.debug_token", debug_token),
+    ("GET", "/{version}/me/accounts", "meta.me_accounts", accounts),
+    ("GET", "/{version}/me/permissions", "meta.me_permissions", permissions),
+    ("POST", "/{version}/{page_id}/subscribed_apps", "meta.subscribed_apps", subscribe),
+    ("GET", "/{version}/{page_id}/subscribed_apps", "meta.subscribed_apps_list", subscriptions),
+    ("GET", "/{version}/{page_id}", "meta.page", page_fields),
 ):
     _add(_method, _path, _endpoint, _logic)

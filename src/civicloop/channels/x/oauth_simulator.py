@@ -19,15 +19,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 
+from civicloop.channels.simulator import xapi
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.oauth import AuthorizationServer, Token, basic_credentials, server
 from civicloop.channels.simulator.state import SimulatorState, XUser
 from civicloop.channels.simulator.xapi import fault_body, problem, unauthorized
 
-router = APIRouter(prefix="/x")
+router = xapi.router
 
 ACCESS_TTL = timedelta(hours=2)
 CODE_TTL = timedelta(seconds=30)
