@@ -243,6 +243,16 @@ class AuthorizationServer:
         self.grants.setdefault((code.client_id, code.person_id), set()).update(code.scopes)
         return code
 
+    def redeem_form(self, form: dict[str, object], client_id: str, now: datetime) -> Code | str:
+        """``redeem`` with a token request's form fields (RFC 6749 §4.1.3, RFC 7636 §4.5)."""
+        return self.redeem(
+            str(form.get("code", "")),
+            client_id=client_id,
+            redirect_uri=str(form.get("redirect_uri", "")),
+            verifier=str(form.get("code_verifier", "")),
+            now=now,
+        )
+
     def issue(
         self,
         client_id: str,

@@ -108,13 +108,7 @@ def token(state: SimulatorState, call: Call) -> Reply:
         return Reply(200, _issue(state, client.client_id, old.person_id, old.scopes))
     if grant_type != "authorization_code":
         return oauth_error("invalid_request", "Missing required parameter [grant_type].")
-    code = server_.redeem(
-        str(form.get("code", "")),
-        client_id=client.client_id,
-        redirect_uri=str(form.get("redirect_uri", "")),
-        verifier=str(form.get("code_verifier", "")),
-        now=state.now(),
-    )
+    code = server_.redeem_form(form, client.client_id, state.now())
     if isinstance(code, str):
         return oauth_error("invalid_request", "Value passed for the authorization code was invalid.")
     return Reply(200, _issue(state, client.client_id, code.person_id, code.scopes))

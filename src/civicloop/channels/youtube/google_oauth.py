@@ -66,13 +66,7 @@ def token(state: SimulatorState, call: Call) -> Reply:
         return Reply(200, _issue(state, client.client_id, refresh.person_id, refresh.scopes))
     if form.get("grant_type") != "authorization_code":
         return grant_error("Invalid grant_type.", "unsupported_grant_type")
-    code = server_.redeem(
-        str(form.get("code", "")),
-        client_id=client.client_id,
-        redirect_uri=str(form.get("redirect_uri", "")),
-        verifier=str(form.get("code_verifier", "")),
-        now=state.now(),
-    )
+    code = server_.redeem_form(form, client.client_id, state.now())
     if isinstance(code, str):
         return grant_error("Bad Request" if code != "redirect_uri" else "redirect_uri_mismatch")
     body = _issue(state, client.client_id, code.person_id, code.scopes)
