@@ -82,3 +82,10 @@ def test_an_admin_connects_a_page_an_instagram_account_and_an_x_account_and_the_
     token = accounts[Platform.facebook].credentials["page_access_token"]
     assert sent.body["message"] == "Thank you, a crew will check it today."
     assert sent.status == 200 and sent.body["access_token"] == token  # the Page token Facebook Login gave
+
+    page.goto(f"/accounts/{accounts[Platform.facebook].id}")
+    page.get_by_role("link", name="Health: token, permissions, webhook").click()
+    expect(page.locator("#health-webhook")).to_contain_text("subscribed")
+    expect(page.locator("#health-token")).to_contain_text("does not expire")
+    assert page.locator("#health-last-event").inner_text().strip() not in ("", "—")
+    assert page.locator("#health-last-send").inner_text().strip() not in ("", "—")

@@ -150,3 +150,18 @@ def test_the_attempt_expires(connect: Connect, clock: FixedClock) -> None:
     page = connect.client.get(back)
     assert page.status_code == 400 and "expired" in page.text
     assert connect.client.get("/connect/facebook/callback?state=forged&code=x").status_code == 422
+
+
+def test_the_api_refuses_a_page_without_a_working_token_with_the_reason(connect: Connect) -> None:
+    headers = {"X-CSRF-Token": csrf_from(connect.client.get("/accounts").text)}
+    body = {"agency_code": "THROMDE", "platform": "facebook", "external_id": PAGE, "name": "Thromde"}
+    credentials = {"app_secret": "abc", "verify_token": "tok"}
+    missing = connect.client.post("/api/v1/accounts", headers=headers, json={**body, "credentials": credentials})
+    assert missing.status_code == 422 and "no Page token" in missing.json()["error"]["message"]
+    wrong = connect.client.post(
+        "/api/v1/accounts",
+        headers=headers,
+        json={**body, "credentials": {**credentials, "page_access_token": "EAAG-x"}},
+    )
+    assert wrong.status_code == 422 and "Invalid OAuth access token" in wrong.json()["error"]["message"]
+    assert _accounts(connect) == []

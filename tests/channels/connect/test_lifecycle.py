@@ -139,6 +139,8 @@ def test_a_revoked_facebook_permission_needs_attention_until_reconnected(connect
     [alert] = first
     assert alert.kind is AlertKind.account_attention and alert.active
     assert alerts.recipients(connect.db, alert) == ["itadmin@thromde.example"]
+    _, body = alerts.email_for(alert, connect.agency, connect.base_url)
+    assert f"Reconnect: {connect.base_url}/accounts/{account.id}/reconnect" in body
     shown = connect.client.get(f"/oversight/alerts/{alert.id}")
     assert f'href="/accounts/{account.id}/reconnect"' in shown.text and ">Reconnect<" in shown.text
     health = connect.client.get(f"/accounts/{account.id}/health")
