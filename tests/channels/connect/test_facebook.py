@@ -165,3 +165,19 @@ def test_the_api_refuses_a_page_without_a_working_token_with_the_reason(connect:
     )
     assert wrong.status_code == 422 and "Invalid OAuth access token" in wrong.json()["error"]["message"]
     assert _accounts(connect) == []
+
+
+def test_an_officer_cannot_connect_accounts(connect: Connect) -> None:
+    from fastapi.testclient import TestClient
+
+    from civicloop.main import create_app
+
+    officer = create_official(connect.db, "officer@THROMDE", email="officer@thromde.example")
+    with TestClient(create_app(), base_url=connect.base_url) as client:
+        login(client, officer)
+        assert "Connect a Facebook Page" not in client.get("/accounts").text
+        assert client.get(f"/agencies/{connect.agency.id}/connect/telegram").status_code == 403
+        refused = client.get(f"/agencies/{connect.agency.id}/connect/facebook", follow_redirects=False)
+        assert refused.status_code == 303 and refused.headers["location"] == "/accounts"
+    connect.db.rollback()
+    assert connect.db.scalar(select(func.count()).select_from(ConnectAttempt)) == 0

@@ -64,6 +64,7 @@ def connect(agency_id: int, platform: str, request: Request, session: SessionDep
     agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
     connector = service.connector_of(platform)
     if connector.kind == "form":
+        actor.require(agency.id, Role.agency_admin)
         page = ConnectFormPage(agency, platform, _article_label(connector), connector, registry.label(platform))
         return render(request, "connect/form.html", page)
     with form_action(session) as attempt:
