@@ -154,3 +154,31 @@ def test_a_revoked_facebook_permission_needs_attention_until_reconnected(connect
     assert _account(connect, Platform.facebook).status is AccountStatus.active
     [after] = _evaluate(connect, clock)
     assert after.id == alert.id and not after.active  # cleared; resolved by itself after a quiet day
+
+
+def test_youtube_access_tokens_are_refreshed_and_the_refresh_token_kept(connect: Connect, clock: FixedClock) -> None:
+    account = _connect_only_candidate(connect, "youtube")
+    first_access, refresh = account.credentials["access_token"], account.credentials["refresh_token"]
+    clock.advance(minutes=45)  # Google's access tokens live 3599 seconds
+    tasks.look_after_all(check=True)
+    account = _account(connect, Platform.youtube)
+    assert account.credentials["access_token"] != first_access
+    assert account.credentials["refresh_token"] == refresh  # Google does not rotate it
+    assert account.status is AccountStatus.active  # and the hourly check passed with the new token
+
+
+def test_a_bot_token_revoked_in_botfather_needs_attention(connect: Connect, clock: FixedClock) -> None:
+    from civicloop.channels.telegram import simulator as telegram
+
+    bot = telegram.add_bot(connect.sim, 7012345678, "7012345678:AAH-thromde-secret", "ThromdeBot")
+    assert _form(connect, "telegram", {"bot_token": bot.token}).status_code == 303
+    tasks.look_after_all(check=True)
+    account = _account(connect, Platform.telegram)
+    link = connect.db.get(AccountConnection, account.id)
+    assert account.status is AccountStatus.active and link is not None and link.webhook.startswith("set to https://")
+    del telegram.bots(connect.sim)[bot.token]  # /revoke in @BotFather
+    tasks.look_after_all(check=True)
+    account = _account(connect, Platform.telegram)
+    link = connect.db.get(AccountConnection, account.id)
+    assert account.status is AccountStatus.needs_attention
+    assert link is not None and "Unauthorized" in link.attention
