@@ -28,6 +28,7 @@ from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
 from civicloop.channels import routes as channel_routes
+from civicloop.channels.connect import pages as connect_pages
 from civicloop.channels.outbound import hooks as outbound_hooks
 from civicloop.channels.outbound import routes as outbound_routes
 from civicloop.channels.web import pages as feedback_pages
@@ -65,6 +66,7 @@ PAGE_ROUTERS = [
     auth_pages.router,
     totp_pages.router,
     oidc_pages.router,
+    connect_pages.router,
     agency_pages.router,
     audit_pages.router,
     feedback_pages.router,

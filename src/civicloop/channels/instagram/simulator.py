@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from civicloop.channels.meta import simulator as meta
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.state import Fault, SimulatorState
 from civicloop.channels.spec import Citizen
@@ -44,6 +45,18 @@ def add_account(state: SimulatorState, account_id: str, token: str) -> Account:
     account = Account(account_id, token)
     accounts(state)[account_id] = account
     return account
+
+
+def _linked_token(state: SimulatorState, account_id: str, token: str) -> None:
+    """Meta's Login issued a Page token for the Page this account is linked to: it answers for the account."""
+    known = accounts(state).get(account_id)
+    if known is None:
+        add_account(state, account_id, token)
+    else:
+        known.token = token
+
+
+meta.LINKED_TOKEN_HOOKS.append(_linked_token)
 
 
 def error(status: int, code: int, message: str, subcode: int | None = None) -> Reply:

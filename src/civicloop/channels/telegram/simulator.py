@@ -1,4 +1,5 @@
-"""The Bot API as CivicLoop uses it, for tests and the demo: ``sendMessage`` and ``getMe``.
+"""The Bot API as CivicLoop uses it, for tests and the demo: ``sendMessage``, ``getMe``, ``setWebhook``
+and ``getWebhookInfo``.
 
 Contract enforced (core.telegram.org/bots/api): the token in the path must be a known bot's
 (else 401 ``Unauthorized``); ``chat_id`` and a non-empty ``text`` of at most 4096 characters are
@@ -11,10 +12,12 @@ must name a message of that chat unless ``allow_sending_without_reply``; every a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -37,6 +40,9 @@ class Bot:
     blocked_by: set[str] = field(default_factory=set)
     messages: set[tuple[str, int]] = field(default_factory=set)  # (chat id, message id) known to the bot
     sent: list[dict[str, Any]] = field(default_factory=list)
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    allowed_updates: list[str] = field(default_factory=list)
 
 
 def bots(state: SimulatorState) -> dict[str, Bot]:
@@ -108,6 +114,55 @@ def get_me(state: SimulatorState, token: str) -> Reply:
     if bot is None:
         return error(401, "Unauthorized")
     return Reply(200, {"ok": True, "result": {"id": bot.id, "is_bot": True, "username": bot.username}})
+
+
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def set_webhook(state: SimulatorState, token: str, call: Call) -> Reply:
+    """``setWebhook``: an HTTPS URL on port 443, 80, 88 or 8443 (or "" to remove), a secret token of
+    1–256 characters from A-Z, a-z, 0-9, _ and -."""
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    body = call.body if isinstance(call.body, dict) else {}
+    url = str(body.get("url", call.query.get("url", "")))
+    secret = str(body.get("secret_token", ""))
+    if url:
+        parsed = urlsplit(url)
+        if parsed.scheme != "https" or not parsed.hostname:
+            return error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        if (parsed.port or 443) not in WEBHOOK_PORTS:
+            return error(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    if secret and not SECRET_TOKEN.match(secret):
+        return error(400, "Bad Request: secret token contains unallowed characters")
+    updates = body.get("allowed_updates")
+    bot.webhook_url, bot.webhook_secret = url, secret
+    bot.allowed_updates = [str(u) for u in updates] if isinstance(updates, list) else []
+    return Reply(200, {"ok": True, "result": True, "description": "Webhook was set" if url else "Webhook was deleted"})
+
+
+def webhook_info(state: SimulatorState, token: str) -> Reply:
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    info: dict[str, Any] = {"url": bot.webhook_url, "has_custom_certificate": False, "pending_update_count": 0}
+    if bot.allowed_updates:
+        info["allowed_updates"] = bot.allowed_updates
+    return Reply(200, {"ok": True, "result": info})
+
+
+@router.post("/bot{token}/setWebhook")
+async def post_set_webhook(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.set_webhook", lambda c: set_webhook(state, token, c), fault_body)
+
+
+@router.get("/bot{token}/getWebhookInfo")
+async def get_webhook_info(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.webhook_info", lambda c: webhook_info(state, token), fault_body)
 
 
 @router.post("/bot{token}/sendMessage")
