@@ -42,6 +42,8 @@ from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
+from civicloop.moderation import pages as moderation_pages
+from civicloop.moderation import public as moderation_public
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
@@ -75,6 +77,8 @@ PAGE_ROUTERS = [
     guideline_pages.router,
     guideline_selfcheck.pages,
     inbox_pages.router,
+    moderation_pages.router,
+    moderation_public.router,
     sla_pages.router,
 ]
 API_ROUTERS = [

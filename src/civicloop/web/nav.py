@@ -38,6 +38,7 @@ NAV: list[NavItem] = [
     NavItem("Office access", "/access"),
     NavItem("Audit log", "/audit"),
     NavItem("Oversight", "/oversight", _nobody),  # restricted by oversight.pages
+    NavItem("Moderation", "/moderation/appeals", _nobody),  # restricted by moderation.pages
 ]
 
 

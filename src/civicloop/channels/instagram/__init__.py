@@ -12,6 +12,7 @@ from datetime import timedelta
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.instagram import simulator
+from civicloop.channels.instagram.moderation import InstagramModerator
 from civicloop.channels.instagram.outbound import InstagramSender
 from civicloop.channels.instagram.provider import InstagramProvider
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
@@ -41,6 +42,7 @@ SPEC = PlatformSpec(
     window=ReplyWindow(timedelta(hours=24), "Instagram"),
     api_url_default="https://graph.facebook.com/v25.0",
     simulator=simulator.router,
+    moderator=InstagramModerator(_api_url),
     citizens=simulator.InstagramCitizens(),
     # Instagram threads are two levels deep too: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,

@@ -13,6 +13,7 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.telegram import simulator
+from civicloop.channels.telegram.moderation import TelegramModerator
 from civicloop.channels.telegram.outbound import TEXT_LIMIT, TelegramSender
 from civicloop.channels.telegram.provider import TelegramProvider
 
@@ -56,6 +57,7 @@ SPEC = PlatformSpec(
     post=RouteSpec(Route.telegram_post, TEXT),
     api_url_default="https://api.telegram.org",
     simulator=simulator.router,
+    moderator=TelegramModerator(_api_url),
     citizens=simulator.TelegramCitizens(),
     access_category="messaging",
     domains=("telegram.org", "t.me", "telegram.me"),

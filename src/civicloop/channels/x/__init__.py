@@ -6,6 +6,7 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.x.moderation import XModerator
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
 
@@ -44,4 +45,5 @@ SPEC = PlatformSpec(
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
     simulator=xapi.router,
     direct_recipient=_direct_recipient,
+    moderator=XModerator(),
 )

@@ -17,6 +17,7 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.youtube import simulator
+from civicloop.channels.youtube.moderation import YouTubeModerator
 from civicloop.channels.youtube.outbound import YouTubeSender
 from civicloop.channels.youtube.poller import YouTubePoller
 
@@ -49,6 +50,7 @@ SPEC = PlatformSpec(
     comment_reply=RouteSpec(Route.youtube_reply, TextLimit(10_000, "characters")),
     api_url_default="https://www.googleapis.com/youtube/v3",
     simulator=simulator.router,
+    moderator=YouTubeModerator(_api_url),
     citizens=simulator.YouTubeCitizens(),
     # A reply to a reply answers the thread's top-level comment (comments.insert takes only those).
     comment_target=lambda external_id, parent_id: parent_id or external_id,
