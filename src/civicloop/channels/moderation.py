@@ -32,7 +32,7 @@ class ModerationCall:
     operation: Operation
     account_external_id: str
     credentials: Mapping[str, str]
-    target: str  # the comment's id on the platform (Telegram: "<chat id>:<message id>")
+    target: str  # the comment's id on the platform, as stored in the message's external id
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,18 @@ def json_of(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def success_answer(response: httpx.Response, done: str, label: str) -> PlatformAnswer:
+    """A Graph-style answer: ``{"success": true}``, or ``{"error": {"message", "code"}}`` said in words."""
+    body = json_of(response)
+    if response.status_code == 200 and isinstance(body, dict) and body.get("success") is True:
+        return answer_of(response, True, done)
+    error = body.get("error") if isinstance(body, dict) else None
+    detail = error.get("message") if isinstance(error, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    summary = f"{label} answered {response.status_code}: {detail or 'no detail'}" + (f" (code {code})" if code else "")
+    return answer_of(response, False, summary)
 
 
 def no_answer(exc: httpx.TransportError) -> PlatformAnswer:

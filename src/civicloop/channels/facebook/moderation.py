@@ -11,27 +11,8 @@ from __future__ import annotations
 
 import httpx
 
-from civicloop.channels.moderation import (
-    ModerationCall,
-    Operation,
-    PlatformAnswer,
-    answer_of,
-    json_of,
-    no_answer,
-)
+from civicloop.channels.moderation import ModerationCall, Operation, PlatformAnswer, no_answer, success_answer
 from civicloop.config import get_settings
-
-
-def meta_answer(response: httpx.Response, done: str, label: str) -> PlatformAnswer:
-    """Meta's answer to a moderation call: ``{"success": true}`` or an error with its message and code."""
-    body = json_of(response)
-    if response.status_code == 200 and isinstance(body, dict) and body.get("success") is True:
-        return answer_of(response, True, done)
-    error = body.get("error") if isinstance(body, dict) else None
-    detail = error.get("message") if isinstance(error, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
-    summary = f"{label} answered {response.status_code}: {detail or 'no detail'}" + (f" (code {code})" if code else "")
-    return answer_of(response, False, summary)
 
 
 class FacebookModerator:
@@ -51,4 +32,4 @@ class FacebookModerator:
         except httpx.TransportError as exc:
             return no_answer(exc)
         done = {"hide": "hidden on Facebook", "unhide": "shown again on Facebook", "delete": "deleted on Facebook"}
-        return meta_answer(response, done[call.operation.value], "Facebook")
+        return success_answer(response, done[call.operation.value], "Facebook")

@@ -1,8 +1,8 @@
 """Hiding, unhiding and deleting a comment on the account's media through Instagram's Graph API.
 
 Contract (developers.facebook.com/docs/instagram-api/guides/comment-moderation, docs/moderation.md):
-``POST /{ig-comment-id}`` with ``hide=true`` hides the comment (``false`` shows it again; Instagram names
-the parameter ``hide``, not Facebook's ``is_hidden``) and a hidden comment stays visible to its author;
+``POST /{ig-comment-id}`` with ``hide=true`` hides the comment (``false`` shows it again; the parameter is
+``hide`` here, not the Page API's ``is_hidden``) and a hidden comment stays visible to its author;
 ``DELETE /{ig-comment-id}`` removes it. Both answer ``{"success": true}``.
 """
 
@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 import httpx
 
-from civicloop.channels.facebook.moderation import meta_answer
-from civicloop.channels.moderation import ModerationCall, Operation, PlatformAnswer, no_answer
+from civicloop.channels.moderation import ModerationCall, Operation, PlatformAnswer, no_answer, success_answer
 
 
 class InstagramModerator:
@@ -35,4 +34,4 @@ class InstagramModerator:
         except httpx.TransportError as exc:
             return no_answer(exc)
         done = {"hide": "hidden on Instagram", "unhide": "shown again on Instagram", "delete": "deleted on Instagram"}
-        return meta_answer(response, done[call.operation.value], "Instagram")
+        return success_answer(response, done[call.operation.value], "Instagram")
