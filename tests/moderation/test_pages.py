@@ -1,0 +1,96 @@
+"""The moderation pages over HTTP: an officer hides from the conversation's link with a ground (CSRF,
+clear refusals, agency isolation), the citizen's public appeal page in English and Dzongkha, the head's
+decision, and the transparency pages that publish the policy and the counts — never a text or a name."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from civicloop.moderation import service
+from tests.factories import create_agency, create_official, csrf_from, form_post, login
+from tests.moderation.conftest import Moderation
+
+TEXT = "Claim your prize at druk-lottery-winner.com before Friday"
+
+
+def test_an_officer_hides_a_comment_from_its_conversation(mod: Moderation, client: TestClient) -> None:
+    comment = mod.scene.comment(TEXT)
+    login(client, mod.scene.officer)
+    thread = client.get(f"/inbox/{comment.conversation_id}").text
+    assert f'href="/moderation/messages/{comment.id}"' in thread
+    page = f"/moderation/messages/{comment.id}"
+    html = client.get(page).text
+    assert "links to a known scam: druk-lottery-winner.com" in html  # the rule's suggestion, for a person to judge
+    assert 'value="spam" required checked' in html and "Hide on Facebook" in html
+    assert "Delete it from" not in html  # an officer does not delete
+
+    forged = client.post(f"{page}/hide", data={"ground": "spam"}, follow_redirects=False)
+    assert forged.status_code == 403
+    refused = form_post(client, f"{page}/hide", {"ground": "criticism"}, page=page)
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "is not a ground of the national policy" in refused.text  # type: ignore[attr-defined]
+    assert mod.sim.calls("facebook.comment_hide") == []
+    done = form_post(client, f"{page}/hide", {"ground": "spam", "suggested_by": "scam_link"}, page=page)
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    after = client.get(page).text
+    assert "Done: hidden on Facebook." in after and "hidden" in after and "suggested: scam link" in after
+    assert mod.sim.graph["900001_700001"].is_hidden
+
+
+def test_another_agencys_official_cannot_see_or_moderate_it(mod: Moderation, client: TestClient) -> None:
+    create_agency(mod.db, "DOIM")
+    comment = mod.scene.comment(TEXT)
+    login(client, create_official(mod.db, "officer@DOIM", email="officer@doim.example"))
+    assert client.get(f"/moderation/messages/{comment.id}").status_code == 404
+    token = csrf_from(client.get("/inbox").text)
+    posted = client.post(f"/moderation/messages/{comment.id}/hide", data={"ground": "spam", "csrf_token": token})
+    assert posted.status_code == 404 and mod.sim.calls("facebook.comment_hide") == []
+
+
+def test_the_citizen_appeals_in_dzongkha_and_the_head_reverses(mod: Moderation, client: TestClient) -> None:
+    comment = mod.scene.comment(TEXT)
+    action = service.hide(mod.db, actor=mod.officer, message_id=comment.id, ground="spam")
+    mod.db.commit()
+    page = f"/appeal/{action.appeal_token}"
+    english = client.get(page)
+    assert english.status_code == 200 and "Spam or scam" in english.text
+    assert TEXT not in english.text and "Sonam" not in english.text and "officer@" not in english.text
+    dzongkha = client.get(f"{page}?lang=dz")
+    assert dzongkha.headers["content-language"] == "dz" and '<html lang="dz">' in dzongkha.text
+    assert "ཁྱད་མེད་འཕྲིན་དང་མགོ་སྐོར།" in dzongkha.text and "ཞུ་བ་ཕུལ།" in dzongkha.text
+    assert client.get("/appeal/not-a-token").status_code == 404
+    empty = form_post(client, page, {"reason": " "}, page=page)
+    assert empty.status_code == 422  # type: ignore[attr-defined]
+    sent = form_post(client, page, {"reason": "I only warned people about this scam"}, page=page)
+    assert sent.status_code == 200 and "Your appeal is with the agency head" in sent.text  # type: ignore[attr-defined]
+    assert "Your appeal is with the agency head." in client.get(page).text
+
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
+    login(client, mod.head)
+    listed = client.get("/moderation/appeals").text
+    assert "I only warned people about this scam" in listed and "Reverse: show it again" in listed
+    appeal_id = listed.split('id="appeal-')[1].split('"')[0]
+    decided = form_post(
+        client, f"/moderation/appeals/{appeal_id}/decide", {"decision": "reverse"}, page="/moderation/appeals"
+    )
+    assert decided.status_code == 303  # type: ignore[attr-defined]
+    assert not mod.sim.graph["900001_700001"].is_hidden
+    assert "The agency head reversed the decision" in client.get(page).text
+
+
+def test_the_transparency_pages_publish_the_policy_and_counts_only(mod: Moderation, client: TestClient) -> None:
+    comment = mod.scene.comment(TEXT)
+    service.hide(mod.db, actor=mod.officer, message_id=comment.id, ground="spam", note="internal note")
+    mod.db.commit()
+    public = client.get("/transparency").text
+    section = public.split('id="moderation"')[1].split("</section>")[0]
+    assert "never for disagreeing with or criticising" in section
+    assert 'data-agency="THROMDE" data-month="2026-03"' in section
+    assert '<td class="num" data-col="hidden">1</td>' in section and "Spam or scam 1" in section
+    for private in (TEXT, "Sonam", "officer@thromde.example", "internal note"):
+        assert private not in public
+    dz = client.get("/transparency/moderation?lang=dz").text
+    assert "ཁྱད་མེད་འཕྲིན་དང་མགོ་སྐོར།" in dz and "ཚིག་ངན།" in dz and "ཐོ་བཀོད" in dz
+    en = client.get("/transparency/moderation").text
+    assert "Threat or incitement" in en and "Another person&#39;s personal data" in en
+    assert client.get("/transparency/moderation?start=2026-02-30").status_code == 422
