@@ -3,6 +3,7 @@ appeals the agency head decides, and the agency's tightening of the national pol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -87,22 +88,27 @@ def message_page(message_id: int, request: Request, session: SessionDep, actor: 
     return render(request, "moderation/message.html", _message_page(session, actor, message_id))
 
 
-def _after(request: Request, session: Session, actor: Actor, message_id: int, attempt_error: object) -> Response:
-    from civicloop.errors import AppError
-
-    if isinstance(attempt_error, AppError):
-        page = _message_page(session, actor, message_id, error=attempt_error.message)
-        return render(request, "moderation/message.html", page, status_code=attempt_error.status_code)
-    return RedirectResponse(f"/moderation/messages/{message_id}", status_code=303)
-
-
-def _report(request: Request, action: ModerationAction) -> None:
-    label = registry.label(action.platform)
+def _moderate(
+    request: Request, session: Session, actor: Actor, message_id: int, act: Callable[[], ModerationAction]
+) -> Response:
+    """Run one moderation form action: the platform's answer as a flash and back to the comment, or the
+    refusal beside the forms (nothing called, nothing stored)."""
+    with form_action(session) as attempt:
+        action = act()
+    if (exc := attempt.error) is not None:
+        page = _message_page(session, actor, message_id, error=exc.message)
+        return render(request, "moderation/message.html", page, status_code=exc.status_code)
     if action.applied:
         told = " The citizen is being told, with a link to appeal." if action.notice_outbound_id else ""
         flash(request, f"Done: {action.platform_summary}.{told}")
     else:
+        label = registry.label(action.platform)
         flash(request, f"{label} did not do it: {action.platform_summary}. The attempt is recorded.", "error")
+    return RedirectResponse(f"/moderation/messages/{message_id}", status_code=303)
+
+
+GroundField = Annotated[str, Form(max_length=32)]
+NoteField = Annotated[str, Form(max_length=2000)]
 
 
 @router.post("/moderation/messages/{message_id}/hide", response_class=HTMLResponse)
@@ -111,32 +117,32 @@ def post_hide(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    ground: Annotated[str, Form(max_length=32)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
+    ground: GroundField = "",
+    note: NoteField = "",
     suggested_by: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    with form_action(session) as attempt:
-        action = service.hide(
+    return _moderate(
+        request,
+        session,
+        actor,
+        message_id,
+        lambda: service.hide(
             session, actor=actor, message_id=message_id, ground=ground, note=note, suggested_by=suggested_by
-        )
-    if attempt.error is None:
-        _report(request, action)
-    return _after(request, session, actor, message_id, attempt.error)
+        ),
+    )
 
 
 @router.post("/moderation/messages/{message_id}/unhide", response_class=HTMLResponse)
 def post_unhide(
-    message_id: int,
-    request: Request,
-    session: SessionDep,
-    actor: ActorDep,
-    note: Annotated[str, Form(max_length=2000)] = "",
+    message_id: int, request: Request, session: SessionDep, actor: ActorDep, note: NoteField = ""
 ) -> Response:
-    with form_action(session) as attempt:
-        action = service.unhide(session, actor=actor, message_id=message_id, note=note)
-    if attempt.error is None:
-        _report(request, action)
-    return _after(request, session, actor, message_id, attempt.error)
+    return _moderate(
+        request,
+        session,
+        actor,
+        message_id,
+        lambda: service.unhide(session, actor=actor, message_id=message_id, note=note),
+    )
 
 
 @router.post("/moderation/messages/{message_id}/delete", response_class=HTMLResponse)
@@ -145,14 +151,16 @@ def post_delete(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
-    ground: Annotated[str, Form(max_length=32)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
+    ground: GroundField = "",
+    note: NoteField = "",
 ) -> Response:
-    with form_action(session) as attempt:
-        action = service.delete(session, actor=actor, message_id=message_id, ground=ground, note=note)
-    if attempt.error is None:
-        _report(request, action)
-    return _after(request, session, actor, message_id, attempt.error)
+    return _moderate(
+        request,
+        session,
+        actor,
+        message_id,
+        lambda: service.delete(session, actor=actor, message_id=message_id, ground=ground, note=note),
+    )
 
 
 # --- appeals ------------------------------------------------------------------------------------------
@@ -190,7 +198,7 @@ def post_decide(
     session: SessionDep,
     actor: ActorDep,
     decision: Annotated[str, Form(max_length=16)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: NoteField = "",
 ) -> Response:
     with form_action(session) as attempt:
         result = service.decide_appeal(session, actor=actor, appeal_id=appeal_id, decision=decision, note=note)
