@@ -44,6 +44,7 @@ from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
 from civicloop.moderation import pages as moderation_pages
 from civicloop.moderation import public as moderation_public
+from civicloop.moderation import routes as moderation_routes
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
@@ -94,6 +95,7 @@ API_ROUTERS = [
     guideline_routes.router,
     guideline_selfcheck.api,
     inbox_routes.router,
+    moderation_routes.router,
     sla_routes.router,
     oversight_routes.router,
 ]

@@ -94,3 +94,30 @@ def test_the_transparency_pages_publish_the_policy_and_counts_only(mod: Moderati
     en = client.get("/transparency/moderation").text
     assert "Threat or incitement" in en and "Another person&#39;s personal data" in en
     assert client.get("/transparency/moderation?start=2026-02-30").status_code == 422
+
+
+def test_the_api_moderates_and_reads_the_record_within_the_agency(mod: Moderation, client: TestClient) -> None:
+    from civicloop.auth import service as auth_service
+
+    comment = mod.scene.comment(TEXT)
+    officer = auth_service.create_api_token(mod.db, actor=mod.officer, name="moderation")
+    mod.db.commit()
+    headers = {"Authorization": f"Bearer {officer}"}
+    path = f"/api/v1/messages/{comment.id}/moderation"
+    refused = client.post(path, json={"operation": "hide", "ground": "rudeness"}, headers=headers)
+    assert refused.status_code == 422 and "not a ground of the national policy" in refused.json()["error"]["message"]
+    assert client.post(path, json={"operation": "erase"}, headers=headers).status_code == 422
+    deleting = client.post(path, json={"operation": "delete", "ground": "spam"}, headers=headers)
+    assert deleting.status_code == 403
+    hidden = client.post(path, json={"operation": "hide", "ground": "spam"}, headers=headers)
+    assert hidden.status_code == 201 and hidden.json()["applied"] is True
+    assert hidden.json()["platform_status"] == 200 and hidden.json()["by_label"] == "officer@thromde.example"
+    (listed,) = client.get(path, headers=headers).json()
+    assert listed["id"] == hidden.json()["id"] and listed["ground"] == "spam"
+    create_agency(mod.db, "DOIM")
+    stranger = create_official(mod.db, "officer@DOIM", email="officer@doim.example")
+    from civicloop.auth.scope import Actor
+
+    foreign = auth_service.create_api_token(mod.db, actor=Actor.of(stranger), name="x")
+    mod.db.commit()
+    assert client.get(path, headers={"Authorization": f"Bearer {foreign}"}).status_code == 404
