@@ -112,3 +112,33 @@ def test_a_hide_with_a_ground_is_appealed_reversed_and_counted_in_public(  # typ
     expect(row).to_contain_text("Spam or scam 1")
     public = page.content()
     assert event.text not in public and event.person.name not in public and "pema@thromde.example" not in public
+
+
+def test_the_moderation_and_appeal_pages_fit_a_phone_screen(  # type: ignore[no-untyped-def]
+    db: Session, sim: SimulatorState, clock: FixedClock, phone_page
+) -> None:
+    from civicloop.agencies.models import Platform as P
+    from civicloop.auth.scope import Actor
+    from civicloop.channels.models import ConversationKind
+    from civicloop.moderation import service
+    from tests.inbox.builders import at, citizen_says
+
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    credentials = {"app_secret": "s", "verify_token": "v", "page_access_token": TOKEN}
+    account = create_account(db, agency, P.facebook, PAGE, credentials, "Page")
+    officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
+    sim.add_facebook_page(PAGE, TOKEN)
+    text = "Claim your prize at druk-lottery-winner.com/" + "x" * 120
+    message = citizen_says(db, account, at("2026-03-02 09:00"), text, kind=ConversationKind.comment_thread)
+    sim.facebook_comment(PAGE, message.external_id or "", post_id=f"{PAGE}_1", from_id="555", message=text)
+    action = service.hide(db, actor=Actor.of(officer), message_id=message.id, ground="spam", note="n " * 80)
+    db.commit()
+    _sign_in(phone_page, officer.email)
+    for path in (
+        f"/moderation/messages/{message.id}",
+        f"/appeal/{action.appeal_token}?lang=dz",
+        "/transparency/moderation",
+    ):
+        phone_page.goto(path)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
