@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from civicloop.channels.models import ConversationKind
 from civicloop.moderation import service
 from tests.factories import create_agency, create_official, csrf_from, form_post, login
 from tests.moderation.conftest import Moderation
@@ -121,3 +122,23 @@ def test_the_api_moderates_and_reads_the_record_within_the_agency(mod: Moderatio
     foreign = auth_service.create_api_token(mod.db, actor=Actor.of(stranger), name="x")
     mod.db.commit()
     assert client.get(path, headers={"Authorization": f"Bearer {foreign}"}).status_code == 404
+
+
+def test_the_conversation_marks_a_comment_the_rules_suggest_and_never_a_critical_one(
+    mod: Moderation, client: TestClient
+) -> None:
+    scam = mod.scene.comment(TEXT)
+    critical = mod.scene.inbound(
+        mod.scene.facebook,
+        ConversationKind.comment_thread,
+        f"{mod.scene.facebook.external_id}_900001",
+        "900001_700002",
+        "The Thromde is useless and corrupt; the mayor should resign.",
+        citizen="5550002",
+    )
+    login(client, mod.scene.officer)
+    thread = client.get(f"/inbox/{scam.conversation_id}").text
+    scam_item = thread.split(f'id="m{scam.id}"')[1].split("</li>")[0]
+    critical_item = thread.split(f'id="m{critical.id}"')[1].split("</li>")[0]
+    assert "suggested: spam or scam" in scam_item
+    assert "moderate" in critical_item and "suggested" not in critical_item

@@ -16,17 +16,17 @@ from civicloop.agencies.models import Agency
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
-from civicloop.channels.models import Message
+from civicloop.channels.models import Message, MessageState
 from civicloop.channels.moderation import Operation
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import NotFound
 from civicloop.moderation import queries, service
 from civicloop.moderation.models import AppealStatus, ModerationAction, ModerationAppeal
 from civicloop.moderation.policy import GROUNDS, Ground
-from civicloop.moderation.rules import Suggestion
+from civicloop.moderation.rules import Suggestion, suggest
 from civicloop.web import nav
 from civicloop.web.forms import form_action
-from civicloop.web.templating import flash, render
+from civicloop.web.templating import flash, render, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,6 +36,19 @@ def _heads_or_national(actor: Actor) -> bool:
 
 
 nav.restrict("/moderation/appeals", _heads_or_national)
+
+
+def moderation_hint(message: Message) -> str:
+    """What the rules see in a comment, for a badge beside it in the conversation ('' for nothing). Only the
+    text's own rules (others' personal data, scam links): repetition needs the database, on the comment's page."""
+    if message.state in (MessageState.hidden, MessageState.removed):
+        return ""
+    found = suggest(message.text)
+    return ", ".join(dict.fromkeys(GROUNDS[s.ground].label.lower() for s in found))
+
+
+# The inbox's conversation page shows the hint beside each comment's "moderate" link, without importing us.
+templates.env.globals["moderation_hint"] = moderation_hint
 
 
 @dataclass
