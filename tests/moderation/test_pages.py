@@ -142,3 +142,17 @@ def test_the_conversation_marks_a_comment_the_rules_suggest_and_never_a_critical
     critical_item = thread.split(f'id="m{critical.id}"')[1].split("</li>")[0]
     assert "suggested: spam or scam" in scam_item
     assert "moderate" in critical_item and "suggested" not in critical_item
+
+
+def test_the_agency_head_tightens_the_policy_and_an_officer_cannot(mod: Moderation, client: TestClient) -> None:
+    page = f"/moderation/policy/{mod.scene.agency.id}"
+    login(client, mod.scene.officer)
+    assert "Save" not in client.get(page).text
+    assert form_post(client, page, {"withheld": "spam"}, page=page).status_code == 403  # type: ignore[attr-defined]
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
+    login(client, mod.head)
+    saved = form_post(client, page, {"withheld": "advertising", "hide_needs_head": "true"}, page=page)
+    assert saved.status_code == 303  # type: ignore[attr-defined]
+    html = client.get(page).text
+    assert 'value="advertising" checked' in html and 'id="hide-needs-head" value="true" checked' in html
+    assert form_post(client, page, {"withheld": "criticism"}, page=page).status_code == 422  # type: ignore[attr-defined]

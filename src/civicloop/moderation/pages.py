@@ -265,7 +265,6 @@ def post_policy(
             session, actor=actor, agency_id=agency_id, withheld=withheld or [], hide_needs_head=hide_needs_head
         )
     if attempt.error is not None:
-        flash(request, attempt.error.message, "error")
-    else:
-        flash(request, "The agency's moderation policy is saved.")
+        raise attempt.error  # rolled back; the error page says why, with its status (404 for another agency)
+    flash(request, "The agency's moderation policy is saved.")
     return RedirectResponse(f"/moderation/policy/{agency_id}", status_code=303)
