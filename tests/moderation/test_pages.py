@@ -86,6 +86,7 @@ def test_the_transparency_pages_publish_the_policy_and_counts_only(mod: Moderati
     public = client.get("/transparency").text
     section = public.split('id="moderation"')[1].split("</section>")[0]
     assert "never for disagreeing with or criticising" in section
+    assert '<span lang="dz">ཁྱད་མེད་འཕྲིན་དང་མགོ་སྐོར།</span>' in section  # the grounds in both languages
     assert 'data-agency="THROMDE" data-month="2026-03"' in section
     assert '<td class="num" data-col="hidden">1</td>' in section and "Spam or scam 1" in section
     for private in (TEXT, "Sonam", "officer@thromde.example", "internal note"):
