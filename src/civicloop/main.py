@@ -43,6 +43,9 @@ from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
+from civicloop.moderation import pages as moderation_pages
+from civicloop.moderation import public as moderation_public
+from civicloop.moderation import routes as moderation_routes
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
@@ -79,6 +82,8 @@ PAGE_ROUTERS = [
     guideline_pages.router,
     guideline_selfcheck.pages,
     inbox_pages.router,
+    moderation_pages.router,
+    moderation_public.router,
     sla_pages.router,
 ]
 API_ROUTERS = [
@@ -94,6 +99,7 @@ API_ROUTERS = [
     guideline_routes.router,
     guideline_selfcheck.api,
     inbox_routes.router,
+    moderation_routes.router,
     sla_routes.router,
     oversight_routes.router,
 ]

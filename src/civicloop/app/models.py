@@ -15,6 +15,7 @@ from civicloop.consultations import models as consultations_models
 from civicloop.db.base import Base
 from civicloop.guidelines import models as guidelines_models
 from civicloop.inbox import models as inbox_models
+from civicloop.moderation import models as moderation_models
 from civicloop.notifications import models as notifications_models
 from civicloop.oversight import models as oversight_models
 from civicloop.publishing import models as publishing_models
@@ -37,6 +38,7 @@ __all__ = [
     "consultations_models",
     "guidelines_models",
     "inbox_models",
+    "moderation_models",
     "notifications_models",
     "oversight_models",
     "publishing_models",

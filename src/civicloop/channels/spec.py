@@ -19,6 +19,7 @@ from civicloop.agencies.platforms import AccountPlatform, Credentials
 from civicloop.channels.base import AppAccount, EventItem, Parser, Provider
 from civicloop.channels.connect.base import Connector
 from civicloop.channels.delivery import Route, Sender
+from civicloop.channels.moderation import Moderator
 from civicloop.config import get_settings
 
 
@@ -162,6 +163,8 @@ class PlatformSpec:
     comment_target: Callable[[str, str | None], str] = lambda external_id, parent_id: external_id
     # The citizen a direct reply goes to when the contact is unknown, from the conversation's ref.
     direct_recipient: Callable[[str, str], str | None] = lambda conversation_ref, account_id: None
+    # Hiding, unhiding or deleting a citizen's comment on the platform itself (None: not offered).
+    moderator: Moderator | None = None
 
     def api_url(self) -> str:
         settings = get_settings()

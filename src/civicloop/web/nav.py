@@ -39,6 +39,7 @@ NAV: list[NavItem] = [
     NavItem("Audit log", "/audit"),
     NavItem("Records", "/records", _nobody),  # restricted by records.pages
     NavItem("Oversight", "/oversight", _nobody),  # restricted by oversight.pages
+    NavItem("Moderation", "/moderation/appeals", _nobody),  # restricted by moderation.pages
 ]
 
 

@@ -13,6 +13,7 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.instagram import simulator
 from civicloop.channels.instagram.connect import InstagramConnector
+from civicloop.channels.instagram.moderation import InstagramModerator
 from civicloop.channels.instagram.outbound import InstagramSender
 from civicloop.channels.instagram.provider import InstagramProvider
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
@@ -43,6 +44,7 @@ SPEC = PlatformSpec(
     api_url_default="https://graph.facebook.com/v25.0",
     simulator=simulator.router,
     connector=InstagramConnector(),
+    moderator=InstagramModerator(_api_url),
     citizens=simulator.InstagramCitizens(),
     # Instagram threads are two levels deep too: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,

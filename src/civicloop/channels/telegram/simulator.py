@@ -6,7 +6,9 @@ Contract enforced (core.telegram.org/bots/api): the token in the path must be a 
 required (400); a private chat must have been started by the person (403 ``bot can't initiate
 conversation with a user``) and a blocked bot is refused (403); ``reply_parameters.message_id``
 must name a message of that chat unless ``allow_sending_without_reply``; every answer is
-``{"ok": ...}`` with ``result`` or ``error_code`` and ``description``.
+``{"ok": ...}`` with ``result`` or ``error_code`` and ``description``. ``deleteMessage`` takes
+``chat_id`` and ``message_id``: in a group only a bot that administers it may delete others' messages,
+and nothing older than 48 hours can be deleted.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +30,7 @@ from civicloop.channels.spec import Citizen
 from civicloop.channels.telegram.outbound import TEXT_LIMIT
 
 router = APIRouter(prefix="/telegram")
+DELETE_WINDOW = timedelta(hours=48)
 
 
 @dataclass
@@ -43,6 +46,44 @@ class Bot:
     webhook_url: str = ""
     webhook_secret: str = ""
     allowed_updates: list[str] = field(default_factory=list)
+    admin_in: set[str] = field(default_factory=set)  # groups where the bot is an administrator
+    dates: dict[tuple[str, int], datetime] = field(default_factory=dict)  # when a known message was sent
+    authors: dict[tuple[str, int], int] = field(default_factory=dict)  # who sent it (user id)
+    deleted: set[tuple[str, int]] = field(default_factory=set)
+
+
+def group_message(state: SimulatorState, bot: Bot, chat_id: str, message_id: int, user_id: int, *, admin: bool) -> None:
+    """A citizen wrote ``message_id`` in the group ``chat_id`` where the bot is (an administrator or not)."""
+    key = (chat_id, message_id)
+    bot.chats[chat_id] = "supergroup"
+    bot.messages.add(key)
+    bot.dates[key] = state.now()
+    bot.authors[key] = user_id
+    if admin:
+        bot.admin_in.add(chat_id)
+
+
+def delete_message(state: SimulatorState, token: str, call: Call) -> Reply:
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    body = call.body if isinstance(call.body, dict) else {}
+    chat, message_id = str(body.get("chat_id", "")), body.get("message_id")
+    if not chat:
+        return error(400, "Bad Request: chat_id is empty")
+    if not isinstance(message_id, int):
+        return error(400, "Bad Request: message_id is required")
+    key = (chat, message_id)
+    if key not in bot.messages or key in bot.deleted:
+        return error(400, "Bad Request: message to delete not found")
+    own = bot.authors.get(key) == bot.id
+    if bot.chats.get(chat) in ("group", "supergroup") and not own and chat not in bot.admin_in:
+        return error(400, "Bad Request: message can't be deleted")
+    sent = bot.dates.get(key)
+    if sent is not None and state.now() - sent > DELETE_WINDOW:
+        return error(400, "Bad Request: message can't be deleted for everyone")
+    bot.deleted.add(key)
+    return Reply(200, {"ok": True, "result": True})
 
 
 def bots(state: SimulatorState) -> dict[str, Bot]:
@@ -97,6 +138,8 @@ def send_message(state: SimulatorState, token: str, call: Call) -> Reply:
             return error(400, "Bad Request: message to be replied not found")
     message_id = 10_000 + state.next_number()
     bot.messages.add((chat, message_id))
+    bot.dates[(chat, message_id)] = state.now()
+    bot.authors[(chat, message_id)] = bot.id
     bot.sent.append({"chat_id": chat, "text": text, "reply_parameters": reply, "message_id": message_id})
     chat_type = bot.chats[chat]
     result = {
@@ -169,6 +212,12 @@ async def get_webhook_info(token: str, request: Request) -> Response:
 async def post_send_message(token: str, request: Request) -> Response:
     state = state_of(request)
     return await dispatch(request, "telegram.send", lambda c: send_message(state, token, c), fault_body)
+
+
+@router.post("/bot{token}/deleteMessage")
+async def post_delete_message(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.delete", lambda c: delete_message(state, token, c), fault_body)
 
 
 @router.get("/bot{token}/getMe")

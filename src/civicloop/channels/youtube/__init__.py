@@ -19,6 +19,7 @@ from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.youtube import google_oauth as _google  # noqa: F401 - its routes join the simulator's
 from civicloop.channels.youtube import simulator
 from civicloop.channels.youtube.connect import YouTubeConnector
+from civicloop.channels.youtube.moderation import YouTubeModerator
 from civicloop.channels.youtube.outbound import YouTubeSender
 from civicloop.channels.youtube.poller import YouTubePoller
 
@@ -53,6 +54,7 @@ SPEC = PlatformSpec(
     api_url_default="https://www.googleapis.com/youtube/v3",
     simulator=simulator.router,
     connector=YouTubeConnector(_api_url),
+    moderator=YouTubeModerator(_api_url),
     citizens=simulator.YouTubeCitizens(),
     # A reply to a reply answers the thread's top-level comment (comments.insert takes only those).
     comment_target=lambda external_id, parent_id: parent_id or external_id,
