@@ -21,6 +21,7 @@ from civicloop.deps import SessionDep
 from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
 from civicloop.kit.i18n import N_
+from civicloop.moderation import queries as moderation_queries
 from civicloop.oversight import activity, adoption, hooks, participation, responses
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
 from civicloop.oversight.exports import ExportDep, attachment, respond
@@ -45,6 +46,7 @@ class TransparencyPage:
     period: Period
     agencies: list[PublicAgency]
     table: Table
+    moderation: moderation_queries.PublicLog
 
 
 def _pct(value: float | None) -> float | None:
@@ -92,7 +94,8 @@ def transparency(session: Session, period: Period, lang: str = i18n.DEFAULT) -> 
             },
             {"agency": f"#agency-{agency.code.lower()}"},
         )
-    return TransparencyPage(period=period, agencies=rows, table=table)
+    moderation = moderation_queries.public_log(session, *bounds, zone_name)
+    return TransparencyPage(period=period, agencies=rows, table=table, moderation=moderation)
 
 
 def public_period(start: str | None, end: str | None) -> Period:
