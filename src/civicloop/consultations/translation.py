@@ -98,4 +98,3 @@ def save(session: Session, *, actor: Actor, consultation_id: int, lang: str, dat
         },
     )
     return consultation
-

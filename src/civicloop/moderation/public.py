@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.config import get_settings
-from civicloop.consultations import i18n as consultation_i18n
 from civicloop.deps import SessionDep
+from civicloop.kit import i18n as languages
 from civicloop.kit.clock import utcnow
 from civicloop.moderation import i18n, queries, service
 from civicloop.moderation.models import ModerationAction, ModerationAppeal
@@ -25,7 +25,7 @@ from civicloop.moderation.policy import GROUNDS, Ground, GroundText
 from civicloop.moderation.queries import public_log
 from civicloop.oversight.periods import Period, local_today, parse_period
 from civicloop.web.forms import form_action
-from civicloop.web.templating import render
+from civicloop.web.templating import public_render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,20 +41,15 @@ def public_period(start: str | None, end: str | None) -> Period:
 def _public(
     request: Request, template: str, page: object, lang: str | None, status_code: int = 200, **extra: object
 ) -> Response:
-    language = consultation_i18n.language_of(lang, request.headers.get("accept-language", ""))
-    t = consultation_i18n.translator(language, i18n.LABELS)
-    response = render(
-        request,
-        template,
-        page,
-        status_code=status_code,
-        lang=language,
-        t=t,
-        languages=consultation_i18n.LANGUAGES,
-        **extra,
-    )
-    response.headers["Content-Language"] = language
-    return response
+    # The language as on every public page (?lang, the remembered choice, the browser); this domain's own labels
+    # still come from moderation.i18n (to move into the gettext catalogs: docs/languages.md).
+    language = languages.supported(lang) or request_language(request)
+
+    def t(key: str) -> str:
+        entry = i18n.LABELS[key]
+        return entry.get(language) or entry["en"]
+
+    return public_render(request, template, page, status_code=status_code, lang=language, t=t, **extra)
 
 
 @router.get("/transparency/moderation", response_class=HTMLResponse)
