@@ -8,6 +8,7 @@ from civicloop.audit import tasks as audit_tasks
 from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
+from civicloop.channels.web import tasks as channels_web_tasks
 from civicloop.consultations import tasks as consultations_tasks
 from civicloop.guidelines import gate as guidelines_gate
 from civicloop.inbox import tasks as inbox_tasks
@@ -24,6 +25,7 @@ __all__ = [
     "auth_tasks",
     "channels_outbound_tasks",
     "channels_tasks",
+    "channels_web_tasks",
     "consultations_tasks",
     "guidelines_gate",
     "huey",
