@@ -17,6 +17,7 @@ from civicloop.channels.models import Contact, Conversation, ConversationStatus,
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import ConsultationConversation
 from civicloop.errors import Invalid
+from civicloop.inbox import search
 from civicloop.inbox.models import ConversationEvent, ConversationSla, ConversationTag, Note, SavedReply, Tag
 from civicloop.sla.engine import SlaState
 
@@ -186,22 +187,8 @@ def _filtered(query: Q, actor: Actor, filters: Filters, *, skip: str = "") -> Q:
 
 
 def _search(text: str) -> Any:
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found = or_(
-        Conversation.subject.ilike(pattern, escape="\\"),
-        exists(
-            select(Message.id).where(
-                Message.conversation_id == Conversation.id, Message.text.ilike(pattern, escape="\\")
-            )
-        ),
-        exists(
-            select(Contact.id).where(
-                Contact.id == Conversation.contact_id,
-                or_(Contact.display_name.ilike(pattern, escape="\\"), Contact.handle.ilike(pattern, escape="\\")),
-            )
-        ),
-    )
-    return exists(select(Conversation.id).where(Conversation.id == S.conversation_id, found))
+    """Conversations whose messages, citizen, subject or reference match ``text`` (``inbox.search``)."""
+    return search.matches(S.conversation_id, text)
 
 
 def _grouped(session: Session, actor: Actor, filters: Filters, skip: str = "") -> list[Any]:
@@ -263,11 +250,19 @@ def list_conversations(session: Session, *, actor: Actor, filters: Filters, page
     """One page of conversations, the citizen waiting longest first, then the latest citizen message."""
     page = max(1, page)
     total, tallies = counts(session, actor=actor, filters=filters)
-    ids_query = _filtered(select(S.conversation_id), actor, filters).order_by(
-        S.response_started_at.asc().nulls_last(),
-        S.seen_citizen_at.desc().nulls_last(),
-        S.conversation_id.desc(),
-    )
+    ids_query = _filtered(select(S.conversation_id), actor, filters)
+    if filters.q.strip():
+        # A search lists the best matches first (an exact reference before any word match).
+        ranked = search.hits(session.get_bind().dialect.name, filters.q.strip()).subquery("ranked")
+        ids_query = ids_query.join(ranked, ranked.c.conversation_id == S.conversation_id).order_by(
+            ranked.c.score.desc(), S.conversation_id.desc()
+        )
+    else:
+        ids_query = ids_query.order_by(
+            S.response_started_at.asc().nulls_last(),
+            S.seen_citizen_at.desc().nulls_last(),
+            S.conversation_id.desc(),
+        )
     ids = list(session.scalars(ids_query.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
     found = {
         c.id: (c, s)
