@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -50,6 +50,8 @@ class Filters:
     sla: str | None = None
     consultation_id: int | None = None
     q: str = ""
+    # The search resolved to conversation ids, best first (``with_search``); not part of the address.
+    found: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.status not in STATUS_FILTERS:
@@ -64,7 +66,7 @@ class Filters:
     def query_string(self, **changes: Any) -> str:
         from urllib.parse import urlencode
 
-        values = {**self.__dict__, **changes}
+        values = {k: v for k, v in {**self.__dict__, **changes}.items() if k != "found"}
         defaults = Filters().__dict__
         return urlencode({k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)})
 
@@ -128,6 +130,9 @@ class InboxList:
     page: int
     counts: dict[str, dict[str, int]]
 
+    # A search found at least this many conversations (the cap) and shows the best of them only; else 0.
+    capped: int = 0
+
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // PER_PAGE))
@@ -182,13 +187,23 @@ def _filtered(query: Q, actor: Actor, filters: Filters, *, skip: str = "") -> Q:
             )
         )
     if filters.q.strip():
-        query = query.where(_search(filters.q.strip()))
+        found = filters.found if filters.found is not None else ()
+        query = query.where(S.conversation_id.in_(found))
     return query
 
 
-def _search(text: str) -> Any:
-    """Conversations whose messages, citizen, subject or reference match ``text`` (``inbox.search``)."""
-    return search.matches(S.conversation_id, text)
+def with_search(session: Session, actor: Actor, filters: Filters) -> Filters:
+    """``filters`` with its search text resolved once, in the database's full-text engine, to the ids of
+    the best ``search.MAX_HITS`` matching conversations the official may see (``inbox.search``): every
+    count and the page then read those ids by key instead of searching again."""
+    if not filters.q.strip() or filters.found is not None:
+        return filters
+    agency_ids = actor.agency_ids()
+    if filters.agency_id is not None:
+        actor.require_view(filters.agency_id)
+        agency_ids = {filters.agency_id}
+    found = search.best(session, filters.q.strip(), agency_ids=agency_ids)
+    return replace(filters, found=tuple(found))
 
 
 def _grouped(session: Session, actor: Actor, filters: Filters, skip: str = "") -> list[Any]:
@@ -219,6 +234,7 @@ def counts(session: Session, *, actor: Actor, filters: Filters) -> tuple[int, di
     """The total, and for each filter how many conversations each of its choices would show (the
     other filters kept). Keys: status, sla and channel values, me/unassigned/anyone, account ids,
     tag names and consultation ids, as strings."""
+    filters = with_search(session, actor, filters)
     status_query = _filtered(select(S.status, func.count()), actor, filters, skip="status")
     by_status: dict[str, int] = dict(session.execute(status_query.group_by(S.status)).all())
     by_status["active"] = by_status.get("open", 0) + by_status.get("waiting", 0)
@@ -249,21 +265,21 @@ def counts(session: Session, *, actor: Actor, filters: Filters) -> tuple[int, di
 def list_conversations(session: Session, *, actor: Actor, filters: Filters, page: int = 1) -> InboxList:
     """One page of conversations, the citizen waiting longest first, then the latest citizen message."""
     page = max(1, page)
+    filters = with_search(session, actor, filters)
     total, tallies = counts(session, actor=actor, filters=filters)
     ids_query = _filtered(select(S.conversation_id), actor, filters)
-    if filters.q.strip():
+    if filters.found is not None:
         # A search lists the best matches first (an exact reference before any word match).
-        ranked = search.hits(session.get_bind().dialect.name, filters.q.strip()).subquery("ranked")
-        ids_query = ids_query.join(ranked, ranked.c.conversation_id == S.conversation_id).order_by(
-            ranked.c.score.desc(), S.conversation_id.desc()
-        )
+        rank = {conversation_id: n for n, conversation_id in enumerate(filters.found)}
+        shown = sorted(session.scalars(ids_query), key=rank.__getitem__)
+        ids = shown[(page - 1) * PER_PAGE : page * PER_PAGE]
     else:
         ids_query = ids_query.order_by(
             S.response_started_at.asc().nulls_last(),
             S.seen_citizen_at.desc().nulls_last(),
             S.conversation_id.desc(),
         )
-    ids = list(session.scalars(ids_query.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+        ids = list(session.scalars(ids_query.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
     found = {
         c.id: (c, s)
         for c, s in session.execute(
@@ -296,7 +312,8 @@ def list_conversations(session: Session, *, actor: Actor, filters: Filters, page
         )
         for conversation, sla_row in (found[i] for i in ids if i in found)
     ]
-    return InboxList(rows=rows, total=total, page=page, counts=tallies)
+    capped = search.MAX_HITS if filters.found is not None and len(filters.found) >= search.MAX_HITS else 0
+    return InboxList(rows=rows, total=total, page=page, counts=tallies, capped=capped)
 
 
 def _previews(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, str]]:

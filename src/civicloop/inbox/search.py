@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Select, column, func, literal, literal_column, select, table, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy import Select, column, func, literal, literal_column, select, table, union_all
+from sqlalchemy.orm import Session
 
 from civicloop.channels.models import Contact, Conversation, Message
 
@@ -31,6 +30,9 @@ REFERENCE_RE = re.compile(r"^\S{3,255}$")
 WORD_RE = re.compile(rf"[^\s{TSHEG_SHAD}]+")
 # An exact reference comes before any ranked word match.
 REFERENCE_SCORE = 1_000_000.0
+# A search shows the best this many conversations (and says so): ranking and counting every one of tens
+# of thousands of matches of a common word would cost more than it tells.
+MAX_HITS = 1000
 
 
 def fts5_query(text: str) -> str:
@@ -45,29 +47,31 @@ def _references(text: str) -> list[str]:
     return sorted({text, text.upper()}) if REFERENCE_RE.match(text) else []
 
 
-def _postgres(text: str) -> list[Select[*tuple[Any, ...]]]:
+Part = Select[*tuple[Any, ...]]
+
+
+def _postgres(text: str) -> tuple[Part, Part, Any] | None:
+    """(message matches, subject matches, ids of contacts whose name or handle matches), each scored."""
     query = func.websearch_to_tsquery(literal_column("'english'::regconfig"), func.translate(text, TSHEG_SHAD, "  "))
 
     def vector(table: str) -> Any:
         return literal_column(f"{table}.search_vector")
 
-    matching_contacts = select(Contact.id).where(vector("contacts").op("@@")(query))
-    return [
-        select(Message.conversation_id.label("conversation_id"), func.ts_rank(vector("messages"), query).label("score"))
+    return (
+        select(Message.conversation_id, func.ts_rank(vector("messages"), query))
         .select_from(Message)
         .where(vector("messages").op("@@")(query)),
         select(Conversation.id, func.ts_rank(vector("conversations"), query))
         .select_from(Conversation)
         .where(vector("conversations").op("@@")(query)),
-        # A name or handle is worth more than a word somewhere in a message.
-        select(Conversation.id, literal(1.0)).where(Conversation.contact_id.in_(matching_contacts)),
-    ]
+        select(Contact.id).where(vector("contacts").op("@@")(query)),
+    )
 
 
-def _sqlite(text: str) -> list[Select[*tuple[Any, ...]]]:
+def _sqlite(text: str) -> tuple[Part, Part, Any] | None:
     query = fts5_query(text)
     if not query:
-        return []
+        return None
     messages, conversations, contacts = (table(f"{name}_fts", column("rowid")) for name in SEARCHED)
 
     def match(fts: Any) -> Any:
@@ -77,52 +81,50 @@ def _sqlite(text: str) -> list[Select[*tuple[Any, ...]]]:
         # bm25 is smaller for better matches; negated, higher is better as with ts_rank.
         return -func.bm25(literal_column(fts.name))
 
-    matching_contacts = select(contacts.c.rowid).where(match(contacts))
-    return [
-        select(Message.conversation_id.label("conversation_id"), score(messages).label("score"))
+    return (
+        select(Message.conversation_id, score(messages))
         .select_from(messages)
         .join(Message, Message.id == messages.c.rowid)
         .where(match(messages)),
-        select(conversations.c.rowid, score(conversations)).where(match(conversations)),
-        select(Conversation.id, literal(1.0)).where(Conversation.contact_id.in_(matching_contacts)),
-    ]
+        select(Conversation.id, score(conversations))
+        .select_from(conversations)
+        .join(Conversation, Conversation.id == conversations.c.rowid)
+        .where(match(conversations)),
+        select(contacts.c.rowid).where(match(contacts)),
+    )
 
 
-def hits(dialect: str, text: str) -> Select[*tuple[Any, ...]]:
-    """``(conversation_id, score)`` of every conversation that matches ``text``, higher scores better."""
-    parts = _postgres(text) if dialect == "postgresql" else _sqlite(text)
+def hits(dialect: str, text: str, *, agency_ids: set[int] | None = None) -> Part:
+    """``(conversation_id, score)`` of every conversation of these agencies (``None``: all) that matches
+    ``text``, higher scores better."""
+    in_messages: list[Part] = []
+    in_conversations: list[Part] = []
+    words = _postgres(text) if dialect == "postgresql" else _sqlite(text)
+    if words is not None:
+        messages, subjects, contacts = words
+        in_messages.append(messages if agency_ids is None else messages.where(Message.agency_id.in_(agency_ids)))
+        # A name or handle is worth more than a word somewhere in a message.
+        in_conversations += [
+            subjects,
+            select(Conversation.id, literal(1.0)).where(Conversation.contact_id.in_(contacts)),
+        ]
     references = _references(text)
     if references:
-        parts.append(
-            select(Conversation.id.label("conversation_id"), literal(REFERENCE_SCORE).label("score")).where(
-                Conversation.external_ref.in_(references)
-            )
+        in_conversations.append(
+            select(Conversation.id, literal(REFERENCE_SCORE)).where(Conversation.external_ref.in_(references))
         )
+    if agency_ids is not None:
+        in_conversations = [part.where(Conversation.agency_id.in_(agency_ids)) for part in in_conversations]
+    parts = in_messages + in_conversations
     if not parts:
-        return select(Conversation.id.label("conversation_id"), literal(0.0).label("score")).where(literal(False))
+        return select(literal(0).label("conversation_id"), literal(0.0).label("score")).where(literal(False))
     found = union_all(*parts).subquery("found")
-    conversation_id = found.c[0].label("conversation_id")
-    return select(conversation_id, func.max(found.c[1]).label("score")).group_by(found.c[0])
+    return select(found.c[0].label("conversation_id"), func.max(found.c[1]).label("score")).group_by(found.c[0])
 
 
-class Matches(ColumnElement[bool]):
-    """``column IN (conversations matching text)``, rendered for whichever database runs it, so the
-    inbox's filters can use it without knowing the dialect."""
-
-    inherit_cache = False
-    type = Boolean()
-
-    def __init__(self, column: Any, text: str) -> None:
-        self.column = column
-        self.text = text
-
-
-@compiles(Matches)
-def _compile_matches(element: Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    found = hits(compiler.dialect.name, element.text).subquery("hits")
-    ids = select(found.c.conversation_id)
-    return f"{compiler.process(element.column, **kw)} IN ({compiler.process(ids, **kw)})"
-
-
-def matches(column: Any, text: str) -> ColumnElement[bool]:
-    return Matches(column, text)
+def best(session: Session, text: str, *, agency_ids: set[int] | None, limit: int = 0) -> list[int]:
+    """The ids of the conversations that match ``text`` in these agencies (``None``: every agency), best
+    first, at most ``limit`` (default ``MAX_HITS``)."""
+    ranked = hits(session.get_bind().dialect.name, text, agency_ids=agency_ids).subquery("ranked")
+    query = select(ranked.c.conversation_id).order_by(ranked.c.score.desc(), ranked.c.conversation_id.desc())
+    return list(session.scalars(query.limit(limit or MAX_HITS)))
