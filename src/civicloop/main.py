@@ -42,6 +42,7 @@ from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
+from civicloop.inbox.citizens import pages as citizen_pages
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
@@ -74,6 +75,7 @@ PAGE_ROUTERS = [
     publishing_pages.router,
     guideline_pages.router,
     guideline_selfcheck.pages,
+    citizen_pages.router,
     inbox_pages.router,
     sla_pages.router,
 ]

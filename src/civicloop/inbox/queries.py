@@ -18,7 +18,15 @@ from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import ConsultationConversation
 from civicloop.errors import Invalid
 from civicloop.inbox import search
-from civicloop.inbox.models import ConversationEvent, ConversationSla, ConversationTag, Note, SavedReply, Tag
+from civicloop.inbox.models import (
+    CitizenContact,
+    ConversationEvent,
+    ConversationSla,
+    ConversationTag,
+    Note,
+    SavedReply,
+    Tag,
+)
 from civicloop.sla.engine import SlaState
 
 PER_PAGE = 50
@@ -416,7 +424,8 @@ def saved_reply_of(session: Session, *, agency_id: int, saved_reply_id: int) -> 
 
 
 def earlier_conversations(session: Session, conversation: Conversation, limit: int = 10) -> list[Conversation]:
-    """The same citizen's other conversations with this agency (by contact, on any account)."""
+    """The same citizen's other conversations with this agency (by contact and the contacts linked to it,
+    on any account)."""
     contact_ids: set[int] = set()
     if conversation.contact_id:
         contact_ids.add(conversation.contact_id)
@@ -431,6 +440,11 @@ def earlier_conversations(session: Session, conversation: Conversation, limit: i
         )
     if not contact_ids:
         return []
+    # Contacts an officer linked as the same citizen (``inbox.citizens``) count as this citizen.
+    citizens = select(CitizenContact.citizen_id).where(CitizenContact.contact_id.in_(contact_ids))
+    contact_ids |= set(
+        session.scalars(select(CitizenContact.contact_id).where(CitizenContact.citizen_id.in_(citizens)))
+    )
     query = (
         select(Conversation)
         .where(
