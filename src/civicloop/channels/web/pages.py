@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
-from civicloop.agencies.service import get_agency_by_code
 from civicloop.channels.models import Conversation
 from civicloop.channels.web import antispam, i18n, service, status
 from civicloop.channels.web.antispam import HONEYPOT_FIELD
@@ -145,7 +144,10 @@ def feedback_thanks(
     return _public(request, "channels/feedback_thanks.html", page, lang)
 
 
-def _status_page(session: Session, agency: Agency, conversation: Conversation, **extra: str | None) -> StatusPage:
+def _status_page(session: Session, conversation: Conversation, **extra: str | None) -> StatusPage:
+    # The conversation's agency now (it may have moved since the citizen wrote).
+    agency = session.get(Agency, conversation.agency_id)
+    assert agency is not None
     return StatusPage(
         agency=agency,
         conversation=conversation,
@@ -166,9 +168,8 @@ def feedback_status(
     lang: str | None = None,
     sent: bool = False,
 ) -> Response:
-    agency = get_agency_by_code(session, agency_code)
-    conversation = status.find(session, agency=agency, reference=reference, token=token)
-    page = _status_page(session, agency, conversation, notice="sent" if sent else None)
+    conversation = status.find(session, agency_code=agency_code, reference=reference, token=token)
+    page = _status_page(session, conversation, notice="sent" if sent else None)
     return _public(request, "channels/feedback_status.html", page, lang)
 
 
@@ -183,21 +184,20 @@ def feedback_status_reply(
     website: Annotated[str, Form()] = "",
     lang: Annotated[str, Form()] = "",
 ) -> Response:
-    agency = get_agency_by_code(session, agency_code)
-    conversation = status.find(session, agency=agency, reference=reference, token=token)
+    conversation = status.find(session, agency_code=agency_code, reference=reference, token=token)
     back = f"{status.status_path(conversation.external_ref)}?lang={i18n.language_of(lang)}"
     if antispam.honeypot_tripped({HONEYPOT_FIELD: website}):
         return RedirectResponse(back + "&sent=1", status_code=303)
     with form_action(session) as attempt:
         antispam.check_rate(
             session,
-            scope=f"feedback:{agency.code}",
+            scope=f"feedback:{status.agency_code_of(conversation.external_ref)}",
             address=antispam.client_address(request),
             limit=get_settings().feedback_max_per_hour,
         )
         status.citizen_reply(session, conversation=conversation, text=message)
     if (exc := attempt.error) is not None:
-        page = _status_page(session, agency, conversation, value=message, error=exc.message)
+        page = _status_page(session, conversation, value=message, error=exc.message)
         response = _public(request, "channels/feedback_status.html", page, lang or None, status_code=exc.status_code)
         if isinstance(exc, TooManyRequests):
             response.headers["Retry-After"] = str(exc.retry_after)

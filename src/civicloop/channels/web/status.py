@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.agencies.models import OfficialAccount
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message, MessageState
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
@@ -65,17 +65,17 @@ def status_url(reference: str) -> str:
     return get_settings().base_url.rstrip("/") + status_path(reference)
 
 
-def find(session: Session, *, agency: Agency, reference: str, token: str) -> Conversation:
-    """The agency's form conversation with this reference, if ``token`` is its token; 404 otherwise
-    (the same answer for a wrong token and an unknown reference, so neither can be probed)."""
-    if not token_matches(reference, token):
+def find(session: Session, *, agency_code: str, reference: str, token: str) -> Conversation:
+    """The form conversation with this reference, if ``token`` is its token and ``agency_code`` the agency
+    that gave the reference; 404 otherwise (the same answer for a wrong token, an unknown reference and
+    another agency's address, so none of them can be probed). The conversation is found by its
+    reference alone, so the link keeps working if the conversation later moves to another agency."""
+    if agency_code.upper() != agency_code_of(reference) or not token_matches(reference, token):
         raise NotFound("no feedback with this link")
     conversation = session.scalars(
-        select(Conversation).where(
-            Conversation.agency_id == agency.id,
-            Conversation.kind == ConversationKind.form,
-            Conversation.external_ref == reference,
-        )
+        select(Conversation)
+        .where(Conversation.kind == ConversationKind.form, Conversation.external_ref == reference)
+        .order_by(Conversation.id)
     ).first()
     if conversation is None:
         raise NotFound("no feedback with this link")
