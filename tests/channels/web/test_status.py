@@ -176,3 +176,21 @@ def test_the_officer_sees_what_the_citizen_gave(db: Session, client: TestClient,
     for shown in ("Karma Dorji", "karma@example.bt", "Streetlights", reference):
         assert shown in facts
     assert "private status page" in facts and "not emailed" in facts  # no SMTP in this test
+
+
+def test_the_demo_runs_its_mail_sink_as_a_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from civicloop.cli.demo import start_mail_sink
+    from civicloop.kit.mail import send_mail
+
+    for name in ("CIVICLOOP_SMTP_URL", "CIVICLOOP_MAIL_SINK_DIR", "CIVICLOOP_MAIL_FROM"):
+        monkeypatch.delenv(name, raising=False)  # restored afterwards: the demo sets them for itself
+    process = start_mail_sink(tmp_path)
+    try:
+        assert send_mail(to=["karma@example.bt"], subject="Re: your feedback", body="Fixed tonight.")
+        [mail] = stored(tmp_path / "mail")
+        assert (mail.to, mail.subject, mail.body.strip()) == ("karma@example.bt", "Re: your feedback", "Fixed tonight.")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        monkeypatch.undo()
+        reset_settings()
