@@ -42,6 +42,9 @@ def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     reset_settings()
     yield inbox
     controller.stop()
+    # The next test must not find this (stopped) server in the cached settings.
+    monkeypatch.undo()
+    reset_settings()
 
 
 def test_a_form_reply_is_emailed_to_the_address_the_citizen_left(scene: Scene, smtp_server: Inbox) -> None:
