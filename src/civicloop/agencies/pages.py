@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from civicloop.agencies import queries, service
+from civicloop.agencies import public, queries, service
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.models import Official, Role
@@ -17,7 +17,7 @@ from civicloop.channels.ingest import rejections_today
 from civicloop.channels.models import ChannelPoll
 from civicloop.channels.polling import last_poll
 from civicloop.channels.spec import PlatformSpec
-from civicloop.deps import ActorDep, SessionDep
+from civicloop.deps import ActorDep, OptionalActorDep, SessionDep
 from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
@@ -68,7 +68,9 @@ class AccountPage:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def home(request: Request, session: SessionDep, actor: OptionalActorDep, lang: str | None = None) -> Response:
+    if actor is None:
+        return public.render_home(request, session, lang)
     agencies = service.list_agencies(session, actor=actor)
     accounts: dict[int, list[OfficialAccount]] = {}
     for account in service.list_accounts(session, actor=actor):

@@ -14,7 +14,7 @@ from civicloop import __version__
 from civicloop.auth.csrf import csrf_token
 from civicloop.config import get_settings
 from civicloop.kit.timezones import local
-from civicloop.web.nav import items_for
+from civicloop.web.nav import groups_for, items_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -60,6 +60,7 @@ def render(request: Request, name: str, page: object = None, *, status_code: int
         "page": page,
         "actor": actor,
         "nav": items_for(actor),
+        "nav_groups": groups_for(actor),
         "csrf": csrf_token(request),
         "flashes": _pop_flashes(request),
         "timezone": get_settings().timezone,
