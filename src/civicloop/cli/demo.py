@@ -46,6 +46,11 @@ def demo(
     from civicloop.cli.server import serve
     from civicloop.demo import DEMO_PASSWORD, seed
 
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
+    # Webhook addresses and the consultation links announced on the platforms name the port served on,
+    # unless a public address was set on purpose (a proxy in front).
+    if not os.environ.get("CIVICLOOP_BASE_URL"):
+        os.environ["CIVICLOOP_BASE_URL"] = f"http://{local}:{port}"
     _use_demo_folder(folder)
     migrations.upgrade(get_settings().resolved_database_url)
     with session_scope() as session:
@@ -57,13 +62,18 @@ def demo(
     for row in logins:
         table.add_row(*row)
     console.print(table)
-    console.print(f"Open http://{host}:{port}/ and sign in with any login above.")
+    console.print(f"Open {get_settings().base_url}/ and sign in with any login above.")
+    console.print(
+        "To use the command line on this demo's database, in another terminal:\n"
+        f"  export CIVICLOOP_DATA_DIR={folder.resolve()}\n"
+        f"  export CIVICLOOP_DATABASE_URL={get_settings().resolved_database_url}",
+        highlight=False,
+    )
     if serve_app:
         live = None
         if citizens:
             from civicloop.channels.simulator import live as live_demo
 
-            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
             live = live_demo.start(f"http://{local}:{port}")
             console.print(
                 f"Platform APIs simulated at {live.simulator.url}; simulated citizens write in every few seconds."
