@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.auth import deputies
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
@@ -71,6 +72,8 @@ class CalendarPage:
     waiting: list[Post]
     require_approval: bool
     can_set_policy: bool
+    # Each post's status as shown: "held" when the guidelines hold every account's message (queries).
+    shown: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +82,7 @@ class PostPage:
     results: list[queries.TargetResult]
     can_decide: bool
     can_cancel: bool
+    shown_status: str = ""
 
 
 def _compose_page(session: Session, actor: Actor, **extra: object) -> ComposePage:
@@ -215,6 +219,7 @@ def calendar(
         waiting=waiting,
         require_approval=queries.policy_for(session, agency.id).require_approval if agency else False,
         can_set_policy=bool(agency and actor.has_role(agency.id, Role.agency_head, Role.agency_admin)),
+        shown=queries.shown_statuses(session, posts),
     )
     return render(request, "publishing/calendar.html", page)
 
@@ -240,10 +245,10 @@ def post_detail(post_id: int, request: Request, session: SessionDep, actor: Acto
     page = PostPage(
         post=post,
         results=queries.results(session, post),
-        can_decide=post.status is PostStatus.pending_approval
-        and actor.has_role(post.agency_id, *service.APPROVER_ROLES),
+        can_decide=post.status is PostStatus.pending_approval and deputies.may_approve(session, actor, post.agency_id),
         can_cancel=post.status in (PostStatus.pending_approval, PostStatus.scheduled)
         and actor.has_role(post.agency_id),
+        shown_status=queries.shown_statuses(session, [post])[post.id],
     )
     return render(request, "publishing/post.html", page)
 
