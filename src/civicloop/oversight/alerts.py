@@ -25,6 +25,7 @@ from civicloop.channels.models import Direction, Message
 from civicloop.consultations.models import Consultation, ConsultationConversation, ConsultationStatus, Response
 from civicloop.errors import Conflict, Invalid, NotFound
 from civicloop.oversight import detectors, responses, scope
+from civicloop.oversight.health import renewed_by_people
 from civicloop.oversight.aggregates import utc_hours
 from civicloop.oversight.models import AccountHour, Alert, AlertKind, AlertState, MessageSignal, Severity
 
@@ -202,6 +203,8 @@ def expiring_tokens(session: Session, now: datetime) -> RuleResult:
     for account in _watched_accounts(session):
         key = alert_key(AlertKind.token_expiring, "account", account.id)
         result.checked.add(key)
+        if not renewed_by_people(account.platform):
+            continue  # CivicLoop fetches a new one itself (WeChat's two-hour token): nothing to act on
         found = detectors.token_expiry(account.token_expires_at, now=now)
         if found is None:
             continue

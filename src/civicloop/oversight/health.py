@@ -51,6 +51,12 @@ class Health:
     reasons: list[str] = field(default_factory=list)
 
 
+def renewed_by_people(platform: Platform) -> bool:
+    """Whether an official must renew the account's token before it expires. A token CivicLoop fetches again
+    by itself (``PlatformSpec.fetch_token``: WeChat's lasts two hours) is never worth an alert."""
+    return registry.spec(platform).fetch_token is None
+
+
 def assess(facts: AccountFacts, *, now: datetime) -> Health:
     """Each check adds a reason; the account's level is the worst of them."""
     findings: list[tuple[Level, str]] = []
@@ -58,7 +64,11 @@ def assess(facts: AccountFacts, *, now: datetime) -> Health:
         findings.append((Level.problem, "disconnected: CivicLoop does not receive or send for it"))
     elif facts.status is AccountStatus.paused:
         findings.append((Level.warning, "paused by an administrator"))
-    expiry = detectors.token_expiry(facts.token_expires_at, now=now, warn_days=TOKEN_WARN_DAYS)
+    expiry = (
+        detectors.token_expiry(facts.token_expires_at, now=now, warn_days=TOKEN_WARN_DAYS)
+        if renewed_by_people(facts.platform)
+        else None
+    )
     if expiry is not None:
         findings.append((Level.problem if expiry.value < 0 else Level.warning, expiry.explanation))
     if facts.rejected_today:
