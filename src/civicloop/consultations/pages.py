@@ -454,6 +454,8 @@ def add_question(
     options: Annotated[str, Form(max_length=5000)] = "",
     help_text: Annotated[str, Form(max_length=2000)] = "",
     required: Annotated[bool, Form()] = False,
+    scale_low: Annotated[str, Form(max_length=100)] = "",
+    scale_high: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     def act() -> str:
         data = _validated(
@@ -464,6 +466,8 @@ def add_question(
                 "options": [line for line in options.splitlines() if line.strip()],
                 "required": required,
                 "help_text": help_text,
+                "scale_low": scale_low,
+                "scale_high": scale_high,
             },
         )
         service.add_question(session, actor=actor, consultation_id=consultation_id, data=data)

@@ -25,8 +25,8 @@ from civicloop.channels.models import Direction, Message
 from civicloop.consultations.models import Consultation, ConsultationConversation, ConsultationStatus, Response
 from civicloop.errors import Conflict, Invalid, NotFound
 from civicloop.oversight import detectors, responses, scope
-from civicloop.oversight.health import renewed_by_people
 from civicloop.oversight.aggregates import utc_hours
+from civicloop.oversight.health import renewed_by_people
 from civicloop.oversight.models import AccountHour, Alert, AlertKind, AlertState, MessageSignal, Severity
 
 # Which states each filter of the alerts list shows (None: all).

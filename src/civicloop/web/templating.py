@@ -14,6 +14,7 @@ from civicloop import __version__
 from civicloop.auth.csrf import csrf_token
 from civicloop.config import get_settings
 from civicloop.kit.timezones import local
+from civicloop.kit.words import plural
 from civicloop.web.nav import groups_for, items_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -40,6 +41,7 @@ def options(items: list[Any], value_attr: str | None = None, text_attr: str | No
 
 templates.env.filters["local_time"] = local_time
 templates.env.filters["options"] = options
+templates.env.filters["plural"] = plural
 templates.env.globals.update(app_version=__version__, htmx_file=HTMX_FILE)
 
 FLASH_KEY = "flashes"
