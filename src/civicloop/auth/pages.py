@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from civicloop.agencies import queries as agency_queries
 from civicloop.agencies import service as agency_service
 from civicloop.agencies.models import Agency
-from civicloop.auth import oidc, service, sessions, totp, totp_pages
+from civicloop.auth import deputies, oidc, service, sessions, totp, totp_pages
+from civicloop.auth.deputy_models import Deputy
 from civicloop.auth.models import Official, OfficialSession, Role
 from civicloop.deps import SESSION_TOKEN_KEY, ActorDep, SessionDep, sign_in
-from civicloop.errors import Invalid, TooManyRequests, Unauthenticated
+from civicloop.errors import Forbidden, Invalid, TooManyRequests, Unauthenticated
 from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
@@ -271,3 +274,97 @@ def create_token(
 ) -> Response:
     token = service.create_api_token(session, actor=actor, name=name)
     return render(request, "auth/tokens.html", TokenPage(new_token=token))
+
+
+# --- deputy approvers ----------------------------------------------------------------------------------
+
+
+@dataclass
+class DeputyRow:
+    deputy: Deputy
+    name: str
+
+
+@dataclass
+class DeputiesPage:
+    """Per agency the official heads: its current and coming deputies, and whom the head may name."""
+
+    agencies: list[Agency]
+    deputies: dict[int, list[DeputyRow]]
+    candidates: dict[int, list[Official]]
+    today: str
+    error: str | None = None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+def _deputies_page(session: SessionDep, actor: ActorDep, **extra: object) -> DeputiesPage:
+    headed = [a for a in agency_service.list_agencies(session, actor=actor) if actor.has_role(a.id, Role.agency_head)]
+    if not headed:
+        raise Forbidden("naming a deputy approver is for agency heads")
+    names: dict[int, str] = {}
+    candidates: dict[int, list[Official]] = {}
+    for agency in headed:
+        members = {o.id: o for o, _role in agency_queries.members_of(session, agency.id)}
+        names.update({i: o.name for i, o in members.items()})
+        candidates[agency.id] = [o for o in members.values() if o.id != actor.id and o.active]
+    return DeputiesPage(
+        agencies=headed,
+        deputies={
+            a.id: [
+                DeputyRow(d, names.get(d.official_id, "?"))
+                for d in deputies.list_for(session, actor=actor, agency_id=a.id)
+            ]
+            for a in headed
+        },
+        candidates=candidates,
+        today=deputies.today().isoformat(),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/deputies", response_class=HTMLResponse)
+def deputies_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return render(request, "auth/deputies.html", _deputies_page(session, actor))
+
+
+@router.post("/deputies", response_class=HTMLResponse)
+def name_deputy(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: Annotated[int, Form()],
+    official_id: Annotated[int, Form()],
+    starts_on: Annotated[str, Form(max_length=10)],
+    ends_on: Annotated[str, Form(max_length=10)],
+    reason: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    with form_action(session) as attempt:
+        deputies.name_deputy(
+            session,
+            actor=actor,
+            agency_id=agency_id,
+            official_id=official_id,
+            starts_on=_day(starts_on, "starts_on"),
+            ends_on=_day(ends_on, "ends_on"),
+            reason=reason,
+        )
+    if (exc := attempt.error) is not None:
+        form = {"starts_on": starts_on, "ends_on": ends_on, "reason": reason}
+        page = _deputies_page(session, actor, error=exc.message, form=form)
+        return render(request, "auth/deputies.html", page, status_code=exc.status_code)
+    flash(request, "The deputy approves in your place for the period you gave.")
+    return RedirectResponse("/deputies", status_code=303)
+
+
+@router.post("/deputies/{deputy_id}/end")
+def end_deputy(deputy_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    deputies.end(session, actor=actor, deputy_id=deputy_id)
+    flash(request, "The deputy no longer approves for the agency.")
+    return RedirectResponse("/deputies", status_code=303)
+
+
+def _day(text: str, name: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise Invalid("write the date as YYYY-MM-DD", field=name) from exc

@@ -65,6 +65,7 @@ NAV: list[NavItem] = [
     NavItem("Consultations", "/consultations", holds(OFFICER, HEAD, ANALYST, NATIONAL_ADMIN, AUDITOR), "Consultations"),
     NavItem("Analysis", "/analysis", holds(OFFICER, HEAD, ANALYST, NATIONAL_ADMIN), "Consultations"),
     NavItem("Approvals", "/guidelines/approvals", holds(HEAD, NATIONAL_ADMIN), "Agency"),
+    NavItem("Deputy", "/deputies", holds(HEAD), "Agency"),
     NavItem("Guidelines", "/guidelines", holds(HEAD, ADMIN, NATIONAL_ADMIN), "Agency"),
     NavItem("Office access", "/access", holds(HEAD, ADMIN, NATIONAL_ADMIN, AUDITOR), "Agency"),
     NavItem("Scorecard", "/oversight", holds(HEAD, ADMIN, ANALYST, OFFICER), "Agency"),
