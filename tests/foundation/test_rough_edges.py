@@ -37,3 +37,25 @@ def test_counted_words_are_singular_for_one() -> None:
     now = datetime(2026, 12, 1, tzinfo=UTC)
     found = detectors.token_expiry(now + timedelta(days=1), now=now)
     assert found is not None and found.explanation == "the access token expires in 1 day"
+
+
+def test_pdf_steps_and_font_subsetting_stay_out_of_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from weasyprint import HTML
+
+    from civicloop.cli.server import CHATTY_LOGGERS, quiet_chatty_libraries
+
+    def pdf_lines() -> list[str]:
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            HTML(string="<h1>You said, we did</h1><p>The bus stop gets a roof.</p>").write_pdf()
+        return [r.name for r in caplog.records if r.name.startswith(("weasyprint", "fontTools"))]
+
+    try:
+        assert pdf_lines(), "WeasyPrint reports its steps at INFO unless quieted"
+        quiet_chatty_libraries()
+        assert pdf_lines() == []
+    finally:
+        for name in CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.NOTSET)

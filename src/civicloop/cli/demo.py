@@ -43,7 +43,7 @@ def demo(
     ] = True,
 ) -> None:
     """Build a fresh demo (agencies, officials, accounts, activity) and serve it."""
-    from civicloop.cli.server import serve
+    from civicloop.cli.server import CHATTY_LOGGERS, quiet_chatty_libraries, serve
     from civicloop.demo import DEMO_PASSWORD, seed
 
     local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
@@ -81,6 +81,8 @@ def demo(
         # The simulated traffic would bury the logins above: keep requests and routine jobs out of the log.
         for noisy in ("huey", "httpx"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        # The demo's PDFs hold Dzongkha the machine may have no font for: one warning per glyph is not news.
+        quiet_chatty_libraries({**CHATTY_LOGGERS, "weasyprint": logging.ERROR})
         try:
             serve(host=host, port=port, access_log=False)
         finally:
