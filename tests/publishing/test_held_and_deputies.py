@@ -120,6 +120,7 @@ def test_a_deputy_approves_within_the_period_only_and_it_is_audited(
     )
     assert refused.status_code == 422 and "ends before it starts" in refused.text
     login(client, deputy)
+    assert "You approve in the agency head's place" in client.get("/").text
     queue = client.get("/guidelines/approvals").text
     assert "Approve and send" in queue
     decided = client.post(

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from civicloop.agencies import public, queries, service
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
+from civicloop.auth import deputies
 from civicloop.auth.models import Official, Role
 from civicloop.channels import registry
 from civicloop.channels.ingest import rejections_today
@@ -28,6 +29,8 @@ router = APIRouter(include_in_schema=False)
 class HomePage:
     agencies: list[Agency]
     accounts_by_agency: dict[int, list[OfficialAccount]]
+    # Agencies the official approves for today as a named deputy, and until when.
+    deputy_for: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -75,7 +78,11 @@ def home(request: Request, session: SessionDep, actor: OptionalActorDep, lang: s
     accounts: dict[int, list[OfficialAccount]] = {}
     for account in service.list_accounts(session, actor=actor):
         accounts.setdefault(account.agency_id, []).append(account)
-    return render(request, "home.html", HomePage(agencies=agencies, accounts_by_agency=accounts))
+    names = {a.id: a.name for a in agencies}
+    deputy_for = [
+        (names.get(d.agency_id, ""), d.ends_on.isoformat()) for d in deputies.serving(session, official_id=actor.id)
+    ]
+    return render(request, "home.html", HomePage(agencies, accounts, deputy_for))
 
 
 def _agencies_page(session: SessionDep, actor: ActorDep, **extra: object) -> AgenciesPage:

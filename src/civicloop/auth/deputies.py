@@ -56,6 +56,21 @@ def require_approver(session: Session, actor: Actor, agency_id: int) -> None:
         raise Forbidden("this needs the agency head, or the deputy the head named for today")
 
 
+def serving(session: Session, *, official_id: int) -> list[Deputy]:
+    """The deputyships ``official_id`` holds today (their home page says so and links the queue)."""
+    day = today()
+    return list(
+        session.scalars(
+            select(Deputy).where(
+                Deputy.official_id == official_id,
+                Deputy.revoked_at.is_(None),
+                Deputy.starts_on <= day,
+                Deputy.ends_on >= day,
+            )
+        )
+    )
+
+
 def list_for(session: Session, *, actor: Actor, agency_id: int) -> list[Deputy]:
     """The agency's deputyships that have not ended, soonest first."""
     actor.require_view(agency_id)
