@@ -42,6 +42,8 @@ class AccountFacts:
     silent: str | None = None
     # What the platform's own health check found (``PlatformSpec.health``), if anything.
     platform_problem: str | None = None
+    # The token is refreshed before it expires without a person (channels.connect): its expiry is no finding.
+    token_refreshes: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,6 @@ class Health:
     reasons: list[str] = field(default_factory=list)
 
 
-def renewed_by_people(platform: Platform) -> bool:
-    """Whether an official must renew the account's token before it expires. A token CivicLoop fetches again
-    by itself (``PlatformSpec.fetch_token``: WeChat's lasts two hours) is never worth an alert."""
-    return registry.spec(platform).fetch_token is None
-
-
 def assess(facts: AccountFacts, *, now: datetime) -> Health:
     """Each check adds a reason; the account's level is the worst of them."""
     findings: list[tuple[Level, str]] = []
@@ -64,10 +60,12 @@ def assess(facts: AccountFacts, *, now: datetime) -> Health:
         findings.append((Level.problem, "disconnected: CivicLoop does not receive or send for it"))
     elif facts.status is AccountStatus.paused:
         findings.append((Level.warning, "paused by an administrator"))
+    elif facts.status is AccountStatus.needs_attention:
+        findings.append((Level.problem, "needs attention: the platform no longer accepts it; reconnect it"))
     expiry = (
-        detectors.token_expiry(facts.token_expires_at, now=now, warn_days=TOKEN_WARN_DAYS)
-        if renewed_by_people(facts.platform)
-        else None
+        None
+        if facts.token_refreshes
+        else detectors.token_expiry(facts.token_expires_at, now=now, warn_days=TOKEN_WARN_DAYS)
     )
     if expiry is not None:
         findings.append((Level.problem if expiry.value < 0 else Level.warning, expiry.explanation))

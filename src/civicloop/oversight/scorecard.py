@@ -91,7 +91,7 @@ def accounts_section(session: Session, agency: Agency, period: Period, now: date
                 "reasons": "; ".join(item.reasons) or "—",
                 "last_event_at": facts.last_event_at,
                 # A token CivicLoop renews itself has no expiry an official must watch.
-                "token_expires_at": facts.token_expires_at if health.renewed_by_people(facts.platform) else None,
+                "token_expires_at": None if facts.token_refreshes else facts.token_expires_at,
                 "rejected_today": facts.rejected_today or 0,
             },
             {"account": f"/accounts/{facts.account_id}"},

@@ -72,11 +72,15 @@ NAV: list[NavItem] = [
     NavItem("Office hours", "/calendar", holds(ADMIN, NATIONAL_ADMIN), "Agency"),
     NavItem("Officials", "/officials", holds(ADMIN), "Agency"),
     NavItem("Accounts", "/accounts", holds(ADMIN, HEAD), "Agency"),
+    NavItem("Records", "/records", holds(HEAD), "Agency"),  # narrowed by records.pages
+    NavItem("Moderation", "/moderation/appeals", holds(HEAD), "Agency"),  # narrowed by moderation.pages
     NavItem("Oversight", "/oversight", holds(NATIONAL_ADMIN, AUDITOR), "National"),
     NavItem("Agencies", "/agencies", holds(NATIONAL_ADMIN, AUDITOR), "National"),
     NavItem("Officials", "/officials", holds(NATIONAL_ADMIN), "National"),
     NavItem("Accounts", "/accounts", holds(NATIONAL_ADMIN, AUDITOR), "National"),
     NavItem("Audit log", "/audit", holds(NATIONAL_ADMIN, AUDITOR), "National"),
+    NavItem("Records", "/records", holds(NATIONAL_ADMIN, AUDITOR), "National"),
+    NavItem("Moderation", "/moderation/appeals", holds(NATIONAL_ADMIN, AUDITOR), "National"),
 ]
 
 
