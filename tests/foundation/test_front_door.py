@@ -137,9 +137,10 @@ def test_each_role_sees_the_entries_it_uses_and_each_entry_opens(demo: DemoWorld
         assert 'class="nav-group-label"' in home.text
 
 
-# Forms an auditor may use: signing out, and the office-access tester, a question that changes nothing and
-# that national oversight may ask (access.service.may_test). Filters, searches and exports are GET forms.
-AUDITOR_MAY_POST = {"/logout"}
+# Forms an auditor may use: signing out; asking for a records bundle (records.service.request_export: national
+# roles, the auditor too, export any agency's records); and the office-access tester, a question that changes
+# nothing and that national oversight may ask (access.service.may_test). Filters and searches are GET forms.
+AUDITOR_MAY_POST = {"/logout", "/records/exports"}
 
 
 def _auditor_may(action: str) -> bool:
