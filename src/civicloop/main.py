@@ -142,6 +142,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid input"}
+        if not _wants_json(request) and tuple(first.get("loc", ()))[:1] == ("path",):
+            # A page address that names no page (/inbox/abc): not found, not a validation message.
+            return _error_response(request, 404, "not_found", "there is no page at this address")
         where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
         message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
         return _error_response(request, 422, "invalid", message, where or None)

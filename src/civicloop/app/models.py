@@ -5,6 +5,8 @@ from civicloop.accountability import models as accountability_models
 from civicloop.agencies import models as agencies_models
 from civicloop.analysis import models as analysis_models
 from civicloop.audit import models as audit_models
+from civicloop.auth import deputy_models as auth_deputy_models
+from civicloop.auth import invitation_models as auth_invitation_models
 from civicloop.auth import models as auth_models
 from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
@@ -29,6 +31,8 @@ __all__ = [
     "agencies_models",
     "analysis_models",
     "audit_models",
+    "auth_deputy_models",
+    "auth_invitation_models",
     "auth_models",
     "auth_totp_models",
     "channels_connect_models",
