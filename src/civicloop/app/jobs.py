@@ -8,6 +8,7 @@ from civicloop.audit import tasks as audit_tasks
 from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
+from civicloop.channels.reconcile import tasks as channels_reconcile_tasks
 from civicloop.consultations import tasks as consultations_tasks
 from civicloop.guidelines import gate as guidelines_gate
 from civicloop.inbox import tasks as inbox_tasks
@@ -23,6 +24,7 @@ __all__ = [
     "audit_tasks",
     "auth_tasks",
     "channels_outbound_tasks",
+    "channels_reconcile_tasks",
     "channels_tasks",
     "consultations_tasks",
     "guidelines_gate",

@@ -45,4 +45,8 @@ SPEC = PlatformSpec(
     # Instagram threads are two levels deep too: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,
     domains=("instagram.com", "cdninstagram.com"),
+    reconcile_gaps=(
+        "not read back yet: the Graph API could list comments (/{ig-user-id}/media, then /{ig-media-id}/comments) "
+        "and messages (/{page-id}/conversations?platform=instagram), but CivicLoop does not call them",
+    ),
 )

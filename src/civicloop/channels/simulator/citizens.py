@@ -229,7 +229,14 @@ class Citizens:
         at = self.now()
         if self.state is not None:
             self.state.facebook_comment(
-                page, comment_id, post_id=post_id, from_id=person.facebook_id, message=text, parent_id=parent, at=at
+                page,
+                comment_id,
+                post_id=post_id,
+                from_id=person.facebook_id,
+                message=text,
+                parent_id=parent,
+                at=at,
+                from_name=person.name,
             )
         value = {
             "from": {"id": person.facebook_id, "name": person.name},
@@ -258,13 +265,14 @@ class Citizens:
     def _messenger(self, target: Target, person: Person, text: str) -> bytes:
         at = self.now()
         millis = int(at.timestamp() * 1000)
+        mid = "m_" + secrets.token_urlsafe(24)
         if self.state is not None:
-            self.state.messenger_message(target.external_id, person.psid, at)
+            self.state.messenger_message(target.external_id, person.psid, at, mid=mid, text=text)
         event = {
             "sender": {"id": person.psid},
             "recipient": {"id": target.external_id},
             "timestamp": millis,
-            "message": {"mid": "m_" + secrets.token_urlsafe(24), "text": text},
+            "message": {"mid": mid, "text": text},
         }
         document = {"object": "page", "entry": [{"id": target.external_id, "time": millis, "messaging": [event]}]}
         return json.dumps(document, ensure_ascii=False).encode()
@@ -278,7 +286,15 @@ class Citizens:
         full = f"@{handle} {text}"
         earlier.append((tweet_id, person.x_id))
         if self.state is not None:
-            self.state.x_tweet(tweet_id, person.x_id, full, at)
+            self.state.x_profile(person.x_id, person.name, person.handle)
+            self.state.x_tweet(
+                tweet_id,
+                person.x_id,
+                full,
+                at,
+                in_reply_to=parent[0] if parent else None,
+                mentions=(target.external_id,),
+            )
         tweet = {
             "created_at": _x_time(at),
             "id": int(tweet_id),
@@ -313,12 +329,14 @@ class Citizens:
 
     def _dm(self, target: Target, person: Person, text: str) -> bytes:
         at = self.now()
+        event_id = self._snowflake()
         if self.state is not None:
-            self.state.x_direct_message(target.external_id, person.x_id, text, at)
+            self.state.x_profile(person.x_id, person.name, person.handle)
+            self.state.x_direct_message(target.external_id, person.x_id, text, at, event_id=event_id)
         millis = str(int(at.timestamp() * 1000))
         event = {
             "type": "message_create",
-            "id": self._snowflake(),
+            "id": event_id,
             "created_timestamp": millis,
             "message_create": {
                 "target": {"recipient_id": target.external_id},
@@ -421,6 +439,7 @@ class DriveReport:
     by_kind: Counter[str] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    dropped: int = 0  # deliveries the simulated platform never made (``SimulatorState.webhook_drop_share``)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -428,6 +447,7 @@ class DriveReport:
             "by_kind": dict(self.by_kind),
             "by_status": dict(self.by_status),
             "errors": self.errors,
+            "dropped": self.dropped,
         }
 
 
@@ -457,6 +477,9 @@ def drive(
             hook = citizens.sign(citizens.next())
             if not hook.path:
                 status = 0  # a polled platform: nothing is delivered, the comment waits there for the next poll
+            elif citizens.state is not None and citizens.state.drops_next(hook.kind):
+                status = 0  # the platform never delivers it; its list endpoints still serve it
+                report.dropped += 1
             else:
                 try:
                     response = http.post(

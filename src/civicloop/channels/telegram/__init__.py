@@ -59,4 +59,8 @@ SPEC = PlatformSpec(
     citizens=simulator.TelegramCitizens(),
     access_category="messaging",
     domains=("telegram.org", "t.me", "telegram.me"),
+    reconcile_gaps=(
+        "the Bot API cannot list past messages: getUpdates is refused while a webhook is set, and Telegram keeps "
+        "an undelivered update 24 hours at most — a message missed longer than that is lost",
+    ),
 )

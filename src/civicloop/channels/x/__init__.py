@@ -8,6 +8,8 @@ from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
+from civicloop.channels.x.reconcile import XReconciler
+from civicloop.config import get_settings
 
 POST = TextLimit(POST_LIMIT, "weighted characters", weighted_length)
 
@@ -44,4 +46,10 @@ SPEC = PlatformSpec(
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
     simulator=xapi.router,
     direct_recipient=_direct_recipient,
+    reconciler=XReconciler(lambda: get_settings().x_api_url.rstrip("/")),
+    reconcile_gaps=(
+        "mentions: only the 800 most recent can be read back; replies that do not @mention the account are not",
+        "direct messages: only those of the last 30 days",
+        "deletions are not read back",
+    ),
 )
