@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     access_retention_days: int = Field(default=90, description="Days raw proxy log lines are kept")
     access_log_file: str = Field(default="", description="Squid access log imported every 5 minutes; empty = none")
     max_upload_bytes: int = Field(default=10_485_760, description="Largest consultation attachment or post image")
+    max_media_bytes: int = Field(
+        default=26_214_400, description="Largest image, video, voice note or file a citizen sends that is kept"
+    )
     max_image_pixels: int = Field(
         default=50_000_000, description="Most pixels (width × height) of an uploaded image; larger ones are refused"
     )

@@ -28,6 +28,7 @@ from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
 from civicloop.channels import routes as channel_routes
+from civicloop.channels.media import pages as media_pages
 from civicloop.channels.outbound import hooks as outbound_hooks
 from civicloop.channels.outbound import routes as outbound_routes
 from civicloop.channels.web import pages as feedback_pages
@@ -75,6 +76,7 @@ PAGE_ROUTERS = [
     guideline_pages.router,
     guideline_selfcheck.pages,
     inbox_pages.router,
+    media_pages.router,
     sla_pages.router,
 ]
 API_ROUTERS = [

@@ -7,6 +7,7 @@ from civicloop.analysis import tasks as analysis_tasks
 from civicloop.audit import tasks as audit_tasks
 from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
+from civicloop.channels.media import tasks as channels_media_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
 from civicloop.channels.reconcile import tasks as channels_reconcile_tasks
 from civicloop.consultations import tasks as consultations_tasks
@@ -23,6 +24,7 @@ __all__ = [
     "analysis_tasks",
     "audit_tasks",
     "auth_tasks",
+    "channels_media_tasks",
     "channels_outbound_tasks",
     "channels_reconcile_tasks",
     "channels_tasks",

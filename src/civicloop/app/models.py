@@ -8,6 +8,7 @@ from civicloop.audit import models as audit_models
 from civicloop.auth import models as auth_models
 from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
+from civicloop.channels.media import models as channels_media_models
 from civicloop.channels.outbound import models as channels_outbound_models
 from civicloop.channels.reconcile import models as channels_reconcile_models
 from civicloop.channels.web import models as channels_web_models
@@ -29,6 +30,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "auth_totp_models",
+    "channels_media_models",
     "channels_models",
     "channels_outbound_models",
     "channels_reconcile_models",

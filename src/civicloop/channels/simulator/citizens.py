@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import ipaddress
 import json
 import random
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -50,8 +52,16 @@ MIX = {
     "wechat.text": 20,
 }
 MAX_RATE = 50.0
+PHOTO_EVERY = 4
 MAX_DURATION = 3600.0
 POSTS_PER_PAGE = 3
+
+
+def photo(seed: int) -> bytes:
+    """A small PNG photo (a different colour for each seed), as a citizen's phone would send."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), ((seed * 37) % 256, (seed * 91) % 256, (seed * 53) % 256)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 @cache
@@ -266,13 +276,21 @@ class Citizens:
         at = self.now()
         millis = int(at.timestamp() * 1000)
         mid = "m_" + secrets.token_urlsafe(24)
+        message: dict[str, Any] = {"mid": mid, "text": text}
+        attachments: list[dict[str, Any]] = []
+        # Every fourth Messenger message carries a photo, at an expiring CDN link as Meta sends it.
+        if self.state is not None and self.sequence % PHOTO_EVERY == 0:
+            attachments = [{"type": "image", "url": self.state.media_url(photo(self.sequence), "image/png")}]
+            message["attachments"] = [{"type": "image", "payload": {"url": attachments[0]["url"]}}]
         if self.state is not None:
-            self.state.messenger_message(target.external_id, person.psid, at, mid=mid, text=text)
+            self.state.messenger_message(
+                target.external_id, person.psid, at, mid=mid, text=text, attachments=attachments
+            )
         event = {
             "sender": {"id": person.psid},
             "recipient": {"id": target.external_id},
             "timestamp": millis,
-            "message": {"mid": mid, "text": text},
+            "message": message,
         }
         document = {"object": "page", "entry": [{"id": target.external_id, "time": millis, "messaging": [event]}]}
         return json.dumps(document, ensure_ascii=False).encode()

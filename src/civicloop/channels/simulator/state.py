@@ -6,6 +6,8 @@ commented, a token expired, the next call fails with 503) and to assert on what 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import secrets
 import threading
@@ -181,6 +183,10 @@ class SimulatorState:
         self.wechat_sent: list[dict[str, Any]] = []
         self.wechat_mass: list[dict[str, Any]] = []
         self.x_profiles: dict[str, tuple[str, str]] = {}  # user id -> (name, username)
+        # Media citizens attach, served at expiring signed URLs as the platforms' CDNs serve them.
+        self.base_url = ""  # set by the server that serves this state
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self._media_secret = secrets.token_bytes(16)
         self.dropped: list[str] = []  # the kinds of the webhook deliveries dropped, in order
         self._delivered = 0
         # What the simulators kept in platforms' own folders remember, by platform name.
@@ -294,6 +300,19 @@ class SimulatorState:
     def wechat_message(self, app_id: str, openid: str, at: datetime | None = None) -> None:
         with self.lock:
             self.wechat_windows[(app_id, openid)] = WeChatWindow(at or self.now())
+
+    # --- media ---------------------------------------------------------------------------------------
+    def media_url(self, data: bytes, content_type: str, *, ttl: timedelta = timedelta(hours=1)) -> str:
+        """Keep ``data`` and return its CDN link, valid for ``ttl`` like Meta's (``oe``: the expiry as hex UNIX
+        seconds, ``oh``: a signature over the path and expiry; either changed or past → 403)."""
+        with self.lock:
+            key = secrets.token_hex(12)
+            self.media[key] = (data, content_type)
+            expires = format(int((self.now() + ttl).timestamp()), "x")
+            return f"{self.base_url}/_cdn/{key}?oe={expires}&oh={self.media_signature(key, expires)}"
+
+    def media_signature(self, key: str, expires: str) -> str:
+        return hmac.new(self._media_secret, f"{key}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
 
     # --- switches ---------------------------------------------------------------------------------
     def inject(self, endpoint: str, *faults: Fault) -> None:
