@@ -98,7 +98,7 @@ def test_a_photo_is_downloaded_kept_by_hash_and_shown_to_the_agency_only(
     assert message.attachments[0] | {} == {
         "type": "image",
         "url": url,
-        "media_id": media.id,
+        "media_file_id": media.id,
         "status": "stored",
         "content_type": "image/png",
     }

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.channels.media.models import MediaFile
 from civicloop.channels.models import Message, RawEvent
 from civicloop.channels.reconcile import service as reconciliation
 from civicloop.channels.reconcile.models import ChannelReconciliation
@@ -158,6 +159,10 @@ def test_a_third_of_deliveries_dropped_are_all_recovered_once(db: Session, clien
     runs = db.scalars(select(ChannelReconciliation).where(ChannelReconciliation.trigger == "schedule")).all()
     assert {r.account_id for r in runs} == {scene.facebook.id, scene.x.id}
     assert all(r.recovered == 0 and r.fetched >= 1 for r in runs)
+    # Photos in recovered Messenger messages are downloaded too, from the links the conversations API gives.
+    photos = [o for o in scene.state.graph.values() if o.attachments]
+    media = db.scalars(select(MediaFile)).all()
+    assert photos and len(media) == len(photos) and {m.status for m in media} == {"stored"}
     raw = [r for r in db.scalars(select(RawEvent)) if "x-civicloop-reconciled" in r.headers]
     assert len(raw) == len(dropped) and all(r.handled_at is not None and r.error is None for r in raw)
 

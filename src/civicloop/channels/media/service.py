@@ -129,7 +129,7 @@ def record_attachments(session: Session, message: Message) -> list[int]:
     created = []
     for position, attachment in enumerate(attachments):
         url = str(attachment.get("url") or "")
-        if not url.startswith(("https://", "http://")) or "media_id" in attachment:
+        if not url.startswith(("https://", "http://")) or "media_file_id" in attachment:
             continue
         row = MediaFile(
             agency_id=message.agency_id,
@@ -138,17 +138,22 @@ def record_attachments(session: Session, message: Message) -> list[int]:
             position=position,
             platform=message.platform,
             kind=str(attachment.get("type") or "file")[:16],
-            platform_media_id=str(attachment.get("id"))[:255] if attachment.get("id") else None,
+            # WeChat's MediaId, Telegram's file_id, Meta's attachment id: whichever the platform gave.
+            platform_media_id=str(media_ref)[:255] if (media_ref := _media_ref(attachment)) else None,
             platform_message_id=message.external_id,
             source_url=url[:4000],
         )
         session.add(row)
         session.flush()
-        attachment["media_id"] = row.id
+        attachment["media_file_id"] = row.id
         created.append(row.id)
     if created:
         message.attachments = attachments
     return created
+
+
+def _media_ref(attachment: dict[str, Any]) -> str:
+    return str(attachment.get("media_id") or attachment.get("file_id") or attachment.get("id") or "")
 
 
 def _download(url: str, http: httpx.Client, limit: int) -> bytes:
@@ -209,7 +214,11 @@ def _settle(session: Session, row: MediaFile, status: MediaStatus, error: str | 
     if message is not None:
         attachments = [dict(a) for a in message.attachments or []]
         if row.position < len(attachments):
-            attachments[row.position] |= {"media_id": row.id, "status": status.value, "content_type": row.content_type}
+            attachments[row.position] |= {
+                "media_file_id": row.id,
+                "status": status.value,
+                "content_type": row.content_type,
+            }
             if error:
                 attachments[row.position]["error"] = error
             message.attachments = attachments
