@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     max_media_bytes: int = Field(
         default=26_214_400, description="Largest image, video, voice note or file a citizen sends that is kept"
     )
+    media_store: str = Field(default="local", description="Where citizens' media is kept: local (data folder) or s3")
+    s3_endpoint_url: str = Field(default="", description="S3-compatible endpoint for media, e.g. https://s3.example.bt")
+    s3_bucket: str = Field(default="", description="Bucket media is kept in (path-style addressing)")
+    s3_region: str = Field(default="us-east-1", description="Region signed into S3 requests (SigV4)")
+    s3_access_key_id: str = Field(default="", description="Access key id for the S3-compatible store")
+    s3_secret_access_key: str = Field(default="", description="Secret access key for the S3-compatible store")
     max_image_pixels: int = Field(
         default=50_000_000, description="Most pixels (width × height) of an uploaded image; larger ones are refused"
     )

@@ -8,9 +8,10 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from civicloop.agencies.models import Agency, OfficialAccount, Platform
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.channels.facebook.provider import sign
 from civicloop.channels.media.models import MediaFile
-from civicloop.channels.media.service import media_dir
+from civicloop.channels.media.storage import S3Store, media_dir, sigv4_headers
 from civicloop.channels.models import Message
 from civicloop.channels.simulator.app import SimulatorServer
 from civicloop.channels.simulator.citizens import photo
@@ -153,3 +154,79 @@ def test_an_expired_link_a_refused_type_and_a_file_too_large_are_recorded_with_t
     login(client, create_official(db, "officer@THROMDE"))
     text = client.get(f"/inbox/{message.conversation_id}").text
     assert "link expired or was withdrawn" in text and "is an HTML page" in text
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's S3-compatible server on a free port, with a bucket, and CivicLoop's media store pointed at it."""
+    from moto.server import ThreadedMotoServer
+
+    from tests.conftest import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    # Create the bucket with a request signed by our own signer (a PUT on the bucket path).
+    url = f"{endpoint}/civicloop-media"
+    headers = sigv4_headers(
+        "PUT",
+        url,
+        payload_sha256=hashlib.sha256(b"").hexdigest(),
+        region="us-east-1",
+        access_key="AKIATHROMDE",
+        secret_key="thromde-secret",
+        now=utcnow(),
+    )
+    assert httpx.put(url, headers=headers).status_code == 200
+    for key, value in {
+        "CIVICLOOP_MEDIA_STORE": "s3",
+        "CIVICLOOP_S3_ENDPOINT_URL": endpoint,
+        "CIVICLOOP_S3_BUCKET": "civicloop-media",
+        "CIVICLOOP_S3_ACCESS_KEY_ID": "AKIATHROMDE",
+        "CIVICLOOP_S3_SECRET_ACCESS_KEY": "thromde-secret",
+    }.items():
+        monkeypatch.setenv(key, value)
+    reset_settings()
+    yield endpoint
+    server.stop()
+
+
+def test_our_sigv4_matches_botocores_reference_signer() -> None:
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = "http://127.0.0.1:9000/civicloop-media/ab/" + "ab" * 32
+    data = photo(3)
+    request = AWSRequest(method="PUT", url=url, data=data, headers={"content-type": "image/png"})
+    S3SigV4Auth(Credentials("AKIATHROMDE", "thromde-secret"), "s3", "ap-south-1").add_auth(request)
+    stamp = datetime.strptime(request.headers["x-amz-date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    ours = sigv4_headers(
+        "PUT",
+        url,
+        payload_sha256=hashlib.sha256(data).hexdigest(),
+        region="ap-south-1",
+        access_key="AKIATHROMDE",
+        secret_key="thromde-secret",
+        now=stamp,
+        extra={"content-type": "image/png"},
+    )
+    assert ours["authorization"] == request.headers["authorization"]
+
+
+def test_media_can_be_kept_in_an_s3_compatible_store(db: Session, client: TestClient, scene: Scene, s3: str) -> None:
+    image = photo(11)
+    _message_with(client, scene, "image", scene.state.media_url(image, "image/png"), "m_s3")
+    message, media = _media(db, "m_s3")
+    digest = hashlib.sha256(image).hexdigest()
+    assert (media.status, media.store, media.storage_key) == ("stored", "s3", f"{digest[:2]}/{digest}")
+    assert not (media_dir() / f"{digest[:2]}/{digest}").exists(), "kept in the bucket, not the data folder"
+    assert (
+        S3Store(s3, "civicloop-media", "us-east-1", "AKIATHROMDE", "thromde-secret").get(media.storage_key or "")
+        == image
+    )
+    login(client, create_official(db, "officer@THROMDE"))
+    served = client.get(f"/media/{media.id}")
+    assert served.status_code == 200 and served.content == image
+    assert f'src="/media/{media.id}"' in client.get(f"/inbox/{message.conversation_id}").text

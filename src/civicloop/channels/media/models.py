@@ -40,6 +40,7 @@ class MediaFile(IdMixin, AgencyOwned, Base):
     size: Mapped[int | None] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(100))
     storage_key: Mapped[str | None] = mapped_column(String(200))
+    store: Mapped[str | None] = mapped_column(String(16))  # where the file was kept: "local" or "s3"
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from civicloop.channels.media import service
 from civicloop.deps import ActorDep, SessionDep
@@ -19,8 +19,8 @@ def media_file(media_id: int, session: SessionDep, actor: ActorDep) -> Response:
     row = service.for_agency(session, media_id=media_id, agency_ids=actor.agency_ids())
     content_type = row.content_type or "application/octet-stream"
     disposition = "inline" if content_type.startswith(INLINE) else "attachment"
-    return FileResponse(
-        service.path_of(row.storage_key or ""),
+    return Response(
+        service.read(row),
         media_type=content_type,
         headers={
             "Content-Disposition": f'{disposition}; filename="media-{row.id}"',

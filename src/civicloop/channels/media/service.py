@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import re
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civicloop.channels.media import storage
 from civicloop.channels.media.models import MediaFile, MediaStatus
 from civicloop.channels.models import Message
 from civicloop.config import get_settings
@@ -31,11 +28,9 @@ from civicloop.kit.clock import utcnow
 
 log = logging.getLogger(__name__)
 
-MEDIA = "media"
 MAX_ATTEMPTS = 3
 RETRY_SECONDS = 60.0
 KEPT_TYPES = "images (PNG, JPEG, WebP), PDF documents, video (MP4, QuickTime, WebM) and audio (Ogg, MP3, AAC, AMR, M4A)"
-STORAGE_KEY_RE = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}$")
 # Audio and video, proven by their containers' magic bytes (the upload checks cover images and PDFs).
 PLAYABLE = (
     "video/mp4",
@@ -91,35 +86,6 @@ def check_media(data: bytes, *, name: str) -> str:
 
 def _size(limit: int) -> str:
     return f"{limit / 1_048_576:.1f} MB" if limit >= 1_048_576 else f"{limit:,} bytes"
-
-
-def media_dir() -> Path:
-    folder = get_settings().data_dir / MEDIA
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def path_of(storage_key: str) -> Path:
-    """The stored file; the key is checked against the shape ``keep`` makes, so no path can escape."""
-    if not STORAGE_KEY_RE.match(storage_key):
-        raise NotFound("file not found")
-    path = media_dir() / storage_key
-    if not path.is_file():
-        raise NotFound("file not found")
-    return path
-
-
-def keep(data: bytes) -> tuple[str, str]:
-    """Write the bytes under their SHA-256 (a file sent twice is kept once); returns (sha256, storage key)."""
-    digest = hashlib.sha256(data).hexdigest()
-    key = f"{digest[:2]}/{digest}"
-    path = media_dir() / key
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{digest}.{secrets.token_hex(4)}")
-        partial.write_bytes(data)
-        os.replace(partial, path)  # readers never see half a file
-    return digest, key
 
 
 def record_attachments(session: Session, message: Message) -> list[int]:
@@ -201,7 +167,15 @@ def fetch(session: Session, media_id: int, http: httpx.Client) -> Fetched:
         return _settle(session, row, MediaStatus.pending if retry else MediaStatus.failed, reason, retry)
     except AppError as exc:
         return _settle(session, row, MediaStatus.refused, f"not kept: {exc.message}", False)
-    row.sha256, row.storage_key = keep(data)
+    digest = hashlib.sha256(data).hexdigest()
+    key = storage.key_for(digest)
+    try:
+        store = storage.current()
+        store.put(key, data, content_type)
+    except storage.StoreFailed as exc:
+        retry = row.attempts < MAX_ATTEMPTS
+        return _settle(session, row, MediaStatus.pending if retry else MediaStatus.failed, str(exc), retry)
+    row.sha256, row.storage_key, row.store = digest, key, store.name
     row.size, row.content_type, row.fetched_at = len(data), content_type, utcnow()
     return _settle(session, row, MediaStatus.stored, None, False)
 
@@ -229,6 +203,11 @@ def pending_ids(session: Session, *, limit: int = 200) -> list[int]:
     """Attachments still to download (a lost job, a retry due), oldest first."""
     query = select(MediaFile.id).where(MediaFile.status == MediaStatus.pending.value).order_by(MediaFile.id)
     return list(session.scalars(query.limit(limit)))
+
+
+def read(row: MediaFile) -> bytes:
+    """The bytes of a stored file, from the store it was kept in."""
+    return storage.named(row.store or "local").get(row.storage_key or "")
 
 
 def for_agency(session: Session, *, media_id: int, agency_ids: set[int] | None) -> MediaFile:

@@ -42,7 +42,7 @@ SPEC = PlatformSpec(
     ),
     sender=YouTubeSender(_api_url),
     poller=YouTubePoller(_api_url),
-    reconciler=YouTubeReconciler(YouTubePoller(_api_url), _api_url),
+    reconciler=YouTubeReconciler(YouTubePoller(_api_url)),
     reconcile_gaps=("replies beyond those commentThreads.list returns with their thread are not read back",),
     # Half of a project's default 10,000 daily units: replies (50 units each) need the rest.
     poll_budget_default=5000,

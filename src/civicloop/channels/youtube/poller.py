@@ -134,23 +134,26 @@ class YouTubePoller(ProviderBase):
                     found.append(EventItem("comment", f"comment:{reply_id}", channel, dump_json(reply)))
         return found
 
-    def poll(self, account: AppAccount, seen: Callable[[str], bool], budget: int, http: httpx.Client) -> Polled:
-        found: list[EventItem] = []
-        units, page_token = 0, ""
+    def list_page(self, account: AppAccount, page_token: str, http: httpx.Client) -> httpx.Response:
+        """One ``commentThreads.list`` page of the channel's threads, newest first (1 quota unit)."""
         params = {
             "part": "snippet,replies",
             "allThreadsRelatedToChannelId": account.external_id,
             "order": "time",
             "maxResults": str(PAGE_SIZE),
             "textFormat": "plainText",
-        }
+        } | ({"pageToken": page_token} if page_token else {})
         headers = {"Authorization": f"Bearer {account.credentials.get('access_token', '')}"}
+        return http.get(f"{self._api_url()}/commentThreads", params=params, headers=headers)
+
+    def poll(self, account: AppAccount, seen: Callable[[str], bool], budget: int, http: httpx.Client) -> Polled:
+        found: list[EventItem] = []
+        units, page_token = 0, ""
         while True:
             if units + LIST_COST > budget:
                 return Polled(found, units, "the day's quota budget ran out before the newest comments were all read")
-            query = params | ({"pageToken": page_token} if page_token else {})
             try:
-                response = http.get(f"{self._api_url()}/commentThreads", params=query, headers=headers)
+                response = self.list_page(account, page_token, http)
             except httpx.TransportError as exc:
                 return Polled(found, units, f"YouTube could not be reached: {exc.__class__.__name__}")
             units += LIST_COST  # a call that reached YouTube is counted, answered or refused
@@ -171,25 +174,15 @@ class YouTubeReconciler:
 
     MAX_PAGES = 100
 
-    def __init__(self, poller: YouTubePoller, api_url: Callable[[], str]) -> None:
+    def __init__(self, poller: YouTubePoller) -> None:
         self._poller = poller
-        self._api_url = api_url
 
     def list_since(self, account: AppAccount, since: datetime, http: httpx.Client) -> Listed:
         found: list[EventItem] = []
         fetched, page_token = 0, ""
-        params = {
-            "part": "snippet,replies",
-            "allThreadsRelatedToChannelId": account.external_id,
-            "order": "time",
-            "maxResults": str(PAGE_SIZE),
-            "textFormat": "plainText",
-        }
-        headers = {"Authorization": f"Bearer {account.credentials.get('access_token', '')}"}
         for _ in range(self.MAX_PAGES):
-            query = params | ({"pageToken": page_token} if page_token else {})
             try:
-                response = http.get(f"{self._api_url()}/commentThreads", params=query, headers=headers)
+                response = self._poller.list_page(account, page_token, http)
             except httpx.TransportError as exc:
                 raise PlatformFailed(f"YouTube could not be reached: {exc.__class__.__name__}") from exc
             if response.status_code != 200:

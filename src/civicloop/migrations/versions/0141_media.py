@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=True),
         sa.Column("content_type", sa.String(length=100), nullable=True),
         sa.Column("storage_key", sa.String(length=200), nullable=True),
+        sa.Column("store", sa.String(length=16), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_at", civicloop.db.types.UTCDateTime(), nullable=False),
