@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     max_media_bytes: int = Field(
         default=26_214_400, description="Largest image, video, voice note or file a citizen sends that is kept"
     )
+    media_download: bool = Field(default=True, description="Download citizens' media right after ingest")
     media_store: str = Field(default="local", description="Where citizens' media is kept: local (data folder) or s3")
     s3_endpoint_url: str = Field(default="", description="S3-compatible endpoint for media, e.g. https://s3.example.bt")
     s3_bucket: str = Field(default="", description="Bucket media is kept in (path-style addressing)")

@@ -45,6 +45,7 @@ class Scene:
 
 @pytest.fixture
 def scene(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scene]:
+    monkeypatch.setenv("CIVICLOOP_MEDIA_DOWNLOAD", "true")
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     account = create_account(
         db, agency, Platform.facebook, PAGE, {"app_secret": SECRET, "verify_token": "v"}, "Thimphu Thromde"

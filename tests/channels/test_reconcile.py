@@ -53,6 +53,7 @@ class Scene:
 
 @pytest.fixture
 def scene(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scene]:
+    monkeypatch.setenv("CIVICLOOP_MEDIA_DOWNLOAD", "true")
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     facebook = create_account(
         db,

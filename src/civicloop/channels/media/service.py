@@ -104,7 +104,7 @@ def record_attachments(session: Session, message: Message) -> list[int]:
             position=position,
             platform=message.platform,
             kind=str(attachment.get("type") or "file")[:16],
-            # WeChat's MediaId, Telegram's file_id, Meta's attachment id: whichever the platform gave.
+            # The platform's own id of the file, under whichever key its provider put it.
             platform_media_id=str(media_ref)[:255] if (media_ref := _media_ref(attachment)) else None,
             platform_message_id=message.external_id,
             source_url=url[:4000],

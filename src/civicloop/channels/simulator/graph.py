@@ -381,14 +381,15 @@ def _message_attachment(attachment: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_conversations(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
-    """``GET /{page-id}/conversations``: ``platform`` messenger or instagram, optional ``user_id``; default
+    """``GET /{page-id}/conversations``: ``platform=messenger`` (the Page's; a professional account's are
+    served by its own platform's simulator), optional ``user_id``; default
     fields id and updated_time, most recently updated first; no time-based paging (cursors only)."""
     page_id = _own_page(state, call, version, path_page)
     if isinstance(page_id, Reply):
         return page_id
     platform = call.param("platform")
-    if platform is not None and platform not in ("messenger", "instagram"):
-        return error(400, 100, "(#100) platform must be one of {messenger, instagram}")
+    if platform is not None and platform != "messenger":
+        return error(400, 100, f"(#100) the Page has no conversations on platform {platform!r}")
     if call.param("since") is not None or call.param("until") is not None:
         return error(400, 100, "(#100) Time-based pagination is not available for the conversations endpoint")
     psid = call.param("user_id")

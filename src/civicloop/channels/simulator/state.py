@@ -308,7 +308,7 @@ class SimulatorState:
         with self.lock:
             key = secrets.token_hex(12)
             self.media[key] = (data, content_type)
-            expires = format(int((self.now() + ttl).timestamp()), "x")
+            expires = f"{int((self.now() + ttl).timestamp()):x}"
             return f"{self.base_url}/_cdn/{key}?oe={expires}&oh={self.media_signature(key, expires)}"
 
     def media_signature(self, key: str, expires: str) -> str:
