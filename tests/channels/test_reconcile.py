@@ -80,6 +80,8 @@ def _object_id(hook: Webhook) -> str:
         return str(document["entry"][0]["changes"][0]["value"]["comment_id"])
     if hook.kind == "facebook.message":
         return str(document["entry"][0]["messaging"][0]["message"]["mid"])
+    if hook.kind == "instagram.message":
+        return str(document["entry"][0]["changes"][0]["value"]["id"])
     if hook.kind == "x.mention":
         return str(document["tweet_create_events"][0]["id_str"])
     return str(document["direct_message_events"][0]["id"])
@@ -234,3 +236,32 @@ def test_a_platform_that_cannot_list_says_so_and_the_account_page_shows_it(
     assert "Reconciliation" in page.text and "no way to list the messages followers sent" in page.text
     page = client.get(f"/accounts/{scene.x.id}")
     assert "only the 800 most recent" in page.text
+
+
+def test_instagram_comments_dropped_are_recovered_once(db: Session, client: TestClient, scene: Scene) -> None:
+    credentials = {"app_secret": "ig-secret", "verify_token": "ig-verify", "page_access_token": "EAA-ig-thromde"}
+    instagram = create_account(db, scene.agency, Platform.instagram, "17841405822304914", credentials, "@thromde")
+    targets = [t for t in load_targets(db) if t.platform is Platform.instagram]
+    register_accounts(scene.state, targets)
+    scene.state.webhook_drop_share = 1 / 3
+    delivered: dict[str, bool] = {}
+    since = utcnow() - timedelta(minutes=5)
+    drive(
+        "http://testserver",
+        Citizens(targets, seed=5, state=scene.state),
+        rate=50,
+        duration=60,
+        count=9,
+        client=client,
+        on_sent=lambda hook, status: delivered.__setitem__(_object_id(hook), status == 200),
+    )
+    assert sum(not ok for ok in delivered.values()) == 3
+    db.rollback()  # a fresh snapshot after the deliveries the app committed
+    row = db.get(OfficialAccount, instagram.id)
+    assert row is not None
+    with httpx.Client(timeout=5) as http:
+        outcome = reconciliation.reconcile_account(db, row, since=since, http=http, trigger="cli")
+        db.commit()
+        assert (outcome.fetched, outcome.recovered, outcome.problem) == (9, 3, None)
+        assert sorted(_stored(db)) == sorted(delivered)
+        assert reconciliation.reconcile_account(db, row, since=since, http=http, trigger="cli").recovered == 0
