@@ -7,6 +7,7 @@ from civicloop.analysis import tasks as analysis_tasks
 from civicloop.audit import tasks as audit_tasks
 from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
+from civicloop.channels.connect import tasks as channels_connect_tasks
 from civicloop.channels.media import tasks as channels_media_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
 from civicloop.channels.reconcile import tasks as channels_reconcile_tasks
@@ -17,6 +18,7 @@ from civicloop.jobs import huey, tasks
 from civicloop.notifications import tasks as notifications_tasks
 from civicloop.oversight import tasks as oversight_tasks
 from civicloop.publishing import tasks as publishing_tasks
+from civicloop.records import tasks as records_tasks
 
 __all__ = [
     "access_tasks",
@@ -24,6 +26,7 @@ __all__ = [
     "analysis_tasks",
     "audit_tasks",
     "auth_tasks",
+    "channels_connect_tasks",
     "channels_media_tasks",
     "channels_outbound_tasks",
     "channels_reconcile_tasks",
@@ -35,5 +38,6 @@ __all__ = [
     "notifications_tasks",
     "oversight_tasks",
     "publishing_tasks",
+    "records_tasks",
     "tasks",
 ]

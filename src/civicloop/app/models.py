@@ -8,6 +8,7 @@ from civicloop.audit import models as audit_models
 from civicloop.auth import models as auth_models
 from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
+from civicloop.channels.connect import models as channels_connect_models
 from civicloop.channels.media import models as channels_media_models
 from civicloop.channels.outbound import models as channels_outbound_models
 from civicloop.channels.reconcile import models as channels_reconcile_models
@@ -16,9 +17,11 @@ from civicloop.consultations import models as consultations_models
 from civicloop.db.base import Base
 from civicloop.guidelines import models as guidelines_models
 from civicloop.inbox import models as inbox_models
+from civicloop.moderation import models as moderation_models
 from civicloop.notifications import models as notifications_models
 from civicloop.oversight import models as oversight_models
 from civicloop.publishing import models as publishing_models
+from civicloop.records import models as records_models
 from civicloop.sla import models as sla_models
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "auth_totp_models",
+    "channels_connect_models",
     "channels_media_models",
     "channels_models",
     "channels_outbound_models",
@@ -38,8 +42,10 @@ __all__ = [
     "consultations_models",
     "guidelines_models",
     "inbox_models",
+    "moderation_models",
     "notifications_models",
     "oversight_models",
     "publishing_models",
+    "records_models",
     "sla_models",
 ]

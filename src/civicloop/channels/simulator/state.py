@@ -86,6 +86,7 @@ class GraphObject:
     parent_id: str | None = None
     thread_with: str | None = None  # Messenger: the PSID of the other side
     from_name: str = ""
+    is_hidden: bool = False  # hidden by the Page (still shown to its author)
     # Media the citizen attached: ``{"type": "image"|"video"|"audio"|"file", "url": ...}`` (expiring URLs).
     attachments: list[dict[str, Any]] = field(default_factory=list)
 
@@ -98,6 +99,7 @@ class Tweet:
     created: datetime
     in_reply_to: str | None = None
     media_ids: tuple[str, ...] = ()
+    hidden: bool = False  # a reply hidden by the author of the conversation's first post
     mentions: tuple[str, ...] = ()  # the user ids the post @mentions
 
 
@@ -156,7 +158,7 @@ class SimulatorState:
     now: Callable[[], datetime] = utcnow
     # X rate limits per endpoint: (requests, seconds). Volatile in reality; configurable here.
     x_limits: dict[str, tuple[int, int]] = field(
-        default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900)}
+        default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900), "x.hide": (50, 900)}
     )
     wechat_token_ttl: int = 7200
     # The share of citizens' webhook deliveries the platforms never make (0.0–1.0): what happened is still
@@ -265,8 +267,8 @@ class SimulatorState:
         author_id: str,
         text: str,
         at: datetime | None = None,
-        *,
         in_reply_to: str | None = None,
+        *,
         mentions: tuple[str, ...] = (),
     ) -> None:
         with self.lock:

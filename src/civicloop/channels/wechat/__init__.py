@@ -10,6 +10,7 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import wechat as simulator
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit, utf8_bytes
+from civicloop.channels.wechat.connect import WeChatConnector
 from civicloop.channels.wechat.outbound import WeChatSender, fetch_token
 from civicloop.channels.wechat.provider import WeChatProvider
 
@@ -55,4 +56,5 @@ SPEC = PlatformSpec(
         "the Official Account API has no way to list the messages followers sent: a push WeChat gave up on "
         "(after three tries within 15 seconds) cannot be read back",
     ),
+    connector=WeChatConnector(),
 )
