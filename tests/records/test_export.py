@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,15 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from civicloop.agencies.models import Agency
+from civicloop.auth.scope import Actor
 from civicloop.channels.models import Contact, Message
+from civicloop.channels.moderation import Operation
 from civicloop.cli import app
 from civicloop.demo.foundation import DemoWorld
 from civicloop.errors import Invalid, NotFound
-from civicloop.records import bundle
+from civicloop.kit.clock import utcnow
+from civicloop.moderation.models import ModerationAction, ModerationAppeal
+from civicloop.records import bundle, service
 
 runner = CliRunner()
 
@@ -158,3 +163,46 @@ def test_bad_requests_get_clear_errors_and_write_nothing(db: Session, demo: Demo
     (tmp_path / "junk.zip").write_bytes(b"not a zip")
     result = runner.invoke(app, ["records", "verify", str(tmp_path / "junk.zip")])
     assert result.exit_code == 1 and "junk.zip: not a readable zip file" in result.output
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_moderation_actions_and_appeals_are_in_the_bundle_and_follow_their_own_schedule(
+    db: Session, demo: DemoWorld, tmp_path: Path
+) -> None:
+    message = db.scalars(select(Message).where(Message.direction == "in").order_by(Message.id)).first()
+    assert message is not None
+    action = ModerationAction(
+        agency_id=message.agency_id,
+        message_id=message.id,
+        conversation_id=message.conversation_id,
+        account_id=message.account_id,
+        platform=message.platform,
+        external_id=message.external_id or "c1",
+        operation=Operation.hide,
+        ground="spam",
+        by_label="officer@example",
+        applied=True,
+        platform_status=200,
+        platform_answer='{"success": true}',
+    )
+    db.add(action)
+    db.flush()
+    db.add(ModerationAppeal(agency_id=message.agency_id, action_id=action.id, reason="It was not spam"))
+    db.commit()
+    code = db.get_one(Agency, message.agency_id).code
+    out = tmp_path / "records.zip"
+    cli("records", "export", "--agency", code, "--out", str(out))
+    with zipfile.ZipFile(out) as archive:
+        (record,) = [json.loads(line) for line in archive.read("data/moderation.jsonl").decode().splitlines()]
+    assert (record["ground"], record["platform_status"], record["appeals"][0]["reason"]) == (
+        "spam",
+        200,
+        "It was not spam",
+    )
+
+    admin = Actor.of(demo.officials["admin@doim.example"])
+    service.set_rule(db, admin, "moderation_actions", 30, "Records Act s.14")
+    run = service.dispose(db, now=utcnow() + timedelta(days=60))
+    db.commit()
+    assert run.report["moderation_actions"]["sources"]["appeals"]["disposed"] == 1
+    assert run.report["moderation_actions"]["sources"]["moderation actions"]["disposed"] == 1

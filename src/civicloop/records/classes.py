@@ -20,6 +20,7 @@ from civicloop.channels.models import Conversation, Direction, Message, RawEvent
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import Response
 from civicloop.guidelines.models import GuidelineReview
+from civicloop.moderation.models import ModerationAction, ModerationAppeal
 from civicloop.publishing.models import Post
 
 Column = InstrumentedAttribute[Any]
@@ -169,11 +170,34 @@ CONSULTATION_ANSWERS = RecordClass(
     ),
 )
 
+
+def _action_without_kept_appeal() -> ColumnElement[bool]:
+    return ~exists(select(ModerationAppeal.id).where(ModerationAppeal.action_id == ModerationAction.id))
+
+
 MODERATION_ACTIONS = RecordClass(
     "moderation_actions",
-    "Moderation actions (hiding, deleting, appeals)",
+    "Moderation actions (hiding, deleting, their grounds and the platforms' answers) and appeals",
     7 * 365,
     "CivicLoop default, pending the national records schedule: decisions affecting a citizen's speech, 7 years.",
+    (
+        Source(
+            "appeals",
+            ModerationAppeal,
+            ModerationAppeal.received_at,
+            agency=ModerationAppeal.agency_id,
+            text=ModerationAppeal.reason,
+        ),
+        Source(
+            "moderation actions",
+            ModerationAction,
+            ModerationAction.at,
+            agency=ModerationAction.agency_id,
+            account=ModerationAction.account_id,
+            conversation=ModerationAction.conversation_id,
+            guard=_action_without_kept_appeal,
+        ),
+    ),
 )
 
 OFFICE_ACCESS_LOGS = RecordClass(

@@ -39,6 +39,7 @@ from civicloop.errors import Invalid, NotFound
 from civicloop.guidelines.models import GuidelineReview, ReviewFinding
 from civicloop.guidelines.redact import redact_text
 from civicloop.kit.clock import utcnow
+from civicloop.moderation.models import ModerationAction, ModerationAppeal
 from civicloop.publishing.models import Post
 from civicloop.records import transcripts
 from civicloop.records.bundle import BundleWriter
@@ -74,6 +75,7 @@ class Summary:
     messages: int = 0
     outbound: int = 0
     posts: int = 0
+    moderation_actions: int = 0
     raw_payloads: int = 0
     audit_entries: int = 0
     transcripts: int = 0
@@ -191,6 +193,25 @@ class _Collector:
                     }
                 )
         return {outbound_id: list(by_id.values()) for outbound_id, by_id in reviews.items()}
+
+    def moderation(self) -> list[tuple[ModerationAction, list[ModerationAppeal]]]:
+        conditions = [ModerationAction.agency_id == self.agency.id, _in_range(ModerationAction.at, self.criteria)]
+        if self.criteria.account_id is not None:
+            conditions.append(ModerationAction.account_id == self.criteria.account_id)
+        if self.criteria.search or self.criteria.conversation_ids is not None:
+            selected = select(Message.conversation_id).where(self.message_filter()).distinct().scalar_subquery()
+            conditions.append(ModerationAction.conversation_id.in_(selected))
+        actions = list(self.session.scalars(select(ModerationAction).where(*conditions).order_by(ModerationAction.id)))
+        appeals: dict[int, list[ModerationAppeal]] = defaultdict(list)
+        ids = [a.id for a in actions]
+        for start in range(0, len(ids), 500):
+            for appeal in self.session.scalars(
+                select(ModerationAppeal)
+                .where(ModerationAppeal.action_id.in_(ids[start : start + 500]))
+                .order_by(ModerationAppeal.id)
+            ):
+                appeals[appeal.action_id].append(appeal)
+        return [(action, appeals.get(action.id, [])) for action in actions]
 
     def audit_entries(self) -> list[AuditEntry]:
         return list(
@@ -348,6 +369,9 @@ def write_bundle(session: Session, criteria: Criteria, out: IO[bytes], progress:
         "data/outbound.jsonl", (_outbound_record(o, g.officials, reviews.get(o.id, [])) for o in g.outbound)
     )
     summary.posts = writer.add_lines("data/posts.jsonl", (_post_record(p, g.officials) for p in g.posts))
+    summary.moderation_actions = writer.add_lines(
+        "data/moderation.jsonl", (_moderation_record(a, appeals) for a, appeals in collector.moderation())
+    )
     summary.audit_entries = writer.add_lines("data/audit.jsonl", (_audit_record(e) for e in collector.audit_entries()))
 
     say("copying the platforms' raw payloads")
@@ -516,6 +540,43 @@ def _post_record(p: Post, officials: dict[int, Official]) -> dict[str, Any]:
     }
 
 
+def _moderation_record(a: ModerationAction, appeals: list[ModerationAppeal]) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "message_id": a.message_id,
+        "conversation_id": a.conversation_id,
+        "account_id": a.account_id,
+        "platform": a.platform,
+        "external_id": a.external_id,
+        "operation": a.operation,
+        "ground": a.ground,
+        "note": a.note,
+        "suggested_by": a.suggested_by,
+        "by": a.by_label,
+        "at": a.at,
+        "applied": a.applied,
+        "platform_status": a.platform_status,
+        "platform_answer": a.platform_answer,
+        "platform_summary": a.platform_summary,
+        "citizen_told_by_outbound_id": a.notice_outbound_id,
+        "citizen_not_told_because": a.notice_problem,
+        "reverses": a.reverses_id,
+        "appeals": [
+            {
+                "id": appeal.id,
+                "reason": appeal.reason,
+                "received_at": appeal.received_at,
+                "status": appeal.status,
+                "decided_by": appeal.decided_by_label,
+                "decided_at": appeal.decided_at,
+                "decision_note": appeal.decision_note,
+                "reversal_action_id": appeal.reversal_action_id,
+            }
+            for appeal in appeals
+        ],
+    }
+
+
 def _audit_record(e: AuditEntry) -> dict[str, Any]:
     return {
         "seq": e.seq,
@@ -595,6 +656,7 @@ data/conversations.jsonl  one conversation per line (the citizen, the account, i
 data/messages.jsonl       every message: text as first received, each edit, its state (removed, hidden)
 data/outbound.jsonl       replies and posts sent, who wrote them, the guidelines checks made before sending
 data/posts.jsonl          posts prepared for several accounts, who wrote and who approved them
+data/moderation.jsonl     comments hidden, unhidden or deleted: by whom, when, why, the platform's answer, appeals
 data/audit.jsonl          officials' actions in the agency (entries of the deployment's hash-chained audit log)
 raw/<id>.bin, raw/<id>.json  each platform payload exactly as received, and how it was received
 transcripts/              a readable transcript of each conversation (HTML and PDF)
