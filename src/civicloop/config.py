@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
+    mail_sink_dir: Path | None = Field(
+        default=None,
+        description="Folder of a local mail sink's .eml files, shown at /demo-mail (the demo's); never in production",
+    )
     queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
     insecure_test_password_hashing: bool = Field(

@@ -44,6 +44,7 @@ from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
+from civicloop.inbox.citizens import pages as citizen_pages
 from civicloop.moderation import pages as moderation_pages
 from civicloop.moderation import public as moderation_public
 from civicloop.moderation import routes as moderation_routes
@@ -82,6 +83,7 @@ PAGE_ROUTERS = [
     records_pages.router,
     guideline_pages.router,
     guideline_selfcheck.pages,
+    citizen_pages.router,
     inbox_pages.router,
     media_pages.router,
     moderation_pages.router,

@@ -11,6 +11,7 @@ from civicloop.channels.connect import tasks as channels_connect_tasks
 from civicloop.channels.media import tasks as channels_media_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
 from civicloop.channels.reconcile import tasks as channels_reconcile_tasks
+from civicloop.channels.web import tasks as channels_web_tasks
 from civicloop.consultations import tasks as consultations_tasks
 from civicloop.guidelines import gate as guidelines_gate
 from civicloop.inbox import tasks as inbox_tasks
@@ -31,6 +32,7 @@ __all__ = [
     "channels_outbound_tasks",
     "channels_reconcile_tasks",
     "channels_tasks",
+    "channels_web_tasks",
     "consultations_tasks",
     "guidelines_gate",
     "huey",
