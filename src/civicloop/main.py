@@ -29,6 +29,7 @@ from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
 from civicloop.channels import routes as channel_routes
 from civicloop.channels.connect import pages as connect_pages
+from civicloop.channels.media import pages as media_pages
 from civicloop.channels.outbound import hooks as outbound_hooks
 from civicloop.channels.outbound import routes as outbound_routes
 from civicloop.channels.web import pages as feedback_pages
@@ -84,6 +85,7 @@ PAGE_ROUTERS = [
     guideline_selfcheck.pages,
     citizen_pages.router,
     inbox_pages.router,
+    media_pages.router,
     moderation_pages.router,
     moderation_public.router,
     sla_pages.router,

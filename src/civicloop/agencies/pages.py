@@ -19,6 +19,8 @@ from civicloop.channels.ingest import rejections_today
 from civicloop.channels.models import ChannelPoll
 from civicloop.channels.outbound.send import http_client
 from civicloop.channels.polling import last_poll
+from civicloop.channels.reconcile.models import ChannelReconciliation
+from civicloop.channels.reconcile.service import last_run as last_reconciliation
 from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, OptionalActorDep, SessionDep
 from civicloop.web.forms import form_action
@@ -78,6 +80,8 @@ class AccountPage:
     platform: PlatformSpec | None = None
     # Where polling the account stands, for a polled platform (channels.polling).
     poll: ChannelPoll | None = None
+    # The last reconciliation run (channels.reconcile); what the platform's API cannot list is in ``platform``.
+    reconciliation: ChannelReconciliation | None = None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -215,5 +219,6 @@ def account_detail(account_id: int, request: Request, session: SessionDep, actor
         rejections_today=rejections_today(session, account),
         platform=registry.spec(account.platform),
         poll=last_poll(session, account.id),
+        reconciliation=last_reconciliation(session, account.id),
     )
     return render(request, "agencies/account.html", page)

@@ -11,7 +11,9 @@ from civicloop.auth import models as auth_models
 from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
 from civicloop.channels.connect import models as channels_connect_models
+from civicloop.channels.media import models as channels_media_models
 from civicloop.channels.outbound import models as channels_outbound_models
+from civicloop.channels.reconcile import models as channels_reconcile_models
 from civicloop.channels.web import models as channels_web_models
 from civicloop.consultations import models as consultations_models
 from civicloop.db.base import Base
@@ -36,8 +38,10 @@ __all__ = [
     "auth_models",
     "auth_totp_models",
     "channels_connect_models",
+    "channels_media_models",
     "channels_models",
     "channels_outbound_models",
+    "channels_reconcile_models",
     "channels_web_models",
     "consultations_models",
     "guidelines_models",
