@@ -1,7 +1,7 @@
 """The public home: what a visitor without a session finds at ``/``.
 
 It gathers, in English or Dzongkha (the consultation pages' mechanism, ``consultations.i18n``), the way
-to every public page: the open consultations with their closing dates, each agency's feedback form, the
+to every public page: the open consultations with their closing dates, each agency's own form for writing to it, the
 published "you said, we did" reports, the transparency page and its open data, and the commitments
 tracker. Officials find a discreet link to sign in; once signed in, ``/`` is their own home.
 """
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies import queries as agency_queries
-from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency
+from civicloop.channels.web.queries import agencies_with_a_form
 from civicloop.consultations import i18n
 from civicloop.consultations import queries as consultation_queries
 from civicloop.consultations.models import Consultation, ConsultationStatus
@@ -64,14 +64,6 @@ class PublicHome:
     feedback_agencies: list[Agency]
 
 
-def feedback_agencies(session: Session) -> list[Agency]:
-    """Agencies that take feedback on this site: those with an active web-form account."""
-    with_form = select(OfficialAccount.agency_id).where(
-        OfficialAccount.platform == Platform.web, OfficialAccount.status == AccountStatus.active
-    )
-    return list(session.scalars(select(Agency).where(Agency.id.in_(with_form)).order_by(Agency.name)))
-
-
 def home_page(session: Session) -> PublicHome:
     listed = consultation_queries.list_public(session)
     open_now = sorted(
@@ -80,7 +72,7 @@ def home_page(session: Session) -> PublicHome:
     )
     reports = [c for c in listed if c.status is ConsultationStatus.published]
     names = agency_queries.names(session, (c.agency_id for c in listed))
-    return PublicHome(open_now, reports, names, feedback_agencies(session))
+    return PublicHome(open_now, reports, names, agencies_with_a_form(session))
 
 
 def render_home(request: Request, session: Session, lang: str | None) -> Response:

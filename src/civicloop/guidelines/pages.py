@@ -113,7 +113,7 @@ class ApprovalRow:
     author: str
     agency: str
     can_decide: bool
-    # The account the text goes to ("Facebook · Thromde Page"), empty when it is not an outbound message.
+    # The account the text goes to ("<platform> · <account name>"), empty when it is not an outbound message.
     account: str = ""
 
 

@@ -114,8 +114,8 @@ class SavedReply(IdMixin, AgencyOwned, Base):
 
 
 class Citizen(IdMixin, AgencyOwned, Base):
-    """One person behind several contacts of the same agency (a Facebook profile, an X account, a WeChat
-    user, a web-form email), as an officer linked them. Never across agencies: contacts are the agency's."""
+    """One person behind several contacts of the same agency (their profiles on several platforms, the email
+    they gave on the agency's form), as an officer linked them. Never across agencies: contacts are the agency's."""
 
     __tablename__ = "citizens"
 
