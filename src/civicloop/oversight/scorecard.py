@@ -278,7 +278,9 @@ def responses_section(session: Session, agency: Agency, period: Period, zone_nam
             unit="%",
             href=href,
             definition="Share of the citizen conversations begun in the period that received an agency response "
-            "(through CivicLoop or directly on the platform). Imported feedback is not counted.",
+            "(through CivicLoop or directly on the platform). A conversation is one citizen's thread: a top-level "
+            "comment with its replies, a direct-message thread, a web-form message. Imported feedback is not "
+            "counted; a conversation transferred to another agency counts for the agency that holds it.",
             higher_is_better=True,
         ),
         Figure(
@@ -309,8 +311,9 @@ def responses_section(session: Session, agency: Agency, period: Period, zone_nam
             _pct(before.within_target_share),
             unit="%",
             href=href,
-            definition="First responses that met the agency's target, among those whose outcome is known "
-            "(answered, or unanswered past the target).",
+            definition="Share of the citizen conversations begun in the period whose first response met the "
+            "agency's target. Every conversation that needed an answer counts: one still unanswered is not within "
+            "target, so this is never more than the response rate.",
             higher_is_better=True,
         ),
         Figure(
