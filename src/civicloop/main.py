@@ -41,6 +41,7 @@ from civicloop.guidelines import pages as guideline_pages
 from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
+from civicloop.inbox import post_pages as inbox_post_pages
 from civicloop.inbox import routes as inbox_routes
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
@@ -74,6 +75,7 @@ PAGE_ROUTERS = [
     publishing_pages.router,
     guideline_pages.router,
     guideline_selfcheck.pages,
+    inbox_post_pages.router,
     inbox_pages.router,
     sla_pages.router,
 ]

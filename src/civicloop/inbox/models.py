@@ -59,6 +59,7 @@ class EventKind(enum.StrEnum):
     assigned = "assigned"  # value: the official's id, or "" when unassigned
     tagged = "tagged"
     untagged = "untagged"
+    transferred = "transferred"  # value: the receiving agency's code
 
 
 class ConversationEvent(IdMixin, AgencyOwned, Base):

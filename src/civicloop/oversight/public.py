@@ -72,7 +72,7 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
         "web-form message). Answered %: the share of them the agency answered. Answered within target %: the "
         "share of them first answered within the agency's target time, in office hours — a citizen not "
         "answered counts as not within target, so it is never more than Answered %. A conversation "
-        "transferred to another agency counts for the agency that holds it."
+        "transferred to another agency counts for the agency that holds it.",
     )
     bounds = period.bounds(zone_name)
     extras = {extra.key: extra.count(session, *bounds, None) for extra in hooks.AGENCY_COUNTS}

@@ -71,10 +71,7 @@ def _parse(update: Any, kind: str, action: Action) -> list[Inbound]:
     # A private chat is a direct conversation. In a group each citizen has a conversation of their own
     # (a group has no posts to comment on: what a citizen writes there is their thread), and a reply
     # joins the conversation of the message it answers; a channel's own posts are the chat's post.
-    if private or own or contact is None:
-        ref = chat_id
-    else:
-        ref = f"{chat_id}/{contact.platform_user_id}"
+    ref = chat_id if private or own or contact is None else f"{chat_id}/{contact.platform_user_id}"
     return [
         Inbound(
             action=action,

@@ -30,7 +30,12 @@ down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = ("conversations",)
 # Every table this revision moves rows between, in the previous release's form (0800 depends on the
 # outbound and consultation revisions; listing an ancestor of another dependency confuses Alembic).
-depends_on: str | Sequence[str] | None = ("0210_inbox", "0201_sla_working_days", "0701_oversight_months", "0800_accountability")
+depends_on: str | Sequence[str] | None = (
+    "0210_inbox",
+    "0201_sla_working_days",
+    "0701_oversight_months",
+    "0800_accountability",
+)
 
 meta = sa.MetaData()
 conversations = sa.Table(
@@ -86,9 +91,7 @@ events = sa.Table(
     sa.Column("value", sa.String),
     sa.Column("actor_id", sa.Integer),
 )
-tags = sa.Table(
-    "conversation_tags", meta, sa.Column("conversation_id", sa.Integer), sa.Column("tag_id", sa.Integer)
-)
+tags = sa.Table("conversation_tags", meta, sa.Column("conversation_id", sa.Integer), sa.Column("tag_id", sa.Integer))
 links = sa.Table(
     "consultation_conversations",
     meta,
@@ -131,7 +134,10 @@ def upgrade() -> None:
         sa.Column("at", civicloop.db.types.UTCDateTime(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["actor_id"], ["officials.id"], name=op.f("fk_conversation_transfers_actor_id_officials"), ondelete="SET NULL"
+            ["actor_id"],
+            ["officials.id"],
+            name=op.f("fk_conversation_transfers_actor_id_officials"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
@@ -146,12 +152,17 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["to_agency_id"], ["agencies.id"], name=op.f("fk_conversation_transfers_to_agency_id_agencies"), ondelete="CASCADE"
+            ["to_agency_id"],
+            ["agencies.id"],
+            name=op.f("fk_conversation_transfers_to_agency_id_agencies"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversation_transfers")),
     )
     with op.batch_alter_table("conversation_transfers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_conversation_transfers_conversation_id"), ["conversation_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_conversation_transfers_conversation_id"), ["conversation_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_conversation_transfers_from_agency_id"), ["from_agency_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_conversation_transfers_to_agency_id"), ["to_agency_id"], unique=False)
     touched = split_comment_threads(op.get_bind())
@@ -230,7 +241,9 @@ def plan(conversation: Any, rows: Sequence[Any], user_ids: dict[int, str]) -> Th
 def split_comment_threads(bind: sa.Connection) -> list[int]:
     """Split every comment thread; returns the ids of the conversations whose messages changed."""
     touched: list[int] = []
-    threads = bind.execute(sa.select(conversations).where(conversations.c.kind == COMMENT_THREAD).order_by(conversations.c.id)).all()
+    threads = bind.execute(
+        sa.select(conversations).where(conversations.c.kind == COMMENT_THREAD).order_by(conversations.c.id)
+    ).all()
     for conversation in threads:
         rows = bind.execute(
             sa.select(messages)
@@ -239,12 +252,18 @@ def split_comment_threads(bind: sa.Connection) -> list[int]:
         ).all()
         contact_ids = {row.contact_id for row in rows if row.contact_id is not None}
         user_ids = (
-            dict(bind.execute(sa.select(contacts.c.id, contacts.c.platform_user_id).where(contacts.c.id.in_(contact_ids))).all())
+            dict(
+                bind.execute(
+                    sa.select(contacts.c.id, contacts.c.platform_user_id).where(contacts.c.id.in_(contact_ids))
+                ).all()
+            )
             if contact_ids
             else {}
         )
         thread = plan(conversation, rows, user_ids)
-        bind.execute(conversations.update().where(conversations.c.id == conversation.id).values(post_ref=thread.post_ref))
+        bind.execute(
+            conversations.update().where(conversations.c.id == conversation.id).values(post_ref=thread.post_ref)
+        )
         movers = {key: group for key, group in thread.groups.items() if key != KEEP}
         if not movers:
             continue
@@ -257,7 +276,9 @@ def split_comment_threads(bind: sa.Connection) -> list[int]:
             target = _target(bind, conversation, key, thread.post_ref, reuse and position == 0)
             ids = [row.id for row in movers[key]]
             for start in range(0, len(ids), 500):
-                bind.execute(messages.update().where(messages.c.id.in_(ids[start : start + 500])).values(conversation_id=target))
+                bind.execute(
+                    messages.update().where(messages.c.id.in_(ids[start : start + 500])).values(conversation_id=target)
+                )
             moved.update(dict.fromkeys(ids, target))
             _sync_times(bind, target)
             touched.append(target)
@@ -300,12 +321,21 @@ def _target(bind: sa.Connection, conversation: Any, key: str, post_ref: str | No
         .returning(conversations.c.id)
     ).scalar_one()
     # The thread's status history (its pauses) and tags apply to each citizen's part of it.
-    history = bind.execute(sa.select(events).where(events.c.conversation_id == conversation.id, events.c.kind == "status")).all()
+    history = bind.execute(
+        sa.select(events).where(events.c.conversation_id == conversation.id, events.c.kind == "status")
+    ).all()
     if history:
         bind.execute(
             events.insert(),
             [
-                {"agency_id": e.agency_id, "conversation_id": new_id, "at": e.at, "kind": e.kind, "value": e.value, "actor_id": e.actor_id}
+                {
+                    "agency_id": e.agency_id,
+                    "conversation_id": new_id,
+                    "at": e.at,
+                    "kind": e.kind,
+                    "value": e.value,
+                    "actor_id": e.actor_id,
+                }
                 for e in history
             ],
         )
@@ -354,10 +384,14 @@ def _follow(bind: sa.Connection, old_id: int, moved: dict[int, int], message_ids
             bind.execute(
                 promises.update().where(promises.c.outbound_id == row.id).values(conversation_id=moved[message_id])
             )
-    answers = bind.execute(sa.select(responses.c.id, responses.c.message_id).where(responses.c.conversation_id == old_id)).all()
+    answers = bind.execute(
+        sa.select(responses.c.id, responses.c.message_id).where(responses.c.conversation_id == old_id)
+    ).all()
     for answer_id, message_id in answers:
         if message_id in moved:
-            bind.execute(responses.update().where(responses.c.id == answer_id).values(conversation_id=moved[message_id]))
+            bind.execute(
+                responses.update().where(responses.c.id == answer_id).values(conversation_id=moved[message_id])
+            )
 
 
 # --- recomputing what was counted per thread -----------------------------------------------------------
