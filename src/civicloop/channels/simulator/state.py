@@ -84,6 +84,9 @@ class GraphObject:
     parent_id: str | None = None
     thread_with: str | None = None  # Messenger: the PSID of the other side
     from_name: str = ""
+    # The Comment node's ``can_comment``: False once the Page or the author turned replies off (or the
+    # post's commenting was limited); a reply is then refused as an unsupported operation.
+    can_comment: bool = True
 
 
 @dataclass
