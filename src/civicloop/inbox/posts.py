@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
-from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message, MessageState
+from civicloop.channels.models import (
+    Contact,
+    Conversation,
+    ConversationKind,
+    ConversationStatus,
+    Direction,
+    Message,
+    MessageState,
+)
 from civicloop.errors import AppError, Invalid, NotFound
 from civicloop.inbox import service, transfers
 from civicloop.inbox.models import ConversationSla
@@ -34,6 +42,15 @@ class PostThread:
     messages: int
     removed: bool  # the top-level comment was deleted on the platform
 
+    @property
+    def waiting(self) -> bool:
+        """The citizen's last word is unanswered (read from the messages, so a reply just delivered counts
+        before the SLA sweep has run)."""
+        c = self.conversation
+        if c.status is ConversationStatus.closed or c.last_citizen_message_at is None:
+            return False
+        return c.last_agency_message_at is None or c.last_agency_message_at < c.last_citizen_message_at
+
 
 @dataclass(frozen=True)
 class Post:
@@ -44,7 +61,7 @@ class Post:
 
     @property
     def waiting(self) -> int:
-        return sum(1 for t in self.threads if t.sla is not None and t.sla.response_started_at is not None)
+        return sum(1 for t in self.threads if t.waiting)
 
 
 def post_of(session: Session, *, actor: Actor, conversation_id: int) -> Post:
