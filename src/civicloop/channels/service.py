@@ -136,13 +136,15 @@ def _conversation(
             if not is_post(found):
                 return found
     direct = inbound.conversation_kind is not ConversationKind.comment_thread
+    # A comment thread is the citizen's whose top-level comment begins it.
+    begins = inbound.direction is Direction.inbound and inbound.conversation_ref == inbound.external_id
     subject = inbound.subject[:300] if inbound.subject else None
     if subject is None and inbound.post_ref and inbound.post_ref != inbound.conversation_ref:
         subject = _post_subject(session, account.id, inbound.post_ref)
     row = {
         "agency_id": account.agency_id,
         "account_id": account.id,
-        "contact_id": contact.id if contact is not None and direct else None,
+        "contact_id": contact.id if contact is not None and (direct or begins) else None,
         "kind": inbound.conversation_kind,
         "external_ref": inbound.conversation_ref,
         "post_ref": _fit(inbound.post_ref, 255),

@@ -143,7 +143,7 @@ def test_a_comment_thread_with_replies_and_the_pages_own_answer(client: TestClie
         stored[0].external_id,
         f"{FB_PAGE}_918273645512",
     )
-    assert conversation.contact_id is None  # a thread may hold other citizens' replies
+    assert conversation.contact_id == stored[0].contact_id  # the citizen whose comment begins it
     assert conversation.last_agency_message_at is not None and conversation.last_citizen_message_at is not None
     reply, answer = stored[1], stored[2]
     assert reply.reply_to_external_id == "918273645512_1203948576"

@@ -273,7 +273,9 @@ def split_comment_threads(bind: sa.Connection) -> list[int]:
         reuse = KEEP not in thread.groups
         moved: dict[int, int] = {}
         for position, key in enumerate(keys):
-            target = _target(bind, conversation, key, thread.post_ref, reuse and position == 0)
+            first = movers[key][0]
+            owner = first.contact_id if first.external_id == key and first.direction == "in" else None
+            target = _target(bind, conversation, key, thread.post_ref, reuse and position == 0, owner)
             ids = [row.id for row in movers[key]]
             for start in range(0, len(ids), 500):
                 bind.execute(
@@ -288,11 +290,14 @@ def split_comment_threads(bind: sa.Connection) -> list[int]:
     return sorted(set(touched))
 
 
-def _target(bind: sa.Connection, conversation: Any, key: str, post_ref: str | None, reuse: bool) -> int:
+def _target(
+    bind: sa.Connection, conversation: Any, key: str, post_ref: str | None, reuse: bool, owner: int | None
+) -> int:
     """The conversation for ``key``: the one being split (when reused), one already filed under that key
     (a reply stored before its comment), or a new one with the split conversation's state."""
     if reuse:
-        bind.execute(conversations.update().where(conversations.c.id == conversation.id).values(external_ref=key))
+        values = {"external_ref": key, "contact_id": owner}
+        bind.execute(conversations.update().where(conversations.c.id == conversation.id).values(**values))
         return int(conversation.id)
     existing = bind.execute(
         sa.select(conversations.c.id).where(
@@ -308,7 +313,7 @@ def _target(bind: sa.Connection, conversation: Any, key: str, post_ref: str | No
         .values(
             agency_id=conversation.agency_id,
             account_id=conversation.account_id,
-            contact_id=None,
+            contact_id=owner,  # the citizen whose top-level comment begins it
             kind=COMMENT_THREAD,
             external_ref=key,
             post_ref=post_ref,
