@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from civicloop.audit.models import AuditEntry
@@ -22,7 +23,7 @@ from civicloop.errors import Conflict
 from civicloop.inbox import clocks, metrics, posts, queries, service, transfers
 from civicloop.inbox.models import ConversationSla
 from tests.channels.outbound.conftest import PAGE, Scene
-from tests.factories import create_agency, create_official
+from tests.factories import create_agency, create_official, csrf_from, login
 
 POST = f"{PAGE}_918273645512"
 CITIZENS = [
@@ -195,3 +196,49 @@ def test_a_transfer_hands_the_thread_to_the_other_agency_and_the_clock_goes_on(s
     assert transfers.transferred_out(scene.db, agency_ids=None, start=start, end=end) == {scene.agency.id: 1}
     audited = scene.db.scalars(select(AuditEntry.agency_id).where(AuditEntry.action == "conversation.transfer")).all()
     assert sorted(audited) == sorted([scene.agency.id, health.id])
+
+
+def test_the_post_and_transfer_forms_explain_bad_input_and_keep_agencies_apart(
+    scene: Scene, client: TestClient
+) -> None:
+    ids = five_citizens(scene)
+    convs = conversation_ids(scene, ids)
+    health = create_agency(scene.db, "HEALTH", name="Ministry of Health")
+    stranger = create_official(scene.db, "officer@HEALTH", email="officer@health.example")
+    scene.db.commit()
+    login(client, stranger)
+    assert client.get(f"/inbox/{convs[0]}/post").status_code == 404  # another agency's post
+    client.cookies.clear()
+    login(client, scene.officer)
+    page = client.get(f"/inbox/{convs[0]}/post")
+    assert page.status_code == 200 and "5 citizen conversations under this post; 5 waiting" in page.text
+    token = csrf_from(page.text)
+    nothing = client.post(
+        f"/inbox/{convs[0]}/post/reply", data={"csrf_token": token, "text": "Hi", "idempotency_key": "a"}
+    )
+    assert nothing.status_code == 422 and "choose at least one conversation" in nothing.text
+    forged = client.post(
+        f"/inbox/{convs[0]}/post/reply",
+        data={"csrf_token": token, "text": "Hi", "conversation_ids": ["x1"], "idempotency_key": "a"},
+    )
+    assert forged.status_code == 422 and "not valid" in forged.text
+    assert (
+        client.post(f"/inbox/{convs[0]}/transfer", data={"to_agency_id": str(health.id), "note": "x"}).status_code
+        == 403
+    )
+    token = csrf_from(client.get(f"/inbox/{convs[0]}").text)
+    refused = client.post(
+        f"/inbox/{convs[0]}/transfer",
+        data={"csrf_token": token, "to_agency_id": "", "note": "x"},
+        follow_redirects=True,
+    )
+    assert "choose the agency to transfer it to" in refused.text
+    moved = client.post(
+        f"/inbox/{convs[0]}/transfer",
+        data={"csrf_token": token, "to_agency_id": str(health.id), "note": "About a hospital ward."},
+        follow_redirects=True,
+    )
+    assert moved.status_code == 200 and "is now the other agency" in moved.text
+    late = client.post(f"/inbox/{convs[0]}/reply", data={"csrf_token": token, "text": "On it."}, follow_redirects=True)
+    assert "transferred to Ministry of Health meanwhile" in late.text
+    assert scene.db.scalar(select(func.count()).select_from(OutboundMessage)) == 0
