@@ -215,3 +215,32 @@ def test_the_upgrade_splits_each_thread_by_top_level_comment_and_recounts(fresh_
         assert new == 3
     engine.dispose()
     assert migrations.pending_heads(create_engine(fresh_url, poolclass=NullPool)) == set()
+
+
+def test_the_split_of_a_telegram_group_is_one_conversation_per_citizen_as_ingestion_files_them() -> None:
+    import importlib.util
+    from types import SimpleNamespace as Row
+
+    path = Path(migrations.HERE) / "versions" / f"{REVISION}.py"
+    spec = importlib.util.spec_from_file_location("revision_0220", path)
+    assert spec is not None and spec.loader is not None
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    group = "-1001987654321"
+
+    def row(n: int, contact: int | None, direction: str = "in", reply_to: str | None = None) -> Row:
+        return Row(id=n, external_id=f"{group}:{n}", reply_to_external_id=reply_to, direction=direction,
+                   platform="telegram", contact_id=contact, created_at=T0, )  # fmt: skip
+
+    rows = [
+        row(1, None, "out"),  # the bot's notice
+        row(2, 10, reply_to=f"{group}:1"),  # Sonam answers the notice
+        row(3, 11),  # Pema writes
+        row(4, 10),  # Sonam again
+        row(5, 12, reply_to=f"{group}:3"),  # Ugyen answers Pema: Pema's thread
+        row(6, None, "out", reply_to=f"{group}:4"),  # the bot answers Sonam
+    ]
+    thread = revision.plan(Row(external_ref=group), rows, {10: "sonam", 11: "pema", 12: "ugyen"})
+    groups = {key: sorted(r.id for r in found) for key, found in thread.groups.items()}
+    assert groups == {revision.KEEP: [1], f"{group}/sonam": [2, 4, 6], f"{group}/pema": [3, 5]}
+    assert thread.post_ref == group

@@ -224,6 +224,8 @@ def plan(conversation: Any, rows: Sequence[Any], user_ids: dict[int, str]) -> Th
                 return str(parent)  # its thread's comment was never stored: the reply is filed under it
             if parent in seen:
                 break
+            if telegram and found.direction == "out" and not found.reply_to_external_id:
+                break  # answering the bot's or channel's own post: the citizen's own thread, as ingestion files it
             seen.add(parent)
             current = found
         if telegram:
