@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
+    mail_sink_dir: Path | None = Field(
+        default=None,
+        description="Folder of a local mail sink's .eml files, shown at /demo-mail (the demo's); never in production",
+    )
     queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
     insecure_test_password_hashing: bool = Field(
@@ -82,6 +86,16 @@ class Settings(BaseSettings):
     api_urls: dict[str, str] = Field(
         default_factory=dict,
         description="Base URL per platform, for platforms without their own setting (JSON: {platform: url})",
+    )
+    oauth_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Sign-in and token base URLs of the platforms' OAuth servers where they differ from the "
+        "defaults (JSON keyed by <name>.dialog and <name>.token; docs/channels/connecting.md)",
+    )
+    platform_apps: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="This deployment's app on each platform, for connecting accounts (JSON: {app: {key: value}}; "
+        "the apps and keys are in docs/channels/connecting.md)",
     )
     poll_budgets: dict[str, int] = Field(
         default_factory=dict,

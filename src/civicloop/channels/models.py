@@ -135,6 +135,8 @@ class Conversation(IdMixin, TimestampMixin, AgencyOwned, Base):
         UniqueConstraint("account_id", "kind", "external_ref"),
         Index("ix_conversations_agency_id_status", "agency_id", "status"),
         Index("ix_conversations_account_id_post_ref", "account_id", "post_ref"),
+        # Search: a reference number typed in the inbox finds its conversation at once.
+        Index("ix_conversations_external_ref", "external_ref"),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"))

@@ -127,3 +127,24 @@ class ConversationTransfer(IdMixin, Base):
     note: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Citizen(IdMixin, AgencyOwned, Base):
+    """One person behind several contacts of the same agency (a Facebook profile, an X account, a WeChat
+    user, a web-form email), as an officer linked them. Never across agencies: contacts are the agency's."""
+
+    __tablename__ = "citizens"
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+
+
+class CitizenContact(AgencyOwned, Base):
+    """A contact linked to a citizen; a contact belongs to at most one."""
+
+    __tablename__ = "citizen_contacts"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"), index=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

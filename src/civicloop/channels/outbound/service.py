@@ -76,8 +76,8 @@ class Draft:
 
 def reply_window(session: Session, conversation: Conversation, *, now: datetime | None = None) -> Window:
     """Direct replies within the platform's window after the person's last message (Messenger 24 h,
-    WeChat 48 h and 5 replies per message, as each platform declares); a web-form citizen only by
-    email, if they left an address and email is configured."""
+    WeChat 48 h and 5 replies per message, as each platform declares); a web-form citizen at any time
+    (their status page, and email when they left an address and email is configured)."""
     now = now or utcnow()
     account = session.get(OfficialAccount, conversation.account_id)
     if account is None:
@@ -86,12 +86,14 @@ def reply_window(session: Session, conversation: Conversation, *, now: datetime 
     if conversation.kind is ConversationKind.import_:
         return Window(False, None, "imported feedback has no channel to reply through")
     if conversation.kind is ConversationKind.form or platform.form_reply is not None:
+        # Always open: the citizen reads the answer on their status page. ``reason`` says how it reaches them.
         contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
-        if contact is None or not contact.email:
-            return Window(False, None, "the citizen left no email address, so a reply cannot reach them")
-        if not get_settings().smtp_url:
-            return Window(False, None, "email is not configured on this server (CIVICLOOP_SMTP_URL)")
-        return Window(True, None, "")
+        how = "The citizen reads the reply on their private status page (the link they were given)"
+        if contact is not None and contact.email and get_settings().smtp_url:
+            return Window(True, None, f"{how}, and it is emailed to {contact.email}")
+        if contact is not None and contact.email:
+            return Window(True, None, f"{how}; it is not emailed, as email is not configured (CIVICLOOP_SMTP_URL)")
+        return Window(True, None, f"{how}; they left no email address")
     window = platform.window
     if conversation.kind is not ConversationKind.direct or window is None:
         return Window(True, None, "")
