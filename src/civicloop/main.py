@@ -29,6 +29,7 @@ from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
 from civicloop.channels import routes as channel_routes
 from civicloop.channels.connect import pages as connect_pages
+from civicloop.channels.media import pages as media_pages
 from civicloop.channels.outbound import hooks as outbound_hooks
 from civicloop.channels.outbound import routes as outbound_routes
 from civicloop.channels.web import pages as feedback_pages
@@ -86,6 +87,7 @@ PAGE_ROUTERS = [
     inbox_post_pages.router,
     citizen_pages.router,
     inbox_pages.router,
+    media_pages.router,
     moderation_pages.router,
     moderation_public.router,
     sla_pages.router,
@@ -144,6 +146,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid input"}
+        if not _wants_json(request) and tuple(first.get("loc", ()))[:1] == ("path",):
+            # A page address that names no page (/inbox/abc): not found, not a validation message.
+            return _error_response(request, 404, "not_found", "there is no page at this address")
         where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
         message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
         return _error_response(request, 422, "invalid", message, where or None)

@@ -78,9 +78,14 @@ def demo(
     ] = True,
 ) -> None:
     """Build a fresh demo (agencies, officials, accounts, activity) and serve it."""
-    from civicloop.cli.server import serve
+    from civicloop.cli.server import CHATTY_LOGGERS, quiet_chatty_libraries, serve
     from civicloop.demo import DEMO_PASSWORD, seed
 
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
+    # Webhook addresses and the consultation links announced on the platforms name the port served on,
+    # unless a public address was set on purpose (a proxy in front).
+    if not os.environ.get("CIVICLOOP_BASE_URL"):
+        os.environ["CIVICLOOP_BASE_URL"] = f"http://{local}:{port}"
     _use_demo_folder(folder)
     # Email only while the demo serves: seeding sends nothing, and a --no-serve run leaves no process behind.
     sink = start_mail_sink(folder) if serve_app else None
@@ -94,18 +99,24 @@ def demo(
     for row in logins:
         table.add_row(*row)
     console.print(table)
-    console.print(f"Open http://{host}:{port}/ and sign in with any login above.")
+    base_url = get_settings().base_url
+    console.print(f"Open {base_url}/ and sign in with any login above.")
     if sink is not None:
         console.print(
-            f"Email goes to a local mail sink: read it at http://{host}:{port}/demo-mail "
+            f"Email goes to a local mail sink: read it at {base_url}/demo-mail "
             f"(or the .eml files in {get_settings().mail_sink_dir})."
         )
+    console.print(
+        "To use the command line on this demo's database, in another terminal:\n"
+        f"  export CIVICLOOP_DATA_DIR={folder.resolve()}\n"
+        f"  export CIVICLOOP_DATABASE_URL={get_settings().resolved_database_url}",
+        highlight=False,
+    )
     if serve_app:
         live = None
         if citizens:
             from civicloop.channels.simulator import live as live_demo
 
-            local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - compared, not bound
             live = live_demo.start(f"http://{local}:{port}")
             console.print(
                 f"Platform APIs simulated at {live.simulator.url}; simulated citizens write in every few seconds."
@@ -113,6 +124,8 @@ def demo(
         # The simulated traffic would bury the logins above: keep requests and routine jobs out of the log.
         for noisy in ("huey", "httpx"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+        # The demo's PDFs hold Dzongkha the machine may have no font for: one warning per glyph is not news.
+        quiet_chatty_libraries({**CHATTY_LOGGERS, "weasyprint": logging.ERROR})
         try:
             serve(host=host, port=port, access_log=False)
         finally:

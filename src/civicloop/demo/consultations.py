@@ -257,7 +257,12 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
                         options=list("ABC"),
                         required=True,
                     ),
-                    QuestionIn(kind=QuestionKind.rating, prompt="How good is the bus stop there today? (1–5)"),
+                    QuestionIn(
+                        kind=QuestionKind.rating,
+                        prompt="How good is the bus stop there today? (1–5)",
+                        scale_low="very poor",
+                        scale_high="very good",
+                    ),
                     QuestionIn(
                         kind=QuestionKind.multiple_choice,
                         prompt="What must every bus stop have?",
@@ -340,7 +345,12 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
                         options=["Yes, a lot", "Somewhat", "Not at all"],
                         required=True,
                     ),
-                    QuestionIn(kind=QuestionKind.rating, prompt="How clear are the social media guidelines? (1–5)"),
+                    QuestionIn(
+                        kind=QuestionKind.rating,
+                        prompt="How clear are the social media guidelines? (1–5)",
+                        scale_low="not clear at all",
+                        scale_high="perfectly clear",
+                    ),
                     QuestionIn(kind=QuestionKind.free_text, prompt="What would help you most?"),
                 ],
             ),

@@ -190,6 +190,12 @@ def _conversation_page(session: Session, actor: Actor, conversation_id: int, **e
     )
 
 
+@router.get("/inbox/saved-replies", include_in_schema=False)
+def saved_replies_address() -> Response:
+    """The address people guess for the saved replies (beside ``/inbox/{id}``), sent to where they live."""
+    return RedirectResponse("/inbox-saved-replies", status_code=308)
+
+
 @router.get("/inbox/{conversation_id}", response_class=HTMLResponse)
 def conversation_page(
     conversation_id: int, request: Request, session: SessionDep, actor: ActorDep, reply_to: int | None = None

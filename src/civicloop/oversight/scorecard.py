@@ -90,7 +90,8 @@ def accounts_section(session: Session, agency: Agency, period: Period, now: date
                 "health": item.level.label,
                 "reasons": "; ".join(item.reasons) or "—",
                 "last_event_at": facts.last_event_at,
-                "token_expires_at": facts.token_expires_at,
+                # A token CivicLoop renews itself has no expiry an official must watch.
+                "token_expires_at": None if facts.token_refreshes else facts.token_expires_at,
                 "rejected_today": facts.rejected_today or 0,
             },
             {"account": f"/accounts/{facts.account_id}"},

@@ -14,7 +14,8 @@ from civicloop import __version__
 from civicloop.auth.csrf import csrf_token
 from civicloop.config import get_settings
 from civicloop.kit.timezones import local
-from civicloop.web.nav import items_for
+from civicloop.kit.words import plural
+from civicloop.web.nav import groups_for, items_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -40,6 +41,7 @@ def options(items: list[Any], value_attr: str | None = None, text_attr: str | No
 
 templates.env.filters["local_time"] = local_time
 templates.env.filters["options"] = options
+templates.env.filters["plural"] = plural
 templates.env.globals.update(app_version=__version__, htmx_file=HTMX_FILE)
 
 FLASH_KEY = "flashes"
@@ -60,6 +62,7 @@ def render(request: Request, name: str, page: object = None, *, status_code: int
         "page": page,
         "actor": actor,
         "nav": items_for(actor),
+        "nav_groups": groups_for(actor),
         "csrf": csrf_token(request),
         "flashes": _pop_flashes(request),
         "timezone": get_settings().timezone,
