@@ -43,6 +43,7 @@ from civicloop.guidelines import pages as guideline_pages
 from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
+from civicloop.inbox import post_pages as inbox_post_pages
 from civicloop.inbox import routes as inbox_routes
 from civicloop.inbox.citizens import pages as citizen_pages
 from civicloop.moderation import pages as moderation_pages
@@ -83,6 +84,7 @@ PAGE_ROUTERS = [
     records_pages.router,
     guideline_pages.router,
     guideline_selfcheck.pages,
+    inbox_post_pages.router,
     citizen_pages.router,
     inbox_pages.router,
     media_pages.router,

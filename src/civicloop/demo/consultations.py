@@ -203,12 +203,13 @@ def _citizen_message(session: Session, account: OfficialAccount, post_id: str, n
     if account.platform is Platform.wechat:
         kind, ref, reply_to = ConversationKind.direct, f"oDemo{n:04d}Thimphu", None
     else:
-        kind, ref, reply_to = ConversationKind.comment_thread, post_id, post_id
+        kind, ref, reply_to = ConversationKind.comment_thread, f"demo-{account.platform.value}-{post_id}-{n}", post_id
     inbound = Inbound(
         action=Action.message,
         account_ref=account.external_id,
         conversation_kind=kind,
         conversation_ref=ref,
+        post_ref=post_id if kind is ConversationKind.comment_thread else None,
         created_at=at,
         external_id=f"demo-{account.platform.value}-{post_id}-{n}",
         contact=ContactRef(person, f"Citizen {n}"),

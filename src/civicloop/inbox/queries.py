@@ -119,11 +119,11 @@ class Row:
 
     @property
     def title(self) -> str:
-        """The citizen for a one-to-one conversation; the latest commenter for a post's comments."""
+        """The citizen (for a comment thread: the one whose comment begins it, else the latest commenter)."""
+        if self.conversation.kind.value == "comment_thread":
+            return f"{(self.contact.display_name if self.contact else self.author) or 'Citizens'} on a post"
         if self.contact is not None:
             return self.contact.display_name
-        if self.conversation.kind.value == "comment_thread":
-            return f"{self.author or 'Citizens'} on a post"
         return self.conversation.subject or self.author or f"Conversation {self.conversation.id}"
 
     @property

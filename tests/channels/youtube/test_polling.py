@@ -73,9 +73,12 @@ def test_new_comments_are_stored_and_processed_once(db: Session, tube: Tube) -> 
     found = messages(db, tube.account)
     assert sorted(m.text for m in found) == ["Question 0", "Question 1", "Question 2"]
     assert {m.direction for m in found} == {Direction.inbound}
+    # Three top-level comments on one video: three conversations under it.
+    assert len({m.conversation_id for m in found}) == 3
     conversation = db.get(Conversation, found[0].conversation_id)
-    assert conversation is not None and (conversation.kind, conversation.external_ref) == (
+    assert conversation is not None and (conversation.kind, conversation.external_ref, conversation.post_ref) == (
         ConversationKind.comment_thread,
+        found[0].external_id,
         VIDEO,
     )
     # Polling again finds nothing new: the same comments are not stored twice.

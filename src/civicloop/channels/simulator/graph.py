@@ -108,7 +108,7 @@ def reply_to_object(state: SimulatorState, call: Call, version: str, object_id: 
     if isinstance(page_id, Reply):
         return page_id
     target = state.graph.get(object_id)
-    if target is None or target.page_id != page_id or target.thread_with is not None:
+    if target is None or target.page_id != page_id or target.thread_with is not None or not target.can_comment:
         return _unsupported(object_id)
     message = (call.param("message") or "").strip()
     if not message:

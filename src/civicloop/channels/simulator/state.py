@@ -86,6 +86,9 @@ class GraphObject:
     parent_id: str | None = None
     thread_with: str | None = None  # Messenger: the PSID of the other side
     from_name: str = ""
+    # The Comment node's ``can_comment``: False once the Page or the author turned replies off (or the
+    # post's commenting was limited); a reply is then refused as an unsupported operation.
+    can_comment: bool = True
     is_hidden: bool = False  # hidden by the Page (still shown to its author)
     # Media the citizen attached: ``{"type": "image"|"video"|"audio"|"file", "url": ...}`` (expiring URLs).
     attachments: list[dict[str, Any]] = field(default_factory=list)

@@ -48,19 +48,23 @@ def _inbound(comment: Mapping[str, Any], video_id: str, channel_id: str) -> list
         return []
     own = author_id == channel_id
     name = text_of(snippet.get("authorDisplayName"))
+    parent = text_of(snippet.get("parentId")) or None
     return [
         Inbound(
             action=Action.message,
             account_ref=channel_id,
-            # One thread per video: a reply stays under the video it was written on.
+            # Each top-level comment on a video is a conversation of its own; a reply joins its thread's
+            # (YouTube replies always name the top-level comment as their parent).
             conversation_kind=ConversationKind.comment_thread,
-            conversation_ref=video_id or channel_id,
+            conversation_ref=parent or comment_id,
+            thread_parent_external_id=parent,
+            post_ref=video_id or channel_id,
             created_at=published(snippet.get("publishedAt")),
             external_id=comment_id,
             direction=Direction.outbound if own else Direction.inbound,
             contact=None if own else ContactRef(author_id, name, handle=name.lstrip("@") or None),
             text=text_of(snippet.get("textOriginal")) or text_of(snippet.get("textDisplay")),
-            reply_to_external_id=text_of(snippet.get("parentId")) or None,
+            reply_to_external_id=parent,
             permalink=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}" if video_id else None,
         )
     ]
