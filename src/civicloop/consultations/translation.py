@@ -17,7 +17,7 @@ from civicloop.errors import Conflict, Invalid
 from civicloop.kit import i18n
 
 CONSULTATION_FIELDS = ("title", "summary", "body_markdown", "report_intro", "decision", "contact_name")
-QUESTION_FIELDS = ("prompt", "help_text", "options")
+QUESTION_FIELDS = ("prompt", "help_text", "options", "scale_low", "scale_high")
 ATTACHMENT_FIELDS = ("alt_text",)
 SECTION_FIELDS = ("heading", "you_said", "we_did")
 LIMITS = {"title": 200, "prompt": 500, "alt_text": 300, "heading": 200}

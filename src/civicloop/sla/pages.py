@@ -343,7 +343,7 @@ def metrics_page(
         ),
         bar_chart(
             [(label, round(100 * (m.within_target_share or 0))) for label, m in groups],
-            title="First responses within target",
+            title="Citizen conversations answered within target",
             unit="%",
         ),
         bar_chart(list(report.backlog.items()), title="Open conversations by how long the citizen has waited"),

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from civicloop.errors import AppError
 
@@ -31,3 +33,9 @@ def form_action(session: Session) -> Iterator[Attempt]:
     except AppError as exc:
         session.rollback()
         attempt.error = exc
+
+
+async def form_data(request: Request) -> FormData:
+    """The submitted form, read in the event loop so the handler itself can stay synchronous (for fields whose
+    names are not known in advance, such as one per item)."""
+    return await request.form()

@@ -17,7 +17,8 @@ from civicloop.auth.csrf import csrf_token
 from civicloop.config import get_settings
 from civicloop.kit import i18n
 from civicloop.kit.timezones import local
-from civicloop.web.nav import items_for
+from civicloop.kit.words import plural
+from civicloop.web.nav import groups_for, items_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -126,6 +127,7 @@ def option_label(context: Context, question: object, value: str) -> str:
 
 
 templates.env.filters["options"] = options
+templates.env.filters["plural"] = plural
 templates.env.filters["long_date"] = long_date
 templates.env.filters["num"] = num
 templates.env.filters["zone_label"] = zone_label
@@ -176,6 +178,7 @@ def render(request: Request, name: str, page: object = None, *, status_code: int
         "page": page,
         "actor": actor,
         "nav": items_for(actor),
+        "nav_groups": groups_for(actor),
         "csrf": csrf_token(request),
         "flashes": _pop_flashes(request),
         "timezone": get_settings().timezone,
