@@ -19,9 +19,10 @@ from civicloop.channels.web.service import LIMITS, Feedback
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
 from civicloop.errors import NotFound, TooManyRequests
+from civicloop.kit import i18n as languages
 from civicloop.kit import mailsink
 from civicloop.web.forms import form_action
-from civicloop.web.templating import render
+from civicloop.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +65,8 @@ class StatusPage:
 
 
 def _public(request: Request, template: str, page: object, lang: str | None, status_code: int = 200) -> HTMLResponse:
-    language = i18n.language_of(lang, request.headers.get("accept-language", ""))
+    # Chosen like on every public page: ?lang, the remembered choice (cookie), then Accept-Language.
+    language = languages.supported(lang) or request_language(request)
     response = render(
         request,
         template,
@@ -82,7 +84,8 @@ def _public(request: Request, template: str, page: object, lang: str | None, sta
 
 
 def _form(request: Request, page: FeedbackPage, status_code: int = 200) -> HTMLResponse:
-    return render(request, "channels/feedback.html", page, status_code=status_code)
+    lang = request.query_params.get("lang")
+    return _public(request, "channels/feedback.html", page, lang, status_code=status_code)
 
 
 @router.get("/feedback/{agency_code}", response_class=HTMLResponse)
