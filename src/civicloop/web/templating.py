@@ -19,6 +19,9 @@ from civicloop.web.nav import items_for
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 HTMX_FILE = "htmx-2.0.11.min.js"
+# GOV.UK Frontend's script from npm (``make assets``, version as in assets/package.json); its styles are compiled
+# into civicloop.css with CivicLoop's colours.
+GOVUK_FRONTEND_FILE = "govuk-frontend-6.6.0.min.js"
 # swagger-ui-dist from npm (``npm pack swagger-ui-dist@5.36.0``): the bundle, its stylesheet and licence.
 SWAGGER_UI_DIR = "swagger-ui-5.36.0"
 
@@ -40,7 +43,13 @@ def options(items: list[Any], value_attr: str | None = None, text_attr: str | No
 
 templates.env.filters["local_time"] = local_time
 templates.env.filters["options"] = options
-templates.env.globals.update(app_version=__version__, htmx_file=HTMX_FILE)
+templates.env.globals.update(
+    app_version=__version__,
+    htmx_file=HTMX_FILE,
+    govuk_frontend_file=GOVUK_FRONTEND_FILE,
+    # The footer's link to the accessibility statement, in the page's language.
+    accessibility_label={"en": "Accessibility", "dz": "འཛུལ་སྤྱོད་བདེ་ཐབས།"},
+)
 
 FLASH_KEY = "flashes"
 
