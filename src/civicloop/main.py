@@ -49,6 +49,7 @@ from civicloop.publishing import pages as publishing_pages
 from civicloop.publishing import routes as publishing_routes
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
+from civicloop.web import pages as web_pages
 from civicloop.web.headers import SecurityHeaders
 from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render
 
@@ -76,6 +77,7 @@ PAGE_ROUTERS = [
     guideline_selfcheck.pages,
     inbox_pages.router,
     sla_pages.router,
+    web_pages.router,
 ]
 API_ROUTERS = [
     access_routes.router,
