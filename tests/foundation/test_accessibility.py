@@ -102,14 +102,20 @@ def test_every_demo_page_has_no_serious_accessibility_violation(  # type: ignore
                 tab.fill("#f-password", DEMO_PASSWORD)
                 tab.locator("main button[type=submit]").click()
                 tab.wait_for_url(lambda url: "/login" not in url)
-            # A visitor starts from the public pages; each role from its home, which is checked for every role.
-            # Past that, a page shape already checked at this size (by an earlier role) is not checked again.
+            # A visitor starts from the public pages; each role from its home and the pages of its navigation,
+            # which are checked for every role at desktop size (each shows that role's own buttons). Past those,
+            # a page shape already checked at this size by an earlier role is not checked again.
             queue = ["/", "/c", "/transparency", "/accessibility", "/login"] if email is None else ["/"]
+            always = {"/"}
+            if email is not None and size == "desktop":
+                tab.goto("/")
+                always |= set(crawl.links(tab.eval_on_selector_all("nav a[href]", "a => a.map(x => x.href)"), tab.url))
+                queue += sorted(always)
             here: set[str] = set()
             while queue:
                 url = queue.pop(0)
                 key = shape(url)
-                if key in here or (key in checked and url != "/"):
+                if key in here or (key in checked and url not in always):
                     continue
                 here.add(key)
                 checked.add(key)

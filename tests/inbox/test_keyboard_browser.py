@@ -114,10 +114,7 @@ def test_a_citizen_answers_a_consultation_with_the_keyboard_alone(demo: DemoWorl
     for _ in range(120):
         tab.keyboard.press("Tab")
         what = focused(tab)
-        if what.endswith(":radio"):
-            tab.keyboard.press("Space")
-            answered.append(what)
-        elif what.endswith(":checkbox"):
+        if what.endswith((":radio", ":checkbox")):
             tab.keyboard.press("Space")
             answered.append(what)
         elif what.startswith("textarea"):

@@ -6,6 +6,27 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// A table wider than the screen scrolls inside its box: the box then takes the keyboard focus (arrow keys scroll
+// it) and is named by its table's caption, as WCAG 2.1.1 asks of a scrollable region.
+function scrollRegions() {
+  document.querySelectorAll(".table-wrap, .scroll").forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      const caption = box.querySelector("caption")?.textContent.trim();
+      box.setAttribute("aria-label", caption ? `${caption} (scrolls sideways)` : "Table (scrolls sideways)");
+    } else if (!scrolls && box.getAttribute("role") === "region" && box.tabIndex === 0) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+}
+scrollRegions();
+window.addEventListener("resize", scrollRegions);
+document.body.addEventListener("htmx:afterSettle", scrollRegions);
+
 // ---- The inbox: list beside the open conversation on wide screens, and keyboard shortcuts ----------------
 // The list page remembers its filters and the order of its conversations; a conversation page shows that list
 // in a pane beside it (wide screens) and moves to the next or previous one with j / k.
