@@ -57,7 +57,7 @@ def main(base: str) -> None:
             tab.goto(where(tab))
             tab.wait_for_load_state("networkidle")
             if name == "metrics":
-                tab.locator("svg.chart").first.scroll_into_view_if_needed()
+                tab.evaluate("() => document.querySelector('figure.chart-box').scrollIntoView()")
             tab.screenshot(path=str(FOLDER / f"{name}.png"))
             print(f"docs/img/{name}.png ← {tab.url}")
             context.close()

@@ -167,6 +167,6 @@ def _table(title: str, header: Sequence[str], rows: Sequence[tuple[str, Sequence
 
 def _figure(svg: Markup, title: str, table: str) -> Chart:
     # The SVG and the table escape every text they hold.
-    chart = Chart(f'<figure class="chart-box">{svg}<figcaption>{escape(title)}</figcaption>{table}</figure>')
+    chart = Chart(f'<figure class="chart-box"><figcaption>{escape(title)}</figcaption>{svg}{table}</figure>')
     chart.svg = svg
     return chart
