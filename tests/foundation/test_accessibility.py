@@ -63,7 +63,6 @@ class Crawl:
         result = tab.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
         )
-        print(f"{who} {size} {url} {time.monotonic() - t0:.2f}", file=sys.stderr, flush=True)
         for v in result["violations"]:
             if v["impact"] in FAILING:
                 targets = "; ".join(" ".join(node["target"]) for node in v["nodes"][:4])
