@@ -53,9 +53,6 @@ class Crawl:
     violations: list[str] = field(default_factory=list)
 
     def visit(self, tab, url: str, who: str, size: str) -> list[str]:  # type: ignore[no-untyped-def]
-        import sys, time
-
-        t0 = time.monotonic()
         response = tab.goto(url)
         assert response is not None and response.status < 500, f"{who}: {url} answered {response and response.status}"
         if not response.headers.get("content-type", "").startswith("text/html"):
