@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from jinja2 import Environment
+from sqlalchemy.orm import Session
 
+from civicloop.agencies.models import AgencyKind
 from civicloop.errors import Invalid
 from civicloop.web.templating import GOVUK_FRONTEND_FILE, STATIC_DIR, templates
+from tests.factories import create_agency, create_official, form_post, login
 
 ROOT = Path(__file__).parents[2]
 
@@ -70,3 +73,20 @@ def test_the_accessibility_statement_is_public_in_english_and_dzongkha(client: T
     assert 'href="/accessibility?lang=dz"' in dzongkha.text  # the footer keeps the language
     browser_choice = client.get("/accessibility", headers={"accept-language": "dz, en;q=0.5"})
     assert browser_choice.headers["content-language"] == "dz"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_refused_form_links_its_error_to_the_field_and_marks_the_field(db: Session, client: TestClient) -> None:
+    create_agency(db, "DOIM", kind=AgencyKind.national_oversight)
+    login(client, create_official(db, "national_admin@DOIM"))
+    refused = form_post(
+        client, "/agencies", {"code": "bad code", "name": "Somewhere", "kind": "department"}, page="/agencies"
+    )
+    html = refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    summary = html[html.index('class="govuk-error-summary"') :]
+    assert re.search(r'<a href="#f-code">agency code &#39;BAD CODE&#39; must be', summary), summary[:600]
+    # The field itself says it too, and a screen reader hears it with the field.
+    group = summary[summary.index('<div class="govuk-form-group govuk-form-group--error">') :]
+    assert group.index('for="f-code"') < group.index('id="e-f-code"') < group.index('id="f-code"')
+    assert 'aria-describedby="h-f-code e-f-code" aria-invalid="true"' in group

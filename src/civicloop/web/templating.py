@@ -14,6 +14,7 @@ from civicloop import __version__
 from civicloop.auth.csrf import csrf_token
 from civicloop.config import get_settings
 from civicloop.kit.timezones import local
+from civicloop.web.forms import field_of, refused_action
 from civicloop.web.nav import items_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -47,6 +48,8 @@ templates.env.globals.update(
     app_version=__version__,
     htmx_file=HTMX_FILE,
     govuk_frontend_file=GOVUK_FRONTEND_FILE,
+    error_field=field_of,
+    refused_action=refused_action,
     # The footer's link to the accessibility statement, in the page's language.
     accessibility_label={"en": "Accessibility", "dz": "འཛུལ་སྤྱོད་བདེ་ཐབས།"},
 )

@@ -27,6 +27,11 @@ scrollRegions();
 window.addEventListener("resize", scrollRegions);
 document.body.addEventListener("htmx:afterSettle", scrollRegions);
 
+// An error summary's link whose field is not on the page (a rule about several fields) is plain text instead.
+document.querySelectorAll(".govuk-error-summary__list a[href^='#']").forEach((link) => {
+  if (!document.getElementById(link.getAttribute("href").slice(1))) link.replaceWith(link.textContent);
+});
+
 // ---- The inbox: list beside the open conversation on wide screens, and keyboard shortcuts ----------------
 // The list page remembers its filters and the order of its conversations; a conversation page shows that list
 // in a pane beside it (wide screens) and moves to the next or previous one with j / k.
