@@ -133,7 +133,7 @@ def seed_registry(agencies: int) -> tuple[list[list[tuple[int, str]]], list[list
                         ).id,
                         platform.value,
                     )
-                    for platform in Platform
+                    for platform in credentials  # the four platforms the generator writes messages for
                 ]
             )
             people = []

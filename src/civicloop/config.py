@@ -83,6 +83,16 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Base URL per platform, for platforms without their own setting (JSON: {platform: url})",
     )
+    oauth_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Sign-in and token base URLs of the platforms' OAuth servers where they differ from the "
+        "defaults (JSON keyed by <name>.dialog and <name>.token; docs/channels/connecting.md)",
+    )
+    platform_apps: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="This deployment's app on each platform, for connecting accounts (JSON: {app: {key: value}}; "
+        "the apps and keys are in docs/channels/connecting.md)",
+    )
     poll_budgets: dict[str, int] = Field(
         default_factory=dict,
         description="API quota units per account and day for platforms that are polled (JSON: {platform: units})",

@@ -28,6 +28,7 @@ from civicloop.auth import pages as auth_pages
 from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
 from civicloop.channels import routes as channel_routes
+from civicloop.channels.connect import pages as connect_pages
 from civicloop.channels.outbound import hooks as outbound_hooks
 from civicloop.channels.outbound import routes as outbound_routes
 from civicloop.channels.web import pages as feedback_pages
@@ -42,11 +43,15 @@ from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
 from civicloop.inbox import routes as inbox_routes
+from civicloop.moderation import pages as moderation_pages
+from civicloop.moderation import public as moderation_public
+from civicloop.moderation import routes as moderation_routes
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
 from civicloop.publishing import pages as publishing_pages
 from civicloop.publishing import routes as publishing_routes
+from civicloop.records import pages as records_pages
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
 from civicloop.web import pages as web_pages
@@ -65,6 +70,7 @@ PAGE_ROUTERS = [
     auth_pages.router,
     totp_pages.router,
     oidc_pages.router,
+    connect_pages.router,
     agency_pages.router,
     audit_pages.router,
     feedback_pages.router,
@@ -73,9 +79,12 @@ PAGE_ROUTERS = [
     consultation_pages.router,
     consultation_public.router,
     publishing_pages.router,
+    records_pages.router,
     guideline_pages.router,
     guideline_selfcheck.pages,
     inbox_pages.router,
+    moderation_pages.router,
+    moderation_public.router,
     sla_pages.router,
     web_pages.router,
 ]
@@ -92,6 +101,7 @@ API_ROUTERS = [
     guideline_routes.router,
     guideline_selfcheck.api,
     inbox_routes.router,
+    moderation_routes.router,
     sla_routes.router,
     oversight_routes.router,
 ]

@@ -22,17 +22,19 @@ def test_agency_admin_adds_an_account_and_sees_it_listed(db: Session, page) -> N
     admin = create_official(db, "agency_admin@THROMDE", email="itadmin@thromde.example")
     _sign_in(page, admin.email)
     page.get_by_role("link", name="Thimphu Thromde").first.click()
-    page.get_by_label("Platform", exact=True).select_option("facebook")
-    page.get_by_label("Display name").fill("Thimphu Thromde Page")
-    page.get_by_label("Platform id").fill("104577788899900")
-    page.get_by_label("Credentials").fill("app_secret=abc123\nverify_token=tok")
+    # An X account that only receives (signed webhooks, no user token): pasted credentials that send are
+    # checked with the platform first (tests/channels/connect).
+    page.get_by_label("Platform", exact=True).select_option("x")
+    page.get_by_label("Display name").fill("Thimphu Thromde on X")
+    page.get_by_label("Platform id").fill("1450055566677788899")
+    page.get_by_label("Credentials").fill("consumer_secret=abc123")
     page.get_by_role("button", name="Add account").click()
     page.wait_for_url("**/accounts/*")
-    assert "/webhooks/facebook/" in page.locator("#webhook-url").inner_text()
+    assert "/webhooks/x/" in page.locator("#webhook-url").inner_text()
     page.goto("/accounts")
-    expect(page.get_by_role("link", name="Thimphu Thromde Page")).to_be_visible()
+    expect(page.get_by_role("link", name="Thimphu Thromde on X")).to_be_visible()
     page.goto(f"/agencies/{agency.id}")
-    expect(page.get_by_role("cell", name="104577788899900")).to_be_visible()
+    expect(page.get_by_role("cell", name="1450055566677788899")).to_be_visible()
 
 
 def test_a_bad_account_form_shows_the_reason_and_keeps_the_input(db: Session, page) -> None:  # type: ignore[no-untyped-def]

@@ -33,6 +33,8 @@ class AccountStatus(enum.StrEnum):
     active = "active"
     paused = "paused"
     disconnected = "disconnected"
+    # The platform stopped accepting the account's token (a permission revoked): a person must reconnect it.
+    needs_attention = "needs_attention"
 
 
 class Agency(IdMixin, TimestampMixin, Base):

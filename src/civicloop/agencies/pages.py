@@ -13,8 +13,10 @@ from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.models import Official, Role
 from civicloop.channels import registry
+from civicloop.channels.connect import service as connections
 from civicloop.channels.ingest import rejections_today
 from civicloop.channels.models import ChannelPoll
+from civicloop.channels.outbound.send import http_client
 from civicloop.channels.polling import last_poll
 from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, SessionDep
@@ -22,6 +24,10 @@ from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
+
+# Agencies listed with "Connect …" links on the accounts page; a national admin opens the agency's page
+# for the others.
+CONNECT_LISTED = 12
 
 
 @dataclass
@@ -48,12 +54,16 @@ class AgencyPage:
     platforms: list[PlatformSpec]
     error: str | None = None
     form: dict[str, str] = field(default_factory=dict)
+    connectable: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
 class AccountsPage:
     accounts: list[AccountPublic]
     agency_names: dict[int, str]
+    # Where the official may connect accounts (agency admin), and what can be connected.
+    connect_agencies: list[Agency] = field(default_factory=list)
+    connectable: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -132,6 +142,7 @@ def _agency_page(session: SessionDep, actor: ActorDep, agency_id: int, **extra: 
         members=[(official, role.value) for official, role in members],
         can_manage=actor.has_role(agency.id, Role.agency_admin),
         platforms=list(registry.PLATFORMS.values()),
+        connectable=connections.connectable(),
         **extra,  # type: ignore[arg-type]
     )
 
@@ -153,8 +164,9 @@ def create_account(
     credentials: Annotated[str, Form(max_length=8000)] = "",
 ) -> Response:
     agency = service.get_agency(session, actor=actor, agency_id=agency_id)
-    with form_action(session) as attempt:
-        account = service.create_account(
+    with form_action(session) as attempt, http_client() as http:
+        # Pasted credentials are checked with the platform first; "Connect …" signs in instead.
+        account = connections.add_pasted(
             session,
             actor=actor,
             agency=agency,
@@ -162,6 +174,7 @@ def create_account(
             external_id=external_id,
             name=name,
             credentials=service.parse_credentials([ln for ln in credentials.splitlines() if ln.strip()]),
+            http=http,
         )
     if (exc := attempt.error) is not None:
         form = {"platform": platform, "external_id": external_id, "name": name}
@@ -173,9 +186,12 @@ def create_account(
 
 @router.get("/accounts", response_class=HTMLResponse)
 def accounts(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    visible = service.list_agencies(session, actor=actor)
     page = AccountsPage(
         accounts=[AccountPublic.of(a) for a in service.list_accounts(session, actor=actor)],
-        agency_names={a.id: a.name for a in service.list_agencies(session, actor=actor)},
+        agency_names={a.id: a.name for a in visible},
+        connect_agencies=[a for a in visible if actor.has_role(a.id, Role.agency_admin)][:CONNECT_LISTED],
+        connectable=connections.connectable(),
     )
     return render(request, "agencies/accounts.html", page)
 

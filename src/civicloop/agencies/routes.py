@@ -6,6 +6,8 @@ from fastapi import APIRouter
 
 from civicloop.agencies import service
 from civicloop.agencies.schemas import AccountCreate, AccountPublic, AgencyCreate, AgencyPublic
+from civicloop.channels.connect import service as connections
+from civicloop.channels.outbound.send import http_client
 from civicloop.deps import ActorDep, SessionDep
 
 router = APIRouter(tags=["agencies"])
@@ -47,15 +49,18 @@ def list_accounts(session: SessionDep, actor: ActorDep, agency_id: int | None = 
 def create_account(body: AccountCreate, session: SessionDep, actor: ActorDep) -> AccountPublic:
     agency = service.get_agency_by_code(session, body.agency_code)
     actor.require_view(agency.id)
-    account = service.create_account(
-        session,
-        actor=actor,
-        agency=agency,
-        platform=body.platform,
-        external_id=body.external_id,
-        name=body.name,
-        credentials=body.credentials,
-    )
+    with http_client() as http:
+        # Pasted credentials are checked with the platform first (docs/channels/connecting.md).
+        account = connections.add_pasted(
+            session,
+            actor=actor,
+            agency=agency,
+            platform=body.platform,
+            external_id=body.external_id,
+            name=body.name,
+            credentials=body.credentials,
+            http=http,
+        )
     return AccountPublic.of(account)
 
 

@@ -7,6 +7,7 @@ from civicloop.analysis import tasks as analysis_tasks
 from civicloop.audit import tasks as audit_tasks
 from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
+from civicloop.channels.connect import tasks as channels_connect_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
 from civicloop.consultations import tasks as consultations_tasks
 from civicloop.guidelines import gate as guidelines_gate
@@ -15,6 +16,7 @@ from civicloop.jobs import huey, tasks
 from civicloop.notifications import tasks as notifications_tasks
 from civicloop.oversight import tasks as oversight_tasks
 from civicloop.publishing import tasks as publishing_tasks
+from civicloop.records import tasks as records_tasks
 
 __all__ = [
     "access_tasks",
@@ -22,6 +24,7 @@ __all__ = [
     "analysis_tasks",
     "audit_tasks",
     "auth_tasks",
+    "channels_connect_tasks",
     "channels_outbound_tasks",
     "channels_tasks",
     "consultations_tasks",
@@ -31,5 +34,6 @@ __all__ = [
     "notifications_tasks",
     "oversight_tasks",
     "publishing_tasks",
+    "records_tasks",
     "tasks",
 ]

@@ -8,15 +8,18 @@ from civicloop.audit import models as audit_models
 from civicloop.auth import models as auth_models
 from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
+from civicloop.channels.connect import models as channels_connect_models
 from civicloop.channels.outbound import models as channels_outbound_models
 from civicloop.channels.web import models as channels_web_models
 from civicloop.consultations import models as consultations_models
 from civicloop.db.base import Base
 from civicloop.guidelines import models as guidelines_models
 from civicloop.inbox import models as inbox_models
+from civicloop.moderation import models as moderation_models
 from civicloop.notifications import models as notifications_models
 from civicloop.oversight import models as oversight_models
 from civicloop.publishing import models as publishing_models
+from civicloop.records import models as records_models
 from civicloop.sla import models as sla_models
 
 __all__ = [
@@ -28,14 +31,17 @@ __all__ = [
     "audit_models",
     "auth_models",
     "auth_totp_models",
+    "channels_connect_models",
     "channels_models",
     "channels_outbound_models",
     "channels_web_models",
     "consultations_models",
     "guidelines_models",
     "inbox_models",
+    "moderation_models",
     "notifications_models",
     "oversight_models",
     "publishing_models",
+    "records_models",
     "sla_models",
 ]

@@ -35,3 +35,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+    # Where the chain now begins, once the retention schedule disposed of its oldest entries: the last
+    # removed entry's number and hash (the next entry links to it). A "records.disposed" entry still in the
+    # chain must say so, or ``verify`` reports the beginning as cut.
+    pruned_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pruned_hash: Mapped[str | None] = mapped_column(String(64))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from civicloop.audit.models import AuditEntry, AuditHead
@@ -101,8 +101,12 @@ def verify(session: Session, *, anchors: Mapping[int, str] | None = None, batch:
     """Walk the chain in order; report the first entry whose hash or link does not hold, or that is not
     the hash a signed checkpoint (``anchors``: {seq: hash}, see ``audit.checkpoints``) holds for it."""
     anchors = anchors or {}
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
-    last_seq = 0
+    head = session.get(AuditHead, 1)
+    start = head.pruned_seq if head is not None else 0
+    cut_hash = head.pruned_hash if head is not None else None
+    expected_prev = cut_hash if start and cut_hash else GENESIS
+    expected_seq, checked, last_seq = start + 1, 0, start
+    attested = start == 0  # a pruned beginning must be vouched for by a disposal entry still in the chain
     while True:
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch)
@@ -120,20 +124,46 @@ def verify(session: Session, *, anchors: Mapping[int, str] | None = None, batch:
                 return VerifyResult(
                     checked, entry.seq, "its hash is not the one its signed checkpoint holds: the chain was rewritten"
                 )
+            attested = attested or _vouches_for_cut(entry, start, cut_hash)
             expected_prev, expected_seq, checked = entry.hash, entry.seq + 1, checked + 1
             last_seq = entry.seq
         session.expunge_all()
+    last = start + checked
     head = session.get(AuditHead, 1)
-    if head is not None and head.seq != checked:
-        return VerifyResult(checked, checked + 1, f"the chain ends at {checked} but the head says {head.seq}")
+    if head is not None and head.seq != last:
+        return VerifyResult(checked, last + 1, f"the chain ends at {last} but the head says {head.seq}")
     if head is not None and checked and head.hash != expected_prev:
-        return VerifyResult(checked, checked, "the head's hash is not the last entry's")
-    beyond = max(anchors, default=0)
-    if beyond > checked:
+        return VerifyResult(checked, last, "the head's hash is not the last entry's")
+    if not attested:
         return VerifyResult(
-            checked, checked + 1, f"a signed checkpoint holds entry {beyond} but the chain ends at {checked}"
+            checked, start + 1, f"entries up to {start} were removed without a disposal entry saying so"
         )
+    beyond = max(anchors, default=0)
+    if beyond > last:
+        return VerifyResult(checked, last + 1, f"a signed checkpoint holds entry {beyond} but the chain ends at {last}")
     return VerifyResult(checked, None, None)
+
+
+def _vouches_for_cut(entry: AuditEntry, start: int, cut_hash: str | None) -> bool:
+    """A disposal entry (hash-chained after the cut) that names the cut: where it is and the hash there."""
+    if entry.action != "records.disposed" or not entry.after:
+        return False
+    cut = entry.after.get("audit_log")
+    return isinstance(cut, dict) and cut.get("pruned_through") == start and cut.get("hash_at_cut") == cut_hash
+
+
+def prune_through(session: Session, seq: int) -> str:
+    """Remove entries 1..``seq`` (disposal under the retention schedule); the chain then begins after ``seq``
+    and links to its hash, which is returned. The caller records the cut in a disposal entry."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    last = session.get(AuditEntry, seq)
+    if last is None or seq <= head.pruned_seq or seq >= head.seq:
+        raise ValueError(f"cannot cut the audit chain at {seq}")
+    cut_hash = last.hash
+    session.execute(delete(AuditEntry).where(AuditEntry.seq <= seq))
+    head.pruned_seq, head.pruned_hash = seq, cut_hash
+    session.flush()
+    return cut_hash
 
 
 def recent(session: Session, *, agency_ids: set[int] | None, limit: int = 100) -> list[AuditEntry]:

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.platforms import AccountPlatform, Credentials
 from civicloop.channels.base import AppAccount, EventItem, Parser, Provider
+from civicloop.channels.connect.base import Connector
 from civicloop.channels.delivery import Route, Sender
+from civicloop.channels.moderation import Moderator
 from civicloop.config import get_settings
 
 
@@ -154,10 +156,15 @@ class PlatformSpec:
     # The platform's own health check of its accounts, beyond what every account shares (status, token
     # expiry, refused webhooks, silence): a problem in words by account id, for those that have one.
     health: Callable[[Session, Sequence[int]], dict[int, str]] | None = None
+    # How an account is connected from the accounts page (OAuth, or a form checked against the platform),
+    # checked for health, and its tokens refreshed (``channels.connect``); None: pasted credentials only.
+    connector: Connector | None = None
     # The comment a reply answers, from the message replied to (external id, parent id).
     comment_target: Callable[[str, str | None], str] = lambda external_id, parent_id: external_id
     # The citizen a direct reply goes to when the contact is unknown, from the conversation's ref.
     direct_recipient: Callable[[str, str], str | None] = lambda conversation_ref, account_id: None
+    # Hiding, unhiding or deleting a citizen's comment on the platform itself (None: not offered).
+    moderator: Moderator | None = None
 
     def api_url(self) -> str:
         settings = get_settings()

@@ -20,6 +20,7 @@ from civicloop.cli import guidelines as guidelines_cli
 from civicloop.cli import importer as importer_cli
 from civicloop.cli import messages as messages_cli
 from civicloop.cli import oversight as oversight_cli
+from civicloop.cli import records as records_cli
 from civicloop.cli import simulate as simulate_cli
 from civicloop.cli import sla as sla_cli
 from civicloop.cli._common import err_console
@@ -56,6 +57,7 @@ app.add_typer(calendar_cli.app, name="calendar")
 app.add_typer(sla_cli.app, name="sla")
 app.add_typer(oversight_cli.app, name="oversight")
 app.add_typer(guidelines_cli.app, name="guidelines")
+app.add_typer(records_cli.app, name="records")
 
 
 def main() -> None:

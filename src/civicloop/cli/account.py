@@ -9,6 +9,8 @@ import typer
 from civicloop.agencies import service
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.channels import registry
+from civicloop.channels.connect import service as connections
+from civicloop.channels.outbound.send import http_client
 from civicloop.cli._common import JsonOption, emit
 from civicloop.db.session import session_scope
 
@@ -35,9 +37,11 @@ def add(
     ] = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Register an official account; prints its webhook URL."""
-    with session_scope() as session:
-        account = service.create_account(
+    """Register an official account with pasted credentials, once the platform has accepted them (the
+    browser's "Connect …" does this by signing in instead); prints its webhook URL."""
+    with session_scope() as session, http_client() as http:
+        # Refused credentials raise with the platform's reason: the transaction rolls back, nothing is kept.
+        account = connections.add_pasted(
             session,
             actor=None,
             agency=service.get_agency_by_code(session, agency),
@@ -45,6 +49,7 @@ def add(
             external_id=external_id,
             name=name,
             credentials=service.parse_credentials(credential or []),
+            http=http,
         )
         result = AccountPublic.of(account)
     emit(result, json_out)

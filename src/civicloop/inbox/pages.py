@@ -28,6 +28,8 @@ from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, Sav
 from civicloop.notifications import queries as notification_queries
 from civicloop.notifications import service as notifications
 from civicloop.notifications.models import Notification
+from civicloop.records import queries as records_queries
+from civicloop.records.models import LegalHold
 from civicloop.sla import queries as sla_queries
 from civicloop.sla.calendar import calendar_for
 from civicloop.sla.engine import STATE_LABELS, Targets
@@ -136,6 +138,7 @@ class ConversationPage:
     draft: str = ""
     reply_to: int | None = None
     error: str | None = None
+    holds: list[LegalHold] = field(default_factory=list)  # legal holds keeping this conversation's records
     # One per rendered form: a double submit stores the reply once (see create_outbound).
     idempotency_key: str = field(default_factory=lambda: secrets.token_hex(16))
 
@@ -177,6 +180,7 @@ def _conversation_page(session: Session, actor: Actor, conversation_id: int, **e
         can_triage=actor.has_role(conversation.agency_id, *service.TRIAGE_ROLES),
         can_reply=actor.has_role(conversation.agency_id, *SENDING_ROLES),
         state_labels={s.value: label for s, label in STATE_LABELS.items()},
+        holds=records_queries.holds_covering_conversation(session, conversation.id),
         **extra,  # type: ignore[arg-type]
     )
 

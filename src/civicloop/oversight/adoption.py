@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
 from civicloop.channels import registry
+from civicloop.channels.connect.service import refreshes_itself
 from civicloop.oversight import health
 from civicloop.oversight.models import Alert, AlertKind, AlertState
 from civicloop.oversight.sources import rejected_today
@@ -111,6 +112,7 @@ def account_health(session: Session, accounts: Sequence[OfficialAccount], *, now
             rejected_today=rejected.get(account.id),
             silent=alert.detail if alert else None,
             platform_problem=platform_problems.get(account.id),
+            token_refreshes=refreshes_itself(account),
         )
         out.append(health.assess(facts, now=now))
     return out

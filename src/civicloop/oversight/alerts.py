@@ -21,6 +21,8 @@ from civicloop.audit import service as audit
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
+from civicloop.channels.connect import service as connections
+from civicloop.channels.connect.models import AccountConnection
 from civicloop.channels.models import Direction, Message
 from civicloop.consultations.models import Consultation, ConsultationConversation, ConsultationStatus, Response
 from civicloop.errors import Conflict, Invalid, NotFound
@@ -53,9 +55,12 @@ RECIPIENT_ROLES: dict[AlertKind, frozenset[Role]] = {
     AlertKind.account_silent: frozenset({Role.agency_admin}),
     AlertKind.token_expiring: frozenset({Role.agency_admin}),
     AlertKind.backlog_breach: frozenset({Role.agency_head}),
+    AlertKind.account_attention: frozenset({Role.agency_admin}),
 }
 # Account alerts also go to the official responsible for the account.
-ACCOUNT_KINDS = frozenset({AlertKind.message_spike, AlertKind.account_silent, AlertKind.token_expiring})
+ACCOUNT_KINDS = frozenset(
+    {AlertKind.message_spike, AlertKind.account_silent, AlertKind.token_expiring, AlertKind.account_attention}
+)
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,10 @@ def expiring_tokens(session: Session, now: datetime) -> RuleResult:
     for account in _watched_accounts(session):
         key = alert_key(AlertKind.token_expiring, "account", account.id)
         result.checked.add(key)
+        if connections.refreshes_itself(account):
+            # A token refreshed before it expires (a fetched two-hour token, an OAuth refresh token) needs nobody;
+            # if refreshing fails for good, ``accounts_needing_attention`` raises the alert instead.
+            continue
         found = detectors.token_expiry(account.token_expires_at, now=now)
         if found is None:
             continue
@@ -215,6 +224,35 @@ def expiring_tokens(session: Session, now: datetime) -> RuleResult:
                 evidence={
                     "token_expires_at": account.token_expires_at.isoformat() if account.token_expires_at else None
                 },
+            )
+        )
+    return result
+
+
+def accounts_needing_attention(session: Session, now: datetime) -> RuleResult:
+    """Accounts the platform stopped accepting (a revoked permission, a removed app): one alert each, with
+    the reconnect button, until the account is connected again."""
+    result = RuleResult()
+    rows = session.execute(
+        select(OfficialAccount, AccountConnection.attention, AccountConnection.attention_since)
+        .outerjoin(AccountConnection, AccountConnection.account_id == OfficialAccount.id)
+        .where(OfficialAccount.status.in_([AccountStatus.active, AccountStatus.needs_attention]))
+        .order_by(OfficialAccount.id)
+    ).all()
+    for account, attention, since in rows:
+        result.checked.add(alert_key(AlertKind.account_attention, "account", account.id))
+        if account.status is not AccountStatus.needs_attention:
+            continue
+        reason = attention or "the platform no longer accepts the account's credentials"
+        hours = (now - since).total_seconds() / 3600 if since else 0.0
+        result.signals.append(
+            Signal.on_account(
+                AlertKind.account_attention,
+                account,
+                severity=Severity.critical,
+                title=f"{account.name} needs to be connected again",
+                detection=detectors.Detection(value=hours, baseline=0.0, threshold=0.0, explanation=reason),
+                evidence={"reason": reason, "fix_url": f"/accounts/{account.id}/reconnect", "fix_label": "Reconnect"},
             )
         )
     return result
@@ -363,6 +401,7 @@ RULES: list[Rule] = [
     consultation_spikes,
     silent_accounts,
     expiring_tokens,
+    accounts_needing_attention,
     backlog_breaches,
 ]
 
@@ -462,6 +501,11 @@ def email_for(alert: Alert, agency: Agency, base_url: str) -> tuple[str, str]:
             f"What was seen: {alert.detail}",
             f"Severity: {alert.severity.value}",
             "",
+            *(
+                [f"{alert.evidence.get('fix_label', 'Fix it')}: {base_url.rstrip('/')}{alert.evidence['fix_url']}", ""]
+                if isinstance(alert.evidence, dict) and alert.evidence.get("fix_url")
+                else []
+            ),
             f"See and acknowledge it: {base_url.rstrip('/')}/oversight/alerts/{alert.id}",
             "",
             "You receive this because of your role in the agency. The same alert is not sent again while it is open.",

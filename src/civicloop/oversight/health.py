@@ -42,6 +42,8 @@ class AccountFacts:
     silent: str | None = None
     # What the platform's own health check found (``PlatformSpec.health``), if anything.
     platform_problem: str | None = None
+    # The token is refreshed before it expires without a person (channels.connect): its expiry is no finding.
+    token_refreshes: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,13 @@ def assess(facts: AccountFacts, *, now: datetime) -> Health:
         findings.append((Level.problem, "disconnected: CivicLoop does not receive or send for it"))
     elif facts.status is AccountStatus.paused:
         findings.append((Level.warning, "paused by an administrator"))
-    expiry = detectors.token_expiry(facts.token_expires_at, now=now, warn_days=TOKEN_WARN_DAYS)
+    elif facts.status is AccountStatus.needs_attention:
+        findings.append((Level.problem, "needs attention: the platform no longer accepts it; reconnect it"))
+    expiry = (
+        None
+        if facts.token_refreshes
+        else detectors.token_expiry(facts.token_expires_at, now=now, warn_days=TOKEN_WARN_DAYS)
+    )
     if expiry is not None:
         findings.append((Level.problem if expiry.value < 0 else Level.warning, expiry.explanation))
     if facts.rejected_today:

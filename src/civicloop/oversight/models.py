@@ -20,6 +20,8 @@ class AlertKind(enum.StrEnum):
     account_silent = "account_silent"
     token_expiring = "token_expiring"  # noqa: S105 - an alert kind, not a secret
     backlog_breach = "backlog_breach"
+    # The platform stopped accepting an account's token or permissions: a person must reconnect it.
+    account_attention = "account_attention"
 
 
 class AlertState(enum.StrEnum):

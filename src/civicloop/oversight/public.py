@@ -19,6 +19,7 @@ from civicloop.audit import checkpoints
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
 from civicloop.kit.clock import utcnow
+from civicloop.moderation import queries as moderation_queries
 from civicloop.oversight import activity, adoption, hooks, participation, responses
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
 from civicloop.oversight.exports import ExportDep, attachment, respond
@@ -42,6 +43,7 @@ class TransparencyPage:
     period: Period
     agencies: list[PublicAgency]
     table: Table
+    moderation: moderation_queries.PublicLog
 
 
 def _pct(value: float | None) -> float | None:
@@ -87,7 +89,8 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
             },
             {"agency": f"#agency-{agency.code.lower()}"},
         )
-    return TransparencyPage(period=period, agencies=rows, table=table)
+    moderation = moderation_queries.public_log(session, *bounds, zone_name)
+    return TransparencyPage(period=period, agencies=rows, table=table, moderation=moderation)
 
 
 def public_period(start: str | None, end: str | None) -> Period:

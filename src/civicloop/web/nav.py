@@ -37,7 +37,9 @@ NAV: list[NavItem] = [
     NavItem("Guidelines", "/guidelines"),
     NavItem("Office access", "/access"),
     NavItem("Audit log", "/audit"),
+    NavItem("Records", "/records", _nobody),  # restricted by records.pages
     NavItem("Oversight", "/oversight", _nobody),  # restricted by oversight.pages
+    NavItem("Moderation", "/moderation/appeals", _nobody),  # restricted by moderation.pages
 ]
 
 

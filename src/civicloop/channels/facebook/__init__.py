@@ -6,8 +6,11 @@ from datetime import timedelta
 
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
+from civicloop.channels.facebook.connect import FacebookConnector
+from civicloop.channels.facebook.moderation import FacebookModerator
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.facebook.provider import FacebookProvider
+from civicloop.channels.meta import simulator as _meta_login  # noqa: F401 - Login's routes join graph's
 from civicloop.channels.simulator import graph
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
 
@@ -32,6 +35,8 @@ SPEC = PlatformSpec(
     api_url_setting="facebook_api_url",
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
     simulator=graph.router,
+    connector=FacebookConnector(),
+    moderator=FacebookModerator(),
     # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,
 )

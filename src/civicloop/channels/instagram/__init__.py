@@ -12,6 +12,8 @@ from datetime import timedelta
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.instagram import simulator
+from civicloop.channels.instagram.connect import InstagramConnector
+from civicloop.channels.instagram.moderation import InstagramModerator
 from civicloop.channels.instagram.outbound import InstagramSender
 from civicloop.channels.instagram.provider import InstagramProvider
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
@@ -27,7 +29,7 @@ SPEC = PlatformSpec(
     external_id="Instagram professional account id",
     credentials=Credentials(
         required=frozenset({"app_secret", "verify_token"}),
-        optional=frozenset({"page_access_token"}),
+        optional=frozenset({"page_access_token", "page_id"}),
         identity="app_secret",
         for_sending=lambda c: "" if c.get("page_access_token") else "add the account's page_access_token credential",
     ),
@@ -41,6 +43,8 @@ SPEC = PlatformSpec(
     window=ReplyWindow(timedelta(hours=24), "Instagram"),
     api_url_default="https://graph.facebook.com/v25.0",
     simulator=simulator.router,
+    connector=InstagramConnector(),
+    moderator=InstagramModerator(_api_url),
     citizens=simulator.InstagramCitizens(),
     # Instagram threads are two levels deep too: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,

@@ -4,6 +4,8 @@ Contract enforced: a bearer token that belongs to the account acted on (else 190
 access token``); a comment replied to must exist; ``message`` / ``message.text`` required; a direct
 message only within 24 hours of the person's last message (code 10, subcode 2534022, "outside of
 allowed window"); errors in Meta's shape ``{"error": {"message", "type", "code", "fbtrace_id"}}``.
+Moderation: ``POST /{ig-comment-id}`` with a boolean ``hide`` hides or shows a comment someone else wrote
+on the account's media, ``DELETE /{ig-comment-id}`` removes it; both answer ``{"success": true}``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from civicloop.channels.meta import simulator as meta
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.state import Fault, SimulatorState
 from civicloop.channels.spec import Citizen
@@ -33,6 +36,8 @@ class Account:
     comments: set[str] = field(default_factory=set)
     last_message: dict[str, datetime] = field(default_factory=dict)  # IGSID → when the person last wrote
     sent: list[dict[str, Any]] = field(default_factory=list)
+    hidden: set[str] = field(default_factory=set)  # comments hidden by the account (their author still sees them)
+    replies: set[str] = field(default_factory=set)  # the account's own replies, which it cannot hide
 
 
 def accounts(state: SimulatorState) -> dict[str, Account]:
@@ -44,6 +49,18 @@ def add_account(state: SimulatorState, account_id: str, token: str) -> Account:
     account = Account(account_id, token)
     accounts(state)[account_id] = account
     return account
+
+
+def _linked_token(state: SimulatorState, account_id: str, token: str) -> None:
+    """Meta's Login issued a Page token for the Page this account is linked to: it answers for the account."""
+    known = accounts(state).get(account_id)
+    if known is None:
+        add_account(state, account_id, token)
+    else:
+        known.token = token
+
+
+meta.LINKED_TOKEN_HOOKS.append(_linked_token)
 
 
 def error(status: int, code: int, message: str, subcode: int | None = None) -> Reply:
@@ -81,6 +98,7 @@ def reply_to_comment(state: SimulatorState, comment_id: str, call: Call) -> Repl
         return error(400, 100, "(#100) The parameter message is required")
     reply_id = str(18_000_000_000_000_000 + state.next_number())
     account.comments.add(reply_id)
+    account.replies.add(reply_id)
     account.sent.append({"kind": "reply", "to": comment_id, "message": message, "id": reply_id})
     return Reply(200, {"id": reply_id})
 
@@ -114,6 +132,52 @@ async def post_reply(comment_id: str, request: Request) -> Response:
 async def post_message(account_id: str, request: Request) -> Response:
     state = state_of(request)
     return await dispatch(request, "instagram.messages", lambda c: send_message(state, account_id, c), fault_body)
+
+
+def _moderated(state: SimulatorState, comment_id: str, call: Call) -> Account | Reply:
+    account = _owner(state, call)
+    if account is None:
+        return error(400, 190, "Invalid OAuth access token")
+    if comment_id not in account.comments:
+        return error(400, 100, f"Unsupported request: object with ID '{comment_id}' does not exist", subcode=33)
+    return account
+
+
+def hide_comment(state: SimulatorState, comment_id: str, call: Call) -> Reply:
+    account = _moderated(state, comment_id, call)
+    if isinstance(account, Reply):
+        return account
+    value = (call.param("hide") or "").lower()
+    if value not in ("true", "false"):
+        return error(400, 100, "(#100) Param hide must be a boolean")
+    if comment_id in account.replies:
+        return error(400, 100, "(#100) The account cannot hide its own comment")
+    if value == "true":
+        account.hidden.add(comment_id)
+    else:
+        account.hidden.discard(comment_id)
+    return Reply(200, {"success": True})
+
+
+def delete_comment(state: SimulatorState, comment_id: str, call: Call) -> Reply:
+    account = _moderated(state, comment_id, call)
+    if isinstance(account, Reply):
+        return account
+    account.comments.discard(comment_id)
+    account.hidden.discard(comment_id)
+    return Reply(200, {"success": True})
+
+
+@router.post("/{comment_id}")
+async def post_comment_update(comment_id: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "instagram.hide", lambda c: hide_comment(state, comment_id, c), fault_body)
+
+
+@router.delete("/{comment_id}")
+async def delete_comment_route(comment_id: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "instagram.delete", lambda c: delete_comment(state, comment_id, c), fault_body)
 
 
 class InstagramCitizens:

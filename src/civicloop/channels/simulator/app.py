@@ -19,6 +19,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 
 from civicloop.channels import registry
+from civicloop.channels.meta import simulator as meta_simulator
 from civicloop.channels.simulator.http import state_of
 from civicloop.channels.simulator.state import SimulatorState
 
@@ -73,7 +74,14 @@ class SimulatorServer:
         simulated = [p for p in registry.PLATFORMS.values() if p.simulator is not None]
         own = {f"CIVICLOOP_{p.api_url_setting.upper()}": f"{self.url}/{p.name}" for p in simulated if p.api_url_setting}
         shared = {p.name: f"{self.url}/{p.name}" for p in simulated if not p.api_url_setting}
-        return own | {"CIVICLOOP_API_URLS": json.dumps(shared)}
+        # The platforms' sign-in pages and token endpoints (other hosts than their APIs) are simulated too.
+        oauth = {
+            f"{p.name}.{part}": f"{self.url}/{p.name}"
+            for p in simulated
+            if p.connector is not None
+            for part in ("dialog", "token")
+        } | {"meta.dialog": f"{self.url}{meta_simulator.router.prefix}"}
+        return own | {"CIVICLOOP_API_URLS": json.dumps(shared), "CIVICLOOP_OAUTH_URLS": json.dumps(oauth)}
 
     def reset(self, state: SimulatorState | None = None) -> SimulatorState:
         """Start over with a fresh (or given) state: forget accounts, objects, faults and records."""

@@ -5,7 +5,9 @@ a Page access token (query ``access_token`` or ``Authorization: Bearer``) that b
 acted on, the object replied to must exist, ``message`` is required, Messenger needs
 ``messaging_type`` and answers ``RESPONSE``/``UPDATE`` only within 24 hours of the person's last
 message, text up to 2000 characters, and every error in Meta's shape
-``{"error": {"message", "type", "code", "error_subcode"?, "fbtrace_id"}}``.
+``{"error": {"message", "type", "code", "error_subcode"?, "fbtrace_id"}}``. Moderation: ``POST
+/{comment-id}`` with a boolean ``is_hidden`` hides or shows a comment on the Page's post written by
+someone else, ``DELETE /{comment-id}`` removes it; both answer ``{"success": true}``.
 """
 
 from __future__ import annotations
@@ -271,3 +273,52 @@ for _method, _edge, _endpoint, _logic in (
     ("GET", "conversations", "facebook.conversations", list_conversations),
 ):
     _route(_method, _edge, _endpoint, _logic)
+
+
+# --- moderation: hide, unhide and delete a citizen's comment on the Page --------------------------
+
+
+def _page_comment(state: SimulatorState, call: Call, version: str, object_id: str, verb: str) -> GraphObject | Reply:
+    page_id = _authenticate(state, call, version)
+    if isinstance(page_id, Reply):
+        return page_id
+    target = state.graph.get(object_id)
+    if target is None or target.page_id != page_id or target.parent_id is None or target.thread_with is not None:
+        return _unsupported(object_id, verb)
+    return target
+
+
+def set_hidden(state: SimulatorState, call: Call, version: str, object_id: str) -> Reply:
+    """``POST /{comment-id}`` with ``is_hidden``: only a comment on the Page's own post, by someone else."""
+    target = _page_comment(state, call, version, object_id, "post")
+    if isinstance(target, Reply):
+        return target
+    value = (call.param("is_hidden") or "").lower()
+    if value not in ("true", "false"):
+        return error(400, 100, "(#100) Param is_hidden must be a boolean")
+    if target.from_id == target.page_id:
+        return error(400, 100, "(#100) The Page cannot hide its own comment")
+    target.is_hidden = value == "true"
+    return Reply(200, {"success": True})
+
+
+def delete_comment(state: SimulatorState, call: Call, version: str, object_id: str) -> Reply:
+    target = _page_comment(state, call, version, object_id, "delete")
+    if isinstance(target, Reply):
+        return target
+    del state.graph[object_id]
+    return Reply(200, {"success": True})
+
+
+def _object_route(method: str, endpoint: str, logic: GraphLogic) -> None:
+    """Serve ``METHOD /{version}/{object-id}`` (an object itself, no edge) as ``endpoint``."""
+
+    async def handler(request: Request, version: str, object_id: str) -> Response:
+        state = state_of(request)
+        return await dispatch(request, endpoint, lambda call: logic(state, call, version, object_id), fault_body)
+
+    router.add_api_route("/{version}/{object_id}", handler, methods=[method], name=endpoint)
+
+
+_object_route("POST", "facebook.comment_hide", set_hidden)
+_object_route("DELETE", "facebook.comment_delete", delete_comment)

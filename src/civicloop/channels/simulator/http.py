@@ -26,6 +26,8 @@ class Call:
     headers: dict[str, str]
     body: Any
     files: dict[str, bytes] = field(default_factory=dict)
+    # Every value of a form field sent more than once (checkboxes); ``body`` keeps the last.
+    lists: dict[str, list[str]] = field(default_factory=dict)
 
     def param(self, name: str) -> str | None:
         """A parameter from the query, a form body or a JSON body, as Graph accepts all three."""
@@ -56,6 +58,7 @@ async def _parse(request: Request) -> Call:
     content_type = request.headers.get("content-type", "")
     body: Any = None
     files: dict[str, bytes] = {}
+    lists: dict[str, list[str]] = {}
     if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         form = await request.form()
         fields: dict[str, str] = {}
@@ -64,6 +67,7 @@ async def _parse(request: Request) -> Call:
                 files[key] = await value.read()
             else:
                 fields[key] = value
+                lists.setdefault(key, []).append(value)
         body = fields
     else:
         raw = await request.body()
@@ -80,6 +84,7 @@ async def _parse(request: Request) -> Call:
         headers={k.lower(): v for k, v in request.headers.items()},
         body=body,
         files=files,
+        lists=lists,
     )
 
 

@@ -84,6 +84,7 @@ class GraphObject:
     parent_id: str | None = None
     thread_with: str | None = None  # Messenger: the PSID of the other side
     from_name: str = ""
+    is_hidden: bool = False  # hidden by the Page (still shown to its author)
 
 
 @dataclass
@@ -94,6 +95,7 @@ class Tweet:
     created: datetime
     in_reply_to: str | None = None
     media_ids: tuple[str, ...] = ()
+    hidden: bool = False  # a reply hidden by the author of the conversation's first post
 
 
 @dataclass
@@ -151,7 +153,7 @@ class SimulatorState:
     now: Callable[[], datetime] = utcnow
     # X rate limits per endpoint: (requests, seconds). Volatile in reality; configurable here.
     x_limits: dict[str, tuple[int, int]] = field(
-        default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900)}
+        default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900), "x.hide": (50, 900)}
     )
     wechat_token_ttl: int = 7200
 
@@ -221,9 +223,11 @@ class SimulatorState:
         with self.lock:
             self.messenger_last_user_message[(page_id, psid)] = at or self.now()
 
-    def x_tweet(self, tweet_id: str, author_id: str, text: str, at: datetime | None = None) -> None:
+    def x_tweet(
+        self, tweet_id: str, author_id: str, text: str, at: datetime | None = None, in_reply_to: str | None = None
+    ) -> None:
         with self.lock:
-            self.tweets[tweet_id] = Tweet(tweet_id, author_id, text, at or self.now())
+            self.tweets[tweet_id] = Tweet(tweet_id, author_id, text, at or self.now(), in_reply_to)
 
     def x_direct_message(self, user_id: str, citizen_id: str, text: str = "", at: datetime | None = None) -> None:
         with self.lock:

@@ -4,7 +4,9 @@ Contract enforced: user-context auth only (OAuth 1.0a HMAC-SHA1 signature checke
 user token; an app-only bearer token gets 403 "Unsupported Authentication"), 280 weighted
 characters, a reply's ``in_reply_to_tweet_id`` must be visible, no duplicate content, DMs only to
 someone who wrote to the account, 201 with ``{"data": ...}`` on success, and per-user rate limits
-with ``x-rate-limit-limit/-remaining/-reset`` on every answer and 429 past the limit.
+with ``x-rate-limit-limit/-remaining/-reset`` on every answer and 429 past the limit. Hiding a reply
+(``PUT /2/tweets/:id/hidden``, ``{"hidden": bool}``) works only on a reply in a conversation the user
+started, answers ``{"data": {"hidden": bool}}`` and counts against a 50-per-15-minutes window.
 """
 
 from __future__ import annotations
@@ -276,4 +278,46 @@ async def post_media(request: Request) -> Response:
     state = state_of(request)
     return await dispatch(
         request, "x.media", lambda c: limited(state, c, "x.media", lambda u: upload_media(state, c)), fault_body
+    )
+
+
+def _conversation_author(state: SimulatorState, tweet: Tweet) -> str | None:
+    """The author of the post that started ``tweet``'s conversation (None: not known here)."""
+    root, seen = tweet, {tweet.id}
+    while root.in_reply_to is not None:
+        parent = state.tweets.get(root.in_reply_to)
+        if parent is None or parent.id in seen:
+            return None
+        root = parent
+        seen.add(root.id)
+    return root.author_id
+
+
+def hide_reply(state: SimulatorState, call: Call, user: XUser, tweet_id: str) -> Reply:
+    """``PUT /2/tweets/:id/hidden``: only a reply in a conversation the user started; idempotent."""
+    body = call.body
+    if not isinstance(body, dict) or not isinstance(body.get("hidden"), bool):
+        return invalid("$.hidden: is missing but it is required")
+    tweet = state.tweets.get(tweet_id)
+    if tweet is None:
+        return problem(
+            404,
+            "Not Found Error",
+            f"Could not find tweet with id: [{tweet_id}].",
+            "https://api.twitter.com/2/problems/resource-not-found",
+        )
+    if tweet.in_reply_to is None or _conversation_author(state, tweet) != user.user_id:
+        return forbidden("You can only hide or unhide replies to conversations you authored.")
+    tweet.hidden = body["hidden"]
+    return Reply(200, {"data": {"hidden": tweet.hidden}})
+
+
+@router.put("/2/tweets/{tweet_id}/hidden")
+async def put_hidden(request: Request, tweet_id: str) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request,
+        "x.hide",
+        lambda c: limited(state, c, "x.hide", lambda u: hide_reply(state, c, u, tweet_id)),
+        fault_body,
     )

@@ -13,6 +13,8 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.telegram import simulator
+from civicloop.channels.telegram.connect import TelegramConnector
+from civicloop.channels.telegram.moderation import TelegramModerator
 from civicloop.channels.telegram.outbound import TEXT_LIMIT, TelegramSender
 from civicloop.channels.telegram.provider import TelegramProvider
 
@@ -56,7 +58,9 @@ SPEC = PlatformSpec(
     post=RouteSpec(Route.telegram_post, TEXT),
     api_url_default="https://api.telegram.org",
     simulator=simulator.router,
+    moderator=TelegramModerator(_api_url),
     citizens=simulator.TelegramCitizens(),
+    connector=TelegramConnector(_api_url),
     access_category="messaging",
     domains=("telegram.org", "t.me", "telegram.me"),
 )

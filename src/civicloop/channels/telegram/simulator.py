@@ -1,20 +1,25 @@
-"""The Bot API as CivicLoop uses it, for tests and the demo: ``sendMessage`` and ``getMe``.
+"""The Bot API as CivicLoop uses it, for tests and the demo: ``sendMessage``, ``getMe``, ``setWebhook``
+and ``getWebhookInfo``.
 
 Contract enforced (core.telegram.org/bots/api): the token in the path must be a known bot's
 (else 401 ``Unauthorized``); ``chat_id`` and a non-empty ``text`` of at most 4096 characters are
 required (400); a private chat must have been started by the person (403 ``bot can't initiate
 conversation with a user``) and a blocked bot is refused (403); ``reply_parameters.message_id``
 must name a message of that chat unless ``allow_sending_without_reply``; every answer is
-``{"ok": ...}`` with ``result`` or ``error_code`` and ``description``.
+``{"ok": ...}`` with ``result`` or ``error_code`` and ``description``. ``deleteMessage`` takes
+``chat_id`` and ``message_id``: in a group only a bot that administers it may delete others' messages,
+and nothing older than 48 hours can be deleted.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -25,6 +30,7 @@ from civicloop.channels.spec import Citizen
 from civicloop.channels.telegram.outbound import TEXT_LIMIT
 
 router = APIRouter(prefix="/telegram")
+DELETE_WINDOW = timedelta(hours=48)
 
 
 @dataclass
@@ -37,6 +43,47 @@ class Bot:
     blocked_by: set[str] = field(default_factory=set)
     messages: set[tuple[str, int]] = field(default_factory=set)  # (chat id, message id) known to the bot
     sent: list[dict[str, Any]] = field(default_factory=list)
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    allowed_updates: list[str] = field(default_factory=list)
+    admin_in: set[str] = field(default_factory=set)  # groups where the bot is an administrator
+    dates: dict[tuple[str, int], datetime] = field(default_factory=dict)  # when a known message was sent
+    authors: dict[tuple[str, int], int] = field(default_factory=dict)  # who sent it (user id)
+    deleted: set[tuple[str, int]] = field(default_factory=set)
+
+
+def group_message(state: SimulatorState, bot: Bot, chat_id: str, message_id: int, user_id: int, *, admin: bool) -> None:
+    """A citizen wrote ``message_id`` in the group ``chat_id`` where the bot is (an administrator or not)."""
+    key = (chat_id, message_id)
+    bot.chats[chat_id] = "supergroup"
+    bot.messages.add(key)
+    bot.dates[key] = state.now()
+    bot.authors[key] = user_id
+    if admin:
+        bot.admin_in.add(chat_id)
+
+
+def delete_message(state: SimulatorState, token: str, call: Call) -> Reply:
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    body = call.body if isinstance(call.body, dict) else {}
+    chat, message_id = str(body.get("chat_id", "")), body.get("message_id")
+    if not chat:
+        return error(400, "Bad Request: chat_id is empty")
+    if not isinstance(message_id, int):
+        return error(400, "Bad Request: message_id is required")
+    key = (chat, message_id)
+    if key not in bot.messages or key in bot.deleted:
+        return error(400, "Bad Request: message to delete not found")
+    own = bot.authors.get(key) == bot.id
+    if bot.chats.get(chat) in ("group", "supergroup") and not own and chat not in bot.admin_in:
+        return error(400, "Bad Request: message can't be deleted")
+    sent = bot.dates.get(key)
+    if sent is not None and state.now() - sent > DELETE_WINDOW:
+        return error(400, "Bad Request: message can't be deleted for everyone")
+    bot.deleted.add(key)
+    return Reply(200, {"ok": True, "result": True})
 
 
 def bots(state: SimulatorState) -> dict[str, Bot]:
@@ -91,6 +138,8 @@ def send_message(state: SimulatorState, token: str, call: Call) -> Reply:
             return error(400, "Bad Request: message to be replied not found")
     message_id = 10_000 + state.next_number()
     bot.messages.add((chat, message_id))
+    bot.dates[(chat, message_id)] = state.now()
+    bot.authors[(chat, message_id)] = bot.id
     bot.sent.append({"chat_id": chat, "text": text, "reply_parameters": reply, "message_id": message_id})
     chat_type = bot.chats[chat]
     result = {
@@ -110,10 +159,65 @@ def get_me(state: SimulatorState, token: str) -> Reply:
     return Reply(200, {"ok": True, "result": {"id": bot.id, "is_bot": True, "username": bot.username}})
 
 
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def set_webhook(state: SimulatorState, token: str, call: Call) -> Reply:
+    """``setWebhook``: an HTTPS URL on port 443, 80, 88 or 8443 (or "" to remove), a secret token of
+    1–256 characters from A-Z, a-z, 0-9, _ and -."""
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    body = call.body if isinstance(call.body, dict) else {}
+    url = str(body.get("url", call.query.get("url", "")))
+    secret = str(body.get("secret_token", ""))
+    if url:
+        parsed = urlsplit(url)
+        if parsed.scheme != "https" or not parsed.hostname:
+            return error(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        if (parsed.port or 443) not in WEBHOOK_PORTS:
+            return error(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    if secret and not SECRET_TOKEN.match(secret):
+        return error(400, "Bad Request: secret token contains unallowed characters")
+    updates = body.get("allowed_updates")
+    bot.webhook_url, bot.webhook_secret = url, secret
+    bot.allowed_updates = [str(u) for u in updates] if isinstance(updates, list) else []
+    return Reply(200, {"ok": True, "result": True, "description": "Webhook was set" if url else "Webhook was deleted"})
+
+
+def webhook_info(state: SimulatorState, token: str) -> Reply:
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    info: dict[str, Any] = {"url": bot.webhook_url, "has_custom_certificate": False, "pending_update_count": 0}
+    if bot.allowed_updates:
+        info["allowed_updates"] = bot.allowed_updates
+    return Reply(200, {"ok": True, "result": info})
+
+
+@router.post("/bot{token}/setWebhook")
+async def post_set_webhook(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.set_webhook", lambda c: set_webhook(state, token, c), fault_body)
+
+
+@router.get("/bot{token}/getWebhookInfo")
+async def get_webhook_info(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.webhook_info", lambda c: webhook_info(state, token), fault_body)
+
+
 @router.post("/bot{token}/sendMessage")
 async def post_send_message(token: str, request: Request) -> Response:
     state = state_of(request)
     return await dispatch(request, "telegram.send", lambda c: send_message(state, token, c), fault_body)
+
+
+@router.post("/bot{token}/deleteMessage")
+async def post_delete_message(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.delete", lambda c: delete_message(state, token, c), fault_body)
 
 
 @router.get("/bot{token}/getMe")

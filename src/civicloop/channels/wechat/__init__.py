@@ -10,6 +10,7 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import wechat as simulator
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit, utf8_bytes
+from civicloop.channels.wechat.connect import WeChatConnector
 from civicloop.channels.wechat.outbound import WeChatSender, fetch_token
 from civicloop.channels.wechat.provider import WeChatProvider
 
@@ -51,4 +52,5 @@ SPEC = PlatformSpec(
     domains=("wechat.com", "weixin.qq.com", "wx.qq.com", "wx2.qq.com", "wechat.qq.com"),
     simulator=simulator.router,
     fetch_token=fetch_token,
+    connector=WeChatConnector(),
 )

@@ -6,6 +6,9 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join xapi's
+from civicloop.channels.x.connect import XConnector
+from civicloop.channels.x.moderation import XModerator
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
 
@@ -23,7 +26,7 @@ SPEC = PlatformSpec(
     external_id="X user id",
     credentials=Credentials(
         required=frozenset({"consumer_secret"}),
-        optional=frozenset({"access_token", "access_token_secret", "bearer_token", "consumer_key"}),
+        optional=frozenset({"access_token", "access_token_secret", "bearer_token", "consumer_key", "refresh_token"}),
         identity="consumer_secret",
         for_sending=lambda c: (
             ""
@@ -43,5 +46,7 @@ SPEC = PlatformSpec(
     api_url_setting="x_api_url",
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
     simulator=xapi.router,
+    connector=XConnector(),
     direct_recipient=_direct_recipient,
+    moderator=XModerator(),
 )

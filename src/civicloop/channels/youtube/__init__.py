@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.youtube import google_oauth as _google  # noqa: F401 - its routes join the simulator's
 from civicloop.channels.youtube import simulator
+from civicloop.channels.youtube.connect import YouTubeConnector
+from civicloop.channels.youtube.moderation import YouTubeModerator
 from civicloop.channels.youtube.outbound import YouTubeSender
 from civicloop.channels.youtube.poller import YouTubePoller
 
@@ -38,6 +41,7 @@ SPEC = PlatformSpec(
     credentials=Credentials(
         # An OAuth 2.0 access token of the channel's owner with the youtube.force-ssl scope.
         required=frozenset({"access_token"}),
+        optional=frozenset({"refresh_token"}),
         for_sending=lambda c: "" if c.get("access_token") else "add the channel's access_token credential",
     ),
     sender=YouTubeSender(_api_url),
@@ -49,6 +53,8 @@ SPEC = PlatformSpec(
     comment_reply=RouteSpec(Route.youtube_reply, TextLimit(10_000, "characters")),
     api_url_default="https://www.googleapis.com/youtube/v3",
     simulator=simulator.router,
+    connector=YouTubeConnector(_api_url),
+    moderator=YouTubeModerator(_api_url),
     citizens=simulator.YouTubeCitizens(),
     # A reply to a reply answers the thread's top-level comment (comments.insert takes only those).
     comment_target=lambda external_id, parent_id: parent_id or external_id,

@@ -7,6 +7,10 @@ pages of threads newest first with ``nextPageToken``; a reply's ``snippet.parent
 comment of the channel and its ``textOriginal`` non-empty; every call spends quota (list 1 unit, insert
 50) and a call past the channel's daily limit is refused with 403 ``quotaExceeded``. Errors in Google's
 shape ``{"error": {"code", "message", "errors": [{"reason", "domain", "message"}]}}``.
+Moderation (``comments.setModerationStatus``): query ``id`` (up to 50, comma-separated) and
+``moderationStatus`` ``heldForReview``/``published``/``rejected``, ``banAuthor`` only with ``rejected``,
+no body, 50 units, 204 on success; every id must be a comment on the channel; a rejected comment cannot
+be published again; a thread whose top comment is not published is left out of ``commentThreads.list``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class Channel:
     quota_used: int = 0
     quota_limit: int = DAILY_QUOTA
     sent: list[dict[str, Any]] = field(default_factory=list)
+    moderation: dict[str, str] = field(default_factory=dict)  # comment id → status, when not "published"
 
 
 def channels(state: SimulatorState) -> dict[str, Channel]:
@@ -117,14 +122,17 @@ def list_threads(state: SimulatorState, call: Call) -> Reply:
     if not 1 <= size <= 100:
         return error(400, "invalidMaxResults", "maxResults must be between 1 and 100")
     start = int(call.query.get("pageToken") or 0)
-    page = channel.threads[start : start + size]
+    # commentThreads.list shows published comments unless asked (by the owner) for another status.
+    wanted = call.query.get("moderationStatus") or "published"
+    shown = [t for t in channel.threads if channel.moderation.get(t["id"], "published") == wanted]
+    page = shown[start : start + size]
     answer: dict[str, Any] = {
         "kind": "youtube#commentThreadListResponse",
         "etag": f"p{start}",
         "pageInfo": {"totalResults": len(page), "resultsPerPage": size},
         "items": page,
     }
-    if start + size < len(channel.threads):
+    if start + size < len(shown):
         answer["nextPageToken"] = str(start + size)
     return Reply(200, answer)
 
@@ -152,6 +160,51 @@ def insert_comment(state: SimulatorState, call: Call) -> Reply:
     thread.setdefault("replies", {"comments": []})["comments"].append(reply)
     channel.sent.append({"to": parent_id, "text": text, "id": reply["id"]})
     return Reply(200, reply)
+
+
+MODERATION_STATUSES = ("heldForReview", "published", "rejected")
+MAX_MODERATED = 50
+
+
+def _channel_comment_ids(channel: Channel) -> set[str]:
+    ids = {t["id"] for t in channel.threads}
+    return ids | {r["id"] for t in channel.threads for r in t.get("replies", {}).get("comments", [])}
+
+
+def set_moderation_status(state: SimulatorState, call: Call) -> Reply:
+    channel = _owner(state, call)
+    if channel is None:
+        return error(401, "authError", "Invalid Credentials")
+    refused = _spend(channel, INSERT_COST)
+    if refused is not None:
+        return refused
+    ids = [i for i in (call.query.get("id") or "").split(",") if i]
+    status = call.query.get("moderationStatus") or ""
+    if not ids or status not in MODERATION_STATUSES:
+        return error(400, "invalidModerationStatus", "id and a valid moderationStatus are required")
+    if len(ids) > MAX_MODERATED:
+        return error(400, "invalidValue", f"at most {MAX_MODERATED} comment ids")
+    if call.query.get("banAuthor", "false") == "true" and status != "rejected":
+        return error(400, "banWithoutReject", "banAuthor can only be used with moderationStatus rejected")
+    known = _channel_comment_ids(channel)
+    if any(i not in known for i in ids):
+        return error(404, "commentNotFound", "One or more of the comments could not be found")
+    if status == "published" and any(channel.moderation.get(i) == "rejected" for i in ids):
+        return error(400, "processingFailure", "A rejected comment cannot be published")
+    for comment_id in ids:
+        if status == "published":
+            channel.moderation.pop(comment_id, None)
+        else:
+            channel.moderation[comment_id] = status
+    return Reply(204, "")
+
+
+@router.post("/comments/setModerationStatus")
+async def post_moderation_status(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request, "youtube.comments.setModerationStatus", lambda c: set_moderation_status(state, c), fault_body
+    )
 
 
 @router.get("/commentThreads")

@@ -1,0 +1,1 @@
+"""Social media records: the retention schedule, legal holds, disposal and records-request exports."""
