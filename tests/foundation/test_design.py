@@ -53,6 +53,13 @@ def test_a_field_macro_escapes_attribute_values_and_shows_its_error() -> None:
     assert 'id="e-f-title"' in html and "govuk-form-group--error" in html
 
 
+def test_field_attributes_given_as_a_string_are_escaped_once_too() -> None:
+    module = macros().from_string('{% from "_macros.html" import field %}{{ field("n", "N", attrs=a) }}')
+    html = module.render(a='inputmode="numeric" autofocus data-x=\'a"b\'')
+    assert ' inputmode="numeric" autofocus data-x="a&#34;b">' in html and "&#34;numeric" not in html
+    assert module.render(a={"min": 1, "autofocus": True}).rstrip().endswith(' min="1" autofocus>\n</div>'.strip())
+
+
 def test_the_error_summary_links_an_error_to_its_field() -> None:
     box = macros().from_string('{% from "_macros.html" import error_box %}{{ error_box(e) }}')
     linked = box.render(e=Invalid("an agency needs a name", field="name"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from civicloop import __version__
 from civicloop.auth.csrf import csrf_token
@@ -42,7 +45,30 @@ def options(items: list[Any], value_attr: str | None = None, text_attr: str | No
     return [(getattr(item, value_attr), getattr(item, text_attr or value_attr)) for item in items]
 
 
+class _Attributes(HTMLParser):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found = attrs
+
+
+def html_attrs(attrs: Mapping[str, object] | str | None) -> Markup:
+    """Extra attributes of a form field, each value escaped once: a mapping (``{'autocomplete': 'username'}``), or
+    the older string form (``'inputmode="numeric"'``), read as HTML and written again rather than printed escaped
+    (which turned ``autocomplete="username"`` into ``autocomplete=&#34;username&#34;``)."""
+    if not attrs:
+        return Markup("")
+    if isinstance(attrs, str):
+        parser = _Attributes()
+        parser.found = []
+        parser.feed(f"<x {attrs}>")
+        pairs: list[tuple[str, object]] = [(name, True if value is None else value) for name, value in parser.found]
+    else:
+        pairs = list(attrs.items())
+    shown = [escape(name) if value is True else Markup('{}="{}"').format(name, value) for name, value in pairs]
+    return Markup(" ").join([Markup(""), *shown])
+
+
 templates.env.filters["local_time"] = local_time
+templates.env.filters["html_attrs"] = html_attrs
 templates.env.filters["options"] = options
 templates.env.globals.update(
     app_version=__version__,
