@@ -1,4 +1,4 @@
-"""Inbox and response metrics over 1,000,000 messages on PostgreSQL: server time, with and without indexes.
+"""Inbox, search and response metrics over 1,000,000 messages on PostgreSQL: server time, with and without indexes.
 
 Seeds a fresh database (COPY) with ``--agencies`` agencies — the first, a city administration, gets a
 third of the traffic — with four official accounts each, and ``--messages`` messages over a year:
@@ -11,8 +11,10 @@ the queries only read them).
 
 Then, for an officer of the busiest agency, it runs the inbox's first page (``inbox.queries.
 list_conversations``: the page, the total and the counts per filter, previews and tags) and the
-agency's 30-day metrics per account (``inbox.metrics.response_metrics``, with the open backlog), and a
-national 30-day report per agency. Every SQL statement they send is captured and re-run under
+agency's 30-day metrics per account (``inbox.metrics.response_metrics``, with the open backlog), a
+national 30-day report per agency, and the inbox searched (``Filters(q=…)``: full-text, ranked, with
+every count) for two words, a reference number, a Dzongkha syllable and a common word. Every SQL
+statement they send is captured and re-run under
 ``EXPLAIN (ANALYZE)``: server time = planning + execution, summed over the statements, median of
 ``--repeat`` runs. The indexes the plans use are listed; then those indexes are dropped and the same
 statements measured again (the baseline), and the ratio printed.
@@ -43,16 +45,28 @@ sys.path.insert(0, str(ROOT / "src"))
 SERVER = os.environ.get("CIVICLOOP_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)  # a Friday, 12:00 in Thimphu
 PLATFORMS = ("facebook", "x", "wechat", "web")
+# Citizen messages: a template with a place, so that a word search has realistic selectivity (one
+# template and one place together: about 1 message in 400).
 TEXTS = (
-    "The streetlight near the Changzamtog school has been off for a week.",
-    "When will the water supply in Upper Motithang be restored?",
-    "Garbage has not been collected on our lane since Monday.",
-    "Can the city bus to Babesa run later in the evening?",
-    "There is a deep pothole on the road below the hospital.",
-    "Thank you for fixing the footpath so quickly!",
-    "How do I renew my building permit online?",
-    "The drain behind the vegetable market is blocked again.",
+    "The streetlight near the school in {p} has been off for a week.",
+    "When will the water supply in {p} be restored?",
+    "Garbage has not been collected on our lane in {p} since Monday.",
+    "Can the city bus to {p} run later in the evening?",
+    "There is a deep pothole on the road below {p}.",
+    "Thank you for fixing the footpath in {p} so quickly!",
+    "How do I renew my building permit online? I live in {p}.",
+    "The drain behind the vegetable market in {p} is blocked again.",
+    "Stray dogs chase children on the way to school in {p}.",
+    "The public toilet in {p} has had no water for days.",
+    "{p} ལུ་ ཆུ་ མེད། ག་དུས་ ལེགས་བཅོས་ འབད་ནི་ཨིན།",
+    "{p} ལམ་ ལུ་ གློག་ མེད།",
 )
+PLACES = (
+    "Norzin Lam", "Changzamtog", "Upper Motithang", "Babesa", "Olakha", "Kawajangsa", "Chubachu", "Hejo",
+    "Dechencholing", "Taba", "Langjophakha", "Zilukha", "Changangkha", "Simtokha", "Lungtenphu", "Jungshina",
+    "Pamtsho", "Kabesa", "Serbithang", "Debsi", "Changjiji", "Chang Bangdu", "Yangchenphug", "Lower Motithang",
+    "Kelki", "Dzong Lam", "Chorten Lam", "Samteling", "Begana", "Ramtokto",
+)  # fmt: skip
 REPLY = "Thank you for telling us. The team responsible has been informed and will update you here."
 TAGS = ("streetlights", "water", "waste", "buses", "roads", "permits")
 
@@ -258,7 +272,8 @@ def seed_messages(
                 writer.row(
                     "messages", agency_id, conversation_id, account_id, contact_id if direction == "in" else "\\N",
                     direction, platform, f"m{conversation_id}-{position}",
-                    rng.choice(TEXTS) if direction == "in" else REPLY, "[]", _ts(at), _ts(at),
+                    rng.choice(TEXTS).format(p=rng.choice(PLACES)) if direction == "in" else REPLY, "[]",
+                    _ts(at), _ts(at),
                     "received" if direction == "in" else "sent",
                 )  # fmt: skip
             counts["messages"] += length
@@ -408,8 +423,21 @@ def run(args: argparse.Namespace, officer_id: int) -> None:
         scope = metrics.Scope(None)
         return metrics.response_metrics(session, scope=scope, start=month[0], end=month[1], group_by="agency", now=NOW)
 
+    def searching(q: str) -> Callable[[Any], object]:
+        def inbox_search(session: Any) -> object:
+            return queries.list_conversations(session, actor=actor, filters=queries.Filters(status="all", q=q))
+
+        return inbox_search
+
+    with session_scope() as session:
+        last = "SELECT external_ref FROM conversations WHERE agency_id = :a ORDER BY id DESC LIMIT 1"
+        reference = session.scalar(text(last), {"a": agency_id})
     cases = {"inbox first page": inbox_page, "agency metrics, 30 days": agency_metrics,
-             "national metrics, 30 days": national_metrics}  # fmt: skip
+             "national metrics, 30 days": national_metrics,
+             "inbox search, two words: streetlights Norzin": searching("streetlights Norzin"),
+             f"inbox search, a reference: {reference}": searching(str(reference)),
+             "inbox search, one Dzongkha syllable: གློག": searching("གློག"),
+             "inbox search, one common word: water (1 citizen message in 6)": searching("water")}  # fmt: skip
     results: dict[str, dict[str, Any]] = {}
     for name, work in cases.items():
         work_statements, wall = capture(work)

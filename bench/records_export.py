@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from inbox import fresh_database, seed_messages, seed_registry  # noqa: E402
+from inbox import fresh_database, seed_messages, seed_registry
 
 
 def parse() -> argparse.Namespace:

@@ -31,6 +31,9 @@ os.environ.update(
     CIVICLOOP_DATABASE_URL=f"sqlite:///{_TMP / 'unused.db'}",
     # Other features' tests sign in with the password alone; tests/foundation/test_totp.py requires the code.
     CIVICLOOP_TOTP_REQUIRED_ROLES="",
+    # The fixtures' attachment links point at the real platforms' CDNs: no test may call them. The media
+    # tests turn downloads on with the simulator's expiring links (tests/channels/test_media.py).
+    CIVICLOOP_MEDIA_DOWNLOAD="false",
 )
 os.environ.pop("CIVICLOOP_REDIS_URL", None)
 

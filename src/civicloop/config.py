@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
     mail_from: str = Field(default="civicloop@localhost", description="Sender address for email")
+    mail_sink_dir: Path | None = Field(
+        default=None,
+        description="Folder of a local mail sink's .eml files, shown at /demo-mail (the demo's); never in production",
+    )
     queue_name: str = Field(default="civicloop", description="Job queue name; distinct per deployment sharing Redis")
     jobs_immediate: bool = Field(default=False, description="Run jobs synchronously (tests only)")
     insecure_test_password_hashing: bool = Field(
@@ -69,6 +73,16 @@ class Settings(BaseSettings):
     access_retention_days: int = Field(default=90, description="Days raw proxy log lines are kept")
     access_log_file: str = Field(default="", description="Squid access log imported every 5 minutes; empty = none")
     max_upload_bytes: int = Field(default=10_485_760, description="Largest consultation attachment or post image")
+    max_media_bytes: int = Field(
+        default=26_214_400, description="Largest image, video, voice note or file a citizen sends that is kept"
+    )
+    media_download: bool = Field(default=True, description="Download citizens' media right after ingest")
+    media_store: str = Field(default="local", description="Where citizens' media is kept: local (data folder) or s3")
+    s3_endpoint_url: str = Field(default="", description="S3-compatible endpoint for media, e.g. https://s3.example.bt")
+    s3_bucket: str = Field(default="", description="Bucket media is kept in (path-style addressing)")
+    s3_region: str = Field(default="us-east-1", description="Region signed into S3 requests (SigV4)")
+    s3_access_key_id: str = Field(default="", description="Access key id for the S3-compatible store")
+    s3_secret_access_key: str = Field(default="", description="Secret access key for the S3-compatible store")
     max_image_pixels: int = Field(
         default=50_000_000, description="Most pixels (width × height) of an uploaded image; larger ones are refused"
     )

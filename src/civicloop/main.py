@@ -29,6 +29,7 @@ from civicloop.auth import routes as auth_routes
 from civicloop.auth.csrf import verify_csrf
 from civicloop.channels import routes as channel_routes
 from civicloop.channels.connect import pages as connect_pages
+from civicloop.channels.media import pages as media_pages
 from civicloop.channels.outbound import hooks as outbound_hooks
 from civicloop.channels.outbound import routes as outbound_routes
 from civicloop.channels.web import pages as feedback_pages
@@ -42,7 +43,9 @@ from civicloop.guidelines import pages as guideline_pages
 from civicloop.guidelines import routes as guideline_routes
 from civicloop.guidelines import selfcheck as guideline_selfcheck
 from civicloop.inbox import pages as inbox_pages
+from civicloop.inbox import post_pages as inbox_post_pages
 from civicloop.inbox import routes as inbox_routes
+from civicloop.inbox.citizens import pages as citizen_pages
 from civicloop.moderation import pages as moderation_pages
 from civicloop.moderation import public as moderation_public
 from civicloop.moderation import routes as moderation_routes
@@ -82,7 +85,10 @@ PAGE_ROUTERS = [
     records_pages.router,
     guideline_pages.router,
     guideline_selfcheck.pages,
+    inbox_post_pages.router,
+    citizen_pages.router,
     inbox_pages.router,
+    media_pages.router,
     moderation_pages.router,
     moderation_public.router,
     sla_pages.router,
@@ -142,6 +148,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid input"}
+        if not _wants_json(request) and tuple(first.get("loc", ()))[:1] == ("path",):
+            # A page address that names no page (/inbox/abc): not found, not a validation message.
+            return _error_response(request, 404, "not_found", "there is no page at this address")
         where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
         message = f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
         return _error_response(request, 422, "invalid", message, where or None)

@@ -36,10 +36,13 @@ def test_api_lists_only_the_officials_agency_and_shows_edit_history(
         "Karma Wangchuk",
     )
     conversations = client.get("/api/v1/conversations").json()
-    assert [c["kind"] for c in conversations] == ["comment_thread"]
-    detail = client.get(f"/api/v1/conversations/{conversations[0]['id']}").json()
+    # Two citizens' top-level comments on one post: two conversations under the same post.
+    assert [c["kind"] for c in conversations] == ["comment_thread", "comment_thread"]
+    assert len({c["post_ref"] for c in conversations}) == 1
+    edited = next(c for c in conversations if c["external_ref"] == "918273645512_1203948576")
+    detail = client.get(f"/api/v1/conversations/{edited['id']}").json()
     revisions = [[r["text"][:15] for r in m["revisions"]] for m in detail["messages"]]
-    assert revisions == [["The streetlight"], []]
+    assert revisions == [["The streetlight"]]
     health_message = next(m for m in messages(db) if m.agency_id == world.health.id)
     assert client.get(f"/api/v1/conversations/{health_message.conversation_id}").status_code == 404
     assert client.get(f"/api/v1/messages?agency_id={world.health.id}").status_code == 404

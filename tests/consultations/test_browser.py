@@ -50,7 +50,7 @@ def test_an_analyst_creates_opens_reads_closes_and_publishes(db: Session, scene:
     answers.submit_form(db, consultation=consultation, values={question.id: ["The shops"]}, comment="More benches")
     db.commit()
     page.get_by_role("link", name="results").click()
-    expect(page.get_by_role("heading", name="Participation: 1 answers")).to_be_visible()
+    expect(page.get_by_role("heading", name="Participation: 1 answer", exact=True)).to_be_visible()
     expect(page.locator("#feedback").get_by_text("More benches")).to_be_visible()
     page.go_back()
     page.get_by_role("button", name="Close for answers").click()

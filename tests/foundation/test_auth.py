@@ -45,7 +45,9 @@ def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(db: Session, cl
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert "Kinley Penjor" in client.get("/").text
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/").text)})
-    assert client.get("/", follow_redirects=False).status_code == 303
+    # Signed out, ``/`` is the public home again and a signed-in page asks to sign in.
+    assert "Kinley Penjor" not in client.get("/").text
+    assert client.get("/inbox", follow_redirects=False).status_code == 303
 
 
 def test_wrong_password_is_refused_and_repeated_failures_are_throttled(db: Session, client: TestClient) -> None:

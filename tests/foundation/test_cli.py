@@ -142,3 +142,23 @@ def test_init_migrates_and_creates_the_first_national_admin(db_url: str, tmp_pat
     officials = json.loads(run("official", "list", "--json", env=env).stdout)
     assert officials[0]["memberships"][0]["role"] == "national_admin"
     assert run("db", "status", env=env).returncode == 0
+
+
+def test_a_command_on_a_folder_without_a_database_says_what_to_do_and_creates_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CIVICLOOP_DATABASE_URL"}
+    env["CIVICLOOP_DATA_DIR"] = str(tmp_path / "var")
+    (tmp_path / "var/demo").mkdir(parents=True)
+    (tmp_path / "var/demo/civicloop.db").touch()  # where `make demo` leaves its database
+    listed = subprocess.run(
+        [*CIVICLOOP, "agency", "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert listed.returncode == 2
+    assert "there is no database at" in listed.stderr and "civicloop db upgrade" in listed.stderr
+    assert f"export CIVICLOOP_DATABASE_URL=sqlite:///{tmp_path / 'var/demo/civicloop.db'}" in listed.stderr
+    assert not (tmp_path / "var/civicloop.db").exists(), "no empty database was left behind"
+    # An empty database (a file, or a server database without our tables) is refused the same way.
+    (tmp_path / "var/civicloop.db").touch()
+    empty = subprocess.run(
+        [*CIVICLOOP, "agency", "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert empty.returncode == 2 and "has no CivicLoop tables" in empty.stderr

@@ -5,11 +5,12 @@ import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, Platform
 from civicloop.demo import DEMO_PASSWORD, DemoWorld
+from civicloop.publishing.models import Post, PostPurpose
 from tests.factories import csrf_from
 
 
@@ -43,9 +44,10 @@ def test_each_demo_role_sees_only_what_it_may(demo: DemoWorld, client: TestClien
 def test_demo_command_builds_a_fresh_database_and_prints_the_logins(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     env = {**os.environ, "CIVICLOOP_SECRET_KEY": ""}
+    env.pop("CIVICLOOP_BASE_URL", None)
     for _ in range(2):  # a second run starts from scratch instead of failing on duplicates
         result = subprocess.run(
-            [sys.executable, "-m", "civicloop", "demo", "--no-serve", "--folder", str(folder)],
+            [sys.executable, "-m", "civicloop", "demo", "--no-serve", "--port", "9000", "--folder", str(folder)],
             env=env,
             capture_output=True,
             text=True,
@@ -54,6 +56,15 @@ def test_demo_command_builds_a_fresh_database_and_prints_the_logins(tmp_path: Pa
         )
         assert result.returncode == 0, result.stderr
     assert "officer@thromde.example" in result.stdout and DEMO_PASSWORD in result.stdout
+    # The public address follows the port served on (webhook addresses are made from the same setting), and the
+    # consultation links announced on the platforms while seeding name it.
+    assert "Open http://127.0.0.1:9000/" in result.stdout
+    assert f"export CIVICLOOP_DATABASE_URL=sqlite:///{folder.resolve() / 'civicloop.db'}" in result.stdout
+    engine = create_engine(f"sqlite:///{folder / 'civicloop.db'}")
+    with engine.connect() as connection:
+        announced = connection.scalars(select(Post.text).where(Post.purpose == PostPurpose.announcement)).all()
+    engine.dispose()
+    assert announced and all("http://127.0.0.1:9000/c/" in text and ":8000" not in text for text in announced)
     env["CIVICLOOP_DATABASE_URL"] = f"sqlite:///{folder / 'civicloop.db'}"
     listed = subprocess.run(
         [sys.executable, "-m", "civicloop", "agency", "list", "--json"],

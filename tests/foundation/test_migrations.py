@@ -9,7 +9,9 @@ from civicloop.db.session import get_engine
 
 def test_models_and_migrations_do_not_drift(db: Session) -> None:
     with get_engine().connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": migrations.include_name}
+        )
         diff = compare_metadata(context, Base.metadata)
     assert diff == [], f"models differ from migrations; add a revision: {diff}"
 

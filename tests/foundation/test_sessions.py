@@ -40,7 +40,7 @@ def test_signing_out_ends_the_session_for_a_copied_cookie_too(db: Session, clien
     assert not _signed_in(stolen)
     forged = stolen.post("/settings/tokens", data={"name": "x", "csrf_token": csrf_from(stolen.get("/login").text)})
     assert forged.status_code in (401, 403)
-    assert stolen.get("/", follow_redirects=False).headers["location"] == "/login?next=/"
+    assert stolen.get("/inbox", follow_redirects=False).headers["location"] == "/login?next=/inbox"
 
 
 def test_a_password_change_ends_every_other_session(db: Session, client: TestClient) -> None:

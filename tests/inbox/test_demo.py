@@ -28,3 +28,27 @@ def test_the_demo_inbox_is_lived_in_and_its_pages_render(demo: DemoWorld, db: Se
     first = listed["items"][0]["id"]
     for path in ["/inbox", f"/inbox/{first}", "/inbox-saved-replies", "/notifications", "/metrics", "/calendar"]:
         assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.slow
+def test_the_demos_five_citizens_on_one_post_are_five_conversations_and_one_is_answered(
+    demo: DemoWorld, db: Session, client: TestClient
+) -> None:
+    from civicloop.channels.models import Message
+    from civicloop.demo.channels import BUSY_COMMENTS
+
+    post_ref = db.scalars(select(Conversation.post_ref).where(Conversation.post_ref.like("%_demo-resurfacing"))).first()
+    under = db.scalars(
+        select(Conversation).where(Conversation.post_ref == post_ref, Conversation.external_ref != post_ref)
+    ).all()
+    assert len(under) == len(BUSY_COMMENTS) == 5
+    rows = [db.get(ConversationSla, c.id) for c in under]
+    answered = [r for r in rows if r is not None and r.first_response_at is not None]
+    waiting = [r for r in rows if r is not None and r.first_response_at is None and r.response_started_at is not None]
+    assert (len(answered), len(waiting)) == (1, 4)
+    kinley = db.scalars(select(Message).where(Message.text.like("Will the buses still stop%"))).one()
+    assert answered[0].conversation_id == kinley.conversation_id
+    token = csrf_from(client.get("/login").text)
+    client.post("/login", data={"email": "officer@thromde.example", "password": DEMO_PASSWORD, "csrf_token": token})
+    html = client.get(f"/inbox/{kinley.conversation_id}/post").text
+    assert "5 citizen conversations under this post; 4 waiting" in html

@@ -202,6 +202,22 @@ def test_an_expiring_token_raises_an_alert_for_the_agency_admin(
     assert sorted(smtp_server.envelopes[0]) == ["itadmin@thromde.example", "pages@thromde.example"]
 
 
+def test_a_token_civicloop_renews_itself_never_alerts(db: Session, world: dict, clock: FixedClock) -> None:
+    # What channels.outbound.send.access_token records after fetching WeChat's two-hour token: an expiry
+    # "in 0 days" that comes back every two hours, and that no official can or needs to act on.
+    wechat = create_account(db, world["thromde"], Platform.wechat, name="Thromde WeChat")
+    wechat.token_expires_at = NOW + timedelta(hours=2)
+    world["page"].token_expires_at = NOW + timedelta(days=3)
+    db.commit()
+    signals = alerts.expiring_tokens(db, NOW).signals
+    assert [s.subject_id for s in signals] == [world["page"].id], "only the token an official must renew"
+    tasks.refresh_and_evaluate()
+    db.rollback()
+    kinds = {(a.kind, a.subject_id) for a in db.scalars(select(Alert))}
+    assert (AlertKind.token_expiring, wechat.id) not in kinds
+    assert (AlertKind.token_expiring, world["page"].id) in kinds
+
+
 # Who may see and change an alert is decided in Python: checking it on one database is enough.
 ROLES_ONLY_ON_SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from civicloop.agencies import queries, service
+from civicloop.agencies import public, queries, service
 from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
+from civicloop.auth import deputies
 from civicloop.auth.models import Official, Role
 from civicloop.channels import registry
 from civicloop.channels.connect import service as connections
@@ -18,8 +19,10 @@ from civicloop.channels.ingest import rejections_today
 from civicloop.channels.models import ChannelPoll
 from civicloop.channels.outbound.send import http_client
 from civicloop.channels.polling import last_poll
+from civicloop.channels.reconcile.models import ChannelReconciliation
+from civicloop.channels.reconcile.service import last_run as last_reconciliation
 from civicloop.channels.spec import PlatformSpec
-from civicloop.deps import ActorDep, SessionDep
+from civicloop.deps import ActorDep, OptionalActorDep, SessionDep
 from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
@@ -34,6 +37,8 @@ CONNECT_LISTED = 12
 class HomePage:
     agencies: list[Agency]
     accounts_by_agency: dict[int, list[OfficialAccount]]
+    # Agencies the official approves for today as a named deputy, and until when.
+    deputy_for: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -75,15 +80,23 @@ class AccountPage:
     platform: PlatformSpec | None = None
     # Where polling the account stands, for a polled platform (channels.polling).
     poll: ChannelPoll | None = None
+    # The last reconciliation run (channels.reconcile); what the platform's API cannot list is in ``platform``.
+    reconciliation: ChannelReconciliation | None = None
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def home(request: Request, session: SessionDep, actor: OptionalActorDep, lang: str | None = None) -> Response:
+    if actor is None:
+        return public.render_home(request, session, lang)
     agencies = service.list_agencies(session, actor=actor)
     accounts: dict[int, list[OfficialAccount]] = {}
     for account in service.list_accounts(session, actor=actor):
         accounts.setdefault(account.agency_id, []).append(account)
-    return render(request, "home.html", HomePage(agencies=agencies, accounts_by_agency=accounts))
+    names = {a.id: a.name for a in agencies}
+    deputy_for = [
+        (names.get(d.agency_id, ""), d.ends_on.isoformat()) for d in deputies.serving(session, official_id=actor.id)
+    ]
+    return render(request, "home.html", HomePage(agencies, accounts, deputy_for))
 
 
 def _agencies_page(session: SessionDep, actor: ActorDep, **extra: object) -> AgenciesPage:
@@ -206,5 +219,6 @@ def account_detail(account_id: int, request: Request, session: SessionDep, actor
         rejections_today=rejections_today(session, account),
         platform=registry.spec(account.platform),
         poll=last_poll(session, account.id),
+        reconciliation=last_reconciliation(session, account.id),
     )
     return render(request, "agencies/account.html", page)

@@ -219,6 +219,8 @@ class QualityEmbedder:
         # their time waiting for each other, while whole batches run side by side keep every core busy
         # (onnxruntime releases the GIL while it runs, and a session may be run from several threads).
         options.intra_op_num_threads = 1
+        # Errors only: the runtime's warnings about the int8 graph (initializers it drops) are noise in the log.
+        options.log_severity_level = 3
         options.inter_op_num_threads = 1
         self.workers = threads or (os.cpu_count() or 1)
         path = str(quality_onnx_path())

@@ -8,7 +8,10 @@ from civicloop.audit import tasks as audit_tasks
 from civicloop.auth import tasks as auth_tasks
 from civicloop.channels import tasks as channels_tasks
 from civicloop.channels.connect import tasks as channels_connect_tasks
+from civicloop.channels.media import tasks as channels_media_tasks
 from civicloop.channels.outbound import tasks as channels_outbound_tasks
+from civicloop.channels.reconcile import tasks as channels_reconcile_tasks
+from civicloop.channels.web import tasks as channels_web_tasks
 from civicloop.consultations import tasks as consultations_tasks
 from civicloop.guidelines import gate as guidelines_gate
 from civicloop.inbox import tasks as inbox_tasks
@@ -25,8 +28,11 @@ __all__ = [
     "audit_tasks",
     "auth_tasks",
     "channels_connect_tasks",
+    "channels_media_tasks",
     "channels_outbound_tasks",
+    "channels_reconcile_tasks",
     "channels_tasks",
+    "channels_web_tasks",
     "consultations_tasks",
     "guidelines_gate",
     "huey",

@@ -5,11 +5,15 @@ from civicloop.accountability import models as accountability_models
 from civicloop.agencies import models as agencies_models
 from civicloop.analysis import models as analysis_models
 from civicloop.audit import models as audit_models
+from civicloop.auth import deputy_models as auth_deputy_models
+from civicloop.auth import invitation_models as auth_invitation_models
 from civicloop.auth import models as auth_models
 from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
 from civicloop.channels.connect import models as channels_connect_models
+from civicloop.channels.media import models as channels_media_models
 from civicloop.channels.outbound import models as channels_outbound_models
+from civicloop.channels.reconcile import models as channels_reconcile_models
 from civicloop.channels.web import models as channels_web_models
 from civicloop.consultations import models as consultations_models
 from civicloop.db.base import Base
@@ -29,11 +33,15 @@ __all__ = [
     "agencies_models",
     "analysis_models",
     "audit_models",
+    "auth_deputy_models",
+    "auth_invitation_models",
     "auth_models",
     "auth_totp_models",
     "channels_connect_models",
+    "channels_media_models",
     "channels_models",
     "channels_outbound_models",
+    "channels_reconcile_models",
     "channels_web_models",
     "consultations_models",
     "guidelines_models",

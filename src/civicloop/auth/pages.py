@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from civicloop.agencies import queries as agency_queries
 from civicloop.agencies import service as agency_service
 from civicloop.agencies.models import Agency
-from civicloop.auth import oidc, service, sessions, totp, totp_pages
+from civicloop.auth import deputies, invitations, oidc, service, sessions, throttle, totp, totp_pages
+from civicloop.auth.deputy_models import Deputy
 from civicloop.auth.models import Official, OfficialSession, Role
 from civicloop.deps import SESSION_TOKEN_KEY, ActorDep, SessionDep, sign_in
-from civicloop.errors import Invalid, TooManyRequests, Unauthenticated
+from civicloop.errors import Forbidden, Invalid, TooManyRequests, Unauthenticated
 from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
@@ -37,6 +40,9 @@ class OfficialsPage:
     grantable_roles: list[str]
     error: str | None = None
     form: dict[str, str] = field(default_factory=dict)
+    # An invitation no email carries (SMTP not configured): shown once, for the administrator to hand over.
+    invitation: invitations.Issued | None = None
+    invited: str = ""
 
 
 @dataclass
@@ -189,15 +195,15 @@ def create_official(
     agency_code: Annotated[str, Form()],
     password: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    issued = None
     with form_action(session) as attempt:
-        official = service.create_official_with_roles(
-            session,
-            actor=actor,
-            email=email,
-            name=name,
-            password=password or None,
-            roles=[f"{role}@{agency_code}"],
-        )
+        roles = [f"{role}@{agency_code}"]
+        if password:
+            official = service.create_official_with_roles(
+                session, actor=actor, email=email, name=name, password=password, roles=roles
+            )
+        else:
+            official, issued = invitations.invite(session, actor=actor, email=email, name=name, roles=roles)
     if (exc := attempt.error) is not None:
         page = _officials_page(
             session,
@@ -206,7 +212,11 @@ def create_official(
             form={"email": email, "name": name, "role": role, "agency_code": agency_code},
         )
         return render(request, "auth/officials.html", page, status_code=exc.status_code)
-    flash(request, f"{official.name} was added.")
+    if issued is not None and not issued.emailed:
+        page = _officials_page(session, actor, invitation=issued, invited=official.email)
+        return render(request, "auth/officials.html", page)
+    sent = f" An invitation to set a password was emailed to {official.email}." if issued is not None else ""
+    flash(request, f"{official.name} was added.{sent}")
     return RedirectResponse(f"/officials/{official.id}", status_code=303)
 
 
@@ -271,3 +281,159 @@ def create_token(
 ) -> Response:
     token = service.create_api_token(session, actor=actor, name=name)
     return render(request, "auth/tokens.html", TokenPage(new_token=token))
+
+
+# --- deputy approvers ----------------------------------------------------------------------------------
+
+
+@dataclass
+class DeputyRow:
+    deputy: Deputy
+    name: str
+
+
+@dataclass
+class DeputiesPage:
+    """Per agency the official heads: its current and coming deputies, and whom the head may name."""
+
+    agencies: list[Agency]
+    deputies: dict[int, list[DeputyRow]]
+    candidates: dict[int, list[Official]]
+    today: str
+    error: str | None = None
+    form: dict[str, str] = field(default_factory=dict)
+
+
+def _deputies_page(session: SessionDep, actor: ActorDep, **extra: object) -> DeputiesPage:
+    headed = [a for a in agency_service.list_agencies(session, actor=actor) if actor.has_role(a.id, Role.agency_head)]
+    if not headed:
+        raise Forbidden("naming a deputy approver is for agency heads")
+    names: dict[int, str] = {}
+    candidates: dict[int, list[Official]] = {}
+    for agency in headed:
+        members = {o.id: o for o, _role in agency_queries.members_of(session, agency.id)}
+        names.update({i: o.name for i, o in members.items()})
+        candidates[agency.id] = [o for o in members.values() if o.id != actor.id and o.active]
+    return DeputiesPage(
+        agencies=headed,
+        deputies={
+            a.id: [
+                DeputyRow(d, names.get(d.official_id, "?"))
+                for d in deputies.list_for(session, actor=actor, agency_id=a.id)
+            ]
+            for a in headed
+        },
+        candidates=candidates,
+        today=deputies.today().isoformat(),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/deputies", response_class=HTMLResponse)
+def deputies_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return render(request, "auth/deputies.html", _deputies_page(session, actor))
+
+
+@router.post("/deputies", response_class=HTMLResponse)
+def name_deputy(
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    agency_id: Annotated[int, Form()],
+    official_id: Annotated[int, Form()],
+    starts_on: Annotated[str, Form(max_length=10)],
+    ends_on: Annotated[str, Form(max_length=10)],
+    reason: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    with form_action(session) as attempt:
+        deputies.name_deputy(
+            session,
+            actor=actor,
+            agency_id=agency_id,
+            official_id=official_id,
+            starts_on=_day(starts_on, "starts_on"),
+            ends_on=_day(ends_on, "ends_on"),
+            reason=reason,
+        )
+    if (exc := attempt.error) is not None:
+        form = {"starts_on": starts_on, "ends_on": ends_on, "reason": reason}
+        page = _deputies_page(session, actor, error=exc.message, form=form)
+        return render(request, "auth/deputies.html", page, status_code=exc.status_code)
+    flash(request, "The deputy approves in your place for the period you gave.")
+    return RedirectResponse("/deputies", status_code=303)
+
+
+@router.post("/deputies/{deputy_id}/end")
+def end_deputy(deputy_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    deputies.end(session, actor=actor, deputy_id=deputy_id)
+    flash(request, "The deputy no longer approves for the agency.")
+    return RedirectResponse("/deputies", status_code=303)
+
+
+def _day(text: str, name: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise Invalid("write the date as YYYY-MM-DD", field=name) from exc
+
+
+# --- one-time password links: invitations and resets ---------------------------------------------------
+
+
+@dataclass
+class ForgotPage:
+    sent: bool = False
+    email: str = ""
+
+
+@dataclass
+class SetPasswordPage:
+    token: str
+    purpose: str = ""
+    error: str | None = None
+    # The link itself does not work (used, expired, replaced): the page says so and offers a new one.
+    dead: bool = False
+
+
+@router.get("/password/forgot", response_class=HTMLResponse)
+def forgot_form(request: Request) -> Response:
+    return render(request, "auth/forgot.html", ForgotPage())
+
+
+@router.post("/password/forgot", response_class=HTMLResponse)
+def forgot(request: Request, session: SessionDep, email: Annotated[str, Form(max_length=254)]) -> Response:
+    client = request.client.host if request.client else "unknown"
+    # Counted like sign-in attempts (on counters of their own, so they never lock anyone out of signing in):
+    # asking for links in bulk is refused the same way.
+    throttle.count_attempt(session, email=f"reset:{email.strip().lower()}", client=f"reset:{client}")
+    invitations.request_reset(session, email=email)
+    # The same answer whether or not the address is known, so the page reveals no accounts.
+    return render(request, "auth/forgot.html", ForgotPage(sent=True, email=email))
+
+
+@router.get("/password/set/{token}", response_class=HTMLResponse)
+def set_password_form(token: str, request: Request, session: SessionDep) -> Response:
+    try:
+        link = invitations.usable(session, token)
+    except Invalid as exc:
+        page = SetPasswordPage(token="", error=exc.message, dead=True)
+        return render(request, "auth/set_password.html", page, status_code=410)
+    return render(request, "auth/set_password.html", SetPasswordPage(token=token, purpose=link.purpose.value))
+
+
+@router.post("/password/set/{token}", response_class=HTMLResponse)
+def set_password_by_link(
+    token: str,
+    request: Request,
+    session: SessionDep,
+    password: Annotated[str, Form(max_length=500)],
+    confirm: Annotated[str, Form(max_length=500)],
+) -> Response:
+    with form_action(session) as attempt:
+        invitations.redeem(session, token=token, password=password, confirm=confirm)
+    if (exc := attempt.error) is not None:
+        dead = exc.message == invitations.UNUSABLE
+        page = SetPasswordPage(token="" if dead else token, error=exc.message, dead=dead)
+        return render(request, "auth/set_password.html", page, status_code=410 if dead else exc.status_code)
+    flash(request, "Your password is set. Sign in with it.")
+    return RedirectResponse("/login", status_code=303)

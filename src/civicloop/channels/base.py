@@ -125,8 +125,11 @@ class Inbound:
     reply_to_external_id: str | None = None
     permalink: str | None = None
     subject: str | None = None
-    # X replies: join the conversation of the message replied to when we know it.
+    # A reply: join the conversation of the message replied to when we know it — unless that message is
+    # the agency's own post, whose every top-level comment is a conversation of its own.
     thread_parent_external_id: str | None = None
+    # The post (video, media, group chat) a comment is under; the post's own id on the post itself.
+    post_ref: str | None = None
 
 
 Handler = Callable[[Any], list[Inbound]]

@@ -36,7 +36,7 @@ class Route(enum.StrEnum):
     telegram_message = "telegram_message"  # POST /bot<token>/sendMessage to a private chat
     telegram_post = "telegram_post"  # POST /bot<token>/sendMessage to the bot's channel
     youtube_reply = "youtube_reply"  # POST /youtube/v3/comments with snippet.parentId
-    email = "email"  # SMTP, to the address a web-form citizen left
+    email = "email"  # a web-form citizen: their status page, and SMTP to the address they left
 
 
 @dataclass(frozen=True)

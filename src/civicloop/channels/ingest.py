@@ -29,6 +29,7 @@ from civicloop.db.session import read_mostly, session_scope
 from civicloop.errors import InvalidSignature, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local
+from civicloop.kit.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -344,7 +345,7 @@ def record_failure(session: Session, raw_event_id: int, error: str) -> bool:
     event.error = error[:2000]
     if event.attempts >= MAX_ATTEMPTS:
         event.handled_at = utcnow()
-        event.error = f"gave up after {event.attempts} attempts: {error}"[:2000]
+        event.error = f"gave up after {plural(event.attempts, 'attempt')}: {error}"[:2000]
         return True
     return False
 

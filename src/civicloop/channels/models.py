@@ -134,13 +134,19 @@ class Conversation(IdMixin, TimestampMixin, AgencyOwned, Base):
     __table_args__ = (
         UniqueConstraint("account_id", "kind", "external_ref"),
         Index("ix_conversations_agency_id_status", "agency_id", "status"),
+        Index("ix_conversations_account_id_post_ref", "account_id", "post_ref"),
+        # Search: a reference number typed in the inbox finds its conversation at once.
+        Index("ix_conversations_external_ref", "external_ref"),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     kind: Mapped[ConversationKind] = mapped_column(_enum(ConversationKind, 16))
-    # Post id (comment thread), PSID / X DM pair / WeChat openid (direct), form or import reference.
+    # The citizen's thread: its top-level comment's id (a comment thread; the post's own id for the post
+    # itself), PSID / X DM pair / WeChat openid (direct), form or import reference.
     external_ref: Mapped[str] = mapped_column(String(255))
+    # The post (video, media, chat) a comment thread is under: the post view lists its conversations.
+    post_ref: Mapped[str | None] = mapped_column(String(255))
     subject: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[ConversationStatus] = mapped_column(_enum(ConversationStatus, 16), default=ConversationStatus.open)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))

@@ -93,6 +93,8 @@ class ConversationPublic(BaseModel):
     account_id: int
     kind: ConversationKind
     external_ref: str
+    # The post a comment thread is under (its conversations share it); None for direct messages and forms.
+    post_ref: str | None
     subject: str | None
     status: ConversationStatus
     contact: ContactPublic | None
@@ -111,6 +113,7 @@ class ConversationPublic(BaseModel):
             account_id=conversation.account_id,
             kind=conversation.kind,
             external_ref=conversation.external_ref,
+            post_ref=conversation.post_ref,
             subject=conversation.subject,
             status=conversation.status,
             contact=ContactPublic.of(contact) if contact else None,

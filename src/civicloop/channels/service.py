@@ -125,20 +125,30 @@ def _fallback_name(platform: str, user_id: str) -> str:
 def _conversation(
     session: Session, account: OfficialAccount, inbound: Inbound, contact: Contact | None
 ) -> Conversation:
+    """The conversation a fact belongs to. A conversation is one citizen's thread: each top-level
+    comment on a post starts its own, and a reply joins the conversation of the message it answers —
+    except a reply to the agency's own post, which is a top-level comment (docs/sla.md)."""
     if inbound.thread_parent_external_id:
         parent = _message(session, account.id, inbound.thread_parent_external_id)
         if parent is not None:
             found = session.get(Conversation, parent.conversation_id)
             assert found is not None
-            return found
+            if not is_post(found):
+                return found
     direct = inbound.conversation_kind is not ConversationKind.comment_thread
+    # A comment thread is the citizen's whose top-level comment begins it.
+    begins = inbound.direction is Direction.inbound and inbound.conversation_ref == inbound.external_id
+    subject = inbound.subject[:300] if inbound.subject else None
+    if subject is None and inbound.post_ref and inbound.post_ref != inbound.conversation_ref:
+        subject = _post_subject(session, account.id, inbound.post_ref)
     row = {
         "agency_id": account.agency_id,
         "account_id": account.id,
-        "contact_id": contact.id if contact is not None and direct else None,
+        "contact_id": contact.id if contact is not None and (direct or begins) else None,
         "kind": inbound.conversation_kind,
         "external_ref": inbound.conversation_ref,
-        "subject": inbound.subject[:300] if inbound.subject else None,
+        "post_ref": _fit(inbound.post_ref, 255),
+        "subject": subject,
         "status": ConversationStatus.open,
     }
     inserted = insert_ignore(session, Conversation, [row], ["account_id", "kind", "external_ref"])
@@ -153,6 +163,21 @@ def _conversation(
             Conversation.external_ref == inbound.conversation_ref,
         )
     ).one()
+
+
+def is_post(conversation: Conversation) -> bool:
+    """Whether the conversation is a post's own (the post and nothing a citizen wrote under it)."""
+    return conversation.post_ref is not None and conversation.external_ref == conversation.post_ref
+
+
+def _post_subject(session: Session, account_id: int, post_ref: str) -> str | None:
+    return session.scalar(
+        select(Conversation.subject).where(
+            Conversation.account_id == account_id,
+            Conversation.kind == ConversationKind.comment_thread,
+            Conversation.external_ref == post_ref,
+        )
+    )
 
 
 def _message(session: Session, account_id: int, external_id: str) -> Message | None:

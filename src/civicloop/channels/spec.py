@@ -113,6 +113,31 @@ class Poller(Parser, Protocol):
 
 
 @dataclass(frozen=True)
+class Listed:
+    """What one reconciliation read from a platform's API: the events found, in the platform's own webhook
+    envelope (so that they get the keys a webhook delivery of the same event gets), and how many objects
+    the API returned in all (``fetched``, the new and the already stored alike)."""
+
+    items: list[EventItem]
+    fetched: int
+
+
+class CredentialsRefused(Exception):
+    """The platform refused the account's token while reconciling (revoked, expired, permission removed)."""
+
+
+class PlatformFailed(Exception):
+    """The platform could not be read (unreachable, 5xx, rate limited); a later run tries again."""
+
+
+class Reconciler(Protocol):
+    """Reads an account's recent comments and messages back from the platform's API, to store what its
+    webhooks missed (``channels.reconcile``). Raises ``CredentialsRefused`` or ``PlatformFailed``."""
+
+    def list_since(self, account: AppAccount, since: datetime, http: httpx.Client) -> Listed: ...
+
+
+@dataclass(frozen=True)
 class PlatformSpec:
     """Everything the product knows of one platform (see the module docstring)."""
 
@@ -163,6 +188,10 @@ class PlatformSpec:
     comment_target: Callable[[str, str | None], str] = lambda external_id, parent_id: external_id
     # The citizen a direct reply goes to when the contact is unknown, from the conversation's ref.
     direct_recipient: Callable[[str, str], str | None] = lambda conversation_ref, account_id: None
+    # Reconciliation (``channels.reconcile``): what reads recent events back from the API (None: the API
+    # cannot list them), and what the API cannot list, in words shown on the account page.
+    reconciler: Reconciler | None = None
+    reconcile_gaps: tuple[str, ...] = ()
     # Hiding, unhiding or deleting a citizen's comment on the platform itself (None: not offered).
     moderator: Moderator | None = None
 

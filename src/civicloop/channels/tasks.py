@@ -15,6 +15,7 @@ from huey import crontab
 
 from civicloop import jobs
 from civicloop.channels import ingest, polling
+from civicloop.channels.media import hooks as _media_hooks  # noqa: F401 - attachments are fetched after ingest
 from civicloop.db.session import session_scope
 
 log = logging.getLogger(__name__)

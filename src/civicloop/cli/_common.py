@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -58,3 +61,34 @@ def _cell(value: Any) -> str:
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     return typer.Exit(code)
+
+
+# Where `civicloop demo` puts its database (cli/demo.py), named when a command finds no database.
+DEMO_DATABASE = Path("var/demo/civicloop.db")
+
+
+def missing_database_message(database_url: str) -> str | None:
+    """Why ``database_url`` holds no CivicLoop database (None when it does), and what to do instead.
+
+    An SQLite file that does not exist is not created: connecting would leave an empty file behind and
+    every later command would fail on it, far from the cause (the demo's database is elsewhere).
+    """
+    url = make_url(database_url)
+    hint = "run `civicloop db upgrade` to create one here, or point CIVICLOOP_DATABASE_URL at an existing one"
+    if DEMO_DATABASE.exists():
+        hint += f" (the demo's: export CIVICLOOP_DATABASE_URL=sqlite:///{DEMO_DATABASE.resolve()})"
+    if url.get_backend_name() == "sqlite":
+        path = url.database or ""
+        if path in ("", ":memory:") or path.startswith("file:"):
+            return None
+        if not Path(path).exists():
+            return f"there is no database at {path}; {hint}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            has_schema = inspect(connection).has_table("alembic_version")
+    finally:
+        engine.dispose()
+    if not has_schema:
+        return f"the database {url.render_as_string(hide_password=True)} has no CivicLoop tables; {hint}"
+    return None

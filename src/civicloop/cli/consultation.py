@@ -11,6 +11,7 @@ import typer
 
 from civicloop.cli._common import JsonOption, console, emit
 from civicloop.db.session import session_scope
+from civicloop.kit.words import plural
 
 app = typer.Typer(help="Consultations and surveys: list, open, close, export.", no_args_is_help=True)
 ConsultationId = Annotated[int, typer.Argument(help="Consultation id")]
@@ -131,7 +132,7 @@ def export(
         typer.echo(body, nl=False)
     else:
         output.write_text(body, encoding="utf-8")
-        console.print(f"Wrote {len(rows)} responses to {output}")
+        console.print(f"Wrote {plural(len(rows), 'response')} to {output}")
 
 
 def _export_pdf(consultation_id: int, output: Path | None, lang: str) -> None:

@@ -6,13 +6,15 @@ from typing import Annotated
 
 import typer
 
-from civicloop.auth import service
+from civicloop.auth import invitations, service
 from civicloop.auth.schemas import OfficialPublic
 from civicloop.cli._common import JsonOption, console, emit
 from civicloop.db.session import session_scope
 from civicloop.errors import NotFound
 
-app = typer.Typer(help="Officials: add, list, reset a lost second factor.", no_args_is_help=True)
+app = typer.Typer(
+    help="Officials: add, invite, list, send a password reset link, reset a lost second factor.", no_args_is_help=True
+)
 
 
 @app.command("add")
@@ -64,3 +66,42 @@ def reset_two_factor(email: Annotated[str, typer.Argument(help="The official's e
             raise NotFound(f"no official with email {email!r}")
         totp.reset(session, actor=None, official=official)
     console.print(f"Two-factor sign-in removed for {official.email}.")
+
+
+def _hand_over(issued: invitations.Issued, email: str) -> None:
+    if issued.emailed:
+        console.print(
+            f"A one-time link was emailed to {email}; it works until {issued.link.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
+    else:
+        console.print(
+            f"SMTP is not configured (CIVICLOOP_SMTP_URL), so nothing was emailed. Give {email} this one-time link "
+            f"(it works once, until {issued.link.expires_at:%Y-%m-%d %H:%M} UTC):\n{issued.url}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@app.command("invite")
+def invite(
+    email: Annotated[str, typer.Argument(help="Work email, also the login")],
+    name: Annotated[str, typer.Argument(help="Full name")],
+    role: Annotated[
+        list[str] | None,
+        typer.Option("--role", help="ROLE@AGENCY, repeatable (as for `official add`)"),
+    ] = None,
+) -> None:
+    """Add an official without a password and send them a one-time link to set it (printed without SMTP)."""
+    with session_scope() as session:
+        _official, issued = invitations.invite(session, actor=None, email=email, name=name, roles=role or [])
+    _hand_over(issued, email)
+
+
+@app.command("reset-link")
+def reset_link(email: Annotated[str, typer.Argument(help="The official's email")]) -> None:
+    """Send (or, without SMTP, print) a one-time link for the official to set a new password."""
+    with session_scope() as session:
+        issued = invitations.request_reset(session, email=email)
+        if issued is None:
+            raise NotFound(f"no active official with email {email}")
+    _hand_over(issued, email)

@@ -25,6 +25,16 @@ def require_current_schema() -> None:
         )
 
 
+# Libraries whose routine lines would bury the product's own log: WeasyPrint reports each step of every PDF
+# (the "you said, we did" reports) at INFO, and fontTools each font table it subsets.
+CHATTY_LOGGERS = {"weasyprint.progress": logging.WARNING, "fontTools": logging.WARNING}
+
+
+def quiet_chatty_libraries(levels: dict[str, int] = CHATTY_LOGGERS) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
@@ -39,6 +49,7 @@ def serve(
     settings = get_settings()
     require_current_schema()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    quiet_chatty_libraries()
     consumer = None if settings.redis_url else start_in_process(settings.workers)
     console.print(
         f"CivicLoop on http://{host}:{port} (database: {get_engine().url.render_as_string(hide_password=True)})"
@@ -57,6 +68,7 @@ def worker(
     from civicloop.app.worker import run_worker
 
     require_current_schema()
+    quiet_chatty_libraries()
     settings = get_settings()
     console.print(
         f"Worker consuming from {'Redis' if settings.redis_url else 'the SQLite queue'} with {workers} threads"

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from civicloop.cli._common import JsonOption, console, emit
+from civicloop.kit.words import plural
 
 
 def simulate(
@@ -33,7 +34,8 @@ def simulate(
     citizens = Citizens(targets, seed=seed)
     if not json_out:
         console.print(
-            f"Simulating citizens for {len(targets)} accounts at {rate:g}/s for up to {duration:g} s → {target}"
+            f"Simulating citizens for {plural(len(targets), 'account')} at {rate:g}/s "
+            f"for up to {duration:g} s → {target}"
         )
     report = drive(target, citizens, rate=rate, duration=duration, count=count)
     if json_out:

@@ -274,7 +274,8 @@ def _auto_source(
 ) -> LinkSource | None:
     if conversation.kind is ConversationKind.comment_thread:
         posts = announcement_ids(session, consultation.id)
-        if posts and (conversation.external_ref in posts or message.reply_to_external_id in posts):
+        under = (conversation.post_ref, conversation.external_ref, message.reply_to_external_id)
+        if posts and any(ref in posts for ref in under if ref):
             return LinkSource.reply
     if mentions(consultation, message.text):
         return LinkSource.reference

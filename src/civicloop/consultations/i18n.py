@@ -17,6 +17,7 @@ LABELS: dict[str, dict[str, str]] = {
     "images": {"en": "Pictures", "dz": "པར།"},
     "design_options": {"en": "Design options", "dz": "གདམ་ཁ།"},
     "option": {"en": "Option", "dz": "གདམ་ཁ།"},
+    "enlarge": {"en": "See it full size", "dz": "པར་ཆེ་རུ་བལྟ།"},
     "questions": {"en": "Questions", "dz": "དྲི་བ།"},
     "your_answers": {"en": "Your answers", "dz": "ཁྱོད་ཀྱི་ལན།"},
     "comment": {"en": "Anything else you want to tell us", "dz": "བསམ་འཆར།"},
@@ -28,8 +29,6 @@ LABELS: dict[str, dict[str, str]] = {
     "report": {"en": "What you said and what we did", "dz": "སྙན་ཞུ།"},
     "thanks": {"en": "Thank you. Your answers were received.", "dz": "བཀའ་དྲིན་ཆེ།"},
     "required": {"en": "required"},
-    "rating_low": {"en": "1 = very poor"},
-    "rating_high": {"en": "5 = very good"},
     "also_social": {
         "en": "You can also answer by commenting on our posts on Facebook, X or WeChat; quote the code",
     },
@@ -45,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
     "pdf": {"en": "Download as PDF"},
     "open_data": {"en": "Open data"},
     "answers_total": {"en": "answers"},
+    "answer_one": {"en": "answer"},
     "survey_for": {"en": "This survey is for civil servants of"},
     "sign_in": {"en": "Sign in to answer"},
 }

@@ -137,6 +137,9 @@ class Question(IdMixin, AgencyOwned, Base):
     help_text: Mapped[str] = mapped_column(Text, default="")
     required: Mapped[bool] = mapped_column(Boolean, default=False)
     options: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # A rating question's own words for its ends ("1 = not at all likely"); empty: the numbers alone.
+    scale_low: Mapped[str] = mapped_column(String(100), default="")
+    scale_high: Mapped[str] = mapped_column(String(100), default="")
 
 
 class Response(IdMixin, AgencyOwned, Base):

@@ -41,7 +41,7 @@ from civicloop.consultations.schemas import (
     public_path,
 )
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import Invalid, NotFound
+from civicloop.errors import Forbidden, Invalid, NotFound
 from civicloop.kit import uploads
 from civicloop.kit.timezones import local, parse_instant
 from civicloop.web.charts import bar_chart, line_chart
@@ -56,6 +56,8 @@ class ListPage:
     consultations: list[Consultation]
     agency_names: dict[int, str]
     counts: dict[int, int]
+    # False for an official who may only read (the auditor): no "New consultation" link.
+    can_create: bool = True
 
 
 @dataclass
@@ -85,6 +87,8 @@ class DetailPage:
     can_edit: bool
     public_path: str
     question_kinds: list[str]
+    # Whether the official may schedule, open, close or edit it at all (not the auditor).
+    can_act: bool = True
     error: str | None = None
     form: dict[str, str] = field(default_factory=dict)
 
@@ -98,6 +102,7 @@ class ResultsPage:
     themes: themes.ThemeView
     texts: list[results_mod.TextItem]
     shown_limit: int
+    can_act: bool = True
 
 
 @dataclass
@@ -153,12 +158,15 @@ def list_page(request: Request, session: SessionDep, actor: ActorDep) -> Respons
         consultations=items,
         agency_names={a.id: a.name for a in agencies.list_agencies(session, actor=actor)},
         counts={c.id: results_mod.count(session, c.id) for c in items if c.status not in queries.EDITABLE},
+        can_create=bool(_writable_agencies(session, actor)),
     )
     return render(request, "consultations/list.html", page)
 
 
 @router.get("/consultations/new", response_class=HTMLResponse)
 def new_page(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    if not _writable_agencies(session, actor):
+        raise Forbidden("opening a consultation needs a working role in an agency")
     return render(request, "consultations/form.html", _form_page(session, actor))
 
 
@@ -294,6 +302,7 @@ def _detail(session: Session, actor: Actor, consultation_id: int, **extra: objec
         can_edit=actor.has_role(agency.id) and consultation.status in queries.EDITABLE,
         public_path=public_path(consultation),
         question_kinds=[k.value for k in QuestionKind],
+        can_act=actor.has_role(agency.id),
         **extra,  # type: ignore[arg-type]
     )
 
@@ -445,6 +454,8 @@ def add_question(
     options: Annotated[str, Form(max_length=5000)] = "",
     help_text: Annotated[str, Form(max_length=2000)] = "",
     required: Annotated[bool, Form()] = False,
+    scale_low: Annotated[str, Form(max_length=100)] = "",
+    scale_high: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     def act() -> str:
         data = _validated(
@@ -455,6 +466,8 @@ def add_question(
                 "options": [line for line in options.splitlines() if line.strip()],
                 "required": required,
                 "help_text": help_text,
+                "scale_low": scale_low,
+                "scale_high": scale_high,
             },
         )
         service.add_question(session, actor=actor, consultation_id=consultation_id, data=data)
@@ -521,6 +534,7 @@ def results_page(consultation_id: int, request: Request, session: SessionDep, ac
         themes=themes.view(consultation),
         texts=computed.texts()[-limit:][::-1],
         shown_limit=limit,
+        can_act=actor.has_role(consultation.agency_id),
     )
     return render(request, "consultations/results.html", page)
 

@@ -29,7 +29,7 @@ from civicloop.consultations.schemas import public_path
 from civicloop.deps import OptionalActorDep, SessionDep
 from civicloop.errors import AppError, NotFound, Unauthenticated
 from civicloop.kit import uploads
-from civicloop.web.forms import form_action
+from civicloop.web.forms import form_action, form_data
 from civicloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -61,11 +61,6 @@ class PublicPage:
     error: str | None = None
     values: dict[str, list[str]] = field(default_factory=dict)
     comment: str = ""
-
-
-async def form_data(request: Request) -> FormData:
-    """The submitted form, read in the event loop so the handler itself can stay synchronous."""
-    return await request.form()
 
 
 def _gate(session: Session, consultation: Consultation, respondent: Actor | None) -> dict[str, object]:

@@ -23,6 +23,9 @@ class QuestionIn(BaseModel):
     options: list[str] = Field(default_factory=list, max_length=20)
     required: bool = False
     help_text: str = Field(default="", max_length=2000)
+    # A rating question's words for 1 and for 5 ("not at all likely", "very likely"); empty: numbers alone.
+    scale_low: str = Field(default="", max_length=100)
+    scale_high: str = Field(default="", max_length=100)
 
 
 class ConsultationFields(BaseModel):
@@ -74,6 +77,8 @@ class QuestionPublic(BaseModel):
     help_text: str
     required: bool
     options: list[str]
+    scale_low: str = ""
+    scale_high: str = ""
 
 
 class AttachmentPublic(BaseModel):

@@ -270,6 +270,8 @@ def _add_question(session: Session, consultation: Consultation, data: QuestionIn
         help_text=data.help_text.strip(),
         required=data.required,
         options=options,
+        scale_low=data.scale_low.strip() if data.kind is QuestionKind.rating else "",
+        scale_high=data.scale_high.strip() if data.kind is QuestionKind.rating else "",
     )
     session.add(question)
     session.flush()

@@ -12,6 +12,7 @@ from civicloop.access.reports import SURVEY_PROVIDERS, SurveyPanel
 from civicloop.auth.scope import Actor
 from civicloop.consultations import results
 from civicloop.consultations.models import Audience, Consultation, ConsultationStatus
+from civicloop.kit.words import plural
 
 ANSWERED_STATES = (ConsultationStatus.open, ConsultationStatus.closed, ConsultationStatus.published)
 
@@ -56,7 +57,7 @@ def staff_survey_panel(session: Session, actor: Actor, agency_id: int | None, _f
         )
     found = results.compute(session, survey)
     state = survey.status.value
-    summary = f"{survey.title} ({state}): {found.total} answers from staff. {_first_closed_answer(found)}"
+    summary = f"{survey.title} ({state}): {plural(found.total, 'answer')} from staff. {_first_closed_answer(found)}"
     url = f"/consultations/{survey.id}/results" if actor.can_view(survey.agency_id) else None
     if url is None and survey.status is ConsultationStatus.published:
         url = f"/c/{survey.code}/report"

@@ -159,3 +159,64 @@ def seed_channels(session: Session, world: DemoWorld) -> None:
         answered_at = min(last + timedelta(minutes=rng.randint(20, 300)), now - timedelta(minutes=1))
         _reply(session, conversation, rng.choice(REPLIES), answered_at, officer.id if officer else None)
     session.flush()
+    _five_on_one_post(session, world, now)
+
+
+# The issue's demo: five citizens comment on one post, an officer answers one; four stay waiting.
+BUSY_POST = "Norzin Lam will be resurfaced from Monday; expect one lane closed near the clock tower."
+BUSY_COMMENTS = [
+    ("Kinley Wangmo", "Will the buses still stop at the clock tower during the works?"),
+    ("Tshering Yangzom", "Please do the night work quietly, there is a hospital ward nearby."),
+    ("Sangay Tenzin", "How long will the lane stay closed?"),
+    ("Deki Choden", "The drain on the same stretch overflows every monsoon, fix it too please."),
+    ("Jigme Namgyel", "Where should taxis drop passengers meanwhile?"),
+]
+
+
+def _five_on_one_post(session: Session, world: DemoWorld, now: datetime) -> None:
+    """Five citizens' comments under one Page post: five conversations, one of them answered."""
+    account = world.accounts[("THROMDE", Platform.facebook)]
+    post_id = f"{account.external_id}_demo-resurfacing"
+    at = now - timedelta(hours=3)
+    record_inbound(
+        session,
+        account=account,
+        inbound=Inbound(
+            action=Action.message,
+            account_ref=account.external_id,
+            conversation_kind=ConversationKind.comment_thread,
+            conversation_ref=post_id,
+            post_ref=post_id,
+            created_at=at,
+            external_id=post_id,
+            direction=Direction.outbound,
+            text=BUSY_POST,
+            subject=BUSY_POST[:120],
+        ),
+    )
+    first = None
+    for n, (name, text) in enumerate(BUSY_COMMENTS):
+        comment_id = f"demo-resurfacing_{n + 1}"
+        recorded = record_inbound(
+            session,
+            account=account,
+            inbound=Inbound(
+                action=Action.message,
+                account_ref=account.external_id,
+                conversation_kind=ConversationKind.comment_thread,
+                conversation_ref=comment_id,
+                post_ref=post_id,
+                created_at=at + timedelta(minutes=10 * (n + 1)),
+                external_id=comment_id,
+                contact=ContactRef(f"demo-resurfacing-{n + 1}", name),
+                text=text,
+            ),
+        )
+        first = first or recorded.message
+    assert first is not None
+    conversation = session.get(Conversation, first.conversation_id)
+    assert conversation is not None
+    officer = world.officials.get(demo_email("officer", "THROMDE"))
+    reply = "Dear Kinley, yes: the buses stop 50 metres further up, beside the post office, during the works."
+    _reply(session, conversation, reply, at + timedelta(hours=1), officer.id if officer else None)
+    session.flush()

@@ -203,12 +203,13 @@ def _citizen_message(session: Session, account: OfficialAccount, post_id: str, n
     if account.platform is Platform.wechat:
         kind, ref, reply_to = ConversationKind.direct, f"oDemo{n:04d}Thimphu", None
     else:
-        kind, ref, reply_to = ConversationKind.comment_thread, post_id, post_id
+        kind, ref, reply_to = ConversationKind.comment_thread, f"demo-{account.platform.value}-{post_id}-{n}", post_id
     inbound = Inbound(
         action=Action.message,
         account_ref=account.external_id,
         conversation_kind=kind,
         conversation_ref=ref,
+        post_ref=post_id if kind is ConversationKind.comment_thread else None,
         created_at=at,
         external_id=f"demo-{account.platform.value}-{post_id}-{n}",
         contact=ContactRef(person, f"Citizen {n}"),
@@ -256,7 +257,12 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
                         options=list("ABC"),
                         required=True,
                     ),
-                    QuestionIn(kind=QuestionKind.rating, prompt="How good is the bus stop there today? (1–5)"),
+                    QuestionIn(
+                        kind=QuestionKind.rating,
+                        prompt="How good is the bus stop there today? (1–5)",
+                        scale_low="very poor",
+                        scale_high="very good",
+                    ),
                     QuestionIn(
                         kind=QuestionKind.multiple_choice,
                         prompt="What must every bus stop have?",
@@ -339,7 +345,12 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
                         options=["Yes, a lot", "Somewhat", "Not at all"],
                         required=True,
                     ),
-                    QuestionIn(kind=QuestionKind.rating, prompt="How clear are the social media guidelines? (1–5)"),
+                    QuestionIn(
+                        kind=QuestionKind.rating,
+                        prompt="How clear are the social media guidelines? (1–5)",
+                        scale_low="not clear at all",
+                        scale_high="perfectly clear",
+                    ),
                     QuestionIn(kind=QuestionKind.free_text, prompt="What would help you most?"),
                 ],
             ),

@@ -55,7 +55,10 @@ def seed_oversight(session: Session, world: DemoWorld) -> None:
                 action=Action.message,
                 account_ref=page.external_id,
                 conversation_kind=ConversationKind.comment_thread,
-                conversation_ref=f"demo-oversight-post-{n % 12}",
+                # Each citizen's comment is a conversation of its own under one of twelve posts; the
+                # agency's message answers the comment before it.
+                conversation_ref=f"demo-oversight-{n if direction is Direction.inbound else n - 1}",
+                post_ref=f"demo-oversight-post-{n % 12}",
                 created_at=now - timedelta(hours=at_hours_ago),
                 external_id=f"demo-oversight-{n}",
                 direction=direction,

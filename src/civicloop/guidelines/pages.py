@@ -11,11 +11,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from civicloop.agencies import service as agencies
-from civicloop.agencies.models import Agency
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.config import get_settings
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid
@@ -33,7 +36,7 @@ from civicloop.guidelines.models import (
 from civicloop.guidelines.views import FindingsView, findings_view
 from civicloop.kit.timezones import parse_instant
 from civicloop.web.charts import line_chart
-from civicloop.web.forms import form_action
+from civicloop.web.forms import form_action, form_data
 from civicloop.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -72,7 +75,7 @@ def home(request: Request, session: SessionDep, actor: ActorDep, agency_id: int 
     page = HomePage(
         agencies=_agencies(session, actor),
         agency_id=_default_agency(session, actor, agency_id),
-        pending=len([a for a in _queue(session, actor) if service.can_decide(actor, a)]),
+        pending=len([a for a in _queue(session, actor) if service.can_decide(session, actor, a)]),
         mine=service.list_approvals(session, actor=actor, requested_by=actor.id, limit=20),
         is_national_admin=actor.is_national_admin,
         manageable=[a for a in _agencies(session, actor) if actor.has_role(a.id, *service.RULE_ROLES)],
@@ -110,19 +113,51 @@ class ApprovalRow:
     author: str
     agency: str
     can_decide: bool
+    # The account the text goes to ("<platform> · <account name>"), empty when it is not an outbound message.
+    account: str = ""
+
+
+@dataclass
+class ApprovalGroup:
+    """One thing to decide: a reply, or a post with one item per account it goes to (its variants)."""
+
+    rows: list[ApprovalRow]
+
+    @property
+    def first(self) -> ApprovalRow:
+        return self.rows[0]
+
+    @property
+    def can_decide(self) -> bool:
+        return all(row.can_decide for row in self.rows)
 
 
 @dataclass
 class ApprovalsPage:
-    pending: list[ApprovalRow]
+    pending: list[ApprovalGroup]
     decided: list[ApprovalRow]
     error: str | None = None
     error_for: int | None = None
 
 
+def _accounts(session: Session, approvals: list[Approval]) -> dict[int, str]:
+    """Per approval of an outbound message: the account it goes to."""
+    outbound_ids = [a.outbound_id for a in approvals if a.outbound_id is not None]
+    if not outbound_ids:
+        return {}
+    rows = session.execute(
+        select(OutboundMessage.id, OfficialAccount.platform, OfficialAccount.name)
+        .join(OfficialAccount, OfficialAccount.id == OutboundMessage.account_id)
+        .where(OutboundMessage.id.in_(outbound_ids))
+    )
+    by_outbound = {row_id: f"{registry.spec(platform).label} · {name}" for row_id, platform, name in rows}
+    return {a.id: by_outbound[a.outbound_id] for a in approvals if a.outbound_id in by_outbound}
+
+
 def _rows(session: Session, actor: Actor, approvals: list[Approval]) -> list[ApprovalRow]:
     names = _names(session, {a.requested_by_id for a in approvals} | {a.decided_by_id for a in approvals})
     agency_names = {a.id: a.name for a in _agencies(session, actor)}
+    accounts = _accounts(session, approvals)
     rows = []
     for approval in approvals:
         review = service.evaluate(session, agency_id=approval.agency_id, text=approval.text)
@@ -132,10 +167,25 @@ def _rows(session: Session, actor: Actor, approvals: list[Approval]) -> list[App
                 findings_view(review),
                 names.get(approval.requested_by_id, "the system"),
                 agency_names.get(approval.agency_id, ""),
-                service.can_decide(actor, approval),
+                service.can_decide(session, actor, approval),
+                accounts.get(approval.id, ""),
             )
         )
     return rows
+
+
+def _groups(session: Session, actor: Actor, approvals: list[Approval]) -> list[ApprovalGroup]:
+    """The queue with each post's items together (``service.batch_of``), in the queue's order."""
+    rows = {row.approval.id: row for row in _rows(session, actor, approvals)}
+    groups: list[ApprovalGroup] = []
+    placed: set[int] = set()
+    for approval in approvals:
+        if approval.id in placed:
+            continue
+        batch = [a.id for a in service.batch_of(session, approval) if a.id in rows and a.id not in placed]
+        placed.update(batch)
+        groups.append(ApprovalGroup([rows[i] for i in batch]))
+    return groups
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
@@ -150,7 +200,7 @@ def _approvals_page(session: Session, actor: Actor, **extra: object) -> Approval
         a for a in service.list_approvals(session, actor=actor, limit=50) if a.status is not ApprovalStatus.pending
     ]
     return ApprovalsPage(
-        pending=_rows(session, actor, _queue(session, actor)),
+        pending=_groups(session, actor, _queue(session, actor)),
         decided=_rows(session, actor, decided[:20]),
         **extra,  # type: ignore[arg-type]
     )
@@ -167,26 +217,39 @@ def decide(
     request: Request,
     session: SessionDep,
     actor: ActorDep,
+    form: Annotated[FormData, Depends(form_data)],
     decision: Annotated[str, Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",
     text: Annotated[str | None, Form(max_length=service.MAX_TEXT)] = None,
 ) -> Response:
     if decision not in ("approve", "reject"):
         raise Invalid("decide approve or reject", field="decision")
+    # One text per account the post goes to (text_<item id>); ``text`` alone edits the item itself.
+    edits = {
+        int(key[5:]): value
+        for key, value in form.multi_items()
+        if key.startswith("text_") and key[5:].isdigit()
+        if isinstance(value, str)
+    }
+    if text is not None:
+        edits[approval_id] = text
+    if any(len(value) > service.MAX_TEXT for value in edits.values()):
+        raise Invalid(f"a text is longer than {service.MAX_TEXT:,} characters", field="text")
     with form_action(session) as attempt:
-        approval = service.decide(
+        decided = service.decide_batch(
             session,
             actor=actor,
             approval_id=approval_id,
             approve=decision == "approve",
             reason=reason,
-            edited_text=text if decision == "approve" else None,
+            edited_texts=edits,
         )
     if (exc := attempt.error) is not None:
         page = _approvals_page(session, actor, error=exc.message, error_for=approval_id)
         return render(request, "guidelines/approvals.html", page, status_code=exc.status_code)
-    verb = "approved and queued for sending" if approval.status is ApprovalStatus.approved else "rejected"
-    flash(request, f"Item {approval.id} was {verb}.")
+    verb = "approved and queued for sending" if decided[0].status is ApprovalStatus.approved else "rejected"
+    what = f"The post to {len(decided)} accounts was" if len(decided) > 1 else f"Item {decided[0].id} was"
+    flash(request, f"{what} {verb}.")
     return RedirectResponse("/guidelines/approvals", status_code=303)
 
 

@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.audit import service as audit
+from civicloop.auth import deputies
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
+from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound
 from civicloop.guidelines import politics
 from civicloop.guidelines.checker import check
@@ -377,10 +379,10 @@ def list_approvals(
     return list(session.scalars(query))
 
 
-def can_decide(actor: Actor, approval: Approval) -> bool:
+def can_decide(session: Session, actor: Actor, approval: Approval) -> bool:
     return (
         approval.status is ApprovalStatus.pending
-        and actor.has_role(approval.agency_id, Role.agency_head)
+        and deputies.may_approve(session, actor, approval.agency_id)
         and (approval.requested_by_id != actor.id or actor.is_national_admin)
     )
 
@@ -394,9 +396,10 @@ def decide(
     reason: str,
     edited_text: str | None = None,
 ) -> Approval:
-    """The agency head approves (optionally after editing) or rejects a held text, giving a reason."""
+    """The agency head (or the deputy named for today) approves (optionally after editing) or rejects a held
+    text, giving a reason."""
     approval = get_approval(session, actor=actor, approval_id=approval_id)
-    actor.require(approval.agency_id, Role.agency_head)
+    deputies.require_approver(session, actor, approval.agency_id)
     if approval.status is not ApprovalStatus.pending:
         raise Conflict(f"this item was already {approval.status.value}")
     if approval.requested_by_id == actor.id and not actor.is_national_admin:
@@ -432,6 +435,56 @@ def decide(
         after={"status": approval.status.value, "reason": reason, "text": redact_text(approval.text)},
     )
     return approval
+
+
+def batch_of(session: Session, approval: Approval) -> list[Approval]:
+    """The pending items of one post to several accounts (their outbound rows share a batch key), ``approval``
+    first; a reply or a single-account post is a batch of one."""
+    batch_key = (
+        session.scalar(select(OutboundMessage.batch_key).where(OutboundMessage.id == approval.outbound_id))
+        if approval.outbound_id is not None
+        else None
+    )
+    if batch_key is None or approval.status is not ApprovalStatus.pending:
+        return [approval]
+    siblings = session.scalars(
+        select(Approval)
+        .join(OutboundMessage, OutboundMessage.id == Approval.outbound_id)
+        .where(
+            OutboundMessage.batch_key == batch_key,
+            Approval.agency_id == approval.agency_id,
+            Approval.status == ApprovalStatus.pending,
+            Approval.id != approval.id,
+        )
+        .order_by(Approval.id)
+    )
+    return [approval, *siblings]
+
+
+def decide_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    approval_id: int,
+    approve: bool,
+    reason: str,
+    edited_texts: dict[int, str] | None = None,
+) -> list[Approval]:
+    """Decide a post once for every account it goes to (``batch_of``): each item is decided, released and
+    audited as ``decide`` does; ``edited_texts`` maps an item to its corrected text."""
+    first = get_approval(session, actor=actor, approval_id=approval_id)
+    edits = edited_texts or {}
+    return [
+        decide(
+            session,
+            actor=actor,
+            approval_id=item.id,
+            approve=approve,
+            reason=reason,
+            edited_text=edits.get(item.id) if approve else None,
+        )
+        for item in batch_of(session, first)
+    ]
 
 
 # --- lexicon overrides ----------------------------------------------------------------------------

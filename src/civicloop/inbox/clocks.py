@@ -142,9 +142,15 @@ class Context:
 
 
 def refresh(
-    session: Session, conversation: Conversation, *, now: datetime | None = None, context: Context | None = None
+    session: Session,
+    conversation: Conversation,
+    *,
+    now: datetime | None = None,
+    context: Context | None = None,
+    announce: bool = True,
 ) -> ConversationSla:
-    """Bring the conversation's SLA row up to date; count and announce what became at risk or breached."""
+    """Bring the conversation's SLA row up to date; count and announce what became at risk or breached
+    (``announce=False``: count and remember as announced, tell nobody — a migration recounting old clocks)."""
     now = now or utcnow()
     context = context or Context.empty()
     row = ensure_row(session, conversation)
@@ -163,7 +169,7 @@ def refresh(
     _store(row, facts, result, targets)
     clocks = {clock.key: clock for clock in [result.first_response, *result.running] if clock is not None}
     for clock in clocks.values():
-        _count_and_announce(session, conversation, row, clock, notified)
+        _count_and_announce(session, conversation, row, clock, notified, announce=announce)
     row.notified = notified[-KEEP_KEYS:]
     return row
 
@@ -269,9 +275,15 @@ def _finish_stopped_clocks(
 
 
 def _count_and_announce(
-    session: Session, conversation: Conversation, row: ConversationSla, clock: Clock, notified: list[str]
+    session: Session,
+    conversation: Conversation,
+    row: ConversationSla,
+    clock: Clock,
+    notified: list[str],
+    *,
+    announce: bool = True,
 ) -> None:
-    running = clock.stopped_at is None
+    running = clock.stopped_at is None and announce
     if clock.state is SlaState.breached and f"{clock.key}:breached" not in notified:
         notified.append(f"{clock.key}:breached")
         row.breaches += 1

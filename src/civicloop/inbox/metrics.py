@@ -1,11 +1,13 @@
 """Response metrics per agency, official account, channel or official, over any date range.
 
-The population is the citizen conversations whose first citizen message arrived in ``[start, end)``
-(imported feedback excluded), read from the inbox's SLA rows. First-response times are office
+The population is the citizen conversations (each one citizen's thread: a top-level comment with its
+replies, a direct-message thread, a web-form message) whose first citizen message arrived in
+``[start, end)`` (imported feedback excluded), read from the inbox's SLA rows. First-response times are office
 minutes, measured when the response came (``conversation_sla.first_response_minutes``); median and
 90th percentile interpolate linearly between ranks (like PostgreSQL's ``percentile_cont``). The
-share within target counts the first responses that met the target among those whose outcome is
-known (met, or missed — answered late or still unanswered past the target). Breaches count every
+share within target is the first responses that met the target among *all* those conversations:
+one not answered (yet) is not within target, so the share never exceeds the response rate
+(``missed_target`` counts those answered late or unanswered past the target). Breaches count every
 clock that ran out: first and next responses and resolutions. The backlog is the open
 conversations now, by how long the citizen has waited (wall-clock time since the earliest
 unanswered message).
@@ -69,8 +71,9 @@ class Metrics:
 
     @property
     def within_target_share(self) -> float | None:
-        known = self.within_target + self.missed_target
-        return round(self.within_target / known, 4) if known else None
+        # Of every conversation that needed an answer: one not answered (yet) is not within target, so the
+        # share can never exceed the response rate.
+        return round(self.within_target / self.conversations, 4) if self.conversations else None
 
     def to_json(self) -> dict[str, Any]:
         return {

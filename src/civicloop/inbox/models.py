@@ -59,6 +59,7 @@ class EventKind(enum.StrEnum):
     assigned = "assigned"  # value: the official's id, or "" when unassigned
     tagged = "tagged"
     untagged = "untagged"
+    transferred = "transferred"  # value: the receiving agency's code
 
 
 class ConversationEvent(IdMixin, AgencyOwned, Base):
@@ -111,3 +112,39 @@ class SavedReply(IdMixin, AgencyOwned, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ConversationTransfer(IdMixin, Base):
+    """A conversation handed to another agency (the citizen wrote to the wrong one), with the note for
+    the receiving agency. The conversation then belongs to ``to_agency_id``; this row keeps where it came
+    from, so both agencies' figures can say what happened to it (docs/sla.md, "Transfers")."""
+
+    __tablename__ = "conversation_transfers"
+
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    from_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    to_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Citizen(IdMixin, AgencyOwned, Base):
+    """One person behind several contacts of the same agency (their profiles on several platforms, the email
+    they gave on the agency's form), as an officer linked them. Never across agencies: contacts are the agency's."""
+
+    __tablename__ = "citizens"
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+
+
+class CitizenContact(AgencyOwned, Base):
+    """A contact linked to a citizen; a contact belongs to at most one."""
+
+    __tablename__ = "citizen_contacts"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"), index=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

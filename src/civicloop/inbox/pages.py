@@ -22,7 +22,7 @@ from civicloop.channels.outbound.service import SENDING_ROLES, Window, reply_win
 from civicloop.consultations import queries as consultation_queries
 from civicloop.consultations.models import Consultation
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.inbox import queries, service
+from civicloop.inbox import queries, service, transfers
 from civicloop.inbox import tasks as _tasks  # noqa: F401 - registers the ON_MESSAGE hook in web processes too
 from civicloop.inbox.models import ConversationEvent, ConversationSla, Note, SavedReply
 from civicloop.notifications import queries as notification_queries
@@ -138,6 +138,9 @@ class ConversationPage:
     draft: str = ""
     reply_to: int | None = None
     error: str | None = None
+    # Transfers to another agency: where it came from, and where it may go (inbox.transfers).
+    transfers: list[transfers.TransferView] = field(default_factory=list)
+    transfer_to: list[Agency] = field(default_factory=list)
     holds: list[LegalHold] = field(default_factory=list)  # legal holds keeping this conversation's records
     # One per rendered form: a double submit stores the reply once (see create_outbound).
     idempotency_key: str = field(default_factory=lambda: secrets.token_hex(16))
@@ -180,9 +183,17 @@ def _conversation_page(session: Session, actor: Actor, conversation_id: int, **e
         can_triage=actor.has_role(conversation.agency_id, *service.TRIAGE_ROLES),
         can_reply=actor.has_role(conversation.agency_id, *SENDING_ROLES),
         state_labels={s.value: label for s, label in STATE_LABELS.items()},
+        transfers=transfers.transfers_of(session, conversation.id),
+        transfer_to=transfers.agencies_to_transfer_to(session, conversation.agency_id),
         holds=records_queries.holds_covering_conversation(session, conversation.id),
         **extra,  # type: ignore[arg-type]
     )
+
+
+@router.get("/inbox/saved-replies", include_in_schema=False)
+def saved_replies_address() -> Response:
+    """The address people guess for the saved replies (beside ``/inbox/{id}``), sent to where they live."""
+    return RedirectResponse("/inbox-saved-replies", status_code=308)
 
 
 @router.get("/inbox/{conversation_id}", response_class=HTMLResponse)
@@ -227,6 +238,11 @@ def post_reply(
     then_wait: Annotated[bool, Form()] = False,
     idempotency_key: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
+    with form_action(session) as moved:
+        transfers.check_still_ours(session, actor=actor, conversation_id=conversation_id)
+    if moved.error is not None:  # transferred to another agency since the page was opened: nothing is sent
+        flash(request, moved.error.message, "error")
+        return RedirectResponse("/inbox", status_code=303)
     with form_action(session) as attempt:
         outbound = service.reply(
             session,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -17,7 +17,16 @@ from civicloop.channels.models import Contact, Conversation, ConversationStatus,
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.consultations.models import ConsultationConversation
 from civicloop.errors import Invalid
-from civicloop.inbox.models import ConversationEvent, ConversationSla, ConversationTag, Note, SavedReply, Tag
+from civicloop.inbox import search
+from civicloop.inbox.models import (
+    CitizenContact,
+    ConversationEvent,
+    ConversationSla,
+    ConversationTag,
+    Note,
+    SavedReply,
+    Tag,
+)
 from civicloop.sla.engine import SlaState
 
 PER_PAGE = 50
@@ -49,6 +58,8 @@ class Filters:
     sla: str | None = None
     consultation_id: int | None = None
     q: str = ""
+    # The search resolved to conversation ids, best first (``with_search``); not part of the address.
+    found: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.status not in STATUS_FILTERS:
@@ -63,7 +74,7 @@ class Filters:
     def query_string(self, **changes: Any) -> str:
         from urllib.parse import urlencode
 
-        values = {**self.__dict__, **changes}
+        values = {k: v for k, v in {**self.__dict__, **changes}.items() if k != "found"}
         defaults = Filters().__dict__
         return urlencode({k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)})
 
@@ -108,11 +119,11 @@ class Row:
 
     @property
     def title(self) -> str:
-        """The citizen for a one-to-one conversation; the latest commenter for a post's comments."""
+        """The citizen (for a comment thread: the one whose comment begins it, else the latest commenter)."""
+        if self.conversation.kind.value == "comment_thread":
+            return f"{(self.contact.display_name if self.contact else self.author) or 'Citizens'} on a post"
         if self.contact is not None:
             return self.contact.display_name
-        if self.conversation.kind.value == "comment_thread":
-            return f"{self.author or 'Citizens'} on a post"
         return self.conversation.subject or self.author or f"Conversation {self.conversation.id}"
 
     @property
@@ -126,6 +137,9 @@ class InboxList:
     total: int
     page: int
     counts: dict[str, dict[str, int]]
+
+    # A search found at least this many conversations (the cap) and shows the best of them only; else 0.
+    capped: int = 0
 
     @property
     def pages(self) -> int:
@@ -181,27 +195,23 @@ def _filtered(query: Q, actor: Actor, filters: Filters, *, skip: str = "") -> Q:
             )
         )
     if filters.q.strip():
-        query = query.where(_search(filters.q.strip()))
+        found = filters.found if filters.found is not None else ()
+        query = query.where(S.conversation_id.in_(found))
     return query
 
 
-def _search(text: str) -> Any:
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found = or_(
-        Conversation.subject.ilike(pattern, escape="\\"),
-        exists(
-            select(Message.id).where(
-                Message.conversation_id == Conversation.id, Message.text.ilike(pattern, escape="\\")
-            )
-        ),
-        exists(
-            select(Contact.id).where(
-                Contact.id == Conversation.contact_id,
-                or_(Contact.display_name.ilike(pattern, escape="\\"), Contact.handle.ilike(pattern, escape="\\")),
-            )
-        ),
-    )
-    return exists(select(Conversation.id).where(Conversation.id == S.conversation_id, found))
+def with_search(session: Session, actor: Actor, filters: Filters) -> Filters:
+    """``filters`` with its search text resolved once, in the database's full-text engine, to the ids of
+    the best ``search.MAX_HITS`` matching conversations the official may see (``inbox.search``): every
+    count and the page then read those ids by key instead of searching again."""
+    if not filters.q.strip() or filters.found is not None:
+        return filters
+    agency_ids = actor.agency_ids()
+    if filters.agency_id is not None:
+        actor.require_view(filters.agency_id)
+        agency_ids = {filters.agency_id}
+    found = search.best(session, filters.q.strip(), agency_ids=agency_ids)
+    return replace(filters, found=tuple(found))
 
 
 def _grouped(session: Session, actor: Actor, filters: Filters, skip: str = "") -> list[Any]:
@@ -232,6 +242,7 @@ def counts(session: Session, *, actor: Actor, filters: Filters) -> tuple[int, di
     """The total, and for each filter how many conversations each of its choices would show (the
     other filters kept). Keys: status, sla and channel values, me/unassigned/anyone, account ids,
     tag names and consultation ids, as strings."""
+    filters = with_search(session, actor, filters)
     status_query = _filtered(select(S.status, func.count()), actor, filters, skip="status")
     by_status: dict[str, int] = dict(session.execute(status_query.group_by(S.status)).all())
     by_status["active"] = by_status.get("open", 0) + by_status.get("waiting", 0)
@@ -262,13 +273,21 @@ def counts(session: Session, *, actor: Actor, filters: Filters) -> tuple[int, di
 def list_conversations(session: Session, *, actor: Actor, filters: Filters, page: int = 1) -> InboxList:
     """One page of conversations, the citizen waiting longest first, then the latest citizen message."""
     page = max(1, page)
+    filters = with_search(session, actor, filters)
     total, tallies = counts(session, actor=actor, filters=filters)
-    ids_query = _filtered(select(S.conversation_id), actor, filters).order_by(
-        S.response_started_at.asc().nulls_last(),
-        S.seen_citizen_at.desc().nulls_last(),
-        S.conversation_id.desc(),
-    )
-    ids = list(session.scalars(ids_query.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
+    ids_query = _filtered(select(S.conversation_id), actor, filters)
+    if filters.found is not None:
+        # A search lists the best matches first (an exact reference before any word match).
+        rank = {conversation_id: n for n, conversation_id in enumerate(filters.found)}
+        shown = sorted(session.scalars(ids_query), key=rank.__getitem__)
+        ids = shown[(page - 1) * PER_PAGE : page * PER_PAGE]
+    else:
+        ids_query = ids_query.order_by(
+            S.response_started_at.asc().nulls_last(),
+            S.seen_citizen_at.desc().nulls_last(),
+            S.conversation_id.desc(),
+        )
+        ids = list(session.scalars(ids_query.offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
     found = {
         c.id: (c, s)
         for c, s in session.execute(
@@ -301,7 +320,8 @@ def list_conversations(session: Session, *, actor: Actor, filters: Filters, page
         )
         for conversation, sla_row in (found[i] for i in ids if i in found)
     ]
-    return InboxList(rows=rows, total=total, page=page, counts=tallies)
+    capped = search.MAX_HITS if filters.found is not None and len(filters.found) >= search.MAX_HITS else 0
+    return InboxList(rows=rows, total=total, page=page, counts=tallies, capped=capped)
 
 
 def _previews(session: Session, conversation_ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -404,7 +424,8 @@ def saved_reply_of(session: Session, *, agency_id: int, saved_reply_id: int) -> 
 
 
 def earlier_conversations(session: Session, conversation: Conversation, limit: int = 10) -> list[Conversation]:
-    """The same citizen's other conversations with this agency (by contact, on any account)."""
+    """The same citizen's other conversations with this agency (by contact and the contacts linked to it,
+    on any account)."""
     contact_ids: set[int] = set()
     if conversation.contact_id:
         contact_ids.add(conversation.contact_id)
@@ -419,6 +440,11 @@ def earlier_conversations(session: Session, conversation: Conversation, limit: i
         )
     if not contact_ids:
         return []
+    # Contacts an officer linked as the same citizen (``inbox.citizens``) count as this citizen.
+    citizens = select(CitizenContact.citizen_id).where(CitizenContact.contact_id.in_(contact_ids))
+    contact_ids |= set(
+        session.scalars(select(CitizenContact.contact_id).where(CitizenContact.citizen_id.in_(citizens)))
+    )
     query = (
         select(Conversation)
         .where(

@@ -244,13 +244,14 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 def placeholder_values(session: Session, conversation: Conversation, actor: Actor) -> dict[str, str]:
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
     if contact is None:
-        latest = session.scalar(
+        # A comment thread is the citizen's who began it (others may have replied in it since).
+        first = session.scalar(
             select(Message.contact_id)
             .where(Message.conversation_id == conversation.id, Message.contact_id.is_not(None))
-            .order_by(Message.created_at.desc())
+            .order_by(Message.created_at, Message.id)
             .limit(1)
         )
-        contact = session.get(Contact, latest) if latest else None
+        contact = session.get(Contact, first) if first else None
     agency = session.get(Agency, conversation.agency_id)
     return {
         "citizen_name": contact.display_name if contact else "citizen",

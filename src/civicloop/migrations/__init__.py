@@ -17,6 +17,16 @@ from sqlalchemy import Engine
 HERE = Path(__file__).parent
 
 
+# Full-text search objects (revision 0230_inbox_search) that no model maps: FTS5 tables and their shadow
+# tables on SQLite, generated ``search_vector`` columns and their GIN indexes on PostgreSQL.
+SEARCH_SUFFIXES = ("_fts", "_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_search_vector")
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` hook: leave the search objects out of autogenerate and drift checks."""
+    return not (name and (name == "search_vector" or name.endswith(SEARCH_SUFFIXES)))
+
+
 def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(HERE))

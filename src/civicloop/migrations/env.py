@@ -5,6 +5,7 @@ from sqlalchemy import pool
 
 from civicloop.app.models import Base
 from civicloop.db.session import build_engine
+from civicloop.migrations import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -16,6 +17,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -27,7 +29,11 @@ def run_migrations_online() -> None:
     engine = build_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

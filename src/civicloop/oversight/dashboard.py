@@ -149,17 +149,21 @@ MIN_TO_RANK = 10
 RANKING_DEFINITIONS = [
     (
         "Responsiveness rank",
-        "Agencies ordered by the share of first responses within their target, then by response rate. "
+        "Agencies ordered by the share of their citizen conversations answered within the target (a citizen "
+        "left unanswered counts against the agency), then by response rate. "
         f"Agencies with fewer than {MIN_TO_RANK} citizen conversations in the period are listed but not ranked.",
     ),
     (
         "Response rate",
-        "Citizen conversations begun in the period that received an agency response, through CivicLoop or "
-        "directly on the platform (imported feedback excluded).",
+        "Share of the citizen conversations begun in the period that received an agency response, through "
+        "CivicLoop or directly on the platform (imported feedback excluded). A conversation is one citizen's "
+        "thread: each top-level comment on a post with its replies, a direct-message thread, a web-form message.",
     ),
     (
         "Within target",
-        "First responses that met the agency's target in office hours, among those whose outcome is known.",
+        "Share of the citizen conversations begun in the period whose first response met the agency's target "
+        "in office hours. Every conversation that needed an answer counts: one still unanswered is not within "
+        "target, so this is never more than the response rate.",
     ),
     (
         "Participation rank",

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from civicloop.kit.words import plural
+
 
 @dataclass(frozen=True)
 class Detection:
@@ -105,7 +107,7 @@ def share_spike(
         baseline=usual,
         threshold=threshold,
         explanation=(
-            f"{hit} of {total} messages ({share:.0%}) were {what} in the last {window}; "
+            f"{hit} of {plural(total, 'message')} ({share:.0%}) were {what} in the last {window}; "
             f"usually {usual:.0%} ({past_hits} of {past_total}) before, alert from {threshold:.0%}"
         ),
     )
@@ -147,7 +149,7 @@ def silence(
         baseline=usual,
         threshold=limit,
         explanation=(
-            f"no event for {current} hours; its usual longest pause is {usual:.0f} hours "
+            f"no event for {plural(current, 'hour')}; its usual longest pause is {plural(round(usual), 'hour')} "
             f"({quantile:.0%} of pauses over the last {len(active) // 24} days), alert after {limit:.0f}"
         ),
     )
@@ -182,6 +184,8 @@ def token_expiry(expires_at: datetime | None, *, now: datetime, warn_days: int =
         return None
     days = left.total_seconds() / 86400
     text = (
-        f"the access token expired {-days:.0f} days ago" if days < 0 else f"the access token expires in {days:.0f} days"
+        f"the access token expired {plural(round(-days), 'day')} ago"
+        if days < 0
+        else f"the access token expires in {plural(round(days), 'day')}"
     )
     return Detection(value=days, baseline=float(warn_days), threshold=float(warn_days), explanation=text)

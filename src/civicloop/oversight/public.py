@@ -69,8 +69,12 @@ def transparency(session: Session, period: Period) -> TransparencyPage:
             Column("within_target", "Answered within target %", numeric=True),
             *(Column(extra.key, extra.label, numeric=True) for extra in hooks.AGENCY_COUNTS),
         ],
-        note="Conversations begun in the period on the agency's official accounts and web form. 'Within target' "
-        "counts first answers within the agency's target time, in office hours.",
+        note="Citizen conversations: those begun in the period on the agency's official accounts and web form; "
+        "each is one citizen's thread (a comment on a post with the replies to it, a private message thread, a "
+        "web-form message). Answered %: the share of them the agency answered. Answered within target %: the "
+        "share of them first answered within the agency's target time, in office hours — a citizen not "
+        "answered counts as not within target, so it is never more than Answered %. A conversation "
+        "transferred to another agency counts for the agency that holds it.",
     )
     bounds = period.bounds(zone_name)
     extras = {extra.key: extra.count(session, *bounds, None) for extra in hooks.AGENCY_COUNTS}

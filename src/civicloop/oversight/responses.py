@@ -44,8 +44,8 @@ class ResponseCounts:
 
     @property
     def within_target_share(self) -> float | None:
-        known = self.within_target + self.missed_target
-        return self.within_target / known if known else None
+        # Of all the conversations that needed an answer (as ``inbox.metrics``): unanswered is not within.
+        return self.within_target / self.conversations if self.conversations else None
 
     def add(self, other: ResponseCounts) -> None:
         self.conversations += other.conversations

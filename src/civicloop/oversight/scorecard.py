@@ -15,7 +15,7 @@ from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, Ou
 from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category
-from civicloop.inbox import metrics
+from civicloop.inbox import metrics, transfers
 from civicloop.oversight import activity, adoption, conduct, health, hooks, office_access, participation, scope
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import MESSAGES, Chart, Column, Figure, Table, compared
@@ -90,7 +90,8 @@ def accounts_section(session: Session, agency: Agency, period: Period, now: date
                 "health": item.level.label,
                 "reasons": "; ".join(item.reasons) or "—",
                 "last_event_at": facts.last_event_at,
-                "token_expires_at": facts.token_expires_at,
+                # A token CivicLoop renews itself has no expiry an official must watch.
+                "token_expires_at": None if facts.token_refreshes else facts.token_expires_at,
                 "rejected_today": facts.rejected_today or 0,
             },
             {"account": f"/accounts/{facts.account_id}"},
@@ -278,7 +279,9 @@ def responses_section(session: Session, agency: Agency, period: Period, zone_nam
             unit="%",
             href=href,
             definition="Share of the citizen conversations begun in the period that received an agency response "
-            "(through CivicLoop or directly on the platform). Imported feedback is not counted.",
+            "(through CivicLoop or directly on the platform). A conversation is one citizen's thread: a top-level "
+            "comment with its replies, a direct-message thread, a web-form message. Imported feedback is not "
+            "counted; a conversation transferred to another agency counts for the agency that holds it.",
             higher_is_better=True,
         ),
         Figure(
@@ -309,8 +312,9 @@ def responses_section(session: Session, agency: Agency, period: Period, zone_nam
             _pct(before.within_target_share),
             unit="%",
             href=href,
-            definition="First responses that met the agency's target, among those whose outcome is known "
-            "(answered, or unanswered past the target).",
+            definition="Share of the citizen conversations begun in the period whose first response met the "
+            "agency's target. Every conversation that needed an answer counts: one still unanswered is not within "
+            "target, so this is never more than the response rate.",
             higher_is_better=True,
         ),
         Figure(
@@ -321,6 +325,18 @@ def responses_section(session: Session, agency: Agency, period: Period, zone_nam
             href=href,
             definition="Every response or resolution clock that ran out, for conversations begun in the period.",
             higher_is_better=False,
+        ),
+        Figure(
+            "transferred_out",
+            "Transferred to another agency",
+            transfers.transferred_out(session, agency_ids={agency.id}, start=start, end=end).get(agency.id, 0),
+            transfers.transferred_out(session, agency_ids={agency.id}, start=before_start, end=before_end).get(
+                agency.id, 0
+            ),
+            definition="Citizen conversations this agency handed to another agency in the period (the citizen "
+            "wrote to the wrong one). They count in the figures of the agency holding them, with the citizen's "
+            "wait measured from the first message; here they are neither answered nor unanswered.",
+            higher_is_better=None,
         ),
     ]
     channels = Table(

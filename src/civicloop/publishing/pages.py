@@ -12,13 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from civicloop.agencies import service as agencies
-from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.auth import deputies
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.channels.spec import PlatformSpec
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.errors import Invalid
+from civicloop.errors import AppError, Invalid
 from civicloop.guidelines import service as guidelines
 from civicloop.guidelines.views import FindingsView, findings_view
 from civicloop.kit import uploads
@@ -47,10 +48,21 @@ class ComposePage:
     form: dict[str, str] = field(default_factory=dict)
     chosen: list[int] = field(default_factory=list)
     error: str | None = None
+    # The picture of a refused attempt, kept so that it need not be chosen again (its file name).
+    kept_image: str | None = None
 
     @property
     def variant_platforms(self) -> list[PlatformSpec]:
         return [p for p in registry.publishable() if p.variant_hint]
+
+    @staticmethod
+    def takes_pictures(platform: Platform) -> bool:
+        route = registry.spec(platform).post
+        return route is not None and route.images
+
+    @property
+    def picture_platforms(self) -> list[str]:
+        return [p.label for p in registry.publishable() if p.post is not None and p.post.images]
 
 
 @dataclass
@@ -71,6 +83,8 @@ class CalendarPage:
     waiting: list[Post]
     require_approval: bool
     can_set_policy: bool
+    # Each post's status as shown: "held" when the guidelines hold every account's message (queries).
+    shown: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +93,40 @@ class PostPage:
     results: list[queries.TargetResult]
     can_decide: bool
     can_cancel: bool
+    shown_status: str = ""
+
+
+# The session key of a refused post's picture, stored so that the next attempt can send it: the signed
+# session cookie names it, so no one can point a post at another upload.
+KEPT_IMAGE = "publishing_kept_image"
+
+
+def _kept_image(request: Request) -> tuple[str, bytes] | None:
+    kept = request.session.get(KEPT_IMAGE)
+    if not isinstance(kept, dict):
+        return None
+    try:
+        return str(kept["filename"]), uploads.path_of(str(kept["stored_name"])).read_bytes()
+    except (KeyError, OSError, AppError):
+        request.session.pop(KEPT_IMAGE, None)
+        return None
+
+
+def _forget_kept_image(request: Request) -> None:
+    kept = request.session.pop(KEPT_IMAGE, None)
+    if isinstance(kept, dict) and kept.get("stored_name"):
+        uploads.remove(str(kept["stored_name"]))
+
+
+def _keep_image(request: Request, picture: tuple[str, bytes]) -> str | None:
+    """Keep the picture of a refused post for the next attempt; None when the picture itself is the problem."""
+    _forget_kept_image(request)
+    try:
+        stored = uploads.store(picture[1], filename=picture[0], images_only=True)
+    except AppError:
+        return None
+    request.session[KEPT_IMAGE] = {"stored_name": stored.stored_name, "filename": stored.filename}
+    return stored.filename
 
 
 def _compose_page(session: Session, actor: Actor, **extra: object) -> ComposePage:
@@ -138,6 +186,7 @@ def create(
     account_ids: Annotated[list[int] | None, Form()] = None,
     scheduled_at: Annotated[str, Form(max_length=40)] = "",
     image: Annotated[UploadFile | None, File()] = None,
+    keep_image: Annotated[bool, Form()] = False,
 ) -> Response:
     variants = _variants(variant_platform, variant)
     form = {"agency_id": str(agency_id), "text": text} | {f"variant_{p}": t for p, t in variants.items()}
@@ -146,6 +195,8 @@ def create(
         agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
         when = parse_instant(scheduled_at, agencies.zone_name_of(agency)) if scheduled_at.strip() else None
         picture = (image.filename or "image", uploads.read_limited(image.file)) if image and image.filename else None
+        if picture is None and keep_image:
+            picture = _kept_image(request)
         post = service.create_post(
             session,
             actor=actor,
@@ -157,8 +208,12 @@ def create(
             image=picture,
         )
     if (exc := attempt.error) is not None:
-        page = _compose_page(session, actor, form=form, chosen=account_ids or [], error=exc.message)
+        kept = _keep_image(request, picture) if picture is not None else None
+        if picture is None:
+            _forget_kept_image(request)
+        page = _compose_page(session, actor, form=form, chosen=account_ids or [], error=exc.message, kept_image=kept)
         return render(request, "publishing/compose.html", page, status_code=exc.status_code)
+    _forget_kept_image(request)
     messages = {
         PostStatus.pending_approval: "Saved. It waits for the agency head's approval.",
         PostStatus.scheduled: "Scheduled.",
@@ -215,6 +270,7 @@ def calendar(
         waiting=waiting,
         require_approval=queries.policy_for(session, agency.id).require_approval if agency else False,
         can_set_policy=bool(agency and actor.has_role(agency.id, Role.agency_head, Role.agency_admin)),
+        shown=queries.shown_statuses(session, posts),
     )
     return render(request, "publishing/calendar.html", page)
 
@@ -240,10 +296,10 @@ def post_detail(post_id: int, request: Request, session: SessionDep, actor: Acto
     page = PostPage(
         post=post,
         results=queries.results(session, post),
-        can_decide=post.status is PostStatus.pending_approval
-        and actor.has_role(post.agency_id, *service.APPROVER_ROLES),
+        can_decide=post.status is PostStatus.pending_approval and deputies.may_approve(session, actor, post.agency_id),
         can_cancel=post.status in (PostStatus.pending_approval, PostStatus.scheduled)
         and actor.has_role(post.agency_id),
+        shown_status=queries.shown_statuses(session, [post])[post.id],
     )
     return render(request, "publishing/post.html", page)
 

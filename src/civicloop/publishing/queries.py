@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.scope import Actor
-from civicloop.channels.outbound.models import OutboundMessage
-from civicloop.publishing.models import Post, PostTarget, PublishingPolicy
+from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
+from civicloop.publishing.models import Post, PostStatus, PostTarget, PublishingPolicy
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,31 @@ def list_posts(
     if start is not None and end is not None:
         posts = [p for p in posts if start <= when(p) < end]
     return posts
+
+
+def shown_statuses(session: Session, posts: list[Post]) -> dict[int, str]:
+    """What to call each post: its own status, except a released post whose accounts' messages the guidelines
+    held for approval is "held" (every account held) or "partly held" (some), as each account says."""
+    released = [p.id for p in posts if p.status is PostStatus.released]
+    held: dict[int, list[bool]] = {}
+    if released:
+        rows = session.execute(
+            select(PostTarget.post_id, OutboundMessage.status)
+            .join(OutboundMessage, OutboundMessage.id == PostTarget.outbound_id)
+            .where(PostTarget.post_id.in_(released))
+        )
+        for post_id, status in rows:
+            held.setdefault(post_id, []).append(status is OutboundStatus.held)
+    shown = {}
+    for post in posts:
+        flags = held.get(post.id, [])
+        if flags and all(flags):
+            shown[post.id] = "held"
+        elif any(flags):
+            shown[post.id] = "partly_held"
+        else:
+            shown[post.id] = post.status.value
+    return shown
 
 
 def when(post: Post) -> datetime:

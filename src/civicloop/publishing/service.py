@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.audit import service as audit
+from civicloop.auth import deputies
 from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
@@ -225,7 +226,7 @@ def _record_status(session: Session, actor: Actor, action: str, post: Post, befo
 def decide(session: Session, *, actor: Actor, post_id: int, approve: bool, note: str = "") -> Post:
     """The agency head approves (released now or at its time) or rejects a post waiting for approval."""
     post = get_post(session, actor=actor, post_id=post_id)
-    actor.require(post.agency_id, *APPROVER_ROLES)
+    deputies.require_approver(session, actor, post.agency_id)
     if post.status is not PostStatus.pending_approval:
         raise Conflict(f"this post is {post.status.value.replace('_', ' ')}, not waiting for approval")
     post.decided_by_id, post.decided_at, post.decision_note = actor.id, utcnow(), note.strip()

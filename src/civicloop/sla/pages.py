@@ -344,7 +344,7 @@ def metrics_page(
         ),
         bar_chart(
             [(label, _percent(m.within_target_share)) for label, m in groups],
-            title="First responses within target",
+            title="Citizen conversations answered within target",
             unit="%",
         ),
         bar_chart(list(report.backlog.items()), title="Open conversations by how long the citizen has waited"),

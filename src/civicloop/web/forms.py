@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from civicloop.errors import AppError
 
@@ -49,3 +51,9 @@ def form_action(session: Session) -> Iterator[Attempt]:
         session.rollback()
         attempt.error = exc
         _refused.set(exc)
+
+
+async def form_data(request: Request) -> FormData:
+    """The submitted form, read in the event loop so the handler itself can stay synchronous (for fields whose
+    names are not known in advance, such as one per item)."""
+    return await request.form()

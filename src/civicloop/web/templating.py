@@ -17,8 +17,9 @@ from civicloop import __version__
 from civicloop.auth.csrf import csrf_token
 from civicloop.config import get_settings
 from civicloop.kit.timezones import local
+from civicloop.kit.words import plural
 from civicloop.web.forms import field_of, refused_action
-from civicloop.web.nav import items_for
+from civicloop.web.nav import groups_for, items_for
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -70,6 +71,7 @@ def html_attrs(attrs: Mapping[str, object] | str | None) -> Markup:
 templates.env.filters["local_time"] = local_time
 templates.env.filters["html_attrs"] = html_attrs
 templates.env.filters["options"] = options
+templates.env.filters["plural"] = plural
 templates.env.globals.update(
     app_version=__version__,
     htmx_file=HTMX_FILE,
@@ -98,6 +100,7 @@ def render(request: Request, name: str, page: object = None, *, status_code: int
         "page": page,
         "actor": actor,
         "nav": items_for(actor),
+        "nav_groups": groups_for(actor),
         "csrf": csrf_token(request),
         "flashes": _pop_flashes(request),
         "timezone": get_settings().timezone,

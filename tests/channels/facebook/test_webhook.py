@@ -134,14 +134,16 @@ def test_a_comment_thread_with_replies_and_the_pages_own_answer(client: TestClie
     for name in ("comment__added", "comment__reply", "comment__by_page"):
         assert deliver(client, world, f"facebook/{name}.json").status_code == 200
     stored = messages(db)
+    # One citizen's thread: the top-level comment, another citizen's reply to it and the Page's answer.
     assert len({m.conversation_id for m in stored}) == 1
     conversation = db.get(Conversation, stored[0].conversation_id)
     assert conversation is not None
-    assert (conversation.kind, conversation.external_ref) == (
+    assert (conversation.kind, conversation.external_ref, conversation.post_ref) == (
         ConversationKind.comment_thread,
+        stored[0].external_id,
         f"{FB_PAGE}_918273645512",
     )
-    assert conversation.contact_id is None  # a thread has many citizens
+    assert conversation.contact_id == stored[0].contact_id  # the citizen whose comment begins it
     assert conversation.last_agency_message_at is not None and conversation.last_citizen_message_at is not None
     reply, answer = stored[1], stored[2]
     assert reply.reply_to_external_id == "918273645512_1203948576"

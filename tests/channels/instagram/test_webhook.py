@@ -92,10 +92,15 @@ def test_comments_and_direct_messages_end_to_end(client: TestClient, db: Session
         (Direction.inbound, "Kuzuzangpo la, where"),
         (Direction.outbound, "At the Thromde offic"),
     ]
-    thread, direct = {m.conversation_id for m in found[:3]}, {m.conversation_id for m in found[3:]}
-    assert len(thread) == len(direct) == 1
-    kinds = {(c.kind, c.external_ref) for c in db.query(Conversation).all()}
-    assert kinds == {(ConversationKind.comment_thread, "17953281016612345"), (ConversationKind.direct, CITIZEN)}
+    # The comment, another citizen's reply to it and the account's answer are that comment's thread.
+    first = found[0]
+    assert {m.conversation_id for m in found[:3]} == {first.conversation_id}
+    assert len({m.conversation_id for m in found[3:]}) == 1
+    kinds = {(c.kind, c.external_ref, c.post_ref) for c in db.query(Conversation).all()}
+    assert kinds == {
+        (ConversationKind.comment_thread, first.external_id, "17953281016612345"),
+        (ConversationKind.direct, CITIZEN, None),
+    }
 
 
 @pytest.fixture

@@ -234,3 +234,77 @@ def test_oauth1_signature_matches_xs_documented_example() -> None:
 )
 def test_weighted_length_follows_twitter_text(text: str, length: int) -> None:
     assert weighted_length(text) == length
+
+
+def test_graph_lists_page_by_cursor_with_default_fields_only(sim: SimulatorState, http: httpx.Client) -> None:
+    post = f"{PAGE}_900"
+    start = utcnow() - timedelta(minutes=30)
+    for n in range(30):
+        parent = f"900_{n - 1}" if n % 3 == 2 else post
+        sim.facebook_comment(
+            PAGE,
+            f"900_{n}",
+            post_id=post,
+            from_id="77",
+            message=f"c{n}",
+            parent_id=parent,
+            at=start + timedelta(seconds=n),
+        )
+    url = f"/facebook/v25.0/{post}/comments"
+    first = http.get(url, params={"access_token": TOKEN}).json()
+    assert len(first["data"]) == 20, "top-level only by default (every third comment is a reply)"
+    assert set(first["data"][0]) == {"id", "message", "created_time", "from"} and "next" not in first["paging"]
+    stream = http.get(url, params={"access_token": TOKEN, "filter": "stream", "limit": 200, "fields": "id,parent{id}"})
+    page = stream.json()
+    assert len(page["data"]) == 30 and set(page["data"][2]) == {"id", "parent"}, "limit is capped at 100, fields kept"
+    small = http.get(url, params={"access_token": TOKEN, "filter": "stream", "limit": 12}).json()
+    assert len(small["data"]) == 12 and small["paging"]["next"].startswith("http")
+    rest = http.get(
+        url,
+        params={"access_token": TOKEN, "filter": "stream", "limit": 12, "after": small["paging"]["cursors"]["after"]},
+    )
+    assert rest.json()["data"][0]["id"] == "900_12"
+    assert _graph_error(http.get(url, params={"access_token": TOKEN, "after": "not-a-cursor"}))[1] == 100
+    assert _graph_error(http.get(url, params={"access_token": TOKEN, "filter": "everything"}))[1] == 100
+    feed = http.get(f"/facebook/v25.0/{PAGE}/feed", params={"access_token": TOKEN, "fields": "id,updated_time"}).json()
+    assert feed["data"] == [
+        {"id": post, "updated_time": (start + timedelta(seconds=29)).strftime("%Y-%m-%dT%H:%M:%S+0000")}
+    ]
+
+
+def test_messenger_conversations_page_by_cursor_and_refuse_time_paging(sim: SimulatorState, http: httpx.Client) -> None:
+    for n in range(25):
+        sim.messenger_message(PAGE, "psid-9", utcnow() - timedelta(minutes=25 - n), mid=f"m_{n}", text=f"t{n}")
+    threads = http.get(f"/facebook/v25.0/{PAGE}/conversations", params={"access_token": TOKEN, "platform": "messenger"})
+    assert [set(t) for t in threads.json()["data"]] == [{"id", "updated_time"}]
+    since = http.get(f"/facebook/v25.0/{PAGE}/conversations", params={"access_token": TOKEN, "since": "1"})
+    assert "Time-based pagination is not available" in since.json()["error"]["message"]
+    messages = http.get(
+        "/facebook/v25.0/t_psid-9/messages", params={"access_token": TOKEN, "fields": "id,message,from", "limit": 100}
+    ).json()["data"]
+    assert len(messages) == 20 and messages[0] == {"id": "m_24", "message": "t24", "from": {"id": "psid-9"}}
+    bare = http.get("/facebook/v25.0/t_psid-9/messages", params={"access_token": TOKEN}).json()["data"]
+    assert set(bare[0]) == {"id", "created_time"}, "message details only when fields ask for them"
+
+
+def test_x_lists_mentions_and_dm_events_with_token_paging(sim: SimulatorState, http: httpx.Client) -> None:
+    for n in range(12):
+        sim.x_tweet(str(1_800_000_000_000_000_000 + n), "555", f"@agency q{n}", mentions=(X.user_id,))
+        sim.x_direct_message(X.user_id, "555", f"dm{n}", event_id=str(1_800_000_000_000_000_100 + n))
+    sim.x_profile("555", "Sonam Dema", "sonamdema")
+    assert _x(http, "GET", f"/x/2/users/{X.user_id}/mentions", params={"max_results": "4"}).status_code == 400
+    first = _x(http, "GET", f"/x/2/users/{X.user_id}/mentions", params={"max_results": "5"}).json()
+    assert len(first["data"]) == 5 and set(first["data"][0]) == {"id", "text", "edit_history_tweet_ids"}
+    assert first["meta"]["next_token"] and "includes" not in first
+    params = {
+        "max_results": "10",
+        "pagination_token": first["meta"]["next_token"],
+        "tweet.fields": "author_id",
+        "expansions": "author_id",
+    }
+    second = _x(http, "GET", f"/x/2/users/{X.user_id}/mentions", params=params).json()
+    assert len(second["data"]) == 7 and "next_token" not in second["meta"]
+    assert second["data"][0]["author_id"] == "555" and second["includes"]["users"][0]["username"] == "sonamdema"
+    events = _x(http, "GET", "/x/2/dm_events", params={"dm_event.fields": "sender_id,created_at"}).json()
+    assert len(events["data"]) == 12 and events["data"][0]["sender_id"] == "555" and "created_at" in events["data"][0]
+    assert _x(http, "GET", "/x/2/dm_events", params={"max_results": "101"}).status_code == 400

@@ -101,7 +101,8 @@ def test_private_chats_groups_and_channel_posts_end_to_end(client: TestClient, d
     }
     assert kinds == {
         (ConversationKind.direct, CITIZEN),
-        (ConversationKind.comment_thread, GROUP),
+        # In a group each citizen is a conversation of their own (here answering the bot's notice).
+        (ConversationKind.comment_thread, f"{GROUP}/6234567890"),
         (ConversationKind.comment_thread, CHANNEL),
     }
 

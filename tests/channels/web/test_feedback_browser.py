@@ -41,3 +41,11 @@ def test_a_citizen_leaves_feedback_on_a_phone(db: Session, phone_page) -> None: 
     db.rollback()
     stored = db.scalars(select(Message)).one()
     assert (stored.external_id, stored.text) == (reference, "The footpath lights at Changangkha are off after 22:00.")
+    # The private status link on the thank-you page opens the citizen's page, which fits the phone too.
+    page.get_by_role("link", name="Your private page for this feedback").click()
+    expect(page.locator("#reference")).to_have_text(reference)
+    expect(page.locator("#state")).to_have_text("Waiting for the agency's answer")
+    page.get_by_label("Your message").fill("It is the lamp post by the chorten.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#sent")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

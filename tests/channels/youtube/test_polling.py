@@ -73,9 +73,12 @@ def test_new_comments_are_stored_and_processed_once(db: Session, tube: Tube) -> 
     found = messages(db, tube.account)
     assert sorted(m.text for m in found) == ["Question 0", "Question 1", "Question 2"]
     assert {m.direction for m in found} == {Direction.inbound}
+    # Three top-level comments on one video: three conversations under it.
+    assert len({m.conversation_id for m in found}) == 3
     conversation = db.get(Conversation, found[0].conversation_id)
-    assert conversation is not None and (conversation.kind, conversation.external_ref) == (
+    assert conversation is not None and (conversation.kind, conversation.external_ref, conversation.post_ref) == (
         ConversationKind.comment_thread,
+        found[0].external_id,
         VIDEO,
     )
     # Polling again finds nothing new: the same comments are not stored twice.
@@ -182,3 +185,35 @@ def test_the_demo_has_citizens_commenting_on_the_city_channel(db: Session) -> No
     found = messages(db, world.accounts[("THROMDE", Platform.youtube)])
     assert found and {m.direction for m in found} >= {Direction.inbound}
     assert all(m.raw_event_id is not None for m in found if m.direction is Direction.inbound), "stored as polled"
+
+
+def test_reconciliation_recovers_what_a_poll_cut_short_left_behind(
+    db: Session, tube: Tube, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    import httpx
+
+    from civicloop.channels.reconcile.service import reconcile_account
+
+    monkeypatch.setenv("CIVICLOOP_POLL_BUDGETS", '{"youtube": 1}')
+    reset_settings()
+    tube.comments(150)
+    assert polling.poll_all() == 100, "the day's budget allowed one page"
+    monkeypatch.setenv("CIVICLOOP_POLL_BUDGETS", '{"youtube": 100}')
+    reset_settings()
+    tube.comments(1)
+    assert polling.poll_all() == 1, "a poll stops at the first comment already stored: the older 50 stay behind"
+    account = db.get(OfficialAccount, tube.account.id)
+    assert account is not None
+    with httpx.Client(timeout=5) as http:
+        outcome = reconcile_account(db, account, since=utcnow() - timedelta(hours=1), http=http, trigger="cli")
+        db.commit()
+        assert (outcome.fetched, outcome.recovered, outcome.problem) == (151, 50, None)
+        assert len(messages(db, tube.account)) == 151
+        again = reconcile_account(db, account, since=utcnow() - timedelta(hours=1), http=http, trigger="cli")
+        db.commit()
+        assert again.recovered == 0
+        tube.channel.token = "ya29.revoked"
+        refused = reconcile_account(db, account, since=utcnow() - timedelta(hours=1), http=http, trigger="cli")
+    assert refused.credentials_refused and "renew the account's access_token" in (refused.problem or "")

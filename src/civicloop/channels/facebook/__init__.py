@@ -10,9 +10,17 @@ from civicloop.channels.facebook.connect import FacebookConnector
 from civicloop.channels.facebook.moderation import FacebookModerator
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.facebook.provider import FacebookProvider
+from civicloop.channels.facebook.reconcile import FacebookReconciler
 from civicloop.channels.meta import simulator as _meta_login  # noqa: F401 - Login's routes join graph's
 from civicloop.channels.simulator import graph
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
+from civicloop.config import get_settings
+
+
+def _graph_url() -> str:
+    settings = get_settings()
+    return f"{settings.facebook_api_url.rstrip('/')}/{settings.facebook_graph_version}"
+
 
 SPEC = PlatformSpec(
     name="facebook",
@@ -39,4 +47,9 @@ SPEC = PlatformSpec(
     moderator=FacebookModerator(),
     # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,
+    reconciler=FacebookReconciler(_graph_url),
+    reconcile_gaps=(
+        "Messenger: only the 20 most recent messages of each conversation can be read back",
+        "posts that visitors write on the Page, and edits, hides and deletions, are not read back",
+    ),
 )

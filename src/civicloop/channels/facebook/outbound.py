@@ -54,6 +54,12 @@ def classify(response: httpx.Response, now: datetime) -> SendError:
         return SendError(reason, Next.retry, wait=wait)
     if code == TOKEN_INVALID:
         return SendError(reason + " — renew the account's page_access_token", Next.give_up)
+    if code == 100 and subcode == 33:
+        return SendError(
+            "Facebook no longer accepts a reply there (the comment was deleted, or replies to it are turned off): "
+            + reason,
+            Next.give_up,
+        )
     if code == 10 and subcode == 2018278:
         return SendError("the Messenger 24-hour window has closed: " + reason, Next.give_up)
     if error.get("is_transient") and response.status_code < 500:

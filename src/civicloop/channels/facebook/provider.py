@@ -100,20 +100,25 @@ def _feed_change(document: Any, *, comment: bool) -> list[Inbound]:
     message = text_of(value.get("message"))
     parent_id = text_of(value.get("parent_id"))
     permalink = obj(value.get("post")).get("permalink_url") if comment else value.get("permalink_url")
+    # A top-level comment's parent is the post itself; only replies point at another comment.
+    reply_to = parent_id if comment and parent_id and parent_id != post_id else None
     return [
         Inbound(
             action=action,
             account_ref=page_id,
+            # Each top-level comment is a conversation of its own; a reply joins its comment's (Facebook
+            # threads comments two levels deep, so the parent is the top-level comment).
             conversation_kind=ConversationKind.comment_thread,
-            conversation_ref=post_id,
+            conversation_ref=(reply_to or object_id) if comment else post_id,
+            thread_parent_external_id=reply_to,
+            post_ref=post_id,
             created_at=_timestamp(value.get("created_time")),
             external_id=object_id,
             direction=Direction.outbound if own else Direction.inbound,
             contact=None if own or not author_id else ContactRef(author_id, text_of(author.get("name"))),
             text=message,
             attachments=_attachments_of_change(value),
-            # A top-level comment's parent is the post itself; only replies point at another comment.
-            reply_to_external_id=parent_id if comment and parent_id and parent_id != post_id else None,
+            reply_to_external_id=reply_to,
             permalink=text_of(permalink) or None,
             subject=None if comment else message[:120] or None,
         )

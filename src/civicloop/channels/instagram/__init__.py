@@ -16,6 +16,7 @@ from civicloop.channels.instagram.connect import InstagramConnector
 from civicloop.channels.instagram.moderation import InstagramModerator
 from civicloop.channels.instagram.outbound import InstagramSender
 from civicloop.channels.instagram.provider import InstagramProvider
+from civicloop.channels.instagram.reconcile import InstagramReconciler
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
 
 
@@ -49,4 +50,10 @@ SPEC = PlatformSpec(
     # Instagram threads are two levels deep too: a reply to a reply answers the top-level comment.
     comment_target=lambda external_id, parent_id: parent_id or external_id,
     domains=("instagram.com", "cdninstagram.com"),
+    reconciler=InstagramReconciler(_api_url),
+    reconcile_gaps=(
+        "direct messages are not read back yet (the Graph API could list them with "
+        "/{page-id}/conversations?platform=instagram)",
+        "edits and deletions are not read back",
+    ),
 )

@@ -50,9 +50,12 @@ def parse_comment(document: Any) -> list[Inbound]:
         Inbound(
             action=Action.message,
             account_ref=account,
-            # One thread per post (media): a reply to a comment stays under the same post.
+            # Each top-level comment on a post (media) is a conversation of its own; a reply joins its
+            # comment's (Instagram threads comments two levels deep).
             conversation_kind=ConversationKind.comment_thread,
-            conversation_ref=media_id,
+            conversation_ref=parent or comment_id,
+            thread_parent_external_id=parent,
+            post_ref=media_id,
             created_at=from_unix(entry.get("time")),
             external_id=comment_id,
             direction=Direction.outbound if own else Direction.inbound,

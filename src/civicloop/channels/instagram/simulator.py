@@ -34,6 +34,8 @@ class Account:
     id: str
     token: str
     comments: set[str] = field(default_factory=set)
+    # What citizens wrote, for the list endpoints: comment id -> its fields as the Graph API gives them.
+    comment_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_message: dict[str, datetime] = field(default_factory=dict)  # IGSID → when the person last wrote
     sent: list[dict[str, Any]] = field(default_factory=list)
     hidden: set[str] = field(default_factory=set)  # comments hidden by the account (their author still sees them)
@@ -122,6 +124,69 @@ def send_message(state: SimulatorState, account_id: str, call: Call) -> Reply:
     return Reply(200, {"recipient_id": recipient, "message_id": message_id})
 
 
+def _paged(call: Call, rows: list[dict[str, Any]]) -> Reply:
+    """Graph cursor paging: ``limit`` (default 25, at most 100), ``after``; ``paging.next`` only when more follows."""
+    raw = call.param("limit") or "25"
+    after = call.param("after") or "0"
+    if not raw.isdigit() or int(raw) < 1 or not after.isdigit():
+        return error(400, 100, "(#100) Invalid limit or cursor")
+    start, size = int(after), min(int(raw), 100)
+    chunk = rows[start : start + size]
+    paging: dict[str, Any] = {"cursors": {"before": str(start), "after": str(start + len(chunk))}}
+    if start + size < len(rows):
+        paging["next"] = f"{call.url}?after={start + size}"
+    return Reply(200, {"data": chunk, "paging": paging})
+
+
+def _fields(call: Call, default: set[str]) -> set[str]:
+    raw = call.param("fields")
+    return {f.split("{")[0].strip() for f in raw.split(",")} | {"id"} if raw else default
+
+
+def list_media(state: SimulatorState, account_id: str, call: Call) -> Reply:
+    """``GET /{ig-user-id}/media``: the account's posts, newest first; default field ``id`` only."""
+    account = _owner(state, call, account_id=account_id)
+    if account is None:
+        return error(400, 190, "Invalid OAuth access token")
+    latest: dict[str, str] = {}
+    for row in account.comment_rows.values():
+        media_id = str(row["media"]["id"])
+        latest[media_id] = max(latest.get(media_id, ""), str(row["timestamp"]))
+    fields = _fields(call, {"id"})
+    rows = [
+        {"id": m, "timestamp": t, "comments_count": 0}
+        for m, t in sorted(latest.items(), key=lambda i: i[1], reverse=True)
+    ]
+    for row in rows:
+        row["comments_count"] = sum(1 for c in account.comment_rows.values() if c["media"]["id"] == row["id"])
+    return _paged(call, [{k: v for k, v in row.items() if k in fields} for row in rows])
+
+
+def list_comments(state: SimulatorState, media_id: str, call: Call) -> Reply:
+    """``GET /{ig-media-id}/comments``: its comments, newest first; default fields id, text, timestamp."""
+    account = _owner(state, call)
+    if account is None:
+        return error(400, 190, "Invalid OAuth access token")
+    found = [c for c in account.comment_rows.values() if c["media"]["id"] == media_id]
+    if not found:
+        return error(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist")
+    fields = _fields(call, {"id", "text", "timestamp"})
+    rows = sorted(found, key=lambda c: str(c["timestamp"]), reverse=True)
+    return _paged(call, [{k: v for k, v in c.items() if k in fields} for c in rows])
+
+
+@router.get("/{account_id}/media")
+async def get_media(account_id: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "instagram.media", lambda c: list_media(state, account_id, c), fault_body)
+
+
+@router.get("/{media_id}/comments")
+async def get_comments(media_id: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "instagram.comments", lambda c: list_comments(state, media_id, c), fault_body)
+
+
 @router.post("/{comment_id}/replies")
 async def post_reply(comment_id: str, request: Request) -> Response:
     state = state_of(request)
@@ -194,14 +259,16 @@ class InstagramCitizens:
         self, state: SimulatorState | None, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
     ) -> bytes:
         comment_id = str(17_900_000_000_000_000 + sequence)
-        if state is not None and external_id in accounts(state):
-            accounts(state)[external_id].comments.add(comment_id)
         value = {
             "id": comment_id,
             "from": {"id": str(17_841_400_000_000_000 + citizen.number), "username": citizen.handle},
             "text": text,
             "media": {"id": f"1795{external_id[-6:]}0{sequence % 3}", "media_product_type": "FEED"},
         }
+        if state is not None and external_id in accounts(state):
+            account = accounts(state)[external_id]
+            account.comments.add(comment_id)
+            account.comment_rows[comment_id] = value | {"timestamp": at.strftime("%Y-%m-%dT%H:%M:%S+0000")}
         entry = {"id": external_id, "time": int(at.timestamp()), "changes": [{"field": "comments", "value": value}]}
         return json.dumps({"object": "instagram", "entry": [entry]}, ensure_ascii=False).encode()
 

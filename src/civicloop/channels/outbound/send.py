@@ -29,6 +29,7 @@ from civicloop.channels.service import record_inbound
 from civicloop.config import get_settings
 from civicloop.db.session import session_scope
 from civicloop.kit.clock import utcnow
+from civicloop.kit.words import plural
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +251,7 @@ def record(outbound_id: int, outcome: Outcome) -> OutboundStatus | None:
         elif row.attempts >= settings.outbound_max_attempts:
             # Out of attempts: a possibly delivered message is not the same as a failed one.
             row.status = OutboundStatus.unconfirmed if outcome.unresolved else OutboundStatus.failed
-            row.last_error = f"gave up after {row.attempts} attempts: {error.reason}"
+            row.last_error = f"gave up after {plural(row.attempts, 'attempt')}: {error.reason}"
         else:
             wait = error.wait if error.wait is not None else backoff(row.attempts)
             row.status, row.next_attempt_at = OutboundStatus.queued, now + timedelta(seconds=wait)

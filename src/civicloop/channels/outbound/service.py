@@ -24,7 +24,7 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.channels.delivery import Route
-from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
+from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message, MessageState
 from civicloop.channels.outbound import hooks
 from civicloop.channels.outbound.models import SEND_JOB, OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.channels.spec import TextLimit
@@ -66,6 +66,9 @@ class Draft:
     target: str | None = None
     recipient: str | None = None
     image_path: str | None = None
+    # Who speaks: the account's agency, or for a reply the agency holding the conversation (a conversation
+    # transferred to another agency is answered by it, where the citizen wrote).
+    agency_id: int | None = None
 
 
 # --- windows ------------------------------------------------------------------------------------
@@ -73,8 +76,8 @@ class Draft:
 
 def reply_window(session: Session, conversation: Conversation, *, now: datetime | None = None) -> Window:
     """Direct replies within the platform's window after the person's last message (Messenger 24 h,
-    WeChat 48 h and 5 replies per message, as each platform declares); a web-form citizen only by
-    email, if they left an address and email is configured."""
+    WeChat 48 h and 5 replies per message, as each platform declares); a web-form citizen at any time
+    (their status page, and email when they left an address and email is configured)."""
     now = now or utcnow()
     account = session.get(OfficialAccount, conversation.account_id)
     if account is None:
@@ -83,12 +86,14 @@ def reply_window(session: Session, conversation: Conversation, *, now: datetime 
     if conversation.kind is ConversationKind.import_:
         return Window(False, None, "imported feedback has no channel to reply through")
     if conversation.kind is ConversationKind.form or platform.form_reply is not None:
+        # Always open: the citizen reads the answer on their status page. ``reason`` says how it reaches them.
         contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
-        if contact is None or not contact.email:
-            return Window(False, None, "the citizen left no email address, so a reply cannot reach them")
-        if not get_settings().smtp_url:
-            return Window(False, None, "email is not configured on this server (CIVICLOOP_SMTP_URL)")
-        return Window(True, None, "")
+        how = "The citizen reads the reply on their private status page (the link they were given)"
+        if contact is not None and contact.email and get_settings().smtp_url:
+            return Window(True, None, f"{how}, and it is emailed to {contact.email}")
+        if contact is not None and contact.email:
+            return Window(True, None, f"{how}; it is not emailed, as email is not configured (CIVICLOOP_SMTP_URL)")
+        return Window(True, None, f"{how}; they left no email address")
     window = platform.window
     if conversation.kind is not ConversationKind.direct or window is None:
         return Window(True, None, "")
@@ -164,6 +169,7 @@ def reply_route(
         if answered is None or not answered.external_id:
             raise Invalid("there is no citizen comment in this thread to reply to")
         target = platform.comment_target(answered.external_id, answered.reply_to_external_id)
+        _check_comment_open(session, account, target, platform.label)
         return platform.comment_reply.route, target, None
     if conversation.kind is ConversationKind.direct and platform.direct_reply is not None:
         citizen = recipient or (contact.platform_user_id if contact else None)
@@ -172,6 +178,13 @@ def reply_route(
     if conversation.kind is ConversationKind.form:
         return Route.email, conversation.external_ref, contact.email if contact else None
     raise Invalid(f"replies to {conversation.kind.value} conversations on {platform.label} cannot be sent")
+
+
+def _check_comment_open(session: Session, account: OfficialAccount, target: str, label: str) -> None:
+    """A reply to a comment deleted on the platform cannot be delivered: say so before anything is queued."""
+    state = session.scalar(select(Message.state).where(Message.account_id == account.id, Message.external_id == target))
+    if state is MessageState.removed:
+        raise Invalid(f"the comment was deleted on {label}: there is nothing left to reply to")
 
 
 def _post_route(account: OfficialAccount) -> Route:
@@ -233,7 +246,8 @@ def prepare(
 ) -> Draft:
     """Every check ``create_outbound`` makes, without writing anything."""
     kind = _parse_kind(kind)
-    account = _account(session, actor, account_id)
+    # A reply is checked against the agency holding the conversation (below), a post against the account's.
+    account = _account(session, None if kind is OutboundKind.reply else actor, account_id)
     answered: Message | None = None
     conversation: Conversation | None = None
     target: str | None = None
@@ -248,6 +262,8 @@ def prepare(
         conversation = session.get(Conversation, conversation_id)
         if conversation is None or conversation.account_id != account.id:
             raise NotFound("the conversation is not on this account")
+        if actor is not None:
+            actor.require(conversation.agency_id, *SENDING_ROLES)
         if answered is not None and answered.conversation_id != conversation.id:
             raise Invalid("the message replied to is not in that conversation")
         route, target, recipient = reply_route(session, account, conversation, answered, recipient)
@@ -267,6 +283,7 @@ def prepare(
         target=target,
         recipient=recipient,
         image_path=_check_image(image_path, route),
+        agency_id=conversation.agency_id if conversation is not None else account.agency_id,
     )
 
 
@@ -274,7 +291,7 @@ def _store(
     session: Session, *, actor: Actor | None, draft: Draft, batch_key: str | None, idempotency_key: str | None
 ) -> OutboundMessage:
     row = OutboundMessage(
-        agency_id=draft.account.agency_id,
+        agency_id=draft.agency_id or draft.account.agency_id,
         account_id=draft.account.id,
         conversation_id=draft.conversation_id,
         kind=draft.kind,

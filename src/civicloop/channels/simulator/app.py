@@ -8,6 +8,7 @@ read what it received. Point CivicLoop at it with
 
 from __future__ import annotations
 
+import hmac
 import json
 import socket
 import threading
@@ -17,6 +18,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
 
 from civicloop.channels import registry
 from civicloop.channels.meta import simulator as meta_simulator
@@ -32,6 +34,21 @@ def create_simulator_app(state: SimulatorState | None = None) -> FastAPI:
     for platform in registry.PLATFORMS.values():
         if platform.simulator is not None:
             app.include_router(platform.simulator)
+
+    @app.get("/_cdn/{key}")
+    def cdn(request: Request, key: str, oe: str = "", oh: str = "") -> Response:
+        """Media at expiring signed links, answered as Meta's CDN answers (403 with a short text when past)."""
+        state = state_of(request)
+        found = state.media.get(key)
+        if found is None or not oh or not hmac.compare_digest(state.media_signature(key, oe), oh):
+            return PlainTextResponse("Bad URL hash", status_code=403)
+        try:
+            expires = int(oe, 16)
+        except ValueError:
+            return PlainTextResponse("Bad URL hash", status_code=403)
+        if state.now().timestamp() > expires:
+            return PlainTextResponse("URL signature expired", status_code=403)
+        return Response(found[0], media_type=found[1])
 
     @app.get("/_simulator/requests")
     def received(request: Request, endpoint: str | None = None) -> list[dict[str, Any]]:
@@ -60,6 +77,7 @@ class SimulatorServer:
         self.state = state or SimulatorState()
         self.host = host
         self.port = port or free_port(host)
+        self.state.base_url = self.url
         self._app = create_simulator_app(self.state)
         config = uvicorn.Config(self._app, host=host, port=self.port, log_level="warning", lifespan="off")
         self._server = uvicorn.Server(config)
@@ -86,6 +104,7 @@ class SimulatorServer:
     def reset(self, state: SimulatorState | None = None) -> SimulatorState:
         """Start over with a fresh (or given) state: forget accounts, objects, faults and records."""
         self.state = state or SimulatorState()
+        self.state.base_url = self.url
         self._app.state.sim = self.state
         return self.state
 

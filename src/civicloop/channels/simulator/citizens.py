@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import ipaddress
 import json
 import random
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -50,8 +52,16 @@ MIX = {
     "wechat.text": 20,
 }
 MAX_RATE = 50.0
+PHOTO_EVERY = 4
 MAX_DURATION = 3600.0
 POSTS_PER_PAGE = 3
+
+
+def photo(seed: int) -> bytes:
+    """A small PNG photo (a different colour for each seed), as a citizen's phone would send."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), ((seed * 37) % 256, (seed * 91) % 256, (seed * 53) % 256)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 @cache
@@ -229,7 +239,14 @@ class Citizens:
         at = self.now()
         if self.state is not None:
             self.state.facebook_comment(
-                page, comment_id, post_id=post_id, from_id=person.facebook_id, message=text, parent_id=parent, at=at
+                page,
+                comment_id,
+                post_id=post_id,
+                from_id=person.facebook_id,
+                message=text,
+                parent_id=parent,
+                at=at,
+                from_name=person.name,
             )
         value = {
             "from": {"id": person.facebook_id, "name": person.name},
@@ -258,13 +275,22 @@ class Citizens:
     def _messenger(self, target: Target, person: Person, text: str) -> bytes:
         at = self.now()
         millis = int(at.timestamp() * 1000)
+        mid = "m_" + secrets.token_urlsafe(24)
+        message: dict[str, Any] = {"mid": mid, "text": text}
+        attachments: list[dict[str, Any]] = []
+        # Every fourth Messenger message carries a photo, at an expiring CDN link as Meta sends it.
+        if self.state is not None and self.sequence % PHOTO_EVERY == 0:
+            attachments = [{"type": "image", "url": self.state.media_url(photo(self.sequence), "image/png")}]
+            message["attachments"] = [{"type": "image", "payload": {"url": attachments[0]["url"]}}]
         if self.state is not None:
-            self.state.messenger_message(target.external_id, person.psid, at)
+            self.state.messenger_message(
+                target.external_id, person.psid, at, mid=mid, text=text, attachments=attachments
+            )
         event = {
             "sender": {"id": person.psid},
             "recipient": {"id": target.external_id},
             "timestamp": millis,
-            "message": {"mid": "m_" + secrets.token_urlsafe(24), "text": text},
+            "message": message,
         }
         document = {"object": "page", "entry": [{"id": target.external_id, "time": millis, "messaging": [event]}]}
         return json.dumps(document, ensure_ascii=False).encode()
@@ -278,7 +304,15 @@ class Citizens:
         full = f"@{handle} {text}"
         earlier.append((tweet_id, person.x_id))
         if self.state is not None:
-            self.state.x_tweet(tweet_id, person.x_id, full, at)
+            self.state.x_profile(person.x_id, person.name, person.handle)
+            self.state.x_tweet(
+                tweet_id,
+                person.x_id,
+                full,
+                at,
+                in_reply_to=parent[0] if parent else None,
+                mentions=(target.external_id,),
+            )
         tweet = {
             "created_at": _x_time(at),
             "id": int(tweet_id),
@@ -313,12 +347,14 @@ class Citizens:
 
     def _dm(self, target: Target, person: Person, text: str) -> bytes:
         at = self.now()
+        event_id = self._snowflake()
         if self.state is not None:
-            self.state.x_direct_message(target.external_id, person.x_id, text, at)
+            self.state.x_profile(person.x_id, person.name, person.handle)
+            self.state.x_direct_message(target.external_id, person.x_id, text, at, event_id=event_id)
         millis = str(int(at.timestamp() * 1000))
         event = {
             "type": "message_create",
-            "id": self._snowflake(),
+            "id": event_id,
             "created_timestamp": millis,
             "message_create": {
                 "target": {"recipient_id": target.external_id},
@@ -421,6 +457,7 @@ class DriveReport:
     by_kind: Counter[str] = field(default_factory=Counter)
     by_status: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    dropped: int = 0  # deliveries the simulated platform never made (``SimulatorState.webhook_drop_share``)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -428,6 +465,7 @@ class DriveReport:
             "by_kind": dict(self.by_kind),
             "by_status": dict(self.by_status),
             "errors": self.errors,
+            "dropped": self.dropped,
         }
 
 
@@ -457,6 +495,9 @@ def drive(
             hook = citizens.sign(citizens.next())
             if not hook.path:
                 status = 0  # a polled platform: nothing is delivered, the comment waits there for the next poll
+            elif citizens.state is not None and citizens.state.drops_next(hook.kind):
+                status = 0  # the platform never delivers it; its list endpoints still serve it
+                report.dropped += 1
             else:
                 try:
                     response = http.post(

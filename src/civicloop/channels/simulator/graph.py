@@ -12,12 +12,14 @@ someone else, ``DELETE /{comment-id}`` removes it; both answer ``{"success": tru
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -34,6 +36,9 @@ from civicloop.channels.simulator.state import (
 router = APIRouter(prefix="/facebook")
 
 VERSION = re.compile(r"^v\d{1,2}\.0$")
+DEFAULT_LIMIT = 25  # Graph's page size when no ``limit`` is given
+MAX_LIMIT = 100
+RECENT_MESSAGES = 20  # only the 20 most recent messages of a conversation can be read
 MESSENGER_TEXT_LIMIT = 2000
 MESSAGE_TAGS = {"ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "HUMAN_AGENT"}
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
@@ -103,7 +108,7 @@ def reply_to_object(state: SimulatorState, call: Call, version: str, object_id: 
     if isinstance(page_id, Reply):
         return page_id
     target = state.graph.get(object_id)
-    if target is None or target.page_id != page_id or target.thread_with is not None:
+    if target is None or target.page_id != page_id or target.thread_with is not None or not target.can_comment:
         return _unsupported(object_id)
     message = (call.param("message") or "").strip()
     if not message:
@@ -114,24 +119,116 @@ def reply_to_object(state: SimulatorState, call: Call, version: str, object_id: 
     return Reply(200, {"id": comment.id})
 
 
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def _offset(cursor: str) -> int | None:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    kind, _, number = text.partition(":")
+    return int(number) if kind == "offset" and number.isdigit() else None
+
+
+def page_of(call: Call, rows: list[dict[str, Any]], *, default: int = DEFAULT_LIMIT) -> Reply:
+    """One page of ``rows`` with Graph's cursor-based paging: ``limit`` (at most 100), ``after``/``before``
+    cursors, and ``paging.next`` only when more follows — its absence, not a short page, ends the list."""
+    raw_limit = call.param("limit") or str(default)
+    if not raw_limit.isdigit() or int(raw_limit) < 1:
+        return error(400, 100, "(#100) The parameter limit must be a positive integer")
+    limit = min(int(raw_limit), MAX_LIMIT)
+    start = 0
+    if call.param("after") is not None:
+        found = _offset(call.param("after") or "")
+        if found is None:
+            return error(400, 100, "(#100) Invalid cursor: after")
+        start = found
+    chunk = rows[start : start + limit]
+    paging: dict[str, Any] = {"cursors": {"before": _cursor(start), "after": _cursor(start + len(chunk))}}
+    if start + len(chunk) < len(rows):
+        query = {k: v for k, v in call.query.items() if k != "after"} | {"after": _cursor(start + len(chunk))}
+        paging["next"] = f"{call.url}?{urlencode(query)}"
+    return Reply(200, {"data": chunk, "paging": paging} if chunk else {"data": []})
+
+
+def requested_fields(call: Call, default: tuple[str, ...]) -> set[str]:
+    """The top-level names in ``fields`` (``from{id,name}`` counts as ``from``), or the edge's defaults."""
+    raw = call.param("fields")
+    if not raw:
+        return set(default)
+    names, depth, current = set(), 0, ""
+    for ch in raw:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            names.add(current.strip())
+            current = ""
+            continue
+        if depth == 0 and ch not in "{}":
+            current += ch
+    names.add(current.strip())
+    return {name for name in names if name} | {"id"}
+
+
+def _attachment(o: GraphObject) -> dict[str, Any] | None:
+    if not o.attachments:
+        return None
+    first = o.attachments[0]
+    return {"type": "photo" if first.get("type") == "image" else first.get("type"), "url": first.get("url")}
+
+
+def _comment_row(o: GraphObject, fields: set[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": o.id,
+        "message": o.message,
+        "from": {"id": o.from_id, "name": o.from_name},
+        "created_time": graph_time(o.created),
+        "parent": {"id": o.parent_id} if o.parent_id else None,
+        "attachment": _attachment(o),
+    }
+    return {key: value for key, value in row.items() if key in fields and value is not None}
+
+
+def _descendants(state: SimulatorState, object_id: str) -> list[GraphObject]:
+    found, frontier = [], [object_id]
+    while frontier:
+        parent = frontier.pop()
+        children = [o for o in state.graph.values() if o.parent_id == parent]
+        found.extend(children)
+        frontier.extend(o.id for o in children)
+    return found
+
+
 def list_replies(state: SimulatorState, call: Call, version: str, object_id: str) -> Reply:
+    """``GET /{object-id}/comments``: ``filter=toplevel`` (default: the object's own comments) or ``stream``
+    (every comment below it, replies included, with ``parent``), ``order`` chronological (default) or
+    reverse_chronological, default fields id, message, created_time, from."""
     page_id = _authenticate(state, call, version)
     if isinstance(page_id, Reply):
         return page_id
     target = state.graph.get(object_id)
     if target is None or target.page_id != page_id:
         return _unsupported(object_id, "get")
-    children = sorted((o for o in state.graph.values() if o.parent_id == object_id), key=lambda o: o.created)
-    data = [
-        {
-            "id": o.id,
-            "message": o.message,
-            "from": {"id": o.from_id, "name": o.from_name},
-            "created_time": graph_time(o.created),
-        }
-        for o in children
-    ]
-    return Reply(200, {"data": data, "paging": {"cursors": {"before": "MAZDZD", "after": "MQZDZD"}}})
+    kind = call.param("filter") or "toplevel"
+    order = call.param("order") or "chronological"
+    if kind not in ("toplevel", "stream") or order not in ("chronological", "reverse_chronological"):
+        return error(
+            400,
+            100,
+            "(#100) filter must be one of {toplevel, stream}; order one of {chronological, reverse_chronological}",
+        )
+    found = (
+        _descendants(state, object_id)
+        if kind == "stream"
+        else [o for o in state.graph.values() if o.parent_id == object_id]
+    )
+    ordered = sorted(found, key=lambda o: o.created, reverse=order == "reverse_chronological")
+    fields = requested_fields(call, ("id", "message", "created_time", "from"))
+    return page_of(call, [_comment_row(o, fields) for o in ordered])
 
 
 def _own_page(state: SimulatorState, call: Call, version: str, path_page: str) -> str | Reply:
@@ -177,12 +274,36 @@ def _is_post_of(o: GraphObject, page_id: str) -> bool:
 
 
 def list_posts(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
+    """``GET /{page-id}/feed``: the Page's posts newest first; ``updated_time`` moves when someone comments
+    (so a reader finds the posts with new comments); ``since``/``until`` (UNIX seconds) bound ``created_time``."""
     page_id = _own_page(state, call, version, path_page)
     if isinstance(page_id, Reply):
         return page_id
+    bounds = []
+    for name in ("since", "until"):
+        value = call.param(name)
+        if value is not None and not value.isdigit():
+            return error(400, 100, f"(#100) The parameter {name} must be a UNIX timestamp")
+        bounds.append(int(value) if value else None)
+    since, until = bounds
     posts = sorted((o for o in state.graph.values() if _is_post_of(o, page_id)), key=lambda o: o.created, reverse=True)
-    data = [{"id": o.id, "message": o.message, "created_time": graph_time(o.created)} for o in posts]
-    return Reply(200, {"data": data})
+    posts = [
+        o
+        for o in posts
+        if (since is None or o.created.timestamp() >= since) and (until is None or o.created.timestamp() <= until)
+    ]
+    fields = requested_fields(call, ("id", "message", "created_time"))
+    rows = []
+    for o in posts:
+        latest = max([o.created, *(c.created for c in _descendants(state, o.id))])
+        row = {
+            "id": o.id,
+            "message": o.message,
+            "created_time": graph_time(o.created),
+            "updated_time": graph_time(latest),
+        }
+        rows.append({key: value for key, value in row.items() if key in fields})
+    return page_of(call, rows)
 
 
 def _json_field(value: Any) -> dict[str, Any]:
@@ -230,24 +351,92 @@ def send_message(state: SimulatorState, call: Call, version: str, path_page: str
     return Reply(200, {"recipient_id": psid, "message_id": sent.id})
 
 
+def _threads(state: SimulatorState, page_id: str) -> dict[str, list[GraphObject]]:
+    threads: dict[str, list[GraphObject]] = {}
+    for o in state.graph.values():
+        if o.page_id == page_id and o.thread_with:
+            threads.setdefault(o.thread_with, []).append(o)
+    return threads
+
+
+def _message_row(o: GraphObject, page_id: str, fields: set[str]) -> dict[str, Any]:
+    to = page_id if o.from_id != page_id else o.thread_with
+    row: dict[str, Any] = {
+        "id": o.id,
+        "created_time": graph_time(o.created),
+        "message": o.message,
+        "from": {"id": o.from_id},
+        "to": {"data": [{"id": to}]},
+        "attachments": {"data": [_message_attachment(a) for a in o.attachments]} if o.attachments else None,
+    }
+    return {key: value for key, value in row.items() if key in fields and value is not None}
+
+
+def _message_attachment(attachment: dict[str, Any]) -> dict[str, Any]:
+    kind = str(attachment.get("type") or "file")
+    url = attachment.get("url")
+    if kind == "image":
+        return {"mime_type": attachment.get("mime_type", "image/jpeg"), "image_data": {"url": url}}
+    if kind == "video":
+        return {"mime_type": attachment.get("mime_type", "video/mp4"), "video_data": {"url": url}}
+    return {"mime_type": attachment.get("mime_type", "application/octet-stream"), "file_url": url}
+
+
 def list_conversations(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
+    """``GET /{page-id}/conversations``: ``platform=messenger`` (the Page's; a professional account's are
+    served by its own platform's simulator), optional ``user_id``; default
+    fields id and updated_time, most recently updated first; no time-based paging (cursors only)."""
     page_id = _own_page(state, call, version, path_page)
     if isinstance(page_id, Reply):
         return page_id
+    platform = call.param("platform")
+    if platform is not None and platform != "messenger":
+        return error(400, 100, f"(#100) the Page has no conversations on platform {platform!r}")
+    if call.param("since") is not None or call.param("until") is not None:
+        return error(400, 100, "(#100) Time-based pagination is not available for the conversations endpoint")
     psid = call.param("user_id")
-    threads: dict[str, list[GraphObject]] = {}
-    for o in state.graph.values():
-        if o.page_id == page_id and o.thread_with and (psid is None or o.thread_with == psid):
-            threads.setdefault(o.thread_with, []).append(o)
-    data = []
-    for partner, messages in threads.items():
+    fields = requested_fields(call, ("id", "updated_time"))
+    message_fields = requested_fields(_nested(call.param("fields") or "", "messages"), ("id", "created_time"))
+    rows = []
+    for partner, messages in _threads(state, page_id).items():
+        if psid is not None and partner != psid:
+            continue
         ordered = sorted(messages, key=lambda o: o.created, reverse=True)
-        items = [
-            {"id": o.id, "message": o.message, "from": {"id": o.from_id}, "created_time": graph_time(o.created)}
-            for o in ordered
-        ]
-        data.append({"id": f"t_{partner}", "messages": {"data": items}})
-    return Reply(200, {"data": data})
+        row: dict[str, Any] = {"id": f"t_{partner}", "updated_time": graph_time(ordered[0].created)}
+        if "messages" in fields:
+            row["messages"] = {"data": [_message_row(o, page_id, message_fields) for o in ordered[:DEFAULT_LIMIT]]}
+        rows.append({key: value for key, value in row.items() if key in fields})
+    rows.sort(key=lambda r: str(r.get("updated_time", "")), reverse=True)
+    return page_of(call, rows)
+
+
+def _nested(fields: str, name: str) -> Call:
+    """A stand-in call whose ``fields`` are those nested in ``name{...}`` of ``fields``."""
+    inner = ""
+    marker = f"{name}{{"
+    if marker in fields:
+        start = fields.index(marker) + len(marker)
+        depth, end = 1, start
+        while end < len(fields) and depth:
+            depth += {"{": 1, "}": -1}.get(fields[end], 0)
+            end += 1
+        inner = fields[start : end - 1]
+    return Call("GET", "", "", {"fields": inner} if inner else {}, {}, None)
+
+
+def conversation_messages(state: SimulatorState, call: Call, version: str, conversation_id: str) -> Reply:
+    """``GET /{conversation-id}/messages``: newest first, default fields id and created_time; details of only
+    the 20 most recent messages of a conversation can be read (Meta's documented limit)."""
+    page_id = _authenticate(state, call, version)
+    if isinstance(page_id, Reply):
+        return page_id
+    partner = conversation_id.removeprefix("t_")
+    messages = _threads(state, page_id).get(partner) if conversation_id.startswith("t_") else None
+    if not messages:
+        return _unsupported(conversation_id, "get")
+    ordered = sorted(messages, key=lambda o: o.created, reverse=True)[:RECENT_MESSAGES]
+    fields = requested_fields(call, ("id", "created_time"))
+    return page_of(call, [_message_row(o, page_id, fields) for o in ordered])
 
 
 GraphLogic = Callable[[SimulatorState, Call, str, str], Reply]
@@ -271,6 +460,7 @@ for _method, _edge, _endpoint, _logic in (
     ("POST", "photos", "facebook.photos", publish_photo),
     ("POST", "messages", "facebook.messages", send_message),
     ("GET", "conversations", "facebook.conversations", list_conversations),
+    ("GET", "messages", "facebook.conversation_messages", conversation_messages),
 ):
     _route(_method, _edge, _endpoint, _logic)
 

@@ -47,7 +47,7 @@ def remember_conversations(state: SimulatorState, session: Session) -> None:
             state.facebook_comment(
                 account.external_id,
                 external_id,
-                post_id=conversation.external_ref,
+                post_id=conversation.post_ref or conversation.external_ref,
                 from_id=citizen,
                 message=message.text,
                 parent_id=message.reply_to_external_id,

@@ -6,6 +6,8 @@ commented, a token expired, the next call fails with 503) and to assert on what 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import secrets
 import threading
@@ -84,7 +86,12 @@ class GraphObject:
     parent_id: str | None = None
     thread_with: str | None = None  # Messenger: the PSID of the other side
     from_name: str = ""
+    # The Comment node's ``can_comment``: False once the Page or the author turned replies off (or the
+    # post's commenting was limited); a reply is then refused as an unsupported operation.
+    can_comment: bool = True
     is_hidden: bool = False  # hidden by the Page (still shown to its author)
+    # Media the citizen attached: ``{"type": "image"|"video"|"audio"|"file", "url": ...}`` (expiring URLs).
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +103,7 @@ class Tweet:
     in_reply_to: str | None = None
     media_ids: tuple[str, ...] = ()
     hidden: bool = False  # a reply hidden by the author of the conversation's first post
+    mentions: tuple[str, ...] = ()  # the user ids the post @mentions
 
 
 @dataclass
@@ -156,6 +164,9 @@ class SimulatorState:
         default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900), "x.hide": (50, 900)}
     )
     wechat_token_ttl: int = 7200
+    # The share of citizens' webhook deliveries the platforms never make (0.0–1.0): what happened is still
+    # served by the list endpoints, which is what reconciliation reads back (``citizens.drive``).
+    webhook_drop_share: float = 0.0
 
     def __post_init__(self) -> None:
         self.lock = threading.RLock()
@@ -176,6 +187,13 @@ class SimulatorState:
         self.wechat_windows: dict[tuple[str, str], WeChatWindow] = {}
         self.wechat_sent: list[dict[str, Any]] = []
         self.wechat_mass: list[dict[str, Any]] = []
+        self.x_profiles: dict[str, tuple[str, str]] = {}  # user id -> (name, username)
+        # Media citizens attach, served at expiring signed URLs as the platforms' CDNs serve them.
+        self.base_url = ""  # set by the server that serves this state
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self._media_secret = secrets.token_bytes(16)
+        self.dropped: list[str] = []  # the kinds of the webhook deliveries dropped, in order
+        self._delivered = 0
         # What the simulators kept in platforms' own folders remember, by platform name.
         self.platforms: dict[str, Any] = {}
         self._ids = itertools.count(1)
@@ -211,32 +229,95 @@ class SimulatorState:
         message: str,
         parent_id: str | None = None,
         at: datetime | None = None,
+        from_name: str = "",
     ) -> None:
         with self.lock:
             if post_id not in self.graph:
                 self.graph[post_id] = GraphObject(post_id, page_id, page_id, "", at or self.now())
             self.graph[comment_id] = GraphObject(
-                comment_id, page_id, from_id, message, at or self.now(), parent_id=parent_id or post_id
+                comment_id,
+                page_id,
+                from_id,
+                message,
+                at or self.now(),
+                parent_id=parent_id or post_id,
+                from_name=from_name,
             )
 
-    def messenger_message(self, page_id: str, psid: str, at: datetime | None = None) -> None:
+    def messenger_message(
+        self,
+        page_id: str,
+        psid: str,
+        at: datetime | None = None,
+        *,
+        mid: str = "",
+        text: str = "",
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """A person wrote to the Page (opening the 24-hour window); with ``mid`` the message is kept, so the
+        conversations API lists it."""
         with self.lock:
-            self.messenger_last_user_message[(page_id, psid)] = at or self.now()
+            at = at or self.now()
+            self.messenger_last_user_message[(page_id, psid)] = at
+            if mid:
+                self.graph[mid] = GraphObject(
+                    mid, page_id, psid, text, at, thread_with=psid, attachments=list(attachments or [])
+                )
 
     def x_tweet(
-        self, tweet_id: str, author_id: str, text: str, at: datetime | None = None, in_reply_to: str | None = None
+        self,
+        tweet_id: str,
+        author_id: str,
+        text: str,
+        at: datetime | None = None,
+        in_reply_to: str | None = None,
+        *,
+        mentions: tuple[str, ...] = (),
     ) -> None:
         with self.lock:
-            self.tweets[tweet_id] = Tweet(tweet_id, author_id, text, at or self.now(), in_reply_to)
+            self.tweets[tweet_id] = Tweet(
+                tweet_id, author_id, text, at or self.now(), in_reply_to=in_reply_to, mentions=mentions
+            )
 
-    def x_direct_message(self, user_id: str, citizen_id: str, text: str = "", at: datetime | None = None) -> None:
+    def x_direct_message(
+        self, user_id: str, citizen_id: str, text: str = "", at: datetime | None = None, *, event_id: str = ""
+    ) -> None:
         with self.lock:
             self.x_dm_partners.add((user_id, citizen_id))
-            self.dms.append(DirectMessage(f"{self.next_number():019d}", citizen_id, user_id, text, at or self.now()))
+            event_id = event_id or f"{self.next_number():019d}"
+            self.dms.append(DirectMessage(event_id, citizen_id, user_id, text, at or self.now()))
+
+    def x_profile(self, user_id: str, name: str, username: str) -> None:
+        with self.lock:
+            self.x_profiles[user_id] = (name, username)
+
+    def drops_next(self, kind: str) -> bool:
+        """Whether the platform fails to deliver the next webhook: exactly ``webhook_drop_share`` of them,
+        spread evenly (every n-th for a share of 1/n), so a test knows what it lost."""
+        with self.lock:
+            before = int(self._delivered * self.webhook_drop_share + 1e-9)
+            self._delivered += 1
+            dropped = int(self._delivered * self.webhook_drop_share + 1e-9) > before
+            if dropped:
+                self.dropped.append(kind)
+            return dropped
 
     def wechat_message(self, app_id: str, openid: str, at: datetime | None = None) -> None:
         with self.lock:
             self.wechat_windows[(app_id, openid)] = WeChatWindow(at or self.now())
+
+    # --- media ---------------------------------------------------------------------------------------
+    def media_url(self, data: bytes, content_type: str, *, ttl: timedelta = timedelta(hours=1)) -> str:
+        """Keep ``data`` and return its CDN link, valid for ``ttl`` like Meta's (``oe``: the expiry as hex UNIX
+        seconds, ``oh``: a signature over the path and expiry; either changed or past → 403)."""
+        with self.lock:
+            key = secrets.token_hex(12)
+            self.media[key] = (data, content_type)
+            expires = f"{int((self.now() + ttl).timestamp()):x}"
+            return f"{self.base_url}/_cdn/{key}?oe={expires}&oh={self.media_signature(key, expires)}"
+
+    def media_signature(self, key: str, expires: str) -> str:
+        return hmac.new(self._media_secret, f"{key}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
 
     # --- switches ---------------------------------------------------------------------------------
     def inject(self, endpoint: str, *faults: Fault) -> None:

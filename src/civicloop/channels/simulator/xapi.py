@@ -222,6 +222,112 @@ def dm_events(state: SimulatorState, user: XUser, participant_id: str) -> Reply:
     return Reply(200, {"data": data, "meta": {"result_count": len(data)}})
 
 
+def _fields(call: Call, name: str) -> set[str]:
+    return {f.strip() for f in (call.query.get(name) or "").split(",") if f.strip()}
+
+
+def _page(
+    call: Call, rows: list[dict[str, Any]], *, low: int, high: int, default: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]] | Reply:
+    """X's token paging: ``max_results`` within the endpoint's range (else 400), ``pagination_token`` from a
+    previous ``meta.next_token``; ``meta`` carries result_count, newest_id, oldest_id and next_token."""
+    raw = call.query.get("max_results", str(default))
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        return invalid(f"The `max_results` query parameter value [{raw}] is not between {low} and {high}")
+    size, start = int(raw), 0
+    token = call.query.get("pagination_token")
+    if token is not None:
+        if not token.startswith("p") or not token[1:].isdigit():
+            return invalid(f"The `pagination_token` query parameter value [{token}] is not valid")
+        start = int(token[1:])
+    chunk = rows[start : start + size]
+    meta: dict[str, Any] = {"result_count": len(chunk)}
+    if chunk:
+        meta.update(newest_id=chunk[0]["id"], oldest_id=chunk[-1]["id"])
+    if start + size < len(rows):
+        meta["next_token"] = f"p{start + size}"
+    return chunk, meta
+
+
+def mentions(state: SimulatorState, call: Call, user_id: str) -> Reply:
+    """``GET /2/users/:id/mentions``: posts mentioning the user, newest first, 5–100 a page; default fields
+    id, text, edit_history_tweet_ids; ``tweet.fields`` adds created_at, author_id, in_reply_to_user_id,
+    referenced_tweets, conversation_id; ``expansions=author_id`` adds ``includes.users``; ``start_time`` bounds."""
+    start_time = call.query.get("start_time")
+    since: datetime | None = None
+    if start_time is not None:
+        try:
+            since = datetime.fromisoformat(start_time.replace("Z", "+00:00"))
+        except ValueError:
+            return invalid(f"The `start_time` query parameter value [{start_time}] is not a valid RFC 3339 time")
+    found = sorted(
+        (t for t in state.tweets.values() if user_id in t.mentions and (since is None or t.created >= since)),
+        key=lambda t: int(t.id),
+        reverse=True,
+    )
+    fields = _fields(call, "tweet.fields")
+    rows = []
+    for t in found:
+        row: dict[str, Any] = {"id": t.id, "text": t.text, "edit_history_tweet_ids": [t.id]}
+        extra = {
+            "created_at": x_time(t.created),
+            "author_id": t.author_id,
+            "conversation_id": t.in_reply_to or t.id,
+            "in_reply_to_user_id": state.tweets[t.in_reply_to].author_id if t.in_reply_to in state.tweets else None,
+            "referenced_tweets": [{"type": "replied_to", "id": t.in_reply_to}] if t.in_reply_to else None,
+        }
+        row.update({k: v for k, v in extra.items() if k in fields and v is not None})
+        rows.append(row)
+    paged = _page(call, rows, low=5, high=100, default=10)
+    if isinstance(paged, Reply):
+        return paged
+    chunk, meta = paged
+    body: dict[str, Any] = {"data": chunk, "meta": meta} if chunk else {"meta": meta}
+    if chunk and "author_id" in _fields(call, "expansions"):
+        authors = {state.tweets[r["id"]].author_id for r in chunk}
+        body["includes"] = {"users": [_user(state, a) for a in sorted(authors)]}
+    return Reply(200, body)
+
+
+def _user(state: SimulatorState, user_id: str) -> dict[str, Any]:
+    name, username = state.x_profiles.get(user_id, (f"User {user_id[-4:]}", f"user{user_id[-4:]}"))
+    return {"id": user_id, "name": name, "username": username}
+
+
+def all_dm_events(state: SimulatorState, call: Call, user: XUser) -> Reply:
+    """``GET /2/dm_events``: the user's DM events of the last 30 days, newest first, 1–100 a page (default
+    100); default fields id, event_type, text; ``dm_event.fields`` adds created_at, sender_id,
+    dm_conversation_id, participant_ids; ``expansions=sender_id`` adds ``includes.users``."""
+    horizon = state.now() - timedelta(days=30)
+    events = sorted(
+        (d for d in state.dms if user.user_id in (d.sender_id, d.recipient_id) and d.created >= horizon),
+        key=lambda d: d.created,
+        reverse=True,
+    )
+    fields = _fields(call, "dm_event.fields")
+    rows = []
+    for d in events:
+        low, high = sorted((d.sender_id, d.recipient_id), key=int)
+        row: dict[str, Any] = {"id": d.id, "event_type": "MessageCreate", "text": d.text}
+        extra = {
+            "created_at": x_time(d.created),
+            "sender_id": d.sender_id,
+            "dm_conversation_id": f"{low}-{high}",
+            "participant_ids": [low, high],
+        }
+        row.update({k: v for k, v in extra.items() if k in fields})
+        rows.append(row)
+    paged = _page(call, rows, low=1, high=100, default=100)
+    if isinstance(paged, Reply):
+        return paged
+    chunk, meta = paged
+    body: dict[str, Any] = {"data": chunk, "meta": meta} if chunk else {"meta": meta}
+    if chunk and "sender_id" in _fields(call, "expansions"):
+        senders = {d.sender_id for d in events if d.id in {r["id"] for r in chunk}}
+        body["includes"] = {"users": [_user(state, s) for s in sorted(senders)]}
+    return Reply(200, body)
+
+
 def upload_media(state: SimulatorState, call: Call) -> Reply:
     media = call.files.get("media")
     if media is None:
@@ -278,6 +384,28 @@ async def post_media(request: Request) -> Response:
     state = state_of(request)
     return await dispatch(
         request, "x.media", lambda c: limited(state, c, "x.media", lambda u: upload_media(state, c)), fault_body
+    )
+
+
+@router.get("/2/users/{user_id}/mentions")
+async def get_mentions(request: Request, user_id: str) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request,
+        "x.mentions",
+        lambda c: limited(state, c, "x.mentions", lambda u: mentions(state, c, user_id)),
+        fault_body,
+    )
+
+
+@router.get("/2/dm_events")
+async def get_all_dm_events(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(
+        request,
+        "x.all_dm_events",
+        lambda c: limited(state, c, "x.all_dm_events", lambda u: all_dm_events(state, c, u)),
+        fault_body,
     )
 
 

@@ -63,4 +63,8 @@ SPEC = PlatformSpec(
     connector=TelegramConnector(_api_url),
     access_category="messaging",
     domains=("telegram.org", "t.me", "telegram.me"),
+    reconcile_gaps=(
+        "the Bot API cannot list past messages: getUpdates is refused while a webhook is set, and Telegram keeps "
+        "an undelivered update 24 hours at most — a message missed longer than that is lost",
+    ),
 )

@@ -67,13 +67,19 @@ def _parse(update: Any, kind: str, action: Action) -> list[Inbound]:
     replied = obj(message.get("reply_to_message"))
     reply_to = message_key(chat_id, text_of(replied.get("message_id"))) if replied.get("message_id") else None
     username = text_of(chat.get("username"))
+    private = chat_type == PRIVATE
+    # A private chat is a direct conversation. In a group each citizen has a conversation of their own
+    # (a group has no posts to comment on: what a citizen writes there is their thread), and a reply
+    # joins the conversation of the message it answers; a channel's own posts are the chat's post.
+    ref = chat_id if private or own or contact is None else f"{chat_id}/{contact.platform_user_id}"
     return [
         Inbound(
             action=action,
             account_ref="",
-            # A private chat is a direct conversation; a group or a channel is one thread per chat.
-            conversation_kind=ConversationKind.direct if chat_type == PRIVATE else ConversationKind.comment_thread,
-            conversation_ref=chat_id,
+            conversation_kind=ConversationKind.direct if private else ConversationKind.comment_thread,
+            conversation_ref=ref,
+            thread_parent_external_id=None if private else reply_to,
+            post_ref=None if private else chat_id,
             created_at=from_unix(message.get("edit_date") if action is Action.edit else message.get("date")),
             external_id=message_key(chat_id, message_id),
             direction=Direction.outbound if own else Direction.inbound,

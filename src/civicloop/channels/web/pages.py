@@ -1,20 +1,26 @@
-"""The public feedback form ``/feedback/{agency_code}``: no login, accessible, works on a phone."""
+"""The public feedback form ``/feedback/{agency_code}``, its thank-you page and the citizen's private status
+page (``/feedback/{agency_code}/status/{reference}/{token}``): no login, accessible, works on a phone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
-from civicloop.channels.web import antispam, service
+from civicloop.channels.models import Conversation
+from civicloop.channels.web import antispam, i18n, service, status
 from civicloop.channels.web.antispam import HONEYPOT_FIELD
 from civicloop.channels.web.service import LIMITS, Feedback
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
-from civicloop.errors import TooManyRequests
+from civicloop.errors import NotFound, TooManyRequests
+from civicloop.kit import mailsink
+from civicloop.web.forms import form_action
 from civicloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -34,6 +40,45 @@ class FeedbackPage:
 class ThanksPage:
     agency: Agency
     reference: str
+    status_path: str = ""
+    token: str = ""
+
+
+@dataclass
+class StatusPage:
+    agency: Agency
+    conversation: Conversation
+    entries: list[status.Entry]
+    path: str
+    timezone: str
+    value: str = ""
+    error: str | None = None
+    notice: str | None = None
+    honeypot: str = HONEYPOT_FIELD
+
+    @property
+    def state(self) -> str:
+        if self.conversation.status.value == "closed":
+            return "state_closed"
+        return "state_answered" if self.entries and self.entries[-1].from_agency else "state_open"
+
+
+def _public(request: Request, template: str, page: object, lang: str | None, status_code: int = 200) -> HTMLResponse:
+    language = i18n.language_of(lang, request.headers.get("accept-language", ""))
+    response = render(
+        request,
+        template,
+        page,
+        status_code=status_code,
+        lang=language,
+        t=i18n.translator(language),
+        languages=i18n.LANGUAGES,
+    )
+    response.headers["Content-Language"] = language
+    # The status link is a secret: no copy in a shared cache, no address sent on to other sites.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _form(request: Request, page: FeedbackPage, status_code: int = 200) -> HTMLResponse:
@@ -60,7 +105,7 @@ def feedback_submit(
     agency, account = service.form_account(session, agency_code)
     if antispam.honeypot_tripped({HONEYPOT_FIELD: website}):
         # Answer a bot as if it had succeeded, so it learns nothing; nothing is stored.
-        return RedirectResponse(f"/feedback/{agency.code}/thanks?ref={service.new_reference(agency)}", status_code=303)
+        return _to_thanks(agency, service.new_reference(agency))
     feedback = Feedback(name=name, contact=contact, topic=topic, message=message)
     errors = service.validate(feedback)
     if errors:
@@ -78,12 +123,114 @@ def feedback_submit(
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     reference = service.submit(session, agency=agency, account=account, feedback=feedback)
-    return RedirectResponse(f"/feedback/{agency.code}/thanks?ref={reference}", status_code=303)
+    return _to_thanks(agency, reference)
+
+
+def _to_thanks(agency: Agency, reference: str) -> RedirectResponse:
+    token = status.status_token(reference)
+    return RedirectResponse(f"/feedback/{agency.code}/thanks?ref={reference}&t={token}", status_code=303)
 
 
 @router.get("/feedback/{agency_code}/thanks", response_class=HTMLResponse)
-def feedback_thanks(agency_code: str, request: Request, session: SessionDep, ref: str = "") -> Response:
+def feedback_thanks(
+    agency_code: str, request: Request, session: SessionDep, ref: str = "", t: str = "", lang: str | None = None
+) -> Response:
     agency, _account = service.form_account(session, agency_code)
-    # Only the reference the visitor was given is echoed: the page shows nothing that was stored.
+    # Only what the visitor was given is echoed: the page shows nothing that was stored. The status
+    # link is shown only with the reference's own token, so the page cannot be used to mint links.
     reference = ref if service.REFERENCE_RE.match(ref) else ""
-    return render(request, "channels/feedback_thanks.html", ThanksPage(agency=agency, reference=reference))
+    path = status.status_path(reference) if reference and status.token_matches(reference, t) else ""
+    page = ThanksPage(agency=agency, reference=reference, status_path=path, token=t if path else "")
+    return _public(request, "channels/feedback_thanks.html", page, lang)
+
+
+def _status_page(session: Session, conversation: Conversation, **extra: str | None) -> StatusPage:
+    # The conversation's agency now (it may have moved since the citizen wrote).
+    agency = session.get(Agency, conversation.agency_id)
+    assert agency is not None
+    return StatusPage(
+        agency=agency,
+        conversation=conversation,
+        entries=status.entries(session, conversation),
+        path=status.status_path(conversation.external_ref),
+        timezone=get_settings().timezone,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@router.get("/feedback/{agency_code}/status/{reference}/{token}", response_class=HTMLResponse)
+def feedback_status(
+    agency_code: str,
+    reference: str,
+    token: str,
+    request: Request,
+    session: SessionDep,
+    lang: str | None = None,
+    sent: bool = False,
+) -> Response:
+    conversation = status.find(session, agency_code=agency_code, reference=reference, token=token)
+    page = _status_page(session, conversation, notice="sent" if sent else None)
+    return _public(request, "channels/feedback_status.html", page, lang)
+
+
+@router.post("/feedback/{agency_code}/status/{reference}/{token}", response_class=HTMLResponse)
+def feedback_status_reply(
+    agency_code: str,
+    reference: str,
+    token: str,
+    request: Request,
+    session: SessionDep,
+    message: Annotated[str, Form()] = "",
+    website: Annotated[str, Form()] = "",
+    lang: Annotated[str, Form()] = "",
+) -> Response:
+    conversation = status.find(session, agency_code=agency_code, reference=reference, token=token)
+    back = f"{status.status_path(conversation.external_ref)}?lang={i18n.language_of(lang)}"
+    if antispam.honeypot_tripped({HONEYPOT_FIELD: website}):
+        return RedirectResponse(back + "&sent=1", status_code=303)
+    with form_action(session) as attempt:
+        antispam.check_rate(
+            session,
+            scope=f"feedback:{status.agency_code_of(conversation.external_ref)}",
+            address=antispam.client_address(request),
+            limit=get_settings().feedback_max_per_hour,
+        )
+        status.citizen_reply(session, conversation=conversation, text=message)
+    if (exc := attempt.error) is not None:
+        page = _status_page(session, conversation, value=message, error=exc.message)
+        response = _public(request, "channels/feedback_status.html", page, lang or None, status_code=exc.status_code)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    return RedirectResponse(back + "&sent=1", status_code=303)
+
+
+# -- the demo's mail sink --------------------------------------------------------------------------
+
+
+@dataclass
+class MailSinkPage:
+    messages: list[mailsink.Stored]
+    shown: mailsink.Stored | None = None
+
+
+def _sink_folder() -> Path:
+    folder = get_settings().mail_sink_dir
+    if folder is None:
+        raise NotFound("there is no mail sink on this server")
+    return folder
+
+
+@router.get("/demo-mail", response_class=HTMLResponse)
+def demo_mail(request: Request) -> Response:
+    """Every email the demo sent (web-form replies, acknowledgements, notices), newest first."""
+    return render(request, "channels/demo_mail.html", MailSinkPage(mailsink.stored(_sink_folder())))
+
+
+@router.get("/demo-mail/{name}", response_class=HTMLResponse)
+def demo_mail_message(name: str, request: Request) -> Response:
+    folder = _sink_folder()
+    shown = mailsink.read(folder, name)
+    if shown is None:
+        raise NotFound("no such message in the mail sink")
+    return render(request, "channels/demo_mail.html", MailSinkPage(mailsink.stored(folder, limit=50), shown))

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civicloop import jobs
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
 from civicloop.agencies.service import get_agency_by_code
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.service import record_inbound
 from civicloop.channels.web.antispam import Limit, check_lengths
+from civicloop.channels.web.status import ACK_JOB
+from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
 from civicloop.kit.clock import utcnow
 
@@ -93,7 +96,8 @@ def new_reference(agency: Agency) -> str:
 
 
 def submit(session: Session, *, agency: Agency, account: OfficialAccount, feedback: Feedback) -> str:
-    """Store valid feedback as one message in its own ``form`` conversation; returns its reference."""
+    """Store valid feedback as one message in its own ``form`` conversation; returns its reference. A
+    citizen who left an email address is sent an acknowledgement with the status link (when SMTP is set)."""
     errors = validate(feedback)
     if errors:
         field, message = next(iter(errors.items()))
@@ -120,5 +124,8 @@ def submit(session: Session, *, agency: Agency, account: OfficialAccount, feedba
             ),
         )
         if recorded.created:
+            if contact.email and get_settings().smtp_url:
+                assert recorded.message is not None
+                jobs.after_commit(session, ACK_JOB, recorded.message.conversation_id)
             return reference
     raise Invalid("could not allocate a reference number; please send the form again")

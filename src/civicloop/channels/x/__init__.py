@@ -11,6 +11,8 @@ from civicloop.channels.x.connect import XConnector
 from civicloop.channels.x.moderation import XModerator
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
+from civicloop.channels.x.reconcile import XReconciler
+from civicloop.config import get_settings
 
 POST = TextLimit(POST_LIMIT, "weighted characters", weighted_length)
 
@@ -48,5 +50,11 @@ SPEC = PlatformSpec(
     simulator=xapi.router,
     connector=XConnector(),
     direct_recipient=_direct_recipient,
+    reconciler=XReconciler(lambda: get_settings().x_api_url.rstrip("/")),
+    reconcile_gaps=(
+        "mentions: only the 800 most recent can be read back; replies that do not @mention the account are not",
+        "direct messages: only those of the last 30 days",
+        "deletions are not read back",
+    ),
     moderator=XModerator(),
 )

@@ -73,14 +73,19 @@ def parse_tweet(document: Any) -> list[Inbound]:
     own = author_id == for_user
     screen_name = text_of(author.get("screen_name"))
     parent = text_of(tweet.get("in_reply_to_status_id_str")) or None
+    # A reply to one of the account's own posts is a top-level comment on it: a conversation of its own.
+    # A reply to anyone else's post joins the conversation of the post it answers; a fresh mention
+    # starts its own. (A reply to the agency's reply joins the citizen's conversation it was in: the
+    # service follows the parent when it knows it.)
+    on_own_post = parent is not None and text_of(tweet.get("in_reply_to_user_id_str")) == for_user
     return [
         Inbound(
             action=Action.message,
             account_ref=for_user,
-            # A reply joins the thread of the post it answers; a fresh mention starts its own.
             conversation_kind=ConversationKind.comment_thread,
-            conversation_ref=parent or tweet_id,
+            conversation_ref=tweet_id if on_own_post or parent is None else parent,
             thread_parent_external_id=parent,
+            post_ref=parent if on_own_post else (tweet_id if own and parent is None else None),
             created_at=_tweet_time(tweet),
             external_id=tweet_id,
             direction=Direction.outbound if own else Direction.inbound,

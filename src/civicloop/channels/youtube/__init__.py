@@ -21,7 +21,7 @@ from civicloop.channels.youtube import simulator
 from civicloop.channels.youtube.connect import YouTubeConnector
 from civicloop.channels.youtube.moderation import YouTubeModerator
 from civicloop.channels.youtube.outbound import YouTubeSender
-from civicloop.channels.youtube.poller import YouTubePoller
+from civicloop.channels.youtube.poller import YouTubePoller, YouTubeReconciler
 
 
 def _health(session: Session, account_ids: Sequence[int]) -> dict[int, str]:
@@ -46,6 +46,8 @@ SPEC = PlatformSpec(
     ),
     sender=YouTubeSender(_api_url),
     poller=YouTubePoller(_api_url),
+    reconciler=YouTubeReconciler(YouTubePoller(_api_url)),
+    reconcile_gaps=("replies beyond those commentThreads.list returns with their thread are not read back",),
     # Half of a project's default 10,000 daily units: replies (50 units each) need the rest.
     poll_budget_default=5000,
     health=_health,

@@ -26,7 +26,7 @@ from civicloop.channels import base
 from civicloop.channels.base import Action, AppAccount, ContactRef, EventItem, Inbound, ProviderBase
 from civicloop.channels.documents import dump_json, items, load_json, obj, text_of
 from civicloop.channels.models import ConversationKind, Direction
-from civicloop.channels.spec import Polled
+from civicloop.channels.spec import CredentialsRefused, Listed, PlatformFailed, Polled
 from civicloop.errors import BadRequest
 
 LIST_COST = 1  # quota units of one commentThreads.list call
@@ -48,19 +48,23 @@ def _inbound(comment: Mapping[str, Any], video_id: str, channel_id: str) -> list
         return []
     own = author_id == channel_id
     name = text_of(snippet.get("authorDisplayName"))
+    parent = text_of(snippet.get("parentId")) or None
     return [
         Inbound(
             action=Action.message,
             account_ref=channel_id,
-            # One thread per video: a reply stays under the video it was written on.
+            # Each top-level comment on a video is a conversation of its own; a reply joins its thread's
+            # (YouTube replies always name the top-level comment as their parent).
             conversation_kind=ConversationKind.comment_thread,
-            conversation_ref=video_id or channel_id,
+            conversation_ref=parent or comment_id,
+            thread_parent_external_id=parent,
+            post_ref=video_id or channel_id,
             created_at=published(snippet.get("publishedAt")),
             external_id=comment_id,
             direction=Direction.outbound if own else Direction.inbound,
             contact=None if own else ContactRef(author_id, name, handle=name.lstrip("@") or None),
             text=text_of(snippet.get("textOriginal")) or text_of(snippet.get("textDisplay")),
-            reply_to_external_id=text_of(snippet.get("parentId")) or None,
+            reply_to_external_id=parent,
             permalink=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}" if video_id else None,
         )
     ]
@@ -134,23 +138,26 @@ class YouTubePoller(ProviderBase):
                     found.append(EventItem("comment", f"comment:{reply_id}", channel, dump_json(reply)))
         return found
 
-    def poll(self, account: AppAccount, seen: Callable[[str], bool], budget: int, http: httpx.Client) -> Polled:
-        found: list[EventItem] = []
-        units, page_token = 0, ""
+    def list_page(self, account: AppAccount, page_token: str, http: httpx.Client) -> httpx.Response:
+        """One ``commentThreads.list`` page of the channel's threads, newest first (1 quota unit)."""
         params = {
             "part": "snippet,replies",
             "allThreadsRelatedToChannelId": account.external_id,
             "order": "time",
             "maxResults": str(PAGE_SIZE),
             "textFormat": "plainText",
-        }
+        } | ({"pageToken": page_token} if page_token else {})
         headers = {"Authorization": f"Bearer {account.credentials.get('access_token', '')}"}
+        return http.get(f"{self._api_url()}/commentThreads", params=params, headers=headers)
+
+    def poll(self, account: AppAccount, seen: Callable[[str], bool], budget: int, http: httpx.Client) -> Polled:
+        found: list[EventItem] = []
+        units, page_token = 0, ""
         while True:
             if units + LIST_COST > budget:
                 return Polled(found, units, "the day's quota budget ran out before the newest comments were all read")
-            query = params | ({"pageToken": page_token} if page_token else {})
             try:
-                response = http.get(f"{self._api_url()}/commentThreads", params=query, headers=headers)
+                response = self.list_page(account, page_token, http)
             except httpx.TransportError as exc:
                 return Polled(found, units, f"YouTube could not be reached: {exc.__class__.__name__}")
             units += LIST_COST  # a call that reached YouTube is counted, answered or refused
@@ -163,3 +170,48 @@ class YouTubePoller(ProviderBase):
             # Newest first: a page holding a comment already stored reaches back to the last poll.
             if len(new) < len(page) or not page_token:
                 return Polled(found, units)
+
+
+class YouTubeReconciler:
+    """Reads comment threads back to ``since`` (not only to the first one stored, as a poll does), so that
+    comments a poll missed (a poll cut short by the quota budget, a crash between pages) are found."""
+
+    MAX_PAGES = 100
+
+    def __init__(self, poller: YouTubePoller) -> None:
+        self._poller = poller
+
+    def list_since(self, account: AppAccount, since: datetime, http: httpx.Client) -> Listed:
+        found: list[EventItem] = []
+        fetched, page_token = 0, ""
+        for _ in range(self.MAX_PAGES):
+            try:
+                response = self._poller.list_page(account, page_token, http)
+            except httpx.TransportError as exc:
+                raise PlatformFailed(f"YouTube could not be reached: {exc.__class__.__name__}") from exc
+            if response.status_code != 200:
+                problem = problem_of(response)
+                if response.status_code in (401, 403) and not quota_exceeded(response):
+                    raise CredentialsRefused(problem)
+                raise PlatformFailed(problem)
+            older = 0
+            page = self._poller.events(response.content)
+            for item in page:
+                at = _published_of(item)
+                fetched += 1
+                if at is not None and at < since:
+                    older += 1
+                else:
+                    found.append(item)
+            page_token = text_of(load_json(response.content).get("nextPageToken"))
+            # Newest threads first: a page wholly older than ``since`` ends the search.
+            if not page_token or (page and older == len(page)):
+                break
+        return Listed(found, fetched)
+
+
+def _published_of(item: EventItem) -> datetime | None:
+    snippet = obj(load_json(item.body).get("snippet"))
+    if item.kind == "commentThread":
+        snippet = obj(obj(snippet.get("topLevelComment")).get("snippet"))
+    return published(snippet.get("publishedAt"))
