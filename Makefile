@@ -5,10 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.demo-installed
+STATIC := src/civicloop/web/static
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-fast lint bench install services browser squid wrk oidc clean i18n-extract i18n-update i18n-compile i18n-init
+.PHONY: demo test test-fast lint bench install services browser squid wrk oidc axe assets clean i18n-extract i18n-update i18n-compile i18n-init
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +56,23 @@ oidc:
 	    touch tests/oidc/node_modules/.installed; } || \
 	  echo "npm is missing: the single sign-on tests will be skipped (fail under CI)"
 
+# axe-core from npm, injected by the accessibility test (tests/foundation/test_accessibility.py) into every demo page.
+axe:
+	@[ tests/a11y/node_modules/.installed -nt tests/a11y/package-lock.json ] || \
+	  { command -v npm >/dev/null && npm ci --prefix tests/a11y --no-audit --no-fund --silent && \
+	    touch tests/a11y/node_modules/.installed; } || \
+	  echo "npm is missing: the accessibility test will be skipped (fail under CI)"
+
+# GOV.UK Frontend from npm compiled with CivicLoop's colours and fonts (assets/civicloop.scss). The built files
+# are committed, so neither `make demo` nor `make test` needs npm for them; run this after changing either.
+GOVUK := assets/node_modules/govuk-frontend
+assets:
+	npm ci --prefix assets --no-audit --no-fund --silent
+	cd assets && npx sass --pkg-importer=node --no-source-map --style=compressed civicloop.scss ../$(STATIC)/civicloop.css
+	cp $(GOVUK)/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk-frontend-$$(node -p 'require("./$(GOVUK)/package.json").version').min.js
+
 # Every test, including the schemathesis run over the whole JSON API (tests/api/test_fuzz.py, about a minute).
-test: $(STAMP) browser squid services oidc
+test: $(STAMP) browser squid services oidc axe
 	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

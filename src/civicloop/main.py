@@ -57,6 +57,7 @@ from civicloop.publishing import routes as publishing_routes
 from civicloop.records import pages as records_pages
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
+from civicloop.web import pages as web_pages
 from civicloop.web.headers import SecurityHeaders
 from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render, request_language
 
@@ -91,6 +92,7 @@ PAGE_ROUTERS = [
     moderation_pages.router,
     moderation_public.router,
     sla_pages.router,
+    web_pages.router,
 ]
 API_ROUTERS = [
     access_routes.router,

@@ -35,7 +35,7 @@ def test_an_analyst_reads_themes_sentiment_and_campaigns_then_renames_a_theme(  
     page.get_by_role("heading", name="Themes").wait_for()
 
     # Themes largest first, each with its sentiment mix; charts are drawn for sizes, negativity and time.
-    themes = page.locator("table").first.locator("tbody tr")
+    themes = page.locator("main > .table-wrap > table").first.locator("tbody tr")  # not a chart's own table
     sizes = [int(themes.nth(i).locator("td").first.inner_text()) for i in range(themes.count())]
     named = [themes.nth(i).locator("th").inner_text() for i in range(themes.count())]
     real = [size for size, name in zip(sizes, named, strict=True) if name != "Other"]

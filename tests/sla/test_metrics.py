@@ -1,5 +1,7 @@
 """Response metrics on a small seeded data set, checked against values worked out by hand."""
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -159,3 +161,18 @@ def test_a_range_that_ends_before_it_starts_is_refused(db: Session, client: Test
     login(client, create_official(db, "officer@THROMDE"))
     response = client.get("/api/v1/sla/metrics", params={"start": "2026-03-02", "end": "2026-03-01"})
     assert response.status_code == 422 and "ends before it starts" in response.json()["error"]["message"]
+
+
+def test_the_median_chart_draws_no_bar_for_a_group_without_answers(
+    db: Session, client: TestClient, clock: FixedClock
+) -> None:
+    world = seed(db, clock)
+    login(client, create_official(db, "agency_head@THROMDE"))
+    params = {"agency_id": world["agency"].id, "start": "2026-03-02", "end": "2026-03-03", "group_by": "official"}  # type: ignore[attr-defined]
+    html = client.get("/metrics", params=params).text
+    median = html[html.index("<svg xmlns") : html.index("</svg>")]
+    assert "Median first response (office minutes)" in median
+    # Pema (20, 70 → 45) and Kinley (45, 5 → 25) answered; nobody answered the unassigned ones (5 and 6).
+    bars = re.findall(r"<rect [^>]*><title>([^<]*)</title>", median)
+    assert sorted(bars) == ["Kinley: 25 min", "Pema: 45 min"], median
+    assert "0 min<" not in median and "no data" in median

@@ -174,8 +174,13 @@ BUSY_COMMENTS = [
 
 
 def _five_on_one_post(session: Session, world: DemoWorld, now: datetime) -> None:
-    """Five citizens' comments under one Page post: five conversations, one of them answered."""
-    account = world.accounts[("THROMDE", Platform.facebook)]
+    """Five citizens' comments under one post of the city's first account that takes comment replies: five
+    conversations, one of them answered."""
+    account = next(
+        account
+        for (code, platform), account in world.accounts.items()
+        if code == "THROMDE" and registry.PLATFORMS[platform.value].comment_reply is not None
+    )
     post_id = f"{account.external_id}_demo-resurfacing"
     at = now - timedelta(hours=3)
     record_inbound(

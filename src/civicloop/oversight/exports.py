@@ -18,6 +18,7 @@ from civicloop.errors import Invalid
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import Chart, Table, dumps, find_chart, find_table, svg_to_png
 from civicloop.oversight.sources import Basis
+from civicloop.web.charts import drawing
 from civicloop.web.templating import render
 
 Format = Literal["csv", "json", "svg", "png"]
@@ -93,7 +94,7 @@ def respond(
     if chart is not None and format in ("svg", "png"):
         found_chart = find_chart(charts, chart)
         stem = _stem(basename, period, found_chart.name)
-        svg = str(found_chart.svg)
+        svg = str(drawing(found_chart.figure))
         if format == "svg":
             return Response(svg, media_type="image/svg+xml", headers=attachment(f"{stem}.svg"))
         return Response(svg_to_png(svg), media_type="image/png", headers=attachment(f"{stem}.png"))

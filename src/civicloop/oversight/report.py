@@ -150,7 +150,7 @@ def _json_cell(value: Cell) -> Any:
 class Chart:
     name: str
     title: str
-    svg: Markup
+    figure: Markup  # the figure shown on the page (web.charts); its drawing is what downloads
 
 
 def find_table(tables: Sequence[Table], name: str) -> Table:

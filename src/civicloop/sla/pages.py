@@ -337,12 +337,13 @@ def metrics_page(
     groups = [(g.label, g.metrics) for g in report.groups]
     charts = [
         bar_chart(
-            [(label, m.median_first_response_minutes or 0) for label, m in groups],
+            # No answered conversation means no median: no bar, rather than a "0 min" bar.
+            [(label, m.median_first_response_minutes) for label, m in groups],
             title="Median first response (office minutes)",
             unit=" min",
         ),
         bar_chart(
-            [(label, round(100 * (m.within_target_share or 0))) for label, m in groups],
+            [(label, _percent(m.within_target_share)) for label, m in groups],
             title="Citizen conversations answered within target",
             unit="%",
         ),
@@ -360,3 +361,7 @@ def metrics_page(
         charts=charts,
     )
     return render(request, "sla/metrics.html", page)
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(100 * share)
