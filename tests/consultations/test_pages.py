@@ -182,7 +182,7 @@ def test_the_public_page_has_dzongkha_labels(db: Session, client: TestClient, sc
     db.commit()
     page = client.get(f"/c/{consultation.code}?lang=dz")
     assert page.headers["content-language"] == "dz"
-    assert '<html lang="dz">' in page.text and "བཅུད་བསྡུས།" in page.text
+    assert '<html lang="dz"' in page.text and "བཅུད་བསྡུས།" in page.text
     assert re.search(r"<button[^>]*>ལན་ཕུལ།</button>", page.text)
     client.cookies.clear()  # ?lang=dz is remembered; a new visitor's browser decides
     english = client.get(f"/c/{consultation.code}", headers={"accept-language": "en-GB,en;q=0.9"})
