@@ -22,6 +22,7 @@ from civicloop.errors import Invalid, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.moderation.models import ModerationAction, ModerationAppeal
 from civicloop.records import bundle, service
+from tests.i18n.test_font import _embedded_fonts
 
 runner = CliRunner()
 
@@ -84,6 +85,14 @@ def test_the_demo_exports_a_bundle_that_verifies_with_every_record_in_it(
         assert archive.read(f"transcripts/conversation-{conversation['id']}.pdf").startswith(b"%PDF-")
         manifest = json.loads(archive.read("manifest.json"))
         assert {entry["path"] for entry in manifest["files"]} == names - bundle.SIGNATURE_FILES
+        # A conversation written in Dzongkha is drawn with the bundled font, embedded in its PDF.
+        dzongkha = next(
+            name
+            for name in sorted(names)
+            if name.endswith(".html") and any("\u0f00" <= ch <= "\u0fff" for ch in archive.read(name).decode())
+        )
+        fonts = _embedded_fonts(archive.read(dzongkha.removesuffix(".html") + ".pdf"))
+        assert any("Jomolhari" in font for font in fonts), fonts
 
 
 def summary_agency(session: Session, code: str) -> int:

@@ -19,27 +19,14 @@ from sqlalchemy.orm import Session
 
 from civicloop.consultations import report
 from civicloop.consultations.schemas import public_path
-from civicloop.errors import AppError
 from civicloop.kit import i18n
 from civicloop.web.charts import bar_chart
+from civicloop.web.pdf import FONT_FACE, html_to_pdf
 from civicloop.web.templating import STATIC_DIR, templates
 
 STYLESHEETS = ("civicloop.css", "consultations.css")
 # How answers came in, as the report names them (platform names stay as the platforms write them).
 CHANNEL_LABELS = {"Public page": i18n.N_("The form on this site"), "form": i18n.N_("The form on this site")}
-FONT_FILE = STATIC_DIR / "fonts" / "jomolhari-tibetan-400.woff"
-# The page's @font-face points at the server's /static/fonts/…; the PDF's names this private address instead, which
-# the fetcher below answers from the package's file (and nothing else: no file: or http: URL is ever read).
-FONT_URL = "civicloop-font:jomolhari-tibetan-400.woff"
-FONT_FACE = (
-    '@font-face { font-family: "Jomolhari"; font-weight: 400; font-style: normal; '
-    f'src: url("{FONT_URL}") format("woff"); unicode-range: U+0F00-0FFF, U+200C-200D, U+25CC, U+3008-300B; }}'
-)
-
-
-class PdfUnavailable(AppError):
-    status_code = 503
-    code = "pdf_unavailable"
 
 
 @dataclass
@@ -88,25 +75,4 @@ def pdf_filename(view: ReportView) -> str:
 def _pdf_of(html: str) -> bytes:
     """Drawing is the costly part (bench/consultations.py); a published report's HTML does not change, so the
     same HTML gives back the same bytes without drawing again."""
-    weasyprint = _weasyprint()
-    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
-
-    class RefuseEveryUrl(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: object = None) -> Any:
-            if url == FONT_URL:
-                return URLFetcherResponse(url, body=FONT_FILE.read_bytes(), headers={"Content-Type": "font/woff"})
-            raise URLFetchingError(f"the report PDF fetches nothing: {url[:80]}")
-
-    pdf: bytes = weasyprint.HTML(string=html, url_fetcher=RefuseEveryUrl()).write_pdf()
-    return pdf
-
-
-def _weasyprint() -> Any:
-    try:
-        import weasyprint
-    except OSError as exc:  # the Python package is there but the system's Pango is not
-        raise PdfUnavailable(
-            "the PDF export needs the Pango library on the server (Debian: apt-get install libpango-1.0-0 "
-            f"libpangoft2-1.0-0); print the report page instead ({exc})"
-        ) from exc
-    return weasyprint
+    return html_to_pdf(html)

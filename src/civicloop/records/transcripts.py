@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from markupsafe import Markup
+
 from civicloop.config import get_settings
-from civicloop.kit.pdf import html_to_pdf
 from civicloop.records.bundle import sha256
+from civicloop.web.pdf import FONT_FACE, html_to_pdf
 from civicloop.web.templating import templates
 
 POOL_FROM = 40  # below this many PDFs to draw, starting worker processes costs more than it saves
@@ -50,7 +52,10 @@ class Transcript:
 
 def render_html(transcript: Transcript) -> str:
     """The same transcript always gives the same HTML (no export time in it), so its PDF can be reused."""
-    return templates.env.get_template("records/transcript.html").render(t=transcript)
+    return templates.env.get_template("records/transcript.html").render(
+        t=transcript,
+        font_face=Markup(FONT_FACE),  # noqa: S704 - our own constant, not citizens' text
+    )
 
 
 def cache_dir() -> Path:
