@@ -162,3 +162,17 @@ if (dialog) {
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 const { initAll } = await import(document.querySelector('meta[name="govuk-frontend"]').content);
 initAll();
+
+// The inbox list refreshes itself every 20 s, except while the officer has rows ticked or is typing in the
+// filters (a refresh would drop their work). Decided here, not in an hx-trigger filter: those need eval, which
+// the Content-Security-Policy forbids.
+document.addEventListener("htmx:confirm", (event) => {
+  const list = event.target;
+  if (!(list instanceof Element) || !list.hasAttribute("data-refresh-unless-busy")) {
+    return;
+  }
+  const busy = list.querySelector("input:checked") || document.activeElement?.closest(".inbox-filters");
+  if (busy) {
+    event.preventDefault();
+  }
+});
