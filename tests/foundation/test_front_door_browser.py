@@ -41,12 +41,12 @@ def _visit_every_public_page(tab, lang: str, width: int) -> None:  # type: ignor
     expect(tab.get_by_label("Email")).to_be_visible()
 
 
-# One language per screen size keeps the walk to two runs; test_front_door.py checks both languages' links on
-# every page in process.
-def test_a_visitor_reaches_every_public_page_on_a_desktop_in_english(demo: DemoWorld, page) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("lang", ["en", "dz"])
+def test_a_visitor_reaches_every_public_page_on_a_desktop(demo: DemoWorld, page, lang: str) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1280, "height": 900})
-    _visit_every_public_page(page, "en", 1280)
+    _visit_every_public_page(page, lang, 1280)
 
 
-def test_a_visitor_reaches_every_public_page_on_a_phone_in_dzongkha(demo: DemoWorld, phone_page) -> None:  # type: ignore[no-untyped-def]
-    _visit_every_public_page(phone_page, "dz", 390)
+@pytest.mark.parametrize("lang", ["en", "dz"])
+def test_a_visitor_reaches_every_public_page_on_a_phone(demo: DemoWorld, phone_page, lang: str) -> None:  # type: ignore[no-untyped-def]
+    _visit_every_public_page(phone_page, lang, 390)
