@@ -215,3 +215,27 @@ def test_moderation_actions_and_appeals_are_in_the_bundle_and_follow_their_own_s
     db.commit()
     assert run.report["moderation_actions"]["sources"]["appeals"]["disposed"] == 1
     assert run.report["moderation_actions"]["sources"]["moderation actions"]["disposed"] == 1
+
+
+def test_an_outside_party_verifies_a_bundle_on_a_machine_without_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from civicloop.config import reset_settings
+
+    path = tmp_path / "bundle.zip"
+    with path.open("wb") as out:
+        writer = bundle.BundleWriter(out)
+        writer.add("data/messages.jsonl", b'{"id": 1}\n')
+        writer.sign_and_close(Ed25519PrivateKey.generate(), {"agency": {"code": "X"}})
+    nowhere = tmp_path / "no-such.db"
+    monkeypatch.setenv("CIVICLOOP_DATABASE_URL", f"sqlite:///{nowhere}")
+    reset_settings()
+    try:
+        result = runner.invoke(app, ["records", "verify", str(path)])
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+    assert result.exit_code == 0 and "Bundle intact: 1 files" in result.output, result.output
+    assert not nowhere.exists(), "verifying creates no database"

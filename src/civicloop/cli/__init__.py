@@ -23,8 +23,7 @@ from civicloop.cli import oversight as oversight_cli
 from civicloop.cli import records as records_cli
 from civicloop.cli import simulate as simulate_cli
 from civicloop.cli import sla as sla_cli
-from civicloop.cli._common import err_console, fail, missing_database_message
-from civicloop.config import get_settings
+from civicloop.cli._common import err_console, require_database
 from civicloop.errors import AppError
 from civicloop.guidelines import gate as _gate  # noqa: F401 - the before-send review commands that send rely on
 
@@ -34,18 +33,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-# Commands that make the database, or that must answer without one (the proxy helper answers Squid).
+# Commands that make the database, or that must answer without one (the proxy helper answers Squid), and
+# those some of whose uses need none (`analyse --input`, `records verify`): these check for themselves.
 NEEDS_NO_DATABASE = frozenset({"init", "demo", "db", "check", "squid-helper", "squid-config"})
+CHECK_THEIR_OWN = frozenset({"analyse", "records"})
 
 
 @app.callback()
 def _require_database(ctx: typer.Context) -> None:
     """Refuse, with what to do, a command on a database without CivicLoop's tables, instead of creating one."""
-    if ctx.invoked_subcommand in (NEEDS_NO_DATABASE | {None}) or ctx.resilient_parsing or "--help" in sys.argv:
+    exempt = NEEDS_NO_DATABASE | CHECK_THEIR_OWN | {None}
+    if ctx.invoked_subcommand in exempt or ctx.resilient_parsing or "--help" in sys.argv:
         return
-    problem = missing_database_message(get_settings().resolved_database_url)
-    if problem is not None:
-        raise fail(problem)
+    require_database()
 
 
 app.command("init")(setup.init)

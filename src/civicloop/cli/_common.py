@@ -92,3 +92,12 @@ def missing_database_message(database_url: str) -> str | None:
     if not has_schema:
         return f"the database {url.render_as_string(hide_password=True)} has no CivicLoop tables; {hint}"
     return None
+
+
+def require_database() -> None:
+    """Stop a command that needs the database when there is none, saying what to do (exit 2)."""
+    from civicloop.config import get_settings
+
+    problem = missing_database_message(get_settings().resolved_database_url)
+    if problem is not None:
+        raise fail(problem)

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from civicloop.cli._common import console, fail
+from civicloop.cli._common import console, fail, require_database
 
 if TYPE_CHECKING:
     from civicloop.analysis.pipeline import AnalysisResult
@@ -120,6 +120,7 @@ def analyse(
     if agency is not None and sample_size is not None:
         raise fail("--sample-size applies to --input; for stored messages set CIVICLOOP_ANALYSIS_SAMPLE_SIZE")
     if agency is not None:
+        require_database()
         _analyse_agency(agency, since, embedder, json_file)
         return
     assert input_file is not None

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from civicloop.audit.checkpoints import CheckpointError, load_public_key
-from civicloop.cli._common import JsonOption, console, emit, err_console, fail
+from civicloop.cli._common import JsonOption, console, emit, err_console, fail, require_database
 from civicloop.db.session import session_scope
 from civicloop.records import bundle, export, queries, service
 
@@ -54,6 +54,7 @@ def export_(
 ) -> None:
     """Write a signed bundle of an agency's records: messages as received, edits, replies, raw payloads,
     transcripts (HTML and PDF) and a manifest of SHA-256 hashes signed with the deployment's key."""
+    require_database()
     if out.suffix.lower() != ".zip":
         raise fail("--out must name a .zip file")
     if out.exists():
@@ -114,6 +115,7 @@ def verify(
 @app.command("schedule")
 def schedule(json_out: JsonOption = False) -> None:
     """The retention period of each record class and its legal basis."""
+    require_database()
     with session_scope() as session:
         rules = queries.rules(session)
         rows = [
@@ -131,6 +133,7 @@ def retain(
     permanent: Annotated[bool, typer.Option("--permanent", help="Keep permanently")] = False,
 ) -> None:
     """Set how long a record class is kept (national decision)."""
+    require_database()
     if (days is None) == (not permanent):
         raise fail("give either --days N or --permanent")
     with session_scope() as session:
@@ -145,6 +148,7 @@ def dispose(
     json_out: JsonOption = False,
 ) -> None:
     """Remove what the schedule says has expired and no hold keeps (the worker does so every night)."""
+    require_database()
     with session_scope() as session:
         run = service.dispose(session, dry_run=dry_run)
         report, run_id = run.report, run.id
@@ -174,6 +178,7 @@ def hold_place(
     search: Annotated[str | None, typer.Option("--search", help="Only records containing these words")] = None,
 ) -> None:
     """Place a legal hold: every record matching all the criteria given is kept until the hold is lifted."""
+    require_database()
     with session_scope() as session:
         agency_id = None
         if agency is not None:
@@ -204,6 +209,7 @@ def hold_lift(
     reason: Annotated[str, typer.Option("--reason", help="Why the hold ends")],
 ) -> None:
     """Lift a legal hold; its records follow the schedule again."""
+    require_database()
     with session_scope() as session:
         service.lift_hold(session, None, hold_id, reason)
     console.print(f"Legal hold {hold_id} lifted.")
@@ -212,6 +218,7 @@ def hold_lift(
 @hold_app.command("list")
 def hold_list(json_out: JsonOption = False) -> None:
     """Every hold, standing ones first."""
+    require_database()
     with session_scope() as session:
         rows = [
             {
