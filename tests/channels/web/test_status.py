@@ -183,7 +183,10 @@ def test_the_demo_runs_its_mail_sink_as_a_process(tmp_path: Path, monkeypatch: p
     from civicloop.kit.mail import send_mail
 
     for name in ("CIVICLOOP_SMTP_URL", "CIVICLOOP_MAIL_SINK_DIR", "CIVICLOOP_MAIL_FROM"):
-        monkeypatch.delenv(name, raising=False)  # restored afterwards: the demo sets them for itself
+        # Set, then removed: monkeypatch then remembers the original (often: absent) and puts it back after,
+        # which a bare delenv of an absent variable would not (the demo's settings would leak into later tests).
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     process = start_mail_sink(tmp_path)
     try:
         assert send_mail(to=["karma@example.bt"], subject="Re: your feedback", body="Fixed tonight.")
