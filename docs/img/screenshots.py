@@ -39,6 +39,7 @@ def first_link(tab: Page, path: str, selector: str) -> str:
 def main(base: str) -> None:
     shots = [
         # name, who, size, how to find the page
+        ("public-home", None, DESKTOP, lambda tab: "/"),
         ("demo-home", "admin@doim.example", DESKTOP, lambda tab: "/"),
         ("inbox-split", "officer@thromde.example", DESKTOP,
          lambda tab: first_link(tab, "/inbox", "#inbox-list tbody a[href^='/inbox/']")),
