@@ -3,7 +3,6 @@ official's own two-factor settings page. The rules are in ``auth.totp``."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from civicloop.auth import totp
 from civicloop.auth.models import Official
 from civicloop.deps import ActorDep, SessionDep, sign_in
 from civicloop.errors import AppError
+from civicloop.kit.clock import utcnow
 from civicloop.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +54,7 @@ def begin(request: Request, session: Session, official: Official, next: str) -> 
     """Called by the sign-in page once the password is right: the session holds only "password
     passed" (no official id) until the code or the enrolment is done."""
     request.session.clear()
-    request.session[PENDING_KEY] = {"official_id": official.id, "next": next, "at": int(time.time())}
+    request.session[PENDING_KEY] = {"official_id": official.id, "next": next, "at": int(utcnow().timestamp())}
     if not totp.is_enrolled(session, official.id):
         totp.start_enrolment(session, official=official)
     return RedirectResponse("/login/code", status_code=303)
@@ -62,7 +62,7 @@ def begin(request: Request, session: Session, official: Official, next: str) -> 
 
 def _pending(request: Request, session: Session) -> tuple[Official, str] | None:
     pending: Any = request.session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or time.time() - int(pending.get("at", 0)) > PENDING_SECONDS:
+    if not isinstance(pending, dict) or utcnow().timestamp() - int(pending.get("at", 0)) > PENDING_SECONDS:
         return None
     official = session.get(Official, pending.get("official_id"))
     if official is None or not official.active:
