@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocketClose
 
-from civicloop.channels import ingest, registry, service
+from civicloop.channels import ingest, queries, registry
 from civicloop.channels.base import Provider, WebhookRequest, wanted
 from civicloop.channels.handoff import writer
 from civicloop.channels.ingest import Reason
@@ -195,25 +195,25 @@ def list_conversations(
     actor: ActorDep,
     agency_id: int | None = None,
     status: ConversationStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
+    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[ConversationPublic]:
-    rows = service.list_conversations(
+    rows = queries.list_conversations(
         session, actor=actor, agency_id=agency_id, status=status, limit=limit, offset=offset
     )
-    contacts = service.contacts_by_id(session, {c.contact_id for c in rows if c.contact_id is not None})
+    contacts = queries.contacts_by_id(session, {c.contact_id for c in rows if c.contact_id is not None})
     return [ConversationPublic.of(c, contacts) for c in rows]
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationDetail)
 def get_conversation(conversation_id: int, session: SessionDep, actor: ActorDep) -> ConversationDetail:
-    conversation = service.get_conversation(session, actor=actor, conversation_id=conversation_id)
-    messages = service.list_messages(session, actor=actor, conversation_id=conversation.id, limit=service.MAX_PAGE)
+    conversation = queries.get_conversation(session, actor=actor, conversation_id=conversation_id)
+    messages = queries.list_messages(session, actor=actor, conversation_id=conversation.id, limit=queries.MAX_PAGE)
     ids = {m.contact_id for m in messages if m.contact_id is not None}
     if conversation.contact_id is not None:
         ids.add(conversation.contact_id)
-    contacts = service.contacts_by_id(session, ids)
-    revisions = service.revisions_of(session, [m.id for m in messages])
+    contacts = queries.contacts_by_id(session, ids)
+    revisions = queries.revisions_of(session, [m.id for m in messages])
     return ConversationDetail(
         **ConversationPublic.of(conversation, contacts).model_dump(),
         messages=[MessagePublic.of(m, contacts, revisions.get(m.id, [])) for m in messages],
@@ -227,10 +227,10 @@ def list_messages(
     agency_id: int | None = None,
     since: Annotated[str | None, Query(description="ISO 8601; without an offset, the deployment's time zone")] = None,
     conversation_id: int | None = None,
-    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 100,
+    limit: Annotated[int, Query(ge=1, le=queries.MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[MessagePublic]:
-    rows = service.list_messages(
+    rows = queries.list_messages(
         session,
         actor=actor,
         agency_id=agency_id,
@@ -239,5 +239,5 @@ def list_messages(
         limit=limit,
         offset=offset,
     )
-    contacts = service.contacts_by_id(session, {m.contact_id for m in rows if m.contact_id is not None})
+    contacts = queries.contacts_by_id(session, {m.contact_id for m in rows if m.contact_id is not None})
     return [MessagePublic.of(m, contacts) for m in rows]

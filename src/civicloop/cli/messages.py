@@ -25,7 +25,7 @@ def list_(
 ) -> None:
     """List an agency's messages, oldest first."""
     from civicloop.agencies.service import get_agency_by_code
-    from civicloop.channels import service
+    from civicloop.channels import queries
     from civicloop.channels.schemas import MessagePublic
     from civicloop.config import get_settings
     from civicloop.db.session import session_scope
@@ -33,13 +33,13 @@ def list_(
 
     with session_scope() as session:
         found = get_agency_by_code(session, agency)
-        rows = service.list_messages(
+        rows = queries.list_messages(
             session,
             actor=None,
             agency_id=found.id,
             since=parse_instant(since, get_settings().timezone) if since else None,
             limit=limit,
         )
-        contacts = service.contacts_by_id(session, {m.contact_id for m in rows if m.contact_id is not None})
+        contacts = queries.contacts_by_id(session, {m.contact_id for m in rows if m.contact_id is not None})
         plain = [MessagePublic.of(m, contacts).model_dump(mode="json", include=set(FIELDS)) for m in rows]
     emit([{key: row[key] for key in FIELDS} for row in plain], json_out, columns=FIELDS)

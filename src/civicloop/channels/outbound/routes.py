@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from civicloop.channels.delivery import Route
 from civicloop.channels.outbound import service as outbound
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
-from civicloop.channels.service import get_conversation
+from civicloop.channels.queries import get_conversation
 from civicloop.deps import ActorDep, SessionDep
 
 router = APIRouter(prefix="/outbound", tags=["outbound"])

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.channels.models import Conversation
-from civicloop.channels.web import antispam, i18n, service, status
+from civicloop.channels.web import antispam, i18n, queries, service, status
 from civicloop.channels.web.antispam import HONEYPOT_FIELD
 from civicloop.channels.web.service import LIMITS, Feedback
 from civicloop.config import get_settings
@@ -148,11 +148,8 @@ def feedback_thanks(
 
 
 def _status_page(session: Session, conversation: Conversation, **extra: str | None) -> StatusPage:
-    # The conversation's agency now (it may have moved since the citizen wrote).
-    agency = session.get(Agency, conversation.agency_id)
-    assert agency is not None
     return StatusPage(
-        agency=agency,
+        agency=queries.agency_of(session, conversation),
         conversation=conversation,
         entries=status.entries(session, conversation),
         path=status.status_path(conversation.external_ref),

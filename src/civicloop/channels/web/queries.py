@@ -1,16 +1,24 @@
-"""Reads about the web feedback form that other domains' pages need."""
+"""Reads about the web feedback form: its own pages' and those other domains' pages need."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
+from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount
+from civicloop.channels.models import Conversation
 
 
 def agencies_with_a_form(session: Session) -> list[Agency]:
     """Agencies that take feedback on this site: those with an active web-form account, by name."""
     with_form = select(OfficialAccount.agency_id).where(
-        OfficialAccount.platform == Platform.web, OfficialAccount.status == AccountStatus.active
+        OfficialAccount.platform == "web", OfficialAccount.status == AccountStatus.active
     )
     return list(session.scalars(select(Agency).where(Agency.id.in_(with_form)).order_by(Agency.name)))
+
+
+def agency_of(session: Session, conversation: Conversation) -> Agency:
+    """The conversation's agency now (it may have moved since the citizen wrote)."""
+    agency = session.get(Agency, conversation.agency_id)
+    assert agency is not None
+    return agency
