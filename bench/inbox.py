@@ -123,10 +123,10 @@ def seed_registry(agencies: int) -> tuple[list[list[tuple[int, str]]], list[list
     accounts: list[list[tuple[int, str]]] = []
     officials: list[list[int]] = []
     credentials = {
-        Platform.facebook: {"app_secret": "s", "verify_token": "v"},
-        Platform.x: {"consumer_secret": "s"},
-        Platform.wechat: {"app_id": "wx", "token": "t"},
-        Platform.web: {},
+        Platform("facebook"): {"app_secret": "s", "verify_token": "v"},
+        Platform("x"): {"consumer_secret": "s"},
+        Platform("wechat"): {"app_id": "wx", "token": "t"},
+        Platform("web"): {},
     }
     with session_scope() as session:
         for n in range(agencies):

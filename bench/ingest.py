@@ -178,7 +178,7 @@ def bench_app() -> FastAPI:
             for k in range(count)
         ]
         with session_scope() as session:
-            insert_ignore(session, RawEvent, rows, ["provider", "external_id"])
+            insert_ignore(session, RawEvent, rows, ["provider", "app_key", "external_id"])
 
     async def baseline(request: Request) -> PlainTextResponse:
         body = await request.body()
@@ -269,13 +269,13 @@ from civicloop.db.session import session_scope
 migrations.upgrade({url!r})
 with session_scope() as session:
     agency = service.create_agency(session, actor=None, code="THROMDE", name="Thimphu Thromde")
-    page = service.create_account(session, actor=None, agency=agency, platform=Platform.facebook,
+    page = service.create_account(session, actor=None, agency=agency, platform=Platform("facebook"),
         external_id={PAGE!r}, name="Thimphu Thromde",
         credentials={{"app_secret": {APP_SECRET!r}, "verify_token": "v"}})
-    insta = service.create_account(session, actor=None, agency=agency, platform=Platform.instagram,
+    insta = service.create_account(session, actor=None, agency=agency, platform=Platform("instagram"),
         external_id={IG_ACCOUNT!r}, name="@thimphuthromde",
         credentials={{"app_secret": {APP_SECRET!r}, "verify_token": "v"}})
-    bot = service.create_account(session, actor=None, agency=agency, platform=Platform.telegram,
+    bot = service.create_account(session, actor=None, agency=agency, platform=Platform("telegram"),
         external_id={BOT_ID!r}, name="Thromde Helpdesk",
         credentials={{"bot_token": {BOT_TOKEN!r}, "secret_token": {BOT_SECRET!r}}})
     print(webhook_path(page), webhook_path(insta), webhook_path(bot))

@@ -106,13 +106,13 @@ def seed_registry(agencies: int) -> list[tuple[int, int, str]]:
             if n % 25 == 24:
                 continue  # some agencies have no account: the adoption gap
             for platform in rng.sample(
-                [Platform.facebook, Platform.x, Platform.wechat, Platform.web], rng.randint(2, 4)
+                [Platform("facebook"), Platform("x"), Platform("wechat"), Platform("web")], rng.randint(2, 4)
             ):
                 credentials = {
-                    Platform.facebook: {"app_secret": f"s{n}", "verify_token": "v"},
-                    Platform.x: {"consumer_secret": f"x{n}"},
-                    Platform.wechat: {"app_id": f"wx{n}", "token": "t"},
-                    Platform.web: {},
+                    Platform("facebook"): {"app_secret": f"s{n}", "verify_token": "v"},
+                    Platform("x"): {"consumer_secret": f"x{n}"},
+                    Platform("wechat"): {"app_id": f"wx{n}", "token": "t"},
+                    Platform("web"): {},
                 }[platform]
                 account = agency_service.create_account(
                     session,

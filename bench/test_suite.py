@@ -36,7 +36,7 @@ def write_like_a_test(url: str) -> None:
     with Session(fixtures.get_engine()) as session:
         agency = create_agency(session)
         create_official(session, f"officer@{agency.code}")
-        create_account(session, agency, Platform.facebook)
+        create_account(session, agency, Platform("facebook"))
     fixtures.reset_engine()
 
 

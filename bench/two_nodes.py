@@ -69,7 +69,7 @@ with session_scope() as s:
         roles=["officer@THROMDE"],
     )
     account = agencies.create_account(
-        s, actor=None, agency=agency, platform=Platform.facebook, external_id=%r, name="Thimphu Thromde",
+        s, actor=None, agency=agency, platform=Platform("facebook"), external_id=%r, name="Thimphu Thromde",
         credentials={"app_secret": %r, "verify_token": "v", "page_access_token": %r},
     )
     s.flush()

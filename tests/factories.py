@@ -50,16 +50,16 @@ def create_official(
 def create_account(
     session: Session,
     agency: Agency,
-    platform: Platform = Platform.facebook,
+    platform: Platform = "facebook",
     external_id: str | None = None,
     credentials: dict[str, str] | None = None,
     name: str | None = None,
 ) -> OfficialAccount:
     defaults = {
-        Platform.facebook: {"app_secret": "fb-secret", "verify_token": "fb-verify"},
-        Platform.x: {"consumer_secret": "x-secret"},
-        Platform.wechat: {"app_id": "wx123", "token": "wechattoken"},
-        Platform.web: {},
+        "facebook": {"app_secret": "fb-secret", "verify_token": "fb-verify"},
+        "x": {"consumer_secret": "x-secret"},
+        "wechat": {"app_id": "wx123", "token": "wechattoken"},
+        "web": {},
     }
     account = agencies.create_account(
         session,

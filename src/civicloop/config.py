@@ -5,12 +5,20 @@ Every setting is documented in ``docs/configuration.md``; a test keeps the two i
 
 from __future__ import annotations
 
+import os
+import re
 import secrets
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from dotenv import dotenv_values
+from pydantic import Field, PrivateAttr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# A platform's own API base-URL setting, derived from its registered name: CIVICLOOP_<PLATFORM>_API_URL.
+API_URL_VARIABLE = re.compile(r"^CIVICLOOP_([A-Z0-9]+)_API_URL$", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -92,13 +100,10 @@ class Settings(BaseSettings):
     consultation_answers_per_hour: int = Field(
         default=20, description="Public consultation form submissions per address per hour"
     )
-    facebook_api_url: str = Field(default="https://graph.facebook.com", description="Graph API base URL")
     facebook_graph_version: str = Field(default="v25.0", description="Graph API version used for calls")
-    x_api_url: str = Field(default="https://api.x.com", description="X API base URL")
-    wechat_api_url: str = Field(default="https://api.weixin.qq.com", description="WeChat API base URL")
     api_urls: dict[str, str] = Field(
         default_factory=dict,
-        description="Base URL per platform, for platforms without their own setting (JSON: {platform: url})",
+        description="Base URL per platform (JSON: {platform: url}); CIVICLOOP_<PLATFORM>_API_URL takes precedence",
     )
     oauth_urls: dict[str, str] = Field(
         default_factory=dict,
@@ -117,6 +122,25 @@ class Settings(BaseSettings):
     outbound_max_attempts: int = Field(default=8, description="Send attempts before an outbound message fails")
     outbound_timeout_seconds: float = Field(default=15.0, description="Timeout of one platform API call")
     feedback_max_per_hour: int = Field(default=5, description="Web-form submissions per address per hour")
+
+    # CIVICLOOP_<PLATFORM>_API_URL of every platform, read from the environment and the .env file.
+    _own_api_urls: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        found: dict[str, str] = {}
+        env_file = Path(".env")
+        sources: list[Mapping[str, str | None]] = [dotenv_values(env_file) if env_file.is_file() else {}, os.environ]
+        for source in sources:  # the environment wins over the file
+            for key, value in source.items():
+                match = API_URL_VARIABLE.match(key)
+                if match and value:
+                    found[match.group(1).lower()] = value
+        self._own_api_urls = found
+
+    def api_url(self, platform: str, default: str) -> str:
+        """A platform's API base URL: ``CIVICLOOP_<PLATFORM>_API_URL``, else its entry in
+        ``CIVICLOOP_API_URLS``, else ``default`` (the public API its folder declares)."""
+        return (self._own_api_urls.get(platform) or self.api_urls.get(platform) or default).rstrip("/")
 
     @property
     def resolved_database_url(self) -> str:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from civicloop.access import logimport
-from civicloop.agencies.models import AgencyKind, Platform
+from civicloop.agencies.models import AgencyKind
 from civicloop.kit.clock import utcnow
 from civicloop.sla.calendar import calendar_for
 from tests.access.test_logimport import native, own
@@ -25,7 +25,7 @@ def test_head_sets_30_minutes_for_others_tests_it_and_reads_the_report(db: Sessi
     create_official(db, "agency_head@THROMDE", email="head@thromde.example", name="Chimi Dolkar")
     create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
     kinley = create_official(db, "officer@THROMDE", email="kinley@thromde.example", name="Kinley Penjor")
-    account = create_account(db, agency, Platform.facebook, name="Thimphu Thromde Page")
+    account = create_account(db, agency, "facebook", name="Thimphu Thromde Page")
     account.responsible_official_id = kinley.id
     db.commit()
     recent = utcnow() - timedelta(hours=3)

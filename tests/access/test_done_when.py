@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from civicloop.access import logimport
-from civicloop.agencies.models import AgencyKind, Platform
+from civicloop.agencies.models import AgencyKind
 from civicloop.sla.calendar import calendar_for
 from tests.access.squid_harness import helper_python, new_folder, start_squid, unprivileged_user
 from tests.access.test_browser import head_signs_designated_and_30_minutes, try_in_tester
@@ -27,7 +27,7 @@ def test_browser_policy_is_enforced_by_squid_and_reported(db: Session, db_url: s
     create_official(db, "agency_head@THROMDE", email="head@thromde.example", name="Chimi Dolkar")
     create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
     kinley = create_official(db, "officer@THROMDE", email="kinley@thromde.example", name="Kinley Penjor")
-    create_account(db, agency, Platform.facebook, name="Thimphu Thromde Page").responsible_official_id = kinley.id
+    create_account(db, agency, "facebook", name="Thimphu Thromde Page").responsible_official_id = kinley.id
     db.commit()
     at = _office_morning(db)
     folder = new_folder()

@@ -12,7 +12,6 @@ from civicloop.access import service
 from civicloop.access.models import AccessPolicy
 from civicloop.access.policy import AfterHours, OfficeHours
 from civicloop.access.snapshot import load_snapshot
-from civicloop.agencies.models import Platform
 from civicloop.audit.models import AuditEntry
 from civicloop.auth.scope import Actor
 from civicloop.errors import Forbidden, Invalid
@@ -91,7 +90,7 @@ def test_people_are_found_by_email_local_part_directory_or_designation(db: Sessi
     kinley = create_official(db, "officer@THROMDE", email="kinley@thromde.example", name="Kinley")
     create_official(db, "officer@THROMDE", email="pema@thromde.example")
     create_official(db, "officer@MOIT", email="pema@moit.example")  # "pema" alone is now ambiguous
-    page = create_account(db, thromde, Platform.facebook, name="Thromde Page")
+    page = create_account(db, thromde, "facebook", name="Thromde Page")
     page.responsible_official_id = kinley.id
     db.commit()
     result = service.import_directory(

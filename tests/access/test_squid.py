@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from civicloop.access import logimport, queries, reports, service
 from civicloop.access.models import AccessDenial, AccessSession
 from civicloop.access.policy import AfterHours, OfficeHours
-from civicloop.agencies.models import AgencyKind, Platform
+from civicloop.agencies.models import AgencyKind
 from civicloop.kit.clock import utcnow
 from civicloop.sla.calendar import calendar_for
 from tests.access.squid_harness import PASSWORD, Squid, helper_python, new_folder, start_squid, unprivileged_user
@@ -79,7 +79,7 @@ def _world(db: Session, at: datetime, folder: Path) -> None:
     create_official(db, "officer@NYMISSION", email="norbu@nymission.example", name="Norbu Wangdi")
     from civicloop.agencies.models import Agency
 
-    page = create_account(db, db.get(Agency, thromde), Platform.facebook, name="Thimphu Thromde Page")  # type: ignore[arg-type]
+    page = create_account(db, db.get(Agency, thromde), "facebook", name="Thimphu Thromde Page")  # type: ignore[arg-type]
     page.responsible_official_id = kinley.id
     _sign(db, "THROMDE", "head@thromde.example", OfficeHours.designated, 30, AfterHours.open)
     _sign(db, "MOIT", "head@moit.example", OfficeHours.designated, 0, AfterHours.closed)

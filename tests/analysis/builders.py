@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind, Message
@@ -35,7 +35,7 @@ def post(session: Session, account: OfficialAccount, text: str, n: int) -> Messa
 
 def seed(db: Session) -> tuple[Agency, OfficialAccount, Actor]:
     agency = create_agency(db, "ANLYS")
-    account = create_account(db, agency, Platform.facebook)
+    account = create_account(db, agency, "facebook")
     corpus = generate(per_theme=12, campaign_size=12, seed=3)
     for n, text in enumerate(corpus.texts):
         post(db, account, text, n)

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.channels.facebook.provider import sign as facebook_sign
 from civicloop.channels.models import Message, RawEvent
@@ -80,19 +80,17 @@ def world(db: Session) -> World:
     return World(
         thromde=thromde,
         health=health,
-        facebook=create_account(db, thromde, Platform.facebook, FB_PAGE, dict(fb_credentials), "Thimphu Thromde"),
+        facebook=create_account(db, thromde, "facebook", FB_PAGE, dict(fb_credentials), "Thimphu Thromde"),
         facebook_health=create_account(
-            db, health, Platform.facebook, FB_PAGE2, {**fb_credentials, "verify_token": "moh-verify"}, "MoH Bhutan"
+            db, health, "facebook", FB_PAGE2, {**fb_credentials, "verify_token": "moh-verify"}, "MoH Bhutan"
         ),
-        x=create_account(db, thromde, Platform.x, X_USER, dict(x_credentials), "@ThimphuThromde"),
-        x_health=create_account(db, health, Platform.x, X_USER2, dict(x_credentials), "@MoHBhutan"),
-        wechat=create_account(
-            db, thromde, Platform.wechat, WX_GH, {"app_id": WX_APPID, "token": WX_TOKEN}, "Thromde WeChat"
-        ),
+        x=create_account(db, thromde, "x", X_USER, dict(x_credentials), "@ThimphuThromde"),
+        x_health=create_account(db, health, "x", X_USER2, dict(x_credentials), "@MoHBhutan"),
+        wechat=create_account(db, thromde, "wechat", WX_GH, {"app_id": WX_APPID, "token": WX_TOKEN}, "Thromde WeChat"),
         wechat_safe=create_account(
             db,
             health,
-            Platform.wechat,
+            "wechat",
             "gh_9d8c7b6a5f40",
             {"app_id": "wx1a2b3c4d5e6f7081", "token": "mohWeChatToken", "encoding_aes_key": WX_AES},
             "MoH WeChat",

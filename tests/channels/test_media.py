@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.channels.facebook.provider import sign
 from civicloop.channels.media.models import MediaFile
@@ -48,7 +48,7 @@ def scene(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scene]:
     monkeypatch.setenv("CIVICLOOP_MEDIA_DOWNLOAD", "true")
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     account = create_account(
-        db, agency, Platform.facebook, PAGE, {"app_secret": SECRET, "verify_token": "v"}, "Thimphu Thromde"
+        db, agency, "facebook", PAGE, {"app_secret": SECRET, "verify_token": "v"}, "Thimphu Thromde"
     )
     with SimulatorServer() as sim:
         for key, value in sim.env().items():

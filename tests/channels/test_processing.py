@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.channels import hooks, ingest, registry, tasks
 from civicloop.channels.base import AppAccount, ChannelApp
 from civicloop.channels.models import Message, RawEvent
@@ -90,7 +89,7 @@ def test_replay_is_idempotent_and_routes_events_once_the_account_exists(
     create_account(
         db,
         world.thromde,
-        Platform.facebook,
+        "facebook",
         page,
         {"app_secret": "3f9c2b7e8d1a4c6f0b5e9d2a7c3f1e8b", "verify_token": "v"},
     )

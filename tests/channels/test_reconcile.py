@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.channels.media.models import MediaFile
 from civicloop.channels.models import Message, RawEvent
 from civicloop.channels.reconcile import service as reconciliation
@@ -58,13 +58,13 @@ def scene(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scene]:
     facebook = create_account(
         db,
         agency,
-        Platform.facebook,
+        "facebook",
         PAGE,
         {"app_secret": "fb-app-secret", "verify_token": "fb-verify", "page_access_token": PAGE_TOKEN},
         "Thimphu Thromde",
     )
-    x = create_account(db, agency, Platform.x, X_USER, dict(X_CREDENTIALS), "@ThimphuThromde")
-    wechat = create_account(db, agency, Platform.wechat, "gh_3a7c1e5d9b20", {"app_id": "wx1", "token": "t"}, "WeChat")
+    x = create_account(db, agency, "x", X_USER, dict(X_CREDENTIALS), "@ThimphuThromde")
+    wechat = create_account(db, agency, "wechat", "gh_3a7c1e5d9b20", {"app_id": "wx1", "token": "t"}, "WeChat")
     with SimulatorServer() as sim:
         for key, value in sim.env().items():
             monkeypatch.setenv(key, value)
@@ -90,7 +90,7 @@ def _object_id(hook: Webhook) -> str:
 def _citizens_write(db: Session, client: TestClient, scene: Scene, count: int) -> dict[str, bool]:
     """``count`` citizens' comments and messages on Facebook and X; returns each one's id and whether
     the platform delivered its webhook."""
-    targets = [t for t in load_targets(db) if t.platform in (Platform.facebook, Platform.x)]
+    targets = [t for t in load_targets(db) if t.platform in ("facebook", "x")]
     register_accounts(scene.state, targets)
     delivered: dict[str, bool] = {}
 
@@ -240,8 +240,8 @@ def test_a_platform_that_cannot_list_says_so_and_the_account_page_shows_it(
 
 def test_instagram_comments_dropped_are_recovered_once(db: Session, client: TestClient, scene: Scene) -> None:
     credentials = {"app_secret": "ig-secret", "verify_token": "ig-verify", "page_access_token": "EAA-ig-thromde"}
-    instagram = create_account(db, scene.agency, Platform.instagram, "17841405822304914", credentials, "@thromde")
-    targets = [t for t in load_targets(db) if t.platform is Platform.instagram]
+    instagram = create_account(db, scene.agency, "instagram", "17841405822304914", credentials, "@thromde")
+    targets = [t for t in load_targets(db) if t.platform == "instagram"]
     register_accounts(scene.state, targets)
     scene.state.webhook_drop_share = 1 / 3
     delivered: dict[str, bool] = {}

@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.channels import ingest
 from civicloop.channels.models import RawEvent, WebhookNonce
 from civicloop.kit.clock import utcnow
@@ -24,7 +23,7 @@ def test_another_agencys_app_cannot_take_a_pages_event_ids(client: TestClient, d
     an unknown Page, it must not stop A's genuine delivery of that comment."""
     other = create_agency(db, "DOT", name="Department of Tourism")
     credentials = {"app_secret": OTHER_SECRET, "verify_token": "dot-verify"}
-    tourism = create_account(db, other, Platform.facebook, "330198765432", credentials, "Tourism")
+    tourism = create_account(db, other, "facebook", "330198765432", credentials, "Tourism")
     assert tourism.app_key != world.facebook.app_key
     body = fixture_bytes("facebook/comment__added.json")
     assert FB_PAGE.encode() in body

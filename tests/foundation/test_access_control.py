@@ -7,7 +7,6 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from tests.factories import create_account, create_agency, create_official, login
 
 ID_PARAMS = re.compile(r"\{(\w+_id)\}")
@@ -16,8 +15,8 @@ ID_PARAMS = re.compile(r"\{(\w+_id)\}")
 @pytest.fixture
 def two_agencies(db: Session) -> dict[str, int]:
     mine, theirs = create_agency(db, "MINE"), create_agency(db, "THEIRS")
-    create_account(db, mine, Platform.facebook)
-    their_account = create_account(db, theirs, Platform.x)
+    create_account(db, mine, "facebook")
+    their_account = create_account(db, theirs, "x")
     their_official = create_official(db, "officer@THEIRS")
     return {"agency_id": theirs.id, "account_id": their_account.id, "official_id": their_official.id}
 

@@ -31,7 +31,7 @@ def test_unknown_parent_and_time_zone_are_refused(db: Session) -> None:
 
 def test_credentials_are_encrypted_at_rest(db: Session) -> None:
     agency = create_agency(db)
-    create_account(db, agency, Platform.facebook, credentials={"app_secret": "s3cr3t-value", "verify_token": "v"})
+    create_account(db, agency, "facebook", credentials={"app_secret": "s3cr3t-value", "verify_token": "v"})
     raw = db.connection().exec_driver_sql("SELECT credentials FROM official_accounts").scalar()
     assert "s3cr3t-value" not in raw
     db.expire_all()
@@ -42,9 +42,9 @@ def test_credentials_are_encrypted_at_rest(db: Session) -> None:
 @pytest.mark.parametrize(
     ("platform", "credentials", "message"),
     [
-        (Platform.facebook, {"verify_token": "v"}, "need credential"),
-        (Platform.x, {"consumer_secret": "s", "password": "p"}, "unknown credential"),
-        (Platform.wechat, {"app_id": "wx", "token": "t", "encoding_aes_key": "short"}, "43 characters"),
+        ("facebook", {"verify_token": "v"}, "need credential"),
+        ("x", {"consumer_secret": "s", "password": "p"}, "unknown credential"),
+        ("wechat", {"app_id": "wx", "token": "t", "encoding_aes_key": "short"}, "43 characters"),
     ],
 )
 def test_bad_credentials_are_refused(
@@ -59,9 +59,9 @@ def test_bad_credentials_are_refused(
 
 def test_accounts_of_one_meta_app_share_a_webhook_url(db: Session) -> None:
     a, b = create_agency(db), create_agency(db)
-    first = create_account(db, a, Platform.facebook, credentials={"app_secret": "same", "verify_token": "v"})
-    second = create_account(db, b, Platform.facebook, credentials={"app_secret": "same", "verify_token": "w"})
-    other = create_account(db, b, Platform.facebook, credentials={"app_secret": "other", "verify_token": "w"})
+    first = create_account(db, a, "facebook", credentials={"app_secret": "same", "verify_token": "v"})
+    second = create_account(db, b, "facebook", credentials={"app_secret": "same", "verify_token": "w"})
+    other = create_account(db, b, "facebook", credentials={"app_secret": "other", "verify_token": "w"})
     assert first.app_key == second.app_key != other.app_key
     assert service.webhook_path(first) == f"/webhooks/facebook/{first.app_key}"
 

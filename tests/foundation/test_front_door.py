@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
+from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount
 from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.demo import DEMO_PASSWORD, DemoWorld
 from tests.factories import csrf_from
@@ -74,7 +74,7 @@ def test_a_visitor_reaches_every_public_page_from_the_home_in_both_languages(
     with_form = db.scalars(
         select(Agency)
         .join(OfficialAccount, OfficialAccount.agency_id == Agency.id)
-        .where(OfficialAccount.platform == Platform.web, OfficialAccount.status == AccountStatus.active)
+        .where(OfficialAccount.platform == "web", OfficialAccount.status == AccountStatus.active)
     ).all()
     assert open_now and published and with_form, "the demo has open consultations, reports and feedback forms"
     for lang, heading in (("en", "Have your say in government"), ("dz", "གཞུང་ལུ་ཁྱོད་ཀྱི་བསམ་འཆར།")):

@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.kit.clock import FixedClock
@@ -25,7 +24,7 @@ def test_an_officer_picks_up_a_facebook_comment_replies_and_sees_it_delivered(  
 ) -> None:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     credentials = {"app_secret": "meta-app-secret", "verify_token": "verify", "page_access_token": TOKEN}
-    create_account(db, agency, Platform.facebook, PAGE, credentials, "Thimphu Thromde")
+    create_account(db, agency, "facebook", PAGE, credentials, "Thimphu Thromde")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
     sim.add_facebook_page(PAGE, TOKEN)
 
@@ -68,7 +67,7 @@ def test_an_officer_picks_up_a_facebook_comment_replies_and_sees_it_delivered(  
 
 def test_the_inbox_and_a_conversation_fit_a_phone_screen(db: Session, clock: FixedClock, phone_page) -> None:  # type: ignore[no-untyped-def]
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
-    account = create_account(db, agency, Platform.facebook, PAGE, {"app_secret": "s", "verify_token": "v"}, "Page")
+    account = create_account(db, agency, "facebook", PAGE, {"app_secret": "s", "verify_token": "v"}, "Page")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
     message = citizen_says(db, account, at("2026-03-02 09:00"), "Long text " * 40)
     phone_page.goto("/login")

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.audit.models import AuditEntry
 from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
@@ -27,7 +27,7 @@ from tests.inbox.builders import at, citizen_says
 def _writes(
     db: Session, account: OfficialAccount, when: datetime, text: str, ref: ContactRef, *, platform: str | None = None
 ) -> Message:
-    kind = ConversationKind.form if account.platform is Platform.web else ConversationKind.direct
+    kind = ConversationKind.form if account.platform == "web" else ConversationKind.direct
     inbound = Inbound(Action.message, account.external_id, kind, f"{ref.platform_user_id}-{text[:8]}", when,
                       f"m-{ref.platform_user_id}-{text[:12]}", contact=ref, text=text)  # fmt: skip
     recorded = record_inbound(db, account=account, inbound=inbound, platform=platform)
@@ -44,8 +44,8 @@ def thromde(db: Session) -> Agency:
 def test_an_officer_links_four_channels_reads_one_history_and_unlinks(
     db: Session, clock: FixedClock, client: TestClient, thromde: Agency
 ) -> None:
-    facebook, x = create_account(db, thromde), create_account(db, thromde, Platform.x)
-    wechat, web = create_account(db, thromde, Platform.wechat), create_account(db, thromde, Platform.web, "form")
+    facebook, x = create_account(db, thromde), create_account(db, thromde, "x")
+    wechat, web = create_account(db, thromde, "wechat"), create_account(db, thromde, "web", "form")
     officer = create_official(db, "officer@THROMDE", name="Pema Lhamo")
     on_fb = citizen_says(db, facebook, at("2026-03-02 09:00"), "Messenger: my water bill is wrong.",
                          ref="dm-1", who="fb-karma", name="Karma D", kind=ConversationKind.direct)  # fmt: skip
@@ -96,7 +96,7 @@ def test_an_officer_links_four_channels_reads_one_history_and_unlinks(
 
 
 def test_matching_email_or_phone_is_suggested_not_linked(db: Session, clock: FixedClock, thromde: Agency) -> None:
-    web = create_account(db, thromde, Platform.web, "form")
+    web = create_account(db, thromde, "web", "form")
     officer = create_official(db, "officer@THROMDE")
     by_form = _writes(db, web, at("2026-03-02 09:00"), "Form: broken tap.",
                       ContactRef("karma@example.bt", "Karma", email="karma@example.bt"))  # fmt: skip
@@ -120,7 +120,7 @@ def test_nothing_is_linked_across_agencies_or_by_those_who_only_read(
     db: Session, clock: FixedClock, thromde: Agency
 ) -> None:
     moh = create_agency(db, "MOH", name="Ministry of Health")
-    mine, theirs = create_account(db, thromde, Platform.web, "f1"), create_account(db, moh, Platform.web, "f2")
+    mine, theirs = create_account(db, thromde, "web", "f1"), create_account(db, moh, "web", "f2")
     ref = ContactRef("karma@example.bt", "Karma", email="karma@example.bt")
     here = _writes(db, mine, at("2026-03-02 09:00"), "To the city.", ref)
     there = _writes(db, theirs, at("2026-03-02 09:30"), "To the ministry.", ref)

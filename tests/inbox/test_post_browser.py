@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.agencies.service import webhook_path
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.kit.clock import FixedClock
@@ -35,7 +34,7 @@ def test_an_officer_answers_several_comments_of_one_post_from_the_post_view(  # 
 ) -> None:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     credentials = {"app_secret": SECRET, "verify_token": "verify", "page_access_token": TOKEN}
-    account = create_account(db, agency, Platform.facebook, PAGE, credentials, "Thimphu Thromde")
+    account = create_account(db, agency, "facebook", PAGE, credentials, "Thimphu Thromde")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
     db.commit()
     sim.add_facebook_page(PAGE, TOKEN)

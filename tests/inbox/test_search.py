@@ -8,7 +8,6 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
@@ -32,7 +31,7 @@ def test_words_are_stemmed_anded_and_ranked_and_references_match_exactly(
 ) -> None:
     agency = create_agency(db, "THROMDE")
     facebook = create_account(db, agency)
-    web = create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
+    web = create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
     officer = create_official(db, "officer@THROMDE")
     t = at("2026-03-02 09:00")
     both = citizen_says(db, facebook, t, "The streetlight on Norzin Lam is out again.", ref="p1", who="a")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.instagram import simulator as instagram_sim
@@ -93,16 +93,16 @@ def mod(scene: Scene) -> Moderation:
     instagram = create_account(
         db,
         scene.agency,
-        Platform.instagram,
+        "instagram",
         IG_ACCOUNT,
         {"app_secret": "ig-secret", "verify_token": "ig-verify", "page_access_token": IG_TOKEN},
         "Thromde on Instagram",
     )
-    youtube = create_account(db, scene.agency, Platform.youtube, YT_CHANNEL, {"access_token": YT_TOKEN}, "Thromde TV")
+    youtube = create_account(db, scene.agency, "youtube", YT_CHANNEL, {"access_token": YT_TOKEN}, "Thromde TV")
     telegram = create_account(
         db,
         scene.agency,
-        Platform.telegram,
+        "telegram",
         str(BOT_ID),
         {"bot_token": BOT_TOKEN, "secret_token": "thromde-telegram"},
         "Thromde bot",

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.config import reset_settings
@@ -44,7 +43,7 @@ def test_a_hide_with_a_ground_is_appealed_reversed_and_counted_in_public(  # typ
     reset_settings()
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     credentials = {"app_secret": "meta-app-secret", "verify_token": "verify", "page_access_token": TOKEN}
-    create_account(db, agency, Platform.facebook, PAGE, credentials, "Thimphu Thromde")
+    create_account(db, agency, "facebook", PAGE, credentials, "Thimphu Thromde")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
     create_official(db, "agency_head@THROMDE", email="head@thromde.example", name="Chimi Dolkar")
     sim.add_facebook_page(PAGE, TOKEN)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.channels.models import Conversation, Direction, Message
 from civicloop.oversight import activity, aggregates, rollup
 from civicloop.oversight.models import AccountDay, AccountHour, AccountMonth, RefreshMark
@@ -23,7 +23,7 @@ NOW = datetime(2026, 3, 31, 6, 0, tzinfo=UTC)
 
 def _seed(db: Session, rng: random.Random, count: int, days: int = 40) -> list[OfficialAccount]:
     agencies = [create_agency(db, f"AGG{n}") for n in range(3)]
-    accounts = [create_account(db, a, p) for a in agencies for p in (Platform.facebook, Platform.x)]
+    accounts = [create_account(db, a, p) for a in agencies for p in ("facebook", "x")]
     rows = []
     for _ in range(count):
         account = rng.choice(accounts)

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.audit.models import AuditEntry
 from civicloop.auth import service as officials
 from civicloop.channels.models import Direction
@@ -53,9 +53,9 @@ def world(db: Session) -> dict[str, object]:
             )
         },
     }
-    page = create_account(db, thromde, Platform.facebook, name="Thimphu Thromde Page")
+    page = create_account(db, thromde, "facebook", name="Thimphu Thromde Page")
     page.responsible_official_id = people["responsible"].id
-    quiet = create_account(db, punakha, Platform.facebook, name="Punakha Page")
+    quiet = create_account(db, punakha, "facebook", name="Punakha Page")
     db.commit()
     return {"thromde": thromde, "punakha": punakha, "page": page, "quiet": quiet, **people}
 
@@ -205,7 +205,7 @@ def test_an_expiring_token_raises_an_alert_for_the_agency_admin(
 def test_a_token_civicloop_renews_itself_never_alerts(db: Session, world: dict, clock: FixedClock) -> None:
     # What channels.outbound.send.access_token records after fetching WeChat's two-hour token: an expiry
     # "in 0 days" that comes back every two hours, and that no official can or needs to act on.
-    wechat = create_account(db, world["thromde"], Platform.wechat, name="Thromde WeChat")
+    wechat = create_account(db, world["thromde"], "wechat", name="Thromde WeChat")
     wechat.token_expires_at = NOW + timedelta(hours=2)
     world["page"].token_expires_at = NOW + timedelta(days=3)
     db.commit()

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import AgencyKind, Platform
+from civicloop.agencies.models import AgencyKind
 from civicloop.channels.models import Direction
 from civicloop.oversight import tasks
 from tests.factories import PASSWORD, create_account, create_agency, create_official
@@ -24,7 +24,7 @@ def world(db: Session) -> None:
     thromde = create_agency(db, "THROMDE", name="Thimphu Thromde", kind=AgencyKind.city, district="Thimphu")
     create_agency(db, "PUNAKHA", name="Punakha Dzongkhag Administration", kind=AgencyKind.district, district="Punakha")
     create_agency(db, "DOIM", name="Department of Information and Media", kind=AgencyKind.national_oversight)
-    page = create_account(db, thromde, Platform.facebook, name="Thimphu Thromde Page")
+    page = create_account(db, thromde, "facebook", name="Thimphu Thromde Page")
     rows = [
         (page, now - timedelta(hours=hour, minutes=20), Direction.inbound, f"usual-{hour % 20}")
         for hour in range(2, 24 * 7)

@@ -8,8 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
-from civicloop.channels.delivery import Route
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.channels.models import Direction
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.config import get_settings
@@ -51,7 +50,7 @@ def _conversation(db: Session, account: OfficialAccount, hours_ago: float, reply
 def agencies(db: Session) -> dict[str, object]:
     fast, slow = create_agency(db, "FAST", name="Fast Agency"), create_agency(db, "SLOW", name="Slow Agency")
     create_agency(db, "DOIM", name="Department of Information and Media")
-    fast_page, slow_page = create_account(db, fast, Platform.facebook), create_account(db, slow, Platform.x)
+    fast_page, slow_page = create_account(db, fast, "facebook"), create_account(db, slow, "x")
     for n in range(12):  # answered within minutes, days ago
         _conversation(db, fast_page, 24 * (n + 2), 0.2, n)
     for n in range(10):  # half answered a week later, half never
@@ -86,7 +85,7 @@ def test_response_days_add_up_to_inbox_slas_own_metrics(db: Session, agencies: d
 
 def test_response_months_and_edge_days_add_up_to_inbox_slas_own_metrics_over_months(db: Session) -> None:
     agency = create_agency(db, "LONG", name="Long Agency")
-    page = create_account(db, agency, Platform.facebook)
+    page = create_account(db, agency, "facebook")
     for n in range(40):  # one conversation every two and a half days, some answered late, some never
         _conversation(db, page, 24 * 2.5 * n + 5, None if n % 4 == 3 else 0.5 + 30 * (n % 3), n)
     db.commit()
@@ -149,7 +148,7 @@ def test_a_breach_posted_directly_on_the_platform_becomes_an_incident_with_its_e
             agency_id=page.agency_id,
             account_id=page.id,
             kind=OutboundKind.reply,
-            route=Route.facebook_comment,
+            route="facebook_comment",
             text=through_us.text,
             status=OutboundStatus.sent,
             idempotency_key="approved-after-review",

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, Platform
+from civicloop.agencies.models import Agency
 from civicloop.channels.models import Direction, Message
 from civicloop.config import get_settings
 from civicloop.inbox import clocks, metrics
@@ -49,7 +49,7 @@ def agencies(db: Session) -> dict[str, Agency]:
     create_agency(db, "DOIM", name="Department of Information and Media")
     asked = _tuesday_morning()
     for code, (prompt, late) in PLAN.items():
-        page = create_account(db, made[code], Platform.facebook)
+        page = create_account(db, made[code], "facebook")
         for n in range(10):
             # One post, ten citizens: each top-level comment is its own conversation (its own thread ref).
             thread = f"{code}-post-comment-{n}"

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import AccountStatus, AgencyKind, Platform
+from civicloop.agencies.models import AccountStatus, AgencyKind
 from civicloop.channels import ingest
 from civicloop.channels.models import Direction
 from civicloop.config import get_settings
@@ -44,9 +44,9 @@ def world(db: Session) -> dict[str, object]:
     punakha = create_agency(db, "PUNAKHA", name="Punakha Dzongkhag", kind=AgencyKind.district, district="Punakha")
     lonely = create_agency(db, "NOACC", name="Agency Without Accounts")
     create_agency(db, "DOIM", name="Department of Information and Media", kind=AgencyKind.national_oversight)
-    fb = create_account(db, thromde, Platform.facebook, name="Thromde Page")
-    x = create_account(db, thromde, Platform.x, name="Thromde on X")
-    pk = create_account(db, punakha, Platform.wechat, name="Punakha WeChat")
+    fb = create_account(db, thromde, "facebook", name="Thromde Page")
+    x = create_account(db, thromde, "x", name="Thromde on X")
+    pk = create_account(db, punakha, "wechat", name="Punakha WeChat")
     pk.status = AccountStatus.disconnected
     fb.token_expires_at = NOW + timedelta(days=3)
     rows = []

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from civicloop.agencies.models import AccountStatus, Platform
+from civicloop.agencies.models import AccountStatus
 from civicloop.errors import Invalid
 from civicloop.oversight import health
 from civicloop.oversight.periods import Period, parse_period
@@ -55,7 +55,7 @@ def _facts(**overrides: object) -> health.AccountFacts:
     values: dict[str, object] = {
         "account_id": 1,
         "agency_id": 1,
-        "platform": Platform.facebook,
+        "platform": "facebook",
         "name": "Thimphu Thromde Page",
         "status": AccountStatus.active,
         "created_at": NOW - timedelta(days=90),
@@ -94,7 +94,7 @@ def test_each_problem_is_named_and_sets_the_level(
 
 def test_a_new_account_or_a_web_form_is_not_blamed_for_having_no_event_yet() -> None:
     fresh = _facts(last_event_at=None, created_at=NOW - timedelta(hours=5))
-    form = _facts(last_event_at=None, platform=Platform.web)
+    form = _facts(last_event_at=None, platform="web")
     assert health.assess(fresh, now=NOW).level is health.Level.ok
     assert health.assess(form, now=NOW).level is health.Level.ok
 

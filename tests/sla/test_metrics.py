@@ -5,7 +5,6 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import ConversationStatus
 from civicloop.inbox import clocks
@@ -42,8 +41,8 @@ def seed(db: Session, clock: FixedClock) -> dict[str, object]:
     Now: Tuesday 3 March 09:30.
     """
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
-    facebook = create_account(db, agency, Platform.facebook, name="Thromde Page")
-    x = create_account(db, agency, Platform.x, name="@ThimphuThromde")
+    facebook = create_account(db, agency, "facebook", name="Thromde Page")
+    x = create_account(db, agency, "x", name="@ThimphuThromde")
     pema = Actor.of(create_official(db, "officer@THROMDE", name="Pema"))
     kinley = Actor.of(create_official(db, "officer@THROMDE", name="Kinley"))
     sla_service.set_targets(db, actor=None, agency_id=agency.id, first_response=60, next_response=60, resolution=600)

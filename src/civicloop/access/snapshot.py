@@ -109,7 +109,7 @@ def _people(session: Session, platforms_of: dict[str, tuple[str, ...]]) -> dict[
         aliases[email] = email
         for platform, account_name in runs.get(official_id, ()):
             for category, platforms in platforms_of.items():
-                if platform.value in platforms:
+                if platform in platforms:
                     why = f"runs the official {registry.label(platform)} account “{account_name}”"
                     designations[email][category].append(Designation(None, why, runs_account=True))
     for login, directory_agency, full_name in session.execute(

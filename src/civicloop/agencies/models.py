@@ -4,8 +4,10 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from civicloop.agencies.platforms import Platform as Platform
+from civicloop.agencies.platforms import PlatformType
 from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin, Translated
 from civicloop.db.types import EncryptedJSON, UTCDateTime
 
@@ -17,16 +19,6 @@ class AgencyKind(enum.StrEnum):
     city = "city"
     autonomous_body = "autonomous_body"
     national_oversight = "national_oversight"
-
-
-class Platform(enum.StrEnum):
-    facebook = "facebook"
-    x = "x"
-    wechat = "wechat"
-    telegram = "telegram"
-    instagram = "instagram"
-    youtube = "youtube"
-    web = "web"
 
 
 class AccountStatus(enum.StrEnum):
@@ -54,7 +46,8 @@ class OfficialAccount(IdMixin, TimestampMixin, AgencyOwned, Base):
     __tablename__ = "official_accounts"
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
 
-    platform: Mapped[Platform] = mapped_column(Enum(Platform, native_enum=False, length=16))
+    # A registered platform's name (``channels/registry.py``), stored as VARCHAR(16) with no enum or check.
+    platform: Mapped[Platform] = mapped_column(PlatformType())
     external_id: Mapped[str] = mapped_column(String(128))
     name: Mapped[str] = mapped_column(String(200))
     # Accounts served by one platform app (one Meta app, one X app) share a webhook URL.
@@ -69,3 +62,8 @@ class OfficialAccount(IdMixin, TimestampMixin, AgencyOwned, Base):
     rejected_requests: Mapped[int] = mapped_column(Integer, default=0)
 
     agency: Mapped[Agency] = relationship(lazy="raise")
+
+    @validates("platform")
+    def _registered(self, key: str, value: object) -> Platform:
+        """A registered platform's name, checked when set (not only when stored)."""
+        return Platform(value)

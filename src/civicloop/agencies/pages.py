@@ -210,7 +210,7 @@ def create_account(
         form = {"platform": platform, "external_id": external_id, "name": name}
         page = _agency_page(session, actor, agency_id, error=exc.message, form=form)
         return render(request, "agencies/detail.html", page, status_code=exc.status_code)
-    flash(request, f"The {account.platform.value} account {account.name} was added.")
+    flash(request, f"The {account.platform} account {account.name} was added.")
     return RedirectResponse(f"/accounts/{account.id}", status_code=303)
 
 

@@ -33,11 +33,7 @@ def parse_kind(value: str) -> AgencyKind:
 
 
 def parse_platform(value: str) -> Platform:
-    try:
-        return Platform(value)
-    except ValueError as exc:
-        allowed = ", ".join(p.value for p in Platform)
-        raise Invalid(f"unknown platform {value!r}; use one of {allowed}") from exc
+    return Platform(value)  # raises Invalid naming the registered platforms
 
 
 def get_agency_by_code(session: Session, code: str) -> Agency:
@@ -135,12 +131,12 @@ def _validate_credentials(platform: Platform, credentials: dict[str, str]) -> No
     if unknown:
         allowed = ", ".join(sorted(rules.names)) or "none"
         raise Invalid(
-            f"unknown credential(s) {', '.join(sorted(unknown))} for {platform.value}; allowed: {allowed}",
+            f"unknown credential(s) {', '.join(sorted(unknown))} for {platform}; allowed: {allowed}",
             field="credentials",
         )
     missing = rules.required - {k for k, v in credentials.items() if v}
     if missing:
-        raise Invalid(f"{platform.value} accounts need credential(s) {', '.join(sorted(missing))}", field="credentials")
+        raise Invalid(f"{platform} accounts need credential(s) {', '.join(sorted(missing))}", field="credentials")
     for check in rules.checks:
         problem = check(credentials)
         if problem:
@@ -151,7 +147,7 @@ def _app_key(platform: Platform, credentials: dict[str, str]) -> str:
     identity = platforms.get(platform).credentials.identity
     if identity is None:
         return secrets.token_hex(8)
-    return hashlib.sha256(f"{platform.value}:{credentials[identity]}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{platform}:{credentials[identity]}".encode()).hexdigest()[:16]
 
 
 def parse_credentials(pairs: list[str]) -> dict[str, str]:
@@ -178,6 +174,7 @@ def create_account(
 ) -> OfficialAccount:
     if actor is not None:
         actor.require(agency.id, Role.agency_admin)
+    platform = Platform(platform)  # a registered name (callers may pass the plain string)
     external_id = external_id.strip()
     if not external_id:
         raise Invalid("the platform's own id of the account is required", field="external_id")
@@ -190,7 +187,7 @@ def create_account(
         )
     )
     if duplicate is not None:
-        raise Conflict(f"a {platform.value} account with id {external_id} is already registered")
+        raise Conflict(f"a {platform} account with id {external_id} is already registered")
     account = OfficialAccount(
         agency_id=agency.id,
         platform=platform,
@@ -241,7 +238,7 @@ def webhook_path(account: OfficialAccount) -> str:
         if agency is None:
             raise NotFound("the account's agency is not loaded")
         return f"/feedback/{agency.code}"
-    return f"/webhooks/{account.platform.value}/{account.app_key}"
+    return f"/webhooks/{account.platform}/{account.app_key}"
 
 
 def zone_name_of(agency: Agency | None) -> str:

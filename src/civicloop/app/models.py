@@ -1,4 +1,5 @@
-"""Imports every model module so that ``Base.metadata`` knows all tables (migrations, tests)."""
+"""Imports every model module so that ``Base.metadata`` knows all tables (migrations, tests), and the
+platform registry, whose names the platform columns accept."""
 
 from civicloop.access import models as access_models
 from civicloop.accountability import models as accountability_models
@@ -10,6 +11,7 @@ from civicloop.auth import invitation_models as auth_invitation_models
 from civicloop.auth import models as auth_models
 from civicloop.auth import totp_models as auth_totp_models
 from civicloop.channels import models as channels_models
+from civicloop.channels import registry as channels_registry
 from civicloop.channels.connect import models as channels_connect_models
 from civicloop.channels.media import models as channels_media_models
 from civicloop.channels.outbound import models as channels_outbound_models
@@ -42,6 +44,7 @@ __all__ = [
     "channels_models",
     "channels_outbound_models",
     "channels_reconcile_models",
+    "channels_registry",
     "channels_web_models",
     "consultations_models",
     "guidelines_models",

@@ -14,29 +14,66 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+from sqlalchemy import String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+# The routes the registered platforms declare (``RouteSpec``), filled by ``channels/registry.py``.
+ROUTES: set[str] = set()
 
 
-class Route(enum.StrEnum):
-    """Where an outbound message goes, derived once when it is created."""
+class Route(str):
+    """Where an outbound message goes, derived once when it is created: a name a platform's spec
+    declares in its folder (``Route("<platform>_reply")``), checked against the registered routes when stored."""
 
-    facebook_comment = "facebook_comment"  # POST /{comment-id}/comments
-    facebook_post = "facebook_post"  # POST /{page-id}/feed (or /photos with an image)
-    messenger = "messenger"  # POST /{page-id}/messages, RESPONSE
-    x_reply = "x_reply"  # POST /2/tweets with reply.in_reply_to_tweet_id
-    x_post = "x_post"  # POST /2/tweets
-    x_dm = "x_dm"  # POST /2/dm_conversations/with/{id}/messages
-    wechat_cs = "wechat_cs"  # POST /cgi-bin/message/custom/send
-    wechat_mass = "wechat_mass"  # POST /cgi-bin/message/mass/sendall
-    instagram_comment = "instagram_comment"  # POST /{ig-comment-id}/replies
-    instagram_message = "instagram_message"  # POST /{ig-account-id}/messages, within 24 h
-    telegram_reply = "telegram_reply"  # POST /bot<token>/sendMessage with reply_parameters (groups)
-    telegram_message = "telegram_message"  # POST /bot<token>/sendMessage to a private chat
-    telegram_post = "telegram_post"  # POST /bot<token>/sendMessage to the bot's channel
-    youtube_reply = "youtube_reply"  # POST /youtube/v3/comments with snippet.parentId
-    email = "email"  # a web-form citizen: their status page, and SMTP to the address they left
+    __slots__ = ()
+
+    @classmethod
+    def checked(cls, value: object) -> Route:
+        """A route from outside data (a row being stored): it must be one a registered platform declares."""
+        name = str(value)
+        if not ROUTES:
+            raise RuntimeError("no routes are registered: import civicloop.channels.registry first")
+        if name not in ROUTES:
+            raise ValueError(f"unknown route {name!r}; use one of {', '.join(sorted(ROUTES))}")
+        return cls(name)
+
+    @property
+    def value(self) -> str:
+        """The name as a plain string (what an enum's ``value`` was)."""
+        return str.__str__(self)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            cls.checked, core_schema.str_schema(), serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "enum": sorted(ROUTES), "title": "Route"}
+
+
+class RouteType(TypeDecorator[Route]):
+    """The column of an outbound message's route: a string that only takes registered routes (no
+    database enum, so a new platform's routes need no migration)."""
+
+    impl = String(24)
+    cache_ok = True
+
+    def process_bind_param(self, value: object, dialect: Dialect) -> str | None:
+        return None if value is None else str(Route.checked(value))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Route | None:
+        return None if value is None else Route(value)
 
 
 @dataclass(frozen=True)
@@ -50,7 +87,7 @@ class Delivery:
     account_external_id: str
     credentials: Mapping[str, str]
     target: str | None = None  # the platform object replied to (comment id, tweet id)
-    recipient: str | None = None  # PSID, X user id, WeChat openid, email address
+    recipient: str | None = None  # the person on the platform (their id there), or an email address
     image_path: Path | None = None
     subject: str | None = None  # email replies
     attempt_started_at: datetime | None = None  # when the attempt being checked began

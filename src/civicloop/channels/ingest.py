@@ -255,7 +255,7 @@ def today() -> date:
 def rejections_today(session: Session, account: OfficialAccount) -> dict[str, int]:
     rows = session.execute(
         select(WebhookRejection.reason, WebhookRejection.count).where(
-            WebhookRejection.provider == account.platform.value,
+            WebhookRejection.provider == account.platform,
             WebhookRejection.app_key == account.app_key,
             WebhookRejection.day == today(),
         )

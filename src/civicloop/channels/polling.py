@@ -63,7 +63,7 @@ def _state(session: Session, account_id: int) -> ChannelPoll:
 def poll_account(session: Session, account: OfficialAccount, http: httpx.Client) -> PollOutcome:
     """Ask the account's platform for new events within what is left of today's quota budget; store the
     new ones and enqueue their processing after commit."""
-    spec: PlatformSpec = registry.spec(account.platform.value)
+    spec: PlatformSpec = registry.spec(account.platform)
     poller = spec.poller
     if poller is None:
         raise ValueError(f"{spec.label} is not polled")

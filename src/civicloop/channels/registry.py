@@ -4,31 +4,55 @@ platform is one folder and one line here; everything else asks this module."""
 from __future__ import annotations
 
 from civicloop.agencies import platforms as account_platforms
-from civicloop.channels import facebook, instagram, telegram, web, wechat, x, youtube
+from civicloop.channels import delivery, facebook, instagram, telegram, web, wechat, x, youtube
 from civicloop.channels.base import Parser, Provider
 from civicloop.channels.spec import PlatformSpec, RouteSpec
 from civicloop.errors import Invalid, NotFound
 
-PLATFORMS: dict[str, PlatformSpec] = {
-    spec.name: spec
-    for spec in (
-        facebook.SPEC,
-        x.SPEC,
-        wechat.SPEC,
-        telegram.SPEC,
-        instagram.SPEC,
-        youtube.SPEC,
-        web.SPEC,
-    )
-}
-PROVIDERS: dict[str, Provider] = {s.name: s.provider for s in PLATFORMS.values() if s.provider is not None}
+PLATFORMS: dict[str, PlatformSpec] = {}
+PROVIDERS: dict[str, Provider] = {}
 # What parses a platform's stored events, whether they came by webhook or by polling.
-PARSERS: dict[str, Parser] = {s.name: s.provider for s in PLATFORMS.values() if s.provider is not None} | {
-    s.name: s.poller for s in PLATFORMS.values() if s.poller is not None
-}
-ROUTES: dict[str, RouteSpec] = {r.route.value: r for s in PLATFORMS.values() for r in s.routes}
-for _spec in PLATFORMS.values():
-    account_platforms.register(_spec.account_platform())
+PARSERS: dict[str, Parser] = {}
+ROUTES: dict[str, RouteSpec] = {}
+
+
+def register(spec: PlatformSpec) -> None:
+    """List a platform: its name, credentials and routes become accepted everywhere (the platform and
+    route columns, requests, every list the product shows)."""
+    taken = [r.route for r in spec.routes if r.route in ROUTES and ROUTES[r.route] is not r]
+    if taken:
+        raise ValueError(f"{spec.name}: routes {taken} are already declared by another platform")
+    PLATFORMS[spec.name] = spec
+    if spec.provider is not None:
+        PROVIDERS[spec.name] = spec.provider
+        PARSERS[spec.name] = spec.provider
+    if spec.poller is not None:
+        PARSERS[spec.name] = spec.poller
+    for route in spec.routes:
+        ROUTES[route.route] = route
+        delivery.ROUTES.add(route.route)
+    account_platforms.register(spec.account_platform())
+
+
+def unregister(name: str) -> None:
+    """Take a platform off the lists again (a platform registered by a test, once it is done)."""
+    spec = PLATFORMS.pop(name)
+    PROVIDERS.pop(name, None)
+    PARSERS.pop(name, None)
+    for route in spec.routes:
+        ROUTES.pop(route.route, None)
+        delivery.ROUTES.discard(route.route)
+    account_platforms.unregister(name)
+
+
+# The platforms, one line each.
+register(facebook.SPEC)
+register(x.SPEC)
+register(wechat.SPEC)
+register(telegram.SPEC)
+register(instagram.SPEC)
+register(youtube.SPEC)
+register(web.SPEC)
 
 
 def spec(name: str) -> PlatformSpec:
@@ -82,6 +106,11 @@ def listed(names: list[str], last: str = "or") -> str:
 
 def social_names() -> str:
     return listed([s.name for s in social()])
+
+
+def answers_a_form(route: str) -> bool:
+    """Whether the route answers a feedback form's citizen (by email, with a subject; no platform object)."""
+    return any(s.form_reply is not None and s.form_reply.route == route for s in PLATFORMS.values())
 
 
 def publishable() -> list[PlatformSpec]:

@@ -44,7 +44,8 @@ class TextLimit:
 
 @dataclass(frozen=True)
 class RouteSpec:
-    """One way out: where it goes, how long its text may be, and whether an image may go with it."""
+    """One way out: where it goes (the route's name, ``Route("<platform>_reply")``, declared in the
+    platform's folder and nowhere else), how long its text may be, and whether an image may go with it."""
 
     route: Route
     limit: TextLimit
@@ -90,6 +91,20 @@ class CitizenSide(Protocol):
     def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
         """The demo's account for an agency (external id, credentials), or None for none."""
         ...
+
+
+@dataclass(frozen=True)
+class DemoSide:
+    """What ``civicloop demo`` seeds on the platform for every demo agency, and how its scripted scenes
+    play there (the demo asks the registry: no platform is named in ``civicloop.demo``)."""
+
+    account_name: str  # the account is called "<agency> — <account_name>"
+    # The agency's account (by agency code): its external id and credentials, known to the simulator.
+    account: Callable[[str], tuple[str, dict[str, str]]]
+    # An announcement the demo records as sent (account external id, batch, number): its id and permalink.
+    sent_post: Callable[[str, int, int], tuple[str, str | None]] | None = None
+    # Citizens answer an announcement by a direct message quoting its code, not by a comment under it.
+    answers_by_message: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,9 +178,8 @@ class PlatformSpec:
     variant_hint: str | None = None
     # Posts are short (X): announcements get a shortened variant, cut to fit, with their link kept.
     short_posts: bool = False
-    # The API's base URL: the Settings attribute holding it (older platforms), else ``api_url_default``
-    # overridden by ``CIVICLOOP_API_URLS`` ({name: url}); pointed at the simulator in tests and the demo.
-    api_url_setting: str | None = None
+    # The API's public base URL, overridden by ``CIVICLOOP_<NAME>_API_URL`` (or ``CIVICLOOP_API_URLS``,
+    # {name: url}); pointed at the simulator in tests and the demo.
     api_url_default: str = ""
     simulator: APIRouter | None = None
     # Office access: the category of sites the platform's own domains belong to, whose officials running
@@ -174,6 +188,9 @@ class PlatformSpec:
     domains: tuple[str, ...] = ()
     # Simulated citizens writing to the platform (None: the simulator's own citizens module knows it).
     citizens: CitizenSide | None = None
+    # The demo's account on every demo agency and the platform's part in its scripted scenes (None: only
+    # what ``citizens.demo_account`` declares).
+    demo: DemoSide | None = None
     # A social media account (counted in adoption and watched for silence); the web form is not.
     social: bool = True
     # The sender needs a short-lived access token fetched with the account's credentials (WeChat).
@@ -196,10 +213,12 @@ class PlatformSpec:
     moderator: Moderator | None = None
 
     def api_url(self) -> str:
-        settings = get_settings()
-        if self.api_url_setting is not None:
-            return str(getattr(settings, self.api_url_setting)).rstrip("/")
-        return settings.api_urls.get(self.name, self.api_url_default).rstrip("/")
+        return get_settings().api_url(self.name, self.api_url_default)
+
+    @property
+    def api_url_variable(self) -> str:
+        """The setting that points the platform's calls elsewhere (the simulator)."""
+        return f"CIVICLOOP_{self.name.upper()}_API_URL"
 
     def poll_budget(self) -> int:
         return get_settings().poll_budgets.get(self.name, self.poll_budget_default)

@@ -37,7 +37,7 @@ class ConversationSummary(BaseModel):
             id=c.id,
             agency_id=c.agency_id,
             account_id=c.account_id,
-            platform=row.account.platform.value,
+            platform=row.account.platform,
             kind=c.kind.value,
             status=c.status.value,
             subject=c.subject,

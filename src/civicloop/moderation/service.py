@@ -23,7 +23,7 @@ from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.channels.models import Conversation, ConversationKind, Direction, Message, MessageRevision, MessageState
 from civicloop.channels.moderation import ModerationCall, Operation, PlatformAnswer
-from civicloop.channels.outbound.service import LIMITS, create_outbound
+from civicloop.channels.outbound.service import create_outbound, limit_of
 from civicloop.config import get_settings
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from civicloop.kit.clock import utcnow
@@ -226,7 +226,7 @@ def _fits(route_text: tuple[str, str], target: Target) -> str:
     reply = registry.spec(target.message.platform).comment_reply
     if reply is None:
         return english
-    limit = LIMITS[reply.route]
+    limit = limit_of(reply.route)
     return both if limit.measure(both) <= limit.limit else english
 
 

@@ -16,8 +16,11 @@ from civicloop.oversight import health
 from civicloop.oversight.models import Alert, AlertKind, AlertState
 from civicloop.oversight.sources import rejected_today
 
+
 # The policy asks every agency for official accounts on social media; the web form does not count.
-SOCIAL_PLATFORMS = tuple(Platform(s.name) for s in registry.social())
+def social_platforms() -> tuple[Platform, ...]:
+    """The social media platforms, as the registry lists them now."""
+    return tuple(Platform(s.name) for s in registry.social())
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class AgencyAdoption:
 
     @property
     def social_accounts(self) -> list[health.Health]:
-        return [h for h in self.accounts if h.facts.platform in SOCIAL_PLATFORMS]
+        return [h for h in self.accounts if h.facts.platform in social_platforms()]
 
     @property
     def adopted(self) -> bool:
@@ -39,7 +42,7 @@ class AgencyAdoption:
 
     @property
     def missing_platforms(self) -> list[Platform]:
-        return [p for p in SOCIAL_PLATFORMS if not self.on(p)]
+        return [p for p in social_platforms() if not self.on(p)]
 
     @property
     def level(self) -> health.Level:
@@ -85,10 +88,10 @@ def _silences(session: Session, account_ids: Sequence[int]) -> dict[int, Alert]:
 def _platform_problems(session: Session, accounts: Sequence[OfficialAccount]) -> dict[int, str]:
     """What each platform's own health check (``PlatformSpec.health``) finds among its accounts."""
     found: dict[int, str] = {}
-    for name in {a.platform.value for a in accounts}:
+    for name in {a.platform for a in accounts}:
         check = registry.spec(name).health
         if check is not None:
-            found |= check(session, [a.id for a in accounts if a.platform.value == name])
+            found |= check(session, [a.id for a in accounts if a.platform == name])
     return found
 
 

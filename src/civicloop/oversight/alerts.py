@@ -45,8 +45,12 @@ SPIKE_HISTORY_HOURS = 7 * 24
 SILENCE_HISTORY_HOURS = 28 * 24
 NEGATIVE_WINDOW = timedelta(hours=6)
 NEGATIVE_HISTORY = 14 * 4  # two weeks of six-hour windows
-# Platforms whose silence means a broken connection; a quiet web form only means nobody wrote.
-WATCHED_FOR_SILENCE = tuple(Platform(s.name) for s in registry.social())
+
+
+def watched_for_silence() -> tuple[Platform, ...]:
+    """Platforms whose silence means a broken connection; a quiet web form only means nobody wrote."""
+    return tuple(Platform(s.name) for s in registry.social())
+
 
 # Who is told, by the kind of alert (docs/oversight.md): those who can act on it.
 RECIPIENT_ROLES: dict[AlertKind, frozenset[Role]] = {
@@ -173,7 +177,7 @@ def message_spikes(session: Session, now: datetime) -> RuleResult:
 def silent_accounts(session: Session, now: datetime) -> RuleResult:
     """Accounts with no messages for much longer than their usual longest pause."""
     result = RuleResult()
-    accounts = _watched_accounts(session, WATCHED_FOR_SILENCE)
+    accounts = _watched_accounts(session, watched_for_silence())
     if not accounts:
         return result
     hours = [*utc_hours(now, SILENCE_HISTORY_HOURS), now.replace(minute=0, second=0, microsecond=0)]

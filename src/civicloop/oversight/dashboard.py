@@ -13,7 +13,7 @@ from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.config import get_settings
 from civicloop.oversight import activity, adoption, conduct, hooks, participation, responses, scope
-from civicloop.oversight.adoption import SOCIAL_PLATFORMS
+from civicloop.oversight.adoption import social_platforms
 from civicloop.oversight.models import Alert, AlertState
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import (
@@ -370,7 +370,7 @@ def build(session: Session, *, actor: Actor, period: Period, now: datetime) -> D
                 higher_is_better=False,
             )
         )
-    by_platform = [(registry.label(p), float(adopted.count_on(p))) for p in SOCIAL_PLATFORMS]
+    by_platform = [(registry.label(p), float(adopted.count_on(p))) for p in social_platforms()]
     alerts_q = select(Alert).where(Alert.state != AlertState.resolved).order_by(Alert.last_seen_at.desc()).limit(20)
     alert_ids = scope.alert_agency_ids(actor)
     if alert_ids is not None:

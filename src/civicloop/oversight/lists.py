@@ -33,7 +33,7 @@ WHERE = (Column("channel", "Channel"), Column("account", "Account"))
 
 
 def _where(account: OfficialAccount) -> dict[str, Cell]:
-    return {"channel": account.platform.value, "account": account.name}
+    return {"channel": account.platform, "account": account.name}
 
 
 QueryT = TypeVar("QueryT", bound=Select[*tuple[Any, ...]])
@@ -71,7 +71,7 @@ def _accounts(session: Session, agency: Agency, period: Period, filters: ListFil
             {
                 "id": account.id,
                 "name": account.name,
-                "platform": account.platform.value,
+                "platform": account.platform,
                 "external_id": account.external_id,
                 "status": account.status.value,
                 "created_at": account.created_at,

@@ -23,7 +23,7 @@ from civicloop.kit.clock import utcnow
 from civicloop.kit.i18n import N_
 from civicloop.moderation import queries as moderation_queries
 from civicloop.oversight import activity, adoption, hooks, participation, responses
-from civicloop.oversight.adoption import SOCIAL_PLATFORMS
+from civicloop.oversight.adoption import social_platforms
 from civicloop.oversight.exports import ExportDep, attachment, respond
 from civicloop.oversight.periods import Period, local_today, parse_period
 from civicloop.oversight.report import CITIZEN_CONVERSATIONS, Column, Table, dumps
@@ -170,7 +170,7 @@ def open_data(session: Session, period: Period) -> dict[str, Any]:
             "kind": row.agency.kind.value,
             "district": row.agency.district,
             "has_social_accounts": row.adopted,
-            "accounts": {p.value: len(row.on(p)) for p in SOCIAL_PLATFORMS},
+            "accounts": {p.value: len(row.on(p)) for p in social_platforms()},
         }
         for row in adopted.rows
     ]

@@ -76,7 +76,7 @@ def rebuild(session: Session, *, period: Period, zone_name: str) -> int:
     for agency_id, platform, first_at, responded_at, breached, breaches in rows:
         if first_at is None:  # excluded by the range filter; keeps the type checker honest
             continue
-        item = counts[(first_at.astimezone(tz).date(), agency_id, platform.value)]
+        item = counts[(first_at.astimezone(tz).date(), agency_id, platform)]
         item.conversations += 1
         item.responded += responded_at is not None
         item.within_target += breached is False

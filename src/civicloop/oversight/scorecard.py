@@ -85,7 +85,7 @@ def accounts_section(session: Session, agency: Agency, period: Period, now: date
         table.add(
             {
                 "account": facts.name,
-                "platform": facts.platform.value,
+                "platform": facts.platform,
                 "status": facts.status.value,
                 "health": item.level.label,
                 "reasons": "; ".join(item.reasons) or "—",

@@ -115,7 +115,7 @@ def rejected_today(session: Session, accounts: Sequence[OfficialAccount], *, now
 
     "Today" is the deployment's local day, as channels counts it.
     """
-    keys = {(a.platform.value, a.app_key) for a in accounts}
+    keys = {(a.platform, a.app_key) for a in accounts}
     if not keys:
         return {}
     rows = session.execute(
@@ -127,4 +127,4 @@ def rejected_today(session: Session, accounts: Sequence[OfficialAccount], *, now
         .group_by(WebhookRejection.provider, WebhookRejection.app_key)
     ).all()
     counts = {(provider, app_key): int(total or 0) for provider, app_key, total in rows}
-    return {a.id: counts[(a.platform.value, a.app_key)] for a in accounts if (a.platform.value, a.app_key) in counts}
+    return {a.id: counts[(a.platform, a.app_key)] for a in accounts if (a.platform, a.app_key) in counts}

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
+from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.channels.simulator.state import SimulatorState
@@ -57,9 +57,9 @@ def test_an_admin_connects_a_page_an_instagram_account_and_an_x_account_and_the_
         a.platform: a for a in db.scalars(select(OfficialAccount).where(OfficialAccount.agency_id == agency.id))
     }
     assert {p: (a.external_id, a.status) for p, a in accounts.items()} == {
-        Platform.facebook: (PAGE, AccountStatus.active),
-        Platform.instagram: (IG, AccountStatus.active),
-        Platform.x: (X_PERSON, AccountStatus.active),
+        "facebook": (PAGE, AccountStatus.active),
+        "instagram": (IG, AccountStatus.active),
+        "x": (X_PERSON, AccountStatus.active),
     }
     assert meta_login.meta(sim).pages[PAGE].subscribed  # the Page's webhooks reach the app
     assert X_PERSON in x_oauth.webhooks(sim).subscribed[X_APP["webhook_id"]]
@@ -79,11 +79,11 @@ def test_an_admin_connects_a_page_an_instagram_account_and_an_x_account_and_the_
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator("li.msg.out .delivery")).to_have_text("delivered")
     [sent] = sim.calls("facebook.comments")
-    token = accounts[Platform.facebook].credentials["page_access_token"]
+    token = accounts["facebook"].credentials["page_access_token"]
     assert sent.body["message"] == "Thank you, a crew will check it today."
     assert sent.status == 200 and sent.body["access_token"] == token  # the Page token Facebook Login gave
 
-    page.goto(f"/accounts/{accounts[Platform.facebook].id}")
+    page.goto(f"/accounts/{accounts['facebook'].id}")
     page.get_by_role("link", name="Health: token, permissions, webhook").click()
     expect(page.locator("#health-webhook")).to_contain_text("subscribed")
     expect(page.locator("#health-token")).to_contain_text("does not expire")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
+from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.channels.connect.models import AccountConnection, ConnectAttempt
 from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.state import Fault
@@ -44,7 +44,7 @@ def test_a_page_is_connected_with_a_long_lived_token_and_subscribed_to_its_webho
     assert done.status_code == 303, done.text
 
     [account] = _accounts(connect)
-    assert (account.platform, account.external_id, account.status) == (Platform.facebook, PAGE, AccountStatus.active)
+    assert (account.platform, account.external_id, account.status) == ("facebook", PAGE, AccountStatus.active)
     token = account.credentials["page_access_token"]
     # A Page token from a long-lived user token: it never expires, and Graph calls accept it for this Page.
     assert connect.sim.page_tokens[token] == PAGE
@@ -67,7 +67,7 @@ def test_an_instagram_account_is_found_through_the_page_it_is_linked_to(connect:
     assert "@thimphuthromde" in page.text and "linked to the Page Thimphu Thromde" in page.text
     assert _choose(connect, page.text, IG).status_code == 303
     [account] = _accounts(connect)
-    assert (account.platform, account.external_id) == (Platform.instagram, IG)
+    assert (account.platform, account.external_id) == ("instagram", IG)
     assert account.credentials["page_id"] == PAGE
 
 

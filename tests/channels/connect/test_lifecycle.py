@@ -44,11 +44,11 @@ def test_x_tokens_are_refreshed_before_they_expire_and_the_refresh_token_rotates
     account = _connect_only_candidate(connect, "x")
     first_access, first_refresh = account.credentials["bearer_token"], account.credentials["refresh_token"]
     tasks.look_after_all(check=False)
-    assert _account(connect, Platform.x).credentials["bearer_token"] == first_access  # two hours left: nothing to do
+    assert _account(connect, "x").credentials["bearer_token"] == first_access  # two hours left: nothing to do
 
     clock.advance(minutes=105)  # 15 minutes before the two hours end
     tasks.look_after_all(check=False)
-    account = _account(connect, Platform.x)
+    account = _account(connect, "x")
     assert account.credentials["bearer_token"] != first_access
     assert account.credentials["refresh_token"] != first_refresh
     assert account.token_expires_at == clock.now() + timedelta(hours=2)
@@ -58,7 +58,7 @@ def test_x_tokens_are_refreshed_before_they_expire_and_the_refresh_token_rotates
         from civicloop.config import get_settings
 
         me = http.get(
-            f"{get_settings().x_api_url}/2/users/me",
+            f"{get_settings().api_url('x', '')}/2/users/me",
             headers={"authorization": f"Bearer {account.credentials['bearer_token']}"},
         )
     assert me.status_code == 200 and me.json()["data"]["id"] == X_PERSON
@@ -74,7 +74,7 @@ def test_a_refresh_refused_for_good_needs_a_person_and_raises_one_alert(connect:
     x_oauth.oauth(connect.sim).remove_app(X_PERSON)  # the person revoked the app on X
     clock.advance(minutes=105)
     tasks.look_after_all(check=False)
-    account = _account(connect, Platform.x)
+    account = _account(connect, "x")
     assert account.status is AccountStatus.needs_attention
     found = _evaluate(connect, clock)
     assert [a.kind for a in found] == [AlertKind.account_attention]
@@ -94,7 +94,7 @@ def test_wechat_access_tokens_are_fetched_again_before_their_two_hours_end_witho
     for _ in range(6):  # twelve hours of the five-minute job, in steps
         clock.advance(minutes=105)
         tasks.look_after_all(check=False)
-        account = _account(connect, Platform.wechat)
+        account = _account(connect, "wechat")
         assert account.token_expires_at is not None and account.token_expires_at - clock.now() > timedelta(minutes=100)
         # The old "expires in 0 days" alert: a token that refreshes itself is never one.
         assert _evaluate(connect, clock) == []
@@ -107,7 +107,7 @@ def test_a_token_that_does_not_refresh_itself_still_warns_before_it_expires(
     account = create_account(
         connect.db,
         connect.agency,
-        Platform.youtube,
+        "youtube",
         "UCnorefresh00000000000",
         {"access_token": "ya29.x"},
         "Old channel",
@@ -121,11 +121,11 @@ def test_a_revoked_facebook_permission_needs_attention_until_reconnected(connect
     page = connect.client.get(consent(start(connect.client, connect.agency, "facebook")))
     assert _choose(connect, page.text, PAGE).status_code == 303
     tasks.look_after_all(check=True)
-    assert _account(connect, Platform.facebook).status is AccountStatus.active
+    assert _account(connect, "facebook").status is AccountStatus.active
 
     meta_login.login(connect.sim).revoke_scope(PERSON, "pages_messaging")
     tasks.look_after_all(check=True)
-    account = _account(connect, Platform.facebook)
+    account = _account(connect, "facebook")
     assert account.status is AccountStatus.needs_attention
     link = connect.db.get(AccountConnection, account.id)
     assert link is not None and "pages_messaging" in link.attention
@@ -151,7 +151,7 @@ def test_a_revoked_facebook_permission_needs_attention_until_reconnected(connect
     assert reconnect.headers["location"] == f"/agencies/{connect.agency.id}/connect/facebook"
     page = connect.client.get(consent(start(connect.client, connect.agency, "facebook")))
     assert _choose(connect, page.text, PAGE).status_code == 303
-    assert _account(connect, Platform.facebook).status is AccountStatus.active
+    assert _account(connect, "facebook").status is AccountStatus.active
     [after] = _evaluate(connect, clock)
     assert after.id == alert.id and not after.active  # cleared; resolved by itself after a quiet day
 
@@ -161,7 +161,7 @@ def test_youtube_access_tokens_are_refreshed_and_the_refresh_token_kept(connect:
     first_access, refresh = account.credentials["access_token"], account.credentials["refresh_token"]
     clock.advance(minutes=45)  # Google's access tokens live 3599 seconds
     tasks.look_after_all(check=True)
-    account = _account(connect, Platform.youtube)
+    account = _account(connect, "youtube")
     assert account.credentials["access_token"] != first_access
     assert account.credentials["refresh_token"] == refresh  # Google does not rotate it
     assert account.status is AccountStatus.active  # and the hourly check passed with the new token
@@ -173,12 +173,12 @@ def test_a_bot_token_revoked_in_botfather_needs_attention(connect: Connect, cloc
     bot = telegram.add_bot(connect.sim, 7012345678, "7012345678:AAH-thromde-secret", "ThromdeBot")
     assert _form(connect, "telegram", {"bot_token": bot.token}).status_code == 303
     tasks.look_after_all(check=True)
-    account = _account(connect, Platform.telegram)
+    account = _account(connect, "telegram")
     link = connect.db.get(AccountConnection, account.id)
     assert account.status is AccountStatus.active and link is not None and link.webhook.startswith("set to https://")
     del telegram.bots(connect.sim)[bot.token]  # /revoke in @BotFather
     tasks.look_after_all(check=True)
-    account = _account(connect, Platform.telegram)
+    account = _account(connect, "telegram")
     link = connect.db.get(AccountConnection, account.id)
     assert account.status is AccountStatus.needs_attention
     assert link is not None and "Unauthorized" in link.attention

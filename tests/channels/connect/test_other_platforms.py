@@ -68,7 +68,7 @@ def test_x_refuses_a_code_without_its_verifier_or_used_twice(connect: Connect) -
 def _sim_base(scene: Connect) -> str:
     from civicloop.config import get_settings
 
-    return get_settings().x_api_url.rsplit("/x", 1)[0]
+    return get_settings().api_url("x", "").rsplit("/x", 1)[0]
 
 
 def test_a_youtube_channel_is_connected_with_a_refresh_token(connect: Connect) -> None:

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, Platform
+from civicloop.agencies.models import Agency
 from civicloop.channels.csv.importer import import_csv, parse_map
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Message
 from civicloop.errors import Invalid, NotFound
@@ -44,8 +44,8 @@ def clock() -> Iterator[FixedClock]:
 @pytest.fixture
 def agency(db: Session) -> Agency:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
-    create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
-    create_account(db, agency, Platform.facebook, "104577788899900", None, "Thimphu Thromde Page")
+    create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
+    create_account(db, agency, "facebook", "104577788899900", None, "Thimphu Thromde Page")
     return agency
 
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.scope import Actor
 from civicloop.channels.instagram import simulator
@@ -46,7 +46,7 @@ class Insta:
 def insta(db: Session) -> Insta:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     credentials = {"app_secret": SECRET, "verify_token": VERIFY, "page_access_token": TOKEN}
-    account = create_account(db, agency, Platform.instagram, ACCOUNT, credentials, "@thimphuthromde")
+    account = create_account(db, agency, "instagram", ACCOUNT, credentials, "@thimphuthromde")
     return Insta(account, urlsplit(AccountPublic.of(account).webhook_url).path)
 
 

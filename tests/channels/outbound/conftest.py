@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
@@ -192,10 +192,10 @@ def scene(db: Session, sim: SimulatorState, clock: FixedClock) -> Scene:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     officer = create_official(db, "officer@THROMDE", email="officer@thromde.example")
     fb_credentials = {"app_secret": "meta-app-secret", "verify_token": "verify", "page_access_token": FB_TOKEN}
-    facebook = create_account(db, agency, Platform.facebook, PAGE, fb_credentials, "Thimphu Thromde")
-    x = create_account(db, agency, Platform.x, X_USER, dict(X_CREDENTIALS), "@ThimphuThromde")
-    wechat = create_account(db, agency, Platform.wechat, WX_GH, dict(WX_CREDENTIALS), "Thromde WeChat")
-    web = create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
+    facebook = create_account(db, agency, "facebook", PAGE, fb_credentials, "Thimphu Thromde")
+    x = create_account(db, agency, "x", X_USER, dict(X_CREDENTIALS), "@ThimphuThromde")
+    wechat = create_account(db, agency, "wechat", WX_GH, dict(WX_CREDENTIALS), "Thromde WeChat")
+    web = create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
     sim.add_facebook_page(PAGE, FB_TOKEN)
     sim.add_x_user(XUser(X_USER, **X_CREDENTIALS))
     sim.add_wechat_app(WeChatApp(WX_APPID, WX_CREDENTIALS["app_secret"], WX_GH))

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.channels.base import AppAccount, ChannelApp, WebhookRequest
 from civicloop.channels.models import Message
 from civicloop.channels.registry import get as provider_for
@@ -22,7 +21,7 @@ from tests.factories import create_account, create_agency
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 TARGETS = [
     Target(
-        Platform.facebook,
+        "facebook",
         "THROMDE",
         "104577788899900",
         "Thimphu Thromde — Facebook Page",
@@ -30,7 +29,7 @@ TARGETS = [
         {"app_secret": "meta-secret", "verify_token": "v"},
     ),
     Target(
-        Platform.x,
+        "x",
         "THROMDE",
         "1450055566677788899",
         "Thimphu Thromde — X",
@@ -38,7 +37,7 @@ TARGETS = [
         {"consumer_secret": "x-secret"},
     ),
     Target(
-        Platform.wechat,
+        "wechat",
         "THROMDE",
         "gh_7h40de00e5f6",
         "Thimphu Thromde — WeChat",
@@ -78,7 +77,7 @@ def test_civicloop_simulate_fills_a_live_servers_inbox(db: Session, live_server:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     for target in TARGETS:
         create_account(db, agency, target.platform, target.external_id, dict(target.credentials), target.name)
-    create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
+    create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
     command = [
         sys.executable,
         "-m",

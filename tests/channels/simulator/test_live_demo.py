@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
@@ -50,7 +49,7 @@ def test_the_demo_inbox_fills_live_and_replies_go_out(db: Session, live_server: 
             time.sleep(0.3)
         assert _inbound(db) >= before + 4, "no simulated citizen reached the inbox"
         # A reply to a comment from the seeded history goes through the simulated Graph API.
-        facebook = world.accounts[("THROMDE", Platform.facebook)]
+        facebook = world.accounts[("THROMDE", "facebook")]
         comment = db.scalars(
             select(Message)
             .join(Conversation, Conversation.id == Message.conversation_id)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.agencies.schemas import AccountPublic
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation, ConversationKind, Direction, RawEvent
@@ -45,7 +45,7 @@ class Bot:
 def bot(db: Session) -> Bot:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     credentials = {"bot_token": BOT_TOKEN, "secret_token": SECRET, "channel_id": CHANNEL}
-    account = create_account(db, agency, Platform.telegram, BOT_ID, credentials, "Thromde Helpdesk")
+    account = create_account(db, agency, "telegram", BOT_ID, credentials, "Thromde Helpdesk")
     return Bot(account, urlsplit(AccountPublic.of(account).webhook_url).path)
 
 
@@ -117,9 +117,9 @@ def test_a_body_that_is_not_an_update_is_refused(client: TestClient, db: Session
 def test_account_credentials_are_checked_when_registered(db: Session) -> None:
     agency = create_agency(db, "MOH", name="Ministry of Health")
     with pytest.raises(Invalid, match="bot_token looks like"):
-        create_account(db, agency, Platform.telegram, "1", {"bot_token": "nocolon", "secret_token": "abc"})
+        create_account(db, agency, "telegram", "1", {"bot_token": "nocolon", "secret_token": "abc"})
     with pytest.raises(Invalid, match="secret_token has 1–256"):
-        create_account(db, agency, Platform.telegram, "1", {"bot_token": "1:abc", "secret_token": "not allowed!"})
+        create_account(db, agency, "telegram", "1", {"bot_token": "1:abc", "secret_token": "not allowed!"})
 
 
 @pytest.fixture

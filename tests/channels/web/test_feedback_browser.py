@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.channels.models import Message
 from tests.factories import create_account, create_agency
 
@@ -16,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_citizen_leaves_feedback_on_a_phone(db: Session, phone_page) -> None:  # type: ignore[no-untyped-def]
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
-    create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
+    create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
     page = phone_page
     page.goto("/feedback/THROMDE")
     width = page.evaluate("document.documentElement.scrollWidth")

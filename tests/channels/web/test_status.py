@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, Platform
+from civicloop.agencies.models import Agency
 from civicloop.channels.models import Conversation, ConversationStatus, Direction, Message
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.web.status import status_token
@@ -29,9 +29,9 @@ FORM = "/feedback/THROMDE"
 @pytest.fixture
 def agency(db: Session) -> Agency:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
-    create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
+    create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
     other = create_agency(db, "MOH", name="Ministry of Health")
-    create_account(db, other, Platform.web, "moh-feedback", {}, "Feedback form")
+    create_account(db, other, "web", "moh-feedback", {}, "Feedback form")
     db.commit()
     return agency
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.scope import Actor
 from civicloop.channels import polling
 from civicloop.channels.models import ChannelPoll, Conversation, ConversationKind, Direction, RawEvent
@@ -51,7 +51,7 @@ class Tube:
 @pytest.fixture
 def tube(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Tube]:
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
-    account = create_account(db, agency, Platform.youtube, CHANNEL, {"access_token": TOKEN}, "Thimphu Thromde")
+    account = create_account(db, agency, "youtube", CHANNEL, {"access_token": TOKEN}, "Thimphu Thromde")
     db.commit()
     with SimulatorServer() as sim:
         for key, value in sim.env().items():
@@ -182,7 +182,7 @@ def test_the_demo_has_citizens_commenting_on_the_city_channel(db: Session) -> No
 
     world = seed(db)
     db.commit()
-    found = messages(db, world.accounts[("THROMDE", Platform.youtube)])
+    found = messages(db, world.accounts[("THROMDE", "youtube")])
     assert found and {m.direction for m in found} >= {Direction.inbound}
     assert all(m.raw_event_id is not None for m in found if m.direction is Direction.inbound), "stored as polled"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.agencies.service import get_agency_by_code, zone_name_of
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
@@ -180,7 +180,7 @@ def parse_created(value: str, zone_name: str, now: datetime) -> datetime:
 def _account(session: Session, agency: Agency, account_name: str | None) -> OfficialAccount:
     query = select(OfficialAccount).where(OfficialAccount.agency_id == agency.id)
     if account_name is None:
-        query = query.where(OfficialAccount.platform == Platform.web)
+        query = query.where(OfficialAccount.platform == "web")
     else:
         query = query.where(OfficialAccount.name == account_name)
     accounts = list(session.scalars(query.order_by(OfficialAccount.id)))

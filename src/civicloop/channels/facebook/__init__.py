@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
+from civicloop.channels.facebook import demo as facebook_demo
 from civicloop.channels.facebook.connect import FacebookConnector
 from civicloop.channels.facebook.moderation import FacebookModerator
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.facebook.provider import FacebookProvider
 from civicloop.channels.facebook.reconcile import FacebookReconciler
+from civicloop.channels.meta import GRAPH_API_URL, graph_api
 from civicloop.channels.meta import simulator as _meta_login  # noqa: F401 - Login's routes join graph's
 from civicloop.channels.simulator import graph
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
@@ -19,7 +21,7 @@ from civicloop.config import get_settings
 
 def _graph_url() -> str:
     settings = get_settings()
-    return f"{settings.facebook_api_url.rstrip('/')}/{settings.facebook_graph_version}"
+    return f"{graph_api()}/{settings.facebook_graph_version}"
 
 
 SPEC = PlatformSpec(
@@ -36,11 +38,11 @@ SPEC = PlatformSpec(
     provider=FacebookProvider(),
     signed_with="app secret",
     # Meta's published maxima for comments and Page posts; Messenger text up to 2000 (platforms.md §1.9).
-    comment_reply=RouteSpec(Route.facebook_comment, TextLimit(8000, "characters")),
-    direct_reply=RouteSpec(Route.messenger, TextLimit(2000, "characters")),
-    post=RouteSpec(Route.facebook_post, TextLimit(63_206, "characters"), images=True),
+    comment_reply=RouteSpec(Route("facebook_comment"), TextLimit(8000, "characters")),
+    direct_reply=RouteSpec(Route("messenger"), TextLimit(2000, "characters")),
+    post=RouteSpec(Route("facebook_post"), TextLimit(63_206, "characters"), images=True),
     window=ReplyWindow(timedelta(hours=24), "Messenger"),
-    api_url_setting="facebook_api_url",
+    api_url_default=GRAPH_API_URL,
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
     simulator=graph.router,
     connector=FacebookConnector(),
@@ -52,4 +54,5 @@ SPEC = PlatformSpec(
         "Messenger: only the 20 most recent messages of each conversation can be read back",
         "posts that visitors write on the Page, and edits, hides and deletions, are not read back",
     ),
+    demo=facebook_demo.DEMO,
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import httpx
 
+from civicloop.channels.meta import graph_api
 from civicloop.channels.moderation import ModerationCall, Operation, PlatformAnswer, no_answer, success_answer
 from civicloop.config import get_settings
 
@@ -21,7 +22,7 @@ class FacebookModerator:
 
     def apply(self, call: ModerationCall, http: httpx.Client) -> PlatformAnswer:
         settings = get_settings()
-        url = f"{settings.facebook_api_url.rstrip('/')}/{settings.facebook_graph_version}/{call.target}"
+        url = f"{graph_api()}/{settings.facebook_graph_version}/{call.target}"
         token = call.credentials.get("page_access_token", "")
         try:
             if call.operation is Operation.delete:

@@ -18,13 +18,13 @@ import httpx
 from civicloop.channels.delivery import (
     Delivery,
     Next,
-    Route,
     SendError,
     Sent,
     classify_http,
     classify_transport,
     wait_from_headers,
 )
+from civicloop.channels.meta import graph_api
 from civicloop.config import get_settings
 from civicloop.kit.clock import utcnow
 
@@ -81,7 +81,7 @@ class FacebookSender:
 
     def _url(self, path: str) -> str:
         settings = get_settings()
-        return f"{settings.facebook_api_url.rstrip('/')}/{settings.facebook_graph_version}/{path}"
+        return f"{graph_api()}/{settings.facebook_graph_version}/{path}"
 
     def _call(self, http: httpx.Client, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
@@ -98,12 +98,12 @@ class FacebookSender:
     def send(self, delivery: Delivery, http: httpx.Client) -> Sent:
         token = delivery.credentials["page_access_token"]
         page = delivery.account_external_id
-        if delivery.route is Route.facebook_comment:
+        if delivery.route == "facebook_comment":
             body = self._call(
                 http, "POST", f"{delivery.target}/comments", json={"message": delivery.text, "access_token": token}
             )
             return Sent(str(body["id"]), f"https://www.facebook.com/{body['id']}")
-        if delivery.route is Route.messenger:
+        if delivery.route == "messenger":
             payload = {
                 "recipient": {"id": delivery.recipient},
                 "messaging_type": "RESPONSE",
@@ -129,10 +129,10 @@ class FacebookSender:
         token = delivery.credentials["page_access_token"]
         page = delivery.account_external_id
         since = (delivery.attempt_started_at or utcnow()) - LOOKBACK
-        if delivery.route is Route.facebook_comment:
+        if delivery.route == "facebook_comment":
             params = {"fields": "id,message,from,created_time", "order": "reverse_chronological", "access_token": token}
             items = self._call(http, "GET", f"{delivery.target}/comments", params=params).get("data") or []
-        elif delivery.route is Route.messenger:
+        elif delivery.route == "messenger":
             params = {
                 "user_id": str(delivery.recipient),
                 "fields": "messages{id,message,from,created_time}",
@@ -151,6 +151,6 @@ class FacebookSender:
             if author == page and (created is None or created >= since):
                 return Sent(
                     str(item["id"]),
-                    None if delivery.route is Route.messenger else f"https://www.facebook.com/{item['id']}",
+                    None if delivery.route == "messenger" else f"https://www.facebook.com/{item['id']}",
                 )
         return None

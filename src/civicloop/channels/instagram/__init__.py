@@ -38,8 +38,8 @@ SPEC = PlatformSpec(
     provider=InstagramProvider(),
     signed_with="app secret",
     # Instagram's caption and comment limit is 2,200 characters; direct messages take 1,000.
-    comment_reply=RouteSpec(Route.instagram_comment, TextLimit(2200, "characters")),
-    direct_reply=RouteSpec(Route.instagram_message, TextLimit(1000, "characters")),
+    comment_reply=RouteSpec(Route("instagram_comment"), TextLimit(2200, "characters")),
+    direct_reply=RouteSpec(Route("instagram_message"), TextLimit(1000, "characters")),
     # No text-only posts: Instagram publishes media (an image or video at a public URL), not text.
     window=ReplyWindow(timedelta(hours=24), "Instagram"),
     api_url_default="https://graph.facebook.com/v25.0",

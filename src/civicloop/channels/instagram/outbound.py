@@ -18,7 +18,6 @@ import httpx
 from civicloop.channels.delivery import (
     Delivery,
     Next,
-    Route,
     SendError,
     Sent,
     Unverifiable,
@@ -73,7 +72,7 @@ class InstagramSender:
 
     def send(self, delivery: Delivery, http: httpx.Client) -> Sent:
         token = delivery.credentials.get("page_access_token", "")
-        if delivery.route is Route.instagram_comment:
+        if delivery.route == "instagram_comment":
             answer = self._post(http, f"{delivery.target}/replies", token, {"message": delivery.text})
             created = answer.get("id")
         else:

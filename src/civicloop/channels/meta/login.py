@@ -28,6 +28,7 @@ from civicloop.channels.connect.base import (
     oauth_url,
     refused,
 )
+from civicloop.channels.meta import graph_api
 from civicloop.config import get_settings
 
 DIALOG_URL = "https://www.facebook.com"  # Meta's Login dialog host
@@ -37,7 +38,7 @@ MODERATING_TASKS = frozenset({"MANAGE", "CREATE_CONTENT", "MODERATE"})
 
 def graph(path: str) -> str:
     settings = get_settings()
-    return f"{settings.facebook_api_url.rstrip('/')}/{settings.facebook_graph_version}/{path.lstrip('/')}"
+    return f"{graph_api()}/{settings.facebook_graph_version}/{path.lstrip('/')}"
 
 
 def meta_error(body: Mapping[str, Any]) -> str:

@@ -6,9 +6,9 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from civicloop.channels.delivery import Route
+from civicloop.channels.delivery import Route, RouteType
 from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin
 from civicloop.db.types import EncryptedJSON, UTCDateTime
 
@@ -41,7 +41,8 @@ class OutboundMessage(IdMixin, TimestampMixin, AgencyOwned, Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"), index=True)
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="SET NULL"), index=True)
     kind: Mapped[OutboundKind] = mapped_column(Enum(OutboundKind, native_enum=False, length=8))
-    route: Mapped[Route] = mapped_column(Enum(Route, native_enum=False, length=24))
+    # A route a registered platform declares (``RouteSpec``), stored as VARCHAR(24) with no enum or check.
+    route: Mapped[Route] = mapped_column(RouteType())
     text: Mapped[str] = mapped_column(Text)
     image_path: Mapped[str | None] = mapped_column(String(500))
     in_reply_to_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
@@ -59,6 +60,11 @@ class OutboundMessage(IdMixin, TimestampMixin, AgencyOwned, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     batch_key: Mapped[str | None] = mapped_column(String(64), index=True)
+
+    @validates("route")
+    def _declared(self, key: str, value: object) -> Route:
+        """A route a registered platform declares, checked when set (not only when stored)."""
+        return Route.checked(value)
 
 
 class PlatformToken(IdMixin, Base):

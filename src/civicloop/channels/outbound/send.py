@@ -22,7 +22,7 @@ from civicloop import jobs
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
 from civicloop.channels import registry
 from civicloop.channels.base import Action, Inbound
-from civicloop.channels.delivery import Delivery, Next, Route, SendError, Sent, Unverifiable, backoff
+from civicloop.channels.delivery import Delivery, Next, SendError, Sent, Unverifiable, backoff
 from civicloop.channels.models import Conversation, Direction
 from civicloop.channels.outbound.models import SEND_JOB, OutboundMessage, OutboundStatus, PlatformToken
 from civicloop.channels.service import record_inbound
@@ -70,7 +70,7 @@ def _locked(session: Session, outbound_id: int) -> OutboundMessage | None:
 
 
 def _subject(session: Session, row: OutboundMessage) -> str | None:
-    if row.route is not Route.email:
+    if not registry.answers_a_form(row.route):
         return None
     agency = session.get(Agency, row.agency_id)
     name = agency.name if agency else "the agency"
@@ -217,7 +217,7 @@ def _record_sent_message(session: Session, row: OutboundMessage, sent: Sent) -> 
         external_id=sent.external_id,
         direction=Direction.outbound,
         text=row.text,
-        reply_to_external_id=row.target if row.route is not Route.email else None,
+        reply_to_external_id=None if registry.answers_a_form(row.route) else row.target,
         permalink=sent.permalink,
     )
     record_inbound(session, account=account, inbound=inbound)

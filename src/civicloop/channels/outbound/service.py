@@ -41,7 +41,11 @@ AUDIT_FIELDS = ["account_id", "kind", "route", "status", "conversation_id", "bat
 
 
 # Text limits per route, as each platform's folder declares them (``channels/<platform>/__init__.py``).
-LIMITS: dict[Route, TextLimit] = {Route(name): r.limit for name, r in registry.ROUTES.items()}
+
+
+def limit_of(route: str) -> TextLimit:
+    """The text limit the route's platform declares."""
+    return registry.ROUTES[route].limit
 
 
 @dataclass(frozen=True)
@@ -175,8 +179,8 @@ def reply_route(
         citizen = recipient or (contact.platform_user_id if contact else None)
         citizen = citizen or platform.direct_recipient(conversation.external_ref, account.external_id)
         return platform.direct_reply.route, None, citizen or conversation.external_ref
-    if conversation.kind is ConversationKind.form:
-        return Route.email, conversation.external_ref, contact.email if contact else None
+    if conversation.kind is ConversationKind.form and platform.form_reply is not None:
+        return platform.form_reply.route, conversation.external_ref, contact.email if contact else None
     raise Invalid(f"replies to {conversation.kind.value} conversations on {platform.label} cannot be sent")
 
 
@@ -204,7 +208,7 @@ def _check_credentials(account: OfficialAccount) -> None:
 def _check_image(image_path: str | None, route: Route) -> str | None:
     if image_path is None:
         return None
-    if not registry.ROUTES[route.value].images:
+    if not registry.ROUTES[route].images:
         names = ", ".join(s.label for s in registry.publishable() if s.post is not None and s.post.images)
         raise Invalid(f"an image can go with a post on {names} only", field="image_path")
     uploads = (get_settings().data_dir / UPLOADS).resolve()
@@ -222,7 +226,7 @@ def check_text(route: Route, text: str) -> str:
     text = text.strip()
     if not text:
         raise Invalid("the text is empty", field="text")
-    limit = LIMITS[route]
+    limit = limit_of(route)
     used = limit.measure(text)
     if used > limit.limit:
         raise Invalid(

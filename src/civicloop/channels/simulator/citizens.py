@@ -87,12 +87,12 @@ def load_targets(session: Session, agency_codes: list[str] | None = None) -> lis
     query = (
         select(OfficialAccount, Agency.code)
         .join(Agency, Agency.id == OfficialAccount.agency_id)
-        .where(OfficialAccount.status == AccountStatus.active, OfficialAccount.platform != Platform.web)
+        .where(OfficialAccount.status == AccountStatus.active, OfficialAccount.platform != "web")
         .order_by(OfficialAccount.id)
     )
     if agency_codes:
         query = query.where(Agency.code.in_([c.strip().upper() for c in agency_codes]))
-    needed = {Platform.facebook: "app_secret", Platform.x: "consumer_secret", Platform.wechat: "token"}
+    needed = {"facebook": "app_secret", "x": "consumer_secret", "wechat": "token"}
     for name, platform in registry.PLATFORMS.items():
         if platform.citizens is not None:
             needed[Platform(name)] = platform.citizens.needed
@@ -109,12 +109,12 @@ def register_accounts(state: SimulatorState, targets: list[Target]) -> None:
     """Tell the simulated platform APIs about the accounts, so that their replies and posts are accepted."""
     for target in targets:
         creds = target.credentials
-        if target.platform is Platform.facebook and creds.get("page_access_token"):
+        if target.platform == "facebook" and creds.get("page_access_token"):
             state.add_facebook_page(target.external_id, creds["page_access_token"])
-        elif target.platform is Platform.x:
+        elif target.platform == "x":
             fields = ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token")
             state.add_x_user(XUser(target.external_id, **{name: creds.get(name, "") for name in fields}))
-        elif target.platform is Platform.wechat and creds.get("app_id") and creds.get("app_secret"):
+        elif target.platform == "wechat" and creds.get("app_id") and creds.get("app_secret"):
             state.add_wechat_app(WeChatApp(creds["app_id"], creds["app_secret"], target.external_id))
         elif (side := registry.spec(target.platform).citizens) is not None:
             side.register(state, target.external_id, creds)
@@ -175,7 +175,7 @@ class Citizens:
         self.rng = random.Random(seed)  # noqa: S311 - simulation, not security
         self.now = now
         self.state = state
-        platforms = {t.platform.value for t in targets}
+        platforms = {t.platform for t in targets}
         # Platforms whose citizens are declared in their own folder write one kind: a message.
         self.mix = MIX | {f"{p}.message": 1 for p in platforms if registry.spec(p).citizens is not None}
         self.kinds = [k for k in self.mix if k.split(".")[0] in platforms]
@@ -204,9 +204,9 @@ class Citizens:
     def next(self) -> CitizenEvent:
         kind = self.rng.choices(self.kinds, weights=[self.mix[k] for k in self.kinds])[0]
         platform = Platform(kind.split(".")[0])
-        target = self.rng.choice([t for t in self.targets if t.platform is platform])
+        target = self.rng.choice([t for t in self.targets if t.platform == platform])
         person = self.rng.choice(self.people)
-        pool = _data()["wechat_messages"] + _data()["messages"] if platform is Platform.wechat else _data()["messages"]
+        pool = _data()["wechat_messages"] + _data()["messages"] if platform == "wechat" else _data()["messages"]
         text = str(self.rng.choice(pool))
         self.sequence += 1
         side = registry.spec(platform).citizens
@@ -399,11 +399,11 @@ class Citizens:
         if side is not None:
             headers |= side.authenticate(event.body, creds)
             return Webhook(event.kind, event.target.path, {}, headers, event.body)
-        if event.target.platform is Platform.facebook:
+        if event.target.platform == "facebook":
             digest = hmac.new(creds["app_secret"].encode(), event.body, hashlib.sha256).hexdigest()
             headers["x-hub-signature-256"] = f"sha256={digest}"
             return Webhook(event.kind, event.target.path, {}, headers, event.body)
-        if event.target.platform is Platform.x:
+        if event.target.platform == "x":
             mac = hmac.new(creds["consumer_secret"].encode(), event.body, hashlib.sha256).digest()
             headers["x-twitter-webhooks-signature"] = "sha256=" + base64.b64encode(mac).decode()
             return Webhook(event.kind, event.target.path, {}, headers, event.body)

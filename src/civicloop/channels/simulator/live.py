@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
 from civicloop.channels.simulator.app import SimulatorServer
 from civicloop.channels.simulator.citizens import MAX_DURATION, Citizens, drive, load_targets, register_accounts
@@ -43,7 +43,7 @@ def remember_conversations(state: SimulatorState, session: Session) -> None:
     for message, conversation, account, contact in rows:
         citizen = contact.platform_user_id if contact else ""
         external_id = message.external_id or ""
-        if account.platform is Platform.facebook and conversation.kind is ConversationKind.comment_thread:
+        if account.platform == "facebook" and conversation.kind is ConversationKind.comment_thread:
             state.facebook_comment(
                 account.external_id,
                 external_id,
@@ -53,13 +53,13 @@ def remember_conversations(state: SimulatorState, session: Session) -> None:
                 parent_id=message.reply_to_external_id,
                 at=message.created_at,
             )
-        elif account.platform is Platform.facebook:
+        elif account.platform == "facebook":
             state.messenger_message(account.external_id, citizen, message.created_at)
-        elif account.platform is Platform.x and conversation.kind is ConversationKind.comment_thread:
+        elif account.platform == "x" and conversation.kind is ConversationKind.comment_thread:
             state.x_tweet(external_id, citizen, message.text, message.created_at)
-        elif account.platform is Platform.x:
+        elif account.platform == "x":
             state.x_direct_message(account.external_id, citizen, message.text, message.created_at)
-        elif account.platform is Platform.wechat:
+        elif account.platform == "wechat":
             app_id = (account.credentials or {}).get("app_id", "")
             state.wechat_message(app_id, citizen, message.created_at)
 

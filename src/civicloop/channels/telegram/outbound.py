@@ -18,7 +18,6 @@ import httpx
 from civicloop.channels.delivery import (
     Delivery,
     Next,
-    Route,
     SendError,
     Sent,
     Unverifiable,
@@ -60,12 +59,12 @@ class TelegramSender:
         self._api_url = api_url
 
     def _chat_and_reply(self, delivery: Delivery) -> tuple[str, dict[str, Any] | None]:
-        if delivery.route is Route.telegram_post:
+        if delivery.route == "telegram_post":
             channel = delivery.credentials.get("channel_id", "")
             if not channel:
                 raise SendError("add the channel_id credential to post to the bot's channel", Next.give_up)
             return channel, None
-        if delivery.route is Route.telegram_reply and delivery.target:
+        if delivery.route == "telegram_reply" and delivery.target:
             chat, _, message_id = delivery.target.rpartition(":")
             return chat, {"message_id": int(message_id), "allow_sending_without_reply": True}
         if not delivery.recipient:

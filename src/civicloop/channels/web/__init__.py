@@ -10,6 +10,7 @@ from __future__ import annotations
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.web import demo as web_demo
 from civicloop.channels.web.outbound import EmailSender
 
 SPEC = PlatformSpec(
@@ -18,7 +19,8 @@ SPEC = PlatformSpec(
     external_id="any label for the form",
     credentials=Credentials(required=frozenset()),
     sender=EmailSender(),
-    form_reply=RouteSpec(Route.email, TextLimit(20_000, "characters")),
+    form_reply=RouteSpec(Route("email"), TextLimit(20_000, "characters")),
     access_category=None,
     social=False,
+    demo=web_demo.DEMO,
 )

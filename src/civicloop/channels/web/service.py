@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop import jobs
-from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
+from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount
 from civicloop.agencies.service import get_agency_by_code
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
@@ -83,7 +83,7 @@ def form_account(session: Session, agency_code: str) -> tuple[Agency, OfficialAc
         select(OfficialAccount)
         .where(
             OfficialAccount.agency_id == agency.id,
-            OfficialAccount.platform == Platform.web,
+            OfficialAccount.platform == "web",
             OfficialAccount.status == AccountStatus.active,
         )
         .order_by(OfficialAccount.id)

@@ -10,8 +10,9 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import wechat as simulator
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit, utf8_bytes
+from civicloop.channels.wechat import demo as wechat_demo
 from civicloop.channels.wechat.connect import WeChatConnector
-from civicloop.channels.wechat.outbound import WeChatSender, fetch_token
+from civicloop.channels.wechat.outbound import API_URL, WeChatSender, fetch_token
 from civicloop.channels.wechat.provider import WeChatProvider
 
 TEXT = TextLimit(2048, "bytes of UTF-8", utf8_bytes)
@@ -42,13 +43,13 @@ SPEC = PlatformSpec(
     sender=WeChatSender(),
     provider=WeChatProvider(),
     signed_with="token (and EncodingAESKey in safe mode)",
-    direct_reply=RouteSpec(Route.wechat_cs, TEXT),
-    post=RouteSpec(Route.wechat_mass, TEXT),
+    direct_reply=RouteSpec(Route("wechat_cs"), TEXT),
+    post=RouteSpec(Route("wechat_mass"), TEXT),
     # Customer-service messages: 48 hours after the citizen's message, 5 per message (2023 rule).
     window=ReplyWindow(timedelta(hours=48), "WeChat", replies_per_message=5),
     post_text=plain_text,
     variant_hint="plain text, 2048 bytes",
-    api_url_setting="wechat_api_url",
+    api_url_default=API_URL,
     domains=("wechat.com", "weixin.qq.com", "wx.qq.com", "wx2.qq.com", "wechat.qq.com"),
     simulator=simulator.router,
     fetch_token=fetch_token,
@@ -57,4 +58,5 @@ SPEC = PlatformSpec(
         "(after three tries within 15 seconds) cannot be read back",
     ),
     connector=WeChatConnector(),
+    demo=wechat_demo.DEMO,
 )

@@ -18,7 +18,6 @@ import httpx
 from civicloop.channels.delivery import (
     Delivery,
     Next,
-    Route,
     SendError,
     Sent,
     Unverifiable,
@@ -38,9 +37,11 @@ FINAL = {
     45002: "the text is too long for WeChat",
 }
 
+API_URL = "https://api.weixin.qq.com"  # CIVICLOOP_WECHAT_API_URL points it elsewhere
+
 
 def _url(path: str) -> str:
-    return get_settings().wechat_api_url.rstrip("/") + path
+    return get_settings().api_url("wechat", API_URL) + path
 
 
 def _answer(response: httpx.Response) -> dict[str, Any]:
@@ -76,7 +77,7 @@ class WeChatSender:
     platform = "wechat"
 
     def send(self, delivery: Delivery, http: httpx.Client) -> Sent:
-        if delivery.route is Route.wechat_cs:
+        if delivery.route == "wechat_cs":
             path = "/cgi-bin/message/custom/send"
             payload: dict[str, Any] = {
                 "touser": delivery.recipient,

@@ -6,13 +6,13 @@ from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
+from civicloop.channels.x import demo as x_demo
 from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join xapi's
 from civicloop.channels.x.connect import XConnector
 from civicloop.channels.x.moderation import XModerator
-from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
+from civicloop.channels.x.outbound import API_URL, DM_LIMIT, POST_LIMIT, XSender, api_base, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
 from civicloop.channels.x.reconcile import XReconciler
-from civicloop.config import get_settings
 
 POST = TextLimit(POST_LIMIT, "weighted characters", weighted_length)
 
@@ -40,21 +40,22 @@ SPEC = PlatformSpec(
     sender=XSender(),
     provider=XProvider(),
     signed_with="consumer secret",
-    comment_reply=RouteSpec(Route.x_reply, POST),
-    direct_reply=RouteSpec(Route.x_dm, TextLimit(DM_LIMIT, "characters")),
-    post=RouteSpec(Route.x_post, POST, images=True),
+    comment_reply=RouteSpec(Route("x_reply"), POST),
+    direct_reply=RouteSpec(Route("x_dm"), TextLimit(DM_LIMIT, "characters")),
+    post=RouteSpec(Route("x_post"), POST, images=True),
     variant_hint="280 weighted characters; a link counts 23",
     short_posts=True,
-    api_url_setting="x_api_url",
+    api_url_default=API_URL,
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
     simulator=xapi.router,
     connector=XConnector(),
     direct_recipient=_direct_recipient,
-    reconciler=XReconciler(lambda: get_settings().x_api_url.rstrip("/")),
+    reconciler=XReconciler(api_base),
     reconcile_gaps=(
         "mentions: only the 800 most recent can be read back; replies that do not @mention the account are not",
         "direct messages: only those of the last 30 days",
         "deletions are not read back",
     ),
     moderator=XModerator(),
+    demo=x_demo.DEMO,
 )

@@ -30,13 +30,14 @@ from civicloop.channels.connect.base import (
     oauth_url,
     refused,
 )
+from civicloop.channels.x.outbound import api_base
 from civicloop.config import get_settings
 
 DIALOG_URL = "https://x.com"
 
 
 def api(path: str) -> str:
-    return f"{get_settings().x_api_url.rstrip('/')}/{path.lstrip('/')}"
+    return f"{api_base()}/{path.lstrip('/')}"
 
 
 def x_error(body: Mapping[str, Any]) -> str:

@@ -19,8 +19,7 @@ from civicloop.channels.moderation import (
     json_of,
     no_answer,
 )
-from civicloop.channels.x.outbound import oauth1_header
-from civicloop.config import get_settings
+from civicloop.channels.x.outbound import api_base, oauth1_header
 from civicloop.kit.clock import utcnow
 
 
@@ -29,7 +28,7 @@ class XModerator:
     hide_means = "X moves the reply behind “View hidden replies”, where anyone can still open it"
 
     def apply(self, call: ModerationCall, http: httpx.Client) -> PlatformAnswer:
-        url = f"{get_settings().x_api_url.rstrip('/')}/2/tweets/{call.target}/hidden"
+        url = f"{api_base()}/2/tweets/{call.target}/hidden"
         credentials = call.credentials
         if credentials.get("bearer_token"):
             authorization = f"Bearer {credentials['bearer_token']}"

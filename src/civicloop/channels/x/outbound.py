@@ -25,7 +25,6 @@ import httpx
 from civicloop.channels.delivery import (
     Delivery,
     Next,
-    Route,
     SendError,
     Sent,
     classify_http,
@@ -45,6 +44,13 @@ ZERO_WIDTH_JOINER = 0x200D
 SILENT = ((0xFE00, 0xFE0F), (0x1F3FB, 0x1F3FF))
 # How far back the duplicate check looks for a post an interrupted attempt may have created.
 LOOKBACK = timedelta(minutes=2)
+
+API_URL = "https://api.x.com"
+
+
+def api_base() -> str:
+    """The X API's base URL (``CIVICLOOP_X_API_URL`` points it elsewhere)."""
+    return get_settings().api_url("x", API_URL)
 
 
 def _weight(code_point: int) -> int:
@@ -148,7 +154,7 @@ class XSender:
     platform = "x"
 
     def _url(self, path: str) -> str:
-        return get_settings().x_api_url.rstrip("/") + path
+        return api_base() + path
 
     def _request(
         self,
@@ -192,13 +198,13 @@ class XSender:
         return str(self._check(response)["id"])
 
     def send(self, delivery: Delivery, http: httpx.Client) -> Sent:
-        if delivery.route is Route.x_dm:
+        if delivery.route == "x_dm":
             assert delivery.recipient
             path = f"/2/dm_conversations/with/{delivery.recipient}/messages"
             data = self._check(self._request(http, "POST", path, delivery.credentials, json={"text": delivery.text}))
             return Sent(str(data["dm_event_id"]))
         body: dict[str, object] = {"text": delivery.text}
-        if delivery.route is Route.x_reply:
+        if delivery.route == "x_reply":
             body["reply"] = {"in_reply_to_tweet_id": delivery.target}
         if delivery.image_path is not None:
             body["media"] = {"media_ids": [self._upload(http, delivery)]}
@@ -209,7 +215,7 @@ class XSender:
     def find(self, delivery: Delivery, http: httpx.Client) -> Sent | None:
         since = (delivery.attempt_started_at or utcnow()) - LOOKBACK
         user = delivery.account_external_id
-        if delivery.route is Route.x_dm:
+        if delivery.route == "x_dm":
             assert delivery.recipient
             path = f"/2/dm_conversations/with/{delivery.recipient}/dm_events"
             params = {"dm_event.fields": "created_at,sender_id,text", "max_results": "50"}
@@ -228,7 +234,7 @@ class XSender:
                 for r in (references if isinstance(references, list) else [])
                 if isinstance(r, dict) and r.get("type") == "replied_to"
             }
-            if delivery.route is Route.x_post or delivery.target in replied:
+            if delivery.route == "x_post" or delivery.target in replied:
                 return Sent(str(tweet["id"]), f"https://x.com/i/web/status/{tweet['id']}")
         return None
 

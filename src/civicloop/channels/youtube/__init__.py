@@ -52,7 +52,7 @@ SPEC = PlatformSpec(
     poll_budget_default=5000,
     health=_health,
     # YouTube takes comments of up to 10,000 characters.
-    comment_reply=RouteSpec(Route.youtube_reply, TextLimit(10_000, "characters")),
+    comment_reply=RouteSpec(Route("youtube_reply"), TextLimit(10_000, "characters")),
     api_url_default="https://www.googleapis.com/youtube/v3",
     simulator=simulator.router,
     connector=YouTubeConnector(_api_url),
