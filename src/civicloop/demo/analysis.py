@@ -1,5 +1,6 @@
 """Citizens' comments on Thimphu Thromde's post about new parking fees, a mail-merge campaign
-among them, and the analysis of the agency's and the Facebook Page's messages."""
+among them, and the analysis of the agency's and that account's messages (the city's first account that
+takes comments, asked of the registry)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.analysis import service
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
@@ -48,7 +48,7 @@ LETTER = (
 
 
 def seed_analysis(session: Session, world: DemoWorld) -> None:
-    account = world.accounts[("THROMDE", Platform.facebook)]
+    account = world.first_account("THROMDE", lambda spec: spec.comment_reply is not None)
     rng = random.Random(20260301)  # noqa: S311 - demo text, not security
     start = utcnow() - timedelta(days=4)
     texts = [rng.choice(options).format(p=rng.choice(PLACES)) for options in COMMENTS.values() for _ in range(18)]

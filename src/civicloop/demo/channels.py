@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.channels import ingest, registry
 from civicloop.channels.base import Action, ContactRef, Inbound, wanted
 from civicloop.channels.models import Conversation, ConversationKind, Direction
@@ -28,8 +28,6 @@ EVENTS = 48
 FEW_PER_PLATFORM = 4
 DAYS = 5
 REPLY_SHARE = 0.45
-# Demo X accounts post with OAuth 1.0a, which needs the app's consumer key beside its secret.
-X_CONSUMER_KEY = "demo-x-consumer-key"
 REPLIES = [
     "Thank you for letting us know. We have passed this to the team responsible and will update you.",
     "Kadrinchey la. A crew has been scheduled for tomorrow morning.",
@@ -47,7 +45,7 @@ FORMS = [
 def _replay(session: Session, citizens: Citizens) -> None:
     """Store and process one simulated event exactly as the webhook route (or a poll) and the job would."""
     event = citizens.next()
-    provider = registry.parser(event.target.platform.value)
+    provider = registry.parser(event.target.platform)
     app_key = session.scalars(
         select(OfficialAccount.app_key).where(
             OfficialAccount.platform == event.target.platform, OfficialAccount.external_id == event.target.external_id
@@ -98,7 +96,7 @@ def _reply(session: Session, conversation: Conversation, text: str, at: datetime
 
 
 def _forms(session: Session, world: DemoWorld, start: datetime) -> None:
-    account = world.accounts[("THROMDE", Platform.web)]
+    account = world.first_account("THROMDE", lambda spec: spec.form_reply is not None)
     for n, (name, contact, topic, text) in enumerate(FORMS):
         reference = f"THROMDE-D3M0{n}K"
         email = contact if "@" in contact else None
@@ -118,10 +116,6 @@ def _forms(session: Session, world: DemoWorld, start: datetime) -> None:
 
 
 def seed_channels(session: Session, world: DemoWorld) -> None:
-    for (code, platform), account in world.accounts.items():
-        if platform is Platform.x:
-            account.credentials = {**account.credentials, "consumer_key": f"{X_CONSUMER_KEY}-{code.lower()}"}
-    session.flush()
     now = utcnow()
     start = now - timedelta(days=DAYS)
     rng = random.Random(2026)  # noqa: S311 - demo data
@@ -179,7 +173,7 @@ def _five_on_one_post(session: Session, world: DemoWorld, now: datetime) -> None
     account = next(
         account
         for (code, platform), account in world.accounts.items()
-        if code == "THROMDE" and registry.PLATFORMS[platform.value].comment_reply is not None
+        if code == "THROMDE" and registry.PLATFORMS[platform].comment_reply is not None
     )
     post_id = f"{account.external_id}_demo-resurfacing"
     at = now - timedelta(hours=3)

@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.agencies.models import OfficialAccount
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
@@ -184,27 +185,30 @@ def _mark_sent(session: Session, consultation: Consultation, at: datetime) -> di
     for number, row in enumerate(rows, 1):
         account = session.get(OfficialAccount, row.account_id)
         assert account is not None
-        external = {
-            Platform.facebook: f"{account.external_id}_{9_000_000 + consultation.id * 100 + number}",
-            Platform.x: str(1_870_000_000_000_000_000 + consultation.id * 100 + number),
-        }.get(account.platform, f"wechat-mass-{consultation.id}-{number}")
+        demo = registry.spec(account.platform).demo
+        if demo is not None and demo.sent_post is not None:
+            external, permalink = demo.sent_post(account.external_id, consultation.id, number)
+        else:
+            external, permalink = f"demo-{account.platform}-{consultation.id}-{number}", None
         row.status, row.external_id, row.sent_at, row.attempts = OutboundStatus.sent, external, at, 1
-        if account.platform is Platform.facebook:
-            row.permalink = f"https://www.facebook.com/{external}"
-        elif account.platform is Platform.x:
-            row.permalink = f"https://x.com/i/web/status/{external}"
+        row.permalink = permalink
         ids[account.id] = external
     session.flush()
     return ids
 
 
+def _answers_by_message(account: OfficialAccount) -> bool:
+    demo = registry.spec(account.platform).demo
+    return demo is not None and demo.answers_by_message
+
+
 def _citizen_message(session: Session, account: OfficialAccount, post_id: str, n: int, text: str, at: datetime) -> None:
-    """A citizen's comment under the announcement (Facebook, X) or a message to the account (WeChat)."""
-    person = f"demo-citizen-{account.platform.value}-{n}"
-    if account.platform is Platform.wechat:
+    """A citizen's comment under the announcement, or a message to the account where citizens answer so."""
+    person = f"demo-citizen-{account.platform}-{n}"
+    if _answers_by_message(account):
         kind, ref, reply_to = ConversationKind.direct, f"oDemo{n:04d}Thimphu", None
     else:
-        kind, ref, reply_to = ConversationKind.comment_thread, f"demo-{account.platform.value}-{post_id}-{n}", post_id
+        kind, ref, reply_to = ConversationKind.comment_thread, f"demo-{account.platform}-{post_id}-{n}", post_id
     inbound = Inbound(
         action=Action.message,
         account_ref=account.external_id,
@@ -212,7 +216,7 @@ def _citizen_message(session: Session, account: OfficialAccount, post_id: str, n
         conversation_ref=ref,
         post_ref=post_id if kind is ConversationKind.comment_thread else None,
         created_at=at,
-        external_id=f"demo-{account.platform.value}-{post_id}-{n}",
+        external_id=f"demo-{account.platform}-{post_id}-{n}",
         contact=ContactRef(person, f"Citizen {n}"),
         text=text,
         reply_to_external_id=reply_to,
@@ -225,7 +229,8 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
     opened = now - timedelta(days=6)
     agency = world.agencies["THROMDE"]
     analyst = _actor(session, world, "analyst", "THROMDE")
-    accounts = [world.accounts[("THROMDE", p)] for p in (Platform.facebook, Platform.x, Platform.wechat)]
+    # The city's accounts that take posts and have scripted scenes (three: two take comments).
+    accounts = world.accounts_of("THROMDE", lambda spec: spec.demo is not None and spec.post is not None)
     with _at(opened - timedelta(days=1)):
         consultation = service.create(
             session,
@@ -317,15 +322,16 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
             )
     remarks = rng.sample(PLATFORM_COMMENTS, len(PLATFORM_COMMENTS)) * 2
     for n in range(36):
-        account = accounts[n % 3]
+        account = accounts[n % len(accounts)]
         at = opened + timedelta(minutes=rng.randint(30, 6 * 24 * 60 - 30))
         text = remarks[n]
-        if account.platform is Platform.wechat:
+        if _answers_by_message(account):
             text = f"{consultation.code}: {text}"
         with _at(at):
             _citizen_message(session, account, posts.get(account.id, ""), n, text, at)
+    commenters = [a for a in accounts if not _answers_by_message(a)]
     for n in range(12):
-        account = accounts[n % 2]
+        account = commenters[n % len(commenters)]
         with _at(opened + timedelta(days=3, minutes=7 * n)):
             _citizen_message(session, account, posts[account.id], 100 + n, CAMPAIGN, utcnow())
     themes.refresh(session, consultation)

@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.auth.scope import Actor
 from civicloop.channels.outbound.service import create_outbound
 from civicloop.demo.foundation import DemoWorld, demo_email
@@ -65,7 +64,7 @@ def seed_guidelines(session: Session, world: DemoWorld) -> None:
         )
 
     officer = _actor(session, world, "officer", "THROMDE")
-    page = world.accounts[("THROMDE", Platform.facebook)]
+    page = world.first_account("THROMDE", lambda spec: spec.post is not None)
     rejected = create_outbound(
         session,
         actor=officer,

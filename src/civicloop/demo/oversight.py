@@ -1,9 +1,10 @@
 """Oversight in the demo: a week of ordinary traffic, then a burst that raises live alerts.
 
-Simulated citizens write to Thimphu Thromde's Facebook Page at its usual pace for a week, then
-two dozen complaints about the bus stop arrive within the hour: the alert rules see a spike of
-messages (and of negative ones). Punakha's X token is about to expire, and a Thromde officer
-posted a citizen's ID number directly on Facebook (an incident). Everything goes through the same
+Simulated citizens write to Thimphu Thromde's first account that takes comments (the registry's
+first such platform) at its usual pace for a week, then two dozen complaints about the bus stop
+arrive within the hour: the alert rules see a spike of messages (and of negative ones). The token of
+Punakha's second social account is about to expire, and a Thromde officer posted a citizen's ID
+number directly on the platform (an incident). Everything goes through the same
 doors as live data (``record_inbound``) and the same jobs as production (refresh, scan, evaluate).
 """
 
@@ -15,7 +16,6 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Platform
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind, Direction
 from civicloop.channels.service import record_inbound
@@ -44,7 +44,7 @@ def seed_oversight(session: Session, world: DemoWorld) -> None:
     now = utcnow()
     rng = random.Random(9)  # noqa: S311 - demo traffic, not security
     ids = itertools.count(1)
-    page = world.accounts[("THROMDE", Platform.facebook)]
+    page = world.first_account("THROMDE", lambda spec: spec.comment_reply is not None)
 
     def write(at_hours_ago: float, text: str, direction: Direction = Direction.inbound) -> None:
         n = next(ids)
@@ -75,7 +75,8 @@ def seed_oversight(session: Session, world: DemoWorld) -> None:
     for n in range(24):  # the burst, within the last hour
         write(0.95 * (n + 1) / 25, COMPLAINTS[n % len(COMPLAINTS)])
     write(5, DIRECT_POST, Direction.outbound)
-    world.accounts[("PUNAKHA", Platform.x)].token_expires_at = now + timedelta(days=5)
+    # The district's second social account has a token about to expire.
+    world.accounts_of("PUNAKHA", lambda spec: spec.social)[1].token_expires_at = now + timedelta(days=5)
     page.last_event_at = now
     session.flush()
     zone_name = get_settings().timezone
