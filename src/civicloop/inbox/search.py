@@ -12,8 +12,8 @@ Both are kept in step with the rows by the database itself (revision 0230_inbox_
 insert and edit is searchable at once. Agency isolation is the caller's: the hits are conversation ids,
 which the inbox intersects with the conversations the official may see.
 
-Only the newest matches are ranked: at most ``CANDIDATES`` messages (and as many subjects, and
-conversations of matching names), newest first, which an index serves in that order and stops at —
+Only the newest matches are ranked: at most ``CANDIDATES`` messages (and as many subjects, and the
+conversations of as many matching names), newest first, which an index serves in that order and stops at —
 PostgreSQL walks ``ix_messages_agency_id_created_at`` backwards (the primary key for several agencies
 or all) and tests each row against the query, SQLite reads the FTS5 index in rowid order. Ranking every
 message that holds a common word (one in six citizen messages hold "water": 80,000 at a million) would
@@ -106,7 +106,7 @@ def _postgres(text: str, agency_ids: set[int] | None, newest: int) -> list[Part]
     return [
         select(latest.c.conversation_id, func.ts_rank(latest.c.vector, query)),
         select(subjects.c.id, func.ts_rank(subjects.c.vector, query)),
-        _named(contacts, agency_ids, newest),
+        _named(contacts, agency_ids),
     ]
 
 
@@ -142,7 +142,7 @@ def _sqlite(text: str, agency_ids: set[int] | None, newest: int) -> list[Part]:
     return [
         _newest(in_messages, newest, messages.c.rowid.desc()),
         _newest(_scoped(subjects, agency_ids), newest, conversations.c.rowid.desc()),
-        _named(named, agency_ids, newest),
+        _named(named, agency_ids),
     ]
 
 
@@ -150,11 +150,11 @@ def _scoped(query: Part, agency_ids: set[int] | None) -> Part:
     return query if agency_ids is None else query.where(Conversation.agency_id.in_(agency_ids))
 
 
-def _named(contact_ids: Any, agency_ids: set[int] | None, newest: int) -> Part:
-    """The newest conversations of the matching contacts: a name or handle is worth more than a word
-    somewhere in a message."""
+def _named(contact_ids: Any, agency_ids: set[int] | None) -> Part:
+    """The conversations of the (newest matching) contacts, by ``ix_conversations_contact_id``: a name or
+    handle is worth more than a word somewhere in a message."""
     query = select(Conversation.id, literal(1.0)).where(Conversation.contact_id.in_(contact_ids))
-    return _newest(_scoped(query, agency_ids), newest, Conversation.id.desc())
+    return _scoped(query, agency_ids)
 
 
 def candidates(dialect: str, text: str, *, agency_ids: set[int] | None = None, newest: int = CANDIDATES) -> Part | None:
