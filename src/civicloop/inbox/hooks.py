@@ -3,7 +3,9 @@
 ``transfers.transfer`` calls every hook in ``ON_TRANSFER`` inside its own transaction, after the
 conversation, its messages and its SLA row have moved: oversight recounts the days it counted the
 conversation on, for both agencies, so that no figure keeps it under the agency it left. A hook that
-raises fails the transfer (nothing moves), so the figures and the inbox never disagree.
+raises fails the transfer (nothing moves), so the figures and the inbox never disagree. Oversight
+registers its hook when ``oversight.transfers`` is imported: by the web app (``main``) and by the workers
+and the CLI (through ``oversight.tasks``).
 """
 
 from __future__ import annotations
