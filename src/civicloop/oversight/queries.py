@@ -19,9 +19,10 @@ from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.channels.models import Conversation, Direction, Message, MessageState, WebhookRejection
 from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.consultations.models import Consultation, ConsultationStatus, Response
+from civicloop.guidelines.models import Action, Approval, ApprovalStatus, GuidelineReview, ReviewFinding
 from civicloop.inbox.models import ConversationSla
 from civicloop.kit.timezones import zone
-from civicloop.oversight.models import Alert, AlertKind, AlertState
+from civicloop.oversight.models import Alert, AlertKind, AlertState, Incident
 from civicloop.oversight.periods import Period
 
 
@@ -278,3 +279,62 @@ def consultations_open_in(
     if agency_ids is not None:
         query = query.where(Consultation.agency_id.in_(agency_ids))
     return list(session.scalars(query))
+
+
+# -- conduct: guideline checks and incidents (conduct) -----------------------------------------------
+
+
+def findings_per_category(
+    session: Session, start: datetime, end: datetime, agency_ids: set[int] | None
+) -> list[tuple[str, int]]:
+    mine = [ReviewFinding.agency_id.in_(agency_ids)] if agency_ids is not None else []
+    query = (
+        select(ReviewFinding.category, func.count())
+        .where(ReviewFinding.created_at >= start, ReviewFinding.created_at < end, *mine)
+        .group_by(ReviewFinding.category)
+    )
+    return [(category, int(n)) for category, n in session.execute(query)]
+
+
+def reviews_per_action(
+    session: Session, start: datetime, end: datetime, agency_ids: set[int] | None
+) -> list[tuple[Action, int]]:
+    mine = [GuidelineReview.agency_id.in_(agency_ids)] if agency_ids is not None else []
+    query = (
+        select(GuidelineReview.action, func.count())
+        .where(GuidelineReview.created_at >= start, GuidelineReview.created_at < end, *mine)
+        .group_by(GuidelineReview.action)
+    )
+    return [(action, int(n)) for action, n in session.execute(query)]
+
+
+def approvals_per_status(
+    session: Session, start: datetime, end: datetime, agency_ids: set[int] | None
+) -> list[tuple[ApprovalStatus, int]]:
+    mine = [Approval.agency_id.in_(agency_ids)] if agency_ids is not None else []
+    query = (
+        select(Approval.status, func.count())
+        .where(Approval.requested_at >= start, Approval.requested_at < end, *mine)
+        .group_by(Approval.status)
+    )
+    return [(status, int(n)) for status, n in session.execute(query)]
+
+
+def incident_count(session: Session, start: datetime, end: datetime, agency_ids: set[int] | None) -> int:
+    mine = [Incident.agency_id.in_(agency_ids)] if agency_ids is not None else []
+    found = session.scalar(select(func.count()).where(Incident.posted_at >= start, Incident.posted_at < end, *mine))
+    return int(found or 0)
+
+
+def incidents(
+    session: Session, start: datetime, end: datetime, agency_ids: set[int] | None, limit: int
+) -> list[Incident]:
+    """Incidents posted in ``[start, end)``, oldest first."""
+    query = select(Incident).where(Incident.posted_at >= start, Incident.posted_at < end).order_by(Incident.posted_at)
+    if agency_ids is not None:
+        query = query.where(Incident.agency_id.in_(agency_ids))
+    return list(session.scalars(query.limit(limit)))
+
+
+def incident(session: Session, incident_id: int) -> Incident | None:
+    return session.get(Incident, incident_id)
