@@ -91,6 +91,7 @@ class SimulatorServer:
         """The settings that point CivicLoop's platform calls at this simulator."""
         simulated = [p for p in registry.PLATFORMS.values() if p.simulator is not None]
         own = {p.api_url_variable: f"{self.url}/{p.name}" for p in simulated}
+        shared = {"x.ton": f"{self.url}/x/ton"}  # X's direct-message media host (``channels/x/media.py``)
         # The platforms' sign-in pages and token endpoints (other hosts than their APIs) are simulated too.
         oauth = {
             f"{p.name}.{part}": f"{self.url}/{p.name}"
@@ -98,7 +99,7 @@ class SimulatorServer:
             if p.connector is not None
             for part in ("dialog", "token")
         } | {"meta.dialog": f"{self.url}{meta_simulator.router.prefix}"}
-        return own | {"CIVICLOOP_OAUTH_URLS": json.dumps(oauth)}
+        return own | {"CIVICLOOP_API_URLS": json.dumps(shared), "CIVICLOOP_OAUTH_URLS": json.dumps(oauth)}
 
     def reset(self, state: SimulatorState | None = None) -> SimulatorState:
         """Start over with a fresh (or given) state: forget accounts, objects, faults and records."""

@@ -9,6 +9,7 @@ from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.x import demo as x_demo
 from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join xapi's
 from civicloop.channels.x.connect import XConnector
+from civicloop.channels.x.media import XMedia
 from civicloop.channels.x.moderation import XModerator
 from civicloop.channels.x.outbound import API_URL, DM_LIMIT, POST_LIMIT, XSender, api_base, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
@@ -58,4 +59,5 @@ SPEC = PlatformSpec(
     ),
     moderator=XModerator(),
     demo=x_demo.DEMO,
+    media=XMedia(),
 )
