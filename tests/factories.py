@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from civicloop.agencies import service as agencies
-from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount, Platform
+from civicloop.agencies.models import Agency, AgencyKind, OfficialAccount
 from civicloop.auth import service as officials
 from civicloop.auth.models import Official
 
@@ -50,7 +50,7 @@ def create_official(
 def create_account(
     session: Session,
     agency: Agency,
-    platform: Platform = "facebook",
+    platform: str = "facebook",
     external_id: str | None = None,
     credentials: dict[str, str] | None = None,
     name: str | None = None,
@@ -66,7 +66,7 @@ def create_account(
         actor=None,
         agency=agency,
         platform=platform,
-        external_id=external_id or f"{platform.value}-{next(_counter)}",
+        external_id=external_id or f"{platform}-{next(_counter)}",
         name=name or f"{agency.code} {platform}",
         credentials=credentials if credentials is not None else defaults[platform],
     )
