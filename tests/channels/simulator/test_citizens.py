@@ -54,8 +54,8 @@ def test_every_kind_of_simulated_event_passes_the_providers_signature_check_and_
         event = citizens.next()
         hook = citizens.sign(event)
         target = event.target
-        app = ChannelApp(target.platform.value, "key", (AppAccount(1, 1, target.external_id, target.credentials),))
-        provider = provider_for(target.platform.value)
+        app = ChannelApp(target.platform, "key", (AppAccount(1, 1, target.external_id, target.credentials),))
+        provider = provider_for(target.platform)
         headers = {k.lower(): v for k, v in hook.headers.items()}
         payload = provider.verify(WebhookRequest(hook.body, headers, hook.params), app)
         items = provider.events(payload)
