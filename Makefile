@@ -72,8 +72,11 @@ assets:
 	cp $(GOVUK)/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk-frontend-$$(node -p 'require("./$(GOVUK)/package.json").version').min.js
 
 # Every test, including the schemathesis run over the whole JSON API (tests/api/test_fuzz.py, about a minute).
+# Compiled bytecode is kept for the tests (PYTHONDONTWRITEBYTECODE, exported above, is lifted): every worker and
+# every `python -m civicloop` a test starts (the CLI, serve, the workers, Squid's helpers) would compile CivicLoop's
+# 400 modules again otherwise. The __pycache__ folders are git-ignored.
 test: $(STAMP) browser squid services oidc axe
-	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not browser and not slow" -x $(PYTEST_ARGS)
