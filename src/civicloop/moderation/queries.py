@@ -14,9 +14,8 @@ from civicloop.auth.models import Membership, Official, Role
 from civicloop.channels.models import Direction, Message
 from civicloop.channels.moderation import Operation
 from civicloop.kit.timezones import local
-from civicloop.moderation.i18n import LABELS
 from civicloop.moderation.models import AgencyModerationPolicy, AppealStatus, ModerationAction, ModerationAppeal
-from civicloop.moderation.policy import APPEAL, APPEAL_DZ, GROUNDS, NEVER, NEVER_DZ, Ground, GroundText
+from civicloop.moderation.policy import APPEAL, GROUNDS, NEVER, Ground, GroundText
 from civicloop.moderation.rules import REPEAT_DAYS, normalized
 
 
@@ -163,18 +162,14 @@ class PublicLog:
     end: datetime
     rows: list[LogRow]
     grounds: dict[Ground, GroundText] = field(default_factory=lambda: dict(GROUNDS))
-    never: dict[str, str] = field(default_factory=lambda: {"en": NEVER, "dz": NEVER_DZ})
-    appeal: dict[str, str] = field(default_factory=lambda: {"en": APPEAL, "dz": APPEAL_DZ})
+    # English, marked for the catalogs: the pages show them with ``_t()``.
+    never: str = NEVER
+    appeal: str = APPEAL
 
-    def labels(self, lang: str) -> dict[str, str]:
-        """The public pages' labels in ``lang`` (English where a Dzongkha one is missing)."""
-        return {key: entry.get(lang) or entry["en"] for key, entry in LABELS.items()}
-
-    def ground_label(self, ground: str, lang: str) -> str:
+    def ground_label(self, ground: str) -> str:
+        """A ground's label (English, marked for the catalogs), or its stored name if no longer national."""
         text = self.grounds.get(Ground(ground)) if ground in Ground.__members__ else None
-        if text is None:
-            return ground
-        return text.label_dz if lang == "dz" else text.label
+        return text.label if text is not None else ground
 
 
 def public_log(session: Session, start: datetime, end: datetime, zone_name: str) -> PublicLog:

@@ -8,7 +8,8 @@ guidelines check stay one) and the official still decides per platform:
 - **No variant for the platform**: the post carries the text of every language written, Dzongkha first (the
   national language), then English, separated by a blank line — a bilingual post, as Bhutan's agencies write them.
 - **A variant for the platform in any language**: the post carries exactly the variants written for it, in the same
-  order. So a Dzongkha-only X variant sends a Dzongkha-only post to X while Facebook gets both languages.
+  order. So a short platform's variant written in Dzongkha only sends it a Dzongkha-only post while the other
+  platforms get both languages.
 
 docs/languages.md says the same for officials.
 """
@@ -79,7 +80,7 @@ def chosen(platform: str, texts: Mapping[str, Written]) -> str:
 
 
 def text_for(platform: str, texts: Mapping[str, Written]) -> str:
-    """The post on ``platform`` as the outbound path sends it (shaped by the platform: no Markdown on WeChat…)."""
+    """The post on ``platform`` as the outbound path sends it (shaped by the platform, e.g. without Markdown)."""
     return lengths.text_for(platform, chosen(platform, texts), {})
 
 

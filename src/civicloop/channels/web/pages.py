@@ -13,16 +13,17 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.channels.models import Conversation
-from civicloop.channels.web import antispam, i18n, service, status
+from civicloop.channels.web import antispam, service, status
 from civicloop.channels.web.antispam import HONEYPOT_FIELD
 from civicloop.channels.web.service import LIMITS, Feedback
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
 from civicloop.errors import NotFound, TooManyRequests
-from civicloop.kit import i18n as languages
+from civicloop.kit import i18n
+from civicloop.kit.i18n import N_
 from civicloop.kit import mailsink
 from civicloop.web.forms import form_action
-from civicloop.web.templating import render, request_language
+from civicloop.web.templating import public_render, render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,24 +60,20 @@ class StatusPage:
 
     @property
     def state(self) -> str:
+        """The conversation's state in English, marked for the catalogs (the page shows it translated)."""
         if self.conversation.status.value == "closed":
-            return "state_closed"
-        return "state_answered" if self.entries and self.entries[-1].from_agency else "state_open"
+            return N_("Closed by the agency")
+        return N_("Answered") if self.entries and self.entries[-1].from_agency else N_("Waiting for the agency's answer")
+
+    @property
+    def topic(self) -> str:
+        return self.conversation.subject or ""
 
 
 def _public(request: Request, template: str, page: object, lang: str | None, status_code: int = 200) -> HTMLResponse:
     # Chosen like on every public page: ?lang, the remembered choice (cookie), then Accept-Language.
-    language = languages.supported(lang) or request_language(request)
-    response = render(
-        request,
-        template,
-        page,
-        status_code=status_code,
-        lang=language,
-        t=i18n.translator(language),
-        languages=i18n.LANGUAGES,
-    )
-    response.headers["Content-Language"] = language
+    language = i18n.supported(lang) or request_language(request)
+    response = public_render(request, template, page, status_code=status_code, lang=language)
     # The status link is a secret: no copy in a shared cache, no address sent on to other sites.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -188,7 +185,7 @@ def feedback_status_reply(
     lang: Annotated[str, Form()] = "",
 ) -> Response:
     conversation = status.find(session, agency_code=agency_code, reference=reference, token=token)
-    back = f"{status.status_path(conversation.external_ref)}?lang={i18n.language_of(lang)}"
+    back = f"{status.status_path(conversation.external_ref)}?lang={i18n.supported(lang) or request_language(request)}"
     if antispam.honeypot_tripped({HONEYPOT_FIELD: website}):
         return RedirectResponse(back + "&sent=1", status_code=303)
     with form_action(session) as attempt:
