@@ -22,6 +22,7 @@ from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.kit import i18n
 from civicloop.web.templating import public_render
 
+
 @dataclass
 class PublicHome:
     open_consultations: list[Consultation]

@@ -107,6 +107,8 @@ class LogRow:
     grounds: Counter[str] = field(default_factory=Counter)
     appeals: int = 0
     reversals: int = 0
+    # The agency's name in other languages, as ``kit.i18n.localized`` reads it (``tr(row, "agency_name")``).
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def monthly_log(session: Session, start: datetime, end: datetime, zone_name: str) -> list[LogRow]:
@@ -117,7 +119,12 @@ def monthly_log(session: Session, start: datetime, end: datetime, zone_name: str
     def row(agency_id: int, at: datetime) -> LogRow:
         month = local(at, zone_name).strftime("%Y-%m")
         agency = agencies[agency_id]
-        return rows.setdefault((agency_id, month), LogRow(agency.code, agency.name, month))
+        names = {
+            lang: {"agency_name": entry["name"]}
+            for lang, entry in (agency.translations or {}).items()
+            if isinstance(entry, dict) and entry.get("name")
+        }
+        return rows.setdefault((agency_id, month), LogRow(agency.code, agency.name, month, translations=names))
 
     actions = session.execute(
         select(ModerationAction.agency_id, ModerationAction.at, ModerationAction.operation, ModerationAction.ground)

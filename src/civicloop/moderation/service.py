@@ -244,6 +244,7 @@ def notice_text(agency: Agency, action: ModerationAction, target: Target) -> str
     texts = []
     for lang in ("en", "dz"):
         label = i18n.translate(lang, ground.label if ground else MODERATION_POLICY)
+        label = label.lower() if lang == i18n.DEFAULT else label
         name = i18n.localized(agency, "name", lang).text
         texts.append(i18n.translate(lang, NOTICE) % {"agency": name, "ground": label, "url": url})
     return _fits(("\n".join(texts), texts[0]), target)
