@@ -183,8 +183,21 @@ def test_the_feedback_form_explains_problems_in_dzongkha_and_thanks_in_dzongkha(
     fields = {"csrf_token": token.group(1), "lang": "dz", "contact": "not a number"}
     refused = client.post("/feedback/THROMDE", data={**fields, "message": "ཀ" * 5001})
     assert refused.status_code == 422
-    # The page around the problems is Dzongkha; the problems themselves are the service's English sentences since
-    # the web form's status pages were merged (channels/web/i18n.py; docs/languages.md, "Not yet bilingual").
-    assert '<html lang="dz"' in refused.text
-    sent = client.post("/feedback/THROMDE", data={**fields, "contact": "", "message": "ལམ་ནང་ ཆུ་འཁྱིལ་དོ།"})
-    assert sent.status_code == 200 and "བཀའ་དྲིན་ཆེ།" in sent.text and 'id="reference"' in sent.text
+    # The problems themselves are said in Dzongkha too (the catalogs), with the figures the citizen needs.
+    assert '<html lang="dz"' in refused.text and not english_words(refused.text)
+    assert "ཡིག་འབྲུ་ 5,001 ཡོདཔ་ཨིན།" in refused.text and "ཐུང་ཀུ་བཟོ་གནང་།" in refused.text
+    assert "མེན་པ་ཅིན་ སྟོངམ་སྦེ་བཞག" in refused.text  # the contact problem
+    # The agency's topics are offered in Dzongkha; the English label is what is stored.
+    assert '<option value="Water supply">ཆུ་མཁོ་སྤྲོད།</option>' in refused.text
+    sent = client.post(
+        "/feedback/THROMDE",
+        data={**fields, "contact": "", "topic": "Water supply", "message": "ལམ་ནང་ ཆུ་འཁྱིལ་དོ།"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303 and sent.headers["location"].endswith("&lang=dz")
+    thanks = client.get(sent.headers["location"])
+    assert "བཀའ་དྲིན་ཆེ།" in thanks.text and 'id="reference"' in thanks.text and not english_words(thanks.text)
+    status_page = client.get(re.search(r'id="status-link" href="([^"]+)"', thanks.text).group(1))  # type: ignore[union-attr]
+    assert '<dd id="topic">ཆུ་མཁོ་སྤྲོད།</dd>' in status_page.text and not english_words(status_page.text)
+    english = client.post("/feedback/THROMDE", data={**fields, "lang": "en", "message": ""})
+    assert "Please write your message." in english.text and "Enter an email address" in english.text
