@@ -52,6 +52,7 @@ from civicloop.moderation import routes as moderation_routes
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
+from civicloop.oversight import transfers as _transfers  # noqa: F401 - registers the recount after a transfer
 from civicloop.publishing import pages as publishing_pages
 from civicloop.publishing import routes as publishing_routes
 from civicloop.records import pages as records_pages
