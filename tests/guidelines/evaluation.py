@@ -24,6 +24,8 @@ from tests.guidelines.corpus import Sample
 HELD_OUT = Path(__file__).parent / "heldout"
 # The first held-out set, looked at once (docs/benchmarks.md): tuning data since then.
 TUNING_ROUND1 = Path(__file__).parent / "tuning-round1"
+# The second held-out set, looked at once (docs/benchmarks.md): tuning data since round 3.
+TUNING_ROUND2 = Path(__file__).parent / "tuning-round2"
 CATEGORIES = ("taking_sides", "personal_data", "marking")
 # A finding's rule decides the category an agency head would read it under.
 RULE_PREFIX_CATEGORY = {"political.": "taking_sides", "personal.": "personal_data", "confidential.": "marking"}
@@ -80,7 +82,10 @@ def _context(data: dict[str, Any], period: bool) -> CheckContext:
     return CheckContext(
         election=ElectionPhase.period if period else ElectionPhase.none,
         agency_terms=tuple(data.get("confidential_terms", ())),
-        extra_terms=tuple(("candidates", name) for name in _candidate_names(data.get("candidates", ()))),
+        extra_terms=tuple(
+            ("candidates", name)
+            for name in _candidate_names([*data.get("candidates", ()), *data.get("candidates_dzongkha", ())])
+        ),
         public_contacts=(*contacts.get("emails", ()), *contacts.get("phones", ())),
         parties=parties,
         reference_formats=tuple(mask_of_regex(f["regex"]) for f in data.get("reference_formats", ())),
