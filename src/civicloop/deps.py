@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from civicloop.auth import deputies, sessions
 from civicloop.auth import service as auth_service
-from civicloop.auth import sessions
 from civicloop.auth.csrf import token_authenticated
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
@@ -30,11 +31,14 @@ def sign_in(request: Request, session: Session, official: Official) -> None:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A GET that writes (an OAuth callback) says so in its route's ``openapi_extra``: it begins as a writer.
+WRITING_GET = "x-civicloop-writes"
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent."""
-    with session_scope(reader=request.method in SAFE_METHODS) as session:
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    with session_scope(reader=request.method in SAFE_METHODS and not extra.get(WRITING_GET)) as session:
         yield session
 
 
@@ -61,7 +65,7 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
         request.state.official_session_id = live.id if live is not None else None
     if official is None:
         return None
-    actor = Actor.of(official)
+    actor = replace(Actor.of(official), deputy_for=deputies.agencies_deputised(session, official_id=official.id))
     request.state.actor = actor
     return actor
 
