@@ -9,7 +9,7 @@ STATIC := src/civicloop/web/static
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-fast lint bench install services browser squid wrk oidc axe assets clean i18n-extract i18n-update i18n-compile i18n-init
+.PHONY: demo test test-fast lint bench install services browser squid wrk oidc axe assets clean i18n-extract i18n-update i18n-compile i18n-init guidelines-model guidelines-model-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
+
+# The learned taking-sides model of the guidelines check, trained again from the tuning sets (fixed
+# seed; scikit-learn is a runtime dependency already). guidelines-model-check fails if the shipped
+# file is not what training gives.
+guidelines-model: $(STAMP)
+	PYTHONPATH=src $(BIN)/python bench/guidelines_train.py
+
+guidelines-model-check: $(STAMP)
+	PYTHONPATH=src $(BIN)/python bench/guidelines_train.py --check
 
 # The peers the benchmarks compare against (BERTopic, Presidio …), and the labelled sentiment texts
 # that ship in vaderSentiment's source package.
