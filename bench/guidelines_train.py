@@ -83,7 +83,7 @@ def rows(cases: list[Case]) -> list[Row]:
             and ACTION_RANK[finding_action(f, policy[f.category][0])] >= ACTION_RANK[Action.hold]
             for f in findings
         )
-        silent = book.model_silent(prepared, named, findings)
+        silent = book.model_silent(prepared, named, cues, findings)
         out.append(Row(case, found, "taking_sides" in case.hold, rules, silent, prepared, named, cues, in_period))
     return out
 

@@ -22,7 +22,7 @@ def _rules(text: str, context: CheckContext | None = None, *, learned: bool = Tr
 
 
 def test_a_learned_finding_names_its_guideline_how_to_fix_and_the_words_that_weighed_most() -> None:
-    text = "Who else but the ruling lot has ever delivered for us? Think hard next month, friends."
+    text = "Who else but the ruling party has ever delivered for us? Think hard next month, friends."
     assert not [r for r, _ in _rules(text, learned=False) if r.startswith("political.")]
     [finding] = [f for f in check(text) if f.rule_id == "political.learned"]
     assert finding.severity.value == "high" and finding.guideline.startswith("Social media policy")
@@ -127,6 +127,13 @@ def test_an_election_period_is_a_feature_the_model_reads() -> None:
     prepared = prepare("Come to the rally")
     assert ("p:period", 0) in features(words_of(prepared, []), True)
     assert all(f != "p:period" for f, _ in features(words_of(prepared, []), False))
+
+
+def test_the_model_is_not_asked_about_texts_with_nothing_political_in_them() -> None:
+    # With no side, vote, election or campaign word the model has nothing to weigh; its bias alone
+    # held short replies ("Fixed tonight." at 0.84) before this gate.
+    for text in ("Fixed tonight.", "Done.", "Thank you, we will look into it.", "ok"):
+        assert _rules(text) == [], text
 
 
 def test_promoting_one_partys_event_is_held_by_the_model_outside_an_election_period() -> None:

@@ -18,7 +18,7 @@ CASES = load_held_out(TUNING_ROUND2)
 TALLIES = evaluate(CASES)
 # (true positives, texts held for the category, texts labelled with it) after round 3 of tuning.
 MEASURED = {
-    "taking_sides": (74, 74, 74),
+    "taking_sides": (72, 72, 74),
     "personal_data": (57, 57, 57),
     "marking": (46, 46, 46),
 }

@@ -32,6 +32,22 @@ AGENCY_LEXICON = "agency_terms"
 AGENCY_RULE = "confidential.agency_term"
 LEARNED_RULE = "political.learned"
 MENTIONS = frozenset({"political.party", "political.candidate"})  # a name alone takes no side
+# Kinds of neutrality-list hit that make a text about politics (a side, voting, an election, a
+# campaign); cue verbs alone ("thank", "support") do not.
+POLITICAL_SUBJECTS = frozenset(
+    {
+        "target",
+        "electoral_target",
+        "electoral",
+        "actor",
+        "frame",
+        "recall",
+        "election_time",
+        "campaign",
+        "standalone",
+        "notice",
+    }
+)
 NAMED_SIDES = frozenset({"parties", "candidates"})  # lexicons whose hits the neutrality check weighs
 # More capital letters than this share of a text means it is shouted, so capitals prove nothing.
 SHOUTING_SHARE = 0.6
@@ -183,12 +199,24 @@ class RuleBook:
                 findings.append(self.rules[span.rule].finding(span.start, span.end, phase))
         return _without_nested(findings)
 
-    def model_silent(self, prepared: Prepared, named: list[tuple[int, int, str]], found: list[Finding]) -> bool:
+    def model_silent(
+        self,
+        prepared: Prepared,
+        named: list[tuple[int, int, str]],
+        cues: list[tuple[int, str]],
+        found: list[Finding],
+    ) -> bool:
         """Where the learned model does not speak: where the rules already judged a stance (a side taken
         is held anyway, and a judgement made on purpose, such as promoting a campaign event only
-        warning outside an election period, is not overruled), and where a text with no party or
-        candidate named treats every side alike ("vote for the candidate of your choice")."""
+        warning outside an election period, is not overruled); where the text names no party or
+        candidate and none of the words the rules know for sides, votes, elections or campaigns
+        ("Fixed tonight.", "Thank you, we will look into it."): the model weighs how a text treats a
+        side, it has nothing to weigh there, and its bias alone would hold short replies; and where a
+        text with no party or candidate named treats every side alike ("vote for the candidate of your
+        choice")."""
         if any(f.category is Category.political and f.rule_id not in MENTIONS for f in found):
+            return True
+        if not named and not any(kind.split(":")[1] in POLITICAL_SUBJECTS for _, kind in cues):
             return True
         return not named and self.neutrality.even_handed.search(prepared.norm) is not None
 
@@ -202,7 +230,7 @@ class RuleBook:
     ) -> list[Finding]:
         """The learned model's finding, when the rules found no side taken that would hold the text."""
         model = shipped_model()
-        if model is None or self.model_silent(prepared, named, found):
+        if model is None or self.model_silent(prepared, named, cues, found):
             return []
         opinion = model.score(prepared, named, phase is not ElectionPhase.none, cues)
         if opinion.probability < model.threshold or not opinion.top_words:
