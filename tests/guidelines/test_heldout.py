@@ -3,8 +3,10 @@ no code (heldout14c), copied unchanged and evaluated once, after the round-3 det
 learned taking-sides model) were frozen at commit 2b5dfb8. The two earlier held-out sets, looked at
 since, are tuning data (test_tuning_round1.py, test_tuning_round2.py).
 
-The floors below are the figures of that one run (docs/benchmarks.md), so a regression fails. They
-are not the issue's targets (precision and recall 0.95 per category): neither was met for any of the
+That run's figures are in docs/benchmarks.md. A defect found afterwards by other domains' tests (the
+learned model held short replies like "Done.") was fixed after it; the floors below are the figures of
+the code as merged, measured on this set a second time (taking sides 63/68, 63/88; the other
+categories as in the first run), so a regression fails. They are not the issue's targets (precision and recall 0.95 per category): neither was met for any of the
 three categories. The test records what was measured, it does not pretend otherwise.
 """
 
@@ -16,10 +18,10 @@ from tests.guidelines.evaluation import CATEGORIES, evaluate, load_held_out, tab
 
 CASES = load_held_out()
 TALLIES = evaluate(CASES)
-# The one run of 2026-12-07, 02:16 UTC, detectors at commit 2b5dfb8:
+# The code as merged (2026-12-07, 02:35 UTC; the frozen commit 2b5dfb8 had taking sides 68/78, 68/88):
 # (true positives, texts held for the category, texts labelled with it).
 MEASURED = {
-    "taking_sides": (68, 78, 88),
+    "taking_sides": (63, 68, 88),
     "personal_data": (45, 45, 62),
     "marking": (43, 49, 55),
 }
