@@ -6,8 +6,9 @@ since, are tuning data (test_tuning_round1.py, test_tuning_round2.py).
 That run's figures are in docs/benchmarks.md. A defect found afterwards by other domains' tests (the
 learned model held short replies like "Done.") was fixed after it; the floors below are the figures of
 the code as merged, measured on this set a second time (taking sides 63/68, 63/88; the other
-categories as in the first run), so a regression fails. They are not the issue's targets (precision and recall 0.95 per category): neither was met for any of the
-three categories. The test records what was measured, it does not pretend otherwise.
+categories as in the first run), so a regression fails. They are not the issue's targets (precision
+and recall 0.95 per category): neither was met for any of the three categories. The test records what
+was measured, it does not pretend otherwise.
 """
 
 from __future__ import annotations
