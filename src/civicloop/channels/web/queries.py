@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount
 from civicloop.channels.models import Conversation
+from civicloop.channels.web.models import FeedbackTopic
 
 
 def agencies_with_a_form(session: Session) -> list[Agency]:
@@ -22,3 +23,19 @@ def agency_of(session: Session, conversation: Conversation) -> Agency:
     agency = session.get(Agency, conversation.agency_id)
     assert agency is not None
     return agency
+
+
+def topics(session: Session, agency_id: int) -> list[FeedbackTopic]:
+    """The topics the agency offers on its feedback form, in its order."""
+    return list(
+        session.scalars(
+            select(FeedbackTopic).where(FeedbackTopic.agency_id == agency_id).order_by(FeedbackTopic.position)
+        )
+    )
+
+
+def topic_named(session: Session, agency_id: int, label: str) -> FeedbackTopic | None:
+    """The agency's topic whose English label is ``label`` (a conversation's subject), if it is one."""
+    return session.scalar(
+        select(FeedbackTopic).where(FeedbackTopic.agency_id == agency_id, FeedbackTopic.label == label)
+    )
