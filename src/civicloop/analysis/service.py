@@ -20,6 +20,7 @@ from civicloop.analysis import queries
 from civicloop.analysis import sentiment as sentiment_mod
 from civicloop.analysis.embed import default_embedder, load_embedder
 from civicloop.analysis.labels import describe
+from civicloop.analysis.learn import kmeans_plus_plus
 from civicloop.analysis.models import (
     AnalysisAssignment,
     AnalysisCampaign,
@@ -410,8 +411,6 @@ def move_message(session: Session, *, actor: Actor, theme_id: int, message_id: i
 
 def split_theme(session: Session, *, actor: Actor, theme_id: int) -> list[AnalysisTheme]:
     """Cut a theme in two by its messages' wording (2-means in the run's embedding space)."""
-    from sklearn.cluster import KMeans
-
     theme = _theme_for_edit(session, actor, theme_id)
     if theme.number == OTHER_ID:
         raise Invalid("the “other” bucket cannot be split")
@@ -422,7 +421,7 @@ def split_theme(session: Session, *, actor: Actor, theme_id: int) -> list[Analys
         raise Invalid("a theme needs at least four messages to be split")
     texts = [normalize(text or "") for _, text in rows]
     vectors = _embedder_of(run).transform(texts)
-    halves = KMeans(n_clusters=2, n_init=3, random_state=0).fit_predict(vectors)
+    halves = kmeans_plus_plus(vectors, 2, seed=0)
     if len(set(halves.tolist())) < 2:
         raise Invalid("the messages of this theme are too alike to split")
     number = 1 + queries.last_theme_number(session, run.id)

@@ -149,12 +149,11 @@ def analyse(
     if not result.quotes_redacted:
         console.print("Quotes are withheld: personal-data redaction (civicloop.guidelines) is not installed.")
     if messages.labels is not None:
-        from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+        from civicloop.analysis.learn import ari, nmi
 
         themes = [int(t) for t in result.theme_of_row]
-        nmi = normalized_mutual_info_score(messages.labels, themes)
-        ari = adjusted_rand_score(messages.labels, themes)
-        console.print(f"Agreement with {label_column!r}: NMI {nmi:.3f}, ARI {ari:.3f}")
+        agreement = f"NMI {nmi(messages.labels, themes):.3f}, ARI {ari(messages.labels, themes):.3f}"
+        console.print(f"Agreement with {label_column!r}: {agreement}")
     if json_file is not None:
         json_file.write_text(json.dumps(data, ensure_ascii=False, indent=2))
         console.print(f"JSON written to {json_file}")
