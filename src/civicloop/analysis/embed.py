@@ -267,7 +267,15 @@ def stand_in_vectors(known_texts: Sequence[str], known_vectors: np.ndarray, text
     """
     vectorizer, features = _fit_tfidf(known_texts)
     ridge = Ridge(alpha=STAND_IN_ALPHA).fit(features, known_vectors)
-    return _normalize_rows(np.asarray(ridge.predict(vectorizer.transform(texts)), dtype=np.float32))
+    # A ridge regression's answers are shrunk towards the known vectors' mean, which then dominates
+    # them: every stand-in would lean towards the same, largest theme. Each answer's deviation from the
+    # mean is scaled to the known texts' typical deviation, keeping its direction.
+    mean = ridge.intercept_ + np.asarray(features.mean(axis=0)).ravel() @ ridge.coef_.T
+    typical = float(np.median(np.linalg.norm(known_vectors - mean, axis=1)))
+    deviation = ridge.predict(vectorizer.transform(texts)) - mean
+    norms = np.linalg.norm(deviation, axis=1, keepdims=True)
+    scaled = mean + deviation * (typical / np.maximum(norms, 1e-9))
+    return _normalize_rows(np.asarray(scaled, dtype=np.float32))
 
 
 def embed_distinct(
