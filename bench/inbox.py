@@ -21,6 +21,9 @@ statements measured again (the baseline), and the ratio printed.
 
     .venv/bin/python bench/inbox.py                       # 1,000,000 messages (one run, ~3 minutes)
     .venv/bin/python bench/inbox.py --messages 100000     # a quick look
+    .venv/bin/python bench/inbox.py --keep                # keep the database (its name is printed), then:
+    .venv/bin/python bench/inbox.py --database cl_bench_inbox_… --sqlite var/bench/inbox-1m.db
+                                                          # measure it again, and the search on a SQLite copy
 """
 
 from __future__ import annotations
@@ -77,6 +80,13 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--agencies", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
+    parser.add_argument("--database", help="measure this database made by an earlier --keep run (no seeding)")
+    parser.add_argument(
+        "--sqlite",
+        metavar="PATH",
+        help="also time the search cases on SQLite: a copy of the PostgreSQL data in this file (made if missing:"
+        " through the models, with the FTS5 triggers, which takes 10-20 minutes at a million messages)",
+    )
     return parser.parse_args()
 
 
@@ -387,17 +397,118 @@ def measure(statements: list[tuple[str, Any]], repeat: int) -> tuple[float, set[
     return statistics.median(r[0] for r in runs), set().union(*(r[1] for r in runs))
 
 
+@contextmanager
+def kept_database(name: str) -> Iterator[str]:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    os.environ.update(
+        CIVICLOOP_DATABASE_URL=url,
+        CIVICLOOP_SECRET_KEY="bench-secret",  # noqa: S106 - a throw-away database
+        CIVICLOOP_DATA_DIR=str(ROOT / "var" / "bench"),
+    )
+    # Later revisions only (not migrations.upgrade: its recount would evaluate every SLA row the bench
+    # drew, which it wrote without evaluated_at).
+    from alembic import command
+
+    from civicloop import migrations
+
+    command.upgrade(migrations.alembic_config(url), "heads")
+    yield url
+
+
 def main() -> None:
     args = parse()
+    if args.database:
+        with kept_database(args.database) as url:
+            run(args, 1, url)
+        return
     with fresh_database(args.keep) as url:
         started = time.perf_counter()
         accounts, officials, officer_id = seed_registry(args.agencies)
         counts = seed_messages(url, accounts, officials, args.messages)
         print(f"seeded {counts} in {time.perf_counter() - started:.0f} s", flush=True)
-        run(args, officer_id)
+        run(args, officer_id, url)
 
 
-def run(args: argparse.Namespace, officer_id: int) -> None:
+SQLITE_TABLES = ("agencies", "officials", "memberships", "official_accounts", "contacts", "conversations", "messages",
+                 "conversation_sla", "tags", "conversation_tags")  # fmt: skip
+
+
+def sqlite_copy(source: str, path: Path) -> str:
+    """A migrated SQLite database holding the PostgreSQL bench data (made once: the FTS5 triggers index
+    every message as it is inserted)."""
+    from alembic import command
+    from sqlalchemy import create_engine, select
+    from sqlalchemy import text as sql
+
+    from civicloop import migrations
+    from civicloop.app.models import Base
+
+    url = f"sqlite:///{path}"
+    if path.exists():
+        return url
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    command.upgrade(migrations.alembic_config(f"sqlite:///{partial}"), "heads")
+    src, dst = create_engine(source), create_engine(f"sqlite:///{partial}")
+    for name in SQLITE_TABLES:
+        table = Base.metadata.tables[name]
+        with src.connect() as reading, dst.begin() as writing:
+            rows = reading.execution_options(stream_results=True, yield_per=20_000).execute(select(*table.columns))
+            for part in rows.partitions(20_000):
+                writing.execute(table.insert(), [dict(row._mapping) for row in part])
+        print(f"  sqlite: {name} copied", flush=True)
+    with dst.begin() as writing:
+        writing.execute(sql("ANALYZE"))
+    src.dispose()
+    dst.dispose()
+    partial.rename(path)
+    return url
+
+
+def sqlite_search(args: argparse.Namespace, officer_id: int, cases: dict[str, str], url: str) -> None:
+    """Wall time in-process of the inbox searched, and of the search alone, on SQLite (median of --repeat)."""
+    from civicloop.auth.models import Official
+    from civicloop.auth.scope import Actor
+    from civicloop.config import get_settings
+    from civicloop.db.session import reset_engine, session_scope
+    from civicloop.inbox import queries, search
+
+    os.environ["CIVICLOOP_DATABASE_URL"] = sqlite_copy(url, Path(args.sqlite))
+    get_settings.cache_clear()
+    reset_engine()
+    with session_scope() as session:
+        official = session.get(Official, officer_id)
+        assert official is not None
+        actor = Actor.of(official)
+    agency_ids = actor.agency_ids()
+
+    def timed(work: Callable[[Any], object]) -> float:
+        walls = []
+        for _ in range(args.repeat + 1):
+            with session_scope() as session:
+                started = time.perf_counter()
+                work(session)
+                walls.append((time.perf_counter() - started) * 1000)
+        return statistics.median(walls[1:])  # the first warms the page cache
+
+    print("\n| query (SQLite) | search alone | inbox searched (page, total, counts) |")
+    print("|---|---|---|")
+    for name, q in cases.items():
+        alone = timed(lambda session, q=q: search.best(session, q, agency_ids=agency_ids))
+        page = timed(
+            lambda session, q=q: queries.list_conversations(
+                session, actor=actor, filters=queries.Filters(status="all", q=q)
+            )
+        )
+        print(f"| {name} | {alone:.1f} ms | {page:.1f} ms |", flush=True)
+    os.environ["CIVICLOOP_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    reset_engine()
+
+
+def run(args: argparse.Namespace, officer_id: int, url: str) -> None:
     from sqlalchemy import text
 
     from civicloop.auth.models import Official
@@ -438,6 +549,10 @@ def run(args: argparse.Namespace, officer_id: int) -> None:
              f"inbox search, a reference: {reference}": searching(str(reference)),
              "inbox search, one Dzongkha syllable: གློག": searching("གློག"),
              "inbox search, one common word: water (1 citizen message in 6)": searching("water")}  # fmt: skip
+    if args.sqlite:
+        searched = {"two words": "streetlights Norzin", f"a reference: {reference}": str(reference),
+                    "one Dzongkha syllable": "གློག", "one common word: water": "water"}  # fmt: skip
+        sqlite_search(args, officer_id, searched, url)
     results: dict[str, dict[str, Any]] = {}
     for name, work in cases.items():
         work_statements, wall = capture(work)

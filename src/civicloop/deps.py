@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from civicloop.auth import deputies, sessions
 from civicloop.auth import service as auth_service
-from civicloop.auth import sessions
 from civicloop.auth.csrf import token_authenticated
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
@@ -61,7 +62,7 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
         request.state.official_session_id = live.id if live is not None else None
     if official is None:
         return None
-    actor = Actor.of(official)
+    actor = replace(Actor.of(official), deputy_for=deputies.agencies_deputised(session, official_id=official.id))
     request.state.actor = actor
     return actor
 

@@ -52,13 +52,14 @@ from civicloop.moderation import routes as moderation_routes
 from civicloop.oversight import pages as oversight_pages
 from civicloop.oversight import public as oversight_public
 from civicloop.oversight import routes as oversight_routes
+from civicloop.oversight import transfers as _transfers  # noqa: F401 - registers the recount after a transfer
 from civicloop.publishing import pages as publishing_pages
 from civicloop.publishing import routes as publishing_routes
 from civicloop.records import pages as records_pages
 from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
 from civicloop.web import pages as web_pages
-from civicloop.web.headers import SecurityHeaders
+from civicloop.web.headers import SecurityHeaders, security_headers
 from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render, request_language
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_response(request, 500, "internal", "something went wrong on our side; it has been logged")
+        response = _error_response(request, 500, "internal", "something went wrong on our side; it has been logged")
+        for name, value in security_headers(https=get_settings().https).items():
+            response.headers.setdefault(name, value)
+        return response
 
 
 def create_app() -> FastAPI:

@@ -38,6 +38,25 @@ def test_every_answer_carries_the_security_headers(db: Session, client: TestClie
     assert "strict-transport-security" not in response.headers  # the base URL is http here
 
 
+def test_an_unexpected_error_answers_500_with_the_security_headers_too() -> None:
+    """Starlette answers an unhandled error outside every middleware: the handler adds the headers itself."""
+    from civicloop.main import create_app
+
+    app = create_app()
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/broken-for-this-test", broken)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        response = test_client.get("/broken-for-this-test")
+    assert response.status_code == 500
+    assert "RuntimeError" not in response.text and "a bug" not in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
 @pytest.fixture
 def https_client(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     from civicloop.main import create_app

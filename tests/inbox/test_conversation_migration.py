@@ -4,6 +4,7 @@ recounted. On SQLite and on PostgreSQL, from an empty database migrated to the p
 
 from __future__ import annotations
 
+import ast
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -163,6 +165,42 @@ def test_the_upgrade_splits_each_thread_by_top_level_comment_and_recounts(fresh_
         )  # fmt: skip
     engine.dispose()
 
+    # The revision alone (no later one, no recount): it splits and resets the clocks it invalidated, and
+    # computes nothing with the application's rules.
+    command.upgrade(migrations.alembic_config(fresh_url), REVISION)
+    engine = create_engine(fresh_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        split = connection.execute(
+            text("SELECT m.external_id, c.external_ref, c.contact_id, c.status FROM messages m "
+                 "JOIN conversations c ON c.id = m.conversation_id")
+        ).all()  # fmt: skip
+        assert {ext: (ref, contact, status) for ext, ref, contact, status in split} == {
+            POST: (POST, None, "open"),
+            "c-karma": ("c-karma", people["karma"], "open"),
+            "c-ugyen": ("c-karma", people["karma"], "open"),
+            "r-karma": ("c-karma", people["karma"], "open"),
+            "c-pema": ("c-pema", people["pema"], "open"),
+            "c-dechen": ("c-dechen", people["dechen"], "open"),
+            "t-1": ("t-1", None, "open"),
+            "t-2": ("t-1", None, "open"),
+            "t-3": ("t-1", None, "open"),
+        }
+        clocks = {
+            row[0]: tuple(row[1:])
+            for row in connection.execute(
+                text("SELECT c.external_ref, s.agency_id, s.account_id, s.status, s.breaches, s.evaluated_at, "
+                     "s.first_citizen_at IS NULL, s.first_response_at IS NULL FROM conversation_sla s "
+                     "JOIN conversations c ON c.id = s.conversation_id")
+            )
+        }  # fmt: skip
+        fresh = (agency, page, "open", 0, None, True, True)
+        assert clocks == {
+            POST: fresh, "c-karma": fresh, "c-pema": fresh, "c-dechen": fresh,
+            "t-1": (agency, x, "open", 0, None, False, False),  # not split: left as it was
+        }  # fmt: skip
+        assert connection.execute(text("SELECT count(*) FROM oversight_response_days")).scalar_one() == 0
+    engine.dispose()
+
     migrations.upgrade(fresh_url)
 
     engine = create_engine(fresh_url, poolclass=NullPool)
@@ -215,6 +253,19 @@ def test_the_upgrade_splits_each_thread_by_top_level_comment_and_recounts(fresh_
         assert new == 3
     engine.dispose()
     assert migrations.pending_heads(create_engine(fresh_url, poolclass=NullPool)) == set()
+
+
+def test_the_revision_imports_nothing_of_the_application() -> None:
+    """A revision must do tomorrow what it did when it shipped: it reads and writes through its own table
+    snapshots, never through the application's models or rules, which change."""
+    path = Path(migrations.HERE) / "versions" / f"{REVISION}.py"
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    assert {name.split(".")[0] for name in imported} <= {"__future__", "collections", "typing", "alembic", "sqlalchemy"}
 
 
 def test_the_split_of_a_telegram_group_is_one_conversation_per_citizen_as_ingestion_files_them() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,9 +20,14 @@ from civicloop.channels.base import EventItem
 from civicloop.channels.models import Conversation, Message
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.service import record_inbound
+from civicloop.config import get_settings
 from civicloop.errors import Conflict
 from civicloop.inbox import clocks, metrics, posts, queries, service, transfers
 from civicloop.inbox.models import ConversationSla
+from civicloop.kit.timezones import zone
+from civicloop.oversight import aggregates, responses
+from civicloop.oversight.models import AccountDay, AccountMonth, ResponseDay
+from civicloop.oversight.periods import Period
 from tests.channels.outbound.conftest import PAGE, Scene
 from tests.factories import create_agency, create_official, csrf_from, login
 
@@ -242,3 +248,52 @@ def test_the_post_and_transfer_forms_explain_bad_input_and_keep_agencies_apart(
     late = client.post(f"/inbox/{convs[0]}/reply", data={"csrf_token": token, "text": "On it."}, follow_redirects=True)
     assert "transferred to Ministry of Health meanwhile" in late.text
     assert scene.db.scalar(select(func.count()).select_from(OutboundMessage)) == 0
+
+
+def _figures(scene: Scene) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    days = scene.db.execute(
+        select(AccountDay.day, AccountDay.account_id, AccountDay.agency_id, AccountDay.messages_in,
+               AccountDay.messages_out, AccountDay.conversations_new)
+    )  # fmt: skip
+    months = scene.db.execute(
+        select(AccountMonth.month, AccountMonth.account_id, AccountMonth.agency_id, AccountMonth.messages_in,
+               AccountMonth.conversations_new)
+    )  # fmt: skip
+    answers = scene.db.execute(
+        select(ResponseDay.day, ResponseDay.agency_id, ResponseDay.conversations, ResponseDay.responded)
+    )
+    return {tuple(r) for r in days}, {tuple(r) for r in months}, {tuple(r) for r in answers}
+
+
+def test_a_transfer_weeks_later_moves_the_daily_figures_of_both_agencies_at_once(scene: Scene) -> None:
+    health = create_agency(scene.db, "HEALTH", name="Ministry of Health")
+    scene.db.commit()
+    # Two citizens under one post; the one about water goes to Health three weeks later.
+    karma, sonam = conversation_ids(scene, [comment(scene, 1, *CITIZENS[0]), comment(scene, 2, *CITIZENS[2])])
+    clocks.sweep(scene.db, now=scene.clock.now())
+    zone_name = get_settings().timezone
+    began = scene.clock.now().astimezone(zone(zone_name)).date()
+    everything = Period(began - timedelta(days=1), began + timedelta(days=30))
+
+    def recount() -> None:
+        aggregates.rebuild(
+            scene.db, agency_days={(a, d) for a in (scene.agency.id, health.id) for d in everything.each_day()},
+            zone_name=zone_name, now=scene.clock.now(),
+        )  # fmt: skip
+        responses.rebuild(scene.db, period=everything, zone_name=zone_name)
+
+    recount()
+    scene.db.commit()
+    scene.clock.advance(days=21)  # beyond the 14 days the five-minute refresh recounts
+    transfers.transfer(scene.db, actor=scene.actor, conversation_id=sonam, to_agency_id=health.id, note="Water.")
+    scene.db.commit()
+
+    days, months, answers = _figures(scene)
+    page = scene.facebook.id
+    assert (began, page, scene.agency.id, 1, 0, 1) in days and (began, page, health.id, 1, 0, 1) in days
+    assert {(a, n) for d, a, n, _ in answers if d == began} == {(scene.agency.id, 1), (health.id, 1)}
+    assert {(m[2], m[4]) for m in months} == {(scene.agency.id, 1), (health.id, 1)}
+    # Exactly what a recount of every day from the messages and SLA rows gives.
+    recount()
+    assert _figures(scene) == (days, months, answers)
+    assert karma != sonam

@@ -13,7 +13,7 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.service import record_inbound
-from civicloop.inbox import queries
+from civicloop.inbox import queries, search
 from civicloop.inbox.search import fts5_query
 from civicloop.kit.clock import FixedClock
 from tests.factories import create_account, create_agency, create_official, login
@@ -99,3 +99,33 @@ def test_an_fts5_query_quotes_every_word() -> None:
     assert fts5_query('streetlights "Norzin" AND') == '"streetlights" """Norzin""" "AND"'
     assert fts5_query("གློག་མེད། ཆུ") == '"གློག" "མེད" "ཆུ"'
     assert fts5_query(" - * ") == ""
+
+
+def test_a_common_word_ranks_only_its_newest_matches_and_says_there_are_more(db: Session, clock: FixedClock) -> None:
+    thromde, moh = create_agency(db, "THROMDE"), create_agency(db, "MOH")
+    account, other = create_account(db, thromde), create_account(db, moh)
+    t = at("2026-03-02 09:00")
+    oldest = citizen_says(db, account, t, "Water, water: no water in Babesa.", ref="p1", who="a")
+    older = citizen_says(db, account, t + timedelta(hours=1), "No water in Taba.", ref="p2", who="b")
+    newer = citizen_says(db, account, t + timedelta(hours=2), "Water is brown in Hejo.", ref="p3", who="c")
+    newest = citizen_says(db, account, t + timedelta(hours=3), "Water, water in Kabesa.", ref="p4", who="d")
+    citizen_says(db, other, t + timedelta(hours=4), "Water everywhere at the clinic.", ref="p9", who="z")
+    db.commit()
+    for agencies in ({thromde.id}, {thromde.id, moh.id}, None):
+        everything = search.best(db, "water", agency_ids=agencies)
+        assert not everything.more and oldest.conversation_id in everything.ids
+        # The newest three matches are ranked (best first), the oldest is not looked at, and the result says so.
+        found = search.best(db, "water", agency_ids=agencies, newest=3)
+        mine = [c for c in found.ids if c in {oldest.conversation_id, older.conversation_id, newer.conversation_id,
+                                              newest.conversation_id}]  # fmt: skip
+        if agencies == {thromde.id}:
+            assert found.ids[0] == newest.conversation_id  # "water" twice
+            assert set(found.ids) == {newest.conversation_id, newer.conversation_id, older.conversation_id}
+        assert found.more and oldest.conversation_id not in mine and mine[0] == newest.conversation_id
+    # Another word reaches it at once, however old.
+    narrowed = search.best(db, "water Babesa", agency_ids={thromde.id}, newest=3)
+    assert narrowed == search.Found([oldest.conversation_id], more=False)
+    # At most ``limit`` conversations are listed, and then there are more too.
+    assert search.best(db, "water", agency_ids={thromde.id}, limit=2) == search.Found(
+        [oldest.conversation_id, newest.conversation_id], more=True
+    )

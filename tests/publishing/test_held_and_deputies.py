@@ -34,6 +34,9 @@ def _post(client: TestClient, scene: Scene, text: str, account_ids: list[int], *
     return client.post("/publishing", data=form, files=files or None, follow_redirects=False)
 
 
+APPROVALS_LINK = 'class="govuk-service-navigation__link" href="/guidelines/approvals"'
+
+
 def test_a_held_post_says_held_and_is_approved_once_for_every_account(
     db: Session, client: TestClient, scene: Scene
 ) -> None:
@@ -90,6 +93,7 @@ def test_a_deputy_approves_within_the_period_only_and_it_is_audited(
     login(client, deputy)
     queue = client.get("/guidelines/approvals").text
     assert "Waiting for an agency head" in queue
+    assert APPROVALS_LINK not in client.get("/").text  # an officer's navigation has no approvals
     # The head names the deputy for today and the next three days, on the deputies page.
     login(client, head)
     page = client.get("/deputies")
@@ -120,7 +124,9 @@ def test_a_deputy_approves_within_the_period_only_and_it_is_audited(
     )
     assert refused.status_code == 422 and "ends before it starts" in refused.text
     login(client, deputy)
-    assert "You approve in the agency head's place" in client.get("/").text
+    home = client.get("/").text
+    assert "You approve in the agency head's place" in home
+    assert APPROVALS_LINK in home  # while deputising, the navigation has the approvals too
     queue = client.get("/guidelines/approvals").text
     assert "Approve and send" in queue
     decided = client.post(
@@ -146,6 +152,8 @@ def test_a_deputy_approves_within_the_period_only_and_it_is_audited(
     assert client.post(end_path, data={"csrf_token": csrf_from(page.text)}, follow_redirects=False).status_code == 303
     db.rollback()
     assert not deputies.may_approve(db, deputy_actor, scene.agency.id)
+    login(client, deputy)
+    assert APPROVALS_LINK not in client.get("/").text
     try:
         deputies.require_approver(db, deputy_actor, scene.agency.id)
     except Forbidden as exc:

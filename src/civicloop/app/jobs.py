@@ -1,5 +1,6 @@
-"""Imports every module that defines jobs, so a worker knows them all by name (``jobs.load_all``), and the
-guidelines gate, the before-send review a worker must have before it sends anything."""
+"""Imports every module that defines jobs, so a worker knows them all by name (``jobs.load_all``), the
+guidelines gate, the before-send review a worker must have before it sends anything, and the hooks that keep
+records while messages are processed (moderation done on the platform itself)."""
 
 from civicloop.access import tasks as access_tasks
 from civicloop.accountability import tasks as accountability_tasks
@@ -16,6 +17,7 @@ from civicloop.consultations import tasks as consultations_tasks
 from civicloop.guidelines import gate as guidelines_gate
 from civicloop.inbox import tasks as inbox_tasks
 from civicloop.jobs import huey, tasks
+from civicloop.moderation import hooks as moderation_hooks
 from civicloop.notifications import tasks as notifications_tasks
 from civicloop.oversight import tasks as oversight_tasks
 from civicloop.publishing import tasks as publishing_tasks
@@ -37,6 +39,7 @@ __all__ = [
     "guidelines_gate",
     "huey",
     "inbox_tasks",
+    "moderation_hooks",
     "notifications_tasks",
     "oversight_tasks",
     "publishing_tasks",

@@ -71,6 +71,11 @@ def serving(session: Session, *, official_id: int) -> list[Deputy]:
     )
 
 
+def agencies_deputised(session: Session, *, official_id: int) -> frozenset[int]:
+    """The agencies ``official_id`` approves for today as a deputy."""
+    return frozenset(d.agency_id for d in serving(session, official_id=official_id))
+
+
 def list_for(session: Session, *, actor: Actor, agency_id: int) -> list[Deputy]:
     """The agency's deputyships that have not ended, soonest first."""
     actor.require_view(agency_id)

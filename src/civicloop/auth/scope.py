@@ -27,6 +27,9 @@ class Actor:
     # Copied out of the row so that error pages can still show them after a rollback expired it.
     name: str = ""
     email: str = ""
+    # Agencies whose head named this official deputy approver for today (auth.deputies): read once per
+    # request for the navigation; every approval still checks the deputyship itself.
+    deputy_for: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, official: Official) -> Actor:

@@ -137,6 +137,8 @@ class Conversation(IdMixin, TimestampMixin, AgencyOwned, Base):
         Index("ix_conversations_account_id_post_ref", "account_id", "post_ref"),
         # Search: a reference number typed in the inbox finds its conversation at once.
         Index("ix_conversations_external_ref", "external_ref"),
+        # Search by a citizen's name or handle, and one citizen's history: a contact's conversations.
+        Index("ix_conversations_contact_id", "contact_id"),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"))

@@ -255,8 +255,10 @@ def _change_message(session: Session, message: Message, inbound: Inbound) -> Non
     elif inbound.action is Action.remove:
         message.state = MessageState.removed
     elif inbound.action is Action.hide:
-        if message.state is not MessageState.removed:
+        if message.state not in (MessageState.removed, MessageState.hidden):
             message.state = MessageState.hidden
+            # Hidden by someone on the platform itself (one hidden through CivicLoop is hidden already).
+            hooks.moderated_on_platform(session, message, inbound.action)
     elif inbound.action is Action.unhide and message.state is MessageState.hidden:
         revised = session.scalar(select(MessageRevision.id).where(MessageRevision.message_id == message.id).limit(1))
         if revised is not None:
@@ -265,6 +267,7 @@ def _change_message(session: Session, message: Message, inbound: Inbound) -> Non
             message.state = MessageState.sent
         else:
             message.state = MessageState.received
+        hooks.moderated_on_platform(session, message, inbound.action)
 
 
 # --- reads ---------------------------------------------------------------------------------------

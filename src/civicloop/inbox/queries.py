@@ -60,6 +60,8 @@ class Filters:
     q: str = ""
     # The search resolved to conversation ids, best first (``with_search``); not part of the address.
     found: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+    # More matched than the search ranked or lists (``search.Found.more``).
+    more: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.status not in STATUS_FILTERS:
@@ -74,7 +76,7 @@ class Filters:
     def query_string(self, **changes: Any) -> str:
         from urllib.parse import urlencode
 
-        values = {k: v for k, v in {**self.__dict__, **changes}.items() if k != "found"}
+        values = {k: v for k, v in {**self.__dict__, **changes}.items() if k not in ("found", "more")}
         defaults = Filters().__dict__
         return urlencode({k: v for k, v in values.items() if v not in (None, "") and v != defaults.get(k)})
 
@@ -138,7 +140,8 @@ class InboxList:
     page: int
     counts: dict[str, dict[str, int]]
 
-    # A search found at least this many conversations (the cap) and shows the best of them only; else 0.
+    # A search matched more than it ranks: the newest this many matches of each part were ranked (and at
+    # most ``search.MAX_HITS`` conversations are listed); else 0.
     capped: int = 0
 
     @property
@@ -202,8 +205,9 @@ def _filtered(query: Q, actor: Actor, filters: Filters, *, skip: str = "") -> Q:
 
 def with_search(session: Session, actor: Actor, filters: Filters) -> Filters:
     """``filters`` with its search text resolved once, in the database's full-text engine, to the ids of
-    the best ``search.MAX_HITS`` matching conversations the official may see (``inbox.search``): every
-    count and the page then read those ids by key instead of searching again."""
+    the best ``search.MAX_HITS`` matching conversations the official may see, ranked among the newest
+    ``search.CANDIDATES`` matches (``inbox.search``): every count and the page then read those ids by key
+    instead of searching again."""
     if not filters.q.strip() or filters.found is not None:
         return filters
     agency_ids = actor.agency_ids()
@@ -211,7 +215,7 @@ def with_search(session: Session, actor: Actor, filters: Filters) -> Filters:
         actor.require_view(filters.agency_id)
         agency_ids = {filters.agency_id}
     found = search.best(session, filters.q.strip(), agency_ids=agency_ids)
-    return replace(filters, found=tuple(found))
+    return replace(filters, found=tuple(found.ids), more=found.more)
 
 
 def _grouped(session: Session, actor: Actor, filters: Filters, skip: str = "") -> list[Any]:
@@ -320,7 +324,7 @@ def list_conversations(session: Session, *, actor: Actor, filters: Filters, page
         )
         for conversation, sla_row in (found[i] for i in ids if i in found)
     ]
-    capped = search.MAX_HITS if filters.found is not None and len(filters.found) >= search.MAX_HITS else 0
+    capped = search.CANDIDATES if filters.found is not None and filters.more else 0
     return InboxList(rows=rows, total=total, page=page, counts=tallies, capped=capped)
 
 

@@ -4,7 +4,8 @@ The conversation, its messages and its SLA row move to the receiving agency, whi
 thread in its inbox and answers where the citizen wrote (through the account the citizen wrote to).
 The citizen's clock is not reset and not stopped: a transfer is not a response. The conversation then
 counts in the figures of the agency holding it; the sending agency's scorecard counts it as transferred
-out (docs/sla.md, "Transfers"). Tags (an agency's own words) stay behind; the note goes with it.
+out (docs/sla.md, "Transfers"). Figures kept per day elsewhere are recounted in the same transaction
+through ``hooks.ON_TRANSFER``. Tags (an agency's own words) stay behind; the note goes with it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from civicloop.audit import service as audit
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import Conversation, ConversationStatus, Message
 from civicloop.errors import Conflict, Invalid, NotFound
-from civicloop.inbox import clocks, service
+from civicloop.inbox import clocks, hooks, service
 from civicloop.inbox.models import (
     ConversationEvent,
     ConversationSla,
@@ -100,6 +101,9 @@ def transfer(
     session.flush()
     # The receiving agency's calendar and targets now apply; the clock still runs from the citizen's message.
     clocks.refresh(session, conversation, now=now)
+    session.flush()
+    # Figures counted per agency and day (oversight's) follow it now, whatever day it began on.
+    hooks.transferred(session, hooks.Transferred(conversation.id, source.id, target.id))
     after = {"agency_id": target.id, "assignee_id": None, "status": ConversationStatus.open.value, "note": note}
     for agency_id in (source.id, target.id):
         audit.record(

@@ -35,7 +35,13 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "heads") -> None:
+    """Run the revisions up to ``revision``; at the heads, then recount what they left to the application
+    (``recount``: a revision never calls the application's code itself)."""
     command.upgrade(alembic_config(database_url), revision)
+    if revision == "heads":
+        from civicloop.migrations import recount
+
+        recount.pending(database_url)
 
 
 def pending_heads(engine: Engine) -> set[str]:

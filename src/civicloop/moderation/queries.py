@@ -13,6 +13,7 @@ from civicloop.agencies.models import Agency
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.channels.models import Direction, Message
 from civicloop.channels.moderation import Operation
+from civicloop.kit.i18n import N_, translate
 from civicloop.kit.timezones import local
 from civicloop.moderation.i18n import LABELS
 from civicloop.moderation.models import AgencyModerationPolicy, AppealStatus, ModerationAction, ModerationAppeal
@@ -95,6 +96,10 @@ def official_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 # --- the public log -----------------------------------------------------------------------------------
 
+# The log's key for comments hidden on the platform itself, outside CivicLoop: the platform does not say why.
+NO_GROUND = "none_given"
+NO_GROUND_LABEL = N_("hidden on the platform itself, no ground given")
+
 
 @dataclass
 class LogRow:
@@ -131,7 +136,7 @@ def monthly_log(session: Session, start: datetime, end: datetime, zone_name: str
             target.hidden += 1
         else:
             target.deleted += 1
-        target.grounds[ground or "unknown"] += 1
+        target.grounds[ground or NO_GROUND] += 1  # hidden on the platform itself
     received = session.execute(
         select(ModerationAppeal.agency_id, ModerationAppeal.received_at).where(
             ModerationAppeal.received_at >= start, ModerationAppeal.received_at < end
@@ -171,6 +176,8 @@ class PublicLog:
         return {key: entry.get(lang) or entry["en"] for key, entry in LABELS.items()}
 
     def ground_label(self, ground: str, lang: str) -> str:
+        if ground == NO_GROUND:
+            return translate(lang, NO_GROUND_LABEL)
         text = self.grounds.get(Ground(ground)) if ground in Ground.__members__ else None
         if text is None:
             return ground

@@ -27,6 +27,7 @@ from civicloop.channels.outbound.service import LIMITS, create_outbound
 from civicloop.config import get_settings
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from civicloop.kit.clock import utcnow
+from civicloop.moderation import hooks as _hooks  # noqa: F401 - registers the platform-side record in web processes
 from civicloop.moderation import queries, rules
 from civicloop.moderation.models import AgencyModerationPolicy, AppealStatus, ModerationAction, ModerationAppeal
 from civicloop.moderation.policy import GROUNDS, Ground, parse_ground, usable

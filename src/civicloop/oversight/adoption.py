@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
 from civicloop.channels import registry
 from civicloop.channels.connect.service import refreshes_itself
-from civicloop.oversight import health
-from civicloop.oversight.models import Alert, AlertKind, AlertState
+from civicloop.oversight import health, queries
+from civicloop.oversight.models import Alert
 from civicloop.oversight.sources import rejected_today
 
 # The policy asks every agency for official accounts on social media; the web form does not count.
@@ -69,17 +68,7 @@ class Adoption:
 
 def _silences(session: Session, account_ids: Sequence[int]) -> dict[int, Alert]:
     """Accounts whose silence alert is still active: the detector's explanation is the health reason."""
-    if not account_ids:
-        return {}
-    rows = session.scalars(
-        select(Alert).where(
-            Alert.kind == AlertKind.account_silent,
-            Alert.state != AlertState.resolved,
-            Alert.active.is_(True),
-            Alert.subject_id.in_(account_ids),
-        )
-    )
-    return {alert.subject_id: alert for alert in rows}
+    return queries.silent_alerts(session, account_ids)
 
 
 def _platform_problems(session: Session, accounts: Sequence[OfficialAccount]) -> dict[int, str]:
@@ -120,13 +109,8 @@ def account_health(session: Session, accounts: Sequence[OfficialAccount], *, now
 
 def adoption(session: Session, *, agency_ids: set[int] | None, now: datetime) -> Adoption:
     """Every visible agency with its accounts; ``agency_ids`` None means all agencies."""
-    agencies_q = select(Agency).order_by(Agency.name)
-    accounts_q = select(OfficialAccount).order_by(OfficialAccount.platform, OfficialAccount.name)
-    if agency_ids is not None:
-        agencies_q = agencies_q.where(Agency.id.in_(agency_ids))
-        accounts_q = accounts_q.where(OfficialAccount.agency_id.in_(agency_ids))
-    agencies = list(session.scalars(agencies_q))
+    agencies = queries.agencies(session, agency_ids)
     by_agency: dict[int, list[health.Health]] = {a.id: [] for a in agencies}
-    for item in account_health(session, list(session.scalars(accounts_q)), now=now):
+    for item in account_health(session, queries.accounts(session, agency_ids), now=now):
         by_agency.setdefault(item.facts.agency_id, []).append(item)
     return Adoption(rows=[AgencyAdoption(agency=a, accounts=by_agency[a.id]) for a in agencies])

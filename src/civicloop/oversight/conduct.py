@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.auth.scope import Actor
@@ -25,8 +25,8 @@ from civicloop.errors import NotFound
 from civicloop.guidelines import check, explain
 from civicloop.guidelines import service as guidelines
 from civicloop.guidelines.findings import CATEGORY_LABELS, Category, CheckContext
-from civicloop.guidelines.models import ACTION_RANK, Action, Approval, GuidelineReview, ReviewFinding
-from civicloop.oversight import scope
+from civicloop.guidelines.models import ACTION_RANK, Action
+from civicloop.oversight import queries, scope
 from civicloop.oversight.models import Incident, RefreshMark
 from civicloop.oversight.periods import Period
 
@@ -54,36 +54,18 @@ OUTCOME_LABELS = {
 
 def conduct(session: Session, period: Period, agency_ids: set[int] | None, zone_name: str) -> Conduct:
     start, end = period.bounds(zone_name)
-    mine_f = [ReviewFinding.agency_id.in_(agency_ids)] if agency_ids is not None else []
-    mine_r = [GuidelineReview.agency_id.in_(agency_ids)] if agency_ids is not None else []
-    mine_a = [Approval.agency_id.in_(agency_ids)] if agency_ids is not None else []
-    mine_i = [Incident.agency_id.in_(agency_ids)] if agency_ids is not None else []
     findings: Counter[Category] = Counter()
-    for category, count in session.execute(
-        select(ReviewFinding.category, func.count())
-        .where(ReviewFinding.created_at >= start, ReviewFinding.created_at < end, *mine_f)
-        .group_by(ReviewFinding.category)
-    ):
-        findings[Category(category)] = int(count)
+    for category, count in queries.findings_per_category(session, start, end, agency_ids):
+        findings[Category(category)] = count
     outcomes: Counter[str] = Counter()
     names = {Action.warn: "warned", Action.hold: "held", Action.block: "blocked"}
-    for action, count in session.execute(
-        select(GuidelineReview.action, func.count())
-        .where(GuidelineReview.created_at >= start, GuidelineReview.created_at < end, *mine_r)
-        .group_by(GuidelineReview.action)
-    ):
+    for action, count in queries.reviews_per_action(session, start, end, agency_ids):
         if action in names:
-            outcomes[names[action]] = int(count)
-    for status, count in session.execute(
-        select(Approval.status, func.count())
-        .where(Approval.requested_at >= start, Approval.requested_at < end, *mine_a)
-        .group_by(Approval.status)
-    ):
-        outcomes[status.value] = int(count)
-    incidents = session.scalar(
-        select(func.count()).where(Incident.posted_at >= start, Incident.posted_at < end, *mine_i)
-    )
-    return Conduct(findings=findings, outcomes=outcomes, incidents=int(incidents or 0))
+            outcomes[names[action]] = count
+    for status, count in queries.approvals_per_status(session, start, end, agency_ids):
+        outcomes[status.value] = count
+    incidents = queries.incident_count(session, start, end, agency_ids)
+    return Conduct(findings=findings, outcomes=outcomes, incidents=incidents)
 
 
 def category_label(category: str) -> str:
@@ -191,7 +173,7 @@ def scan(session: Session, *, now: datetime, batch: int = BATCH) -> int:
 
 def get_incident(session: Session, *, actor: Actor, incident_id: int) -> Incident:
     """One incident, for those who may read its agency's scorecard."""
-    incident = session.get(Incident, incident_id)
+    incident = queries.incident(session, incident_id)
     if incident is None:
         raise NotFound("incident not found")
     scope.require_scorecard(actor, incident.agency_id)
@@ -200,7 +182,4 @@ def get_incident(session: Session, *, actor: Actor, incident_id: int) -> Inciden
 
 def list_incidents(session: Session, period: Period, agency_ids: set[int] | None, zone_name: str) -> list[Incident]:
     start, end = period.bounds(zone_name)
-    query = select(Incident).where(Incident.posted_at >= start, Incident.posted_at < end).order_by(Incident.posted_at)
-    if agency_ids is not None:
-        query = query.where(Incident.agency_id.in_(agency_ids))
-    return list(session.scalars(query.limit(2000)))
+    return queries.incidents(session, start, end, agency_ids, limit=2000)

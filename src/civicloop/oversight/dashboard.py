@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, AgencyKind
+from civicloop.agencies.models import AgencyKind
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.config import get_settings
-from civicloop.oversight import activity, adoption, conduct, hooks, participation, responses, scope
+from civicloop.oversight import activity, adoption, conduct, hooks, participation, queries, responses, scope
 from civicloop.oversight.adoption import SOCIAL_PLATFORMS
-from civicloop.oversight.models import Alert, AlertState
+from civicloop.oversight.models import Alert
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import (
     CITIZEN_CONVERSATIONS,
@@ -255,7 +254,7 @@ def incidents_table(session: Session, period: Period, agency_ids: set[int] | Non
         "its guidelines policy would have held or blocked. The full text, link and findings are kept as evidence.",
         empty="No incident in this period.",
     )
-    names = {agency_id: name for agency_id, name in session.execute(select(Agency.id, Agency.name))}
+    names = queries.agency_names(session)
     for incident in conduct.list_incidents(session, period, agency_ids, zone_name):
         table.add(
             {
@@ -371,10 +370,7 @@ def build(session: Session, *, actor: Actor, period: Period, now: datetime) -> D
             )
         )
     by_platform = [(registry.label(p), float(adopted.count_on(p))) for p in SOCIAL_PLATFORMS]
-    alerts_q = select(Alert).where(Alert.state != AlertState.resolved).order_by(Alert.last_seen_at.desc()).limit(20)
-    alert_ids = scope.alert_agency_ids(actor)
-    if alert_ids is not None:
-        alerts_q = alerts_q.where(Alert.agency_id.in_(alert_ids))
+    open_alerts = queries.open_alerts(session, scope.alert_agency_ids(actor))
     return Dashboard(
         period=period,
         basis=basis(DASHBOARD_SOURCES),
@@ -392,6 +388,6 @@ def build(session: Session, *, actor: Actor, period: Period, now: datetime) -> D
             Chart("adoption", "Agencies per platform", charts.bar_chart(by_platform, title="Agencies per platform")),
             monthly_chart,
         ],
-        alerts=list(session.scalars(alerts_q)),
+        alerts=open_alerts,
         definitions=RANKING_DEFINITIONS,
     )

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
-from civicloop.channels.models import Conversation, Direction, Message
+from civicloop.channels.models import Direction
 from civicloop.errors import Invalid, NotFound
+from civicloop.oversight import queries
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import Cell, Column, Table
 
@@ -34,13 +33,6 @@ WHERE = (Column("channel", "Channel"), Column("account", "Account"))
 
 def _where(account: OfficialAccount) -> dict[str, Cell]:
     return {"channel": account.platform.value, "account": account.name}
-
-
-QueryT = TypeVar("QueryT", bound=Select[*tuple[Any, ...]])
-
-
-def _on_channel(query: QueryT, filters: ListFilters) -> QueryT:
-    return query.where(OfficialAccount.platform == filters.channel) if filters.channel else query
 
 
 def _oldest_first(name: str, title: str, columns: list[Column], more: str = "") -> Table:
@@ -65,8 +57,7 @@ def _accounts(session: Session, agency: Agency, period: Period, filters: ListFil
         ],
         empty="This agency has no official account.",
     )
-    query = select(OfficialAccount).where(OfficialAccount.agency_id == agency.id).order_by(OfficialAccount.platform)
-    for account in session.scalars(query):
+    for account in queries.accounts_by_platform(session, agency.id):
         table.add(
             {
                 "id": account.id,
@@ -86,20 +77,6 @@ def _accounts(session: Session, agency: Agency, period: Period, filters: ListFil
 
 def _conversations(session: Session, agency: Agency, period: Period, filters: ListFilters, zone: str) -> Table:
     start, end = period.bounds(zone)
-    first = (
-        select(Message.conversation_id, func.min(Message.created_at).label("first_at"))
-        .where(Message.agency_id == agency.id, Message.direction == Direction.inbound)
-        .group_by(Message.conversation_id)
-        .subquery()
-    )
-    query = (
-        select(Conversation, OfficialAccount, first.c.first_at)
-        .join(first, first.c.conversation_id == Conversation.id)
-        .join(OfficialAccount, OfficialAccount.id == Conversation.account_id)
-        .where(first.c.first_at >= start, first.c.first_at < end)
-        .order_by(first.c.first_at, Conversation.id)
-        .limit(LIMIT)
-    )
     table = _oldest_first(
         "conversations",
         "Citizen conversations begun in the period",
@@ -112,7 +89,9 @@ def _conversations(session: Session, agency: Agency, period: Period, filters: Li
             Column("last_agency_message_at", "Last agency message"),
         ],
     )
-    for conversation, account, first_at in session.execute(_on_channel(query, filters)):
+    for conversation, account, first_at in queries.conversations_begun(
+        session, agency.id, start, end, channel=filters.channel, limit=LIMIT
+    ):
         table.add(
             {
                 "id": conversation.id,
@@ -128,18 +107,10 @@ def _conversations(session: Session, agency: Agency, period: Period, filters: Li
 
 def _messages(session: Session, agency: Agency, period: Period, filters: ListFilters, zone: str) -> Table:
     start, end = period.bounds(zone)
-    query = (
-        select(
-            Message.id, Message.created_at, Message.direction, Message.state, Message.conversation_id, OfficialAccount
-        )
-        .join(OfficialAccount, OfficialAccount.id == Message.account_id)
-        .where(Message.agency_id == agency.id, Message.created_at >= start, Message.created_at < end)
-        .order_by(Message.created_at, Message.id)
-        .limit(LIMIT)
-    )
+    direction = None
     if filters.direction:
         try:
-            query = query.where(Message.direction == Direction(filters.direction))
+            direction = Direction(filters.direction)
         except ValueError as exc:
             raise Invalid("direction must be 'in' or 'out'", field="direction") from exc
     table = _oldest_first(
@@ -155,14 +126,14 @@ def _messages(session: Session, agency: Agency, period: Period, filters: ListFil
         ],
         " 'in' is a citizen's message, 'out' the agency's.",
     )
-    for message_id, created_at, direction, state, conversation_id, account in session.execute(
-        _on_channel(query, filters)
+    for message_id, created_at, way, state, conversation_id, account in queries.messages_written(
+        session, agency.id, start, end, channel=filters.channel, direction=direction, limit=LIMIT
     ):
         table.add(
             {
                 "id": message_id,
                 "created_at": created_at,
-                "direction": direction.value,
+                "direction": way.value,
                 **_where(account),
                 "state": state.value,
                 "conversation_id": conversation_id,

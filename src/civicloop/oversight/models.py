@@ -77,7 +77,9 @@ class AccountCounts:
     """Messages per official account over a span of time (a mixin of the tables below)."""
 
     account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"), primary_key=True)
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"))
+    # In the key: a conversation transferred to another agency keeps its account and counts for the agency
+    # holding it, so one account's traffic of one day can belong to two agencies (docs/sla.md, "Transfers").
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True)
     messages_in: Mapped[int] = mapped_column(Integer, default=0)
     messages_out: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
-from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, OutboundStatus
 from civicloop.config import get_settings
 from civicloop.errors import NotFound
 from civicloop.guidelines.findings import Category
 from civicloop.inbox import metrics, transfers
-from civicloop.oversight import activity, adoption, conduct, health, hooks, office_access, participation, scope
+from civicloop.oversight import activity, adoption, conduct, health, hooks, office_access, participation, queries, scope
 from civicloop.oversight.periods import Period
 from civicloop.oversight.report import MESSAGES, Chart, Column, Figure, Table, compared
 from civicloop.oversight.sources import Basis, DataSource, basis
@@ -127,18 +125,7 @@ def accounts_section(session: Session, agency: Agency, period: Period, now: date
 
 
 def _posts(session: Session, agency_id: int, start: datetime, end: datetime) -> dict[int, int]:
-    query = (
-        select(OutboundMessage.account_id, func.count())
-        .where(
-            OutboundMessage.agency_id == agency_id,
-            OutboundMessage.kind == OutboundKind.post,
-            OutboundMessage.status == OutboundStatus.sent,
-            OutboundMessage.sent_at >= start,
-            OutboundMessage.sent_at < end,
-        )
-        .group_by(OutboundMessage.account_id)
-    )
-    return {int(a): int(n) for a, n in session.execute(query)}
+    return queries.posts_sent(session, agency_id, start, end)
 
 
 def messages_section(session: Session, agency: Agency, period: Period) -> Section:
@@ -192,12 +179,7 @@ def messages_section(session: Session, agency: Agency, period: Period) -> Sectio
         Column("posts", "Posts", numeric=True),
         empty="No post was published through CivicLoop in this period.",
     )
-    names = {
-        account_id: name
-        for account_id, name in session.execute(
-            select(OfficialAccount.id, OfficialAccount.name).where(OfficialAccount.agency_id == agency.id)
-        )
-    }
+    names = queries.account_names(session, agency.id)
     for account_id in sorted(set(posts) | set(posts_before), key=lambda a: names.get(a, "")):
         per_account.add(
             {
@@ -581,7 +563,7 @@ def hooked_section(session: Session, agency: Agency, period: Period, zone_name: 
 
 
 def build(session: Session, *, actor: Actor, agency_id: int, period: Period, now: datetime) -> Scorecard:
-    agency = session.get(Agency, agency_id)
+    agency = queries.agency(session, agency_id)
     if agency is None:
         raise NotFound("agency not found")
     scope.require_scorecard(actor, agency.id)

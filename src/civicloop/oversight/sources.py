@@ -10,13 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount
 from civicloop.channels import registry
-from civicloop.channels.models import WebhookRejection
 from civicloop.config import get_settings
+from civicloop.oversight import queries
 from civicloop.oversight.periods import local_today
 
 
@@ -118,13 +117,5 @@ def rejected_today(session: Session, accounts: Sequence[OfficialAccount], *, now
     keys = {(a.platform.value, a.app_key) for a in accounts}
     if not keys:
         return {}
-    rows = session.execute(
-        select(WebhookRejection.provider, WebhookRejection.app_key, func.sum(WebhookRejection.count))
-        .where(
-            WebhookRejection.day == local_today(now, get_settings().timezone),
-            WebhookRejection.app_key.in_({k for _, k in keys}),
-        )
-        .group_by(WebhookRejection.provider, WebhookRejection.app_key)
-    ).all()
-    counts = {(provider, app_key): int(total or 0) for provider, app_key, total in rows}
+    counts = queries.webhook_rejections(session, local_today(now, get_settings().timezone), {k for _, k in keys})
     return {a.id: counts[(a.platform.value, a.app_key)] for a in accounts if (a.platform.value, a.app_key) in counts}

@@ -14,6 +14,7 @@ from civicloop.db.session import session_scope
 from civicloop.kit.clock import utcnow
 from civicloop.kit.mail import send_mail
 from civicloop.oversight import aggregates, alerts, conduct, responses
+from civicloop.oversight import transfers as transfers  # registers the recount of a transferred conversation
 from civicloop.oversight.models import Alert
 
 log = logging.getLogger(__name__)

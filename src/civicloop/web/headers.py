@@ -28,18 +28,27 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+def security_headers(*, https: bool) -> dict[str, str]:
+    """The headers every answer carries (an answer's own value of one of them wins)."""
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
+    if https:
+        # Only over https: a browser told so on plain http would refuse the site until the header expires.
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
 class SecurityHeaders:
+    """Adds ``security_headers`` to every answer that passes through it. Starlette answers an unhandled
+    error from a layer outside every middleware, so the app's error handler adds them to its 500 itself."""
+
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
-        self.headers = {
-            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-            "X-Frame-Options": "DENY",
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "strict-origin-when-cross-origin",
-        }
-        if https:
-            # Only over https: a browser told so on plain http would refuse the site until the header expires.
-            self.headers["Strict-Transport-Security"] = HSTS
+        self.headers = security_headers(https=https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -29,6 +29,15 @@ def holds(*roles: Role) -> Rule:
     return rule
 
 
+def deputy(actor: Actor) -> bool:
+    """True for an official named deputy approver for today by an agency head."""
+    return bool(actor.deputy_for)
+
+
+def either(first: Rule, second: Rule) -> Rule:
+    return lambda actor: first(actor) or second(actor)
+
+
 def _both(first: Rule, second: Rule) -> Rule:
     return lambda actor: first(actor) and second(actor)
 
@@ -64,7 +73,7 @@ NAV: list[NavItem] = [
     NavItem("Response times", "/metrics", holds(OFFICER, HEAD, ADMIN, NATIONAL_ADMIN, AUDITOR), "Work"),
     NavItem("Consultations", "/consultations", holds(OFFICER, HEAD, ANALYST, NATIONAL_ADMIN, AUDITOR), "Consultations"),
     NavItem("Analysis", "/analysis", holds(OFFICER, HEAD, ANALYST, NATIONAL_ADMIN), "Consultations"),
-    NavItem("Approvals", "/guidelines/approvals", holds(HEAD, NATIONAL_ADMIN), "Agency"),
+    NavItem("Approvals", "/guidelines/approvals", either(holds(HEAD, NATIONAL_ADMIN), deputy), "Agency"),
     NavItem("Deputy", "/deputies", holds(HEAD), "Agency"),
     NavItem("Guidelines", "/guidelines", holds(HEAD, ADMIN, NATIONAL_ADMIN), "Agency"),
     NavItem("Office access", "/access", holds(HEAD, ADMIN, NATIONAL_ADMIN, AUDITOR), "Agency"),

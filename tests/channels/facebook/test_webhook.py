@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civicloop.audit.models import AuditEntry
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import (
     Contact,
@@ -22,7 +24,11 @@ from civicloop.channels.models import (
     RawEvent,
     WebhookRejection,
 )
+from civicloop.channels.moderation import Operation
 from civicloop.channels.service import record_inbound
+from civicloop.kit.clock import utcnow
+from civicloop.moderation.models import ModerationAction
+from civicloop.moderation.queries import NO_GROUND, monthly_log
 from tests.channels.conftest import (
     FB_PAGE,
     FB_SECRET,
@@ -172,6 +178,38 @@ def test_an_edit_keeps_the_old_text_a_hide_and_a_removal_keep_the_words(
     (removed,) = messages(db)
     assert removed.state is MessageState.removed
     assert "ten days" in removed.text
+
+
+def test_a_hide_made_on_facebook_itself_joins_the_moderation_record_and_the_public_log(
+    client: TestClient, db: Session, world: World
+) -> None:
+    deliver(client, world, "facebook/comment__added.json")
+    for _ in range(2):  # hidden by a Page administrator on Facebook; the retry changes nothing more
+        assert deliver(client, world, "facebook/comment__hidden.json").status_code == 200
+    deliver(client, world, "facebook/comment__unhidden.json")
+    db.rollback()
+    actions = list(db.scalars(select(ModerationAction).order_by(ModerationAction.id)))
+    assert [(a.operation, a.ground, a.by_label, a.applied) for a in actions] == [
+        (Operation.hide, None, "on the platform", True),
+        (Operation.unhide, None, "on the platform", True),
+    ]
+    assert "outside CivicLoop" in actions[0].platform_summary
+    assert actions[0].appeal_token is None  # nobody told the citizen, so there is no appeal link to follow
+    audited = [e.action for e in db.scalars(select(AuditEntry).where(AuditEntry.action.like("moderation.%")))]
+    assert audited == ["moderation.hide", "moderation.unhide"]
+    # Counted when CivicLoop learnt of it (the platform does not date a hide).
+    (row,) = monthly_log(db, utcnow() - timedelta(days=40), utcnow() + timedelta(days=1), "Asia/Thimphu")
+    assert (row.agency_code, row.hidden, dict(row.grounds)) == ("THROMDE", 1, {NO_GROUND: 1})
+    page = client.get("/transparency/moderation")
+    assert "hidden on the platform itself, no ground given 1" in page.text
+
+    # A hide made through CivicLoop is recorded by CivicLoop; the platform's webhook about it adds no second row.
+    (comment,) = messages(db)
+    comment.state = MessageState.hidden
+    db.commit()
+    deliver(client, world, "facebook/comment__hidden.json")
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(ModerationAction)) == 2
 
 
 def test_a_removal_delivered_before_its_comment_marks_the_comment_removed_when_it_arrives(

@@ -4,9 +4,15 @@ Until this revision every comment on a post fell into one conversation per post 
 one per root post), so one reply to one commenter "answered" every citizen under the post. Now each
 top-level comment is a conversation of its own and replies join the conversation of the comment they
 answer (docs/sla.md). This revision adds ``conversations.post_ref`` (the post a conversation is under)
-and ``conversation_transfers``, splits every stored comment thread the same way ingestion now files new
-comments, and recomputes the SLA rows of the conversations it touched and the oversight day counts
-(new conversations, response days) of the days they began on.
+and ``conversation_transfers`` and splits every stored comment thread the same way ingestion now files new
+comments. The SLA rows of the conversations it touched are reset to "not evaluated yet" (``evaluated_at``
+NULL: no breach counted, nobody notified); ``civicloop.migrations.upgrade`` then evaluates them and
+recounts the oversight days they began on with the application's rules (``migrations.recount``).
+
+This file is self-contained: it reads and writes through the table snapshots below, in the previous
+release's form, and imports nothing of the application, so a later change to the code cannot change
+what it does. (Until 2026-12-07 it called the SLA engine and oversight's recount itself; the rows an
+upgrade ends with are the same, tests/inbox/test_conversation_migration.py.)
 
 Revision ID: 0220_conversations
 Revises:
@@ -17,13 +23,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from alembic import op
-
-import civicloop.db.types
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0220_conversations"
 down_revision: str | Sequence[str] | None = None
@@ -51,10 +55,10 @@ conversations = sa.Table(
     sa.Column("subject", sa.String),
     sa.Column("status", sa.String),
     sa.Column("assignee_id", sa.Integer),
-    sa.Column("last_citizen_message_at", civicloop.db.types.UTCDateTime()),
-    sa.Column("last_agency_message_at", civicloop.db.types.UTCDateTime()),
-    sa.Column("created_at", civicloop.db.types.UTCDateTime()),
-    sa.Column("updated_at", civicloop.db.types.UTCDateTime()),
+    sa.Column("last_citizen_message_at", sa.DateTime()),
+    sa.Column("last_agency_message_at", sa.DateTime()),
+    sa.Column("created_at", sa.DateTime()),
+    sa.Column("updated_at", sa.DateTime()),
 )
 messages = sa.Table(
     "messages",
@@ -67,7 +71,7 @@ messages = sa.Table(
     sa.Column("platform", sa.String),
     sa.Column("external_id", sa.String),
     sa.Column("reply_to_external_id", sa.String),
-    sa.Column("created_at", civicloop.db.types.UTCDateTime()),
+    sa.Column("created_at", sa.DateTime()),
 )
 contacts = sa.Table(
     "contacts", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("platform_user_id", sa.String)
@@ -86,7 +90,7 @@ events = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("agency_id", sa.Integer),
     sa.Column("conversation_id", sa.Integer),
-    sa.Column("at", civicloop.db.types.UTCDateTime()),
+    sa.Column("at", sa.DateTime()),
     sa.Column("kind", sa.String),
     sa.Column("value", sa.String),
     sa.Column("actor_id", sa.Integer),
@@ -99,7 +103,7 @@ links = sa.Table(
     sa.Column("conversation_id", sa.Integer),
     sa.Column("source", sa.String),
     sa.Column("linked_by_id", sa.Integer),
-    sa.Column("created_at", civicloop.db.types.UTCDateTime()),
+    sa.Column("created_at", sa.DateTime()),
 )
 responses = sa.Table(
     "consultation_responses",
@@ -114,6 +118,18 @@ promises = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("conversation_id", sa.Integer),
     sa.Column("outbound_id", sa.Integer),
+)
+clocks = sa.Table(
+    "conversation_sla",
+    meta,
+    sa.Column("conversation_id", sa.Integer, primary_key=True),
+    sa.Column("agency_id", sa.Integer),
+    sa.Column("account_id", sa.Integer),
+    sa.Column("assignee_id", sa.Integer),
+    sa.Column("status", sa.String),
+    sa.Column("paused", sa.Boolean),
+    sa.Column("breaches", sa.Integer),
+    sa.Column("notified", sa.JSON().with_variant(postgresql.JSONB(), "postgresql")),
 )
 
 COMMENT_THREAD = "comment_thread"
@@ -131,7 +147,7 @@ def upgrade() -> None:
         sa.Column("to_agency_id", sa.Integer(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("at", civicloop.db.types.UTCDateTime(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
@@ -166,8 +182,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_conversation_transfers_from_agency_id"), ["from_agency_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_conversation_transfers_to_agency_id"), ["to_agency_id"], unique=False)
     touched = split_comment_threads(op.get_bind())
-    if touched:
-        recompute(op.get_bind(), touched)
+    reset_clocks(op.get_bind(), touched)
 
 
 def downgrade() -> None:
@@ -401,61 +416,39 @@ def _follow(bind: sa.Connection, old_id: int, moved: dict[int, int], message_ids
             )
 
 
-# --- recomputing what was counted per thread -----------------------------------------------------------
+# --- what was counted per thread ----------------------------------------------------------------------
 
 
-def recompute(bind: sa.Connection, conversation_ids: list[int]) -> None:
-    """SLA rows of the touched conversations (breaches counted, nobody notified: these are old clocks),
-    then the oversight days they began on. Uses the application's own rules, loading only the columns
-    this revision knows, so that a later revision adding columns does not break it."""
-    from sqlalchemy.orm import Session, load_only
-
-    from civicloop.channels.models import Conversation
-    from civicloop.config import get_settings
-    from civicloop.inbox import clocks
-    from civicloop.inbox.models import ConversationSla
-    from civicloop.kit.clock import utcnow
-    from civicloop.oversight import aggregates
-    from civicloop.oversight import responses as response_days
-    from civicloop.oversight.periods import Period
-
-    zone_name = get_settings().timezone
-    now = utcnow()
-    session = Session(bind=bind)
-    context = clocks.Context.empty()
-    fields = (
-        Conversation.id,
-        Conversation.agency_id,
-        Conversation.account_id,
-        Conversation.kind,
-        Conversation.status,
-        Conversation.assignee_id,
-        Conversation.subject,
-        Conversation.updated_at,
-        Conversation.last_citizen_message_at,
-        Conversation.last_agency_message_at,
-    )
-    days: set[tuple[int, date]] = set()
+def reset_clocks(bind: sa.Connection, conversation_ids: list[int]) -> None:
+    """Give each touched conversation a fresh SLA row, not evaluated yet: the old rows counted the whole
+    thread's breaches, each part now counts its own. The row carries the copies the inbox lists it by
+    (agency, account, assignee, status), so every conversation stays listed; its clocks, and the oversight
+    days it began on, are recounted by ``civicloop.migrations.recount`` once every revision has run."""
     for start in range(0, len(conversation_ids), 500):
         chunk = conversation_ids[start : start + 500]
-        # The old rows counted the whole thread's breaches; each part now counts its own.
-        session.execute(sa.delete(ConversationSla).where(ConversationSla.conversation_id.in_(chunk)))
-        query = sa.select(Conversation).options(load_only(*fields)).where(Conversation.id.in_(chunk))
-        for conversation in session.scalars(query):
-            row = clocks.refresh(session, conversation, now=now, context=context, announce=False)
-            for instant in (row.first_citizen_at, conversation.last_citizen_message_at):
-                if isinstance(instant, datetime):
-                    days.add((conversation.agency_id, _local_day(instant, zone_name)))
-        session.flush()
-    if days:
-        aggregates.rebuild(session, agency_days=days, zone_name=zone_name, now=now)
-        first, last = min(d for _, d in days), max(d for _, d in days)
-        for part in Period(first, last).by_month():
-            response_days.rebuild(session, period=part, zone_name=zone_name)
-    session.flush()
-
-
-def _local_day(instant: datetime, zone_name: str) -> date:
-    from civicloop.kit.timezones import local
-
-    return local(instant, zone_name).date()
+        bind.execute(clocks.delete().where(clocks.c.conversation_id.in_(chunk)))
+        found = bind.execute(
+            sa.select(
+                conversations.c.id,
+                conversations.c.agency_id,
+                conversations.c.account_id,
+                conversations.c.assignee_id,
+                conversations.c.status,
+            ).where(conversations.c.id.in_(chunk))
+        ).all()
+        if not found:
+            continue
+        fresh = [
+            {
+                "conversation_id": row.id,
+                "agency_id": row.agency_id,
+                "account_id": row.account_id,
+                "assignee_id": row.assignee_id,
+                "status": row.status,
+                "paused": False,
+                "breaches": 0,
+                "notified": [],
+            }
+            for row in found
+        ]
+        bind.execute(clocks.insert(), fresh)

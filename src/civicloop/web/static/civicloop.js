@@ -138,14 +138,27 @@ const ACTIONS = {
   a: () => press(".inbox-reading button[name='assignee_id'][value='me']"),
   c: () => press(".inbox-reading button[name='status'][value='closed']"),
   "/": () => document.querySelector(".inbox-filters input[name='q'], .inbox-filters input[type='search']")?.focus(),
-  "?": () => dialog?.showModal(),
+  "?": () => openShortcuts(),
 };
+
+// Closing the help puts the focus back where it was. Without this, a key pressed just after Escape could reach
+// the dialog's own checkbox (the dialog's first control, still focused until the browser moves the focus on)
+// and be taken for typing.
+let opener = null;
+function openShortcuts() {
+  opener = document.activeElement;
+  dialog?.showModal();
+}
 
 if (dialog) {
   const off = document.getElementById("shortcuts-off");
   off.checked = localStorage.getItem(OFF_KEY) === "1";
   off.addEventListener("change", () => localStorage.setItem(OFF_KEY, off.checked ? "1" : "0"));
-  document.querySelectorAll("[data-shortcuts-open]").forEach((b) => b.addEventListener("click", () => dialog.showModal()));
+  document.querySelectorAll("[data-shortcuts-open]").forEach((b) => b.addEventListener("click", openShortcuts));
+  dialog.addEventListener("close", () => {
+    if (opener instanceof HTMLElement && opener !== document.body && opener.isConnected) opener.focus();
+    else if (dialog.contains(document.activeElement)) document.activeElement.blur();
+  });
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || typing(event.target)) return;
     if (localStorage.getItem(OFF_KEY) === "1" && event.key !== "?") return;
