@@ -280,10 +280,16 @@ def _question_groups(vectors: np.ndarray, seed: int) -> np.ndarray:
     if n < 2:
         return np.zeros(n, dtype=np.int64)
     from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
 
     rng = np.random.default_rng(seed)
     picked = np.sort(rng.choice(n, size=min(n, QUESTION_SAMPLE), replace=False))
-    tree = linkage(vectors[picked].astype(np.float64), method="average", metric="cosine")
+    # Cosine distances of unit rows; a row of zeros (a text with no known word) is at distance 1 from all.
+    unit = vectors[picked].astype(np.float64)
+    unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
+    distance = np.clip(1.0 - unit @ unit.T, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
     found = np.asarray(fcluster(tree, QUESTION_DISTANCE, criterion="distance"), dtype=np.int64) - 1
     labels = np.full(n, -1, dtype=np.int64)
     labels[picked] = found
