@@ -9,7 +9,7 @@ STATIC := src/civicloop/web/static
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-fast lint bench install services browser squid wrk oidc axe assets clean i18n-extract i18n-update i18n-compile i18n-init
+.PHONY: demo test test-fast lint bench install services browser squid wrk oidc axe assets clean i18n-extract i18n-update i18n-compile i18n-init guidelines-model guidelines-model-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,8 +72,11 @@ assets:
 	cp $(GOVUK)/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk-frontend-$$(node -p 'require("./$(GOVUK)/package.json").version').min.js
 
 # Every test, including the schemathesis run over the whole JSON API (tests/api/test_fuzz.py, about a minute).
+# Compiled bytecode is kept for the tests (PYTHONDONTWRITEBYTECODE, exported above, is lifted): every worker and
+# every `python -m civicloop` a test starts (the CLI, serve, the workers, Squid's helpers) would compile CivicLoop's
+# 400 modules again otherwise. The __pycache__ folders are git-ignored.
 test: $(STAMP) browser squid services oidc axe
-	$(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not browser and not slow" -x $(PYTEST_ARGS)
@@ -82,6 +85,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
+
+# The learned taking-sides model of the guidelines check, trained again from the tuning sets (fixed
+# seed; scikit-learn is a runtime dependency already). guidelines-model-check fails if the shipped
+# file is not what training gives.
+guidelines-model: $(STAMP)
+	PYTHONPATH=src $(BIN)/python bench/guidelines_train.py
+
+guidelines-model-check: $(STAMP)
+	PYTHONPATH=src $(BIN)/python bench/guidelines_train.py --check
 
 # The peers the benchmarks compare against (BERTopic, Presidio …), and the labelled sentiment texts
 # that ship in vaderSentiment's source package.

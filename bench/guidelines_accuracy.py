@@ -19,7 +19,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.guidelines.corpus import load
-from tests.guidelines.evaluation import HELD_OUT, TUNING_ROUND1, evaluate, from_labelled, load_held_out, table
+from tests.guidelines.evaluation import (
+    HELD_OUT,
+    TUNING_ROUND1,
+    TUNING_ROUND2,
+    evaluate,
+    from_labelled,
+    load_held_out,
+    table,
+)
 
 
 def main() -> None:
@@ -29,6 +37,7 @@ def main() -> None:
     sets = [
         ("tuning set (tests/guidelines/labelled)", from_labelled(load())),
         ("first held-out set, now tuning (tests/guidelines/tuning-round1)", load_held_out(TUNING_ROUND1)),
+        ("second held-out set, now tuning (tests/guidelines/tuning-round2)", load_held_out(TUNING_ROUND2)),
     ]
     if (HELD_OUT / "context.json").exists():
         sets.append(("held-out set (tests/guidelines/heldout)", load_held_out()))

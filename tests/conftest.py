@@ -8,15 +8,20 @@ Chromium fails the run instead of skipping.
 
 from __future__ import annotations
 
+import fcntl
+import io
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import uuid
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,6 +76,11 @@ def use_database(url: str) -> None:
     # Signed checkpoints anchor one database's audit chain: a test's fresh database gets its own folder, or a
     # checkpoint another test wrote would make this chain look cut.
     os.environ["CIVICLOOP_AUDIT_CHECKPOINT_DIR"] = tempfile.mkdtemp(prefix="checkpoints-", dir=_TMP)
+    _reconfigure()
+
+
+def _reconfigure() -> None:
+    """Settings, the database engine and the job queue read from the environment again."""
     reset_settings()
     reset_engine()
     jobs.configure(get_settings())
@@ -233,7 +243,28 @@ class DemoTemplate:
     world: DemoWorld
 
 
-def _seed_demo(url: str) -> DemoWorld:
+# One run's id, set by the first process (xdist's controller, or the only process) and inherited by the
+# workers it starts: the demo is seeded once per run and backend into names derived from it.
+_RUN_VARIABLE = "CIVICLOOP_TEST_RUN"
+OWNS_RUN = _RUN_VARIABLE not in os.environ
+RUN_ID = os.environ.setdefault(_RUN_VARIABLE, uuid.uuid4().hex[:12])
+SHARED = Path(tempfile.gettempdir()) / f"civicloop-tests-{RUN_ID}"  # files every worker of this run shares
+PG_DEMO = f"cl_demo_{RUN_ID}"
+
+
+@contextmanager
+def _run_lock(name: str) -> Iterator[None]:
+    """Held by one process of this run at a time (the workers build shared things under it)."""
+    SHARED.mkdir(exist_ok=True)
+    with (SHARED / f"{name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _seed_demo(url: str) -> None:
     """``civicloop.demo.seed`` into the database at ``url``, where its jobs run too."""
     from civicloop.demo import seed
 
@@ -241,34 +272,88 @@ def _seed_demo(url: str) -> DemoWorld:
     use_database(url)
     try:
         with Session(get_engine(), expire_on_commit=False) as session:
-            world = seed(session)
+            seed(session)
             session.commit()
     finally:
         use_database(previous)  # also closes every connection to the template
+
+
+def _demo_world(url: str) -> DemoWorld:
+    """The ``DemoWorld`` the seed returned, read back from a database holding the demo (its agencies, officials
+    and accounts, detached), so that a worker that did not seed it gets the same world."""
+    from civicloop.agencies.models import Agency, OfficialAccount
+    from civicloop.auth.models import Official
+    from civicloop.demo import DemoWorld
+    from civicloop.demo.foundation import PEOPLE, demo_email
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            world = DemoWorld()
+            for agency in session.scalars(select(Agency).order_by(Agency.id)):
+                world.agencies[agency.code] = agency
+            emails = {demo_email(role, code) for code, people in PEOPLE.items() for role, _name in people}
+            for official in session.scalars(select(Official).where(Official.email.in_(emails)).order_by(Official.id)):
+                world.officials[official.email] = official
+            codes = {agency.id: code for code, agency in world.agencies.items()}
+            for account in session.scalars(select(OfficialAccount).order_by(OfficialAccount.id)):
+                world.accounts[(codes[account.agency_id], account.platform)] = account
+            session.expunge_all()
+    finally:
+        engine.dispose()
     return world
 
 
 @pytest.fixture(scope="session")
 def sqlite_demo(sqlite_template: Path) -> DemoTemplate:
-    path = _TMP / "demo.db"
-    shutil.copy(sqlite_template, path)
-    return DemoTemplate(str(path), _seed_demo(f"sqlite:///{path}"))
+    """The demo seeded once per run (by the first worker that needs it) into a shared SQLite file."""
+    path = SHARED / "demo.db"
+    with _run_lock("sqlite-demo"):
+        if not path.exists():
+            partial = SHARED / "demo.db.partial"
+            shutil.copy(sqlite_template, partial)
+            _seed_demo(f"sqlite:///{partial}")
+            partial.rename(path)
+        return DemoTemplate(str(path), _demo_world(f"sqlite:///{path}"))
 
 
 @pytest.fixture(scope="session")
-def postgres_demo(postgres_database: PostgresDatabase) -> Iterator[DemoTemplate]:
-    name = f"cl_demo_{uuid.uuid4().hex[:12]}"
-    with postgres_database.admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_database.template}"'))
-    yield DemoTemplate(name, _seed_demo(postgres_database.url_of(name)))
-    with postgres_database.admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def postgres_demo(postgres_database: PostgresDatabase) -> DemoTemplate:
+    """The demo seeded once per run into a PostgreSQL database every worker clones (dropped at the end of the run).
+
+    The world is read from this worker's own copy: nothing but ``CREATE DATABASE … TEMPLATE`` touches the shared one,
+    which refuses to be copied while anyone is connected to it."""
+    with _run_lock("postgres-demo"):
+        with postgres_database.admin.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_DEMO}).first()
+        if not exists:
+            partial = f"{PG_DEMO}_partial"
+            with postgres_database.admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{partial}" TEMPLATE "{postgres_database.template}"'))
+            _seed_demo(postgres_database.url_of(partial))
+            with postgres_database.admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{partial}" RENAME TO "{PG_DEMO}"'))
+    postgres_database.fill_from(PG_DEMO)
+    world = _demo_world(postgres_database.url)
+    postgres_database.reset()
+    return DemoTemplate(PG_DEMO, world)
+
+
+def _drop_shared_demo() -> None:
+    try:
+        admin = _pg_admin_engine()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{PG_DEMO}" WITH (FORCE)'))
+        admin.dispose()
+    except Exception:  # noqa: S110 - no PostgreSQL here: nothing was made on it
+        pass
 
 
 @pytest.fixture
 def demo(request: pytest.FixtureRequest, db_url: str) -> DemoWorld:
-    """This test's database filled with the demo (``civicloop.demo.seed``), seeded once per worker and backend
-    (about five seconds) and copied for each test that asks."""
+    """This test's database filled with the demo (``civicloop.demo.seed``), seeded once per run and backend
+    (the first worker to need it seeds it, the others wait for it) and copied for each test that asks."""
     reset_engine()
     if make_url(db_url).get_backend_name() == "sqlite":
         template: DemoTemplate = request.getfixturevalue("sqlite_demo")
@@ -393,17 +478,58 @@ def _policy_violations(tab) -> list[str]:  # type: ignore[no-untyped-def]
     return refused
 
 
-# Tests that share a build made once per worker run on one worker (``--dist loadgroup``, see the Makefile).
-SHARED_BUILDS = {"demo": "demo", "quality_models": "quality-embedder"}
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        for fixture, group in SHARED_BUILDS.items():
-            if fixture in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(group))
-                break
+    """The long tests (a browser, or marked slow) first: xdist hands tests out in this order (``make test``), so the
+    workers start on them together and finish on short ones, instead of one worker ending alone on a long one."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("browser") or item.get_closest_marker("slow") else 1)
+
+
+def run_civicloop(
+    *args: str, env: dict[str, str | None] | None = None, stdin: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``civicloop ARGS`` run in this process, through the console entry point (``civicloop.cli.main``), as a
+    ``subprocess.run`` of ``python -m civicloop`` would run it: its exit code, stdout and stderr.
+
+    A new process imports CivicLoop again (2–3 s); tests use this wherever the process boundary is not what they
+    test (``serve``, the job workers, Squid's helper, a killed process keep real ones). ``env`` sets (or, with
+    None, removes) environment variables for the command only; every change to the environment the command makes
+    itself (``civicloop demo`` points the settings at its folder) is undone afterwards, as is ``cwd``.
+    """
+    from civicloop.cli import main
+
+    saved = dict(os.environ), sys.argv, sys.stdin, Path.cwd()
+    for name, value in (env or {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    try:
+        _reconfigure()
+        sys.argv, sys.stdin = ["civicloop", *args], io.StringIO(stdin)
+        if cwd is not None:
+            os.chdir(cwd)
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as exc:
+                code = exc.code
+    finally:
+        environment, sys.argv, sys.stdin, folder = saved
+        os.chdir(folder)
+        os.environ.clear()
+        os.environ.update(environment)
+        _reconfigure()
+    if isinstance(code, str):  # sys.exit("message"), as Python prints it
+        err.write(code + "\n")
+        code = 1
+    return subprocess.CompletedProcess(["civicloop", *args], int(code or 0), out.getvalue(), err.getvalue())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_TMP, ignore_errors=True)
+    if OWNS_RUN:  # the controller, after every worker has finished (or the only process)
+        if SHARED.exists():
+            _drop_shared_demo()
+        shutil.rmtree(SHARED, ignore_errors=True)

@@ -31,11 +31,14 @@ def sign_in(request: Request, session: Session, official: Official) -> None:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A GET that writes (an OAuth callback) says so in its route's ``openapi_extra``: it begins as a writer.
+WRITING_GET = "x-civicloop-writes"
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent."""
-    with session_scope(reader=request.method in SAFE_METHODS) as session:
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    with session_scope(reader=request.method in SAFE_METHODS and not extra.get(WRITING_GET)) as session:
         yield session
 
 

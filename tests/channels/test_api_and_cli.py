@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -13,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.channels.models import RawEvent
 from tests.channels.conftest import World, deliver, messages
+from tests.conftest import run_civicloop
 from tests.factories import create_official, login
 
 
@@ -56,14 +55,7 @@ def test_api_needs_a_signed_in_official(client: TestClient, world: World) -> Non
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "civicloop", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-        check=False,
-    )
+    return run_civicloop(*args)  # in this process: the process boundary is tested in tests/foundation/test_cli.py
 
 
 def test_cli_lists_messages_and_replays_an_event(client: TestClient, db: Session, world: World) -> None:

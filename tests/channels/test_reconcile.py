@@ -208,6 +208,46 @@ def test_a_revoked_token_is_said_and_exits_3(
     assert missing.exit_code == 2 and "no account" in missing.stderr
 
 
+def test_a_token_refused_during_the_scheduled_run_needs_a_person_and_raises_one_alert(
+    db: Session, client: TestClient, scene: Scene
+) -> None:
+    from civicloop.agencies.models import AccountStatus
+    from civicloop.channels.connect.models import AccountConnection
+    from civicloop.oversight import alerts
+    from civicloop.oversight.models import Alert, AlertKind
+
+    admin = create_official(db, "agency_admin@THROMDE", email="itadmin@thromde.example")
+    create_official(db, "officer@THROMDE", email="officer@thromde.example")  # not whom this alert is for
+    register_accounts(scene.state, load_targets(db))  # the simulated platforms know the accounts' tokens
+    scene.state.page_tokens.clear()  # the Page's token was revoked on Facebook
+    assert reconcile_all() == 0
+    db.rollback()
+    db.expire_all()
+    account = db.get(OfficialAccount, scene.facebook.id)
+    link = db.get(AccountConnection, scene.facebook.id)
+    assert account is not None and account.status is AccountStatus.needs_attention
+    assert link is not None and "code 190" in link.attention and "connect the Page again" in link.attention
+    assert db.get(OfficialAccount, scene.x.id).status is AccountStatus.active  # type: ignore[union-attr]
+
+    def evaluated() -> list[Alert]:
+        db.rollback()
+        db.expire_all()
+        alerts.evaluate(db, now=utcnow(), rules=[alerts.accounts_needing_attention])
+        db.commit()
+        return list(db.scalars(select(Alert).order_by(Alert.id)))
+
+    [alert] = evaluated()
+    assert alert.kind is AlertKind.account_attention and alert.subject_id == scene.facebook.id
+    assert alerts.recipients(db, alert) == [admin.email]
+    assert alert.evidence["fix_url"] == f"/accounts/{scene.facebook.id}/reconnect"
+    assert alert.evidence["fix_label"] == "Reconnect" and "code 190" in alert.evidence["reason"]
+    # The next runs leave the account to its person: not read again, no second alert.
+    assert reconcile_all() == 0
+    assert evaluated() == [alert]
+    runs = db.scalars(select(ChannelReconciliation).where(ChannelReconciliation.account_id == scene.facebook.id))
+    assert len(runs.all()) == 1
+
+
 def test_a_platform_that_cannot_list_says_so_and_the_account_page_shows_it(
     db: Session,
     client: TestClient,

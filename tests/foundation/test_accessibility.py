@@ -4,7 +4,8 @@ Debian's Chromium on each page a visitor and each role reach by following links,
 A page is one path shape: ``/inbox/17`` and ``/inbox/18`` are the same page. The national administrator, who
 reaches most, goes first; each role after it checks its home and the shapes no earlier role reached (an agency
 head's approvals, an auditor's read-only views); then the same at phone size. Any violation of serious or
-critical impact fails the test, with the page, the rule and the offending elements.
+critical impact fails the test, with the page, the rule and the offending elements. Each size is a test of its own,
+so that two workers walk the two sizes at the same time (``make test``), each with one browser context per role.
 axe is added as an init script (the DevTools protocol), so the pages keep their Content-Security-Policy.
 """
 
@@ -78,47 +79,48 @@ class Crawl:
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_every_demo_page_has_no_serious_accessibility_violation(  # type: ignore[no-untyped-def]
-    demo: DemoWorld, live_server: str, browser
+    demo: DemoWorld, live_server: str, browser, size: str
 ) -> None:
     if not AXE.exists():
         unavailable("axe-core is not installed in tests/a11y: run `make axe` (needs npm)")
     crawl = Crawl(live_server)
     visitors: list[tuple[str, str | None]] = [("visitor", None)]
     visitors += [(role, demo_email(role, "DOIM")) for role in ROLES]
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        checked: set[str] = set()
-        for who, email in visitors:
-            context = browser.new_context(base_url=live_server, viewport=viewport, is_mobile=size == "phone")
-            context.add_init_script(path=str(AXE))
-            tab = context.new_page()
-            if email is not None:
-                tab.goto("/login")
-                tab.fill("#f-email", email)
-                tab.fill("#f-password", DEMO_PASSWORD)
-                tab.locator("main button[type=submit]").click()
-                tab.wait_for_url(lambda url: "/login" not in url)
-            # A visitor starts from the public pages; each role from its home and the pages of its navigation,
-            # which are checked for every role at desktop size (each shows that role's own buttons). Past those,
-            # a page shape already checked at this size by an earlier role is not checked again.
-            queue = ["/", "/c", "/transparency", "/accessibility", "/login"] if email is None else ["/"]
-            always = {"/"}
-            if email is not None and size == "desktop":
-                tab.goto("/")
-                always |= set(crawl.links(tab.eval_on_selector_all("nav a[href]", "a => a.map(x => x.href)"), tab.url))
-                queue += sorted(always)
-            here: set[str] = set()
-            while queue:
-                url = queue.pop(0)
-                key = shape(url)
-                if key in here or (key in checked and url not in always):
-                    continue
-                here.add(key)
-                checked.add(key)
-                hrefs = crawl.visit(tab, url, who, size)
-                crawl.seen.setdefault(key, url)
-                queue.extend(crawl.links(hrefs, tab.url))
-            context.close()
+    viewport = DESKTOP if size == "desktop" else PHONE
+    checked: set[str] = set()
+    for who, email in visitors:
+        context = browser.new_context(base_url=live_server, viewport=viewport, is_mobile=size == "phone")
+        context.add_init_script(path=str(AXE))
+        tab = context.new_page()
+        if email is not None:
+            tab.goto("/login")
+            tab.fill("#f-email", email)
+            tab.fill("#f-password", DEMO_PASSWORD)
+            tab.locator("main button[type=submit]").click()
+            tab.wait_for_url(lambda url: "/login" not in url)
+        # A visitor starts from the public pages; each role from its home and the pages of its navigation,
+        # which are checked for every role at desktop size (each shows that role's own buttons). Past those,
+        # a page shape already checked at this size by an earlier role is not checked again.
+        queue = ["/", "/c", "/transparency", "/accessibility", "/login"] if email is None else ["/"]
+        always = {"/"}
+        if email is not None and size == "desktop":
+            tab.goto("/")
+            always |= set(crawl.links(tab.eval_on_selector_all("nav a[href]", "a => a.map(x => x.href)"), tab.url))
+            queue += sorted(always)
+        here: set[str] = set()
+        while queue:
+            url = queue.pop(0)
+            key = shape(url)
+            if key in here or (key in checked and url not in always):
+                continue
+            here.add(key)
+            checked.add(key)
+            hrefs = crawl.visit(tab, url, who, size)
+            crawl.seen.setdefault(key, url)
+            queue.extend(crawl.links(hrefs, tab.url))
+        context.close()
     assert len(crawl.seen) > 40, sorted(crawl.seen)  # the crawl reached the product, not just a sign-in page
     assert not crawl.violations, "\n".join(crawl.violations)
 

@@ -1,4 +1,9 @@
-"""The CLI as an administrator uses it: real processes, real exit codes, one-line errors."""
+"""The CLI as an administrator uses it: exit codes, one-line errors, JSON for scripts.
+
+Commands run in the test's process through the console entry point (``run_civicloop``); ``serve`` and a command
+in a folder without a database run as real processes (``python -m civicloop``), which proves the entry point's
+exit codes and one-line errors survive the process boundary.
+"""
 
 import json
 import os
@@ -10,12 +15,19 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from tests.conftest import run_civicloop
 from tests.factories import create_agency
 
 CIVICLOOP = [sys.executable, "-m", "civicloop"]
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    return run_civicloop(*args, env=env)
+
+
+def run_process(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*CIVICLOOP, *args],
         capture_output=True,
@@ -129,7 +141,7 @@ def test_audit_verify_exits_1_on_a_tampered_log(db: Session) -> None:
 
 def test_serve_refuses_an_out_of_date_schema(tmp_path: Path) -> None:
     env = {"CIVICLOOP_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}", "CIVICLOOP_DATA_DIR": str(tmp_path)}
-    result = run("serve", "--port", "1", env=env)
+    result = run_process("serve", "--port", "1", env=env)
     assert result.returncode == 2
     assert "run `civicloop db upgrade`" in result.stderr
 
@@ -158,7 +170,5 @@ def test_a_command_on_a_folder_without_a_database_says_what_to_do_and_creates_no
     assert not (tmp_path / "var/civicloop.db").exists(), "no empty database was left behind"
     # An empty database (a file, or a server database without our tables) is refused the same way.
     (tmp_path / "var/civicloop.db").touch()
-    empty = subprocess.run(
-        [*CIVICLOOP, "agency", "list"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    empty = run_civicloop("agency", "list", cwd=tmp_path, env={"CIVICLOOP_DATABASE_URL": None, **env})
     assert empty.returncode == 2 and "has no CivicLoop tables" in empty.stderr

@@ -1,7 +1,4 @@
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -11,6 +8,7 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Agency, Platform
 from civicloop.demo import DEMO_PASSWORD, DemoWorld
 from civicloop.publishing.models import Post, PostPurpose
+from tests.conftest import run_civicloop
 from tests.factories import csrf_from
 
 
@@ -43,17 +41,9 @@ def test_each_demo_role_sees_only_what_it_may(demo: DemoWorld, client: TestClien
 
 def test_demo_command_builds_a_fresh_database_and_prints_the_logins(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
-    env = {**os.environ, "CIVICLOOP_SECRET_KEY": ""}
-    env.pop("CIVICLOOP_BASE_URL", None)
+    env: dict[str, str | None] = {"CIVICLOOP_SECRET_KEY": "", "CIVICLOOP_BASE_URL": None}
     for _ in range(2):  # a second run starts from scratch instead of failing on duplicates
-        result = subprocess.run(
-            [sys.executable, "-m", "civicloop", "demo", "--no-serve", "--port", "9000", "--folder", str(folder)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_civicloop("demo", "--no-serve", "--port", "9000", "--folder", str(folder), env=env)
         assert result.returncode == 0, result.stderr
     assert "officer@thromde.example" in result.stdout and DEMO_PASSWORD in result.stdout
     # The public address follows the port served on (webhook addresses are made from the same setting), and the
@@ -66,12 +56,5 @@ def test_demo_command_builds_a_fresh_database_and_prints_the_logins(tmp_path: Pa
     engine.dispose()
     assert announced and all("http://127.0.0.1:9000/c/" in text and ":8000" not in text for text in announced)
     env["CIVICLOOP_DATABASE_URL"] = f"sqlite:///{folder / 'civicloop.db'}"
-    listed = subprocess.run(
-        [sys.executable, "-m", "civicloop", "agency", "list", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    listed = run_civicloop("agency", "list", "--json", env=env)
     assert {a["code"] for a in json.loads(listed.stdout)} == {"DOIM", "MOIT", "THROMDE", "PUNAKHA"}

@@ -24,6 +24,8 @@ from tests.guidelines.corpus import Sample
 HELD_OUT = Path(__file__).parent / "heldout"
 # The first held-out set, looked at once (docs/benchmarks.md): tuning data since then.
 TUNING_ROUND1 = Path(__file__).parent / "tuning-round1"
+# The second held-out set, looked at once (docs/benchmarks.md): tuning data since round 3.
+TUNING_ROUND2 = Path(__file__).parent / "tuning-round2"
 CATEGORIES = ("taking_sides", "personal_data", "marking")
 # A finding's rule decides the category an agency head would read it under.
 RULE_PREFIX_CATEGORY = {"political.": "taking_sides", "personal.": "personal_data", "confidential.": "marking"}
@@ -80,10 +82,13 @@ def _context(data: dict[str, Any], period: bool) -> CheckContext:
     return CheckContext(
         election=ElectionPhase.period if period else ElectionPhase.none,
         agency_terms=tuple(data.get("confidential_terms", ())),
-        extra_terms=tuple(("candidates", name) for name in _candidate_names(data.get("candidates", ()))),
+        extra_terms=tuple(
+            ("candidates", name)
+            for name in _candidate_names([*data.get("candidates", ()), *data.get("candidates_dzongkha", ())])
+        ),
         public_contacts=(*contacts.get("emails", ()), *contacts.get("phones", ())),
         parties=parties,
-        reference_formats=tuple(mask_of_regex(f["regex"]) for f in data.get("reference_formats", ())),
+        reference_formats=tuple(mask for f in data.get("reference_formats", ()) for mask in masks_of_regex(f["regex"])),
     )
 
 
@@ -98,18 +103,33 @@ def _candidate_names(candidates: Iterable[str | dict[str, str]]) -> list[str]:
     return names
 
 
-_DIGITS = re.compile(r"\\d(?:\{(\d+)\})?")
+# A piece of a simple regex: a digit or letter class with an optional count ({n} or {m,n}), or a
+# (possibly escaped) literal character.
+_PIECE = re.compile(r"(\\d|\[A-Z\]|\[a-z\]|\[A-Za-z\])(?:\{(\d+)(?:,(\d+))?\})?|\\(.)|([^\\\[\]{}()*+?|^$.])")
+_MASK_OF_CLASS = {"\\d": "#", "[A-Z]": "@", "[a-z]": "@", "[A-Za-z]": "@"}
 
 
-def mask_of_regex(regex: str) -> str:
-    """A declared format given as a simple regex ("BP-\\d{4}-\\d{6}") in the format syntax agencies
-    declare (``BP-####-######``); anything beyond digits and literal characters is refused."""
+def masks_of_regex(regex: str) -> tuple[str, ...]:
+    """A declared format given as a simple regex ("BP-\\d{4}-\\d{6}", "DCSA/[A-Z]{2,4}/\\d{4}") in the
+    format syntax agencies declare (``BP-####-######``; ``#`` a digit, ``@`` a letter). A count range
+    becomes one format per length, as an agency would declare them; anything else is refused."""
     # A word boundary at either end adds nothing: a format matches the whole number as written.
     regex = regex.removeprefix("\\b").removesuffix("\\b")
-    mask = _DIGITS.sub(lambda m: "#" * int(m.group(1) or 1), regex).replace("\\", "")
-    if any(ch in mask for ch in "[](){}*+?|^$."):
-        raise ValueError(f"cannot turn {regex!r} into a reference format")
-    return mask
+    masks = [""]
+    position = 0
+    while position < len(regex):
+        m = _PIECE.match(regex, position)
+        if m is None:
+            raise ValueError(f"cannot turn {regex!r} into a reference format")
+        if m.group(1):
+            low = int(m.group(2) or 1)
+            high = int(m.group(3) or low)
+            choices = [_MASK_OF_CLASS[m.group(1)] * n for n in range(low, high + 1)]
+        else:
+            choices = [m.group(4) or m.group(5)]
+        masks = [mask + choice for mask in masks for choice in choices]
+        position = m.end()
+    return tuple(masks)
 
 
 def load_held_out(folder: Path = HELD_OUT) -> list[Case]:

@@ -101,9 +101,11 @@ def test_neutrality_tightens_in_an_election_period_and_the_embargo() -> None:
     text = "DNT members visited the bus terminal."
     severities = [check(text, context=CheckContext(election=phase))[0].severity for phase in ElectionPhase]
     assert severities == [Severity.low, Severity.low, Severity.high]
-    assert _rules("Watch DNT's live debate tonight and share it.") == [("political.party", "DNT")]
+    # Announcing a party's event only warns outside an election period (the learned model reads
+    # "watch DNT's debate and share it" as promoting a side, and holds that one: tests/guidelines/test_round3.py).
+    assert _rules("DNT's manifesto launch is on Saturday at the Clock Tower.") == [("political.party", "DNT")]
     in_period = check(
-        "Watch DNT's live debate tonight and share it.", context=CheckContext(election=ElectionPhase.period)
+        "DNT's manifesto launch is on Saturday at the Clock Tower.", context=CheckContext(election=ElectionPhase.period)
     )
     assert {(f.rule_id, f.severity) for f in in_period} == {("political.campaign", Severity.high)}
     assert _rules("Remember to vote for the candidate of your choice.") == []
@@ -134,7 +136,9 @@ def test_parties_come_from_the_context_in_every_form() -> None:
     context = CheckContext(parties=(party,))
     assert _rules("Vote for DGP!", context) == [("political.canvassing", "Vote for DGP")]
     assert _rules("Support Druk Green Party.", context) == [("political.endorsement", "Support Druk Green Party")]
-    assert _rules("Vote for DPT!", context) == []  # not a party in this deployment
+    # Not a party in this deployment: no rule names it, but a bare call to vote for anyone still reads as
+    # one to the learned model.
+    assert _rules("Vote for DPT!", context) == [("political.learned", "Vote for")]
     assert _rules("Clean streets #GreenDruk", context) == [("political.slogan", "#GreenDruk")]
     assert _rules("འབྲུག་ལྗང་ཁུ་ཚོགས་པ་ལུ་ཚོགས་རྒྱན་བཀལ།", context)[0][0] == "political.canvassing"
 

@@ -57,7 +57,7 @@ def test_taking_sides_is_held_outside_an_election_period_and_neutral_mentions_pa
 
 def test_an_election_period_is_stricter_and_the_embargo_holds_any_mention(db: Session) -> None:
     admin = _admin(db)
-    promotion = "Watch DNT's live debate tonight and share it with your friends."
+    promotion = "DNT's manifesto launch is on Saturday at the Clock Tower."
     assert service.evaluate(db, agency_id=None, text=promotion).action == "warn"
     period = _period(db, admin)
     assert service.evaluate(db, agency_id=None, text=promotion).action == "hold"
@@ -71,7 +71,7 @@ def test_an_election_period_is_stricter_and_the_embargo_holds_any_mention(db: Se
 def test_parties_are_seeded_and_national_oversight_keeps_them(db: Session) -> None:
     admin = _admin(db)
     assert [p.abbreviation for p in politics.list_parties(db)] == ["BTP", "DNT", "DPT", "DTT", "PDP"]
-    assert service.evaluate(db, agency_id=None, text="Vote for DGP!").action == "allow"
+    assert service.evaluate(db, agency_id=None, text="Clean streets #GreenDruk").action == "allow"
     politics.save_party(
         db,
         actor=admin,
@@ -83,8 +83,9 @@ def test_parties_are_seeded_and_national_oversight_keeps_them(db: Session) -> No
     )
     for text in ("Vote for DGP!", "Support the Green Party.", "Clean streets #GreenDruk"):
         assert service.evaluate(db, agency_id=None, text=text).action == "hold", text
+    assert service.evaluate(db, agency_id=None, text="Clean streets #GoDNT").action == "hold"
     politics.remove_party(db, actor=admin, name="DNT")
-    assert service.evaluate(db, agency_id=None, text="Vote for DNT!").action == "allow"
+    assert service.evaluate(db, agency_id=None, text="Clean streets #GoDNT").action == "allow"
     with pytest.raises(Conflict, match="already the abbreviation of Druk Green Party"):
         politics.save_party(db, actor=admin, name="Another Party", abbreviation="DGP")
     head = Actor.of(create_official(db, "agency_head@DOIM", email="head@doim.example"))

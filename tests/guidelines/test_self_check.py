@@ -87,5 +87,5 @@ def test_the_json_api_is_public_and_keeps_nothing(
 
 
 def test_the_self_check_uses_the_national_policy_and_election_period(db: Session) -> None:
-    assert service.self_check(db, text="Watch DNT's live debate and share it.").action == "warn"
+    assert service.self_check(db, text="DNT's manifesto launch is on Saturday at the Clock Tower.").action == "warn"
     assert service.self_check(db, text="Vote for DNT!").action == "hold"

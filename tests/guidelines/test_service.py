@@ -14,7 +14,7 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.outbound.service import create_outbound
 from civicloop.errors import Conflict, Forbidden, Invalid
-from civicloop.guidelines import Category, ElectionPhase, service
+from civicloop.guidelines import Category, ElectionPhase, queries, service
 from civicloop.guidelines.models import Action, Approval, ApprovalStatus, ReviewFinding
 from civicloop.kit.clock import utcnow
 from tests.factories import create_account, create_agency, create_official
@@ -232,9 +232,9 @@ def test_findings_are_counted_per_category_per_day_within_scope(db: Session, wor
     agency_id = _thromde(db)
     for text in (CID_REPLY, "You idiot.", "Call 17123456"):
         service.review_outgoing(db, actor=world["officer"], agency_id=agency_id, text=text, kind="reply")
-    totals = service.totals(db, actor=world["head"], agency_id=agency_id)
+    totals = queries.totals(db, actor=world["head"], agency_id=agency_id)
     assert totals[Category.personal_data] == 2 and totals[Category.civility] == 1
-    assert sum(service.totals(db, actor=world["other_head"]).values()) == 0
+    assert sum(queries.totals(db, actor=world["other_head"]).values()) == 0
 
 
 def test_redact_hides_citizens_personal_data_but_keeps_office_contacts() -> None:

@@ -3,7 +3,8 @@ who never read the detectors. It was evaluated once as a held-out set (docs/benc
 figures); its misses were then studied to widen the detectors, so it is tuning data now and its
 figures here are optimistic. The independent estimate is test_heldout.py.
 
-Floors at the figures measured after round 2 of tuning, so a regression fails.
+Floors at the figures measured after round 3 of tuning (the learned model is trained on this set
+too), so a regression fails.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from tests.guidelines.evaluation import CATEGORIES, TUNING_ROUND1, evaluate, loa
 
 CASES = load_held_out(TUNING_ROUND1)
 TALLIES = evaluate(CASES)
-# (true positives, texts held for the category, texts labelled with it) after round 2 of tuning.
+# (true positives, texts held for the category, texts labelled with it) after round 3 of tuning.
 MEASURED = {
-    "taking_sides": (69, 69, 71),
+    "taking_sides": (71, 71, 71),
     "personal_data": (54, 54, 54),
     "marking": (40, 40, 40),
 }

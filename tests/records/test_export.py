@@ -33,12 +33,9 @@ def cli(*args: str) -> str:
     return result.output
 
 
-def _agency(session: Session, *, busiest: bool) -> str:
-    """The demo agency with the most messages (or the fewest, for tests that need a bundle, not a big one)."""
-    count = func.count()
-    agency_id = session.scalar(
-        select(Message.agency_id).group_by(Message.agency_id).order_by(count.desc() if busiest else count).limit(1)
-    )
+def _smallest_agency(session: Session) -> str:
+    """The demo agency with the fewest messages (for tests that need a bundle, not a big one)."""
+    agency_id = session.scalar(select(Message.agency_id).group_by(Message.agency_id).order_by(func.count()).limit(1))
     return session.get_one(Agency, agency_id).code
 
 
@@ -61,10 +58,22 @@ def _one_character_changed(data: bytes) -> bytes:
     return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
 
 
+def _smallest_agency_with_dzongkha(session: Session) -> str:
+    """The demo agency with the fewest messages among those a citizen wrote to in Dzongkha: a whole bundle,
+    with a transcript in Tibetan script, at the cost of a small agency's PDFs."""
+    sizes: dict[int, int] = {}
+    dzongkha: set[int] = set()
+    for agency_id, text in session.execute(select(Message.agency_id, Message.text)):
+        sizes[agency_id] = sizes.get(agency_id, 0) + 1
+        if any("\u0f00" <= ch <= "\u0fff" for ch in text or ""):
+            dzongkha.add(agency_id)
+    return session.get_one(Agency, min(dzongkha, key=lambda agency_id: sizes[agency_id])).code
+
+
 def test_the_demo_exports_a_bundle_that_verifies_with_every_record_in_it(
     db: Session, demo: DemoWorld, tmp_path: Path
 ) -> None:
-    code = _agency(db, busiest=True)
+    code = _smallest_agency_with_dzongkha(db)
     out = tmp_path / "records.zip"
     summary = json.loads(cli("records", "export", "--agency", code, "--out", str(out), "--json"))
     messages = db.scalar(select(func.count()).select_from(Message).where(Message.agency_id == summary_agency(db, code)))
@@ -101,7 +110,7 @@ def summary_agency(session: Session, code: str) -> int:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_verify_names_every_file_changed_added_or_removed(db: Session, demo: DemoWorld, tmp_path: Path) -> None:
-    code = _agency(db, busiest=False)
+    code = _smallest_agency(db)
     out = tmp_path / "records.zip"
     cli("records", "export", "--agency", code, "--out", str(out))
     with zipfile.ZipFile(out) as archive:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin
+from civicloop.db.base import AgencyOwned, Base, IdMixin, TimestampMixin, Translated
 from civicloop.db.types import JSONType, UTCDateTime
 from civicloop.kit.clock import utcnow
 
@@ -24,7 +24,7 @@ class PromiseStatus(enum.StrEnum):
     dismissed = "dismissed"
 
 
-class Commitment(IdMixin, TimestampMixin, AgencyOwned, Base):
+class Commitment(IdMixin, TimestampMixin, AgencyOwned, Translated, Base):
     """What an agency said it will do after a consultation, by whom and by when; public once created."""
 
     __tablename__ = "accountability_commitments"
@@ -48,7 +48,7 @@ class Commitment(IdMixin, TimestampMixin, AgencyOwned, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
 
 
-class CommitmentUpdate(IdMixin, AgencyOwned, Base):
+class CommitmentUpdate(IdMixin, AgencyOwned, Translated, Base):
     """One dated entry of a commitment's public timeline."""
 
     __tablename__ = "accountability_updates"

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
-from civicloop.accountability import queries, service
+from civicloop.accountability import queries, service, translation
 from civicloop.accountability import tasks as _tasks  # noqa: F401 - registers the hooks in web processes
 from civicloop.accountability.models import Commitment, CommitmentStatus, CommitmentUpdate, Promise
 from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
@@ -22,12 +23,12 @@ from civicloop.consultations import report, results, themes
 from civicloop.consultations.models import Consultation, ReportSection
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import Invalid, NotFound
-from civicloop.kit import uploads
+from civicloop.kit import i18n, uploads
 from civicloop.kit.clock import utcnow
 from civicloop.kit.i18n import N_
 from civicloop.oversight.periods import local_today
 from civicloop.oversight.report import Column, Table, dumps
-from civicloop.web.forms import form_action
+from civicloop.web.forms import form_action, form_data
 from civicloop.web.templating import flash, public_render, render
 
 router = APIRouter(include_in_schema=False)
@@ -181,6 +182,102 @@ def post_update(
     told = " Participants are being told." if update.status_changed else ""
     flash(request, f"Update saved on the public timeline.{told}")
     return RedirectResponse(f"/accountability/commitments/{commitment_id}", status_code=303)
+
+
+# -- officials: a commitment's texts in another language, side by side with the English ----------------------
+
+
+@dataclass
+class TranslationRow:
+    label: str
+    name: str  # the form field
+    english: str
+    written: str
+    long: bool
+
+
+@dataclass
+class CommitmentTranslationPage:
+    commitment: Commitment
+    lang: str
+    language_name: str
+    rows: list[TranslationRow]
+    error: str | None = None
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for r in self.rows if r.english.strip() and not r.written.strip())
+
+
+COMMITMENT_LABELS = {
+    "title": "Title",
+    "description": "Description",
+    "division": "Responsible",
+    "dropped_reason": "Why it was dropped",
+}
+
+
+def _translation_page(
+    session: Session, actor: Actor, commitment_id: int, lang: str, form: dict[str, str] | None = None, **extra: object
+) -> CommitmentTranslationPage:
+    commitment = actor.fetch(session, Commitment, commitment_id, what="commitment")
+    if lang == i18n.DEFAULT or lang not in i18n.LANGUAGES:
+        raise Invalid(f"the language is one of {', '.join(c for c in i18n.LANGUAGES if c != i18n.DEFAULT)}")
+
+    def written(name: str, obj: object, field_name: str) -> str:
+        if form is not None:
+            return form.get(name, "")
+        return i18n.translated(getattr(obj, "translations", None), lang, field_name)
+
+    rows = [
+        TranslationRow(
+            label, name, getattr(commitment, name) or "", written(name, commitment, name), name == "description"
+        )
+        for name, label in COMMITMENT_LABELS.items()
+        if getattr(commitment, name) or name in ("title", "description")
+    ]
+    for number, update in enumerate(queries.timeline(session, commitment.id), 1):
+        for field_name, label in (("note", "note"), ("photo_alt", "photo description")):
+            if getattr(update, field_name):
+                name = f"u{update.id}_{field_name}"
+                english = getattr(update, field_name)
+                rows.append(
+                    TranslationRow(f"Update {number}: {label}", name, english, written(name, update, field_name), True)
+                )
+    return CommitmentTranslationPage(commitment, lang, i18n.LANGUAGES[lang], rows, **extra)  # type: ignore[arg-type]
+
+
+@router.get("/accountability/commitments/{commitment_id}/translation", response_class=HTMLResponse)
+def translation_form(
+    commitment_id: int, request: Request, session: SessionDep, actor: ActorDep, lang: str = "dz"
+) -> Response:
+    page = _translation_page(session, actor, commitment_id, lang)
+    return render(request, "accountability/translation.html", page)
+
+
+@router.post("/accountability/commitments/{commitment_id}/translation", response_class=HTMLResponse)
+def translation_save(
+    commitment_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: ActorDep,
+    submitted: Annotated[FormData, Depends(form_data)],
+) -> Response:
+    form = {k: v for k, v in submitted.items() if isinstance(v, str)}
+    lang = form.get("lang", "dz")
+    values = {name: form.get(name, "") for name in COMMITMENT_LABELS if name in form}
+    updates: dict[int, dict[str, str]] = {}
+    for name, value in form.items():
+        head, _, field_name = name.partition("_")
+        if head.startswith("u") and head[1:].isdigit() and field_name in translation.UPDATE_TEXTS:
+            updates.setdefault(int(head[1:]), {})[field_name] = value
+    with form_action(session) as attempt:
+        translation.save(session, actor=actor, commitment_id=commitment_id, lang=lang, values=values, updates=updates)
+    if (exc := attempt.error) is not None:
+        page = _translation_page(session, actor, commitment_id, lang, form, error=exc.message)
+        return render(request, "accountability/translation.html", page, status_code=exc.status_code)
+    flash(request, f"Saved the {i18n.LANGUAGES.get(lang, lang)} version.")
+    return RedirectResponse(f"/accountability/commitments/{commitment_id}/translation?lang={lang}", status_code=303)
 
 
 # -- officials: promises on the conversation page (HTMX fragment) -----------------------------------

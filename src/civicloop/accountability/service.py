@@ -37,8 +37,9 @@ from civicloop.channels.outbound.service import SENDING_ROLES, create_outbound
 from civicloop.config import get_settings
 from civicloop.consultations.models import Consultation, ConsultationStatus, ReportSection, Response
 from civicloop.errors import AppError, Conflict, Invalid
-from civicloop.kit import uploads
+from civicloop.kit import i18n, uploads
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 from civicloop.notifications.service import notify
 from civicloop.sla.calendar import calendar_for
 
@@ -67,6 +68,8 @@ def _record(session: Session, actor: Actor, action: str, row: Commitment | Promi
 
 
 # -- commitments -----------------------------------------------------------------------------------
+
+CREATED_NOTE = N_("Commitment made in the consultation's report.")
 
 
 def create_commitment(session: Session, *, actor: Actor, consultation_id: int, data: CommitmentIn) -> Commitment:
@@ -110,7 +113,11 @@ def create_commitment(session: Session, *, actor: Actor, consultation_id: int, d
             at=utcnow(),
             status=CommitmentStatus.planned,
             progress=0,
-            note="Commitment made in the consultation's report.",
+            note=CREATED_NOTE,
+            # The timeline's first entry is the product's words, so it comes in every language of the catalogs.
+            translations={
+                lang: {"note": i18n.translate(lang, CREATED_NOTE)} for lang in i18n.LANGUAGES if lang != i18n.DEFAULT
+            },
             author_id=actor.id,
         )
     )

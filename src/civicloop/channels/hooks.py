@@ -20,7 +20,7 @@ from civicloop.channels.models import Message
 log = logging.getLogger(__name__)
 
 MessageHook = Callable[[Session, Message], None]
-# A comment hidden or shown again on the platform itself (a Page administrator on Facebook), not through
+# A comment hidden or shown again on the platform itself (by one of its administrators), not through
 # CivicLoop: called with the message and ``Action.hide`` or ``Action.unhide`` once its state has changed.
 PlatformModerationHook = Callable[[Session, Message, Action], None]
 

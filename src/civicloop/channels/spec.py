@@ -19,6 +19,7 @@ from civicloop.agencies.platforms import AccountPlatform, Credentials
 from civicloop.channels.base import AppAccount, EventItem, Parser, Provider
 from civicloop.channels.connect.base import Connector
 from civicloop.channels.delivery import Route, Sender
+from civicloop.channels.media.download import Got, Wanted
 from civicloop.channels.moderation import Moderator
 from civicloop.config import get_settings
 
@@ -137,6 +138,24 @@ class Reconciler(Protocol):
     def list_since(self, account: AppAccount, since: datetime, http: httpx.Client) -> Listed: ...
 
 
+class MediaSource(Protocol):
+    """Downloads a citizen's attachment that the platform gives by id (a file id, a media id) or at a link
+    only the account's credentials open (direct-message media), for ``channels.media``. ``token(refused)`` is
+    the account's cached access token (``fetch_token`` platforms), fetched anew when ``refused`` is the one a
+    call was just refused with. Raises ``media.download.Refused`` with the platform's reason, or
+    ``PayloadTooLarge``."""
+
+    def download(
+        self,
+        account: AppAccount,
+        wanted: Wanted,
+        http: httpx.Client,
+        *,
+        limit: int,
+        token: Callable[[str | None], str],
+    ) -> Got: ...
+
+
 @dataclass(frozen=True)
 class PlatformSpec:
     """Everything the product knows of one platform (see the module docstring)."""
@@ -194,6 +213,8 @@ class PlatformSpec:
     reconcile_gaps: tuple[str, ...] = ()
     # Hiding, unhiding or deleting a citizen's comment on the platform itself (None: not offered).
     moderator: Moderator | None = None
+    # Downloading citizens' attachments given by id or behind the account's credentials (None: plain links).
+    media: MediaSource | None = None
 
     def api_url(self) -> str:
         settings = get_settings()

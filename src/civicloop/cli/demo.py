@@ -74,7 +74,11 @@ def demo(
     folder: Annotated[Path, typer.Option(help="Where the demo database goes (wiped first)")] = DEMO_DIR,
     serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve after seeding")] = True,
     citizens: Annotated[
-        bool, typer.Option("--citizens/--no-citizens", help="Simulated citizens write in while the demo runs")
+        bool,
+        typer.Option(
+            "--citizens/--no-citizens",
+            help="Simulated citizens write in while the demo runs (the simulated platforms are served either way)",
+        ),
     ] = True,
 ) -> None:
     """Build a fresh demo (agencies, officials, accounts, activity) and serve it."""
@@ -113,14 +117,17 @@ def demo(
         highlight=False,
     )
     if serve_app:
-        live = None
-        if citizens:
-            from civicloop.channels.simulator import live as live_demo
+        from civicloop.channels.simulator import live as live_demo
 
-            live = live_demo.start(f"http://{local}:{port}")
-            console.print(
-                f"Platform APIs simulated at {live.simulator.url}; simulated citizens write in every few seconds."
-            )
+        # The platforms' APIs and sign-in pages are simulated in this process, so "Connect …" on the accounts
+        # page (an agency administrator, e.g. itadmin@thromde.example) completes against them.
+        live = live_demo.start(f"http://{local}:{port}", citizens=citizens)
+        console.print(
+            f"Platform APIs and sign-in pages simulated at {live.simulator.url}"
+            + ("; simulated citizens write in every few seconds." if citizens else ".")
+        )
+        for hint in live.connect_hints:
+            console.print(f"  {hint}", highlight=False)
         # The simulated traffic would bury the logins above: keep requests and routine jobs out of the log.
         for noisy in ("huey", "httpx"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -129,7 +136,6 @@ def demo(
         try:
             serve(host=host, port=port, access_log=False)
         finally:
-            if live is not None:
-                live.stop()
+            live.stop()
             if sink is not None:
                 sink.terminate()

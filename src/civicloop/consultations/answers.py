@@ -32,7 +32,9 @@ from civicloop.consultations.models import (
     Response,
 )
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 from civicloop.publishing.models import Post, PostPurpose
 
 MAX_TEXT = 5000
@@ -41,6 +43,15 @@ FORM_CHANNEL = "form"
 LINKABLE = frozenset({ConsultationStatus.open, ConsultationStatus.closed})
 # "option B", "design b", "Option-C": a vote between design options written in a comment.
 VOTE_RE = re.compile(r"\b(?:option|design)[\s\-:#]*([A-Za-z])\b", re.IGNORECASE)
+# What the public form tells a citizen, in the form's language (the catalogs); filled in after translation.
+NOT_OPEN = N_("This consultation is not open for answers.")
+PLEASE_ANSWER = N_("Please answer “%(question)s”.")
+ANSWER_TOO_LONG = N_("The answer to “%(question)s” is longer than %(limit)s characters.")
+RATING = N_("The answer to “%(question)s” is a rating from 1 to 5.")
+NOT_AN_OPTION = N_("“%(value)s” is not one of the options of “%(question)s”.")
+ONE_OPTION = N_("Choose only one option for “%(question)s”.")
+COMMENT_TOO_LONG = N_("The comment is longer than %(limit)s characters.")
+NOTHING = N_("Answer at least one question or write a comment.")
 
 
 def accepts_answers(consultation: Consultation) -> bool:
@@ -80,23 +91,27 @@ def check_respondent(session: Session, consultation: Consultation, respondent: A
     return respondent.id
 
 
-def _answer_for(question: Question, values: list[str]) -> Answer:
-    """One question's answer from the submitted values, or Invalid naming the question."""
-    name = f"“{question.prompt[:80]}”"
+def _answer_for(question: Question, values: list[str], lang: str = i18n.DEFAULT) -> Answer:
+    """One question's answer from the submitted values, or Invalid naming the question (in ``lang``)."""
+    name = i18n.localized(question, "prompt", lang).text[:80]
+
+    def refuse(message: str, **values: object) -> Invalid:
+        return Invalid(i18n.translate(lang, message) % {"question": name, **values})
+
     if question.kind is QuestionKind.free_text:
         text = values[0]
         if len(text) > MAX_TEXT:
-            raise Invalid(f"the answer to {name} is longer than {MAX_TEXT} characters")
+            raise refuse(ANSWER_TOO_LONG, limit=f"{MAX_TEXT:,}")
         return Answer(question_id=question.id, text=text)
     if question.kind is QuestionKind.rating:
         if values[0] not in {"1", "2", "3", "4", "5"}:
-            raise Invalid(f"the answer to {name} is a rating from 1 to 5")
+            raise refuse(RATING)
         return Answer(question_id=question.id, rating=int(values[0]))
     unknown = [v for v in values if v not in question.options]
     if unknown:
-        raise Invalid(f"{unknown[0][:40]!r} is not one of the options of {name}")
+        raise refuse(NOT_AN_OPTION, value=unknown[0][:40])
     if question.kind is not QuestionKind.multiple_choice and len(values) > 1:
-        raise Invalid(f"choose only one option for {name}")
+        raise refuse(ONE_OPTION)
     return Answer(question_id=question.id, choices=list(dict.fromkeys(values)))
 
 
@@ -114,27 +129,29 @@ def submit_form(
     A survey of civil servants takes answers only from officials of its agencies, one each (``respondent``
     is the signed-in official); a consultation of citizens ignores who is signed in.
     """
+    lang = i18n.supported(language) or i18n.DEFAULT
     if not accepts_answers(consultation):
-        raise Conflict("this consultation is not open for answers")
+        raise Conflict(i18n.translate(lang, NOT_OPEN))
     official_id = check_respondent(session, consultation, respondent)
     answers, problems = [], []
     for question in queries.questions_of(session, consultation.id):
         given = [v.strip() for v in values.get(question.id, []) if v and v.strip()]
         if not given:
             if question.required:
-                problems.append(f"please answer “{question.prompt[:80]}”")
+                prompt = i18n.localized(question, "prompt", lang).text[:80]
+                problems.append(i18n.translate(lang, PLEASE_ANSWER) % {"question": prompt})
             continue
         try:
-            answers.append(_answer_for(question, given))
+            answers.append(_answer_for(question, given, lang))
         except Invalid as exc:
             problems.append(exc.message)
     comment = comment.strip()
     if len(comment) > MAX_TEXT:
-        problems.append(f"the comment is longer than {MAX_TEXT} characters")
+        problems.append(i18n.translate(lang, COMMENT_TOO_LONG) % {"limit": f"{MAX_TEXT:,}"})
     if problems:
-        raise Invalid("; ".join(problems))
+        raise Invalid(" ".join(problems))
     if not answers and not comment:
-        raise Invalid("answer at least one question or write a comment")
+        raise Invalid(i18n.translate(lang, NOTHING))
     response = Response(
         agency_id=consultation.agency_id,
         consultation_id=consultation.id,

@@ -171,6 +171,7 @@ def answer(
             scope=f"consultation:{consultation.code}",
             address=antispam.client_address(request),
             limit=get_settings().consultation_answers_per_hour,
+            lang=language,
         )
     if (exc := attempt.error) is not None:
         consultation = queries.get_public(session, code)

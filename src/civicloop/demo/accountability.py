@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.accountability import service
+from civicloop.accountability import service, translation
 from civicloop.accountability.models import CommitmentStatus
 from civicloop.accountability.schemas import CommitmentIn, Photo, UpdateIn
 from civicloop.agencies.models import OfficialAccount
@@ -21,6 +21,7 @@ from civicloop.consultations import report
 from civicloop.consultations import service as consultations
 from civicloop.consultations.models import Consultation, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, QuestionIn, ReportIn, ReportSectionIn
+from civicloop.demo import dzongkha
 from civicloop.demo.consultations import _actor, _at, _citizen_message, _mark_sent, png
 from civicloop.demo.foundation import DemoWorld
 from civicloop.kit.clock import utcnow
@@ -138,10 +139,11 @@ def seed_accountability(session: Session, world: DemoWorld) -> None:
                     section_id=sections[min(n, len(sections) - 1)].id,
                 ),
             )
+        updates: dict[int, dict[str, str]] = {}
         for days_ago, status, progress, note in history:
             photo = Photo(filename="platform.png", data=png("B")) if status is CommitmentStatus.in_progress else None
             with _at(utcnow() - timedelta(days=days_ago)):
-                service.add_update(
+                update = service.add_update(
                     session,
                     actor=analyst,
                     commitment_id=commitment.id,
@@ -149,3 +151,12 @@ def seed_accountability(session: Session, world: DemoWorld) -> None:
                     photo=photo,
                     notify=False,
                 )
+            updates[update.id] = {
+                "note": dzongkha.UPDATE_NOTES[note],
+                "photo_alt": dzongkha.PHOTO_ALT["Work at the stop"],
+            }
+        # Written in Dzongkha too, as an official does on the commitment's "Dzongkha version" page.
+        texts = dict(dzongkha.COMMITMENTS[title])
+        if history and history[-1][1] is CommitmentStatus.dropped:
+            texts["dropped_reason"] = dzongkha.UPDATE_NOTES[history[-1][3]]
+        translation.save(session, actor=analyst, commitment_id=commitment.id, lang="dz", values=texts, updates=updates)

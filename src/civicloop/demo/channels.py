@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.auth.scope import Actor
 from civicloop.channels import ingest, registry
 from civicloop.channels.base import Action, ContactRef, Inbound, wanted
 from civicloop.channels.models import Conversation, ConversationKind, Direction
@@ -21,6 +22,8 @@ from civicloop.channels.outbound.models import OutboundKind, OutboundMessage, Ou
 from civicloop.channels.outbound.service import reply_route
 from civicloop.channels.service import record_inbound
 from civicloop.channels.simulator.citizens import Citizens, load_targets
+from civicloop.channels.web import topics
+from civicloop.demo import dzongkha
 from civicloop.demo.foundation import DemoWorld, demo_email
 from civicloop.kit.clock import utcnow
 
@@ -38,9 +41,14 @@ REPLIES = [
     "Thank you for your suggestion — we will include it in the consultation on the new bus stops.",
 ]
 FORMS = [
-    ("Sangay Wangmo", "sangay.wangmo@example.bt", "Bus stop", "The Motithang bus stop needs a roof and a bench."),
-    ("", "", "Water", "Water pressure in Upper Motithang is very low every evening."),
-    ("Tenzin", "77123456", "Permits", "How long does a building permit renewal take now?"),
+    (
+        "Sangay Wangmo",
+        "sangay.wangmo@example.bt",
+        "Buses and bus stops",
+        "The Motithang bus stop needs a roof and a bench.",
+    ),
+    ("", "", "Water supply", "Water pressure in Upper Motithang is very low every evening."),
+    ("Tenzin", "77123456", "Building permits", "How long does a building permit renewal take now?"),
 ]
 
 
@@ -99,6 +107,11 @@ def _reply(session: Session, conversation: Conversation, text: str, at: datetime
 
 def _forms(session: Session, world: DemoWorld, start: datetime) -> None:
     account = world.accounts[("THROMDE", Platform.web)]
+    # The form's topics in English and Dzongkha, as the agency's officer writes them on the topics page.
+    for code, rows in dzongkha.FEEDBACK_TOPICS.items():
+        officer = Actor.of(world.officials[demo_email("officer", code)])
+        texts = [topics.TopicText(english, {"dz": dz}) for english, dz in rows]
+        topics.set_topics(session, actor=officer, agency_id=world.agencies[code].id, rows=texts)
     for n, (name, contact, topic, text) in enumerate(FORMS):
         reference = f"THROMDE-D3M0{n}K"
         email = contact if "@" in contact else None

@@ -66,3 +66,45 @@ SAVED_REPLIES = {
         "{citizen_name} ལུ། འདི་ བཅོ་ཁ་བཏང་ཡོད། བསྒུག་སྡོད་གནང་མི་ལུ་ བཀའ་དྲིན་ཆེ། — {officer_name}, {agency_name}",
     ),
 }
+
+# The topics of Thimphu Thromde's feedback form (English label → Dzongkha); the demo's form messages use three of them.
+FEEDBACK_TOPICS = {
+    "THROMDE": [
+        ("Buses and bus stops", "བཱས་དང་ བཱས་བསྒུག་ས།"),
+        ("Water supply", "ཆུ་མཁོ་སྤྲོད།"),
+        ("Roads and footpaths", "ལམ་དང་ གོམ་ལམ།"),
+        ("Street lights", "ལམ་གྱི་ གློག་མེ།"),
+        ("Waste collection", "གད་སྙིགས་ བསྡུ་ལེན།"),
+        ("Building permits", "ཁང་མིག་ བཟོ་བསྐྲུན་གྱི་ ཆོག་ཐམ།"),
+    ]
+}
+
+# The commitments of the first round of the bus-stop consultation (demo/accountability.py): title and responsible
+# division, then each update's note, by their English text.
+COMMITMENTS = {
+    "Publish the bus timetable at every stop on Norzin Lam": {
+        "title": "ནོར་འཛིན་ལམ་གུ་ བཱས་བསྒུག་ས་ག་ར་ལུ་ བཱས་ཀྱི་ དུས་ཚོད་རེའུ་མིག་ བཀོད་ནི།",
+        "division": "མི་མང་ སྐྱེལ་འདྲེན་ སྡེ་ཚན།",
+    },
+    "Raise the platform of the Clock Tower stop above the flood line": {
+        "title": "ཆུ་ཚོད་ཁང་གི་ བཱས་བསྒུག་སའི་ སྟེགས་བུ་འདི་ ཆུ་ལོག་གི་ཚད་ལས་ མཐོ་བཟོ་ནི།",
+        "division": "གྲོང་ཁྱེར་ འཆར་འགོད་ སྡེ་ཚན།",
+    },
+    "Light the 12 bus stops on Norzin Lam": {
+        "title": "ནོར་འཛིན་ལམ་གུ་ བཱས་བསྒུག་ས་ ༡༢ ལུ་ གློག་མེ་ བཙུགས་ནི།",
+        "division": "ཐིམ་ཕུ་ཁྲོམ་སྡེའི་ གློག་མེ་ ཡན་ལག་སྡེ་ཚན།",
+    },
+    "Move the stop 50 m towards the Clock Tower": {
+        "title": "བཱས་བསྒུག་ས་འདི་ ཆུ་ཚོད་ཁང་གི་ཕྱོགས་ལུ་ མི་ཊར་ ༥༠ སྤོ་ནི།",
+        "division": "གྲོང་ཁྱེར་ འཆར་འགོད་ སྡེ་ཚན།",
+    },
+}
+UPDATE_NOTES = {
+    "Timetables printed.": "དུས་ཚོད་རེའུ་མིག་ དཔར་བསྐྲུན་འབད་ཚར་ཡི།",
+    "Up at all 12 stops.": "བཱས་བསྒུག་ས་ ༡༢ ཆ་མཉམ་ལུ་ བཀོད་ཚར་ཡི།",
+    "Drainage laid; the platform is being raised.": "ཆུ་རྒྱུན་གྱི་ ཡུར་བ་ བཏོན་ཚར་ཡི། སྟེགས་བུ་ མཐོ་བཟོ་དོ།",
+    "The traffic study showed the new place would block the junction.": (
+        "འགྲུལ་འཁོར་གྱི་ ཞིབ་འཚོལ་ནང་ ས་གནས་གསརཔ་འདི་གིས་ ལམ་མདོ་ བཀག་འོང་ཟེར་ ཐོན་ཡི།"
+    ),
+}
+PHOTO_ALT = {"Work at the stop": "བཱས་བསྒུག་སའི་ ལཱ་ཀ།"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -24,11 +24,30 @@ from civicloop.guidelines.lexicons import (
 )
 from civicloop.guidelines.neutrality import NeutralityDetector
 from civicloop.guidelines.personal import PersonalDetector, Span, reference_formats
+from civicloop.guidelines.sides_model import shipped_model
 from civicloop.guidelines.text import Prepared, is_tibetan, prepare
 
 SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
 AGENCY_LEXICON = "agency_terms"
 AGENCY_RULE = "confidential.agency_term"
+LEARNED_RULE = "political.learned"
+MENTIONS = frozenset({"political.party", "political.candidate"})  # a name alone takes no side
+# Kinds of neutrality-list hit that make a text about politics (a side, voting, an election, a
+# campaign); cue verbs alone ("thank", "support") do not.
+POLITICAL_SUBJECTS = frozenset(
+    {
+        "target",
+        "electoral_target",
+        "electoral",
+        "actor",
+        "frame",
+        "recall",
+        "election_time",
+        "campaign",
+        "standalone",
+        "notice",
+    }
+)
 NAMED_SIDES = frozenset({"parties", "candidates"})  # lexicons whose hits the neutrality check weighs
 # More capital letters than this share of a text means it is shouted, so capitals prove nothing.
 SHOUTING_SHARE = 0.6
@@ -137,7 +156,12 @@ class RuleBook:
         candidates = tuple(" ".join(t.words) for t in lexicons.get("candidates", []))
         self.neutrality = NeutralityDetector(data_json("neutrality.json"), parties, candidates)
 
-    def check(self, text: str, context: CheckContext) -> list[Finding]:
+    def named_sides(self, prepared: Prepared) -> list[tuple[int, int, str]]:
+        """The parties and candidates named in a text: (start, end, lexicon)."""
+        return [(h.start, h.end, h.term.lexicon) for h in self.index.find(prepared) if h.term.lexicon in NAMED_SIDES]
+
+    def check(self, text: str, context: CheckContext, *, learned: bool = True) -> list[Finding]:
+        """Findings in ``text``; ``learned`` False leaves out the learned taking-sides model (rules only)."""
         prepared = prepare(text)
         phase = context.election
         findings = []
@@ -148,11 +172,15 @@ class RuleBook:
             if _KEPT_AS.match(text, hit.end) and is_tibetan(text[hit.start : hit.end]):
                 continue  # "གསང་བ་སྦེ་ བཞག་འོང" (will be kept confidential) reassures, it does not mark
             if hit.term.lexicon in NAMED_SIDES:
-                named.append((hit.start, hit.end))
+                named.append((hit.start, hit.end, hit.term.lexicon))
             findings.append(self.rules[self.lexicon_rule[hit.term.lexicon]].finding(hit.start, hit.end, phase))
         in_period = phase is not ElectionPhase.none
-        for side in self.neutrality.find(prepared, named, in_period=in_period):
+        cues: list[tuple[int, str]] = []
+        sides = self.neutrality.find(prepared, [(a, b) for a, b, _ in named], in_period=in_period, cues=cues)
+        for side in sides:
             findings.append(self.rules[side.rule].finding(side.start, side.end, phase))
+        if learned:
+            findings += self._learned(prepared, named, cues, phase, findings)
         if context.agency_terms:
             agency_rule = self.rules[AGENCY_RULE]
             for hit in agency_index(context.agency_terms).find(prepared):
@@ -170,6 +198,46 @@ class RuleBook:
             if not span.public:
                 findings.append(self.rules[span.rule].finding(span.start, span.end, phase))
         return _without_nested(findings)
+
+    def model_silent(
+        self,
+        prepared: Prepared,
+        named: list[tuple[int, int, str]],
+        cues: list[tuple[int, str]],
+        found: list[Finding],
+    ) -> bool:
+        """Where the learned model does not speak: where the rules already judged a stance (a side taken
+        is held anyway, and a judgement made on purpose, such as promoting a campaign event only
+        warning outside an election period, is not overruled); where the text names no party or
+        candidate and none of the words the rules know for sides, votes, elections or campaigns
+        ("Fixed tonight.", "Thank you, we will look into it."): the model weighs how a text treats a
+        side, it has nothing to weigh there, and its bias alone would hold short replies; and where a
+        text with no party or candidate named treats every side alike ("vote for the candidate of your
+        choice")."""
+        if any(f.category is Category.political and f.rule_id not in MENTIONS for f in found):
+            return True
+        if not named and not any(kind.split(":")[1] in POLITICAL_SUBJECTS for _, kind in cues):
+            return True
+        return not named and self.neutrality.even_handed.search(prepared.norm) is not None
+
+    def _learned(
+        self,
+        prepared: Prepared,
+        named: list[tuple[int, int, str]],
+        cues: list[tuple[int, str]],
+        phase: ElectionPhase,
+        found: list[Finding],
+    ) -> list[Finding]:
+        """The learned model's finding, when the rules found no side taken that would hold the text."""
+        model = shipped_model()
+        if model is None or self.model_silent(prepared, named, cues, found):
+            return []
+        opinion = model.score(prepared, named, phase is not ElectionPhase.none, cues)
+        if opinion.probability < model.threshold or not opinion.top_words:
+            return []
+        finding = self.rules[LEARNED_RULE].finding(opinion.start, opinion.end, phase)
+        weighed = ", ".join(f"“{w}”" for w in opinion.top_words)
+        return [replace(finding, explanation=f"{finding.explanation} The words that weighed most: {weighed}.")]
 
     def contacts(self, text: str) -> list[Span]:
         """Email addresses and phone numbers, personal or not (for comparisons with other tools)."""

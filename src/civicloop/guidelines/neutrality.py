@@ -129,6 +129,11 @@ class NeutralityDetector:
         add("notice", config["neutral_notices"], "", None)
         add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
         self.index = TermIndex(terms, {})
+        self.even_handed = re.compile(
+            r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in config["even_handed"]) + r")\b",
+            re.IGNORECASE,
+        )
+        self._cue_names = {key: f"k:{kind}:{cue.rule}" for key, (kind, cue) in self._kinds.items()}
         self.only_verbs = frozenset(config["only_verbs"])
         self.small_abbreviations = frozenset(p.abbreviation.lower() for p in parties if len(p.abbreviation) >= 3)
         self.hashtag_names = frozenset(
@@ -140,16 +145,33 @@ class NeutralityDetector:
         self.hashtag_slogans = frozenset(_squash(s) for p in parties for s in p.slogans if s.startswith("#"))
         self.hashtag_sides = tuple(config["hashtag_sides"])
 
-    def find(self, prepared: Prepared, named: list[tuple[int, int]], *, in_period: bool) -> list[SideFinding]:
-        """Spans that take sides; ``named`` are the parties and candidates the lexicons found."""
+    def cues(self, prepared: Prepared) -> list[tuple[int, str]]:
+        """Where each kind of cue appears, for the learned model to weigh: (start, "k:kind:rule")."""
+        return [(hit.start, self._cue_names[hit.term.lexicon]) for hit in self.index.find(prepared)]
+
+    def find(
+        self,
+        prepared: Prepared,
+        named: list[tuple[int, int]],
+        *,
+        in_period: bool,
+        cues: list[tuple[int, str]] | None = None,
+    ) -> list[SideFinding]:
+        """Spans that take sides; ``named`` are the parties and candidates the lexicons found. The cues
+        seen are added to ``cues`` when given (as ``cues()`` lists them: one pass serves both)."""
         text = prepared.norm
         hits: dict[str, list[tuple[int, int, Cue]]] = {}
         for hit in self.index.find(prepared):
             kind, cue = self._kinds[hit.term.lexicon]
             hits.setdefault(kind, []).append((hit.start, hit.end, cue))
+            if cues is not None:
+                cues.append((hit.start, self._cue_names[hit.term.lexicon]))
         found = [SideFinding(c.rule, a, b) for a, b, c in hits.get("standalone", [])]
         found += self._hashtags(text)
         targets = [Target(a, b) for a, b in named] + self._generic_targets(prepared, hits)
+        if named:
+            found += _symbol_comparisons(text, named)
+            targets += _pronouns_after(prepared, named[0][1])
         if targets:
             context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
             for target in targets:
@@ -265,6 +287,28 @@ def _pointed_at_the_vote(
         return []
     start, end, cue = frames[0]
     return [SideFinding(cue.rule, start, end)]
+
+
+# "PDP > DNT", "DNT = development": a name ranked against another, or equated with a value.
+_RANKED = re.compile(r"\s*(?:>+|<+|=+|≥|≤|≫|≪)\s*(?=[\w\u0F40-\u0FBC])")
+_PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them", "his", "their", "hers", "theirs"})
+
+
+def _symbol_comparisons(text: str, named: list[tuple[int, int]]) -> list[SideFinding]:
+    out = []
+    for start, end in named:
+        m = _RANKED.match(text, end)
+        if m:
+            word = _TOKEN.match(text, m.end())
+            out.append(SideFinding("political.comparison", start, word.end() if word else m.end()))
+    return out
+
+
+def _pronouns_after(prepared: Prepared, after: int) -> list[Target]:
+    """ "Ngawang Pelzang got my village its farm road. He has my vote": after a party or candidate is
+    named, a pronoun stands for them in the next sentences. Weak targets: only a call for votes or
+    support taken with them ("support her!", "he has my vote"), not thanks, which staff also give."""
+    return [Target(s, e, weak=True) for s, e, w in prepared.tokens if s >= after and w.lower() in _PRONOUNS]
 
 
 def _named(tag: str, name: str) -> bool:

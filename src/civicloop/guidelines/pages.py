@@ -9,20 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from civicloop.agencies import service as agencies
-from civicloop.agencies.models import Agency, OfficialAccount
-from civicloop.auth.models import Official
+from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
-from civicloop.channels import registry
-from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.config import get_settings
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid
-from civicloop.guidelines import politics, service
+from civicloop.guidelines import politics, queries, service
 from civicloop.guidelines.findings import CATEGORY_LABELS, Category
 from civicloop.guidelines.lexicons import shipped_lexicons
 from civicloop.guidelines.models import (
@@ -76,7 +72,7 @@ def home(request: Request, session: SessionDep, actor: ActorDep, agency_id: int 
         agencies=_agencies(session, actor),
         agency_id=_default_agency(session, actor, agency_id),
         pending=len([a for a in _queue(session, actor) if service.can_decide(session, actor, a)]),
-        mine=service.list_approvals(session, actor=actor, requested_by=actor.id, limit=20),
+        mine=queries.list_approvals(session, actor=actor, requested_by=actor.id, limit=20),
         is_national_admin=actor.is_national_admin,
         manageable=[a for a in _agencies(session, actor) if actor.has_role(a.id, *service.RULE_ROLES)],
     )
@@ -103,7 +99,7 @@ def live_check(
 
 
 def _queue(session: Session, actor: Actor) -> list[Approval]:
-    return service.list_approvals(session, actor=actor, status=ApprovalStatus.pending)
+    return queries.list_approvals(session, actor=actor, status=ApprovalStatus.pending)
 
 
 @dataclass
@@ -140,24 +136,12 @@ class ApprovalsPage:
     error_for: int | None = None
 
 
-def _accounts(session: Session, approvals: list[Approval]) -> dict[int, str]:
-    """Per approval of an outbound message: the account it goes to."""
-    outbound_ids = [a.outbound_id for a in approvals if a.outbound_id is not None]
-    if not outbound_ids:
-        return {}
-    rows = session.execute(
-        select(OutboundMessage.id, OfficialAccount.platform, OfficialAccount.name)
-        .join(OfficialAccount, OfficialAccount.id == OutboundMessage.account_id)
-        .where(OutboundMessage.id.in_(outbound_ids))
-    )
-    by_outbound = {row_id: f"{registry.spec(platform).label} · {name}" for row_id, platform, name in rows}
-    return {a.id: by_outbound[a.outbound_id] for a in approvals if a.outbound_id in by_outbound}
-
-
 def _rows(session: Session, actor: Actor, approvals: list[Approval]) -> list[ApprovalRow]:
-    names = _names(session, {a.requested_by_id for a in approvals} | {a.decided_by_id for a in approvals})
+    names = queries.official_names(
+        session, {a.requested_by_id for a in approvals} | {a.decided_by_id for a in approvals}
+    )
     agency_names = {a.id: a.name for a in _agencies(session, actor)}
-    accounts = _accounts(session, approvals)
+    accounts = queries.account_labels(session, approvals)
     rows = []
     for approval in approvals:
         review = service.evaluate(session, agency_id=approval.agency_id, text=approval.text)
@@ -188,16 +172,9 @@ def _groups(session: Session, actor: Actor, approvals: list[Approval]) -> list[A
     return groups
 
 
-def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return {o.id: o.name for o in session.scalars(select(Official).where(Official.id.in_(wanted)))}
-
-
 def _approvals_page(session: Session, actor: Actor, **extra: object) -> ApprovalsPage:
     decided = [
-        a for a in service.list_approvals(session, actor=actor, limit=50) if a.status is not ApprovalStatus.pending
+        a for a in queries.list_approvals(session, actor=actor, limit=50) if a.status is not ApprovalStatus.pending
     ]
     return ApprovalsPage(
         pending=_groups(session, actor, _queue(session, actor)),
@@ -272,7 +249,7 @@ def stats(
     days = min(max(days, 1), 730)
     if agency_id is None and not actor.sees_all:
         agency_id = _default_agency(session, actor, None)
-    series = service.findings_per_week(session, actor=actor, agency_id=agency_id, days=days)
+    series = queries.findings_per_week(session, actor=actor, agency_id=agency_id, days=days)
     named: dict[str, Sequence[tuple[str, float]]] = {CATEGORY_LABELS[c]: points for c, points in series.items()}
     page = StatsPage(
         agencies=_agencies(session, actor),
@@ -341,8 +318,8 @@ def _settings_page(session: Session, actor: Actor, **extra: object) -> SettingsP
     return SettingsPage(
         policy=list(service.policy_for(session, None).values()),
         actions=RULE_ACTIONS,
-        lexicons=_lexicon_rows(service.list_terms(session, actor=actor), service.national_lexicon_ids()),
-        elections=service.list_election_periods(session),
+        lexicons=_lexicon_rows(queries.list_terms(session, actor=actor), service.national_lexicon_ids()),
+        elections=queries.list_election_periods(session),
         parties=politics.list_parties(session),
         candidates=politics.candidate_counts(session),
         category_labels=CATEGORY_LABELS,
@@ -528,7 +505,7 @@ def _agency_page(session: Session, actor: Actor, agency_id: int, **extra: object
         agency=agency,
         policy=list(service.policy_for(session, agency.id).values()),
         actions=RULE_ACTIONS,
-        lexicons=_lexicon_rows(service.list_terms(session, actor=actor, agency_id=agency.id), service.lexicon_ids()),
+        lexicons=_lexicon_rows(queries.list_terms(session, actor=actor, agency_id=agency.id), service.lexicon_ids()),
         category_labels=CATEGORY_LABELS,
         can_manage=actor.has_role(agency.id, *service.RULE_ROLES),
         **extra,  # type: ignore[arg-type]

@@ -41,6 +41,7 @@ PRIORITY = {
     "personal.passport": 0,
     "personal.licence": 0,
     "personal.date_of_birth": 0,
+    "personal.home_address": 0,
     "personal.email": 2,
     "personal.mobile": 3,
     "personal.landline": 4,
@@ -108,7 +109,9 @@ class PersonalDetector:
         country = rf"(?:(?:\+|00)\s?{cc}|\(\s?\+?{cc}\s?\))"
         self.mobile = re.compile(
             rf"{_BEFORE}(?:{country}[\s.-]?|{cc}[\s.-]?)?(?:{mobile})"
-            r"(?:\d{6}|[\s.-]\d{6}|[\s.-]\d{3}[\s.-]\d{3}|[\s.-]?\d{2}[\s.-]\d{2}[\s.-]\d{2}|\d{2}[\s.-]\d{4})" + _AFTER
+            r"(?:\d{6}|[\s.-]\d{6}|[\s.-]\d{3}[\s.-]\d{3}|[\s.-]?\d{2}[\s.-]\d{2}[\s.-]\d{2}"
+            # "17 88 2231", "77-12-3456", but not the date "17-12-2024" (a month, then a year).
+            r"|[\s.-]?(?!(?:0[1-9]|1[0-2])[\s.-](?:19|20)\d\d)\d{2}[\s.-]\d{4}|[\s.-]?\d{4}[\s.-]\d{2})" + _AFTER
         )
         # Named as a phone ("mobile: 17 12 2024"), a mobile number may be grouped any way at all.
         self.mobile_keyed = re.compile(
@@ -151,6 +154,14 @@ class PersonalDetector:
         )
         # A citizen ID written in groups ("115 0500 1234"): groups of 2-5 digits adding up to its length.
         self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,4}}(?:[ -]\d{{2,5}}){{1,4}}{_AFTER}")
+        # A home's number ("house no. 24", "Flat 3B", Dzongkha ཁྱིམ་ཨང་ ༢༤): personal when tied to a person.
+        self.address = re.compile(
+            r"\b(?:house|flat|apartment|apt|quarters?|qtrs?)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*"
+            r"\d{1,4}[A-Za-z]?\b(?!\s*(?:%|per\b|percent|nu\b|ngultrum|km|min|hours?|days?|months?|years?))",
+            re.IGNORECASE,
+        )
+        self.address_dz = re.compile(r"ཁྱིམ[་\s]*ཨང[་\s]*\d{1,4}")
+        self.residence_words = re.compile(rf"\b(?:{_words(config['residence_words'])}){_WORD_END}|སྡོད", re.IGNORECASE)
         self.amount_before = frozenset(config["amount_before"])
         self.amount_after = frozenset(config["amount_after"])
         self.reference_words = frozenset(config["reference_words"])
@@ -218,6 +229,23 @@ class PersonalDetector:
                 out.append(Span("personal.date_of_birth", m.start(group), m.end(group), keyed=True))
         for m in self.dob_dz.finditer(norm):
             out.append(Span("personal.date_of_birth", m.start("num"), m.end("num"), keyed=True))
+        out += self._addresses(prepared)
+        return out
+
+    def _addresses(self, prepared: Prepared) -> list[Span]:
+        """A house or flat number tied to a person: a name, an honorific, "his/her", "the complainant",
+        or a word of residence ("residing at", "registered to", Dzongkha སྡོད) in the same sentence."""
+        norm, out = prepared.norm, []
+        for pattern in (self.address, self.address_dz):
+            for m in pattern.finditer(norm):
+                before = norm[max(0, m.start() - 80) : m.start()]
+                before = before[max((b.end() for b in SENTENCE_END.finditer(before)), default=0) :]
+                after = norm[m.end() : m.end() + 40]
+                after = after[: min((a.start() for a in SENTENCE_END.finditer(after)), default=len(after))]
+                if self.residence_words.search(f"{before} {after}") or self._near_a_person(
+                    prepared, m.start(), m.end()
+                ):
+                    out.append(Span("personal.home_address", m.start(), m.end(), keyed=True))
         return out
 
     def _phones(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
@@ -291,7 +319,11 @@ class PersonalDetector:
         window = f"{before} {after}"
         if not self.public_words.search(window):
             return False
-        return not ({w.lower() for w in re.findall(r"\w+", window)} & self.personal_words)
+        words = re.findall(r"\w+", window)
+        # "contact Chimi on 77-12-3456": a person named right there makes it that person's number.
+        if any(w[:1].isupper() and w.lower() in self.given_names for w in words):
+            return False
+        return not ({w.lower() for w in words} & self.personal_words)
 
     def _near_a_person(self, prepared: Prepared, start: int, end: int) -> bool:
         for i, (s, e, word) in enumerate(prepared.tokens):

@@ -14,6 +14,7 @@ PLACEHOLDERS = {
     "personal.licence": "[licence number]",
     "personal.bank_account": "[account number]",
     "personal.date_of_birth": "[date of birth]",
+    "personal.home_address": "[house number]",
 }
 
 

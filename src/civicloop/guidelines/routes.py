@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from civicloop.deps import ActorDep, SessionDep
-from civicloop.guidelines import service
+from civicloop.guidelines import queries, service
 from civicloop.guidelines.models import ApprovalStatus
 from civicloop.guidelines.schemas import ApprovalPublic, CheckRequest, Decision, ReviewPublic
 
@@ -20,7 +20,7 @@ def check_text(body: CheckRequest, session: SessionDep, actor: ActorDep) -> Revi
 
 @router.get("/approvals")
 def list_approvals(session: SessionDep, actor: ActorDep, status: ApprovalStatus | None = None) -> list[ApprovalPublic]:
-    return [ApprovalPublic.of(a) for a in service.list_approvals(session, actor=actor, status=status)]
+    return [ApprovalPublic.of(a) for a in queries.list_approvals(session, actor=actor, status=status)]
 
 
 @router.post("/approvals/{approval_id}/decision")

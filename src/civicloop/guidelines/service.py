@@ -8,10 +8,10 @@ warns, ``medium`` takes the category's action, ``high`` takes it but never less 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.audit import service as audit
@@ -20,7 +20,7 @@ from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound
-from civicloop.guidelines import politics
+from civicloop.guidelines import politics, queries
 from civicloop.guidelines.checker import check
 from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Severity
 from civicloop.guidelines.lexicons import data_json, normalise_term, shipped_lexicons
@@ -356,29 +356,6 @@ def request_approval(
 # --- approvals ------------------------------------------------------------------------------------
 
 
-def get_approval(session: Session, *, actor: Actor, approval_id: int) -> Approval:
-    return actor.fetch(session, Approval, approval_id, what="approval")
-
-
-def list_approvals(
-    session: Session,
-    *,
-    actor: Actor,
-    status: ApprovalStatus | None = None,
-    requested_by: int | None = None,
-    limit: int = 100,
-) -> list[Approval]:
-    query = select(Approval).order_by(Approval.requested_at.desc(), Approval.id.desc()).limit(limit)
-    visible = actor.agency_ids()
-    if visible is not None:
-        query = query.where(Approval.agency_id.in_(visible))
-    if status is not None:
-        query = query.where(Approval.status == status)
-    if requested_by is not None:
-        query = query.where(Approval.requested_by_id == requested_by)
-    return list(session.scalars(query))
-
-
 def can_decide(session: Session, actor: Actor, approval: Approval) -> bool:
     return (
         approval.status is ApprovalStatus.pending
@@ -398,7 +375,7 @@ def decide(
 ) -> Approval:
     """The agency head (or the deputy named for today) approves (optionally after editing) or rejects a held
     text, giving a reason."""
-    approval = get_approval(session, actor=actor, approval_id=approval_id)
+    approval = queries.get_approval(session, actor=actor, approval_id=approval_id)
     deputies.require_approver(session, actor, approval.agency_id)
     if approval.status is not ApprovalStatus.pending:
         raise Conflict(f"this item was already {approval.status.value}")
@@ -472,7 +449,7 @@ def decide_batch(
 ) -> list[Approval]:
     """Decide a post once for every account it goes to (``batch_of``): each item is decided, released and
     audited as ``decide`` does; ``edited_texts`` maps an item to its corrected text."""
-    first = get_approval(session, actor=actor, approval_id=approval_id)
+    first = queries.get_approval(session, actor=actor, approval_id=approval_id)
     edits = edited_texts or {}
     return [
         decide(
@@ -498,14 +475,6 @@ def national_lexicon_ids() -> list[str]:
 def lexicon_ids() -> list[str]:
     """Lexicons an override may name; parties are edited as parties (politics.save_party)."""
     return [*(lex for lex in shipped_lexicons() if lex != "parties"), *AGENCY_ONLY]
-
-
-def list_terms(session: Session, *, actor: Actor, agency_id: int | None = None) -> list[TermOverride]:
-    if agency_id is not None:
-        actor.require_view(agency_id)
-    query = select(TermOverride).order_by(TermOverride.lexicon, TermOverride.term)
-    query = query.where(TermOverride.agency_id.is_(None) if agency_id is None else TermOverride.agency_id == agency_id)
-    return list(session.scalars(query))
 
 
 def _check_term_scope(actor: Actor | None, lexicon: str, agency_id: int | None) -> None:
@@ -660,45 +629,7 @@ def delete_election_period(session: Session, *, actor: Actor, period_id: int) ->
     )
 
 
-def list_election_periods(session: Session) -> list[ElectionPeriod]:
-    return list(session.scalars(select(ElectionPeriod).order_by(ElectionPeriod.starts_at.desc())))
-
-
-# --- statistics -----------------------------------------------------------------------------------
-
-
-def findings_per_week(
-    session: Session, *, actor: Actor, agency_id: int | None = None, days: int = 90
-) -> dict[Category, list[tuple[str, int]]]:
-    """Findings per category per week (Monday, UTC) over the last ``days`` days, every week listed even
-    when empty, within the actor's scope."""
-    now = utcnow()
-    since = now - timedelta(days=days)
-    day = func.date(ReviewFinding.created_at)
-    query = (
-        select(ReviewFinding.category, day, func.count())
-        .where(ReviewFinding.created_at >= since)
-        .group_by(ReviewFinding.category, day)
-    )
-    visible = actor.agency_ids()
-    if agency_id is not None:
-        actor.require_view(agency_id)
-        query = query.where(ReviewFinding.agency_id == agency_id)
-    elif visible is not None:
-        query = query.where(ReviewFinding.agency_id.in_(visible))
-    first = since.date() - timedelta(days=since.weekday())
-    weeks = [first + timedelta(weeks=n) for n in range((now.date() - first).days // 7 + 1)]
-    counts: dict[Category, dict[date, int]] = {c: dict.fromkeys(weeks, 0) for c in Category}
-    for category, when, count in session.execute(query):
-        when = when if isinstance(when, date) else date.fromisoformat(str(when))
-        week = when - timedelta(days=when.weekday())
-        counts[Category(category)][week] = counts[Category(category)].get(week, 0) + int(count)
-    return {c: [(week.isoformat(), n) for week, n in sorted(per_week.items())] for c, per_week in counts.items()}
-
-
-def totals(session: Session, *, actor: Actor, agency_id: int | None = None, days: int = 90) -> dict[Category, int]:
-    series = findings_per_week(session, actor=actor, agency_id=agency_id, days=days)
-    return {c: sum(n for _, n in points) for c, points in series.items()}
+# --- redaction ------------------------------------------------------------------------------------
 
 
 def redact(text: str) -> str:

@@ -1,7 +1,7 @@
 """Where this domain meets others at start-up: a comment hidden or shown again on the platform itself
 (``channels.hooks.ON_PLATFORM_MODERATION``) joins the record of moderation and the public log.
 
-A Page administrator may hide a comment on Facebook without CivicLoop. The platform says so in a webhook,
+A page administrator may hide a comment on the platform itself, without CivicLoop. The platform says so in a webhook,
 but not who did it nor why: the record keeps that it happened, when, and that no ground was given, so the
 public log counts it (as "no ground given") instead of leaving a hidden comment out of the figures.
 """

@@ -4,7 +4,8 @@ The list is national and closed. An agency may tighten it — withhold grounds i
 or require its head for every hide — but never loosen it: a ground not on this list cannot be chosen
 anywhere. Disagreement with, or criticism of, an agency or the government is never a ground.
 
-The Dzongkha wording is a first draft to be reviewed before a national launch (docs/moderation.md).
+The texts are English, marked ``N_`` for the gettext catalogs (the Dzongkha there is a first draft awaiting a
+speaker's review: docs/languages.md).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection
 from dataclasses import dataclass
+
+from civicloop.kit.i18n import N_
 
 
 class Ground(enum.StrEnum):
@@ -26,54 +29,40 @@ class Ground(enum.StrEnum):
 class GroundText:
     label: str
     meaning: str
-    label_dz: str
-    meaning_dz: str
 
 
 GROUNDS: dict[Ground, GroundText] = {
     Ground.spam: GroundText(
-        "Spam or scam",
-        "The same text posted again and again, links to known scams, or attempts to cheat people of money or data.",
-        "ཁྱད་མེད་འཕྲིན་དང་མགོ་སྐོར།",
-        "ཚིག་ཅིག་ལོག་ལོག་བཙུགས་མི་ དང་ མགོ་སྐོར་གྱི་འབྲེལ་ལམ།",
+        N_("Spam or scam"),
+        N_("The same text posted again and again, links to known scams, or attempts to cheat people of money or data."),
     ),
     Ground.threat: GroundText(
-        "Threat or incitement",
-        "A threat of violence against anyone, or a call on others to commit violence or a crime.",
-        "ཉེན་བརྡ་དང་སློང་སྐུལ།",
-        "མི་ལུ་ཉེན་བརྡ་ ཡང་ན་ མི་གཞན་ལུ་ འཚེ་བ་འབད་ནི་ལུ་ སློང་སྐུལ།",
+        N_("Threat or incitement"),
+        N_("A threat of violence against anyone, or a call on others to commit violence or a crime."),
     ),
     Ground.obscenity: GroundText(
-        "Obscenity",
-        "Sexually explicit words or images.",
-        "ཚིག་ངན།",
-        "འདོད་ཆགས་ཀྱི་ཚིག་དང་པར།",
+        N_("Obscenity"),
+        N_("Sexually explicit words or images."),
     ),
     Ground.personal_data: GroundText(
-        "Another person's personal data",
-        "Someone else's citizenship ID, phone number, address, email or account number made public.",
-        "མི་གཞན་གྱི་སྒེར་གྱི་གནས་ཚུལ།",
-        "མི་གཞན་གྱི་ངོ་སྤྲོད་ལག་ཁྱེར་ཨང་ དང་ བརྒྱུད་འཕྲིན་ཨང་ མི་མང་ལུ་བཀྲམ་མི།",
+        N_("Another person's personal data"),
+        N_("Someone else's citizenship ID, phone number, address, email or account number made public."),
     ),
     Ground.advertising: GroundText(
-        "Off-topic advertising",
-        "Promotion of goods or services that has nothing to do with the post.",
-        "དོན་མེད་ཚོང་བསྒྲགས།",
-        "འཛིན་གྲྭ་དང་འབྲེལ་བ་མེད་པའི་ ཚོང་བསྒྲགས།",
+        N_("Off-topic advertising"),
+        N_("Promotion of goods or services that has nothing to do with the post."),
     ),
 }
 
 # What is never a ground, said as plainly on the public page as the grounds themselves.
-NEVER = (
+NEVER = N_(
     "A comment is never hidden because it disagrees with, criticises or complains about an agency, an official "
     "or the government, however strongly it is put; nor for its language, its spelling or its politics."
 )
-NEVER_DZ = "གཞུང་ ཡང་ན་ ལས་སྡེ་ལུ་ མ་མཐུན་པའི་བསམ་འཆར་ ཡང་ན་ ཞུ་གཏུག་ཚུ་ ནམ་ཡང་ སྦ་མི་བཏུབ།"
-APPEAL = (
+APPEAL = N_(
     "Whoever wrote a hidden comment is told why, on the platform where it was written, with a link to appeal; "
     "the agency head decides the appeal, and a reversed hide is undone on the platform."
 )
-APPEAL_DZ = "བསམ་འཆར་སྦ་མི་གི་རྒྱུ་མཚན་ བྲིས་མི་ལུ་ བརྡ་སྤྲོད་འབདཝ་ཨིན། ལས་སྡེའི་འགོ་དཔོན་གྱིས་ ཞུ་བ་ལུ་ གྲོས་ཐག་གཅོདཔ་ཨིན།"
 
 
 def parse_ground(value: str) -> Ground:

@@ -1,4 +1,4 @@
-"""Public moderation pages, no sign-in: the national policy and the monthly log (English and Dzongkha),
+"""Public moderation pages, no sign-in: the national policy and the monthly log (in the visitor's language),
 and the appeal form a citizen reaches from the notice under their hidden comment.
 
 Nothing here shows a comment's text or anyone's name: an appeal link is public once posted as a reply,
@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from civicloop.agencies.models import Agency
 from civicloop.config import get_settings
 from civicloop.deps import SessionDep
-from civicloop.kit import i18n as languages
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
-from civicloop.moderation import i18n, queries, service
+from civicloop.moderation import queries, service
 from civicloop.moderation.models import ModerationAction, ModerationAppeal
 from civicloop.moderation.policy import GROUNDS, Ground, GroundText
 from civicloop.moderation.queries import public_log
@@ -41,15 +41,9 @@ def public_period(start: str | None, end: str | None) -> Period:
 def _public(
     request: Request, template: str, page: object, lang: str | None, status_code: int = 200, **extra: object
 ) -> Response:
-    # The language as on every public page (?lang, the remembered choice, the browser); this domain's own labels
-    # still come from moderation.i18n (to move into the gettext catalogs: docs/languages.md).
-    language = languages.supported(lang) or request_language(request)
-
-    def t(key: str) -> str:
-        entry = i18n.LABELS[key]
-        return entry.get(language) or entry["en"]
-
-    return public_render(request, template, page, status_code=status_code, lang=language, t=t, **extra)
+    # The language as on every public page: ?lang, the remembered choice, the browser's preference.
+    language = i18n.supported(lang) or request_language(request)
+    return public_render(request, template, page, status_code=status_code, lang=language, **extra)
 
 
 @router.get("/transparency/moderation", response_class=HTMLResponse)

@@ -13,11 +13,10 @@ from civicloop.agencies.models import Agency
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.channels.models import Direction, Message
 from civicloop.channels.moderation import Operation
-from civicloop.kit.i18n import N_, translate
+from civicloop.kit.i18n import N_
 from civicloop.kit.timezones import local
-from civicloop.moderation.i18n import LABELS
 from civicloop.moderation.models import AgencyModerationPolicy, AppealStatus, ModerationAction, ModerationAppeal
-from civicloop.moderation.policy import APPEAL, APPEAL_DZ, GROUNDS, NEVER, NEVER_DZ, Ground, GroundText
+from civicloop.moderation.policy import APPEAL, GROUNDS, NEVER, Ground, GroundText
 from civicloop.moderation.rules import REPEAT_DAYS, normalized
 
 
@@ -113,6 +112,8 @@ class LogRow:
     grounds: Counter[str] = field(default_factory=Counter)
     appeals: int = 0
     reversals: int = 0
+    # The agency's name in other languages, as ``kit.i18n.localized`` reads it (``tr(row, "agency_name")``).
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def monthly_log(session: Session, start: datetime, end: datetime, zone_name: str) -> list[LogRow]:
@@ -123,7 +124,12 @@ def monthly_log(session: Session, start: datetime, end: datetime, zone_name: str
     def row(agency_id: int, at: datetime) -> LogRow:
         month = local(at, zone_name).strftime("%Y-%m")
         agency = agencies[agency_id]
-        return rows.setdefault((agency_id, month), LogRow(agency.code, agency.name, month))
+        names = {
+            lang: {"agency_name": entry["name"]}
+            for lang, entry in (agency.translations or {}).items()
+            if isinstance(entry, dict) and entry.get("name")
+        }
+        return rows.setdefault((agency_id, month), LogRow(agency.code, agency.name, month, translations=names))
 
     actions = session.execute(
         select(ModerationAction.agency_id, ModerationAction.at, ModerationAction.operation, ModerationAction.ground)
@@ -168,20 +174,17 @@ class PublicLog:
     end: datetime
     rows: list[LogRow]
     grounds: dict[Ground, GroundText] = field(default_factory=lambda: dict(GROUNDS))
-    never: dict[str, str] = field(default_factory=lambda: {"en": NEVER, "dz": NEVER_DZ})
-    appeal: dict[str, str] = field(default_factory=lambda: {"en": APPEAL, "dz": APPEAL_DZ})
+    # English, marked for the catalogs: the pages show them with ``_t()``.
+    never: str = NEVER
+    appeal: str = APPEAL
 
-    def labels(self, lang: str) -> dict[str, str]:
-        """The public pages' labels in ``lang`` (English where a Dzongkha one is missing)."""
-        return {key: entry.get(lang) or entry["en"] for key, entry in LABELS.items()}
-
-    def ground_label(self, ground: str, lang: str) -> str:
+    def ground_label(self, ground: str) -> str:
+        """A ground's label (English, marked for the catalogs: the pages show it with ``_t()``), or its stored name
+        if no longer national."""
         if ground == NO_GROUND:
-            return translate(lang, NO_GROUND_LABEL)
+            return NO_GROUND_LABEL
         text = self.grounds.get(Ground(ground)) if ground in Ground.__members__ else None
-        if text is None:
-            return ground
-        return text.label_dz if lang == "dz" else text.label
+        return text.label if text is not None else ground
 
 
 def public_log(session: Session, start: datetime, end: datetime, zone_name: str) -> PublicLog:

@@ -26,7 +26,9 @@ from civicloop.channels.moderation import ModerationCall, Operation, PlatformAns
 from civicloop.channels.outbound.service import LIMITS, create_outbound
 from civicloop.config import get_settings
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid, NotFound
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 from civicloop.moderation import hooks as _hooks  # noqa: F401 - registers the platform-side record in web processes
 from civicloop.moderation import queries, rules
 from civicloop.moderation.models import AgencyModerationPolicy, AppealStatus, ModerationAction, ModerationAppeal
@@ -231,13 +233,22 @@ def _fits(route_text: tuple[str, str], target: Target) -> str:
     return both if limit.measure(both) <= limit.limit else english
 
 
+# The notice posted under a hidden comment, to the citizen who wrote it: English and Dzongkha (the catalogs).
+NOTICE = N_("%(agency)s hid this comment under the national moderation policy (%(ground)s). Appeal: %(url)s")
+MODERATION_POLICY = N_("the moderation policy")
+
+
 def notice_text(agency: Agency, action: ModerationAction, target: Target) -> str:
     ground = GROUNDS[Ground(action.ground)] if action.ground else None
-    label = ground.label.lower() if ground else "the moderation policy"
     url = appeal_url(action)
-    english = f"{agency.name} hid this comment under the national moderation policy ({label}). Appeal: {url}"
-    both = f"{english}\n{ground.label_dz if ground else ''} ཞུ་བ།: {url}"
-    return _fits((both, english), target)
+    # English, then the same sentence in Dzongkha (the catalogs), when the platform's reply takes both.
+    texts = []
+    for lang in ("en", "dz"):
+        label = i18n.translate(lang, ground.label if ground else MODERATION_POLICY)
+        label = label.lower() if lang == i18n.DEFAULT else label
+        name = i18n.localized(agency, "name", lang).text
+        texts.append(i18n.translate(lang, NOTICE) % {"agency": name, "ground": label, "url": url})
+    return _fits(("\n".join(texts), texts[0]), target)
 
 
 def _moderate(

@@ -22,10 +22,11 @@ from civicloop.deps import ActorDep, SessionDep
 from civicloop.errors import AppError, Invalid
 from civicloop.guidelines import service as guidelines
 from civicloop.guidelines.views import FindingsView, findings_view
-from civicloop.kit import uploads
+from civicloop.kit import i18n, uploads
 from civicloop.kit.clock import utcnow
 from civicloop.kit.timezones import local, parse_instant, zone
-from civicloop.publishing import lengths, queries, service
+from civicloop.publishing import languages, lengths, queries, service
+from civicloop.publishing.languages import Written
 from civicloop.publishing.models import Post, PostStatus
 from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
@@ -34,11 +35,22 @@ router = APIRouter(include_in_schema=False)
 MAX_VARIANT = 10_000
 
 
+# The composer's second language, written beside English (publishing.languages: what each account then gets).
+OTHER = "dz"
+
+
 def _variants(platforms: list[str] | None, texts: list[str] | None) -> dict[str, str]:
     """The per-platform variants, sent as pairs of ``variant_platform`` and ``variant`` fields."""
     if any(len(t) > MAX_VARIANT for t in texts or []):
         raise Invalid(f"a variant has at most {MAX_VARIANT:,} characters", field="variant")
     return {p: t for p, t in zip(platforms or [], texts or [], strict=False) if t.strip()}
+
+
+def _texts(
+    text: str, platforms: list[str] | None, variant: list[str] | None, text_dz: str, variant_dz: list[str] | None
+) -> tuple[dict[str, str], dict[str, Written]]:
+    """The English variants and the Dzongkha text with its variants, from the composer's side-by-side fields."""
+    return _variants(platforms, variant), {OTHER: Written(text_dz, _variants(platforms, variant_dz))}
 
 
 @dataclass
@@ -50,6 +62,21 @@ class ComposePage:
     error: str | None = None
     # The picture of a refused attempt, kept so that it need not be chosen again (its file name).
     kept_image: str | None = None
+    other: str = OTHER
+
+    @property
+    def other_name(self) -> str:
+        return i18n.LANGUAGES[self.other]
+
+    def missing(self, key: str) -> str | None:
+        """Which side of a row (``text``, ``variant_x``) is not written while the other is: the editor marks it."""
+        english = self.form.get(key, "").strip()
+        other = self.form.get(key.replace("_", f"_{self.other}_", 1) if "_" in key else f"{key}_{self.other}", "")
+        if english and not other.strip():
+            return self.other
+        if other.strip() and not english:
+            return i18n.DEFAULT
+        return None
 
     @property
     def variant_platforms(self) -> list[PlatformSpec]:
@@ -69,6 +96,8 @@ class ComposePage:
 class CheckFragment:
     fits: list[lengths.Fit]
     reviews: list[tuple[str, FindingsView]]
+    # Each platform's label → the names of the languages its post carries.
+    carried: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +123,16 @@ class PostPage:
     can_decide: bool
     can_cancel: bool
     shown_status: str = ""
+
+    @property
+    def texts(self) -> dict[str, Written]:
+        """The post in each language it was written in, English first (the page shows them one after another)."""
+        written = languages.of_post(self.post)
+        return {lang: written[lang] for lang in i18n.LANGUAGES if lang in written}
+
+    def carried(self, platform: str) -> str:
+        names = [i18n.LANGUAGES[lang] for lang in languages.languages_on(platform, languages.of_post(self.post))]
+        return " + ".join(names)
 
 
 # The session key of a refused post's picture, stored so that the next attempt can send it: the signed
@@ -155,22 +194,29 @@ def live_check(
     variant_platform: Annotated[list[str] | None, Form()] = None,
     variant: Annotated[list[str] | None, Form()] = None,
     account_ids: Annotated[list[int] | None, Form()] = None,
+    text_dz: Annotated[str, Form(max_length=70_000)] = "",
+    variant_dz: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """What the post weighs on each chosen platform, and the guidelines' findings under the agency's
-    policy for each distinct text (the guidelines' own preview: nothing is recorded)."""
+    """What the post weighs on each chosen platform, in which languages, and the guidelines' findings under the
+    agency's policy for each distinct text (the guidelines' own preview: nothing is recorded)."""
     chosen = [a for a in agencies.list_accounts(session, actor=actor) if a.id in set(account_ids or [])]
     platforms = {a.platform.value for a in chosen} or {p.name for p in registry.publishable()}
-    variants = _variants(variant_platform, variant)
+    english, others = _texts(text, variant_platform, variant, text_dz, variant_dz)
+    texts = service.written_texts(text, english, others)
     by_text: dict[str, list[str]] = {}
     for platform in sorted(platforms):
-        body = lengths.text_for(platform, text, variants)
+        body = languages.text_for(platform, texts)
         if body.strip():
             by_text.setdefault(body, []).append(platform)
     reviews = [
         (", ".join(names), findings_view(guidelines.preview(session, actor=actor, agency_id=agency_id, text=body)))
         for body, names in by_text.items()
     ]
-    page = CheckFragment(fits=service.check_lengths(text, variants, platforms), reviews=reviews)
+    carried = {
+        registry.label(p): [i18n.LANGUAGES[lang] for lang in languages.languages_on(p, texts)]
+        for p in sorted(platforms)
+    }
+    page = CheckFragment(fits=service.check_lengths(texts, platforms), reviews=reviews, carried=carried)
     return render(request, "publishing/_check.html", page)
 
 
@@ -180,16 +226,20 @@ def create(
     session: SessionDep,
     actor: ActorDep,
     agency_id: Annotated[int, Form()],
-    text: Annotated[str, Form(max_length=70_000)],
+    text: Annotated[str, Form(max_length=70_000)] = "",
     variant_platform: Annotated[list[str] | None, Form()] = None,
     variant: Annotated[list[str] | None, Form()] = None,
     account_ids: Annotated[list[int] | None, Form()] = None,
     scheduled_at: Annotated[str, Form(max_length=40)] = "",
     image: Annotated[UploadFile | None, File()] = None,
     keep_image: Annotated[bool, Form()] = False,
+    text_dz: Annotated[str, Form(max_length=70_000)] = "",
+    variant_dz: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    variants = _variants(variant_platform, variant)
-    form = {"agency_id": str(agency_id), "text": text} | {f"variant_{p}": t for p, t in variants.items()}
+    variants, others = _texts(text, variant_platform, variant, text_dz, variant_dz)
+    form = {"agency_id": str(agency_id), "text": text, f"text_{OTHER}": text_dz}
+    form |= {f"variant_{p}": t for p, t in variants.items()}
+    form |= {f"variant_{OTHER}_{p}": t for p, t in others[OTHER].variants.items()}
     form["scheduled_at"] = scheduled_at
     with form_action(session) as attempt:
         agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
@@ -203,6 +253,7 @@ def create(
             agency_id=agency_id,
             text=text,
             variants=variants,
+            translations=others,
             account_ids=account_ids or [],
             scheduled_at=when,
             image=picture,

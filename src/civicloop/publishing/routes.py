@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from civicloop.deps import ActorDep, SessionDep
 from civicloop.publishing import queries, service
+from civicloop.publishing.languages import Written
 from civicloop.publishing.schemas import Decision, PostCreate, PostPublic
 
 router = APIRouter(prefix="/posts", tags=["publishing"])
@@ -25,6 +26,7 @@ def create(body: PostCreate, session: SessionDep, actor: ActorDep) -> PostPublic
         agency_id=body.agency_id,
         text=body.text,
         variants=body.variants,
+        translations={lang: Written(t.text, t.variants) for lang, t in body.translations.items()},
         account_ids=body.account_ids,
         scheduled_at=body.scheduled_at,
     )

@@ -4,14 +4,25 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from civicloop.kit import i18n
+from civicloop.publishing import languages
 from civicloop.publishing.models import Post, PostPurpose, PostStatus
 from civicloop.publishing.queries import TargetResult
 
 
+class PostTextIn(BaseModel):
+    """A post in another language: its common text and per-platform variants (publishing.languages)."""
+
+    text: str = Field(default="", max_length=63_206)
+    variants: dict[str, str] = Field(default_factory=dict)
+
+
 class PostCreate(BaseModel):
     agency_id: int
-    text: str = Field(min_length=1, max_length=63_206)
+    # English; empty when the post is written in another language only (``translations``).
+    text: str = Field(default="", max_length=63_206)
     variants: dict[str, str] = Field(default_factory=dict)
+    translations: dict[str, PostTextIn] = Field(default_factory=dict)
     account_ids: list[int] = Field(min_length=1)
     scheduled_at: datetime | None = None
 
@@ -45,6 +56,7 @@ class PostPublic(BaseModel):
     agency_id: int
     text: str
     variants: dict[str, str]
+    translations: dict[str, PostTextIn]
     status: PostStatus
     purpose: PostPurpose
     scheduled_at: datetime | None
@@ -59,6 +71,11 @@ class PostPublic(BaseModel):
             agency_id=post.agency_id,
             text=post.text,
             variants=post.variants or {},
+            translations={
+                lang: PostTextIn(text=w.text, variants=w.variants)
+                for lang, w in languages.of_post(post).items()
+                if lang != i18n.DEFAULT
+            },
             status=post.status,
             purpose=post.purpose,
             scheduled_at=post.scheduled_at,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,9 +16,10 @@ from civicloop.auth.models import Official, Role
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid
-from civicloop.kit import uploads
+from civicloop.kit import i18n, uploads
 from civicloop.kit.clock import utcnow
-from civicloop.publishing import lengths
+from civicloop.publishing import languages, lengths
+from civicloop.publishing.languages import Written
 from civicloop.publishing.models import Post, PostPurpose, PostStatus, PostTarget, PublishingPolicy
 from civicloop.publishing.queries import get_post, policy_for, targets_of
 
@@ -64,8 +66,27 @@ def set_policy(session: Session, *, actor: Actor, agency_id: int, require_approv
     return policy
 
 
-def check_lengths(text: str, variants: dict[str, str], platforms: set[str]) -> list[lengths.Fit]:
-    return [lengths.fit(p, lengths.text_for(p, text, variants)) for p in sorted(platforms)]
+def check_lengths(texts: Mapping[str, Written], platforms: set[str]) -> list[lengths.Fit]:
+    """How the post fits each platform, in the words it carries there (every language written: ``languages``)."""
+    return [lengths.fit(p, languages.text_for(p, texts)) for p in sorted(platforms)]
+
+
+def written_texts(
+    text: str, variants: Mapping[str, str] | None, translations: Mapping[str, Written] | None
+) -> dict[str, Written]:
+    """English (``text``, ``variants``) and the other languages' texts, cleaned; a clear refusal for a language
+    the product does not have or a variant for a platform that takes no posts."""
+    texts = {i18n.DEFAULT: Written(text, dict(variants or {})).clean()}
+    for lang, written in (translations or {}).items():
+        if lang == i18n.DEFAULT or lang not in i18n.LANGUAGES:
+            others = ", ".join(c for c in i18n.LANGUAGES if c != i18n.DEFAULT)
+            raise Invalid(f"a post's other language is one of {others}; got {lang!r}", field="translations")
+        texts[lang] = written.clean()
+    known = {p.name for p in registry.publishable()}
+    unknown = {platform for written in texts.values() for platform in written.variants} - known
+    if unknown:
+        raise Invalid(f"unknown platform variant(s): {', '.join(sorted(unknown))}", field="variants")
+    return {lang: written for lang, written in texts.items() if written}
 
 
 def create_post(
@@ -80,29 +101,32 @@ def create_post(
     image: tuple[str, bytes] | None = None,
     purpose: PostPurpose = PostPurpose.post,
     consultation_id: int | None = None,
+    translations: Mapping[str, Written] | None = None,
 ) -> Post:
-    """Validate and store a post; it waits for approval, waits for its time, or is released at once."""
+    """Validate and store a post; it waits for approval, waits for its time, or is released at once.
+
+    ``text`` and ``variants`` are English; ``translations`` the same in other languages (``{"dz": Written(…)}``).
+    Either may be empty, not both: each account gets the words of every language written (``languages``)."""
     actor.require(agency_id)
-    text = text.strip()
-    if not text:
-        raise Invalid("write the text of the post", field="text")
+    texts = written_texts(text, variants, translations)
+    if not any(w.text for w in texts.values()):
+        raise Invalid("write the text of the post, in English, in Dzongkha or in both", field="text")
     unique_ids = list(dict.fromkeys(account_ids))
     if not unique_ids:
         raise Invalid("choose at least one account to post to", field="account_ids")
     accounts = [usable_account(session, actor=actor, agency_id=agency_id, account_id=i) for i in unique_ids]
-    clean_variants = {k: v.strip() for k, v in (variants or {}).items() if v and v.strip()}
-    unknown = set(clean_variants) - {p.name for p in registry.publishable()}
-    if unknown:
-        raise Invalid(f"unknown platform variant(s): {', '.join(sorted(unknown))}", field="variants")
-    for fit in check_lengths(text, clean_variants, {a.platform.value for a in accounts}):
+    for fit in check_lengths(texts, {a.platform.value for a in accounts}):
         if not fit.ok:
-            raise Invalid(f"{fit.message}: write a shorter {fit.platform} variant", field="variants")
+            several = len(texts) > 1
+            hint = " (in one language, or shorter in each)" if several else ""
+            raise Invalid(f"{fit.message}: write a shorter {fit.platform} variant{hint}", field="variants")
+    english = texts.get(i18n.DEFAULT, Written())
     now = utcnow()
     if scheduled_at is not None and scheduled_at <= now:
         raise Invalid("the scheduled time is in the past; choose a later time or post now", field="scheduled_at")
     stored = uploads.store(image[1], filename=image[0], images_only=True) if image else None
     try:
-        _check_outbound(session, _sender(actor, purpose), accounts, text, clean_variants, stored)
+        _check_outbound(session, _sender(actor, purpose), accounts, texts, stored)
     except AppError:
         if stored is not None:
             uploads.remove(stored.stored_name)
@@ -114,8 +138,9 @@ def create_post(
         status = PostStatus.scheduled
     post = Post(
         agency_id=agency_id,
-        text=text,
-        variants=clean_variants,
+        text=english.text,
+        variants=english.variants,
+        translations=languages.stored(texts),
         image_name=stored.stored_name if stored else None,
         scheduled_at=scheduled_at,
         status=status,
@@ -154,8 +179,7 @@ def _check_outbound(
     session: Session,
     actor: Actor | None,
     accounts: list[OfficialAccount],
-    text: str,
-    variants: dict[str, str],
+    texts: Mapping[str, Written],
     stored: uploads.StoredFile | None,
 ) -> None:
     """Every check the outbound path will make at release (credentials, image, length), made now."""
@@ -169,7 +193,7 @@ def _check_outbound(
                 actor=actor,
                 account_id=account.id,
                 kind="post",
-                text=lengths.text_for(account.platform.value, text, variants),
+                text=languages.text_for(account.platform.value, texts),
                 image_path=image_path,
             )
         except AppError as exc:
@@ -181,6 +205,7 @@ def release(session: Session, *, post: Post, actor: Actor) -> Post:
     from civicloop.channels.outbound.service import create_outbound
 
     image_path = str(uploads.path_of(post.image_name)) if post.image_name else None
+    texts = languages.of_post(post)
     for target in targets_of(session, post.id):
         account = session.get(OfficialAccount, target.account_id)
         if account is None:
@@ -192,7 +217,7 @@ def release(session: Session, *, post: Post, actor: Actor) -> Post:
                     actor=_sender(actor, post.purpose),
                     account_id=account.id,
                     kind="post",
-                    text=lengths.text_for(account.platform.value, post.text, post.variants),
+                    text=languages.text_for(account.platform.value, texts),
                     image_path=image_path,
                     batch_key=post.batch_key,
                     idempotency_key=f"{post.batch_key}-{account.id}",

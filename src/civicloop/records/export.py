@@ -527,6 +527,8 @@ def _post_record(p: Post, officials: dict[int, Official]) -> dict[str, Any]:
         "id": p.id,
         "text": p.text,
         "variants": p.variants,
+        # The other languages the post was written in (the words each account got are the outbound records).
+        "translations": p.translations,
         "image": p.image_name,
         "status": p.status,
         "purpose": p.purpose,

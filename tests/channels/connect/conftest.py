@@ -1,6 +1,9 @@
 """A scene for connecting accounts: the platform simulator over HTTP with this deployment's apps registered
 on Meta, X and Google (their sign-in servers, a person who manages a Page with a linked Instagram account,
-an X user, a YouTube channel), CivicLoop pointed at it, an agency and its admin."""
+an X user, a YouTube channel), CivicLoop pointed at it, an agency and its admin.
+
+The arrangement is the demo's own (``channels.connect.simulated``, which ``civicloop demo`` runs on the
+simulator it serves), so every connection test, the browser one included, exercises the demo's wiring."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.auth.models import Official
+from civicloop.channels.connect import simulated
 from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.x import oauth_simulator as x_oauth
@@ -32,14 +36,8 @@ IG = "17841400000000001"
 PERSON = "10229000000000001"  # the Facebook user who manages the Page
 X_PERSON = "1450055566677788899"
 CHANNEL = "UCq3Wd7Bv0sTtkY5oN2hRm8A"
-META_APP = {"app_id": "1234567890123", "app_secret": "meta-app-secret", "verify_token": "meta-verify"}
-X_APP = {
-    "client_id": "x-client-id",
-    "client_secret": "x-client-secret",
-    "consumer_secret": "x-consumer-secret",
-    "webhook_id": "1512345678901234567",
-}
-GOOGLE_APP = {"client_id": "google-client.apps.googleusercontent.com", "client_secret": "google-secret"}
+APPS = simulated.apps()
+META_APP, X_APP, GOOGLE_APP = APPS["meta"], APPS["x"], APPS["google"]
 
 
 @dataclass
@@ -52,29 +50,19 @@ class Connect:
     client: TestClient
 
 
-def arrange_platforms(sim: SimulatorState, base_url: str) -> None:
-    """Register CivicLoop's apps on the simulated platforms, and the people and accounts on them."""
-    login = meta_login.login(sim)
-    login.add_client(
-        META_APP["app_id"],
-        META_APP["app_secret"],
-        f"{base_url}/connect/facebook/callback",
-        f"{base_url}/connect/instagram/callback",
-    )
-    login.add_person(PERSON, "Karma Wangmo")
-    meta_login.add_page(sim, PAGE, "Thimphu Thromde", person_id=PERSON, linked_id=IG, linked_username="thimphuthromde")
-    x = x_oauth.oauth(sim)
-    x.add_client(X_APP["client_id"], X_APP["client_secret"], f"{base_url}/connect/x/callback")
-    x.add_person(X_PERSON, "Thimphu Thromde", "ThimphuThromde")
-    x_oauth.add_webhook(sim, X_APP["webhook_id"], f"{base_url}/webhooks/x/any")
-    google = google_oauth.oauth(sim)
-    google.add_client(GOOGLE_APP["client_id"], GOOGLE_APP["client_secret"], f"{base_url}/connect/youtube/callback")
-    google.add_person(CHANNEL, "Thimphu Thromde", "@thimphuthromde")
+def arrange_platforms(sim: SimulatorState, base_url: str) -> list[str]:
+    """Register CivicLoop's apps on the simulated platforms, and the people and accounts on them, as the demo
+    does; returns the demo's hints (what to connect)."""
+    hints = simulated.arrange(sim, base_url)
+    # The people the tests name are the ones the connectors put there.
+    assert meta_login.meta(sim).pages[PAGE].linked_id == IG and PERSON in meta_login.login(sim).people
+    assert X_PERSON in x_oauth.oauth(sim).people and CHANNEL in google_oauth.oauth(sim).people
+    return hints
 
 
 def point_at(monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
     monkeypatch.setenv("CIVICLOOP_BASE_URL", base_url)
-    monkeypatch.setenv("CIVICLOOP_PLATFORM_APPS", json.dumps({"meta": META_APP, "x": X_APP, "google": GOOGLE_APP}))
+    monkeypatch.setenv("CIVICLOOP_PLATFORM_APPS", json.dumps(simulated.apps()))  # what the demo sets
     reset_settings()
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from civicloop.channels.csv.importer import import_csv, parse_map
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Message
 from civicloop.errors import Invalid, NotFound
 from civicloop.kit.clock import FixedClock, set_clock
+from tests.conftest import run_civicloop
 from tests.factories import create_account, create_agency
 
 SURVEY = (
@@ -168,14 +167,7 @@ def test_bad_arguments_are_refused(db: Session, agency: Agency, tmp_path: Path) 
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "civicloop", "import", "csv", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-        check=False,
-    )
+    return run_civicloop("import", "csv", *args)  # in this process (the process boundary: tests/foundation/test_cli.py)
 
 
 def test_the_command_reports_json_and_one_line_errors(db: Session, agency: Agency, tmp_path: Path) -> None:

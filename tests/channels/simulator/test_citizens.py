@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +14,7 @@ from civicloop.channels.models import Message
 from civicloop.channels.registry import get as provider_for
 from civicloop.channels.simulator.citizens import Citizens, Target, check_loopback
 from civicloop.errors import Invalid
+from tests.conftest import run_civicloop
 from tests.factories import create_account, create_agency
 
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
@@ -80,9 +78,6 @@ def test_civicloop_simulate_fills_a_live_servers_inbox(db: Session, live_server:
         create_account(db, agency, target.platform, target.external_id, dict(target.credentials), target.name)
     create_account(db, agency, Platform.web, "thromde-feedback", {}, "Feedback form")
     command = [
-        sys.executable,
-        "-m",
-        "civicloop",
         "simulate",
         "--target",
         live_server,
@@ -96,7 +91,7 @@ def test_civicloop_simulate_fills_a_live_servers_inbox(db: Session, live_server:
         "5",
         "--json",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=dict(os.environ), check=False)
+    result = run_civicloop(*command)  # in this process: the process boundary is tested in tests/foundation/test_cli.py
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["sent"] == 30 and report["by_status"] == {"200": 30}
@@ -105,12 +100,5 @@ def test_civicloop_simulate_fills_a_live_servers_inbox(db: Session, live_server:
     assert sum(stored.values()) == 30
     assert set(stored) == {"facebook", "x", "wechat"}
     assert report["by_kind"]["wechat.text"] == stored["wechat"]
-    refused = subprocess.run(
-        [*command[:5], "http://192.0.2.10:8000"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=dict(os.environ),
-        check=False,
-    )
+    refused = run_civicloop(*command[:2], "http://192.0.2.10:8000")
     assert refused.returncode == 2 and "not this machine" in refused.stderr

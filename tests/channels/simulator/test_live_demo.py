@@ -1,4 +1,5 @@
-"""The demo: a lived-in inbox on every platform, citizens writing in live, and replies that work."""
+"""The demo: a lived-in inbox on every platform, citizens writing in live, replies that work, and the
+"Connect …" flows completed against the simulator the demo serves."""
 
 from __future__ import annotations
 
@@ -23,6 +24,40 @@ from civicloop.demo.channels import seed_channels
 from civicloop.demo.foundation import seed_foundation
 
 pytestmark = pytest.mark.slow
+
+
+def _connect_a_page_in_the_demo(db: Session, agency_id: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from civicloop.agencies.models import OfficialAccount
+    from civicloop.config import get_settings
+    from civicloop.demo import DEMO_PASSWORD
+    from civicloop.main import create_app
+    from tests.channels.connect.conftest import PAGE, consent
+    from tests.factories import csrf_from, login
+
+    base_url = get_settings().base_url
+    with TestClient(create_app(), base_url=base_url) as client:
+        admin = db.scalars(select(Official).where(Official.email == "itadmin@thromde.example")).one()
+        login(client, admin, DEMO_PASSWORD)
+        start = client.get(f"/agencies/{agency_id}/connect/facebook", follow_redirects=False)
+        assert start.status_code == 303 and start.headers["location"].startswith(
+            get_settings().oauth_urls["meta.dialog"]
+        )
+        back = consent(start.headers["location"])  # the simulator's own consent page, as a browser plays it
+        assert back.startswith(f"{base_url}/connect/facebook/callback?")
+        chooser = client.get(back[len(base_url) :])
+        assert chooser.status_code == 200 and "Thimphu Thromde" in chooser.text
+        attempt = int(chooser.text.split('action="/connect/attempts/')[1].split('"')[0])
+        done = client.post(
+            f"/connect/attempts/{attempt}",
+            data={"external_id": PAGE, "csrf_token": csrf_from(chooser.text)},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303, done.text
+    db.rollback()
+    connected = db.scalars(select(OfficialAccount).where(OfficialAccount.external_id == PAGE)).one()
+    assert connected.agency_id == agency_id and connected.credentials["page_access_token"]
 
 
 def _inbound(db: Session) -> int:
@@ -78,6 +113,11 @@ def test_the_demo_inbox_fills_live_and_replies_go_out(db: Session, live_server: 
         row = db.get(OutboundMessage, reply_id)
         assert row is not None and row.status is OutboundStatus.sent, row and row.last_error
         assert demo.simulator.state.calls("facebook.comments")[0].status == 200
+
+        # "Connect a Facebook Page" as the demo's agency administrator: the consent page is the simulator's.
+        assert any("Karma Wangmo" in hint for hint in demo.connect_hints)
+        assert any("AppSecret" in hint for hint in demo.connect_hints)
+        _connect_a_page_in_the_demo(db, world.agencies["THROMDE"].id)
     finally:
         demo.stop()
         os.environ.clear()

@@ -106,7 +106,10 @@ def test_without_email_the_citizen_reads_the_answer_and_replies_on_the_status_pa
 
     token = csrf_from(page.text)
     answer = client.post(
-        link, data={"message": "They are still off on the north side.", "csrf_token": token}, follow_redirects=False
+        link,
+        # The English page's form says its language; without it the remembered choice (Dzongkha, above) would answer.
+        data={"message": "They are still off on the north side.", "csrf_token": token, "lang": "en"},
+        follow_redirects=False,
     )
     assert answer.status_code == 303
     assert "Your message was sent to the agency." in client.get(answer.headers["location"]).text

@@ -64,18 +64,35 @@ def test_each_message_kind_end_to_end(client: TestClient, db: Session, world: Wo
 def test_follow_unfollow_and_menu_clicks_record_the_contact_not_a_message(
     client: TestClient, db: Session, world: World
 ) -> None:
-    names = ["event__subscribe", "event__subscribe_qrscene", "event__click", "event__unsubscribe", "voice__note"]
+    names = ["event__subscribe", "event__subscribe_qrscene", "event__click", "event__unsubscribe"]
     for name in names:
         assert deliver(client, world, f"wechat/{name}.xml", token="wrong").status_code == 401
         for _ in range(4):  # events have no MsgId: sender + CreateTime (+ kind) deduplicate them
             assert deliver(client, world, f"wechat/{name}.xml").text == "success"
     assert messages(db) == []
-    assert count(db, RawEvent) == 4  # the voice note is acknowledged, not stored
+    assert count(db, RawEvent) == 4
     assert sorted(c.platform_user_id for c in db.scalars(select(Contact))) == [
         "oX7sT5hJ3pQ6wE1rT9yU2iO4aSdF",
         "oX7sT5r1Kq9mZ2bN4vC8dL0eWfYh",
     ]
     assert db.scalars(select(Conversation)).all() == []
+
+
+def test_voice_notes_and_videos_are_messages_with_their_media_ids(
+    client: TestClient, db: Session, world: World
+) -> None:
+    for name in ("voice__note", "video__clip", "shortvideo__clip"):
+        for _ in range(2):
+            assert deliver(client, world, f"wechat/{name}.xml").text == "success"
+    voice, video, short = messages(db)
+    assert video.attachments[0] | {} == {"type": "video", "media_id": "Vd3kP8q_r1Z0nB5vT2mK9aX4cF7gH1jW"}
+    assert short.attachments[0]["media_id"] == "Sv5mR1t_y7U3iO9pA2sD6fG0hJ4kL8zX"
+    assert voice.text == ""  # no transcript: speech recognition is off for this account
+    assert voice.attachments[0] | {} == {
+        "type": "voice",
+        "media_id": "Vc8sL2m_x9Q1bN4vT7rK0pA3dF6gH2jE",
+        "format": "amr",
+    }
 
 
 def _safe_body() -> bytes:

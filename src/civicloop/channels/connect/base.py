@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -192,3 +192,13 @@ class Connector:
     def refresh(self, http: httpx.Client, credentials: Mapping[str, str], *, now: datetime) -> Refreshed | None:
         """New credentials before the token expires; None: nothing to refresh."""
         return None
+
+    # --- the simulated platform (the demo, the tests) ----------------------------------------------
+    # This deployment's app as registered on the simulated platform (``CIVICLOOP_PLATFORM_APPS[app_key]``).
+    simulated_app: Mapping[str, str] = {}
+
+    def simulate(self, state: Any, *, redirect_uris: Sequence[str], base_url: str) -> str:
+        """Arrange the simulated platform (``state``) so that this flow can be completed on it: the app
+        registered with ``redirect_uris``, someone there with something to connect. Returns what to connect,
+        in words for the demo's console ("" for nothing)."""
+        return ""

@@ -16,7 +16,7 @@ from civicloop.channels.connect import queries, service
 from civicloop.channels.connect.base import Connector
 from civicloop.channels.connect.models import ConnectAttempt
 from civicloop.channels.outbound.send import http_client
-from civicloop.deps import ActorDep, SessionDep
+from civicloop.deps import WRITING_GET, ActorDep, SessionDep
 from civicloop.web.forms import form_action
 from civicloop.web.templating import flash, render
 
@@ -59,7 +59,13 @@ def _session_id(request: Request) -> int | None:
     return value if isinstance(value, int) else None
 
 
-@router.get("/agencies/{agency_id}/connect/{platform}", response_class=HTMLResponse)
+# The two GETs of the OAuth dance write (the attempt is opened, then spent): begun as readers, as GETs are,
+# SQLite would refuse their write at once whenever another writer (webhooks, jobs) committed since they first
+# read. Marked, their request's unit of work begins as a writer and waits for the lock instead (``deps``).
+WRITES = {WRITING_GET: True}
+
+
+@router.get("/agencies/{agency_id}/connect/{platform}", response_class=HTMLResponse, openapi_extra=WRITES)
 def connect(agency_id: int, platform: str, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
     connector = service.connector_of(platform)
@@ -129,7 +135,7 @@ def connect_with_form(
     return RedirectResponse(f"/accounts/{account.id}", status_code=303)
 
 
-@router.get("/connect/{platform}/callback", response_class=HTMLResponse)
+@router.get("/connect/{platform}/callback", response_class=HTMLResponse, openapi_extra=WRITES)
 def callback(
     platform: str,
     request: Request,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,11 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from civicloop.agencies.models import OfficialAccount
+from civicloop.channels import registry
+from civicloop.channels.base import AppAccount
 from civicloop.channels.media import storage
+from civicloop.channels.media.download import Refused, Wanted, size, stream
 from civicloop.channels.media.models import MediaFile, MediaStatus
 from civicloop.channels.models import Message
 from civicloop.config import get_settings
@@ -75,7 +80,7 @@ def check_media(data: bytes, *, name: str) -> str:
     """The proven content type of a citizen's file, or an AppError saying why it is not kept."""
     limit = get_settings().max_media_bytes
     if len(data) > limit:
-        raise PayloadTooLarge(f"{name} is larger than the limit of {_size(limit)}")
+        raise PayloadTooLarge(f"{name} is larger than the limit of {size(limit)}")
     playable = sniff_media(data)
     if playable is not None:
         return playable
@@ -84,18 +89,18 @@ def check_media(data: bytes, *, name: str) -> str:
     return uploads.check(data, filename=name, limit=limit)
 
 
-def _size(limit: int) -> str:
-    return f"{limit / 1_048_576:.1f} MB" if limit >= 1_048_576 else f"{limit:,} bytes"
-
-
 def record_attachments(session: Session, message: Message) -> list[int]:
-    """A ``media_files`` row for each of a new inbound message's attachments that has a link; returns the
-    ids to download. Each attachment in the message is tagged with its record's id."""
+    """A ``media_files`` row for each of a new inbound message's attachments that can be downloaded (a link,
+    or an id the platform's ``MediaSource`` fetches); returns the ids to download. Each attachment in the
+    message is tagged with its record's id."""
     attachments: list[dict[str, Any]] = [dict(a) for a in message.attachments or [] if isinstance(a, dict)]
+    by_id = registry.spec(message.platform).media is not None
     created = []
     for position, attachment in enumerate(attachments):
         url = str(attachment.get("url") or "")
-        if not url.startswith(("https://", "http://")) or "media_file_id" in attachment:
+        media_ref = _media_ref(attachment)
+        linked = url.startswith(("https://", "http://"))
+        if not (linked or (by_id and media_ref)) or "media_file_id" in attachment:
             continue
         row = MediaFile(
             agency_id=message.agency_id,
@@ -105,9 +110,9 @@ def record_attachments(session: Session, message: Message) -> list[int]:
             platform=message.platform,
             kind=str(attachment.get("type") or "file")[:16],
             # The platform's own id of the file, under whichever key its provider put it.
-            platform_media_id=str(media_ref)[:255] if (media_ref := _media_ref(attachment)) else None,
+            platform_media_id=media_ref[:255] or None,
             platform_message_id=message.external_id,
-            source_url=url[:4000],
+            source_url=url[:4000] if linked else "",
         )
         session.add(row)
         session.flush()
@@ -122,61 +127,92 @@ def _media_ref(attachment: dict[str, Any]) -> str:
     return str(attachment.get("media_id") or attachment.get("file_id") or attachment.get("id") or "")
 
 
-def _download(url: str, http: httpx.Client, limit: int) -> bytes:
-    """The body, streamed and cut off one byte past ``limit`` (then PayloadTooLarge)."""
-    with http.stream("GET", url) as response:
-        if response.status_code != 200:
-            raise _HttpRefused(response.status_code, response.read()[:200].decode("utf-8", "replace"))
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise PayloadTooLarge(f"the file is larger than the limit of {_size(limit)}")
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise PayloadTooLarge(f"the file is larger than the limit of {_size(limit)}")
-            chunks.append(chunk)
-    return b"".join(chunks)
+@dataclass(frozen=True)
+class Claimed:
+    """One attachment to download, with what the download needs (read in one transaction, used outside it)."""
+
+    media_id: int
+    platform: str
+    name: str
+    wanted: Wanted
+    account: AppAccount | None
+    attempts: int
 
 
-class _HttpRefused(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(f"HTTP {status}")
-        self.status, self.detail = status, detail.strip()
+def claim(session: Session, media_id: int) -> Claimed | None:
+    """Count an attempt at a pending attachment and say what to download; None if it is not pending."""
+    row = session.get(MediaFile, media_id)
+    if row is None or row.status != MediaStatus.pending.value:
+        return None
+    row.attempts += 1
+    account = session.get(OfficialAccount, row.account_id)
+    target = (
+        AppAccount(account.id, account.agency_id, account.external_id, dict(account.credentials or {}))
+        if account is not None
+        else None
+    )
+    return Claimed(
+        media_id=row.id,
+        platform=row.platform,
+        name=f"the {row.kind} sent with message {row.platform_message_id or row.message_id}",
+        wanted=Wanted(row.kind, row.platform_media_id or "", row.source_url),
+        account=target,
+        attempts=row.attempts,
+    )
 
 
-def fetch(session: Session, media_id: int, http: httpx.Client) -> Fetched:
-    """Download one attachment, check it and keep it; the row says how it went. Never commits."""
+@dataclass(frozen=True)
+class Downloaded:
+    status: MediaStatus
+    data: bytes = b""
+    content_type: str = ""
+    error: str | None = None
+    retry: bool = False
+
+
+def download(claimed: Claimed, http: httpx.Client, token: Callable[[str | None], str]) -> Downloaded:
+    """Fetch and check one attachment, outside any transaction (a platform's source may need the account's
+    cached access token, which is fetched in a transaction of its own)."""
+    spec = registry.spec(claimed.platform)
+    limit = get_settings().max_media_bytes
+    again = claimed.attempts < MAX_ATTEMPTS
+    try:
+        if spec.media is not None and claimed.account is not None:
+            got = spec.media.download(claimed.account, claimed.wanted, http, limit=limit, token=token)
+        elif claimed.wanted.url:
+            got = stream(http, claimed.wanted.url, limit=limit, label=spec.name)
+        else:
+            return Downloaded(MediaStatus.failed, error=f"{spec.label} gave no link to the file")
+        content_type = check_media(got.data, name=claimed.name)
+    except Refused as exc:
+        retry = exc.retry and again
+        return Downloaded(MediaStatus.pending if retry else MediaStatus.failed, error=exc.reason, retry=retry)
+    except httpx.HTTPError as exc:
+        reason = f"{spec.name} could not be reached: {exc.__class__.__name__}"
+        return Downloaded(MediaStatus.pending if again else MediaStatus.failed, error=reason, retry=again)
+    except AppError as exc:
+        return Downloaded(MediaStatus.refused, error=f"not kept: {exc.message}")
+    return Downloaded(MediaStatus.stored, got.data, content_type)
+
+
+def keep(session: Session, media_id: int, downloaded: Downloaded, *, attempts: int) -> Fetched:
+    """Put a downloaded file in the store and record how it went on its row. Never commits."""
     row = session.get(MediaFile, media_id)
     if row is None or row.status != MediaStatus.pending.value:
         return Fetched(MediaStatus(row.status) if row else MediaStatus.failed)
-    row.attempts += 1
-    name = f"the {row.kind} sent with message {row.platform_message_id or row.message_id}"
-    try:
-        data = _download(row.source_url, http, get_settings().max_media_bytes)
-        content_type = check_media(data, name=name)
-    except _HttpRefused as exc:
-        retry = (exc.status >= 500 or exc.status == 429) and row.attempts < MAX_ATTEMPTS
-        reason = f"{row.platform} answered HTTP {exc.status}" + (f" ({exc.detail[:120]})" if exc.detail else "")
-        if exc.status in (403, 404, 410):
-            reason += ": the platform's link expired or was withdrawn before it could be downloaded"
-        return _settle(session, row, MediaStatus.pending if retry else MediaStatus.failed, reason, retry)
-    except httpx.HTTPError as exc:
-        retry = row.attempts < MAX_ATTEMPTS
-        reason = f"{row.platform} could not be reached: {exc.__class__.__name__}"
-        return _settle(session, row, MediaStatus.pending if retry else MediaStatus.failed, reason, retry)
-    except AppError as exc:
-        return _settle(session, row, MediaStatus.refused, f"not kept: {exc.message}", False)
+    if downloaded.status is not MediaStatus.stored:
+        return _settle(session, row, downloaded.status, downloaded.error, downloaded.retry)
+    data = downloaded.data
     digest = hashlib.sha256(data).hexdigest()
     key = storage.key_for(digest)
     try:
         store = storage.current()
-        store.put(key, data, content_type)
+        store.put(key, data, downloaded.content_type)
     except storage.StoreFailed as exc:
-        retry = row.attempts < MAX_ATTEMPTS
+        retry = attempts < MAX_ATTEMPTS
         return _settle(session, row, MediaStatus.pending if retry else MediaStatus.failed, str(exc), retry)
     row.sha256, row.storage_key, row.store = digest, key, store.name
-    row.size, row.content_type, row.fetched_at = len(data), content_type, utcnow()
+    row.size, row.content_type, row.fetched_at = len(data), downloaded.content_type, utcnow()
     return _settle(session, row, MediaStatus.stored, None, False)
 
 

@@ -9,7 +9,7 @@ webhook. Each platform's own connector (in its folder) says what it connects fro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -64,8 +64,35 @@ class MetaLogin(Connector):
     app_key = "meta"
     subscribed_fields = "feed,messages"
 
+    simulated_app: Mapping[str, str] = {
+        "app_id": "1234567890123",
+        "app_secret": "meta-app-secret",
+        "verify_token": "meta-verify",
+    }
+    # On the simulated Login: a person who manages a Page, with a professional account linked to it.
+    SIMULATED_PAGE = ("104577788899900", "Thimphu Thromde")
+    SIMULATED_PERSON = ("10229000000000001", "Karma Wangmo")
+    SIMULATED_LINKED = ("17841400000000001", "thimphuthromde")
+
     def app(self) -> dict[str, str]:
         return app_settings("meta", "app_id", "app_secret", "verify_token")
+
+    def simulate(self, state: Any, *, redirect_uris: Sequence[str], base_url: str) -> str:
+        from civicloop.channels.meta import simulator
+
+        app = self.simulated_app
+        login = simulator.login(state)
+        login.add_client(app["app_id"], app["app_secret"], *redirect_uris)
+        person, name = self.SIMULATED_PERSON
+        login.add_person(person, name)
+        page_id, page_name = self.SIMULATED_PAGE
+        linked_id, linked_username = self.SIMULATED_LINKED
+        simulator.add_page(
+            state, page_id, page_name, person_id=person, linked_id=linked_id, linked_username=linked_username
+        )
+        return (
+            f"on Meta's consent page continue as {name}, who manages the Page {page_name} (linked @{linked_username})"
+        )
 
     def authorize_url(self, *, state: str, redirect_uri: str, challenge: str) -> str:
         # The Login's manual flow has no PKCE; the state bound to the official's session guards it.

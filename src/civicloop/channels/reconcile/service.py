@@ -21,6 +21,7 @@ from civicloop import jobs
 from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.channels import ingest, registry
 from civicloop.channels.base import AppAccount, ChannelApp, wanted
+from civicloop.channels.connect import service as connections
 from civicloop.channels.reconcile.models import ChannelReconciliation
 from civicloop.channels.spec import CredentialsRefused, PlatformFailed
 from civicloop.errors import Invalid, NotFound
@@ -85,7 +86,8 @@ def reconcile_account(
 ) -> Outcome:
     """Read the account's comments and messages since ``since`` back from its platform and store the events
     not stored yet; their processing is enqueued after commit. The run is recorded either way; a refused token
-    or a failing platform is an outcome with a ``problem``, not an exception. Never commits."""
+    or a failing platform is an outcome with a ``problem``, not an exception; a refused token also marks the
+    account *needs attention* (``connect.service.needs_person``). Never commits."""
     spec = registry.spec(account.platform.value)
     run = ChannelReconciliation(
         agency_id=account.agency_id, account_id=account.id, trigger=trigger, since=since, started_at=utcnow()
@@ -102,6 +104,10 @@ def reconcile_account(
         refused = isinstance(exc, CredentialsRefused)
         run.problem, run.credentials_refused, run.finished_at = str(exc), refused, utcnow()
         log.warning("reconciling %s account %s: %s", spec.name, account.id, exc)
+        if refused:
+            # As when refreshing its token is refused (``connect.tasks``): a person must connect it again, so it shows
+            # *needs attention* and the alerts raise one alert, with the reconnect button, to its admins.
+            connections.needs_person(session, account, f"reconciliation was refused: {exc}", now=utcnow())
         return replace(outcome, problem=str(exc), credentials_refused=refused)
     parser = registry.parser(spec.name)
     items = wanted(parser, listed.items, account.app_key)

@@ -92,6 +92,7 @@ class SimulatorServer:
         simulated = [p for p in registry.PLATFORMS.values() if p.simulator is not None]
         own = {f"CIVICLOOP_{p.api_url_setting.upper()}": f"{self.url}/{p.name}" for p in simulated if p.api_url_setting}
         shared = {p.name: f"{self.url}/{p.name}" for p in simulated if not p.api_url_setting}
+        shared["x.ton"] = f"{self.url}/x/ton"  # X's direct-message media host (``channels/x/media.py``)
         # The platforms' sign-in pages and token endpoints (other hosts than their APIs) are simulated too.
         oauth = {
             f"{p.name}.{part}": f"{self.url}/{p.name}"

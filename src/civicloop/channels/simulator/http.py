@@ -89,6 +89,8 @@ async def _parse(request: Request) -> Call:
 
 
 def _response(reply: Reply) -> Response:
+    if isinstance(reply.body, bytes):  # a file, its type in the headers
+        return Response(reply.body, status_code=reply.status, headers=reply.headers)
     if isinstance(reply.body, str):
         return PlainTextResponse(reply.body, status_code=reply.status, headers=reply.headers)
     return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)

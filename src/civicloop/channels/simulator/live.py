@@ -1,9 +1,10 @@
 """The live demo: platform APIs simulated on a local port, and citizens writing in while a visitor watches.
 
-``start`` serves the simulator, points this process's platform API settings at it, teaches it the
-accounts and the conversations already in the database (so that replies to them are accepted or
-refused as the real platforms would), and starts a background thread that sends one simulated
-citizen's webhook to the served app every few seconds.
+``start`` serves the simulator, points this process's platform API and sign-in settings at it, teaches
+it the accounts and the conversations already in the database (so that replies to them are accepted or
+refused as the real platforms would), arranges the platforms' "Connect …" flows on it (this deployment's
+apps and someone with something to connect, ``channels.connect.simulated``) and, unless told not to,
+starts a background thread that sends one simulated citizen's webhook to the served app every few seconds.
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import OfficialAccount, Platform
+from civicloop.channels.connect import simulated
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
 from civicloop.channels.simulator.app import SimulatorServer
 from civicloop.channels.simulator.citizens import MAX_DURATION, Citizens, drive, load_targets, register_accounts
 from civicloop.channels.simulator.state import SimulatorState
-from civicloop.config import reset_settings
+from civicloop.config import get_settings, reset_settings
 from civicloop.db.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -67,12 +69,14 @@ def remember_conversations(state: SimulatorState, session: Session) -> None:
 @dataclass
 class LiveDemo:
     simulator: SimulatorServer
-    thread: threading.Thread
+    thread: threading.Thread | None
     stopping: threading.Event
+    connect_hints: list[str] = field(default_factory=list)  # what can be connected on the simulator
 
     def stop(self) -> None:
         self.stopping.set()
-        self.thread.join(timeout=10)
+        if self.thread is not None:
+            self.thread.join(timeout=10)
         self.simulator.stop()
 
 
@@ -100,20 +104,25 @@ def _citizens_loop(app_url: str, citizens: Citizens, interval: float, stopping: 
             log.info("simulated citizens sent %s events: %s", report.sent, dict(report.by_status))
 
 
-def start(app_url: str, *, interval: float = 4.0) -> LiveDemo:
-    """Serve the simulator, point the platform settings at it, and let citizens write to ``app_url``."""
+def start(app_url: str, *, interval: float = 4.0, citizens: bool = True) -> LiveDemo:
+    """Serve the simulator, point the platform settings at it, arrange the connection flows on it, and (with
+    ``citizens``) let citizens write to ``app_url``."""
     state = SimulatorState()
     simulator = SimulatorServer(state).start()
     os.environ.update(simulator.env())
+    simulated.use_apps()
     reset_settings()
+    hints = simulated.arrange(state, get_settings().base_url)
     with session_scope() as session:
         targets = load_targets(session)
         register_accounts(state, targets)
         remember_conversations(state, session)
-    citizens = Citizens(targets, state=state)
     stopping = threading.Event()
-    thread = threading.Thread(
-        target=_citizens_loop, args=(app_url, citizens, interval, stopping), name="civicloop-citizens", daemon=True
-    )
-    thread.start()
-    return LiveDemo(simulator, thread, stopping)
+    thread = None
+    if citizens:
+        writers = Citizens(targets, state=state)
+        thread = threading.Thread(
+            target=_citizens_loop, args=(app_url, writers, interval, stopping), name="civicloop-citizens", daemon=True
+        )
+        thread.start()
+    return LiveDemo(simulator, thread, stopping, hints)

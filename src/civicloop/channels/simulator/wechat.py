@@ -4,13 +4,18 @@ Contract enforced (platforms.md §3.6–3.7): ``GET /cgi-bin/token`` gives ``acc
 ``expires_in`` (7200); a new token retires the previous one after a 5-minute overlap; calls answer
 HTTP 200 with ``errcode`` — 41001 missing token, 40014 malformed, 40001 unknown or superseded,
 42001 expired, 40003 unknown openid, 47001 bad JSON, 45015 outside the 48-hour window,
-45047 past the 5 replies a citizen's message allows, 0 on success.
+45047 past the 5 replies a citizen's message allows, 0 on success. ``GET /cgi-bin/media/get`` gives a
+follower's temporary media to the account it was sent to, for three days: images and voice as the file
+(with its type), a video as ``{"video_url"}``; 40007 for an unknown, another account's or an expired
+``media_id``.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,6 +33,7 @@ from civicloop.kit.crypto import constant_time_equal
 
 router = APIRouter(prefix="/wechat")
 
+MEDIA_KEPT = timedelta(days=3)
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{32,1024}$")
 TEXT_BYTE_LIMIT = 2048
 
@@ -109,6 +115,50 @@ def mass_send(state: SimulatorState, call: Call) -> Reply:
     return Reply(
         200, {"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id, "msg_data_id": msg_id * 10}
     )
+
+
+@dataclass
+class Media:
+    app_id: str
+    data: bytes
+    content_type: str
+    sent_at: datetime
+
+
+def media_store(state: SimulatorState) -> dict[str, Media]:
+    found: dict[str, Media] = state.platforms.setdefault("wechat.media", {})
+    return found
+
+
+def add_media(state: SimulatorState, app_id: str, data: bytes, content_type: str) -> str:
+    """A file a follower sent the account of ``app_id``; returns its MediaId, as the push carries it."""
+    with state.lock:
+        media_id = f"{secrets.token_urlsafe(30)}{state.next_number()}"
+        media_store(state)[media_id] = Media(app_id, data, content_type, state.now())
+        return media_id
+
+
+def get_media(state: SimulatorState, call: Call) -> Reply:
+    app_id = app_for_token(state, call)
+    if isinstance(app_id, Reply):
+        return app_id
+    found = media_store(state).get(call.query.get("media_id", ""))
+    if found is None or found.app_id != app_id or state.now() - found.sent_at > MEDIA_KEPT:
+        return err(40007, "invalid media_id")
+    if found.content_type.startswith("video/"):
+        return Reply(200, {"video_url": state.media_url(found.data, found.content_type)})
+    extension = found.content_type.split("/")[-1]
+    return Reply(
+        200,
+        found.data,
+        {"content-type": found.content_type, "content-disposition": f'attachment; filename="media.{extension}"'},
+    )
+
+
+@router.get("/cgi-bin/media/get")
+async def get_media_file(request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "wechat.media", lambda c: get_media(state, c), fault_body)
 
 
 @router.get("/cgi-bin/token")

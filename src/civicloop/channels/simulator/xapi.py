@@ -7,10 +7,13 @@ someone who wrote to the account, 201 with ``{"data": ...}`` on success, and per
 with ``x-rate-limit-limit/-remaining/-reset`` on every answer and 429 past the limit. Hiding a reply
 (``PUT /2/tweets/:id/hidden``, ``{"hidden": bool}``) works only on a reply in a conversation the user
 started, answers ``{"data": {"hidden": bool}}`` and counts against a 50-per-15-minutes window.
+Direct-message media (ton.twitter.com, served under ``/x/ton``) open only to a request signed with OAuth
+1.0a by a participant of the message: no or a bearer authorization 401, someone else 403.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -81,6 +84,40 @@ def _oauth1_user(state: SimulatorState, call: Call, header: str) -> XUser | Repl
     if not constant_time_equal(expected, params.get("oauth_signature", "")):
         return unauthorized()
     return user
+
+
+def dm_media(state: SimulatorState) -> dict[str, tuple[str, bytes, str]]:
+    """Direct-message media on the simulated ton.twitter.com: path → (DM event id, bytes, type)."""
+    found: dict[str, tuple[str, bytes, str]] = state.platforms.setdefault("x.dm_media", {})
+    return found
+
+
+def add_dm_media(state: SimulatorState, event_id: str, data: bytes, content_type: str) -> str:
+    """A file attached to the direct message ``event_id``; returns its ``media_url_https``, which only a
+    participant's OAuth 1.0a-signed request opens."""
+    with state.lock:
+        media_id = f"{state.next_number():019d}"
+        path = f"/1.1/ton/data/dm/{event_id}/{media_id}/{secrets.token_urlsafe(6)}.{content_type.split('/')[-1]}"
+        dm_media(state)[path] = (event_id, data, content_type)
+        return f"{state.base_url}/x/ton{path}"
+
+
+def get_dm_media(state: SimulatorState, call: Call, path: str) -> Reply:
+    """ton.twitter.com: OAuth 1.0a user context only (no bearer token), of a participant of the message."""
+    header = call.headers.get("authorization", "")
+    if not header.startswith("OAuth "):
+        return unauthorized()
+    user = _oauth1_user(state, call, header)
+    if isinstance(user, Reply):
+        return user
+    found = dm_media(state).get(path)
+    if found is None:
+        return problem(404, "Not Found", "Sorry, that page does not exist.")
+    event_id, data, content_type = found
+    event = next((d for d in state.dms if d.id == event_id), None)
+    if event is None or user.user_id not in (event.sender_id, event.recipient_id):
+        return forbidden("You are not a participant of this direct message.")
+    return Reply(200, data, {"content-type": content_type})
 
 
 def authenticate(state: SimulatorState, call: Call) -> XUser | Reply:
@@ -449,3 +486,10 @@ async def put_hidden(request: Request, tweet_id: str) -> Response:
         lambda c: limited(state, c, "x.hide", lambda u: hide_reply(state, c, u, tweet_id)),
         fault_body,
     )
+
+
+@router.get("/ton/1.1/ton/data/dm/{rest:path}")
+async def get_ton_media(request: Request, rest: str) -> Response:
+    state = state_of(request)
+    path = f"/1.1/ton/data/dm/{rest}"
+    return await dispatch(request, "x.dm_media", lambda c: get_dm_media(state, c, path), fault_body)

@@ -14,6 +14,7 @@ from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.telegram import simulator
 from civicloop.channels.telegram.connect import TelegramConnector
+from civicloop.channels.telegram.media import TelegramMedia
 from civicloop.channels.telegram.moderation import TelegramModerator
 from civicloop.channels.telegram.outbound import TEXT_LIMIT, TelegramSender
 from civicloop.channels.telegram.provider import TelegramProvider
@@ -61,6 +62,7 @@ SPEC = PlatformSpec(
     moderator=TelegramModerator(_api_url),
     citizens=simulator.TelegramCitizens(),
     connector=TelegramConnector(_api_url),
+    media=TelegramMedia(_api_url),
     access_category="messaging",
     domains=("telegram.org", "t.me", "telegram.me"),
     reconcile_gaps=(

@@ -6,7 +6,7 @@ deployment with a secret token CivicLoop generates (Telegram sends it back in
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,21 @@ class TelegramConnector(Connector):
         FormField("bot_token", "Bot token", secret=True, hint="from @BotFather: 123456789:AA…"),
         FormField("channel_id", "Channel (optional)", hint="@channel or -100… for posts", required=False),
     )
+
+    SIMULATED_BOT = (7098765432, "7098765432:AAH-simulated-demo-bot", "CivicLoopDemoBot")
+
+    def simulate(self, state: Any, *, redirect_uris: Sequence[str], base_url: str) -> str:
+        from civicloop.channels.telegram import simulator
+
+        bot_id, token, username = self.SIMULATED_BOT
+        if token not in simulator.bots(state):
+            simulator.add_bot(state, bot_id, token, username)
+        https = base_url.startswith("https://")
+        return f"bot token {token}" + (
+            ""
+            if https
+            else " (setWebhook needs an HTTPS address: serve the demo behind HTTPS and set CIVICLOOP_BASE_URL)"
+        )
 
     def __init__(self, api_url: Any) -> None:
         self.api_url = api_url

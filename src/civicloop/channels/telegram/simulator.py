@@ -8,13 +8,17 @@ conversation with a user``) and a blocked bot is refused (403); ``reply_paramete
 must name a message of that chat unless ``allow_sending_without_reply``; every answer is
 ``{"ok": ...}`` with ``result`` or ``error_code`` and ``description``. ``deleteMessage`` takes
 ``chat_id`` and ``message_id``: in a group only a bot that administers it may delete others' messages,
-and nothing older than 48 hours can be deleted.
+and nothing older than 48 hours can be deleted. ``getFile`` takes a ``file_id`` the bot received (file ids
+are the bot's own: another bot's or an unknown one is 400 ``invalid file_id``), refuses a file over 20 MB
+(400 ``file is too big``) and gives a ``file_path`` whose download, ``GET /file/bot<token>/<file_path>``,
+works for an hour with the same bot's token (else 404 ``Not Found``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,6 +35,16 @@ from civicloop.channels.telegram.outbound import TEXT_LIMIT
 
 router = APIRouter(prefix="/telegram")
 DELETE_WINDOW = timedelta(hours=48)
+FILE_LIMIT = 20 * 1_048_576
+FILE_LINK_TTL = timedelta(hours=1)
+
+
+@dataclass
+class File:
+    data: bytes
+    content_type: str
+    unique_id: str
+    paths: dict[str, datetime] = field(default_factory=dict)  # file_path handed out → until when it works
 
 
 @dataclass
@@ -50,6 +64,47 @@ class Bot:
     dates: dict[tuple[str, int], datetime] = field(default_factory=dict)  # when a known message was sent
     authors: dict[tuple[str, int], int] = field(default_factory=dict)  # who sent it (user id)
     deleted: set[tuple[str, int]] = field(default_factory=set)
+    files: dict[str, File] = field(default_factory=dict)  # file_id → the file a citizen sent the bot
+
+
+FOLDERS = {"image": "photos", "video": "videos", "audio": "voice", "application": "documents"}
+
+
+def add_file(state: SimulatorState, bot: Bot, data: bytes, content_type: str) -> str:
+    """A file a citizen sent the bot; returns its ``file_id`` (as a message's ``photo``/``voice`` carries it)."""
+    with state.lock:
+        number = state.next_number()
+        file_id = f"AgAC{number:08d}{secrets.token_urlsafe(24)}"
+        bot.files[file_id] = File(data, content_type, f"AQAD{number:08d}")
+        return file_id
+
+
+def get_file(state: SimulatorState, token: str, call: Call) -> Reply:
+    bot = bots(state).get(token)
+    if bot is None:
+        return error(401, "Unauthorized")
+    file_id = call.param("file_id") or ""
+    if not file_id:
+        return error(400, "Bad Request: there is no file_id in the request")
+    found = bot.files.get(file_id)
+    if found is None:
+        return error(400, "Bad Request: invalid file_id")
+    if len(found.data) > FILE_LIMIT:
+        return error(400, "Bad Request: file is too big")
+    folder = FOLDERS.get(found.content_type.split("/")[0], "documents")
+    path = f"{folder}/file_{state.next_number()}"
+    found.paths[path] = state.now() + FILE_LINK_TTL
+    result = {"file_id": file_id, "file_unique_id": found.unique_id, "file_size": len(found.data), "file_path": path}
+    return Reply(200, {"ok": True, "result": result})
+
+
+def file_download(state: SimulatorState, token: str, path: str) -> Reply:
+    bot = bots(state).get(token)
+    for found in bot.files.values() if bot is not None else ():
+        until = found.paths.get(path)
+        if until is not None and state.now() < until:
+            return Reply(200, found.data, {"content-type": found.content_type})
+    return error(404, "Not Found")
 
 
 def group_message(state: SimulatorState, bot: Bot, chat_id: str, message_id: int, user_id: int, *, admin: bool) -> None:
@@ -218,6 +273,18 @@ async def post_send_message(token: str, request: Request) -> Response:
 async def post_delete_message(token: str, request: Request) -> Response:
     state = state_of(request)
     return await dispatch(request, "telegram.delete", lambda c: delete_message(state, token, c), fault_body)
+
+
+@router.get("/bot{token}/getFile")
+async def get_get_file(token: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.get_file", lambda c: get_file(state, token, c), fault_body)
+
+
+@router.get("/file/bot{token}/{path:path}")
+async def get_file_download(token: str, path: str, request: Request) -> Response:
+    state = state_of(request)
+    return await dispatch(request, "telegram.file", lambda c: file_download(state, token, path), fault_body)
 
 
 @router.get("/bot{token}/getMe")

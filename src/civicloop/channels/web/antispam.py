@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from civicloop.channels.web.models import FormHit
 from civicloop.config import get_settings
 from civicloop.errors import TooManyRequests
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 
 # A field hidden from people (off-screen, aria-hidden, not in the tab order); a named one that
 # form-filling bots like to complete.
@@ -28,6 +30,22 @@ HONEYPOT_FIELD = "website"
 RATE_WINDOW = timedelta(hours=1)
 # Hits older than this are deleted as new ones arrive: the table stays small and keeps no history.
 KEEP_HITS = timedelta(days=1)
+
+# What a citizen is told, in the page's language (the catalogs); ``%(…)s`` filled in after translation.
+MISSING = N_("Please write your %(field)s.")
+
+
+def too_long(label: str, length: int, maximum: int, lang: str = i18n.DEFAULT) -> str:
+    """A text longer than its limit, said in ``lang`` with how much to cut."""
+    over = length - maximum
+    message = i18n.translate_plural(
+        lang,
+        "%(field)s is %(length)s characters long; the limit is %(limit)s. Please shorten it by %(over)s character.",
+        "%(field)s is %(length)s characters long; the limit is %(limit)s. Please shorten it by %(over)s characters.",
+        over,
+    )
+    field = i18n.translate(lang, label)
+    return message % {"field": field, "length": f"{length:,}", "limit": f"{maximum:,}", "over": f"{over:,}"}
 
 
 def honeypot_tripped(form: Mapping[str, object]) -> bool:
@@ -46,9 +64,17 @@ def address_key(address: str) -> str:
     return hmac.new(secret, f"form-address:{address}".encode(), hashlib.sha256).hexdigest()
 
 
-def check_rate(session: Session, *, scope: str, address: str, limit: int, window: timedelta = RATE_WINDOW) -> None:
-    """Refuse (429, with Retry-After) when ``address`` already submitted ``limit`` times in ``window``;
-    otherwise count this submission. Call it only for submissions that are otherwise acceptable."""
+def check_rate(
+    session: Session,
+    *,
+    scope: str,
+    address: str,
+    limit: int,
+    window: timedelta = RATE_WINDOW,
+    lang: str = i18n.DEFAULT,
+) -> None:
+    """Refuse (429, with Retry-After, said in ``lang``) when ``address`` already submitted ``limit`` times in
+    ``window``; otherwise count this submission. Call it only for submissions that are otherwise acceptable."""
     now = utcnow()
     key = address_key(address)
     session.execute(delete(FormHit).where(FormHit.at < now - KEEP_HITS))
@@ -62,11 +88,15 @@ def check_rate(session: Session, *, scope: str, address: str, limit: int, window
         )
         retry_after = int(((oldest or now) + window - now).total_seconds()) + 1
         minutes = max(retry_after // 60, 1)
-        raise TooManyRequests(
-            f"You have sent {limit} messages in the last hour from this connection. "
-            f"Please try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
-            retry_after=retry_after,
-        )
+        message = i18n.translate_plural(
+            lang,
+            "You have sent %(limit)s messages in the last hour from this connection. "
+            "Please try again in about %(minutes)s minute.",
+            "You have sent %(limit)s messages in the last hour from this connection. "
+            "Please try again in about %(minutes)s minutes.",
+            minutes,
+        ) % {"limit": limit, "minutes": minutes}
+        raise TooManyRequests(message, retry_after=retry_after)
     session.add(FormHit(scope=scope, address=key, at=now))
     session.flush()
 
@@ -78,17 +108,13 @@ class Limit:
     required: bool = False
 
 
-def check_lengths(values: Mapping[str, str], limits: Mapping[str, Limit]) -> dict[str, str]:
-    """``{field: message}`` for every value that is missing or too long (empty when all fit)."""
+def check_lengths(values: Mapping[str, str], limits: Mapping[str, Limit], lang: str = i18n.DEFAULT) -> dict[str, str]:
+    """``{field: message}`` for every value that is missing or too long (empty when all fit), in ``lang``."""
     errors: dict[str, str] = {}
     for name, limit in limits.items():
         value = values.get(name, "").strip()
         if limit.required and not value:
-            errors[name] = f"Please write your {limit.label.lower()}."
+            errors[name] = i18n.translate(lang, MISSING) % {"field": i18n.translate(lang, limit.label).lower()}
         elif len(value) > limit.maximum:
-            over = len(value) - limit.maximum
-            errors[name] = (
-                f"{limit.label} is {len(value):,} characters long; the limit is {limit.maximum:,}. "
-                f"Please shorten it by {over:,} character{'s' if over != 1 else ''}."
-            )
+            errors[name] = too_long(limit.label, len(value), limit.maximum, lang)
     return errors

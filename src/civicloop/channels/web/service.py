@@ -19,14 +19,15 @@ from civicloop.channels.web.antispam import Limit, check_lengths
 from civicloop.channels.web.status import ACK_JOB
 from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
 from civicloop.kit.i18n import N_
 
 LIMITS = {
-    "name": Limit("Your name", 100),
-    "contact": Limit("Your contact", 200),
-    "topic": Limit("The topic", 150),
-    "message": Limit("Message", 5000, required=True),
+    "name": Limit(N_("Your name"), 100),
+    "contact": Limit(N_("Your contact"), 200),
+    "topic": Limit(N_("The topic"), 150),
+    "message": Limit(N_("Message"), 5000, required=True),
 }
 CONTACT_ERROR = N_(
     "Enter an email address or a Bhutanese mobile number (8 digits starting with 17 or 77), or leave it empty."
@@ -68,11 +69,11 @@ def parse_contact(value: str) -> Contact | None:
     return Contact(None, f"+975{match.group(1)}") if match else None
 
 
-def validate(feedback: Feedback) -> dict[str, str]:
-    """``{field: message}`` for everything a person must fix (empty when the form is fine)."""
-    errors = check_lengths(feedback.values(), LIMITS)
+def validate(feedback: Feedback, lang: str = i18n.DEFAULT) -> dict[str, str]:
+    """``{field: message}`` for everything a person must fix (empty when the form is fine), said in ``lang``."""
+    errors = check_lengths(feedback.values(), LIMITS, lang)
     if "contact" not in errors and parse_contact(feedback.contact) is None:
-        errors["contact"] = CONTACT_ERROR
+        errors["contact"] = i18n.translate(lang, CONTACT_ERROR)
     return errors
 
 
@@ -130,4 +131,4 @@ def submit(session: Session, *, agency: Agency, account: OfficialAccount, feedba
                 assert recorded.message is not None
                 jobs.after_commit(session, ACK_JOB, recorded.message.conversation_id)
             return reference
-    raise Invalid("could not allocate a reference number; please send the form again")
+    raise Invalid(N_("Your message could not be stored; please send it again."))

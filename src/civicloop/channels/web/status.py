@@ -24,13 +24,17 @@ from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message, MessageState
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.service import record_inbound
+from civicloop.channels.web.antispam import MISSING, too_long
 from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
+from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
+from civicloop.kit.i18n import N_
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 TOKEN_LENGTH = 32  # 192 bits of the HMAC, URL-safe
 MAX_REPLY = 5000
+NOT_STORED = N_("Your message could not be stored; please send it again.")
 # Replies an official released (not held for approval, not refused): the citizen may read them even
 # while the email copy is still on its way, or if it failed.
 RELEASED = (
@@ -116,19 +120,15 @@ def entries(session: Session, conversation: Conversation) -> list[Entry]:
     return sorted(out, key=lambda e: e.at)
 
 
-def citizen_reply(session: Session, *, conversation: Conversation, text: str) -> Message:
+def citizen_reply(session: Session, *, conversation: Conversation, text: str, lang: str = i18n.DEFAULT) -> Message:
     """The citizen's answer from the status page: a new message in the same conversation, which reopens
-    it in the inbox and restarts the response clock like any citizen message."""
+    it in the inbox and restarts the response clock like any citizen message. Refusals are said in ``lang``."""
     text = text.strip()
     if not text:
-        raise Invalid("Please write your message.", field="message")
+        missing = i18n.translate(lang, MISSING) % {"field": i18n.translate(lang, N_("Message")).lower()}
+        raise Invalid(missing, field="message")
     if len(text) > MAX_REPLY:
-        over = len(text) - MAX_REPLY
-        raise Invalid(
-            f"Message is {len(text):,} characters long; the limit is {MAX_REPLY:,}. "
-            f"Please shorten it by {over:,} character{'s' if over != 1 else ''}.",
-            field="message",
-        )
+        raise Invalid(too_long(N_("Message"), len(text), MAX_REPLY, lang), field="message")
     account = session.get(OfficialAccount, conversation.account_id)
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
     if account is None:
@@ -155,5 +155,5 @@ def citizen_reply(session: Session, *, conversation: Conversation, text: str) ->
         ),
     )
     if recorded.message is None or not recorded.created:
-        raise Invalid("Your message could not be stored; please send it again.", field="message")
+        raise Invalid(i18n.translate(lang, NOT_STORED), field="message")
     return recorded.message

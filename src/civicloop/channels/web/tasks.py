@@ -7,7 +7,17 @@ from civicloop.agencies.models import Agency
 from civicloop.channels.models import Contact, Conversation
 from civicloop.channels.web.status import status_url
 from civicloop.db.session import session_scope
+from civicloop.kit import i18n
+from civicloop.kit.i18n import N_
 from civicloop.kit.mail import send_mail
+
+ACK_SUBJECT = N_("Your feedback to %(agency)s (%(reference)s)")
+ACK_BODY = N_(
+    "%(agency)s has received your feedback (reference %(reference)s).\n\n"
+    "The agency's answer will appear on your private page, where you can also reply:\n"
+    "%(link)s\n\n"
+    "Keep this link to yourself: anyone who has it can read the conversation.\n"
+)
 
 
 @jobs.task(retries=3, retry_delay=60)
@@ -23,10 +33,10 @@ def acknowledge(conversation_id: int) -> bool:
         if contact is None or not contact.email or agency is None:
             return False
         reference = conversation.external_ref
-        body = (
-            f"{agency.name} has received your feedback (reference {reference}).\n\n"
-            f"The agency's answer will appear on your private page, where you can also reply:\n"
-            f"{status_url(reference)}\n\n"
-            "Keep this link to yourself: anyone who has it can read the conversation.\n"
-        )
-        return send_mail(to=[contact.email], subject=f"Your feedback to {agency.name} ({reference})", body=body)
+        # The form does not tell which language the citizen reads: the email says it in each, English first.
+        subjects, bodies = [], []
+        for lang in i18n.LANGUAGES:
+            values = {"agency": i18n.localized(agency, "name", lang).text, "reference": reference}
+            subjects.append(i18n.translate(lang, ACK_SUBJECT) % values)
+            bodies.append(i18n.translate(lang, ACK_BODY) % {**values, "link": status_url(reference)})
+        return send_mail(to=[contact.email], subject=" · ".join(subjects), body="\n---\n\n".join(bodies))

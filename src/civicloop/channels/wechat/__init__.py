@@ -11,6 +11,7 @@ from civicloop.channels.delivery import Route
 from civicloop.channels.simulator import wechat as simulator
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit, utf8_bytes
 from civicloop.channels.wechat.connect import WeChatConnector
+from civicloop.channels.wechat.media import WeChatMedia
 from civicloop.channels.wechat.outbound import WeChatSender, fetch_token
 from civicloop.channels.wechat.provider import WeChatProvider
 
@@ -27,6 +28,10 @@ def plain_text(text: str) -> str:
 def _aes_key(credentials: Mapping[str, str]) -> str:
     key = credentials.get("encoding_aes_key")
     return "a WeChat EncodingAESKey has exactly 43 characters" if key is not None and len(key) != 43 else ""
+
+
+def _api_url() -> str:
+    return SPEC.api_url()
 
 
 SPEC = PlatformSpec(
@@ -57,4 +62,5 @@ SPEC = PlatformSpec(
         "(after three tries within 15 seconds) cannot be read back",
     ),
     connector=WeChatConnector(),
+    media=WeChatMedia(_api_url),
 )

@@ -5,8 +5,9 @@ this server's address is on the account's IP whitelist), and keeps refreshing it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import httpx
 
@@ -16,9 +17,20 @@ from civicloop.channels.wechat.outbound import fetch_token
 
 
 class WeChatConnector(Connector):
+    # An Official Account on the simulated platform: (AppID, AppSecret, original id).
+    SIMULATED_APP = ("wx9a8b7c6d5e4f3a2b", "simulated-demo-app-secret", "gh_9a8b7c6d5e4f")
+
     kind = "form"
     label = "WeChat Official Account"
     refreshes = True  # the access token is fetched again before its two hours end (channels.connect.tasks)
+
+    def simulate(self, state: Any, *, redirect_uris: Sequence[str], base_url: str) -> str:
+        from civicloop.channels.simulator.state import WeChatApp
+
+        app_id, secret, original_id = self.SIMULATED_APP
+        state.add_wechat_app(WeChatApp(app_id, secret, original_id))
+        return f"original ID {original_id}, AppID {app_id}, AppSecret {secret}, any server Token"
+
     fields = (
         FormField("external_id", "Original ID", hint="gh_… (Settings → Account details)"),
         FormField("name", "Display name"),

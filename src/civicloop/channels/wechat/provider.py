@@ -72,6 +72,24 @@ def parse_image(fields: Fields) -> list[Inbound]:
     return [replace(inbound, attachments=(attachment,))]
 
 
+def parse_voice(fields: Fields) -> list[Inbound]:
+    """A voice note: its MediaId (AMR or Speex, per ``Format``); ``Recognition`` is WeChat's transcript,
+    present when the account turned speech recognition on."""
+    inbound = _base(fields, Action.message)
+    if not inbound.external_id or inbound.contact is None:
+        return []
+    attachment = {"type": "voice", "media_id": fields.get("MediaId", ""), "format": fields.get("Format", "")}
+    return [replace(inbound, text=fields.get("Recognition", ""), attachments=(attachment,))]
+
+
+def parse_video(fields: Fields) -> list[Inbound]:
+    """A video or short video: its MediaId (``ThumbMediaId`` is the still WeChat shows, not kept)."""
+    inbound = _base(fields, Action.message)
+    if not inbound.external_id or inbound.contact is None:
+        return []
+    return [replace(inbound, attachments=({"type": "video", "media_id": fields.get("MediaId", "")},))]
+
+
 def parse_follow_event(fields: Fields) -> list[Inbound]:
     """Subscribe, unsubscribe, menu click: no words, but the contact is recorded (or kept up to date)."""
     inbound = _base(fields, Action.contact)
@@ -109,14 +127,14 @@ class WeChatProvider(ProviderBase):
     HANDLERS: ClassVar[Mapping[str, base.Handler]] = {
         "text": parse_text,
         "image": parse_image,
+        "voice": parse_voice,
+        "video": parse_video,
+        "shortvideo": parse_video,
         "event.subscribe": parse_follow_event,
         "event.unsubscribe": parse_follow_event,
         "event.CLICK": parse_follow_event,
     }
     IGNORED: ClassVar[Mapping[str, str]] = {
-        "voice": "voice notes are not transcribed",
-        "video": "videos are not stored",
-        "shortvideo": "videos are not stored",
         "location": "shared locations are not messages",
         "link": "shared links are not messages",
         "event.VIEW": "a menu link was opened",

@@ -8,6 +8,7 @@ from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join xapi's
 from civicloop.channels.x.connect import XConnector
+from civicloop.channels.x.media import XMedia
 from civicloop.channels.x.moderation import XModerator
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, XSender, can_post, weighted_length
 from civicloop.channels.x.provider import XProvider
@@ -57,4 +58,5 @@ SPEC = PlatformSpec(
         "deletions are not read back",
     ),
     moderator=XModerator(),
+    media=XMedia(),
 )

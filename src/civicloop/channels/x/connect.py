@@ -8,7 +8,7 @@ at each refresh → ``GET /2/users/me`` → the user subscribed to the app's Acc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -60,8 +60,28 @@ class XConnector(Connector):
     needed_scopes = ("tweet.read", "tweet.write", "users.read", "dm.read", "dm.write", "offline.access")
     refreshes = True
 
+    simulated_app: Mapping[str, str] = {
+        "client_id": "x-client-id",
+        "client_secret": "x-client-secret",
+        "consumer_secret": "x-consumer-secret",
+        "webhook_id": "1512345678901234567",
+    }
+    SIMULATED_USER = ("1450055566677788899", "Thimphu Thromde", "ThimphuThromde")
+
     def app(self) -> dict[str, str]:
         return app_settings("x", "client_id", "client_secret", "consumer_secret", "webhook_id")
+
+    def simulate(self, state: Any, *, redirect_uris: Sequence[str], base_url: str) -> str:
+        from civicloop.channels.x import oauth_simulator
+
+        app = self.simulated_app
+        server = oauth_simulator.oauth(state)
+        server.add_client(app["client_id"], app["client_secret"], *redirect_uris)
+        user_id, name, username = self.SIMULATED_USER
+        server.add_person(user_id, name, username)
+        # The app's Account Activity webhook, registered once in X's developer portal.
+        oauth_simulator.add_webhook(state, app["webhook_id"], f"{base_url.rstrip('/')}/webhooks/x/any")
+        return f"authorize as @{username}"
 
     def authorize_url(self, *, state: str, redirect_uri: str, challenge: str) -> str:
         params = {

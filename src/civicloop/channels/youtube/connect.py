@@ -5,7 +5,7 @@ token lasts an hour; the refresh token gets a new one before it ends."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -55,8 +55,24 @@ class YouTubeConnector(Connector):
     def __init__(self, api_url: Any) -> None:
         self.api_url = api_url
 
+    simulated_app: Mapping[str, str] = {
+        "client_id": "google-client.apps.googleusercontent.com",
+        "client_secret": "google-secret",
+    }
+    SIMULATED_CHANNEL = ("UCq3Wd7Bv0sTtkY5oN2hRm8A", "Thimphu Thromde", "@thimphuthromde")
+
     def app(self) -> dict[str, str]:
         return app_settings("google", "client_id", "client_secret")
+
+    def simulate(self, state: Any, *, redirect_uris: Sequence[str], base_url: str) -> str:
+        from civicloop.channels.youtube import google_oauth
+
+        app = self.simulated_app
+        server = google_oauth.oauth(state)
+        server.add_client(app["client_id"], app["client_secret"], *redirect_uris)
+        channel_id, name, handle = self.SIMULATED_CHANNEL
+        server.add_person(channel_id, name, handle)
+        return f"choose the channel {handle}"
 
     def authorize_url(self, *, state: str, redirect_uri: str, challenge: str) -> str:
         params = {

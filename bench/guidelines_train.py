@@ -1,0 +1,248 @@
+"""Train the learned taking-sides model (src/civicloop/guidelines/data/sides_model.json), reproducibly.
+
+The model is a logistic regression over words, word pairs and letter groups (features and scoring in
+civicloop.guidelines.sides_model), trained on the tuning sets only: tests/guidelines/labelled,
+tuning-round1 and tuning-round2, never on tests/guidelines/heldout. The regularisation and the
+threshold are chosen by stratified 5-fold cross-validation (fixed seed) on the tuning sets, for the
+decision the checker makes: hold when a rule takes sides OR the model's probability reaches the
+threshold. The figures printed are cross-validated (each text scored by a model that never saw it),
+not training-set figures.
+
+    make guidelines-model   # or: PYTHONPATH=src .venv/bin/python bench/guidelines_train.py [--check]
+
+``--check`` trains again and fails if the result differs from the shipped file (reproducibility).
+``--train-on labelled,tuning-round1 --test-on tuning-round2`` trains on some sets and scores another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.guidelines.corpus import load
+from tests.guidelines.evaluation import TUNING_ROUND1, TUNING_ROUND2, Case, from_labelled, load_held_out
+
+from civicloop.guidelines.checker import rulebook
+from civicloop.guidelines.findings import ElectionPhase
+from civicloop.guidelines.models import ACTION_RANK, Action
+from civicloop.guidelines.service import finding_action, national_defaults
+from civicloop.guidelines.sides_model import SidesModel, features, words_of
+from civicloop.guidelines.text import Prepared, prepare
+
+SEED = 14
+FOLDS = 5
+C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
+MIN_TEXTS = 2  # a feature seen in fewer training texts is left out
+OUT = Path(__file__).resolve().parents[1] / "src/civicloop/guidelines/data/sides_model.json"
+
+
+@dataclass
+class Row:
+    case: Case
+    features: list[tuple[str, int]]
+    label: bool
+    rules: bool  # the rules alone hold the text for taking sides
+    silent: bool  # the checker does not ask the model about this text (RuleBook.model_silent)
+    prepared: Prepared
+    named: list[tuple[int, int, str]]
+    cues: list[tuple[int, str]]
+    in_period: bool
+
+
+def sets() -> dict[str, list[Case]]:
+    return {
+        "labelled": from_labelled(load()),
+        "tuning-round1": load_held_out(TUNING_ROUND1),
+        "tuning-round2": load_held_out(TUNING_ROUND2),
+    }
+
+
+def rows(cases: list[Case]) -> list[Row]:
+    policy = national_defaults()
+    out = []
+    for case in cases:
+        context = case.context
+        book = rulebook(context.extra_terms, context.removed_terms, context.parties)
+        prepared = prepare(case.text)
+        named, cues = book.named_sides(prepared), book.neutrality.cues(prepared)
+        in_period = context.election is not ElectionPhase.none
+        found = features(words_of(prepared, named), in_period, cues)
+        findings = book.check(case.text, context, learned=False)
+        rules = any(
+            f.rule_id.startswith("political.")
+            and ACTION_RANK[finding_action(f, policy[f.category][0])] >= ACTION_RANK[Action.hold]
+            for f in findings
+        )
+        silent = book.model_silent(prepared, named, cues, findings)
+        out.append(Row(case, found, "taking_sides" in case.hold, rules, silent, prepared, named, cues, in_period))
+    return out
+
+
+def matrix(data: list[Row], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    """Counts divided by the square root of the text's number of feature occurrences (as scored)."""
+    indptr, indices, values = [0], [], []
+    for row in data:
+        scale = 1.0 / np.sqrt(len(row.features)) if row.features else 0.0
+        counts: dict[int, int] = {}
+        for feature, _ in row.features:
+            column = vocabulary.get(feature)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        for column in sorted(counts):
+            indices.append(column)
+            values.append(counts[column] * scale)
+        indptr.append(len(indices))
+    return sparse.csr_matrix((values, indices, indptr), shape=(len(data), len(vocabulary)))
+
+
+def fit(data: list[Row], c: float) -> tuple[LogisticRegression, dict[str, int]]:
+    counts: dict[str, int] = {}
+    for row in data:
+        for f in {f for f, _ in row.features}:
+            counts[f] = counts.get(f, 0) + 1
+    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_TEXTS))}
+    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=SEED, max_iter=5000)
+    model.fit(matrix(data, vocabulary), [r.label for r in data])
+    return model, vocabulary
+
+
+def predict(model: LogisticRegression, vocabulary: dict[str, int], data: list[Row]) -> np.ndarray:
+    return np.asarray(model.predict_proba(matrix(data, vocabulary))[:, 1])
+
+
+def out_of_fold(data: list[Row], c: float) -> np.ndarray:
+    labels = [r.label for r in data]
+    scores = np.zeros(len(data))
+    for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=SEED).split(np.zeros(len(data)), labels):
+        model, vocabulary = fit([data[i] for i in train], c)
+        scores[test] = predict(model, vocabulary, [data[i] for i in test])
+    return scores
+
+
+def figures(data: list[Row], held: list[bool]) -> tuple[float, float, int, int, int]:
+    tp = sum(1 for r, h in zip(data, held, strict=True) if h and r.label)
+    fp = sum(1 for r, h in zip(data, held, strict=True) if h and not r.label)
+    fn = sum(1 for r, h in zip(data, held, strict=True) if not h and r.label)
+    return (tp / (tp + fp) if tp + fp else 1.0), (tp / (tp + fn) if tp + fn else 1.0), tp, fp, fn
+
+
+def alone(scores: np.ndarray, threshold: float) -> list[bool]:
+    return [bool(s >= threshold) for s in scores]
+
+
+def combined(data: list[Row], scores: np.ndarray, threshold: float) -> list[bool]:
+    """The checker's decision: a rule holds, or the model does where it is asked (RuleBook.model_silent)."""
+    return [r.rules or (bool(s >= threshold) and not r.silent) for r, s in zip(data, scores, strict=True)]
+
+
+def best_threshold(data: list[Row], scores: np.ndarray) -> tuple[float, float]:
+    """The threshold where the smaller of the model's cross-validated precision and recall is largest
+    (the issue puts the same floor, 0.95, under both; F1 would trade precision for recall).
+
+    The model alone, not the rules OR the model: the rules were written on these very texts and find
+    nearly all of them, so on them the model would seem to add only false holds; on texts nobody
+    tuned for, the rules miss a third (second held-out run) and the model must carry them."""
+    best = (-1.0, 0.5)
+    for threshold in np.arange(0.30, 0.951, 0.01):
+        precision, recall, *_ = figures(data, alone(scores, float(threshold)))
+        worst = min(precision, recall)
+        if worst > best[0] + 1e-9:
+            best = (worst, round(float(threshold), 2))
+    return best
+
+
+def report(name: str, data: list[Row], held: list[bool]) -> str:
+    precision, recall, tp, fp, fn = figures(data, held)
+    return f"{name:<44} precision {precision:.3f} ({tp}/{tp + fp})  recall {recall:.3f} ({tp}/{tp + fn})"
+
+
+def train(data: list[Row], names: list[str]) -> tuple[dict[str, object], list[str]]:
+    lines = [f"{len(data)} tuning texts, {sum(r.label for r in data)} take sides; {FOLDS}-fold CV, seed {SEED}"]
+    lines.append(report("rules alone (tuned on these texts)", data, [r.rules for r in data]))
+    chosen = None
+    for c in C_GRID:
+        scores = out_of_fold(data, c)
+        f1, threshold = best_threshold(data, scores)
+        lines.append(f"C={c:<5} best threshold {threshold:.2f}: cross-validated min(precision, recall) {f1:.3f}")
+        if chosen is None or f1 > chosen[0] + 1e-9:
+            chosen = (f1, c, threshold, scores)
+    assert chosen is not None
+    _, c, threshold, scores = chosen
+    lines.append(f"chosen C={c}, threshold {threshold:.2f}")
+    lines.append(report("model alone, cross-validated", data, alone(scores, threshold)))
+    lines.append(report("rules OR model, cross-validated", data, combined(data, scores, threshold)))
+    for r, s in zip(data, scores, strict=True):
+        if (r.rules or (s >= threshold and not r.silent)) != r.label:
+            lines.append(f"    {'FP' if r.label is False else 'FN'} p={s:.2f} {r.case.id}: {r.case.text}")
+    model, vocabulary = fit(data, c)
+    coefficients = model.coef_[0]
+    weights = {f: float(f"{coefficients[i]:.5g}") for f, i in vocabulary.items() if abs(coefficients[i]) >= 1e-4}
+    # The checker scores in plain Python: it must agree with scikit-learn on every training text.
+    shipped = SidesModel(weights, float(f"{model.intercept_[0]:.6g}"), threshold)
+    fitted = predict(model, vocabulary, data)
+    gap = max(
+        abs(shipped.score(r.prepared, r.named, r.in_period, r.cues).probability - p)
+        for r, p in zip(data, fitted, strict=True)
+    )
+    lines.append(f"largest gap between the shipped scoring and scikit-learn: {gap:.2e}")
+    if gap > 1e-3:
+        raise SystemExit("the shipped scoring does not reproduce the trained model")
+    artefact = {
+        "_about": "Learned taking-sides model: logistic regression weights per feature (see sides_model.py). "
+        "Generated by bench/guidelines_train.py from the tuning sets; do not edit by hand.",
+        "seed": SEED,
+        "C": c,
+        "threshold": threshold,
+        "bias": float(f"{model.intercept_[0]:.6g}"),
+        "trained_on": names,
+        "texts": len(data),
+        "weights": dict(sorted(weights.items())),
+    }
+    return artefact, lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if training again changes the shipped file")
+    parser.add_argument("--train-on", default="labelled,tuning-round1,tuning-round2")
+    parser.add_argument("--test-on", default="", help="score this set with the model trained on --train-on")
+    args = parser.parse_args()
+    available = sets()
+    names = args.train_on.split(",")
+    data = [row for name in names for row in rows(available[name])]
+    artefact, lines = train(data, names)
+    print("\n".join(lines))
+    if args.test_on:
+        test = rows(available[args.test_on])
+        model, vocabulary = fit(data, float(artefact["C"]))  # type: ignore[arg-type]
+        scores = predict(model, vocabulary, test)
+        threshold = float(artefact["threshold"])  # type: ignore[arg-type]
+        print(report(f"{args.test_on}: rules alone", test, [r.rules for r in test]))
+        print(report(f"{args.test_on}: model alone", test, alone(scores, threshold)))
+        print(report(f"{args.test_on}: rules OR model", test, combined(test, scores, threshold)))
+        for r, s in zip(test, scores, strict=True):
+            if (r.rules or (s >= threshold and not r.silent)) != r.label:
+                print(f"    {'FP' if r.label is False else 'FN'} p={s:.2f} {r.case.id}: {r.case.text}")
+        return
+    text = json.dumps(artefact, ensure_ascii=False, indent=0, sort_keys=False) + "\n"
+    if args.check:
+        if OUT.read_text(encoding="utf-8") != text:
+            sys.exit(f"{OUT} differs from a fresh training run")
+        print(f"{OUT} is what training gives")
+        return
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT} ({len(artefact['weights'])} weights, {len(text) // 1024} KiB)")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
