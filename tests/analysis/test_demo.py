@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
-from civicloop.analysis import embed, service
+from civicloop.analysis import embed, queries
 from civicloop.analysis.pipeline import QUESTION
 from civicloop.consultations import themes
 from civicloop.consultations.models import Consultation
@@ -52,10 +52,10 @@ def test_the_bus_stop_themes_read_as_a_planner_would_and_the_trade_licence_quest
 
     thromde = db.scalar(select(Agency).where(Agency.code == "THROMDE"))
     assert thromde is not None
-    run = service.latest_run(db, service.AnalysisScope(agency_id=thromde.id), finished=True)
+    run = queries.latest_run(db, queries.AnalysisScope(agency_id=thromde.id), finished=True)
     assert run is not None and "all-MiniLM-L6-v2" in run.model
-    questions = [c.text for c in service.campaigns_of(db, run.id, QUESTION)]
-    campaigns = [c.text for c in service.campaigns_of(db, run.id)]
+    questions = [c.text for c in queries.campaigns_of(db, run.id, QUESTION)]
+    campaigns = [c.text for c in queries.campaigns_of(db, run.id)]
     assert "Where can I renew my trade licence?" in questions
     assert not any("trade licence" in text for text in campaigns)
     assert any("mural" in text for text in campaigns), "the planted copy-paste campaign is still found"

@@ -8,15 +8,16 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from sklearn.metrics import adjusted_rand_score
 
 from civicloop.analysis import embed, sentiment
 from civicloop.analysis.dedup import find_duplicates
 from civicloop.analysis.embed import stand_in_vectors
 from civicloop.analysis.labels import describe
+from civicloop.analysis.learn import ari as adjusted_rand_score
 from civicloop.analysis.normalize import detect_language, normalize
 from civicloop.analysis.pipeline import OTHER_ID, AnalysisOptions, AnalysisResult, _quotes, analyse
 from civicloop.errors import Invalid
+from tests.analysis import questions
 from tests.analysis.corpus import generate
 
 CORPUS = generate()
@@ -281,3 +282,43 @@ def test_stand_in_vectors_follow_the_words_of_the_known_texts() -> None:
     assert guessed[0] @ [1, 0] > guessed[0] @ [0, 1]
     assert guessed[1] @ [0, 1] > guessed[1] @ [1, 0]
     assert np.allclose(np.linalg.norm(guessed, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_question_asked_in_many_wordings_is_one_frequent_question_and_look_alikes_stay_apart(
+    quality_embedder: None,
+) -> None:
+    """The hand-written set of tests/analysis/questions.py: five questions asked in ten to twelve
+    wordings each (each wording twice, over two weeks), two of them look-alikes of others ("renew my
+    driving licence" beside "renew my trade licence", water cuts beside garbage days in the same
+    place), single questions and statements on the same topics, and a copy-paste campaign."""
+    start = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
+    texts: list[str] = []
+    truth: list[str] = []
+    for name, wordings in questions.GROUPS.items():
+        texts += wordings * 2
+        truth += [name] * (2 * len(wordings))
+    for text in [*questions.SINGLE, *questions.STATEMENTS]:
+        texts.append(text)
+        truth.append("none")
+    created = [start + timedelta(hours=7 * n) for n in range(len(texts))]
+    letter = (
+        "Dear Thromde, I, {name} of {place}, oppose the new parking fees on Norzin Lam. Shopkeepers and"
+        " families cannot pay them every day and the street will empty. Please withdraw the fees now."
+    )
+    names = ["Karma", "Sonam", "Pema", "Dorji", "Tashi", "Kinley", "Ugyen", "Deki", "Choki", "Yeshi", "Nima", "Sangay"]
+    for n, name in enumerate(names):
+        texts.append(letter.format(name=name, place=["Babesa", "Motithang", "Changzamtog"][n % 3]))
+        truth.append("campaign")
+        created.append(start + timedelta(days=5, minutes=4 * n))
+    ids = [str(n) for n in range(len(texts))]
+    result = analyse(texts, ids, created=created, embedder="quality", redact=str)
+    asked = [c for c in result.campaigns if c.kind == "question"]
+    assert sorted(len(c.members) for c in [c for c in result.campaigns if c.kind == "campaign"]) == [len(names)]
+    found = {}
+    for faq in asked:
+        groups = {truth[i] for i in faq.members.tolist()}
+        assert len(groups) == 1 and groups <= set(questions.GROUPS), (faq.text, groups)
+        found.setdefault(groups.pop(), []).append(len(faq.members))
+    for name, wordings in questions.GROUPS.items():
+        # Each question is one frequent question holding at least 80 % of the times it was asked.
+        assert len(found.get(name, [])) == 1 and found[name][0] >= 0.8 * 2 * len(wordings), (name, found.get(name))

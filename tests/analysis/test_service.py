@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from civicloop.agencies.models import Agency
-from civicloop.analysis import service
+from civicloop.analysis import queries, service
 from civicloop.analysis import tasks as analysis_tasks
 from civicloop.analysis.models import AnalysisAssignment, AnalysisTheme, RunStatus
 from civicloop.auth.scope import Actor
@@ -22,22 +22,22 @@ from tests.factories import create_agency, create_official, csrf_from, login
 assert analysis_tasks.on_message is not None  # registers the ON_MESSAGE hook
 
 
-def start(db: Session, actor: Actor, scope: service.AnalysisScope) -> None:
+def start(db: Session, actor: Actor, scope: queries.AnalysisScope) -> None:
     service.run_analysis(db, service.create_run(db, actor=actor, scope=scope))
 
 
 def finished(db: Session, agency: Agency) -> int:
-    run = service.latest_run(db, service.AnalysisScope(agency_id=agency.id), finished=True)
+    run = queries.latest_run(db, queries.AnalysisScope(agency_id=agency.id), finished=True)
     assert run is not None and run.status is RunStatus.done
     return run.id
 
 
 def test_run_stores_themes_campaigns_and_assigns_every_message_then_new_ones(db: Session) -> None:
     agency, account, actor = seed(db)
-    start(db, actor, service.AnalysisScope(agency_id=agency.id))
+    start(db, actor, queries.AnalysisScope(agency_id=agency.id))
     db.commit()  # the job runs after commit (immediately, in tests)
     run_id = finished(db, agency)
-    data = service.run_json(db, run_id=run_id)
+    data = queries.run_json(db, run_id=run_id)
     ids = {str(i) for i in db.scalars(select(Message.id))}
     assert set(data["assignments"]) == ids
     assert len(data["themes"]) >= 3
@@ -63,11 +63,11 @@ def test_run_stores_themes_campaigns_and_assigns_every_message_then_new_ones(db:
 
 def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
     agency, _account, actor = seed(db)
-    scope = service.AnalysisScope(agency_id=agency.id)
+    scope = queries.AnalysisScope(agency_id=agency.id)
     start(db, actor, scope)
     db.commit()
     first = finished(db, agency)
-    themes = [t for t in service.themes_of(db, first) if t.number != 0]
+    themes = [t for t in queries.themes_of(db, first) if t.number != 0]
     renamed, merged_a, merged_b = themes[0], themes[1], themes[2]
     service.rename_theme(db, actor=actor, theme_id=renamed.id, label="Drinking water")
     service.merge_themes(db, actor=actor, theme_id=merged_b.id, into_id=merged_a.id)
@@ -85,7 +85,7 @@ def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
     db.commit()
     second = finished(db, agency)
     assert second != first
-    names = {t.name for t in service.themes_of(db, second)}
+    names = {t.name for t in queries.themes_of(db, second)}
     assert "Drinking water" in names
     new_theme_of = dict(
         db.execute(
@@ -101,14 +101,14 @@ def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
 
 def test_other_agencies_cannot_see_or_edit(db: Session) -> None:
     agency, _account, actor = seed(db)
-    start(db, actor, service.AnalysisScope(agency_id=agency.id))
+    start(db, actor, queries.AnalysisScope(agency_id=agency.id))
     db.commit()
     run_id = finished(db, agency)
     create_agency(db, "OTHER")
     outsider = Actor.of(create_official(db, "analyst@OTHER"))
     with pytest.raises(NotFound):
-        service.get_run(db, actor=outsider, run_id=run_id)
-    theme = service.themes_of(db, run_id)[0]
+        queries.get_run(db, actor=outsider, run_id=run_id)
+    theme = queries.themes_of(db, run_id)[0]
     with pytest.raises(NotFound):
         service.rename_theme(db, actor=outsider, theme_id=theme.id, label="Mine")
 
@@ -176,7 +176,7 @@ def test_analysis_imports_nothing_of_consultations_which_registers_its_messages_
 
     assert sources.SOURCES["consultation"].agency_of == themes._agency_of
     with pytest.raises(NotFound, match="consultation not found"):
-        service.create_run(db, actor=None, scope=service.AnalysisScope(consultation_id=987654))
+        service.create_run(db, actor=None, scope=queries.AnalysisScope(consultation_id=987654))
 
 
 def test_a_frequent_question_is_listed_apart_from_campaigns_and_offers_a_saved_reply(

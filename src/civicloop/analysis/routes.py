@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from civicloop.analysis import service
+from civicloop.analysis import queries, service
 from civicloop.analysis.models import AnalysisTheme
 from civicloop.analysis.schemas import (
     MessageMove,
@@ -36,7 +36,7 @@ def _theme(theme: AnalysisTheme) -> ThemePublic:
 
 @router.post("/runs", response_model=RunPublic, status_code=202)
 def start(body: RunCreate, session: SessionDep, actor: ActorDep) -> RunPublic:
-    scope = service.AnalysisScope(
+    scope = queries.AnalysisScope(
         agency_id=body.agency_id, account_id=body.account_id, consultation_id=body.consultation_id
     )
     run = service.create_run(session, actor=actor, scope=scope, embedder=body.embedder, since=body.since)
@@ -46,14 +46,14 @@ def start(body: RunCreate, session: SessionDep, actor: ActorDep) -> RunPublic:
 
 @router.get("/runs/{run_id}", response_model=RunPublic)
 def status(run_id: int, session: SessionDep, actor: ActorDep) -> RunPublic:
-    return RunPublic.model_validate(service.get_run(session, actor=actor, run_id=run_id))
+    return RunPublic.model_validate(queries.get_run(session, actor=actor, run_id=run_id))
 
 
 @router.get("/runs/{run_id}/result")
 def result(run_id: int, session: SessionDep, actor: ActorDep) -> dict[str, object]:
     """Themes, campaigns and assignments in the documented JSON shape (message ids as keys)."""
-    service.get_run(session, actor=actor, run_id=run_id)
-    return service.run_json(session, run_id=run_id)
+    queries.get_run(session, actor=actor, run_id=run_id)
+    return queries.run_json(session, run_id=run_id)
 
 
 @router.get("/latest")
@@ -64,19 +64,19 @@ def latest(
     account_id: int | None = None,
     consultation_id: int | None = None,
 ) -> dict[str, object]:
-    scope = service.AnalysisScope(agency_id=agency_id, account_id=account_id, consultation_id=consultation_id)
-    run = service.latest_run(session, scope, finished=True)
+    scope = queries.AnalysisScope(agency_id=agency_id, account_id=account_id, consultation_id=consultation_id)
+    run = queries.latest_run(session, scope, finished=True)
     if run is None:
         raise NotFound("no finished analysis of these messages yet")
     actor.require_view(run.agency_id)
-    return service.run_json(session, run_id=run.id)
+    return queries.run_json(session, run_id=run.id)
 
 
 @router.get("/themes/{theme_id}/messages", response_model=list[ThemeMessage])
 def theme_messages(
     theme_id: int, session: SessionDep, actor: ActorDep, limit: int = 50, offset: int = 0
 ) -> list[ThemeMessage]:
-    _, rows, _ = service.messages_of_theme(
+    _, rows, _ = queries.messages_of_theme(
         session, actor=actor, theme_id=theme_id, limit=max(1, min(limit, 500)), offset=max(0, offset)
     )
     return [
@@ -105,6 +105,4 @@ def split(theme_id: int, session: SessionDep, actor: ActorDep) -> list[ThemePubl
 @router.post("/themes/{theme_id}/messages", response_model=ThemePublic)
 def move(theme_id: int, body: MessageMove, session: SessionDep, actor: ActorDep) -> ThemePublic:
     assignment = service.move_message(session, actor=actor, theme_id=theme_id, message_id=body.message_id)
-    theme = session.get(AnalysisTheme, assignment.theme_id)
-    assert theme is not None
-    return _theme(theme)
+    return _theme(queries.theme(session, assignment.theme_id))

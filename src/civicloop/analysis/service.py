@@ -13,64 +13,42 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency, OfficialAccount
-from civicloop.agencies.service import zone_name_of
+from civicloop.analysis import queries
 from civicloop.analysis import sentiment as sentiment_mod
-from civicloop.analysis import sources
 from civicloop.analysis.embed import default_embedder, load_embedder
 from civicloop.analysis.labels import describe
+from civicloop.analysis.learn import kmeans_plus_plus
 from civicloop.analysis.models import (
     AnalysisAssignment,
     AnalysisCampaign,
     AnalysisRun,
     AnalysisTheme,
     RunStatus,
-    ScopeKind,
 )
 from civicloop.analysis.normalize import normalize
 from civicloop.analysis.pipeline import (
-    CAMPAIGN,
     OTHER_ID,
     OTHER_LABEL,
-    QUESTION,
     AnalysisOptions,
     AnalysisResult,
     Progress,
-    campaign_json,
 )
+from civicloop.analysis.queries import AnalysisScope
 from civicloop.audit import service as audit
 from civicloop.auth.models import Role
 from civicloop.auth.scope import Actor
-from civicloop.channels.models import Direction, Message, MessageState
+from civicloop.channels.models import Direction, Message
 from civicloop.config import get_settings
 from civicloop.errors import Conflict, Invalid, NotFound
 from civicloop.kit.clock import utcnow
-from civicloop.kit.timezones import zone
 
 # Who may start an analysis or edit its themes.
 EDIT_ROLES = (Role.analyst, Role.officer, Role.agency_head, Role.agency_admin)
 # A new theme inherits an earlier theme's name when most of its messages were in that theme.
 MATCH_SHARE = 0.5
-
-
-@dataclass(frozen=True)
-class AnalysisScope:
-    """Exactly one of the three: an agency's messages, an account's, or a consultation's."""
-
-    agency_id: int | None = None
-    account_id: int | None = None
-    consultation_id: int | None = None
-
-    @property
-    def kind(self) -> ScopeKind:
-        if self.consultation_id is not None:
-            return ScopeKind.consultation
-        if self.account_id is not None:
-            return ScopeKind.account
-        return ScopeKind.agency
 
 
 @dataclass(frozen=True)
@@ -81,32 +59,6 @@ class RunInputs:
     channels: list[str | None]
     accounts: list[str | None]
     embedder: str
-
-
-def _agency_of(session: Session, scope: AnalysisScope) -> int:
-    given = [v for v in (scope.agency_id, scope.account_id, scope.consultation_id) if v is not None]
-    if len(given) != 1:
-        raise Invalid("an analysis scope is one agency, one account or one consultation")
-    if scope.account_id is not None:
-        account = session.get(OfficialAccount, scope.account_id)
-        if account is None:
-            raise NotFound("account not found")
-        return account.agency_id
-    if scope.consultation_id is not None:
-        agency_id = sources.source("consultation").agency_of(session, scope.consultation_id)
-        if agency_id is None:
-            raise NotFound("consultation not found")
-        return agency_id
-    assert scope.agency_id is not None
-    return scope.agency_id
-
-
-def _scope_filter(run: AnalysisRun) -> list[Any]:
-    if run.scope_kind is ScopeKind.account:
-        return [AnalysisRun.account_id == run.account_id]
-    if run.scope_kind is ScopeKind.consultation:
-        return [AnalysisRun.consultation_id == run.consultation_id]
-    return [AnalysisRun.scope_kind == ScopeKind.agency]
 
 
 def create_run(
@@ -124,7 +76,7 @@ def create_run(
     embedder = embedder or default_embedder()
     if embedder not in ("fast", "quality"):
         raise Invalid(f"unknown embedder {embedder!r}; use fast or quality", field="embedder")
-    agency_id = _agency_of(session, scope)
+    agency_id = queries.agency_of(session, scope)
     if actor is not None:
         actor.require(agency_id, *EDIT_ROLES)
     run = AnalysisRun(
@@ -138,14 +90,7 @@ def create_run(
         created_by_id=actor.id if actor else None,
         created_at=utcnow(),
     )
-    busy = session.scalar(
-        select(AnalysisRun.id).where(
-            AnalysisRun.agency_id == agency_id,
-            AnalysisRun.status.in_([RunStatus.queued, RunStatus.running]),
-            *_scope_filter(run),
-        )
-    )
-    if busy is not None:
+    if queries.busy_run(session, run) is not None:
         raise Conflict("an analysis of these messages is already running; wait for it to finish")
     session.add(run)
     session.flush()
@@ -171,29 +116,13 @@ def run_analysis(session: Session, run: AnalysisRun) -> AnalysisRun:
     return run
 
 
-def _messages_query(session: Session, run: AnalysisRun) -> Any:
-    query = select(Message.id, Message.text, Message.created_at, Message.platform, Message.account_id).where(
-        Message.agency_id == run.agency_id,
-        Message.direction == Direction.inbound,
-        Message.state != MessageState.removed,
-    )
-    if run.scope_kind is ScopeKind.account:
-        query = query.where(Message.account_id == run.account_id)
-    elif run.scope_kind is ScopeKind.consultation:
-        assert run.consultation_id is not None
-        query = query.where(Message.id.in_(sources.source("consultation").message_ids(session, run.consultation_id)))
-    if run.since is not None:
-        query = query.where(Message.created_at >= run.since)
-    return query.order_by(Message.created_at, Message.id)
-
-
 def start_run(session: Session, *, run_id: int) -> RunInputs:
     """Mark the run running and read its messages."""
     run = session.get(AnalysisRun, run_id)
     if run is None:
         raise NotFound("analysis run not found")
-    rows = session.execute(_messages_query(session, run)).all()
-    names = dict(session.execute(select(OfficialAccount.id, OfficialAccount.name)).all())
+    rows = queries.message_rows(session, run)
+    names = queries.account_names(session)
     run.status, run.stage, run.progress, run.messages = RunStatus.running, "starting", 0.0, len(rows)
     return RunInputs(
         texts=[row.text or "" for row in rows],
@@ -246,20 +175,6 @@ def fail_run(session: Session, *, run_id: int, error: str) -> None:
         update(AnalysisRun)
         .where(AnalysisRun.id == run_id)
         .values(status=RunStatus.failed, error=error[:2000], finished_at=utcnow())
-    )
-
-
-def previous_run(session: Session, run: AnalysisRun) -> AnalysisRun | None:
-    return session.scalar(
-        select(AnalysisRun)
-        .where(
-            AnalysisRun.agency_id == run.agency_id,
-            AnalysisRun.status == RunStatus.done,
-            AnalysisRun.id != run.id,
-            *_scope_filter(run),
-        )
-        .order_by(AnalysisRun.id.desc())
-        .limit(1)
     )
 
 
@@ -327,7 +242,7 @@ def store_result(session: Session, *, run_id: int, result: AnalysisResult) -> An
     )
     run.model, run.seconds, run.unique_messages = result.model, result.seconds, result.unique
     run.embedder_state = result.embedder_state
-    previous = previous_run(session, run)
+    previous = queries.previous_run(session, run)
     if previous is not None:
         _carry_edits(session, previous, run)
     run.status, run.stage, run.progress, run.finished_at = RunStatus.done, "done", 1.0, utcnow()
@@ -350,22 +265,12 @@ def _other_theme(run: AnalysisRun) -> AnalysisTheme:
     )
 
 
-def _theme_of_message(session: Session, run_id: int) -> dict[int, int]:
-    return dict(
-        session.execute(
-            select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id).where(
-                AnalysisAssignment.run_id == run_id
-            )
-        ).all()
-    )
-
-
 def _carry_edits(session: Session, previous: AnalysisRun, run: AnalysisRun) -> None:
     """Matched themes keep officials' names, merged themes merge again, moved messages stay moved."""
-    old_theme = _theme_of_message(session, previous.id)
-    new_theme = _theme_of_message(session, run.id)
-    old_rows = {t.id: t for t in session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == previous.id))}
-    new_rows = {t.id: t for t in session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == run.id))}
+    old_theme = queries.theme_of_message(session, previous.id)
+    new_theme = queries.theme_of_message(session, run.id)
+    old_rows = queries.themes_by_id(session, previous.id)
+    new_rows = queries.themes_by_id(session, run.id)
     overlap: dict[int, Counter[int]] = defaultdict(Counter)
     for message_id, theme_id in new_theme.items():
         if message_id in old_theme:
@@ -392,11 +297,7 @@ def _carry_edits(session: Session, previous: AnalysisRun, run: AnalysisRun) -> N
             new_rows[keep].merged = True
     target_of_old = {old_id: new_id for new_id, old_id in match.items()}
     other_new = next(t.id for t in new_rows.values() if t.number == OTHER_ID)
-    moved = session.execute(
-        select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id).where(
-            AnalysisAssignment.run_id == previous.id, AnalysisAssignment.moved.is_(True)
-        )
-    ).all()
+    moved = queries.moved_messages(session, previous.id)
     for message_id, old_id in moved:
         target = target_of_old.get(old_id, other_new if old_rows[old_id].number == OTHER_ID else None)
         if target is not None and message_id in new_theme:
@@ -422,14 +323,8 @@ def _merge_rows(session: Session, source: AnalysisTheme, target: AnalysisTheme) 
 
 def _recount(session: Session, run_id: int) -> None:
     """Sizes and sentiment mix of every theme of the run, from its assignments."""
-    themes = list(session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == run_id)))
-    rows = session.execute(
-        select(
-            AnalysisAssignment.theme_id,
-            AnalysisAssignment.group_number,
-            AnalysisAssignment.sentiment,
-        ).where(AnalysisAssignment.run_id == run_id)
-    ).all()
+    themes = list(queries.themes_by_id(session, run_id).values())
+    rows = queries.assignment_counts(session, run_id)
     raw: Counter[int] = Counter()
     groups: dict[int, dict[int, str]] = defaultdict(dict)
     for theme_id, group, feeling in rows:
@@ -440,87 +335,6 @@ def _recount(session: Session, run_id: int) -> None:
         theme.raw_size, theme.size = raw[theme.id], len(feelings)
         theme.sentiment = {k: round(feelings.count(k) / max(1, len(feelings)), 3) for k in sentiment_mod.LABELS}
     session.flush()
-
-
-def latest_run(session: Session, scope: AnalysisScope, *, finished: bool = False) -> AnalysisRun | None:
-    """The newest run of ``scope`` (only finished ones with ``finished=True``)."""
-    agency_id = _agency_of(session, scope)
-    probe = AnalysisRun(scope_kind=scope.kind, account_id=scope.account_id, consultation_id=scope.consultation_id)
-    query = select(AnalysisRun).where(AnalysisRun.agency_id == agency_id, *_scope_filter(probe))
-    if finished:
-        query = query.where(AnalysisRun.status == RunStatus.done)
-    return session.scalar(query.order_by(AnalysisRun.id.desc()).limit(1))
-
-
-def get_run(session: Session, *, actor: Actor, run_id: int) -> AnalysisRun:
-    return actor.fetch(session, AnalysisRun, run_id, what="analysis run")
-
-
-def themes_of(session: Session, run_id: int) -> list[AnalysisTheme]:
-    themes = list(session.scalars(select(AnalysisTheme).where(AnalysisTheme.run_id == run_id)))
-    return sorted(themes, key=lambda t: (t.number == OTHER_ID, -t.size, t.number))
-
-
-def campaigns_of(session: Session, run_id: int, kind: str = CAMPAIGN) -> list[AnalysisCampaign]:
-    """The run's campaigns, or its frequent questions with ``kind=QUESTION``."""
-    query = select(AnalysisCampaign).where(AnalysisCampaign.run_id == run_id, AnalysisCampaign.kind == kind)
-    return list(session.scalars(query.order_by(AnalysisCampaign.number)))
-
-
-def sentiment_over_time(session: Session, run: AnalysisRun) -> tuple[str, list[sentiment_mod.Period]]:
-    """The run's messages by sentiment per day, week or month, in the agency's time zone."""
-    zone_name = zone_name_of(session.get(Agency, run.agency_id))
-    rows = session.execute(
-        select(Message.created_at, AnalysisAssignment.sentiment)
-        .join(AnalysisAssignment, AnalysisAssignment.message_id == Message.id)
-        .where(AnalysisAssignment.run_id == run.id)
-        .execution_options(yield_per=10_000)
-    )
-    return sentiment_mod.over_time(((created, name) for created, name in rows), zone(zone_name))
-
-
-def run_json(session: Session, *, run_id: int) -> dict[str, Any]:
-    """The run in the pipeline's JSON shape; assignment keys are message ids."""
-    run = session.get(AnalysisRun, run_id)
-    if run is None:
-        raise NotFound("analysis run not found")
-    themes = themes_of(session, run_id)
-    number = {t.id: t.number for t in themes}
-    assignments = session.execute(
-        select(AnalysisAssignment.message_id, AnalysisAssignment.theme_id)
-        .where(AnalysisAssignment.run_id == run_id)
-        .order_by(AnalysisAssignment.message_id)
-    ).all()
-    unit, periods = sentiment_over_time(session, run)
-    return {
-        "themes": [
-            {
-                "id": t.number,
-                "label": t.name,
-                "keywords": t.keywords,
-                "size": t.size,
-                "raw_size": t.raw_size,
-                "sentiment": t.sentiment,
-                "quotes": t.quotes,
-            }
-            for t in themes
-            if t.number != OTHER_ID or t.raw_size
-        ],
-        "campaigns": [campaign_json(c.number, c) for c in campaigns_of(session, run_id)],
-        "questions": [campaign_json(c.number, c) for c in campaigns_of(session, run_id, QUESTION)],
-        "sentiment_over_time": {"unit": unit, "periods": [period.to_json() for period in periods]},
-        "assignments": {str(message_id): number[theme_id] for message_id, theme_id in assignments},
-        "run": {
-            "id": run.id,
-            "status": run.status.value,
-            "embedder": run.embedder,
-            "model": run.model,
-            "seconds": round(run.seconds, 3),
-            "messages": run.messages + run.added,
-            "unique": run.unique_messages,
-            "sentiment": sentiment_mod.METHOD,
-        },
-    }
 
 
 def _theme_for_edit(session: Session, actor: Actor, theme_id: int) -> AnalysisTheme:
@@ -575,11 +389,7 @@ def merge_themes(session: Session, *, actor: Actor, theme_id: int, into_id: int)
 
 def move_message(session: Session, *, actor: Actor, theme_id: int, message_id: int) -> AnalysisAssignment:
     theme = _theme_for_edit(session, actor, theme_id)
-    assignment = session.scalar(
-        select(AnalysisAssignment).where(
-            AnalysisAssignment.run_id == theme.run_id, AnalysisAssignment.message_id == message_id
-        )
-    )
+    assignment = queries.assignment_of(session, theme.run_id, message_id)
     if assignment is None:
         raise NotFound("that message is not part of this analysis")
     before = assignment.theme_id
@@ -601,27 +411,20 @@ def move_message(session: Session, *, actor: Actor, theme_id: int, message_id: i
 
 def split_theme(session: Session, *, actor: Actor, theme_id: int) -> list[AnalysisTheme]:
     """Cut a theme in two by its messages' wording (2-means in the run's embedding space)."""
-    from sklearn.cluster import KMeans
-
     theme = _theme_for_edit(session, actor, theme_id)
     if theme.number == OTHER_ID:
         raise Invalid("the “other” bucket cannot be split")
     run = session.get(AnalysisRun, theme.run_id)
     assert run is not None
-    rows = session.execute(
-        select(AnalysisAssignment.id, Message.text)
-        .join(Message, Message.id == AnalysisAssignment.message_id)
-        .where(AnalysisAssignment.theme_id == theme.id)
-        .order_by(AnalysisAssignment.id)
-    ).all()
+    rows = queries.theme_texts(session, theme.id)
     if len(rows) < 4:
         raise Invalid("a theme needs at least four messages to be split")
     texts = [normalize(text or "") for _, text in rows]
     vectors = _embedder_of(run).transform(texts)
-    halves = KMeans(n_clusters=2, n_init=3, random_state=0).fit_predict(vectors)
+    halves = kmeans_plus_plus(vectors, 2, seed=0)
     if len(set(halves.tolist())) < 2:
         raise Invalid("the messages of this theme are too alike to split")
-    number = 1 + (session.scalar(select(func.max(AnalysisTheme.number)).where(AnalysisTheme.run_id == run.id)) or 0)
+    number = 1 + queries.last_theme_number(session, run.id)
     new = AnalysisTheme(
         agency_id=run.agency_id, run_id=run.id, number=number, label="", keywords=[], sentiment={}, quotes=[]
     )
@@ -656,26 +459,6 @@ def _embedder_of(run: AnalysisRun) -> Any:
     return _EMBEDDERS[run.id]
 
 
-def _runs_for_message(session: Session, message: Message) -> list[AnalysisRun]:
-    """The latest finished agency and account runs that a new message of theirs belongs to."""
-    runs = []
-    for kind, extra in ((ScopeKind.agency, []), (ScopeKind.account, [AnalysisRun.account_id == message.account_id])):
-        run = session.scalar(
-            select(AnalysisRun)
-            .where(
-                AnalysisRun.agency_id == message.agency_id,
-                AnalysisRun.scope_kind == kind,
-                AnalysisRun.status == RunStatus.done,
-                *extra,
-            )
-            .order_by(AnalysisRun.id.desc())
-            .limit(1)
-        )
-        if run is not None:
-            runs.append(run)
-    return runs
-
-
 def assign_new_message(session: Session, *, message_id: int) -> list[AnalysisRun]:
     """Put a newly arrived message into the nearest theme of each current run (idempotent).
 
@@ -685,15 +468,10 @@ def assign_new_message(session: Session, *, message_id: int) -> list[AnalysisRun
     if message is None or message.direction is not Direction.inbound:
         return []
     stale = []
-    for run in _runs_for_message(session, message):
-        exists = session.scalar(
-            select(AnalysisAssignment.id).where(
-                AnalysisAssignment.run_id == run.id, AnalysisAssignment.message_id == message.id
-            )
-        )
-        if exists is not None:
+    for run in queries.runs_for_message(session, message):
+        if queries.assignment_of(session, run.id, message.id) is not None:
             continue
-        themes = [t for t in themes_of(session, run.id)]
+        themes = queries.themes_of(session, run.id)
         other = next((t for t in themes if t.number == OTHER_ID), None)
         if other is None:
             other = _other_theme(run)
@@ -709,10 +487,7 @@ def assign_new_message(session: Session, *, message_id: int) -> list[AnalysisRun
             if sims[best] >= real[best].floor:
                 target = real[best]
         feeling = sentiment_mod.label(sentiment_mod.score(message.text or ""))
-        group = 1 + (
-            session.scalar(select(func.max(AnalysisAssignment.group_number)).where(AnalysisAssignment.run_id == run.id))
-            or 0
-        )
+        group = 1 + queries.last_group_number(session, run.id)
         session.add(
             AnalysisAssignment(
                 run_id=run.id,
@@ -743,37 +518,8 @@ def assign_new_message(session: Session, *, message_id: int) -> list[AnalysisRun
     return stale
 
 
-def scope_of(run: AnalysisRun) -> AnalysisScope:
-    if run.scope_kind is ScopeKind.account:
-        return AnalysisScope(account_id=run.account_id)
-    if run.scope_kind is ScopeKind.consultation:
-        return AnalysisScope(consultation_id=run.consultation_id)
-    return AnalysisScope(agency_id=run.agency_id)
-
-
-def messages_of_theme(
-    session: Session, *, actor: Actor, theme_id: int, limit: int = 50, offset: int = 0
-) -> tuple[AnalysisTheme, list[tuple[Message, AnalysisAssignment]], int]:
-    theme = actor.fetch(session, AnalysisTheme, theme_id, what="theme")
-    total = session.scalar(select(func.count()).where(AnalysisAssignment.theme_id == theme.id)) or 0
-    rows = session.execute(
-        select(Message, AnalysisAssignment)
-        .join(AnalysisAssignment, AnalysisAssignment.message_id == Message.id)
-        .where(AnalysisAssignment.theme_id == theme.id)
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return theme, [(m, a) for m, a in rows], total
-
-
 def delete_runs_before(session: Session, run: AnalysisRun, keep: int = 3) -> None:
     """Keep the last few finished runs of a scope (older ones only cost space)."""
-    old = session.scalars(
-        select(AnalysisRun.id)
-        .where(AnalysisRun.agency_id == run.agency_id, AnalysisRun.status == RunStatus.done, *_scope_filter(run))
-        .order_by(AnalysisRun.id.desc())
-        .offset(keep)
-    ).all()
+    old = queries.runs_before(session, run, keep)
     if old:
         session.execute(delete(AnalysisRun).where(AnalysisRun.id.in_(old)))

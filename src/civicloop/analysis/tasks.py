@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from civicloop.analysis import service
+from civicloop.analysis import queries, service
 from civicloop.analysis.pipeline import AnalysisResult
 from civicloop.channels import hooks
 from civicloop.channels.models import Direction, Message
@@ -59,7 +59,7 @@ def assign_message(message_id: int) -> None:
         stale = service.assign_new_message(session, message_id=message_id)
         for run in stale:
             try:
-                again = service.create_run(session, actor=None, scope=service.scope_of(run), embedder=run.embedder)
+                again = service.create_run(session, actor=None, scope=queries.scope_of(run), embedder=run.embedder)
                 service.run_analysis(session, again)
             except Conflict:
                 continue  # a re-analysis of that scope is already under way

@@ -149,12 +149,11 @@ def analyse(
     if not result.quotes_redacted:
         console.print("Quotes are withheld: personal-data redaction (civicloop.guidelines) is not installed.")
     if messages.labels is not None:
-        from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+        from civicloop.analysis.learn import ari, nmi
 
         themes = [int(t) for t in result.theme_of_row]
-        nmi = normalized_mutual_info_score(messages.labels, themes)
-        ari = adjusted_rand_score(messages.labels, themes)
-        console.print(f"Agreement with {label_column!r}: NMI {nmi:.3f}, ARI {ari:.3f}")
+        agreement = f"NMI {nmi(messages.labels, themes):.3f}, ARI {ari(messages.labels, themes):.3f}"
+        console.print(f"Agreement with {label_column!r}: {agreement}")
     if json_file is not None:
         json_file.write_text(json.dumps(data, ensure_ascii=False, indent=2))
         console.print(f"JSON written to {json_file}")
@@ -162,7 +161,7 @@ def analyse(
 
 def _analyse_agency(code: str, since: str | None, embedder: str | None, json_file: Path | None) -> None:
     from civicloop.agencies.service import get_agency_by_code
-    from civicloop.analysis import service
+    from civicloop.analysis import queries, service
     from civicloop.analysis.tasks import perform
     from civicloop.config import get_settings
     from civicloop.db.session import session_scope
@@ -170,11 +169,11 @@ def _analyse_agency(code: str, since: str | None, embedder: str | None, json_fil
 
     start = parse_instant(since, get_settings().timezone) if since else None
     with session_scope() as session:
-        scope = service.AnalysisScope(agency_id=get_agency_by_code(session, code).id)
+        scope = queries.AnalysisScope(agency_id=get_agency_by_code(session, code).id)
         run_id = service.create_run(session, actor=None, scope=scope, embedder=embedder, since=start).id
     result = _with_progress(lambda progress: perform(run_id, progress))
     with session_scope() as session:
-        data = service.run_json(session, run_id=run_id)
+        data = queries.run_json(session, run_id=run_id)
     _summary(
         data, f"{code}: {len(result.ids)} messages, {result.unique} distinct, {result.seconds:.1f} s ({result.model})"
     )

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from civicloop.analysis import service
+from civicloop.analysis import queries, service
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.service import record_inbound
@@ -71,6 +71,6 @@ def seed_analysis(session: Session, world: DemoWorld) -> None:
             ),
         )
     session.flush()
-    for scope in (service.AnalysisScope(agency_id=account.agency_id), service.AnalysisScope(account_id=account.id)):
+    for scope in (queries.AnalysisScope(agency_id=account.agency_id), queries.AnalysisScope(account_id=account.id)):
         run = service.create_run(session, actor=None, scope=scope)
         service.execute_in_session(session, run_id=run.id)
