@@ -121,7 +121,7 @@ i18n-extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg $(I18N_KEYWORDS) --no-location --sort-output --omit-header -o $(LOCALE)/messages.pot .
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-location --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --ignore-obsolete --width 120
 
 i18n-compile: $(STAMP)
 	$(BIN)/pybabel compile -d $(LOCALE) --statistics

@@ -25,6 +25,8 @@ from civicloop.web.pdf import FONT_FACE, html_to_pdf
 from civicloop.web.templating import STATIC_DIR, templates
 
 STYLESHEETS = ("civicloop.css", "consultations.css")
+# The table under each chart, in the report's language.
+TABLE_LABELS = (i18n.N_("The figures of this chart as a table"), i18n.N_("Value"))
 # How answers came in, as the report names them (platform names stay as the platforms write them).
 CHANNEL_LABELS = {"Public page": i18n.N_("The form on this site"), "form": i18n.N_("The form on this site")}
 
@@ -48,6 +50,7 @@ def report_view(session: Session, *, code: str, lang: str) -> ReportView:
                 [(labels.get(o.label, o.label), o.percent) for o in q.options],
                 title=i18n.localized(q.question, "prompt", lang).text,
                 unit="%",
+                table_labels=(i18n.translate(lang, TABLE_LABELS[0]), i18n.translate(lang, TABLE_LABELS[1])),
             )
     return ReportView(published, charts, lang, public_path(published.consultation))
 

@@ -29,6 +29,7 @@ from civicloop.consultations.models import Audience, Consultation, ConsultationK
 from civicloop.consultations.schemas import ConsultationCreate, QuestionIn, ReportIn, ReportSectionIn
 from civicloop.demo import dzongkha
 from civicloop.demo.foundation import DemoWorld, demo_email
+from civicloop.kit import i18n
 from civicloop.kit.clock import FixedClock, set_clock, utcnow
 from civicloop.publishing.models import Post
 
@@ -436,6 +437,24 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
                 consultation_id=survey.id,
                 data=ReportSectionIn(heading=heading, you_said=said, we_did=did),
             )
+        # Its Dzongkha version, written before the report is published (then its text is final).
+        count = i18n.digits(str(len(respondents)), "dz", native=True)
+        translation.save(
+            session,
+            actor=oversight,
+            consultation_id=survey.id,
+            lang="dz",
+            data=translation.Translation(
+                consultation={**dzongkha.SURVEY, "report_intro": dzongkha.SURVEY["report_intro"].format(count=count)},
+                questions={
+                    q.id: dict(t) for q, t in zip((helped, clarity, wish), dzongkha.SURVEY_QUESTIONS, strict=True)
+                },
+                attachments={},
+                sections={
+                    s.id: dict(dzongkha.SURVEY_SECTIONS[s.heading]) for s in report.sections_of(session, survey.id)
+                },
+            ),
+        )
         report.publish(session, actor=oversight, consultation_id=survey.id)
     return survey
 

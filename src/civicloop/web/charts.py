@@ -23,6 +23,9 @@ from markupsafe import Markup
 PALETTE = ("#0b5d8a", "#b35a00", "#00703c", "#a8005e", "#5b3f9e", "#00756b", "#8f2a0e", "#4b5563")
 BAR_COLOUR = "#0b5d8a"
 NO_DATA = "no data"
+# The table under a chart: its summary and value column, in English unless the caller passes them translated.
+TABLE_SUMMARY = "The figures of this chart as a table"
+VALUE = "Value"
 
 
 class Chart(Markup):
@@ -38,6 +41,7 @@ def bar_chart(
     unit: str = "",
     width: int = 560,
     bar_height: int = 18,
+    table_labels: tuple[str, str] = (TABLE_SUMMARY, VALUE),
 ) -> Markup:
     """Horizontal bars, one per (label, value), each label written in full on its own line above its bar."""
     label_line, gap, top = 18, 12, 8
@@ -59,7 +63,8 @@ def bar_chart(
             )
         rows.append(f'<text x="{length + 6:.1f}" y="{bar_y + bar_height - 4}">{escape(shown)}</text>')
     svg = _svg(width, height, title, _bar_desc(items, unit), "".join(rows))
-    table = _table(title, ["", "Value"], [(label, [_shown(value, unit)]) for label, value in items])
+    summary, value_header = table_labels
+    table = _table(title, ["", value_header], [(label, [_shown(value, unit)]) for label, value in items], summary)
     return _figure(svg, title, table)
 
 
@@ -150,7 +155,9 @@ def _svg(width: int, height: int, title: str, desc: str, body: str) -> Markup:
     )
 
 
-def _table(title: str, header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> str:
+def _table(
+    title: str, header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], summary: str = TABLE_SUMMARY
+) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
     body = "".join(
         f'<tr><th scope="row">{escape(label)}</th>{"".join(f"<td class=num>{escape(c)}</td>" for c in cells)}</tr>'
@@ -159,7 +166,7 @@ def _table(title: str, header: Sequence[str], rows: Sequence[tuple[str, Sequence
     if not rows:
         body = f'<tr><td colspan="{len(header)}">{NO_DATA}</td></tr>'
     return (
-        f'<details class="chart-table"><summary>The figures of this chart as a table</summary>'
+        f'<details class="chart-table"><summary>{escape(summary)}</summary>'
         f'<div class="table-wrap"><table><caption class="govuk-visually-hidden">{escape(title)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>"
     )
