@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -176,6 +176,14 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error_response(
             request, 422, "invalid", f"{field or 'an id in the request'} names something that does not exist", field
         )
+
+    # A value refused while SQLAlchemy binds it (an unknown platform name, checked by its column type) is
+    # the refusal it carries; anything else wrapped this way is a bug, answered as one.
+    @app.exception_handler(StatementError)
+    def refused_while_binding(request: Request, exc: StatementError) -> Response:
+        if isinstance(exc.orig, AppError):
+            return app_error(request, exc.orig)
+        return unexpected(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -151,6 +151,8 @@ def test_metrics_api_and_page(db: Session, client: TestClient, clock: FixedClock
     assert "32.5" in html
     bad = client.get("/api/v1/sla/metrics", params={**params, "group_by": "planet"})
     assert bad.status_code == 422
+    unknown = client.get("/api/v1/sla/metrics", params={**params, "channel": "_"})  # found by the fuzzer
+    assert unknown.status_code == 422 and "unknown platform" in unknown.json()["error"]["message"]
     other = create_agency(db, "MOIT")
     assert client.get("/api/v1/sla/metrics", params={"agency_id": other.id}).status_code == 404
 

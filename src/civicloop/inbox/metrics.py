@@ -24,6 +24,7 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
+from civicloop.agencies.platforms import Platform
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.models import ConversationStatus
@@ -127,6 +128,10 @@ class Scope:
     account_id: int | None = None
     channel: str | None = None
     official_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.channel is not None:  # an unknown platform is bad input (422), not a value for the database
+            object.__setattr__(self, "channel", Platform(self.channel))
 
     def apply(self, query: Q) -> Q:
         # Everything is read from the SLA rows alone (they copy account, assignee and status), so the
