@@ -45,7 +45,7 @@ def test_an_officer_picks_up_a_facebook_comment_replies_and_sees_it_delivered(  
     row = page.get_by_role("row").filter(has_text=event.text[:40])
     expect(row.get_by_text("on track")).to_be_visible()
     row.get_by_role("link", name=f"{event.person.name} on a post").click()
-    expect(page.get_by_text(event.text)).to_be_visible()
+    expect(page.locator("#thread").get_by_text(event.text)).to_be_visible()  # the list pane beside it shows it too
 
     page.get_by_role("button", name="Take it").click()
     assert page.locator("#assignee").inner_text() == "Pema Wangchuk"

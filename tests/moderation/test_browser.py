@@ -116,7 +116,6 @@ def test_a_hide_with_a_ground_is_appealed_reversed_and_counted_in_public(  # typ
 def test_the_moderation_and_appeal_pages_fit_a_phone_screen(  # type: ignore[no-untyped-def]
     db: Session, sim: SimulatorState, clock: FixedClock, phone_page
 ) -> None:
-    from civicloop.agencies.models import Platform as P
     from civicloop.auth.scope import Actor
     from civicloop.channels.models import ConversationKind
     from civicloop.moderation import service
@@ -124,7 +123,7 @@ def test_the_moderation_and_appeal_pages_fit_a_phone_screen(  # type: ignore[no-
 
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     credentials = {"app_secret": "s", "verify_token": "v", "page_access_token": TOKEN}
-    account = create_account(db, agency, P.facebook, PAGE, credentials, "Page")
+    account = create_account(db, agency, "facebook", PAGE, credentials, "Page")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
     sim.add_facebook_page(PAGE, TOKEN)
     text = "Claim your prize at druk-lottery-winner.com/" + "x" * 120
