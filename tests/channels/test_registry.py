@@ -61,13 +61,11 @@ LEGACY: dict[str, set[str]] = {
         "cli/simulate.py",
         "config.py",
         "web/templates/consultations/public.html",
-        "publishing/lengths.py",
         "web/static/civicloop.css",
     },
     "x": {
         "channels/simulator/citizens.py",
         "channels/simulator/live.py",
-        "publishing/models.py",
     },
     "wechat": {
         "channels/base.py",
@@ -89,8 +87,6 @@ LEGACY: dict[str, set[str]] = {
         "config.py",
         "web/templates/consultations/public.html",
         "guidelines/data/personal.json",
-        "publishing/lengths.py",
-        "publishing/models.py",
         "web/static/civicloop.css",
     },
     "web": {
