@@ -60,7 +60,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/state.py",
         "config.py",
         "web/templates/consultations/public.html",
-        "web/static/civicloop.css",
     },
     "x": {
         "channels/simulator/citizens.py",
@@ -85,7 +84,6 @@ LEGACY: dict[str, set[str]] = {
         "config.py",
         "web/templates/consultations/public.html",
         "guidelines/data/personal.json",
-        "web/static/civicloop.css",
     },
     "web": {
         "channels/csv/importer.py",

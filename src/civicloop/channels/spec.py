@@ -210,6 +210,8 @@ class PlatformSpec:
     # The demo's account on every demo agency and the platform's part in its scripted scenes (None: only
     # what ``citizens.demo_account`` declares).
     demo: DemoSide | None = None
+    # The colour of the platform's tag in lists (``.badge.tone-<colour>`` in the stylesheet; None: grey).
+    badge: str | None = None
     # A social media account (counted in adoption and watched for silence); the web form is not.
     social: bool = True
     # The sender needs a short-lived access token fetched with the account's credentials (WeChat).

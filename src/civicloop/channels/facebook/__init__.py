@@ -42,6 +42,7 @@ SPEC = PlatformSpec(
     direct_reply=RouteSpec(Route("messenger"), TextLimit(2000, "characters")),
     post=RouteSpec(Route("facebook_post"), TextLimit(63_206, "characters"), images=True),
     window=ReplyWindow(timedelta(hours=24), "Messenger"),
+    badge="teal",
     api_url_default=GRAPH_API_URL,
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
     simulator=graph.router,

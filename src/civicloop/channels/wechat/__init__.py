@@ -53,6 +53,7 @@ SPEC = PlatformSpec(
     # Customer-service messages: 48 hours after the citizen's message, 5 per message (2023 rule).
     window=ReplyWindow(timedelta(hours=48), "WeChat", replies_per_message=5),
     post_text=plain_text,
+    badge="green",
     variant_hint="plain text, 2048 bytes",
     api_url_default=API_URL,
     domains=("wechat.com", "weixin.qq.com", "wx.qq.com", "wx2.qq.com", "wechat.qq.com"),
