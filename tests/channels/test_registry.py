@@ -50,9 +50,7 @@ FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
 # that no longer names the platform must leave its list).
 LEGACY: dict[str, set[str]] = {
     "facebook": {
-        "channels/models.py",
         "channels/outbound/service.py",
-        "channels/routes.py",
         "channels/simulator/app.py",
         "channels/simulator/citizens.py",
         "channels/simulator/graph.py",
@@ -66,13 +64,10 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/live.py",
     },
     "wechat": {
-        "channels/base.py",
-        "channels/models.py",
         "channels/outbound/models.py",
         "channels/outbound/routes.py",
         "channels/outbound/send.py",
         "channels/outbound/service.py",
-        "channels/routes.py",
         "channels/simulator/__init__.py",
         "channels/simulator/app.py",
         "channels/simulator/citizens.py",
@@ -80,7 +75,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/live.py",
         "channels/simulator/state.py",
         "channels/simulator/wechat.py",
-        "channels/spec.py",
         "config.py",
         "web/templates/consultations/public.html",
         "guidelines/data/personal.json",

@@ -191,7 +191,7 @@ class PlatformSpec:
     # Feedback-form conversations answered by email (the web form).
     form_reply: RouteSpec | None = None
     window: ReplyWindow | None = None  # None: direct replies may be sent at any time
-    # How the official's text is shaped for a post on this platform (WeChat shows no Markdown).
+    # How the official's text is shaped for a post on this platform (plain text where it shows no Markdown).
     post_text: Callable[[str], str] = unchanged
     # Publishing: a per-platform variant when the common text does not fit, and its hint.
     variant_hint: str | None = None
@@ -214,7 +214,7 @@ class PlatformSpec:
     badge: str | None = None
     # A social media account (counted in adoption and watched for silence); the web form is not.
     social: bool = True
-    # The sender needs a short-lived access token fetched with the account's credentials (WeChat).
+    # The sender needs a short-lived access token fetched with the account's credentials (None: it does not).
     fetch_token: Callable[..., tuple[str, int]] | None = None
     # The platform's own health check of its accounts, beyond what every account shares (status, token
     # expiry, refused webhooks, silence): a problem in words by account id, for those that have one.
