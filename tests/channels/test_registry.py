@@ -50,7 +50,6 @@ FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
 # that no longer names the platform must leave its list).
 LEGACY: dict[str, set[str]] = {
     "facebook": {
-        "channels/outbound/service.py",
         "channels/simulator/app.py",
         "channels/simulator/citizens.py",
         "channels/simulator/graph.py",
@@ -64,10 +63,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/live.py",
     },
     "wechat": {
-        "channels/outbound/models.py",
-        "channels/outbound/routes.py",
-        "channels/outbound/send.py",
-        "channels/outbound/service.py",
         "channels/simulator/__init__.py",
         "channels/simulator/app.py",
         "channels/simulator/citizens.py",
