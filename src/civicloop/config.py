@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     )
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
     webhook_max_age_seconds: int = Field(
-        default=300, ge=1, description="Seconds a signed WeChat push's timestamp may be from now; nonce single-use"
+        default=300,
+        ge=1,
+        description="Seconds the timestamp of a push signed over its query may be from now; nonce single-use",
     )
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")

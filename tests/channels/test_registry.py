@@ -70,7 +70,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/live.py",
         "channels/simulator/state.py",
         "channels/simulator/wechat.py",
-        "config.py",
         "web/templates/consultations/public.html",
         "guidelines/data/personal.json",
     },
