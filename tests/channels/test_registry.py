@@ -74,7 +74,6 @@ LEGACY: dict[str, set[str]] = {
         "guidelines/data/personal.json",
     },
     "web": {
-        "channels/csv/importer.py",
         "channels/simulator/citizens.py",
     },
 }
