@@ -70,7 +70,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/state.py",
         "channels/simulator/wechat.py",
         "web/templates/consultations/public.html",
-        "guidelines/data/personal.json",
     },
     "web": {
         "channels/simulator/citizens.py",

@@ -212,6 +212,9 @@ class PlatformSpec:
     demo: DemoSide | None = None
     # The colour of the platform's tag in lists (``.badge.tone-<colour>`` in the stylesheet; None: grey).
     badge: str | None = None
+    # Words that announce a phone number as "phone" does ("<name>: 17 12 34 56", the number being the
+    # citizen's account), for the guidelines' personal details (added to personal.json's phone_words).
+    contact_words: tuple[str, ...] = ()
     # A social media account (counted in adoption and watched for silence); the web form is not.
     social: bool = True
     # The sender needs a short-lived access token fetched with the account's credentials (None: it does not).

@@ -54,6 +54,7 @@ SPEC = PlatformSpec(
     window=ReplyWindow(timedelta(hours=48), "WeChat", replies_per_message=5),
     post_text=plain_text,
     badge="green",
+    contact_words=("wechat",),
     variant_hint="plain text, 2048 bytes",
     api_url_default=API_URL,
     domains=("wechat.com", "weixin.qq.com", "wx.qq.com", "wx2.qq.com", "wechat.qq.com"),
