@@ -50,7 +50,6 @@ FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
 # platform must leave its list).
 LEGACY: dict[str, set[str]] = {
     "facebook": {
-        "channels/simulator/app.py",
         "channels/simulator/citizens.py",
         "channels/simulator/graph.py",
         "channels/simulator/live.py",
@@ -62,8 +61,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/live.py",
     },
     "wechat": {
-        "channels/simulator/__init__.py",
-        "channels/simulator/app.py",
         "channels/simulator/citizens.py",
         "channels/simulator/data/citizens.json",
         "channels/simulator/live.py",
