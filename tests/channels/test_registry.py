@@ -51,7 +51,6 @@ FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
 LEGACY: dict[str, set[str]] = {
     "facebook": {
         "channels/simulator/citizens.py",
-        "channels/simulator/graph.py",
         "channels/simulator/live.py",
         "channels/simulator/state.py",
         "web/templates/consultations/public.html",
@@ -65,7 +64,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/data/citizens.json",
         "channels/simulator/live.py",
         "channels/simulator/state.py",
-        "channels/simulator/wechat.py",
         "web/templates/consultations/public.html",
     },
     "web": {

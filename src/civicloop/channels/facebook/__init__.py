@@ -12,9 +12,8 @@ from civicloop.channels.facebook.moderation import FacebookModerator
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.facebook.provider import FacebookProvider
 from civicloop.channels.facebook.reconcile import FacebookReconciler
-from civicloop.channels.meta import GRAPH_API_URL, graph_api, graph_version
+from civicloop.channels.meta import GRAPH_API_URL, graph, graph_api, graph_version
 from civicloop.channels.meta import simulator as _meta_login  # noqa: F401 - Login's routes join graph's
-from civicloop.channels.simulator import graph
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
 
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
-from civicloop.channels.simulator import wechat as simulator
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit, utf8_bytes
 from civicloop.channels.wechat import demo as wechat_demo
+from civicloop.channels.wechat import simulator
 from civicloop.channels.wechat.connect import WeChatConnector
 from civicloop.channels.wechat.media import WeChatMedia
 from civicloop.channels.wechat.outbound import API_URL, WeChatSender, fetch_token
