@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     )
     login_lockout_minutes: int = Field(default=15, description="Window and lockout length for failed logins")
     webhook_max_age_seconds: int = Field(
-        default=300, ge=1, description="Seconds a signed WeChat push's timestamp may be from now; nonce single-use"
+        default=300,
+        ge=1,
+        description="Seconds the timestamp of a push signed over its query may be from now; nonce single-use",
     )
     max_webhook_bytes: int = Field(default=1_048_576, description="Largest accepted webhook body")
     smtp_url: str = Field(default="", description="smtp://user:pass@host:port for email; empty = no email")
@@ -100,7 +102,6 @@ class Settings(BaseSettings):
     consultation_answers_per_hour: int = Field(
         default=20, description="Public consultation form submissions per address per hour"
     )
-    facebook_graph_version: str = Field(default="v25.0", description="Graph API version used for calls")
     api_urls: dict[str, str] = Field(
         default_factory=dict,
         description="Base URL per platform (JSON: {platform: url}); CIVICLOOP_<PLATFORM>_API_URL takes precedence",
@@ -125,17 +126,28 @@ class Settings(BaseSettings):
 
     # CIVICLOOP_<PLATFORM>_API_URL of every platform, read from the environment and the .env file.
     _own_api_urls: dict[str, str] = PrivateAttr(default_factory=dict)
+    # Every CIVICLOOP_* variable (its name in upper case), for the settings a platform's folder declares.
+    _variables: dict[str, str] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any, /) -> None:
         found: dict[str, str] = {}
+        variables: dict[str, str] = {}
         env_file = Path(".env")
         sources: list[Mapping[str, str | None]] = [dotenv_values(env_file) if env_file.is_file() else {}, os.environ]
         for source in sources:  # the environment wins over the file
             for key, value in source.items():
+                if value is not None and key.upper().startswith("CIVICLOOP_"):
+                    variables[key.upper()] = value
                 match = API_URL_VARIABLE.match(key)
                 if match and value:
                     found[match.group(1).lower()] = value
         self._own_api_urls = found
+        self._variables = variables
+
+    def variable(self, name: str, default: str) -> str:
+        """A setting that a platform's folder declares rather than this class: ``CIVICLOOP_<NAME>`` from the
+        environment (or the .env file; the name in any case, as every setting), else ``default``."""
+        return self._variables.get(f"CIVICLOOP_{name.upper()}", default)
 
     def api_url(self, platform: str, default: str) -> str:
         """A platform's API base URL: ``CIVICLOOP_<PLATFORM>_API_URL``, else its entry in

@@ -24,12 +24,12 @@ from civicloop.agencies.schemas import AccountPublic
 from civicloop.channels.media.models import MediaFile
 from civicloop.channels.media.storage import media_dir
 from civicloop.channels.models import Message
-from civicloop.channels.simulator import wechat as wechat_sim
 from civicloop.channels.simulator import xapi
 from civicloop.channels.simulator.app import SimulatorServer
 from civicloop.channels.simulator.citizens import photo
 from civicloop.channels.simulator.state import SimulatorState, WeChatApp, XUser
 from civicloop.channels.telegram import simulator as telegram_sim
+from civicloop.channels.wechat import simulator as wechat_sim
 from civicloop.channels.wechat.provider import sign_query
 from civicloop.channels.x.provider import sign as x_sign
 from civicloop.config import reset_settings

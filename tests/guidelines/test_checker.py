@@ -57,6 +57,14 @@ def test_every_written_form_of_a_mobile_number_is_caught() -> None:
         assert _rules(f"Pema's mobile is {number}.") == [("personal.mobile", number)], number
 
 
+def test_a_number_named_as_a_phone_or_a_messaging_account_is_caught_however_grouped() -> None:
+    """A date-shaped number is a phone when a phone word, or a platform's contact word (WeChat's, declared
+    in its folder), announces it."""
+    assert _rules("The fair is on 17 12 2024.") == []
+    assert _rules("Pema's mobile: 17 12 2024.") == [("personal.mobile", "17 12 2024")]
+    assert _rules("Add me on WeChat: 17 12 2024.") == [("personal.mobile", "17 12 2024")]
+
+
 def test_tibetan_digits_are_numbers_and_spans_stay_exact() -> None:
     text = "ཁྱེད་ཀྱི་ ངོ་སྤྲོད་ལག་ཁྱེར་ཨང་ ༡༡༥༡༢༠༠༣༤༥༦ ལུ་ ཞིབ་དཔྱད་འབད་ཡི། ཁ་པར་ ༡༧༡༢༣༤༥༦"
     assert _rules(text) == [("personal.cid", "༡༡༥༡༢༠༠༣༤༥༦"), ("personal.mobile", "༡༧༡༢༣༤༥༦")]

@@ -44,7 +44,7 @@ class AppAccount:
 
 @dataclass(frozen=True)
 class ChannelApp:
-    """The accounts served by one platform app (one webhook URL); for WeChat always one account."""
+    """The accounts served by one platform app (one webhook URL); one account where the app is the account."""
 
     provider: str
     app_key: str

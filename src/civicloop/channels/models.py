@@ -56,7 +56,7 @@ class MessageState(enum.StrEnum):
     received = "received"
     edited = "edited"
     removed = "removed"
-    # Hidden by the Page itself (Facebook "hide"): still visible to its author, kept here as received.
+    # Hidden by the account on the platform (its "hide"): still visible to its author, kept here as received.
     hidden = "hidden"
     sent = "sent"
 
@@ -64,8 +64,8 @@ class MessageState(enum.StrEnum):
 class RawEvent(IdMixin, Base):
     """One platform event exactly as verified: the source of truth that processing may replay.
 
-    ``body`` holds this event alone in the platform's own envelope (one entry of a batch; for WeChat
-    safe mode the decrypted message), so that replay parses it with the same code as a live delivery.
+    ``body`` holds this event alone in the platform's own envelope (one entry of a batch; for an
+    encrypted delivery the decrypted message), so that replay parses it with the same code as a live delivery.
     """
 
     __tablename__ = "raw_events"
@@ -102,7 +102,7 @@ class WebhookRejection(IdMixin, Base):
 
 class WebhookNonce(IdMixin, Base):
     """A signed query's nonce, kept while its timestamp is fresh so the signature cannot be replayed
-    over another body (WeChat's plaintext signature covers the query, not the body)."""
+    over another body (a platform whose signature covers the query, not the body)."""
 
     __tablename__ = "webhook_nonces"
     __table_args__ = (UniqueConstraint("provider", "app_key", "nonce"),)
@@ -145,7 +145,7 @@ class Conversation(IdMixin, TimestampMixin, AgencyOwned, Base):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     kind: Mapped[ConversationKind] = mapped_column(_enum(ConversationKind, 16))
     # The citizen's thread: its top-level comment's id (a comment thread; the post's own id for the post
-    # itself), PSID / X DM pair / WeChat openid (direct), form or import reference.
+    # itself), the platform's id of the citizen or of the DM pair (direct), form or import reference.
     external_ref: Mapped[str] = mapped_column(String(255))
     # The post (video, media, chat) a comment thread is under: the post view lists its conversations.
     post_ref: Mapped[str | None] = mapped_column(String(255))

@@ -8,6 +8,7 @@ from civicloop.channels import delivery, facebook, instagram, telegram, web, wec
 from civicloop.channels.base import Parser, Provider
 from civicloop.channels.spec import PlatformSpec, RouteSpec
 from civicloop.errors import Invalid, NotFound
+from civicloop.web import badges
 
 PLATFORMS: dict[str, PlatformSpec] = {}
 PROVIDERS: dict[str, Provider] = {}
@@ -32,6 +33,8 @@ def register(spec: PlatformSpec) -> None:
         ROUTES[route.route] = route
         delivery.ROUTES.add(route.route)
     account_platforms.register(spec.account_platform())
+    if spec.badge is not None:
+        badges.TONES[spec.name] = spec.badge
 
 
 def unregister(name: str) -> None:
@@ -43,6 +46,7 @@ def unregister(name: str) -> None:
         ROUTES.pop(route.route, None)
         delivery.ROUTES.discard(route.route)
     account_platforms.unregister(name)
+    badges.TONES.pop(name, None)
 
 
 # The platforms, one line each.

@@ -98,7 +98,7 @@ def _route_path(scope: Scope) -> str:
 
 
 def handshake(request: Request, provider: Provider, app_key: str) -> Response:
-    """Verification (Facebook ``hub.challenge``, WeChat ``echostr``) and X's CRC."""
+    """The platform's verification handshake (a challenge echoed back, or a CRC), as its provider answers it."""
     try:
         return provider.handshake(request.query_params, ingest.app_for(provider.name, app_key))
     except (Unauthenticated, Forbidden):

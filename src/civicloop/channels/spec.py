@@ -191,7 +191,7 @@ class PlatformSpec:
     # Feedback-form conversations answered by email (the web form).
     form_reply: RouteSpec | None = None
     window: ReplyWindow | None = None  # None: direct replies may be sent at any time
-    # How the official's text is shaped for a post on this platform (WeChat shows no Markdown).
+    # How the official's text is shaped for a post on this platform (plain text where it shows no Markdown).
     post_text: Callable[[str], str] = unchanged
     # Publishing: a per-platform variant when the common text does not fit, and its hint.
     variant_hint: str | None = None
@@ -210,9 +210,14 @@ class PlatformSpec:
     # The demo's account on every demo agency and the platform's part in its scripted scenes (None: only
     # what ``citizens.demo_account`` declares).
     demo: DemoSide | None = None
+    # The colour of the platform's tag in lists (``.badge.tone-<colour>`` in the stylesheet; None: grey).
+    badge: str | None = None
+    # Words that announce a phone number as "phone" does ("<name>: 17 12 34 56", the number being the
+    # citizen's account), for the guidelines' personal details (added to personal.json's phone_words).
+    contact_words: tuple[str, ...] = ()
     # A social media account (counted in adoption and watched for silence); the web form is not.
     social: bool = True
-    # The sender needs a short-lived access token fetched with the account's credentials (WeChat).
+    # The sender needs a short-lived access token fetched with the account's credentials (None: it does not).
     fetch_token: Callable[..., tuple[str, int]] | None = None
     # The platform's own health check of its accounts, beyond what every account shares (status, token
     # expiry, refused webhooks, silence): a problem in words by account id, for those that have one.

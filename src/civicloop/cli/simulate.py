@@ -22,7 +22,7 @@ def simulate(
     ] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Send signed webhooks of simulated citizens (Facebook, X, WeChat) at a bounded rate; reads the
+    """Send signed webhooks of simulated citizens (on every platform taking webhooks) at a bounded rate; reads the
     accounts and their credentials from this deployment's database to sign them."""
     from civicloop.channels.simulator.citizens import Citizens, check_loopback, drive, load_targets
     from civicloop.db.session import session_scope

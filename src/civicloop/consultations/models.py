@@ -154,7 +154,7 @@ class Response(IdMixin, AgencyOwned, Base):
     )
 
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
-    # "form" for the public page, else the platform the message came from (facebook, x, wechat, web).
+    # "form" for the public page, else the registered platform the message came from (its name).
     channel: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
     conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id", ondelete="SET NULL"), index=True)

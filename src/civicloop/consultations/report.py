@@ -187,7 +187,7 @@ def _reply_to_participants(session: Session, actor: Actor, consultation: Consult
                 )
             sent += 1
         except AppError:
-            # A closed Messenger/WeChat window or a guidelines hold: counted and shown, not fatal.
+            # A closed reply window or a guidelines hold: counted and shown, not fatal.
             refused += 1
     return sent, refused
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from civicloop.channels import registry
 from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Party, Severity
 from civicloop.guidelines.lexicons import (
     LexiconSpec,
@@ -114,8 +115,11 @@ def pattern_specs() -> tuple[dict[str, Any], ...]:
 
 @lru_cache(maxsize=1)
 def personal_detector() -> PersonalDetector:
-    """Number formats and context words do not change with lexicon overrides: one detector serves all."""
-    return PersonalDetector(data_json("personal.json"))
+    """Number formats and context words do not change with lexicon overrides: one detector serves all.
+    The platforms whose name announces a number (their ``contact_words``) add theirs to the phone words."""
+    config = data_json("personal.json")
+    config["phone_words"] = [*config["phone_words"], *(w for s in registry.PLATFORMS.values() for w in s.contact_words)]
+    return PersonalDetector(config)
 
 
 @dataclass(frozen=True)

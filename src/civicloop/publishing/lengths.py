@@ -1,10 +1,10 @@
 """How long a text is for each platform, and how a post is shaped for it (pure functions).
 
 The limits, the ways of counting and the shaping are the ones each platform's folder declares
-(``channels/<platform>/__init__.py``, used by the outbound path too): X counts "weighted" characters
-(CJK and emoji weigh 2, a URL 23) up to 280; WeChat text is plain, up to 2048 bytes of UTF-8 (a
-Dzongkha letter takes 3); Facebook Page posts take 63,206 characters. Checking them here lets the
-composer say so while the official is still typing.
+(``channels/<platform>/__init__.py``, used by the outbound path too): a limit counts characters,
+"weighted" characters (CJK and emoji weigh 2, a URL 23) or bytes of UTF-8 (a Dzongkha letter takes 3),
+as the platform counts them (``docs/channels/<platform>.md``). Checking them here lets the composer say
+so while the official is still typing.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ class Post(IdMixin, TimestampMixin, AgencyOwned, Translated, Base):
     __tablename__ = "publishing_posts"
 
     text: Mapped[str] = mapped_column(Text)
-    # Per-platform text where the common one does not fit ({"x": "...", "wechat": "..."}).
+    # Per-platform text where the common one does not fit ({platform name: text}).
     variants: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     image_name: Mapped[str | None] = mapped_column(String(80))
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -21,6 +21,7 @@ from civicloop.config import get_settings
 from civicloop.kit import i18n
 from civicloop.kit.timezones import local
 from civicloop.kit.words import plural
+from civicloop.web.badges import badge_class
 from civicloop.web.forms import field_of, refused_action
 from civicloop.web.nav import groups_for, items_for
 
@@ -162,6 +163,7 @@ def in_language(lang: str, message: str) -> str:
 
 
 templates.env.filters["html_attrs"] = html_attrs
+templates.env.filters["badge_class"] = badge_class
 templates.env.filters["options"] = options
 templates.env.filters["plural"] = plural
 templates.env.filters["long_date"] = long_date

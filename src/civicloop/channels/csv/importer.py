@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.agencies.service import get_agency_by_code, zone_name_of
+from civicloop.channels import registry
 from civicloop.channels.base import Action, ContactRef, Inbound
 from civicloop.channels.models import ConversationKind
 from civicloop.channels.service import record_inbound
@@ -180,7 +181,9 @@ def parse_created(value: str, zone_name: str, now: datetime) -> datetime:
 def _account(session: Session, agency: Agency, account_name: str | None) -> OfficialAccount:
     query = select(OfficialAccount).where(OfficialAccount.agency_id == agency.id)
     if account_name is None:
-        query = query.where(OfficialAccount.platform == "web")
+        # Without a name, the agency's feedback-form account (a platform whose replies answer a form).
+        forms = [s.name for s in registry.PLATFORMS.values() if s.form_reply is not None]
+        query = query.where(OfficialAccount.platform.in_(forms))
     else:
         query = query.where(OfficialAccount.name == account_name)
     accounts = list(session.scalars(query.order_by(OfficialAccount.id)))

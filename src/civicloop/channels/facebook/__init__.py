@@ -12,16 +12,13 @@ from civicloop.channels.facebook.moderation import FacebookModerator
 from civicloop.channels.facebook.outbound import FacebookSender
 from civicloop.channels.facebook.provider import FacebookProvider
 from civicloop.channels.facebook.reconcile import FacebookReconciler
-from civicloop.channels.meta import GRAPH_API_URL, graph_api
+from civicloop.channels.meta import GRAPH_API_URL, graph, graph_api, graph_version
 from civicloop.channels.meta import simulator as _meta_login  # noqa: F401 - Login's routes join graph's
-from civicloop.channels.simulator import graph
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit
-from civicloop.config import get_settings
 
 
 def _graph_url() -> str:
-    settings = get_settings()
-    return f"{graph_api()}/{settings.facebook_graph_version}"
+    return f"{graph_api()}/{graph_version()}"
 
 
 SPEC = PlatformSpec(
@@ -42,6 +39,7 @@ SPEC = PlatformSpec(
     direct_reply=RouteSpec(Route("messenger"), TextLimit(2000, "characters")),
     post=RouteSpec(Route("facebook_post"), TextLimit(63_206, "characters"), images=True),
     window=ReplyWindow(timedelta(hours=24), "Messenger"),
+    badge="teal",
     api_url_default=GRAPH_API_URL,
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
     simulator=graph.router,

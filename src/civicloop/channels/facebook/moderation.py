@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import httpx
 
-from civicloop.channels.meta import graph_api
+from civicloop.channels.meta import graph_api, graph_version
 from civicloop.channels.moderation import ModerationCall, Operation, PlatformAnswer, no_answer, success_answer
-from civicloop.config import get_settings
 
 
 class FacebookModerator:
@@ -21,8 +20,7 @@ class FacebookModerator:
     hide_means = "Facebook hides the comment from everyone but its author and their friends"
 
     def apply(self, call: ModerationCall, http: httpx.Client) -> PlatformAnswer:
-        settings = get_settings()
-        url = f"{graph_api()}/{settings.facebook_graph_version}/{call.target}"
+        url = f"{graph_api()}/{graph_version()}/{call.target}"
         token = call.credentials.get("page_access_token", "")
         try:
             if call.operation is Operation.delete:

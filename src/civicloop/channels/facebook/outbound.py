@@ -24,8 +24,7 @@ from civicloop.channels.delivery import (
     classify_transport,
     wait_from_headers,
 )
-from civicloop.channels.meta import graph_api
-from civicloop.config import get_settings
+from civicloop.channels.meta import graph_api, graph_version
 from civicloop.kit.clock import utcnow
 
 # Graph throttling codes: application, user, page and custom-level limits (not applied: retry later).
@@ -80,8 +79,7 @@ class FacebookSender:
     platform = "facebook"
 
     def _url(self, path: str) -> str:
-        settings = get_settings()
-        return f"{graph_api()}/{settings.facebook_graph_version}/{path}"
+        return f"{graph_api()}/{graph_version()}/{path}"
 
     def _call(self, http: httpx.Client, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:

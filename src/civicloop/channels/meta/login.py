@@ -28,7 +28,7 @@ from civicloop.channels.connect.base import (
     oauth_url,
     refused,
 )
-from civicloop.channels.meta import graph_api
+from civicloop.channels.meta import graph_api, graph_version
 from civicloop.config import get_settings
 
 DIALOG_URL = "https://www.facebook.com"  # Meta's Login dialog host
@@ -37,8 +37,7 @@ MODERATING_TASKS = frozenset({"MANAGE", "CREATE_CONTENT", "MODERATE"})
 
 
 def graph(path: str) -> str:
-    settings = get_settings()
-    return f"{graph_api()}/{settings.facebook_graph_version}/{path.lstrip('/')}"
+    return f"{graph_api()}/{graph_version()}/{path.lstrip('/')}"
 
 
 def meta_error(body: Mapping[str, Any]) -> str:
@@ -97,7 +96,7 @@ class MetaLogin(Connector):
 
     def authorize_url(self, *, state: str, redirect_uri: str, challenge: str) -> str:
         # The Login's manual flow has no PKCE; the state bound to the official's session guards it.
-        version = get_settings().facebook_graph_version
+        version = graph_version()
         params = {
             "client_id": self.app()["app_id"],
             "redirect_uri": redirect_uri,

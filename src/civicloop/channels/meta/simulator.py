@@ -1,5 +1,5 @@
 """Meta's Login and the Page set-up calls, as CivicLoop's "Connect …" of Meta's platforms uses them; served
-beside the simulated Graph API calls (``channels/simulator/graph.py``'s router).
+beside the simulated Graph API calls (``channels/meta/graph.py``'s router).
 
 Contract enforced (docs/channels/connecting.md lists the sources):
 
@@ -32,8 +32,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from civicloop.channels.simulator import graph
-from civicloop.channels.simulator.graph import error, fault_body
+from civicloop.channels.meta import graph
+from civicloop.channels.meta.graph import error, fault_body
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.oauth import AuthorizationServer, Token, server
 from civicloop.channels.simulator.state import SimulatorState

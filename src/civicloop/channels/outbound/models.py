@@ -68,12 +68,13 @@ class OutboundMessage(IdMixin, TimestampMixin, AgencyOwned, Base):
 
 
 class PlatformToken(IdMixin, Base):
-    """A short-lived platform access token (WeChat's, 2 hours), shared by every worker through the database."""
+    """A short-lived platform access token (``PlatformSpec.fetch_token``), shared by every worker through the
+    database."""
 
     __tablename__ = "platform_tokens"
 
     account_id: Mapped[int] = mapped_column(ForeignKey("official_accounts.id", ondelete="CASCADE"), unique=True)
-    # Encrypted like the account's credentials; WeChat asks for room for at least 512 characters.
+    # Encrypted like the account's credentials; a platform may ask for room for at least 512 characters.
     secret: Mapped[dict[str, str]] = mapped_column(EncryptedJSON)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -139,7 +139,7 @@ def list_(
 
 @router.get("/window/{conversation_id}")
 def window(conversation_id: int, actor: ActorDep, session: SessionDep) -> WindowPublic:
-    """Whether a reply can be sent in the conversation now (Messenger 24 h, WeChat 48 h, email)."""
+    """Whether a reply can be sent in the conversation now (the platform's reply window, email at any time)."""
     conversation = get_conversation(session, actor=actor, conversation_id=conversation_id)
     result = outbound.reply_window(session, conversation)
     return WindowPublic(open=result.open, closes_at=result.closes_at, reason=result.reason)

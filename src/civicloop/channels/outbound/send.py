@@ -3,8 +3,8 @@
 The row is marked ``sending`` and committed *before* the platform call, and it keeps
 ``attempt_started_at`` for as long as an attempt may have reached the platform unseen (a crash, a
 timeout, a 5xx). The next attempt then first looks on the platform for what that attempt created
-(``Sender.find``) and only sends when it is not there; a platform that cannot be asked (WeChat, email)
-makes the row ``unconfirmed`` for a person to decide. See docs/adr/0004-outbound-exactly-once.md.
+(``Sender.find``) and only sends when it is not there; a platform that cannot be asked (``find`` raises
+``Unverifiable``) makes the row ``unconfirmed`` for a person to decide. See docs/adr/0004-outbound-exactly-once.md.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # A row still "sending" this long after it was claimed belongs to a worker that died (one attempt
 # takes at most a few timeouts of 15 s): the sweeper hands it back, to be checked before any resend.
 STALE_AFTER = timedelta(minutes=5)
-# Refresh a cached access token this long before it expires (WeChat keeps the old one 5 more minutes).
+# Refresh a cached access token this long before it expires (a platform may keep the old one 5 more minutes).
 TOKEN_MARGIN = timedelta(minutes=10)
 # The sweeper leaves a due row alone this long, so that it does not pile jobs onto a busy queue.
 SWEEP_GRACE = timedelta(minutes=1)
@@ -118,8 +118,8 @@ def claim(outbound_id: int) -> Claim | None:
 
 
 def access_token(account_id: int, http: httpx.Client, *, refused: str | None = None) -> str:
-    """The account's access token (WeChat's) from the shared cache, fetched when missing, near expiry, or
-    when ``refused`` (the token a call was just refused with) is still the cached one."""
+    """The account's access token (``PlatformSpec.fetch_token``) from the shared cache, fetched when missing,
+    near expiry, or when ``refused`` (the token a call was just refused with) is still the cached one."""
     with session_scope() as session:
         # Locking the account row makes one worker fetch while the others wait and then reuse it:
         # fetching again would retire the token the others hold.

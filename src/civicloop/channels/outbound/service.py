@@ -1,7 +1,7 @@
 """Replies and posts going out: validated, reviewed, stored as a row, then sent by a job.
 
-``create_outbound`` decides where a reply goes from the conversation it answers (a Facebook comment
-or Messenger thread, an X mention or DM, a WeChat user, a web-form citizen's email), checks the
+``create_outbound`` decides where a reply goes from the conversation it answers (a comment thread,
+a direct-message thread, a web-form citizen's email, through the routes its platform declares), checks the
 platform's text limit and reply window, runs the outgoing-review gate, stores the row and enqueues
 the send after commit. ``channels.outbound.send`` does the sending (retries, exactly-once).
 """
@@ -79,8 +79,8 @@ class Draft:
 
 
 def reply_window(session: Session, conversation: Conversation, *, now: datetime | None = None) -> Window:
-    """Direct replies within the platform's window after the person's last message (Messenger 24 h,
-    WeChat 48 h and 5 replies per message, as each platform declares); a web-form citizen at any time
+    """Direct replies within the platform's window after the person's last message (its length
+    and replies per message, as each platform declares); a web-form citizen at any time
     (their status page, and email when they left an address and email is configured)."""
     now = now or utcnow()
     account = session.get(OfficialAccount, conversation.account_id)

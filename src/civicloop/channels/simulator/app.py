@@ -1,9 +1,9 @@
 """The simulator's own HTTP app and a way to serve it on a free local port in a background thread.
 
-Paths: ``/<platform>/...``, one router per platform that declares one in its spec (``/facebook/v25.0/...``
-Graph API, ``/x/2/...`` X API v2, ``/wechat/cgi-bin/...`` WeChat, ...), and ``/_simulator/requests`` to
-read what it received. Point CivicLoop at it with
-``CIVICLOOP_FACEBOOK_API_URL=http://127.0.0.1:PORT/facebook`` and the like (``SimulatorServer.env()``).
+Paths: ``/<platform>/...``, one router per platform that declares one in its spec (``PlatformSpec.simulator``,
+mounted under the platform's name), and ``/_simulator/requests`` to read what it received. Point CivicLoop at
+it with ``CIVICLOOP_<PLATFORM>_API_URL=http://127.0.0.1:PORT/<platform>`` for each platform
+(``SimulatorServer.env()``).
 """
 
 from __future__ import annotations

@@ -22,5 +22,6 @@ SPEC = PlatformSpec(
     form_reply=RouteSpec(Route("email"), TextLimit(20_000, "characters")),
     access_category=None,
     social=False,
+    badge="yellow",
     demo=web_demo.DEMO,
 )

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
-from civicloop.channels.simulator import wechat as simulator
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit, utf8_bytes
 from civicloop.channels.wechat import demo as wechat_demo
+from civicloop.channels.wechat import simulator
 from civicloop.channels.wechat.connect import WeChatConnector
 from civicloop.channels.wechat.media import WeChatMedia
 from civicloop.channels.wechat.outbound import API_URL, WeChatSender, fetch_token
@@ -53,6 +53,8 @@ SPEC = PlatformSpec(
     # Customer-service messages: 48 hours after the citizen's message, 5 per message (2023 rule).
     window=ReplyWindow(timedelta(hours=48), "WeChat", replies_per_message=5),
     post_text=plain_text,
+    badge="green",
+    contact_words=("wechat",),
     variant_hint="plain text, 2048 bytes",
     api_url_default=API_URL,
     domains=("wechat.com", "weixin.qq.com", "wx.qq.com", "wx2.qq.com", "wechat.qq.com"),

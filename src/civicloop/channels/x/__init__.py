@@ -46,6 +46,7 @@ SPEC = PlatformSpec(
     post=RouteSpec(Route("x_post"), POST, images=True),
     variant_hint="280 weighted characters; a link counts 23",
     short_posts=True,
+    badge="grey",
     api_url_default=API_URL,
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
     simulator=xapi.router,
