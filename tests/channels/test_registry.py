@@ -53,7 +53,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/citizens.py",
         "channels/simulator/live.py",
         "channels/simulator/state.py",
-        "web/templates/consultations/public.html",
     },
     "x": {
         "channels/simulator/citizens.py",
@@ -64,7 +63,6 @@ LEGACY: dict[str, set[str]] = {
         "channels/simulator/data/citizens.json",
         "channels/simulator/live.py",
         "channels/simulator/state.py",
-        "web/templates/consultations/public.html",
     },
     "web": {
         "channels/simulator/citizens.py",

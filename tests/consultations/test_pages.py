@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civicloop.agencies.models import AccountStatus, OfficialAccount
+from civicloop.channels import registry
 from civicloop.config import reset_settings
 from civicloop.consultations import queries, report, service
 from civicloop.consultations.models import Response
@@ -187,6 +189,17 @@ def test_the_public_page_has_dzongkha_labels(db: Session, client: TestClient, sc
     client.cookies.clear()  # ?lang=dz is remembered; a new visitor's browser decides
     english = client.get(f"/c/{consultation.code}", headers={"accept-language": "en-GB,en;q=0.9"})
     assert "Send my answers" in english.text
+    # Where a comment counts as an answer: the agency's own social media accounts, as the registry names them.
+    said = re.search(r"commenting on our posts on ([^;]+); quote the code", english.text)
+    assert said is not None
+    accounts = db.scalars(select(OfficialAccount).where(OfficialAccount.agency_id == consultation.agency_id)).all()
+    social = {spec.name for spec in registry.social()}
+    expected = {registry.label(a.platform) for a in accounts if a.platform in social}
+    assert set(re.split(r", | or ", said.group(1))) == expected and len(expected) >= 3
+    for account in accounts:
+        account.status = AccountStatus.disconnected
+    db.commit()
+    assert "commenting on our posts" not in client.get(f"/c/{consultation.code}").text
 
 
 def test_the_remove_buttons_remove_questions_files_and_report_sections(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.accountability.models import Commitment
 from civicloop.agencies.models import Agency
+from civicloop.channels import registry
 from civicloop.channels.models import Conversation, ConversationKind
 from civicloop.channels.moderation import Operation
 from civicloop.channels.web import status
@@ -21,8 +22,10 @@ from civicloop.consultations.models import Consultation, ConsultationStatus
 from civicloop.demo.foundation import DemoWorld
 from civicloop.moderation.models import ModerationAction
 
-# Latin-script words a Dzongkha page may hold: names of products and formats, platform names.
-ALLOWED = {"civicloop", "pdf", "csv", "json", "facebook", "wechat", "x", "kb", "nu", "docs/open-data.md"}
+# Latin-script words a Dzongkha page may hold: names of products and formats, and every platform's name.
+ALLOWED = {"civicloop", "pdf", "csv", "json", "kb", "nu", "docs/open-data.md"} | {
+    label.lower() for label in registry.labels().values()
+}
 WORD = re.compile(r"[A-Za-z][A-Za-z/.\-]*[A-Za-z]|[A-Za-z]")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civicloop.agencies.models import Agency
+from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount
 from civicloop.agencies.service import zone_name_of
 from civicloop.auth.models import Membership, Official, Role
 from civicloop.errors import NotFound
@@ -54,3 +54,11 @@ def members_of(session: Session, agency_id: int) -> list[tuple[Official, Role]]:
 def zone_name_for(session: Session, agency_id: int | None) -> str:
     """The IANA time zone the agency works in (the deployment's for none or an unknown one)."""
     return zone_name_of(session.get(Agency, agency_id) if agency_id is not None else None)
+
+
+def platforms_in_use(session: Session, agency_id: int) -> set[str]:
+    """The platforms the agency has an account on that is not disconnected."""
+    query = select(OfficialAccount.platform).where(
+        OfficialAccount.agency_id == agency_id, OfficialAccount.status != AccountStatus.disconnected
+    )
+    return {str(platform) for platform in session.scalars(query)}

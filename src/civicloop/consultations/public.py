@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from civicloop.agencies import queries as agency_queries
 from civicloop.agencies.models import Agency
 from civicloop.auth.scope import Actor
+from civicloop.channels import registry
 from civicloop.channels.web import antispam
 from civicloop.config import get_settings
 from civicloop.consultations import answers, printable, queries, report, themes
@@ -51,6 +52,8 @@ class PublicPage:
     options: dict[str, Attachment]
     audience_agencies: list[str]
     accepting: bool
+    # The agency's social media where a comment on its posts counts as an answer, in prose ("A, B or C").
+    answer_platforms: str
     lang: str
     path: str
     report_published: bool
@@ -73,6 +76,12 @@ def _gate(session: Session, consultation: Consultation, respondent: Actor | None
     return {}
 
 
+def _answer_platforms(session: Session, agency_id: int, lang: str) -> str:
+    in_use = agency_queries.platforms_in_use(session, agency_id)
+    names = [spec.name for spec in registry.social() if spec.name in in_use]
+    return registry.listed(names, last=i18n.translate(lang, "or")) if names else ""
+
+
 def _page(session: Session, consultation: Consultation, lang: str, **extra: object) -> PublicPage:
     attachments = queries.attachments_of(session, consultation.id)
     agency = agency_queries.get(session, consultation.agency_id)
@@ -85,6 +94,7 @@ def _page(session: Session, consultation: Consultation, lang: str, **extra: obje
         options={a.option_label: a for a in attachments if a.option_label},
         audience_agencies=answers.audience_names(session, consultation),
         accepting=answers.accepts_answers(consultation),
+        answer_platforms=_answer_platforms(session, consultation.agency_id, lang),
         lang=lang,
         path=public_path(consultation),
         report_published=consultation.status is ConsultationStatus.published,
