@@ -16,7 +16,6 @@ from civicloop.channels import registry
 from civicloop.channels.base import Action
 from civicloop.channels.models import Message
 from civicloop.channels.moderation import Operation
-from civicloop.kit.clock import utcnow
 from civicloop.moderation.models import ModerationAction
 
 ON_PLATFORM = "on the platform"  # by_label of an action taken on the platform, outside CivicLoop
@@ -25,17 +24,11 @@ ON_PLATFORM = "on the platform"  # by_label of an action taken on the platform, 
 def record_platform_moderation(session: Session, message: Message, action: Action) -> None:
     operation = Operation.hide if action is Action.hide else Operation.unhide
     done = "hidden" if operation is Operation.hide else "shown again"
-    row = ModerationAction(
-        agency_id=message.agency_id,
-        message_id=message.id,
-        conversation_id=message.conversation_id,
-        account_id=message.account_id,
-        platform=message.platform,
-        external_id=message.external_id or "",
-        operation=operation,
+    row = ModerationAction.on(
+        message,
+        operation,
         ground=None,
         by_label=ON_PLATFORM,
-        at=utcnow(),
         applied=True,
         platform_summary=f"{done} on {registry.label(message.platform)} itself, outside CivicLoop: the platform "
         "reported it but not who did it nor why",

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from civicloop.channels.models import Message
 from civicloop.channels.moderation import Operation
 from civicloop.db.base import AgencyOwned, Base, IdMixin
 from civicloop.db.types import JSONType, UTCDateTime
@@ -66,6 +67,21 @@ class ModerationAction(IdMixin, AgencyOwned, Base):
     notice_problem: Mapped[str | None] = mapped_column(Text)  # why the citizen could not be told
     # An unhide made because an appeal reversed this earlier action.
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("moderation_actions.id", ondelete="SET NULL"))
+
+    @classmethod
+    def on(cls, message: Message, operation: Operation, **fields: Any) -> ModerationAction:
+        """An action on ``message``, with the copies of its agency, platform, account and ids the row keeps."""
+        return cls(
+            agency_id=message.agency_id,
+            message_id=message.id,
+            conversation_id=message.conversation_id,
+            account_id=message.account_id,
+            platform=message.platform,
+            external_id=message.external_id or "",
+            operation=operation,
+            at=utcnow(),
+            **fields,
+        )
 
 
 class ModerationAppeal(IdMixin, AgencyOwned, Base):

@@ -149,20 +149,14 @@ def _record(
     reverses_id: int | None = None,
 ) -> ModerationAction:
     message = target.message
-    action = ModerationAction(
-        agency_id=message.agency_id,
-        message_id=message.id,
-        conversation_id=message.conversation_id,
-        account_id=message.account_id,
-        platform=message.platform,
-        external_id=message.external_id or "",
-        operation=operation,
+    action = ModerationAction.on(
+        message,
+        operation,
         ground=ground.value if ground else None,
         note=note,
         suggested_by=suggested_by,
         by_id=official.id if official else None,
         by_label=official.email if official else "system",
-        at=utcnow(),
         applied=answer.applied,
         platform_status=answer.status,
         platform_answer=answer.body,
