@@ -19,11 +19,10 @@ from civicloop.agencies.models import OfficialAccount
 from civicloop.consultations import queries as consultation_queries
 from civicloop.consultations import report
 from civicloop.consultations import service as consultations
-from civicloop.consultations import translation as consultation_translation
 from civicloop.consultations.models import Consultation, QuestionKind
 from civicloop.consultations.schemas import ConsultationCreate, QuestionIn, ReportIn, ReportSectionIn
 from civicloop.demo import dzongkha
-from civicloop.demo.consultations import _actor, _at, _citizen_message, _mark_sent, png
+from civicloop.demo.consultations import _actor, _at, _citizen_message, _mark_sent, png, save_dzongkha
 from civicloop.demo.foundation import DemoWorld
 from civicloop.kit.clock import utcnow
 
@@ -118,21 +117,13 @@ def _first_round(session: Session, world: DemoWorld) -> Consultation:
                 data=ReportSectionIn(heading=heading, you_said=said, we_did=did),
             )
         # Its Dzongkha version, written before the report is published (then its text is final).
-        parts = consultation_queries.questions_of(session, consultation.id)
-        consultation_translation.save(
+        save_dzongkha(
             session,
-            actor=analyst,
-            consultation_id=consultation.id,
-            lang="dz",
-            data=consultation_translation.Translation(
-                consultation=dzongkha.FIRST_ROUND,
-                questions={q.id: dict(t) for q, t in zip(parts, dzongkha.FIRST_ROUND_QUESTIONS, strict=True)},
-                attachments={},
-                sections={
-                    s.id: dict(dzongkha.FIRST_ROUND_SECTIONS[s.heading])
-                    for s in report.sections_of(session, consultation.id)
-                },
-            ),
+            analyst,
+            consultation.id,
+            dzongkha.FIRST_ROUND,
+            dzongkha.FIRST_ROUND_QUESTIONS,
+            sections=dzongkha.FIRST_ROUND_SECTIONS,
         )
         report.publish(session, actor=analyst, consultation_id=consultation.id)
     return consultation

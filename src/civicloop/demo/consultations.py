@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
@@ -289,18 +289,14 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
                 alt_text=alt,
                 option_label=label,
             )
-        parts = queries.questions_of(session, consultation.id)
         captions = {a.option_label: a.id for a in queries.attachments_of(session, consultation.id)}
-        translation.save(
+        save_dzongkha(
             session,
-            actor=analyst,
-            consultation_id=consultation.id,
-            lang="dz",
-            data=translation.Translation(
-                consultation=dzongkha.BUS_STOP,
-                questions={q.id: dict(t) for q, t in zip(parts, dzongkha.BUS_STOP_QUESTIONS, strict=True)},
-                attachments={captions[label]: {"alt_text": text} for label, text in dzongkha.DESIGN_CAPTIONS.items()},
-            ),
+            analyst,
+            consultation.id,
+            dzongkha.BUS_STOP,
+            dzongkha.BUS_STOP_QUESTIONS,
+            attachments={captions[label]: {"alt_text": text} for label, text in dzongkha.DESIGN_CAPTIONS.items()},
         )
     with _at(opened):
         service.open_now(session, actor=analyst, consultation_id=consultation.id)
@@ -337,6 +333,35 @@ def _bus_stop(session: Session, world: DemoWorld, rng: random.Random) -> Consult
             _citizen_message(session, account, posts[account.id], 100 + n, CAMPAIGN, utcnow())
     themes.refresh(session, consultation)
     return consultation
+
+
+def save_dzongkha(
+    session: Session,
+    actor: Actor,
+    consultation_id: int,
+    texts: dict[str, str],
+    questions: Sequence[Mapping[str, str]],
+    *,
+    attachments: dict[int, dict[str, str]] | None = None,
+    sections: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
+    """The consultation's Dzongkha version, as an official writes it: ``questions`` in the consultation's order,
+    ``sections`` by their English heading (written before the report is published, when its text becomes final)."""
+    written = sections or {}
+    translation.save(
+        session,
+        actor=actor,
+        consultation_id=consultation_id,
+        lang="dz",
+        data=translation.Translation(
+            consultation=texts,
+            questions={
+                q.id: dict(t) for q, t in zip(queries.questions_of(session, consultation_id), questions, strict=True)
+            },
+            attachments=attachments or {},
+            sections={s.id: dict(written[s.heading]) for s in report.sections_of(session, consultation_id) if written},
+        ),
+    )
 
 
 def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultation:
@@ -439,21 +464,13 @@ def _survey(session: Session, world: DemoWorld, rng: random.Random) -> Consultat
             )
         # Its Dzongkha version, written before the report is published (then its text is final).
         count = i18n.digits(str(len(respondents)), "dz", native=True)
-        translation.save(
+        save_dzongkha(
             session,
-            actor=oversight,
-            consultation_id=survey.id,
-            lang="dz",
-            data=translation.Translation(
-                consultation={**dzongkha.SURVEY, "report_intro": dzongkha.SURVEY["report_intro"].format(count=count)},
-                questions={
-                    q.id: dict(t) for q, t in zip((helped, clarity, wish), dzongkha.SURVEY_QUESTIONS, strict=True)
-                },
-                attachments={},
-                sections={
-                    s.id: dict(dzongkha.SURVEY_SECTIONS[s.heading]) for s in report.sections_of(session, survey.id)
-                },
-            ),
+            oversight,
+            survey.id,
+            {**dzongkha.SURVEY, "report_intro": dzongkha.SURVEY["report_intro"].format(count=count)},
+            dzongkha.SURVEY_QUESTIONS,
+            sections=dzongkha.SURVEY_SECTIONS,
         )
         report.publish(session, actor=oversight, consultation_id=survey.id)
     return survey
