@@ -144,9 +144,9 @@ def test_parties_come_from_the_context_in_every_form() -> None:
     context = CheckContext(parties=(party,))
     assert _rules("Vote for DGP!", context) == [("political.canvassing", "Vote for DGP")]
     assert _rules("Support Druk Green Party.", context) == [("political.endorsement", "Support Druk Green Party")]
-    # Not a party in this deployment: no rule names it, but a bare call to vote for anyone still reads as
-    # one to the learned model.
-    assert _rules("Vote for DPT!", context) == [("political.learned", "Vote for")]
+    # Not a party in this deployment: no rule names it, and with no side named the learned model is not
+    # asked either (since round 4: asked, it held "vote for the theme of the science fair").
+    assert _rules("Vote for DPT!", context) == []
     assert _rules("Clean streets #GreenDruk", context) == [("political.slogan", "#GreenDruk")]
     assert _rules("འབྲུག་ལྗང་ཁུ་ཚོགས་པ་ལུ་ཚོགས་རྒྱན་བཀལ།", context)[0][0] == "political.canvassing"
 

@@ -3,8 +3,10 @@ who never read the detectors. It was evaluated once as a held-out set (docs/benc
 figures); its misses were then studied to widen the detectors, so it is tuning data now and its
 figures here are optimistic. The independent estimate is test_heldout.py.
 
-Floors at the figures measured after round 3 of tuning (the learned model is trained on this set
-too), so a regression fails.
+Floors at the figures measured after round 4 of tuning (the learned model is trained on this set
+too), so a regression fails. Round 4 lost two texts round 3 held: they name candidates in Dzongkha
+script that this set's context lists in English only, so no side is named, and since round 4 the
+learned model is not asked about a text that names no side (it held votes on science-fair themes).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from tests.guidelines.evaluation import CATEGORIES, TUNING_ROUND1, evaluate, loa
 
 CASES = load_held_out(TUNING_ROUND1)
 TALLIES = evaluate(CASES)
-# (true positives, texts held for the category, texts labelled with it) after round 3 of tuning.
+# (true positives, texts held for the category, texts labelled with it) after round 4 of tuning.
 MEASURED = {
-    "taking_sides": (71, 71, 71),
+    "taking_sides": (69, 69, 71),
     "personal_data": (54, 54, 54),
     "marking": (40, 40, 40),
 }

@@ -24,7 +24,7 @@ from civicloop.guidelines.lexicons import (
     shipped_parties,
 )
 from civicloop.guidelines.neutrality import NeutralityDetector
-from civicloop.guidelines.personal import PersonalDetector, Span, reference_formats
+from civicloop.guidelines.personal import PersonalDetector, Span, phrase_regex, reference_formats, sentence_around
 from civicloop.guidelines.sides_model import shipped_model
 from civicloop.guidelines.text import Prepared, is_tibetan, prepare
 
@@ -49,6 +49,7 @@ POLITICAL_SUBJECTS = frozenset(
         "notice",
     }
 )
+SIDE_SUBJECTS = frozenset({"target", "electoral_target", "actor", "recall"})
 NAMED_SIDES = frozenset({"parties", "candidates"})  # lexicons whose hits the neutrality check weighs
 # More capital letters than this share of a text means it is shouted, so capitals prove nothing.
 SHOUTING_SHARE = 0.6
@@ -162,7 +163,8 @@ class RuleBook:
 
     def named_sides(self, prepared: Prepared) -> list[tuple[int, int, str]]:
         """The parties and candidates named in a text: (start, end, lexicon)."""
-        return [(h.start, h.end, h.term.lexicon) for h in self.index.find(prepared) if h.term.lexicon in NAMED_SIDES]
+        named = [(h.start, h.end, h.term.lexicon) for h in self.index.find(prepared) if h.term.lexicon in NAMED_SIDES]
+        return sorted(named + self.neutrality.aliases(prepared))
 
     def check(self, text: str, context: CheckContext, *, learned: bool = True) -> list[Finding]:
         """Findings in ``text``; ``learned`` False leaves out the learned taking-sides model (rules only)."""
@@ -178,6 +180,7 @@ class RuleBook:
             if hit.term.lexicon in NAMED_SIDES:
                 named.append((hit.start, hit.end, hit.term.lexicon))
             findings.append(self.rules[self.lexicon_rule[hit.term.lexicon]].finding(hit.start, hit.end, phase))
+        named = sorted(named + self.neutrality.aliases(prepared))
         in_period = phase is not ElectionPhase.none
         cues: list[tuple[int, str]] = []
         sides = self.neutrality.find(prepared, [(a, b) for a, b, _ in named], in_period=in_period, cues=cues)
@@ -201,7 +204,7 @@ class RuleBook:
         for span in self.personal.find(prepared, public, formats):
             if not span.public:
                 findings.append(self.rules[span.rule].finding(span.start, span.end, phase))
-        return _without_nested(findings)
+        return _without_nested([f for f in findings if not _about_markings(prepared.norm, f)])
 
     def model_silent(
         self,
@@ -220,7 +223,7 @@ class RuleBook:
         choice")."""
         if any(f.category is Category.political and f.rule_id not in MENTIONS for f in found):
             return True
-        if not named and not any(kind.split(":")[1] in POLITICAL_SUBJECTS for _, kind in cues):
+        if not named and not any(kind.split(":")[1] in SIDE_SUBJECTS for _, kind in cues):
             return True
         return not named and self.neutrality.even_handed.search(prepared.norm) is not None
 
@@ -249,6 +252,55 @@ class RuleBook:
         return [s for s in self.personal.find(prepare(text)) if s.rule in kinds]
 
 
+@dataclass(frozen=True)
+class MarkingContexts:
+    """Sentences that talk about confidential material without disclosing it (data/confidential.json)."""
+
+    denials: re.Pattern[str]
+    handling: re.Pattern[str]
+    kind_of_file: re.Pattern[str]  # matched right after the marking
+    title: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def marking_contexts() -> MarkingContexts:
+    data = data_json("confidential.json")
+    titles = "|".join(re.escape(t) for t in data["titles"])
+    # A run of capitalised words ("Official Secrets and Classified Information") ending in a title word.
+    title = re.compile(rf"(?:\b[A-Z][\w'-]*\s+(?:(?:and|of|on|the|for)\s+)?){{1,8}}(?:{titles})\b")
+    kinds = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in data["kinds_of_file"])
+    kind_of_file = re.compile(rf"\s+(?:and\s+\w+\s+)?(?:{kinds})\b", re.IGNORECASE)
+    return MarkingContexts(
+        re.compile(phrase_regex(data["denials"]), re.IGNORECASE),
+        re.compile(phrase_regex(data["handling"]), re.IGNORECASE),
+        kind_of_file,
+        title,
+    )
+
+
+_LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
+
+
+def _about_markings(text: str, finding: Finding) -> bool:
+    """A marking found where the text talks about confidential material without disclosing any: a leak
+    denied ("rumours of a leaked report are baseless"), files to handle ("training: how to handle
+    CONFIDENTIAL files"), the title of a law ("the Official Secrets and Classified Information Bill")."""
+    if finding.rule_id != "confidential.marking":
+        return False
+    contexts = marking_contexts()
+    for m in contexts.title.finditer(text, max(0, finding.start - 80), min(len(text), finding.end + 80)):
+        if m.start() <= finding.start and finding.end <= m.end():
+            return True
+    start, end = sentence_around(text, finding.start, finding.end)
+    if _LEAK.search(text, finding.start, finding.end) and contexts.denials.search(text, start, end):
+        return True
+    handled = contexts.handling.search(text, max(start, finding.start - 40), min(end, finding.end + 40))
+    names_a_kind = contexts.kind_of_file.match(text, finding.end) or contexts.kind_of_file.search(
+        text, finding.start, finding.end
+    )
+    return handled is not None and names_a_kind is not None
+
+
 def _contact_key(contact: str) -> str:
     """An email lower-cased, or a phone number's last eight digits."""
     contact = contact.strip().lower()
@@ -261,6 +313,10 @@ def _contact_key(contact: str) -> str:
 _KEPT_AS = re.compile("[\u0f0b\\s]*སྦེ")
 
 
+# Romanised Dzongkha's polite "la" after a heading word: "Secret la, …", "Confidential la: …".
+_LA = re.compile(r"\s+la\b", re.IGNORECASE)
+
+
 def _is_heading(text: str, start: int, end: int) -> bool:
     """A marking word in capitals, or heading a line ("Confidential: …"), or in brackets."""
     span = text[start:end]
@@ -269,10 +325,12 @@ def _is_heading(text: str, start: int, end: int) -> bool:
         return sum(ch.isupper() for ch in letters) <= SHOUTING_SHARE * len(letters)
     line_start = text.rfind("\n", 0, start) + 1
     lead = text[line_start:start].strip()
-    follow = text[end : end + 8].lstrip()
+    la = _LA.match(text, end)
+    follow = text[la.end() if la else end : end + 12].lstrip()
     if follow.lower().startswith("until"):  # "confidential until the announcement"
         return True
-    if lead in ("", "*", "**") and (follow[:1] in (":", "-", "*") or not text[end:].split("\n", 1)[0].strip()):
+    opens_line = follow[:1] in (":", "-", "*") or (la is not None and follow[:1] == ",")
+    if lead in ("", "*", "**") and (opens_line or not text[end:].split("\n", 1)[0].strip()):
         return True
     return lead.endswith(("[", "(")) and follow[:1] in ("]", ")")
 

@@ -20,6 +20,7 @@ from civicloop.guidelines.lexicons import Term, TermIndex
 from civicloop.guidelines.text import Prepared, is_tibetan
 
 CAMPAIGN_RULE = "political.campaign"
+MOBILISING_RULE = "political.mobilising"
 WIDE_IN_PERIOD = 2  # cues allowed this many words from a side reach the whole sentence in a period
 SLOGAN_RULE = "political.slogan"
 SIDES = ("before", "after")
@@ -127,6 +128,9 @@ class NeutralityDetector:
         add("recall", config["recall_frames"], "political.endorsement", None)
         add("election_time", config["election_times"], "political.canvassing", None)
         add("notice", config["neutral_notices"], "", None)
+        add("event", config["events"], MOBILISING_RULE, None)
+        add("self_event", config["self_events"], MOBILISING_RULE, None)
+        add("invitation", config["invitations"], MOBILISING_RULE, None)
         add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
         self.index = TermIndex(terms, {})
         self.even_handed = re.compile(
@@ -136,14 +140,35 @@ class NeutralityDetector:
         self._cue_names = {key: f"k:{kind}:{cue.rule}" for key, (kind, cue) in self._kinds.items()}
         self.only_verbs = frozenset(config["only_verbs"])
         self.small_abbreviations = frozenset(p.abbreviation.lower() for p in parties if len(p.abbreviation) >= 3)
-        self.hashtag_names = frozenset(
-            _squash(form)
-            for p in parties
-            for form in (p.abbreviation, p.name, *p.other_names)
-            if len(_squash(form)) >= 3 and not is_tibetan(form.strip())
-        ) | frozenset(_squash(c) for c in candidates if len(_squash(c)) >= 6)
+        party_aliases = _aliases(((p.name, *p.other_names) for p in parties), first=True)
+        candidate_aliases = _aliases(((c,) for c in candidates), first=False)
+        self.hashtag_names = (
+            frozenset(
+                _squash(form)
+                for p in parties
+                for form in (p.abbreviation, p.name, *p.other_names)
+                if len(_squash(form)) >= 3 and not is_tibetan(form.strip())
+            )
+            | frozenset(_squash(c) for c in candidates if len(_squash(c)) >= 6)
+            | frozenset(a.lower() for a in (*party_aliases, *candidate_aliases) if len(a) >= 5)
+        )
+        self._team_of = {a.lower(): "parties" for a in party_aliases}
+        self._team_of |= {a.lower(): "candidates" for a in candidate_aliases}
+        self.teams = _team_pattern(self._team_of)
         self.hashtag_slogans = frozenset(_squash(s) for p in parties for s in p.slogans if s.startswith("#"))
         self.hashtag_sides = tuple(config["hashtag_sides"])
+
+    def aliases(self, prepared: Prepared) -> list[tuple[int, int, str]]:
+        """A party or candidate by a short name, as a side: "Ngedup's team", "Team Yarphel", "Ngedup gi
+        team" (the distinctive word of a party's name, a candidate's surname): (start, end, lexicon)."""
+        if self.teams is None:
+            return []
+        out = []
+        for m in self.teams.finditer(prepared.norm):
+            name = m.group("a") or m.group("b")
+            start = m.start("a") if m.group("a") else m.start("b")
+            out.append((start, start + len(name), self._team_of[name.lower()]))
+        return out
 
     def cues(self, prepared: Prepared) -> list[tuple[int, str]]:
         """Where each kind of cue appears, for the learned model to weigh: (start, "k:kind:rule")."""
@@ -176,6 +201,7 @@ class NeutralityDetector:
             context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
             for target in targets:
                 found += self._sides_of(target, context)
+        found += _mobilising(text, hits, targets, _sentences(text) if hits.get("event") else [])
         return found or _pointed_at_the_vote(text, hits, targets)
 
     def _sides_of(self, target: Target, ctx: _Context) -> list[SideFinding]:
@@ -263,6 +289,33 @@ class NeutralityDetector:
         return out
 
 
+def _mobilising(
+    text: str, hits: dict[str, list[tuple[int, int, Cue]]], targets: list[Target], sentences: list[tuple[int, int]]
+) -> list[SideFinding]:
+    """Promoting a side's event or recruiting for its campaign: an invitation ("come along", "sign up",
+    "free bus"; not "do not share") anywhere in the text, and an event of a named side in one sentence ("the DRT
+    convention", "volunteers to help the Lhamo Zangkar team") or one partisan by name ("campaign
+    dinner"). Out of an election period too: inviting people to a side's event mobilises for it."""
+    if not any(not _negated(text, a) for a, _, _ in hits.get("invitation", [])):
+        return []
+    found = [SideFinding(MOBILISING_RULE, a, b) for a, b, _ in hits.get("self_event", [])]
+    for e_start, e_end, _ in hits.get("event", []):
+        s_start, s_end = _sentence_of(sentences, e_start)
+        for target in targets:
+            overlaps = target.start < e_end and e_start < target.end
+            if not target.weak and not overlaps and s_start <= target.start < s_end:
+                found.append(SideFinding(MOBILISING_RULE, min(e_start, target.start), max(e_end, target.end)))
+    return found
+
+
+_NEGATION = re.compile(r"\b(?:not|don't|dont|never|avoid|no|nor|ma)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _negated(text: str, start: int) -> bool:
+    """ "Do not share party posts", "never join …": the invitation is a reminder of the rule."""
+    return _NEGATION.search(text[max(0, start - 20) : start]) is not None
+
+
 def _pointed_at_the_vote(
     text: str, hits: dict[str, list[tuple[int, int, Cue]]], targets: list[Target]
 ) -> list[SideFinding]:
@@ -309,6 +362,39 @@ def _pronouns_after(prepared: Prepared, after: int) -> list[Target]:
     named, a pronoun stands for them in the next sentences. Weak targets: only a call for votes or
     support taken with them ("support her!", "he has my vote"), not thanks, which staff also give."""
     return [Target(s, e, weak=True) for s, e, w in prepared.tokens if s >= after and w.lower() in _PRONOUNS]
+
+
+# Words of a party's name that name no party by themselves.
+_GENERIC_NAME_WORDS = frozenset(
+    {"druk", "tshogpa", "party", "bhutan", "bhutanese", "people's", "peoples", "democratic", "national", "new"}
+)
+_TEAM_WORDS = r"(?:team|camp|supporters|volunteers|side|wave|brigade)"
+
+
+def _aliases(names: Iterable[Iterable[str]], *, first: bool) -> frozenset[str]:
+    """Short names a side goes by: a party's distinctive words ("Yarphel" in Druk Yarphel Tshogpa), a
+    candidate's other names than the first ("Ngedup" in Dechen Ngedup; ``first`` False). Names of two
+    words or more, Latin script, words of 4 letters or more."""
+    out = set()
+    for forms in names:
+        for form in forms:
+            words = form.split()
+            if len(words) < 2 or is_tibetan(form.strip()):
+                continue
+            kept = words if first else words[1:]
+            out |= {w for w in kept if len(w) >= 4 and w.lower() not in _GENERIC_NAME_WORDS and w.isalpha()}
+    return frozenset(out)
+
+
+def _team_pattern(aliases: dict[str, str]) -> re.Pattern[str] | None:
+    """ "Team Yarphel", "Ngedup's team", "Ngedup gi team": a short name with a team word."""
+    if not aliases:
+        return None
+    names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:team|camp)\s+(?P<b>{names})\b|\b(?P<a>{names})(?:'s|\s+gi|\s+ga|\s+ki)?\s+{_TEAM_WORDS}\b",
+        re.IGNORECASE,
+    )
 
 
 def _named(tag: str, name: str) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from civicloop.guidelines.text import Prepared
+from civicloop.guidelines.text import Prepared, tokenize
 
 # A number may not continue a word, another number, a URL path or an email address.
 _BEFORE = r"(?<![\w+/@])(?<!\d[.,-])"
@@ -33,6 +33,8 @@ _WORD_END = r"(?!\w)"
 _NO = r"(?:\s*་?\s*(?:no\.?|number|num\.?|#|ཨང))?\s*[:.\-་]?\s*(?:is\s+)?"
 NUMBER_WORDS = frozenset({"no", "number", "num", "nos", "id"})
 CURRENCY = frozenset({"$", "₹"})
+# Words without which no home is placed (home_owned, home_placed): a text with none is not searched.
+_HOME_WORDS = frozenset({"home", "house", "residence", "quarters", "ཁྱིམ"})
 SENTENCE_END = re.compile(r"[.!?]\s|\n")
 # Priorities when spans overlap: a number named by its keyword wins over a guess from its shape.
 PRIORITY = {
@@ -42,6 +44,7 @@ PRIORITY = {
     "personal.licence": 0,
     "personal.date_of_birth": 0,
     "personal.home_address": 0,
+    "personal.health": 0,
     "personal.email": 2,
     "personal.mobile": 3,
     "personal.landline": 4,
@@ -102,6 +105,9 @@ class PersonalDetector:
     def __init__(self, config: dict[str, Any]) -> None:
         cc = re.escape(config["country_code"])
         mobile = "|".join(re.escape(p) for p in config["mobile_prefixes"])
+        # A prefix written digit by digit ("7 7 2 2 5 6 1 3", Tibetan "༧ ༧ ༤ …" once normalised).
+        spaced = "|".join(r"[\s.-]?".join(re.escape(d) for d in p) for p in config["mobile_prefixes"])
+        one_by_one = "|".join(r"\s".join(re.escape(d) for d in p) for p in config["mobile_prefixes"])
         area = f"[{config['landline_area_digits']}]"
         cid = config["cid"]
         self.cid_length = int(cid["length"])
@@ -116,8 +122,13 @@ class PersonalDetector:
         # Named as a phone ("mobile: 17 12 2024"), a mobile number may be grouped any way at all.
         self.mobile_keyed = re.compile(
             rf"\b(?:{_words(config['phone_words'])}){_WORD_END}{_NO}(?:on\s+|at\s+)?"
-            rf"(?P<num>(?:{country}[\s.-]?)?(?:{mobile})(?:[\s.-]?\d){{6}}){_AFTER}",
+            rf"(?P<num>(?:{country}[\s.-]?)?(?:{spaced})(?:[\s.-]?\d){{6}}){_AFTER}",
             re.IGNORECASE,
+        )
+        # Unnamed, a mobile grouped oddly counts after the country code ("+975 17 8 234 06") or written
+        # one digit at a time ("7 7 2 2 5 6 1 3"); dates and amounts are never written either way.
+        self.mobile_loose = re.compile(
+            rf"{_BEFORE}(?:{country}[\s.-]?(?:{spaced})(?:[\s.-]?\d){{6}}|(?:{one_by_one})(?:\s\d){{6}}){_AFTER}"
         )
         self.landline = re.compile(rf"{_BEFORE}(?:{country}[\s.-]?0?{area}|0{area}|\(0{area}\))[\s.-]?\d{{6}}{_AFTER}")
         self.cid_shape = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{{self.cid_length - 1}}}{_AFTER}")
@@ -152,8 +163,9 @@ class PersonalDetector:
         self.dob_dz = re.compile(
             rf"(?:{_words(config['birth_words'])}){_NO}(?P<num>{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
         )
-        # A citizen ID written in groups ("115 0500 1234"): groups of 2-5 digits adding up to its length.
-        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,4}}(?:[ -]\d{{2,5}}){{1,4}}{_AFTER}")
+        # A citizen ID written in groups ("115 0500 1234"): groups of digits adding up to its length.
+        # Single digits may stand alone between groups ("1 14 05 00 3 912").
+        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,4}}(?:[ -]\d{{1,5}}){{1,6}}{_AFTER}")
         # A home's number ("house no. 24", "Flat 3B", Dzongkha ཁྱིམ་ཨང་ ༢༤): personal when tied to a person.
         self.address = re.compile(
             r"\b(?:house|flat|apartment|apt|quarters?|qtrs?)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*"
@@ -161,6 +173,32 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.address_dz = re.compile(r"ཁྱིམ[་\s]*ཨང[་\s]*\d{1,4}")
+        # A home without its number, tied to a person: "his home in Kanglung, next to the post office",
+        # "the house right behind the lhakhang" after a name, Dzongkha "… རྒྱབ་ཁར་ ཁྱིམ" (a house behind …).
+        # A village alone ("his home in Radhi") says little; a landmark beside it finds the door.
+        placed = (
+            r"(?:(?:right|just)\s+)?(?:near|behind|next\s+to|opposite|beside|above|below|across\s+from)"
+            r"\s+(?:the\s+)?\w+"
+        )
+        self.home_owned = re.compile(
+            r"\b(?:his|her|their)\s+(?:own\s+|family\s+)?(?:home|house|residence|quarters)\s+"
+            rf"(?:{placed}|(?:in|at)\s+[^.;!?\n]{{1,40}}?{placed})",
+            re.IGNORECASE,
+        )
+        self.home_placed = re.compile(
+            r"\b(?:the|a|his|her)\s+(?:house|home)\s+(?:(?:right|just)\s+)?(?:behind|next\s+to|opposite|beside|above|below)"
+            r"\s+(?:the\s+)?\w+|(?:རྒྱབ|འཁྲིས|ཁ་དྲང|མཐའ་འཁོར)[་\s]*(?:ཁར|ལུ|ན)?[་\s]*ཁྱིམ",
+            re.IGNORECASE,
+        )
+        # Health details tied to a person: a condition, a diagnosis or a test result near a name, an
+        # honorific or "he/she/his/her" (Dzongkha ཁོ, ཁོ་མོ, ནད་པ…), unless the sentence is about a
+        # service (screening, awareness, a programme) rather than a person.
+        self.health = re.compile(phrase_regex(config["health_terms"]), re.IGNORECASE)
+        # The first word of every health term: a text with none of them is not searched (speed).
+        self.health_first = frozenset(tokenize(term)[0].lower() for term in config["health_terms"])
+        self.health_person = re.compile(phrase_regex(config["health_person_words"]), re.IGNORECASE)
+        self.health_public = re.compile(phrase_regex(config["health_public_words"]), re.IGNORECASE)
+        self.given_names_dz = re.compile(phrase_regex(config["given_names_dz"]))
         self.residence_words = re.compile(rf"\b(?:{_words(config['residence_words'])}){_WORD_END}|སྡོད", re.IGNORECASE)
         self.amount_before = frozenset(config["amount_before"])
         self.amount_after = frozenset(config["amount_after"])
@@ -187,6 +225,11 @@ class PersonalDetector:
         spans: list[Span] = []
         if "@" in prepared.norm:
             spans += self._emails(prepared, public_contacts)
+        words = frozenset(prepared.lowered)
+        if words & self.health_first:
+            spans += self._health(prepared)
+        if words & _HOME_WORDS:
+            spans += self._homes(prepared)
         if prepared.has_digits():
             spans += self._keyed(prepared, formats)
             spans += self._phones(prepared, public_contacts)
@@ -232,6 +275,37 @@ class PersonalDetector:
         out += self._addresses(prepared)
         return out
 
+    def _homes(self, prepared: Prepared) -> list[Span]:
+        """A home placed without its number ("his home in Kanglung, next to the old post office")."""
+        norm, out = prepared.norm, []
+        for m in self.home_owned.finditer(norm):
+            out.append(Span("personal.home_address", m.start(), m.end(), keyed=True))
+        for m in self.home_placed.finditer(norm):
+            if self._near_a_person(prepared, m.start(), m.end()) or self._tied_in_dzongkha(norm, m.start(), m.end()):
+                out.append(Span("personal.home_address", m.start(), m.end(), keyed=True))
+        return out
+
+    def _health(self, prepared: Prepared) -> list[Span]:
+        """A diagnosis, condition or test result tied to a person (a name, an honorific, he/she)."""
+        norm, out = prepared.norm, []
+        for m in self.health.finditer(norm):
+            s_start, s_end = sentence_around(norm, m.start(), m.end())
+            if self.health_public.search(norm, s_start, s_end):
+                continue
+            start, end = max(0, m.start() - 100), min(len(norm), m.end() + 60)
+            if (
+                self.health_person.search(norm, start, end)
+                or self._tied_in_dzongkha(norm, m.start(), m.end())
+                or self._named(prepared, start, end)
+            ):
+                out.append(Span("personal.health", m.start(), m.end(), keyed=True))
+        return out
+
+    def _tied_in_dzongkha(self, norm: str, start: int, end: int) -> bool:
+        """A Dzongkha given name, a kinship honorific (ཨ་ཕ) or he/she (ཁོ, ཁོ་མོ) close by."""
+        start, end = max(0, start - 100), min(len(norm), end + 60)
+        return any(p.search(norm, start, end) for p in (self.given_names_dz, self.health_person))
+
     def _addresses(self, prepared: Prepared) -> list[Span]:
         """A house or flat number tied to a person: a name, an honorific, "his/her", "the complainant",
         or a word of residence ("residing at", "registered to", Dzongkha སྡོད) in the same sentence."""
@@ -253,7 +327,11 @@ class PersonalDetector:
         for m in self.mobile_keyed.finditer(prepared.norm):
             public = self._is_public(prepared, m.start("num"), m.group("num"), public_contacts)
             out.append(Span("personal.mobile", m.start("num"), m.end("num"), public, keyed=True))
-        for rule, pattern in (("personal.mobile", self.mobile), ("personal.landline", self.landline)):
+        for rule, pattern in (
+            ("personal.mobile", self.mobile),
+            ("personal.mobile", self.mobile_loose),
+            ("personal.landline", self.landline),
+        ):
             for m in pattern.finditer(prepared.norm):
                 if self._looks_like_something_else(prepared, m.start(), m.end()):
                     continue
@@ -325,6 +403,13 @@ class PersonalDetector:
             return False
         return not ({w.lower() for w in words} & self.personal_words)
 
+    def _named(self, prepared: Prepared, start: int, end: int) -> bool:
+        """A capitalised given name or honorific between ``start`` and ``end``."""
+        return any(
+            s >= start and e <= end and word[:1].isupper() and (low in self.given_names or low in self.honorifics)
+            for (s, e, word), low in zip(prepared.tokens, prepared.lowered, strict=True)
+        )
+
     def _near_a_person(self, prepared: Prepared, start: int, end: int) -> bool:
         for i, (s, e, word) in enumerate(prepared.tokens):
             if e < start - 80 or s > end + 40:
@@ -335,6 +420,20 @@ class PersonalDetector:
             if word[:1].isupper() and (low in self.given_names or low in self.honorifics):
                 return True
         return False
+
+
+def phrase_regex(items: Iterable[str]) -> str:
+    """Whole words or phrases (Dzongkha: whole syllables, tsheg or space between them)."""
+    parts = sorted(items, key=len, reverse=True)
+    alternatives = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("་", "[་\\s]+") for p in parts)
+    return rf"(?<![\w\u0F40-\u0FBC])(?:{alternatives})(?![\w\u0F71-\u0FBC])"
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding ``text[start:end]``: (its start, its end)."""
+    before = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    after = SENTENCE_END.search(text, end)
+    return before, after.start() if after else len(text)
 
 
 def _declared(text: str, start: int, end: int, formats: tuple[re.Pattern[str], ...]) -> bool:

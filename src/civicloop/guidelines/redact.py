@@ -14,7 +14,8 @@ PLACEHOLDERS = {
     "personal.licence": "[licence number]",
     "personal.bank_account": "[account number]",
     "personal.date_of_birth": "[date of birth]",
-    "personal.home_address": "[house number]",
+    "personal.home_address": "[home address]",
+    "personal.health": "[health details]",
 }
 
 
