@@ -19,6 +19,7 @@ from typing import Any
 from civicloop.guidelines import CheckContext, ElectionPhase, Party, check
 from civicloop.guidelines.models import ACTION_RANK, Action
 from civicloop.guidelines.service import finding_action, national_defaults
+from civicloop.guidelines.text import is_tibetan
 from tests.guidelines.corpus import Sample
 
 HELD_OUT = Path(__file__).parent / "heldout"
@@ -76,22 +77,66 @@ def from_labelled(samples: Iterable[Sample]) -> list[Case]:
 
 def _context(data: dict[str, Any], period: bool) -> CheckContext:
     """The deployment context as the held-out set's context.json states it."""
-    parties = tuple(
-        Party(name=p["name"], abbreviation=p.get("abbreviation", ""), name_dz=p.get("dzongkha", ""))
-        for p in data["parties"]
-    )
-    contacts = data.get("agency_public_contacts", {})
+    parties = tuple(_party(p) for p in data["parties"])
+    variants = [v for forms in data.get("confidential_terms_variants", {}).values() for v in forms]
     return CheckContext(
         election=ElectionPhase.period if period else ElectionPhase.none,
-        agency_terms=tuple(data.get("confidential_terms", ())),
+        agency_terms=(*data.get("confidential_terms", ()), *variants),
         extra_terms=tuple(
             ("candidates", name)
             for name in _candidate_names([*data.get("candidates", ()), *data.get("candidates_dzongkha", ())])
         ),
-        public_contacts=(*contacts.get("emails", ()), *contacts.get("phones", ())),
+        public_contacts=_public_contacts(data),
         parties=parties,
         reference_formats=tuple(mask for f in data.get("reference_formats", ()) for mask in masks_of_regex(f["regex"])),
     )
+
+
+# Words that make an alias a name of the party rather than a slogan ("Blue Crane party", "Gakid tshogpa").
+_PARTY_WORDS = frozenset({"party", "tshogpa", "alliance", "team", "the"})
+# A bare colour names no party: a deployment cannot list "yellow" without flagging every yellow thing.
+_COLOURS = frozenset({"yellow", "blue", "orange", "green", "red", "white", "black", "pink", "purple", "saffron"})
+
+
+def _party(data: dict[str, Any]) -> Party:
+    """A party of context.json. Its ``aliases`` (the fourth set's field) are sorted as a national
+    administrator would enter them: hashtags, sentences of three words or more and Dzongkha sentences
+    (ending in a shad, without ཚོགས་པ) are slogans; short names are other names; emojis and bare colours
+    are left out (neither can be configured as a name)."""
+    names, slogans = list(data.get("other_names", ())), list(data.get("slogans", ()))
+    for alias in data.get("aliases", ()):
+        alias = alias.strip()
+        words = alias.lower().replace(",", " ").split()
+        if not any(ch.isalpha() for ch in alias) or (len(words) == 1 and words[0] in _COLOURS):
+            continue
+        if is_tibetan(alias):
+            sentence = alias.endswith("།") and "ཚོགས་པ" not in alias
+        else:
+            sentence = len(words) >= 3 and not _PARTY_WORDS & set(words)
+        (slogans if alias.startswith("#") or sentence else names).append(alias)
+    return Party(
+        name=data["name"],
+        abbreviation=data.get("abbreviation", ""),
+        name_dz=data.get("dzongkha", ""),
+        other_names=tuple(names),
+        slogans=tuple(slogans),
+    )
+
+
+_PHONE = re.compile(r"[+\d][\d\s-]*")
+
+
+def _public_contacts(data: dict[str, Any]) -> tuple[str, ...]:
+    """Emails and phone numbers the agency publishes: the third set's {"emails", "phones"}, or the
+    fourth set's list under "agency" ("1414 (toll-free helpline)"; web addresses and the fee account's
+    description are not contacts the checker compares)."""
+    contacts = data.get("agency_public_contacts", {})
+    out = [*contacts.get("emails", ()), *contacts.get("phones", ())]
+    for entry in data.get("agency", {}).get("public_contacts", ()):
+        value = entry.split("(")[0].strip()
+        if "@" in value or _PHONE.fullmatch(value):
+            out.append(value)
+    return tuple(out)
 
 
 def _candidate_names(candidates: Iterable[str | dict[str, str]]) -> list[str]:
@@ -143,7 +188,9 @@ def load_held_out(folder: Path = HELD_OUT) -> list[Case]:
                 continue
             item = json.loads(line)
             context = _context(data, bool(item.get("period", False)))
-            cases.append(Case(f"{path.name}:{item.get('id', number)}", item["text"], frozenset(item["hold"]), context))
+            # The fourth set has "hold" as a yes/no and the categories in "categories".
+            hold = item["categories"] if "categories" in item else item["hold"]
+            cases.append(Case(f"{path.name}:{item.get('id', number)}", item["text"], frozenset(hold), context))
     return cases
 
 
