@@ -12,6 +12,7 @@ from civicloop.auth import oidc, totp, totp_pages
 from civicloop.auth.pages import LoginPage, safe_next
 from civicloop.deps import SessionDep, sign_in
 from civicloop.errors import BadRequest, NotFound, Unauthenticated
+from civicloop.kit.http import http_client
 from civicloop.web.forms import form_action
 from civicloop.web.templating import render
 
@@ -22,7 +23,7 @@ TIMEOUT_SECONDS = 10.0
 
 
 def _client() -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT_SECONDS)
+    return http_client(TIMEOUT_SECONDS)
 
 
 @router.get("/login/oidc")

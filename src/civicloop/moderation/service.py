@@ -28,6 +28,7 @@ from civicloop.config import get_settings
 from civicloop.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
+from civicloop.kit.http import http_client
 from civicloop.kit.i18n import N_
 from civicloop.moderation import hooks as _hooks  # noqa: F401 - registers the platform-side record in web processes
 from civicloop.moderation import queries, rules
@@ -132,7 +133,7 @@ def _call(target: Target, operation: Operation, http: httpx.Client | None) -> Pl
     )
     if http is not None:
         return moderator.apply(call, http)
-    with httpx.Client(timeout=get_settings().outbound_timeout_seconds) as client:
+    with http_client(get_settings().outbound_timeout_seconds) as client:
         return moderator.apply(call, client)
 
 

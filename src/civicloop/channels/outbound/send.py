@@ -28,6 +28,7 @@ from civicloop.channels.outbound.models import SEND_JOB, OutboundMessage, Outbou
 from civicloop.channels.service import record_inbound
 from civicloop.config import get_settings
 from civicloop.db.session import session_scope
+from civicloop.kit import http as kit_http
 from civicloop.kit import i18n
 from civicloop.kit.clock import utcnow
 from civicloop.kit.words import plural
@@ -62,7 +63,7 @@ class Outcome:
 
 def http_client() -> httpx.Client:
     seconds = get_settings().outbound_timeout_seconds
-    return httpx.Client(timeout=httpx.Timeout(seconds, connect=min(seconds, 5.0)), follow_redirects=False)
+    return kit_http.http_client(httpx.Timeout(seconds, connect=min(seconds, 5.0)))
 
 
 def _locked(session: Session, outbound_id: int) -> OutboundMessage | None:
