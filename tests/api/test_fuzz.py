@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from civicloop.auth import service as auth_service
 from civicloop.auth.scope import Actor
 from civicloop.config import reset_settings
+from tests.conftest import shared_app
 from tests.factories import create_account, create_agency, create_official
 
 EXAMPLES_PER_OPERATION = 5
@@ -33,14 +34,12 @@ def api(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[object, 
         monkeypatch.setenv(f"CIVICLOOP_{name}", CLOSED_PORT)
     monkeypatch.setenv("CIVICLOOP_OUTBOUND_TIMEOUT_SECONDS", "0.5")
     reset_settings()
-    from civicloop.main import create_app
-
     agency = create_agency(db, "MOIT")
     create_account(db, agency)
     admin = create_official(db, "national_admin@MOIT")
     token = auth_service.create_api_token(db, actor=Actor.of(admin), name="fuzz")
     db.commit()
-    yield create_app(), token
+    yield shared_app(), token
     monkeypatch.undo()
     reset_settings()
 

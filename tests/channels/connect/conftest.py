@@ -27,6 +27,7 @@ from civicloop.channels.x import oauth_simulator as x_oauth
 from civicloop.channels.youtube import google_oauth
 from civicloop.config import reset_settings
 from tests.channels.outbound.conftest import clock, sim, simulator_server
+from tests.conftest import shared_app
 from tests.factories import create_agency, create_official, login
 
 __all__ = ["clock", "sim", "simulator_server"]
@@ -73,9 +74,7 @@ def connect(db: Session, sim: SimulatorState, monkeypatch: pytest.MonkeyPatch) -
     arrange_platforms(sim, base_url)
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     admin = create_official(db, "agency_admin@THROMDE", email="itadmin@thromde.example", name="Dorji Tshering")
-    from civicloop.main import create_app
-
-    with TestClient(create_app(), base_url=base_url) as client:
+    with TestClient(shared_app(), base_url=base_url) as client:
         login(client, admin)
         yield Connect(db, sim, agency, admin, base_url, client)
     reset_settings()

@@ -11,6 +11,7 @@ from civicloop.channels.meta import simulator as meta_login
 from civicloop.channels.simulator.state import Fault
 from civicloop.kit.clock import FixedClock
 from tests.channels.connect.conftest import IG, PAGE, PERSON, Connect, consent, query_of, start
+from tests.conftest import shared_app
 from tests.factories import create_official, csrf_from, login
 
 
@@ -92,11 +93,9 @@ def test_an_expired_authorization_code_is_refused_with_facebooks_reason(connect:
 def test_a_callback_from_another_sign_in_is_refused(connect: Connect) -> None:
     from fastapi.testclient import TestClient
 
-    from civicloop.main import create_app
-
     back = consent(start(connect.client, connect.agency, "facebook"))
     other = create_official(connect.db, "agency_admin@THROMDE", email="other@thromde.example")
-    with TestClient(create_app(), base_url=connect.base_url) as intruder:
+    with TestClient(shared_app(), base_url=connect.base_url) as intruder:
         login(intruder, other)
         refused = intruder.get(back)
     assert refused.status_code == 403 and "another sign-in" in refused.text
@@ -170,10 +169,8 @@ def test_the_api_refuses_a_page_without_a_working_token_with_the_reason(connect:
 def test_an_officer_cannot_connect_accounts(connect: Connect) -> None:
     from fastapi.testclient import TestClient
 
-    from civicloop.main import create_app
-
     officer = create_official(connect.db, "officer@THROMDE", email="officer@thromde.example")
-    with TestClient(create_app(), base_url=connect.base_url) as client:
+    with TestClient(shared_app(), base_url=connect.base_url) as client:
         login(client, officer)
         assert "Connect a Facebook Page" not in client.get("/accounts").text
         assert client.get(f"/agencies/{connect.agency.id}/connect/telegram").status_code == 403
