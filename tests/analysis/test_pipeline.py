@@ -170,6 +170,31 @@ def test_labels_are_phrases_from_the_theme_never_words_found_in_most_texts_numbe
         assert not {"bus", "stop", "7", "pm", "12", "xxxx", "b"} & set(every), words.keywords
 
 
+def test_a_label_is_one_phrase_never_two_words_glued_and_in_the_script_most_of_its_messages_use() -> None:
+    access = [
+        "A ramp for the wheelchair, no high step.",
+        "The kerb is too high for a wheelchair.",
+        "Wheelchair access and a low kerb.",
+        "My wheelchair cannot climb the high step.",
+    ]
+    lights = [
+        "Lights at night please, it is dark.",
+        "The stop is dark at night, add lights.",
+        "Bright lights please, dark at night.",
+        "It is dark, we need lights.",
+        "གློག་མེ་ མེད། མཚན་མོ་ ནག་ཚུབ།",
+        "མཚན་མོ་ གློག་མེ་ དགོ།",
+        "གློག་མེ་ བཙུགས།",
+    ]
+    seats = ["སྡོད་ཁྲི་ དགོ། རྒས་པ།", "རྒས་པ་ཚུ་ལུ་ སྡོད་ཁྲི།", "སྡོད་ཁྲི་ མང་ཤོས།", "More seats སྡོད་ཁྲི་ please."]
+    described = describe([[normalize(t) for t in group] for group in (access, lights, seats)])
+    # No phrase is shared by enough messages: the best word, not "Wheelchair and high".
+    assert described[0].label == "Wheelchair"
+    # Most of the lighting messages are in English, most of the seating ones in Dzongkha.
+    assert described[1].label in ("Dark", "Lights") and described[2].label == "སྡོད་ཁྲི"
+    assert "གློག་མེ" in described[1].keywords
+
+
 def test_dzongkha_is_split_into_syllables_on_the_tsheg_and_tibetan_digits_are_digits() -> None:
     light = ["གློག་མེ་ མེད། མཚན་མོ་ ནག་ཚུབ།", "མཚན་མོ་ གློག་མེ་ དགོ། ༢༠༢༦", "གློག་མེ་ བཙུགས། མཚན་མོ་"]
     seats = ["སྡོད་ཁྲི་ དགོ། རྒས་པ། ༢༠༢༦", "རྒས་པ་ཚུ་ལུ་ སྡོད་ཁྲི།", "སྡོད་ཁྲི་ མང་ཤོས།"]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 from civicloop.analysis.learn import Ridge, Tfidf, truncated_svd
-from civicloop.analysis.normalize import TOKEN_PATTERN, detect_language
+from civicloop.analysis.normalize import TOKEN_PATTERN, tokens, without_tibetan
 from civicloop.analysis.wordpiece import WordPiece
 from civicloop.errors import Invalid
 
@@ -46,6 +46,7 @@ BATCH = 32
 # stand-in vectors; 0.3 and 3.0 gave slightly weaker themes on the benchmark (docs/analysis.md).
 STAND_IN_ALPHA = 1.0
 MIN_KNOWN_TEXTS = 20
+MIN_READABLE_WORDS = 2
 # SciPy is imported where a run needs it, not with this module: importing it takes seconds, and
 # every web process imports this module (through the analysis pages) to start.
 
@@ -69,9 +70,6 @@ class Embedder(Protocol):
     # True for a pretrained transformer, whose cost per text outweighs the rest of the run: it then
     # embeds only the fitting sample, and the other texts get stand-in vectors (``embed_distinct``).
     sample_only: bool
-    # False for a model whose vocabulary has no Tibetan script (MiniLM): a Dzongkha text would reach it
-    # as unknown tokens and land beside every other Dzongkha text, whatever it says.
-    reads_tibetan: bool
 
     @property
     def model(self) -> str:
@@ -126,7 +124,6 @@ class FastEmbedder:
 
     name = "fast"
     sample_only = False
-    reads_tibetan = True
 
     def __init__(self) -> None:
         self.vectorizer: Tfidf | None = None
@@ -200,7 +197,6 @@ class QualityEmbedder:
 
     name = "quality"
     sample_only = True
-    reads_tibetan = False
 
     def __init__(self, threads: int | None = None) -> None:
         import onnxruntime
@@ -232,9 +228,9 @@ class QualityEmbedder:
         encoded, longest = self.tokenizer.batch([text or " " for text in texts])
         ids = np.zeros((len(encoded), longest), dtype=np.int64)  # [PAD] is 0
         mask = np.zeros_like(ids)
-        for row, tokens in enumerate(encoded):
-            ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1
+        for row, token_ids in enumerate(encoded):
+            ids[row, : len(token_ids)] = token_ids
+            mask[row, : len(token_ids)] = 1
         inputs = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self.session.run(None, inputs)[0]
         pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
@@ -278,6 +274,22 @@ def stand_in_vectors(known_texts: Sequence[str], known_vectors: np.ndarray, text
     return _normalize_rows(np.asarray(scaled, dtype=np.float32))
 
 
+def _readings(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """What the embedder reads of each text (its words outside Tibetan script), and whether that is enough.
+
+    A mixed Dzongkha/English comment is read by its English words ("Lights གློག་མེ་ དགོ། stop འདི་ night ལུ་
+    dark" as "Lights stop night dark"): to MiniLM the Tibetan syllables are unknown tokens, and a comment
+    made mostly of them would sit beside every other such comment, whatever it says. A text with fewer
+    than ``MIN_READABLE_WORDS`` words outside Tibetan script is not read at all (it gets a stand-in).
+    """
+    readings = [without_tibetan(text) for text in texts]
+    enough = [
+        reading == text or len(tokens(reading)) >= MIN_READABLE_WORDS
+        for text, reading in zip(texts, readings, strict=True)
+    ]
+    return readings, np.array(enough, dtype=bool)
+
+
 def embed_distinct(
     model: Embedder, texts: Sequence[str], sample: np.ndarray, *, seed: int, progress: Progress | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -287,30 +299,36 @@ def embed_distinct(
     embeds them all. A sample-only model (the transformer) embeds only the sample; the other rows
     get stand-in vectors (``stand_in_vectors``). On 100,000 benchmark sentences (41,134 distinct,
     20,000 embedded) the themes stay as good (NMI 0.482 vs 0.488 with every text embedded) for
-    half the transformer's work (docs/analysis.md, "Speed"). Texts mostly in Tibetan script get
-    stand-in vectors from a model that cannot read them: their syllables take their meaning from the
-    mixed Dzongkha/English texts the model did read, so they are themed by what they say.
+    half the transformer's work (docs/analysis.md, "Speed").
+
+    Both models read mixed Dzongkha/English texts by their English words (``_readings``), and texts
+    mostly in Tibetan script get stand-in vectors: their syllables take their meaning from the mixed
+    texts the model did read, so they are themed by what they say, beside English texts on the same
+    topic. MiniLM has no Tibetan in its vocabulary; TF-IDF reads syllables as words, but they occur
+    beside English words only in mixed texts, so its themes would split by script. With fewer than
+    ``MIN_KNOWN_TEXTS`` readable texts in the sample the model reads every text whole, as it can.
     """
-    texts_of_sample = [texts[i] for i in sample]
-    model.fit(texts_of_sample, seed=seed)
-    if not model.sample_only:
-        return model.transform(texts, progress=progress), np.ones(len(texts), dtype=bool)
-    embedded = np.zeros(len(texts), dtype=bool)
-    embedded[sample] = True
-    if not model.reads_tibetan:
-        tibetan = np.array([detect_language(text) == "dz" for text in texts], dtype=bool)
-        # Too few readable texts teach the stand-ins nothing: then the model reads them all as it can.
-        if (embedded & ~tibetan).sum() >= MIN_KNOWN_TEXTS:
-            embedded &= ~tibetan
+    read = np.ones(len(texts), dtype=bool)
+    readings: Sequence[str] = texts
+    mixed_readings, readable = _readings(texts)
+    if readable[sample].sum() >= MIN_KNOWN_TEXTS:
+        readings, read = mixed_readings, readable
+    learners = sample[read[sample]]
+    model.fit([readings[i] for i in learners.tolist()], seed=seed)
+    embedded = read.copy() if not model.sample_only else np.zeros(len(texts), dtype=bool)
+    embedded[learners] = True
     known_rows = np.flatnonzero(embedded)
-    known_texts = [texts[i] for i in known_rows.tolist()]
-    known = model.transform(known_texts, progress=progress)
+    known = model.transform([readings[i] for i in known_rows.tolist()], progress=progress)
     if len(known_rows) == len(texts):
         return known, embedded
     vectors = np.empty((len(texts), known.shape[1]), dtype=np.float32)
     vectors[known_rows] = known
+    # The regression learns from the sample's texts whole, Tibetan syllables included.
+    teacher = np.isin(known_rows, learners)
     rest = np.flatnonzero(~embedded)
-    vectors[rest] = stand_in_vectors(known_texts, known, [texts[i] for i in rest.tolist()])
+    vectors[rest] = stand_in_vectors(
+        [texts[i] for i in known_rows[teacher].tolist()], known[teacher], [texts[i] for i in rest.tolist()]
+    )
     return vectors, embedded
 
 

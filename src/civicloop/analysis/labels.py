@@ -5,6 +5,7 @@ messages contain it and few of the others' do (class-based TF-IDF over document 
 BERTopic weighs terms, counted once per message so that one long message cannot carry a theme).
 Words found in most texts (the place everybody writes about, greetings, a form's boilerplate),
 numbers, redaction marks and markup never make a label: they tell the themes apart by nothing.
+A label is one phrase from the messages, never two top words glued with "and".
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import cache
 import numpy as np
 
 from civicloop.analysis.embed import stop_words
-from civicloop.analysis.normalize import TIBETAN_RE, tokens
+from civicloop.analysis.normalize import TIBETAN_RE, detect_language, tokens
 
 KEYWORDS = 10
 # A word in at least this share of all texts is "found in most texts" and never labels a theme.
@@ -84,19 +85,20 @@ def _text(phrase: tuple[str, ...]) -> str:
     return out
 
 
-def _label(ranked: list[tuple[str, ...]], counts: Counter[tuple[str, ...]]) -> str:
-    """The best phrase of two words or more when nearly as many messages use it as the best word;
-    else the two best single words ("roof and rain"), which say more than a phrase few messages share."""
+def _label(ranked: list[tuple[str, ...]], counts: Counter[tuple[str, ...]], dzongkha: bool) -> str:
+    """The best phrase of two words or more when it is used by at least ``PHRASE_SHARE`` as many messages as
+    the theme's best word ("Traffic jam", "Benches for old people"); else the best phrase of any length,
+    often one word ("Wheelchair"). Never two top words glued with "and": they may be unrelated
+    ("Wheelchair and high"). In the script most of the theme's messages are written in (``dzongkha``:
+    Tibetan), when it has a phrase at all, so that those who wrote them can read it."""
+    in_script = [phrase for phrase in ranked if bool(TIBETAN_RE.match(phrase[0])) == dzongkha]
+    ranked = in_script or ranked
+    if not ranked:
+        return NO_LABEL
     words = [phrase for phrase in ranked if len(phrase) == 1]
     top = counts[words[0]] if words else 0
-    for phrase in ranked:
-        if len(phrase) >= 2 and counts[phrase] >= PHRASE_SHARE * top:
-            text = _text(phrase)
-            return text[0].upper() + text[1:]
-    singles = [phrase[0] for phrase in words[:2]]
-    if not singles:
-        return NO_LABEL
-    text = " and ".join(singles) if len(singles) == 2 else singles[0]
+    phrases = [phrase for phrase in ranked if len(phrase) >= 2 and counts[phrase] >= PHRASE_SHARE * top]
+    text = _text(phrases[0] if phrases else ranked[0])
     return text[0].upper() + text[1:]
 
 
@@ -113,7 +115,7 @@ def describe(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[Wo
     common = _common(per_group, [len(group) for group in docs], total)
     average = total / max(1, len(groups))
     out = []
-    for counts, group in zip(per_group, docs, strict=True):
+    for counts, group, texts in zip(per_group, docs, groups, strict=True):
         size = max(1, len(group))
         # Seen in two messages at least (one message's wording is not a theme's), and rarer elsewhere.
         least = 2 if size >= 2 else 1
@@ -126,7 +128,8 @@ def describe(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[Wo
         # Ties go to the longer phrase: "bus stop roof" over "stop roof" when both are as frequent.
         scored.sort(key=lambda item: (-item[0], -len(item[1]), item[1]))
         ranked = [phrase for score, phrase in scored if score > 0]
-        out.append(Words(_label(ranked, counts), _keywords(ranked, top)))
+        dzongkha = sum(detect_language(text) == "dz" for text in texts) * 2 > len(texts)
+        out.append(Words(_label(ranked, counts, dzongkha), _keywords(ranked, top)))
     return out
 
 

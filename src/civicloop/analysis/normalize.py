@@ -18,6 +18,7 @@ HASHTAG_RE = re.compile(r"#(\w+)")
 SPACE_RE = re.compile(r"\s+")
 TIBETAN_DIGITS = str.maketrans("\u0f20\u0f21\u0f22\u0f23\u0f24\u0f25\u0f26\u0f27\u0f28\u0f29", "0123456789")
 TIBETAN_RE = re.compile(r"[\u0F00-\u0FFF]")
+TIBETAN_RUN_RE = re.compile(r"[\u0F00-\u0FFF]+")
 LATIN_RE = re.compile(r"[A-Za-z]")
 LETTER_RE = re.compile(r"\w", re.UNICODE)
 # A few very common English function words: Latin letters alone do not make a text English.
@@ -59,6 +60,13 @@ def detect_language(text: str) -> Language:
     hits = sum(1 for word in words if word in ENGLISH_HINTS)
     # Short English messages ("pothole again") may have no function word at all.
     return "en" if hits or len(words) <= 3 else "other"
+
+
+def without_tibetan(text: str) -> str:
+    """The text with its Tibetan-script runs taken out: what a model with no Tibetan in its vocabulary reads."""
+    if TIBETAN_RE.search(text) is None:
+        return text
+    return SPACE_RE.sub(" ", TIBETAN_RUN_RE.sub(" ", text)).strip()
 
 
 # Words for TF-IDF, shingles and labels: letters and digits, with Tibetan vowel signs kept inside
