@@ -105,7 +105,7 @@ def _party(data: dict[str, Any]) -> Party:
     checker takes a colour or an emoji for a symbol, a side only where votes or support are asked for it)."""
     names, slogans = list(data.get("other_names", ())), list(data.get("slogans", ()))
     for alias in data.get("aliases", ()):
-        alias = alias.strip()
+        alias = _NOTE.sub("", alias).strip()  # "#NotAgainTLP (attack hashtag)": the writer's note is not the alias
         words = alias.lower().replace(",", " ").split()
         if is_tibetan(alias):
             sentence = alias.endswith("།") and "ཚོགས་པ" not in alias
@@ -122,6 +122,7 @@ def _party(data: dict[str, Any]) -> Party:
 
 
 _PHONE = re.compile(r"[+\d][\d\s-]*")
+_NOTE = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 def _public_contacts(data: dict[str, Any]) -> tuple[str, ...]:
