@@ -29,6 +29,8 @@ TUNING_ROUND1 = Path(__file__).parent / "tuning-round1"
 TUNING_ROUND2 = Path(__file__).parent / "tuning-round2"
 # The third held-out set, looked at once (docs/benchmarks.md): tuning data since round 4.
 TUNING_ROUND3 = Path(__file__).parent / "tuning-round3"
+# The fourth held-out set, looked at once (docs/benchmarks.md): tuning data since round 5.
+TUNING_ROUND4 = Path(__file__).parent / "tuning-round4"
 CATEGORIES = ("taking_sides", "personal_data", "marking")
 # A finding's rule decides the category an agency head would read it under.
 RULE_PREFIX_CATEGORY = {"political.": "taking_sides", "personal.": "personal_data", "confidential.": "marking"}
@@ -94,21 +96,17 @@ def _context(data: dict[str, Any], period: bool) -> CheckContext:
 
 # Words that make an alias a name of the party rather than a slogan ("Blue Crane party", "Gakid tshogpa").
 _PARTY_WORDS = frozenset({"party", "tshogpa", "alliance", "team", "the"})
-# A bare colour names no party: a deployment cannot list "yellow" without flagging every yellow thing.
-_COLOURS = frozenset({"yellow", "blue", "orange", "green", "red", "white", "black", "pink", "purple", "saffron"})
 
 
 def _party(data: dict[str, Any]) -> Party:
     """A party of context.json. Its ``aliases`` (the fourth set's field) are sorted as a national
     administrator would enter them: hashtags, sentences of three words or more and Dzongkha sentences
-    (ending in a shad, without ཚོགས་པ) are slogans; short names are other names; emojis and bare colours
-    are left out (neither can be configured as a name)."""
+    (ending in a shad, without ཚོགས་པ) are slogans; short names, colours and emojis are other names (the
+    checker takes a colour or an emoji for a symbol, a side only where votes or support are asked for it)."""
     names, slogans = list(data.get("other_names", ())), list(data.get("slogans", ()))
     for alias in data.get("aliases", ()):
-        alias = alias.strip()
+        alias = _NOTE.sub("", alias).strip()  # "#NotAgainTLP (attack hashtag)": the writer's note is not the alias
         words = alias.lower().replace(",", " ").split()
-        if not any(ch.isalpha() for ch in alias) or (len(words) == 1 and words[0] in _COLOURS):
-            continue
         if is_tibetan(alias):
             sentence = alias.endswith("།") and "ཚོགས་པ" not in alias
         else:
@@ -124,6 +122,7 @@ def _party(data: dict[str, Any]) -> Party:
 
 
 _PHONE = re.compile(r"[+\d][\d\s-]*")
+_NOTE = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 def _public_contacts(data: dict[str, Any]) -> tuple[str, ...]:

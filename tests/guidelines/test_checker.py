@@ -144,9 +144,11 @@ def test_parties_come_from_the_context_in_every_form() -> None:
     context = CheckContext(parties=(party,))
     assert _rules("Vote for DGP!", context) == [("political.canvassing", "Vote for DGP")]
     assert _rules("Support Druk Green Party.", context) == [("political.endorsement", "Support Druk Green Party")]
-    # Not a party in this deployment: no rule names it, and with no side named the learned model is not
-    # asked either (since round 4: asked, it held "vote for the theme of the science fair").
-    assert _rules("Vote for DPT!", context) == []
+    # Not a party in this deployment, but an explicit call to vote for an acronym or a proper name still
+    # canvasses (round 5: in every labelled set, "vote for" a capitalised name or acronym was a party or a
+    # candidate, save designs, themes, stalls and awards, which pass).
+    assert _rules("Vote for DPT!", context) == [("political.canvassing", "Vote for DPT")]
+    assert _rules("Vote for the Best Stall at the Tshechu!", context) == []
     assert _rules("Clean streets #GreenDruk", context) == [("political.slogan", "#GreenDruk")]
     assert _rules("འབྲུག་ལྗང་ཁུ་ཚོགས་པ་ལུ་ཚོགས་རྒྱན་བཀལ།", context)[0][0] == "political.canvassing"
 

@@ -50,6 +50,8 @@ POLITICAL_SUBJECTS = frozenset(
     }
 )
 SIDE_SUBJECTS = frozenset({"target", "electoral_target", "actor", "recall"})
+ANNOUNCED = frozenset({"event", "self_event"})  # cue kinds of an event announced
+_CHEER = re.compile("[!\u2600-\u27bf\U0001f000-\U0001faff]")  # an exclamation mark or an emoji
 NAMED_SIDES = frozenset({"parties", "candidates"})  # lexicons whose hits the neutrality check weighs
 # More capital letters than this share of a text means it is shouted, so capitals prove nothing.
 SHOUTING_SHARE = 0.6
@@ -214,14 +216,20 @@ class RuleBook:
         found: list[Finding],
     ) -> bool:
         """Where the learned model does not speak: where the rules already judged a stance (a side taken
-        is held anyway, and a judgement made on purpose, such as promoting a campaign event only
-        warning outside an election period, is not overruled); where the text names no party or
+        is held anyway, and a judgement made on purpose, such as a side's event announced with nothing
+        else said of it only warning outside an election period, is not overruled); where the text names no party or
         candidate and none of the words the rules know for sides, votes, elections or campaigns
         ("Fixed tonight.", "Thank you, we will look into it."): the model weighs how a text treats a
         side, it has nothing to weigh there, and its bias alone would hold short replies; and where a
         text with no party or candidate named treats every side alike ("vote for the candidate of your
         choice")."""
         if any(f.category is Category.political and f.rule_id not in MENTIONS for f in found):
+            return True
+        # One side's event announced plainly and nothing else said of it ("DNT's manifesto launch is on
+        # Saturday"; two sides named may be compared): the rules judge that on purpose (a mention outside
+        # an election period, campaigning inside one). Cheered ("The massive rally by DPT shows the people
+        # are with them!", an emoji), the model weighs it.
+        if len(named) == 1 and _only_an_event(cues) and not _CHEER.search(prepared.norm):
             return True
         if not named and not any(kind.split(":")[1] in SIDE_SUBJECTS for _, kind in cues):
             return True
@@ -252,6 +260,16 @@ class RuleBook:
         return [s for s in self.personal.find(prepare(text)) if s.rule in kinds]
 
 
+def _only_an_event(cues: list[tuple[int, str]]) -> bool:
+    """Every cue is a side's event ("manifesto", "rally"), or another reading of that same word (a
+    campaign or election word: "manifesto" is all three)."""
+    events = {start for start, kind in cues if kind.split(":")[1] in ANNOUNCED}
+    return bool(events) and all(
+        kind.split(":")[1] in ANNOUNCED or (start in events and kind.split(":")[1] in ("campaign", "electoral"))
+        for start, kind in cues
+    )
+
+
 @dataclass(frozen=True)
 class MarkingContexts:
     """Sentences that talk about confidential material without disclosing it (data/confidential.json)."""
@@ -279,12 +297,14 @@ def marking_contexts() -> MarkingContexts:
 
 
 _LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
+_FORWARDING = re.compile(r"forward|circulat|share", re.IGNORECASE)
 
 
 def _about_markings(text: str, finding: Finding) -> bool:
     """A marking found where the text talks about confidential material without disclosing any: a leak
-    denied ("rumours of a leaked report are baseless"), files to handle ("training: how to handle
-    CONFIDENTIAL files"), the title of a law ("the Official Secrets and Classified Information Bill")."""
+    denied ("rumours of a leaked report are baseless"), a hoax warned about ("do not forward … it is
+    fake"), files to handle ("training: how to handle CONFIDENTIAL files"), the title of a law ("the
+    Official Secrets and Classified Information Bill")."""
     if finding.rule_id != "confidential.marking":
         return False
     contexts = marking_contexts()
@@ -293,6 +313,9 @@ def _about_markings(text: str, finding: Finding) -> bool:
             return True
     start, end = sentence_around(text, finding.start, finding.end)
     if _LEAK.search(text, finding.start, finding.end) and contexts.denials.search(text, start, end):
+        return True
+    # "Do not forward the WhatsApp message claiming … It is FAKE": a warning about a hoax.
+    if _FORWARDING.search(text, finding.start, finding.end) and contexts.denials.search(text):
         return True
     handled = contexts.handling.search(text, max(start, finding.start - 40), min(end, finding.end + 40))
     names_a_kind = contexts.kind_of_file.match(text, finding.end) or contexts.kind_of_file.search(

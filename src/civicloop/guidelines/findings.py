@@ -80,14 +80,52 @@ class Party:
     name: str
     abbreviation: str = ""
     name_dz: str = ""
-    other_names: tuple[str, ...] = ()  # spellings, romanised forms, short names ("Nyamrup")
+    # Spellings, romanised forms, short names ("Nyamrup", "the Marigolds"), and the colours and emojis
+    # the party goes by ("yellow", "💛"): those are symbols, a side only when asked votes or support for.
+    other_names: tuple[str, ...] = ()
     slogans: tuple[str, ...] = ()  # campaign slogans and hashtags: taking sides wherever they appear
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The other names that are names, not symbols."""
+        return tuple(n for n in self.other_names if not is_symbol(n))
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        return tuple(n.strip() for n in self.other_names if n.strip() and is_symbol(n))
+
     def terms(self) -> list[str]:
-        """Lexicon terms for this party: the abbreviation only in capitals ("DNT", not "dnt")."""
-        terms = [self.name, *self.other_names]
+        """Lexicon terms for this party: the abbreviation only in capitals ("DNT", not "dnt"); the
+        Dzongkha name also without the words every party's name starts with (རྣམ་གསལ་ཚོགས་པ for
+        འབྲུག་རྣམ་གསལ་ཚོགས་པ)."""
+        terms = [self.name, *self.names]
         if self.abbreviation:
             terms.append("=" + self.abbreviation)
         if self.name_dz:
-            terms.append(self.name_dz)
+            terms += [self.name_dz, *_short_dzongkha(self.name_dz)]
         return [t for t in terms if t.strip()]
+
+
+# Colour words a party may go by: configured as other names, they are symbols, not names.
+COLOUR_WORDS = frozenset(
+    {"yellow", "blue", "orange", "green", "red", "white", "black", "pink", "purple", "saffron", "maroon"}
+)
+# Words every Dzongkha party name may start with ("Druk", "the people's"): its short form drops them,
+# unless what is left is an everyday word (ཕུན་སུམ་ཚོགས་པ, "excellent", of Druk Phuensum Tshogpa).
+_DZONGKHA_PREFIXES = ("འབྲུག་", "མི་སེར་")
+_EVERYDAY_DZONGKHA = ("ཕུན་སུམ་ཚོགས",)
+
+
+def is_symbol(alias: str) -> bool:
+    """A colour word or an emoji (no letter at all): it names a party only when used as a side."""
+    alias = alias.strip()
+    return not any(ch.isalpha() for ch in alias) or alias.lower() in COLOUR_WORDS
+
+
+def _short_dzongkha(name: str) -> list[str]:
+    name = name.strip()
+    for prefix in _DZONGKHA_PREFIXES:
+        rest = name.removeprefix(prefix)
+        if rest != name and rest.count("་") >= 2 and not rest.startswith(_EVERYDAY_DZONGKHA):
+            return [rest]
+    return []

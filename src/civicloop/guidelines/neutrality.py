@@ -140,13 +140,13 @@ class NeutralityDetector:
         self._cue_names = {key: f"k:{kind}:{cue.rule}" for key, (kind, cue) in self._kinds.items()}
         self.only_verbs = frozenset(config["only_verbs"])
         self.small_abbreviations = frozenset(p.abbreviation.lower() for p in parties if len(p.abbreviation) >= 3)
-        party_aliases = _aliases(((p.name, *p.other_names) for p in parties), first=True)
+        party_aliases = _aliases(((p.name, *p.names) for p in parties), first=True)
         candidate_aliases = _aliases(((c,) for c in candidates), first=False)
         self.hashtag_names = (
             frozenset(
                 _squash(form)
                 for p in parties
-                for form in (p.abbreviation, p.name, *p.other_names)
+                for form in (p.abbreviation, p.name, *p.names)
                 if len(_squash(form)) >= 3 and not is_tibetan(form.strip())
             )
             | frozenset(_squash(c) for c in candidates if len(_squash(c)) >= 6)
@@ -157,6 +157,8 @@ class NeutralityDetector:
         self.teams = _team_pattern(self._team_of)
         self.hashtag_slogans = frozenset(_squash(s) for p in parties for s in p.slogans if s.startswith("#"))
         self.hashtag_sides = tuple(config["hashtag_sides"])
+        self.symbols = _symbol_pattern(s for p in parties for s in p.symbols)
+        self.mocking = tuple(config["mocking"])
 
     def aliases(self, prepared: Prepared) -> list[tuple[int, int, str]]:
         """A party or candidate by a short name, as a side: "Ngedup's team", "Team Yarphel", "Ngedup gi
@@ -171,8 +173,11 @@ class NeutralityDetector:
         return out
 
     def cues(self, prepared: Prepared) -> list[tuple[int, str]]:
-        """Where each kind of cue appears, for the learned model to weigh: (start, "k:kind:rule")."""
-        return [(hit.start, self._cue_names[hit.term.lexicon]) for hit in self.index.find(prepared)]
+        """Where each kind of cue appears, for the learned model to weigh: (start, "k:kind:rule"), as
+        ``find`` lists them."""
+        out: list[tuple[int, str]] = []
+        self.find(prepared, [], in_period=False, cues=out)
+        return out
 
     def find(
         self,
@@ -185,6 +190,7 @@ class NeutralityDetector:
         """Spans that take sides; ``named`` are the parties and candidates the lexicons found. The cues
         seen are added to ``cues`` when given (as ``cues()`` lists them: one pass serves both)."""
         text = prepared.norm
+        named = [(a, b) for a, b in named if not _someone_else(text, a, b)]
         hits: dict[str, list[tuple[int, int, Cue]]] = {}
         for hit in self.index.find(prepared):
             kind, cue = self._kinds[hit.term.lexicon]
@@ -192,8 +198,18 @@ class NeutralityDetector:
             if cues is not None:
                 cues.append((hit.start, self._cue_names[hit.term.lexicon]))
         found = [SideFinding(c.rule, a, b) for a, b, c in hits.get("standalone", [])]
-        found += self._hashtags(text)
-        targets = [Target(a, b) for a, b in named] + self._generic_targets(prepared, hits)
+        found += self._hashtags(text) + _vote_for_a_name(text)
+        generic = self._generic_targets(prepared, hits)
+        if cues is not None:  # "the opposition to the new road" is no side for the model to weigh either
+            sides = {t.start for t in generic}
+            kept = {a for a, _, _ in hits.get("target", []) if a in sides}
+            cues[:] = [(a, kind) for a, kind in cues if not kind.startswith("k:target:") or a in kept]
+        targets = [Target(a, b) for a, b in named] + generic
+        found += self._mocked(text, targets)
+        # A party's colour or emoji is a side in a text about voting ("vote 💛 on the 9th"), not in a
+        # thank-you ("thank you for your support 💛").
+        if self.symbols is not None and hits.get("electoral") and not hits.get("notice"):
+            targets += [Target(m.start(), m.end(), weak=True) for m in self.symbols.finditer(text)]
         if named:
             found += _symbol_comparisons(text, named)
             targets += _pronouns_after(prepared, named[0][1])
@@ -273,6 +289,15 @@ class NeutralityDetector:
         ]
         return out
 
+    def _mocked(self, text: str, targets: list[Target]) -> list[SideFinding]:
+        """A side with a mocking emoji ("Sure, and bring back the traffic jams too 🙄"): sarcasm
+        attacks whoever the text names, whichever sentence the emoji ends."""
+        strong = [t for t in targets if not t.weak]
+        if not strong:
+            return []
+        at = min((i for i in (text.find(e) for e in self.mocking) if i >= 0), default=-1)
+        return [] if at < 0 else [SideFinding("political.attack", strong[0].start, at + 1)]
+
     def _hashtags(self, text: str) -> list[SideFinding]:
         if "#" not in text:
             return []
@@ -287,6 +312,59 @@ class NeutralityDetector:
             if named and "vaccin" not in tag:
                 out.append(SideFinding(SLOGAN_RULE, m.start(), m.end()))
         return out
+
+
+# "Vote for XYZ!", "vote for Dorji Wangmo": a call to vote for a proper name or an acronym, configured
+# or not, unless what is voted for is a design, a theme or a stall ("vote for the Thimphu Festival poster").
+_VOTE_FOR_A_NAME = re.compile(
+    r"\b[Vv]ote\s+for\s+(?:the\s+)?(?P<name>[A-Z]{2,6}\b|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b)"
+    r"(?P<after>(?:\s+[\w'-]+){0,3})"
+)
+_NOT_POLITICAL = re.compile(
+    r"\b(?:design|designs|theme|themes|stall|stalls|poster|posters|logo|mascot|photo|photos|entry|entries|"
+    r"song|songs|dish|film|films|award|contest|competition|idea|ideas|name|names|project|projects|"
+    r"player|team|school|class|app|picture|drawing|essay|video|hotel|restaurant|cafe|shop|village|club|"
+    r"college|festival|tshechu|park|garden|route|stop|library)\b",
+    re.IGNORECASE,
+)
+
+
+# A pupil or a driver who shares a candidate's name ("Pema Yangzom of Class IX", "student Pema Yangzom").
+_PUPIL_AFTER = re.compile(
+    r"\s*[,(]?\s*(?:of\s+|in\s+)?(?:class|grade|std\.?|standard)\s+(?:[IVX]+|\d+)\b"
+    r"|\s*,\s*(?:a|our|the)\s+(?:student|pupil|trainee|driver|farmer|resident|patient)\b",
+    re.IGNORECASE,
+)
+_PUPIL_BEFORE = re.compile(r"\b(?:student|pupil|trainee|learner|class\s+[IVX\d]+)\s+$", re.IGNORECASE)
+
+
+def _someone_else(text: str, start: int, end: int) -> bool:
+    """A name found that belongs to someone described as a pupil, a trainee or a resident, not a candidate."""
+    return bool(_PUPIL_AFTER.match(text, end)) or bool(_PUPIL_BEFORE.search(text, max(0, start - 24), start))
+
+
+_AWARD = re.compile(r"(?:best|most|top|favourite|favorite|cleanest|greenest|safest)\b", re.IGNORECASE)
+
+
+def _vote_for_a_name(text: str) -> list[SideFinding]:
+    out = []
+    for m in _VOTE_FOR_A_NAME.finditer(text):
+        shouted = text[m.start() : m.start("name")].isupper()  # "VOTE FOR CHANGE": no name there
+        award = _AWARD.match(m.group("name"))  # "Vote for the Best Driver of the Year"
+        if not shouted and not award and not _NOT_POLITICAL.search(m.group("name") + m.group("after")):
+            out.append(SideFinding("political.canvassing", m.start(), m.end("name")))
+    return out
+
+
+def _symbol_pattern(symbols: Iterable[str]) -> re.Pattern[str] | None:
+    """A party's colours and emojis ("yellow", "💛"): the emoji with or without its variation selector."""
+    forms = sorted({s.replace("\ufe0f", "") for s in symbols}, key=len, reverse=True)
+    if not forms:
+        return None
+    words = [re.escape(f) for f in forms if any(ch.isalpha() for ch in f)]
+    emojis = [re.escape(f) + "\ufe0f?" for f in forms if not any(ch.isalpha() for ch in f)]
+    parts = ([rf"\b(?:{'|'.join(words)})\b"] if words else []) + emojis
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _mobilising(
@@ -368,7 +446,7 @@ def _pronouns_after(prepared: Prepared, after: int) -> list[Target]:
 _GENERIC_NAME_WORDS = frozenset(
     {"druk", "tshogpa", "party", "bhutan", "bhutanese", "people's", "peoples", "democratic", "national", "new"}
 )
-_TEAM_WORDS = r"(?:team|camp|supporters|volunteers|side|wave|brigade)"
+_TEAM_WORDS = r"(?:team|camp|supporters|volunteers|side|wave|brigade|people|campaign|flags|youth\s+wing|agents)"
 
 
 def _aliases(names: Iterable[Iterable[str]], *, first: bool) -> frozenset[str]:

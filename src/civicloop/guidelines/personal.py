@@ -130,6 +130,12 @@ class PersonalDetector:
         self.mobile_loose = re.compile(
             rf"{_BEFORE}(?:{country}[\s.-]?(?:{spaced})(?:[\s.-]?\d){{6}}|(?:{one_by_one})(?:\s\d){{6}}){_AFTER}"
         )
+        self.mobile_prefixes = frozenset(config["mobile_prefixes"])
+        self.mobile_spelt = re.compile(
+            rf"\b(?:{_words(config['phone_words'])}){_WORD_END}{_NO}(?:on\s+|at\s+)?"
+            rf"(?P<num>(?:{_NUMBER_WORD})(?:[\s,-]+(?:{_NUMBER_WORD})){{2,15}})\b",
+            re.IGNORECASE,
+        )
         self.landline = re.compile(rf"{_BEFORE}(?:{country}[\s.-]?0?{area}|0{area}|\(0{area}\))[\s.-]?\d{{6}}{_AFTER}")
         self.cid_shape = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{{self.cid_length - 1}}}{_AFTER}")
         self.cid_keyed = re.compile(
@@ -165,7 +171,7 @@ class PersonalDetector:
         )
         # A citizen ID written in groups ("115 0500 1234"): groups of digits adding up to its length.
         # Single digits may stand alone between groups ("1 14 05 00 3 912").
-        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,4}}(?:[ -]\d{{1,5}}){{1,6}}{_AFTER}")
+        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,5}}(?:[ -]\d{{1,6}}){{1,6}}{_AFTER}")
         # A home's number ("house no. 24", "Flat 3B", Dzongkha ཁྱིམ་ཨང་ ༢༤): personal when tied to a person.
         self.address = re.compile(
             r"\b(?:house|flat|apartment|apt|quarters?|qtrs?)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*"
@@ -230,6 +236,8 @@ class PersonalDetector:
             spans += self._health(prepared)
         if words & _HOME_WORDS:
             spans += self._homes(prepared)
+        if words & _MOBILE_SPELT_FIRST:
+            spans += self._spelt_mobiles(prepared, public_contacts)
         if prepared.has_digits():
             spans += self._keyed(prepared, formats)
             spans += self._phones(prepared, public_contacts)
@@ -307,8 +315,9 @@ class PersonalDetector:
         return any(p.search(norm, start, end) for p in (self.given_names_dz, self.health_person))
 
     def _addresses(self, prepared: Prepared) -> list[Span]:
-        """A house or flat number tied to a person: a name, an honorific, "his/her", "the complainant",
-        or a word of residence ("residing at", "registered to", Dzongkha སྡོད) in the same sentence."""
+        """A house or flat number tied to a person: a name (Dzongkha names for a Dzongkha house number), an
+        honorific, "his/her", "the complainant", or a word of residence ("residing at", "registered to",
+        Dzongkha སྡོད) in the same sentence."""
         norm, out = prepared.norm, []
         for pattern in (self.address, self.address_dz):
             for m in pattern.finditer(norm):
@@ -316,8 +325,10 @@ class PersonalDetector:
                 before = before[max((b.end() for b in SENTENCE_END.finditer(before)), default=0) :]
                 after = norm[m.end() : m.end() + 40]
                 after = after[: min((a.start() for a in SENTENCE_END.finditer(after)), default=len(after))]
-                if self.residence_words.search(f"{before} {after}") or self._near_a_person(
-                    prepared, m.start(), m.end()
+                if (
+                    self.residence_words.search(f"{before} {after}")
+                    or self._near_a_person(prepared, m.start(), m.end())
+                    or (pattern is self.address_dz and self._tied_in_dzongkha(norm, m.start(), m.end()))
                 ):
                     out.append(Span("personal.home_address", m.start(), m.end(), keyed=True))
         return out
@@ -339,6 +350,16 @@ class PersonalDetector:
                 out.append(Span(rule, m.start(), m.end(), public))
         return out
 
+    def _spelt_mobiles(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
+        """A mobile spelt out after a phone word ("mobile seventeen-sixty-one, forty-two, eighty-eight")."""
+        out = []
+        for m in self.mobile_spelt.finditer(prepared.norm):
+            digits = _digits_of_words(m.group("num"))
+            if len(digits) == 8 and digits[:2] in self.mobile_prefixes:
+                public = self._is_public(prepared, m.start("num"), digits, public_contacts)
+                out.append(Span("personal.mobile", m.start("num"), m.end("num"), public, keyed=True))
+        return out
+
     def _cids(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
         """A number with a citizen ID's shape is one whatever label precedes it ("Ref", "permit no."):
         only a reference format the agency declared can say otherwise."""
@@ -348,9 +369,10 @@ class PersonalDetector:
                 digits = re.sub(r"\D", "", m.group())
                 if len(digits) != self.cid_length or int(digits[1:3]) not in self.cid_districts:
                     continue
-                # Grouped digits are also how amounts, references and published numbers are written.
+                # Grouped digits are also how amounts and published numbers are written; a reference
+                # label ("permit no 1 14 10 00 34 56") does not excuse the shape: a declared format does.
                 if pattern is self.cid_grouped and (
-                    self._looks_like_something_else(prepared, m.start(), m.end())
+                    self._looks_like_an_amount(prepared, m.start(), m.end())
                     or self._public_context(prepared, m.start(), m.end())
                 ):
                     continue
@@ -364,8 +386,8 @@ class PersonalDetector:
         words = [prepared.lowered[i] for i, tok in enumerate(prepared.tokens) if tok[1] <= start]
         return set(words[-count:])
 
-    def _looks_like_something_else(self, prepared: Prepared, start: int, end: int) -> bool:
-        """An amount, a quantity or a reference number that happens to have a phone's or CID's shape."""
+    def _neighbours(self, prepared: Prepared, start: int, end: int) -> tuple[list[str], str]:
+        """The words before ``start`` (lowered) and the word right after ``end``."""
         before, after = [], ""
         for i, (s, e, _) in enumerate(prepared.tokens):
             if e <= start:
@@ -373,12 +395,21 @@ class PersonalDetector:
             elif s >= end:
                 after = prepared.lowered[i]
                 break
+        return before, after
+
+    def _looks_like_an_amount(self, prepared: Prepared, start: int, end: int) -> bool:
+        before, after = self._neighbours(prepared, start, end)
         if (before and before[-1] in self.amount_before) or prepared.norm[
             max(0, start - 2) : start
         ].strip() in CURRENCY:
             return True
-        if after in self.amount_after:
+        return after in self.amount_after
+
+    def _looks_like_something_else(self, prepared: Prepared, start: int, end: int) -> bool:
+        """An amount, a quantity or a reference number that happens to have a phone's shape."""
+        if self._looks_like_an_amount(prepared, start, end):
             return True
+        before, _ = self._neighbours(prepared, start, end)
         # "Ref. no. 77123456", "receipt 17250001": a reference word right before, perhaps with "no".
         last = before[-2:] if before[-1:] and before[-1] in NUMBER_WORDS else before[-1:]
         return bool(last) and last[0] in self.reference_words
@@ -420,6 +451,45 @@ class PersonalDetector:
             if word[:1].isupper() and (low in self.given_names or low in self.honorifics):
                 return True
         return False
+
+
+_UNITS = {
+    w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))
+}
+_UNITS["oh"] = "0"
+_TEENS = {
+    w: str(n)
+    for n, w in enumerate(
+        ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"),
+        10,
+    )
+}
+_TENS = {
+    w: str(n) for n, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2)
+}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TEENS, *_TENS, "double", "triple"], key=len, reverse=True))
+# A Bhutanese mobile spelt out starts with seventeen, seventy-seven, one seven or seven seven.
+_MOBILE_SPELT_FIRST = frozenset({"seventeen", "seventy", "seven"})
+
+
+def _digits_of_words(words: str) -> str:
+    """ "seventeen-sixty-one, forty-two" -> "176142"; "double seven" -> "77"; "forty" -> "40"."""
+    tokens = re.findall(r"[a-z]+", words.lower())
+    out, i = "", 0
+    while i < len(tokens):
+        word, following = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+        if word in ("double", "triple") and following in _UNITS:
+            out += _UNITS[following] * (2 if word == "double" else 3)
+            i += 2
+            continue
+        if word in _TENS:
+            unit = _UNITS.get(following, "0")
+            out += _TENS[word] + (unit if following in _UNITS and unit != "0" else "0")
+            i += 2 if following in _UNITS and unit != "0" else 1
+            continue
+        out += _TEENS.get(word) or _UNITS.get(word, "")
+        i += 1
+    return out
 
 
 def phrase_regex(items: Iterable[str]) -> str:
