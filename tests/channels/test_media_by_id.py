@@ -26,11 +26,12 @@ from civicloop.channels.media.storage import media_dir
 from civicloop.channels.models import Message
 from civicloop.channels.simulator import xapi
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.citizens import photo
-from civicloop.channels.simulator.state import SimulatorState, WeChatApp, XUser
+from civicloop.channels.simulator.cast import photo
+from civicloop.channels.simulator.state import SimulatorState, XUser
 from civicloop.channels.telegram import simulator as telegram_sim
 from civicloop.channels.wechat import simulator as wechat_sim
 from civicloop.channels.wechat.provider import sign_query
+from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
 from civicloop.channels.x.provider import sign as x_sign
 from civicloop.config import reset_settings
 from civicloop.kit.clock import utcnow
@@ -162,7 +163,9 @@ def _wechat_push(client: TestClient, account: OfficialAccount, msg_id: int, fiel
 
 def test_wechat_voice_video_and_images_are_fetched_by_media_id(db: Session, client: TestClient, scene: Scene) -> None:
     account = create_account(db, scene.agency, "wechat", "gh_3a7c1e5d9b20", dict(WECHAT))
-    scene.state.wechat_apps[WECHAT["app_id"]] = WeChatApp(WECHAT["app_id"], WECHAT["app_secret"], "gh_3a7c1e5d9b20")
+    wechat_api(scene.state).apps[WECHAT["app_id"]] = WeChatApp(
+        WECHAT["app_id"], WECHAT["app_secret"], "gh_3a7c1e5d9b20"
+    )
     voice_id = wechat_sim.add_media(scene.state, WECHAT["app_id"], AMR, "audio/amr")
     video_id = wechat_sim.add_media(scene.state, WECHAT["app_id"], MP4, "video/mp4")
     image = photo(33)
@@ -181,7 +184,7 @@ def test_wechat_voice_video_and_images_are_fetched_by_media_id(db: Session, clie
     assert (voice.status, voice.kind, voice.content_type) == ("stored", "voice", "audio/amr") and _kept(AMR) == AMR
 
     # The cached token was retired meanwhile: refused (40001), fetched anew, asked again.
-    scene.state.expire_wechat_tokens()
+    wechat_api(scene.state).expire_tokens()
     video_key = _wechat_push(
         client,
         account,
@@ -193,7 +196,7 @@ def test_wechat_voice_video_and_images_are_fetched_by_media_id(db: Session, clie
     assert (video.status, video.content_type) == ("stored", "video/mp4") and _kept(MP4) == MP4
     # voice; video refused with 42001 (HTTP 200, as WeChat answers), then video again with a second token
     assert len([r for r in scene.state.requests if r.endpoint == "wechat.media"]) == 3
-    assert len(scene.state.wechat_tokens) == 2
+    assert len(wechat_api(scene.state).tokens) == 2
 
     image_key = _wechat_push(
         client,

@@ -1,7 +1,7 @@
 """Each platform is one folder under ``channels/`` declaring its ``PlatformSpec``, listed once in
 ``channels/registry.py``; everything else asks the registry. These tests keep it so: every registered
 platform has fixtures for the events it handles, a simulator, its docs page, a place in every list
-the product shows, and its name appears nowhere outside its folder but in the few places listed here.
+the product shows, and its name appears nowhere outside its folder but in the registry's line.
 """
 
 from __future__ import annotations
@@ -45,29 +45,6 @@ NAMES = sorted(registry.PLATFORMS)
 SHARED = {"channels/registry.py"}
 # Meta's code shared by the two platforms it serves (its Login, its Graph simulator's common parts).
 FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
-# Platforms from before the registry are still named in these files (the simulator's first three APIs
-# and citizens, a page's text and data). The lists may only shrink (a file that no longer names the
-# platform must leave its list).
-LEGACY: dict[str, set[str]] = {
-    "facebook": {
-        "channels/simulator/citizens.py",
-        "channels/simulator/live.py",
-        "channels/simulator/state.py",
-    },
-    "x": {
-        "channels/simulator/citizens.py",
-        "channels/simulator/live.py",
-    },
-    "wechat": {
-        "channels/simulator/citizens.py",
-        "channels/simulator/data/citizens.json",
-        "channels/simulator/live.py",
-        "channels/simulator/state.py",
-    },
-    "web": {
-        "channels/simulator/citizens.py",
-    },
-}
 # Handled event kinds of platforms from before the registry that no fixture delivers yet.
 FIXTURE_GAPS: dict[str, set[str]] = {"facebook": {"feed.status"}}
 
@@ -152,10 +129,7 @@ def test_each_platform_appears_in_every_list(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_no_file_outside_the_platform_folder_names_it(name: str) -> None:
     spec = registry.PLATFORMS[name]
-    allowed = SHARED | LEGACY.get(name, set())
-    found = _mentions(name, spec.label)
-    assert found <= allowed
-    assert LEGACY.get(name, set()) <= found, "a file no longer names the platform: take it off LEGACY"
+    assert _mentions(name, spec.label) <= SHARED
 
 
 def test_the_pages_list_every_platform_from_the_registry(db: Session, client: TestClient) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from civicloop.channels.instagram import simulator as instagram_sim
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.app import SimulatorServer
 from civicloop.channels.simulator.state import SimulatorState, XUser
 from civicloop.channels.spec import Citizen
@@ -20,10 +21,10 @@ def test_graph_hides_only_others_comments_on_the_pages_posts(
     simulator_server: SimulatorServer, sim: SimulatorState
 ) -> None:
     url = f"{simulator_server.url}/facebook/v25.0"
-    sim.add_facebook_page(PAGE, TOKEN)
-    sim.add_facebook_page("999", "EAAG-other")
-    sim.facebook_comment(PAGE, "1_2", post_id=f"{PAGE}_1", from_id="555", message="spam")
-    sim.facebook_comment(PAGE, "1_3", post_id=f"{PAGE}_1", from_id=PAGE, message="our own reply")
+    facebook_graph(sim).add_page(PAGE, TOKEN)
+    facebook_graph(sim).add_page("999", "EAAG-other")
+    facebook_graph(sim).comment(PAGE, "1_2", post_id=f"{PAGE}_1", from_id="555", message="spam")
+    facebook_graph(sim).comment(PAGE, "1_3", post_id=f"{PAGE}_1", from_id=PAGE, message="our own reply")
     assert httpx.post(f"{url}/1_2", data={"is_hidden": "true"}).json()["error"]["code"] == 104
     other = httpx.post(f"{url}/1_2", data={"is_hidden": "true", "access_token": "EAAG-other"})
     assert other.status_code == 400 and other.json()["error"]["error_subcode"] == 33
@@ -34,7 +35,7 @@ def test_graph_hides_only_others_comments_on_the_pages_posts(
     post = httpx.post(f"{url}/{PAGE}_1", data={"is_hidden": "true", "access_token": TOKEN})
     assert post.status_code == 400  # a post is not a comment
     done = httpx.post(f"{url}/1_2", data={"is_hidden": "true", "access_token": TOKEN})
-    assert done.json() == {"success": True} and sim.graph["1_2"].is_hidden
+    assert done.json() == {"success": True} and facebook_graph(sim).objects["1_2"].is_hidden
     assert httpx.delete(f"{url}/1_2", params={"access_token": TOKEN}).json() == {"success": True}
     assert httpx.delete(f"{url}/1_2", params={"access_token": TOKEN}).status_code == 400
 

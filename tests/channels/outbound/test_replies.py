@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.models import Conversation, ConversationKind
 from civicloop.channels.outbound import send as outbound_send
 from civicloop.channels.outbound.models import OutboundStatus
 from civicloop.channels.outbound.service import create_outbound, reply_window
 from civicloop.channels.simulator.state import Fault
+from civicloop.channels.wechat.simulator import wechat_api
 from civicloop.channels.x.outbound import weighted_length
 from civicloop.errors import Forbidden, Invalid, NotFound
 from tests.channels.outbound.conftest import FB_TOKEN, PAGE, X_USER, Scene
@@ -30,7 +32,7 @@ def test_a_facebook_comment_reply_is_posted_once_and_stored_in_the_thread(scene:
     assert len(calls) == 1
     assert calls[0].path == f"/facebook/v25.0/{comment.external_id}/comments"
     assert calls[0].body == {"message": "Thank you, a crew is on its way.", "access_token": FB_TOKEN}
-    replies = scene.sim.page_comments_by(PAGE)
+    replies = facebook_graph(scene.sim).page_comments_by(PAGE)
     assert [r.id for r in replies] == [row.external_id]
     stored = scene.messages_out()
     assert [(m.external_id, m.conversation_id, m.text) for m in stored] == [
@@ -41,7 +43,9 @@ def test_a_facebook_comment_reply_is_posted_once_and_stored_in_the_thread(scene:
 
 def test_a_reply_to_a_reply_answers_the_top_level_comment(scene: Scene) -> None:
     top = scene.comment()
-    scene.sim.facebook_comment(PAGE, "900001_700002", post_id=f"{PAGE}_900001", from_id="5550002", message="Same here")
+    facebook_graph(scene.sim).comment(
+        PAGE, "900001_700002", post_id=f"{PAGE}_900001", from_id="5550002", message="Same here"
+    )
     reply = scene.inbound(
         scene.facebook,
         ConversationKind.comment_thread,
@@ -65,7 +69,7 @@ def test_a_messenger_reply_inside_24_hours_is_sent_as_response(scene: Scene) -> 
     body = scene.sim.calls("facebook.messages")[0].body
     assert body["recipient"] == {"id": "7000123"} and body["messaging_type"] == "RESPONSE"
     assert body["message"]["text"] == "Sundays every 30 minutes from 07:00."
-    assert row.external_id == scene.sim.graph[row.external_id].id
+    assert row.external_id == facebook_graph(scene.sim).objects[row.external_id].id
 
 
 def test_the_messenger_window_is_checked_before_queueing_and_by_the_platform(scene: Scene) -> None:
@@ -162,7 +166,7 @@ def test_a_wechat_reply_fetches_a_token_once_and_reuses_it(scene: Scene) -> None
         row = scene.send(scene.wechat, text, conversation_id=message.conversation_id)
         assert scene.row(row.id).status is OutboundStatus.sent, scene.row(row.id).last_error
     assert len(scene.sim.calls("wechat.token")) == 1
-    assert [s["content"] for s in scene.sim.wechat_sent] == [
+    assert [s["content"] for s in wechat_api(scene.sim).sent] == [
         "我们已经通知了水务部门。",
         "Repair crew arrives by 14:00.",
     ]
@@ -185,7 +189,7 @@ def test_wechat_window_and_quota_close_replies(scene: Scene) -> None:
         scene.db.commit()
     window = reply_window(scene.db, conversation)
     assert not window.open and "5 replies" in window.reason
-    assert len(scene.sim.wechat_sent) == 5
+    assert len(wechat_api(scene.sim).sent) == 5
     scene.clock.advance(minutes=5)
     scene.wechat_text("还是漏水")  # the citizen writes again: a new window and quota
     assert reply_window(scene.db, scene.conversation(message)).open

@@ -8,6 +8,7 @@ from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.x import demo as x_demo
 from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join xapi's
+from civicloop.channels.x.citizens import XCitizens
 from civicloop.channels.x.connect import XConnector
 from civicloop.channels.x.media import XMedia
 from civicloop.channels.x.moderation import XModerator
@@ -59,6 +60,7 @@ SPEC = PlatformSpec(
         "deletions are not read back",
     ),
     moderator=XModerator(),
+    citizens=XCitizens(),
     demo=x_demo.DEMO,
     media=XMedia(),
 )
