@@ -45,8 +45,6 @@ NAMES = sorted(registry.PLATFORMS)
 SHARED = {"channels/registry.py"}
 # Meta's code shared by the two platforms it serves (its Login, its Graph simulator's common parts).
 FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
-# Handled event kinds of platforms from before the registry that no fixture delivers yet.
-FIXTURE_GAPS: dict[str, set[str]] = {"facebook": {"feed.status"}}
 
 
 HOST = re.compile(r"(https?://)?[\w.-]+\.(com|net|org|me|qq\.com)(/\S*)?")
@@ -105,7 +103,7 @@ def test_every_handled_event_has_a_fixture_in_the_documented_shape(name: str) ->
     provider = registry.PARSERS[name]
     fixtures = all_fixtures(name)
     covered = {item.kind for fixture in fixtures for item in provider.events(fixture_bytes(fixture))}
-    missing = set(provider.HANDLERS) - covered - FIXTURE_GAPS.get(name, set())
+    missing = set(provider.HANDLERS) - covered
     assert not missing, f"{name}: no fixture delivers {sorted(missing)}"
     assert (HERE / name / "golden.json").is_file()
 
