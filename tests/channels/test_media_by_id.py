@@ -24,15 +24,16 @@ from civicloop.agencies.schemas import AccountPublic
 from civicloop.channels.media.models import MediaFile
 from civicloop.channels.media.storage import media_dir
 from civicloop.channels.models import Message
-from civicloop.channels.simulator import xapi
 from civicloop.channels.simulator.app import SimulatorServer
 from civicloop.channels.simulator.cast import photo
-from civicloop.channels.simulator.state import SimulatorState, XUser
+from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.telegram import simulator as telegram_sim
 from civicloop.channels.wechat import simulator as wechat_sim
 from civicloop.channels.wechat.provider import sign_query
 from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
+from civicloop.channels.x import simulator as xapi
 from civicloop.channels.x.provider import sign as x_sign
+from civicloop.channels.x.simulator import XUser, x_api
 from civicloop.config import reset_settings
 from civicloop.kit.clock import utcnow
 from tests.factories import create_account, create_agency, create_official, login
@@ -259,9 +260,9 @@ def test_x_direct_message_media_is_fetched_with_an_oauth1_signed_request(
     db: Session, client: TestClient, scene: Scene
 ) -> None:
     signed = create_account(db, scene.agency, "x", X_USER, dict(X_OAUTH1), "@ThimphuThromde")
-    scene.state.add_x_user(XUser(X_USER, **X_OAUTH1))
+    x_api(scene.state).add_user(XUser(X_USER, **X_OAUTH1))
     image = photo(41)
-    scene.state.x_direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000101")
+    x_api(scene.state).direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000101")
     url = xapi.add_dm_media(scene.state, "1875440000000000101", image, "image/jpeg")
     _, [row] = _media(db, _x_dm(client, signed, "1875440000000000101", url))
     assert (row.status, row.content_type, row.source_url) == ("stored", "image/png", url)  # the bytes decide
@@ -273,7 +274,7 @@ def test_x_direct_message_media_is_fetched_with_an_oauth1_signed_request(
     bearer_only = {"consumer_secret": X_OAUTH1["consumer_secret"], "bearer_token": "x-user-bearer"}
     signed.credentials = bearer_only
     db.commit()
-    scene.state.x_direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000102")
+    x_api(scene.state).direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000102")
     url = xapi.add_dm_media(scene.state, "1875440000000000102", photo(42), "image/jpeg")
     _, [unsigned] = _media(db, _x_dm(client, signed, "1875440000000000102", url))
     assert unsigned.status == "failed" and "OAuth 1.0a" in (unsigned.error or "")

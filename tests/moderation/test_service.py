@@ -17,6 +17,7 @@ from civicloop.channels.moderation import Operation
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.simulator.state import Fault
 from civicloop.channels.telegram import simulator as telegram_sim
+from civicloop.channels.x.simulator import x_api
 from civicloop.channels.youtube import simulator as youtube_sim
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound
 from civicloop.moderation import queries, service
@@ -162,16 +163,18 @@ def test_x_hides_only_replies_in_conversations_the_account_started(mod: Moderati
     assert not refused.applied and refused.platform_status == 403
     assert "conversations you authored" in refused.platform_summary
     # A reply to the agency's own post can be hidden, and shown again.
-    mod.sim.x_tweet("1860000000000000100", X_USER, "Road closures this week")
-    mod.sim.x_tweet("1860000000000000101", "9000007", "free followers at bit.ly/x", in_reply_to="1860000000000000100")
+    x_api(mod.sim).tweet("1860000000000000100", X_USER, "Road closures this week")
+    x_api(mod.sim).tweet(
+        "1860000000000000101", "9000007", "free followers at bit.ly/x", in_reply_to="1860000000000000100"
+    )
     reply = mod.scene.inbound(
         mod.scene.x, ConversationKind.comment_thread, "1860000000000000100", "1860000000000000101", "free followers"
     )
     hidden = _fresh(mod, service.hide(mod.db, actor=mod.officer, message_id=reply.id, ground="spam"))
-    assert hidden.applied and mod.sim.tweets["1860000000000000101"].hidden is True
+    assert hidden.applied and x_api(mod.sim).tweets["1860000000000000101"].hidden is True
     assert mod.sim.calls("x.hide")[-1].headers["authorization"].startswith("OAuth ")
     shown = _fresh(mod, service.unhide(mod.db, actor=mod.officer, message_id=reply.id))
-    assert shown.applied and mod.sim.tweets["1860000000000000101"].hidden is False
+    assert shown.applied and x_api(mod.sim).tweets["1860000000000000101"].hidden is False
     with pytest.raises(Invalid, match="no way to delete"):
         service.delete(mod.db, actor=mod.head_actor, message_id=reply.id, ground="spam")
 

@@ -21,8 +21,9 @@ from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.outbound.service import create_outbound
 from civicloop.channels.service import record_inbound
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.state import SimulatorState, XUser
+from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
+from civicloop.channels.x.simulator import XUser, x_api
 from civicloop.config import reset_settings
 from civicloop.kit.clock import FixedClock, set_clock
 from tests.factories import create_account, create_agency, create_official
@@ -132,7 +133,7 @@ class Scene:
         return self.inbound(self.facebook, ConversationKind.direct, "7000123", "m_abc123", text, citizen="7000123")
 
     def mention(self, text: str = "@ThimphuThromde the footpath at Chubachu is blocked again") -> Message:
-        self.sim.x_tweet("1860000000000000001", "9000001", text)
+        x_api(self.sim).tweet("1860000000000000001", "9000001", text)
         return self.inbound(
             self.x,
             ConversationKind.comment_thread,
@@ -143,7 +144,7 @@ class Scene:
         )
 
     def x_dm(self, text: str = "Can I pay the property tax online?") -> Message:
-        self.sim.x_direct_message(X_USER, "9000002", text)
+        x_api(self.sim).direct_message(X_USER, "9000002", text)
         ref = "-".join(sorted((X_USER, "9000002")))
         return self.inbound(self.x, ConversationKind.direct, ref, "1860000000000000777", text, citizen="9000002")
 
@@ -199,6 +200,6 @@ def scene(db: Session, sim: SimulatorState, clock: FixedClock) -> Scene:
     wechat = create_account(db, agency, "wechat", WX_GH, dict(WX_CREDENTIALS), "Thromde WeChat")
     web = create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
     facebook_graph(sim).add_page(PAGE, FB_TOKEN)
-    sim.add_x_user(XUser(X_USER, **X_CREDENTIALS))
+    x_api(sim).add_user(XUser(X_USER, **X_CREDENTIALS))
     wechat_api(sim).add_app(WeChatApp(WX_APPID, WX_CREDENTIALS["app_secret"], WX_GH))
     return Scene(db, sim, clock, agency, officer, facebook, x, wechat, web)

@@ -14,6 +14,7 @@ from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.outbound.service import confirm_outbound, create_outbound, retry_outbound
 from civicloop.channels.simulator.state import Fault
 from civicloop.channels.wechat.simulator import wechat_api
+from civicloop.channels.x.simulator import x_api
 from civicloop.config import reset_settings
 from tests.channels.outbound.conftest import PAGE, X_USER, Scene
 
@@ -72,7 +73,7 @@ def test_a_timeout_after_the_post_was_made_does_not_repeat_it(scene: Scene) -> N
     assert row.status is OutboundStatus.queued and "no answer" in (row.last_error or "")
     scene.clock.advance(minutes=1)
     assert outbound_send.deliver(row.id) is OutboundStatus.sent
-    ours = [t for t in scene.sim.tweets.values() if t.author_id == X_USER]
+    ours = [t for t in x_api(scene.sim).tweets.values() if t.author_id == X_USER]
     assert len(ours) == 1 and scene.row(row.id).external_id == ours[0].id
     assert len(scene.sim.calls("x.user_tweets")) == 1
 
@@ -95,7 +96,7 @@ def test_429_waits_until_the_rate_limit_resets(scene: Scene) -> None:
 
 
 def test_the_simulated_x_limit_answers_429_with_headers_and_retry_after_is_honoured(scene: Scene) -> None:
-    scene.sim.x_limits["x.tweets"] = (1, 900)
+    x_api(scene.sim).limits["x.tweets"] = (1, 900)
     mention = scene.mention()
     first = scene.send(scene.x, "One", in_reply_to_message_id=mention.id)
     second = scene.send(scene.x, "Two", in_reply_to_message_id=mention.id)

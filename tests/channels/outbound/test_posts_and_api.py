@@ -11,6 +11,7 @@ from civicloop.channels.outbound.models import OutboundStatus
 from civicloop.channels.outbound.service import create_posts, enqueue_send
 from civicloop.channels.simulator.state import Fault
 from civicloop.channels.wechat.simulator import wechat_api
+from civicloop.channels.x.simulator import x_api
 from civicloop.config import get_settings
 from civicloop.errors import Invalid
 from tests.channels.outbound.conftest import PAGE, WX_APPID, X_USER, Scene
@@ -40,7 +41,7 @@ def test_one_post_goes_to_every_account_with_a_result_for_each(scene: Scene) -> 
     from civicloop.channels.outbound import send as outbound_send
 
     assert outbound_send.deliver(rows[1].id) is OutboundStatus.sent
-    assert [t.text for t in scene.sim.tweets.values() if t.author_id == X_USER] == [rows[0].text]
+    assert [t.text for t in x_api(scene.sim).tweets.values() if t.author_id == X_USER] == [rows[0].text]
 
 
 def test_a_post_that_does_not_fit_one_account_stops_the_batch_with_the_reason(scene: Scene) -> None:
@@ -64,7 +65,7 @@ def test_a_post_with_an_image_is_uploaded_to_each_platform(scene: Scene) -> None
     scene.db.commit()
     assert [scene.row(r.id).status for r in rows] == [OutboundStatus.sent, OutboundStatus.sent]
     assert len(scene.sim.calls("facebook.photos")) == 1 and len(scene.sim.calls("x.media")) == 1
-    tweet = next(t for t in scene.sim.tweets.values() if t.author_id == X_USER)
+    tweet = next(t for t in x_api(scene.sim).tweets.values() if t.author_id == X_USER)
     assert len(tweet.media_ids) == 1
     with pytest.raises(Invalid, match="uploaded to this server"):
         create_posts(scene.db, actor=scene.actor, account_ids=[scene.facebook.id], text="x", image_path="/etc/passwd")

@@ -12,6 +12,7 @@ from civicloop.channels.outbound.service import create_outbound, reply_window
 from civicloop.channels.simulator.state import Fault
 from civicloop.channels.wechat.simulator import wechat_api
 from civicloop.channels.x.outbound import weighted_length
+from civicloop.channels.x.simulator import x_api
 from civicloop.errors import Forbidden, Invalid, NotFound
 from tests.channels.outbound.conftest import FB_TOKEN, PAGE, X_USER, Scene
 from tests.factories import create_agency, create_official
@@ -114,7 +115,7 @@ def test_an_x_reply_is_signed_with_oauth1_and_threads_under_the_mention(scene: S
         "text": "Thanks, we have asked the contractor to clear it today.",
         "reply": {"in_reply_to_tweet_id": "1860000000000000001"},
     }
-    tweet = scene.sim.tweets[row.external_id or ""]
+    tweet = x_api(scene.sim).tweets[row.external_id or ""]
     assert tweet.author_id == X_USER and tweet.in_reply_to == "1860000000000000001"
 
 
@@ -155,7 +156,7 @@ def test_an_x_dm_reply_goes_to_the_citizen(scene: Scene) -> None:
     assert row.status is OutboundStatus.sent, row.last_error
     assert row.route == "x_dm" and row.recipient == "9000002"
     assert scene.sim.calls("x.dm")[0].path == "/x/2/dm_conversations/with/9000002/messages"
-    assert [d.text for d in scene.sim.dms if d.sender_id == X_USER] == [
+    assert [d.text for d in x_api(scene.sim).dms if d.sender_id == X_USER] == [
         "Yes: pay.thimphucity.bt accepts card and mBoB."
     ]
 

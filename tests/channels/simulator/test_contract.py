@@ -10,9 +10,10 @@ import pytest
 
 from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.state import Fault, SimulatorState, XUser
+from civicloop.channels.simulator.state import Fault, SimulatorState
 from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
 from civicloop.channels.x.outbound import oauth1_header, oauth1_signature, weighted_length
+from civicloop.channels.x.simulator import XUser, x_api
 from civicloop.kit.clock import utcnow
 
 PAGE, TOKEN = "104577788899900", "EAAG-page"
@@ -29,7 +30,7 @@ def server() -> Iterator[SimulatorServer]:
 def sim(server: SimulatorServer) -> SimulatorState:
     state = server.reset()
     facebook_graph(state).add_page(PAGE, TOKEN)
-    state.add_x_user(X)
+    x_api(state).add_user(X)
     wechat_api(state).add_app(WeChatApp("wx123", "secret", "gh_123"))
     return state
 
@@ -118,13 +119,13 @@ def test_x_checks_the_oauth1_signature_and_refuses_app_only_tokens(sim: Simulato
     assert created.headers["location"].endswith(created.json()["data"]["id"])
     forged = XUser(X.user_id, "ck", "cs", "at", "wrong-secret")
     assert _x(http, "POST", "/x/2/tweets", user=forged, json={"text": "x"}).json()["title"] == "Unauthorized"
-    sim.x_app_bearer_tokens.add("app-only")
+    x_api(sim).app_bearer_tokens.add("app-only")
     refused = http.post("/x/2/tweets", headers={"authorization": "Bearer app-only"}, json={"text": "x"})
     assert refused.status_code == 403 and "Application-Only is forbidden" in refused.json()["detail"]
 
 
 def test_x_enforces_length_threads_duplicates_and_rate_limits(sim: SimulatorState, http: httpx.Client) -> None:
-    sim.x_limits["x.tweets"] = (3, 900)
+    x_api(sim).limits["x.tweets"] = (3, 900)
     assert _x(http, "POST", "/x/2/tweets", json={"text": "界" * 141}).status_code == 403
     missing = _x(http, "POST", "/x/2/tweets", json={"text": "x", "reply": {"in_reply_to_tweet_id": "1"}})
     assert "deleted or not visible" in missing.json()["detail"]
@@ -132,14 +133,14 @@ def test_x_enforces_length_threads_duplicates_and_rate_limits(sim: SimulatorStat
     assert first.headers["x-rate-limit-limit"] == "3" and first.headers["x-rate-limit-remaining"] == "0"
     limited = _x(http, "POST", "/x/2/tweets", json={"text": "Other"})
     assert limited.status_code == 429 and int(limited.headers["x-rate-limit-reset"]) > int(utcnow().timestamp())
-    sim.x_limits["x.tweets"] = (100, 900)
-    sim.x_rate.clear()
+    x_api(sim).limits["x.tweets"] = (100, 900)
+    x_api(sim).rate.clear()
     assert "duplicate content" in _x(http, "POST", "/x/2/tweets", json={"text": "Same"}).json()["detail"]
 
 
 def test_x_dms_only_to_people_who_wrote(sim: SimulatorState, http: httpx.Client) -> None:
     assert _x(http, "POST", "/x/2/dm_conversations/with/555/messages", json={"text": "Hi"}).status_code == 403
-    sim.x_direct_message(X.user_id, "555", "Hello")
+    x_api(sim).direct_message(X.user_id, "555", "Hello")
     sent = _x(http, "POST", "/x/2/dm_conversations/with/555/messages", json={"text": "Hi"})
     assert sent.status_code == 201 and set(sent.json()["data"]) == {"dm_conversation_id", "dm_event_id"}
     events = _x(http, "GET", "/x/2/dm_conversations/with/555/dm_events").json()["data"]
@@ -293,9 +294,9 @@ def test_messenger_conversations_page_by_cursor_and_refuse_time_paging(sim: Simu
 
 def test_x_lists_mentions_and_dm_events_with_token_paging(sim: SimulatorState, http: httpx.Client) -> None:
     for n in range(12):
-        sim.x_tweet(str(1_800_000_000_000_000_000 + n), "555", f"@agency q{n}", mentions=(X.user_id,))
-        sim.x_direct_message(X.user_id, "555", f"dm{n}", event_id=str(1_800_000_000_000_000_100 + n))
-    sim.x_profile("555", "Sonam Dema", "sonamdema")
+        x_api(sim).tweet(str(1_800_000_000_000_000_000 + n), "555", f"@agency q{n}", mentions=(X.user_id,))
+        x_api(sim).direct_message(X.user_id, "555", f"dm{n}", event_id=str(1_800_000_000_000_000_100 + n))
+    x_api(sim).profile("555", "Sonam Dema", "sonamdema")
     assert _x(http, "GET", f"/x/2/users/{X.user_id}/mentions", params={"max_results": "4"}).status_code == 400
     first = _x(http, "GET", f"/x/2/users/{X.user_id}/mentions", params={"max_results": "5"}).json()
     assert len(first["data"]) == 5 and set(first["data"][0]) == {"id", "text", "edit_history_tweet_ids"}

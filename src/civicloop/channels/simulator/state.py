@@ -1,4 +1,6 @@
-"""What the simulated platforms know and remember: accounts, created objects, windows, faults, requests.
+"""What the simulated platforms share: injected faults, the requests received, media at expiring links,
+dropped deliveries, and a slot per platform for what its simulated API knows (accounts, created objects,
+windows), kept by the simulator in the platform's folder (``slot``).
 
 One ``SimulatorState`` backs the whole simulator app; tests hold it to arrange a scene (a citizen
 commented, a token expired, the next call fails with 503) and to assert on what was received.
@@ -69,53 +71,10 @@ class Recorded:
 
 
 @dataclass
-class Tweet:
-    id: str
-    author_id: str
-    text: str
-    created: datetime
-    in_reply_to: str | None = None
-    media_ids: tuple[str, ...] = ()
-    hidden: bool = False  # a reply hidden by the author of the conversation's first post
-    mentions: tuple[str, ...] = ()  # the user ids the post @mentions
-
-
-@dataclass
-class DirectMessage:
-    id: str
-    sender_id: str
-    recipient_id: str
-    text: str
-    created: datetime
-
-
-@dataclass
-class XUser:
-    user_id: str
-    consumer_key: str = ""
-    consumer_secret: str = ""
-    access_token: str = ""
-    access_token_secret: str = ""
-    bearer_token: str = ""
-
-
-@dataclass
-class RateWindow:
-    limit: int
-    seconds: int
-    used: int = 0
-    reset_at: datetime | None = None
-
-
-@dataclass
 class SimulatorState:
     """Everything the simulated platforms know. Thread-safe: uvicorn serves requests from a pool."""
 
     now: Callable[[], datetime] = utcnow
-    # X rate limits per endpoint: (requests, seconds). Volatile in reality; configurable here.
-    x_limits: dict[str, tuple[int, int]] = field(
-        default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900), "x.hide": (50, 900)}
-    )
     # The share of citizens' webhook deliveries the platforms never make (0.0–1.0): what happened is still
     # served by the list endpoints, which is what reconciliation reads back (``citizens.drive``).
     webhook_drop_share: float = 0.0
@@ -124,14 +83,6 @@ class SimulatorState:
         self.lock = threading.RLock()
         self.requests: list[Recorded] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
-        self.x_users: dict[str, XUser] = {}
-        self.x_app_bearer_tokens: set[str] = set()
-        self.tweets: dict[str, Tweet] = {}
-        self.dms: list[DirectMessage] = []
-        self.x_dm_partners: set[tuple[str, str]] = set()
-        self.x_media: set[str] = set()
-        self.x_rate: dict[tuple[str, str], RateWindow] = {}
-        self.x_profiles: dict[str, tuple[str, str]] = {}  # user id -> (name, username)
         # Media citizens attach, served at expiring signed URLs as the platforms' CDNs serve them.
         self.base_url = ""  # set by the server that serves this state
         self.media: dict[str, tuple[bytes, str]] = {}
@@ -142,7 +93,7 @@ class SimulatorState:
         self.platforms: dict[str, Any] = {}
         self._ids = itertools.count(1)
 
-    # --- identities -----------------------------------------------------------------------------
+    # --- identities and the platforms' own parts -------------------------------------------------
     def next_number(self) -> int:
         return next(self._ids)
 
@@ -153,38 +104,6 @@ class SimulatorState:
                 self.platforms[name] = make()
             found: T = self.platforms[name]
             return found
-
-    def add_x_user(self, user: XUser) -> None:
-        with self.lock:
-            self.x_users[user.user_id] = user
-
-    # --- what citizens did (so that replies have something to answer, inside a window) ------------
-    def x_tweet(
-        self,
-        tweet_id: str,
-        author_id: str,
-        text: str,
-        at: datetime | None = None,
-        in_reply_to: str | None = None,
-        *,
-        mentions: tuple[str, ...] = (),
-    ) -> None:
-        with self.lock:
-            self.tweets[tweet_id] = Tweet(
-                tweet_id, author_id, text, at or self.now(), in_reply_to=in_reply_to, mentions=mentions
-            )
-
-    def x_direct_message(
-        self, user_id: str, citizen_id: str, text: str = "", at: datetime | None = None, *, event_id: str = ""
-    ) -> None:
-        with self.lock:
-            self.x_dm_partners.add((user_id, citizen_id))
-            event_id = event_id or f"{self.next_number():019d}"
-            self.dms.append(DirectMessage(event_id, citizen_id, user_id, text, at or self.now()))
-
-    def x_profile(self, user_id: str, name: str, username: str) -> None:
-        with self.lock:
-            self.x_profiles[user_id] = (name, username)
 
     def drops_next(self, kind: str) -> bool:
         """Whether the platform fails to deliver the next webhook: exactly ``webhook_drop_share`` of them,
@@ -212,7 +131,8 @@ class SimulatorState:
 
     # --- switches ---------------------------------------------------------------------------------
     def inject(self, endpoint: str, *faults: Fault) -> None:
-        """Queue faults for the next calls to ``endpoint`` (e.g. ``"x.tweets"``), one per call."""
+        """Queue faults for the next calls to ``endpoint`` (``"<platform>.<name>"``, as each simulator names
+        its endpoints), one per call."""
         with self.lock:
             self.faults[endpoint].extend(faults)
 

@@ -9,9 +9,10 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from civicloop.channels.simulator.state import SimulatorState, XUser
+from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Earlier, Scene, Signed
 from civicloop.channels.x.provider import sign
+from civicloop.channels.x.simulator import XUser, x_api
 
 CREDENTIALS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token")
 X_EPOCH_MILLIS = 1_288_834_974_657
@@ -34,12 +35,12 @@ class XCitizens(CitizenSide):
     kinds = MappingProxyType({"mention": 20, "dm": 10})
 
     def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:
-        state.add_x_user(XUser(external_id, **{name: credentials.get(name, "") for name in CREDENTIALS}))
+        x_api(state).add_user(XUser(external_id, **{name: credentials.get(name, "") for name in CREDENTIALS}))
 
     def write(self, kind: str, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> bytes:
         user_id = scene.kept(("user", citizen.number), lambda: scene.digits(19))
         if scene.state is not None:
-            scene.state.x_profile(user_id, citizen.name, citizen.handle)
+            x_api(scene.state).profile(user_id, citizen.name, citizen.handle)
         build = self._mention if kind == "mention" else self._dm
         return json.dumps(build(account, citizen, user_id, text, scene), ensure_ascii=False).encode()
 
@@ -52,7 +53,7 @@ class XCitizens(CitizenSide):
         full = f"@{handle} {text}"
         earlier.append((tweet_id, user_id))
         if scene.state is not None:
-            scene.state.x_tweet(
+            x_api(scene.state).tweet(
                 tweet_id, user_id, full, at, in_reply_to=parent[0] if parent else None, mentions=(agency,)
             )
         tweet = {
@@ -89,7 +90,7 @@ class XCitizens(CitizenSide):
     def _dm(self, account: Addressee, citizen: Citizen, user_id: str, text: str, scene: Scene) -> dict[str, Any]:
         agency, event_id = account.external_id, _snowflake(scene)
         if scene.state is not None:
-            scene.state.x_direct_message(agency, user_id, text, scene.at, event_id=event_id)
+            x_api(scene.state).direct_message(agency, user_id, text, scene.at, event_id=event_id)
         event = {
             "type": "message_create",
             "id": event_id,
@@ -120,6 +121,6 @@ class XCitizens(CitizenSide):
 
     def remember(self, state: SimulatorState, earlier: Earlier) -> None:
         if earlier.comment:
-            state.x_tweet(earlier.external_id, earlier.citizen, earlier.text, earlier.at)
+            x_api(state).tweet(earlier.external_id, earlier.citizen, earlier.text, earlier.at)
         else:
-            state.x_direct_message(earlier.account.external_id, earlier.citizen, earlier.text, earlier.at)
+            x_api(state).direct_message(earlier.account.external_id, earlier.citizen, earlier.text, earlier.at)
