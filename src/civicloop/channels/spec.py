@@ -274,6 +274,10 @@ class PlatformSpec:
     # {name: url}); pointed at the simulator in tests and the demo.
     api_url_default: str = ""
     simulator: APIRouter | None = None
+    # The platform's other hosts that the simulator serves below the platform's router: a key of
+    # ``CIVICLOOP_API_URLS`` (a media host) or of ``CIVICLOOP_OAUTH_URLS`` (a sign-in page) → its path there.
+    simulated_api_hosts: Mapping[str, str] = field(default_factory=dict)
+    simulated_oauth_hosts: Mapping[str, str] = field(default_factory=dict)
     # Office access: the category of sites the platform's own domains belong to, whose officials running
     # the platform's official account are always designated for it (None: none).
     access_category: str | None = "social"

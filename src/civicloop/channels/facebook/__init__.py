@@ -44,6 +44,7 @@ SPEC = PlatformSpec(
     api_url_default=GRAPH_API_URL,
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
     simulator=graph.router,
+    simulated_oauth_hosts={"meta.dialog": ""},  # Meta Login's dialog, on www.facebook.com
     connector=FacebookConnector(),
     moderator=FacebookModerator(),
     # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.

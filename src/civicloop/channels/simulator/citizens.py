@@ -93,7 +93,7 @@ def register_accounts(state: SimulatorState, targets: list[Target]) -> None:
 class CitizenEvent:
     """One thing a citizen did, as the platform would report it (before signing)."""
 
-    kind: str  # "<platform>.<what>", e.g. "facebook.comment"
+    kind: str  # "<platform>.<what>", what being one of the kinds its CitizenSide declares
     target: Target
     body: bytes
     person: Citizen

@@ -51,6 +51,7 @@ SPEC = PlatformSpec(
     api_url_default=API_URL,
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
     simulator=simulator.router,
+    simulated_api_hosts={"x.ton": "/ton"},  # direct-message media (``media.py``), on ton.twitter.com
     connector=XConnector(),
     direct_recipient=_direct_recipient,
     reconciler=XReconciler(api_base),
