@@ -47,14 +47,15 @@ SHARED = {"channels/registry.py"}
 FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
 
 
-HOST = re.compile(r"(https?://)?[\w.-]+\.(com|net|org|me|qq\.com)(/\S*)?")
+# An address ends at a word's end ("facebook.comments", an endpoint's name, is no address).
+HOST = re.compile(r"(https?://)?[\w.-]+\.(com|net|org|me|qq\.com)\b(/\S*)?")
 
 
 def _pattern(name: str, label: str) -> re.Pattern[str]:
     """The platform's name or label as a word; a short or common one ("x", "web") only as a quoted name
-    or the start of one ("x_dm"), where it cannot be an ordinary word."""
+    or the start of one ("x_dm", the endpoint "x.tweets"), where it cannot be an ordinary word."""
     if len(name) <= 3:
-        return re.compile(rf"[\"']{name}(_\w+)?[\"']")
+        return re.compile(rf"[\"']{name}([_.]\w+)*[\"']")
     # A route or setting named after the platform ("telegram_post") names it too.
     word = rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
     return re.compile(rf"{word}|\b{re.escape(label)}\b", re.IGNORECASE)
