@@ -70,9 +70,16 @@ class ReplyWindow:
 class Citizen:
     """A simulated citizen, as a platform's simulator side sees one."""
 
-    number: int  # stable per person: the platform derives its own user ids from it
+    number: int  # stable per person: a platform may derive its own user ids from it
     name: str
     handle: str
+    # The person's ids on this platform, drawn once as the run's cast is formed (``CitizenSide.identify``).
+    ids: Mapping[str, str] = field(default_factory=dict)
+
+
+def digits(rng: random.Random, count: int) -> str:
+    """A random number of ``count`` digits, as platforms' numeric ids are."""
+    return str(rng.randint(10 ** (count - 1), 10**count - 1))
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ class Scene:
     """What a platform's citizen side writes and signs one delivery with: the run's random draws (repeatable
     for a seed), the time, the delivery's number in the run, the simulated platforms' state (None when no
     simulator is served: ``civicloop simulate``) and the side's own memory for the run (the posts citizens
-    comment on, the ids people have on the platform)."""
+    comment on, the earlier comments a reply may answer)."""
 
     rng: random.Random
     at: datetime
@@ -98,10 +105,10 @@ class Scene:
     memory: dict[Hashable, Any]
 
     def digits(self, count: int) -> str:
-        return str(self.rng.randint(10 ** (count - 1), 10**count - 1))
+        return digits(self.rng, count)
 
     def kept(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """What ``make`` gave the first time ``key`` was asked for in this run (a person's id on the platform)."""
+        """What ``make`` gave the first time ``key`` was asked for in this run (the posts citizens comment on)."""
         if key not in self.memory:
             self.memory[key] = make()
         return self.memory[key]
@@ -142,6 +149,12 @@ class CitizenSide(ABC):
     # each one's share of the mix, weighed against every other platform's.
     kinds: Mapping[str, int] = MappingProxyType({"message": 1})
     messages: tuple[str, ...] = ()  # texts written only here (in the platform's own language), beside the cast's
+
+    def identify(self, rng: random.Random) -> dict[str, str]:
+        """A person's ids on the platform, drawn once for each person of the cast as a run starts (the same
+        person writes again as the same user): by default none, the platform deriving them from the
+        citizen's number."""
+        return {}
 
     @abstractmethod
     def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:

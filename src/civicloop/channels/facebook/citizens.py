@@ -5,6 +5,7 @@ messages (every fourth with a photo at an expiring CDN link), as Meta delivers t
 from __future__ import annotations
 
 import json
+import random
 import secrets
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -14,7 +15,7 @@ from civicloop.channels.facebook.provider import sign
 from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.cast import photo
 from civicloop.channels.simulator.state import SimulatorState
-from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Earlier, Scene, Signed
+from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Earlier, Scene, Signed, digits
 
 POSTS_PER_PAGE = 3
 PHOTO_EVERY = 4
@@ -24,6 +25,10 @@ REPLY_SHARE = 0.3  # of comments answering an earlier comment under the same pos
 class FacebookCitizens(CitizenSide):
     needed = "app_secret"
     kinds = MappingProxyType({"comment": 30, "message": 20})
+
+    def identify(self, rng: random.Random) -> dict[str, str]:
+        # The person's Facebook user id (on comments) and their Page-scoped id (in Messenger).
+        return {"user": digits(rng, 16), "psid": digits(rng, 16)}
 
     def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:
         if credentials.get("page_access_token"):
@@ -35,13 +40,16 @@ class FacebookCitizens(CitizenSide):
 
     def _comment(self, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> dict[str, Any]:
         page, at = account.external_id, scene.at
-        posts = scene.kept(("posts", page), lambda: [f"{page}_{scene.digits(15)}" for _ in range(POSTS_PER_PAGE)])
+        # The Page's posts, drawn at every comment and kept from the first: the draws the simulation has always
+        # made, so that a seed gives the same citizens' traffic (and the same demo) as before.
+        drawn = [f"{page}_{scene.digits(15)}" for _ in range(POSTS_PER_PAGE)]
+        posts = scene.memory.setdefault(("posts", page), drawn)
         post_id = scene.rng.choice(posts)
         earlier = scene.kept(("comments", post_id), list)
         parent = scene.rng.choice(earlier) if earlier and scene.rng.random() < REPLY_SHARE else post_id
         comment_id = f"{post_id.split('_')[1]}_{scene.digits(16)}"
         earlier.append(comment_id)
-        from_id = scene.kept(("user", citizen.number), lambda: scene.digits(16))
+        from_id = citizen.ids["user"]
         if scene.state is not None:
             facebook_graph(scene.state).comment(
                 page,
@@ -78,7 +86,7 @@ class FacebookCitizens(CitizenSide):
 
     def _message(self, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> dict[str, Any]:
         millis = int(scene.at.timestamp() * 1000)
-        psid = scene.kept(("psid", citizen.number), lambda: scene.digits(16))
+        psid = citizen.ids["psid"]
         mid = "m_" + secrets.token_urlsafe(24)
         message: dict[str, Any] = {"mid": mid, "text": text}
         attachments: list[dict[str, Any]] = []

@@ -17,7 +17,7 @@ import socket
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -137,6 +137,11 @@ class Citizens:
         if not self.mix:
             raise Invalid("no social media account with webhook credentials to simulate citizens for")
         self.people = cast.people()
+        # Each person's ids on every platform, drawn in the registry's order as the cast is formed.
+        self.cast: dict[str, list[Citizen]] = {name: [] for name, s in registry.PLATFORMS.items() if s.citizens}
+        for person in self.people:
+            for name in self.cast:
+                self.cast[name].append(replace(person, ids=self._side(name).identify(self.rng)))
         self.memory: dict[str, dict[Hashable, Any]] = defaultdict(dict)  # each platform's, for this run
         self.sequence = 0
 
@@ -154,7 +159,7 @@ class Citizens:
         kind = self.rng.choices(kinds, weights=[self.mix[k] for k in kinds])[0]
         platform, what = kind.split(".", 1)
         target = self.rng.choice([t for t in self.targets if t.platform == platform])
-        person = self.rng.choice(self.people)
+        person = self.cast[platform][self.rng.choice(self.people).number - 1]
         writers = self._side(platform)
         text = str(self.rng.choice([*writers.messages, *cast.messages()]))
         self.sequence += 1

@@ -4,6 +4,7 @@ AES-encrypted with ``msg_signature`` (platforms.md §3.1, §3.4)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -35,13 +36,12 @@ class WeChatCitizens(CitizenSide):
         if credentials.get("app_id") and credentials.get("app_secret"):
             wechat_api(state).add_app(WeChatApp(credentials["app_id"], credentials["app_secret"], external_id))
 
-    def _openid(self, citizen: Citizen, scene: Scene) -> str:
-        return str(
-            scene.kept(("openid", citizen.number), lambda: "o" + "".join(scene.rng.choices(OPENID_ALPHABET, k=27)))
-        )
+    def identify(self, rng: random.Random) -> dict[str, str]:
+        # The follower's OpenID: "o" and 27 URL-safe characters.
+        return {"openid": "o" + "".join(rng.choice(OPENID_ALPHABET) for _ in range(27))}
 
     def write(self, kind: str, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> bytes:
-        openid = self._openid(citizen, scene)
+        openid = citizen.ids["openid"]
         app_id = account.credentials.get("app_id", "")
         if scene.state is not None and app_id:
             wechat_api(scene.state).message(app_id, openid, scene.at)
@@ -63,7 +63,7 @@ class WeChatCitizens(CitizenSide):
                 f"<xml><ToUserName>{_cdata(account.external_id)}</ToUserName>"
                 f"<Encrypt>{_cdata(encrypted)}</Encrypt></xml>"
             ).encode()
-        params = sign_query(creds["token"], timestamp, nonce, encrypted) | {"openid": self._openid(citizen, scene)}
+        params = sign_query(creds["token"], timestamp, nonce, encrypted) | {"openid": citizen.ids["openid"]}
         return Signed(body, {"content-type": "text/xml"}, params)
 
     def remember(self, state: SimulatorState, earlier: Earlier) -> None:

@@ -4,13 +4,14 @@ as Account Activity delivers them, signed with the consumer secret (``x-twitter-
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 from civicloop.channels.simulator.state import SimulatorState
-from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Earlier, Scene, Signed
+from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Earlier, Scene, Signed, digits
 from civicloop.channels.x.provider import sign
 from civicloop.channels.x.simulator import XUser, x_api
 
@@ -34,11 +35,14 @@ class XCitizens(CitizenSide):
     needed = "consumer_secret"
     kinds = MappingProxyType({"mention": 20, "dm": 10})
 
+    def identify(self, rng: random.Random) -> dict[str, str]:
+        return {"user": digits(rng, 19)}
+
     def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:
         x_api(state).add_user(XUser(external_id, **{name: credentials.get(name, "") for name in CREDENTIALS}))
 
     def write(self, kind: str, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> bytes:
-        user_id = scene.kept(("user", citizen.number), lambda: scene.digits(19))
+        user_id = citizen.ids["user"]
         if scene.state is not None:
             x_api(scene.state).profile(user_id, citizen.name, citizen.handle)
         build = self._mention if kind == "mention" else self._dm
