@@ -47,6 +47,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from civicloop.channels.meta.graph_state import facebook_graph  # noqa: E402
 from civicloop.channels.simulator.app import SimulatorServer  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -178,7 +179,9 @@ class Run:
         number = 0
         while not self.stop.is_set():
             comment_id, body = comment_body(number, run_id)
-            self.sim.state.facebook_comment(PAGE, comment_id, post_id=POST, from_id="7395028461937265", message="x")
+            facebook_graph(self.sim.state).comment(
+                PAGE, comment_id, post_id=POST, from_id="7395028461937265", message="x"
+            )
             signature = "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
             headers = {"content-type": "application/json", "x-hub-signature-256": signature}
             response = self.post(self.webhook_path, number, content=body, headers=headers)
@@ -251,7 +254,7 @@ def main() -> None:
     with psycopg.connect(POSTGRES, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{database}"')
     sim = SimulatorServer().start()
-    sim.state.add_facebook_page(PAGE, PAGE_TOKEN)
+    facebook_graph(sim.state).add_page(PAGE, PAGE_TOKEN)
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICLOOP_")}
         env.update(
@@ -377,7 +380,7 @@ def settle(run: Run, database_url: str, timeout: float) -> dict[str, Any]:
             (down_from, down_to),
         ).fetchone()
         statuses = dict(db.execute("SELECT status, count(*) FROM outbound_messages GROUP BY status").fetchall())
-    replies = Counter(o.parent_id for o in run.sim.state.page_comments_by(PAGE))
+    replies = Counter(o.parent_id for o in facebook_graph(run.sim.state).page_comments_by(PAGE))
     asked_for = set()
     with psycopg.connect(database_url, autocommit=True) as db:
         for message_id in run.replies_asked:

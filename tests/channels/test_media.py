@@ -24,7 +24,7 @@ from civicloop.channels.media.models import MediaFile
 from civicloop.channels.media.storage import S3Store, media_dir, sigv4_headers
 from civicloop.channels.models import Message
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.citizens import photo
+from civicloop.channels.simulator.cast import photo
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.config import reset_settings
 from civicloop.kit.clock import utcnow

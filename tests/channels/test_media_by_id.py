@@ -24,14 +24,16 @@ from civicloop.agencies.schemas import AccountPublic
 from civicloop.channels.media.models import MediaFile
 from civicloop.channels.media.storage import media_dir
 from civicloop.channels.models import Message
-from civicloop.channels.simulator import xapi
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.citizens import photo
-from civicloop.channels.simulator.state import SimulatorState, WeChatApp, XUser
+from civicloop.channels.simulator.cast import photo
+from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.telegram import simulator as telegram_sim
 from civicloop.channels.wechat import simulator as wechat_sim
 from civicloop.channels.wechat.provider import sign_query
+from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
+from civicloop.channels.x import simulator as xapi
 from civicloop.channels.x.provider import sign as x_sign
+from civicloop.channels.x.simulator import XUser, x_api
 from civicloop.config import reset_settings
 from civicloop.kit.clock import utcnow
 from tests.factories import create_account, create_agency, create_official, login
@@ -162,7 +164,9 @@ def _wechat_push(client: TestClient, account: OfficialAccount, msg_id: int, fiel
 
 def test_wechat_voice_video_and_images_are_fetched_by_media_id(db: Session, client: TestClient, scene: Scene) -> None:
     account = create_account(db, scene.agency, "wechat", "gh_3a7c1e5d9b20", dict(WECHAT))
-    scene.state.wechat_apps[WECHAT["app_id"]] = WeChatApp(WECHAT["app_id"], WECHAT["app_secret"], "gh_3a7c1e5d9b20")
+    wechat_api(scene.state).apps[WECHAT["app_id"]] = WeChatApp(
+        WECHAT["app_id"], WECHAT["app_secret"], "gh_3a7c1e5d9b20"
+    )
     voice_id = wechat_sim.add_media(scene.state, WECHAT["app_id"], AMR, "audio/amr")
     video_id = wechat_sim.add_media(scene.state, WECHAT["app_id"], MP4, "video/mp4")
     image = photo(33)
@@ -181,7 +185,7 @@ def test_wechat_voice_video_and_images_are_fetched_by_media_id(db: Session, clie
     assert (voice.status, voice.kind, voice.content_type) == ("stored", "voice", "audio/amr") and _kept(AMR) == AMR
 
     # The cached token was retired meanwhile: refused (40001), fetched anew, asked again.
-    scene.state.expire_wechat_tokens()
+    wechat_api(scene.state).expire_tokens()
     video_key = _wechat_push(
         client,
         account,
@@ -193,7 +197,7 @@ def test_wechat_voice_video_and_images_are_fetched_by_media_id(db: Session, clie
     assert (video.status, video.content_type) == ("stored", "video/mp4") and _kept(MP4) == MP4
     # voice; video refused with 42001 (HTTP 200, as WeChat answers), then video again with a second token
     assert len([r for r in scene.state.requests if r.endpoint == "wechat.media"]) == 3
-    assert len(scene.state.wechat_tokens) == 2
+    assert len(wechat_api(scene.state).tokens) == 2
 
     image_key = _wechat_push(
         client,
@@ -256,9 +260,9 @@ def test_x_direct_message_media_is_fetched_with_an_oauth1_signed_request(
     db: Session, client: TestClient, scene: Scene
 ) -> None:
     signed = create_account(db, scene.agency, "x", X_USER, dict(X_OAUTH1), "@ThimphuThromde")
-    scene.state.add_x_user(XUser(X_USER, **X_OAUTH1))
+    x_api(scene.state).add_user(XUser(X_USER, **X_OAUTH1))
     image = photo(41)
-    scene.state.x_direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000101")
+    x_api(scene.state).direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000101")
     url = xapi.add_dm_media(scene.state, "1875440000000000101", image, "image/jpeg")
     _, [row] = _media(db, _x_dm(client, signed, "1875440000000000101", url))
     assert (row.status, row.content_type, row.source_url) == ("stored", "image/png", url)  # the bytes decide
@@ -270,7 +274,7 @@ def test_x_direct_message_media_is_fetched_with_an_oauth1_signed_request(
     bearer_only = {"consumer_secret": X_OAUTH1["consumer_secret"], "bearer_token": "x-user-bearer"}
     signed.credentials = bearer_only
     db.commit()
-    scene.state.x_direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000102")
+    x_api(scene.state).direct_message(X_USER, CITIZEN, "photo", event_id="1875440000000000102")
     url = xapi.add_dm_media(scene.state, "1875440000000000102", photo(42), "image/jpeg")
     _, [unsigned] = _media(db, _x_dm(client, signed, "1875440000000000102", url))
     assert unsigned.status == "failed" and "OAuth 1.0a" in (unsigned.error or "")

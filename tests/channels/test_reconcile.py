@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.channels.media.models import MediaFile
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.models import Message, RawEvent
 from civicloop.channels.reconcile import service as reconciliation
 from civicloop.channels.reconcile.models import ChannelReconciliation
@@ -163,7 +164,7 @@ def test_a_third_of_deliveries_dropped_are_all_recovered_once(db: Session, clien
     assert {r.account_id for r in runs} == {scene.facebook.id, scene.x.id}
     assert all(r.recovered == 0 and r.fetched >= 1 for r in runs)
     # Photos in recovered Messenger messages are downloaded too, from the links the conversations API gives.
-    photos = [o for o in scene.state.graph.values() if o.attachments]
+    photos = [o for o in facebook_graph(scene.state).objects.values() if o.attachments]
     media = db.scalars(select(MediaFile)).all()
     assert photos and len(media) == len(photos) and {m.status for m in media} == {"stored"}
     raw = [r for r in db.scalars(select(RawEvent)) if "x-civicloop-reconciled" in r.headers]
@@ -192,7 +193,7 @@ def test_a_revoked_token_is_said_and_exits_3(
     db: Session, client: TestClient, scene: Scene, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _citizens_write(db, client, scene, 4)
-    scene.state.page_tokens.clear()  # the Page's token was revoked
+    facebook_graph(scene.state).page_tokens.clear()  # the Page's token was revoked
     result = run_cli(
         capsys, monkeypatch, "account", "reconcile", str(scene.facebook.id), "--since", "2026-01-01T00:00:00Z"
     )
@@ -219,7 +220,7 @@ def test_a_token_refused_during_the_scheduled_run_needs_a_person_and_raises_one_
     admin = create_official(db, "agency_admin@THROMDE", email="itadmin@thromde.example")
     create_official(db, "officer@THROMDE", email="officer@thromde.example")  # not whom this alert is for
     register_accounts(scene.state, load_targets(db))  # the simulated platforms know the accounts' tokens
-    scene.state.page_tokens.clear()  # the Page's token was revoked on Facebook
+    facebook_graph(scene.state).page_tokens.clear()  # the Page's token was revoked on Facebook
     assert reconcile_all() == 0
     db.rollback()
     db.expire_all()

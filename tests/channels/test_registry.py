@@ -1,7 +1,7 @@
 """Each platform is one folder under ``channels/`` declaring its ``PlatformSpec``, listed once in
 ``channels/registry.py``; everything else asks the registry. These tests keep it so: every registered
 platform has fixtures for the events it handles, a simulator, its docs page, a place in every list
-the product shows, and its name appears nowhere outside its folder but in the few places listed here.
+the product shows, and its name appears nowhere outside its folder but in the registry's line.
 """
 
 from __future__ import annotations
@@ -45,41 +45,17 @@ NAMES = sorted(registry.PLATFORMS)
 SHARED = {"channels/registry.py"}
 # Meta's code shared by the two platforms it serves (its Login, its Graph simulator's common parts).
 FAMILY = {"facebook": "channels/meta/", "instagram": "channels/meta/"}
-# Platforms from before the registry are still named in these files (the simulator's first three APIs
-# and citizens, a page's text and data). The lists may only shrink (a file that no longer names the
-# platform must leave its list).
-LEGACY: dict[str, set[str]] = {
-    "facebook": {
-        "channels/simulator/citizens.py",
-        "channels/simulator/live.py",
-        "channels/simulator/state.py",
-    },
-    "x": {
-        "channels/simulator/citizens.py",
-        "channels/simulator/live.py",
-    },
-    "wechat": {
-        "channels/simulator/citizens.py",
-        "channels/simulator/data/citizens.json",
-        "channels/simulator/live.py",
-        "channels/simulator/state.py",
-    },
-    "web": {
-        "channels/simulator/citizens.py",
-    },
-}
-# Handled event kinds of platforms from before the registry that no fixture delivers yet.
-FIXTURE_GAPS: dict[str, set[str]] = {"facebook": {"feed.status"}}
 
 
-HOST = re.compile(r"(https?://)?[\w.-]+\.(com|net|org|me|qq\.com)(/\S*)?")
+# An address ends at a word's end ("facebook.comments", an endpoint's name, is no address).
+HOST = re.compile(r"(https?://)?[\w.-]+\.(com|net|org|me|qq\.com)\b(/\S*)?")
 
 
 def _pattern(name: str, label: str) -> re.Pattern[str]:
     """The platform's name or label as a word; a short or common one ("x", "web") only as a quoted name
-    or the start of one ("x_dm"), where it cannot be an ordinary word."""
+    or the start of one ("x_dm", the endpoint "x.tweets"), where it cannot be an ordinary word."""
     if len(name) <= 3:
-        return re.compile(rf"[\"']{name}(_\w+)?[\"']")
+        return re.compile(rf"[\"']{name}([_.]\w+)*[\"']")
     # A route or setting named after the platform ("telegram_post") names it too.
     word = rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
     return re.compile(rf"{word}|\b{re.escape(label)}\b", re.IGNORECASE)
@@ -128,7 +104,7 @@ def test_every_handled_event_has_a_fixture_in_the_documented_shape(name: str) ->
     provider = registry.PARSERS[name]
     fixtures = all_fixtures(name)
     covered = {item.kind for fixture in fixtures for item in provider.events(fixture_bytes(fixture))}
-    missing = set(provider.HANDLERS) - covered - FIXTURE_GAPS.get(name, set())
+    missing = set(provider.HANDLERS) - covered
     assert not missing, f"{name}: no fixture delivers {sorted(missing)}"
     assert (HERE / name / "golden.json").is_file()
 
@@ -152,10 +128,7 @@ def test_each_platform_appears_in_every_list(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_no_file_outside_the_platform_folder_names_it(name: str) -> None:
     spec = registry.PLATFORMS[name]
-    allowed = SHARED | LEGACY.get(name, set())
-    found = _mentions(name, spec.label)
-    assert found <= allowed
-    assert LEGACY.get(name, set()) <= found, "a file no longer names the platform: take it off LEGACY"
+    assert _mentions(name, spec.label) <= SHARED
 
 
 def test_the_pages_list_every_platform_from_the_registry(db: Session, client: TestClient) -> None:

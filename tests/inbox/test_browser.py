@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.kit.clock import FixedClock
@@ -26,7 +27,7 @@ def test_an_officer_picks_up_a_facebook_comment_replies_and_sees_it_delivered(  
     credentials = {"app_secret": "meta-app-secret", "verify_token": "verify", "page_access_token": TOKEN}
     create_account(db, agency, "facebook", PAGE, credentials, "Thimphu Thromde")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
-    sim.add_facebook_page(PAGE, TOKEN)
+    facebook_graph(sim).add_page(PAGE, TOKEN)
 
     citizens = Citizens(load_targets(db), seed=7, now=clock.now, state=sim)
     event = citizens.next()

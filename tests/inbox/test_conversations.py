@@ -17,6 +17,7 @@ from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels import registry
 from civicloop.channels.base import EventItem
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.models import Conversation, Message
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.service import record_inbound
@@ -61,7 +62,7 @@ def comment(scene: Scene, number: int, who: str, name: str, text: str, *, parent
     }
     event = EventItem("feed.comment", comment_id, PAGE, json.dumps(body).encode())
     if verb == "add":
-        scene.sim.facebook_comment(PAGE, comment_id, post_id=POST, from_id=who, message=text, parent_id=parent)
+        facebook_graph(scene.sim).comment(PAGE, comment_id, post_id=POST, from_id=who, message=text, parent_id=parent)
     for fact in registry.parser("facebook").parse(event):
         record_inbound(scene.db, account=scene.facebook, inbound=fact)
     scene.db.commit()
@@ -101,7 +102,7 @@ def test_five_citizens_are_five_conversations_answered_from_the_post_view(scene:
 
     # Dechen deleted her comment on Facebook; Tashi's comment no longer takes replies.
     comment(scene, 3, *CITIZENS[3][:2], "", verb="remove")
-    scene.sim.graph[ids[4]].can_comment = False
+    facebook_graph(scene.sim).objects[ids[4]].can_comment = False
     chosen = [convs[0], convs[1], convs[3], convs[4]]
     text = "Dear {citizen_name}, thank you: we have passed this to the team."
     outcomes = posts.reply_to_many(
@@ -115,7 +116,7 @@ def test_five_citizens_are_five_conversations_answered_from_the_post_view(scene:
     # Each reply went to its own comment (Graph API /{comment-id}/comments), with the citizen's own name.
     calls = scene.sim.calls("facebook.comments")
     assert sorted(c.path.rsplit("/", 2)[-2] for c in calls) == sorted([ids[0], ids[1], ids[4]])
-    answered = {o.parent_id: o.message for o in scene.sim.page_comments_by(PAGE)}
+    answered = {o.parent_id: o.message for o in facebook_graph(scene.sim).page_comments_by(PAGE)}
     assert answered == {
         ids[0]: "Dear Karma Wangchuk, thank you: we have passed this to the team.",
         ids[1]: "Dear Pema Choden, thank you: we have passed this to the team.",

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.service import webhook_path
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.kit.clock import FixedClock
 from tests.factories import PASSWORD, create_account, create_agency, create_official
@@ -37,11 +38,11 @@ def test_an_officer_answers_several_comments_of_one_post_from_the_post_view(  # 
     account = create_account(db, agency, "facebook", PAGE, credentials, "Thimphu Thromde")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
     db.commit()
-    sim.add_facebook_page(PAGE, TOKEN)
+    facebook_graph(sim).add_page(PAGE, TOKEN)
     comments = []
     for n, (who, name, text) in enumerate(CITIZENS):
         comment_id = f"918273645512_120394850{n}"
-        sim.facebook_comment(PAGE, comment_id, post_id=POST, from_id=who, message=text)
+        facebook_graph(sim).comment(PAGE, comment_id, post_id=POST, from_id=who, message=text)
         value = {"from": {"id": who, "name": name}, "post_id": POST, "comment_id": comment_id, "message": text,
                  "created_time": int(clock.now().timestamp()), "item": "comment", "parent_id": POST,
                  "verb": "add"}  # fmt: skip
@@ -81,7 +82,7 @@ def test_an_officer_answers_several_comments_of_one_post_from_the_post_view(  # 
     expect(page.locator("#outcomes li")).to_have_count(2)
     expect(page.locator("#outcomes")).to_contain_text("on its way")
 
-    replies = {r.parent_id: r.message for r in sim.page_comments_by(PAGE)}
+    replies = {r.parent_id: r.message for r in facebook_graph(sim).page_comments_by(PAGE)}
     assert replies == {
         comments[0]: "Dear Karma Wangchuk, thank you: a crew will look at it today.",
         comments[2]: "Dear Sonam Dorji, thank you: a crew will look at it today.",

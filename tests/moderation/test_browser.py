@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.config import reset_settings
@@ -46,7 +47,7 @@ def test_a_hide_with_a_ground_is_appealed_reversed_and_counted_in_public(  # typ
     create_account(db, agency, "facebook", PAGE, credentials, "Thimphu Thromde")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example", name="Pema Wangchuk")
     create_official(db, "agency_head@THROMDE", email="head@thromde.example", name="Chimi Dolkar")
-    sim.add_facebook_page(PAGE, TOKEN)
+    facebook_graph(sim).add_page(PAGE, TOKEN)
 
     citizens = Citizens(load_targets(db), seed=11, now=clock.now, state=sim)
     event = citizens.next()
@@ -54,7 +55,9 @@ def test_a_hide_with_a_ground_is_appealed_reversed_and_counted_in_public(  # typ
         event = citizens.next()
     hook = citizens.sign(event)
     assert httpx.post(live_server + hook.path, headers=hook.headers, content=hook.body, timeout=10).status_code == 200
-    comment_id = next(i for i, o in sim.graph.items() if o.message == event.text and o.from_id != PAGE)
+    comment_id = next(
+        i for i, o in facebook_graph(sim).objects.items() if o.message == event.text and o.from_id != PAGE
+    )
 
     # The officer opens the comment from the inbox and hides it on the ground "Spam or scam".
     _sign_in(page, officer.email)
@@ -71,10 +74,10 @@ def test_a_hide_with_a_ground_is_appealed_reversed_and_counted_in_public(  # typ
     expect(record).to_contain_text("pema@thromde.example")
     expect(record).to_contain_text("Spam or scam")
     expect(record).to_contain_text("done: hidden on Facebook")
-    assert sim.graph[comment_id].is_hidden
+    assert facebook_graph(sim).objects[comment_id].is_hidden
 
     # The citizen reads the notice under their comment (sent through the outbound path) and appeals.
-    notice = next(o for o in sim.graph.values() if o.parent_id == comment_id and o.from_id == PAGE)
+    notice = next(o for o in facebook_graph(sim).objects.values() if o.parent_id == comment_id and o.from_id == PAGE)
     assert "(spam or scam)" in notice.message
     link = re.search(r"https?://\S+/appeal/[A-Za-z]+", notice.message)
     assert link is not None and link.group(0).startswith(live_server)
@@ -98,7 +101,7 @@ def test_a_hide_with_a_ground_is_appealed_reversed_and_counted_in_public(  # typ
     page.get_by_label("Your reasons (kept in the record)").fill("A question about buses is not spam.")
     page.get_by_role("button", name="Reverse: show it again").click()
     page.get_by_role("status").filter(has_text="Reversed: the comment is shown again").wait_for()
-    assert not sim.graph[comment_id].is_hidden
+    assert not facebook_graph(sim).objects[comment_id].is_hidden
     assert [c.body["is_hidden"] for c in sim.calls("facebook.comment_hide")] == ["true", "false"]
 
     # The public transparency page counts the hide, the appeal and the reversal — and shows no text or name.
@@ -125,10 +128,10 @@ def test_the_moderation_and_appeal_pages_fit_a_phone_screen(  # type: ignore[no-
     credentials = {"app_secret": "s", "verify_token": "v", "page_access_token": TOKEN}
     account = create_account(db, agency, "facebook", PAGE, credentials, "Page")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
-    sim.add_facebook_page(PAGE, TOKEN)
+    facebook_graph(sim).add_page(PAGE, TOKEN)
     text = "Claim your prize at druk-lottery-winner.com/" + "x" * 120
     message = citizen_says(db, account, at("2026-03-02 09:00"), text, kind=ConversationKind.comment_thread)
-    sim.facebook_comment(PAGE, message.external_id or "", post_id=f"{PAGE}_1", from_id="555", message=text)
+    facebook_graph(sim).comment(PAGE, message.external_id or "", post_id=f"{PAGE}_1", from_id="555", message=text)
     action = service.hide(db, actor=Actor.of(officer), message_id=message.id, ground="spam", note="n " * 80)
     db.commit()
     _sign_in(phone_page, officer.email)

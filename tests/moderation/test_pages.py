@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.models import ConversationKind
 from civicloop.moderation import service
 from tests.factories import create_agency, create_official, csrf_from, form_post, login
@@ -35,7 +36,7 @@ def test_an_officer_hides_a_comment_from_its_conversation(mod: Moderation, clien
     assert done.status_code == 303  # type: ignore[attr-defined]
     after = client.get(page).text
     assert "Done: hidden on Facebook." in after and "hidden" in after and "suggested: scam link" in after
-    assert mod.sim.graph["900001_700001"].is_hidden
+    assert facebook_graph(mod.sim).objects["900001_700001"].is_hidden
 
 
 def test_another_agencys_official_cannot_see_or_moderate_it(mod: Moderation, client: TestClient) -> None:
@@ -76,7 +77,7 @@ def test_the_citizen_appeals_in_dzongkha_and_the_head_reverses(mod: Moderation, 
         client, f"/moderation/appeals/{appeal_id}/decide", {"decision": "reverse"}, page="/moderation/appeals"
     )
     assert decided.status_code == 303  # type: ignore[attr-defined]
-    assert not mod.sim.graph["900001_700001"].is_hidden
+    assert not facebook_graph(mod.sim).objects["900001_700001"].is_hidden
     assert "The agency head reversed the decision" in client.get(page).text
 
 

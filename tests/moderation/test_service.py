@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from civicloop.audit.models import AuditEntry
 from civicloop.channels.instagram import simulator as instagram_sim
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.models import ConversationKind, MessageState
 from civicloop.channels.moderation import Operation
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.simulator.state import Fault
 from civicloop.channels.telegram import simulator as telegram_sim
+from civicloop.channels.x.simulator import x_api
 from civicloop.channels.youtube import simulator as youtube_sim
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound
 from civicloop.moderation import queries, service
@@ -38,7 +40,7 @@ def test_an_officer_hides_a_facebook_comment_on_a_ground_and_the_citizen_is_told
     action = service.hide(mod.db, actor=mod.officer, message_id=comment.id, ground="spam", note="obvious scam")
     action = _fresh(mod, action)
 
-    assert mod.sim.graph["900001_700001"].is_hidden is True
+    assert facebook_graph(mod.sim).objects["900001_700001"].is_hidden is True
     (call,) = mod.sim.calls("facebook.comment_hide")
     assert call.body["is_hidden"] == "true" and call.method == "POST"
     assert action.applied and action.platform_status == 200 and '"success":true' in action.platform_answer
@@ -64,7 +66,7 @@ def test_unhide_shows_it_again_and_a_hidden_comment_cannot_be_hidden_twice(mod: 
     mod.db.rollback()
     action = _fresh(mod, service.unhide(mod.db, actor=mod.officer, message_id=comment.id, note="his own number"))
     assert action.applied and action.ground is None and action.appeal_token is None
-    assert mod.sim.graph["900001_700001"].is_hidden is False
+    assert facebook_graph(mod.sim).objects["900001_700001"].is_hidden is False
     assert [c.body["is_hidden"] for c in mod.sim.calls("facebook.comment_hide")] == ["true", "false"]
     with pytest.raises(Conflict):
         service.unhide(mod.db, actor=mod.officer, message_id=comment.id)
@@ -72,13 +74,13 @@ def test_unhide_shows_it_again_and_a_hidden_comment_cannot_be_hidden_twice(mod: 
 
 def test_a_refusal_is_recorded_as_the_platform_gave_it_and_nothing_changes(mod: Moderation) -> None:
     comment = mod.scene.comment("Buy cheap cement at Olakha, best prices!!!")
-    mod.sim.page_tokens.clear()  # the Page's token was revoked on Facebook
+    facebook_graph(mod.sim).page_tokens.clear()  # the Page's token was revoked on Facebook
     action = _fresh(mod, service.hide(mod.db, actor=mod.officer, message_id=comment.id, ground="advertising"))
     assert not action.applied and action.platform_status == 400
     assert "code 190" in action.platform_summary and "Invalid OAuth access token" in action.platform_answer
     assert action.appeal_token is None and action.notice_outbound_id is None
     assert mod.db.get(type(comment), comment.id).state is MessageState.received  # type: ignore[union-attr]
-    assert mod.sim.graph["900001_700001"].is_hidden is False
+    assert facebook_graph(mod.sim).objects["900001_700001"].is_hidden is False
 
 
 def test_a_platform_that_does_not_answer_leaves_a_record_to_try_again(mod: Moderation) -> None:
@@ -98,7 +100,7 @@ def test_only_the_agency_head_deletes_and_deleting_removes_it_on_the_platform(mo
     mod.db.rollback()
     action = _fresh(mod, service.delete(mod.db, actor=mod.head_actor, message_id=comment.id, ground="threat"))
     assert action.applied and action.operation is Operation.delete and action.by_label == "head@thromde.example"
-    assert "900001_700001" not in mod.sim.graph
+    assert "900001_700001" not in facebook_graph(mod.sim).objects
     assert mod.sim.calls("facebook.comment_delete")[0].method == "DELETE"
     assert action.notice_problem and "nothing to reply to" in action.notice_problem
     # The comment stays in the record, removed, with its text.
@@ -161,16 +163,18 @@ def test_x_hides_only_replies_in_conversations_the_account_started(mod: Moderati
     assert not refused.applied and refused.platform_status == 403
     assert "conversations you authored" in refused.platform_summary
     # A reply to the agency's own post can be hidden, and shown again.
-    mod.sim.x_tweet("1860000000000000100", X_USER, "Road closures this week")
-    mod.sim.x_tweet("1860000000000000101", "9000007", "free followers at bit.ly/x", in_reply_to="1860000000000000100")
+    x_api(mod.sim).tweet("1860000000000000100", X_USER, "Road closures this week")
+    x_api(mod.sim).tweet(
+        "1860000000000000101", "9000007", "free followers at bit.ly/x", in_reply_to="1860000000000000100"
+    )
     reply = mod.scene.inbound(
         mod.scene.x, ConversationKind.comment_thread, "1860000000000000100", "1860000000000000101", "free followers"
     )
     hidden = _fresh(mod, service.hide(mod.db, actor=mod.officer, message_id=reply.id, ground="spam"))
-    assert hidden.applied and mod.sim.tweets["1860000000000000101"].hidden is True
+    assert hidden.applied and x_api(mod.sim).tweets["1860000000000000101"].hidden is True
     assert mod.sim.calls("x.hide")[-1].headers["authorization"].startswith("OAuth ")
     shown = _fresh(mod, service.unhide(mod.db, actor=mod.officer, message_id=reply.id))
-    assert shown.applied and mod.sim.tweets["1860000000000000101"].hidden is False
+    assert shown.applied and x_api(mod.sim).tweets["1860000000000000101"].hidden is False
     with pytest.raises(Invalid, match="no way to delete"):
         service.delete(mod.db, actor=mod.head_actor, message_id=reply.id, ground="spam")
 
@@ -238,7 +242,7 @@ def test_an_appeal_goes_to_the_agency_head_who_reverses_it_on_the_platform(mod: 
     mod.db.commit()
     assert decision.appeal.status is AppealStatus.reversed and decision.reversal is not None
     assert decision.reversal.applied and decision.reversal.reverses_id == action.id
-    assert mod.sim.graph["900001_700001"].is_hidden is False
+    assert facebook_graph(mod.sim).objects["900001_700001"].is_hidden is False
     assert mod.db.get(type(comment), comment.id).state is MessageState.received  # type: ignore[union-attr]
     texts = [c.body["message"] for c in mod.sim.calls("facebook.comments")]
     assert texts[-1].endswith("decided your appeal: the comment is shown again.")

@@ -6,11 +6,13 @@ from __future__ import annotations
 import httpx
 
 from civicloop.channels.instagram import simulator as instagram_sim
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.state import SimulatorState, XUser
+from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.spec import Citizen
 from civicloop.channels.telegram import simulator as telegram_sim
 from civicloop.channels.x.outbound import oauth1_header
+from civicloop.channels.x.simulator import XUser, x_api
 from civicloop.channels.youtube import simulator as youtube_sim
 
 PAGE, TOKEN = "104577788899900", "EAAG-page"
@@ -20,10 +22,10 @@ def test_graph_hides_only_others_comments_on_the_pages_posts(
     simulator_server: SimulatorServer, sim: SimulatorState
 ) -> None:
     url = f"{simulator_server.url}/facebook/v25.0"
-    sim.add_facebook_page(PAGE, TOKEN)
-    sim.add_facebook_page("999", "EAAG-other")
-    sim.facebook_comment(PAGE, "1_2", post_id=f"{PAGE}_1", from_id="555", message="spam")
-    sim.facebook_comment(PAGE, "1_3", post_id=f"{PAGE}_1", from_id=PAGE, message="our own reply")
+    facebook_graph(sim).add_page(PAGE, TOKEN)
+    facebook_graph(sim).add_page("999", "EAAG-other")
+    facebook_graph(sim).comment(PAGE, "1_2", post_id=f"{PAGE}_1", from_id="555", message="spam")
+    facebook_graph(sim).comment(PAGE, "1_3", post_id=f"{PAGE}_1", from_id=PAGE, message="our own reply")
     assert httpx.post(f"{url}/1_2", data={"is_hidden": "true"}).json()["error"]["code"] == 104
     other = httpx.post(f"{url}/1_2", data={"is_hidden": "true", "access_token": "EAAG-other"})
     assert other.status_code == 400 and other.json()["error"]["error_subcode"] == 33
@@ -34,7 +36,7 @@ def test_graph_hides_only_others_comments_on_the_pages_posts(
     post = httpx.post(f"{url}/{PAGE}_1", data={"is_hidden": "true", "access_token": TOKEN})
     assert post.status_code == 400  # a post is not a comment
     done = httpx.post(f"{url}/1_2", data={"is_hidden": "true", "access_token": TOKEN})
-    assert done.json() == {"success": True} and sim.graph["1_2"].is_hidden
+    assert done.json() == {"success": True} and facebook_graph(sim).objects["1_2"].is_hidden
     assert httpx.delete(f"{url}/1_2", params={"access_token": TOKEN}).json() == {"success": True}
     assert httpx.delete(f"{url}/1_2", params={"access_token": TOKEN}).status_code == 400
 
@@ -43,11 +45,11 @@ def test_x_hides_replies_in_the_users_own_conversations_with_a_rate_limit(
     simulator_server: SimulatorServer, sim: SimulatorState
 ) -> None:
     credentials = {"consumer_key": "ck", "consumer_secret": "cs", "access_token": "at", "access_token_secret": "as"}
-    sim.add_x_user(XUser("100", **credentials))
-    sim.x_limits["x.hide"] = (2, 900)
-    sim.x_tweet("1", "100", "our post")
-    sim.x_tweet("2", "200", "a reply", in_reply_to="1")
-    sim.x_tweet("3", "200", "a standalone mention of us")
+    x_api(sim).add_user(XUser("100", **credentials))
+    x_api(sim).limits["x.hide"] = (2, 900)
+    x_api(sim).tweet("1", "100", "our post")
+    x_api(sim).tweet("2", "200", "a reply", in_reply_to="1")
+    x_api(sim).tweet("3", "200", "a standalone mention of us")
 
     def put(tweet_id: str, body: object) -> httpx.Response:
         url = f"{simulator_server.url}/x/2/tweets/{tweet_id}/hidden"
@@ -58,7 +60,7 @@ def test_x_hides_replies_in_the_users_own_conversations_with_a_rate_limit(
     assert put("3", {"hidden": True}).status_code == 403
     ok = put("2", {"hidden": True})
     assert ok.json() == {"data": {"hidden": True}} and ok.headers["x-rate-limit-remaining"] == "0"
-    assert sim.tweets["2"].hidden
+    assert x_api(sim).tweets["2"].hidden
     assert put("2", {"hidden": False}).status_code == 429
 
 

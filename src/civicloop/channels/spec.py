@@ -6,9 +6,12 @@ the registry instead of branching on a platform's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import httpx
@@ -21,6 +24,7 @@ from civicloop.channels.connect.base import Connector
 from civicloop.channels.delivery import Route, Sender
 from civicloop.channels.media.download import Got, Wanted
 from civicloop.channels.moderation import Moderator
+from civicloop.channels.simulator.state import SimulatorState
 from civicloop.config import get_settings
 
 
@@ -66,32 +70,114 @@ class ReplyWindow:
 class Citizen:
     """A simulated citizen, as a platform's simulator side sees one."""
 
-    number: int  # stable per person: the platform derives its own user ids from it
+    number: int  # stable per person: a platform may derive its own user ids from it
     name: str
     handle: str
+    # The person's ids on this platform, drawn once as the run's cast is formed (``CitizenSide.identify``).
+    ids: Mapping[str, str] = field(default_factory=dict)
 
 
-class CitizenSide(Protocol):
-    """How simulated citizens (``civicloop simulate``, the demo) write to an account on this platform:
-    what its webhook needs, a delivery in the platform's own format, and how it is authenticated."""
+def digits(rng: random.Random, count: int) -> str:
+    """A random number of ``count`` digits, as platforms' numeric ids are."""
+    return str(rng.randint(10 ** (count - 1), 10**count - 1))
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """The official account a simulated citizen writes to."""
+
+    external_id: str
+    name: str
+    credentials: Mapping[str, str]
+
+
+@dataclass
+class Scene:
+    """What a platform's citizen side writes and signs one delivery with: the run's random draws (repeatable
+    for a seed), the time, the delivery's number in the run, the simulated platforms' state (None when no
+    simulator is served: ``civicloop simulate``) and the side's own memory for the run (the posts citizens
+    comment on, the earlier comments a reply may answer)."""
+
+    rng: random.Random
+    at: datetime
+    sequence: int
+    state: SimulatorState | None
+    memory: dict[Hashable, Any]
+
+    def digits(self, count: int) -> str:
+        return digits(self.rng, count)
+
+    def kept(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """What ``make`` gave the first time ``key`` was asked for in this run (the posts citizens comment on)."""
+        if key not in self.memory:
+            self.memory[key] = make()
+        return self.memory[key]
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A delivery as the platform makes it: the body, and the headers and query that prove its origin."""
+
+    body: bytes
+    headers: Mapping[str, str]
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A citizen's message already stored (the demo's seeded history), which the simulated platform must know
+    for a reply to it to be accepted as the real platform would accept it."""
+
+    account: Addressee
+    comment: bool  # written in a comment thread (else in a direct conversation)
+    external_id: str  # the message's id on the platform
+    thread: str  # the post commented on (the conversation's post), or the conversation
+    reply_to: str | None  # the comment it answers
+    citizen: str  # the citizen's id on the platform
+    text: str
+    at: datetime
+
+
+class CitizenSide(ABC):
+    """A platform's part of the simulated citizens (``civicloop simulate``, the demo's seeded inbox and its live
+    citizens): what they do on the platform and how often, a delivery in the platform's own format, signed as
+    the platform signs it, and what the simulated API must know of the account and of what citizens wrote
+    earlier. ``channels/simulator`` asks the registry for it and names no platform."""
 
     needed: str  # the credential without which no delivery can be authenticated
+    # What citizens do on the platform (the event kind's second part, "comment" in "<platform>.comment") and
+    # each one's share of the mix, weighed against every other platform's.
+    kinds: Mapping[str, int] = MappingProxyType({"message": 1})
+    messages: tuple[str, ...] = ()  # texts written only here (in the platform's own language), beside the cast's
 
-    def register(self, state: Any, external_id: str, credentials: Mapping[str, str]) -> None:
+    def identify(self, rng: random.Random) -> dict[str, str]:
+        """A person's ids on the platform, drawn once for each person of the cast as a run starts (the same
+        person writes again as the same user): by default none, the platform deriving them from the
+        citizen's number."""
+        return {}
+
+    @abstractmethod
+    def register(self, state: SimulatorState, external_id: str, credentials: Mapping[str, str]) -> None:
         """Tell the simulated API about the account, so that its replies are accepted."""
-        ...
 
-    def write(
-        self, state: Any, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
-    ) -> bytes: ...
+    @abstractmethod
+    def write(self, kind: str, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> bytes:
+        """What the platform reports when ``citizen`` does ``kind`` (one of ``kinds``), unsigned; with a
+        simulator served, the simulated API learns it too (so that a reply to it is accepted)."""
 
-    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
-        """The headers that prove the delivery's origin."""
-        ...
+    @abstractmethod
+    def sign(self, body: bytes, account: Addressee, citizen: Citizen, scene: Scene) -> Signed:
+        """The delivery as the platform POSTs it to the account's webhook."""
+
+    def remember(self, state: SimulatorState, earlier: Earlier) -> None:
+        """Teach the simulated API a message citizens wrote before it was served (nothing, by default: the
+        platform's replies do not depend on it)."""
+        return None
 
     def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
-        """The demo's account for an agency (external id, credentials), or None for none."""
-        ...
+        """The demo's account for an agency (external id, credentials), or None for none (by default: the
+        spec's ``demo`` declares the platform's demo accounts)."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -201,11 +287,15 @@ class PlatformSpec:
     # {name: url}); pointed at the simulator in tests and the demo.
     api_url_default: str = ""
     simulator: APIRouter | None = None
+    # The platform's other hosts that the simulator serves below the platform's router: a key of
+    # ``CIVICLOOP_API_URLS`` (a media host) or of ``CIVICLOOP_OAUTH_URLS`` (a sign-in page) → its path there.
+    simulated_api_hosts: Mapping[str, str] = field(default_factory=dict)
+    simulated_oauth_hosts: Mapping[str, str] = field(default_factory=dict)
     # Office access: the category of sites the platform's own domains belong to, whose officials running
     # the platform's official account are always designated for it (None: none).
     access_category: str | None = "social"
     domains: tuple[str, ...] = ()
-    # Simulated citizens writing to the platform (None: the simulator's own citizens module knows it).
+    # Simulated citizens writing to the platform (None: none do, as on the web form).
     citizens: CitizenSide | None = None
     # The demo's account on every demo agency and the platform's part in its scripted scenes (None: only
     # what ``citizens.demo_account`` declares).

@@ -134,15 +134,16 @@ def seed_channels(session: Session, world: DemoWorld) -> None:
     rng = random.Random(2026)  # noqa: S311 - demo data
     clock = {"at": start}
     targets = load_targets(session)
-    declared = {name for name, p in registry.PLATFORMS.items() if p.citizens is not None}
-    citizens = Citizens([t for t in targets if t.platform not in declared], seed=2026, now=lambda: clock["at"])
+    # The platforms the demo gives every agency an account on (``PlatformSpec.demo``) share the lived-in mix.
+    everywhere = {name for name, p in registry.PLATFORMS.items() if p.demo is not None}
+    citizens = Citizens([t for t in targets if t.platform in everywhere], seed=2026, now=lambda: clock["at"])
     step = timedelta(days=DAYS) / EVENTS
     for _ in range(EVENTS):
         clock["at"] += step * rng.uniform(0.5, 1.5)
         clock["at"] = min(clock["at"], now - timedelta(minutes=5))
         _replay(session, citizens)
-    # Platforms declared in their own folders: a few citizens each, on their own draw.
-    others = [t for t in targets if t.platform in declared]
+    # The platforms only the city has an account on: a few citizens each, on their own draw.
+    others = [t for t in targets if t.platform not in everywhere]
     if others:
         clock["at"] = start
         few = Citizens(others, seed=2027, now=lambda: clock["at"])

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from civicloop.agencies.models import AccountStatus, OfficialAccount
 from civicloop.channels.connect.models import AccountConnection, ConnectAttempt
 from civicloop.channels.meta import simulator as meta_login
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.state import Fault
 from civicloop.kit.clock import FixedClock
 from tests.channels.connect.conftest import IG, PAGE, PERSON, Connect, consent, query_of, start
@@ -48,7 +49,7 @@ def test_a_page_is_connected_with_a_long_lived_token_and_subscribed_to_its_webho
     assert (account.platform, account.external_id, account.status) == ("facebook", PAGE, AccountStatus.active)
     token = account.credentials["page_access_token"]
     # A Page token from a long-lived user token: it never expires, and Graph calls accept it for this Page.
-    assert connect.sim.page_tokens[token] == PAGE
+    assert facebook_graph(connect.sim).page_tokens[token] == PAGE
     assert meta_login.login(connect.sim).tokens[token].expires_at is None
     assert account.token_expires_at is None
     assert meta_login.meta(connect.sim).pages[PAGE].subscribed == {"1234567890123": ("feed", "messages")}

@@ -13,7 +13,7 @@ from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
 from civicloop.channels.connect import tasks
 from civicloop.channels.connect.models import AccountConnection
 from civicloop.channels.meta import simulator as meta_login
-from civicloop.channels.simulator.state import WeChatApp
+from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
 from civicloop.channels.x import oauth_simulator as x_oauth
 from civicloop.kit.clock import FixedClock
 from civicloop.oversight import alerts
@@ -84,13 +84,13 @@ def test_a_refresh_refused_for_good_needs_a_person_and_raises_one_alert(connect:
 def test_wechat_access_tokens_are_fetched_again_before_their_two_hours_end_without_alerts(
     connect: Connect, clock: FixedClock
 ) -> None:
-    connect.sim.add_wechat_app(WeChatApp("wx7h40de00e5f6", "the-real-secret", "gh_7h40de00e5f6"))
+    wechat_api(connect.sim).add_app(WeChatApp("wx7h40de00e5f6", "the-real-secret", "gh_7h40de00e5f6"))
     assert _form(connect, "wechat", {**WECHAT, "app_secret": "the-real-secret"}).status_code == 303
-    issued_before = len(connect.sim.wechat_tokens)
+    issued_before = len(wechat_api(connect.sim).tokens)
     tasks.look_after_all(check=False)
-    assert len(connect.sim.wechat_tokens) == issued_before + 1  # cached for the senders
+    assert len(wechat_api(connect.sim).tokens) == issued_before + 1  # cached for the senders
     tasks.look_after_all(check=False)
-    assert len(connect.sim.wechat_tokens) == issued_before + 1  # still fresh: not fetched again
+    assert len(wechat_api(connect.sim).tokens) == issued_before + 1  # still fresh: not fetched again
     for _ in range(6):  # twelve hours of the five-minute job, in steps
         clock.advance(minutes=105)
         tasks.look_after_all(check=False)
@@ -98,7 +98,7 @@ def test_wechat_access_tokens_are_fetched_again_before_their_two_hours_end_witho
         assert account.token_expires_at is not None and account.token_expires_at - clock.now() > timedelta(minutes=100)
         # The old "expires in 0 days" alert: a token that refreshes itself is never one.
         assert _evaluate(connect, clock) == []
-    assert len(connect.sim.wechat_tokens) == issued_before + 7
+    assert len(wechat_api(connect.sim).tokens) == issued_before + 7
 
 
 def test_a_token_that_does_not_refresh_itself_still_warns_before_it_expires(

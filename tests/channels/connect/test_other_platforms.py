@@ -6,8 +6,9 @@ import httpx
 from sqlalchemy import select
 
 from civicloop.agencies.models import AccountStatus, OfficialAccount, Platform
-from civicloop.channels.simulator.state import WeChatApp
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.telegram import simulator as telegram
+from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
 from civicloop.channels.x import oauth_simulator as x_oauth
 from tests.channels.connect.conftest import CHANNEL, X_APP, X_PERSON, Connect, consent, query_of, start
 from tests.factories import csrf_from
@@ -98,7 +99,7 @@ WECHAT = {
 
 
 def test_wechat_credentials_are_proven_by_fetching_an_access_token(connect: Connect) -> None:
-    connect.sim.add_wechat_app(WeChatApp("wx7h40de00e5f6", "the-real-secret", "gh_7h40de00e5f6"))
+    wechat_api(connect.sim).add_app(WeChatApp("wx7h40de00e5f6", "the-real-secret", "gh_7h40de00e5f6"))
     refused = _form(connect, "wechat", {**WECHAT, "app_secret": "a-wrong-secret"})
     assert refused.status_code == 422
     assert "errcode 40125" in refused.text and "invalid appsecret" in refused.text
@@ -183,7 +184,7 @@ def test_pasted_credentials_are_checked_with_the_platform_and_refused_with_its_r
         "verify_token=tok",
     )
     assert code == 2 and "no Page token" in err  # a Page that cannot send is never stored "active"
-    connect.sim.add_facebook_page("104577788899900", "EAAG-pasted-token")
+    facebook_graph(connect.sim).add_page("104577788899900", "EAAG-pasted-token")
     code, _, err = _cli(
         capsys,
         monkeypatch,

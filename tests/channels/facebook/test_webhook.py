@@ -105,6 +105,8 @@ STANDALONE = {
     "facebook/comment__by_page.json": ("918273645512_1203948702", Direction.outbound, MessageState.sent),
     "facebook/comment__with_photo.json": ("918273645512_1203948790", Direction.inbound, MessageState.received),
     "facebook/post__by_visitor.json": ("104958162837_918299001122", Direction.inbound, MessageState.received),
+    # The Page's own status update (the App Dashboard's feed test sample): kept as the Page's outbound post.
+    "facebook/status__by_page.json": ("104958162837_918301447788", Direction.outbound, MessageState.sent),
     "facebook/message__text.json": ("m_Q2hhbmd6YW10b2ctd2F0ZXItMDEwNQ", Direction.inbound, MessageState.received),
     "facebook/message__attachment.json": ("m_Q2hhbmd6YW10b2ctcGhvdG8tMDEwNQ", Direction.inbound, MessageState.received),
     "facebook/message__echo.json": ("m_VGhyb21kZS1yZXBseS0wMTA1", Direction.outbound, MessageState.sent),

@@ -15,12 +15,15 @@ from civicloop.agencies.models import Agency, OfficialAccount
 from civicloop.auth.models import Official
 from civicloop.auth.scope import Actor
 from civicloop.channels.base import Action, ContactRef, Inbound
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.models import Conversation, ConversationKind, Message
 from civicloop.channels.outbound.models import OutboundMessage
 from civicloop.channels.outbound.service import create_outbound
 from civicloop.channels.service import record_inbound
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.state import SimulatorState, WeChatApp, XUser
+from civicloop.channels.simulator.state import SimulatorState
+from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
+from civicloop.channels.x.simulator import XUser, x_api
 from civicloop.config import reset_settings
 from civicloop.kit.clock import FixedClock, set_clock
 from tests.factories import create_account, create_agency, create_official
@@ -122,15 +125,15 @@ class Scene:
 
     def comment(self, text: str = "The streetlight on Norzin Lam is out.") -> Message:
         post_id, comment_id = f"{PAGE}_900001", "900001_700001"
-        self.sim.facebook_comment(PAGE, comment_id, post_id=post_id, from_id="5550001", message=text)
+        facebook_graph(self.sim).comment(PAGE, comment_id, post_id=post_id, from_id="5550001", message=text)
         return self.inbound(self.facebook, ConversationKind.comment_thread, post_id, comment_id, text)
 
     def messenger(self, text: str = "When does the Changzamtog bus run on Sunday?") -> Message:
-        self.sim.messenger_message(PAGE, "7000123")
+        facebook_graph(self.sim).messenger_message(PAGE, "7000123")
         return self.inbound(self.facebook, ConversationKind.direct, "7000123", "m_abc123", text, citizen="7000123")
 
     def mention(self, text: str = "@ThimphuThromde the footpath at Chubachu is blocked again") -> Message:
-        self.sim.x_tweet("1860000000000000001", "9000001", text)
+        x_api(self.sim).tweet("1860000000000000001", "9000001", text)
         return self.inbound(
             self.x,
             ConversationKind.comment_thread,
@@ -141,12 +144,12 @@ class Scene:
         )
 
     def x_dm(self, text: str = "Can I pay the property tax online?") -> Message:
-        self.sim.x_direct_message(X_USER, "9000002", text)
+        x_api(self.sim).direct_message(X_USER, "9000002", text)
         ref = "-".join(sorted((X_USER, "9000002")))
         return self.inbound(self.x, ConversationKind.direct, ref, "1860000000000000777", text, citizen="9000002")
 
     def wechat_text(self, text: str = "水管漏水了，在Motithang。", openid: str = "oTh1mphu0001") -> Message:
-        self.sim.wechat_message(WX_APPID, openid)
+        wechat_api(self.sim).message(WX_APPID, openid)
         return self.inbound(self.wechat, ConversationKind.direct, openid, f"2453{len(text)}0001", text, citizen=openid)
 
     def form(
@@ -196,7 +199,7 @@ def scene(db: Session, sim: SimulatorState, clock: FixedClock) -> Scene:
     x = create_account(db, agency, "x", X_USER, dict(X_CREDENTIALS), "@ThimphuThromde")
     wechat = create_account(db, agency, "wechat", WX_GH, dict(WX_CREDENTIALS), "Thromde WeChat")
     web = create_account(db, agency, "web", "thromde-feedback", {}, "Feedback form")
-    sim.add_facebook_page(PAGE, FB_TOKEN)
-    sim.add_x_user(XUser(X_USER, **X_CREDENTIALS))
-    sim.add_wechat_app(WeChatApp(WX_APPID, WX_CREDENTIALS["app_secret"], WX_GH))
+    facebook_graph(sim).add_page(PAGE, FB_TOKEN)
+    x_api(sim).add_user(XUser(X_USER, **X_CREDENTIALS))
+    wechat_api(sim).add_app(WeChatApp(WX_APPID, WX_CREDENTIALS["app_secret"], WX_GH))
     return Scene(db, sim, clock, agency, officer, facebook, x, wechat, web)

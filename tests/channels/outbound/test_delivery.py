@@ -8,10 +8,13 @@ from datetime import timedelta
 import pytest
 
 from civicloop.agencies.models import AccountStatus
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.outbound import send as outbound_send
 from civicloop.channels.outbound.models import OutboundMessage, OutboundStatus
 from civicloop.channels.outbound.service import confirm_outbound, create_outbound, retry_outbound
 from civicloop.channels.simulator.state import Fault
+from civicloop.channels.wechat.simulator import wechat_api
+from civicloop.channels.x.simulator import x_api
 from civicloop.config import reset_settings
 from tests.channels.outbound.conftest import PAGE, X_USER, Scene
 
@@ -44,21 +47,21 @@ def test_5xx_is_retried_with_growing_backoff_until_sent_once(scene: Scene) -> No
     # A 5xx may hide a comment that was created: each retry looked before posting again.
     assert [c.status for c in scene.sim.calls("facebook.comments")] == [503, 502, 200]
     assert len(scene.sim.calls("facebook.comments_list")) == 2
-    assert len(scene.sim.page_comments_by(PAGE)) == 1
+    assert len(facebook_graph(scene.sim).page_comments_by(PAGE)) == 1
 
 
 def test_a_lost_response_is_found_on_the_platform_instead_of_posting_twice(scene: Scene) -> None:
     scene.sim.inject("facebook.comments", Fault(status=500, after=True))
     row = _reply_to_comment(scene)
     assert row.status is OutboundStatus.queued
-    created = scene.sim.page_comments_by(PAGE)
+    created = facebook_graph(scene.sim).page_comments_by(PAGE)
     assert len(created) == 1  # the platform did create it; only the answer was lost
     scene.clock.advance(minutes=1)
     assert outbound_send.deliver(row.id) is OutboundStatus.sent
     row = scene.row(row.id)
     assert row.external_id == created[0].id
     assert len(scene.sim.calls("facebook.comments")) == 1
-    assert len(scene.sim.page_comments_by(PAGE)) == 1
+    assert len(facebook_graph(scene.sim).page_comments_by(PAGE)) == 1
     assert [m.external_id for m in scene.messages_out()] == [created[0].id]
 
 
@@ -70,7 +73,7 @@ def test_a_timeout_after_the_post_was_made_does_not_repeat_it(scene: Scene) -> N
     assert row.status is OutboundStatus.queued and "no answer" in (row.last_error or "")
     scene.clock.advance(minutes=1)
     assert outbound_send.deliver(row.id) is OutboundStatus.sent
-    ours = [t for t in scene.sim.tweets.values() if t.author_id == X_USER]
+    ours = [t for t in x_api(scene.sim).tweets.values() if t.author_id == X_USER]
     assert len(ours) == 1 and scene.row(row.id).external_id == ours[0].id
     assert len(scene.sim.calls("x.user_tweets")) == 1
 
@@ -93,7 +96,7 @@ def test_429_waits_until_the_rate_limit_resets(scene: Scene) -> None:
 
 
 def test_the_simulated_x_limit_answers_429_with_headers_and_retry_after_is_honoured(scene: Scene) -> None:
-    scene.sim.x_limits["x.tweets"] = (1, 900)
+    x_api(scene.sim).limits["x.tweets"] = (1, 900)
     mention = scene.mention()
     first = scene.send(scene.x, "One", in_reply_to_message_id=mention.id)
     second = scene.send(scene.x, "Two", in_reply_to_message_id=mention.id)
@@ -125,7 +128,7 @@ def test_a_worker_killed_after_the_call_leaves_a_row_that_is_checked_not_resent(
     assert result.requeued == 1
     row = scene.row(row.id)
     assert row.status is OutboundStatus.sent
-    assert len(scene.sim.page_comments_by(PAGE)) == 1
+    assert len(facebook_graph(scene.sim).page_comments_by(PAGE)) == 1
     assert [c.status for c in scene.sim.calls("facebook.comments")] == [503, 200]
 
 
@@ -139,7 +142,7 @@ def test_a_worker_killed_before_the_call_sends_once_after_the_check(scene: Scene
     assert outbound_send.sweep().requeued == 1
     assert scene.row(row.id).status is OutboundStatus.sent
     assert len(scene.sim.calls("facebook.comments_list")) >= 1
-    assert len(scene.sim.page_comments_by(PAGE)) == 1
+    assert len(facebook_graph(scene.sim).page_comments_by(PAGE)) == 1
 
 
 def test_two_jobs_for_the_same_row_at_once_send_one_copy(scene: Scene) -> None:
@@ -153,7 +156,7 @@ def test_two_jobs_for_the_same_row_at_once_send_one_copy(scene: Scene) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(scene.sim.page_comments_by(PAGE)) == 1
+    assert len(facebook_graph(scene.sim).page_comments_by(PAGE)) == 1
     assert sorted(str(r) for r in results).count("None") == 3
 
 
@@ -164,7 +167,7 @@ def test_an_interrupted_wechat_reply_is_unconfirmed_until_an_official_decides(sc
     scene.clock.advance(minutes=1)
     assert outbound_send.deliver(row.id) is OutboundStatus.unconfirmed
     assert "WeChat cannot list" in (scene.row(row.id).last_error or "")
-    assert len(scene.sim.wechat_sent) == 1 and len(scene.sim.calls("wechat.send")) == 1
+    assert len(wechat_api(scene.sim).sent) == 1 and len(scene.sim.calls("wechat.send")) == 1
     confirmed = confirm_outbound(scene.db, actor=scene.actor, outbound_id=row.id)
     scene.db.commit()
     assert confirmed.status is OutboundStatus.sent
@@ -177,19 +180,19 @@ def test_an_interrupted_wechat_reply_is_unconfirmed_until_an_official_decides(sc
     retry_outbound(scene.db, actor=scene.actor, outbound_id=again.id)
     scene.db.commit()
     assert scene.row(again.id).status is OutboundStatus.sent
-    assert [s["content"] for s in scene.sim.wechat_sent] == ["我们已经派人去了。", "Second note."]
+    assert [s["content"] for s in wechat_api(scene.sim).sent] == ["我们已经派人去了。", "Second note."]
 
 
 def test_an_expired_wechat_token_is_refreshed_and_the_reply_sent(scene: Scene) -> None:
     message = scene.wechat_text()
     first = scene.send(scene.wechat, "One", conversation_id=message.conversation_id)
     assert scene.row(first.id).status is OutboundStatus.sent
-    scene.sim.expire_wechat_tokens()  # the cache still believes it has an hour and more
+    wechat_api(scene.sim).expire_tokens()  # the cache still believes it has an hour and more
     second = scene.send(scene.wechat, "Two", conversation_id=message.conversation_id)
     assert scene.row(second.id).status is OutboundStatus.sent, scene.row(second.id).last_error
     sends = scene.sim.calls("wechat.send")
     assert len(scene.sim.calls("wechat.token")) == 2
-    assert [s["content"] for s in scene.sim.wechat_sent] == ["One", "Two"]
+    assert [s["content"] for s in wechat_api(scene.sim).sent] == ["One", "Two"]
     assert sends[1].query["access_token"] != sends[2].query["access_token"]
     # Near its expiry the cached token is replaced before use, not after a refusal.
     scene.clock.advance(seconds=7200 - 300)
@@ -219,7 +222,7 @@ def test_attempts_run_out_and_a_closed_window_is_final(scene: Scene, monkeypatch
         conversation_id=message.conversation_id,
     )
     scene.db.flush()
-    scene.sim.wechat_windows[("wx7h40de00e5f6", "oTh1mphu0001")].last_message_at -= timedelta(hours=2)
+    wechat_api(scene.sim).windows[("wx7h40de00e5f6", "oTh1mphu0001")].last_message_at -= timedelta(hours=2)
     scene.db.commit()
     row = scene.row(row.id)
     assert row.status is OutboundStatus.failed and "48-hour window" in (row.last_error or "")

@@ -6,9 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from civicloop.auth import service as auth_service
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.outbound.models import OutboundStatus
 from civicloop.channels.outbound.service import create_posts, enqueue_send
 from civicloop.channels.simulator.state import Fault
+from civicloop.channels.wechat.simulator import wechat_api
+from civicloop.channels.x.simulator import x_api
 from civicloop.config import get_settings
 from civicloop.errors import Invalid
 from tests.channels.outbound.conftest import PAGE, WX_APPID, X_USER, Scene
@@ -33,12 +36,12 @@ def test_one_post_goes_to_every_account_with_a_result_for_each(scene: Scene) -> 
         "wechat_mass": OutboundStatus.sent,
     }
     assert [c.body["message"] for c in scene.sim.calls("facebook.feed")] == [rows[0].text]
-    assert [m["content"] for m in scene.sim.wechat_mass] == [rows[0].text]
+    assert [m["content"] for m in wechat_api(scene.sim).mass] == [rows[0].text]
     scene.clock.advance(minutes=1)
     from civicloop.channels.outbound import send as outbound_send
 
     assert outbound_send.deliver(rows[1].id) is OutboundStatus.sent
-    assert [t.text for t in scene.sim.tweets.values() if t.author_id == X_USER] == [rows[0].text]
+    assert [t.text for t in x_api(scene.sim).tweets.values() if t.author_id == X_USER] == [rows[0].text]
 
 
 def test_a_post_that_does_not_fit_one_account_stops_the_batch_with_the_reason(scene: Scene) -> None:
@@ -62,7 +65,7 @@ def test_a_post_with_an_image_is_uploaded_to_each_platform(scene: Scene) -> None
     scene.db.commit()
     assert [scene.row(r.id).status for r in rows] == [OutboundStatus.sent, OutboundStatus.sent]
     assert len(scene.sim.calls("facebook.photos")) == 1 and len(scene.sim.calls("x.media")) == 1
-    tweet = next(t for t in scene.sim.tweets.values() if t.author_id == X_USER)
+    tweet = next(t for t in x_api(scene.sim).tweets.values() if t.author_id == X_USER)
     assert len(tweet.media_ids) == 1
     with pytest.raises(Invalid, match="uploaded to this server"):
         create_posts(scene.db, actor=scene.actor, account_ids=[scene.facebook.id], text="x", image_path="/etc/passwd")
@@ -105,7 +108,7 @@ def test_the_api_creates_a_reply_once_per_idempotency_key_and_reports_its_state(
     assert first.status_code == 201, first.text
     assert again.json()["id"] == first.json()["id"]
     state = client.get(f"/api/v1/outbound/{first.json()['id']}", headers=headers).json()
-    assert state["status"] == "sent" and state["external_id"] == scene.sim.page_comments_by(PAGE)[0].id
+    assert state["status"] == "sent" and state["external_id"] == facebook_graph(scene.sim).page_comments_by(PAGE)[0].id
     assert len(scene.sim.calls("facebook.comments")) == 1
     refused = client.post("/api/v1/outbound", json={**body, "text": "x" * 9000}, headers=headers)
     assert refused.status_code == 422 and "too long" in refused.json()["error"]["message"]
@@ -131,7 +134,7 @@ def test_the_api_posts_a_batch_and_retries_a_failure(scene: Scene, client: TestC
     retried = client.post(f"/api/v1/outbound/{failed['id']}/retry", headers=headers)
     assert retried.status_code == 200, retried.text
     assert client.get(f"/api/v1/outbound/{failed['id']}", headers=headers).json()["status"] == "sent"
-    assert len(scene.sim.wechat_mass) == 1 and scene.sim.wechat_mass[0]["app_id"] == WX_APPID
+    assert len(wechat_api(scene.sim).mass) == 1 and wechat_api(scene.sim).mass[0]["app_id"] == WX_APPID
     assert client.post(f"/api/v1/outbound/{failed['id']}/retry", headers=headers).status_code == 409
 
 

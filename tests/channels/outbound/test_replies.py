@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.models import Conversation, ConversationKind
 from civicloop.channels.outbound import send as outbound_send
 from civicloop.channels.outbound.models import OutboundStatus
 from civicloop.channels.outbound.service import create_outbound, reply_window
 from civicloop.channels.simulator.state import Fault
+from civicloop.channels.wechat.simulator import wechat_api
 from civicloop.channels.x.outbound import weighted_length
+from civicloop.channels.x.simulator import x_api
 from civicloop.errors import Forbidden, Invalid, NotFound
 from tests.channels.outbound.conftest import FB_TOKEN, PAGE, X_USER, Scene
 from tests.factories import create_agency, create_official
@@ -30,7 +33,7 @@ def test_a_facebook_comment_reply_is_posted_once_and_stored_in_the_thread(scene:
     assert len(calls) == 1
     assert calls[0].path == f"/facebook/v25.0/{comment.external_id}/comments"
     assert calls[0].body == {"message": "Thank you, a crew is on its way.", "access_token": FB_TOKEN}
-    replies = scene.sim.page_comments_by(PAGE)
+    replies = facebook_graph(scene.sim).page_comments_by(PAGE)
     assert [r.id for r in replies] == [row.external_id]
     stored = scene.messages_out()
     assert [(m.external_id, m.conversation_id, m.text) for m in stored] == [
@@ -41,7 +44,9 @@ def test_a_facebook_comment_reply_is_posted_once_and_stored_in_the_thread(scene:
 
 def test_a_reply_to_a_reply_answers_the_top_level_comment(scene: Scene) -> None:
     top = scene.comment()
-    scene.sim.facebook_comment(PAGE, "900001_700002", post_id=f"{PAGE}_900001", from_id="5550002", message="Same here")
+    facebook_graph(scene.sim).comment(
+        PAGE, "900001_700002", post_id=f"{PAGE}_900001", from_id="5550002", message="Same here"
+    )
     reply = scene.inbound(
         scene.facebook,
         ConversationKind.comment_thread,
@@ -65,7 +70,7 @@ def test_a_messenger_reply_inside_24_hours_is_sent_as_response(scene: Scene) -> 
     body = scene.sim.calls("facebook.messages")[0].body
     assert body["recipient"] == {"id": "7000123"} and body["messaging_type"] == "RESPONSE"
     assert body["message"]["text"] == "Sundays every 30 minutes from 07:00."
-    assert row.external_id == scene.sim.graph[row.external_id].id
+    assert row.external_id == facebook_graph(scene.sim).objects[row.external_id].id
 
 
 def test_the_messenger_window_is_checked_before_queueing_and_by_the_platform(scene: Scene) -> None:
@@ -110,7 +115,7 @@ def test_an_x_reply_is_signed_with_oauth1_and_threads_under_the_mention(scene: S
         "text": "Thanks, we have asked the contractor to clear it today.",
         "reply": {"in_reply_to_tweet_id": "1860000000000000001"},
     }
-    tweet = scene.sim.tweets[row.external_id or ""]
+    tweet = x_api(scene.sim).tweets[row.external_id or ""]
     assert tweet.author_id == X_USER and tweet.in_reply_to == "1860000000000000001"
 
 
@@ -151,7 +156,7 @@ def test_an_x_dm_reply_goes_to_the_citizen(scene: Scene) -> None:
     assert row.status is OutboundStatus.sent, row.last_error
     assert row.route == "x_dm" and row.recipient == "9000002"
     assert scene.sim.calls("x.dm")[0].path == "/x/2/dm_conversations/with/9000002/messages"
-    assert [d.text for d in scene.sim.dms if d.sender_id == X_USER] == [
+    assert [d.text for d in x_api(scene.sim).dms if d.sender_id == X_USER] == [
         "Yes: pay.thimphucity.bt accepts card and mBoB."
     ]
 
@@ -162,7 +167,7 @@ def test_a_wechat_reply_fetches_a_token_once_and_reuses_it(scene: Scene) -> None
         row = scene.send(scene.wechat, text, conversation_id=message.conversation_id)
         assert scene.row(row.id).status is OutboundStatus.sent, scene.row(row.id).last_error
     assert len(scene.sim.calls("wechat.token")) == 1
-    assert [s["content"] for s in scene.sim.wechat_sent] == [
+    assert [s["content"] for s in wechat_api(scene.sim).sent] == [
         "我们已经通知了水务部门。",
         "Repair crew arrives by 14:00.",
     ]
@@ -185,7 +190,7 @@ def test_wechat_window_and_quota_close_replies(scene: Scene) -> None:
         scene.db.commit()
     window = reply_window(scene.db, conversation)
     assert not window.open and "5 replies" in window.reason
-    assert len(scene.sim.wechat_sent) == 5
+    assert len(wechat_api(scene.sim).sent) == 5
     scene.clock.advance(minutes=5)
     scene.wechat_text("还是漏水")  # the citizen writes again: a new window and quota
     assert reply_window(scene.db, scene.conversation(message)).open

@@ -8,9 +8,12 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.state import Fault, SimulatorState, WeChatApp, XUser
+from civicloop.channels.simulator.state import Fault, SimulatorState
+from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
 from civicloop.channels.x.outbound import oauth1_header, oauth1_signature, weighted_length
+from civicloop.channels.x.simulator import XUser, x_api
 from civicloop.kit.clock import utcnow
 
 PAGE, TOKEN = "104577788899900", "EAAG-page"
@@ -26,9 +29,9 @@ def server() -> Iterator[SimulatorServer]:
 @pytest.fixture
 def sim(server: SimulatorServer) -> SimulatorState:
     state = server.reset()
-    state.add_facebook_page(PAGE, TOKEN)
-    state.add_x_user(X)
-    state.add_wechat_app(WeChatApp("wx123", "secret", "gh_123"))
+    facebook_graph(state).add_page(PAGE, TOKEN)
+    x_api(state).add_user(X)
+    wechat_api(state).add_app(WeChatApp("wx123", "secret", "gh_123"))
     return state
 
 
@@ -45,7 +48,7 @@ def _graph_error(response: httpx.Response) -> tuple[int, int, int | None]:
 
 
 def test_graph_checks_version_token_object_and_fields(sim: SimulatorState, http: httpx.Client) -> None:
-    sim.facebook_comment(PAGE, "900_1", post_id=f"{PAGE}_900", from_id="77", message="Hello")
+    facebook_graph(sim).comment(PAGE, "900_1", post_id=f"{PAGE}_900", from_id="77", message="Hello")
     url = "/facebook/v25.0/900_1/comments"
     assert (
         _graph_error(http.post("/facebook/latest/900_1/comments", json={"message": "x", "access_token": TOKEN}))[1]
@@ -71,9 +74,9 @@ def test_messenger_answers_only_within_24_hours(sim: SimulatorState, http: httpx
         "access_token": TOKEN,
     }
     assert _graph_error(http.post(f"/facebook/v25.0/{PAGE}/messages", json=body))[2] == 2018001
-    sim.messenger_message(PAGE, "psid-1", utcnow() - timedelta(hours=25))
+    facebook_graph(sim).messenger_message(PAGE, "psid-1", utcnow() - timedelta(hours=25))
     assert _graph_error(http.post(f"/facebook/v25.0/{PAGE}/messages", json=body)) == (400, 10, 2018278)
-    sim.messenger_message(PAGE, "psid-1", utcnow() - timedelta(hours=23))
+    facebook_graph(sim).messenger_message(PAGE, "psid-1", utcnow() - timedelta(hours=23))
     sent = http.post("/facebook/v25.0/me/messages", json=body)
     assert sent.status_code == 200 and sent.json()["recipient_id"] == "psid-1"
     no_type = {k: v for k, v in body.items() if k != "messaging_type"}
@@ -116,13 +119,13 @@ def test_x_checks_the_oauth1_signature_and_refuses_app_only_tokens(sim: Simulato
     assert created.headers["location"].endswith(created.json()["data"]["id"])
     forged = XUser(X.user_id, "ck", "cs", "at", "wrong-secret")
     assert _x(http, "POST", "/x/2/tweets", user=forged, json={"text": "x"}).json()["title"] == "Unauthorized"
-    sim.x_app_bearer_tokens.add("app-only")
+    x_api(sim).app_bearer_tokens.add("app-only")
     refused = http.post("/x/2/tweets", headers={"authorization": "Bearer app-only"}, json={"text": "x"})
     assert refused.status_code == 403 and "Application-Only is forbidden" in refused.json()["detail"]
 
 
 def test_x_enforces_length_threads_duplicates_and_rate_limits(sim: SimulatorState, http: httpx.Client) -> None:
-    sim.x_limits["x.tweets"] = (3, 900)
+    x_api(sim).limits["x.tweets"] = (3, 900)
     assert _x(http, "POST", "/x/2/tweets", json={"text": "界" * 141}).status_code == 403
     missing = _x(http, "POST", "/x/2/tweets", json={"text": "x", "reply": {"in_reply_to_tweet_id": "1"}})
     assert "deleted or not visible" in missing.json()["detail"]
@@ -130,14 +133,14 @@ def test_x_enforces_length_threads_duplicates_and_rate_limits(sim: SimulatorStat
     assert first.headers["x-rate-limit-limit"] == "3" and first.headers["x-rate-limit-remaining"] == "0"
     limited = _x(http, "POST", "/x/2/tweets", json={"text": "Other"})
     assert limited.status_code == 429 and int(limited.headers["x-rate-limit-reset"]) > int(utcnow().timestamp())
-    sim.x_limits["x.tweets"] = (100, 900)
-    sim.x_rate.clear()
+    x_api(sim).limits["x.tweets"] = (100, 900)
+    x_api(sim).rate.clear()
     assert "duplicate content" in _x(http, "POST", "/x/2/tweets", json={"text": "Same"}).json()["detail"]
 
 
 def test_x_dms_only_to_people_who_wrote(sim: SimulatorState, http: httpx.Client) -> None:
     assert _x(http, "POST", "/x/2/dm_conversations/with/555/messages", json={"text": "Hi"}).status_code == 403
-    sim.x_direct_message(X.user_id, "555", "Hello")
+    x_api(sim).direct_message(X.user_id, "555", "Hello")
     sent = _x(http, "POST", "/x/2/dm_conversations/with/555/messages", json={"text": "Hi"})
     assert sent.status_code == 201 and set(sent.json()["data"]) == {"dm_conversation_id", "dm_event_id"}
     events = _x(http, "GET", "/x/2/dm_conversations/with/555/dm_events").json()["data"]
@@ -169,17 +172,17 @@ def test_wechat_tokens_windows_and_quota(sim: SimulatorState, http: httpx.Client
     assert _cs(http, "short", message) == 40014
     assert _cs(http, "x" * 64, message) == 40001
     assert _cs(http, token, message) == 40003  # the citizen never wrote
-    sim.wechat_message("wx123", "oCitizen", utcnow() - timedelta(hours=49))
+    wechat_api(sim).message("wx123", "oCitizen", utcnow() - timedelta(hours=49))
     assert _cs(http, token, message) == 45015
-    sim.wechat_message("wx123", "oCitizen")
+    wechat_api(sim).message("wx123", "oCitizen")
     assert [_cs(http, token, message) for _ in range(6)] == [0, 0, 0, 0, 0, 45047]
     bad_json = http.post("/wechat/cgi-bin/message/custom/send", params={"access_token": token}, content=b"{not json")
     assert bad_json.json()["errcode"] == 47001
     newer = str(_token(http)["access_token"])
     assert _cs(http, token, message) == 45047  # the old token still works for 5 minutes
-    sim.wechat_tokens[token].superseded_at = utcnow() - timedelta(minutes=6)
+    wechat_api(sim).tokens[token].superseded_at = utcnow() - timedelta(minutes=6)
     assert _cs(http, token, message) == 40001
-    sim.expire_wechat_tokens()
+    wechat_api(sim).expire_tokens()
     assert _cs(http, newer, message) == 42001
 
 
@@ -241,7 +244,7 @@ def test_graph_lists_page_by_cursor_with_default_fields_only(sim: SimulatorState
     start = utcnow() - timedelta(minutes=30)
     for n in range(30):
         parent = f"900_{n - 1}" if n % 3 == 2 else post
-        sim.facebook_comment(
+        facebook_graph(sim).comment(
             PAGE,
             f"900_{n}",
             post_id=post,
@@ -274,7 +277,9 @@ def test_graph_lists_page_by_cursor_with_default_fields_only(sim: SimulatorState
 
 def test_messenger_conversations_page_by_cursor_and_refuse_time_paging(sim: SimulatorState, http: httpx.Client) -> None:
     for n in range(25):
-        sim.messenger_message(PAGE, "psid-9", utcnow() - timedelta(minutes=25 - n), mid=f"m_{n}", text=f"t{n}")
+        facebook_graph(sim).messenger_message(
+            PAGE, "psid-9", utcnow() - timedelta(minutes=25 - n), mid=f"m_{n}", text=f"t{n}"
+        )
     threads = http.get(f"/facebook/v25.0/{PAGE}/conversations", params={"access_token": TOKEN, "platform": "messenger"})
     assert [set(t) for t in threads.json()["data"]] == [{"id", "updated_time"}]
     since = http.get(f"/facebook/v25.0/{PAGE}/conversations", params={"access_token": TOKEN, "since": "1"})
@@ -289,9 +294,9 @@ def test_messenger_conversations_page_by_cursor_and_refuse_time_paging(sim: Simu
 
 def test_x_lists_mentions_and_dm_events_with_token_paging(sim: SimulatorState, http: httpx.Client) -> None:
     for n in range(12):
-        sim.x_tweet(str(1_800_000_000_000_000_000 + n), "555", f"@agency q{n}", mentions=(X.user_id,))
-        sim.x_direct_message(X.user_id, "555", f"dm{n}", event_id=str(1_800_000_000_000_000_100 + n))
-    sim.x_profile("555", "Sonam Dema", "sonamdema")
+        x_api(sim).tweet(str(1_800_000_000_000_000_000 + n), "555", f"@agency q{n}", mentions=(X.user_id,))
+        x_api(sim).direct_message(X.user_id, "555", f"dm{n}", event_id=str(1_800_000_000_000_000_100 + n))
+    x_api(sim).profile("555", "Sonam Dema", "sonamdema")
     assert _x(http, "GET", f"/x/2/users/{X.user_id}/mentions", params={"max_results": "4"}).status_code == 400
     first = _x(http, "GET", f"/x/2/users/{X.user_id}/mentions", params={"max_results": "5"}).json()
     assert len(first["data"]) == 5 and set(first["data"][0]) == {"id", "text", "edit_history_tweet_ids"}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
 from civicloop.channels.facebook import demo as facebook_demo
+from civicloop.channels.facebook.citizens import FacebookCitizens
 from civicloop.channels.facebook.connect import FacebookConnector
 from civicloop.channels.facebook.moderation import FacebookModerator
 from civicloop.channels.facebook.outbound import FacebookSender
@@ -43,6 +44,7 @@ SPEC = PlatformSpec(
     api_url_default=GRAPH_API_URL,
     domains=("facebook.com", "fb.com", "fb.me", "fbcdn.net", "fbsbx.com", "facebook.net", "messenger.com"),
     simulator=graph.router,
+    simulated_oauth_hosts={"meta.dialog": ""},  # Meta Login's dialog, on www.facebook.com
     connector=FacebookConnector(),
     moderator=FacebookModerator(),
     # Facebook threads are two levels deep: a reply to a reply answers the top-level comment.
@@ -52,5 +54,6 @@ SPEC = PlatformSpec(
         "Messenger: only the 20 most recent messages of each conversation can be read back",
         "posts that visitors write on the Page, and edits, hides and deletions, are not read back",
     ),
+    citizens=FacebookCitizens(),
     demo=facebook_demo.DEMO,
 )

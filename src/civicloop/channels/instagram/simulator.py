@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from civicloop.channels.meta import simulator as meta
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.state import Fault, SimulatorState
-from civicloop.channels.spec import Citizen
+from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Scene, Signed
 
 router = APIRouter(prefix="/instagram")
 WINDOW = timedelta(hours=24)
@@ -245,7 +245,7 @@ async def delete_comment_route(comment_id: str, request: Request) -> Response:
     return await dispatch(request, "instagram.delete", lambda c: delete_comment(state, comment_id, c), fault_body)
 
 
-class InstagramCitizens:
+class InstagramCitizens(CitizenSide):
     """Simulated citizens commenting on the account's posts, as Meta delivers it."""
 
     needed = "app_secret"
@@ -255,9 +255,8 @@ class InstagramCitizens:
         if token and external_id not in accounts(state):
             add_account(state, external_id, token)
 
-    def write(
-        self, state: SimulatorState | None, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
-    ) -> bytes:
+    def write(self, kind: str, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> bytes:
+        state, external_id, sequence, at = scene.state, account.external_id, scene.sequence, scene.at
         comment_id = str(17_900_000_000_000_000 + sequence)
         value = {
             "id": comment_id,
@@ -266,16 +265,16 @@ class InstagramCitizens:
             "media": {"id": f"1795{external_id[-6:]}0{sequence % 3}", "media_product_type": "FEED"},
         }
         if state is not None and external_id in accounts(state):
-            account = accounts(state)[external_id]
-            account.comments.add(comment_id)
-            account.comment_rows[comment_id] = value | {"timestamp": at.strftime("%Y-%m-%dT%H:%M:%S+0000")}
+            simulated = accounts(state)[external_id]
+            simulated.comments.add(comment_id)
+            simulated.comment_rows[comment_id] = value | {"timestamp": at.strftime("%Y-%m-%dT%H:%M:%S+0000")}
         entry = {"id": external_id, "time": int(at.timestamp()), "changes": [{"field": "comments", "value": value}]}
         return json.dumps({"object": "instagram", "entry": [entry]}, ensure_ascii=False).encode()
 
-    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
+    def sign(self, body: bytes, account: Addressee, citizen: Citizen, scene: Scene) -> Signed:
         from civicloop.channels.instagram.provider import sign
 
-        return {"x-hub-signature-256": sign(body, credentials.get("app_secret", ""))}
+        return Signed(body, {"x-hub-signature-256": sign(body, account.credentials.get("app_secret", ""))})
 
     def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
         # One agency answers on Instagram in the demo: the city.

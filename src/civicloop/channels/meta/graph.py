@@ -24,14 +24,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from civicloop.channels.meta.graph_state import HUMAN_AGENT_WINDOW, MESSENGER_WINDOW, GraphObject, facebook_graph
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
-from civicloop.channels.simulator.state import (
-    HUMAN_AGENT_WINDOW,
-    MESSENGER_WINDOW,
-    Fault,
-    GraphObject,
-    SimulatorState,
-)
+from civicloop.channels.simulator.state import Fault, SimulatorState
 
 router = APIRouter(prefix="/facebook")
 
@@ -93,7 +88,7 @@ def _authenticate(state: SimulatorState, call: Call, version: str) -> str | Repl
         token = value.strip() if scheme.lower() == "bearer" else None
     if not token:
         return error(400, 104, "An access token is required to request this resource.")
-    page_id = state.page_tokens.get(token)
+    page_id = facebook_graph(state).page_tokens.get(token)
     if page_id is None:
         return error(400, 190, "Invalid OAuth access token - Cannot parse access token")
     return page_id
@@ -107,7 +102,7 @@ def reply_to_object(state: SimulatorState, call: Call, version: str, object_id: 
     page_id = _authenticate(state, call, version)
     if isinstance(page_id, Reply):
         return page_id
-    target = state.graph.get(object_id)
+    target = facebook_graph(state).objects.get(object_id)
     if target is None or target.page_id != page_id or target.thread_with is not None or not target.can_comment:
         return _unsupported(object_id)
     message = (call.param("message") or "").strip()
@@ -115,7 +110,7 @@ def reply_to_object(state: SimulatorState, call: Call, version: str, object_id: 
         return error(400, 100, "(#100) Missing message or attachment")
     post_part = object_id.split("_")[-1] if target.parent_id is None else target.id.split("_")[0]
     comment = GraphObject(_new_id(state, post_part), page_id, page_id, message, state.now(), parent_id=object_id)
-    state.graph[comment.id] = comment
+    facebook_graph(state).objects[comment.id] = comment
     return Reply(200, {"id": comment.id})
 
 
@@ -197,7 +192,7 @@ def _descendants(state: SimulatorState, object_id: str) -> list[GraphObject]:
     found, frontier = [], [object_id]
     while frontier:
         parent = frontier.pop()
-        children = [o for o in state.graph.values() if o.parent_id == parent]
+        children = [o for o in facebook_graph(state).objects.values() if o.parent_id == parent]
         found.extend(children)
         frontier.extend(o.id for o in children)
     return found
@@ -210,7 +205,7 @@ def list_replies(state: SimulatorState, call: Call, version: str, object_id: str
     page_id = _authenticate(state, call, version)
     if isinstance(page_id, Reply):
         return page_id
-    target = state.graph.get(object_id)
+    target = facebook_graph(state).objects.get(object_id)
     if target is None or target.page_id != page_id:
         return _unsupported(object_id, "get")
     kind = call.param("filter") or "toplevel"
@@ -224,7 +219,7 @@ def list_replies(state: SimulatorState, call: Call, version: str, object_id: str
     found = (
         _descendants(state, object_id)
         if kind == "stream"
-        else [o for o in state.graph.values() if o.parent_id == object_id]
+        else [o for o in facebook_graph(state).objects.values() if o.parent_id == object_id]
     )
     ordered = sorted(found, key=lambda o: o.created, reverse=order == "reverse_chronological")
     fields = requested_fields(call, ("id", "message", "created_time", "from"))
@@ -246,11 +241,11 @@ def publish(state: SimulatorState, call: Call, version: str, path_page: str) -> 
     message = (call.param("message") or "").strip()
     if not message and not call.param("link"):
         return error(400, 100, "(#100) Missing message or attachment")
-    latest = max((o for o in state.graph.values() if _is_post_of(o, page_id)), key=lambda o: o.created, default=None)
+    latest = max(_posts_of(state, page_id), key=lambda o: o.created, default=None)
     if latest is not None and latest.message == message:
         return error(400, 506, "(#506) Duplicate status message")
     post = GraphObject(_new_id(state, page_id), page_id, page_id, message, state.now())
-    state.graph[post.id] = post
+    facebook_graph(state).objects[post.id] = post
     return Reply(200, {"id": post.id})
 
 
@@ -265,12 +260,16 @@ def publish_photo(state: SimulatorState, call: Call, version: str, path_page: st
         return error(400, 100, "(#100) Invalid image file")
     photo_id = str(10**15 + state.next_number())
     post = GraphObject(_new_id(state, page_id), page_id, page_id, call.param("message") or "", state.now())
-    state.graph[post.id] = post
+    facebook_graph(state).objects[post.id] = post
     return Reply(200, {"id": photo_id, "post_id": post.id})
 
 
-def _is_post_of(o: GraphObject, page_id: str) -> bool:
-    return o.page_id == page_id and o.parent_id is None and o.thread_with is None and o.id.startswith(f"{page_id}_")
+def _posts_of(state: SimulatorState, page_id: str) -> list[GraphObject]:
+    return [
+        o
+        for o in facebook_graph(state).objects.values()
+        if o.page_id == page_id and o.parent_id is None and o.thread_with is None and o.id.startswith(f"{page_id}_")
+    ]
 
 
 def list_posts(state: SimulatorState, call: Call, version: str, path_page: str) -> Reply:
@@ -286,7 +285,7 @@ def list_posts(state: SimulatorState, call: Call, version: str, path_page: str) 
             return error(400, 100, f"(#100) The parameter {name} must be a UNIX timestamp")
         bounds.append(int(value) if value else None)
     since, until = bounds
-    posts = sorted((o for o in state.graph.values() if _is_post_of(o, page_id)), key=lambda o: o.created, reverse=True)
+    posts = sorted(_posts_of(state, page_id), key=lambda o: o.created, reverse=True)
     posts = [
         o
         for o in posts
@@ -335,7 +334,7 @@ def send_message(state: SimulatorState, call: Call, version: str, path_page: str
         return error(
             400, 100, f"(#100) Length of param message[text] must be less than or equal to {MESSENGER_TEXT_LIMIT}"
         )
-    last = state.messenger_last_user_message.get((page_id, psid))
+    last = facebook_graph(state).messenger_last_user_message.get((page_id, psid))
     if last is None:
         return error(400, 100, "(#100) No matching user found", subcode=2018001)
     window = MESSENGER_WINDOW
@@ -347,13 +346,13 @@ def send_message(state: SimulatorState, call: Call, version: str, path_page: str
     if (messaging_type != "MESSAGE_TAG" or body.get("tag") == "HUMAN_AGENT") and state.now() - last > window:
         return error(400, 10, "(#10) This message is sent outside of allowed window.", subcode=2018278)
     sent = GraphObject(f"m_{secrets.token_urlsafe(24)}", page_id, page_id, text, state.now(), thread_with=psid)
-    state.graph[sent.id] = sent
+    facebook_graph(state).objects[sent.id] = sent
     return Reply(200, {"recipient_id": psid, "message_id": sent.id})
 
 
 def _threads(state: SimulatorState, page_id: str) -> dict[str, list[GraphObject]]:
     threads: dict[str, list[GraphObject]] = {}
-    for o in state.graph.values():
+    for o in facebook_graph(state).objects.values():
         if o.page_id == page_id and o.thread_with:
             threads.setdefault(o.thread_with, []).append(o)
     return threads
@@ -472,7 +471,7 @@ def _page_comment(state: SimulatorState, call: Call, version: str, object_id: st
     page_id = _authenticate(state, call, version)
     if isinstance(page_id, Reply):
         return page_id
-    target = state.graph.get(object_id)
+    target = facebook_graph(state).objects.get(object_id)
     if target is None or target.page_id != page_id or target.parent_id is None or target.thread_with is not None:
         return _unsupported(object_id, verb)
     return target
@@ -496,7 +495,7 @@ def delete_comment(state: SimulatorState, call: Call, version: str, object_id: s
     target = _page_comment(state, call, version, object_id, "delete")
     if isinstance(target, Reply):
         return target
-    del state.graph[object_id]
+    del facebook_graph(state).objects[object_id]
     return Reply(200, {"success": True})
 
 

@@ -34,6 +34,7 @@ from fastapi.responses import Response
 
 from civicloop.channels.meta import graph
 from civicloop.channels.meta.graph import error, fault_body
+from civicloop.channels.meta.graph_state import facebook_graph
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.oauth import AuthorizationServer, Token, server
 from civicloop.channels.simulator.state import SimulatorState
@@ -197,7 +198,7 @@ def accounts(state: SimulatorState, call: Call, version: str) -> Reply:
             subject=page.id,
             prefix="EAAP",
         )
-        state.page_tokens[token.value] = page.id
+        facebook_graph(state).page_tokens[token.value] = page.id
         if page.linked_id:
             for hook in LINKED_TOKEN_HOOKS:
                 hook(state, page.linked_id, token.value)
@@ -238,8 +239,8 @@ def page_fields(state: SimulatorState, call: Call, version: str, page_id: str) -
     if (bad := _bad_version(version)) is not None:
         return bad
     token_value = _token_of(call)
-    if state.page_tokens.get(token_value) == page_id and token_value not in login(state).tokens:
-        # A Page set up directly in the Graph simulator (``SimulatorState.add_*_page``), not through Login.
+    if facebook_graph(state).page_tokens.get(token_value) == page_id and token_value not in login(state).tokens:
+        # A Page set up directly in the Graph simulator (``facebook_graph(state).add_page``), not through Login.
         return Reply(200, {"id": page_id, "name": f"Page {page_id}"})
     token = _page_token(state, call, page_id)
     if isinstance(token, Reply):

@@ -3,7 +3,8 @@
 Paths: ``/<platform>/...``, one router per platform that declares one in its spec (``PlatformSpec.simulator``,
 mounted under the platform's name), and ``/_simulator/requests`` to read what it received. Point CivicLoop at
 it with ``CIVICLOOP_<PLATFORM>_API_URL=http://127.0.0.1:PORT/<platform>`` for each platform
-(``SimulatorServer.env()``).
+(``SimulatorServer.env()``); a platform's other hosts (a media host, a sign-in page) are served below its
+router too (``PlatformSpec.simulated_api_hosts``, ``simulated_oauth_hosts``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -21,9 +23,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from civicloop.channels import registry
-from civicloop.channels.meta import simulator as meta_simulator
 from civicloop.channels.simulator.http import state_of
 from civicloop.channels.simulator.state import SimulatorState
+from civicloop.channels.spec import PlatformSpec
 
 START_TIMEOUT_SECONDS = 10
 
@@ -91,15 +93,20 @@ class SimulatorServer:
         """The settings that point CivicLoop's platform calls at this simulator."""
         simulated = [p for p in registry.PLATFORMS.values() if p.simulator is not None]
         own = {p.api_url_variable: f"{self.url}/{p.name}" for p in simulated}
-        shared = {"x.ton": f"{self.url}/x/ton"}  # X's direct-message media host (``channels/x/media.py``)
+
+        def below(hosts: Callable[[PlatformSpec], Mapping[str, str]]) -> dict[str, str]:
+            """The platforms' other hosts (media hosts, sign-in pages), served below each platform's router."""
+            return {key: f"{self.url}/{p.name}{path}" for p in simulated for key, path in hosts(p).items()}
+
         # The platforms' sign-in pages and token endpoints (other hosts than their APIs) are simulated too.
         oauth = {
             f"{p.name}.{part}": f"{self.url}/{p.name}"
             for p in simulated
             if p.connector is not None
             for part in ("dialog", "token")
-        } | {"meta.dialog": f"{self.url}{meta_simulator.router.prefix}"}
-        return own | {"CIVICLOOP_API_URLS": json.dumps(shared), "CIVICLOOP_OAUTH_URLS": json.dumps(oauth)}
+        } | below(lambda p: p.simulated_oauth_hosts)
+        api_hosts = below(lambda p: p.simulated_api_hosts)
+        return own | {"CIVICLOOP_API_URLS": json.dumps(api_hosts), "CIVICLOOP_OAUTH_URLS": json.dumps(oauth)}
 
     def reset(self, state: SimulatorState | None = None) -> SimulatorState:
         """Start over with a fresh (or given) state: forget accounts, objects, faults and records."""

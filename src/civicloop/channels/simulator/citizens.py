@@ -1,73 +1,48 @@
 """Simulated citizens: webhooks in each platform's documented format, signed as the platform signs them.
 
-A realistic mix — Facebook comments (some replying to others) and Messenger messages, X mentions and
-DMs, WeChat texts (encrypted for accounts in safe mode) — from a stable cast of people, so the same
-person writes again into the same conversation. ``drive`` sends them to a CivicLoop server at a
-bounded rate for a bounded time; the payload shapes match the inbound fixtures in tests/channels/.
+A realistic mix of what citizens do on each platform with an account (comments, replies, direct
+messages), from a stable cast of people, so that the same person writes again into the same
+conversation. Each platform's part — what its citizens do and how often, the delivery in its own format,
+its signature, what its simulated API must learn — is declared in its folder (``PlatformSpec.citizens``,
+a ``CitizenSide``); this module asks the registry and names no platform. ``drive`` sends the deliveries
+to a CivicLoop server at a bounded rate for a bounded time; the payload shapes match the inbound fixtures
+in tests/channels/.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import io
 import ipaddress
-import json
 import random
-import secrets
 import socket
-import struct
 import time
-from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AccountStatus, Agency, OfficialAccount, Platform
 from civicloop.agencies.service import webhook_path
 from civicloop.channels import registry
-from civicloop.channels.simulator.state import SimulatorState, WeChatApp, XUser
-from civicloop.channels.spec import Citizen
+from civicloop.channels.simulator import cast
+from civicloop.channels.simulator.state import SimulatorState
+from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Scene
 from civicloop.errors import Invalid
 from civicloop.kit.clock import utcnow
 
-DATA = Path(__file__).parent / "data" / "citizens.json"
-# Share of each event kind in the mix (only kinds whose platform has an account are drawn).
-MIX = {
-    "facebook.comment": 30,
-    "facebook.message": 20,
-    "x.mention": 20,
-    "x.dm": 10,
-    "wechat.text": 20,
-}
 MAX_RATE = 50.0
-PHOTO_EVERY = 4
 MAX_DURATION = 3600.0
-POSTS_PER_PAGE = 3
 
 
-def photo(seed: int) -> bytes:
-    """A small PNG photo (a different colour for each seed), as a citizen's phone would send."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), ((seed * 37) % 256, (seed * 91) % 256, (seed * 53) % 256)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@cache
-def _data() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
-    return loaded
+def side(platform: str) -> CitizenSide | None:
+    """The platform's part of the simulated citizens (None: no citizen writes there)."""
+    found = registry.PLATFORMS.get(platform)
+    return found.citizens if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -81,25 +56,26 @@ class Target:
     path: str
     credentials: Mapping[str, str]
 
+    @property
+    def addressee(self) -> Addressee:
+        return Addressee(self.external_id, self.name, self.credentials)
+
 
 def load_targets(session: Session, agency_codes: list[str] | None = None) -> list[Target]:
-    """Active social media accounts whose webhook credentials are known."""
+    """Active accounts on platforms where citizens write, whose webhook credentials are known."""
     query = (
         select(OfficialAccount, Agency.code)
         .join(Agency, Agency.id == OfficialAccount.agency_id)
-        .where(OfficialAccount.status == AccountStatus.active, OfficialAccount.platform != "web")
+        .where(OfficialAccount.status == AccountStatus.active)
         .order_by(OfficialAccount.id)
     )
     if agency_codes:
         query = query.where(Agency.code.in_([c.strip().upper() for c in agency_codes]))
-    needed = {"facebook": "app_secret", "x": "consumer_secret", "wechat": "token"}
-    for name, platform in registry.PLATFORMS.items():
-        if platform.citizens is not None:
-            needed[Platform(name)] = platform.citizens.needed
     targets = []
     for account, code in session.execute(query).all():
         credentials = dict(account.credentials or {})
-        if account.platform in needed and credentials.get(needed[account.platform]):
+        writers = side(account.platform)
+        if writers is not None and credentials.get(writers.needed):
             path = webhook_path(account)
             targets.append(Target(account.platform, code, account.external_id, account.name, path, credentials))
     return targets
@@ -108,36 +84,19 @@ def load_targets(session: Session, agency_codes: list[str] | None = None) -> lis
 def register_accounts(state: SimulatorState, targets: list[Target]) -> None:
     """Tell the simulated platform APIs about the accounts, so that their replies and posts are accepted."""
     for target in targets:
-        creds = target.credentials
-        if target.platform == "facebook" and creds.get("page_access_token"):
-            state.add_facebook_page(target.external_id, creds["page_access_token"])
-        elif target.platform == "x":
-            fields = ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token")
-            state.add_x_user(XUser(target.external_id, **{name: creds.get(name, "") for name in fields}))
-        elif target.platform == "wechat" and creds.get("app_id") and creds.get("app_secret"):
-            state.add_wechat_app(WeChatApp(creds["app_id"], creds["app_secret"], target.external_id))
-        elif (side := registry.spec(target.platform).citizens) is not None:
-            side.register(state, target.external_id, creds)
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    handle: str
-    facebook_id: str
-    psid: str
-    x_id: str
-    openid: str
+        writers = side(target.platform)
+        if writers is not None:
+            writers.register(state, target.external_id, target.credentials)
 
 
 @dataclass(frozen=True)
 class CitizenEvent:
     """One thing a citizen did, as the platform would report it (before signing)."""
 
-    kind: str
+    kind: str  # "<platform>.<what>", what being one of the kinds its CitizenSide declares
     target: Target
     body: bytes
-    person: Person
+    person: Citizen
     text: str
 
 
@@ -150,14 +109,6 @@ class Webhook:
     params: dict[str, str]
     headers: dict[str, str]
     body: bytes
-
-
-def _digits(rng: random.Random, count: int) -> str:
-    return str(rng.randint(10 ** (count - 1), 10**count - 1))
-
-
-def _x_time(at: datetime) -> str:
-    return at.strftime("%a %b %d %H:%M:%S +0000 %Y")
 
 
 class Citizens:
@@ -176,263 +127,50 @@ class Citizens:
         self.now = now
         self.state = state
         platforms = {t.platform for t in targets}
-        # Platforms whose citizens are declared in their own folder write one kind: a message.
-        self.mix = MIX | {f"{p}.message": 1 for p in platforms if registry.spec(p).citizens is not None}
-        self.kinds = [k for k in self.mix if k.split(".")[0] in platforms]
-        if not self.kinds:
+        # Every kind of event of the platforms with an account, with its share (in the registry's order).
+        self.mix = {
+            f"{name}.{kind}": share
+            for name, spec in registry.PLATFORMS.items()
+            if name in platforms and spec.citizens is not None
+            for kind, share in spec.citizens.kinds.items()
+        }
+        if not self.mix:
             raise Invalid("no social media account with webhook credentials to simulate citizens for")
-        self.people = [
-            Person(
-                name,
-                handle,
-                _digits(self.rng, 16),
-                _digits(self.rng, 16),
-                _digits(self.rng, 19),
-                "o"
-                + "".join(
-                    self.rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789_-") for _ in range(27)
-                ),
-            )
-            for name, handle in _data()["people"]
-        ]
-        self.posts: dict[str, list[str]] = {}
-        self.comments: dict[str, list[str]] = {}
-        self.mentions: dict[str, list[tuple[str, str]]] = {}
+        self.people = cast.people()
+        # Each person's ids on every platform, drawn in the registry's order as the cast is formed.
+        self.cast: dict[str, list[Citizen]] = {name: [] for name, s in registry.PLATFORMS.items() if s.citizens}
+        for person in self.people:
+            for name in self.cast:
+                self.cast[name].append(replace(person, ids=self._side(name).identify(self.rng)))
+        self.memory: dict[str, dict[Hashable, Any]] = defaultdict(dict)  # each platform's, for this run
         self.sequence = 0
 
-    # --- drawing -------------------------------------------------------------------------------
+    def _side(self, platform: str) -> CitizenSide:
+        found = side(platform)
+        if found is None:
+            raise Invalid(f"no simulated citizens write on {registry.label(platform)}")
+        return found
+
+    def _scene(self, platform: str) -> Scene:
+        return Scene(self.rng, self.now(), self.sequence, self.state, self.memory[platform])
+
     def next(self) -> CitizenEvent:
-        kind = self.rng.choices(self.kinds, weights=[self.mix[k] for k in self.kinds])[0]
-        platform = Platform(kind.split(".")[0])
+        kinds = list(self.mix)
+        kind = self.rng.choices(kinds, weights=[self.mix[k] for k in kinds])[0]
+        platform, what = kind.split(".", 1)
         target = self.rng.choice([t for t in self.targets if t.platform == platform])
-        person = self.rng.choice(self.people)
-        pool = _data()["wechat_messages"] + _data()["messages"] if platform == "wechat" else _data()["messages"]
-        text = str(self.rng.choice(pool))
+        person = self.cast[platform][self.rng.choice(self.people).number - 1]
+        writers = self._side(platform)
+        text = str(self.rng.choice([*writers.messages, *cast.messages()]))
         self.sequence += 1
-        side = registry.spec(platform).citizens
-        if side is not None:
-            citizen = Citizen(self.people.index(person) + 1, person.name, person.handle)
-            body = side.write(self.state, target.external_id, citizen, text, self.now(), self.sequence)
-            return CitizenEvent(kind, target, body, person, text)
-        build = {
-            "facebook.comment": self._comment,
-            "facebook.message": self._messenger,
-            "x.mention": self._mention,
-            "x.dm": self._dm,
-            "wechat.text": self._wechat,
-        }[kind]
-        return CitizenEvent(kind, target, build(target, person, text), person, text)
+        body = writers.write(what, target.addressee, person, text, self._scene(platform))
+        return CitizenEvent(kind, target, body, person, text)
 
-    def _snowflake(self) -> str:
-        # X ids grow with time: milliseconds since X's epoch, shifted, plus a sequence.
-        millis = int(self.now().timestamp() * 1000) - 1_288_834_974_657
-        return str((millis << 22) + (self.sequence % 4096))
-
-    def _comment(self, target: Target, person: Person, text: str) -> bytes:
-        page = target.external_id
-        posts = self.posts.setdefault(page, [f"{page}_{_digits(self.rng, 15)}" for _ in range(POSTS_PER_PAGE)])
-        post_id = self.rng.choice(posts)
-        earlier = self.comments.setdefault(post_id, [])
-        parent = self.rng.choice(earlier) if earlier and self.rng.random() < 0.3 else post_id
-        comment_id = f"{post_id.split('_')[1]}_{_digits(self.rng, 16)}"
-        earlier.append(comment_id)
-        at = self.now()
-        if self.state is not None:
-            self.state.facebook_comment(
-                page,
-                comment_id,
-                post_id=post_id,
-                from_id=person.facebook_id,
-                message=text,
-                parent_id=parent,
-                at=at,
-                from_name=person.name,
-            )
-        value = {
-            "from": {"id": person.facebook_id, "name": person.name},
-            "post": {
-                "status_type": "mobile_status_update",
-                "is_published": True,
-                "updated_time": at.strftime("%Y-%m-%dT%H:%M:%S+0000"),
-                "permalink_url": f"https://www.facebook.com/{page}/posts/{post_id.split('_')[1]}",
-                "promotion_status": "inactive",
-                "id": post_id,
-            },
-            "message": text,
-            "post_id": post_id,
-            "comment_id": comment_id,
-            "created_time": int(at.timestamp()),
-            "item": "comment",
-            "parent_id": parent,
-            "verb": "add",
-        }
-        document = {
-            "object": "page",
-            "entry": [{"id": page, "time": int(at.timestamp()), "changes": [{"field": "feed", "value": value}]}],
-        }
-        return json.dumps(document, ensure_ascii=False).encode()
-
-    def _messenger(self, target: Target, person: Person, text: str) -> bytes:
-        at = self.now()
-        millis = int(at.timestamp() * 1000)
-        mid = "m_" + secrets.token_urlsafe(24)
-        message: dict[str, Any] = {"mid": mid, "text": text}
-        attachments: list[dict[str, Any]] = []
-        # Every fourth Messenger message carries a photo, at an expiring CDN link as Meta sends it.
-        if self.state is not None and self.sequence % PHOTO_EVERY == 0:
-            attachments = [{"type": "image", "url": self.state.media_url(photo(self.sequence), "image/png")}]
-            message["attachments"] = [{"type": "image", "payload": {"url": attachments[0]["url"]}}]
-        if self.state is not None:
-            self.state.messenger_message(
-                target.external_id, person.psid, at, mid=mid, text=text, attachments=attachments
-            )
-        event = {
-            "sender": {"id": person.psid},
-            "recipient": {"id": target.external_id},
-            "timestamp": millis,
-            "message": message,
-        }
-        document = {"object": "page", "entry": [{"id": target.external_id, "time": millis, "messaging": [event]}]}
-        return json.dumps(document, ensure_ascii=False).encode()
-
-    def _mention(self, target: Target, person: Person, text: str) -> bytes:
-        at = self.now()
-        handle = "".join(ch for ch in target.name.split(" —")[0].title() if ch.isalnum())[:15] or "Agency"
-        earlier = self.mentions.setdefault(target.external_id, [])
-        parent = self.rng.choice(earlier) if earlier and self.rng.random() < 0.25 else None
-        tweet_id = self._snowflake()
-        full = f"@{handle} {text}"
-        earlier.append((tweet_id, person.x_id))
-        if self.state is not None:
-            self.state.x_profile(person.x_id, person.name, person.handle)
-            self.state.x_tweet(
-                tweet_id,
-                person.x_id,
-                full,
-                at,
-                in_reply_to=parent[0] if parent else None,
-                mentions=(target.external_id,),
-            )
-        tweet = {
-            "created_at": _x_time(at),
-            "id": int(tweet_id),
-            "id_str": tweet_id,
-            "text": full,
-            "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
-            "truncated": False,
-            "in_reply_to_status_id": int(parent[0]) if parent else None,
-            "in_reply_to_status_id_str": parent[0] if parent else None,
-            "in_reply_to_user_id": int(target.external_id),
-            "in_reply_to_user_id_str": target.external_id,
-            "in_reply_to_screen_name": handle,
-            "user": {"id": int(person.x_id), "id_str": person.x_id, "name": person.name, "screen_name": person.handle},
-            "entities": {
-                "hashtags": [],
-                "urls": [],
-                "user_mentions": [
-                    {
-                        "screen_name": handle,
-                        "name": target.name,
-                        "id": int(target.external_id),
-                        "id_str": target.external_id,
-                        "indices": [0, len(handle) + 1],
-                    }
-                ],
-                "symbols": [],
-            },
-            "timestamp_ms": str(int(at.timestamp() * 1000)),
-        }
-        document = {"for_user_id": target.external_id, "user_has_blocked": "false", "tweet_create_events": [tweet]}
-        return json.dumps(document, ensure_ascii=False).encode()
-
-    def _dm(self, target: Target, person: Person, text: str) -> bytes:
-        at = self.now()
-        event_id = self._snowflake()
-        if self.state is not None:
-            self.state.x_profile(person.x_id, person.name, person.handle)
-            self.state.x_direct_message(target.external_id, person.x_id, text, at, event_id=event_id)
-        millis = str(int(at.timestamp() * 1000))
-        event = {
-            "type": "message_create",
-            "id": event_id,
-            "created_timestamp": millis,
-            "message_create": {
-                "target": {"recipient_id": target.external_id},
-                "sender_id": person.x_id,
-                "source_app_id": "268278",
-                "message_data": {
-                    "text": text,
-                    "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
-                },
-            },
-        }
-        users = {
-            person.x_id: {"id": person.x_id, "name": person.name, "screen_name": person.handle},
-            target.external_id: {"id": target.external_id, "name": target.name, "screen_name": "agency"},
-        }
-        document = {
-            "for_user_id": target.external_id,
-            "direct_message_events": [event],
-            "apps": {"268278": {"id": "268278", "name": "Twitter Web Client", "url": "http://twitter.com"}},
-            "users": users,
-        }
-        return json.dumps(document, ensure_ascii=False).encode()
-
-    def _wechat(self, target: Target, person: Person, text: str) -> bytes:
-        at = self.now()
-        app_id = target.credentials.get("app_id", "")
-        if self.state is not None and app_id:
-            self.state.wechat_message(app_id, person.openid, at)
-        safe_text = text.replace("]]>", "]]]]><![CDATA[>")
-        return (
-            f"<xml><ToUserName><![CDATA[{target.external_id}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{person.openid}]]></FromUserName>"
-            f"<CreateTime>{int(at.timestamp())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{safe_text}]]></Content><MsgId>{_digits(self.rng, 17)}</MsgId></xml>"
-        ).encode()
-
-    # --- signing -------------------------------------------------------------------------------
     def sign(self, event: CitizenEvent) -> Webhook:
-        creds = event.target.credentials
-        headers = {"content-type": "application/json"}
-        side = registry.spec(event.target.platform).citizens
-        if side is not None:
-            headers |= side.authenticate(event.body, creds)
-            return Webhook(event.kind, event.target.path, {}, headers, event.body)
-        if event.target.platform == "facebook":
-            digest = hmac.new(creds["app_secret"].encode(), event.body, hashlib.sha256).hexdigest()
-            headers["x-hub-signature-256"] = f"sha256={digest}"
-            return Webhook(event.kind, event.target.path, {}, headers, event.body)
-        if event.target.platform == "x":
-            mac = hmac.new(creds["consumer_secret"].encode(), event.body, hashlib.sha256).digest()
-            headers["x-twitter-webhooks-signature"] = "sha256=" + base64.b64encode(mac).decode()
-            return Webhook(event.kind, event.target.path, {}, headers, event.body)
-        timestamp, nonce = str(int(self.now().timestamp())), _digits(self.rng, 10)
-        params = {"timestamp": timestamp, "nonce": nonce, "openid": event.person.openid}
-        params["signature"] = _sha1_sorted(creds["token"], timestamp, nonce)
-        body = event.body
-        if creds.get("encoding_aes_key") and creds.get("app_id"):
-            encrypted = wechat_encrypt(body, creds["encoding_aes_key"], creds["app_id"], self.rng.randbytes(16))
-            body = (
-                f"<xml><ToUserName><![CDATA[{event.target.external_id}]]></ToUserName>"
-                f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
-            ).encode()
-            params.update(encrypt_type="aes", msg_signature=_sha1_sorted(creds["token"], timestamp, nonce, encrypted))
-        return Webhook(event.kind, event.target.path, params, {"content-type": "text/xml"}, body)
-
-
-def _sha1_sorted(*values: str) -> str:
-    return hashlib.sha1("".join(sorted(values)).encode()).hexdigest()  # noqa: S324 - WeChat's own scheme
-
-
-def wechat_encrypt(message: bytes, encoding_aes_key: str, app_id: str, random_prefix: bytes) -> str:
-    """WeChat safe mode: AES-256-CBC, IV = first 16 key bytes, PKCS#7 to 32-byte blocks (platforms.md §3.4)."""
-    key = base64.b64decode(encoding_aes_key + "=")
-    plain = random_prefix + struct.pack(">I", len(message)) + message + app_id.encode()
-    pad = 32 - len(plain) % 32
-    plain += bytes([pad]) * pad
-    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
-    return base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode()
+        platform = event.target.platform
+        signed = self._side(platform).sign(event.body, event.target.addressee, event.person, self._scene(platform))
+        headers = {"content-type": "application/json"} | dict(signed.headers)
+        return Webhook(event.kind, event.target.path, dict(signed.params), headers, signed.body)
 
 
 # --- driving a server ----------------------------------------------------------------------------

@@ -23,8 +23,9 @@ from civicloop.agencies.models import OfficialAccount
 from civicloop.channels.connect import simulated
 from civicloop.channels.models import Contact, Conversation, ConversationKind, Direction, Message
 from civicloop.channels.simulator.app import SimulatorServer
-from civicloop.channels.simulator.citizens import MAX_DURATION, Citizens, drive, load_targets, register_accounts
+from civicloop.channels.simulator.citizens import MAX_DURATION, Citizens, drive, load_targets, register_accounts, side
 from civicloop.channels.simulator.state import SimulatorState
+from civicloop.channels.spec import Addressee, Earlier
 from civicloop.config import get_settings, reset_settings
 from civicloop.db.session import session_scope
 
@@ -34,7 +35,8 @@ READY_TIMEOUT_SECONDS = 60
 
 
 def remember_conversations(state: SimulatorState, session: Session) -> None:
-    """Teach the simulated platforms what citizens already wrote (the demo's seeded history)."""
+    """Teach the simulated platforms what citizens already wrote (the demo's seeded history), each platform
+    as its citizen side knows how (``CitizenSide.remember``)."""
     rows = session.execute(
         select(Message, Conversation, OfficialAccount, Contact)
         .join(Conversation, Conversation.id == Message.conversation_id)
@@ -43,27 +45,20 @@ def remember_conversations(state: SimulatorState, session: Session) -> None:
         .where(Message.direction == Direction.inbound)
     ).all()
     for message, conversation, account, contact in rows:
-        citizen = contact.platform_user_id if contact else ""
-        external_id = message.external_id or ""
-        if account.platform == "facebook" and conversation.kind is ConversationKind.comment_thread:
-            state.facebook_comment(
-                account.external_id,
-                external_id,
-                post_id=conversation.post_ref or conversation.external_ref,
-                from_id=citizen,
-                message=message.text,
-                parent_id=message.reply_to_external_id,
-                at=message.created_at,
-            )
-        elif account.platform == "facebook":
-            state.messenger_message(account.external_id, citizen, message.created_at)
-        elif account.platform == "x" and conversation.kind is ConversationKind.comment_thread:
-            state.x_tweet(external_id, citizen, message.text, message.created_at)
-        elif account.platform == "x":
-            state.x_direct_message(account.external_id, citizen, message.text, message.created_at)
-        elif account.platform == "wechat":
-            app_id = (account.credentials or {}).get("app_id", "")
-            state.wechat_message(app_id, citizen, message.created_at)
+        writers = side(account.platform)
+        if writers is None:
+            continue
+        earlier = Earlier(
+            account=Addressee(account.external_id, account.name, dict(account.credentials or {})),
+            comment=conversation.kind is ConversationKind.comment_thread,
+            external_id=message.external_id or "",
+            thread=conversation.post_ref or conversation.external_ref,
+            reply_to=message.reply_to_external_id,
+            citizen=contact.platform_user_id if contact else "",
+            text=message.text,
+            at=message.created_at,
+        )
+        writers.remember(state, earlier)
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""What the simulated platforms know and remember: accounts, created objects, windows, faults, requests.
+"""What the simulated platforms share: injected faults, the requests received, media at expiring links,
+dropped deliveries, and a slot per platform for what its simulated API knows (accounts, created objects,
+windows), kept by the simulator in the platform's folder (``slot``).
 
 One ``SimulatorState`` backs the whole simulator app; tests hold it to arrange a scene (a citizen
 commented, a token expired, the next call fails with 503) and to assert on what was received.
@@ -15,17 +17,11 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from civicloop.kit.clock import utcnow
 
-MESSENGER_WINDOW = timedelta(hours=24)
-HUMAN_AGENT_WINDOW = timedelta(days=7)
-WECHAT_WINDOW = timedelta(hours=48)
-# Customer-service messages allowed per citizen message within the 48-hour window (2023 rule).
-WECHAT_REPLIES_PER_MESSAGE = 5
-# A refreshed WeChat access token leaves the previous one valid this much longer.
-WECHAT_TOKEN_OVERLAP = timedelta(minutes=5)
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,95 +71,10 @@ class Recorded:
 
 
 @dataclass
-class GraphObject:
-    """A Page post, a comment, or a Messenger message held by the simulated Graph API."""
-
-    id: str
-    page_id: str
-    from_id: str
-    message: str
-    created: datetime
-    parent_id: str | None = None
-    thread_with: str | None = None  # Messenger: the PSID of the other side
-    from_name: str = ""
-    # The Comment node's ``can_comment``: False once the Page or the author turned replies off (or the
-    # post's commenting was limited); a reply is then refused as an unsupported operation.
-    can_comment: bool = True
-    is_hidden: bool = False  # hidden by the Page (still shown to its author)
-    # Media the citizen attached: ``{"type": "image"|"video"|"audio"|"file", "url": ...}`` (expiring URLs).
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class Tweet:
-    id: str
-    author_id: str
-    text: str
-    created: datetime
-    in_reply_to: str | None = None
-    media_ids: tuple[str, ...] = ()
-    hidden: bool = False  # a reply hidden by the author of the conversation's first post
-    mentions: tuple[str, ...] = ()  # the user ids the post @mentions
-
-
-@dataclass
-class DirectMessage:
-    id: str
-    sender_id: str
-    recipient_id: str
-    text: str
-    created: datetime
-
-
-@dataclass
-class XUser:
-    user_id: str
-    consumer_key: str = ""
-    consumer_secret: str = ""
-    access_token: str = ""
-    access_token_secret: str = ""
-    bearer_token: str = ""
-
-
-@dataclass
-class WeChatApp:
-    app_id: str
-    secret: str
-    original_id: str
-
-
-@dataclass
-class WeChatToken:
-    value: str
-    app_id: str
-    expires_at: datetime
-    superseded_at: datetime | None = None
-
-
-@dataclass
-class WeChatWindow:
-    last_message_at: datetime
-    replies: int = 0
-
-
-@dataclass
-class RateWindow:
-    limit: int
-    seconds: int
-    used: int = 0
-    reset_at: datetime | None = None
-
-
-@dataclass
 class SimulatorState:
     """Everything the simulated platforms know. Thread-safe: uvicorn serves requests from a pool."""
 
     now: Callable[[], datetime] = utcnow
-    # X rate limits per endpoint: (requests, seconds). Volatile in reality; configurable here.
-    x_limits: dict[str, tuple[int, int]] = field(
-        default_factory=lambda: {"x.tweets": (100, 900), "x.dm": (200, 900), "x.media": (500, 900), "x.hide": (50, 900)}
-    )
-    wechat_token_ttl: int = 7200
     # The share of citizens' webhook deliveries the platforms never make (0.0–1.0): what happened is still
     # served by the list endpoints, which is what reconciliation reads back (``citizens.drive``).
     webhook_drop_share: float = 0.0
@@ -172,22 +83,6 @@ class SimulatorState:
         self.lock = threading.RLock()
         self.requests: list[Recorded] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
-        self.page_tokens: dict[str, str] = {}
-        self.graph: dict[str, GraphObject] = {}
-        self.messenger_last_user_message: dict[tuple[str, str], datetime] = {}
-        self.x_users: dict[str, XUser] = {}
-        self.x_app_bearer_tokens: set[str] = set()
-        self.tweets: dict[str, Tweet] = {}
-        self.dms: list[DirectMessage] = []
-        self.x_dm_partners: set[tuple[str, str]] = set()
-        self.x_media: set[str] = set()
-        self.x_rate: dict[tuple[str, str], RateWindow] = {}
-        self.wechat_apps: dict[str, WeChatApp] = {}
-        self.wechat_tokens: dict[str, WeChatToken] = {}
-        self.wechat_windows: dict[tuple[str, str], WeChatWindow] = {}
-        self.wechat_sent: list[dict[str, Any]] = []
-        self.wechat_mass: list[dict[str, Any]] = []
-        self.x_profiles: dict[str, tuple[str, str]] = {}  # user id -> (name, username)
         # Media citizens attach, served at expiring signed URLs as the platforms' CDNs serve them.
         self.base_url = ""  # set by the server that serves this state
         self.media: dict[str, tuple[bytes, str]] = {}
@@ -198,98 +93,17 @@ class SimulatorState:
         self.platforms: dict[str, Any] = {}
         self._ids = itertools.count(1)
 
-    # --- identities -----------------------------------------------------------------------------
+    # --- identities and the platforms' own parts -------------------------------------------------
     def next_number(self) -> int:
         return next(self._ids)
 
-    def add_facebook_page(self, page_id: str, page_token: str) -> None:
+    def slot(self, name: str, make: Callable[[], T]) -> T:
+        """What the simulator in a platform's folder keeps (made by ``make`` on first use), under its name."""
         with self.lock:
-            self.page_tokens[page_token] = page_id
-
-    def add_x_user(self, user: XUser) -> None:
-        with self.lock:
-            self.x_users[user.user_id] = user
-
-    def add_wechat_app(self, app: WeChatApp) -> None:
-        with self.lock:
-            self.wechat_apps[app.app_id] = app
-
-    # --- what citizens did (so that replies have something to answer, inside a window) ------------
-    def facebook_post(self, page_id: str, post_id: str, message: str = "", at: datetime | None = None) -> None:
-        with self.lock:
-            self.graph[post_id] = GraphObject(post_id, page_id, page_id, message, at or self.now())
-
-    def facebook_comment(
-        self,
-        page_id: str,
-        comment_id: str,
-        *,
-        post_id: str,
-        from_id: str,
-        message: str,
-        parent_id: str | None = None,
-        at: datetime | None = None,
-        from_name: str = "",
-    ) -> None:
-        with self.lock:
-            if post_id not in self.graph:
-                self.graph[post_id] = GraphObject(post_id, page_id, page_id, "", at or self.now())
-            self.graph[comment_id] = GraphObject(
-                comment_id,
-                page_id,
-                from_id,
-                message,
-                at or self.now(),
-                parent_id=parent_id or post_id,
-                from_name=from_name,
-            )
-
-    def messenger_message(
-        self,
-        page_id: str,
-        psid: str,
-        at: datetime | None = None,
-        *,
-        mid: str = "",
-        text: str = "",
-        attachments: list[dict[str, Any]] | None = None,
-    ) -> None:
-        """A person wrote to the Page (opening the 24-hour window); with ``mid`` the message is kept, so the
-        conversations API lists it."""
-        with self.lock:
-            at = at or self.now()
-            self.messenger_last_user_message[(page_id, psid)] = at
-            if mid:
-                self.graph[mid] = GraphObject(
-                    mid, page_id, psid, text, at, thread_with=psid, attachments=list(attachments or [])
-                )
-
-    def x_tweet(
-        self,
-        tweet_id: str,
-        author_id: str,
-        text: str,
-        at: datetime | None = None,
-        in_reply_to: str | None = None,
-        *,
-        mentions: tuple[str, ...] = (),
-    ) -> None:
-        with self.lock:
-            self.tweets[tweet_id] = Tweet(
-                tweet_id, author_id, text, at or self.now(), in_reply_to=in_reply_to, mentions=mentions
-            )
-
-    def x_direct_message(
-        self, user_id: str, citizen_id: str, text: str = "", at: datetime | None = None, *, event_id: str = ""
-    ) -> None:
-        with self.lock:
-            self.x_dm_partners.add((user_id, citizen_id))
-            event_id = event_id or f"{self.next_number():019d}"
-            self.dms.append(DirectMessage(event_id, citizen_id, user_id, text, at or self.now()))
-
-    def x_profile(self, user_id: str, name: str, username: str) -> None:
-        with self.lock:
-            self.x_profiles[user_id] = (name, username)
+            if name not in self.platforms:
+                self.platforms[name] = make()
+            found: T = self.platforms[name]
+            return found
 
     def drops_next(self, kind: str) -> bool:
         """Whether the platform fails to deliver the next webhook: exactly ``webhook_drop_share`` of them,
@@ -301,10 +115,6 @@ class SimulatorState:
             if dropped:
                 self.dropped.append(kind)
             return dropped
-
-    def wechat_message(self, app_id: str, openid: str, at: datetime | None = None) -> None:
-        with self.lock:
-            self.wechat_windows[(app_id, openid)] = WeChatWindow(at or self.now())
 
     # --- media ---------------------------------------------------------------------------------------
     def media_url(self, data: bytes, content_type: str, *, ttl: timedelta = timedelta(hours=1)) -> str:
@@ -321,7 +131,8 @@ class SimulatorState:
 
     # --- switches ---------------------------------------------------------------------------------
     def inject(self, endpoint: str, *faults: Fault) -> None:
-        """Queue faults for the next calls to ``endpoint`` (e.g. ``"x.tweets"``), one per call."""
+        """Queue faults for the next calls to ``endpoint`` (``"<platform>.<name>"``, as each simulator names
+        its endpoints), one per call."""
         with self.lock:
             self.faults[endpoint].extend(faults)
 
@@ -329,24 +140,6 @@ class SimulatorState:
         with self.lock:
             queue = self.faults.get(endpoint)
             return queue.popleft() if queue else None
-
-    def expire_wechat_tokens(self) -> None:
-        """Make every issued WeChat token expired, as two hours passing would."""
-        with self.lock:
-            for token in self.wechat_tokens.values():
-                token.expires_at = self.now() - timedelta(seconds=1)
-
-    def new_wechat_token(self, app_id: str) -> WeChatToken:
-        with self.lock:
-            now = self.now()
-            for token in self.wechat_tokens.values():
-                if token.app_id == app_id and token.superseded_at is None:
-                    token.superseded_at = now
-            # Real tokens are opaque strings of well over 100 characters; callers must store >= 512.
-            value = secrets.token_urlsafe(120)
-            token = WeChatToken(value, app_id, now + timedelta(seconds=self.wechat_token_ttl))
-            self.wechat_tokens[value] = token
-            return token
 
     # --- records ----------------------------------------------------------------------------------
     def record(self, entry: Recorded) -> None:
@@ -361,8 +154,3 @@ class SimulatorState:
     def calls(self, endpoint: str) -> list[Recorded]:
         with self.lock:
             return [r for r in self.requests if r.endpoint == endpoint]
-
-    def page_comments_by(self, page_id: str) -> list[GraphObject]:
-        """Comments the Page itself wrote (our replies)."""
-        with self.lock:
-            return [o for o in self.graph.values() if o.from_id == page_id and o.parent_id is not None]

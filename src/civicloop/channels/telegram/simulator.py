@@ -30,7 +30,7 @@ from fastapi.responses import Response
 
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.state import Fault, SimulatorState
-from civicloop.channels.spec import Citizen
+from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Scene, Signed
 from civicloop.channels.telegram.outbound import TEXT_LIMIT
 
 router = APIRouter(prefix="/telegram")
@@ -293,7 +293,7 @@ async def get_get_me(token: str, request: Request) -> Response:
     return await dispatch(request, "telegram.get_me", lambda c: get_me(state, token), fault_body)
 
 
-class TelegramCitizens:
+class TelegramCitizens(CitizenSide):
     """Simulated citizens writing to a bot in private chats, as Telegram delivers it (one Update per POST)."""
 
     needed = "secret_token"
@@ -303,9 +303,8 @@ class TelegramCitizens:
         if token and token not in bots(state):
             add_bot(state, int(external_id), token, f"bot{external_id}")
 
-    def write(
-        self, state: SimulatorState | None, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
-    ) -> bytes:
+    def write(self, kind: str, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> bytes:
+        state, external_id, sequence = scene.state, account.external_id, scene.sequence
         user_id = 5_100_000_000 + citizen.number
         first, _, last = citizen.name.partition(" ")
         person = {"id": user_id, "is_bot": False, "first_name": first, "username": citizen.handle}
@@ -320,14 +319,14 @@ class TelegramCitizens:
             "message_id": sequence,
             "from": person,
             "chat": {**{k: v for k, v in person.items() if k != "is_bot"}, "type": "private"},
-            "date": int(at.timestamp()),
+            "date": int(scene.at.timestamp()),
             "text": text,
         }
         update = {"update_id": 400_000_000 + sequence, "message": message}
         return json.dumps(update, ensure_ascii=False, separators=(",", ":")).encode()
 
-    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
-        return {"x-telegram-bot-api-secret-token": credentials.get("secret_token", "")}
+    def sign(self, body: bytes, account: Addressee, citizen: Citizen, scene: Scene) -> Signed:
+        return Signed(body, {"x-telegram-bot-api-secret-token": account.credentials.get("secret_token", "")})
 
     def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
         # One agency answers on Telegram in the demo: the city, whose residents' group is busiest.

@@ -11,6 +11,7 @@ from civicloop.channels.delivery import Route
 from civicloop.channels.spec import PlatformSpec, ReplyWindow, RouteSpec, TextLimit, utf8_bytes
 from civicloop.channels.wechat import demo as wechat_demo
 from civicloop.channels.wechat import simulator
+from civicloop.channels.wechat.citizens import WeChatCitizens
 from civicloop.channels.wechat.connect import WeChatConnector
 from civicloop.channels.wechat.media import WeChatMedia
 from civicloop.channels.wechat.outbound import API_URL, WeChatSender, fetch_token
@@ -65,6 +66,7 @@ SPEC = PlatformSpec(
         "(after three tries within 15 seconds) cannot be read back",
     ),
     connector=WeChatConnector(),
+    citizens=WeChatCitizens(),
     demo=wechat_demo.DEMO,
     media=WeChatMedia(_api_url),
 )

@@ -25,10 +25,10 @@ class WeChatConnector(Connector):
     refreshes = True  # the access token is fetched again before its two hours end (channels.connect.tasks)
 
     def simulate(self, state: Any, *, redirect_uris: Sequence[str], base_url: str) -> str:
-        from civicloop.channels.simulator.state import WeChatApp
+        from civicloop.channels.wechat.simulator import WeChatApp, wechat_api
 
         app_id, secret, original_id = self.SIMULATED_APP
-        state.add_wechat_app(WeChatApp(app_id, secret, original_id))
+        wechat_api(state).add_app(WeChatApp(app_id, secret, original_id))
         return f"original ID {original_id}, AppID {app_id}, AppSecret {secret}, any server Token"
 
     fields = (

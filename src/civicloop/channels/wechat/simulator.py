@@ -22,13 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
-from civicloop.channels.simulator.state import (
-    WECHAT_REPLIES_PER_MESSAGE,
-    WECHAT_TOKEN_OVERLAP,
-    WECHAT_WINDOW,
-    Fault,
-    SimulatorState,
-)
+from civicloop.channels.simulator.state import Fault, SimulatorState
 from civicloop.kit.crypto import constant_time_equal
 
 router = APIRouter(prefix="/wechat")
@@ -36,6 +30,78 @@ router = APIRouter(prefix="/wechat")
 MEDIA_KEPT = timedelta(days=3)
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{32,1024}$")
 TEXT_BYTE_LIMIT = 2048
+WINDOW = timedelta(hours=48)
+# Customer-service messages allowed per citizen message within the 48-hour window (2023 rule).
+REPLIES_PER_MESSAGE = 5
+# A refreshed access token leaves the previous one valid this much longer.
+TOKEN_OVERLAP = timedelta(minutes=5)
+
+
+@dataclass
+class WeChatApp:
+    app_id: str
+    secret: str
+    original_id: str
+
+
+@dataclass
+class Token:
+    value: str
+    app_id: str
+    expires_at: datetime
+    superseded_at: datetime | None = None
+
+
+@dataclass
+class Window:
+    last_message_at: datetime
+    replies: int = 0
+
+
+class WeChatApi:
+    """What the simulated Official Account API knows: the accounts' apps, the tokens it issued, each
+    follower's 48-hour window, and what was sent."""
+
+    def __init__(self, state: SimulatorState) -> None:
+        self.state = state
+        self.token_ttl = 7200
+        self.apps: dict[str, WeChatApp] = {}
+        self.tokens: dict[str, Token] = {}
+        self.windows: dict[tuple[str, str], Window] = {}
+        self.sent: list[dict[str, Any]] = []
+        self.mass: list[dict[str, Any]] = []
+
+    def add_app(self, app: WeChatApp) -> None:
+        with self.state.lock:
+            self.apps[app.app_id] = app
+
+    def message(self, app_id: str, openid: str, at: datetime | None = None) -> None:
+        """A follower wrote to the account (opening the 48-hour window for five replies)."""
+        with self.state.lock:
+            self.windows[(app_id, openid)] = Window(at or self.state.now())
+
+    def expire_tokens(self) -> None:
+        """Make every issued token expired, as two hours passing would."""
+        with self.state.lock:
+            for token in self.tokens.values():
+                token.expires_at = self.state.now() - timedelta(seconds=1)
+
+    def new_token(self, app_id: str) -> Token:
+        with self.state.lock:
+            now = self.state.now()
+            for token in self.tokens.values():
+                if token.app_id == app_id and token.superseded_at is None:
+                    token.superseded_at = now
+            # Real tokens are opaque strings of well over 100 characters; callers must store >= 512.
+            value = secrets.token_urlsafe(120)
+            token = Token(value, app_id, now + timedelta(seconds=self.token_ttl))
+            self.tokens[value] = token
+            return token
+
+
+def wechat_api(state: SimulatorState) -> WeChatApi:
+    """The simulated Official Account API's part of ``state``."""
+    return state.slot("wechat", lambda: WeChatApi(state))
 
 
 def err(code: int, message: str) -> Reply:
@@ -49,13 +115,13 @@ def fault_body(fault: Fault) -> Any:
 def issue_token(state: SimulatorState, call: Call) -> Reply:
     if call.query.get("grant_type") != "client_credential":
         return err(40002, "invalid grant_type")
-    app = state.wechat_apps.get(call.query.get("appid", ""))
+    app = wechat_api(state).apps.get(call.query.get("appid", ""))
     if app is None:
         return err(40013, "invalid appid")
     if not constant_time_equal(app.secret, call.query.get("secret", "")):
         return err(40125, "invalid appsecret")
-    token = state.new_wechat_token(app.app_id)
-    return Reply(200, {"access_token": token.value, "expires_in": state.wechat_token_ttl})
+    token = wechat_api(state).new_token(app.app_id)
+    return Reply(200, {"access_token": token.value, "expires_in": wechat_api(state).token_ttl})
 
 
 def app_for_token(state: SimulatorState, call: Call) -> str | Reply:
@@ -64,9 +130,9 @@ def app_for_token(state: SimulatorState, call: Call) -> str | Reply:
         return err(41001, "access_token missing")
     if not TOKEN_SHAPE.match(value):
         return err(40014, "invalid access_token")
-    token = state.wechat_tokens.get(value)
+    token = wechat_api(state).tokens.get(value)
     now = state.now()
-    if token is None or (token.superseded_at is not None and now >= token.superseded_at + WECHAT_TOKEN_OVERLAP):
+    if token is None or (token.superseded_at is not None and now >= token.superseded_at + TOKEN_OVERLAP):
         return err(40001, "invalid credential, access_token is invalid or not latest")
     if now >= token.expires_at:
         return err(42001, "access_token expired")
@@ -81,7 +147,7 @@ def custom_send(state: SimulatorState, call: Call) -> Reply:
     if not isinstance(body, dict):
         return err(47001, "data format error")
     openid = body.get("touser")
-    window = state.wechat_windows.get((app_id, openid)) if isinstance(openid, str) else None
+    window = wechat_api(state).windows.get((app_id, openid)) if isinstance(openid, str) else None
     if window is None:
         return err(40003, "invalid openid")
     text = body.get("text")
@@ -90,12 +156,12 @@ def custom_send(state: SimulatorState, call: Call) -> Reply:
         return err(44003, "empty news data") if body.get("msgtype") == "news" else err(47001, "data format error")
     if len(content.encode("utf-8")) > TEXT_BYTE_LIMIT:
         return err(45002, "content size out of limit")
-    if state.now() - window.last_message_at > WECHAT_WINDOW:
+    if state.now() - window.last_message_at > WINDOW:
         return err(45015, "response out of time limit or subscription is canceled")
-    if window.replies >= WECHAT_REPLIES_PER_MESSAGE:
+    if window.replies >= REPLIES_PER_MESSAGE:
         return err(45047, "out of response count limit")
     window.replies += 1
-    state.wechat_sent.append({"app_id": app_id, "touser": openid, "content": content, "at": state.now()})
+    wechat_api(state).sent.append({"app_id": app_id, "touser": openid, "content": content, "at": state.now()})
     return Reply(200, {"errcode": 0, "errmsg": "ok"})
 
 
@@ -111,7 +177,7 @@ def mass_send(state: SimulatorState, call: Call) -> Reply:
     if not isinstance(content, str) or not content:
         return err(47001, "data format error")
     msg_id = 1_000_000_000 + state.next_number()
-    state.wechat_mass.append({"app_id": app_id, "content": content, "msg_id": msg_id, "at": state.now()})
+    wechat_api(state).mass.append({"app_id": app_id, "content": content, "msg_id": msg_id, "at": state.now()})
     return Reply(
         200, {"errcode": 0, "errmsg": "send job submission success", "msg_id": msg_id, "msg_data_id": msg_id * 10}
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from civicloop.agencies.platforms import Credentials
 from civicloop.channels.delivery import Route
-from civicloop.channels.simulator import xapi
 from civicloop.channels.spec import PlatformSpec, RouteSpec, TextLimit
 from civicloop.channels.x import demo as x_demo
-from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join xapi's
+from civicloop.channels.x import oauth_simulator as _oauth  # noqa: F401 - its routes join the API's
+from civicloop.channels.x import simulator
+from civicloop.channels.x.citizens import XCitizens
 from civicloop.channels.x.connect import XConnector
 from civicloop.channels.x.media import XMedia
 from civicloop.channels.x.moderation import XModerator
@@ -49,7 +50,8 @@ SPEC = PlatformSpec(
     badge="grey",
     api_url_default=API_URL,
     domains=("x.com", "twitter.com", "twimg.com", "t.co"),
-    simulator=xapi.router,
+    simulator=simulator.router,
+    simulated_api_hosts={"x.ton": "/ton"},  # direct-message media (``media.py``), on ton.twitter.com
     connector=XConnector(),
     direct_recipient=_direct_recipient,
     reconciler=XReconciler(api_base),
@@ -59,6 +61,7 @@ SPEC = PlatformSpec(
         "deletions are not read back",
     ),
     moderator=XModerator(),
+    citizens=XCitizens(),
     demo=x_demo.DEMO,
     media=XMedia(),
 )

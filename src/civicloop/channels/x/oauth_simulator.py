@@ -22,13 +22,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from civicloop.channels.simulator import xapi
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.oauth import AuthorizationServer, Token, basic_credentials, server
-from civicloop.channels.simulator.state import SimulatorState, XUser
-from civicloop.channels.simulator.xapi import fault_body, problem, unauthorized
+from civicloop.channels.simulator.state import SimulatorState
+from civicloop.channels.x import simulator
+from civicloop.channels.x.simulator import XUser, fault_body, problem, unauthorized, x_api
 
-router = xapi.router
+router = simulator.router
 
 ACCESS_TTL = timedelta(hours=2)
 CODE_TTL = timedelta(seconds=30)
@@ -84,10 +84,10 @@ def _issue(state: SimulatorState, client_id: str, person_id: str, scopes: tuple[
     }
     if "offline.access" in scopes:
         body["refresh_token"] = server_.issue(client_id, person_id, scopes, now, ttl=None, kind="refresh").value
-    # The X API itself (xapi.py) accepts the new token for the user, and only it: the old one is retired.
-    user = state.x_users.get(person_id) or XUser(person_id)
+    # The X API itself (simulator.py) accepts the new token for the user, and only it: the old one is retired.
+    user = x_api(state).users.get(person_id) or XUser(person_id)
     user.bearer_token = access.value
-    state.x_users[person_id] = user
+    x_api(state).users[person_id] = user
     return body
 
 

@@ -26,7 +26,7 @@ from fastapi.responses import Response
 
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
 from civicloop.channels.simulator.state import Fault, SimulatorState
-from civicloop.channels.spec import Citizen
+from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Scene, Signed
 
 router = APIRouter(prefix="/youtube")
 LIST_COST = 1
@@ -219,7 +219,7 @@ async def post_comment(request: Request) -> Response:
     return await dispatch(request, "youtube.comments.insert", lambda c: insert_comment(state, c), fault_body)
 
 
-class YouTubeCitizens:
+class YouTubeCitizens(CitizenSide):
     """Simulated citizens commenting on the channel's videos. YouTube pushes nothing: a comment is added
     to the simulated channel (where the poller finds it) and given back as the ``commentThreads.list``
     page that polling it would store."""
@@ -232,9 +232,8 @@ class YouTubeCitizens:
         if token and external_id not in channels(state):
             add_channel(state, external_id, token)
 
-    def write(
-        self, state: SimulatorState | None, external_id: str, citizen: Citizen, text: str, at: datetime, sequence: int
-    ) -> bytes:
+    def write(self, kind: str, account: Addressee, citizen: Citizen, text: str, scene: Scene) -> bytes:
+        state, external_id, sequence, at = scene.state, account.external_id, scene.sequence, scene.at
         video_id = self.VIDEOS[sequence % len(self.VIDEOS)]
         channel = channels(state).get(external_id) if state is not None else None
         if state is not None and channel is not None:
@@ -248,8 +247,8 @@ class YouTubeCitizens:
         page = {"kind": "youtube#commentThreadListResponse", "items": [thread]}
         return json.dumps(page, ensure_ascii=False).encode()
 
-    def authenticate(self, body: bytes, credentials: Mapping[str, str]) -> dict[str, str]:
-        return {}  # nothing is delivered: the poller fetches with the account's own token
+    def sign(self, body: bytes, account: Addressee, citizen: Citizen, scene: Scene) -> Signed:
+        return Signed(body, {})  # nothing is delivered: the poller fetches with the account's own token
 
     def demo_account(self, agency_code: str) -> tuple[str, dict[str, str]] | None:
         # One agency answers on YouTube in the demo: the city.

@@ -14,6 +14,7 @@ Direct-message media (ton.twitter.com, served under ``/x/ton``) open only to a r
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from civicloop.channels.simulator.http import Call, Reply, dispatch, state_of
-from civicloop.channels.simulator.state import DirectMessage, Fault, RateWindow, SimulatorState, Tweet, XUser
+from civicloop.channels.simulator.state import Fault, SimulatorState
 from civicloop.channels.x.outbound import DM_LIMIT, POST_LIMIT, oauth1_signature, parse_oauth_header, weighted_length
 from civicloop.kit.crypto import constant_time_equal
 
@@ -29,6 +30,105 @@ router = APIRouter(prefix="/x")
 
 TIMESTAMP_TOLERANCE = timedelta(minutes=15)
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+@dataclass
+class Tweet:
+    id: str
+    author_id: str
+    text: str
+    created: datetime
+    in_reply_to: str | None = None
+    media_ids: tuple[str, ...] = ()
+    hidden: bool = False  # a reply hidden by the author of the conversation's first post
+    mentions: tuple[str, ...] = ()  # the user ids the post @mentions
+
+
+@dataclass
+class DirectMessage:
+    id: str
+    sender_id: str
+    recipient_id: str
+    text: str
+    created: datetime
+
+
+@dataclass
+class XUser:
+    user_id: str
+    consumer_key: str = ""
+    consumer_secret: str = ""
+    access_token: str = ""
+    access_token_secret: str = ""
+    bearer_token: str = ""
+
+
+@dataclass
+class RateWindow:
+    limit: int
+    seconds: int
+    used: int = 0
+    reset_at: datetime | None = None
+
+
+class XApi:
+    """What the simulated X API knows: its users and their credentials, posts, direct messages, uploaded
+    media, profiles, and each user's rate-limit windows."""
+
+    def __init__(self, state: SimulatorState) -> None:
+        self.state = state
+        # Rate limits per endpoint: (requests, seconds). Volatile in reality; configurable here.
+        self.limits: dict[str, tuple[int, int]] = {
+            "x.tweets": (100, 900),
+            "x.dm": (200, 900),
+            "x.media": (500, 900),
+            "x.hide": (50, 900),
+        }
+        self.users: dict[str, XUser] = {}
+        self.app_bearer_tokens: set[str] = set()
+        self.tweets: dict[str, Tweet] = {}
+        self.dms: list[DirectMessage] = []
+        self.dm_partners: set[tuple[str, str]] = set()
+        self.uploads: set[str] = set()  # media ids uploaded, which a post may carry
+        self.rate: dict[tuple[str, str], RateWindow] = {}
+        self.profiles: dict[str, tuple[str, str]] = {}  # user id -> (name, username)
+
+    def add_user(self, user: XUser) -> None:
+        with self.state.lock:
+            self.users[user.user_id] = user
+
+    def tweet(
+        self,
+        tweet_id: str,
+        author_id: str,
+        text: str,
+        at: datetime | None = None,
+        in_reply_to: str | None = None,
+        *,
+        mentions: tuple[str, ...] = (),
+    ) -> None:
+        with self.state.lock:
+            self.tweets[tweet_id] = Tweet(
+                tweet_id, author_id, text, at or self.state.now(), in_reply_to=in_reply_to, mentions=mentions
+            )
+
+    def direct_message(
+        self, user_id: str, citizen_id: str, text: str = "", at: datetime | None = None, *, event_id: str = ""
+    ) -> None:
+        """A citizen wrote to the user (who may now write back)."""
+        with self.state.lock:
+            self.dm_partners.add((user_id, citizen_id))
+            event_id = event_id or f"{self.state.next_number():019d}"
+            self.dms.append(DirectMessage(event_id, citizen_id, user_id, text, at or self.state.now()))
+
+    def profile(self, user_id: str, name: str, username: str) -> None:
+        with self.state.lock:
+            self.profiles[user_id] = (name, username)
+
+
+def x_api(state: SimulatorState) -> XApi:
+    """The simulated X API's part of ``state``."""
+    return state.slot("x", lambda: XApi(state))
 
 
 def problem(status: int, title: str, detail: str, kind: str = "about:blank") -> Reply:
@@ -62,7 +162,7 @@ def _oauth1_user(state: SimulatorState, call: Call, header: str) -> XUser | Repl
     user = next(
         (
             u
-            for u in state.x_users.values()
+            for u in x_api(state).users.values()
             if u.consumer_key
             and u.consumer_key == params.get("oauth_consumer_key")
             and u.access_token == params.get("oauth_token")
@@ -114,7 +214,7 @@ def get_dm_media(state: SimulatorState, call: Call, path: str) -> Reply:
     if found is None:
         return problem(404, "Not Found", "Sorry, that page does not exist.")
     event_id, data, content_type = found
-    event = next((d for d in state.dms if d.id == event_id), None)
+    event = next((d for d in x_api(state).dms if d.id == event_id), None)
     if event is None or user.user_id not in (event.sender_id, event.recipient_id):
         return forbidden("You are not a participant of this direct message.")
     return Reply(200, data, {"content-type": content_type})
@@ -128,24 +228,24 @@ def authenticate(state: SimulatorState, call: Call) -> XUser | Reply:
     if scheme.lower() != "bearer" or not token.strip():
         return unauthorized()
     token = token.strip()
-    if token in state.x_app_bearer_tokens:
+    if token in x_api(state).app_bearer_tokens:
         return forbidden(
             "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported "
             "authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context]."
         )
-    for user in state.x_users.values():
+    for user in x_api(state).users.values():
         if user.bearer_token and constant_time_equal(user.bearer_token, token):
             return user
     return unauthorized()
 
 
 def _limit(state: SimulatorState, user: XUser, endpoint: str) -> tuple[dict[str, str], bool]:
-    limit, seconds = state.x_limits.get(endpoint, (300, 900))
+    limit, seconds = x_api(state).limits.get(endpoint, (300, 900))
     now = state.now()
-    window = state.x_rate.get((user.user_id, endpoint))
+    window = x_api(state).rate.get((user.user_id, endpoint))
     if window is None or window.reset_at is None or now >= window.reset_at:
         window = RateWindow(limit, seconds, 0, now + timedelta(seconds=seconds))
-        state.x_rate[(user.user_id, endpoint)] = window
+        x_api(state).rate[(user.user_id, endpoint)] = window
     exceeded = window.used >= limit
     if not exceeded:
         window.used += 1
@@ -187,7 +287,7 @@ def create_tweet(state: SimulatorState, call: Call, user: XUser) -> Reply:
         return forbidden(
             "Your Tweet text is too long. For more information on how X determines text length, see https://github.com/twitter/twitter-text."
         )
-    unknown_media = [m for m in media_ids if m not in state.x_media]
+    unknown_media = [m for m in media_ids if m not in x_api(state).uploads]
     if unknown_media:
         return invalid(f"Your media IDs are invalid: {', '.join(unknown_media)}")
     reply = body.get("reply")
@@ -196,19 +296,20 @@ def create_tweet(state: SimulatorState, call: Call, user: XUser) -> Reply:
         target = reply.get("in_reply_to_tweet_id") if isinstance(reply, dict) else None
         if not isinstance(target, str):
             return invalid("$.reply.in_reply_to_tweet_id: string expected")
-        if target not in state.tweets:
+        if target not in x_api(state).tweets:
             return forbidden("You attempted to reply to a Tweet that is deleted or not visible to you.")
         in_reply_to = target
-    if text and any(t.author_id == user.user_id and t.text == text for t in state.tweets.values()):
+    if text and any(t.author_id == user.user_id and t.text == text for t in x_api(state).tweets.values()):
         return forbidden("You are not allowed to create a Tweet with duplicate content.")
     tweet = Tweet(_new_id(state), user.user_id, text, state.now(), in_reply_to, tuple(media_ids))
-    state.tweets[tweet.id] = tweet
+    x_api(state).tweets[tweet.id] = tweet
     data = {"edit_history_tweet_ids": [tweet.id], "id": tweet.id, "text": text}
     return Reply(201, {"data": data}, {"location": f"https://api.x.com/2/tweets/{tweet.id}"})
 
 
 def user_tweets(state: SimulatorState, user_id: str) -> Reply:
-    tweets = sorted((t for t in state.tweets.values() if t.author_id == user_id), key=lambda t: t.created, reverse=True)
+    own = (t for t in x_api(state).tweets.values() if t.author_id == user_id)
+    tweets = sorted(own, key=lambda t: t.created, reverse=True)
     data = []
     for t in tweets[:100]:
         item: dict[str, Any] = {
@@ -233,10 +334,10 @@ def send_dm(state: SimulatorState, call: Call, user: XUser, participant_id: str)
     text = str(body.get("text") or "")
     if len(text) > DM_LIMIT:
         return invalid(f"$.text: must be at most {DM_LIMIT} characters")
-    if (user.user_id, participant_id) not in state.x_dm_partners:
+    if (user.user_id, participant_id) not in x_api(state).dm_partners:
         return forbidden("You are not permitted to send messages to this user.")
     event = DirectMessage(_new_id(state), user.user_id, participant_id, text, state.now())
-    state.dms.append(event)
+    x_api(state).dms.append(event)
     low, high = sorted((user.user_id, participant_id), key=int)
     return Reply(201, {"data": {"dm_conversation_id": f"{low}-{high}", "dm_event_id": event.id}})
 
@@ -244,7 +345,7 @@ def send_dm(state: SimulatorState, call: Call, user: XUser, participant_id: str)
 def dm_events(state: SimulatorState, user: XUser, participant_id: str) -> Reply:
     pair = {user.user_id, participant_id}
     events = sorted(
-        (d for d in state.dms if {d.sender_id, d.recipient_id} == pair), key=lambda d: d.created, reverse=True
+        (d for d in x_api(state).dms if {d.sender_id, d.recipient_id} == pair), key=lambda d: d.created, reverse=True
     )
     data = [
         {
@@ -297,8 +398,9 @@ def mentions(state: SimulatorState, call: Call, user_id: str) -> Reply:
             since = datetime.fromisoformat(start_time.replace("Z", "+00:00"))
         except ValueError:
             return invalid(f"The `start_time` query parameter value [{start_time}] is not a valid RFC 3339 time")
+    tweets = x_api(state).tweets
     found = sorted(
-        (t for t in state.tweets.values() if user_id in t.mentions and (since is None or t.created >= since)),
+        (t for t in tweets.values() if user_id in t.mentions and (since is None or t.created >= since)),
         key=lambda t: int(t.id),
         reverse=True,
     )
@@ -310,7 +412,7 @@ def mentions(state: SimulatorState, call: Call, user_id: str) -> Reply:
             "created_at": x_time(t.created),
             "author_id": t.author_id,
             "conversation_id": t.in_reply_to or t.id,
-            "in_reply_to_user_id": state.tweets[t.in_reply_to].author_id if t.in_reply_to in state.tweets else None,
+            "in_reply_to_user_id": tweets[t.in_reply_to].author_id if t.in_reply_to in tweets else None,
             "referenced_tweets": [{"type": "replied_to", "id": t.in_reply_to}] if t.in_reply_to else None,
         }
         row.update({k: v for k, v in extra.items() if k in fields and v is not None})
@@ -321,13 +423,13 @@ def mentions(state: SimulatorState, call: Call, user_id: str) -> Reply:
     chunk, meta = paged
     body: dict[str, Any] = {"data": chunk, "meta": meta} if chunk else {"meta": meta}
     if chunk and "author_id" in _fields(call, "expansions"):
-        authors = {state.tweets[r["id"]].author_id for r in chunk}
+        authors = {x_api(state).tweets[r["id"]].author_id for r in chunk}
         body["includes"] = {"users": [_user(state, a) for a in sorted(authors)]}
     return Reply(200, body)
 
 
 def _user(state: SimulatorState, user_id: str) -> dict[str, Any]:
-    name, username = state.x_profiles.get(user_id, (f"User {user_id[-4:]}", f"user{user_id[-4:]}"))
+    name, username = x_api(state).profiles.get(user_id, (f"User {user_id[-4:]}", f"user{user_id[-4:]}"))
     return {"id": user_id, "name": name, "username": username}
 
 
@@ -337,7 +439,7 @@ def all_dm_events(state: SimulatorState, call: Call, user: XUser) -> Reply:
     dm_conversation_id, participant_ids; ``expansions=sender_id`` adds ``includes.users``."""
     horizon = state.now() - timedelta(days=30)
     events = sorted(
-        (d for d in state.dms if user.user_id in (d.sender_id, d.recipient_id) and d.created >= horizon),
+        (d for d in x_api(state).dms if user.user_id in (d.sender_id, d.recipient_id) and d.created >= horizon),
         key=lambda d: d.created,
         reverse=True,
     )
@@ -372,7 +474,7 @@ def upload_media(state: SimulatorState, call: Call) -> Reply:
     if not media.startswith(IMAGE_MAGIC):
         return invalid("media type unrecognized.")
     media_id = _new_id(state)
-    state.x_media.add(media_id)
+    x_api(state).uploads.add(media_id)
     return Reply(
         200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(media), "expires_after_secs": 86400}}
     )
@@ -450,7 +552,7 @@ def _conversation_author(state: SimulatorState, tweet: Tweet) -> str | None:
     """The author of the post that started ``tweet``'s conversation (None: not known here)."""
     root, seen = tweet, {tweet.id}
     while root.in_reply_to is not None:
-        parent = state.tweets.get(root.in_reply_to)
+        parent = x_api(state).tweets.get(root.in_reply_to)
         if parent is None or parent.id in seen:
             return None
         root = parent
@@ -463,7 +565,7 @@ def hide_reply(state: SimulatorState, call: Call, user: XUser, tweet_id: str) ->
     body = call.body
     if not isinstance(body, dict) or not isinstance(body.get("hidden"), bool):
         return invalid("$.hidden: is missing but it is required")
-    tweet = state.tweets.get(tweet_id)
+    tweet = x_api(state).tweets.get(tweet_id)
     if tweet is None:
         return problem(
             404,
