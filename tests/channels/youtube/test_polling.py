@@ -22,6 +22,7 @@ from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.spec import Citizen
 from civicloop.channels.youtube import simulator
 from civicloop.config import reset_settings
+from civicloop.demo import DemoWorld
 from civicloop.kit.clock import utcnow
 from civicloop.oversight.adoption import account_health
 from civicloop.oversight.health import Level
@@ -177,12 +178,8 @@ def test_oversight_shows_the_platform_health_check(db: Session, tube: Tube) -> N
     assert any(r.startswith("last poll: YouTube refused the access token") for r in broken.reasons), broken.reasons
 
 
-def test_the_demo_has_citizens_commenting_on_the_city_channel(db: Session) -> None:
-    from civicloop.demo import seed
-
-    world = seed(db)
-    db.commit()
-    found = messages(db, world.accounts[("THROMDE", "youtube")])
+def test_the_demo_has_citizens_commenting_on_the_city_channel(demo: DemoWorld, db: Session) -> None:
+    found = messages(db, demo.accounts[("THROMDE", "youtube")])
     assert found and {m.direction for m in found} >= {Direction.inbound}
     assert all(m.raw_event_id is not None for m in found if m.direction is Direction.inbound), "stored as polled"
 
