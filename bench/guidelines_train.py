@@ -226,7 +226,9 @@ def train(data: list[Row], names: list[str]) -> tuple[dict[str, object], list[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if training again changes the shipped file")
-    parser.add_argument("--train-on", default="labelled,tuning-round1,tuning-round2,tuning-round3,tuning-round4,tuning-round5")
+    parser.add_argument(
+        "--train-on", default="labelled,tuning-round1,tuning-round2,tuning-round3,tuning-round4,tuning-round5"
+    )
     parser.add_argument("--test-on", default="", help="score this set with the model trained on --train-on")
     args = parser.parse_args()
     available = sets()

@@ -250,6 +250,11 @@ class RuleBook:
         opinion = model.score(prepared, named, phase is not ElectionPhase.none, cues)
         if opinion.probability < model.threshold or not opinion.top_words:
             return []
+        # A side's name alone is no stance: "Dechen Yangki Dorji booked the Babesa hall." in an election
+        # period weighs only the name (and the period); the model must have weighed some other word.
+        names = {prepared.norm[a:b].lower() for a, b, _ in named}
+        if all(word.lower() in names for word in opinion.top_words):
+            return []
         finding = self.rules[LEARNED_RULE].finding(opinion.start, opinion.end, phase)
         weighed = ", ".join(f"“{w}”" for w in opinion.top_words)
         return [replace(finding, explanation=f"{finding.explanation} The words that weighed most: {weighed}.")]

@@ -483,9 +483,11 @@ def _bare_nicknames_of(names: Iterable[str]) -> list[str]:
     out = []
     for name in names:
         words = name.split()
-        if len(words) == 2 and words[0].lower() == "the" and words[1][:1].isupper():
-            if len(words[1]) >= 4 and words[1].isalpha() and words[1].isascii():
-                out.append(words[1])
+        if len(words) != 2 or words[0].lower() != "the":
+            continue
+        bare = words[1]
+        if bare[:1].isupper() and len(bare) >= 4 and bare.isalpha() and bare.isascii():
+            out.append(bare)
     return out
 
 
