@@ -54,7 +54,14 @@ def test_names_reach_the_model_as_placeholders_so_any_deployments_parties_count(
 
 def test_the_shipped_model_says_how_it_was_trained_and_never_on_the_held_out_set() -> None:
     data = json.loads(data_text("sides_model.json"))
-    assert data["trained_on"] == ["labelled", "tuning-round1", "tuning-round2", "tuning-round3", "tuning-round4"]
+    assert data["trained_on"] == [
+        "labelled",
+        "tuning-round1",
+        "tuning-round2",
+        "tuning-round3",
+        "tuning-round4",
+        "tuning-round5",
+    ]
     assert 0 < data["threshold"] < 1 and data["seed"] == 14
     model = shipped_model()
     assert model is not None and model.threshold == data["threshold"]

@@ -6,7 +6,7 @@ train the learned taking-sides model, so its figures here are training-set figur
 construction. The independent estimate is test_heldout.py; the model's cross-validated figures are in
 docs/benchmarks.md.
 
-Floors at the figures measured after round 4, so a regression fails.
+Floors at the figures measured after round 6, so a regression fails.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from tests.guidelines.evaluation import CATEGORIES, TUNING_ROUND4, evaluate, loa
 
 CASES = load_held_out(TUNING_ROUND4)
 TALLIES = evaluate(CASES)
-# (true positives, texts held for the category, texts labelled with it) after round 5 of tuning.
+# (true positives, texts held for the category, texts labelled with it) after round 6 of tuning.
 MEASURED = {
-    "taking_sides": (84, 84, 86),
-    "personal_data": (60, 60, 62),
-    "marking": (46, 46, 47),
+    "taking_sides": (85, 85, 86),
+    "personal_data": (62, 62, 62),
+    "marking": (47, 47, 47),
 }
 
 

@@ -250,6 +250,11 @@ class RuleBook:
         opinion = model.score(prepared, named, phase is not ElectionPhase.none, cues)
         if opinion.probability < model.threshold or not opinion.top_words:
             return []
+        # A side's name alone is no stance: "Dechen Yangki Dorji booked the Babesa hall." in an election
+        # period weighs only the name (and the period); the model must have weighed some other word.
+        names = {prepared.norm[a:b].lower() for a, b, _ in named}
+        if all(word.lower() in names for word in opinion.top_words):
+            return []
         finding = self.rules[LEARNED_RULE].finding(opinion.start, opinion.end, phase)
         weighed = ", ".join(f"“{w}”" for w in opinion.top_words)
         return [replace(finding, explanation=f"{finding.explanation} The words that weighed most: {weighed}.")]
@@ -278,6 +283,8 @@ class MarkingContexts:
     handling: re.Pattern[str]
     kind_of_file: re.Pattern[str]  # matched right after the marking
     title: re.Pattern[str]
+    lifted: re.Pattern[str]  # the marking no longer holds ("it is now public")
+    line: re.Pattern[str]  # matched right after the marking: a confidential reporting line
 
 
 @lru_cache(maxsize=1)
@@ -293,24 +300,33 @@ def marking_contexts() -> MarkingContexts:
         re.compile(phrase_regex(data["handling"]), re.IGNORECASE),
         kind_of_file,
         title,
+        re.compile(phrase_regex(data["lifted"]), re.IGNORECASE),
+        re.compile(r"[\s\u0f0b]*" + phrase_regex(data["lines"]).removeprefix(r"(?<![\w\u0F40-\u0FBC])"), re.IGNORECASE),
     )
 
 
 _LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
-_FORWARDING = re.compile(r"forward|circulat|share", re.IGNORECASE)
+_FORWARDING = re.compile(r"forward|circulat|share|གཏང|བསྐྱལ|ཕྱིར་བསྐྱར", re.IGNORECASE)
 
 
 def _about_markings(text: str, finding: Finding) -> bool:
     """A marking found where the text talks about confidential material without disclosing any: a leak
     denied ("rumours of a leaked report are baseless"), a hoax warned about ("do not forward … it is
     fake"), files to handle ("training: how to handle CONFIDENTIAL files"), the title of a law ("the
-    Official Secrets and Classified Information Bill")."""
+    Official Secrets and Classified Information Bill"), a marking lifted ("… until today's release; it is
+    now public"), a confidential reporting line ("the confidential hotline")."""
     if finding.rule_id != "confidential.marking":
         return False
     contexts = marking_contexts()
     for m in contexts.title.finditer(text, max(0, finding.start - 80), min(len(text), finding.end + 80)):
         if m.start() <= finding.start and finding.end <= m.end():
             return True
+    # "the commission's confidential hotline", གསང་བའི་ཁ་པར: a reporting line, not a marked text.
+    if contexts.line.match(text, finding.end):
+        return True
+    # "CONFIDENTIAL until today's Cabinet release; it is now public": a marking lifted.
+    if contexts.lifted.search(text):
+        return True
     start, end = sentence_around(text, finding.start, finding.end)
     if _LEAK.search(text, finding.start, finding.end) and contexts.denials.search(text, start, end):
         return True

@@ -155,6 +155,7 @@ class NeutralityDetector:
         self._team_of = {a.lower(): "parties" for a in party_aliases}
         self._team_of |= {a.lower(): "candidates" for a in candidate_aliases}
         self.teams = _team_pattern(self._team_of)
+        self.bare_nicknames = _bare_nickname_pattern(n for p in parties for n in p.names)
         self.hashtag_slogans = frozenset(_squash(s) for p in parties for s in p.slogans if s.startswith("#"))
         self.hashtag_sides = tuple(config["hashtag_sides"])
         self.symbols = _symbol_pattern(s for p in parties for s in p.symbols)
@@ -163,14 +164,27 @@ class NeutralityDetector:
     def aliases(self, prepared: Prepared) -> list[tuple[int, int, str]]:
         """A party or candidate by a short name, as a side: "Ngedup's team", "Team Yarphel", "Ngedup gi
         team" (the distinctive word of a party's name, a candidate's surname): (start, end, lexicon)."""
-        if self.teams is None:
-            return []
         out = []
-        for m in self.teams.finditer(prepared.norm):
-            name = m.group("a") or m.group("b")
-            start = m.start("a") if m.group("a") else m.start("b")
-            out.append((start, start + len(name), self._team_of[name.lower()]))
-        return out
+        if self.teams is not None:
+            for m in self.teams.finditer(prepared.norm):
+                name = m.group("a") or m.group("b")
+                start = m.start("a") if m.group("a") else m.start("b")
+                out.append((start, start + len(name), self._team_of[name.lower()]))
+        return out + self._bare_nicknames(prepared)
+
+    def _bare_nicknames(self, prepared: Prepared) -> list[tuple[int, int, str]]:
+        """A nickname configured with its article ("the Oranges") written without it ("Oranges gi
+        manifesto"): a party only where the text is political (a word the neutrality lists know, or a
+        party's colour or emoji), so "Oranges from Tsirang are in the market" stays fruit."""
+        if self.bare_nicknames is None:
+            return []
+        found = [(m.start(), m.end(), "parties") for m in self.bare_nicknames.finditer(prepared.norm)]
+        if not found:
+            return []
+        political = next(iter(self.index.find(prepared)), None) is not None or (
+            self.symbols is not None and self.symbols.search(prepared.norm) is not None
+        )
+        return found if political else []
 
     def cues(self, prepared: Prepared) -> list[tuple[int, str]]:
         """Where each kind of cue appears, for the learned model to weigh: (start, "k:kind:rule"), as
@@ -462,6 +476,27 @@ def _aliases(names: Iterable[Iterable[str]], *, first: bool) -> frozenset[str]:
             kept = words if first else words[1:]
             out |= {w for w in kept if len(w) >= 4 and w.lower() not in _GENERIC_NAME_WORDS and w.isalpha()}
     return frozenset(out)
+
+
+def _bare_nicknames_of(names: Iterable[str]) -> list[str]:
+    """ "the Oranges" -> "Oranges": one capitalised Latin word of 4 letters or more after "the"."""
+    out = []
+    for name in names:
+        words = name.split()
+        if len(words) != 2 or words[0].lower() != "the":
+            continue
+        bare = words[1]
+        if bare[:1].isupper() and len(bare) >= 4 and bare.isalpha() and bare.isascii():
+            out.append(bare)
+    return out
+
+
+def _bare_nickname_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """The article-less nicknames, case-sensitive ("Oranges", not "oranges"), not after "the"."""
+    bare = sorted(set(_bare_nicknames_of(names)), key=len, reverse=True)
+    if not bare:
+        return None
+    return re.compile(rf"(?<![Tt]he\s)\b(?:{'|'.join(re.escape(b) for b in bare)})\b")
 
 
 def _team_pattern(aliases: dict[str, str]) -> re.Pattern[str] | None:

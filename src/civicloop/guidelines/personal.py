@@ -27,6 +27,8 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:19|20)\d{{2}}"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})"
 )
+# A date in Dzongkha words: "ཚེས་༣ ཟླ་༤ ལོ་༡༩༧༥", "༣ ཟླ་༤ ༡༩༧༥" (day, month, year).
+_DATE_DZ = r"(?:ཚེས[་\s]*)?\d{1,2}[་\s]+ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+(?:ལོ[་\s]*)?(?:19|20)\d{2}"
 # "no.", "number", "#" or Dzongkha ཨང (number), e.g. "ཁ་པར་ཨང་ ༡༧…".
 # The end of a keyword: \b fails after a Dzongkha vowel sign (ཐོ), which is not a word character.
 _WORD_END = r"(?!\w)"
@@ -111,7 +113,6 @@ class PersonalDetector:
         area = f"[{config['landline_area_digits']}]"
         cid = config["cid"]
         self.cid_length = int(cid["length"])
-        self.cid_districts = range(int(cid["districts_from"]), int(cid["districts_to"]) + 1)
         country = rf"(?:(?:\+|00)\s?{cc}|\(\s?\+?{cc}\s?\))"
         self.mobile = re.compile(
             rf"{_BEFORE}(?:{country}[\s.-]?|{cc}[\s.-]?)?(?:{mobile})"
@@ -131,13 +132,15 @@ class PersonalDetector:
             rf"{_BEFORE}(?:{country}[\s.-]?(?:{spaced})(?:[\s.-]?\d){{6}}|(?:{one_by_one})(?:\s\d){{6}}){_AFTER}"
         )
         self.mobile_prefixes = frozenset(config["mobile_prefixes"])
+        # Spelt out in words, wherever the phone word stands ("Call Mr. Ugyen on seven seven one two …",
+        # romanised "… lu seven seven one two … lu call bay"): eight spelt digits starting with a
+        # mobile prefix are a mobile; no date, amount or count is spelt that way.
         self.mobile_spelt = re.compile(
-            rf"\b(?:{_words(config['phone_words'])}){_WORD_END}{_NO}(?:on\s+|at\s+)?"
-            rf"(?P<num>(?:{_NUMBER_WORD})(?:[\s,-]+(?:{_NUMBER_WORD})){{2,15}})\b",
+            rf"\b(?P<num>(?:{_NUMBER_WORD})(?:[\s,-]+(?:{_NUMBER_WORD})){{2,15}})\b",
             re.IGNORECASE,
         )
         self.landline = re.compile(rf"{_BEFORE}(?:{country}[\s.-]?0?{area}|0{area}|\(0{area}\))[\s.-]?\d{{6}}{_AFTER}")
-        self.cid_shape = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{{self.cid_length - 1}}}{_AFTER}")
+        self.cid_categories = frozenset(cid["categories"])
         self.cid_keyed = re.compile(
             rf"\b(?:{_words(cid['keywords'])}){_WORD_END}{_NO}(?P<num>\d(?:[\s-]?\d){{{self.cid_length - 1}}}){_AFTER}",
             re.IGNORECASE,
@@ -146,7 +149,7 @@ class PersonalDetector:
             r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
         )
         self.passport = re.compile(
-            rf"\b(?:{_words(config['passport_words'])}){_WORD_END}{_NO}(?P<num>[A-Z]{{0,2}}\d{{6,9}}){_AFTER}",
+            rf"\b(?:{_words(config['passport_words'])}){_WORD_END}{_NO}(?P<num>[A-Z]{{0,2}}\s?\d{{6,9}}){_AFTER}",
             re.IGNORECASE,
         )
         self.licence = re.compile(
@@ -167,14 +170,16 @@ class PersonalDetector:
         )
         # A birth date named in Dzongkha (སྐྱེས་ཚེས) is a person's: the word is never used of events.
         self.dob_dz = re.compile(
-            rf"(?:{_words(config['birth_words'])}){_NO}(?P<num>{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}})"
+            rf"(?:{_words(config['birth_words'])}){_NO}(?P<num>{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|{_DATE_DZ})"
         )
-        # A citizen ID written in groups ("115 0500 1234"): groups of digits adding up to its length.
-        # Single digits may stand alone between groups ("1 14 05 00 3 912").
-        self.cid_grouped = re.compile(rf"{_BEFORE}[{cid['categories']}]\d{{0,5}}(?:[ -]\d{{1,6}}){{1,6}}{_AFTER}")
-        # A home's number ("house no. 24", "Flat 3B", Dzongkha ཁྱིམ་ཨང་ ༢༤): personal when tied to a person.
+        # One number written any way at all: "11505003456", grouped "115 0500 1234" or "1-14-10-003456",
+        # dotted "112.050.014.27", digit by digit "1 1 3 0 5 …", or stuck to its label "CID11505003456".
+        # A run of digit groups joined by one space, dot or dash; a citizen ID when it holds the ID's
+        # number of digits (or one of its groups does) and starts with a citizen category's digit.
+        self.number_run = re.compile(rf"{_BEFORE}(?:[A-Za-z]{{1,5}}(?=\d))?(?P<num>\d+(?:[ .-]\d+)*){_AFTER}")
+        # A home's number ("house no. 24", "Flat 3B", "Plot 4B", Dzongkha ཁྱིམ་ཨང་ ༢༤): personal when tied to a person.
         self.address = re.compile(
-            r"\b(?:house|flat|apartment|apt|quarters?|qtrs?)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*"
+            r"\b(?:house|flat|apartment|apt|quarters?|qtrs?|plot)\.?\s*(?:no\.?|number|#)?\s*[:.]?\s*"
             r"\d{1,4}[A-Za-z]?\b(?!\s*(?:%|per\b|percent|nu\b|ngultrum|km|min|hours?|days?|months?|years?))",
             re.IGNORECASE,
         )
@@ -361,24 +366,35 @@ class PersonalDetector:
         return out
 
     def _cids(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
-        """A number with a citizen ID's shape is one whatever label precedes it ("Ref", "permit no."):
-        only a reference format the agency declared can say otherwise."""
+        """Any number of a citizen ID's length and first digit, however it is grouped, is one whatever
+        label precedes it ("Ref", "permit no."): only a reference format the agency declared, an amount
+        or a published number say otherwise."""
         out = []
-        for pattern in (self.cid_shape, self.cid_grouped):
-            for m in pattern.finditer(prepared.norm):
-                digits = re.sub(r"\D", "", m.group())
-                if len(digits) != self.cid_length or int(digits[1:3]) not in self.cid_districts:
+        for m in self.number_run.finditer(prepared.norm):
+            for start, end in self._cid_candidates(m):
+                if prepared.norm[start] not in self.cid_categories:
                     continue
+                grouped = not prepared.norm[start:end].isdigit()
                 # Grouped digits are also how amounts and published numbers are written; a reference
                 # label ("permit no 1 14 10 00 34 56") does not excuse the shape: a declared format does.
-                if pattern is self.cid_grouped and (
-                    self._looks_like_an_amount(prepared, m.start(), m.end())
-                    or self._public_context(prepared, m.start(), m.end())
+                if self._looks_like_an_amount(prepared, start, end) or (
+                    grouped and self._public_context(prepared, start, end)
                 ):
                     continue
-                if not _declared(prepared.norm, m.start(), m.end(), formats):
-                    out.append(Span("personal.cid", m.start(), m.end()))
+                if not _declared(prepared.norm, start, end, formats):
+                    out.append(Span("personal.cid", start, end))
         return out
+
+    def _cid_candidates(self, m: re.Match[str]) -> list[tuple[int, int]]:
+        """The whole run when it holds exactly the ID's digits, else each group that does alone."""
+        run, offset = m.group("num"), m.start("num")
+        if sum(ch.isdigit() for ch in run) == self.cid_length:
+            return [(offset, m.end("num"))]
+        return [
+            (offset + g.start(), offset + g.end())
+            for g in re.finditer(r"\d+", run)
+            if len(g.group()) == self.cid_length
+        ]
 
     # -- context checks ------------------------------------------------------------------------
 
