@@ -4,6 +4,8 @@ PostgreSQL isolation: a database cloned per test (``CREATE DATABASE … TEMPLATE
 (FORCE)``, the old ``db_url``) beside one database per worker reset after each test (``PostgresDatabase.reset``
 in tests/conftest.py), each after a test-sized write (an agency, an official, an account, through the services).
 Passwords: one Argon2id hash and one verify at production cost beside the test suite's cheapest parameters.
+The app: a test's first requests (the sign-in page, a sign-in, the inbox) on a new ``create_app()`` and a new
+engine (the old ``client`` fixture) beside the worker's app and engine kept from the test before (``shared_app``).
 Rounds alternate between the two sides so that a busy machine slows both alike; medians are printed.
 
     .venv/bin/python bench/test_suite.py [--rounds 15]
@@ -23,12 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tests.conftest as fixtures  # sets the test environment, as pytest would
 from argon2 import PasswordHasher, profiles
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
-from tests.factories import create_account, create_agency, create_official
+from tests.factories import create_account, create_agency, create_official, login
 
 from civicloop import migrations
 from civicloop.agencies.models import Platform
+from civicloop.main import create_app
 
 
 def write_like_a_test(url: str) -> None:
@@ -38,6 +42,30 @@ def write_like_a_test(url: str) -> None:
         create_official(session, f"officer@{agency.code}")
         create_account(session, agency, Platform("facebook"))
     fixtures.reset_engine()
+
+
+def first_requests(app_for_test: Callable[[], object], official: object) -> None:
+    """What a test's ``client`` does first: open the app, sign in, read a page."""
+    with TestClient(app_for_test()) as client:  # type: ignore[arg-type]
+        login(client, official)  # type: ignore[arg-type]
+        assert client.get("/inbox").status_code == 200
+
+
+def app_times(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
+    """Seconds of a test's first requests on a new app and engine, and on the worker's app and engine."""
+    url = f"sqlite:///{folder / 'app.db'}"
+    migrations.upgrade(url)
+    fixtures.use_database(url)
+    with Session(fixtures.get_engine(), expire_on_commit=False) as session:
+        official = create_official(session, f"officer@{create_agency(session).code}")
+    first_requests(fixtures.shared_app, official)  # the worker's app has served a test before
+    fresh, shared = [], []
+    for _ in range(rounds):
+        fixtures.reset_engine()
+        fresh.append(timed(lambda: first_requests(create_app, official)))
+        fixtures.release_connections()
+        shared.append(timed(lambda: first_requests(fixtures.shared_app, official)))
+    return fresh, shared
 
 
 def drop(admin: Engine, name: str) -> None:
@@ -86,10 +114,16 @@ def main() -> None:
             hash_times[label].append(
                 timed(lambda hasher=hasher: hasher.verify(hasher.hash("a long passphrase"), "a long passphrase"))
             )  # type: ignore[misc]
+    fresh, shared = app_times(rounds, Path(fixtures._TMP))
     clone, reset = statistics.median(clone_times), statistics.median(reset_times)
     slow, fast = statistics.median(hash_times["production"]), statistics.median(hash_times["tests"])
     print(f"PostgreSQL per test: clone + drop {clone * 1000:.0f} ms, reset {reset * 1000:.1f} ms: {clone / reset:.0f}x")
     print(f"Argon2id hash + verify: production {slow * 1000:.0f} ms, tests {fast * 1000:.2f} ms: {slow / fast:.0f}x")
+    new, kept = statistics.median(fresh), statistics.median(shared)
+    print(
+        f"A test's first requests: new app and engine {new * 1000:.0f} ms, "
+        f"the worker's {kept * 1000:.0f} ms: {new / kept:.1f}x"
+    )
 
 
 if __name__ == "__main__":
