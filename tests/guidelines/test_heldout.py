@@ -1,7 +1,7 @@
 """The sixth held-out set of issue 14 (heldout/, README there): 366 texts written by a helper who read
 no code (set "f"), copied unchanged and evaluated once, on 2026-12-07 at 06:08 UTC, after the round-6
 detectors (rules and the learned taking-sides model) were frozen at commit bb6b168. The five earlier
-held-out sets, looked at since, are tuning data (test_tuning_round1.py … test_tuning_round5.py).
+held-out sets, looked at since, are tuning data (test_tuning_sets.py).
 
 The loader read this set as it was (same shape as the fifth); no loader or detector was changed for it.
 That run's figures are in docs/benchmarks.md and are the floors below, so a regression fails. No
