@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import tracemalloc
 from itertools import pairwise
 
 import numpy as np
@@ -75,3 +76,20 @@ def test_copies_with_a_word_changed_join_their_base_and_results_are_deterministi
     assert all(len(set(base_of_row[first.group == g].tolist())) == 1 for g in range(first.unique))
     with_base = first.group == first.group[::6].repeat(6)  # each base is followed by its five copies
     assert with_base.mean() >= 0.8
+
+
+def test_long_letters_are_compared_in_batches_of_bounded_memory() -> None:
+    """Two hundred letters of 3,000 words: the signatures of one batch of all their word pairs would take 600 MB."""
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    letters = [" ".join(rng.choices(vocabulary, k=3000)) for _ in range(200)]
+    copied = letters[7].replace(letters[7].split()[100], "changed", 1)
+    tracemalloc.start()
+    try:
+        found = find_duplicates([*letters, copied])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 150_000_000, f"{peak / 1e6:.0f} MB"
+    assert found.group[200] == found.group[7]
+    assert len(set(found.group[:200].tolist())) == 200

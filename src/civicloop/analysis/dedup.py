@@ -7,7 +7,7 @@ MinHash object per text: a million messages are grouped in about a minute (docs/
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -19,7 +19,10 @@ NUM_PERM = 128
 # Texts shorter than this many words are grouped only when identical: "thank you" and "thanks
 # you all" are not a copied message, and short texts have too few shingles for a fair estimate.
 MIN_NEAR_WORDS = 5
-CHUNK = 1_000  # texts a batch: their pairs × hash functions stay within the CPU cache
+TEXTS_PER_BATCH = 1_000
+# At most this many word pairs a batch (its pairs × hash functions take 8 bytes each, 32 MB in all): a thousand
+# letters of 3,000 words would otherwise take 1.8 GB at once.
+PAIRS_PER_BATCH = 32_768
 # SplitMix64's constants: a multiplier of the golden ratio and its finalizer's two multipliers.
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -90,19 +93,37 @@ class Sketcher:
         return np.minimum.reduceat(permuted, first_pair, axis=1).T.astype(np.uint32)
 
 
+def _batches(texts: Sequence[str]) -> Iterator[list[tuple[int, list[str]]]]:
+    """(row, words) of the texts long enough for near-duplicate search, ``TEXTS_PER_BATCH`` texts a batch, fewer when
+    their word pairs exceed ``PAIRS_PER_BATCH``: a million token lists, or all their pairs × hash functions, would not
+    fit the memory the analysis may use."""
+    for start in range(0, len(texts), TEXTS_PER_BATCH):
+        rows = range(start, min(start + TEXTS_PER_BATCH, len(texts)))
+        batch = [(row, words) for row in rows if len(words := tokens(texts[row])) >= MIN_NEAR_WORDS]
+        if sum(len(words) - 1 for _, words in batch) <= PAIRS_PER_BATCH:
+            yield batch
+            continue
+        part: list[tuple[int, list[str]]] = []
+        pairs = 0
+        for row, words in batch:
+            if part and pairs + len(words) - 1 > PAIRS_PER_BATCH:
+                yield part
+                part, pairs = [], 0
+            part.append((row, words))
+            pairs += len(words) - 1
+        yield part
+
+
 def _sketch(texts: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The rows of ``texts`` long enough for near-duplicate search, and their signatures."""
     sketcher = Sketcher(seed)
     rows: list[int] = []
     parts = [np.empty((0, NUM_PERM), dtype=np.uint32)]
-    # A chunk at a time: a million token lists, or all their pairs × hash functions, would not fit
-    # the memory the analysis may use.
-    for start in range(0, len(texts), CHUNK):
-        batch = [(row, tokens(texts[row])) for row in range(start, min(start + CHUNK, len(texts)))]
-        batch = [(row, words) for row, words in batch if len(words) >= MIN_NEAR_WORDS]
-        if batch:
-            rows.extend(row for row, _ in batch)
-            parts.append(sketcher.signatures([words for _, words in batch]))
+    for batch in _batches(texts):
+        if not batch:
+            continue
+        rows.extend(row for row, _ in batch)
+        parts.append(sketcher.signatures([words for _, words in batch]))
     return np.asarray(rows, dtype=np.int64), np.vstack(parts)
 
 
