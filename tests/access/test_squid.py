@@ -33,6 +33,7 @@ from civicloop.access.models import AccessDenial, AccessSession
 from civicloop.access.policy import AfterHours, OfficeHours
 from civicloop.agencies.models import AgencyKind
 from civicloop.kit.clock import utcnow
+from civicloop.kit.http import tls_context
 from civicloop.sla.calendar import calendar_for
 from tests.access.squid_harness import PASSWORD, Squid, helper_python, new_folder, start_squid, unprivileged_user
 from tests.factories import create_account, create_agency, create_official
@@ -146,7 +147,7 @@ def _client(squid: Squid, login: str) -> httpx.Client:
     # One client (one kept-alive connection) per login: building a client costs more than a request.
     key = (squid.port, login)
     if key not in _clients:
-        _clients[key] = httpx.Client(proxy=squid.proxy_url(login), timeout=30)
+        _clients[key] = httpx.Client(proxy=squid.proxy_url(login), timeout=30, verify=tls_context())
     return _clients[key]
 
 
@@ -218,7 +219,7 @@ def test_squid_enforces_each_agencys_rule_through_the_helper(db: Session, squid:
 
     def browse(worker: int) -> list[tuple[str, httpx.Response]]:
         login = logins[worker % len(logins)]
-        with httpx.Client(proxy=squid.proxy_url(login), timeout=30) as client:
+        with httpx.Client(proxy=squid.proxy_url(login), timeout=30, verify=tls_context()) as client:
             return [(login, client.get(squid.url("www.facebook.com"))) for _ in range(10)]
 
     with ThreadPoolExecutor(max_workers=32) as pool:

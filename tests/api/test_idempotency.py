@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from civicloop.auth import service as auth_service
 from civicloop.channels.outbound.models import OutboundMessage
+from civicloop.kit.http import tls_context
 from tests.channels.outbound.conftest import Scene, clock, scene, sim, simulator_server
 
 __all__ = ["clock", "scene", "sim", "simulator_server"]
@@ -33,7 +34,7 @@ def test_parallel_requests_with_one_idempotency_key_create_one_message(scene: Sc
     answers: list[httpx.Response] = []
 
     def send() -> None:
-        with httpx.Client(base_url=live_server, timeout=60) as http:
+        with httpx.Client(base_url=live_server, timeout=60, verify=tls_context()) as http:
             barrier.wait()
             answers.append(http.post("/api/v1/outbound", json=body, headers=headers))
 

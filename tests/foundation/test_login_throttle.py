@@ -10,13 +10,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from civicloop.config import get_settings
+from civicloop.kit.http import tls_context
 from tests.factories import PASSWORD, create_agency, create_official, csrf_from
 
 PARALLEL = 30
 
 
 def _attempt(base_url: str, email: str, password: str, barrier: threading.Barrier, results: list[int]) -> None:
-    with httpx.Client(base_url=base_url, timeout=60) as http:
+    with httpx.Client(base_url=base_url, timeout=60, verify=tls_context()) as http:
         token = csrf_from(http.get("/login").text)
         barrier.wait()
         response = http.post("/login", data={"email": email, "password": password, "csrf_token": token})
@@ -40,7 +41,7 @@ def test_parallel_wrong_passwords_are_checked_no_more_often_than_the_limit(db: S
         401: get_settings().login_max_failures,
         429: PARALLEL - get_settings().login_max_failures,
     }
-    with httpx.Client(base_url=live_server) as http:
+    with httpx.Client(base_url=live_server, verify=tls_context()) as http:
         token = csrf_from(http.get("/login").text)
         locked = http.post("/login", data={"email": official.email, "password": PASSWORD, "csrf_token": token})
     assert locked.status_code == 429

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -26,6 +25,7 @@ from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.x import oauth_simulator as x_oauth
 from civicloop.channels.youtube import google_oauth
 from civicloop.config import reset_settings
+from civicloop.kit.http import http_client
 from tests.channels.outbound.conftest import clock, sim, simulator_server
 from tests.conftest import shared_app
 from tests.factories import create_agency, create_official, login
@@ -84,7 +84,7 @@ def consent(
     authorize_url: str, *, decision: str = "allow", untick: tuple[str, ...] = (), person: str | None = None
 ) -> str:
     """Play the person on the platform's consent page (as a browser would): returns where it sends them back."""
-    with httpx.Client(timeout=10) as http:
+    with http_client(10) as http:
         page = http.get(authorize_url)
         assert page.status_code == 200, page.text
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))

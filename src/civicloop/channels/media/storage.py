@@ -23,6 +23,7 @@ import httpx
 from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound
 from civicloop.kit.clock import utcnow
+from civicloop.kit.http import http_client
 
 MEDIA = "media"
 KEY_RE = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}$")
@@ -146,7 +147,8 @@ class S3Store:
         )
         timeout = get_settings().outbound_timeout_seconds
         try:
-            return httpx.request(method, url, content=data or None, headers=headers, timeout=timeout)
+            with http_client(timeout) as client:
+                return client.request(method, url, content=data or None, headers=headers)
         except httpx.HTTPError as exc:
             raise StoreFailed(f"the S3 store could not be reached: {exc.__class__.__name__}") from exc
 

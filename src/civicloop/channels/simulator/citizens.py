@@ -34,6 +34,7 @@ from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.spec import Addressee, Citizen, CitizenSide, Scene
 from civicloop.errors import Invalid
 from civicloop.kit.clock import utcnow
+from civicloop.kit.http import http_client
 
 MAX_RATE = 50.0
 MAX_DURATION = 3600.0
@@ -226,7 +227,7 @@ def drive(
     limit = int(rate * duration) if count is None else min(count, int(rate * duration) or 1)
     report = DriveReport()
     own = client is None
-    http = client or httpx.Client(timeout=10.0)
+    http = client or http_client(10.0)
     started = time.monotonic()
     try:
         while report.sent < limit and time.monotonic() - started < duration and not stop():

@@ -28,6 +28,7 @@ from civicloop.channels.simulator.state import SimulatorState
 from civicloop.channels.spec import Addressee, Earlier
 from civicloop.config import get_settings, reset_settings
 from civicloop.db.session import session_scope
+from civicloop.kit.http import http_client
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def _citizens_loop(app_url: str, citizens: Citizens, interval: float, stopping: 
     if not _wait_until_up(app_url, stopping):
         log.warning("the demo app did not come up at %s; no simulated citizens", app_url)
         return
-    with httpx.Client(timeout=10) as client:
+    with http_client(10) as client:
         while not stopping.is_set():
             report = drive(
                 app_url, citizens, rate=1 / interval, duration=MAX_DURATION, client=client, stop=stopping.is_set
