@@ -291,6 +291,14 @@ def test_quality_embedder_recovers_planted_themes(quality_embedder: None, sample
     assert run().theme_of_row.tolist() == result.theme_of_row.tolist()
 
 
+def test_the_quality_model_is_loaded_once_per_process_not_per_new_message(quality_embedder: None) -> None:
+    """Each new message's theme is found by a fresh embedder (``load_embedder``): it must not reload the model."""
+    first, second = embed.load_embedder("quality", b""), embed.load_embedder("quality", b"")
+    assert first.session is second.session and first.tokenizer is second.tokenizer
+    text = ["The bus stop at Changzamtog needs a roof."]
+    assert np.array_equal(first.transform(text), second.transform(text))
+
+
 def test_quotes_prefer_texts_the_model_embedded_over_stand_ins() -> None:
     originals = [f"The bus stop number {n} near the market needs a roof before the rains" for n in range(8)]
     members = np.arange(8)

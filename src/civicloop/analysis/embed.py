@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import metadata, util
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -192,6 +192,24 @@ def quality_installed() -> bool:
     return all(util.find_spec(name) is not None for name in QUALITY_MODULES)
 
 
+@cache
+def _quality_model() -> tuple[Any, WordPiece]:
+    """The ONNX session and the tokenizer, loaded once per process: every new message's theme is found with them, and
+    loading the model took longer than embedding one message. A session may be run from several threads at once."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    # One thread per batch and one batch per core: small batches split across threads spend much of
+    # their time waiting for each other, while whole batches run side by side keep every core busy
+    # (onnxruntime releases the GIL while it runs, and a session may be run from several threads).
+    options.intra_op_num_threads = 1
+    # Errors only: the runtime's warnings about the int8 graph (initializers it drops) are noise in the log.
+    options.log_severity_level = 3
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(quality_onnx_path()), options, providers=["CPUExecutionProvider"])
+    return session, WordPiece(TOKENIZER, max_tokens=QUALITY_MAX_TOKENS)
+
+
 class QualityEmbedder:
     """Mean-pooled all-MiniLM-L6-v2 sentence embeddings from the int8 ONNX copy."""
 
@@ -199,20 +217,8 @@ class QualityEmbedder:
     sample_only = True
 
     def __init__(self, threads: int | None = None) -> None:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        # One thread per batch and one batch per core: small batches split across threads spend much of
-        # their time waiting for each other, while whole batches run side by side keep every core busy
-        # (onnxruntime releases the GIL while it runs, and a session may be run from several threads).
-        options.intra_op_num_threads = 1
-        # Errors only: the runtime's warnings about the int8 graph (initializers it drops) are noise in the log.
-        options.log_severity_level = 3
-        options.inter_op_num_threads = 1
         self.workers = threads or (os.cpu_count() or 1)
-        path = str(quality_onnx_path())
-        self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-        self.tokenizer = WordPiece(TOKENIZER, max_tokens=QUALITY_MAX_TOKENS)
+        self.session, self.tokenizer = _quality_model()
 
     @property
     def model(self) -> str:
