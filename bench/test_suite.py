@@ -32,6 +32,7 @@ from tests.factories import create_account, create_agency, create_official, logi
 
 from civicloop import migrations
 from civicloop.agencies.models import Platform
+from civicloop.db.session import reset_engine
 from civicloop.main import create_app
 
 
@@ -41,7 +42,7 @@ def write_like_a_test(url: str) -> None:
         agency = create_agency(session)
         create_official(session, f"officer@{agency.code}")
         create_account(session, agency, Platform("facebook"))
-    fixtures.reset_engine()
+    reset_engine()
 
 
 def first_requests(app_for_test: Callable[[], object], official: object) -> None:
@@ -61,7 +62,7 @@ def app_times(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
     first_requests(fixtures.shared_app, official)  # the worker's app has served a test before
     fresh, shared = [], []
     for _ in range(rounds):
-        fixtures.reset_engine()
+        reset_engine()
         fresh.append(timed(lambda: first_requests(create_app, official)))
         fixtures.release_connections()
         shared.append(timed(lambda: first_requests(fixtures.shared_app, official)))
@@ -102,7 +103,7 @@ def main() -> None:
             write_like_a_test(reused.url)
             reset_times.append(timed(reused.reset))
     finally:
-        fixtures.reset_engine()
+        reset_engine()
         reused.drop()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,22 +54,44 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-@lru_cache(maxsize=1)
+# Engines by database URL: one per process and URL, so that a process moving between databases (the test suite, on
+# SQLite and PostgreSQL in turn) keeps each engine's cache of compiled SQL. A few at most: the oldest is closed.
+_ENGINES: OrderedDict[str, tuple[Engine, sessionmaker[Session]]] = OrderedDict()
+_KEPT_ENGINES = 4
+_engines_lock = threading.Lock()
+
+
+def _current() -> tuple[Engine, sessionmaker[Session]]:
+    url = get_settings().resolved_database_url
+    with _engines_lock:
+        if url not in _ENGINES:
+            engine = build_engine(url)
+            _ENGINES[url] = (engine, sessionmaker(bind=engine, expire_on_commit=False))
+            while len(_ENGINES) > _KEPT_ENGINES:
+                _ENGINES.popitem(last=False)[1][0].dispose()
+        return _ENGINES[url]
+
+
 def get_engine() -> Engine:
-    return build_engine(get_settings().resolved_database_url)
+    """The engine of the configured database."""
+    return _current()[0]
 
 
-@lru_cache(maxsize=1)
 def get_sessionmaker() -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+    return _current()[1]
+
+
+def has_engine() -> bool:
+    """Whether the configured database's engine was built in this process (and may hold open connections)."""
+    return get_settings().resolved_database_url in _ENGINES
 
 
 def reset_engine() -> None:
-    """Drop the cached engine (after the database URL changed)."""
-    if get_engine.cache_info().currsize:
-        get_engine().dispose()
-    get_engine.cache_clear()
-    get_sessionmaker.cache_clear()
+    """Close and forget every engine."""
+    with _engines_lock:
+        for engine, _maker in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
 
 
 def read_mostly(session: Session) -> Session:
