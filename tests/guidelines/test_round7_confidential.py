@@ -58,6 +58,13 @@ def rules(text: str) -> set[str]:
         "Keep this between us: the Thimphu depot closes in May.",
         "The bypass alignment (we're not supposed to talk about it yet) moves 300 m east.",
         "Not for the public eye: draft fee hike figures.",
+        # a marking set aside in its sentence, whoever the subject
+        "Not for circulation yet, but here are the new school fees.",
+        "The DG said keep this confidential, though honestly people should know.",
+        "An internal memo, but the public deserves it: canteen prices double.",
+        # a heading line: a marking word, a document word, a separator
+        "Secret staff list: transfers to Gasa and Lhuentse",
+        "Internal briefing note - hydropower tariff review",
     ],
 )
 def test_markings_written_in_other_ways_are_held(text: str) -> None:
@@ -80,6 +87,10 @@ def test_markings_written_in_other_ways_are_held(text: str) -> None:
         "མི་གཞན་ལུ་ སླབ་མི་ཆོག ཚོང་ཁང་ བསྡམས་ནིའི་ ཐོ།",
         "ཕྱི་ཁར་ ཁྱབ་སྤེལ་མ་འབད། ལས་བྱེད་ཐོ་ མཉམ་སྦྲགས།",
         "མི་མང་ལུ་ མ་བཏོན། གླ་ཆ་གསརཔ་ ཟུར་སྦྲགས།",
+        # a restriction set aside by རུང (although), a document that came out (leaked)
+        "ནང་འཁོད་ཀྱི་ ཡིག་ཆ་ཨིན་རུང་ ཁྱེད་ཚུ་གིས་ ཤེས་དགོ། གླ་ཆ་ ཡར་སེང་འབད་འོང་།",
+        "བཀག་ཆ་ཅན་ ཟེར་ ཐམ་ཀ་ཡོད་རུང་ འདི་ལུ་ བལྟ།",
+        "ཕྱིར་ཐོན་བྱུང་བའི་ ལས་བསྐོ་གི་ གྲུབ་འབྲས་ འདི་ཨིན།",
     ],
 )
 def test_dzongkha_markings_by_their_shape_are_held(text: str) -> None:
@@ -145,6 +156,11 @@ def test_a_project_name_gets_its_kind_word_at_either_end_and_as_a_hashtag() -> N
         # a project's words without the project
         "Snow lions are the national symbol on our flag.",
         "The dragon gate at the dzong is being repainted.",
+        # headings that name no document, a marking set aside for the reader
+        "Classified ads: see page 5 of Kuensel.",
+        "Secret Santa: draw your names on Friday!",
+        "Your identity stays confidential, but we may call you for details.",
+        "ཚོགས་རྒྱན་ གསང་བ་སྦེ་ བཙུགས་རུང་ གྲལ་ཐིག་ནང་ ལོག་མ་འགྱོ།",
         # spaced letters that spell nothing marked
         "Vote counts: a b c d options are on the form.",
     ],
