@@ -181,6 +181,8 @@ def test_their_look_alikes_pass(text: str) -> None:
         "Private number of the vet: 1.7.8.8.9.9.0.0",
         "His cell is 7-7-1-2-3-4-5-6, call after 6.",
         "Aum Dema said to call her at home on 08-271234.",
+        "Ap Namgay had a bone marrow transplant in Delhi; he is doing well.",
+        "Aum Dema is off for a knee replacement.",
     ],
 )
 def test_personal_data_in_other_ways_is_held(text: str) -> None:
@@ -198,6 +200,9 @@ def test_personal_data_in_other_ways_is_held(text: str) -> None:
         "Mongar school landline 04-641234 ein.",
         "Trashigang BHU reception: 04-521199 (24 hours)",
         "Results: 1-7-2024 to 8-7-2024, 3-4 cases a day.",
+        # paddy is transplanted: "transplant" alone is no health word
+        "Ap Dorji transplanted his paddy yesterday with the new machine.",
+        "Aum Pema la paddy transplant bay yi, good harvest la.",
     ],
 )
 def test_their_personal_look_alikes_pass(text: str) -> None:
