@@ -40,7 +40,7 @@ def rules(text: str) -> set[str]:
         "CONFIDENTIAL / DRAFT - pay revision table",
         "🔒 Confidential 🔒 staff appraisal results below",
         "[INTERNAL] draft bus fare table for 2027",
-        "Internal: the DG has approved the new leave rules.",
+        "INTERNAL | staff rota for the tshechu week",
         # a marking admitted and set aside
         "This is confidential, but the new fees start in March.",
         "It's restricted, but people should know the bridge is unsafe.",
@@ -64,7 +64,7 @@ def rules(text: str) -> set[str]:
         "An internal memo, but the public deserves it: canteen prices double.",
         # a heading line: a marking word, a document word, a separator
         "Secret staff list: transfers to Gasa and Lhuentse",
-        "Internal briefing note - hydropower tariff review",
+        "Sensitive briefing note - hydropower tariff review",
     ],
 )
 def test_markings_written_in_other_ways_are_held(text: str) -> None:
@@ -91,6 +91,7 @@ def test_markings_written_in_other_ways_are_held(text: str) -> None:
         "ནང་འཁོད་ཀྱི་ ཡིག་ཆ་ཨིན་རུང་ ཁྱེད་ཚུ་གིས་ ཤེས་དགོ། གླ་ཆ་ ཡར་སེང་འབད་འོང་།",
         "བཀག་ཆ་ཅན་ ཟེར་ ཐམ་ཀ་ཡོད་རུང་ འདི་ལུ་ བལྟ།",
         "ཕྱིར་ཐོན་བྱུང་བའི་ ལས་བསྐོ་གི་ གྲུབ་འབྲས་ འདི་ཨིན།",
+        "ཁྱེད་ཀྱིས་ ཕྱི་ཁར་ མ་སྤེལ། ལས་བྱེད་ སོར་བསྒྱུར་གྱི་ ཐོ།",
     ],
 )
 def test_dzongkha_markings_by_their_shape_are_held(text: str) -> None:
@@ -140,6 +141,15 @@ def test_a_project_name_gets_its_kind_word_at_either_end_and_as_a_hashtag() -> N
         "The secret to a good harvest is healthy soil.",
         "Secret Santa at the office on Friday! 🎅",
         "Internal roads in the town will be resurfaced next week.",
+        "Internal: lifts out of service on floor 3, please use the stairs.",
+        "Internal audit report - 2025 edition now on our website.",
+        "The road is classified as a national highway, but the dzongkhag maintains it.",
+        "It's classified as a heritage site, but visitors are welcome.",
+        "SECRET RECIPE: ema datshi the Paro way!",
+        "Please don't share this post if you are a civil servant in an election period.",
+        "ཚོགས་རྒྱན་ གསང་བ་ཨིན་རུང་ ཁྱེད་ཀྱིས་ ངོ་སྤྲོད་ལག་ཁྱེར་ འབག་དགོ།",
+        "ཁྱེད་ཀྱི་ གནས་ཚུལ་ ཕྱི་ཁར་ མ་སྤེལ་ནི་ ང་བཅས་ཀྱི་ འགན་ཁག་ཨིན།",
+        "གྲུབ་འབྲས་ ཕྱིར་ཐོན་བྱུང་བའི་ སློབ་ཕྲུག་ཚུ་ལུ་ བཀྲ་ཤིས་བདེ་ལེགས།",
         "You can report corruption confidentially through the ACC website.",
         "A water pipe leaked near the school and the repair plan is ready.",
         "Do not share your OTP with anyone, including our staff.",

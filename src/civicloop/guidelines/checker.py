@@ -306,6 +306,7 @@ class MarkingContexts:
     lifted: re.Pattern[str]  # the marking no longer holds ("it is now public")
     line: re.Pattern[str]  # matched right after the marking: a confidential reporting line
     promise: re.Pattern[str]  # the reader's own details, before a Dzongkha "will not be released"
+    yours: re.Pattern[str]  # "your" (the genitive only), before a Dzongkha imperative: a promise too
 
 
 @lru_cache(maxsize=1)
@@ -324,11 +325,16 @@ def marking_contexts() -> MarkingContexts:
         re.compile(phrase_regex(data["lifted"]), re.IGNORECASE),
         re.compile(r"[\s\u0f0b]*" + phrase_regex(data["lines"]).removeprefix(r"(?<![\w\u0F40-\u0FBC])"), re.IGNORECASE),
         re.compile(phrase_regex(data["promises"])),
+        re.compile(phrase_regex(data["yours"])),
     )
 
 
 _LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
 _WILL_NOT = re.compile("ནི[་\\s]*མེད")
+_SECRET_DZ = re.compile("གསང")
+_BALLOT_DZ = re.compile("ཚོགས[་\\s]*རྒྱན")
+_CLASSIFIED_AS = re.compile(r"\bclassified\s+(?:as|under|into|according)\b", re.IGNORECASE)
+_A_POST = re.compile(r"\s+(?:post|page|link|video|photo|reel|tweet|story)\b", re.IGNORECASE)
 _FORWARDING = re.compile(r"forward|circulat|share|གཏང|བསྐྱལ|ཕྱིར་བསྐྱར", re.IGNORECASE)
 
 
@@ -358,10 +364,22 @@ def _about_markings(text: str, finding: Finding) -> bool:
         return True
     # "ཁྱེད་ཀྱི་ སྒེར་གྱི་ གནས་ཚུལ་ཚུ་ ཕྱི་ཁར་ སྤེལ་ནི་མེད།" (your personal details will not be released): a
     # Dzongkha future negative in a sentence about the reader's own details is a promise, not a marking.
-    if _WILL_NOT.search(text, finding.start, finding.end):
+    # An imperative in a clause about the reader's own details ("ཁྱེད་ཀྱི་ གནས་ཚུལ་ ཕྱི་ཁར་ མ་སྤེལ་ནི་ ང་བཅས་ཀྱི་ འགན་ཁག་ཨིན",
+    # not spreading your details is our duty) is one too; "ཁྱེད་ཀྱིས་ …" (you, do not …) is an instruction.
+    if is_tibetan(text[finding.start : finding.end]):
         clause_start = max(start, text.rfind("།", 0, finding.start) + 1)
-        if contexts.promise.search(text, clause_start, finding.end):
+        promise = contexts.promise if _WILL_NOT.search(text, finding.start, finding.end) else contexts.yours
+        if promise.search(text, clause_start, finding.end):
             return True
+        # "ཚོགས་རྒྱན་ གསང་བ་ཨིན་རུང་ …": the ballot is secret.
+        if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, end):
+            return True
+    # "It's classified as a heritage site", "the road is classified under …": the verb, not a marking.
+    if _CLASSIFIED_AS.search(text, finding.start, min(len(text), finding.end + 60)):
+        return True
+    # "Please don't share this post if you are a civil servant": sharing a post, not a marked text.
+    if _FORWARDING.search(text, finding.start, finding.end) and _A_POST.match(text, finding.end):
+        return True
     handled = contexts.handling.search(text, max(start, finding.start - 40), min(end, finding.end + 40))
     names_a_kind = contexts.kind_of_file.match(text, finding.end) or contexts.kind_of_file.search(
         text, finding.start, finding.end
