@@ -193,6 +193,9 @@ def test_their_look_alikes_pass(text: str) -> None:
         "Aum Dema said to call her at home on 08-271234.",
         "Ap Namgay had a bone marrow transplant in Delhi; he is doing well.",
         "Aum Dema is off for a knee replacement.",
+        "Send the form to pema.dorji [at] gmail [dot] com.",
+        "Her email: dechen_w (at) yahoo (dot) com",
+        "Email me: karma77 at yahoo dot com",
     ],
 )
 def test_personal_data_in_other_ways_is_held(text: str) -> None:
@@ -211,6 +214,8 @@ def test_personal_data_in_other_ways_is_held(text: str) -> None:
         "Trashigang BHU reception: 04-521199 (24 hours)",
         "Results: 1-7-2024 to 8-7-2024, 3-4 cases a day.",
         # paddy is transplanted: "transplant" alone is no health word
+        "Write to info [at] livestock [dot] gov [dot] bt for permits.",
+        "Visit us at kuenselonline.com for the notice.",
         "Ap Dorji transplanted his paddy yesterday with the new machine.",
         "Aum Pema la paddy transplant bay yi, good harvest la.",
     ],

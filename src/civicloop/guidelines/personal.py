@@ -247,6 +247,8 @@ class PersonalDetector:
         spans: list[Span] = []
         if "@" in prepared.norm:
             spans += self._emails(prepared, public_contacts)
+        if _AT_WORDS & frozenset(prepared.lowered):
+            spans += self._written_out_emails(prepared, public_contacts)
         words = frozenset(prepared.lowered)
         if words & self.health_first:
             spans += self._health(prepared)
@@ -263,17 +265,28 @@ class PersonalDetector:
     # -- detectors -----------------------------------------------------------------------------
 
     def _emails(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
+        return [
+            Span("personal.email", m.start(), m.end(), self._public_email(m.group(), public_contacts))
+            for m in self.email.finditer(prepared.norm)
+        ]
+
+    def _written_out_emails(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
+        """An address written out against harvesters: "pema.dorji [at] gmail [dot] com", "pema(at)gmail.com",
+        "pema at gmail dot com"."""
         out = []
-        for m in self.email.finditer(prepared.norm):
-            address = m.group().lower()
-            local, _, domain = address.partition("@")
-            public = (
-                address in public_contacts
-                or any(domain == s or domain.endswith("." + s) for s in self.org_suffixes)
-                or any(part in self.role_mailboxes for part in re.split(r"[._+-]", local))
-            )
-            out.append(Span("personal.email", m.start(), m.end(), public))
+        for m in _EMAIL_WRITTEN_OUT.finditer(prepared.norm):
+            address = f"{m.group('local')}@{m.group('host') or m.group('host2')}.{m.group('tld')}"
+            out.append(Span("personal.email", m.start(), m.end(), self._public_email(address, public_contacts)))
         return out
+
+    def _public_email(self, address: str, public_contacts: frozenset[str]) -> bool:
+        address = address.lower()
+        local, _, domain = address.partition("@")
+        return (
+            address in public_contacts
+            or any(domain == s or domain.endswith("." + s) for s in self.org_suffixes)
+            or any(part in self.role_mailboxes for part in re.split(r"[._+-]", local))
+        )
 
     def _keyed(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
         norm, out = prepared.norm, []
@@ -484,6 +497,19 @@ class PersonalDetector:
                 return True
         return False
 
+
+# An email address written out: "at" in brackets and "dot" in brackets, as a word or a plain dot
+# ("pema(at)gmail.com", "pema [at] gmail [dot] com"), or both as bare words ("pema at gmail dot com"): a bare
+# "at" with a plain dot is how a website is named ("find us at kuenselonline.com").
+_AT_WORDS = frozenset({"at"})
+_DOT_WORD = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+_TLD = r"(?P<tld>com|net|org|bt|in|edu|gov|co|info|io|me)\b"
+_EMAIL_WRITTEN_OUT = re.compile(
+    r"(?<![\w.+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)"
+    rf"(?:\s*[\[({{<]\s*at\s*[\])}}>]\s*(?P<host>[A-Za-z0-9-]+(?:(?:\.|{_DOT_WORD})[A-Za-z0-9-]+)*?)(?:\.|{_DOT_WORD})"
+    rf"|\s+at\s+(?P<host2>[A-Za-z0-9-]+(?:{_DOT_WORD}[A-Za-z0-9-]+)*?){_DOT_WORD}){_TLD}",
+    re.IGNORECASE,
+)
 
 _UNITS = {
     w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))
