@@ -530,18 +530,24 @@ def term_variants(term: str) -> list[str]:
     """The forms people write a confidential project's name in, from the one the agency entered: its kind
     word at either end ("Project Yakshield", "the yakshield project"; "Operation Ama Dzo", "the ama dzo
     operation"; the kinds are ``term_kinds`` in data/confidential.json) and run together as a hashtag
-    ("#OperationAmaDzo", "#AmaDzoOperation"). Case never matters. The name without its kind word is not
-    added: "Ama Dzo" or "Blue Poppy" alone are ordinary words."""
+    ("#OperationAmaDzo", "#AmaDzoOperation", "TERRACE9" for "TERRACE-9"). Case never matters. The name
+    without its kind word is not added: "Ama Dzo" or "Blue Poppy" alone are ordinary words."""
     term = term.strip()
     words = term.split()
     out = [term]
     kinds = _term_kinds()
-    if len(words) >= 2 and not term.startswith(("=", "^")):
+    if term.startswith(("=", "^")):
+        return out
+    if len(words) >= 2:
         if words[0].lower() in kinds:
             out.append(" ".join([*words[1:], words[0]]))
         elif words[-1].lower() in kinds:
             out.append(" ".join([words[-1], *words[:-1]]))
-        out += ["".join(tokenize(v)) for v in list(out) if all(not is_tibetan(w) for w in tokenize(v))]
+    out += [
+        "".join(tokens)
+        for tokens in (tokenize(v) for v in list(out))
+        if len(tokens) >= 2 and not any(is_tibetan(w) for w in tokens)
+    ]
     return list(dict.fromkeys(out))
 
 
