@@ -416,10 +416,14 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     if follow.lower().startswith("until"):  # "confidential until the announcement"
         return True
     opens_line = _separates(follow[:1]) or (la is not None and follow[:1] == ",")
+    # A Dzongkha heading may end with a tsheg and a space rather than a shad ("གསང་བ་ ལས་བྱེད་ཐོ།").
+    opens_line = opens_line or (is_tibetan(span) and _TSHEG_GAP.match(text, end) is not None)
     if _only_symbols(lead) and (opens_line or not text[end:].split("\n", 1)[0].strip()):
         return True
     return lead.endswith(("[", "(")) and follow[:1] in ("]", ")")
 
+
+_TSHEG_GAP = re.compile("\u0f0b[ \t]+")
 
 # What may end a heading: a colon, a dash, a bar, a slash, a bullet, a full stop, the Dzongkha shad…
 _HEADING_ENDS = frozenset(":-*|/\\•·.!>–—=~\u0f0d\u0f0e\u0f11\u0f14")
