@@ -65,6 +65,13 @@ def rules(text: str) -> set[str]:
         # a heading line: a marking word, a document word, a separator
         "Secret staff list: transfers to Gasa and Lhuentse",
         "Sensitive briefing note - hydropower tariff review",
+        "Classified info: the new highway alignment moves east.",
+        # a few plain wordings more, and "marked …" opening the sentence
+        "The secret report from the ministry says two schools will close.",
+        "Privileged and confidential - legal advice on the land case.",
+        "Please treat as confidential: the merger plan for two divisions.",
+        "Still under wraps, but the new airport route is Paro to Bumthang.",
+        'Marked "restricted" but sharing anyway: the flood risk map.',
     ],
 )
 def test_markings_written_in_other_ways_are_held(text: str) -> None:
@@ -93,6 +100,8 @@ def test_markings_written_in_other_ways_are_held(text: str) -> None:
         "བཀག་ཆ་ཅན་ ཟེར་ ཐམ་ཀ་ཡོད་རུང་ འདི་ལུ་ བལྟ།",
         "ཕྱིར་ཐོན་བྱུང་བའི་ ལས་བསྐོ་གི་ གྲུབ་འབྲས་ འདི་ཨིན།",
         "ཁྱེད་ཀྱིས་ ཕྱི་ཁར་ མ་སྤེལ། ལས་བྱེད་ སོར་བསྒྱུར་གྱི་ ཐོ།",
+        "ཕྱི་ཁར་ སྤེལ་ནི་མི་ཆོག། ལས་བྱེད་ཐོ་ ཟུར་སྦྲགས།",
+        "ལས་ཁུངས་ཀྱི་ ནང་འཁོད་ཡིག་ཆ་ ཕྱི་ཁར་ ཐོན་ཡི། ལྟ་གནང་།",
     ],
 )
 def test_dzongkha_markings_by_their_shape_are_held(text: str) -> None:
@@ -171,6 +180,10 @@ def test_a_project_name_gets_its_kind_word_at_either_end_and_as_a_hashtag() -> N
         # headings that name no document, a marking set aside for the reader
         "Classified ads: see page 5 of Kuensel.",
         "Secret Santa: draw your names on Friday!",
+        "Hot off the press: our annual report is now online.",
+        "The DRAFT rules are open for public comment until 30 June.",
+        "Privileged to host the Prime Minister at the dzong today.",
+        "The confidential nature of your complaint is protected by law.",
         "Your identity stays confidential, but we may call you for details.",
         "ཚོགས་རྒྱན་ གསང་བ་སྦེ་ བཙུགས་རུང་ གྲལ་ཐིག་ནང་ ལོག་མ་འགྱོ།",
         # spaced letters that spell nothing marked
