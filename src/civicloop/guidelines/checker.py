@@ -7,6 +7,7 @@ with national overrides, plus a small per-agency index of the agency's own confi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -26,7 +27,7 @@ from civicloop.guidelines.lexicons import (
 from civicloop.guidelines.neutrality import NeutralityDetector
 from civicloop.guidelines.personal import PersonalDetector, Span, phrase_regex, reference_formats, sentence_around
 from civicloop.guidelines.sides_model import shipped_model
-from civicloop.guidelines.text import Prepared, is_tibetan, prepare
+from civicloop.guidelines.text import Prepared, is_tibetan, prepare, tokenize
 
 SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
 AGENCY_LEXICON = "agency_terms"
@@ -182,6 +183,9 @@ class RuleBook:
             if hit.term.lexicon in NAMED_SIDES:
                 named.append((hit.start, hit.end, hit.term.lexicon))
             findings.append(self.rules[self.lexicon_rule[hit.term.lexicon]].finding(hit.start, hit.end, phase))
+        spelt = _spelt_out(prepared)
+        if spelt is not None:
+            findings += self._spelt_out_markings(spelt, phase)
         named = sorted(named + self.neutrality.aliases(prepared))
         in_period = phase is not ElectionPhase.none
         cues: list[tuple[int, str]] = []
@@ -192,8 +196,13 @@ class RuleBook:
             findings += self._learned(prepared, named, cues, phase, findings)
         if context.agency_terms:
             agency_rule = self.rules[AGENCY_RULE]
-            for hit in agency_index(context.agency_terms).find(prepared):
+            index = agency_index(context.agency_terms)
+            for hit in index.find(prepared):
                 findings.append(agency_rule.finding(hit.start, hit.end, phase))
+            if spelt is not None:
+                for hit in index.find(spelt[0]):
+                    if any(a < hit.end and hit.start < b for a, b in spelt[1]):
+                        findings.append(agency_rule.finding(hit.start, hit.end, phase))
         words = set(prepared.lowered)
         for pattern in self.patterns:
             if pattern.needs and not (pattern.needs & words):
@@ -207,6 +216,17 @@ class RuleBook:
             if not span.public:
                 findings.append(self.rules[span.rule].finding(span.start, span.end, phase))
         return _without_nested([f for f in findings if not _about_markings(prepared.norm, f)])
+
+    def _spelt_out_markings(self, spelt: tuple[Prepared, list[tuple[int, int]]], phase: ElectionPhase) -> list[Finding]:
+        """Markings written letter by letter or disguised ("c o n f i d e n t i a l", "S.E.C.R.E.T",
+        "C0NFIDENTIAL"): spelling a word out is emphasis, like capitals, so it needs no heading."""
+        prepared, runs = spelt
+        rule = self.rules["confidential.marking"]
+        return [
+            rule.finding(hit.start, hit.end, phase)
+            for hit in self.index.find(prepared)
+            if hit.term.lexicon == "markings" and any(a < hit.end and hit.start < b for a, b in runs)
+        ]
 
     def model_silent(
         self,
@@ -285,6 +305,8 @@ class MarkingContexts:
     title: re.Pattern[str]
     lifted: re.Pattern[str]  # the marking no longer holds ("it is now public")
     line: re.Pattern[str]  # matched right after the marking: a confidential reporting line
+    promise: re.Pattern[str]  # the reader's own details, before a Dzongkha "will not be released"
+    yours: re.Pattern[str]  # "your" (the genitive only), before a Dzongkha imperative: a promise too
 
 
 @lru_cache(maxsize=1)
@@ -302,10 +324,17 @@ def marking_contexts() -> MarkingContexts:
         title,
         re.compile(phrase_regex(data["lifted"]), re.IGNORECASE),
         re.compile(r"[\s\u0f0b]*" + phrase_regex(data["lines"]).removeprefix(r"(?<![\w\u0F40-\u0FBC])"), re.IGNORECASE),
+        re.compile(phrase_regex(data["promises"])),
+        re.compile(phrase_regex(data["yours"])),
     )
 
 
 _LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
+_WILL_NOT = re.compile("ནི[་\\s]*མེད")
+_SECRET_DZ = re.compile("གསང")
+_BALLOT_DZ = re.compile("ཚོགས[་\\s]*རྒྱན")
+_CLASSIFIED_AS = re.compile(r"\bclassified\s+(?:as|under|into|according)\b", re.IGNORECASE)
+_A_POST = re.compile(r"\s+(?:post|page|link|video|photo|reel|tweet|story)\b", re.IGNORECASE)
 _FORWARDING = re.compile(r"forward|circulat|share|གཏང|བསྐྱལ|ཕྱིར་བསྐྱར", re.IGNORECASE)
 
 
@@ -332,6 +361,24 @@ def _about_markings(text: str, finding: Finding) -> bool:
         return True
     # "Do not forward the WhatsApp message claiming … It is FAKE": a warning about a hoax.
     if _FORWARDING.search(text, finding.start, finding.end) and contexts.denials.search(text):
+        return True
+    # "ཁྱེད་ཀྱི་ སྒེར་གྱི་ གནས་ཚུལ་ཚུ་ ཕྱི་ཁར་ སྤེལ་ནི་མེད།" (your personal details will not be released): a
+    # Dzongkha future negative in a sentence about the reader's own details is a promise, not a marking.
+    # An imperative in a clause about the reader's own details ("ཁྱེད་ཀྱི་ གནས་ཚུལ་ ཕྱི་ཁར་ མ་སྤེལ་ནི་ ང་བཅས་ཀྱི་ འགན་ཁག་ཨིན",
+    # not spreading your details is our duty) is one too; "ཁྱེད་ཀྱིས་ …" (you, do not …) is an instruction.
+    if is_tibetan(text[finding.start : finding.end]):
+        clause_start = max(start, text.rfind("།", 0, finding.start) + 1)
+        promise = contexts.promise if _WILL_NOT.search(text, finding.start, finding.end) else contexts.yours
+        if promise.search(text, clause_start, finding.end):
+            return True
+        # "ཚོགས་རྒྱན་ གསང་བ་ཨིན་རུང་ …": the ballot is secret.
+        if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, end):
+            return True
+    # "It's classified as a heritage site", "the road is classified under …": the verb, not a marking.
+    if _CLASSIFIED_AS.search(text, finding.start, min(len(text), finding.end + 60)):
+        return True
+    # "Please don't share this post if you are a civil servant": sharing a post, not a marked text.
+    if _FORWARDING.search(text, finding.start, finding.end) and _A_POST.match(text, finding.end):
         return True
     handled = contexts.handling.search(text, max(start, finding.start - 40), min(end, finding.end + 40))
     names_a_kind = contexts.kind_of_file.match(text, finding.end) or contexts.kind_of_file.search(
@@ -368,10 +415,28 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     follow = text[la.end() if la else end : end + 12].lstrip()
     if follow.lower().startswith("until"):  # "confidential until the announcement"
         return True
-    opens_line = follow[:1] in (":", "-", "*") or (la is not None and follow[:1] == ",")
-    if lead in ("", "*", "**") and (opens_line or not text[end:].split("\n", 1)[0].strip()):
+    opens_line = _separates(follow[:1]) or (la is not None and follow[:1] == ",")
+    # A Dzongkha heading may end with a tsheg and a space rather than a shad ("གསང་བ་ ལས་བྱེད་ཐོ།").
+    opens_line = opens_line or (is_tibetan(span) and _TSHEG_GAP.match(text, end) is not None)
+    if _only_symbols(lead) and (opens_line or not text[end:].split("\n", 1)[0].strip()):
         return True
     return lead.endswith(("[", "(")) and follow[:1] in ("]", ")")
+
+
+_TSHEG_GAP = re.compile("\u0f0b[ \t]+")
+
+# What may end a heading: a colon, a dash, a bar, a slash, a bullet, a full stop, the Dzongkha shad…
+_HEADING_ENDS = frozenset(":-*|/\\•·.!>–—=~\u0f0d\u0f0e\u0f11\u0f14")
+
+
+def _separates(char: str) -> bool:
+    """A character that ends a heading ("Restricted | Draft", "ཚད་འཛིན་ཅན། …"), or a symbol or emoji."""
+    return bool(char) and (char in _HEADING_ENDS or unicodedata.category(char) in ("So", "Sm", "Pd"))
+
+
+def _only_symbols(lead: str) -> bool:
+    """Nothing but marks before the word on its line: "", "**", "🔒", "⚠️ ", "#"."""
+    return not any(ch.isalnum() for ch in lead)
 
 
 # An internal file or tender reference: office codes separated by slashes, with a number in them,
@@ -438,13 +503,95 @@ def rulebook(
     for lex_id, spec in specs.items():
         shipped = [t for p in parties for t in p.terms()] if lex_id == "parties" else spec.terms
         extra = [term for lex, term in extra_terms if lex == lex_id]
-        lexicons[lex_id] = [t for t in _terms(lex_id, [*shipped, *extra]) if (lex_id, t.key) not in removed]
+        kept = [t for t in _terms(lex_id, [*shipped, *extra]) if (lex_id, t.key) not in removed]
+        lexicons[lex_id] = [v for t in kept for v in _contracted(t)] if lex_id == "markings" else kept
     return RuleBook(lexicons, specs, parties)
+
+
+# "do not" as people write it: "don't" (two words once the apostrophe splits them) and "dont".
+_CONTRACTIONS = ((("don", "t"), ("dont",)),)
+
+
+def _contracted(term: Term) -> list[Term]:
+    """A marking with "do not" and the same with "don't" and "dont" ("don't share this outside"), when
+    the verb has its object or limit in the term: "do not forward" alone is also said of rumours
+    ("Please don't forward unverified messages"), and its shortened forms are weighed by a pattern."""
+    out = [term]
+    words = term.words
+    for i in range(len(words) - 3):
+        if words[i : i + 2] == ("do", "not"):
+            for short in (form for forms in _CONTRACTIONS for form in forms):
+                out.append(replace(term, words=(*words[:i], *short, *words[i + 2 :])))
+    return out
 
 
 @lru_cache(maxsize=256)
 def agency_index(terms: tuple[str, ...]) -> TermIndex:
-    return TermIndex(_terms(AGENCY_LEXICON, terms), {})
+    return TermIndex(_terms(AGENCY_LEXICON, [v for term in terms for v in term_variants(term)]), {})
+
+
+def term_variants(term: str) -> list[str]:
+    """The forms people write a confidential project's name in, from the one the agency entered: its kind
+    word at either end ("Project Yakshield", "the yakshield project"; "Operation Ama Dzo", "the ama dzo
+    operation"; the kinds are ``term_kinds`` in data/confidential.json) and run together as a hashtag
+    ("#OperationAmaDzo", "#AmaDzoOperation", "TERRACE9" for "TERRACE-9"). Case never matters. The name
+    without its kind word is not added: "Ama Dzo" or "Blue Poppy" alone are ordinary words."""
+    term = term.strip()
+    words = term.split()
+    out = [term]
+    kinds = _term_kinds()
+    if term.startswith(("=", "^")):
+        return out
+    if len(words) >= 2:
+        if words[0].lower() in kinds:
+            out.append(" ".join([*words[1:], words[0]]))
+        elif words[-1].lower() in kinds:
+            out.append(" ".join([words[-1], *words[:-1]]))
+    out += [
+        "".join(tokens)
+        for tokens in (tokenize(v) for v in list(out))
+        if len(tokens) >= 2 and not any(is_tibetan(w) for w in tokens)
+    ]
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def _term_kinds() -> frozenset[str]:
+    return frozenset(k.lower() for k in data_json("confidential.json")["term_kinds"])
+
+
+# A word spelt out letter by letter, the letters apart ("c o n f i d e n t i a l", "S.E.C.R.E.T", "c-o-n-f")
+# or split by invisible characters; and a word with digits for letters ("C0NFIDENTIAL", "s3cret").
+_SPACED = re.compile(r"(?<![\w.-])[A-Za-z](?:(?:[ .*_·-]|\. |[\u00ad\u200b-\u200d\u2060]+)[A-Za-z]){3,}(?![\w-])")
+_INVISIBLE = re.compile(r"\w+(?:[\u00ad\u200b-\u200d\u2060]+\w+)+")
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060"
+_LEET = re.compile(r"\b(?=[A-Za-z]*[013457@$][A-Za-z])(?=\w*[A-Za-z]{2})[A-Za-z013457]{5,}\b")
+_LEET_LETTERS = str.maketrans("013457", "oieast")
+
+
+def _spelt_out(prepared: Prepared) -> tuple[Prepared, list[tuple[int, int]]] | None:
+    """The text with every spelt-out or disguised word as one token of its letters, and those words'
+    spans; None when there is none (most texts)."""
+    norm = prepared.norm
+    runs = [(m.start(), m.end(), "".join(ch for ch in m.group() if ch.isalpha())) for m in _SPACED.finditer(norm)]
+    if any(ch in norm for ch in _INVISIBLE_CHARS):
+        runs += [(m.start(), m.end(), "".join(c for c in m.group() if c.isalnum())) for m in _INVISIBLE.finditer(norm)]
+    if prepared.has_digits():
+        runs += [(m.start(), m.end(), m.group().translate(_LEET_LETTERS)) for m in _LEET.finditer(norm)]
+    if not runs:
+        return None
+    runs.sort()
+    tokens: list[tuple[int, int, str]] = []
+    at = 0
+    for start, end, word in runs:
+        if start < at:
+            continue
+        tokens += [t for t in prepared.tokens if t[0] >= at and t[1] <= start]
+        tokens.append((start, end, word))
+        at = end
+    tokens += [t for t in prepared.tokens if t[0] >= at]
+    spelt = Prepared(prepared.original, norm, tuple(tokens), tuple(t[2].lower() for t in tokens))
+    return spelt, [(start, end) for start, end, _ in runs]
 
 
 def check(text: str, *, context: CheckContext | None = None) -> list[Finding]:

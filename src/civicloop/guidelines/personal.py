@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from civicloop.guidelines.text import Prepared, tokenize
+from civicloop.guidelines.text import Prepared, is_tibetan, tokenize
 
 # A number may not continue a word, another number, a URL path or an email address.
 _BEFORE = r"(?<![\w+/@])(?<!\d[.,-])"
@@ -109,7 +109,7 @@ class PersonalDetector:
         mobile = "|".join(re.escape(p) for p in config["mobile_prefixes"])
         # A prefix written digit by digit ("7 7 2 2 5 6 1 3", Tibetan "༧ ༧ ༤ …" once normalised).
         spaced = "|".join(r"[\s.-]?".join(re.escape(d) for d in p) for p in config["mobile_prefixes"])
-        one_by_one = "|".join(r"\s".join(re.escape(d) for d in p) for p in config["mobile_prefixes"])
+        one_by_one = "|".join(r"[\s.-]".join(re.escape(d) for d in p) for p in config["mobile_prefixes"])
         area = f"[{config['landline_area_digits']}]"
         cid = config["cid"]
         self.cid_length = int(cid["length"])
@@ -127,9 +127,10 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         # Unnamed, a mobile grouped oddly counts after the country code ("+975 17 8 234 06") or written
-        # one digit at a time ("7 7 2 2 5 6 1 3"); dates and amounts are never written either way.
+        # one digit at a time ("7 7 2 2 5 6 1 3", since round 7 also "1-7-8-8-9-9-0-0", "7.7.1.2…"); dates
+        # and amounts are never written either way.
         self.mobile_loose = re.compile(
-            rf"{_BEFORE}(?:{country}[\s.-]?(?:{spaced})(?:[\s.-]?\d){{6}}|(?:{one_by_one})(?:\s\d){{6}}){_AFTER}"
+            rf"{_BEFORE}(?:{country}[\s.-]?(?:{spaced})(?:[\s.-]?\d){{6}}|(?:{one_by_one})(?:[\s.-]\d){{6}}){_AFTER}"
         )
         self.mobile_prefixes = frozenset(config["mobile_prefixes"])
         # Spelt out in words, wherever the phone word stands ("Call Mr. Ugyen on seven seven one two …",
@@ -205,8 +206,12 @@ class PersonalDetector:
         # honorific or "he/she/his/her" (Dzongkha ཁོ, ཁོ་མོ, ནད་པ…), unless the sentence is about a
         # service (screening, awareness, a programme) rather than a person.
         self.health = re.compile(phrase_regex(config["health_terms"]), re.IGNORECASE)
+        # A condition of an organ: "kidney transplant", "liver disease", Dzongkha མཆིན་པའི་ནད (the organ, then
+        # ནད "disease", with or without the genitive). Organs and conditions are combined, not listed.
+        self.organ_health = _organ_regex(config["organs"], config["organ_conditions"])
         # The first word of every health term: a text with none of them is not searched (speed).
-        self.health_first = frozenset(tokenize(term)[0].lower() for term in config["health_terms"])
+        firsts = [*config["health_terms"], *config["organs"]]
+        self.health_first = frozenset(tokenize(term)[0].lower() for term in firsts)
         self.health_person = re.compile(phrase_regex(config["health_person_words"]), re.IGNORECASE)
         self.health_public = re.compile(phrase_regex(config["health_public_words"]), re.IGNORECASE)
         self.given_names_dz = re.compile(phrase_regex(config["given_names_dz"]))
@@ -216,6 +221,12 @@ class PersonalDetector:
         self.reference_words = frozenset(config["reference_words"])
         self.personal_words = frozenset(config["personal_words"])
         self.public_words = re.compile(rf"\b(?:{_words(config['public_contact_words'])}){_WORD_END}", re.IGNORECASE)
+        # A landline is an institution's line more often than a person's: named with one ("the Paro vet
+        # hospital: 08-271234", "school landline") and no person, it is that institution's published number.
+        self.institution_words = re.compile(
+            rf"\b(?:{_words([*config['public_contact_words'], *config['institution_words']])}){_WORD_END}",
+            re.IGNORECASE,
+        )
         self.org_account_words = frozenset(config["org_account_words"])
         self.org_suffixes = tuple(config["org_email_suffixes"])
         self.role_mailboxes = frozenset(config["role_mailboxes"])
@@ -236,6 +247,8 @@ class PersonalDetector:
         spans: list[Span] = []
         if "@" in prepared.norm:
             spans += self._emails(prepared, public_contacts)
+        if _AT_WORDS & frozenset(prepared.lowered):
+            spans += self._written_out_emails(prepared, public_contacts)
         words = frozenset(prepared.lowered)
         if words & self.health_first:
             spans += self._health(prepared)
@@ -252,17 +265,28 @@ class PersonalDetector:
     # -- detectors -----------------------------------------------------------------------------
 
     def _emails(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
+        return [
+            Span("personal.email", m.start(), m.end(), self._public_email(m.group(), public_contacts))
+            for m in self.email.finditer(prepared.norm)
+        ]
+
+    def _written_out_emails(self, prepared: Prepared, public_contacts: frozenset[str]) -> list[Span]:
+        """An address written out against harvesters: "pema.dorji [at] gmail [dot] com", "pema(at)gmail.com",
+        "pema at gmail dot com"."""
         out = []
-        for m in self.email.finditer(prepared.norm):
-            address = m.group().lower()
-            local, _, domain = address.partition("@")
-            public = (
-                address in public_contacts
-                or any(domain == s or domain.endswith("." + s) for s in self.org_suffixes)
-                or any(part in self.role_mailboxes for part in re.split(r"[._+-]", local))
-            )
-            out.append(Span("personal.email", m.start(), m.end(), public))
+        for m in _EMAIL_WRITTEN_OUT.finditer(prepared.norm):
+            address = f"{m.group('local')}@{m.group('host') or m.group('host2')}.{m.group('tld')}"
+            out.append(Span("personal.email", m.start(), m.end(), self._public_email(address, public_contacts)))
         return out
+
+    def _public_email(self, address: str, public_contacts: frozenset[str]) -> bool:
+        address = address.lower()
+        local, _, domain = address.partition("@")
+        return (
+            address in public_contacts
+            or any(domain == s or domain.endswith("." + s) for s in self.org_suffixes)
+            or any(part in self.role_mailboxes for part in re.split(r"[._+-]", local))
+        )
 
     def _keyed(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
         norm, out = prepared.norm, []
@@ -301,7 +325,7 @@ class PersonalDetector:
     def _health(self, prepared: Prepared) -> list[Span]:
         """A diagnosis, condition or test result tied to a person (a name, an honorific, he/she)."""
         norm, out = prepared.norm, []
-        for m in self.health.finditer(norm):
+        for m in [*self.health.finditer(norm), *self.organ_health.finditer(norm)]:
             s_start, s_end = sentence_around(norm, m.start(), m.end())
             if self.health_public.search(norm, s_start, s_end):
                 continue
@@ -351,7 +375,10 @@ class PersonalDetector:
             for m in pattern.finditer(prepared.norm):
                 if self._looks_like_something_else(prepared, m.start(), m.end()):
                     continue
-                public = self._is_public(prepared, m.start(), m.group(), public_contacts)
+                public = self._is_public(prepared, m.start(), m.group(), public_contacts) or (
+                    pattern is self.landline
+                    and self._public_context(prepared, m.start(), m.end(), self.institution_words)
+                )
                 out.append(Span(rule, m.start(), m.end(), public))
         return out
 
@@ -435,14 +462,16 @@ class PersonalDetector:
             return True
         return self._public_context(prepared, start, start + len(number))
 
-    def _public_context(self, prepared: Prepared, start: int, end: int) -> bool:
-        """Words such as "helpline" or "our office" in the same sentence, and no "his"/"her"."""
+    def _public_context(
+        self, prepared: Prepared, start: int, end: int, public_words: re.Pattern[str] | None = None
+    ) -> bool:
+        """Words such as "helpline" or "our office" (or ``public_words``) in the same sentence, and no "his"/"her"."""
         before = prepared.norm[max(0, start - 60) : start]
         before = before[max((m.end() for m in SENTENCE_END.finditer(before)), default=0) :]
         after = prepared.norm[end : end + 40]
         after = after[: min((m.start() for m in SENTENCE_END.finditer(after)), default=len(after))]
         window = f"{before} {after}"
-        if not self.public_words.search(window):
+        if not (public_words or self.public_words).search(window):
             return False
         words = re.findall(r"\w+", window)
         # "contact Chimi on 77-12-3456": a person named right there makes it that person's number.
@@ -468,6 +497,19 @@ class PersonalDetector:
                 return True
         return False
 
+
+# An email address written out: "at" in brackets and "dot" in brackets, as a word or a plain dot
+# ("pema(at)gmail.com", "pema [at] gmail [dot] com"), or both as bare words ("pema at gmail dot com"): a bare
+# "at" with a plain dot is how a website is named ("find us at kuenselonline.com").
+_AT_WORDS = frozenset({"at"})
+_DOT_WORD = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+_TLD = r"(?P<tld>com|net|org|bt|in|edu|gov|co|info|io|me)\b"
+_EMAIL_WRITTEN_OUT = re.compile(
+    r"(?<![\w.+-])(?P<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)"
+    rf"(?:\s*[\[({{<]\s*at\s*[\])}}>]\s*(?P<host>[A-Za-z0-9-]+(?:(?:\.|{_DOT_WORD})[A-Za-z0-9-]+)*?)(?:\.|{_DOT_WORD})"
+    rf"|\s+at\s+(?P<host2>[A-Za-z0-9-]+(?:{_DOT_WORD}[A-Za-z0-9-]+)*?){_DOT_WORD}){_TLD}",
+    re.IGNORECASE,
+)
 
 _UNITS = {
     w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))
@@ -506,6 +548,18 @@ def _digits_of_words(words: str) -> str:
         out += _TEENS.get(word) or _UNITS.get(word, "")
         i += 1
     return out
+
+
+def _organ_regex(organs: Iterable[str], conditions: Iterable[str]) -> re.Pattern[str]:
+    """A condition of an organ, in English ("kidney transplant", "liver disease") or Dzongkha (the organ
+    and ནད, disease, with or without the genitive: མཆིན་པའི་ནད, མཁལ་མའི་ནད, གློ་བ་ནད)."""
+    latin = phrase_regex([o for o in organs if not is_tibetan(o)])
+    tibetan = "|".join(re.escape(o).replace("་", "[་\\s]+") for o in organs if is_tibetan(o))
+    return re.compile(
+        rf"{latin}\s+(?:{_words(conditions)})\b"
+        rf"|(?<![\u0F40-\u0FBC])(?:{tibetan})(?:འི)?(?:[་\s]+(?:གི|ཀྱི|གྱི))?[་\s]+ནད(?![\u0F40-\u0FBC])",
+        re.IGNORECASE,
+    )
 
 
 def phrase_regex(items: Iterable[str]) -> str:
