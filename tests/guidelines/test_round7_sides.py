@@ -101,6 +101,14 @@ def test_the_sixth_sets_missing_shapes_are_held_by_a_rule(text: str, rule: str) 
         "ཕྱུགས་ནད་ཁ་ཐུག་ སྨན་ཁབ་ བཀལ་ནིའི་ ལས་འཆར་ ཚེས་ ༥ ལས་ འགོ་བཙུགས་འོང་།",
         # "Two offices took part together in the vaccination."
         "ལས་ཁུངས་གཉིས་ མཉམ་འབྲེལ་འབད་དེ་ སྨན་ཁབ་ བཀལ་ཡི།",
+        # A party's Dzongkha short name that is an everyday word (རང་བཞིན of མི་སེར་རང་བཞིན་ཚོགས་པ), far from
+        # the vote in an election period: "voting is the natural duty of citizens".
+        "ཚོགས་རྒྱན་བཙུགས་ནི་འདི་ མི་སེར་ཚུ་གི་ རང་བཞིན་གྱི་ འགན་ཁུར་ཨིན།",
+        # A camp is also a vet camp: a symbol with "camp" is no name by itself.
+        "Our staff volunteered at the maroon camp for stray dogs this weekend. Come along!",
+        # A candidate in Dzongkha script in a plain fact, in an election period: "Kinley Tshewang opened
+        # the vet hospital" (the learned model is not told of names spelt from the given-name table).
+        "ཀུན་ལེགས་ཚེ་དབང་གིས་ ཕྱུགས་སྨན་ཁང་ ཁ་ཕྱེ་ཡི།",
         # A nickname inside a longer proper name.
         "Congratulations to the winners of the Marigolds of Paro art prize!",
     ],
