@@ -49,14 +49,14 @@ SETS = [
         TUNING_ROUND1,
         320,
         160,
-        {"taking_sides": (69, 69, 71), "personal_data": (54, 54, 54), "marking": (40, 40, 40)},
+        {"taking_sides": (71, 71, 71), "personal_data": (54, 54, 54), "marking": (40, 40, 40)},
     ),
     TuningSet(
         "second",
         TUNING_ROUND2,
         330,
         162,
-        {"taking_sides": (72, 72, 74), "personal_data": (57, 57, 57), "marking": (46, 46, 46)},
+        {"taking_sides": (73, 73, 74), "personal_data": (57, 57, 57), "marking": (46, 46, 46)},
     ),
     TuningSet(
         "third",
@@ -77,7 +77,7 @@ SETS = [
         TUNING_ROUND5,
         401,
         201,
-        {"taking_sides": (93, 94, 94), "personal_data": (65, 65, 65), "marking": (52, 52, 52)},
+        {"taking_sides": (94, 94, 94), "personal_data": (65, 65, 65), "marking": (52, 52, 52)},
     ),
 ]
 

@@ -28,6 +28,16 @@ SIDES = ("before", "after")
 _SENTENCE_END = re.compile(r"[!?;\n\u0f0d\u0f0e]|\.(?=\s+[A-Z\u0f40-\u0fbc#\"'“(]|\s*$)")
 _HASHTAG = re.compile(r"#(\w{3,})")
 _TOKEN = re.compile(r"[\w\u0F40-\u0FBC]+")
+_VOTING_KINDS = frozenset({"frame", "actor", "recall", "election_time", "electoral"})
+_TIBETAN = re.compile("[\u0f40-\u0fbc]")
+# Dzongkha particles and copulas a word may be followed by: after them དྲག་ཤོས is "best", not a title.
+_DZ_PARTICLES = frozenset(
+    {"ཨིན", "ཨིནམ", "ཡིན", "ཅིག", "འདི", "སྦེ", "ལུ", "གི", "གིས", "ཀྱི", "ཀྱིས", "དང", "ཨེན", "རེད", "ཚུ", "བཟུམ", "རང", "ཡང"}
+)
+# A postposition that is also a short name of a side: ཁ་ཐུག "against" (ནད་ཁ་ཐུག་ སྨན་ཁབ, a vaccine against a
+# disease) and the opposition (ཁ་ཐུག་ཚོགས་པ), a side when a case particle or a plural follows it.
+_POSTPOSITIONS_DZ = frozenset({"ཁ་ཐུག"})
+_SIDE_PARTICLES_DZ = frozenset({"ཚོགས", "གི", "གིས", "ཀྱི", "ཀྱིས", "ལུ", "ཚུ", "དང", "འདི", "ཡང", "ཚོགས་པ"})
 # "PDP for Thimphu!", "DNT for a better Bhutan!": a name, "for" and a cheer.
 _SLOGAN_FOR = re.compile(r"\s+for\s+(?:a\s+|the\s+)?(?:\w+\s+){0,2}\w+\s*!")
 # Generic targets used in another sense: "the opposition to the new road", "opposition of residents".
@@ -55,6 +65,7 @@ class Target:
     # A side only when asked votes or support for: "the government" in a text about voting, or a
     # party's abbreviation written in small letters ("vote dnt"; "dnt" alone may be "don't").
     weak: bool = False
+    symbol: bool = False  # a party's colour, emoji or Dzongkha short name: cues count only close to it
 
 
 def _parse_cue(entry: str, rule: str, default: int | None) -> tuple[str, Cue]:
@@ -76,10 +87,12 @@ class _Context:
     def text(self) -> str:
         return self.prepared.norm
 
-    def near(self, start: int, end: int, cue: Cue) -> bool:
+    def near(self, start: int, end: int, cue: Cue, *, widen: bool = True) -> bool:
         """Close enough to belong together; in an election period anywhere in the sentence, except for
-        the cues that only count right next to a side ("go DNT", "because of DPT")."""
-        if cue.window is None or (self.in_period and cue.window >= WIDE_IN_PERIOD):
+        the cues that only count right next to a side ("go DNT", "because of DPT") and for a symbol
+        (``widen`` False: "ཚོགས་རྒྱན་བཙུགས་ནི་འདི་ རྒྱལ་ཁབ་ཀྱི་ གོང་འཕེལ…", voting matters for the nation's
+        development, is no vote for a party whose short name is གོང་འཕེལ)."""
+        if cue.window is None or (widen and self.in_period and cue.window >= WIDE_IN_PERIOD):
             return True
         return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start) <= cue.window
 
@@ -117,6 +130,8 @@ class NeutralityDetector:
         for rule, words in config["evaluative"].items():
             add("evaluative", words, rule, config["window_evaluative"])
         add("around", config["around_dz"], "political.endorsement", None)
+        add("around", config["around_attack_dz"], "political.attack", None)
+        add("around", config["around_comparison_dz"], "political.comparison", None)
         add("campaign", config["campaign"], CAMPAIGN_RULE, None)
         add("neutral_dz", config["neutral_dz"], "", None)
         add("target", config["targets"], "", None)
@@ -158,8 +173,16 @@ class NeutralityDetector:
         self.bare_nicknames = _bare_nickname_pattern(n for p in parties for n in p.names)
         self.hashtag_slogans = frozenset(_squash(s) for p in parties for s in p.slogans if s.startswith("#"))
         self.hashtag_sides = tuple(config["hashtag_sides"])
-        self.symbols = _symbol_pattern(s for p in parties for s in p.symbols)
+        symbols = _derived_symbols(parties, config["colours_dz"])
+        self.symbols = _symbol_pattern(symbols)
+        self.symbol_sides = _symbol_side_pattern(symbols)
+        self.configured_symbols = _symbol_pattern(s for p in parties for s in p.symbols)
         self.mocking = tuple(config["mocking"])
+        self.titles_dz = frozenset(config["titles_dz"])
+        self.dzongkha_candidates = _dzongkha_names(candidates, config["name_syllables_dz"])
+        self.spelled_names = frozenset(n for n in self.hashtag_names if n.isalpha()) | frozenset(
+            _squash(s) for s in symbols if s.isalpha() and len(s) >= 4
+        )
 
     def aliases(self, prepared: Prepared) -> list[tuple[int, int, str]]:
         """A party or candidate by a short name, as a side: "Ngedup's team", "Team Yarphel", "Ngedup gi
@@ -170,6 +193,12 @@ class NeutralityDetector:
                 name = m.group("a") or m.group("b")
                 start = m.start("a") if m.group("a") else m.start("b")
                 out.append((start, start + len(name), self._team_of[name.lower()]))
+        if self.symbol_sides is not None:  # "the yellow team", "🟠 ཚོགས་པ": a symbol with a party word
+            out += [(m.start(), m.end(), "parties") for m in self.symbol_sides.finditer(prepared.norm)]
+        for a, b, word in _spelled_out(prepared.norm):
+            vote = next((v for v in _SPELLED_VOTES if word.startswith(v) and word[len(v) :] in self.spelled_names), "")
+            if word in self.spelled_names or vote:  # "K.U.E.N.P.H.E.N", "v o t e d k p" (the name after the vote)
+                out.append((a, b, "parties"))
         return out + self._bare_nicknames(prepared)
 
     def _bare_nicknames(self, prepared: Prepared) -> list[tuple[int, int, str]]:
@@ -204,7 +233,12 @@ class NeutralityDetector:
         """Spans that take sides; ``named`` are the parties and candidates the lexicons found. The cues
         seen are added to ``cues`` when given (as ``cues()`` lists them: one pass serves both)."""
         text = prepared.norm
-        named = [(a, b) for a, b in named if not _someone_else(text, a, b)]
+        named = [(a, b) for a, b in named if not _someone_else(text, a, b) and not longer_name(text, a, b)]
+        if self.dzongkha_candidates is not None and _TIBETAN.search(text):
+            # Candidates in Dzongkha script spelt from their English names: sides for the rules only. The
+            # learned model is not told of them (``aliases``): it learned from texts where such names were
+            # unknown words, and holds short Dzongkha facts that name one in an election period.
+            named = sorted(named + [(m.start(), m.end()) for m in self.dzongkha_candidates.finditer(text)])
         hits: dict[str, list[tuple[int, int, Cue]]] = {}
         for hit in self.index.find(prepared):
             kind, cue = self._kinds[hit.term.lexicon]
@@ -218,15 +252,23 @@ class NeutralityDetector:
             sides = {t.start for t in generic}
             kept = {a for a, _, _ in hits.get("target", []) if a in sides}
             cues[:] = [(a, kind) for a, kind in cues if not kind.startswith("k:target:") or a in kept]
+            if _CONTEST.search(text):  # a vote in a contest: nothing for the model to weigh
+                cues[:] = [(a, kind) for a, kind in cues if kind.split(":")[1] not in _VOTING_KINDS]
         targets = [Target(a, b) for a, b in named] + generic
         found += self._mocked(text, targets)
         # A party's colour or emoji is a side in a text about voting ("vote 💛 on the 9th"), not in a
         # thank-you ("thank you for your support 💛").
         if self.symbols is not None and hits.get("electoral") and not hits.get("notice"):
-            targets += [Target(m.start(), m.end(), weak=True) for m in self.symbols.finditer(text)]
+            symbols = [Target(m.start(), m.end(), weak=True, symbol=True) for m in self.symbols.finditer(text)]
+            targets += symbols
+            if cues is not None and self.configured_symbols is not None:
+                # A configured colour or emoji is a side for the model to weigh too ("remember the lantern
+                # on ballot day 🏮🏮"); a word derived from a name ("lantern") may be the everyday thing.
+                cues += [(m.start(), "k:target:symbol") for m in self.configured_symbols.finditer(text)]
         if named:
             found += _symbol_comparisons(text, named)
             targets += _pronouns_after(prepared, named[0][1])
+            found += _spelled_vote(text, named)
         if targets:
             context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
             for target in targets:
@@ -247,12 +289,18 @@ class NeutralityDetector:
         found = [
             SideFinding(cue.rule, c_start, t_end)
             for c_start, c_end, cue in ctx.hits.get("before", [])
-            if s_start <= c_start and c_end <= t_start and ctx.near(c_end, t_start, cue) and counts(c_start, cue)
+            if s_start <= c_start
+            and c_end <= t_start
+            and ctx.near(c_end, t_start, cue, widen=not target.symbol)
+            and counts(c_start, cue)
         ]
         found += [
             SideFinding(cue.rule, t_start, c_end)
             for c_start, c_end, cue in ctx.hits.get("after", [])
-            if t_end <= c_start and c_end <= s_end and ctx.near(t_end, c_start, cue) and counts(c_start, cue)
+            if t_end <= c_start
+            and c_end <= s_end
+            and ctx.near(t_end, c_start, cue, widen=not target.symbol)
+            and counts(c_start, cue)
         ]
         if target.weak:
             return found
@@ -267,9 +315,20 @@ class NeutralityDetector:
             found += [
                 SideFinding(c.rule, min(a, t_start), max(b, t_end))
                 for a, b, c in ctx.hits.get(kind, [])
-                if s_start <= a < s_end and not (a < t_end and t_start < b)
+                if s_start <= a < s_end and not (a < t_end and t_start < b) and not self._title(ctx.text, a, b)
             ]
         return found
+
+    def _title(self, text: str, start: int, end: int) -> bool:
+        """ "དྲག་ཤོས་ཀརྨ་དབང་ཕྱུག": དྲག་ཤོས is "best" after what it qualifies (Dzongkha adjectives follow
+        their noun: ཚོགས་པ་དྲག་ཤོས་ཨིན) and the title Dasho before a name. Before a word that is no
+        particle or copula, it is the title."""
+        if text[start:end] not in self.titles_dz:
+            return False
+        following = _TOKEN.match(text, end + 1) if text[end : end + 1] in ("\u0f0b", " ") else None
+        if following is None:
+            following = _TOKEN.match(text, end + 2) if text[end : end + 2] == "\u0f0b " else None
+        return following is not None and following.group() not in _DZ_PARTICLES
 
     def _only_or_slogan(self, prepared: Prepared, t_start: int, t_end: int) -> list[SideFinding]:
         """ "Only DNT can…" ranks one side above the rest; "Kelzang for Thimphu!" is a campaign slogan."""
@@ -287,10 +346,12 @@ class NeutralityDetector:
     def _generic_targets(self, prepared: Prepared, hits: dict[str, list[tuple[int, int, Cue]]]) -> list[Target]:
         out = []
         for start, end, _ in hits.get("target", []):
-            following = _TOKEN.match(prepared.norm[end:].lstrip())
+            following = _TOKEN.match(prepared.norm[end:].lstrip(" \u0f0b"))
             phrase = prepared.norm[start:end].lower()
             if following and following.group().lower() in _NOT_A_SIDE_AFTER and "opposition" in phrase:
                 continue
+            if phrase in _POSTPOSITIONS_DZ and not (following and following.group() in _SIDE_PARTICLES_DZ):
+                continue  # "ནད་ཁ་ཐུག་ སྨན་ཁབ" (a vaccine against a disease): "against", not the opposition
             out.append(Target(start, end))
         # "The government" is a side in a text about voting, unless the text is an election notice
         # ("polling day is a government holiday").
@@ -342,6 +403,13 @@ _NOT_POLITICAL = re.compile(
     re.IGNORECASE,
 )
 
+# What a contest or a consultation puts to the vote ("contest lu vote bay", "design option ... vote bay").
+_CONTEST = re.compile(
+    r"\b(?:contests?|competitions?|designs?|options?|entry|entries|logos?|mascots?|photos?|drawings?|essays?|"
+    r"awards?|quiz|talent\w*)\b",
+    re.IGNORECASE,
+)
+
 
 # A pupil or a driver who shares a candidate's name ("Pema Yangzom of Class IX", "student Pema Yangzom").
 _PUPIL_AFTER = re.compile(
@@ -355,6 +423,15 @@ _PUPIL_BEFORE = re.compile(r"\b(?:student|pupil|trainee|learner|class\s+[IVX\d]+
 def _someone_else(text: str, start: int, end: int) -> bool:
     """A name found that belongs to someone described as a pupil, a trainee or a resident, not a candidate."""
     return bool(_PUPIL_AFTER.match(text, end)) or bool(_PUPIL_BEFORE.search(text, max(0, start - 24), start))
+
+
+_OF_A_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][a-z]")
+
+
+def longer_name(text: str, start: int, end: int) -> bool:
+    """A nickname with its article inside a longer proper name: "the Lamp of Knowledge award", "the
+    Oranges of Tsirang" name an award and a fruit, not the party called "the Lamp" or "the Oranges"."""
+    return text[start : start + 4].lower() == "the " and _OF_A_NAME.match(text, end) is not None
 
 
 _AWARD = re.compile(r"(?:best|most|top|favourite|favorite|cleanest|greenest|safest)\b", re.IGNORECASE)
@@ -375,9 +452,13 @@ def _symbol_pattern(symbols: Iterable[str]) -> re.Pattern[str] | None:
     forms = sorted({s.replace("\ufe0f", "") for s in symbols}, key=len, reverse=True)
     if not forms:
         return None
-    words = [re.escape(f) for f in forms if any(ch.isalpha() for ch in f)]
+    words = [re.escape(f) for f in forms if any(ch.isalpha() for ch in f) and not is_tibetan(f)]
+    # Dzongkha: no letter either side, a particle may be attached (སེམས་ཤུའི); \b fails after a vowel sign.
+    dzongkha = [_tibetan_words(f) for f in forms if is_tibetan(f)]
     emojis = [re.escape(f) + "\ufe0f?" for f in forms if not any(ch.isalpha() for ch in f)]
     parts = ([rf"\b(?:{'|'.join(words)})\b"] if words else []) + emojis
+    if dzongkha:
+        parts.append(rf"(?<![\u0f40-\u0fbc])(?:{'|'.join(dzongkha)})(?:འི|ས|ར)?(?![\u0f40-\u0fbc])")
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
@@ -422,6 +503,8 @@ def _pointed_at_the_vote(
     if hits.get("notice"):
         return []
     named = any(not t.weak for t in targets)
+    if not named and _CONTEST.search(text):
+        return []  # "#BestCalfBhutan contest lu vote bay nyo! Ga gi calf di cute ga?": a vote in a contest
     doer = bool(hits.get("actor")) or bool(_WHO_DID.search(text))
     # "Remember who fixed your water: DPT!": a recall frame points at a side only when one is named;
     # "on election day" is a frame only for a doer ("think of the people who built this bridge"),
@@ -538,3 +621,107 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def _sentence_of(sentences: list[tuple[int, int]], position: int) -> tuple[int, int]:
     index = bisect.bisect_right([s for s, _ in sentences], position) - 1
     return sentences[max(index, 0)]
+
+
+# Words that make a configured name a symbol's name: "saffron party", "jewel party", "lantern party",
+# "green team" give the symbols "saffron", "jewel", "lantern", "green".
+_PARTY_WORDS = ("party", "parties", "team", "camp", "brigade", "wave", "supporters", "tshogpa")
+_PARTY_WORDS_DZ = ("ཚོགས་པ",)
+# Party words that make a symbol a name by themselves; "team" and "camp" are also sport and vet camps.
+_SIDE_WORDS = ("party", "parties", "brigade", "wave", "supporters", "tshogpa")
+
+
+def _derived_symbols(parties: Iterable[Party], colours_dz: dict[str, list[str]]) -> list[str]:
+    """A party's colours and emojis as configured, the word a configured name pairs with a party word
+    ("saffron" of "saffron party", "lantern" of "lantern party" and of the nickname "the lanterns"),
+    and the Dzongkha forms of its colours (``colours_dz``: maroon, དམར་སྨུག). A symbol is a side only
+    where votes or support are asked for it ("Vote saffron."), or written with a party word."""
+    out: list[str] = []
+    for party in parties:
+        names = {n.lower() for n in (party.name, *party.names)}
+        forms = list(party.symbols)
+        for name in party.names:
+            words = name.split()
+            if len(words) != 2 or not words[0].isalpha() or not words[0].isascii():
+                continue
+            if words[1].lower() in _PARTY_WORDS and words[0].lower() not in _GENERIC_NAME_WORDS | {"the"}:
+                forms.append(words[0].lower())
+            elif words[0].lower() == "the" and words[1].lower().endswith("s") and len(words[1]) > 4:
+                forms.append(words[1].lower()[:-1])
+        core = _dzongkha_core(party.name_dz)
+        forms = [f for f in forms if f.lower() not in names] + ([core] if core else [])
+        forms += [dz for f in forms for dz in colours_dz.get(f.lower(), ())]
+        out += forms
+    return list(dict.fromkeys(out))
+
+
+def _symbol_side_pattern(symbols: Iterable[str]) -> re.Pattern[str] | None:
+    """A symbol written with a party word is a name: "the yellow team", "saffron brigade", "🟠 ཚོགས་པ"."""
+    forms = sorted({s.replace("\ufe0f", "") for s in symbols}, key=len, reverse=True)
+    if not forms:
+        return None
+    alternation = "|".join(re.escape(f) + ("" if any(ch.isalpha() for ch in f) else "\ufe0f?") for f in forms)
+    words = "|".join(_SIDE_WORDS)
+    dzongkha = "|".join(_tibetan_words(w) for w in _PARTY_WORDS_DZ)
+    return re.compile(rf"(?<![\w\u0f40-\u0fbc])(?:{alternation})[\s\u0f0b]*(?:(?:{words})\b|{dzongkha})", re.IGNORECASE)
+
+
+# Bhutanese names are made of a small set of given-name words, each with a fixed Dzongkha spelling
+# (config ``name_syllables_dz``); titles come before the name and are left out.
+_TITLES = frozenset({"dasho", "lyonpo", "lyonchhen", "aum", "ap", "dr", "dr.", "mr", "mrs", "ms"})
+
+
+def _dzongkha_names(candidates: Iterable[str], syllables: dict[str, list[str]]) -> re.Pattern[str] | None:
+    """Candidates imported without their Dzongkha name ("Ugyen Dorji") in Dzongkha script
+    (ཨུ་རྒྱན་རྡོ་རྗེ or ཨོ་རྒྱན་རྡོ་རྗེ): the name's words spelt from the table, joined by tshegs or spaces,
+    when every word is in it and the name has two words at least."""
+    alternatives = []
+    for candidate in candidates:
+        words = [w for w in candidate.lower().split() if w not in _TITLES]
+        if len(words) < 2 or not all(w in syllables for w in words):
+            continue
+        parts = ["(?:" + "|".join(_tibetan_words(s) for s in syllables[w]) + ")" for w in words]
+        alternatives.append("[\u0f0b\\s]*".join(parts))
+    if not alternatives:
+        return None
+    names = "|".join(sorted(alternatives, key=len, reverse=True))
+    # The title Dasho (དྲག་ཤོས) before a name belongs to it: "དྲག་ཤོས་ཀརྨ་དབང་ཕྱུག" is one person, no praise.
+    return re.compile(rf"(?<![\u0f40-\u0fbc])(?:{_tibetan_words('དྲག་ཤོས')}[\u0f0b\s]*)?(?:{names})")
+
+
+def _tibetan_words(spelling: str) -> str:
+    return "[\u0f0b\\s]*".join(re.escape(s) for s in spelling.split("\u0f0b") if s)
+
+
+# "V.O.T.E  K.U.E.N.P.H.E.N", "v o t e d k p": single letters with one separator between them.
+_SPELLED = re.compile(r"(?<![\w.])[A-Za-z](?P<sep>\.\s?|\s|[-*_·])(?:[A-Za-z](?P=sep)){1,}[A-Za-z]\.?(?![\w])")
+_SPELLED_VOTES = frozenset({"vote", "votes", "elect", "support", "choose"})
+
+
+def _spelled_out(text: str) -> list[tuple[int, int, str]]:
+    """Words spelt letter by letter to slip past a check: (start, end, the word squashed, lower-cased)."""
+    return [(m.start(), m.end(), _squash(m.group())) for m in _SPELLED.finditer(text)]
+
+
+def _spelled_vote(text: str, named: list[tuple[int, int]]) -> list[SideFinding]:
+    """ "V.O.T.E K.U.E.N.P.H.E.N": a vote word spelt out before a side named (spelt out or not)."""
+    out = []
+    for start, end, word in _spelled_out(text):
+        if word in _SPELLED_VOTES:
+            after = [b for a, b in named if a >= end and a - end <= 12]
+            if after:
+                out.append(SideFinding("political.canvassing", start, after[0]))
+        elif any(word.startswith(v) for v in _SPELLED_VOTES) and (start, end) in named:
+            out.append(SideFinding("political.canvassing", start, end))  # "v o t e d k p" in one run
+    return out
+
+
+def _dzongkha_core(name_dz: str) -> str:
+    """ "ཀུན་ཕན" of འབྲུག་ཀུན་ཕན་ཚོགས་པ: a Dzongkha name without "Druk", "the people's" and ཚོགས་པ, as
+    people chant it (ཀུན་ཕན་ལུ་ ཚོགས་རྒྱན་བཙུགས). Often an everyday word too ("benefit for all"), so a
+    symbol: a side where votes or support are asked for it. Two syllables at least."""
+    name = name_dz.strip().rstrip("\u0f0d").strip("\u0f0b")
+    for prefix in ("འབྲུག་", "མི་སེར་"):
+        name = name.removeprefix(prefix)
+    name = name.removesuffix("ཚོགས་པ").strip("\u0f0b")
+    return name if name.count("\u0f0b") >= 1 and name != name_dz.strip() else ""

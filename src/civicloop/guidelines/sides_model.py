@@ -21,17 +21,29 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from civicloop.guidelines.lexicons import data_json
+from civicloop.guidelines.neutrality import longer_name
 from civicloop.guidelines.text import Prepared
 
 PARTY = "⟨party⟩"
 CANDIDATE = "⟨candidate⟩"
 PERIOD = "p:period"
+# A name alone is weak evidence: the feature "a party (or a candidate) is named" counts this much of an
+# ordinary word, so its weight is learned under a stronger penalty (in training, a feature's value
+# times this; in scoring, its weight times this) and cannot dominate a short text, where few other
+# words weigh ("ཀརྨ་དབང་ཕྱུག་གིས་ ཕྱུགས་སྨན་ཁང་ ཁ་ཕྱེ་ཡི": a candidate opened the vet hospital).
+WEAK_FEATURES = {"w:" + PARTY: 0.25, "w:" + CANDIDATE: 0.25}
+
 CHAR_SIZES = (3, 4, 5)
 MAX_REMEMBERED = 50_000  # spellings whose letter-group weights are remembered
 _NUMBER = re.compile(r"\d")
 # Symbols that carry a stance between names ("PDP > DNT", "DNT = development") become words.
 _SYMBOLS = {">": "⟨gt⟩", "<": "⟨lt⟩", "=": "⟨eq⟩", "👍": "⟨up⟩", "👎": "⟨down⟩", "🙅": "⟨no⟩", "✌": "⟨v⟩"}
 _SYMBOL_RE = re.compile("[" + "".join(re.escape(s) for s in _SYMBOLS) + "]")
+
+
+def feature_value(feature: str) -> float:
+    """What one occurrence of a feature counts (1, or less for the weak features)."""
+    return WEAK_FEATURES.get(feature, 1.0)
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,8 @@ class Word:
 
 def words_of(prepared: Prepared, named: Iterable[tuple[int, int, str]]) -> list[Word]:
     """The text as the model reads it: words in order, each named party or candidate one placeholder."""
-    spans = sorted(named)
+    # "the Lamp of Knowledge award": a nickname inside a longer proper name is read as words.
+    spans = sorted(n for n in named if not longer_name(prepared.norm, n[0], n[1]))
     tokens = prepared.tokens
     lowered = prepared.lowered
     if _SYMBOL_RE.search(prepared.norm):
@@ -142,7 +155,7 @@ class SidesModel:
         last = len(words) - 1
         for i, word in enumerate(words):
             form = word.form
-            weight = weights.get("w:" + form, 0.0)
+            weight = weights.get("w:" + form, 0.0) * feature_value("w:" + form)
             count += 1
             if i < last:
                 weight += weights.get("b:" + form + " " + words[i + 1].form, 0.0)
