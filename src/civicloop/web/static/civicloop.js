@@ -98,7 +98,12 @@ if (split) {
 }
 
 function typing(target) {
-  return target instanceof Element && target.closest("input, textarea, select, [contenteditable], dialog[open]");
+  if (!(target instanceof Element)) return false;
+  // A control still focused inside a dialog just closed (Escape closes it at once; its "close" event, which gives the
+  // focus back, comes a moment later): the next key is a shortcut, not typing.
+  const box = target.closest("dialog");
+  if (box && !box.open) return false;
+  return Boolean(target.closest("input, textarea, select, [contenteditable], dialog[open]"));
 }
 
 function step(delta) {
