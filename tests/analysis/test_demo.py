@@ -15,7 +15,7 @@ from civicloop.analysis.normalize import LATIN_RE, TIBETAN_RE, detect_language
 from civicloop.analysis.pipeline import QUESTION, analyse
 from civicloop.consultations import results, themes
 from civicloop.consultations.models import Consultation
-from civicloop.demo import DemoWorld, seed
+from civicloop.demo import DemoWorld
 from tests.conftest import unavailable
 
 # What a planner expects to read about a bus stop, each as words a theme's label or keywords may use.
@@ -32,12 +32,10 @@ TOPICS = {
 @pytest.mark.slow
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_bus_stop_themes_read_as_a_planner_would_and_the_trade_licence_question_is_no_campaign(
-    db: Session,
+    db: Session, demo: DemoWorld
 ) -> None:
     if not embed.quality_installed():
         unavailable("the demo's themes are judged with the quality embedder (pip install 'civicloop[quality]')")
-    seed(db)
-    db.commit()
     bus_stop = db.scalar(select(Consultation).where(Consultation.title.like("Model bus stop%")))
     assert bus_stop is not None
     view = themes.view(bus_stop)
