@@ -6,6 +6,8 @@ in tests/conftest.py), each after a test-sized write (an agency, an official, an
 Passwords: one Argon2id hash and one verify at production cost beside the test suite's cheapest parameters.
 The app: a test's first requests (the sign-in page, a sign-in, the inbox) on a new ``create_app()`` and a new
 engine (the old ``client`` fixture) beside the worker's app and engine kept from the test before (``shared_app``).
+The demo on PostgreSQL: a clone of the seeded demo database per test (the old ``demo`` fixture) beside its rows put
+back from the copy the worker keeps (``PostgresDatabase.fill_with_demo``).
 Rounds alternate between the two sides so that a busy machine slows both alike; medians are printed.
 
     .venv/bin/python bench/test_suite.py [--rounds 15]
@@ -69,6 +71,35 @@ def app_times(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
     return fresh, shared
 
 
+def demo_times(
+    admin: Engine,
+    template: str,
+    database: fixtures.PostgresDatabase,
+    rounds: int,
+    clone_times: list[float],
+    fill_times: list[float],
+) -> str:
+    """Seconds to give a test the demo: a clone of the demo database (``CREATE DATABASE … TEMPLATE`` and ``DROP``,
+    the old ``demo`` fixture) beside ``fill_with_demo`` putting the demo's rows back into the worker's database."""
+    demo = f"cl_demo_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{demo}" TEMPLATE "{template}"'))
+    fixtures._seed_demo(fixtures.PostgresDatabase.url_of(demo))
+    database.fill_with_demo(demo)  # the worker's first demo test clones it and copies its rows aside
+    for _ in range(rounds):
+        name = f"cl_{uuid.uuid4().hex[:12]}"
+
+        def clone(name: str = name) -> None:
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{demo}"'))
+
+        clone_times.append(timed(clone) + timed(lambda name=name: drop(admin, name)))  # type: ignore[misc]
+        database.reset()
+        fill_times.append(timed(lambda: database.fill_with_demo(demo)))
+        database.reset()
+    return demo
+
+
 def drop(admin: Engine, name: str) -> None:
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
@@ -91,7 +122,9 @@ def main() -> None:
     migrations.upgrade(fixtures.PostgresDatabase.url_of(template))
     reused = fixtures.PostgresDatabase(admin, template)
     clone_times, reset_times = [], []
+    demo_clone_times, demo_fill_times = [], []
     try:
+        demo = demo_times(admin, template, reused, rounds, demo_clone_times, demo_fill_times)
         for _ in range(rounds):
             name = f"cl_{uuid.uuid4().hex[:12]}"
             started = time.perf_counter()
@@ -106,7 +139,8 @@ def main() -> None:
         reset_engine()
         reused.drop()
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+            for name in (template, demo):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     production = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
     cheapest = PasswordHasher.from_parameters(profiles.CHEAPEST)
     hash_times: dict[str, list[float]] = {"production": [], "tests": []}
@@ -120,6 +154,11 @@ def main() -> None:
     slow, fast = statistics.median(hash_times["production"]), statistics.median(hash_times["tests"])
     print(f"PostgreSQL per test: clone + drop {clone * 1000:.0f} ms, reset {reset * 1000:.1f} ms: {clone / reset:.0f}x")
     print(f"Argon2id hash + verify: production {slow * 1000:.0f} ms, tests {fast * 1000:.2f} ms: {slow / fast:.0f}x")
+    cloned, filled = statistics.median(demo_clone_times), statistics.median(demo_fill_times)
+    print(
+        f"A PostgreSQL demo test's database: clone of the demo {cloned * 1000:.0f} ms, "
+        f"its rows put back {filled * 1000:.0f} ms: {cloned / filled:.1f}x"
+    )
     new, kept = statistics.median(fresh), statistics.median(shared)
     print(
         f"A test's first requests: new app and engine {new * 1000:.0f} ms, "
