@@ -1,13 +1,12 @@
 """Train the learned taking-sides model (src/civicloop/guidelines/data/sides_model.json), reproducibly.
 
 The model is a logistic regression over words, word pairs and letter groups (features and scoring in
-civicloop.guidelines.sides_model), trained on the tuning sets only: tests/guidelines/labelled,
-tuning-round1 … tuning-round6 (set "f", until the lead's evaluator moves it still in tests/guidelines/heldout:
-``round6_folder``), never on a held-out set nobody has looked at. The regularisation and the
-threshold are chosen by stratified 5-fold cross-validation (fixed seed) on the tuning sets, for the
-decision the checker makes: hold when a rule takes sides OR the model's probability reaches the
-threshold. The figures printed are cross-validated (each text scored by a model that never saw it),
-not training-set figures.
+civicloop.guidelines.sides_model), trained on the tuning sets only: tests/guidelines/labelled and
+tuning-round1 … tuning-round6, never on the held-out set (tests/guidelines/heldout), which nobody has
+tuned on. The regularisation and the threshold are chosen by stratified 5-fold cross-validation (fixed
+seed) on the tuning sets, for the decision the checker makes: hold when a rule takes sides OR the
+model's probability reaches the threshold. The figures printed are cross-validated (each text scored
+by a model that never saw it), not training-set figures.
 
     make guidelines-model   # or: PYTHONPATH=src .venv/bin/python bench/guidelines_train.py [--check]
 
@@ -32,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.guidelines.corpus import load
 from tests.guidelines.evaluation import (
-    HELD_OUT,
     TUNING_ROUND1,
     TUNING_ROUND2,
     TUNING_ROUND3,
     TUNING_ROUND4,
     TUNING_ROUND5,
+    TUNING_ROUND6,
     Case,
     from_labelled,
     load_held_out,
@@ -54,7 +53,6 @@ SEED = 14
 FOLDS = 5
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
 MIN_TEXTS = 2  # a feature seen in fewer training texts is left out
-ROUND6_TITLE = "# Held-out evaluation set F "
 OUT = Path(__file__).resolve().parents[1] / "src/civicloop/guidelines/data/sides_model.json"
 
 
@@ -71,32 +69,16 @@ class Row:
     in_period: bool
 
 
-def round6_folder() -> Path | None:
-    """The sixth held-out set (set "f"), tuning data since round 7: tests/guidelines/tuning-round6 once the
-    lead's evaluator has moved it there, until then tests/guidelines/heldout when its README says it is
-    set F. Never another held-out set: a set nobody has looked at yet is not trained on."""
-    moved = TUNING_ROUND5.parent / "tuning-round6"
-    if (moved / "context.json").exists():
-        return moved
-    readme = HELD_OUT / "README.md"
-    if readme.exists() and readme.read_text(encoding="utf-8").startswith(ROUND6_TITLE):
-        return HELD_OUT
-    return None
-
-
 def sets() -> dict[str, list[Case]]:
-    out = {
+    return {
         "labelled": from_labelled(load()),
         "tuning-round1": load_held_out(TUNING_ROUND1),
         "tuning-round2": load_held_out(TUNING_ROUND2),
         "tuning-round3": load_held_out(TUNING_ROUND3),
         "tuning-round4": load_held_out(TUNING_ROUND4),
         "tuning-round5": load_held_out(TUNING_ROUND5),
+        "tuning-round6": load_held_out(TUNING_ROUND6),
     }
-    round6 = round6_folder()
-    if round6 is not None:
-        out["tuning-round6"] = load_held_out(round6)
-    return out
 
 
 def rows(cases: list[Case]) -> list[Row]:

@@ -33,6 +33,8 @@ TUNING_ROUND3 = Path(__file__).parent / "tuning-round3"
 TUNING_ROUND4 = Path(__file__).parent / "tuning-round4"
 # The fifth held-out set, looked at once (docs/benchmarks.md): tuning data since round 6.
 TUNING_ROUND5 = Path(__file__).parent / "tuning-round5"
+# The sixth held-out set, looked at once (docs/benchmarks.md): tuning data since round 7.
+TUNING_ROUND6 = Path(__file__).parent / "tuning-round6"
 CATEGORIES = ("taking_sides", "personal_data", "marking")
 # A finding's rule decides the category an agency head would read it under.
 RULE_PREFIX_CATEGORY = {"political.": "taking_sides", "personal.": "personal_data", "confidential.": "marking"}
