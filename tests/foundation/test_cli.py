@@ -172,3 +172,10 @@ def test_a_command_on_a_folder_without_a_database_says_what_to_do_and_creates_no
     (tmp_path / "var/civicloop.db").touch()
     empty = run_civicloop("agency", "list", cwd=tmp_path, env={"CIVICLOOP_DATABASE_URL": None, **env})
     assert empty.returncode == 2 and "has no CivicLoop tables" in empty.stderr
+
+
+def test_the_app_and_its_workers_import_pypdf_only_to_read_a_pdf() -> None:
+    program = "import sys, civicloop.main, civicloop.app.jobs; print('pypdf' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

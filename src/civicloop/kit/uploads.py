@@ -20,16 +20,19 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
 
 from PIL import Image
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from civicloop.config import get_settings
 from civicloop.errors import Invalid, NotFound, PayloadTooLarge
+
+if TYPE_CHECKING:
+    # pypdf is imported when a PDF is checked: every process that imports this module (the app, workers,
+    # the CLI) would otherwise pay for it at start-up, and most never read a PDF.
+    from pypdf import PdfReader
+    from pypdf.generic import PdfObject
 
 UPLOADS = "uploads"
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
@@ -125,6 +128,8 @@ def check(data: bytes, *, filename: str, images_only: bool = False, limit: int |
 
 def _pdf_objects(reader: PdfReader) -> Iterator[PdfObject]:
     """Every object reachable from the trailer, each indirect object once (a viewer can reach no others)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[tuple[int, int]] = set()
     stack: list[PdfObject] = [reader.trailer]
     while stack:
@@ -143,6 +148,10 @@ def _pdf_objects(reader: PdfReader) -> Iterator[PdfObject]:
 
 def pdf_is_active(data: bytes, *, filename: str) -> bool:
     """Whether a PDF holds scripts, launch actions or embedded files, as a PDF reader would decode it."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import DictionaryObject
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
