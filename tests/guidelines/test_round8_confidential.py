@@ -1,6 +1,7 @@
 """Round 8 of issue 14, personal data and markings: general mechanisms for what the seventh held-out set
 (set g) showed missing, written afresh (other projects, names, numbers and wordings than that set's texts),
-each with clean look-alikes. Unicode digits and letters as NFKC reads them (mathematical bold, full-width);
+each with clean look-alikes. Unicode digits and letters as NFKC reads them (mathematical bold and italic,
+full-width);
 numbers with the letter O for a zero; a citizen ID spelt in words; a licence number with a class code; a
 Dzongkha person word with the indefinite ཅིག (nobody in particular); markings set off by quotes, dashes or
 brackets, or given as a classification's value; words glued into a file name; a project's kind word
@@ -22,6 +23,7 @@ CONTEXT = CheckContext(agency_terms=("Operation Black Crane", "Project Dochula",
 def test_mathematical_and_full_width_characters_are_read_as_plain_ones() -> None:
     assert prepare("𝟏𝟕 𝟐𝟑 𝟒𝟓 𝟔𝟕 ＣＯＮＦ").norm == "17 23 45 67 CONF"
     assert prepare("𝟕𝟕𝟏𝟐𝟑𝟒𝟓𝟔").norm == "77123456"
+    assert prepare("𝐂𝐎𝐍𝐅𝐈𝐃𝐄𝐍𝐓𝐈𝐀𝐋 𝘴𝘦𝘤𝘳𝘦𝘵").norm == "CONFIDENTIAL secret"
 
 
 @pytest.mark.parametrize(
@@ -69,6 +71,9 @@ def test_look_alike_numbers_and_unnamed_people_pass(text: str) -> None:
         "Classification: restricted. Transfer list for 2027.",
         "the audit memo (not for public) says the bridge is unsafe",
         "ཟིན་བྲིས་ (གསལ་བསྒྲགས་མ་འབད་) ལམ་ལུགས་ ༢༠༢༧",
+        # in the bold or italic letters of social-media text generators
+        "𝐂𝐎𝐍𝐅𝐈𝐃𝐄𝐍𝐓𝐈𝐀𝐋 - bridge audit findings",
+        "𝗥𝗘𝗦𝗧𝗥𝗜𝗖𝗧𝗘𝗗: transfer list 2027",
         # glued into a file name
         "see RESTRICTED_pay_revision_v2.xlsx attached",
         "uploading OperationBlackCrane_budget_final.pdf now",
@@ -97,6 +102,7 @@ def test_markings_set_off_glued_abbreviated_or_negated_are_held(text: str) -> No
         "Refresher training on how to handle SECRET documents next week",
         "གསང་བ་དང་བཀག་ཆ་ཅན་གྱི་ཡིག་ཆ་ ལག་ལེན་འཐབ་ཐངས་ཀྱི་ སྦྱོང་བརྡར་ ཚེས་ ༡༢ ལུ།",
         "my_photo_final.jpg from the dochula trip",
+        "𝗖𝗼𝗻𝗴𝗿𝗮𝘁𝘂𝗹𝗮𝘁𝗶𝗼𝗻𝘀 to our 𝐫𝐞𝐬𝐭𝐫𝐢𝐜𝐭𝐞𝐝-area rangers on their award",
     ],
 )
 def test_markings_talked_about_or_words_alike_pass(text: str) -> None:
