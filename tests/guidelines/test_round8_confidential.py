@@ -74,6 +74,10 @@ def test_look_alike_numbers_and_unnamed_people_pass(text: str) -> None:
         # in the bold or italic letters of social-media text generators
         "𝐂𝐎𝐍𝐅𝐈𝐃𝐄𝐍𝐓𝐈𝐀𝐋 - bridge audit findings",
         "𝗥𝗘𝗦𝗧𝗥𝗜𝗖𝗧𝗘𝗗: transfer list 2027",
+        # a restriction in brackets or quotes: a negation, then an audience or a way of passing on
+        "the tariff memo (not for the press) is below",
+        "[pls don't forward] revised duty roster",
+        "'not to be shared outside' - canteen tender scores",
         # glued into a file name
         "see RESTRICTED_pay_revision_v2.xlsx attached",
         "uploading OperationBlackCrane_budget_final.pdf now",
@@ -102,6 +106,8 @@ def test_markings_set_off_glued_abbreviated_or_negated_are_held(text: str) -> No
         "Refresher training on how to handle SECRET documents next week",
         "གསང་བ་དང་བཀག་ཆ་ཅན་གྱི་ཡིག་ཆ་ ལག་ལེན་འཐབ་ཐངས་ཀྱི་ སྦྱོང་བརྡར་ ཚེས་ ༡༢ ལུ།",
         "my_photo_final.jpg from the dochula trip",
+        "Never share your OTP (do not share your PIN with anyone)",
+        "Handicraft price list (not for sale: display only)",
         "𝗖𝗼𝗻𝗴𝗿𝗮𝘁𝘂𝗹𝗮𝘁𝗶𝗼𝗻𝘀 to our 𝐫𝐞𝐬𝐭𝐫𝐢𝐜𝐭𝐞𝐝-area rangers on their award",
     ],
 )
