@@ -78,6 +78,8 @@ def test_look_alike_numbers_and_unnamed_people_pass(text: str) -> None:
         "the tariff memo (not for the press) is below",
         "[pls don't forward] revised duty roster",
         "'not to be shared outside' - canteen tender scores",
+        "ཟིན་བྲིས་ (བཀྲམ་ནི་མི་ཆོག) ཁྲལ་གྱི་ཚད་ ༢༠༢༧",
+        "སྙན་ཞུ་ (མ་སྤེལ་) ལམ་གྱི་ཞིབ་དཔྱད།",
         # glued into a file name
         "see RESTRICTED_pay_revision_v2.xlsx attached",
         "uploading OperationBlackCrane_budget_final.pdf now",
@@ -108,6 +110,7 @@ def test_markings_set_off_glued_abbreviated_or_negated_are_held(text: str) -> No
         "my_photo_final.jpg from the dochula trip",
         "Never share your OTP (do not share your PIN with anyone)",
         "Handicraft price list (not for sale: display only)",
+        "ལྷ་ཁང་ནང་ (དུ་བ་ འཐེན་ནི་མ་འབད་) ཟེར་ བྱང་ཚིག་ བཙུགས་ཡོད།",
         "𝗖𝗼𝗻𝗴𝗿𝗮𝘁𝘂𝗹𝗮𝘁𝗶𝗼𝗻𝘀 to our 𝐫𝐞𝐬𝐭𝐫𝐢𝐜𝐭𝐞𝐝-area rangers on their award",
     ],
 )
