@@ -34,6 +34,8 @@ def test_mathematical_and_full_width_characters_are_read_as_plain_ones() -> None
         "ཨ་ཞང་གི་ཁ་པར་ ７７１２ ３４５６",
         "CID 11OO2OO3456 of the applicant is attached",
         "his id is 1o2o3o4o5o6",
+        "call Pema on 17 O1 23 45 after lunch",
+        "Tashi: l7 12 34 56",
         "citizen ID one-one-two-zero-three-oh-four-five-six-seven-eight, please verify",
         "Karma's CID is eleven two zero three four five six seven eight nine",
         "Driving licence No. P/HMV/2021/00873 of Dorji was found at the gate",
@@ -49,6 +51,8 @@ def test_personal_numbers_in_other_digits_letters_and_words_are_held(text: str) 
     [
         "COVID19 cases fell in 2O2O",
         "Room B2O, ground floor",
+        "Room 10 O block, fine of Nu 1OO,OOO",
+        "Vol I: 12345 copies printed; ISO 9001 since 2021",
         "one or two of the eleven students were absent",
         "ten, eleven, twelve: the classes that sit the exam",
         "Driving licence tests resume on Monday at the RSTA office",

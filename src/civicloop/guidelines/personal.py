@@ -261,8 +261,8 @@ class PersonalDetector:
             spans += self._keyed(prepared, formats)
             spans += self._phones(prepared, public_contacts)
             spans += self._cids(prepared, formats)
-            digits = _with_o_for_zero(prepared)
-            if digits is not None:  # "1O7O5OO1298": the letter O written for a zero
+            digits = _with_letters_as_digits(prepared)
+            if digits is not None:  # "1O7O5OO1298", "l7 12 34 56": letters written for digits
                 spans += self._phones(digits, public_contacts) + self._cids(digits, formats)
         return _resolve(spans)
 
@@ -541,22 +541,28 @@ _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TEENS, *_TENS, "double", "triple"], k
 # citizen ID (first digit 1) with one, eleven or a teen.
 _MOBILE_SPELT_FIRST = frozenset({"seventeen", "seventy", "seven", "one", "eleven", "twelve", "ten", "fifteen"})
 
-# A number with the letter O (or o) among its digits, as some write a zero: a word of digits and O only,
-# with at least five digits ("1O7O5OO1298"; not "COVID19", nor "2O2O" of four digits).
 # The Dzongkha indefinite article after a noun: "a (certain) …".
 _INDEFINITE_DZ = re.compile("[\u0f0b\\s]*ཅིག(?![\u0f40-\u0fbc])")
-_O_FOR_ZERO = re.compile(r"(?<!\w)[\dOo]*[Oo][\dOo]*(?!\w)")
+
+# A number with letters for digits, as some write to dodge filters or by habit: O or o for a zero, l or I
+# for a one ("1O7O5OO1298", "17 O1 23 45", "l7 12 34 56"). A run of words of digits and those letters
+# joined by a space, dot or dash, each word holding a digit, five digits or more in all; so "2O2O" (four
+# digits), "COVID19" (other letters) and "Room 10 O" (a word without a digit) stay as written.
+_LOOKALIKE_WORD = r"[\dOolI]*\d[\dOolI]*"
+_LOOKALIKE_RUN = re.compile(rf"(?<![\w.-]){_LOOKALIKE_WORD}(?:[ .-]{_LOOKALIKE_WORD})*(?![\w-])")
+_AS_DIGITS = str.maketrans("OolI", "0011")
 
 
-def _with_o_for_zero(prepared: Prepared) -> Prepared | None:
-    """The text with every O written for a zero in a long number made a 0 (same length), or None."""
-    if "o" not in prepared.norm and "O" not in prepared.norm:
-        return None
+def _with_letters_as_digits(prepared: Prepared) -> Prepared | None:
+    """The text with the look-alike letters of every such number made digits (same length), or None."""
     norm = prepared.norm
+    if not any(ch in norm for ch in "OolI"):
+        return None
     changed = False
-    for m in _O_FOR_ZERO.finditer(norm):
-        if sum(ch.isdigit() for ch in m.group()) >= 5:
-            norm = norm[: m.start()] + m.group().replace("O", "0").replace("o", "0") + norm[m.end() :]
+    for m in _LOOKALIKE_RUN.finditer(norm):
+        run = m.group()
+        if sum(ch.isdigit() for ch in run) >= 5 and any(ch in run for ch in "OolI"):
+            norm = norm[: m.start()] + run.translate(_AS_DIGITS) + norm[m.end() :]
             changed = True
     return prepare(norm) if changed else None
 
