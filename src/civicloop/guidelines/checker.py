@@ -186,6 +186,9 @@ class RuleBook:
         spelt = _spelt_out(prepared)
         if spelt is not None:
             findings += self._spelt_out_markings(spelt, phase)
+        glued = _unglued(prepared)
+        if glued is not None:
+            findings += self._spelt_out_markings(glued, phase, heading=text)
         named = sorted(named + self.neutrality.aliases(prepared))
         in_period = phase is not ElectionPhase.none
         cues: list[tuple[int, str]] = []
@@ -199,9 +202,9 @@ class RuleBook:
             index = agency_index(context.agency_terms)
             for hit in index.find(prepared):
                 findings.append(agency_rule.finding(hit.start, hit.end, phase))
-            if spelt is not None:
-                for hit in index.find(spelt[0]):
-                    if any(a < hit.end and hit.start < b for a, b in spelt[1]):
+            for view in (v for v in (spelt, glued) if v is not None):
+                for hit in index.find(view[0]):
+                    if any(a < hit.end and hit.start < b for a, b in view[1]):
                         findings.append(agency_rule.finding(hit.start, hit.end, phase))
         words = set(prepared.lowered)
         for pattern in self.patterns:
@@ -217,15 +220,20 @@ class RuleBook:
                 findings.append(self.rules[span.rule].finding(span.start, span.end, phase))
         return _without_nested([f for f in findings if not _about_markings(prepared.norm, f)])
 
-    def _spelt_out_markings(self, spelt: tuple[Prepared, list[tuple[int, int]]], phase: ElectionPhase) -> list[Finding]:
+    def _spelt_out_markings(
+        self, spelt: tuple[Prepared, list[tuple[int, int]]], phase: ElectionPhase, heading: str | None = None
+    ) -> list[Finding]:
         """Markings written letter by letter or disguised ("c o n f i d e n t i a l", "S.E.C.R.E.T",
-        "C0NFIDENTIAL"): spelling a word out is emphasis, like capitals, so it needs no heading."""
+        "C0NFIDENTIAL"): spelling a word out is emphasis, like capitals, so it needs no heading. Words glued
+        into a file name (``heading``: the text, whose heading rules then apply) are read apart."""
         prepared, runs = spelt
         rule = self.rules["confidential.marking"]
         return [
             rule.finding(hit.start, hit.end, phase)
             for hit in self.index.find(prepared)
-            if hit.term.lexicon == "markings" and any(a < hit.end and hit.start < b for a, b in runs)
+            if hit.term.lexicon == "markings"
+            and any(a < hit.end and hit.start < b for a, b in runs)
+            and (heading is None or not hit.term.heading_only or _is_heading(heading, hit.start, hit.end))
         ]
 
     def model_silent(
@@ -305,6 +313,7 @@ class MarkingContexts:
     title: re.Pattern[str]
     lifted: re.Pattern[str]  # the marking no longer holds ("it is now public")
     line: re.Pattern[str]  # matched right after the marking: a confidential reporting line
+    training: re.Pattern[str]  # a lesson: with a handling word, the marking is what is taught
     promise: re.Pattern[str]  # the reader's own details, before a Dzongkha "will not be released"
     yours: re.Pattern[str]  # "your" (the genitive only), before a Dzongkha imperative: a promise too
 
@@ -324,6 +333,7 @@ def marking_contexts() -> MarkingContexts:
         title,
         re.compile(phrase_regex(data["lifted"]), re.IGNORECASE),
         re.compile(r"[\s\u0f0b]*" + phrase_regex(data["lines"]).removeprefix(r"(?<![\w\u0F40-\u0FBC])"), re.IGNORECASE),
+        re.compile(phrase_regex(data["training"]), re.IGNORECASE),
         re.compile(phrase_regex(data["promises"])),
         re.compile(phrase_regex(data["yours"])),
     )
@@ -381,6 +391,9 @@ def _about_markings(text: str, finding: Finding) -> bool:
     if _FORWARDING.search(text, finding.start, finding.end) and _A_POST.match(text, finding.end):
         return True
     handled = contexts.handling.search(text, max(start, finding.start - 40), min(end, finding.end + 40))
+    # "training: CONFIDENTIAL docs handle bay tang": handling marked documents taught, none disclosed.
+    if handled is not None and contexts.training.search(text, start, end):
+        return True
     names_a_kind = contexts.kind_of_file.match(text, finding.end) or contexts.kind_of_file.search(
         text, finding.start, finding.end
     )
@@ -420,10 +433,34 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     opens_line = opens_line or (is_tibetan(span) and _TSHEG_GAP.match(text, end) is not None)
     if _only_symbols(lead) and (opens_line or not text[end:].split("\n", 1)[0].strip()):
         return True
-    return lead.endswith(("[", "(")) and follow[:1] in ("]", ")")
+    # Set off by punctuation as a label is: quoted ("the 'restricted' annex"), bracketed, between dashes
+    # ("Draft v3 — confidential — comments"), or the value of a classification label ("[Classification:
+    # Restricted]", "Security level: secret"; not "documents marked confidential must be stored …").
+    before, after = text[max(0, start - 2) : start].rstrip(" "), text[end : end + 3].lstrip(" \u0f0b")
+    if before[-1:] and after[:1] and _SET_OFF.get(before[-1]) == after[0]:
+        # A quoted word used as a noun ("the 'secret' to good momos") is not a label.
+        return after[0] not in "'\"\u201d" or _OF_A_NOUN.match(text, text.index(after[0], end) + 1) is None
+    return _LABELLED.search(text, max(0, start - 30), start) is not None
 
 
 _TSHEG_GAP = re.compile("\u0f0b[ \t]+")
+# Punctuation that sets a word off when it stands on both sides (the opening mark, then the closing one).
+_SET_OFF = {
+    "'": "'",
+    '"': '"',
+    "\u201c": "\u201d",
+    "[": "]",
+    "(": ")",
+    "-": "-",
+    "\u2013": "\u2013",
+    "\u2014": "\u2014",
+    "*": "*",
+    "_": "_",
+}
+_OF_A_NOUN = re.compile(r"\s+(?:to|of|for|behind|about|is|was|recipe|ingredient)\b", re.IGNORECASE)
+_LABELLED = re.compile(
+    r"\b(?:classification|security\s+(?:marking|class|level)|sensitivity)\s*[:=-]?\s*[\"']?$", re.IGNORECASE
+)
 
 # What may end a heading: a colon, a dash, a bar, a slash, a bullet, a full stop, the Dzongkha shad…
 _HEADING_ENDS = frozenset(":-*|/\\•·.!>–—=~\u0f0d\u0f0e\u0f11\u0f14")
@@ -527,7 +564,22 @@ def _contracted(term: Term) -> list[Term]:
 
 @lru_cache(maxsize=256)
 def agency_index(terms: tuple[str, ...]) -> TermIndex:
-    return TermIndex(_terms(AGENCY_LEXICON, [v for term in terms for v in term_variants(term)]), {})
+    variants = [v for term in terms for v in (*term_variants(term), *abbreviated(term))]
+    return TermIndex(_terms(AGENCY_LEXICON, variants), {})
+
+
+def abbreviated(term: str) -> list[str]:
+    """A project's name with its kind word abbreviated, at either end ("Operation Dungkar": "op. dungkar",
+    "op dungkar", "Dungkar op"; the abbreviations are ``term_kind_abbreviations`` in data/confidential.json)."""
+    words = term.strip().split()
+    if len(words) < 2 or term.startswith(("=", "^")):
+        return []
+    short = _term_kind_abbreviations()
+    out = []
+    for kind, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+        for abbreviation in short.get(kind.lower(), ()):
+            out += [" ".join([abbreviation, *rest]), " ".join([*rest, abbreviation])]
+    return list(dict.fromkeys(out))
 
 
 def term_variants(term: str) -> list[str]:
@@ -553,6 +605,12 @@ def term_variants(term: str) -> list[str]:
         if len(tokens) >= 2 and not any(is_tibetan(w) for w in tokens)
     ]
     return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def _term_kind_abbreviations() -> dict[str, tuple[str, ...]]:
+    data = data_json("confidential.json").get("term_kind_abbreviations", {})
+    return {kind.lower(): tuple(forms) for kind, forms in data.items()}
 
 
 @lru_cache(maxsize=1)
@@ -592,6 +650,25 @@ def _spelt_out(prepared: Prepared) -> tuple[Prepared, list[tuple[int, int]]] | N
     tokens += [t for t in prepared.tokens if t[0] >= at]
     spelt = Prepared(prepared.original, norm, tuple(tokens), tuple(t[2].lower() for t in tokens))
     return spelt, [(start, end) for start, end, _ in runs]
+
+
+# A word glued from others by underscores or capitals, as in a file name ("SECRET_ProjectNgangpa_phase2.pdf").
+_GLUED = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _unglued(prepared: Prepared) -> tuple[Prepared, list[tuple[int, int]]] | None:
+    """The text with every glued word's parts as tokens (camel-case parts kept together too, since an
+    agency's term is also matched run together: "ProjectNgangpa"), and those words' spans; None when
+    there is no underscore in the text (most texts)."""
+    if "_" not in prepared.norm:
+        return None
+    runs = [(m.start(), m.end()) for m in _GLUED.finditer(prepared.norm)]
+    if not runs:
+        return None
+    norm = prepared.norm.replace("_", " ")
+    unglued = prepare(norm)
+    return Prepared(prepared.original, norm, unglued.tokens, unglued.lowered), runs
 
 
 def check(text: str, *, context: CheckContext | None = None) -> list[Finding]:

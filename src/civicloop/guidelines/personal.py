@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from civicloop.guidelines.text import Prepared, is_tibetan, tokenize
+from civicloop.guidelines.text import Prepared, is_tibetan, prepare, tokenize
 
 # A number may not continue a word, another number, a URL path or an email address.
 _BEFORE = r"(?<![\w+/@])(?<!\d[.,-])"
@@ -154,8 +154,9 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.licence = re.compile(
-            rf"\b(?:driving\s+|driver'?s\s+|trade\s+|business\s+)?licen[cs]e\b{_NO}"
-            rf"(?P<num>(?:[A-Z]{{1,3}}[-/]?)?\d[\dA-Z/-]{{3,14}}){_AFTER}",
+            rf"\b(?:driving\s+|driver'?s\s+|trade\s+|business\s+)?licen[cs]e\b(?:\s*\()?{_NO}"
+            # "T/LMV/2019/04512": letter codes (the licence class) may come before the digits.
+            rf"(?P<num>(?:[A-Z]{{1,4}}[-/]){{0,3}}(?:[A-Z]{{1,3}}[-/]?)?\d[\dA-Z/-]{{3,14}}){_AFTER}",
             re.IGNORECASE,
         )
         self.bank = re.compile(
@@ -260,6 +261,9 @@ class PersonalDetector:
             spans += self._keyed(prepared, formats)
             spans += self._phones(prepared, public_contacts)
             spans += self._cids(prepared, formats)
+            digits = _with_letters_as_digits(prepared)
+            if digits is not None:  # "1O7O5OO1298", "l7 12 34 56": letters written for digits
+                spans += self._phones(digits, public_contacts) + self._cids(digits, formats)
         return _resolve(spans)
 
     # -- detectors -----------------------------------------------------------------------------
@@ -331,7 +335,7 @@ class PersonalDetector:
                 continue
             start, end = max(0, m.start() - 100), min(len(norm), m.end() + 60)
             if (
-                self.health_person.search(norm, start, end)
+                any(not _INDEFINITE_DZ.match(norm, p.end()) for p in self.health_person.finditer(norm, start, end))
                 or self._tied_in_dzongkha(norm, m.start(), m.end())
                 or self._named(prepared, start, end)
             ):
@@ -339,9 +343,12 @@ class PersonalDetector:
         return out
 
     def _tied_in_dzongkha(self, norm: str, start: int, end: int) -> bool:
-        """A Dzongkha given name, a kinship honorific (ཨ་ཕ) or he/she (ཁོ, ཁོ་མོ) close by."""
+        """A Dzongkha given name, a kinship honorific (ཨ་ཕ) or he/she (ཁོ, ཁོ་མོ) close by. A person word
+        with the indefinite ཅིག is nobody in particular (ལཱ་གཡོག་པ་ཅིག་ན་ཚ་ཡོདཔ, "a staff member is unwell")."""
         start, end = max(0, start - 100), min(len(norm), end + 60)
-        return any(p.search(norm, start, end) for p in (self.given_names_dz, self.health_person))
+        if self.given_names_dz.search(norm, start, end):
+            return True
+        return any(not _INDEFINITE_DZ.match(norm, m.end()) for m in self.health_person.finditer(norm, start, end))
 
     def _addresses(self, prepared: Prepared) -> list[Span]:
         """A house or flat number tied to a person: a name (Dzongkha names for a Dzongkha house number), an
@@ -390,6 +397,10 @@ class PersonalDetector:
             if len(digits) == 8 and digits[:2] in self.mobile_prefixes:
                 public = self._is_public(prepared, m.start("num"), digits, public_contacts)
                 out.append(Span("personal.mobile", m.start("num"), m.end("num"), public, keyed=True))
+            # A citizen ID spelt out ("eleven-five-oh-one-zero-zero-four-seven-one-two"): its length and
+            # first digit, as for digits; nobody spells an amount or a reference eleven digits long.
+            elif len(digits) == self.cid_length and digits[0] in self.cid_categories:
+                out.append(Span("personal.cid", m.start("num"), m.end("num"), keyed=True))
         return out
 
     def _cids(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
@@ -526,8 +537,34 @@ _TENS = {
     w: str(n) for n, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2)
 }
 _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TEENS, *_TENS, "double", "triple"], key=len, reverse=True))
-# A Bhutanese mobile spelt out starts with seventeen, seventy-seven, one seven or seven seven.
-_MOBILE_SPELT_FIRST = frozenset({"seventeen", "seventy", "seven"})
+# A Bhutanese mobile spelt out starts with seventeen, seventy-seven, one seven or seven seven; a
+# citizen ID (first digit 1) with one, eleven or a teen.
+_MOBILE_SPELT_FIRST = frozenset({"seventeen", "seventy", "seven", "one", "eleven", "twelve", "ten", "fifteen"})
+
+# The Dzongkha indefinite article after a noun: "a (certain) …".
+_INDEFINITE_DZ = re.compile("[\u0f0b\\s]*ཅིག(?![\u0f40-\u0fbc])")
+
+# A number with letters for digits, as some write to dodge filters or by habit: O or o for a zero, l or I
+# for a one ("1O7O5OO1298", "17 O1 23 45", "l7 12 34 56"). A run of words of digits and those letters
+# joined by a space, dot or dash, each word holding a digit, five digits or more in all; so "2O2O" (four
+# digits), "COVID19" (other letters) and "Room 10 O" (a word without a digit) stay as written.
+_LOOKALIKE_WORD = r"[\dOolI]*\d[\dOolI]*"
+_LOOKALIKE_RUN = re.compile(rf"(?<![\w.-]){_LOOKALIKE_WORD}(?:[ .-]{_LOOKALIKE_WORD})*(?![\w-])")
+_AS_DIGITS = str.maketrans("OolI", "0011")
+
+
+def _with_letters_as_digits(prepared: Prepared) -> Prepared | None:
+    """The text with the look-alike letters of every such number made digits (same length), or None."""
+    norm = prepared.norm
+    if not any(ch in norm for ch in "OolI"):
+        return None
+    changed = False
+    for m in _LOOKALIKE_RUN.finditer(norm):
+        run = m.group()
+        if sum(ch.isdigit() for ch in run) >= 5 and any(ch in run for ch in "OolI"):
+            norm = norm[: m.start()] + run.translate(_AS_DIGITS) + norm[m.end() :]
+            changed = True
+    return prepare(norm) if changed else None
 
 
 def _digits_of_words(words: str) -> str:
