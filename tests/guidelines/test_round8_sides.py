@@ -83,6 +83,9 @@ def test_the_seventh_sets_missing_shapes_are_held_by_a_rule(text: str, context: 
         ("Of the parties registered, only one has filed its accounts so far, says the ECB.", CONTEXT),
         # An emoji and "only one" with no party spoken of.
         ("Only one stall left at the farmers market 🍀 book now!", CONTEXT),
+        # "invited" said of a party, not of the reader.
+        ("The ECB has invited Norling and Gakid to a gathering on Friday.", IN_PERIOD),
+        ("Norling president invited to the school's annual gathering on Friday.", CONTEXT),
         # A debate with every side named: a notice, not one side's appearance.
         ("Debate tonight at 8pm on BBS: Norling and Gakid presidents, come and watch.", IN_PERIOD),
         # An agency event at a time, with no side named.
