@@ -24,7 +24,7 @@ from civicloop.guidelines.lexicons import (
     shipped_lexicons,
     shipped_parties,
 )
-from civicloop.guidelines.neutrality import NeutralityDetector
+from civicloop.guidelines.neutrality import NeutralityDetector, longer_name
 from civicloop.guidelines.personal import PersonalDetector, Span, phrase_regex, reference_formats, sentence_around
 from civicloop.guidelines.sides_model import shipped_model
 from civicloop.guidelines.text import Prepared, is_tibetan, prepare, tokenize
@@ -273,6 +273,8 @@ class RuleBook:
     ) -> list[Finding]:
         """The learned model's finding, when the rules found no side taken that would hold the text."""
         model = shipped_model()
+        # A nickname inside a longer proper name ("the Marigolds of Paro art prize") names no side.
+        named = [n for n in named if not longer_name(prepared.norm, n[0], n[1])]
         if model is None or self.model_silent(prepared, named, cues, found):
             return []
         opinion = model.score(prepared, named, phase is not ElectionPhase.none, cues)

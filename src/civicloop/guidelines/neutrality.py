@@ -199,6 +199,13 @@ class NeutralityDetector:
             vote = next((v for v in _SPELLED_VOTES if word.startswith(v) and word[len(v) :] in self.spelled_names), "")
             if word in self.spelled_names or vote:  # "K.U.E.N.P.H.E.N", "v o t e d k p" (the name after the vote)
                 out.append((a, b, "parties"))
+        plain = deleet(prepared)
+        if plain is not prepared:  # "N0rling", "G4kid": a name in leetspeak
+            out += [
+                (a, b, "parties")
+                for a, b, word in plain.tokens
+                if word != prepared.norm[a:b] and word.lower() in self.spelled_names
+            ]
         return out + self._bare_nicknames(prepared)
 
     def _bare_nicknames(self, prepared: Prepared) -> list[tuple[int, int, str]]:
@@ -232,8 +239,13 @@ class NeutralityDetector:
     ) -> list[SideFinding]:
         """Spans that take sides; ``named`` are the parties and candidates the lexicons found. The cues
         seen are added to ``cues`` when given (as ``cues()`` lists them: one pass serves both)."""
+        prepared = deleet(prepared)
         text = prepared.norm
-        named = [(a, b) for a, b in named if not _someone_else(text, a, b) and not longer_name(text, a, b)]
+        named = [
+            (a, b)
+            for a, b in named
+            if not _someone_else(text, a, b) and not longer_name(text, a, b) and not _everyday_word(text, a, b)
+        ]
         if self.dzongkha_candidates is not None and _TIBETAN.search(text):
             # Candidates in Dzongkha script spelt from their English names: sides for the rules only. The
             # learned model is not told of them (``aliases``): it learned from texts where such names were
@@ -274,6 +286,10 @@ class NeutralityDetector:
             for target in targets:
                 found += self._sides_of(target, context)
         found += _mobilising(text, hits, targets, _sentences(text) if hits.get("event") else [])
+        if in_period and named:
+            found += _side_at_a_time(text, hits, named)
+        if self.configured_symbols is not None and not hits.get("notice"):
+            found += _one_of_the_parties(text, self.configured_symbols)
         return found or _pointed_at_the_vote(text, hits, targets)
 
     def _sides_of(self, target: Target, ctx: _Context) -> list[SideFinding]:
@@ -426,6 +442,15 @@ def _someone_else(text: str, start: int, end: int) -> bool:
 
 
 _OF_A_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][a-z]")
+# "thuendrel gi thog lay" (through cooperation): a short name that is also an everyday word, written in
+# lower case and used as the ground of something ("X gi thog lay/le/lu", "on the basis of X").
+_GROUND_OF = re.compile(r"\s+gi\s+thog?k?(?:\s|$|le|la|lu)", re.IGNORECASE)
+
+
+def _everyday_word(text: str, start: int, end: int) -> bool:
+    """A one-word name written all in lower case in the romanised "X gi thog lay" ("through X")."""
+    word = text[start:end]
+    return word.isascii() and word.isalpha() and word.islower() and _GROUND_OF.match(text, end) is not None
 
 
 def longer_name(text: str, start: int, end: int) -> bool:
@@ -481,6 +506,48 @@ def _mobilising(
     return found
 
 
+# "on Saturday", "tomorrow", "at 2pm": when something happens.
+_WHEN = re.compile(
+    r"\b(?:today|tonight|tomorrow|this\s+(?:week(?:end)?|evening|morning|afternoon)|(?:mon|tues|wednes|thurs|fri|satur|sun)"
+    r"day|\d{1,2}(?::\d\d)?\s?(?:am|pm))\b",
+    re.IGNORECASE,
+)
+
+
+def _side_at_a_time(
+    text: str, hits: dict[str, list[tuple[int, int, Cue]]], named: list[tuple[int, int]]
+) -> list[SideFinding]:
+    """In an election period, a party or candidate doing something at a time the text gives, and the
+    reader invited to it ("Candidate X will hand out looms at our centre on Saturday — come and thank
+    him!"): a side's appearance promoted, whatever the event is called. Not in a notice (the ECB, polling
+    stations), nor where several sides are named (a debate, a list of rallies)."""
+    if hits.get("notice") or len({text[a:b].lower() for a, b in named}) > 1:
+        return []
+    invitations = [(a, b) for a, b, _ in hits.get("invitation", []) if not _negated(text, a)]
+    if not invitations or not _WHEN.search(text):
+        return []
+    start, end = named[0]
+    return [SideFinding(MOBILISING_RULE, min(start, invitations[0][0]), max(end, invitations[0][1]))]
+
+
+# "Of the five parties only one works for the artisans 🌻": parties counted, one singled out, and shown
+# only by its emoji or colour.
+_ONLY_ONE = re.compile(
+    r"\bonly\s+one\b|\bjust\s+one\b|\b(?:chi|ci|chig|gcig)\s+rang\b|\bchirang\b|གཅིག་རྐྱངམ|ཅིག་རྐྱངམ", re.IGNORECASE
+)
+_PARTIES = re.compile(r"\bparties\b|\btshogpa\b|ཚོགས་པ", re.IGNORECASE)
+
+
+def _one_of_the_parties(text: str, symbols: re.Pattern[str]) -> list[SideFinding]:
+    only = _ONLY_ONE.search(text)
+    if only is None or _PARTIES.search(text) is None:
+        return []
+    symbol = symbols.search(text)
+    if symbol is None:
+        return []
+    return [SideFinding("political.comparison", min(only.start(), symbol.start()), max(only.end(), symbol.end()))]
+
+
 _NEGATION = re.compile(r"\b(?:not|don't|dont|never|avoid|no|nor|ma)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
@@ -518,7 +585,7 @@ def _pointed_at_the_vote(
 
 
 # "PDP > DNT", "DNT = development": a name ranked against another, or equated with a value.
-_RANKED = re.compile(r"\s*(?:>+|<+|=+|≥|≤|≫|≪)\s*(?=[\w\u0F40-\u0FBC])")
+_RANKED = re.compile(r"[\s\u0f0b]*(?:>+|<+|=+|≥|≤|≫|≪)\s*(?=[\w\u0F40-\u0FBC])")
 _PRONOUNS = frozenset({"he", "she", "him", "her", "they", "them", "his", "their", "hers", "theirs"})
 
 
@@ -714,6 +781,22 @@ def _spelled_vote(text: str, named: list[tuple[int, int]]) -> list[SideFinding]:
         elif any(word.startswith(v) for v in _SPELLED_VOTES) and (start, end) in named:
             out.append(SideFinding("political.canvassing", start, end))  # "v o t e d k p" in one run
     return out
+
+
+# Leetspeak: a digit between two Latin letters stands for the letter it looks like ("v0te f0r", "s3mkyid").
+# One character for one, so spans stay those of the text as written.
+_LEET = re.compile(r"(?<=[A-Za-z])[013457@$](?=[A-Za-z])")
+_LEET_LETTERS = str.maketrans("013457@$", "oieastas")
+
+
+def deleet(prepared: Prepared) -> Prepared:
+    """The text with digits inside Latin words read as the letters they look like, for the sides check
+    only (the personal-data check needs the digits as written)."""
+    if not _LEET.search(prepared.norm):
+        return prepared
+    norm = _LEET.sub(lambda m: m.group().translate(_LEET_LETTERS), prepared.norm)
+    tokens = tuple((m.start(), m.end(), m.group()) for m in _TOKEN.finditer(norm))
+    return Prepared(prepared.original, norm, tokens, tuple(t.lower() for _, _, t in tokens))
 
 
 def _dzongkha_core(name_dz: str) -> str:
