@@ -2,8 +2,8 @@
 
 The model is a logistic regression over words, word pairs and letter groups (features and scoring in
 civicloop.guidelines.sides_model), trained on the tuning sets only: tests/guidelines/labelled and
-tuning-round1 … tuning-round7 (the seventh, set "g", read from heldout/ only while its README names set
-"g", until it is moved), never on a held-out set nobody has tuned on. The regularisation and the
+tuning-round1 … tuning-round7, never on the held-out set (tests/guidelines/heldout/), which nobody has
+tuned on. The regularisation and the
 threshold are chosen by cross-validation on the tuning sets with whole sets as folds (each set is one
 writer; since round 8: random folds let a writer's wordings leak across folds and chose a threshold
 for texts like the training texts, not for a new writer's), for the decision the checker makes: hold
@@ -35,13 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.guidelines.corpus import load
 from tests.guidelines.evaluation import (
-    HELD_OUT,
     TUNING_ROUND1,
     TUNING_ROUND2,
     TUNING_ROUND3,
     TUNING_ROUND4,
     TUNING_ROUND5,
     TUNING_ROUND6,
+    TUNING_ROUND7,
     Case,
     from_labelled,
     load_held_out,
@@ -84,21 +84,8 @@ def sets() -> dict[str, list[Case]]:
         "tuning-round4": load_held_out(TUNING_ROUND4),
         "tuning-round5": load_held_out(TUNING_ROUND5),
         "tuning-round6": load_held_out(TUNING_ROUND6),
-        **({"tuning-round7": load_held_out(round7)} if (round7 := _round7()) else {}),
+        "tuning-round7": load_held_out(TUNING_ROUND7),
     }
-
-
-def _round7() -> Path | None:
-    """The seventh set (g), looked at once and tuning data since: tests/guidelines/tuning-round7 once the
-    lead has moved it there, until then tests/guidelines/heldout only while its README's first line names
-    set G (so a later held-out set put there is never trained on)."""
-    moved = HELD_OUT.parent / "tuning-round7"
-    if (moved / "context.json").exists():
-        return moved
-    readme = HELD_OUT / "README.md"
-    if readme.exists() and 'set "g"' in readme.read_text(encoding="utf-8").splitlines()[0].lower():
-        return HELD_OUT
-    return None
 
 
 def rows(cases: list[Case], group: str = "") -> list[Row]:

@@ -4,9 +4,8 @@ round 8 measured it and ships no model, docs/benchmarks.md says why).
 A logistic regression over words, word pairs and letter groups (the taking-sides model's features,
 civicloop.guidelines.sides_model, with no names, cues or election period) and the taking-sides training
 code (bench/guidelines_train.py: ``fit``, ``predict``, seed and folds), trained on the tuning sets only:
-tests/guidelines/labelled, tuning-round1 … tuning-round6 and the seventh set as "tuning-round7"
-(tests/guidelines/tuning-round7/ when it exists, else tests/guidelines/heldout/ only while its README's
-first line names set "g", so a later held-out set is never trained on). The label: the text must be held
+tests/guidelines/labelled and tuning-round1 … tuning-round7 (``sets()`` of bench/guidelines_train.py),
+never the held-out set (tests/guidelines/heldout/). The label: the text must be held
 for a marking or a confidential term. For each set in turn the model is trained on the others, its
 threshold chosen for precision (PRECISION_FLOOR, out-of-fold on the training sets), and scored on the
 set left out: the model alone; the false holds it would add where the rules hold no marking; and what it
@@ -29,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.guidelines.evaluation import HELD_OUT, Case, load_held_out
+from tests.guidelines.evaluation import Case
 
 from civicloop.guidelines.checker import rulebook
 from civicloop.guidelines.findings import Category
@@ -40,7 +39,6 @@ from civicloop.guidelines.text import prepare
 
 C = 3.0
 PRECISION_FLOOR = 0.95
-TUNING_ROUND7 = Path(__file__).resolve().parents[1] / "tests/guidelines/tuning-round7"
 
 
 @dataclass
@@ -50,17 +48,6 @@ class Row:
     label: bool
     rules: bool  # the rules alone hold the text for a marking or a confidential term
     vocabulary: bool  # a term of the markings lists occurs, even where the rules set it aside
-
-
-def all_sets() -> dict[str, list[Case]]:
-    out = sets()
-    if (TUNING_ROUND7 / "context.json").exists():
-        out["tuning-round7"] = load_held_out(TUNING_ROUND7)
-    else:
-        first = (HELD_OUT / "README.md").read_text(encoding="utf-8").splitlines()[0]
-        if 'set "g"' in first.lower():
-            out["tuning-round7"] = load_held_out(HELD_OUT)
-    return out
 
 
 def rows(cases: list[Case]) -> list[Row]:
@@ -147,7 +134,7 @@ def loso(available: dict[str, list[Row]]) -> None:
 
 def main() -> None:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    loso({name: rows(cases) for name, cases in all_sets().items()})
+    loso({name: rows(cases) for name, cases in sets().items()})
 
 
 if __name__ == "__main__":
