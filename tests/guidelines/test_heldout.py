@@ -1,13 +1,13 @@
-"""The seventh held-out set of issue 14 (heldout/, README there): 373 texts written by a helper who read
-no code (set "g"), copied unchanged and evaluated once, on 2026-12-07 at 08:24 UTC, after the round-7
-detectors (rules and the learned taking-sides model) were frozen at commit 0850f70. The six earlier
-held-out sets, looked at since, are tuning data (test_tuning_sets.py).
+"""The eighth held-out set of issue 14 (heldout/, README there): 365 texts written by a helper who read
+no code (set "h"), copied unchanged and evaluated once, on 2026-12-07 at 09:09 UTC, after the round-8
+detectors (rules and the learned taking-sides model) were frozen at main's commit e73119b. The seven
+earlier held-out sets, looked at since, are tuning data (test_tuning_sets.py).
 
-The loader read this set as it was (same shape as the sixth); no loader or detector was changed for it.
+The loader read this set as it was (same shape as the seventh); no loader or detector was changed for it.
 That run's figures are in docs/benchmarks.md and are the floors below, so a regression fails. No
-category reached the issue's targets (0.95 / 0.95) on both: precision did for taking sides (0.975) and
-personal data (0.983), recall in none (taking sides 0.897, personal data 0.934, markings 0.761; markings
-precision 0.946). The test records what was measured, it does not pretend otherwise.
+category reached the issue's targets (0.95 / 0.95) on both: precision did for taking sides (0.985),
+not for personal data (0.911) or markings (0.860); recall in none (taking sides 0.788, personal data
+0.879, markings 0.804). The test records what was measured, it does not pretend otherwise.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from tests.guidelines.evaluation import CATEGORIES, evaluate, load_held_out, tab
 
 CASES = load_held_out()
 TALLIES = evaluate(CASES)
-# The frozen commit 0850f70, 2026-12-07 08:24 UTC:
+# The frozen commit e73119b, 2026-12-07 09:09 UTC:
 # (true positives, texts held for the category, texts labelled with it).
 MEASURED = {
-    "taking_sides": (78, 80, 87),
-    "personal_data": (57, 58, 61),
-    "marking": (35, 37, 46),
+    "taking_sides": (67, 68, 85),
+    "personal_data": (51, 56, 58),
+    "marking": (37, 43, 46),
 }
 
 
-def test_the_held_out_set_is_the_seventh_one_written_for_issue_14() -> None:
-    assert len(CASES) == 373
-    assert sum(1 for c in CASES if not c.hold) == 183
+def test_the_held_out_set_is_the_eighth_one_written_for_issue_14() -> None:
+    assert len(CASES) == 365
+    assert sum(1 for c in CASES if not c.hold) == 180
     assert {c.id.split(":")[0] for c in CASES} == {"en.jsonl", "dz.jsonl", "mixed.jsonl"}
     labelled = {category: sum(1 for c in CASES if category in c.hold) for category in CATEGORIES}
     assert labelled == {category: figures[2] for category, figures in MEASURED.items()}
