@@ -197,3 +197,13 @@ def test_any_text_in_any_script_gives_findings_with_valid_spans(text: str) -> No
 def test_dzongkha_with_tibetan_digits_never_breaks_the_checker(text: str) -> None:
     for finding in check(text):
         assert 0 <= finding.start < finding.end <= len(text)
+
+
+def test_a_mobile_shaped_number_inside_a_declared_reference_is_that_reference() -> None:
+    """The eighth held-out set's park permits (``PEP-@@-########``) were held as mobiles though declared."""
+    permits = CheckContext(reference_formats=("PEP-@@-########",))
+    for text in ("Your park entry permit number will look like PEP-JD-17458321.", "Permit (PEP-JD-17458321)."):
+        assert check(text, context=permits) == [], text
+        assert [f.rule_id for f in check(text)] == ["personal.mobile"], "without the declared format it is a mobile"
+    both = "Permit PEP-JD-17458321, or call Dorji on 17458321."
+    assert [both[f.start : f.end] for f in check(both, context=permits)] == ["17458321"]

@@ -264,6 +264,8 @@ class PersonalDetector:
             digits = _with_letters_as_digits(prepared)
             if digits is not None:  # "1O7O5OO1298", "l7 12 34 56": letters written for digits
                 spans += self._phones(digits, public_contacts) + self._cids(digits, formats)
+        if formats:  # an unnamed number inside a declared reference ("PEP-JD-17458321") is that reference, not a mobile
+            spans = [s for s in spans if s.keyed or not _declared(prepared.norm, s.start, s.end, formats)]
         return _resolve(spans)
 
     # -- detectors -----------------------------------------------------------------------------
