@@ -182,7 +182,8 @@ def test_x_hides_only_replies_in_conversations_the_account_started(mod: Moderati
 def test_instagram_and_youtube_hide_unhide_and_delete(mod: Moderation) -> None:
     ig = mod.ig_comment("DM me for cheap followers")
     action = _fresh(mod, service.hide(mod.db, actor=mod.officer, message_id=ig.id, ground="advertising"))
-    assert action.applied and ig.external_id in instagram_sim.accounts(mod.sim)[IG_ACCOUNT].hidden
+    assert action.applied, (action.platform_status, action.platform_summary)
+    assert ig.external_id in instagram_sim.accounts(mod.sim)[IG_ACCOUNT].hidden
     assert mod.sim.calls("instagram.hide")[0].body == {"hide": "true"}
     yt = mod.yt_comment("Visit druk-lottery-winner.com to claim your prize")
     assert [s.rule for s in service.suggestions(mod.db, yt)] == ["scam_link"]

@@ -67,7 +67,7 @@ def test_a_lost_response_is_found_on_the_platform_instead_of_posting_twice(scene
 
 def test_a_timeout_after_the_post_was_made_does_not_repeat_it(scene: Scene) -> None:
     mention = scene.mention()
-    scene.sim.inject("x.tweets", Fault.timeout(1.5, after=True))  # the client gives up after 0.5 s
+    scene.sim.inject("x.tweets", Fault.timeout(1.5, after=True))  # the client gives up after 1 s
     row = scene.send(scene.x, "We are sending someone today.", in_reply_to_message_id=mention.id)
     row = scene.row(row.id)
     assert row.status is OutboundStatus.queued and "no answer" in (row.last_error or "")
