@@ -21,13 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.guidelines.corpus import load
 from tests.guidelines.evaluation import (
     HELD_OUT,
-    TUNING_ROUND1,
-    TUNING_ROUND2,
-    TUNING_ROUND3,
-    TUNING_ROUND4,
-    TUNING_ROUND5,
-    TUNING_ROUND6,
-    TUNING_ROUND7,
+    ORDINALS,
+    TUNING_SETS,
     evaluate,
     from_labelled,
     load_held_out,
@@ -39,15 +34,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list every text the check got wrong")
     args = parser.parse_args()
-    sets = [
-        ("tuning set (tests/guidelines/labelled)", from_labelled(load())),
-        ("first held-out set, now tuning (tests/guidelines/tuning-round1)", load_held_out(TUNING_ROUND1)),
-        ("second held-out set, now tuning (tests/guidelines/tuning-round2)", load_held_out(TUNING_ROUND2)),
-        ("third held-out set, now tuning (tests/guidelines/tuning-round3)", load_held_out(TUNING_ROUND3)),
-        ("fourth held-out set, now tuning (tests/guidelines/tuning-round4)", load_held_out(TUNING_ROUND4)),
-        ("fifth held-out set, now tuning (tests/guidelines/tuning-round5)", load_held_out(TUNING_ROUND5)),
-        ("sixth held-out set, now tuning (tests/guidelines/tuning-round6)", load_held_out(TUNING_ROUND6)),
-        ("seventh held-out set, now tuning (tests/guidelines/tuning-round7)", load_held_out(TUNING_ROUND7)),
+    sets = [("tuning set (tests/guidelines/labelled)", from_labelled(load()))]
+    sets += [
+        (f"{ordinal} held-out set, now tuning (tests/guidelines/{folder.name})", load_held_out(folder))
+        for ordinal, folder in zip(ORDINALS, TUNING_SETS, strict=False)
     ]
     if (HELD_OUT / "context.json").exists():
         sets.append(("held-out set (tests/guidelines/heldout)", load_held_out()))

@@ -35,13 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.guidelines.corpus import load
 from tests.guidelines.evaluation import (
-    TUNING_ROUND1,
-    TUNING_ROUND2,
-    TUNING_ROUND3,
-    TUNING_ROUND4,
-    TUNING_ROUND5,
-    TUNING_ROUND6,
-    TUNING_ROUND7,
+    TUNING_SETS,
     Case,
     from_labelled,
     load_held_out,
@@ -76,16 +70,7 @@ class Row:
 
 
 def sets() -> dict[str, list[Case]]:
-    return {
-        "labelled": from_labelled(load()),
-        "tuning-round1": load_held_out(TUNING_ROUND1),
-        "tuning-round2": load_held_out(TUNING_ROUND2),
-        "tuning-round3": load_held_out(TUNING_ROUND3),
-        "tuning-round4": load_held_out(TUNING_ROUND4),
-        "tuning-round5": load_held_out(TUNING_ROUND5),
-        "tuning-round6": load_held_out(TUNING_ROUND6),
-        "tuning-round7": load_held_out(TUNING_ROUND7),
-    }
+    return {"labelled": from_labelled(load())} | {folder.name: load_held_out(folder) for folder in TUNING_SETS}
 
 
 def rows(cases: list[Case], group: str = "") -> list[Row]:
