@@ -17,17 +17,27 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from civicloop.access.squidconf import BLOCK_PAGE, BLOCK_PAGE_NAME
+from civicloop.kit.clock import utcnow
+from civicloop.sla.calendar import OfficeCalendar
 from tests.conftest import free_port, unavailable
 
 # Every name the tests visit resolves to the origin server, through Squid's own hosts_file.
 PASSWORD = "any-password"  # the test's authenticator accepts every password
 PLATFORM_HOSTS = ["www.facebook.com", "static.xx.fbcdn.net", "x.com", "www.example.org"]
 ERROR_TEMPLATES = [Path("/usr/share/squid/errors/templates"), Path("/usr/share/squid-langpack/templates")]
+
+
+def office_morning(calendar: OfficeCalendar) -> datetime:
+    """An hour after the office opens on the first working day after today, in the calendar's own zone: office
+    hours whatever the time of day the test runs (tomorrow at this hour may be after closing)."""
+    local_now = utcnow().astimezone(calendar.zone)
+    tomorrow = (local_now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return calendar.next_open(tomorrow) + timedelta(hours=1)
 
 
 def squid_binary() -> str:

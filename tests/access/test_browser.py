@@ -14,6 +14,7 @@ from civicloop.access import logimport
 from civicloop.agencies.models import AgencyKind
 from civicloop.kit.clock import utcnow
 from civicloop.sla.calendar import calendar_for
+from tests.access.squid_harness import office_morning
 from tests.access.test_logimport import native, own
 from tests.factories import PASSWORD, create_account, create_agency, create_official
 
@@ -36,7 +37,7 @@ def test_head_sets_30_minutes_for_others_tests_it_and_reads_the_report(db: Sessi
     )
     logimport.import_log(db, path=log)
     db.commit()
-    morning = calendar_for(db, agency.id).next_open(utcnow() + timedelta(days=1)) + timedelta(hours=1)
+    morning = office_morning(calendar_for(db, agency.id))
     local_morning = morning.astimezone(calendar_for(db, agency.id).zone).strftime("%Y-%m-%dT%H:%M")
 
     head_signs_designated_and_30_minutes(page, agency.id)

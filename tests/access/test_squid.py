@@ -35,7 +35,15 @@ from civicloop.agencies.models import AgencyKind
 from civicloop.kit.clock import utcnow
 from civicloop.kit.http import tls_context
 from civicloop.sla.calendar import calendar_for
-from tests.access.squid_harness import PASSWORD, Squid, helper_python, new_folder, start_squid, unprivileged_user
+from tests.access.squid_harness import (
+    PASSWORD,
+    Squid,
+    helper_python,
+    new_folder,
+    office_morning,
+    start_squid,
+    unprivileged_user,
+)
 from tests.factories import create_account, create_agency, create_official
 
 pytestmark = pytest.mark.slow
@@ -44,10 +52,7 @@ ODD_LOGIN = 'pem\'a "p" <b>&+%'  # reaches the helper URL-encoded; Squid lower-c
 
 
 def _office_morning(db: Session) -> datetime:
-    """10:00 on the next working day after tomorrow's start, in Thimphu: office hours, wherever the test runs."""
-    calendar = calendar_for(db, None)
-    opening = calendar.next_open(utcnow() + timedelta(days=1))
-    return opening + timedelta(hours=1)
+    return office_morning(calendar_for(db, None))
 
 
 def _sign(db: Session, code: str, head: str, hours: OfficeHours, allowance: int | None, after: AfterHours) -> None:
