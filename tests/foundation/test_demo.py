@@ -1,4 +1,5 @@
 import json
+import shutil
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -9,7 +10,7 @@ from civicloop.agencies.models import Agency
 from civicloop.channels import registry
 from civicloop.demo import DEMO_PASSWORD, DemoWorld
 from civicloop.publishing.models import Post, PostPurpose
-from tests.conftest import run_civicloop
+from tests.conftest import DemoTemplate, run_civicloop
 from tests.factories import csrf_from
 
 
@@ -40,12 +41,17 @@ def test_each_demo_role_sees_only_what_it_may(demo: DemoWorld, client: TestClien
     assert len(client.get("/api/v1/accounts").json()) == len(registry.PLATFORMS)
 
 
-def test_demo_command_builds_a_fresh_database_and_prints_the_logins(tmp_path: Path) -> None:
+def test_demo_command_builds_a_fresh_database_and_prints_the_logins(tmp_path: Path, sqlite_demo: DemoTemplate) -> None:
+    # The folder holds an earlier run's demo (the run's shared seed) and a stray file: the command starts from
+    # scratch instead of failing on duplicates.
     folder = tmp_path / "demo"
+    folder.mkdir()
+    shutil.copy(sqlite_demo.source, folder / "civicloop.db")
+    (folder / "left-over.txt").write_text("from an earlier run")
     env: dict[str, str | None] = {"CIVICLOOP_SECRET_KEY": "", "CIVICLOOP_BASE_URL": None}
-    for _ in range(2):  # a second run starts from scratch instead of failing on duplicates
-        result = run_civicloop("demo", "--no-serve", "--port", "9000", "--folder", str(folder), env=env)
-        assert result.returncode == 0, result.stderr
+    result = run_civicloop("demo", "--no-serve", "--port", "9000", "--folder", str(folder), env=env)
+    assert result.returncode == 0, result.stderr
+    assert not (folder / "left-over.txt").exists()
     assert "officer@thromde.example" in result.stdout and DEMO_PASSWORD in result.stdout
     # The public address follows the port served on (webhook addresses are made from the same setting), and the
     # consultation links announced on the platforms while seeding name it.
