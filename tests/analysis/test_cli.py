@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 from civicloop.analysis.files import read_messages
 from civicloop.cli import main
 from tests.analysis.corpus import generate
+from tests.conftest import run_civicloop
 
 CORPUS = generate()
 
@@ -126,16 +125,9 @@ def test_contradictory_options_are_refused(
 
 
 def test_a_sample_below_100_is_a_usage_error(tmp_path: Path) -> None:
-    """Typer checks the range before the command runs: the real process, as a person would see it."""
+    """Typer checks the range before the command runs: the console entry point, as a person would see it."""
     source = corpus_csv(tmp_path / "feedback.csv")
-    done = subprocess.run(
-        [sys.executable, "-m", "civicloop", "analyse", "--input", str(source), "--sample-size", "50"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ),
-        check=False,
-    )
+    done = run_civicloop("analyse", "--input", str(source), "--sample-size", "50")
     said = " ".join(done.stderr.replace("│", " ").split())
     assert (
         done.returncode == 2

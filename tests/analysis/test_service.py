@@ -160,8 +160,8 @@ def test_cli_analyses_an_agency(db: Session) -> None:
     finished(db, agency)
 
 
-def test_analysis_imports_nothing_of_consultations_which_registers_its_messages_instead(db: Session) -> None:
-    """Layering: a consultation's messages reach analysis through a source the consultations domain registers."""
+def test_analysis_imports_nothing_of_consultations() -> None:
+    """Layering, in a fresh process (this one has imported everything): no database involved, so run once."""
     import subprocess
     import sys
 
@@ -171,6 +171,10 @@ def test_analysis_imports_nothing_of_consultations_which_registers_its_messages_
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_consultations_register_their_messages_as_a_source_of_analysis(db: Session) -> None:
+    """A consultation's messages reach analysis through a source the consultations domain registers."""
     from civicloop.analysis import sources
     from civicloop.consultations import themes
 
