@@ -504,13 +504,39 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def live_server(db: Session) -> Iterator[str]:
-    """The real app served by uvicorn on a free port, on this test's database."""
+class _CurrentApp:
+    """An ASGI app that hands each request to ``shared_app()`` for the settings of the test now running, and counts
+    the requests in progress: one server per worker then serves every test, each on its own database."""
+
+    def __init__(self) -> None:
+        self.in_progress = 0
+
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        self.in_progress += 1
+        try:
+            await shared_app()(scope, receive, send)
+        finally:
+            self.in_progress -= 1
+
+    def wait_until_idle(self, timeout: float = 10) -> None:
+        """No request of the test that ends may reach the next test's database."""
+        deadline = time.monotonic() + timeout
+        while self.in_progress:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the live server still handles {self.in_progress} request(s) after the test")
+            time.sleep(0.01)
+
+
+@pytest.fixture(scope="session")
+def _live_server_of_this_worker() -> Iterator[tuple[str, _CurrentApp]]:
+    """Uvicorn on a free port, in a thread, for the whole run: starting and stopping it cost each browser test
+    0.1–0.3 s (its shutdown waits for a 0.1 s tick)."""
     import uvicorn
 
+    app = _CurrentApp()
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(shared_app(), host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -518,9 +544,17 @@ def live_server(db: Session) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", app
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(db: Session, _live_server_of_this_worker: tuple[str, _CurrentApp]) -> Iterator[str]:
+    """The real app served by uvicorn, on this test's database (requests read the database from the settings)."""
+    url, app = _live_server_of_this_worker
+    yield url
+    app.wait_until_idle()
 
 
 CHROMIUM = os.environ.get("CIVICLOOP_CHROMIUM", "/usr/bin/chromium")
