@@ -63,3 +63,69 @@ def test_look_alikes_and_the_agencys_own_account_pass(text: str) -> None:
 def test_a_persons_account_is_still_held_beside_the_agencys() -> None:
     assert "personal_data" in held("Send the refund to Dorji's personal BNB a/c 200999123.", CONTEXT)
     assert "personal_data" in held("Pay her private account 300111222 at our branch.", CONTEXT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an instruction opening a sentence to treat the text as restricted
+        "Please treat this as confidential: the revised DSA rates for field staff",
+        "Handle as secret — list of informants in the poaching case",
+        "Treat the attached as restricted, not for the public: range office transfers",
+        # a marking heading a line with the authority it rests on
+        "Strictly confidential as discussed: the merger of the two divisions",
+        "Confidential per the Secretary's instruction: names shortlisted for the post",
+        "Restricted as per HR rules - the interview marks of all candidates",
+        # a draft said not to be approved, heading a line
+        "Draft — not final — tiger census numbers for the parks",
+        "Draft (not yet cleared by the Secretary): new permit fees",
+        "Unapproved draft: revised park boundary map",
+        # a document named, then its restriction, as a label
+        "Budget note, confidential — ceilings for 2027 are cut",
+        "HR memo, restricted: promotions list for July",
+        # secrecy confessed in other idioms
+        "Between us, keep it hush: the Director is moving to the ministry",
+        "This is hush-hush, but the fee waiver ends next week",
+        "Off-record: the bridge tender was cancelled",
+        # Dzongkha: a draft not to be spread, or not yet
+        "ཟིན་བྲིས་ ད་ལྟོ་ མི་མང་ལུ་ མ་སྤེལ། ཤིང་ཆ་ གླ་ཚད་ གསརཔ་",
+        "ཟིན་བྲིས་ཨིན་ བཀྲམ་ནི་ མ་འབད། ལས་བྱེད་ སྤོ་སོར་ ཐོ་",
+        # romanised: spel said of documents, and "outside" / "to others" before a negated share or send
+        "draft ing la, ma sphel — tiger count 2026",
+        "ngachi division ghi draft ein, zhen lu ma tang, fee revision attached",
+        "phi khar ma forward bay la, staff list attached",
+    ],
+)
+def test_markings_in_new_wordings_are_held(text: str) -> None:
+    assert "marking" in held(text, CONTEXT), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a marking named as a stamp or label: talked about, not applied
+        "Museum corner: the old 'TOP SECRET' seal from the 1960s survey office is on show this week.",
+        "A 'Restricted' label on a public notice is an error; tell us at info@forest.gov.bt.",
+        "ཤེས་ཡོན་ ཉིན་མ་: 'གསང་བ' ཐམ་ཀ་ ཡོད་པའི་ ཡིག་ཆ་ རྙིངམ་ཚུ་ མཛོད་ཁང་ནང་ སྟོན་ཡི།",
+        # lessons on handling marked documents, the handling anywhere in the sentence
+        "Workshop for clerks: filing and disposing of SECRET and RESTRICTED papers.",
+        "Our webinar covers what a CONFIDENTIAL marking means and how to store marked files.",
+        # promises, verbs and drafts out for comment
+        "We will treat your complaint as confidential and reply within 7 days.",
+        "Roads classified as per the 2022 schedule are listed below.",
+        "The draft rules, not yet approved, are open for public comment until 30 June.",
+        "Draft agenda: AGM on Friday at 10.",
+        "ཟིན་བྲིས་ འདི་ ལུ་ བསམ་འཆར་ བཏང་གནང་།",
+        "Share the draft widely: public consultation on the park plan, comments by Friday.",
+        # ordinary words
+        "Notice, restricted parking: use the rear gate.",
+        "Strictly confidential counselling is available for staff at the HR office.",
+        "The hush of the forest at dawn is worth the trek.",
+        "Off-road vehicles are restricted in the core zone.",
+        # "do not spread" said of a rumour
+        "Rumour ma spel bay la, the fee waiver message is fake.",
+        "like, share ma bay, subscribe",
+    ],
+)
+def test_markings_talked_about_and_ordinary_words_pass(text: str) -> None:
+    assert "marking" not in held(text, CONTEXT), text

@@ -315,6 +315,7 @@ class MarkingContexts:
     title: re.Pattern[str]
     lifted: re.Pattern[str]  # the marking no longer holds ("it is now public")
     line: re.Pattern[str]  # matched right after the marking: a confidential reporting line
+    stamp: re.Pattern[str]  # matched right after the marking: the marking named as a stamp or label
     training: re.Pattern[str]  # a lesson: with a handling word, the marking is what is taught
     promise: re.Pattern[str]  # the reader's own details, before a Dzongkha "will not be released"
     yours: re.Pattern[str]  # "your" (the genitive only), before a Dzongkha imperative: a promise too
@@ -335,6 +336,10 @@ def marking_contexts() -> MarkingContexts:
         title,
         re.compile(phrase_regex(data["lifted"]), re.IGNORECASE),
         re.compile(r"[\s\u0f0b]*" + phrase_regex(data["lines"]).removeprefix(r"(?<![\w\u0F40-\u0FBC])"), re.IGNORECASE),
+        re.compile(
+            r"[\s\u0f0b'\"\u2019\u201d]*" + phrase_regex(data["stamps"]).removeprefix(r"(?<![\w\u0F40-\u0FBC])"),
+            re.IGNORECASE,
+        ),
         re.compile(phrase_regex(data["training"]), re.IGNORECASE),
         re.compile(phrase_regex(data["promises"])),
         re.compile(phrase_regex(data["yours"])),
@@ -345,9 +350,10 @@ _LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
 _WILL_NOT = re.compile("ནི[་\\s]*མེད")
 _SECRET_DZ = re.compile("གསང")
 _BALLOT_DZ = re.compile("ཚོགས[་\\s]*རྒྱན")
-_CLASSIFIED_AS = re.compile(r"\bclassified\s+(?:as|under|into|according)\b", re.IGNORECASE)
+# "classified as per the security policy" is a stamp with its authority, not the verb.
+_CLASSIFIED_AS = re.compile(r"\bclassified\s+(?:as(?!\s+per\b)|under|into|according)\b", re.IGNORECASE)
 _A_POST = re.compile(r"\s+(?:post|page|link|video|photo|reel|tweet|story)\b", re.IGNORECASE)
-_FORWARDING = re.compile(r"forward|circulat|share|གཏང|བསྐྱལ|ཕྱིར་བསྐྱར", re.IGNORECASE)
+_FORWARDING = re.compile(r"forward|circulat|share|spel|sphel|གཏང|བསྐྱལ|ཕྱིར་བསྐྱར|སྤེལ", re.IGNORECASE)
 
 
 def _about_markings(text: str, finding: Finding) -> bool:
@@ -392,10 +398,15 @@ def _about_markings(text: str, finding: Finding) -> bool:
     # "Please don't share this post if you are a civil servant": sharing a post, not a marked text.
     if _FORWARDING.search(text, finding.start, finding.end) and _A_POST.match(text, finding.end):
         return True
-    handled = contexts.handling.search(text, max(start, finding.start - 40), min(end, finding.end + 40))
-    # "training: CONFIDENTIAL docs handle bay tang": handling marked documents taught, none disclosed.
-    if handled is not None and contexts.training.search(text, start, end):
+    # "'SECRET' stamps on display at the museum", "a 'Confidential' stamp on a post from us is a mistake",
+    # Dzongkha 'གསང་བ' ཐམ་ག: a marking named as a stamp or label is talked about, not applied.
+    if contexts.stamp.match(text, finding.end):
         return True
+    # "training: CONFIDENTIAL docs handle bay tang": handling marked documents taught, none disclosed,
+    # wherever in the sentence the lesson and the handling are named.
+    if contexts.training.search(text, start, end) and contexts.handling.search(text, start, end):
+        return True
+    handled = contexts.handling.search(text, max(start, finding.start - 40), min(end, finding.end + 40))
     names_a_kind = contexts.kind_of_file.match(text, finding.end) or contexts.kind_of_file.search(
         text, finding.start, finding.end
     )
@@ -435,6 +446,10 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     opens_line = opens_line or (is_tibetan(span) and _TSHEG_GAP.match(text, end) is not None)
     if _only_symbols(lead) and (opens_line or not text[end:].split("\n", 1)[0].strip()):
         return True
+    # A document named, then its restriction, as a label: "Internal circular, not for public: …",
+    # "Budget note, confidential — …".
+    if opens_line and _DOCUMENT_LEAD.fullmatch(lead):
+        return True
     # Set off by punctuation as a label is: quoted ("the 'restricted' annex"), bracketed, between dashes
     # ("Draft v3 — confidential — comments"), or the value of a classification label ("[Classification:
     # Restricted]", "Security level: secret"; not "documents marked confidential must be stored …").
@@ -446,6 +461,11 @@ def _is_heading(text: str, start: int, end: int) -> bool:
 
 
 _TSHEG_GAP = re.compile("\u0f0b[ \t]+")
+_DOCUMENT_LEAD = re.compile(
+    r"[^\w]*(?:[\w'.-]+\s+){0,2}(?:circular|memo|note|notes|minutes|letter|report|draft|brief|briefing|file|list"
+    r"|document|doc|annex|notesheet|order|email|message|update)\s*[,;]",
+    re.IGNORECASE,
+)
 # Punctuation that sets a word off when it stands on both sides (the opening mark, then the closing one).
 _SET_OFF = {
     "'": "'",
