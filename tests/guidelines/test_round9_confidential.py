@@ -2,7 +2,10 @@
 (set h) showed missing, written afresh (other people, numbers and wordings than that set's texts), each
 with clean look-alikes. Passport numbers of letters and digits in any order; a mobile spelt with its
 country code; a Dzongkha date written year first; injuries of a named person; the agency's own fee
-account among its public contacts."""
+account among its public contacts. Markings by shape: an instruction to treat the text as restricted, a
+heading with its authority or a negated audience, an unapproved draft, a text shared before its
+announcement, Dzongkha and romanised "draft, don't spread" and "don't tell outside"; and markings talked
+about (named as a stamp, taught in a lesson) or "do not spread" said of a rumour."""
 
 from __future__ import annotations
 
@@ -94,6 +97,23 @@ def test_a_persons_account_is_still_held_beside_the_agencys() -> None:
         "draft ing la, ma sphel — tiger count 2026",
         "ngachi division ghi draft ein, zhen lu ma tang, fee revision attached",
         "phi khar ma forward bay la, staff list attached",
+        "mi mang lu ma lab, fee yar seng ong",
+        # the bracketed restriction's shape (a negation, then an audience or a way of passing on) as a heading
+        "Not for the media: the leopard was poisoned",
+        "Not for outside eyes: rotation roster for guards",
+        "Staff only, not to be shared — leave roster for Losar",
+        # shared before its announcement, and said so
+        "Before it's officially announced: the park will close for 3 months",
+        "Ahead of the official announcement, here are the new permit fees.",
+        "Sharing the minutes before they're tabled — the fee goes up.",
+        # figures called unreleased, a text kept inside a group, a source not to be quoted
+        "Sneak peek at the unreleased census figures 👀",
+        "Please keep this within the office: new posting orders",
+        "Don't quote me on this, but two rangers were suspended.",
+        "Sharing a confidential update: the merger is approved.",
+        # Dzongkha: not to be told outside (future negative), kept inside the office only
+        "ཕྱི་ཁར་ སླབ་ནི་མེད། ཤིང་ཆ་ གླ་ཚད་ ཡར་སེང་",
+        "ལས་ཁུངས་ནང་ རྐྱངམ་ཅིག་ བཞག། ལས་བྱེད་ སྤོ་སོར་ ཐོ་",
     ],
 )
 def test_markings_in_new_wordings_are_held(text: str) -> None:
@@ -125,6 +145,17 @@ def test_markings_in_new_wordings_are_held(text: str) -> None:
         # "do not spread" said of a rumour
         "Rumour ma spel bay la, the fee waiver message is fake.",
         "like, share ma bay, subscribe",
+        # negations and announcements that restrict nothing, or only the reader's own codes
+        "Do not share: your OTP is for you alone.",
+        "Not to be missed: the tiger day festival this Saturday!",
+        "Not for sale: seedlings are free at the nursery.",
+        "Please share your views before the official release of the draft plan.",
+        "The census report will be published before the official announcement of the new plan.",
+        "The unreleased film will screen at the festival.",
+        "Please keep this in mind: the office closes at 1 pm on Saturday.",
+        "Keep it in the fridge: vaccines need 2-8°C.",
+        "ཁྱེད་ཀྱི་ གནས་ཚུལ་ ཕྱི་ཁར་ སྤེལ་ནི་མེད།",
+        "ལཱ་ཁོ་ན་ བཞག་སྟེ་ འཇམ་ཏོག་ཏོ་སྦེ་ སྡོད།",
     ],
 )
 def test_markings_talked_about_and_ordinary_words_pass(text: str) -> None:
