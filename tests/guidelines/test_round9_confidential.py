@@ -37,6 +37,14 @@ CONTEXT = CheckContext(public_contacts=("info@forest.gov.bt", "17120120", ACCOUN
         "Our guard Sangay was mauled by a bear near the camp and is now in Bumthang hospital.",
         "Kinga broke her leg during the census trek; she is resting at home.",
         "ལཱ་གཡོག་པ་ ཀུན་ལེགས་ ཁོ་ལུ་ རྨས་སྐྱོན་ ཚབས་ཆེན་ ཕོག་ཡི།",
+        "Get well soon, Ranger Dawa! He was bitten by a snake on patrol and is in Gelephu hospital.",
+        "Forester Pema Yangzom is on oxygen at JDWNRH after the smoke inhalation.",
+        "ལཱ་གཡོག་པ་ རྡོ་རྗེ་ ཁོ་ སྦྲུལ་གྱིས་ ཁ་རྒྱབ་སྟེ་ སྨན་ཁང་ལུ་ བཏང་ཡི།",
+        # other labels of a passport, another abbreviation of born, the Dzongkha month first
+        "Ms. Chen's travel document no. E98812345 is with the front desk.",
+        "PP No. 9KX33812 — Mr. Ivanov, checked in at the park office",
+        "Junior winner Sonam Dema, b. 12/05/2010, from Bajo school",
+        "སྐྱེས་ཚེས་ ཟླ་ ༥ ཚེས་ ༡༢ ལོ་ ༢༠༡༠ པདྨ་ཡང་ཅན་",
     ],
 )
 def test_personal_data_in_new_shapes_and_words_is_held(text: str) -> None:
@@ -52,6 +60,12 @@ def test_personal_data_in_new_shapes_and_words_is_held(text: str) -> None:
         "Report any injury at work to the safety officer within a day.",
         "First aid course for rangers: how to treat a head injury in the field.",
         "Head office opens at 9; leg-work for the census starts Monday.",
+        "JDWNRH will hold a free eye camp on Saturday.",
+        "Snake bite first aid: keep the limb still and go to the nearest BHU.",
+        "Dog bite cases rose in 2025, says the health ministry.",
+        "Karma admitted to the error in the fee table.",
+        "See pp 12-14 of the annual report; he wrote the foreword.",
+        "The travel document requirements for tourists changed in 2024.",
         # the agency's own account: among its public contacts, or named as the agency's
         "Permit fees go into our Bhutan National Bank fee account, a/c 200456789.",
         "Pay the fee to BNB a/c 200456789 and bring the deposit slip.",

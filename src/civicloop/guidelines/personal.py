@@ -27,11 +27,13 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:19|20)\d{{2}}"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})"
 )
-# A date in Dzongkha words: "ཚེས་༣ ཟླ་༤ ལོ་༡༩༧༥", "༣ ཟླ་༤ ༡༩༧༥" (day, month, year), or the year first, as
-# forms write it: "ལོ་ ༢༠༠༩ ཟླ་ ༩ ཚེས་ ༢", "༢༠༠༩ ཟླ་༩ ཚེས་༢" (year, month, day).
+# A date in Dzongkha words: "ཚེས་༣ ཟླ་༤ ལོ་༡༩༧༥", "༣ ཟླ་༤ ༡༩༧༥" (day, month, year), the year first, as
+# forms write it: "ལོ་ ༢༠༠༩ ཟླ་ ༩ ཚེས་ ༢", "༢༠༠༩ ཟླ་༩ ཚེས་༢" (year, month, day), or the month first:
+# "ཟླ་ ༥ ཚེས་ ༡༢ ལོ་ ༢༠༡༠" (month, day, year).
 _DATE_DZ = (
     r"(?:(?:ཚེས[་\s]*)?\d{1,2}[་\s]+ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+(?:ལོ[་\s]*)?(?:19|20)\d{2}"
-    r"|(?:ལོ[་\s]*)?(?:19|20)\d{2}[་\s]+ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+ཚེས[་\s]*(?:པ[་\s]*)?\d{1,2})"
+    r"|(?:ལོ[་\s]*)?(?:19|20)\d{2}[་\s]+ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+ཚེས[་\s]*(?:པ[་\s]*)?\d{1,2}"
+    r"|ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+ཚེས[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+(?:ལོ[་\s]*)?(?:19|20)\d{2})"
 )
 # "no.", "number", "#" or Dzongkha ཨང (number), e.g. "ཁ་པར་ཨང་ ༡༧…".
 # The end of a keyword: \b fails after a Dzongkha vowel sign (ཐོ), which is not a word character.
@@ -173,7 +175,7 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.dob = re.compile(
-            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?)\s*[:\-(]?\s*(?:is\s+)?"
+            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?|b\.)\s*[:\-(]?\s*(?:is\s+)?"
             rf"(?P<num>{_DATE})"
             rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
             re.IGNORECASE,
