@@ -91,8 +91,8 @@ def test_a_persons_account_is_still_held_beside_the_agencys() -> None:
         "Treat the attached as restricted, not for the public: range office transfers",
         # a marking heading a line with the authority it rests on
         "Strictly confidential as discussed: the merger of the two divisions",
-        "Confidential per the Secretary's instruction: names shortlisted for the post",
-        "Restricted as per HR rules - the interview marks of all candidates",
+        "Confidential as instructed by the Secretary: names shortlisted for the post",
+        "Secret under the Official Secrets Act - list of informants",
         # a draft said not to be approved, heading a line
         "Draft — not final — tiger census numbers for the parks",
         "Draft (not yet cleared by the Secretary): new permit fees",
@@ -149,6 +149,11 @@ def test_markings_in_new_wordings_are_held(text: str) -> None:
         "Roads classified as per the 2022 schedule are listed below.",
         "The draft rules, not yet approved, are open for public comment until 30 June.",
         "Draft agenda: AGM on Friday at 10.",
+        "Draft, not final: the tourism rules are online for public comment until 30 June.",
+        # a heading's authority that is not a rule of secrecy describes the thing
+        "Classified as per the IUCN list: the white-bellied heron is critically endangered.",
+        "Restricted per the park rules: drones in the core zone.",
+        "Sharing the good news before it is announced on BBS tonight: our park won the award!",
         "ཟིན་བྲིས་ འདི་ ལུ་ བསམ་འཆར་ བཏང་གནང་།",
         "Share the draft widely: public consultation on the park plan, comments by Friday.",
         # ordinary words
