@@ -128,6 +128,7 @@ def test_a_persons_account_is_still_held_beside_the_agencys() -> None:
         "Sneak peek at the unreleased census figures 👀",
         "Please keep this within the office: new posting orders",
         "Don't quote me on this, but two rangers were suspended.",
+        "Shared on a need-to-know basis: the audit findings on the timber depot",
         "Sharing a confidential update: the merger is approved.",
         # Dzongkha: not to be told outside (future negative), kept inside the office only
         "ཕྱི་ཁར་ སླབ་ནི་མེད། ཤིང་ཆ་ གླ་ཚད་ ཡར་སེང་",
