@@ -36,6 +36,8 @@ CONTEXT = CheckContext(public_contacts=("info@forest.gov.bt", "17120120", ACCOUN
         "Pray for Forester Ugyen Tshering: he suffered a head injury when the tree fell.",
         "Our guard Sangay was mauled by a bear near the camp and is now in Bumthang hospital.",
         "Kinga broke her leg during the census trek; she is resting at home.",
+        # a home placed by a landmark, with a word describing the house
+        "Dorji lives in the blue house behind Changzamtog school.",
         "ལཱ་གཡོག་པ་ ཀུན་ལེགས་ ཁོ་ལུ་ རྨས་སྐྱོན་ ཚབས་ཆེན་ ཕོག་ཡི།",
         "Get well soon, Ranger Dawa! He was bitten by a snake on patrol and is in Gelephu hospital.",
         "Forester Pema Yangzom is on oxygen at JDWNRH after the smoke inhalation.",
@@ -129,6 +131,13 @@ def test_a_persons_account_is_still_held_beside_the_agencys() -> None:
         "Please keep this within the office: new posting orders",
         "Don't quote me on this, but two rangers were suspended.",
         "Shared on a need-to-know basis: the audit findings on the timber depot",
+        "FYI only – don't circulate beyond the team: new posting list",
+        "Pls keep this among staff: fee hike next month",
+        "Not cleared for release yet: the tiger census figures",
+        "Insider info: the Director is being transferred",
+        "Leaked to me by a friend in the ministry: the new fee table",
+        # Dzongkha: asked to keep it secret (གནང, དགོ after "keep"), not promised
+        "འདི་ གསང་བ་སྦེ་ བཞག་གནང་། ལས་བྱེད་ སྤོ་སོར་ ཐོ་ མཉམ་སྦྲགས།",
         "Sharing a confidential update: the merger is approved.",
         # Dzongkha: not to be told outside (future negative), kept inside the office only
         "ཕྱི་ཁར་ སླབ་ནི་མེད། ཤིང་ཆ་ གླ་ཚད་ ཡར་སེང་",
@@ -179,6 +188,9 @@ def test_markings_in_new_wordings_are_held(text: str) -> None:
         "Please keep this in mind: the office closes at 1 pm on Saturday.",
         "Keep it in the fridge: vaccines need 2-8°C.",
         "ཁྱེད་ཀྱི་ གནས་ཚུལ་ ཕྱི་ཁར་ སྤེལ་ནི་མེད།",
+        "ཁྱེད་ཀྱི་ མིང་ གསང་བ་སྦེ་ བཞག་འོང་།",
+        "ཁྱེད་ཀྱི་ མིང་ གསང་བ་སྦེ་ བཞག་དགོ།",
+        "Keep it between the lines when you park.",
         "ལཱ་ཁོ་ན་ བཞག་སྟེ་ འཇམ་ཏོག་ཏོ་སྦེ་ སྡོད།",
     ],
 )

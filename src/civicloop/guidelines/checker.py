@@ -176,9 +176,11 @@ class RuleBook:
         findings = []
         named = []
         for hit in self.index.find(prepared):
-            if hit.term.heading_only and not _is_heading(text, hit.start, hit.end):
+            # "འདི་ གསང་བ་སྦེ་ བཞག་གནང" (please keep this secret): the reader is asked to keep the text secret.
+            asked = is_tibetan(text[hit.start : hit.end]) and _KEEP_IT.match(text, hit.end) is not None
+            if hit.term.heading_only and not asked and not _is_heading(text, hit.start, hit.end):
                 continue
-            if _KEPT_AS.match(text, hit.end) and is_tibetan(text[hit.start : hit.end]):
+            if _KEPT_AS.match(text, hit.end) and is_tibetan(text[hit.start : hit.end]) and not asked:
                 continue  # "གསང་བ་སྦེ་ བཞག་འོང" (will be kept confidential) reassures, it does not mark
             if hit.term.lexicon in NAMED_SIDES:
                 named.append((hit.start, hit.end, hit.term.lexicon))
@@ -423,6 +425,8 @@ def _contact_key(contact: str) -> str:
 
 # Dzongkha སྦེ after a marking word makes it an adverb: "kept secretly", a promise of confidentiality.
 _KEPT_AS = re.compile("[\u0f0b\\s]*སྦེ")
+# Asked rather than promised: "གསང་བ་སྦེ་ བཞག་གནང" (please keep it secret), with གནང, ཤོག or དགོ after "keep".
+_KEEP_IT = re.compile("[\u0f0b\\s]*སྦེ[\u0f0b\\s]*བཞག[\u0f0b\\s]*(?:གནང|ཤོག|དགོ)")
 
 
 # Romanised Dzongkha's polite "la" after a heading word: "Secret la, …", "Confidential la: …".

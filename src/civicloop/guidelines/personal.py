@@ -209,7 +209,7 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.home_placed = re.compile(
-            r"\b(?:the|a|his|her)\s+(?:house|home)\s+(?:(?:right|just)\s+)?(?:behind|next\s+to|opposite|beside|above|below)"
+            r"\b(?:the|a|his|her)\s+(?:\w+\s+)?(?:house|home)\s+(?:(?:right|just)\s+)?(?:behind|next\s+to|opposite|beside|above|below)"
             r"\s+(?:the\s+)?\w+|(?:རྒྱབ|འཁྲིས|ཁ་དྲང|མཐའ་འཁོར)[་\s]*(?:ཁར|ལུ|ན)?[་\s]*ཁྱིམ",
             re.IGNORECASE,
         )
