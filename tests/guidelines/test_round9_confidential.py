@@ -191,6 +191,9 @@ def test_markings_in_new_wordings_are_held(text: str) -> None:
         "ཁྱེད་ཀྱི་ མིང་ གསང་བ་སྦེ་ བཞག་འོང་།",
         "ཁྱེད་ཀྱི་ མིང་ གསང་བ་སྦེ་ བཞག་དགོ།",
         "Keep it between the lines when you park.",
+        "Keep this in the family album: photos from tiger day!",
+        # ཕྱིར is also "back": forms will not be sent back
+        "ཤོག་འཛིན་ ཕྱིར་ གཏང་ནི་མེད། ཆོག་ཐམ་ ཁ་ཐུག་ལས་ ལེན་གནང་།",
         "ལཱ་ཁོ་ན་ བཞག་སྟེ་ འཇམ་ཏོག་ཏོ་སྦེ་ སྡོད།",
     ],
 )
