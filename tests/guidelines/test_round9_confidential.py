@@ -40,7 +40,7 @@ CONTEXT = CheckContext(public_contacts=("info@forest.gov.bt", "17120120", ACCOUN
         "Dorji lives in the blue house behind Changzamtog school.",
         "ལཱ་གཡོག་པ་ ཀུན་ལེགས་ ཁོ་ལུ་ རྨས་སྐྱོན་ ཚབས་ཆེན་ ཕོག་ཡི།",
         "Get well soon, Ranger Dawa! He was bitten by a snake on patrol and is in Gelephu hospital.",
-        "Forester Pema Yangzom is on oxygen at JDWNRH after the smoke inhalation.",
+        "Forester Pema Yangzom is on a ventilator at JDWNRH after the smoke inhalation.",
         "ལཱ་གཡོག་པ་ རྡོ་རྗེ་ ཁོ་ སྦྲུལ་གྱིས་ ཁ་རྒྱབ་སྟེ་ སྨན་ཁང་ལུ་ བཏང་ཡི།",
         # other labels of a passport, another abbreviation of born, the Dzongkha month first
         "Ms. Chen's travel document no. E98812345 is with the front desk.",
