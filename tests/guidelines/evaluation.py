@@ -142,18 +142,19 @@ def _party(data: dict[str, Any]) -> Party:
 
 
 _PHONE = re.compile(r"[+\d][\d\s-]*")
+_ACCOUNT = re.compile(r"\b(?:account|a/c)\b.*\d{6}", re.IGNORECASE)
 _NOTE = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 def _public_contacts(data: dict[str, Any]) -> tuple[str, ...]:
-    """Emails and phone numbers the agency publishes: the third set's {"emails", "phones"}, or the
-    fourth set's list under "agency" ("1414 (toll-free helpline)"; web addresses and the fee account's
-    description are not contacts the checker compares)."""
+    """Emails, phone numbers and fee accounts the agency publishes: the third set's {"emails", "phones"},
+    or the fourth set's list under "agency" ("1414 (toll-free helpline)", "BoB revenue account
+    200113245"; web addresses and postal addresses are not contacts the checker compares)."""
     contacts = data.get("agency_public_contacts", {})
     out = [*contacts.get("emails", ()), *contacts.get("phones", ())]
     for entry in data.get("agency", {}).get("public_contacts", ()):
         value = entry.split("(")[0].strip()
-        if "@" in value or _PHONE.fullmatch(value):
+        if "@" in value or _PHONE.fullmatch(value) or _ACCOUNT.search(value):
             out.append(value)
     return tuple(out)
 

@@ -102,7 +102,7 @@ SETS = [
         TUNING_ROUND8,
         365,
         180,
-        {"taking_sides": (67, 68, 85), "personal_data": (51, 53, 58), "marking": (37, 43, 46)},
+        {"taking_sides": (67, 68, 85), "personal_data": (58, 58, 58), "marking": (46, 46, 46)},
     ),
 ]
 

@@ -58,8 +58,8 @@ class CheckContext:
     ``agency_terms`` are words an agency marks confidential; ``extra_terms`` adds terms to any
     lexicon (national overrides and agency additions, by lexicon id) and ``removed_terms`` drops
     shipped ones (national overrides only); ``public_contacts`` are the agency's own published
-    email addresses and phone numbers, which are not personal data; ``parties`` are the registered
-    parties in every form they are written in; ``reference_formats`` are the agency's declared
+    email addresses, phone numbers and fee accounts, which are not personal data; ``parties`` are
+    the registered parties in every form they are written in; ``reference_formats`` are the agency's declared
     reference-number formats (``personal.reference_format_regex``), which a number shaped like a
     citizen ID may match and so not be one.
     """

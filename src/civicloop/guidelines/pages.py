@@ -306,7 +306,7 @@ def _lexicon_rows(overrides: list[TermOverride], ids: list[str]) -> list[Lexicon
 _OWN_LEXICONS = {
     service.AGENCY_TERMS: "Terms your agency marks confidential: unannounced projects, ongoing tenders, interview "
     "questions.",
-    service.PUBLIC_CONTACTS: "Your agency's published email addresses and phone numbers: never flagged.",
+    service.PUBLIC_CONTACTS: "Your agency's published email addresses, phone numbers and fee accounts: never flagged.",
     service.REFERENCE_FORMATS: "Your agency's reference-number formats: # a digit, @ a letter, YYYY MM DD a date, "
     "anything else as written (BP-YYYY-######). An 11-digit number shaped like a citizen ID is held unless it "
     "fits one of these.",

@@ -27,8 +27,14 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:19|20)\d{{2}}"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})"
 )
-# A date in Dzongkha words: "ཚེས་༣ ཟླ་༤ ལོ་༡༩༧༥", "༣ ཟླ་༤ ༡༩༧༥" (day, month, year).
-_DATE_DZ = r"(?:ཚེས[་\s]*)?\d{1,2}[་\s]+ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+(?:ལོ[་\s]*)?(?:19|20)\d{2}"
+# A date in Dzongkha words: "ཚེས་༣ ཟླ་༤ ལོ་༡༩༧༥", "༣ ཟླ་༤ ༡༩༧༥" (day, month, year), the year first, as
+# forms write it: "ལོ་ ༢༠༠༩ ཟླ་ ༩ ཚེས་ ༢", "༢༠༠༩ ཟླ་༩ ཚེས་༢" (year, month, day), or the month first:
+# "ཟླ་ ༥ ཚེས་ ༡༢ ལོ་ ༢༠༡༠" (month, day, year).
+_DATE_DZ = (
+    r"(?:(?:ཚེས[་\s]*)?\d{1,2}[་\s]+ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+(?:ལོ[་\s]*)?(?:19|20)\d{2}"
+    r"|(?:ལོ[་\s]*)?(?:19|20)\d{2}[་\s]+ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+ཚེས[་\s]*(?:པ[་\s]*)?\d{1,2}"
+    r"|ཟླ[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+ཚེས[་\s]*(?:པ[་\s]*)?\d{1,2}[་\s]+(?:ལོ[་\s]*)?(?:19|20)\d{2})"
+)
 # "no.", "number", "#" or Dzongkha ཨང (number), e.g. "ཁ་པར་ཨང་ ༡༧…".
 # The end of a keyword: \b fails after a Dzongkha vowel sign (ཐོ), which is not a word character.
 _WORD_END = r"(?!\w)"
@@ -133,6 +139,7 @@ class PersonalDetector:
             rf"{_BEFORE}(?:{country}[\s.-]?(?:{spaced})(?:[\s.-]?\d){{6}}|(?:{one_by_one})(?:[\s.-]\d){{6}}){_AFTER}"
         )
         self.mobile_prefixes = frozenset(config["mobile_prefixes"])
+        self.country_code = config["country_code"]
         # Spelt out in words, wherever the phone word stands ("Call Mr. Ugyen on seven seven one two …",
         # romanised "… lu seven seven one two … lu call bay"): eight spelt digits starting with a
         # mobile prefix are a mobile; no date, amount or count is spelt that way.
@@ -149,8 +156,11 @@ class PersonalDetector:
         self.email = re.compile(
             r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
         )
+        # A passport number is letters and digits in any order ("PB 0912345", "91K445203", "C4R7J9XK2"):
+        # six to twelve characters holding four digits or more, so words ("passport holders") are not.
         self.passport = re.compile(
-            rf"\b(?:{_words(config['passport_words'])}){_WORD_END}{_NO}(?P<num>[A-Z]{{0,2}}\s?\d{{6,9}}){_AFTER}",
+            rf"\b(?:{_words(config['passport_words'])}){_WORD_END}{_NO}"
+            rf"(?P<num>[A-Z]{{0,2}}\s?\d{{6,9}}|(?=(?:[A-Z]*\d){{4}})[A-Z\d]{{6,12}}){_AFTER}",
             re.IGNORECASE,
         )
         self.licence = re.compile(
@@ -165,7 +175,7 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.dob = re.compile(
-            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?)\s*[:\-(]?\s*(?:is\s+)?"
+            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?|b\.)\s*[:\-(]?\s*(?:is\s+)?"
             rf"(?P<num>{_DATE})"
             rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
             re.IGNORECASE,
@@ -199,7 +209,7 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.home_placed = re.compile(
-            r"\b(?:the|a|his|her)\s+(?:house|home)\s+(?:(?:right|just)\s+)?(?:behind|next\s+to|opposite|beside|above|below)"
+            r"\b(?:the|a|his|her)\s+(?:\w+\s+)?(?:house|home)\s+(?:(?:right|just)\s+)?(?:behind|next\s+to|opposite|beside|above|below)"
             r"\s+(?:the\s+)?\w+|(?:རྒྱབ|འཁྲིས|ཁ་དྲང|མཐའ་འཁོར)[་\s]*(?:ཁར|ལུ|ན)?[་\s]*ཁྱིམ",
             re.IGNORECASE,
         )
@@ -258,7 +268,7 @@ class PersonalDetector:
         if words & _MOBILE_SPELT_FIRST:
             spans += self._spelt_mobiles(prepared, public_contacts)
         if prepared.has_digits():
-            spans += self._keyed(prepared, formats)
+            spans += self._keyed(prepared, formats, public_contacts)
             spans += self._phones(prepared, public_contacts)
             spans += self._cids(prepared, formats)
             digits = _with_letters_as_digits(prepared)
@@ -294,7 +304,9 @@ class PersonalDetector:
             or any(part in self.role_mailboxes for part in re.split(r"[._+-]", local))
         )
 
-    def _keyed(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
+    def _keyed(
+        self, prepared: Prepared, formats: tuple[re.Pattern[str], ...], public_contacts: frozenset[str]
+    ) -> list[Span]:
         norm, out = prepared.norm, []
         for m in self.cid_keyed.finditer(norm):
             out.append(Span("personal.cid", m.start("num"), m.end("num"), keyed=True))
@@ -306,7 +318,11 @@ class PersonalDetector:
             if sum(ch.isdigit() for ch in m.group("num")) >= 5 and not declared:
                 out.append(Span("personal.licence", m.start("num"), m.end("num"), keyed=True))
         for m in self.bank.finditer(norm):
-            public = bool(self._words_before(prepared, m.start(), 4) & self.org_account_words)
+            # The agency's own account: published among its contacts, or named as its own ("our account",
+            # "the revenue account at Bank of Bhutan, a/c …") in the words before it.
+            before = self._words_before(prepared, m.start(), 8)
+            own = bool(before & self.org_account_words) and not before & self.personal_words
+            public = own or _digits_key(m.group("num")) in public_contacts
             out.append(Span("personal.bank_account", m.start("num"), m.end("num"), public, keyed=True))
         for m in self.dob.finditer(norm):
             group = "num" if m.group("num") else "year"
@@ -396,8 +412,10 @@ class PersonalDetector:
         out = []
         for m in self.mobile_spelt.finditer(prepared.norm):
             digits = _digits_of_words(m.group("num"))
-            if len(digits) == 8 and digits[:2] in self.mobile_prefixes:
-                public = self._is_public(prepared, m.start("num"), digits, public_contacts)
+            # The country code spelt too ("nine seven five, one seven, …"): the mobile is what follows it.
+            national = digits.removeprefix(self.country_code) if len(digits) == 8 + len(self.country_code) else digits
+            if len(national) == 8 and national[:2] in self.mobile_prefixes:
+                public = self._is_public(prepared, m.start("num"), national, public_contacts)
                 out.append(Span("personal.mobile", m.start("num"), m.end("num"), public, keyed=True))
             # A citizen ID spelt out ("eleven-five-oh-one-zero-zero-four-seven-one-two"): its length and
             # first digit, as for digits; nobody spells an amount or a reference eleven digits long.
@@ -471,7 +489,7 @@ class PersonalDetector:
         return bool(last) and last[0] in self.reference_words
 
     def _is_public(self, prepared: Prepared, start: int, number: str, public_contacts: frozenset[str]) -> bool:
-        if re.sub(r"\D", "", number)[-8:] in public_contacts:
+        if _digits_key(number) in public_contacts:
             return True
         return self._public_context(prepared, start, start + len(number))
 
@@ -539,9 +557,11 @@ _TENS = {
     w: str(n) for n, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2)
 }
 _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TEENS, *_TENS, "double", "triple"], key=len, reverse=True))
-# A Bhutanese mobile spelt out starts with seventeen, seventy-seven, one seven or seven seven; a
-# citizen ID (first digit 1) with one, eleven or a teen.
-_MOBILE_SPELT_FIRST = frozenset({"seventeen", "seventy", "seven", "one", "eleven", "twelve", "ten", "fifteen"})
+# A Bhutanese mobile spelt out starts with seventeen, seventy-seven, one seven or seven seven, or with the
+# country code (nine seven five, ninety-seven five); a citizen ID (first digit 1) with one, eleven or a teen.
+_MOBILE_SPELT_FIRST = frozenset(
+    {"seventeen", "seventy", "seven", "one", "eleven", "twelve", "ten", "fifteen", "nine", "ninety"}
+)
 
 # The Dzongkha indefinite article after a noun: "a (certain) …".
 _INDEFINITE_DZ = re.compile("[\u0f0b\\s]*ཅིག(?![\u0f40-\u0fbc])")
@@ -567,6 +587,11 @@ def _with_letters_as_digits(prepared: Prepared) -> Prepared | None:
             norm = norm[: m.start()] + run.translate(_AS_DIGITS) + norm[m.end() :]
             changed = True
     return prepare(norm) if changed else None
+
+
+def _digits_key(number: str) -> str:
+    """How a number is compared with the agency's published contacts: its last eight digits."""
+    return re.sub(r"\D", "", number)[-8:]
 
 
 def _digits_of_words(words: str) -> str:

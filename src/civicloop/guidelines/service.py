@@ -40,7 +40,7 @@ from civicloop.guidelines.redact import mask, redact_text
 from civicloop.kit.clock import utcnow
 
 AGENCY_TERMS = "agency_terms"  # an agency's own confidential terms
-PUBLIC_CONTACTS = "public_contacts"  # an agency's published emails and phone numbers
+PUBLIC_CONTACTS = "public_contacts"  # an agency's published emails, phone numbers and fee accounts
 REFERENCE_FORMATS = "reference_formats"  # an agency's own reference-number formats ("BP-YYYY-######")
 AGENCY_ONLY = (AGENCY_TERMS, PUBLIC_CONTACTS, REFERENCE_FORMATS)  # kept as written, one agency's own
 RULE_ROLES = (Role.agency_head, Role.agency_admin)
