@@ -44,10 +44,13 @@ def _side_rules(text: str, context: CheckContext = CONTEXT) -> list[str]:
         ("Seedlings go to DPST supporters this week; everyone else can collect in March.", "endorsement"),
         ("DPST gi gyabkor pa tshu lu fertiliser subsidy ngama ra thob ong.", "endorsement"),
         ("Kuenrab supporters lu office leave approve bay yi, others cover duty.", "endorsement"),
+        ("Members of the Kuenrab party get a 20% discount at our nursery this month.", "endorsement"),
+        ("BKP card holders can skip the queue for grazing permits.", "endorsement"),
         ("ཕུན་སུམ་ཚོགས་པ་ལུ་ མིང་ཐོ་བཀོད་མི་ཚུ་ལུ་ ས་ཆ་ སྔོན་མ་བྱིན་འོང་།", "endorsement"),
         # Staff sent to a side's event: transport, tickets, a reply asked for.
         ("BKP rally at the town hall on Sunday 10am. Tell Pema if you're coming.", "mobilising"),
         ("Kuenrab dinner on Friday, tickets Nu 300 at the front desk.", "mobilising"),
+        ("Pool car at 8 for anyone going to the DPST convention, see Karma.", "mobilising"),
         ("DPST gi rally Sunday lu, office bolero 8am lu, confirm bay.", "mobilising"),
         ("ཕུན་སུམ་ཚོགས་པའི་ ཚོགས་འདུ་ ཚེས་ ༡༢ ལུ་ཡོདཔ་ལས་ ལས་བྱེད་ག་ར་ འོང་གནང་།", "mobilising"),
         # Readers sent to a side's person for its material.
@@ -58,6 +61,7 @@ def _side_rules(text: str, context: CheckContext = CONTEXT) -> list[str]:
         ("Sherab Dendup should apologise to the farmers of Gasa.", "attack"),
         ("While Phuensum keeps promising roads, the real work is done by the gewog.", "attack"),
         ("While the BKP debates slogans, actual rangers patrol the park.", "attack"),
+        ("While BKP posts selfies, the real firefighters are on the ridge.", "attack"),
         ("DPST will sweep the polls in the south, mark my words.", "endorsement"),
         ("Kuenrab heading for a landslide victory 🌼", "endorsement"),
         # A candidate in Dzongkha script, spelt from the syllable table.
@@ -86,6 +90,10 @@ def test_held(text: str, rule: str) -> None:
         "A landslide blocked the road near the BKP office; use the bypass.",
         "DPST volunteers will sweep the Clock Tower square on Sunday.",
         "The lake lies above the DPST office road.",
+        # "While" and "real" or "actual" with no belittling: the side is not doing anything in the present.
+        "While the DPST convention was on, the actual rainfall in Paro reached 40 mm.",
+        "While Sherab Dendup was away, the actual work on the bridge went on as planned.",
+        "While DPST and BKP debated the bill, the real estate office stayed open.",
         # Two parties discussing a law, in Dzongkha: the opposition named, no stance taken.
         "ངོ་རྒོལ་ཚོགས་པ་དང་ འབྲུག་ཕུན་སུམ་ཚོགས་པའི་ འཐུས་མི་ཚུ་གིས་ ཆུ་ཁྲིམས་ སྐོར་ལས་ གྲོས་བསྡུར་འབད་ཡི།",
         # The candidate's name in Dzongkha in a neutral fact.

@@ -686,17 +686,19 @@ def _symbol_comparisons(text: str, named: list[tuple[int, int]]) -> list[SideFin
     return out
 
 
-# "While DRZT talks culture, real conservation happens": a side shown as all words, the work done elsewhere.
+# "While DRZT talks culture, real conservation happens", "While X posts selfies, actual rangers …": whatever
+# the side is said to do, the real work is set against it.
 _WHILE_BEFORE = re.compile(r"\bwhile\s+(?:the\s+)?$", re.IGNORECASE)
+# The side's doing in the present ("talks", "posts", "keeps promising"; not "is", "was away"), then the real thing.
 _ONLY_TALKS = re.compile(
-    r"\s+(?:only\s+|just\s+|keeps?\s+)?(?:talks?|talking|tweets?|tweeting|promises?|promising|argues?|arguing|"
-    r"poses?|posing|debates?|debating|preaches|preaching)\b[^.!?;\n]*?,\s*(?:the\s+)?(?:real|actual|true)\b",
+    r"\s+(?:only\s+|just\s+|still\s+)?(?!(?:is|has|does|was)\b)[a-z]+s\b[^.!?;\n]{0,60}?,\s*(?:the\s+)?"
+    r"(?:real|actual|true)\b",
     re.IGNORECASE,
 )
 
 
 def _all_talk(text: str, named: list[tuple[int, int]]) -> list[SideFinding]:
-    """ "While X talks …, real work happens …": whatever the talk and the work, the contrast belittles X."""
+    """ "While X talks …, real work happens …": whatever X does and whatever the work, the contrast belittles X."""
     out = []
     for start, end in named:
         contrast = _ONLY_TALKS.match(text, end)
