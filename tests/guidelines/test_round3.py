@@ -63,6 +63,7 @@ def test_the_shipped_model_says_how_it_was_trained_and_never_on_the_held_out_set
         "tuning-round5",
         "tuning-round6",  # the sixth held-out set, "f", tuning data since round 7
         "tuning-round7",  # the seventh held-out set, "g", tuning data since round 8
+        "tuning-round8",  # the eighth held-out set, "h", tuning data since round 9
     ]
     assert 0 < data["threshold"] < 1 and data["seed"] == 14
     model = shipped_model()

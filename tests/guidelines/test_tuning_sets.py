@@ -88,7 +88,7 @@ SETS = [
         TUNING_ROUND6,
         366,
         183,
-        {"taking_sides": (81, 81, 85), "personal_data": (58, 58, 58), "marking": (44, 44, 44)},
+        {"taking_sides": (82, 82, 85), "personal_data": (58, 58, 58), "marking": (44, 44, 44)},
     ),
     TuningSet(
         "seventh",
@@ -102,7 +102,7 @@ SETS = [
         TUNING_ROUND8,
         365,
         180,
-        {"taking_sides": (67, 68, 85), "personal_data": (58, 58, 58), "marking": (46, 46, 46)},
+        {"taking_sides": (84, 84, 85), "personal_data": (58, 58, 58), "marking": (46, 46, 46)},
     ),
 ]
 

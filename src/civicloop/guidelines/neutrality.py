@@ -23,6 +23,8 @@ CAMPAIGN_RULE = "political.campaign"
 MOBILISING_RULE = "political.mobilising"
 WIDE_IN_PERIOD = 2  # cues allowed this many words from a side reach the whole sentence in a period
 SLOGAN_RULE = "political.slogan"
+FAVOUR_RULE = "political.endorsement"  # the agency favouring a side's people supports that side
+FOLLOWER_WINDOW = 4  # most words between a side and its people ("households who registered with the X office")
 SIDES = ("before", "after")
 # Sentences end at . ! ? ; a line break or a shad, but "Dr. Sonam" or "Nu. 300" do not end one.
 _SENTENCE_END = re.compile(r"[!?;\n\u0f0d\u0f0e]|\.(?=\s+[A-Z\u0f40-\u0fbc#\"'“(]|\s*$)")
@@ -146,6 +148,8 @@ class NeutralityDetector:
         add("event", config["events"], MOBILISING_RULE, None)
         add("self_event", config["self_events"], MOBILISING_RULE, None)
         add("invitation", config["invitations"], MOBILISING_RULE, None)
+        add("follower", config["followers"], FAVOUR_RULE, None)
+        add("favour", config["favours"], FAVOUR_RULE, None)
         add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
         self.index = TermIndex(terms, {})
         self.even_handed = re.compile(
@@ -252,8 +256,12 @@ class NeutralityDetector:
             # unknown words, and holds short Dzongkha facts that name one in an election period.
             named = sorted(named + [(m.start(), m.end()) for m in self.dzongkha_candidates.finditer(text)])
         hits: dict[str, list[tuple[int, int, Cue]]] = {}
-        for hit in self.index.find(prepared):
+        terms = list(self.index.find(prepared))
+        side_names = [(h.start, h.end) for h in terms if self._kinds[h.term.lexicon][0] == "target"]
+        for hit in terms:
             kind, cue = self._kinds[hit.term.lexicon]
+            if kind == "around" and _inside_a_side(hit.start, hit.end, side_names):
+                continue
             hits.setdefault(kind, []).append((hit.start, hit.end, cue))
             if cues is not None:
                 cues.append((hit.start, self._cue_names[hit.term.lexicon]))
@@ -278,14 +286,18 @@ class NeutralityDetector:
                 # on ballot day 🏮🏮"); a word derived from a name ("lantern") may be the everyday thing.
                 cues += [(m.start(), "k:target:symbol") for m in self.configured_symbols.finditer(text)]
         if named:
-            found += _symbol_comparisons(text, named)
+            found += _symbol_comparisons(text, named) + _all_talk(text, named)
             targets += _pronouns_after(prepared, named[0][1])
             found += _spelled_vote(text, named)
         if targets:
             context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
             for target in targets:
                 found += self._sides_of(target, context)
+        if named and hits.get("event"):
+            hits.setdefault("invitation", []).extend(_contact_a_side(text, named))
         found += _mobilising(text, hits, targets, _sentences(text) if hits.get("event") else [])
+        if hits.get("favour") and hits.get("follower"):
+            found += _favoured_followers(prepared, hits, targets)
         if in_period and named:
             found += _side_at_a_time(text, hits, named)
         if self.configured_symbols is not None and not hits.get("notice"):
@@ -494,7 +506,7 @@ def _mobilising(
     "free bus"; not "do not share") anywhere in the text, and an event of a named side in one sentence ("the DRT
     convention", "volunteers to help the Lhamo Zangkar team") or one partisan by name ("campaign
     dinner"). Out of an election period too: inviting people to a side's event mobilises for it."""
-    if not any(not _negated(text, a) for a, _, _ in hits.get("invitation", [])):
+    if not any(_inviting(text, a, b) for a, b, _ in hits.get("invitation", [])):
         return []
     found = [SideFinding(MOBILISING_RULE, a, b) for a, b, _ in hits.get("self_event", [])]
     for e_start, e_end, _ in hits.get("event", []):
@@ -504,6 +516,72 @@ def _mobilising(
             if not target.weak and not overlaps and s_start <= target.start < s_end:
                 found.append(SideFinding(MOBILISING_RULE, min(e_start, target.start), max(e_end, target.end)))
     return found
+
+
+# "Call Dechen Pelzom", "contact candidate X"; "X ghi number lu phone bay", "X གི་ … ལུ་ འབྲེལ་བ་འཐབ".
+_CONTACT_BEFORE = re.compile(
+    r"\b(?:call|ring|phone|contact|whatsapp|message|text|dm)\s+(?:candidate\s+|the\s+)?$", re.IGNORECASE
+)
+_CONTACT_AFTER = re.compile(
+    r"[^.!?\n\u0f0d]{0,60}?(?:\b(?:phone|call|contact|ring|message)\s+(?:bay|bey|ja|jay|gnang)\b|"
+    r"འབྲེལ་བ་འཐབ|ཁ་པར་གཏང|ཁ་པར་རྐྱབ)",
+    re.IGNORECASE,
+)
+
+
+def _contact_a_side(text: str, named: list[tuple[int, int]]) -> list[tuple[int, int, Cue]]:
+    """Readers sent to a party or candidate themselves ("Need posters? Call X"): an invitation, as
+    ``invitations`` are, wherever a side's event or material is named too."""
+    out = []
+    for start, end in named:
+        if _CONTACT_BEFORE.search(text, max(0, start - 24), start):
+            out.append((start, end, Cue(MOBILISING_RULE, None)))
+        else:
+            after = _CONTACT_AFTER.match(text, end)
+            if after:
+                out.append((start, after.end(), Cue(MOBILISING_RULE, None)))
+    return out
+
+
+def _inside_a_side(start: int, end: int, sides: list[tuple[int, int]]) -> bool:
+    """A Dzongkha cue that is part of a side's name: "ངོ་རྒོལ" (to oppose) in "ངོ་རྒོལ་ཚོགས་པ" (the
+    opposition party) names the side, it says nothing of it."""
+    return any(a <= start and end <= b and (a, b) != (start, end) for a, b in sides)
+
+
+# "not", "cannot", "no one": a favour refused or a rule recalled ("party supporters get no special leave").
+_NEGATION_WORD = re.compile(
+    r"\b(?:not|no|never|cannot|can't|won't|don't|mustn't|shouldn't|nor|neither)\b", re.IGNORECASE
+)
+
+
+def _favoured_followers(
+    prepared: Prepared, hits: dict[str, list[tuple[int, int, Cue]]], targets: list[Target]
+) -> list[SideFinding]:
+    """The agency favouring one side's people, whatever the favour is called: a side's followers
+    ("PUA supporters", "households registered with the X party office", "X lu ming bkod mi") and,
+    in the same sentence or the next, something given first or to them only ("priority", "the day
+    off", "the allotment", "ngama ra", "སྔོན་མ་ བྱིན", "…; everyone else in March"). Not where the
+    follower's sentence says no ("party supporters get no special leave"): that recalls the rule."""
+    text, starts = prepared.norm, [t[0] for t in prepared.tokens]
+    sentences = _sentences(text)
+    sides = [t for t in targets if not t.weak]
+    for f_start, f_end, _ in hits.get("follower", []):
+        s_start, s_end = _sentence_of(sentences, f_start)
+        if _NEGATION_WORD.search(text, s_start, s_end):
+            continue
+        reach = _sentence_of(sentences, s_end)[1]  # the next sentence's end
+        favour = next((h for h in hits["favour"] if s_start <= h[0] < reach), None)
+        side = next((t for t in sides if s_start <= t.start < s_end and _words_apart(starts, t, f_start, f_end)), None)
+        if favour is not None and side is not None:
+            return [SideFinding(FAVOUR_RULE, min(favour[0], side.start), max(favour[1], side.end, f_end))]
+    return []
+
+
+def _words_apart(starts: list[int], side: Target, start: int, end: int) -> bool:
+    """A side and a follower word within ``FOLLOWER_WINDOW`` words of each other, in either order."""
+    a, b = (side.end, start) if side.end <= start else (end, side.start)
+    return bisect.bisect_left(starts, b) - bisect.bisect_left(starts, a) <= FOLLOWER_WINDOW
 
 
 # "on Saturday", "tomorrow", "at 2pm": when something happens.
@@ -523,7 +601,7 @@ def _side_at_a_time(
     stations), nor where several sides are named (a debate, a list of rallies)."""
     if hits.get("notice") or len({text[a:b].lower() for a, b in named}) > 1:
         return []
-    invitations = [(a, b) for a, b, _ in hits.get("invitation", []) if not _negated(text, a)]
+    invitations = [(a, b) for a, b, _ in hits.get("invitation", []) if _inviting(text, a, b)]
     if not invitations or not _WHEN.search(text):
         return []
     start, end = named[0]
@@ -549,6 +627,15 @@ def _one_of_the_parties(text: str, symbols: re.Pattern[str]) -> list[SideFinding
 
 
 _NEGATION = re.compile(r"\b(?:not|don't|dont|never|avoid|no|nor|ma)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+# "the posters must come down", "the ban will come into force": "come" as part of another verb.
+_NOT_COMING = re.compile(r"\s+(?:down|off|apart|undone|into\s+force|into\s+effect)\b", re.IGNORECASE)
+
+
+def _inviting(text: str, start: int, end: int) -> bool:
+    """An invitation as written, not negated ("do not share") and not another verb ("come down")."""
+    return not _negated(text, start) and _NOT_COMING.match(text, end) is None
 
 
 def _negated(text: str, start: int) -> bool:
@@ -596,6 +683,27 @@ def _symbol_comparisons(text: str, named: list[tuple[int, int]]) -> list[SideFin
         if m:
             word = _TOKEN.match(text, m.end())
             out.append(SideFinding("political.comparison", start, word.end() if word else m.end()))
+    return out
+
+
+# "While DRZT talks culture, real conservation happens", "While X posts selfies, actual rangers …": whatever
+# the side is said to do, the real work is set against it.
+_WHILE_BEFORE = re.compile(r"\bwhile\s+(?:the\s+)?$", re.IGNORECASE)
+# The side's doing in the present ("talks", "posts", "keeps promising"; not "is", "was away"), then the real thing.
+_ONLY_TALKS = re.compile(
+    r"\s+(?:only\s+|just\s+|still\s+)?(?!(?:is|has|does|was)\b)[a-z]+s\b[^.!?;\n]{0,60}?,\s*(?:the\s+)?"
+    r"(?:real|actual|true)\b",
+    re.IGNORECASE,
+)
+
+
+def _all_talk(text: str, named: list[tuple[int, int]]) -> list[SideFinding]:
+    """ "While X talks …, real work happens …": whatever X does and whatever the work, the contrast belittles X."""
+    out = []
+    for start, end in named:
+        contrast = _ONLY_TALKS.match(text, end)
+        if contrast and _WHILE_BEFORE.search(text, max(0, start - 12), start):
+            out.append(SideFinding("political.attack", start, contrast.end()))
     return out
 
 
