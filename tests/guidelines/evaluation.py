@@ -39,6 +39,8 @@ TUNING_ROUND6 = Path(__file__).parent / "tuning-round6"
 TUNING_ROUND7 = Path(__file__).parent / "tuning-round7"
 # The eighth held-out set, looked at once (docs/benchmarks.md): tuning data since round 9.
 TUNING_ROUND8 = Path(__file__).parent / "tuning-round8"
+# The ninth held-out set, looked at once (docs/benchmarks.md): tuning data since round 10.
+TUNING_ROUND9 = Path(__file__).parent / "tuning-round9"
 # Every earlier held-out set, in the order they were written: what training and the accuracy benchmark read.
 TUNING_SETS = (
     TUNING_ROUND1,
@@ -49,6 +51,7 @@ TUNING_SETS = (
     TUNING_ROUND6,
     TUNING_ROUND7,
     TUNING_ROUND8,
+    TUNING_ROUND9,
 )
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 CATEGORIES = ("taking_sides", "personal_data", "marking")
