@@ -506,12 +506,15 @@ def free_port() -> int:
 
 class _CurrentApp:
     """An ASGI app that hands each request to ``shared_app()`` for the settings of the test now running, and counts
-    the requests in progress: one server per worker then serves every test, each on its own database."""
+    the requests in progress: one server per worker then serves every test, each on its own database. ``paths``
+    keeps what the running test's requests asked for (what a browser fetched rather than took from its cache)."""
 
     def __init__(self) -> None:
         self.in_progress = 0
+        self.paths: list[str] = []
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        self.paths.append(scope.get("path", ""))
         self.in_progress += 1
         try:
             await shared_app()(scope, receive, send)
@@ -553,8 +556,15 @@ def _live_server_of_this_worker() -> Iterator[tuple[str, _CurrentApp]]:
 def live_server(db: Session, _live_server_of_this_worker: tuple[str, _CurrentApp]) -> Iterator[str]:
     """The real app served by uvicorn, on this test's database (requests read the database from the settings)."""
     url, app = _live_server_of_this_worker
+    app.paths.clear()
     yield url
     app.wait_until_idle()
+
+
+@pytest.fixture
+def live_server_paths(live_server: str, _live_server_of_this_worker: tuple[str, _CurrentApp]) -> list[str]:
+    """The paths the live server has been asked for during this test, in order."""
+    return _live_server_of_this_worker[1].paths
 
 
 CHROMIUM = os.environ.get("CIVICLOOP_CHROMIUM", "/usr/bin/chromium")

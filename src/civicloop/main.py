@@ -8,7 +8,6 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -60,7 +59,8 @@ from civicloop.sla import pages as sla_pages
 from civicloop.sla import routes as sla_routes
 from civicloop.web import pages as web_pages
 from civicloop.web.headers import SecurityHeaders, security_headers
-from civicloop.web.templating import STATIC_DIR, SWAGGER_UI_DIR, render, request_language
+from civicloop.web.static_files import STATIC_DIR, VersionedStaticFiles
+from civicloop.web.templating import SWAGGER_UI_DIR, render, request_language
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ def create_app() -> FastAPI:
     )
     # Outermost, so that every answer (pages, API, static files, webhooks) carries the headers.
     app.add_middleware(SecurityHeaders, https=settings.https)
-    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=str(STATIC_DIR)), name="static")
     # Platform deliveries: mounted ahead of the routers, outside the app-wide dependencies (ADR 0005).
     app.mount("/webhooks", channel_routes.webhooks)
     for router in PAGE_ROUTERS:

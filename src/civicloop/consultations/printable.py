@@ -22,7 +22,8 @@ from civicloop.consultations.schemas import public_path
 from civicloop.kit import i18n
 from civicloop.web.charts import bar_chart
 from civicloop.web.pdf import FONT_FACE, html_to_pdf
-from civicloop.web.templating import STATIC_DIR, templates
+from civicloop.web.static_files import STATIC_DIR
+from civicloop.web.templating import templates
 
 STYLESHEETS = ("civicloop.css", "consultations.css")
 # The table under each chart, in the report's language.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from civicloop.errors import AppError
-from civicloop.web.templating import STATIC_DIR
+from civicloop.web.static_files import STATIC_DIR
 
 FONT_FILE = STATIC_DIR / "fonts" / "jomolhari-tibetan-400.woff"
 FONT_URL = "civicloop-font:jomolhari-tibetan-400.woff"

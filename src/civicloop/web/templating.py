@@ -24,9 +24,9 @@ from civicloop.kit.words import plural
 from civicloop.web.badges import badge_class
 from civicloop.web.forms import field_of, refused_action
 from civicloop.web.nav import groups_for, items_for
+from civicloop.web.static_files import static_url
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-STATIC_DIR = Path(__file__).parent / "static"
 HTMX_FILE = "htmx-2.0.11.min.js"
 # GOV.UK Frontend's script from npm (``make assets``, version as in assets/package.json); its styles are compiled
 # into civicloop.css with CivicLoop's colours.
@@ -177,6 +177,7 @@ templates.env.globals.update(
     _t=translate_text,
     in_language=in_language,
     app_version=__version__,
+    static_url=static_url,
     htmx_file=HTMX_FILE,
     govuk_frontend_file=GOVUK_FRONTEND_FILE,
     error_field=field_of,
