@@ -191,7 +191,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # The handler runs in a worker thread, outside the ``except`` that caught ``exc``: name it, or the log gets
+        # "NoneType: None" instead of the traceback.
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         response = _error_response(request, 500, "internal", "something went wrong on our side; it has been logged")
         for name, value in security_headers(https=get_settings().https).items():
             response.headers.setdefault(name, value)

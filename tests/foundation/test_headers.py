@@ -38,8 +38,9 @@ def test_every_answer_carries_the_security_headers(db: Session, client: TestClie
     assert "strict-transport-security" not in response.headers  # the base URL is http here
 
 
-def test_an_unexpected_error_answers_500_with_the_security_headers_too() -> None:
-    """Starlette answers an unhandled error outside every middleware: the handler adds the headers itself."""
+def test_an_unexpected_error_answers_500_with_the_security_headers_too(caplog: pytest.LogCaptureFixture) -> None:
+    """Starlette answers an unhandled error outside every middleware: the handler adds the headers itself, and logs
+    the error's traceback (the handler runs in a worker thread, where there is no current exception to log)."""
     from civicloop.main import create_app
 
     app = create_app()
@@ -55,6 +56,9 @@ def test_an_unexpected_error_answers_500_with_the_security_headers_too() -> None
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
+    (logged,) = [r for r in caplog.records if r.getMessage() == "unhandled error on GET /broken-for-this-test"]
+    assert logged.exc_info is not None and logged.exc_info[0] is RuntimeError
+    assert "raise RuntimeError" in caplog.text
 
 
 @pytest.fixture
