@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies.models import AgencyKind
 from civicloop.errors import Invalid
-from civicloop.web.templating import GOVUK_FRONTEND_FILE, STATIC_DIR, templates
+from civicloop.web.static_files import STATIC_DIR
+from civicloop.web.templating import GOVUK_FRONTEND_FILE, templates
 from tests.factories import create_agency, create_official, form_post, login
 
 ROOT = Path(__file__).parents[2]
