@@ -1,0 +1,72 @@
+"""Round 10 of issue 14, personal data and markings: rules by the shape of the sentence for what the ninth
+held-out set (set i) showed missing, with wordings written here (other people, numbers and words than that
+set's texts) and clean look-alikes. Health: a person picked out of a count or listed after a colon in a
+sentence of figures, a Dzongkha disease spelt from English (any word before ནད), a test result named by
+its abbreviation, and "he" pointing back at someone introduced as nobody in particular. A birth date with
+the month abbreviated between dashes; a passport number by its shape beside a name."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicloop.guidelines import CheckContext
+from tests.guidelines.evaluation import held
+
+CONTEXT = CheckContext(reference_formats=("INV########",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person picked out of a count, or listed after a colon, in a sentence of figures or a service
+        "Malaria: 5 cases this week in Gelephu, among them our driver Tshering 🙏",
+        "Typhoid cases rose to 9, including Ap Dorji from the store section.",
+        "Scrub typhus figures for the week: 12 cases, one of them is Lopen Kinley from block B.",
+        "TB positive from the school screening: Dechen, Karma, Pema W. Please see the nurse.",
+        "Results of the camp screening, hepatitis positive: Sonam, Yeshi and Tashi L.",
+        # a Dzongkha disease written from its English name, beside a name
+        "ཨ་ཞང་ རྡོ་རྗེ་ མ་ལེ་རི་ཡ་ནད་ཕོག་སྟེ་ སྨན་ཁང་ནང་ཡོད།",
+        "ང་བཅས་ཀྱི་ ཨོ་རྒྱན་ལུ་ ཀོ་ཝིཌ་ནད་ཕོག་ཡི། སྨོན་ལམ་འབད་གནང་།",
+        "ཨམ་ ཡང་ཅན་ ཊའི་ཕཌ་ནད་ཀྱི་ སྨན་བཅོས་འབད་དོ།",
+        # a test result named by an abbreviation or an acronym
+        "Karma Wangdi is HIV positive and has started treatment.",
+        "Our accountant Deki came back COVID-19 positive this morning.",
+        "Lopen Sangay Hep C positive, pls arrange leave",
+        # a birth date with the month abbreviated between dashes or dots
+        "Ap Tandin Wangchuk (born 03-Feb-1950) receives the senior citizen card today.",
+        "Nominee: Dorji Om, b. 21.Sep.1987, Mongar",
+        # a passport number by its shape beside a name
+        "Visa list: Karma Tenzin P01234567, Sonam Choden PB7654321",
+        "Please book the flight for Dasho Penjor, K08876543, returning on the 14th.",
+    ],
+)
+def test_personal_data_in_new_shapes_is_held(text: str) -> None:
+    assert "personal_data" in held(text, CONTEXT), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # figures and services with nobody picked out
+        "Dengue: 14 new cases this week, including 3 in Rangjung. Clear standing water.",
+        "Free screening for hepatitis B: Monday, Tuesday and Wednesday at the BHU.",
+        "Malaria cases fell by 20% among children this year.",
+        # a disease word in Dzongkha with nobody named, a campaign against it, an animal's disease
+        "ཌེང་གི་ནད་ ཁ་ཐུག་ སྦྱོང་བརྡར་ ཟླ་ཝ་ ༣ པའི་ནང་ འབད་འོང་།",
+        "ཕག་པའི་ནད་ ASF གི་ གྱངས་ཁ་ ཞིབ་འཚོལ་ ཁོ་ནའི་དོན་ལུ།",
+        "ནད་ཡམས་ཀྱི་ སྐབས་ མི་མང་ཚུ་ ཁྱིམ་ནང་ སྡོད་དགོ།",
+        # "positive" and "negative" that are no test result
+        "Be positive, Karma, the results come out next week!",
+        "Stay Positive: the new road opens in spring.",
+        # someone introduced as nobody in particular
+        "A farmer from Lingmethang was airlifted to Thimphu yesterday; he is recovering well.",
+        "An 80-year-old woman was treated for a fractured hip after a fall; she is stable.",
+        # dates and codes that are no birth date or passport
+        "The office opened on 12-Jun-1998 and moved in 2005.",
+        "Invoice INV00871234 for Dorji's stationery order is paid.",
+        "Order no. A1234567 for Tashi is ready at the counter.",
+        "Flight KB1234567 leaves Paro at 9.",
+    ],
+)
+def test_look_alikes_pass(text: str) -> None:
+    assert "personal_data" not in held(text, CONTEXT), text
