@@ -70,3 +70,57 @@ def test_personal_data_in_new_shapes_is_held(text: str) -> None:
 )
 def test_look_alikes_pass(text: str) -> None:
     assert "personal_data" not in held(text, CONTEXT), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Confidential" heading a line with whatever item it marks
+        "Confidential appraisal: Tshering Yangzom, rated below expectations for 2026.",
+        "🔒 Confidential — disciplinary case: the driver of BP-1-A4521",
+        # a marking word said of a document, 'in-confidence' among them
+        "Attaching the in-confidence evaluation of the three bidders.",
+        "Sharing the restricted terms of reference for the audit, don't ask where from",
+        "Here is the confidential agenda for Monday's HR committee 👀",
+        # the record of a closed meeting shared
+        "Notes from the closed-door meeting of the tender committee below 👇",
+        "Photos of today's in camera sitting, enjoy",
+        # "do not forward" ended by an emoji
+        "plz don't share 🤫 list of officers due for transfer",
+        # a banner framed by the same symbol
+        "🚫 staff group only, not to be shared 🚫 the DT meeting moved the budget to roads",
+        "‼️ not for the media ‼️ the bridge inspection failed",
+        # a Dzongkha heading of the restriction shape, and silence asked until an announcement
+        "ནང་འཁོད་བཀག་ཆ་ཅན། ལས་བྱེད་ཚུ་གི་ སྤོ་བཤུད་ཐོ།",
+        "གྲོས་ཆོད་ གསར་བཏོན་མ་འབད་ཚུན་ ཁ་རོག་སྡོད་གནང་།",
+        "Keep quiet about this until the minister announces it: the new fees are Nu 500.",
+        # a Dzongkha heading followed, in its own sentence, by a mention of the vote
+        "གསང་བ། ཚོགས་རྒྱན་གྱི་ཧེ་མ་ ལས་བྱེད་ ལྔ་ སྤོ་བཤུད་འབད་དགོ།",
+    ],
+)
+def test_markings_in_new_shapes_are_held(text: str) -> None:
+    assert "marking" in held(text, CONTEXT), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a reporting line or a service called confidential
+        "Confidential helpline: call 1098 any time, day or night.",
+        "Confidential counselling: every Tuesday at the youth centre.",
+        # a closed meeting announced, not its record shared
+        "The National Council will hold an in-camera sitting on Friday.",
+        # the reader's own things promised to stay confidential, English and romanised
+        "Your complaint stays confidential and only the grievance officer reads it.",
+        "Khyed kyi ming confidential bay dhö, mi zhen lu ma lab",
+        "Chö gi details confidential ein, nga tshu gi share ma bay",
+        # a symbol twice without a restriction, and 'quiet' without 'until'
+        "🌸 not far from the dzong, the new park opens 🌸",
+        "Please keep quiet in the library.",
+        "ཆོས་ཚན་ནང་ ཁ་རོག་སྡོད་གནང་།",
+        # the Dzongkha ballot is secret
+        "ཚོགས་རྒྱན་ གསང་བ་ཨིན། མི་གཞན་ལུ་ སླབ་མི་དགོ།",
+    ],
+)
+def test_markings_talked_about_and_look_alikes_pass(text: str) -> None:
+    assert "marking" not in held(text, CONTEXT), text

@@ -321,6 +321,7 @@ class MarkingContexts:
     training: re.Pattern[str]  # a lesson: with a handling word, the marking is what is taught
     promise: re.Pattern[str]  # the reader's own details, before a Dzongkha "will not be released"
     yours: re.Pattern[str]  # "your" (the genitive only), before a Dzongkha imperative: a promise too
+    yours_latin: re.Pattern[str]  # "your", romanised "chö gi": the reader's own things, before a marking
 
 
 @lru_cache(maxsize=1)
@@ -345,6 +346,7 @@ def marking_contexts() -> MarkingContexts:
         re.compile(phrase_regex(data["training"]), re.IGNORECASE),
         re.compile(phrase_regex(data["promises"])),
         re.compile(phrase_regex(data["yours"])),
+        re.compile(phrase_regex(data["yours_latin"]), re.IGNORECASE),
     )
 
 
@@ -391,9 +393,16 @@ def _about_markings(text: str, finding: Finding) -> bool:
         promise = contexts.promise if _WILL_NOT.search(text, finding.start, finding.end) else contexts.yours
         if promise.search(text, clause_start, finding.end):
             return True
-        # "ཚོགས་རྒྱན་ གསང་བ་ཨིན་རུང་ …": the ballot is secret.
-        if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, end):
+        # "ཚོགས་རྒྱན་ གསང་བ་ཨིན་རུང་ …": the ballot is secret; said in the clause that holds the word, for a
+        # heading ("གསང་བ། … ཚོགས་རྒྱན་གྱི་ཧེ་མ་ …", secret: … before the vote) is a clause of its own.
+        clause_end = text.find("།", finding.end)
+        clause_end = end if clause_end < 0 else min(end, clause_end)
+        if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, clause_end):
             return True
+    # "Chö gi report confidential ra död" (your report stays confidential): the reader's own things promised
+    # to stay confidential, in romanised Dzongkha or English, are no marked text.
+    elif contexts.yours_latin.search(text, start, finding.start):
+        return True
     # "It's classified as a heritage site", "the road is classified under …": the verb, not a marking.
     if _CLASSIFIED_AS.search(text, finding.start, min(len(text), finding.end + 60)):
         return True
