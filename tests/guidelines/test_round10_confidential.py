@@ -124,3 +124,33 @@ def test_markings_in_new_shapes_are_held(text: str) -> None:
 )
 def test_markings_talked_about_and_look_alikes_pass(text: str) -> None:
     assert "marking" not in held(text, CONTEXT), text
+
+
+TERMS = CheckContext(agency_terms=("Kuenphen Ledger", "Dungkar Shell", "Operation Blue Pine"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ཀུན་ཕན་ལེ་ཇར་གྱི་ ཡིག་ཆ་ ཚར་ཡི།",
+        "ལཱ་ དུང་དཀར་ ཤེལ་ ལུ་ བཏང་ཡི།",
+        "Dungkar Shell ko ghi ngultrum ga dem chi mo?",
+    ],
+)
+def test_an_agency_term_written_in_the_other_script_is_held(text: str) -> None:
+    assert "marking" in held(text, TERMS), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a part of a name alone, or a short name whose sounds are ordinary words
+        "ཀུན་ཕན་ ཚོགས་པ་གི་ ལཱ་ ཚར་ཡི།",
+        "དུང་དཀར་ རྫོང་ཁག་ལུ་ ལམ་ གསརཔ་ བཟོ་ནི།",
+        "བུ་ལུ་ པ་ཡིན་ ཤིང་ ཚུ་ བཙུགས་ཡི།",
+        # the syllables of a name split by a shad
+        "དུང་དཀར། ཤེལ་ཁང་ ལེགས་ཤོམ་ཅིག་ཡོད།",
+    ],
+)
+def test_look_alikes_of_an_agency_term_pass(text: str) -> None:
+    assert "marking" not in held(text, TERMS), text

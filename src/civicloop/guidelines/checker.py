@@ -27,7 +27,7 @@ from civicloop.guidelines.lexicons import (
 from civicloop.guidelines.neutrality import NeutralityDetector, longer_name
 from civicloop.guidelines.personal import PersonalDetector, Span, phrase_regex, reference_formats, sentence_around
 from civicloop.guidelines.sides_model import shipped_model
-from civicloop.guidelines.text import Prepared, is_tibetan, prepare, tokenize
+from civicloop.guidelines.text import Prepared, is_tibetan, prepare, sound_key, tibetan_sound, tokenize
 
 SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
 AGENCY_LEXICON = "agency_terms"
@@ -204,6 +204,8 @@ class RuleBook:
             index = agency_index(context.agency_terms)
             for hit in index.find(prepared):
                 findings.append(agency_rule.finding(hit.start, hit.end, phase))
+            for start, end in _agency_terms_in_dzongkha(prepared, context.agency_terms):
+                findings.append(agency_rule.finding(start, end, phase))
             for view in (v for v in (spelt, glued) if v is not None):
                 for hit in index.find(view[0]):
                     if any(a < hit.end and hit.start < b for a, b in view[1]):
@@ -601,6 +603,39 @@ def _contracted(term: Term) -> list[Term]:
 def agency_index(terms: tuple[str, ...]) -> TermIndex:
     variants = [v for term in terms for v in (*term_variants(term), *abbreviated(term))]
     return TermIndex(_terms(AGENCY_LEXICON, variants), {})
+
+
+# A name's sounds must hold this many consonants to be looked for in the other script: fewer ("Blue Pine",
+# p-l-p-n) would match ordinary Dzongkha words.
+MIN_SOUND_KEY = 5
+# Most Dzongkha syllables a transliterated name is looked for in.
+MAX_NAME_SYLLABLES = 6
+
+
+@lru_cache(maxsize=256)
+def _sound_keys(terms: tuple[str, ...]) -> frozenset[str]:
+    """The sound keys of the agency's terms, as entered and without their kind word ("Operation …")."""
+    kinds = _term_kinds()
+    names = [*terms, *(" ".join(w for w in t.split() if w.lower() not in kinds) for t in terms)]
+    keys = (sound_key(n) for n in names if not n.startswith(("=", "^")) and not any(is_tibetan(w) for w in n))
+    return frozenset(k for k in keys if len(k) >= MIN_SOUND_KEY)
+
+
+def _agency_terms_in_dzongkha(prepared: Prepared, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """An agency term entered in Latin letters, written in Dzongkha script by its sounds ("Dungkar Shell":
+    དུང་དཀར་ཤེལ): runs of up to six syllables whose sounds give the term's key."""
+    syllables = [(s, e, tibetan_sound(w)) for s, e, w in prepared.tokens if is_tibetan(w)]
+    keys = _sound_keys(terms) if syllables else frozenset()
+    found = []
+    for i in range(len(syllables) if keys else 0):
+        sounds = ""
+        for j in range(i, min(len(syllables), i + MAX_NAME_SYLLABLES)):
+            if j > i and prepared.norm[syllables[j - 1][1] : syllables[j][0]].strip("\u0f0b "):
+                break  # a shad or another word between: the name does not go on
+            sounds += syllables[j][2]
+            if sound_key(sounds) in keys:
+                found.append((syllables[i][0], syllables[j][1]))
+    return found
 
 
 def abbreviated(term: str) -> list[str]:
