@@ -35,6 +35,7 @@ CONTEXT = CheckContext(reference_formats=("INV########",))
         # a birth date with the month abbreviated between dashes or dots
         "Ap Tandin Wangchuk (born 03-Feb-1950) receives the senior citizen card today.",
         "Nominee: Dorji Om, b. 21.Sep.1987, Mongar",
+        "DOB of Ap Chencho: 04-Mar-1961",
         # a passport number by its shape beside a name
         "Visa list: Karma Tenzin P01234567, Sonam Choden PB7654321",
         "Please book the flight for Dasho Penjor, K08876543, returning on the 14th.",
@@ -66,6 +67,7 @@ def test_personal_data_in_new_shapes_is_held(text: str) -> None:
         "Invoice INV00871234 for Dorji's stationery order is paid.",
         "Order no. A1234567 for Tashi is ready at the counter.",
         "Flight KB1234567 leaves Paro at 9.",
+        "Tashi, your ticket number is T12345678 for the draw.",
     ],
 )
 def test_look_alikes_pass(text: str) -> None:
@@ -94,6 +96,8 @@ def test_look_alikes_pass(text: str) -> None:
         "ནང་འཁོད་བཀག་ཆ་ཅན། ལས་བྱེད་ཚུ་གི་ སྤོ་བཤུད་ཐོ།",
         "གྲོས་ཆོད་ གསར་བཏོན་མ་འབད་ཚུན་ ཁ་རོག་སྡོད་གནང་།",
         "Keep quiet about this until the minister announces it: the new fees are Nu 500.",
+        "Stay mum till it is officially announced, but the DT chair is leaving.",
+        "In-confidence: staff appraisal scores for Q3",
         # a Dzongkha heading followed, in its own sentence, by a mention of the vote
         "གསང་བ། ཚོགས་རྒྱན་གྱི་ཧེ་མ་ ལས་བྱེད་ ལྔ་ སྤོ་བཤུད་འབད་དགོ།",
     ],
@@ -117,6 +121,10 @@ def test_markings_in_new_shapes_are_held(text: str) -> None:
         # a symbol twice without a restriction, and 'quiet' without 'until'
         "🌸 not far from the dzong, the new park opens 🌸",
         "Please keep quiet in the library.",
+        "Keep quiet until the bell rings, class.",
+        "སློབ་དཔོན་ མ་ལྷོད་ཚུན་ ཁ་རོག་སྡོད།",
+        "The DT will meet in camera on Friday to discuss the budget.",
+        "⭐ not for profit ⭐ community clean-up on Saturday",
         "ཆོས་ཚན་ནང་ ཁ་རོག་སྡོད་གནང་།",
         # the Dzongkha ballot is secret
         "ཚོགས་རྒྱན་ གསང་བ་ཨིན། མི་གཞན་ལུ་ སླབ་མི་དགོ།",

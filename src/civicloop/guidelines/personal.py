@@ -177,7 +177,9 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.dob = re.compile(
-            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?|b\.)\s*[:\-(]?\s*(?:is\s+)?"
+            # "DOB of Ap Chencho: …": whose birth date may stand between the word and the date.
+            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)(?:\s+(?:of|for)(?:\s+[A-Z][\w.'-]*){{1,4}})?"
+            rf"|born(?:\s+on)?|b\.)\s*[:\-(]?\s*(?:is\s+)?"
             rf"(?P<num>{_DATE})"
             rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
             re.IGNORECASE,
@@ -340,12 +342,14 @@ class PersonalDetector:
     def _passports_by_shape(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
         """A passport number without the word: a letter or two and seven or eight digits in one piece
         ("P00871234") beside a person's name. An order, invoice or ticket number has its reference word
-        before it or a format the agency declared; a code with more letters or a dash is not this shape."""
+        among the words before it ("ticket number is T…") or a format the agency declared; a code with more
+        letters or a dash is not this shape."""
         out = []
         for m in _PASSPORT_SHAPE.finditer(prepared.norm):
             if (
                 self._near_a_person(prepared, m.start(), m.end())
-                and not self._looks_like_something_else(prepared, m.start(), m.end())
+                and not self._words_before(prepared, m.start(), 4) & self.reference_words
+                and not self._looks_like_an_amount(prepared, m.start(), m.end())
                 and not _declared(prepared.norm, m.start(), m.end(), formats)
             ):
                 out.append(Span("personal.passport", m.start(), m.end()))
