@@ -27,7 +27,7 @@ from civicloop.guidelines.lexicons import (
 from civicloop.guidelines.neutrality import NeutralityDetector, longer_name
 from civicloop.guidelines.personal import PersonalDetector, Span, phrase_regex, reference_formats, sentence_around
 from civicloop.guidelines.sides_model import shipped_model
-from civicloop.guidelines.text import Prepared, is_tibetan, prepare, sound_key, tibetan_sound, tokenize
+from civicloop.guidelines.text import Prepared, is_tibetan, join_keys, prepare, sound_key, syllable_key, tokenize
 
 SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
 AGENCY_LEXICON = "agency_terms"
@@ -624,16 +624,19 @@ def _sound_keys(terms: tuple[str, ...]) -> frozenset[str]:
 def _agency_terms_in_dzongkha(prepared: Prepared, terms: tuple[str, ...]) -> list[tuple[int, int]]:
     """An agency term entered in Latin letters, written in Dzongkha script by its sounds ("Dungkar Shell":
     དུང་དཀར་ཤེལ): runs of up to six syllables whose sounds give the term's key."""
-    syllables = [(s, e, tibetan_sound(w)) for s, e, w in prepared.tokens if is_tibetan(w)]
+    syllables = [(s, e, syllable_key(w)) for s, e, w in prepared.tokens if is_tibetan(w)]
     keys = _sound_keys(terms) if syllables else frozenset()
+    longest = max(map(len, keys), default=0)
     found = []
     for i in range(len(syllables) if keys else 0):
-        sounds = ""
+        key = ""
         for j in range(i, min(len(syllables), i + MAX_NAME_SYLLABLES)):
             if j > i and prepared.norm[syllables[j - 1][1] : syllables[j][0]].strip("\u0f0b "):
                 break  # a shad or another word between: the name does not go on
-            sounds += syllables[j][2]
-            if sound_key(sounds) in keys:
+            key = join_keys(key, syllables[j][2])
+            if len(key) > longest:
+                break
+            if key in keys:
                 found.append((syllables[i][0], syllables[j][1]))
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Tibetan (U+0F20–U+0F29) and full-width digits become ASCII digits; dashes, odd spaces and curly
 # apostrophes become their plain forms. Every mapping is one character to one character.
@@ -156,3 +157,14 @@ def tibetan_sound(syllable: str) -> str:
     vowel = next((_VOWEL_SIGNS[ch] for ch in syllable if ch in _VOWEL_SIGNS), "a")
     sound = _TIBETAN_LATIN.get(root, "") + "".join("r" if m == "ར" else "y" if m == "ཡ" else "" for m in modifiers)
     return sound + vowel + "".join(_SPOKEN_FINALS.get(ch, "") for ch in finals[:1])
+
+
+@lru_cache(maxsize=8192)
+def syllable_key(syllable: str) -> str:
+    """The sound key of one Dzongkha syllable; a name's key is its syllables' keys joined (see ``join_keys``)."""
+    return sound_key(tibetan_sound(syllable))
+
+
+def join_keys(left: str, right: str) -> str:
+    """Two keys one after the other, a letter doubled across the join written once."""
+    return left + right[1:] if left and right and left[-1] == right[0] else left + right
