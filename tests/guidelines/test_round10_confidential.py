@@ -97,6 +97,9 @@ def test_look_alikes_pass(text: str) -> None:
         "གྲོས་ཆོད་ གསར་བཏོན་མ་འབད་ཚུན་ ཁ་རོག་སྡོད་གནང་།",
         "Keep quiet about this until the minister announces it: the new fees are Nu 500.",
         "Stay mum till it is officially announced, but the DT chair is leaving.",
+        # "your" in another phrase before the marking: a marked text sent to the reader
+        "For your information, the confidential report says the bridge failed.",
+        "As per your request, here is the classified annex.",
         "In-confidence: staff appraisal scores for Q3",
         # a Dzongkha heading followed, in its own sentence, by a mention of the vote
         "གསང་བ། ཚོགས་རྒྱན་གྱི་ཧེ་མ་ ལས་བྱེད་ ལྔ་ སྤོ་བཤུད་འབད་དགོ།",

@@ -356,6 +356,8 @@ _LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
 _WILL_NOT = re.compile("ནི[་\\s]*མེད")
 _SECRET_DZ = re.compile("གསང")
 _BALLOT_DZ = re.compile("ཚོགས[་\\s]*རྒྱན")
+# Up to four words of one phrase: no punctuation, and no determiner that would begin another phrase.
+_SAME_PHRASE = re.compile(r"(?:\s+(?!(?:the|a|an|this|these|that|here|our|my)\b)[\w'-]+){0,4}\s+", re.IGNORECASE)
 # "classified as per the security policy" is a stamp with its authority, not the verb.
 _CLASSIFIED_AS = re.compile(r"\bclassified\s+(?:as(?!\s+per\b)|under|into|according)\b", re.IGNORECASE)
 _A_POST = re.compile(r"\s+(?:post|page|link|video|photo|reel|tweet|story)\b", re.IGNORECASE)
@@ -402,8 +404,12 @@ def _about_markings(text: str, finding: Finding) -> bool:
         if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, clause_end):
             return True
     # "Chö gi report confidential ra död" (your report stays confidential): the reader's own things promised
-    # to stay confidential, in romanised Dzongkha or English, are no marked text.
-    elif contexts.yours_latin.search(text, start, finding.start):
+    # to stay confidential, in romanised Dzongkha or English, are no marked text: "your" and a few words of
+    # the same phrase right before the word ("for your information, the confidential report …" marks one).
+    elif any(
+        _SAME_PHRASE.fullmatch(text, m.end(), finding.start)
+        for m in contexts.yours_latin.finditer(text, start, finding.start)
+    ):
         return True
     # "It's classified as a heritage site", "the road is classified under …": the verb, not a marking.
     if _CLASSIFIED_AS.search(text, finding.start, min(len(text), finding.end + 60)):
