@@ -27,7 +27,7 @@ from civicloop.guidelines.lexicons import (
 from civicloop.guidelines.neutrality import NeutralityDetector, longer_name
 from civicloop.guidelines.personal import PersonalDetector, Span, phrase_regex, reference_formats, sentence_around
 from civicloop.guidelines.sides_model import shipped_model
-from civicloop.guidelines.text import Prepared, is_tibetan, prepare, tokenize
+from civicloop.guidelines.text import Prepared, is_tibetan, join_keys, prepare, sound_key, syllable_key, tokenize
 
 SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2}
 AGENCY_LEXICON = "agency_terms"
@@ -204,6 +204,8 @@ class RuleBook:
             index = agency_index(context.agency_terms)
             for hit in index.find(prepared):
                 findings.append(agency_rule.finding(hit.start, hit.end, phase))
+            for start, end in _agency_terms_in_dzongkha(prepared, context.agency_terms):
+                findings.append(agency_rule.finding(start, end, phase))
             for view in (v for v in (spelt, glued) if v is not None):
                 for hit in index.find(view[0]):
                     if any(a < hit.end and hit.start < b for a, b in view[1]):
@@ -321,6 +323,7 @@ class MarkingContexts:
     training: re.Pattern[str]  # a lesson: with a handling word, the marking is what is taught
     promise: re.Pattern[str]  # the reader's own details, before a Dzongkha "will not be released"
     yours: re.Pattern[str]  # "your" (the genitive only), before a Dzongkha imperative: a promise too
+    yours_latin: re.Pattern[str]  # "your", romanised "chö gi": the reader's own things, before a marking
 
 
 @lru_cache(maxsize=1)
@@ -345,6 +348,7 @@ def marking_contexts() -> MarkingContexts:
         re.compile(phrase_regex(data["training"]), re.IGNORECASE),
         re.compile(phrase_regex(data["promises"])),
         re.compile(phrase_regex(data["yours"])),
+        re.compile(phrase_regex(data["yours_latin"]), re.IGNORECASE),
     )
 
 
@@ -352,6 +356,8 @@ _LEAK = re.compile(r"leak|ཕྱིར་ཐོན", re.IGNORECASE)
 _WILL_NOT = re.compile("ནི[་\\s]*མེད")
 _SECRET_DZ = re.compile("གསང")
 _BALLOT_DZ = re.compile("ཚོགས[་\\s]*རྒྱན")
+# Up to four words of one phrase: no punctuation, and no determiner that would begin another phrase.
+_SAME_PHRASE = re.compile(r"(?:\s+(?!(?:the|a|an|this|these|that|here|our|my)\b)[\w'-]+){0,4}\s+", re.IGNORECASE)
 # "classified as per the security policy" is a stamp with its authority, not the verb.
 _CLASSIFIED_AS = re.compile(r"\bclassified\s+(?:as(?!\s+per\b)|under|into|according)\b", re.IGNORECASE)
 _A_POST = re.compile(r"\s+(?:post|page|link|video|photo|reel|tweet|story)\b", re.IGNORECASE)
@@ -391,9 +397,20 @@ def _about_markings(text: str, finding: Finding) -> bool:
         promise = contexts.promise if _WILL_NOT.search(text, finding.start, finding.end) else contexts.yours
         if promise.search(text, clause_start, finding.end):
             return True
-        # "ཚོགས་རྒྱན་ གསང་བ་ཨིན་རུང་ …": the ballot is secret.
-        if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, end):
+        # "ཚོགས་རྒྱན་ གསང་བ་ཨིན་རུང་ …": the ballot is secret; said in the clause that holds the word, for a
+        # heading ("གསང་བ། … ཚོགས་རྒྱན་གྱི་ཧེ་མ་ …", secret: … before the vote) is a clause of its own.
+        clause_end = text.find("།", finding.end)
+        clause_end = end if clause_end < 0 else min(end, clause_end)
+        if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, clause_end):
             return True
+    # "Chö gi report confidential ra död" (your report stays confidential): the reader's own things promised
+    # to stay confidential, in romanised Dzongkha or English, are no marked text: "your" and a few words of
+    # the same phrase right before the word ("for your information, the confidential report …" marks one).
+    elif any(
+        _SAME_PHRASE.fullmatch(text, m.end(), finding.start)
+        for m in contexts.yours_latin.finditer(text, start, finding.start)
+    ):
+        return True
     # "It's classified as a heritage site", "the road is classified under …": the verb, not a marking.
     if _CLASSIFIED_AS.search(text, finding.start, min(len(text), finding.end + 60)):
         return True
@@ -592,6 +609,42 @@ def _contracted(term: Term) -> list[Term]:
 def agency_index(terms: tuple[str, ...]) -> TermIndex:
     variants = [v for term in terms for v in (*term_variants(term), *abbreviated(term))]
     return TermIndex(_terms(AGENCY_LEXICON, variants), {})
+
+
+# A name's sounds must hold this many consonants to be looked for in the other script: fewer ("Blue Pine",
+# p-l-p-n) would match ordinary Dzongkha words.
+MIN_SOUND_KEY = 5
+# Most Dzongkha syllables a transliterated name is looked for in.
+MAX_NAME_SYLLABLES = 6
+
+
+@lru_cache(maxsize=256)
+def _sound_keys(terms: tuple[str, ...]) -> frozenset[str]:
+    """The sound keys of the agency's terms, as entered and without their kind word ("Operation …")."""
+    kinds = _term_kinds()
+    names = [*terms, *(" ".join(w for w in t.split() if w.lower() not in kinds) for t in terms)]
+    keys = (sound_key(n) for n in names if not n.startswith(("=", "^")) and not any(is_tibetan(w) for w in n))
+    return frozenset(k for k in keys if len(k) >= MIN_SOUND_KEY)
+
+
+def _agency_terms_in_dzongkha(prepared: Prepared, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """An agency term entered in Latin letters, written in Dzongkha script by its sounds ("Dungkar Shell":
+    དུང་དཀར་ཤེལ): runs of up to six syllables whose sounds give the term's key."""
+    syllables = [(s, e, syllable_key(w)) for s, e, w in prepared.tokens if is_tibetan(w)]
+    keys = _sound_keys(terms) if syllables else frozenset()
+    longest = max(map(len, keys), default=0)
+    found = []
+    for i in range(len(syllables) if keys else 0):
+        key = ""
+        for j in range(i, min(len(syllables), i + MAX_NAME_SYLLABLES)):
+            if j > i and prepared.norm[syllables[j - 1][1] : syllables[j][0]].strip("\u0f0b "):
+                break  # a shad or another word between: the name does not go on
+            key = join_keys(key, syllables[j][2])
+            if len(key) > longest:
+                break
+            if key in keys:
+                found.append((syllables[i][0], syllables[j][1]))
+    return found
 
 
 def abbreviated(term: str) -> list[str]:

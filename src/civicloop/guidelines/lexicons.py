@@ -7,6 +7,7 @@ terms starting with it, so a text is scanned once whatever the size of the lists
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,8 @@ from civicloop.guidelines.text import Prepared, is_tibetan, tokenize
 TIBETAN_SUFFIXES = frozenset({"", "འི", "ས", "ར", "འོ", "འམ"})
 # Words either side of a term in which an ``unless_near`` word cancels the match.
 NEAR_WINDOW = 6
+# What ends a clause: a Dzongkha shad, a sentence's end, a new line.
+_CLAUSE_END = re.compile("[\u0f0d\u0f0e.!?\n]")
 # Most characters allowed between two words of one term (spaces, a hyphen, a tsheg, a comma…).
 MAX_GAP = 3
 
@@ -162,7 +165,7 @@ class TermIndex:
                     continue
                 for term in group:
                     end = self._match(term, prepared, i)
-                    if end is not None and not self._cancelled(term, lowered, i, end):
+                    if end is not None and not self._cancelled(term, prepared, i, end):
                         yield Hit(term, tokens[i][0], tokens[end][1])
 
     def _tibetan_candidates(self, low: str) -> list[Term] | None:
@@ -198,10 +201,24 @@ class TermIndex:
                 return None
         return last
 
-    def _cancelled(self, term: Term, lowered: tuple[str, ...], first: int, last: int) -> bool:
+    def _cancelled(self, term: Term, prepared: Prepared, first: int, last: int) -> bool:
+        """An ``unless_near`` word within the window, in the term's own clause: "གསང་བ། … ཚོགས་རྒྱན …" is a
+        heading and then a sentence about the vote, not the secret ballot."""
         near = self._unless.get(term.lexicon, {}).get(" ".join(term.words).lower())
         if not near:
             return False
+        tokens, lowered, norm = prepared.tokens, prepared.lowered, prepared.norm
+        before = range(first - 1, max(0, first - NEAR_WINDOW) - 1, -1)
+        after = range(last + 1, min(len(lowered), last + 1 + NEAR_WINDOW))
+        for j in (*before, *after):
+            gap = (tokens[j][1], tokens[first][0]) if j < first else (tokens[last][1], tokens[j][0])
+            if _CLAUSE_END.search(norm, *gap):
+                continue
+            word = lowered[j]
+            for stem in near:
+                if (stem.endswith("*") and word.startswith(stem[:-1])) or word == stem:
+                    return True
+        return False
         window = lowered[max(0, first - NEAR_WINDOW) : first] + lowered[last + 1 : last + 1 + NEAR_WINDOW]
         for word in window:
             for stem in near:

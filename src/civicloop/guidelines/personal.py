@@ -24,7 +24,9 @@ _MONTH = (
 )
 _DATE = (
     rf"(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}[./-]\d{{1,2}}[./-]\d{{1,2}}"
+    # "3rd of May, 1990", and with the month abbreviated between dashes or dots: "12-Jun-1948", "3.May.1990".
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?:19|20)\d{{2}}"
+    rf"|\d{{1,2}}(?P<sep>[./-]){_MONTH}(?P=sep)(?:19|20)\d{{2}}"
     rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})"
 )
 # A date in Dzongkha words: "ཚེས་༣ ཟླ་༤ ལོ་༡༩༧༥", "༣ ཟླ་༤ ༡༩༧༥" (day, month, year), the year first, as
@@ -175,7 +177,9 @@ class PersonalDetector:
             re.IGNORECASE,
         )
         self.dob = re.compile(
-            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)|born(?:\s+on)?|b\.)\s*[:\-(]?\s*(?:is\s+)?"
+            # "DOB of Ap Chencho: …": whose birth date may stand between the word and the date.
+            rf"\b(?:(?P<named>date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date)(?:\s+(?:of|for)(?:\s+[A-Z][\w.'-]*){{1,4}})?"
+            rf"|born(?:\s+on)?|b\.)\s*[:\-(]?\s*(?:is\s+)?"
             rf"(?P<num>{_DATE})"
             rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
             re.IGNORECASE,
@@ -221,7 +225,7 @@ class PersonalDetector:
         # ནད "disease", with or without the genitive). Organs and conditions are combined, not listed.
         self.organ_health = _organ_regex(config["organs"], config["organ_conditions"])
         # The first word of every health term: a text with none of them is not searched (speed).
-        firsts = [*config["health_terms"], *config["organs"]]
+        firsts = [*config["health_terms"], *config["organs"], _DISEASE_SYLLABLE, *_RESULT_WORDS]
         self.health_first = frozenset(tokenize(term)[0].lower() for term in firsts)
         self.health_person = re.compile(phrase_regex(config["health_person_words"]), re.IGNORECASE)
         self.health_public = re.compile(phrase_regex(config["health_public_words"]), re.IGNORECASE)
@@ -312,6 +316,7 @@ class PersonalDetector:
             out.append(Span("personal.cid", m.start("num"), m.end("num"), keyed=True))
         for m in self.passport.finditer(norm):
             out.append(Span("personal.passport", m.start("num"), m.end("num"), keyed=True))
+        out += self._passports_by_shape(prepared, formats)
         for m in self.licence.finditer(norm):
             # A licence number in a format the agency declared is the agency's own reference, not a person's.
             declared = _declared(norm, m.start("num"), m.end("num"), formats)
@@ -334,6 +339,22 @@ class PersonalDetector:
         out += self._addresses(prepared)
         return out
 
+    def _passports_by_shape(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
+        """A passport number without the word: a letter or two and seven or eight digits in one piece
+        ("P00871234") beside a person's name. An order, invoice or ticket number has its reference word
+        among the words before it ("ticket number is T…") or a format the agency declared; a code with more
+        letters or a dash is not this shape."""
+        out = []
+        for m in _PASSPORT_SHAPE.finditer(prepared.norm):
+            if (
+                self._near_a_person(prepared, m.start(), m.end())
+                and not self._words_before(prepared, m.start(), 4) & self.reference_words
+                and not self._looks_like_an_amount(prepared, m.start(), m.end())
+                and not _declared(prepared.norm, m.start(), m.end(), formats)
+            ):
+                out.append(Span("personal.passport", m.start(), m.end()))
+        return out
+
     def _homes(self, prepared: Prepared) -> list[Span]:
         """A home placed without its number ("his home in Kanglung, next to the old post office")."""
         norm, out = prepared.norm, []
@@ -345,28 +366,54 @@ class PersonalDetector:
         return out
 
     def _health(self, prepared: Prepared) -> list[Span]:
-        """A diagnosis, condition or test result tied to a person (a name, an honorific, he/she)."""
+        """A diagnosis, condition or test result tied to a person (a name, an honorific, he/she); in a
+        sentence of figures or of a service, only a person that sentence picks out."""
         norm, out = prepared.norm, []
-        for m in [*self.health.finditer(norm), *self.organ_health.finditer(norm)]:
+        found = [
+            *self.health.finditer(norm),
+            *self.organ_health.finditer(norm),
+            *_NAMED_DISEASE_DZ.finditer(norm),
+            *_TEST_RESULT.finditer(norm),
+        ]
+        for m in found:
             s_start, s_end = sentence_around(norm, m.start(), m.end())
             if self.health_public.search(norm, s_start, s_end):
-                continue
-            start, end = max(0, m.start() - 100), min(len(norm), m.end() + 60)
-            if (
-                any(not _INDEFINITE_DZ.match(norm, p.end()) for p in self.health_person.finditer(norm, start, end))
-                or self._tied_in_dzongkha(norm, m.start(), m.end())
-                or self._named(prepared, start, end)
-            ):
+                tied = self._singled_out(prepared, s_start, s_end)
+            else:
+                tied = self._tied_to_a_person(prepared, m.start(), m.end())
+            if tied:
                 out.append(Span("personal.health", m.start(), m.end(), keyed=True))
         return out
+
+    def _tied_to_a_person(self, prepared: Prepared, start: int, end: int) -> bool:
+        """A name, an honorific or a person word close by; "he" or "she" only when the text has not
+        introduced them as nobody in particular ("a 56-year-old man … he")."""
+        norm = prepared.norm
+        start, end = max(0, start - 100), min(len(norm), end + 60)
+        return (
+            (self._someone(norm, start, end) and not _ANONYMOUS.search(norm))
+            or self.given_names_dz.search(norm, start, end) is not None
+            or self._named(prepared, start, end)
+        )
+
+    def _someone(self, norm: str, start: int, end: int) -> bool:
+        """A person word ("he", "her", ནད་པ) between ``start`` and ``end`` that is somebody in particular."""
+        return any(not _NOBODY_DZ.match(norm, p.end()) for p in self.health_person.finditer(norm, start, end))
+
+    def _singled_out(self, prepared: Prepared, start: int, end: int) -> bool:
+        """A sentence of figures or of a service that still names who is ill: a person picked out of the
+        count ("3 new cases, including our colleague Kinley"), or the people listed after a colon ("Hep B
+        positive from the screening: Kinzang, Jamyang, Ugyen D.")."""
+        for m in _PICKED_OUT.finditer(prepared.norm, start, end):
+            if self._named(prepared, m.end(), min(end, m.end() + 40)):
+                return True
+        return any(self._named(prepared, m.start(), m.end()) for m in _LISTED.finditer(prepared.norm, start, end))
 
     def _tied_in_dzongkha(self, norm: str, start: int, end: int) -> bool:
         """A Dzongkha given name, a kinship honorific (ཨ་ཕ) or he/she (ཁོ, ཁོ་མོ) close by. A person word
         with the indefinite ཅིག is nobody in particular (ལཱ་གཡོག་པ་ཅིག་ན་ཚ་ཡོདཔ, "a staff member is unwell")."""
         start, end = max(0, start - 100), min(len(norm), end + 60)
-        if self.given_names_dz.search(norm, start, end):
-            return True
-        return any(not _INDEFINITE_DZ.match(norm, m.end()) for m in self.health_person.finditer(norm, start, end))
+        return self.given_names_dz.search(norm, start, end) is not None or self._someone(norm, start, end)
 
     def _addresses(self, prepared: Prepared) -> list[Span]:
         """A house or flat number tied to a person: a name (Dzongkha names for a Dzongkha house number), an
@@ -529,6 +576,9 @@ class PersonalDetector:
         return False
 
 
+# The shape of a passport number (Bhutan's: a letter and seven or eight digits).
+_PASSPORT_SHAPE = re.compile(rf"{_BEFORE}[A-Z]{{1,2}}\d{{7,8}}{_AFTER}")
+
 # An email address written out: "at" in brackets and "dot" in brackets, as a word or a plain dot
 # ("pema(at)gmail.com", "pema [at] gmail [dot] com"), or both as bare words ("pema at gmail dot com"): a bare
 # "at" with a plain dot is how a website is named ("find us at kuenselonline.com").
@@ -563,8 +613,40 @@ _MOBILE_SPELT_FIRST = frozenset(
     {"seventeen", "seventy", "seven", "one", "eleven", "twelve", "ten", "fifteen", "nine", "ninety"}
 )
 
-# The Dzongkha indefinite article after a noun: "a (certain) …".
-_INDEFINITE_DZ = re.compile("[\u0f0b\\s]*ཅིག(?![\u0f40-\u0fbc])")
+# Who is picked out of a count: "including our colleague Kinley", "among them Ap Dorji", "one of whom is …".
+_PICKED_OUT = re.compile(
+    r"\b(?:including|incl\.?|among\s+(?:them|whom|those)|one\s+of\s+(?:them|whom)|namely|such\s+as)\b", re.IGNORECASE
+)
+# People listed after a colon: two capitalised names or more, separated by commas ("Kinzang, Jamyang, Ugyen D.").
+_CAPITALISED = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*\.?)?"
+_LISTED = re.compile(rf":\s*{_CAPITALISED}(?:\s*,\s*{_CAPITALISED})+(?:,?\s+and\s+{_CAPITALISED})?")
+# Someone introduced as nobody in particular ("a 56-year-old man from Bidung …; he is stable"): "he" or "she"
+# later in the text points back at them, not at a person the reader could name.
+_ANONYMOUS = re.compile(
+    r"\b(?:an?|one)\s+(?:\d+-year-old\s+|[\w-]+\s+){0,2}?"
+    r"(?:man|woman|boy|girl|person|individual|youth|child|teenager|student|farmer|driver|tourist|worker|monk|nun)\b"
+    r"|\ban?\s+\d+-year-old\b",
+    re.IGNORECASE,
+)
+
+# A test result named by its test, an abbreviation or an acronym: "Hep B positive", "TB negative", "COVID-19
+# positive", "HBsAg positive"; a short capitalised word needs a letter or digit after it, so "Be positive" is not.
+_RESULT_WORDS = ("positive", "negative")
+_TEST_RESULT = re.compile(
+    rf"\b(?:[A-Z]{{2,6}}|[A-Z][a-z]{{0,3}}\s+[A-Z0-9]|[A-Z]{{1,2}}[a-z]{{1,2}}[A-Z]{{1,3}})(?:-\d+)?\s+(?:{'|'.join(_RESULT_WORDS)})\b"
+)
+
+# Dzongkha names a disease by a word and ནད (disease): ཊི་བི་ནད (TB), ཌེང་གི་ནད (dengue), ཀེན་སར་ནད (cancer),
+# however the English name is spelt; any word before ནད will do, so no list of spellings is kept. Not ནད
+# itself opening a word (ནད་པ, a patient; ནད་ཡམས, an epidemic) nor ནད་མེད (free of disease).
+_DISEASE_SYLLABLE = "ནད"
+_NAMED_DISEASE_DZ = re.compile(
+    "(?<=[\u0f40-\u0fbc][\u0f0b\\s])ནད(?![\u0f40-\u0fbc])(?![\u0f0b\\s]*(?:པ|ཡམས|མེད)(?![\u0f40-\u0fbc]))"
+)
+
+# After a person word, what makes it nobody in particular: the indefinite article ("a (certain) …",
+# ལཱ་གཡོག་པ་ཅིག), or ན making ཁོ ("he") the adverb ཁོ་ན ("only": གཞུང་གི་ལཱ་ཁོ་ནའི་དོན་ལུ, for official use only).
+_NOBODY_DZ = re.compile("[\u0f0b\\s]*(?:ཅིག|ན(?:འི)?)(?![\u0f40-\u0fbc])")
 
 # A number with letters for digits, as some write to dodge filters or by habit: O or o for a zero, l or I
 # for a one ("1O7O5OO1298", "17 O1 23 45", "l7 12 34 56"). A run of words of digits and those letters
