@@ -7,7 +7,8 @@ tuned on. The regularisation and the
 threshold are chosen by cross-validation on the tuning sets with whole sets as folds (each set is one
 writer; since round 8: random folds let a writer's wordings leak across folds and chose a threshold
 for texts like the training texts, not for a new writer's), for the decision the checker makes: hold
-when a rule takes sides OR the model's probability reaches the threshold. The figures printed are
+when a rule takes sides OR the model's probability reaches the threshold (since round 10: the highest
+recall with every left-out set's precision at 0.95 or above). The figures printed are
 cross-validated (each text scored by a model that never saw its set), not training-set figures.
 
     make guidelines-model   # or: PYTHONPATH=src .venv/bin/python bench/guidelines_train.py [--check]
@@ -52,6 +53,7 @@ SEED = 14
 FOLDS = 5
 C_GRID = (1.0, 3.0, 10.0, 30.0, 100.0)
 MIN_TEXTS = 2  # a feature seen in fewer training texts is left out
+PRECISION_FLOOR = 0.95  # the issue's target, on every left-out set
 OUT = Path(__file__).resolve().parents[1] / "src/civicloop/guidelines/data/sides_model.json"
 
 
@@ -169,19 +171,26 @@ def combined(data: list[Row], scores: np.ndarray, threshold: float) -> list[bool
 
 
 def best_threshold(data: list[Row], scores: np.ndarray) -> tuple[float, float]:
-    """The threshold where the smaller of the model's cross-validated precision and recall is largest
-    (the issue puts the same floor, 0.95, under both; F1 would trade precision for recall).
+    """The threshold of the highest cross-validated recall of the checker's decision (a rule OR the model)
+    where every set's precision, each scored by a model that never saw it, stays at PRECISION_FLOOR or
+    above: (recall, threshold). Each set is one writer, as the next held-out set will be, so the floor
+    holds per set, not only over the pooled texts where large sets hide a writer the model misreads. If no
+    threshold keeps every set at the floor: the one whose worst set is most precise (recall 0).
 
-    The model alone, not the rules OR the model: the rules were written on these very texts and find
-    nearly all of them, so on them the model would seem to add only false holds; on texts nobody
-    tuned for, the rules miss a third (second held-out run) and the model must carry them."""
-    best = (-1.0, 0.5)
+    Until round 10 the threshold made the model alone's smaller figure largest; the model alone is too
+    lenient a measure (the rules take most texts first) and held look-alikes the rules passed."""
+    groups = sorted({r.group for r in data})
+    members = [[i for i, r in enumerate(data) if r.group == g] for g in groups]
+    best, fallback = (-1.0, 0.5), (-1.0, 0.5)
     for threshold in np.arange(0.30, 0.951, 0.01):
-        precision, recall, *_ = figures(data, alone(scores, float(threshold)))
-        worst = min(precision, recall)
-        if worst > best[0] + 1e-9:
-            best = (worst, round(float(threshold), 2))
-    return best
+        held = combined(data, scores, float(threshold))
+        worst = min(figures([data[i] for i in m], [held[i] for i in m])[0] for m in members)
+        recall = figures(data, held)[1]
+        if worst >= PRECISION_FLOOR and recall > best[0] + 1e-9:
+            best = (recall, round(float(threshold), 2))
+        if worst > fallback[0] + 1e-9:
+            fallback = (worst, round(float(threshold), 2))
+    return best if best[0] >= 0 else (0.0, fallback[1])
 
 
 def report(name: str, data: list[Row], held: list[bool]) -> str:
@@ -198,7 +207,10 @@ def train(data: list[Row], names: list[str]) -> tuple[dict[str, object], list[st
     for c in C_GRID:
         scores = out_of_fold(data, c)
         f1, threshold = best_threshold(data, scores)
-        lines.append(f"C={c:<5} best threshold {threshold:.2f}: cross-validated min(precision, recall) {f1:.3f}")
+        lines.append(
+            f"C={c:<5} best threshold {threshold:.2f}: cross-validated recall {f1:.3f}, every set's precision"
+            f" >= {PRECISION_FLOOR}"
+        )
         if chosen is None or f1 > chosen[0] + 1e-9:
             chosen = (f1, c, threshold, scores)
     assert chosen is not None

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from civicloop.guidelines import CheckContext, ElectionPhase, Party
-from civicloop.guidelines.checker import rulebook
 from tests.guidelines.evaluation import held
+from tests.guidelines.rules import side_rules
 
 PARTIES = (
     Party(
@@ -26,15 +26,6 @@ PARTIES = (
 CANDIDATES = (("candidates", "Dasho Sangay Wangmo"), ("candidates", "Kinley Tshewang"))
 CONTEXT = CheckContext(parties=PARTIES, extra_terms=CANDIDATES)
 IN_PERIOD = CheckContext(parties=PARTIES, extra_terms=CANDIDATES, election=ElectionPhase.period)
-
-
-def _side_rules(text: str, context: CheckContext = CONTEXT) -> list[str]:
-    """The rules' taking-sides findings (the learned model left out), by rule id."""
-    found = rulebook(context.extra_terms, context.removed_terms, context.parties).check(text, context, learned=False)
-    return [f.rule_id for f in found if f.rule_id.startswith("political.") and f.rule_id not in _MENTIONS]
-
-
-_MENTIONS = ("political.party", "political.candidate")
 
 
 @pytest.mark.parametrize(
@@ -69,7 +60,7 @@ _MENTIONS = ("political.party", "political.candidate")
     ],
 )
 def test_the_sixth_sets_missing_shapes_are_held_by_a_rule(text: str, rule: str) -> None:
-    assert rule in _side_rules(text, IN_PERIOD), text
+    assert rule in side_rules(text, IN_PERIOD), text
     assert "taking_sides" in held(text, IN_PERIOD), text
 
 
@@ -115,20 +106,20 @@ def test_the_sixth_sets_missing_shapes_are_held_by_a_rule(text: str, rule: str) 
     ],
 )
 def test_their_look_alikes_take_no_side(text: str) -> None:
-    assert not _side_rules(text, IN_PERIOD), text
+    assert not side_rules(text, IN_PERIOD), text
     assert "taking_sides" not in held(text, IN_PERIOD), text
 
 
 def test_against_a_disease_is_not_the_opposition() -> None:
     # "Thanks to all who supported the vaccine against bird flu" (outside an election period).
     text = "བྱ་ནད་ཁ་ཐུག་ སྨན་ཁབ་ལུ་ རྒྱབ་སྐྱོར་འབད་མི་ ཚུ་ལུ་ བཀའ་དྲིན་ཆེ།"
-    assert not _side_rules(text) and "taking_sides" not in held(text, CONTEXT)
+    assert not side_rules(text, CONTEXT) and "taking_sides" not in held(text, CONTEXT)
 
 
 def test_a_title_before_a_name_is_no_praise_but_the_same_word_after_a_noun_is() -> None:
-    assert not _side_rules("ཆོས་འཁོར་གི་ འོས་མི་ཚུ། དྲག་ཤོས་ སངས་རྒྱས་དབང་མོ (DSM) དང་ ཀུན་ལེགས་ཚེ་དབང (BRP)།")
-    assert "political.endorsement" in _side_rules("DSM ཚོགས་པ་དྲག་ཤོས་ཨིན།")
+    assert not side_rules("ཆོས་འཁོར་གི་ འོས་མི་ཚུ། དྲག་ཤོས་ སངས་རྒྱས་དབང་མོ (DSM) དང་ ཀུན་ལེགས་ཚེ་དབང (BRP)།", CONTEXT)
+    assert "political.endorsement" in side_rules("DSM ཚོགས་པ་དྲག་ཤོས་ཨིན།", CONTEXT)
 
 
 def test_a_nickname_is_still_a_side_outside_a_longer_name() -> None:
-    assert "political.endorsement" in _side_rules("Congratulations to the Marigolds on a great campaign!")
+    assert "political.endorsement" in side_rules("Congratulations to the Marigolds on a great campaign!", CONTEXT)

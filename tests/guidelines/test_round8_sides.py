@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 
 from civicloop.guidelines import CheckContext, ElectionPhase, Party
-from civicloop.guidelines.checker import rulebook
 from civicloop.guidelines.neutrality import deleet
 from civicloop.guidelines.text import prepare
 from tests.guidelines.evaluation import held
+from tests.guidelines.rules import side_rules
 
 PARTIES = (
     Party(
@@ -27,13 +27,6 @@ PARTIES = (
 CANDIDATES = (("candidates", "Sonam Dema Pelzom"), ("candidates", "Ugyen Tashi Rabgay"))
 CONTEXT = CheckContext(parties=PARTIES, extra_terms=CANDIDATES)
 IN_PERIOD = CheckContext(parties=PARTIES, extra_terms=CANDIDATES, election=ElectionPhase.period)
-_MENTIONS = ("political.party", "political.candidate")
-
-
-def _side_rules(text: str, context: CheckContext = CONTEXT) -> list[str]:
-    """The rules' taking-sides findings (the learned model left out), by rule id."""
-    found = rulebook(context.extra_terms, context.removed_terms, context.parties).check(text, context, learned=False)
-    return [f.rule_id for f in found if f.rule_id.startswith("political.") and f.rule_id not in _MENTIONS]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +61,7 @@ def _side_rules(text: str, context: CheckContext = CONTEXT) -> list[str]:
     ],
 )
 def test_the_seventh_sets_missing_shapes_are_held_by_a_rule(text: str, context: CheckContext, rule: str) -> None:
-    assert rule in _side_rules(text, context)
+    assert rule in side_rules(text, context)
     assert "taking_sides" in held(text, context)
 
 
@@ -95,12 +88,12 @@ def test_the_seventh_sets_missing_shapes_are_held_by_a_rule(text: str, context: 
     ],
 )
 def test_their_look_alikes_take_no_side(text: str, context: CheckContext) -> None:
-    assert _side_rules(text, context) == []
+    assert side_rules(text, context) == []
 
 
 def test_a_short_name_is_still_a_side_when_written_as_a_name() -> None:
     # "Tendrel" capitalised and thanked is the party, not "through good fortune".
-    assert _side_rules("Tendrel gi thog lay road done, kadrinchey Tendrel!", IN_PERIOD) != []
+    assert side_rules("Tendrel gi thog lay road done, kadrinchey Tendrel!", IN_PERIOD) != []
 
 
 def test_leetspeak_keeps_spans_and_leaves_other_digits() -> None:

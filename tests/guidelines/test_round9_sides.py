@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from civicloop.guidelines import CheckContext, ElectionPhase, Party
-from civicloop.guidelines.checker import rulebook
+from tests.guidelines.rules import side_rules
 
 PARTIES = (
     Party(
@@ -26,13 +26,6 @@ PARTIES = (
 CANDIDATES = (("candidates", "Yangchen Dolkar"), ("candidates", "Sherab Dendup"))
 CONTEXT = CheckContext(parties=PARTIES, extra_terms=CANDIDATES)
 IN_PERIOD = CheckContext(parties=PARTIES, extra_terms=CANDIDATES, election=ElectionPhase.period)
-_MENTIONS = ("political.party", "political.candidate")
-
-
-def _side_rules(text: str, context: CheckContext = CONTEXT) -> list[str]:
-    """The rules' taking-sides findings (the learned model left out), by rule id."""
-    found = rulebook(context.extra_terms, context.removed_terms, context.parties).check(text, context, learned=False)
-    return [f.rule_id for f in found if f.rule_id.startswith("political.") and f.rule_id not in _MENTIONS]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +62,7 @@ def _side_rules(text: str, context: CheckContext = CONTEXT) -> list[str]:
     ],
 )
 def test_held(text: str, rule: str) -> None:
-    assert f"political.{rule}" in _side_rules(text)
+    assert f"political.{rule}" in side_rules(text, CONTEXT)
 
 
 @pytest.mark.parametrize(
@@ -101,4 +94,4 @@ def test_held(text: str, rule: str) -> None:
     ],
 )
 def test_not_held(text: str) -> None:
-    assert _side_rules(text) == []
+    assert side_rules(text, CONTEXT) == []

@@ -111,7 +111,7 @@ SETS = [
         TUNING_ROUND9,
         360,
         180,
-        {"taking_sides": (56, 61, 83), "personal_data": (60, 60, 60), "marking": (49, 49, 49)},
+        {"taking_sides": (75, 75, 83), "personal_data": (60, 60, 60), "marking": (49, 49, 49)},
     ),
 ]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civicloop.guidelines.findings import Party
-from civicloop.guidelines.lexicons import Term, TermIndex
+from civicloop.guidelines.lexicons import Hit, Term, TermIndex
 from civicloop.guidelines.text import Prepared, is_tibetan
 
 CAMPAIGN_RULE = "political.campaign"
@@ -150,6 +150,9 @@ class NeutralityDetector:
         add("invitation", config["invitations"], MOBILISING_RULE, None)
         add("follower", config["followers"], FAVOUR_RULE, None)
         add("favour", config["favours"], FAVOUR_RULE, None)
+        add("decision", config["decisions"], FAVOUR_RULE, None)
+        add("side_help", config["side_help"], FAVOUR_RULE, None)
+        add("resource", config["agency_resources"], MOBILISING_RULE, None)
         add("standalone", (s for p in parties for s in p.slogans if not s.startswith("#")), SLOGAN_RULE, None)
         self.index = TermIndex(terms, {})
         self.even_handed = re.compile(
@@ -182,6 +185,9 @@ class NeutralityDetector:
         self.symbol_sides = _symbol_side_pattern(symbols)
         self.configured_symbols = _symbol_pattern(s for p in parties for s in p.symbols)
         self.mocking = tuple(config["mocking"])
+        short = [n.strip() for p in parties for n in p.names]
+        self.short_names = frozenset(n.lower() for n in short if not is_tibetan(n))
+        self.short_names_dz = frozenset(_tsheg_free(n) for n in short if is_tibetan(n) and _PARTY_WORD_DZ not in n)
         self.titles_dz = frozenset(config["titles_dz"])
         self.dzongkha_candidates = _dzongkha_names(candidates, config["name_syllables_dz"])
         self.spelled_names = frozenset(n for n in self.hashtag_names if n.isalpha()) | frozenset(
@@ -257,15 +263,22 @@ class NeutralityDetector:
             named = sorted(named + [(m.start(), m.end()) for m in self.dzongkha_candidates.finditer(text)])
         hits: dict[str, list[tuple[int, int, Cue]]] = {}
         terms = list(self.index.find(prepared))
+        named = self._as_sides(text, named, terms)
         side_names = [(h.start, h.end) for h in terms if self._kinds[h.term.lexicon][0] == "target"]
         for hit in terms:
             kind, cue = self._kinds[hit.term.lexicon]
             if kind == "around" and _inside_a_side(hit.start, hit.end, side_names):
                 continue
+            if cue.rule and is_tibetan(text[hit.start]) and _NEGATED_DZ.match(text, hit.end):
+                continue  # རྒྱབ་སྐྱོར་འབད་ནི་མེད, "will not support": a rule recalled
             hits.setdefault(kind, []).append((hit.start, hit.end, cue))
-            if cues is not None:
+            if cues is not None and kind not in _RULES_ONLY:
                 cues.append((hit.start, self._cue_names[hit.term.lexicon]))
-        found = [SideFinding(c.rule, a, b) for a, b, c in hits.get("standalone", [])]
+        found = [
+            SideFinding(c.rule, a, b)
+            for a, b, c in hits.get("standalone", [])
+            if c.rule != SLOGAN_RULE or named or self._political(terms, text, [(a, b)])
+        ]
         found += self._hashtags(text) + _vote_for_a_name(text)
         generic = self._generic_targets(prepared, hits)
         if cues is not None:  # "the opposition to the new road" is no side for the model to weigh either
@@ -288,7 +301,7 @@ class NeutralityDetector:
         if named:
             found += _symbol_comparisons(text, named) + _all_talk(text, named)
             targets += _pronouns_after(prepared, named[0][1])
-            found += _spelled_vote(text, named)
+            found += _spelled_vote(text, named) + _support_asked_dz(text, named[0][1])
         if targets:
             context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
             for target in targets:
@@ -298,11 +311,47 @@ class NeutralityDetector:
         found += _mobilising(text, hits, targets, _sentences(text) if hits.get("event") else [])
         if hits.get("favour") and hits.get("follower"):
             found += _favoured_followers(prepared, hits, targets)
+        if hits.get("decision"):
+            found += _decided_for_a_side(text, hits, named)
+        if hits.get("resource") and hits.get("event") and named:
+            found += _resources_for_a_side(text, hits, named)
         if in_period and named:
             found += _side_at_a_time(text, hits, named)
         if self.configured_symbols is not None and not hits.get("notice"):
             found += _one_of_the_parties(text, self.configured_symbols)
+        if in_period and self.configured_symbols is not None:
+            found += _hinted_side(text, hits, self.configured_symbols)
         return found or _pointed_at_the_vote(text, hits, targets)
+
+    def _as_sides(self, text: str, named: list[tuple[int, int]], terms: list[Hit]) -> list[tuple[int, int]]:
+        """The names that stand for a side here. A party's short name or slogan is often an everyday word
+        (ཞི་བདེ་ "peace", ལེགས་བཤད་ "wise sayings", "nyamdrel" cooperation, "Peace at home"): written as one
+        (Dzongkha without ཚོགས་པ, romanised all in small letters) it names the party only where the text is
+        about politics (``_political``), or where another name of a side stands beside it."""
+        if not named or any(not self._everyday_form(text[a:b]) for a, b in named):
+            return named
+        return named if self._political(terms, text, named) else []
+
+    def _political(self, terms: list[Hit], text: str, names: list[tuple[int, int]]) -> bool:
+        """The text is about politics: a side, voting, an election or a campaign in the words the lists
+        know (a party's slogan is no such word: it may be an everyday phrase), one of the ``names`` right
+        before an event or its people ("the Hand in Hand rally", "Semkyid supporters"; "volunteers" alone
+        may clean a river), or a party's emoji or colour."""
+        for hit in terms:
+            kind = self._kinds[hit.term.lexicon][0]
+            if kind in _POLITICAL_KINDS or (
+                kind in _NAME_WORDS and any(_right_before(text, b, hit.start) for _, b in names)
+            ):
+                return True
+        return self.configured_symbols is not None and self.configured_symbols.search(text) is not None
+
+    def _everyday_form(self, name: str) -> bool:
+        """A party's short name written as the everyday word it also is: in Dzongkha without the party word
+        ཚོགས་པ (ཞི་བདེ་, "peace"), in Latin script all in small letters ("nyamdrel", cooperation). A
+        candidate's name is never one."""
+        if is_tibetan(name.strip()):
+            return _tsheg_free(name) in self.short_names_dz
+        return name.islower() and name in self.short_names
 
     def _sides_of(self, target: Target, ctx: _Context) -> list[SideFinding]:
         """Every cue that takes this target's side (or the other side) in its sentence."""
@@ -454,15 +503,47 @@ def _someone_else(text: str, start: int, end: int) -> bool:
 
 
 _OF_A_NAME = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][a-z]")
-# "thuendrel gi thog lay" (through cooperation): a short name that is also an everyday word, written in
-# lower case and used as the ground of something ("X gi thog lay/le/lu", "on the basis of X").
-_GROUND_OF = re.compile(r"\s+gi\s+thog?k?(?:\s|$|le|la|lu)", re.IGNORECASE)
+# "thuendrel gi thog lay", "nyamdrel thog lay" (through cooperation): a short name that is also an everyday
+# word, written in lower case and used as the ground of something ("X (gi) thog lay/le/lu", "on the basis of X").
+_GROUND_OF = re.compile(r"\s+(?:gi\s+)?thog?k?(?:\s|$|le|la|lu)", re.IGNORECASE)
 
 
 def _everyday_word(text: str, start: int, end: int) -> bool:
-    """A one-word name written all in lower case in the romanised "X gi thog lay" ("through X")."""
+    """A one-word name written all in lower case in the romanised "X (gi) thog lay" ("through X")."""
     word = text[start:end]
     return word.isascii() and word.isalpha() and word.islower() and _GROUND_OF.match(text, end) is not None
+
+
+# Kinds of cue the rules combine into a shape but the learned model is not given: "support", "help", "move",
+# "approve" or "printer" alone say nothing of a side, and as features they held refusals ("civil servants
+# support no party") the model had passed.
+_RULES_ONLY = frozenset({"decision", "side_help", "resource"})
+# Kinds of list hit that make a text about politics: a side, voting, an election, a campaign event (not
+# the campaign cues, "great", "well done", which praise anything).
+_POLITICAL_KINDS = frozenset(
+    {
+        "target",
+        "electoral_target",
+        "electoral",
+        "actor",
+        "frame",
+        "recall",
+        "election_time",
+        "self_event",
+    }
+)
+# Words that make the name right before them a side's: its events and its people.
+_NAME_WORDS = frozenset({"event", "follower"})
+_PARTY_WORD_DZ = "ཚོགས"
+
+
+def _right_before(text: str, end: int, start: int) -> bool:
+    """Nothing but a space, a tsheg or a possessive between a name's ``end`` and a word's ``start``."""
+    return 0 <= start - end <= 4 and text[end:start].strip(" \u0f0b'’s") == ""
+
+
+def _tsheg_free(name: str) -> str:
+    return "".join(ch for ch in name if ch not in "\u0f0b\u0f0d ")
 
 
 def longer_name(text: str, start: int, end: int) -> bool:
@@ -543,6 +624,10 @@ def _contact_a_side(text: str, named: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
+# རྒྱབ་སྐྱོར་འབད་ནི་མེད "will not support", … མི་ཆོག "must not": a Dzongkha cue its verb ending negates.
+_NEGATED_DZ = re.compile("[\u0f0b\\s]*(?:(?:འབད|གནང)[\u0f0b\\s]*)?(?:ནི[\u0f0b\\s]*མེད|མི[\u0f0b\\s]*ཆོག)")
+
+
 def _inside_a_side(start: int, end: int, sides: list[tuple[int, int]]) -> bool:
     """A Dzongkha cue that is part of a side's name: "ངོ་རྒོལ" (to oppose) in "ངོ་རྒོལ་ཚོགས་པ" (the
     opposition party) names the side, it says nothing of it."""
@@ -562,19 +647,74 @@ def _favoured_followers(
     ("PUA supporters", "households registered with the X party office", "X lu ming bkod mi") and,
     in the same sentence or the next, something given first or to them only ("priority", "the day
     off", "the allotment", "ngama ra", "སྔོན་མ་ བྱིན", "…; everyone else in March"). Not where the
-    follower's sentence says no ("party supporters get no special leave"): that recalls the rule."""
+    follower's sentence says no ("party supporters get no special leave"): that recalls the rule. A
+    heading before a colon is no part of the sentence ("Not for circulation: …")."""
     text, starts = prepared.norm, [t[0] for t in prepared.tokens]
     sentences = _sentences(text)
     sides = [t for t in targets if not t.weak]
     for f_start, f_end, _ in hits.get("follower", []):
         s_start, s_end = _sentence_of(sentences, f_start)
-        if _NEGATION_WORD.search(text, s_start, s_end):
+        if _NEGATION_WORD.search(text, text.rfind(":", s_start, f_start) + 1 or s_start, s_end):
             continue
         reach = _sentence_of(sentences, s_end)[1]  # the next sentence's end
-        favour = next((h for h in hits["favour"] if s_start <= h[0] < reach), None)
+        favour = next(
+            (h for h in hits["favour"] if s_start <= h[0] < reach and not _RANKED_FIRST.search(text, 0, h[0])), None
+        )
         side = next((t for t in sides if s_start <= t.start < s_end and _words_apart(starts, t, f_start, f_end)), None)
         if favour is not None and side is not None:
             return [SideFinding(FAVOUR_RULE, min(favour[0], side.start), max(favour[1], side.end, f_end))]
+    return []
+
+
+# "the first to arrive", "were first in the queue": who came first, no favour given.
+_RANKED_FIRST = re.compile(r"\b(?:the|were|was|came|is|are)\s+$", re.IGNORECASE)
+# "because your gewog voted the right way", "since they voted for us": a decision explained by a vote.
+_BECAUSE_VOTED = re.compile(
+    r"\b(?:because|since|as|cos|coz|for\s+how)\b[^.!?;\n]{0,40}?\bvoted\b|ཚོགས་རྒྱན་བཙུགས་ཡོདཔ་ལས", re.IGNORECASE
+)
+# "whoever they voted for", "regardless of how you voted": a decision said not to depend on the vote.
+_WHATEVER_THE_VOTE = re.compile(r"\b(?:regardless|irrespective|whoever|whichever|no\s+matter)\b", re.IGNORECASE)
+
+
+def _decided_for_a_side(
+    text: str, hits: dict[str, list[tuple[int, int, Cue]]], named: list[tuple[int, int]]
+) -> list[SideFinding]:
+    """The agency's power used for a side, whatever the power is: a decision about a person or a place
+    (approve, transfer, move out, སྤོ་བཤུད) explained by how people voted ("your hostel was approved because
+    your gewog voted the right way") or, with a side named in the same sentence, by whom someone helps or
+    supports ("move him out, he keeps helping the NDP's rivals"). Not where the sentence says no or says
+    the vote does not matter ("approved regardless of how anyone voted")."""
+    sentences = _sentences(text)
+    for d_start, d_end, _ in hits["decision"]:
+        s_start, s_end = _sentence_of(sentences, d_start)
+        if _NEGATION_WORD.search(text, s_start, s_end) or _WHATEVER_THE_VOTE.search(text, s_start, s_end):
+            continue
+        voted = _BECAUSE_VOTED.search(text, s_start, s_end)
+        if voted:
+            return [SideFinding(FAVOUR_RULE, min(d_start, voted.start()), max(d_end, voted.end()))]
+        helped = next((h for h in hits.get("side_help", []) if s_start <= h[0] < s_end), None)
+        side = next((n for n in named if s_start <= n[0] < s_end), None)
+        if helped is not None and side is not None:
+            return [SideFinding(FAVOUR_RULE, min(d_start, helped[0], side[0]), max(d_end, helped[1], side[1]))]
+    return []
+
+
+def _resources_for_a_side(
+    text: str, hits: dict[str, list[tuple[int, int, Cue]]], named: list[tuple[int, int]]
+) -> list[SideFinding]:
+    """The agency's means spent on a side's campaign: one of its resources (the office printer, a pool
+    vehicle, fuel, DSA) in the sentence of a named side's event or material ("print the BZP flyers
+    on the gewog office printer", "pool bus to the X rally"), the sentence not saying no ("do not use
+    the office printer for party flyers")."""
+    sentences = _sentences(text)
+    for r_start, r_end, _ in hits["resource"]:
+        s_start, s_end = _sentence_of(sentences, r_start)
+        if _NEGATION_WORD.search(text, s_start, s_end):
+            continue
+        event = next((e for e in hits["event"] if s_start <= e[0] < s_end), None)
+        side = next((n for n in named if s_start <= n[0] < s_end), None)
+        if event is not None and side is not None:
+            return [SideFinding(MOBILISING_RULE, min(r_start, event[0], side[0]), max(r_end, event[1], side[1]))]
     return []
 
 
@@ -624,6 +764,32 @@ def _one_of_the_parties(text: str, symbols: re.Pattern[str]) -> list[SideFinding
     if symbol is None:
         return []
     return [SideFinding("political.comparison", min(only.start(), symbol.start()), max(only.end(), symbol.end()))]
+
+
+# "you know who", "you already know which box", "I won't say the name", "ming ma lab", མིང་མི་སླབ: the reader
+# told they know the side without its name.
+_KNOWING = re.compile(
+    r"\byou\s+(?:all\s+|already\s+|surely\s+)?know(?:\s+(?:who|which|whom|what\s+to)\b(?!\s+to\s+(?:call|contact|ask|ring))"
+    r"|\s*[.!😉😏😜]|\s*$)|\b(?:won't|will\s+not|not)\s+"
+    r"(?:say|name|mention)\s+(?:the\s+|any\s+)?names?\b|\bno\s+names\b|\bming\s+ma\s+lab|མིང་\s*མི་\s*སླབ|མིང་\s*མ་\s*སླབ",
+    re.IGNORECASE,
+)
+_WINK = re.compile("[\U0001f609\U0001f60f\U0001f61c\U0001f92b]")  # 😉 😏 😜 🤫
+
+
+def _hinted_side(text: str, hits: dict[str, list[tuple[int, int, Cue]]], symbols: re.Pattern[str]) -> list[SideFinding]:
+    """In an election period, a party shown only by its emoji or colour and the reader told they know which
+    ("Wamrong, you know who 💛", "🌻 … I won't say the name 😉"), or winked at in a text about voting ("tick
+    the 🌻 😉"; not in an election notice or a photo contest): the side is named by a hint instead of a name.
+    "You know who to call" points at a helpline."""
+    symbol = symbols.search(text)
+    if symbol is None:
+        return []
+    voting = (hits.get("electoral") or hits.get("election_time")) and not (hits.get("notice") or _CONTEST.search(text))
+    hint = _KNOWING.search(text) or (_WINK.search(text) if voting else None)
+    if hint is None:
+        return []
+    return [SideFinding("political.canvassing", min(symbol.start(), hint.start()), max(symbol.end(), hint.end()))]
 
 
 _NEGATION = re.compile(r"\b(?:not|don't|dont|never|avoid|no|nor|ma)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -705,6 +871,20 @@ def _all_talk(text: str, named: list[tuple[int, int]]) -> list[SideFinding]:
         if contrast and _WHILE_BEFORE.search(text, max(0, start - 12), start):
             out.append(SideFinding("political.attack", start, contrast.end()))
     return out
+
+
+# ཁོ་ལུ་ རྒྱབ་སྐྱོར་འབད་གནང། "please support him/her/them": a Dzongkha pronoun, ལུ, support and an imperative
+# ending the sentence (not a relative clause: ཁོང་ལུ་ རྒྱབ་སྐྱོར་འབད་མི་ ཞབས་ཏོག་པ, the nurses who supported him).
+_SUPPORT_ASKED_DZ = re.compile(
+    "(?<![\u0f40-\u0fbc])(?:ཁོ་མོ|ཁོང|ཁོ)[\u0f0b\\s]*ལུ[\u0f0b\\s]*རྒྱབ[\u0f0b\\s]*སྐྱོར[\u0f0b\\s]*"
+    "(?:འབད[\u0f0b\\s]*(?:གནང|ཤོག|དགོ)?|ཞུ)[\u0f0b\\s]*(?:[\u0f0d\u0f0e]|$)"
+)
+
+
+def _support_asked_dz(text: str, after: int) -> list[SideFinding]:
+    """After a party or candidate is named, a Dzongkha pronoun asked support for ("… ཁོ་ལུ་ རྒྱབ་སྐྱོར་འབད་གནང།")."""
+    m = _SUPPORT_ASKED_DZ.search(text, after)
+    return [SideFinding("political.canvassing", m.start(), m.end())] if m else []
 
 
 def _pronouns_after(prepared: Prepared, after: int) -> list[Target]:
