@@ -46,7 +46,7 @@ IN_PERIOD = CheckContext(parties=PARTIES, extra_terms=CANDIDATES, election=Elect
             marks=pytest.mark.xfail(
                 reason="the rules pass it; the learned model is still given the everyday word as a party's name "
                 "(the checker passes it every name found) and holds the wish",
-                strict=False,
+                strict=True,
             ),
         ),
         "Happy hearts make happy homes: great work by the counsellors at the family clinic.",

@@ -152,7 +152,7 @@ def test_the_model_is_not_asked_about_texts_with_nothing_political_in_them() -> 
 @pytest.mark.xfail(
     reason="round 10 chooses the threshold for precision >= 0.95 on every left-out set (0.68); this text "
     "scores 0.67, so only the campaign rule (in an election period) holds it now",
-    strict=False,
+    strict=True,
 )
 def test_promoting_one_partys_event_is_held_by_the_model_outside_an_election_period() -> None:
     # The independent sets label promoting one party's event as taking sides; the campaign rule only
