@@ -34,22 +34,6 @@ AGENCY_LEXICON = "agency_terms"
 AGENCY_RULE = "confidential.agency_term"
 LEARNED_RULE = "political.learned"
 MENTIONS = frozenset({"political.party", "political.candidate"})  # a name alone takes no side
-# Kinds of neutrality-list hit that make a text about politics (a side, voting, an election, a
-# campaign); cue verbs alone ("thank", "support") do not.
-POLITICAL_SUBJECTS = frozenset(
-    {
-        "target",
-        "electoral_target",
-        "electoral",
-        "actor",
-        "frame",
-        "recall",
-        "election_time",
-        "campaign",
-        "standalone",
-        "notice",
-    }
-)
 SIDE_SUBJECTS = frozenset({"target", "electoral_target", "actor", "recall"})
 ANNOUNCED = frozenset({"event", "self_event"})  # cue kinds of an event announced
 _CHEER = re.compile("[!\u2600-\u27bf\U0001f000-\U0001faff]")  # an exclamation mark or an emoji
