@@ -1,8 +1,8 @@
 """Would the guidelines check hold the right texts? Precision and recall per category, per text.
 
 Sets reported apart: the tuning set (tests/guidelines/labelled: written by the engineer who
-tuned the detectors, spans turned into the categories each text must be held for), the first seven
-held-out sets, each looked at once and tuning data since (tests/guidelines/tuning-round1 … -round7),
+tuned the detectors, spans turned into the categories each text must be held for), the first ten
+held-out sets, each looked at once and tuning data since (tests/guidelines/tuning-round1 … -round10),
 and the held-out set (tests/guidelines/heldout: written by someone who read no code, never tuned on).
 A text counts as held for a category when a finding of it reaches a hold or a block under the
 national defaults, in an election period when the text is marked so.

@@ -2,7 +2,7 @@
 
 The model is a logistic regression over words, word pairs and letter groups (features and scoring in
 civicloop.guidelines.sides_model), trained on the tuning sets only: tests/guidelines/labelled and
-tuning-round1 … tuning-round9, never on the held-out set (tests/guidelines/heldout/), which nobody has
+tuning-round1 … tuning-round10, never on the held-out set (tests/guidelines/heldout/), which nobody has
 tuned on. The regularisation and the
 threshold are chosen by cross-validation on the tuning sets with whole sets as folds (each set is one
 writer; since round 8: random folds let a writer's wordings leak across folds and chose a threshold

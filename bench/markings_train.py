@@ -4,7 +4,7 @@ round 8 measured it and ships no model, docs/benchmarks.md says why).
 A logistic regression over words, word pairs and letter groups (the taking-sides model's features,
 civicloop.guidelines.sides_model, with no names, cues or election period) and the taking-sides training
 code (bench/guidelines_train.py: ``fit``, ``predict``, seed and folds), trained on the tuning sets only:
-tests/guidelines/labelled and tuning-round1 … tuning-round9 (``sets()`` of bench/guidelines_train.py),
+tests/guidelines/labelled and tuning-round1 … tuning-round10 (``sets()`` of bench/guidelines_train.py),
 never the held-out set (tests/guidelines/heldout/). The label: the text must be held
 for a marking or a confidential term. For each set in turn the model is trained on the others, its
 threshold chosen for precision (PRECISION_FLOOR, out-of-fold on the training sets), and scored on the
