@@ -49,7 +49,8 @@ REDIS_URL = os.environ.get("CIVICLOOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0
 
 
 @pytest.fixture
-def redis_env(db_url: str) -> dict[str, str]:
+def redis_only_env() -> dict[str, str]:
+    """The environment of a process that talks to Redis and to no database (``jobs ping``)."""
     try:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.RedisError as exc:
@@ -60,6 +61,13 @@ def redis_env(db_url: str) -> dict[str, str]:
         "CIVICLOOP_JOBS_IMMEDIATE": "false",
         "CIVICLOOP_QUEUE_NAME": f"test-{uuid.uuid4().hex[:8]}",
     }
+
+
+@pytest.fixture
+def redis_env(db_url: str, redis_only_env: dict[str, str]) -> dict[str, str]:
+    """The same for a worker, which checks the schema of this test's database (``db_url``, set up first, points
+    the environment the copy is taken from at it) on each backend."""
+    return redis_only_env
 
 
 def _ping(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
@@ -90,9 +98,9 @@ def test_a_job_runs_through_redis_in_a_separate_worker_process(redis_env: dict[s
         worker.wait(timeout=20)
 
 
-def test_ping_fails_clearly_when_no_worker_consumes(redis_env: dict[str, str]) -> None:
+def test_ping_fails_clearly_when_no_worker_consumes(redis_only_env: dict[str, str]) -> None:
     started = time.monotonic()
-    result = _ping(redis_env, 1)
+    result = _ping(redis_only_env, 1)
     assert result.returncode == 1
     assert "no worker answered" in result.stderr
     assert time.monotonic() - started < 30
