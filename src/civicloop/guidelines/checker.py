@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from civicloop.channels import registry
+from civicloop.guidelines import markings
 from civicloop.guidelines.findings import Category, CheckContext, ElectionPhase, Finding, Party, Severity
 from civicloop.guidelines.lexicons import (
     LexiconSpec,
@@ -190,6 +191,8 @@ class RuleBook:
                 findings.append(agency_rule.finding(hit.start, hit.end, phase))
             for start, end in _agency_terms_in_dzongkha(prepared, context.agency_terms):
                 findings.append(agency_rule.finding(start, end, phase))
+            for start, end in markings.code_names_alone(prepared.norm, context.agency_terms, _term_kinds()):
+                findings.append(agency_rule.finding(start, end, phase))
             for view in (v for v in (spelt, glued) if v is not None):
                 for hit in index.find(view[0]):
                     if any(a < hit.end and hit.start < b for a, b in view[1]):
@@ -201,7 +204,7 @@ class RuleBook:
             for m in pattern.regex.finditer(prepared.norm):
                 findings.append(self.rules[pattern.rule].finding(m.start(), m.end(), phase))
         findings += [self.rules["confidential.reference"].finding(s, e, phase) for s, e in _references(prepared)]
-        public = frozenset(_contact_key(c) for c in context.public_contacts)
+        public = frozenset(self.personal.contact_key(c) for c in context.public_contacts)
         formats = reference_formats(context.reference_formats)
         for span in self.personal.find(prepared, public, formats):
             if not span.public:
@@ -367,6 +370,12 @@ def _about_markings(text: str, finding: Finding) -> bool:
     if contexts.lifted.search(text):
         return True
     start, end = sentence_around(text, finding.start, finding.end)
+    # "Not for circulation? Nope — it IS for circulation": asked and denied; "Top secret: our recipe … 😂": a
+    # joke; "There is no secret list": denied; "not yet public; we will post them on Friday": awaited.
+    if markings.answered_no(text, end) or markings.a_joke(text) or markings.negated(text, finding.start):
+        return True
+    if markings.awaited(text, finding.start, finding.end):
+        return True
     if _LEAK.search(text, finding.start, finding.end) and contexts.denials.search(text, start, end):
         return True
     # "Do not forward the WhatsApp message claiming … It is FAKE": a warning about a hoax.
@@ -385,6 +394,8 @@ def _about_markings(text: str, finding: Finding) -> bool:
         # heading ("གསང་བ། … ཚོགས་རྒྱན་གྱི་ཧེ་མ་ …", secret: … before the vote) is a clause of its own.
         clause_end = text.find("།", finding.end)
         clause_end = end if clause_end < 0 else min(end, clause_end)
+        if text[finding.end : finding.end + 2].lstrip("\u0f0b ")[:1] == ":":
+            clause_end = finding.end  # "གསང་བ: … ཚོགས་རྒྱན་ …": a heading, a clause of its own
         if _SECRET_DZ.search(text, finding.start, finding.end) and _BALLOT_DZ.search(text, clause_start, clause_end):
             return True
     # "Chö gi report confidential ra död" (your report stays confidential): the reader's own things promised
@@ -403,7 +414,7 @@ def _about_markings(text: str, finding: Finding) -> bool:
         return True
     # "'SECRET' stamps on display at the museum", "a 'Confidential' stamp on a post from us is a mistake",
     # Dzongkha 'གསང་བ' ཐམ་ག: a marking named as a stamp or label is talked about, not applied.
-    if contexts.stamp.match(text, finding.end):
+    if contexts.stamp.match(text, finding.end) and not markings.shared_anyway(text, start, end):
         return True
     # "training: CONFIDENTIAL docs handle bay tang": handling marked documents taught, none disclosed,
     # wherever in the sentence the lesson and the handling are named.
@@ -414,14 +425,6 @@ def _about_markings(text: str, finding: Finding) -> bool:
         text, finding.start, finding.end
     )
     return handled is not None and names_a_kind is not None
-
-
-def _contact_key(contact: str) -> str:
-    """An email lower-cased, or a phone number's last eight digits."""
-    contact = contact.strip().lower()
-    if "@" in contact:
-        return contact
-    return re.sub(r"\D", "", contact)[-8:]
 
 
 # Dzongkha སྦེ after a marking word makes it an adverb: "kept secretly", a promise of confidentiality.

@@ -21,8 +21,8 @@ from civicloop.guidelines.text import Prepared, is_tibetan, tokenize
 TIBETAN_SUFFIXES = frozenset({"", "འི", "ས", "ར", "འོ", "འམ"})
 # Words either side of a term in which an ``unless_near`` word cancels the match.
 NEAR_WINDOW = 6
-# What ends a clause: a Dzongkha shad, a sentence's end, a new line.
-_CLAUSE_END = re.compile("[\u0f0d\u0f0e.!?\n]")
+# What ends a clause: a Dzongkha shad, a sentence's end, a new line, a heading's colon.
+_CLAUSE_END = re.compile("[\u0f0d\u0f0e.!?\n:]")
 # Most characters allowed between two words of one term (spaces, a hyphen, a tsheg, a comma…).
 MAX_GAP = 3
 
@@ -203,7 +203,8 @@ class TermIndex:
 
     def _cancelled(self, term: Term, prepared: Prepared, first: int, last: int) -> bool:
         """An ``unless_near`` word within the window, in the term's own clause: "གསང་བ། … ཚོགས་རྒྱན …" is a
-        heading and then a sentence about the vote, not the secret ballot."""
+        heading and then a sentence about the vote, not the secret ballot; so is "གསང་བ: … ཚོགས་རྒྱན …" (a colon
+        ends a heading as the shad does)."""
         near = self._unless.get(term.lexicon, {}).get(" ".join(term.words).lower())
         if not near:
             return False
@@ -215,12 +216,6 @@ class TermIndex:
             if _CLAUSE_END.search(norm, *gap):
                 continue
             word = lowered[j]
-            for stem in near:
-                if (stem.endswith("*") and word.startswith(stem[:-1])) or word == stem:
-                    return True
-        return False
-        window = lowered[max(0, first - NEAR_WINDOW) : first] + lowered[last + 1 : last + 1 + NEAR_WINDOW]
-        for word in window:
             for stem in near:
                 if (stem.endswith("*") and word.startswith(stem[:-1])) or word == stem:
                     return True

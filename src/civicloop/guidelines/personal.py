@@ -40,7 +40,7 @@ _DATE_DZ = (
 # "no.", "number", "#" or Dzongkha ཨང (number), e.g. "ཁ་པར་ཨང་ ༡༧…".
 # The end of a keyword: \b fails after a Dzongkha vowel sign (ཐོ), which is not a word character.
 _WORD_END = r"(?!\w)"
-_NO = r"(?:\s*་?\s*(?:no\.?|number|num\.?|#|ཨང))?\s*[:.\-་]?\s*(?:is\s+)?"
+_NO = r"\s*\(?(?:\s*་?\s*(?:no\.?|number|num\.?|#|ཨང))?\s*[:.\-་]?\s*(?:is\s+)?"
 NUMBER_WORDS = frozenset({"no", "number", "num", "nos", "id"})
 CURRENCY = frozenset({"$", "₹"})
 # Words without which no home is placed (home_owned, home_placed): a text with none is not searched.
@@ -184,9 +184,11 @@ class PersonalDetector:
             rf"|\bborn\s+in\s+(?P<year>(?:19|20)\d{{2}})\b",
             re.IGNORECASE,
         )
-        # A birth date named in Dzongkha (སྐྱེས་ཚེས) is a person's: the word is never used of events.
+        # A birth date named in Dzongkha (སྐྱེས་ཚེས, romanised "kye tshe") is a person's: the word is never
+        # used of events.
         self.dob_dz = re.compile(
-            rf"(?:{_words(config['birth_words'])}){_NO}(?P<num>{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|{_DATE_DZ})"
+            rf"(?:{_words(config['birth_words'])}){_NO}(?P<num>{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|{_DATE_DZ})",
+            re.IGNORECASE,
         )
         # One number written any way at all: "11505003456", grouped "115 0500 1234" or "1-14-10-003456",
         # dotted "112.050.014.27", digit by digit "1 1 3 0 5 …", or stuck to its label "CID11505003456".
@@ -225,7 +227,7 @@ class PersonalDetector:
         # ནད "disease", with or without the genitive). Organs and conditions are combined, not listed.
         self.organ_health = _organ_regex(config["organs"], config["organ_conditions"])
         # The first word of every health term: a text with none of them is not searched (speed).
-        firsts = [*config["health_terms"], *config["organs"], _DISEASE_SYLLABLE, *_RESULT_WORDS]
+        firsts = [*config["health_terms"], *config["organs"], _DISEASE_SYLLABLE, *_RESULT_WORDS, *_TREATMENTS]
         self.health_first = frozenset(tokenize(term)[0].lower() for term in firsts)
         self.health_person = re.compile(phrase_regex(config["health_person_words"]), re.IGNORECASE)
         self.health_public = re.compile(phrase_regex(config["health_public_words"]), re.IGNORECASE)
@@ -234,6 +236,7 @@ class PersonalDetector:
         self.amount_before = frozenset(config["amount_before"])
         self.amount_after = frozenset(config["amount_after"])
         self.reference_words = frozenset(config["reference_words"])
+        self.badge_words = frozenset(config["badge_words"])
         self.personal_words = frozenset(config["personal_words"])
         self.public_words = re.compile(rf"\b(?:{_words(config['public_contact_words'])}){_WORD_END}", re.IGNORECASE)
         # A landline is an institution's line more often than a person's: named with one ("the Paro vet
@@ -327,7 +330,7 @@ class PersonalDetector:
             # "the revenue account at Bank of Bhutan, a/c …") in the words before it.
             before = self._words_before(prepared, m.start(), 8)
             own = bool(before & self.org_account_words) and not before & self.personal_words
-            public = own or _digits_key(m.group("num")) in public_contacts
+            public = own or phone_key(m.group("num"), self.country_code) in public_contacts
             out.append(Span("personal.bank_account", m.start("num"), m.end("num"), public, keyed=True))
         for m in self.dob.finditer(norm):
             group = "num" if m.group("num") else "year"
@@ -342,13 +345,14 @@ class PersonalDetector:
     def _passports_by_shape(self, prepared: Prepared, formats: tuple[re.Pattern[str], ...]) -> list[Span]:
         """A passport number without the word: a letter or two and seven or eight digits in one piece
         ("P00871234") beside a person's name. An order, invoice or ticket number has its reference word
-        among the words before it ("ticket number is T…") or a format the agency declared; a code with more
+        among the words before it ("ticket number is T…"), a staff badge or roll number its word ("staff badge
+        E20250014"), or a format the agency declared; a code with more
         letters or a dash is not this shape."""
         out = []
         for m in _PASSPORT_SHAPE.finditer(prepared.norm):
             if (
                 self._near_a_person(prepared, m.start(), m.end())
-                and not self._words_before(prepared, m.start(), 4) & self.reference_words
+                and not self._words_before(prepared, m.start(), 4) & (self.reference_words | self.badge_words)
                 and not self._looks_like_an_amount(prepared, m.start(), m.end())
                 and not _declared(prepared.norm, m.start(), m.end(), formats)
             ):
@@ -374,6 +378,7 @@ class PersonalDetector:
             *self.organ_health.finditer(norm),
             *_NAMED_DISEASE_DZ.finditer(norm),
             *_TEST_RESULT.finditer(norm),
+            *_ON_TREATMENT.finditer(norm),
         ]
         for m in found:
             s_start, s_end = sentence_around(norm, m.start(), m.end())
@@ -397,7 +402,10 @@ class PersonalDetector:
         )
 
     def _someone(self, norm: str, start: int, end: int) -> bool:
-        """A person word ("he", "her", ནད་པ) between ``start`` and ``end`` that is somebody in particular."""
+        """A person word ("he", "her", ནད་པ) between ``start`` and ``end`` that is somebody in particular,
+        or a person named by a role only one person holds there ("the hostel cook", "our driver")."""
+        if _ROLE_HOLDER.search(norm, start, end):
+            return True
         return any(not _NOBODY_DZ.match(norm, p.end()) for p in self.health_person.finditer(norm, start, end))
 
     def _singled_out(self, prepared: Prepared, start: int, end: int) -> bool:
@@ -535,8 +543,14 @@ class PersonalDetector:
         last = before[-2:] if before[-1:] and before[-1] in NUMBER_WORDS else before[-1:]
         return bool(last) and last[0] in self.reference_words
 
+    def contact_key(self, contact: str) -> str:
+        """How a published contact is compared with what a text holds: an email lower-cased, a phone number
+        as dialled inside the country (``phone_key``: "+975-2-332145" and "02-332145" are one line)."""
+        contact = contact.strip().lower()
+        return contact if "@" in contact else phone_key(contact, self.country_code)
+
     def _is_public(self, prepared: Prepared, start: int, number: str, public_contacts: frozenset[str]) -> bool:
-        if _digits_key(number) in public_contacts:
+        if phone_key(number, self.country_code) in public_contacts:
             return True
         return self._public_context(prepared, start, start + len(number))
 
@@ -629,6 +643,24 @@ _ANONYMOUS = re.compile(
     re.IGNORECASE,
 )
 
+# A treatment a person is "on" names the illness it treats: "on ART" (HIV), "on ARVs", "on dialysis", "on
+# insulin", "on methadone". The acronyms in capitals only ("on art" is not one); the first word of each is
+# among the words that make a text searched for health details.
+_TREATMENTS = ("ART", "ARV", "ARVs", "antiretroviral", "antiretrovirals", "dialysis", "insulin", "methadone", "DOTS")
+_ON_TREATMENT = re.compile(
+    r"\bon\s+(?:(?:ART|ARVs?|DOTS)\b|(?i:antiretrovirals?|anti-?retroviral\s+(?:therapy|treatment)|dialysis|insulin"
+    r"|methadone)\b)"
+)
+# A person named by a role only one person holds in a place: the definite "the", "our" or a possessive, a
+# word or two, then the role ("the school's cook", "our hostel warden", "the Babesa depot driver"); "a cook"
+# is nobody in particular.
+_ROLE_HOLDER = re.compile(
+    r"\b(?:the|our|their|its|[A-Z][\w-]*'s|\w+'s)\s+(?:[\w-]+\s+){0,2}?(?:cook|cooks|driver|warden|matron|caretaker"
+    r"|watchman|chowkidar|sweeper|principal|peon|gardener|cleaner|accountant|receptionist|librarian|storekeeper"
+    r"|security\s+guard|guard)\b",
+    re.IGNORECASE,
+)
+
 # A test result named by its test, an abbreviation or an acronym: "Hep B positive", "TB negative", "COVID-19
 # positive", "HBsAg positive"; a short capitalised word needs a letter or digit after it, so "Be positive" is not.
 _RESULT_WORDS = ("positive", "negative")
@@ -671,9 +703,18 @@ def _with_letters_as_digits(prepared: Prepared) -> Prepared | None:
     return prepare(norm) if changed else None
 
 
-def _digits_key(number: str) -> str:
-    """How a number is compared with the agency's published contacts: its last eight digits."""
-    return re.sub(r"\D", "", number)[-8:]
+def phone_key(number: str, country_code: str) -> str:
+    """A phone number's national digits, the last eight: without the country code ("+975", "00975") and
+    the trunk zero, so the landline "+975-2-332145" published and "02-332145" (or ༠༢-༣༣༢༡༤༥ in Tibetan
+    digits) written in a post are the same number."""
+    digits = re.sub(r"\D", "", number.translate(_TIBETAN_DIGITS))
+    digits = digits.removeprefix("00")
+    if digits.startswith(country_code) and len(digits) > 8:
+        digits = digits[len(country_code) :]
+    return digits.lstrip("0")[-8:]
+
+
+_TIBETAN_DIGITS = str.maketrans("༠༡༢༣༤༥༦༧༨༩", "0123456789")
 
 
 def _digits_of_words(words: str) -> str:
