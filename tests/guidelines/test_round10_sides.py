@@ -41,14 +41,8 @@ IN_PERIOD = CheckContext(parties=PARTIES, extra_terms=CANDIDATES, election=Elect
     [
         # The everyday word or phrase, no politics around it.
         "སེམས་སྐྱིད་དང་ལྡན་པའི་ ལོ་གསར་ལེགས་ཤོམ་ཅིག་ ཆ་མཉམ་ལུ་ སྨོན་ལམ་ཞུ།",
-        pytest.param(
-            "བསམ་འགྲུབ་པའི་ ལོ་ལེགས་ཤོམ་ཅིག་ ཞུ། 🙏",
-            marks=pytest.mark.xfail(
-                reason="the rules pass it; the learned model is still given the everyday word as a party's name "
-                "(the checker passes it every name found) and holds the wish",
-                strict=True,
-            ),
-        ),
+        # The learned model is given only the names the rules read as sides (round 11): not this wish.
+        "བསམ་འགྲུབ་པའི་ ལོ་ལེགས་ཤོམ་ཅིག་ ཞུ། 🙏",
         "Happy hearts make happy homes: great work by the counsellors at the family clinic.",
         "We fixed the canal step by step, well done to the whole gewog!",
         "Staff worked with semkyid and patience all week, kadrinchey la",

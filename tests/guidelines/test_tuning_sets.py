@@ -3,8 +3,8 @@ became tuning data). Each was written by a helper who read no code and evaluated
 round's detectors were frozen (docs/benchmarks.md keeps those figures: first set round 1; second set, commit 9d4b8b5;
 third, 2b5dfb8; fourth, 2135dd1; fifth, d96f4b7; sixth, bb6b168; seventh, 0850f70; eighth, e73119b; ninth,
 6b12802; tenth, 78009c3). Their misses were then studied for the next round and their texts train the learned
-taking-sides model, so the figures here are training-set figures, optimistic by construction. The independent estimate
-is test_heldout.py (absent while a round is in progress and its new set is not yet opened); the model's
+taking-sides model, so the figures here are training-set figures, optimistic by construction. The independent
+estimate is test_heldout.py (absent while a round is in progress and its new set is not yet opened); the model's
 cross-validated figures are in docs/benchmarks.md.
 
 Floors at the figures measured after the last round that tuned on each set, so a regression fails. The first set
@@ -119,7 +119,7 @@ SETS = [
         TUNING_ROUND10,
         360,
         180,
-        {"taking_sides": (58, 60, 81), "personal_data": (59, 59, 59), "marking": (50, 50, 50)},
+        {"taking_sides": (75, 75, 81), "personal_data": (59, 59, 59), "marking": (50, 50, 50)},
     ),
 ]
 

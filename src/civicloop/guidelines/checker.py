@@ -152,7 +152,7 @@ class RuleBook:
     def named_sides(self, prepared: Prepared) -> list[tuple[int, int, str]]:
         """The parties and candidates named in a text: (start, end, lexicon)."""
         named = [(h.start, h.end, h.term.lexicon) for h in self.index.find(prepared) if h.term.lexicon in NAMED_SIDES]
-        return sorted(named + self.neutrality.aliases(prepared))
+        return self.neutrality.sides_named(prepared, sorted(named + self.neutrality.aliases(prepared)))
 
     def check(self, text: str, context: CheckContext, *, learned: bool = True) -> list[Finding]:
         """Findings in ``text``; ``learned`` False leaves out the learned taking-sides model (rules only)."""
@@ -266,6 +266,8 @@ class RuleBook:
         model = shipped_model()
         # A nickname inside a longer proper name ("the Marigolds of Paro art prize") names no side.
         named = [n for n in named if not longer_name(prepared.norm, n[0], n[1])]
+        # The names the rules read as sides: an everyday word that is also a short name is none (a wish).
+        named = self.neutrality.sides_named(prepared, named)
         if model is None or self.model_silent(prepared, named, cues, found):
             return []
         opinion = model.score(prepared, named, phase is not ElectionPhase.none, cues)

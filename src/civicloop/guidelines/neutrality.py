@@ -184,6 +184,10 @@ class NeutralityDetector:
         self.symbols = _symbol_pattern(symbols)
         self.symbol_sides = _symbol_side_pattern(symbols)
         self.configured_symbols = _symbol_pattern(s for p in parties for s in p.symbols)
+        # Each party's own colours and emojis, to tell two parties' symbols set against each other.
+        self.party_symbols = tuple(
+            pattern for pattern in (_symbol_pattern(p.symbols) for p in parties) if pattern is not None
+        )
         self.mocking = tuple(config["mocking"])
         short = [n.strip() for p in parties for n in p.names]
         self.short_names = frozenset(n.lower() for n in short if not is_tibetan(n))
@@ -254,7 +258,10 @@ class NeutralityDetector:
         named = [
             (a, b)
             for a, b in named
-            if not _someone_else(text, a, b) and not longer_name(text, a, b) and not _everyday_word(text, a, b)
+            if not _someone_else(text, a, b)
+            and not longer_name(text, a, b)
+            and not _everyday_word(text, a, b)
+            and not self._a_namesake(text, a, b)
         ]
         if self.dzongkha_candidates is not None and _TIBETAN.search(text):
             # Candidates in Dzongkha script spelt from their English names: sides for the rules only. The
@@ -301,7 +308,7 @@ class NeutralityDetector:
         if named:
             found += _symbol_comparisons(text, named) + _all_talk(text, named)
             targets += _pronouns_after(prepared, named[0][1])
-            found += _spelled_vote(text, named) + _support_asked_dz(text, named[0][1])
+            found += _spelled_vote(text, named) + _support_asked(text, named[0][1])
         if targets:
             context = _Context(prepared, hits, _sentences(text), [t[0] for t in prepared.tokens], in_period)
             for target in targets:
@@ -313,14 +320,23 @@ class NeutralityDetector:
             found += _favoured_followers(prepared, hits, targets)
         if hits.get("decision"):
             found += _decided_for_a_side(text, hits, named)
-        if hits.get("resource") and hits.get("event") and named:
-            found += _resources_for_a_side(text, hits, named)
+        if hits.get("resource") and hits.get("event"):
+            found += _resources_for_a_side(text, hits, [(t.start, t.end) for t in targets if not t.weak])
         if in_period and named:
             found += _side_at_a_time(text, hits, named)
         if self.configured_symbols is not None and not hits.get("notice"):
             found += _one_of_the_parties(text, self.configured_symbols)
         if in_period and self.configured_symbols is not None:
             found += _hinted_side(text, hits, self.configured_symbols)
+        lowered = text.lower()
+        if self.party_symbols and self.configured_symbols is not None and self.configured_symbols.search(text):
+            found += _symbols_compared(text, self.party_symbols)
+        if "other" in lowered:
+            found += _one_against_the_other(text)
+        if "party" in lowered:
+            found += _our_partys(text)
+        if hits.get("favour") and " us" in lowered:
+            found += _favoured_our_side(text, hits)
         return found or _pointed_at_the_vote(text, hits, targets)
 
     def _as_sides(self, text: str, named: list[tuple[int, int]], terms: list[Hit]) -> list[tuple[int, int]]:
@@ -351,7 +367,40 @@ class NeutralityDetector:
         candidate's name is never one."""
         if is_tibetan(name.strip()):
             return _tsheg_free(name) in self.short_names_dz
-        return name.islower() and name in self.short_names
+        # "gakid tshogpa", "blue party": a party word makes the everyday word a party's name.
+        party_word = any(w in _PARTY_WORDS for w in name.lower().split())
+        return name.islower() and name in self.short_names and not party_word
+
+    def _a_namesake(self, text: str, start: int, end: int) -> bool:
+        """A party's one-word short name that is also a person's or a group's name: after a title ("Lopen
+        Pelzang la", "Aum Jamtho") or first word of a longer proper name ("the Pelzang Dance Troupe",
+        "Pelzang Hotel"), unless that name goes on with a party or campaign word ("Pelzang Party",
+        "Pelzang Rally")."""
+        word = text[start:end]
+        if " " in word.strip() or word.isupper() or word.lower() not in self.short_names:
+            return False
+        if _PERSON_TITLE.search(text, max(0, start - 16), start):
+            return True
+        following = _PROPER_NEXT.match(text, end)
+        return following is not None and following.group(1).lower() not in _SIDE_NAME_WORDS
+
+    def sides_named(self, prepared: Prepared, named: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """The ``named`` (start, end, lexicon) that stand for a side as ``find`` reads them, for the learned
+        model: not a pupil or a namesake ("Lopen Pelzang la"), and a short name written as the everyday
+        word it also is (བསམ་འགྲུབ་, "success") only where the text is about politics."""
+        prepared = deleet(prepared)
+        text = prepared.norm
+        kept = [
+            n
+            for n in named
+            if not _someone_else(text, n[0], n[1])
+            and not _everyday_word(text, n[0], n[1])
+            and not self._a_namesake(text, n[0], n[1])
+        ]
+        if not kept or any(not self._everyday_form(text[a:b]) for a, b, _ in kept):
+            return kept
+        terms = list(self.index.find(prepared))
+        return kept if self._political(terms, text, [(a, b) for a, b, _ in kept]) else []
 
     def _sides_of(self, target: Target, ctx: _Context) -> list[SideFinding]:
         """Every cue that takes this target's side (or the other side) in its sentence."""
@@ -537,9 +586,14 @@ _NAME_WORDS = frozenset({"event", "follower"})
 _PARTY_WORD_DZ = "ཚོགས"
 
 
+_GENITIVES_DZ = frozenset({"གི", "གྱི", "ཀྱི", "འི"})
+
+
 def _right_before(text: str, end: int, start: int) -> bool:
-    """Nothing but a space, a tsheg or a possessive between a name's ``end`` and a word's ``start``."""
-    return 0 <= start - end <= 4 and text[end:start].strip(" \u0f0b'’s") == ""
+    """Nothing but a space, a tsheg or a possessive between a name's ``end`` and a word's ``start``
+    (Dzongkha's genitive too: ཀུན་འབྲེལ་གྱི་ ཁྱིམ་ཁ་ཁྱིམ་ཁ, "X's door to door")."""
+    between = text[end:start] if 0 <= start - end <= 8 else "x"
+    return between.strip(" \u0f0b'’s") == "" or between.strip(" \u0f0b") in _GENITIVES_DZ
 
 
 def _tsheg_free(name: str) -> str:
@@ -703,18 +757,26 @@ def _resources_for_a_side(
     text: str, hits: dict[str, list[tuple[int, int, Cue]]], named: list[tuple[int, int]]
 ) -> list[SideFinding]:
     """The agency's means spent on a side's campaign: one of its resources (the office printer, a pool
-    vehicle, fuel, DSA) in the sentence of a named side's event or material ("print the BZP flyers
-    on the gewog office printer", "pool bus to the X rally"), the sentence not saying no ("do not use
-    the office printer for party flyers")."""
+    vehicle, fuel, DSA, the notice board, the morning assembly) in the text of a side's event or material
+    (named with it in one sentence: "print the BZP flyers on the gewog office printer", "staff to attend
+    the X rally. Transport from the vehicle pool.", "display the ruling party's manifesto on the notice
+    board"), neither sentence saying no ("do not use the office printer for party flyers")."""
     sentences = _sentences(text)
     for r_start, r_end, _ in hits["resource"]:
         s_start, s_end = _sentence_of(sentences, r_start)
         if _NEGATION_WORD.search(text, s_start, s_end):
             continue
-        event = next((e for e in hits["event"] if s_start <= e[0] < s_end), None)
-        side = next((n for n in named if s_start <= n[0] < s_end), None)
-        if event is not None and side is not None:
-            return [SideFinding(MOBILISING_RULE, min(r_start, event[0], side[0]), max(r_end, event[1], side[1]))]
+        for e_start, e_end, _ in hits["event"]:
+            e_sentence = _sentence_of(sentences, e_start)
+            # Another sentence's resource counts where people are sent to the event ("… to attend the X
+            # rally. Transport from the vehicle pool."), not beside a fact ("X posters were put up; use
+            # the notice boards").
+            sent = any(e_sentence[0] <= a < e_sentence[1] for a, _, _ in hits.get("invitation", []))
+            if e_sentence != (s_start, s_end) and not sent:
+                continue
+            side = next((n for n in named if e_sentence[0] <= n[0] < e_sentence[1]), None)
+            if side is not None and not _NEGATION_WORD.search(text, *e_sentence):
+                return [SideFinding(MOBILISING_RULE, min(r_start, e_start, side[0]), max(r_end, e_end, side[1]))]
     return []
 
 
@@ -771,10 +833,14 @@ def _one_of_the_parties(text: str, symbols: re.Pattern[str]) -> list[SideFinding
 _KNOWING = re.compile(
     r"\byou\s+(?:all\s+|already\s+|surely\s+)?know(?:\s+(?:who|which|whom|what\s+to)\b(?!\s+to\s+(?:call|contact|ask|ring))"
     r"|\s*[.!😉😏😜]|\s*$)|\b(?:won't|will\s+not|not)\s+"
-    r"(?:say|name|mention)\s+(?:the\s+|any\s+)?names?\b|\bno\s+names\b|\bming\s+ma\s+lab|མིང་\s*མི་\s*སླབ|མིང་\s*མ་\s*སླབ",
+    r"(?:say|name|mention)\s+(?:the\s+|any\s+)?names?\b|\bno\s+names\b|\bming\s+ma\s+lab|མིང་\s*མི་\s*སླབ|མིང་\s*མ་\s*སླབ"
+    r"|\b(?:won't|will\s+not|not\s+going\s+to|not)\s+(?:say(?:ing)?|tell(?:ing)?)\s+(?:anything|anyone|you\s+anything)\b"
+    r"|\bga\s*chi\s+(?:yang\s+)?ma\s+(?:zer|lab|sho)\b|ག་ཅི་ཡང་[\u0f0b\s]*(?:མ་|མི་)(?:ཞུ|སླབ|ཟེར)",
     re.IGNORECASE,
 )
 _WINK = re.compile("[\U0001f609\U0001f60f\U0001f61c\U0001f92b]")  # 😉 😏 😜 🤫
+# A choice made at a symbol ("pick 🧡", "🧡 pick bay", "🧡 གདམ་ཁ་རྐྱབ", "tick the 🌻"): a vote by another word.
+_CHOICE = re.compile(r"\b(?:pick|choose|select|tick|press|gdam\s*kha)\b|གདམ་ཁ", re.IGNORECASE)
 
 
 def _hinted_side(text: str, hits: dict[str, list[tuple[int, int, Cue]]], symbols: re.Pattern[str]) -> list[SideFinding]:
@@ -785,7 +851,10 @@ def _hinted_side(text: str, hits: dict[str, list[tuple[int, int, Cue]]], symbols
     symbol = symbols.search(text)
     if symbol is None:
         return []
-    voting = (hits.get("electoral") or hits.get("election_time")) and not (hits.get("notice") or _CONTEST.search(text))
+    chosen = _CHOICE.search(text, max(0, symbol.start() - 16), symbol.end() + 16) is not None
+    voting = (hits.get("electoral") or hits.get("election_time") or chosen) and not (
+        hits.get("notice") or _CONTEST.search(text)
+    )
     hint = _KNOWING.search(text) or (_WINK.search(text) if voting else None)
     if hint is None:
         return []
@@ -876,14 +945,23 @@ def _all_talk(text: str, named: list[tuple[int, int]]) -> list[SideFinding]:
 # ཁོ་ལུ་ རྒྱབ་སྐྱོར་འབད་གནང། "please support him/her/them": a Dzongkha pronoun, ལུ, support and an imperative
 # ending the sentence (not a relative clause: ཁོང་ལུ་ རྒྱབ་སྐྱོར་འབད་མི་ ཞབས་ཏོག་པ, the nurses who supported him).
 _SUPPORT_ASKED_DZ = re.compile(
-    "(?<![\u0f40-\u0fbc])(?:ཁོ་མོ|ཁོང|ཁོ)[\u0f0b\\s]*ལུ[\u0f0b\\s]*རྒྱབ[\u0f0b\\s]*སྐྱོར[\u0f0b\\s]*"
-    "(?:འབད[\u0f0b\\s]*(?:གནང|ཤོག|དགོ)?|ཞུ)[\u0f0b\\s]*(?:[\u0f0d\u0f0e]|$)"
+    "(?<![\u0f40-\u0fbc])(?:ཁོ་མོ|ཁོང|ཁོ)[\u0f0b\\s]*ལུ[\u0f0b\\s]*(?:རྒྱབ[\u0f0b\\s]*སྐྱོར|གོ[\u0f0b\\s]*སྐབས(?:[\u0f0b\\s]*ཅིག)?)"
+    "[\u0f0b\\s]*(?:(?:འབད|བྱིན)[\u0f0b\\s]*(?:གནང|ཤོག|དགོ)?|ཞུ)[\u0f0b\\s]*(?:[\u0f0d\u0f0e]|$|[^\u0f0b\u0f40-\u0fbc\\s])"
+)
+# "give him a chance", "give them another chance", "kho lu chance chi ter nang": a chance asked for the side
+# a pronoun stands for (not "a chance to explain", an everyday courtesy).
+_CHANCE_ASKED = re.compile(
+    r"\b(?:give|giving)\s+(?:him|her|them)\s+(?:a|one|another|one\s+more)\s+chance\b(?!\s+to\b)"
+    r"|\b(?:kho|khong|khomo|mo)\s+(?:lu|lo|la)\s+(?:chance|gokab|go\s+kab)\s+(?:chi\s+|ci\s+|gcig\s+)?"
+    r"(?:ter|tey|bjin)\b",
+    re.IGNORECASE,
 )
 
 
-def _support_asked_dz(text: str, after: int) -> list[SideFinding]:
-    """After a party or candidate is named, a Dzongkha pronoun asked support for ("… ཁོ་ལུ་ རྒྱབ་སྐྱོར་འབད་གནང།")."""
-    m = _SUPPORT_ASKED_DZ.search(text, after)
+def _support_asked(text: str, after: int) -> list[SideFinding]:
+    """After a party or candidate is named, support or a chance asked for the pronoun that stands for it
+    ("… ཁོ་ལུ་ རྒྱབ་སྐྱོར་འབད་གནང།", "… ཁོང་ལུ་ གོ་སྐབས་ཅིག་ བྱིན་གནང་།", "give him a chance")."""
+    m = _SUPPORT_ASKED_DZ.search(text, after) or _CHANCE_ASKED.search(text, after)
     return [SideFinding("political.canvassing", m.start(), m.end())] if m else []
 
 
@@ -1096,3 +1174,137 @@ def _dzongkha_core(name_dz: str) -> str:
         name = name.removeprefix(prefix)
     name = name.removesuffix("ཚོགས་པ").strip("\u0f0b")
     return name if name.count("\u0f0b") >= 1 and name != name_dz.strip() else ""
+
+
+# Symbols of two parties set against each other: "Compare the record: 🩵 vs 🧡", "💜 le bay mi, 🪷 kha rkyang",
+# "ཚོགས་པ་གཉིས་ ག་བསྡུར་ འབད་བལྟ། 💜 … 🪷 …": a comparison word, or "vs" with a judgement.
+_COMPARE = re.compile(r"\bcompar\w*|ག་བསྡུར|\bga\s*dur\b", re.IGNORECASE)
+_VERSUS = re.compile(r"(?<!\w)(?:vs\.?|versus)(?!\w)", re.IGNORECASE)
+_JUDGED = re.compile(
+    r"\b(?:better|worse|wins?|winner|deliver\w*|talks?|only\s+promises?|kha\s*r?kyang\w*|real\s+work)\b|ཁ་རྐྱང",
+    re.IGNORECASE,
+)
+
+
+def _symbols_compared(text: str, party_symbols: tuple[re.Pattern[str], ...]) -> list[SideFinding]:
+    """Two parties shown by their colours or emojis and compared ("🩵 vs 🧡. We all know who wins"): the
+    comparison takes a side though no party is named. A ballot list of symbols compares nothing."""
+    found = [m for m in (p.search(text) for p in party_symbols) if m is not None]
+    if len(found) < 2:
+        return []
+    compared = _COMPARE.search(text) or (_JUDGED.search(text) if _VERSUS.search(text) else None)
+    if compared is None:
+        return []
+    spans = [(m.start(), m.end()) for m in found] + [(compared.start(), compared.end())]
+    return [SideFinding("political.comparison", min(a for a, _ in spans), max(b for _, b in spans))]
+
+
+# "one party built 12 hostels and the other only talks", "Two parties promise, one delivers": sides left
+# unnamed and one shown as all talk.
+_ONE_AGAINST_THE_OTHER = re.compile(
+    r"\bone\s+(?:party|side|candidate|team|tshogpa|government)\b[^.!?\n]{0,80}?\b(?:the\s+)?others?(?:\s+one)?"
+    r"\s+(?:only|just|merely|still|all)\s+(?:talks?|promises?|makes\s+promises|talk)\b"
+    r"|\b(?:two|both|the\s+other)\s+(?:parties|sides|candidates)\s+promise\w*\W+(?:only\s+)?one\s+delivers\b",
+    re.IGNORECASE,
+)
+
+
+def _one_against_the_other(text: str) -> list[SideFinding]:
+    m = _ONE_AGAINST_THE_OTHER.search(text)
+    return [SideFinding("political.comparison", m.start(), m.end())] if m else []
+
+
+# "our party's idea", "my party's pledge card": the account speaking as a party's own.
+_OUR_PARTYS = re.compile(
+    r"\b(?:our|my)\s+party(?:'s|’s|\s+gi|\s+ki)\s+(?:[\w-]+\s+){0,2}?(?:idea|ideas|pledge\w*|manifesto\w*|promise\w*|"
+    r"polic(?:y|ies)|candidates?|government|win|victory|plan|plans|vision|agenda|record|achievement\w*|work|scheme)\b",
+    re.IGNORECASE,
+)
+
+
+def _our_partys(text: str) -> list[SideFinding]:
+    """An agency account calling a party's idea, pledge or candidate "our party's": it speaks as that party."""
+    m = _OUR_PARTYS.search(text)
+    return [SideFinding("political.endorsement", m.start(), m.end())] if m else []
+
+
+# "gewogs that stood with us last election", "those who voted for us": the account's own side's people.
+_OUR_FOLLOWERS = re.compile(
+    r"\b(?:that|who|which|those)\s+(?:stood\s+(?:with|by)|voted\s+(?:for|with)|supported|backed|sided\s+with|"
+    r"campaigned\s+for)\s+us\b",
+    re.IGNORECASE,
+)
+
+
+def _favoured_our_side(text: str, hits: dict[str, list[tuple[int, int, Cue]]]) -> list[SideFinding]:
+    """Something given first or only to those who stood with "us" (a favour in the same sentence or the next):
+    the agency's means spent on its side's people, the side being the account's own."""
+    m = _OUR_FOLLOWERS.search(text)
+    if m is None:
+        return []
+    sentences = _sentences(text)
+    s_start, s_end = _sentence_of(sentences, m.start())
+    if _NEGATION_WORD.search(text, s_start, s_end):
+        return []
+    before = _sentence_of(sentences, max(0, s_start - 1))[0]
+    reach = _sentence_of(sentences, s_end)[1]
+    favour = next((h for h in hits["favour"] if before <= h[0] < reach), None)
+    if favour is None:
+        return []
+    return [SideFinding(FAVOUR_RULE, min(favour[0], m.start()), max(favour[1], m.end()))]
+
+
+# A title before a person's name: "Lopen Pelzang", "Aum Jamtho", "Dasho …".
+_PERSON_TITLE = re.compile(
+    r"\b(?:lopen|lopon|aum|ap|dasho|dr|mr|mrs|ms|miss|madam|sir|teacher|principal|lam|lama|ashi|azhi|gup|mangmi|"
+    r"drungpa|nurse|driver|student|pupil|ama|apa|meme|abi|angay)\.?\s+$",
+    re.IGNORECASE,
+)
+# A capitalised word right after: the short name begins a longer proper name ("Pelzang Dance Troupe").
+_PROPER_NEXT = re.compile(r"\s+([A-Z][a-z]+)\b")
+# Words that make such a longer name still the party's: "Pelzang Party", "Pelzang Rally", "Pelzang Youth".
+_SIDE_NAME_WORDS = frozenset(
+    {
+        "party",
+        "tshogpa",
+        "front",
+        "alliance",
+        "rally",
+        "campaign",
+        "candidate",
+        "candidates",
+        "manifesto",
+        "team",
+        "supporters",
+        "volunteers",
+        "government",
+        "govt",
+        "youth",
+        "wing",
+        "office",
+        "president",
+        "members",
+        "member",
+        "convention",
+        "leader",
+        "leaders",
+        "pledge",
+        "promise",
+        "promises",
+        "policy",
+        "for",
+        "is",
+        "will",
+        "has",
+        "can",
+        "did",
+        "won",
+        "wins",
+        "the",
+        "and",
+        "or",
+        "ga",
+        "gi",
+        "lu",
+    }
+)
