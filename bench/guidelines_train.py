@@ -2,9 +2,9 @@
 
 The model is a logistic regression over words, word pairs and letter groups (features and scoring in
 civicloop.guidelines.sides_model), trained on the tuning sets only: tests/guidelines/labelled and
-tuning-round1 … tuning-round10, never on the held-out set (tests/guidelines/heldout/), which nobody has
-tuned on. The regularisation and the
-threshold are chosen by cross-validation on the tuning sets with whole sets as folds (each set is one
+tuning-round1 … tuning-round9 (not tuning-round10: ``NOT_TRAINED_ON``), never on the held-out set
+(tests/guidelines/heldout/), which nobody has tuned on. The regularisation and the threshold are chosen by
+cross-validation on the tuning sets with whole sets as folds (each set is one
 writer; since round 8: random folds let a writer's wordings leak across folds and chose a threshold
 for texts like the training texts, not for a new writer's), for the decision the checker makes: hold
 when a rule takes sides OR the model's probability reaches the threshold (since round 10: the highest
@@ -73,6 +73,12 @@ class Row:
 
 def sets() -> dict[str, list[Case]]:
     return {"labelled": from_labelled(load())} | {folder.name: load_held_out(folder) for folder in TUNING_SETS}
+
+
+# The sets the shipped model is trained on. Round 11 left out the tenth set (tuning-round10): with it, the
+# threshold chosen by leave-one-set-out fell to 0.64 and the model held five clean texts of labelled/ and
+# lowered the ninth set's recall (0.904 → 0.880), so the tenth set's misses were written as rules only.
+NOT_TRAINED_ON = frozenset({"tuning-round10"})
 
 
 def rows(cases: list[Case], group: str = "") -> list[Row]:
@@ -300,7 +306,7 @@ def main() -> None:
     if args.leave_one_out:
         leave_one_set_out(available)
         return
-    names = args.train_on.split(",") if args.train_on else list(available)
+    names = args.train_on.split(",") if args.train_on else [name for name in available if name not in NOT_TRAINED_ON]
     data = [row for name in names for row in rows(available[name], name)]
     artefact, lines = train(data, names)
     print("\n".join(lines))
