@@ -592,7 +592,9 @@ _GENITIVES_DZ = frozenset({"གི", "གྱི", "ཀྱི", "འི"})
 def _right_before(text: str, end: int, start: int) -> bool:
     """Nothing but a space, a tsheg or a possessive between a name's ``end`` and a word's ``start``
     (Dzongkha's genitive too: ཀུན་འབྲེལ་གྱི་ ཁྱིམ་ཁ་ཁྱིམ་ཁ, "X's door to door")."""
-    between = text[end:start] if 0 <= start - end <= 8 else "x"
+    if not 0 <= start - end <= 8:
+        return False
+    between = text[end:start]
     return between.strip(" \u0f0b'’s") == "" or between.strip(" \u0f0b") in _GENITIVES_DZ
 
 
