@@ -29,10 +29,12 @@ $(DEMO_STAMP): $(BIN)/python pyproject.toml
 demo: $(DEMO_STAMP)
 	$(BIN)/civicloop demo --port $${PORT:-8000}
 
-# Debian packages the tests drive: Chromium (browser tests) and Squid (office access).
+# Debian packages the tests drive: Chromium's headless shell (browser tests; the full Chromium for the docs'
+# screenshots and the static-files benchmark) and Squid (office access).
 browser:
-	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
+	@{ command -v chromium >/dev/null && command -v chromium-headless-shell >/dev/null; } || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell >/dev/null); } || \
 	  echo "chromium is missing and cannot be installed here: browser tests will be skipped (fail under CI)"
 
 squid:
