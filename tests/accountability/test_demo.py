@@ -10,22 +10,20 @@ from civicloop.auth.scope import Actor
 from civicloop.channels.simulator.citizens import load_targets, register_accounts
 from civicloop.channels.simulator.live import remember_conversations
 from civicloop.channels.simulator.state import SimulatorState
-from civicloop.demo import seed
 from civicloop.demo.accountability import TITLE
-from civicloop.demo.foundation import demo_email
-from tests.consultations.conftest import clock, sim, simulator_server
+from civicloop.demo.foundation import DemoWorld, demo_email
+from tests.channels.outbound.conftest import sim_now, simulator_server
 
-__all__ = ["clock", "sim", "simulator_server"]
+__all__ = ["sim_now", "simulator_server"]
 
 
-# Seeded once, on SQLite (half a minute); the services are tested on both databases elsewhere.
+# On the run's shared demo (SQLite); the services are tested on both databases elsewhere.
 @pytest.mark.slow
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_bus_stop_reports_commitments_are_on_the_tracker_and_a_change_reaches_the_citizens(
-    db: Session, client: TestClient, sim: SimulatorState
+    demo: DemoWorld, db: Session, client: TestClient, sim_now: SimulatorState
 ) -> None:
-    world = seed(db)
-    db.commit()
+    world, sim = demo, sim_now
     tracker = client.get("/commitments?agency=THROMDE")
     assert TITLE in tracker.text and tracker.text.count('href="/commitments/') >= 4
     assert "<strong>1</strong> overdue" in tracker.text, "the lighting is overdue"

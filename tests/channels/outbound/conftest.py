@@ -61,7 +61,19 @@ def clock() -> Iterator[FixedClock]:
 def sim(
     simulator_server: SimulatorServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SimulatorState]:
-    """A fresh simulator state; CivicLoop's platform calls go to it with a short timeout."""
+    """A fresh simulator state; CivicLoop's platform calls go to it with a short timeout. The clock stands still."""
+    yield from _simulated_platforms(simulator_server, monkeypatch)
+
+
+@pytest.fixture
+def sim_now(simulator_server: SimulatorServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimulatorState]:
+    """The same at the real time, for data seeded at the run's own time (the shared demo)."""
+    yield from _simulated_platforms(simulator_server, monkeypatch)
+
+
+def _simulated_platforms(
+    simulator_server: SimulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SimulatorState]:
     state = simulator_server.reset(SimulatorState())
     for name, value in simulator_server.env().items():
         monkeypatch.setenv(name, value)
