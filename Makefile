@@ -78,7 +78,7 @@ assets:
 # every `python -m civicloop` a test starts (the CLI, serve, the workers, Squid's helpers) would compile CivicLoop's
 # 400 modules again otherwise. The __pycache__ folders are git-ignored.
 test: $(STAMP) browser squid services oidc axe
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-3} --dist loadgroup $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -p no:cacheprovider -n $${TEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -m "not browser and not slow" -x $(PYTEST_ARGS)
