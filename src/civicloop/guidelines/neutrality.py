@@ -1212,8 +1212,13 @@ _ONE_AGAINST_THE_OTHER = re.compile(
 
 
 def _one_against_the_other(text: str) -> list[SideFinding]:
-    m = _ONE_AGAINST_THE_OTHER.search(text)
-    return [SideFinding("political.comparison", m.start(), m.end())] if m else []
+    return _first_match(_ONE_AGAINST_THE_OTHER, "political.comparison", text)
+
+
+def _first_match(pattern: re.Pattern[str], rule: str, text: str) -> list[SideFinding]:
+    """The pattern's first match in the text as a finding of ``rule``, or none."""
+    m = pattern.search(text)
+    return [SideFinding(rule, m.start(), m.end())] if m else []
 
 
 # "our party's idea", "my party's pledge card": the account speaking as a party's own.
@@ -1226,8 +1231,7 @@ _OUR_PARTYS = re.compile(
 
 def _our_partys(text: str) -> list[SideFinding]:
     """An agency account calling a party's idea, pledge or candidate "our party's": it speaks as that party."""
-    m = _OUR_PARTYS.search(text)
-    return [SideFinding("political.endorsement", m.start(), m.end())] if m else []
+    return _first_match(_OUR_PARTYS, "political.endorsement", text)
 
 
 # "gewogs that stood with us last election", "those who voted for us": the account's own side's people.
