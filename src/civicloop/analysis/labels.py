@@ -72,17 +72,19 @@ def _phrases(words: list[str]) -> set[tuple[str, ...]]:
     inside, holding a word that is not a stop word. A run starts with a stop word only when a phrase may start
     with it ("at night", "more seats") and ends with one only when a phrase may end with it ("thank you"): not
     "the rain", "stand for", "make the". One word alone is never a stop word."""
+    stops = stop()
+    usable = [_meaningful(word) for word in words]  # each word judged once, not once per run it could end
     out: set[tuple[str, ...]] = set()
     for start, first in enumerate(words):
-        if not _meaningful(first) or (first in stop() and first not in LEADING):
+        if not usable[start] or (first in stops and first not in LEADING):
             continue
-        content = first not in stop()
+        content = first not in stops
         for end in range(start + 1, min(len(words), start + MAX_PHRASE_WORDS) + 1):
-            last = words[end - 1]
-            if not _meaningful(last):
+            if not usable[end - 1]:
                 break
-            content = content or last not in stop()
-            if content and (last not in stop() or last in TRAILING):
+            last = words[end - 1]
+            content = content or last not in stops
+            if content and (last not in stops or last in TRAILING):
                 out.add(tuple(words[start:end]))
     return out
 
