@@ -22,7 +22,7 @@ from civicloop.channels.youtube import simulator as youtube_sim
 from civicloop.errors import Conflict, Forbidden, Invalid, NotFound
 from civicloop.moderation import queries, service
 from civicloop.moderation.models import AppealStatus, ModerationAction
-from tests.channels.outbound.conftest import PAGE, X_USER
+from tests.channels.outbound.conftest import PAGE, X_USER, no_answer
 from tests.factories import create_agency, create_official
 from tests.moderation.conftest import BOT_TOKEN, GROUP, IG_ACCOUNT, YT_CHANNEL, Moderation
 
@@ -85,8 +85,8 @@ def test_a_refusal_is_recorded_as_the_platform_gave_it_and_nothing_changes(mod: 
 
 def test_a_platform_that_does_not_answer_leaves_a_record_to_try_again(mod: Moderation) -> None:
     comment = mod.scene.comment("Spam spam spam")
-    mod.sim.inject("facebook.comment_hide", Fault.timeout(2))
-    action = _fresh(mod, service.hide(mod.db, actor=mod.officer, message_id=comment.id, ground="spam"))
+    with no_answer(mod.sim, "facebook.comment_hide"):
+        action = _fresh(mod, service.hide(mod.db, actor=mod.officer, message_id=comment.id, ground="spam"))
     assert not action.applied and action.platform_status is None and "try again" in action.platform_summary
     action = _fresh(mod, service.hide(mod.db, actor=mod.officer, message_id=comment.id, ground="spam"))
     assert action.applied

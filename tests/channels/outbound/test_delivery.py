@@ -16,7 +16,7 @@ from civicloop.channels.simulator.state import Fault
 from civicloop.channels.wechat.simulator import wechat_api
 from civicloop.channels.x.simulator import x_api
 from civicloop.config import reset_settings
-from tests.channels.outbound.conftest import PAGE, X_USER, Scene
+from tests.channels.outbound.conftest import PAGE, X_USER, Scene, no_answer
 
 
 def _reply_to_comment(scene: Scene, text: str = "A crew is on its way.") -> OutboundMessage:
@@ -67,8 +67,8 @@ def test_a_lost_response_is_found_on_the_platform_instead_of_posting_twice(scene
 
 def test_a_timeout_after_the_post_was_made_does_not_repeat_it(scene: Scene) -> None:
     mention = scene.mention()
-    scene.sim.inject("x.tweets", Fault.timeout(1.5, after=True))  # the client gives up after 1 s
-    row = scene.send(scene.x, "We are sending someone today.", in_reply_to_message_id=mention.id)
+    with no_answer(scene.sim, "x.tweets", after=True):
+        row = scene.send(scene.x, "We are sending someone today.", in_reply_to_message_id=mention.id)
     row = scene.row(row.id)
     assert row.status is OutboundStatus.queued and "no answer" in (row.last_error or "")
     scene.clock.advance(minutes=1)
@@ -162,8 +162,8 @@ def test_two_jobs_for_the_same_row_at_once_send_one_copy(scene: Scene) -> None:
 
 def test_an_interrupted_wechat_reply_is_unconfirmed_until_an_official_decides(scene: Scene) -> None:
     message = scene.wechat_text()
-    scene.sim.inject("wechat.send", Fault.timeout(1.5, after=True))
-    row = scene.send(scene.wechat, "我们已经派人去了。", conversation_id=message.conversation_id)
+    with no_answer(scene.sim, "wechat.send", after=True):
+        row = scene.send(scene.wechat, "我们已经派人去了。", conversation_id=message.conversation_id)
     scene.clock.advance(minutes=1)
     assert outbound_send.deliver(row.id) is OutboundStatus.unconfirmed
     assert "WeChat cannot list" in (scene.row(row.id).last_error or "")
@@ -172,8 +172,8 @@ def test_an_interrupted_wechat_reply_is_unconfirmed_until_an_official_decides(sc
     scene.db.commit()
     assert confirmed.status is OutboundStatus.sent
     # The other decision: the official looked, found nothing, and sends it again.
-    scene.sim.inject("wechat.send", Fault.timeout(1.5))
-    again = scene.send(scene.wechat, "Second note.", conversation_id=message.conversation_id)
+    with no_answer(scene.sim, "wechat.send"):
+        again = scene.send(scene.wechat, "Second note.", conversation_id=message.conversation_id)
     scene.clock.advance(minutes=1)
     assert outbound_send.deliver(again.id) is OutboundStatus.unconfirmed
     assert scene.row(again.id).status is OutboundStatus.unconfirmed  # as the job left it
