@@ -89,13 +89,17 @@ def _reconfigure() -> None:
     side by side meant every test: compiling SQL was 17 % of a profiled run.
     """
     reset_settings()
-    release_connections()
+    release_connections(keep_postgres=True)
     jobs.configure(get_settings())
 
 
-def release_connections() -> None:
-    """Close every pooled connection to this test's database (the engine, and its compiled statements, stay)."""
-    if has_engine():
+def release_connections(*, keep_postgres: bool = False) -> None:
+    """Close every pooled connection to this test's database (the engine, and its compiled statements, stay).
+
+    ``keep_postgres``: between tests a PostgreSQL pool stays open (the reset ends only connections that are busy),
+    since each new connection is a new server process that loads the catalog entries of every table it touches
+    again; a SQLite file is replaced under its connections, so those are always closed."""
+    if has_engine() and not (keep_postgres and get_engine().dialect.name == "postgresql"):
         get_engine().dispose()
 
 
@@ -119,9 +123,10 @@ class PostgresDatabase:
 
     Resetting costs a few milliseconds where ``CREATE DATABASE … TEMPLATE`` and ``DROP DATABASE`` cost most
     of a second. Requests, jobs, live servers and subprocesses all connect and commit as they do in
-    production; afterwards every other connection is ended, every table holding rows emptied (children before parents),
-    the rows the migrations inserted put back (a copy of them lives in the template's ``SEED_COPY`` schema)
-    and every sequence set back to where the template left it, so the next test starts as on a fresh clone.
+    production; afterwards every other busy connection is ended (idle ones stay in their pools), every table
+    holding rows emptied (children before parents), the rows the migrations inserted put back (a copy of them
+    lives in the template's ``SEED_COPY`` schema) and every sequence set back to where the template left it, so
+    the next test starts as on a fresh clone.
     Should that fail (a lock that outlives its connection, a foreign-key cycle a new migration adds), the
     database is cloned afresh and a warning says why.
     """
@@ -225,17 +230,16 @@ class PostgresDatabase:
         self._run_alone(self._refill_sql)
 
     def _run_alone(self, refill: str) -> None:
-        """End every other connection, empty the tables and run ``refill``; clone afresh if that fails."""
+        """End every other connection that is not idle (a transaction left open, a statement still running: they may
+        hold locks), empty the tables and run ``refill``; clone afresh if that fails. Idle connections hold no lock
+        and stay in their pools (the product's pool pings a connection before lending it)."""
         try:
             resetter = self._open_resetter()
-            with self.admin.connect() as connection:
-                connection.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = :name AND pid <> pg_backend_pid() AND pid <> :resetter"
-                    ),
-                    {"name": self.name, "resetter": resetter.connection.dbapi_connection.info.backend_pid},  # type: ignore[union-attr]
-                )
+            resetter.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            resetter.commit()
             with resetter.begin():
                 resetter.exec_driver_sql(self._reset_sql(resetter, refill))
         except DBAPIError as exc:
@@ -299,7 +303,6 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str]:
     database: PostgresDatabase = request.getfixturevalue("postgres_database")
     use_database(database.url)
     yield database.url
-    release_connections()
     database.reset()
 
 

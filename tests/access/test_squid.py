@@ -14,8 +14,6 @@ import csv
 import io
 import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +42,7 @@ from tests.access.squid_harness import (
     start_squid,
     unprivileged_user,
 )
+from tests.conftest import run_civicloop
 from tests.factories import create_account, create_agency, create_official
 
 pytestmark = pytest.mark.slow
@@ -132,14 +131,10 @@ def _share_sqlite_with_squid(url: str) -> None:
 
 
 def _fragment(db_url: str, folder: Path, at: datetime, python: str) -> str:
-    env = {**os.environ, "CIVICLOOP_DATABASE_URL": db_url, "CIVICLOOP_ACCESS_POLICY_REFRESH_SECONDS": "1"}
-    printed = subprocess.run(
-        [
-            sys.executable, "-m", "civicloop", "squid-config", "--ttl", "0",
-            "--log-file", str(folder / "logs" / "civicloop.log"), "--python", python,
-            "--at", at.astimezone(UTC).isoformat(timespec="seconds"),
-        ],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+    env: dict[str, str | None] = {"CIVICLOOP_DATABASE_URL": db_url, "CIVICLOOP_ACCESS_POLICY_REFRESH_SECONDS": "1"}
+    printed = run_civicloop(
+        "squid-config", "--ttl", "0", "--log-file", str(folder / "logs" / "civicloop.log"), "--python", python,
+        "--at", at.astimezone(UTC).isoformat(timespec="seconds"), env=env,
     )  # fmt: skip
     assert printed.returncode == 0, printed.stderr
     return printed.stdout
