@@ -240,7 +240,7 @@ def test_the_agency_head_acknowledges_then_resolves_and_both_are_audited(
     assert alert is not None and alert.state is AlertState.resolved
     assert alert.resolution == "Answered the bus-stop thread" and alert.open_key is None
     actions = db.scalars(
-        select(AuditEntry.action).where(AuditEntry.target_type == "alert").order_by(AuditEntry.id)
+        select(AuditEntry.action).where(AuditEntry.target_type == "alert").order_by(AuditEntry.seq)
     ).all()
     assert actions == ["alert.acknowledge", "alert.resolve"]
 
