@@ -8,6 +8,8 @@ The app: a test's first requests (the sign-in page, a sign-in, the inbox) on a n
 engine (the old ``client`` fixture) beside the worker's app and engine kept from the test before (``shared_app``).
 The demo on PostgreSQL: a clone of the seeded demo database per test (the old ``demo`` fixture) beside its rows put
 back from the copy the worker keeps (``PostgresDatabase.fill_with_demo``).
+A PostgreSQL test (the reset, a test-sized write, the first requests) with the app's pooled connections closed after
+the test before (until session 11) beside the pool's idle connections kept (each new one is a new server process).
 Rounds alternate between the two sides so that a busy machine slows both alike; medians are printed.
 
     .venv/bin/python bench/test_suite.py [--rounds 15]
@@ -69,6 +71,27 @@ def app_times(rounds: int, folder: Path) -> tuple[list[float], list[float]]:
         fixtures.release_connections()
         shared.append(timed(lambda: first_requests(fixtures.shared_app, official)))
     return fresh, shared
+
+
+def a_postgres_test(database: fixtures.PostgresDatabase, *, close_pool: bool) -> None:
+    """The reset after the test before, a test-sized write and a test's first requests, on the worker's database."""
+    if close_pool:
+        fixtures.release_connections()
+    database.reset()
+    with Session(fixtures.get_engine(), expire_on_commit=False) as session:
+        official = create_official(session, f"officer@{create_agency(session).code}")
+    first_requests(fixtures.shared_app, official)
+
+
+def pool_times(database: fixtures.PostgresDatabase, rounds: int) -> tuple[list[float], list[float]]:
+    """Seconds of ``a_postgres_test`` with the pool closed before it and with the pool kept, alternately."""
+    fixtures.use_database(database.url)
+    a_postgres_test(database, close_pool=False)  # the worker's app has served a PostgreSQL test before
+    closed, kept = [], []
+    for _ in range(rounds):
+        closed.append(timed(lambda: a_postgres_test(database, close_pool=True)))
+        kept.append(timed(lambda: a_postgres_test(database, close_pool=False)))
+    return closed, kept
 
 
 def demo_times(
@@ -135,6 +158,7 @@ def main() -> None:
             clone_times.append(clone_time + timed(lambda name=name: drop(admin, name)))  # type: ignore[misc]
             write_like_a_test(reused.url)
             reset_times.append(timed(reused.reset))
+        pool_closed, pool_kept = pool_times(reused, rounds)
     finally:
         reset_engine()
         reused.drop()
@@ -158,6 +182,11 @@ def main() -> None:
     print(
         f"A PostgreSQL demo test's database: clone of the demo {cloned * 1000:.0f} ms, "
         f"its rows put back {filled * 1000:.0f} ms: {cloned / filled:.1f}x"
+    )
+    closed, pooled = statistics.median(pool_closed), statistics.median(pool_kept)
+    print(
+        f"A PostgreSQL test (reset, write, first requests): pool closed before it {closed * 1000:.0f} ms, "
+        f"pool kept {pooled * 1000:.0f} ms: {closed / pooled:.2f}x"
     )
     new, kept = statistics.median(fresh), statistics.median(shared)
     print(
