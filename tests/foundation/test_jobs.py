@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from civicloop.agencies import service as agencies
 from civicloop.jobs import after_commit, huey
-from tests.conftest import unavailable
+from tests.conftest import run_civicloop, unavailable
 from tests.factories import create_agency
 
 calls: list[int] = []
@@ -71,14 +71,8 @@ def redis_env(db_url: str, redis_only_env: dict[str, str]) -> dict[str, str]:
 
 
 def _ping(env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "civicloop", "jobs", "ping", "--timeout", str(timeout)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """``civicloop jobs ping`` in this process: what is tested is the process that answers it."""
+    return run_civicloop("jobs", "ping", "--timeout", str(timeout), env=dict(env))
 
 
 def test_a_job_runs_through_redis_in_a_separate_worker_process(redis_env: dict[str, str]) -> None:
