@@ -82,7 +82,8 @@ def no_answer(sim: SimulatorState, endpoint: str, *, after: bool = False) -> Ite
 def sim(
     simulator_server: SimulatorServer, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SimulatorState]:
-    """A fresh simulator state; CivicLoop's platform calls go to it with a short timeout. The clock stands still."""
+    """A fresh simulator state; CivicLoop's platform calls go to it (``no_answer`` makes one go unanswered). The clock
+    stands still."""
     yield from _simulated_platforms(simulator_server, monkeypatch)
 
 
