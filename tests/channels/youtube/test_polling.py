@@ -33,6 +33,9 @@ CHANNEL = "UCq3Wd7Bv0sTtkY5oN2hRm8A"  # Thimphu Thromde
 TOKEN = "ya29.a0AfB_thromde-youtube"
 VIDEO = "d9Xq2LpR7sA"
 LIST = "youtube.commentThreads.list"
+# Threads a simulated page holds. The poller asks for YouTube's largest page (maxResults=100), which is a maximum:
+# a page may hold fewer, and paging is what these tests are about, so small pages keep the comments few.
+PAGE = 10
 
 
 @dataclass
@@ -58,7 +61,9 @@ def tube(db: Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Tube]:
         for key, value in sim.env().items():
             monkeypatch.setenv(key, value)
         reset_settings()
-        yield Tube(account, simulator.add_channel(sim.state, CHANNEL, TOKEN), sim.state)
+        channel = simulator.add_channel(sim.state, CHANNEL, TOKEN)
+        channel.page_limit = PAGE
+        yield Tube(account, channel, sim.state)
     reset_settings()
 
 
@@ -89,9 +94,10 @@ def test_new_comments_are_stored_and_processed_once(db: Session, tube: Tube) -> 
 
 
 def test_a_poll_stops_at_the_first_page_holding_a_comment_already_stored(db: Session, tube: Tube) -> None:
-    tube.comments(150)
-    assert polling.poll_all() == 150
-    assert tube.lists() == 2  # two pages of up to 100 threads
+    tube.comments(PAGE + 5)
+    assert polling.poll_all() == PAGE + 5
+    assert tube.lists() == 2  # two pages
+    assert {call.query["maxResults"] for call in tube.state.calls(LIST)} == {"100"}  # YouTube's largest page
     tube.comments(1)
     assert polling.poll_all() == 1
     assert tube.lists() == 3, "the newest page already reached the last poll: no further page is read"
@@ -103,8 +109,8 @@ def test_the_daily_budget_is_respected_and_its_exhaustion_said(
 ) -> None:
     monkeypatch.setenv("CIVICLOOP_POLL_BUDGETS", '{"youtube": 2}')
     reset_settings()
-    tube.comments(250)
-    assert polling.poll_all() == 200
+    tube.comments(2 * PAGE + 5)
+    assert polling.poll_all() == 2 * PAGE
     state = poll_state(db, tube)
     assert state.units == 2 and state.problem and "budget ran out" in state.problem
     assert polling.poll_all() == 0
@@ -195,19 +201,19 @@ def test_reconciliation_recovers_what_a_poll_cut_short_left_behind(
 
     monkeypatch.setenv("CIVICLOOP_POLL_BUDGETS", '{"youtube": 1}')
     reset_settings()
-    tube.comments(150)
-    assert polling.poll_all() == 100, "the day's budget allowed one page"
+    tube.comments(PAGE + 5)
+    assert polling.poll_all() == PAGE, "the day's budget allowed one page"
     monkeypatch.setenv("CIVICLOOP_POLL_BUDGETS", '{"youtube": 100}')
     reset_settings()
     tube.comments(1)
-    assert polling.poll_all() == 1, "a poll stops at the first comment already stored: the older 50 stay behind"
+    assert polling.poll_all() == 1, "a poll stops at the first comment already stored: the older 5 stay behind"
     account = db.get(OfficialAccount, tube.account.id)
     assert account is not None
     with httpx.Client(timeout=5) as http:
         outcome = reconcile_account(db, account, since=utcnow() - timedelta(hours=1), http=http, trigger="cli")
         db.commit()
-        assert (outcome.fetched, outcome.recovered, outcome.problem) == (151, 50, None)
-        assert len(messages(db, tube.account)) == 151
+        assert (outcome.fetched, outcome.recovered, outcome.problem) == (PAGE + 6, 5, None)
+        assert len(messages(db, tube.account)) == PAGE + 6
         again = reconcile_account(db, account, since=utcnow() - timedelta(hours=1), http=http, trigger="cli")
         db.commit()
         assert again.recovered == 0

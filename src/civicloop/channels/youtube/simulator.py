@@ -3,7 +3,8 @@ tests and the demo.
 
 Contract enforced: a bearer token that belongs to the channel acted on (else 401 ``authError``, or 403
 ``forbidden`` for another channel's comments); ``part`` must include ``snippet``; ``maxResults`` 1–100;
-pages of threads newest first with ``nextPageToken``; a reply's ``snippet.parentId`` must be a top-level
+pages of threads newest first with ``nextPageToken`` (at most ``maxResults`` a page, and fewer when a channel's
+``page_limit`` is set lower: the API promises a maximum, not a page size); a reply's ``snippet.parentId`` must be a top-level
 comment of the channel and its ``textOriginal`` non-empty; every call spends quota (list 1 unit, insert
 50) and a call past the channel's daily limit is refused with 403 ``quotaExceeded``. Errors in Google's
 shape ``{"error": {"code", "message", "errors": [{"reason", "domain", "message"}]}}``.
@@ -43,6 +44,7 @@ class Channel:
     quota_limit: int = DAILY_QUOTA
     sent: list[dict[str, Any]] = field(default_factory=list)
     moderation: dict[str, str] = field(default_factory=dict)  # comment id → status, when not "published"
+    page_limit: int = 100  # the most threads a page holds whatever maxResults asks (a test sets it low)
 
 
 def channels(state: SimulatorState) -> dict[str, Channel]:
@@ -125,15 +127,16 @@ def list_threads(state: SimulatorState, call: Call) -> Reply:
     # commentThreads.list shows published comments unless asked (by the owner) for another status.
     wanted = call.query.get("moderationStatus") or "published"
     shown = [t for t in channel.threads if channel.moderation.get(t["id"], "published") == wanted]
-    page = shown[start : start + size]
+    end = start + min(size, channel.page_limit)
+    page = shown[start:end]
     answer: dict[str, Any] = {
         "kind": "youtube#commentThreadListResponse",
         "etag": f"p{start}",
         "pageInfo": {"totalResults": len(page), "resultsPerPage": size},
         "items": page,
     }
-    if start + size < len(shown):
-        answer["nextPageToken"] = str(start + size)
+    if end < len(shown):
+        answer["nextPageToken"] = str(end)
     return Reply(200, answer)
 
 
