@@ -34,6 +34,12 @@ ROLES = ["national_admin", "auditor", "agency_head", "officer", "analyst", "agen
 SKIP = re.compile(
     r"^/(api|webhooks|static|logout|login/oidc)\b|[?&](format|download)=|\.(csv|json|pdf|svg|png|zip|xlsx)(\?|$)"
 )
+# axe's verdict on the page and the links to follow from it, in one call to the page.
+CHECK_AND_LINKS = """async tags => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+    const links = Array.from(document.querySelectorAll('a[href]:not([download])'), a => a.href);
+    return {violations: result.violations, links};
+}"""
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -58,14 +64,12 @@ class Crawl:
         assert response is not None and response.status < 500, f"{who}: {url} answered {response and response.status}"
         if not response.headers.get("content-type", "").startswith("text/html"):
             return []  # an uploaded picture or document, not a page
-        result = tab.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
-        )
+        result = tab.evaluate(CHECK_AND_LINKS, TAGS)
         for v in result["violations"]:
             if v["impact"] in FAILING:
                 targets = "; ".join(" ".join(node["target"]) for node in v["nodes"][:4])
                 self.violations.append(f"[{who}, {size}] {url}: {v['id']} ({v['impact']}) {v['help']} → {targets}")
-        hrefs: list[str] = tab.eval_on_selector_all("a[href]:not([download])", "links => links.map(a => a.href)")
+        hrefs: list[str] = result["links"]
         return hrefs
 
     def links(self, hrefs: list[str], page_url: str) -> Iterator[str]:
