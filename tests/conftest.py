@@ -402,12 +402,49 @@ def sqlite_demo(sqlite_template: Path) -> DemoTemplate:
         return DemoTemplate(str(path), _demo_world(f"sqlite:///{path}"))
 
 
-@pytest.fixture(scope="session")
-def postgres_demo(postgres_database: PostgresDatabase) -> DemoTemplate:
-    """The demo seeded once per run into a PostgreSQL database every worker clones (dropped at the end of the run).
+def _copy_rows(source_url: str, target_url: str) -> None:
+    """Every row of the database at ``source_url`` (migrated, SQLite) into the migrated one at ``target_url``
+    (PostgreSQL), in place of the target's own rows, and each sequence set past the ids copied.
 
-    The world is read from this worker's own copy: nothing but ``CREATE DATABASE … TEMPLATE`` touches the shared one,
-    which refuses to be copied while anyone is connected to it."""
+    Rows are read and written through the product's tables and column types, so values arrive as the product wrote
+    them (times, JSON, encrypted credentials); generated columns (PostgreSQL's search vectors) are computed again.
+    Foreign keys are not checked while the tables fill (``session_replication_role``): the source is consistent."""
+    from civicloop.db.base import Base
+
+    source = create_engine(source_url, poolclass=NullPool)
+    target = create_engine(target_url, poolclass=NullPool)
+    try:
+        with source.connect() as reading, target.begin() as writing:
+            writing.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for table in reversed(Base.metadata.sorted_tables):
+                writing.execute(table.delete())
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(row) for row in reading.execute(select(table)).mappings()]
+                if rows:
+                    writing.execute(table.insert(), rows)
+            serials = writing.exec_driver_sql(
+                "SELECT quote_ident(table_name), quote_ident(column_name), sequence FROM information_schema.columns,"
+                " pg_get_serial_sequence(quote_ident(table_name), column_name) AS sequence"
+                " WHERE table_schema = 'public' AND sequence IS NOT NULL"
+            ).all()
+            for table_name, column, sequence in serials:
+                writing.exec_driver_sql(
+                    f"SELECT setval('{sequence}', coalesce(max({column}), 1), max({column}) IS NOT NULL)"  # noqa: S608
+                    f" FROM {table_name}"
+                )
+    finally:
+        source.dispose()
+        target.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_demo(postgres_database: PostgresDatabase, sqlite_demo: DemoTemplate) -> DemoTemplate:
+    """The demo copied once per run into a PostgreSQL database every worker clones (dropped at the end of the run).
+
+    Its rows are the SQLite demo's (``_copy_rows``): seeding it again through the product would take a worker 15 s
+    for the same rows, and the seed's steps all have PostgreSQL tests of their own. The world is read from this
+    worker's own copy: nothing but ``CREATE DATABASE … TEMPLATE`` touches the shared one, which refuses to be copied
+    while anyone is connected to it."""
     with _run_lock("postgres-demo"):
         with postgres_database.admin.connect() as connection:
             exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_DEMO}).first()
@@ -416,7 +453,7 @@ def postgres_demo(postgres_database: PostgresDatabase) -> DemoTemplate:
             with postgres_database.admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)'))
                 connection.execute(text(f'CREATE DATABASE "{partial}" TEMPLATE "{postgres_database.template}"'))
-            _seed_demo(postgres_database.url_of(partial))
+            _copy_rows(f"sqlite:///{sqlite_demo.source}", postgres_database.url_of(partial))
             with postgres_database.admin.connect() as connection:
                 connection.execute(text(f'ALTER DATABASE "{partial}" RENAME TO "{PG_DEMO}"'))
     postgres_database.fill_with_demo(PG_DEMO)
@@ -645,8 +682,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Keep the garbage collector off what lives for the whole run, and let it run less often.
 
     Everything imported by now (CivicLoop, its libraries, the test modules) stays until the process ends:
-    ``gc.freeze`` puts it out of the collector's reach, which otherwise walks all of it in each full collection. Tests make many short-lived objects, so the youngest generation is collected after 10,000
-    allocations rather than 700. Collecting was 9 % of a test process's time (``tests/inbox``, ``tests/sla`` and
+    ``gc.freeze`` puts it out of the collector's reach, which otherwise walks all of it in each full collection.
+    Tests make many short-lived objects, so the youngest generation is collected after 10,000 allocations rather
+    than 700. Collecting was 9 % of a test process's time (``tests/inbox``, ``tests/sla`` and
     ``tests/oversight`` in one process); tests/README.md has the measurements."""
     gc.collect()
     gc.freeze()

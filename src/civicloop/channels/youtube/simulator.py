@@ -4,8 +4,8 @@ tests and the demo.
 Contract enforced: a bearer token that belongs to the channel acted on (else 401 ``authError``, or 403
 ``forbidden`` for another channel's comments); ``part`` must include ``snippet``; ``maxResults`` 1–100;
 pages of threads newest first with ``nextPageToken`` (at most ``maxResults`` a page, and fewer when a channel's
-``page_limit`` is set lower: the API promises a maximum, not a page size); a reply's ``snippet.parentId`` must be a top-level
-comment of the channel and its ``textOriginal`` non-empty; every call spends quota (list 1 unit, insert
+``page_limit`` is set lower: the API promises a maximum, not a page size); a reply's ``snippet.parentId`` must be
+a top-level comment of the channel and its ``textOriginal`` non-empty; every call spends quota (list 1 unit, insert
 50) and a call past the channel's daily limit is refused with 403 ``quotaExceeded``. Errors in Google's
 shape ``{"error": {"code", "message", "errors": [{"reason", "domain", "message"}]}}``.
 Moderation (``comments.setModerationStatus``): query ``id`` (up to 50, comma-separated) and
