@@ -304,7 +304,7 @@ def test_quotes_prefer_texts_the_model_embedded_over_stand_ins() -> None:
     members = np.arange(8)
     similarity = np.array([0.9, 0.95, 0.5, 0.99, 0.6, 0.7, 0.8, 0.4], dtype=np.float32)
     embedded = np.array([False, False, True, False, True, True, True, True])
-    quotes = _quotes(members, similarity, embedded, originals, redact=str)
+    quotes = _quotes(members, similarity, embedded, originals, [normalize(text) for text in originals], redact=str)
     # Embedded rows by similarity (6, 5, 4, 2, 7); stand-ins only if five were not found.
     assert [int(q.split()[4]) for q in quotes] == [6, 5, 4, 2, 7]
 

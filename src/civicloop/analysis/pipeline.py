@@ -201,12 +201,14 @@ def _quotes(
     similarity: np.ndarray,
     embedded: np.ndarray,
     originals: Sequence[str],
+    normalized: Sequence[str],
     redact: Redactor | None,
 ) -> list[str]:
     """Up to five distinct messages closest to the theme's centre, readable length first.
 
     Texts the model embedded itself come before those with stand-in vectors, whose similarity to
     the centre reads higher than it is (a regression's answers lean towards the average).
+    ``normalized`` holds each of ``originals`` normalized; a text's words are read once, when first needed.
     """
     if redact is None:
         return []
@@ -214,20 +216,24 @@ def _quotes(
     ranked = members[np.lexsort((-similarity[members], ~embedded[members]))]
     picked: list[str] = []
     chosen_words: list[set[str]] = []
+    words_of: dict[int, set[str]] = {}
     # Prefer readable lengths and texts that do not mostly repeat a quote already chosen (a template
     # with another place name says nothing new); relax both when the theme has nothing else.
     for readable_only, overlap in ((True, QUOTE_OVERLAP), (False, QUOTE_OVERLAP), (False, 1.0)):
         for group in ranked:
             text = originals[group]
-            words = set(tokens(normalize(text)))
-            if not words or any(len(words & w) / len(words | w) >= overlap for w in chosen_words):
-                continue
             if readable_only and not 20 <= len(text) <= QUOTE_CHARS:
+                continue
+            if group not in words_of:
+                words_of[group] = set(tokens(normalized[group]))
+            words = words_of[group]
+            if not words or any(len(words & w) / len(words | w) >= overlap for w in chosen_words):
                 continue
             chosen_words.append(words)
             picked.append(_clip(redact(text)))
             if len(picked) == QUOTES:
                 return picked
+    return picked
     return picked
 
 
@@ -494,7 +500,7 @@ def analyse(
                 size=len(members),
                 raw_size=int(raw_sizes[theme_id]),
                 sentiment=_sentiment_mix([group_sentiment[i] for i in members]),
-                quotes=_quotes(members, similarity, embedded, originals, redact),
+                quotes=_quotes(members, similarity, embedded, originals, rep_texts, redact),
                 centroid=theme_model.centroids[theme_id - 1] if theme_id != OTHER_ID else None,
                 floor=float(theme_model.floors[theme_id - 1]) if theme_id != OTHER_ID else 0.0,
             )
