@@ -89,6 +89,29 @@ def test_officers_link_and_unlink_conversations_from_the_inbox(db: Session, clie
     assert results.compute(db, consultation).total == 0
 
 
+def test_without_javascript_the_link_control_is_a_page_of_its_own(
+    db: Session, client: TestClient, scene: Scene
+) -> None:
+    """The inbox's link to the control, and a link or unlink sent without JavaScript, open a whole page (a title, the
+    site's layout, a way back), not the fragment the inbox loads in place."""
+    consultation = make_consultation(db, scene, accounts=False)
+    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
+    db.commit()
+    message = scene.messenger("The bus stop near the Clock Tower floods when it rains")
+    login(client, scene.officer)
+    page = client.get(f"/consultations/link-control?conversation_id={message.conversation_id}")
+    assert "<title>Consultations this conversation counts for" in page.text and "<main" in page.text
+    assert f'href="/inbox/{message.conversation_id}"' in page.text
+    form = {"consultation_id": consultation.id, "conversation_id": message.conversation_id}
+    linked = client.post("/consultations/links", data={**form, "csrf_token": csrf_from(page.text)})
+    assert linked.status_code == 200 and linked.url.path == "/consultations/link-control"
+    assert "<title>Consultations this conversation counts for" in linked.text and "Linked; 1 message(s)" in linked.text
+    fragment = client.get(
+        f"/consultations/link-control?conversation_id={message.conversation_id}", headers={"HX-Request": "true"}
+    )
+    assert "<title>" not in fragment.text and consultation.title in fragment.text
+
+
 def test_publishing_replies_in_each_participants_thread(db: Session, scene: Scene) -> None:
     consultation = make_consultation(db, scene)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)

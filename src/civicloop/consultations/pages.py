@@ -174,7 +174,9 @@ def new_page(request: Request, session: SessionDep, actor: ActorDep) -> Response
 @router.get("/consultations/link-control", response_class=HTMLResponse)
 def link_control(request: Request, session: SessionDep, actor: ActorDep, conversation_id: int) -> Response:
     control = answers.link_control(session, actor=actor, conversation_id=conversation_id)
-    return render(request, "consultations/_link_control_body.html", LinkControlPage(control))
+    # The inbox loads the control in place; its link (and a link or unlink without JavaScript) opens it as a page.
+    template = "_link_control_body.html" if request.headers.get("hx-request") else "link_control.html"
+    return render(request, f"consultations/{template}", LinkControlPage(control))
 
 
 @router.post("/consultations/links", response_class=HTMLResponse)
