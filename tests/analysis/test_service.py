@@ -22,8 +22,10 @@ from tests.factories import create_agency, create_official, csrf_from, login
 assert analysis_tasks.on_message is not None  # registers the ON_MESSAGE hook
 
 
-def start(db: Session, actor: Actor, scope: queries.AnalysisScope) -> None:
-    service.run_analysis(db, service.create_run(db, actor=actor, scope=scope))
+def start(db: Session, actor: Actor, scope: queries.AnalysisScope, embedder: str | None = None) -> None:
+    """A run with the default embedder (the quality one here), or ``embedder`` where the test is about what the service
+    keeps, not about the embedding: the fast one takes a tenth of the time."""
+    service.run_analysis(db, service.create_run(db, actor=actor, scope=scope, embedder=embedder))
 
 
 def finished(db: Session, agency: Agency) -> int:
@@ -64,7 +66,7 @@ def test_run_stores_themes_campaigns_and_assigns_every_message_then_new_ones(db:
 def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
     agency, _account, actor = seed(db)
     scope = queries.AnalysisScope(agency_id=agency.id)
-    start(db, actor, scope)
+    start(db, actor, scope, embedder="fast")
     db.commit()
     first = finished(db, agency)
     themes = [t for t in queries.themes_of(db, first) if t.number != 0]
@@ -81,7 +83,7 @@ def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
         db.scalars(select(AnalysisAssignment.message_id).where(AnalysisAssignment.theme_id == merged_a.id))
     )
 
-    start(db, actor, scope)
+    start(db, actor, scope, embedder="fast")
     db.commit()
     second = finished(db, agency)
     assert second != first
@@ -101,7 +103,7 @@ def test_officials_edits_survive_a_new_analysis(db: Session) -> None:
 
 def test_other_agencies_cannot_see_or_edit(db: Session) -> None:
     agency, _account, actor = seed(db)
-    start(db, actor, queries.AnalysisScope(agency_id=agency.id))
+    start(db, actor, queries.AnalysisScope(agency_id=agency.id), embedder="fast")
     db.commit()
     run_id = finished(db, agency)
     create_agency(db, "OTHER")
