@@ -70,16 +70,24 @@ def test_the_api_runs_a_consultation_from_draft_to_report(db: Session, client: T
     assert client.get(f"/c/{consultation.code}/open-data.csv").text.startswith("response,submitted,channel,comment")
 
 
-def test_officers_link_and_unlink_conversations_from_the_inbox(db: Session, client: TestClient, scene: Scene) -> None:
+def _open_with_a_message(db: Session, client: TestClient, scene: Scene, text: str) -> tuple[Consultation, int]:
+    """An open consultation, a citizen's message on Messenger (its conversation's id returned), an officer signed in."""
     consultation = make_consultation(db, scene, accounts=False)
     service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
     db.commit()
-    message = scene.messenger("The bus stop near the Clock Tower floods when it rains <b>every</b> time")
+    message = scene.messenger(text)
     login(client, scene.officer)
-    control = client.get(f"/consultations/link-control?conversation_id={message.conversation_id}")
+    return consultation, message.conversation_id
+
+
+def test_officers_link_and_unlink_conversations_from_the_inbox(db: Session, client: TestClient, scene: Scene) -> None:
+    consultation, conversation_id = _open_with_a_message(
+        db, client, scene, "The bus stop near the Clock Tower floods when it rains <b>every</b> time"
+    )
+    control = client.get(f"/consultations/link-control?conversation_id={conversation_id}")
     assert "Not linked to any consultation" in control.text and consultation.title in control.text
     csrf = csrf_from(control.text)
-    form = {"consultation_id": consultation.id, "conversation_id": message.conversation_id, "csrf_token": csrf}
+    form = {"consultation_id": consultation.id, "conversation_id": conversation_id, "csrf_token": csrf}
     linked = client.post("/consultations/links", data=form, headers={"HX-Request": "true"})
     assert "Linked; 1 message(s) now count as answers." in linked.text
     assert results.compute(db, consultation).by_channel == {"Facebook": 1}
@@ -94,20 +102,18 @@ def test_without_javascript_the_link_control_is_a_page_of_its_own(
 ) -> None:
     """The inbox's link to the control, and a link or unlink sent without JavaScript, open a whole page (a title, the
     site's layout, a way back), not the fragment the inbox loads in place."""
-    consultation = make_consultation(db, scene, accounts=False)
-    service.open_now(db, actor=scene.actor, consultation_id=consultation.id)
-    db.commit()
-    message = scene.messenger("The bus stop near the Clock Tower floods when it rains")
-    login(client, scene.officer)
-    page = client.get(f"/consultations/link-control?conversation_id={message.conversation_id}")
+    consultation, conversation_id = _open_with_a_message(
+        db, client, scene, "The bus stop near the Clock Tower floods when it rains"
+    )
+    page = client.get(f"/consultations/link-control?conversation_id={conversation_id}")
     assert "<title>Consultations this conversation counts for" in page.text and "<main" in page.text
-    assert f'href="/inbox/{message.conversation_id}"' in page.text
-    form = {"consultation_id": consultation.id, "conversation_id": message.conversation_id}
+    assert f'href="/inbox/{conversation_id}"' in page.text
+    form = {"consultation_id": consultation.id, "conversation_id": conversation_id}
     linked = client.post("/consultations/links", data={**form, "csrf_token": csrf_from(page.text)})
     assert linked.status_code == 200 and linked.url.path == "/consultations/link-control"
     assert "<title>Consultations this conversation counts for" in linked.text and "Linked; 1 message(s)" in linked.text
     fragment = client.get(
-        f"/consultations/link-control?conversation_id={message.conversation_id}", headers={"HX-Request": "true"}
+        f"/consultations/link-control?conversation_id={conversation_id}", headers={"HX-Request": "true"}
     )
     assert "<title>" not in fragment.text and consultation.title in fragment.text
 
