@@ -128,7 +128,9 @@ def test_designations_are_audited_and_can_be_removed(db: Session) -> None:
     with pytest.raises(Forbidden):
         service.designate(db, actor=_actor(db, "pema@thromde.example"), agency_id=agency.id, login="pema")
     service.undesignate(db, actor=head, designation_id=row.id)
-    actions = list(db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("access.%"))))
+    actions = list(
+        db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("access.%")).order_by(AuditEntry.seq))
+    )
     assert actions == ["access.designate", "access.undesignate"]
 
 

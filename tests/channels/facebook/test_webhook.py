@@ -197,7 +197,10 @@ def test_a_hide_made_on_facebook_itself_joins_the_moderation_record_and_the_publ
     ]
     assert "outside CivicLoop" in actions[0].platform_summary
     assert actions[0].appeal_token is None  # nobody told the citizen, so there is no appeal link to follow
-    audited = [e.action for e in db.scalars(select(AuditEntry).where(AuditEntry.action.like("moderation.%")))]
+    audited = [
+        e.action
+        for e in db.scalars(select(AuditEntry).where(AuditEntry.action.like("moderation.%")).order_by(AuditEntry.seq))
+    ]
     assert audited == ["moderation.hide", "moderation.unhide"]
     # Counted when CivicLoop learnt of it (the platform does not date a hide).
     (row,) = monthly_log(db, utcnow() - timedelta(days=40), utcnow() + timedelta(days=1), "Asia/Thimphu")
