@@ -234,7 +234,6 @@ def _quotes(
             if len(picked) == QUOTES:
                 return picked
     return picked
-    return picked
 
 
 def _burst(times: list[datetime]) -> bool:
