@@ -6,6 +6,7 @@ the product shows, and its name appears nowhere outside its folder but in the re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,22 +74,27 @@ VENDORED = (
 )
 
 
+SOURCE_SUFFIXES = {".py", ".html", ".json", ".toml", ".txt", ".css", ".js"}
+
+
+@functools.cache
+def _sources() -> tuple[tuple[str, str], ...]:
+    """Every source file under src/civicloop outside the migrations and the vendored files, as (path, text), with
+    host names taken out: they are addresses, not references to a platform (Instagram's API is at graph.facebook.com).
+    Read once for all the platforms."""
+    return tuple(
+        (relative, HOST.sub("", path.read_text(encoding="utf-8", errors="replace")))
+        for path in sorted(SRC.rglob("*"))
+        if path.is_file() and path.suffix in SOURCE_SUFFIXES
+        and not (relative := path.relative_to(SRC).as_posix()).startswith(("migrations/", *VENDORED))
+    )  # fmt: skip
+
+
 def _mentions(name: str, label: str) -> set[str]:
     """Files under src/civicloop outside ``channels/<name>/`` that name the platform."""
     pattern = _pattern(name, label)
-    found = set()
-    for path in SRC.rglob("*"):
-        relative = path.relative_to(SRC).as_posix()
-        if not path.is_file() or path.suffix not in {".py", ".html", ".json", ".toml", ".txt", ".css", ".js"}:
-            continue
-        own = (f"channels/{name}/", *([FAMILY[name]] if name in FAMILY else []))
-        if relative.startswith((*own, "migrations/", *VENDORED)):
-            continue
-        # Host names are addresses, not references to a platform (Instagram's API is at graph.facebook.com).
-        text = HOST.sub("", path.read_text(encoding="utf-8", errors="replace"))
-        if pattern.search(text):
-            found.add(relative)
-    return found
+    own = (f"channels/{name}/", *([FAMILY[name]] if name in FAMILY else []))
+    return {relative for relative, text in _sources() if not relative.startswith(own) and pattern.search(text)}
 
 
 @pytest.mark.parametrize("name", NAMES)
