@@ -2,6 +2,8 @@
 delivered — in a real Chromium, the comment arriving as a signed webhook, the reply going out to the
 simulated Graph API over HTTP."""
 
+from urllib.parse import urlsplit
+
 import httpx
 import pytest
 from playwright.sync_api import expect
@@ -80,3 +82,31 @@ def test_the_inbox_and_a_conversation_fit_a_phone_screen(db: Session, clock: Fix
         phone_page.goto(path)
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} scrolls sideways on a phone ({width}px)"
+
+
+def test_a_conversation_stays_put_while_the_list_beside_it_loads(db: Session, clock: FixedClock, page) -> None:  # type: ignore[no-untyped-def]
+    """On a wide screen the list of conversations arrives in a pane beside the open one after the page has loaded.
+    Its arrival must not move the conversation nor scroll the window: a click aimed at a link as it arrives would
+    land elsewhere (it once did, in a test, under load)."""
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    account = create_account(db, agency, "facebook", PAGE, {"app_secret": "s", "verify_token": "v"}, "Page")
+    officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
+    for n in range(30):  # the list is longer than the screen, the open conversation near its end
+        message = citizen_says(db, account, at(f"2026-03-02 08:{n:02d}"), f"Comment {n}", ref=f"post-{n}", who=f"c{n}")
+    db.commit()
+    held = []
+    page.route(lambda url: urlsplit(url).path == "/inbox", lambda route: held.append(route))  # the pane's list, until released below
+    page.goto("/login")
+    page.get_by_label("Email").fill(officer.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    page.goto(f"/inbox/{message.conversation_id}")
+    page.evaluate("window.scrollTo(0, 120)")
+    heading = page.get_by_role("heading", level=1)
+    before = heading.bounding_box(), page.evaluate("window.scrollY")
+    while not held:
+        page.wait_for_timeout(20)
+    held[0].continue_()
+    expect(page.locator("#inbox-pane tr.is-current")).to_be_visible()
+    assert (heading.bounding_box(), page.evaluate("window.scrollY")) == before

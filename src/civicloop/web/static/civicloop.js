@@ -63,14 +63,37 @@ if (list) {
   });
 }
 
+// The list's column is kept while the list loads (the conversation stays where it is); given up if it cannot load.
+async function fetchList(pane) {
+  split.classList.add("has-pane");
+  pane.setAttribute("aria-busy", "true");
+  try {
+    const query = sessionStorage.getItem("civicloop.inbox.query") || "";
+    const answer = await fetch(`/inbox${query}`, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    if (answer.ok) return await answer.text();
+  } catch {
+    // offline, or the server went away: the conversation keeps the whole width
+  } finally {
+    pane.removeAttribute("aria-busy");
+  }
+  split.classList.remove("has-pane");
+  return null;
+}
+
+// The current row in the middle of the pane, by scrolling the pane alone: scrolling the window would move the
+// conversation under the official's pointer.
+function centreInPane(pane, row) {
+  const offset = row.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+  pane.scrollTop += offset - (pane.clientHeight - row.offsetHeight) / 2;
+}
+
 async function loadPane() {
   const pane = document.getElementById("inbox-pane");
   if (!pane || !WIDE.matches || pane.dataset.loaded) return;
   pane.dataset.loaded = "1";
-  const query = sessionStorage.getItem("civicloop.inbox.query") || "";
-  const answer = await fetch(`/inbox${query}`, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
-  if (!answer.ok) return;
-  pane.innerHTML = await answer.text();
+  const html = await fetchList(pane);
+  if (html === null) return;
+  pane.innerHTML = html;
   // The pane is a list to pick from, not a second live list: no periodic refresh, no second set of filters.
   pane.querySelectorAll("[hx-get], [hx-swap-oob]").forEach((node) => {
     node.removeAttribute("hx-get");
@@ -86,7 +109,7 @@ async function loadPane() {
     if (link.getAttribute("href") === here) {
       link.setAttribute("aria-current", "page");
       link.closest("tr").classList.add("is-current");
-      link.closest("tr").scrollIntoView({ block: "center" });
+      centreInPane(pane, link.closest("tr"));
     }
   }
   // j / k keep following the list as the official opened it (a conversation just closed leaves the fresh list).
