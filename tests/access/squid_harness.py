@@ -106,8 +106,10 @@ def helper_python(user: str | None) -> str:
 
 
 def _can_import(user: str, python: str) -> bool:
+    """Whether ``user`` can run ``python`` and import CivicLoop and its libraries from where they are installed (the
+    packages themselves, not the whole command: importing all of CivicLoop costs more than a second)."""
     probe = subprocess.run(
-        ["runuser", "-u", user, "--", python, "-m", "civicloop", "squid-helper", "--help"],
+        ["runuser", "-u", user, "--", python, "-c", "import civicloop.access.policy, sqlalchemy, typer"],
         capture_output=True,
         timeout=60,
         check=False,

@@ -94,8 +94,8 @@ def test_a_conversation_stays_put_while_the_list_beside_it_loads(db: Session, cl
     for n in range(30):  # the list is longer than the screen, the open conversation near its end
         message = citizen_says(db, account, at(f"2026-03-02 08:{n:02d}"), f"Comment {n}", ref=f"post-{n}", who=f"c{n}")
     db.commit()
-    held = []
-    page.route(lambda url: urlsplit(url).path == "/inbox", lambda route: held.append(route))  # the pane's list, until released below
+    held = []  # the pane's request for the list, until released below
+    page.route(lambda url: urlsplit(url).path == "/inbox", lambda route: held.append(route))
     page.goto("/login")
     page.get_by_label("Email").fill(officer.email)
     page.get_by_label("Password").fill(PASSWORD)
