@@ -98,7 +98,7 @@ def test_a_killed_worker_loses_no_acknowledged_event(
         worker = _start_worker(queued_jobs, log)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and _settled(db) != (EVENTS, 0, EVENTS):
-            time.sleep(0.5)
+            time.sleep(0.1)
     finally:
         worker.kill()
         worker.wait(timeout=20)
