@@ -3,9 +3,9 @@
 import re
 from pathlib import Path
 
-import typer.main
+import typer.core
 
-from civicloop.cli import app
+from civicloop import cli
 from civicloop.config import Settings
 
 DOCS = Path(__file__).parents[2] / "docs"
@@ -22,7 +22,7 @@ def _commands(group: typer.core.TyperGroup, prefix: str) -> dict[str, typer.core
 
 
 def _cli_commands() -> dict[str, typer.core.TyperCommand]:
-    return _commands(typer.main.get_command(app), "civicloop")  # type: ignore[arg-type]
+    return _commands(cli.command(), "civicloop")
 
 
 def _section(text: str, command: str) -> str:

@@ -22,15 +22,16 @@ from civicloop.errors import Invalid, NotFound
 from civicloop.kit.clock import utcnow
 from civicloop.moderation.models import ModerationAction, ModerationAppeal
 from civicloop.records import bundle, service
+from tests.conftest import run_civicloop
 from tests.i18n.test_font import _embedded_fonts
 
 runner = CliRunner()
 
 
 def cli(*args: str) -> str:
-    result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, (result.output, result.exception)
-    return result.output
+    done = run_civicloop(*args)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    return done.stdout
 
 
 def _smallest_agency(session: Session) -> str:
@@ -122,19 +123,19 @@ def test_verify_names_every_file_changed_added_or_removed(db: Session, demo: Dem
         with zipfile.ZipFile(out) as archive:
             changed = _one_character_changed(archive.read(name))
         _rewrite(out, tampered, {name: changed})
-        result = runner.invoke(app, ["records", "verify", str(tampered)])
-        assert result.exit_code == 1, name
-        assert name in result.output, (name, result.output)
+        verified = run_civicloop("records", "verify", str(tampered))
+        assert verified.returncode == 1, name
+        assert name in verified.stdout, (name, verified.stdout, verified.stderr)
         tampered.unlink()
     _rewrite(out, tampered, {}, add={"data/extra.jsonl": b"{}\n"})
-    result = runner.invoke(app, ["records", "verify", str(tampered), "--json"])
-    assert result.exit_code == 1 and json.loads(result.output)["problems"] == [
+    verified = run_civicloop("records", "verify", str(tampered), "--json")
+    assert verified.returncode == 1 and json.loads(verified.stdout)["problems"] == [
         "data/extra.jsonl: added (not in the signed manifest)"
     ]
     tampered.unlink()
     _rewrite(out, tampered, {"data/posts.jsonl": None})
-    result = runner.invoke(app, ["records", "verify", str(tampered)])
-    assert result.exit_code == 1 and "data/posts.jsonl: removed" in result.output
+    verified = run_civicloop("records", "verify", str(tampered))
+    assert verified.returncode == 1 and "data/posts.jsonl: removed" in verified.stdout
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import typer
+import typer.main
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from typer.core import TyperGroup
 
 from civicloop.channels import registry as _platforms  # noqa: F401 - registers the platforms accounts can be on
 from civicloop.cli import access as access_cli
@@ -75,10 +78,18 @@ app.add_typer(guidelines_cli.app, name="guidelines")
 app.add_typer(records_cli.app, name="records")
 
 
+@functools.cache
+def command() -> TyperGroup:
+    """The command line's parser, built once per process: ``app()`` builds it afresh on every call, reading the
+    signature of every command (tens of milliseconds), which a process calling ``main`` again and again (the tests)
+    paid each time."""
+    return typer.main.get_group(app)
+
+
 def main() -> None:
     """Entry point: domain errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        app()
+        command()()
     except AppError as exc:
         err_console.print(f"[red]error:[/red] {exc.message}", highlight=False)
         sys.exit(2)
