@@ -14,6 +14,7 @@ from civicloop.channels.simulator.citizens import Citizens, load_targets
 from civicloop.channels.simulator.state import SimulatorState
 from civicloop.kit.clock import FixedClock
 from tests.factories import PASSWORD, create_account, create_agency, create_official
+from tests.foundation.test_browser import _sign_in
 from tests.inbox.builders import at, citizen_says
 
 pytestmark = pytest.mark.browser
@@ -96,11 +97,7 @@ def test_a_conversation_stays_put_while_the_list_beside_it_loads(db: Session, cl
     db.commit()
     held = []  # the pane's request for the list, until released below
     page.route(lambda url: urlsplit(url).path == "/inbox", lambda route: held.append(route))
-    page.goto("/login")
-    page.get_by_label("Email").fill(officer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    _sign_in(page, officer.email)
     page.goto(f"/inbox/{message.conversation_id}")
     page.evaluate("window.scrollTo(0, 120)")
     heading = page.get_by_role("heading", level=1)

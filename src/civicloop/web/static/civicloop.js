@@ -107,9 +107,10 @@ async function loadPane() {
   const here = `/inbox/${split.dataset.conversation}`;
   for (const link of rowLinks(pane)) {
     if (link.getAttribute("href") === here) {
+      const row = link.closest("tr");
       link.setAttribute("aria-current", "page");
-      link.closest("tr").classList.add("is-current");
-      centreInPane(pane, link.closest("tr"));
+      row.classList.add("is-current");
+      centreInPane(pane, row);
     }
   }
   // j / k keep following the list as the official opened it (a conversation just closed leaves the fresh list).
