@@ -107,3 +107,20 @@ def test_a_conversation_stays_put_while_the_list_beside_it_loads(db: Session, cl
     held[0].continue_()
     expect(page.locator("#inbox-pane tr.is-current")).to_be_visible()
     assert (heading.bounding_box(), page.evaluate("window.scrollY")) == before
+
+
+def test_the_send_button_stays_put_when_the_guidelines_verdict_arrives(db: Session, clock: FixedClock, page) -> None:  # type: ignore[no-untyped-def]
+    """The live check's verdict arrives 400 ms after the officer stops typing, as they reach for "Send reply": a
+    button pushed down by it then would take the click somewhere else (it once did, in a test, under load)."""
+    agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
+    account = create_account(db, agency, "facebook", PAGE, {"app_secret": "s", "verify_token": "v"}, "Page")
+    officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
+    message = citizen_says(db, account, at("2026-03-02 08:00"), "The streetlight is out.", ref="post-1")
+    db.commit()
+    _sign_in(page, officer.email)
+    page.goto(f"/inbox/{message.conversation_id}")
+    send = page.get_by_role("button", name="Send reply")
+    page.get_by_label("Your reply").fill("Thank you. A crew will fix it this week.")
+    before = send.bounding_box()
+    expect(page.locator("#reply-check .gl-verdict")).to_have_text("No problems found.")
+    assert send.bounding_box() == before
