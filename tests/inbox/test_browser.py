@@ -109,9 +109,10 @@ def test_a_conversation_stays_put_while_the_list_beside_it_loads(db: Session, cl
     assert (heading.bounding_box(), page.evaluate("window.scrollY")) == before
 
 
-def test_the_send_button_stays_put_when_the_guidelines_verdict_arrives(db: Session, clock: FixedClock, page) -> None:  # type: ignore[no-untyped-def]
-    """The live check's verdict arrives 400 ms after the officer stops typing, as they reach for "Send reply": a
-    button pushed down by it then would take the click somewhere else (it once did, in a test, under load)."""
+def test_the_send_button_stays_put_while_the_rest_of_the_page_arrives(db: Session, clock: FixedClock, page) -> None:  # type: ignore[no-untyped-def]
+    """What arrives after the page (the consultations this conversation counts for, its promises) and the live
+    check's verdict, 400 ms after the officer stops typing, come as they reach for "Send reply": a button pushed
+    down by any of them would take the click somewhere else (it did, in a test, under load)."""
     agency = create_agency(db, "THROMDE", name="Thimphu Thromde")
     account = create_account(db, agency, "facebook", PAGE, {"app_secret": "s", "verify_token": "v"}, "Page")
     officer = create_official(db, "officer@THROMDE", email="pema@thromde.example")
