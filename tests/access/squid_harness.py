@@ -9,7 +9,6 @@ import functools
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -150,19 +149,44 @@ class Squid:
         return f"http://{host}:{self.origin_port}{path}"
 
     def stop(self) -> None:
+        """Squid killed, then its helpers awaited. Squid's own shutdown takes at least a second and a half whatever
+        ``shutdown_lifetime`` says, and a kill loses nothing a test reads: Squid writes each log line as it is made
+        (``buffered_logs`` is off). The helpers see their input close and exit; they are awaited so that none
+        writes into the next test's database."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+            helpers = _children(self.process.pid)
+            self.process.kill()
+            self.process.wait(timeout=10)
+            _await_exit(helpers, timeout=10)
         self.origin.shutdown()
         self.origin.server_close()
 
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (an exited one its new parent has not reaped yet does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _await_exit(pids: list[int], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while any(_running(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Squid's helpers {pids} still run {timeout:g} s after Squid was stopped")
+        time.sleep(0.01)
 
 
 def start_squid(fragment: str, folder: Path) -> Squid:
