@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import typer
 import typer.core
 
 from civicloop import cli
@@ -12,8 +13,11 @@ DOCS = Path(__file__).parents[2] / "docs"
 
 
 def _commands(group: typer.core.TyperGroup, prefix: str) -> dict[str, typer.core.TyperCommand]:
+    """Every command under ``group``, asked for as the command line asks (the top level loads each when asked)."""
     found: dict[str, typer.core.TyperCommand] = {}
-    for name, command in group.commands.items():
+    context = typer.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, typer.core.TyperGroup):
             found |= _commands(command, f"{prefix} {name}")
         else:

@@ -3,34 +3,85 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 
 import typer
 import typer.main
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from civicloop.channels import registry as _platforms  # noqa: F401 - registers the platforms accounts can be on
-from civicloop.cli import access as access_cli
-from civicloop.cli import account, agency, audit, db, official, server, setup
-from civicloop.cli import analyse as analyse_cli
-from civicloop.cli import calendar as calendar_cli
-from civicloop.cli import check as check_cli
-from civicloop.cli import consultation as consultation_cli
-from civicloop.cli import demo as demo_cli
-from civicloop.cli import events as events_cli
-from civicloop.cli import guidelines as guidelines_cli
-from civicloop.cli import importer as importer_cli
-from civicloop.cli import messages as messages_cli
-from civicloop.cli import oversight as oversight_cli
-from civicloop.cli import records as records_cli
-from civicloop.cli import simulate as simulate_cli
-from civicloop.cli import sla as sla_cli
 from civicloop.cli._common import err_console, require_database
 from civicloop.errors import AppError
-from civicloop.guidelines import gate as _gate  # noqa: F401 - the before-send review commands that send rely on
+
+# Each command and the module (under ``civicloop.cli``) and name it lives at: a command's module is imported when
+# the command runs (or when help lists them all), so that a command does not wait for every other one to load
+# (``civicloop squid-helper``, which Squid starts whenever it needs another helper, answered its first request
+# 0.8 s later when every command was imported first).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("setup", "init"),
+    "serve": ("server", "serve"),
+    "worker": ("server", "worker"),
+    "demo": ("demo", "demo"),
+    "check": ("check", "check"),
+    "analyse": ("analyse", "analyse"),
+    "simulate": ("simulate", "simulate"),
+    "squid-helper": ("access", "squid_helper"),
+    "squid-config": ("access", "squid_config"),
+    "db": ("db", "app"),
+    "jobs": ("server", "jobs_app"),
+    "agency": ("agency", "app"),
+    "official": ("official", "app"),
+    "account": ("account", "app"),
+    "audit": ("audit", "app"),
+    "messages": ("messages", "app"),
+    "events": ("events", "app"),
+    "import": ("importer", "app"),
+    "access": ("access", "app"),
+    "consultation": ("consultation", "app"),
+    "calendar": ("calendar", "app"),
+    "sla": ("sla", "app"),
+    "oversight": ("oversight", "app"),
+    "guidelines": ("guidelines", "app"),
+    "records": ("records", "app"),
+}
+# Squid's side (the helper Squid starts, the configuration that tells Squid how) sends nothing: it does without the
+# before-send review.
+SQUID_SIDE = frozenset({"squid-helper", "squid-config"})
+
+
+@functools.cache
+def _load(name: str) -> TyperCommand | TyperGroup:
+    """The command ``name``, its module imported: after the platforms (which accounts can be on) and, but for Squid's
+    side, the before-send review (which every command that sends relies on), as every entry point registers them."""
+    importlib.import_module("civicloop.channels.registry")
+    if name not in SQUID_SIDE:
+        importlib.import_module("civicloop.guidelines.gate")
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(f"civicloop.cli.{module}"), attribute)
+    if isinstance(target, typer.Typer):
+        group = typer.main.get_group(target)
+        group.name = name
+        return group
+    single = typer.Typer(add_completion=False)
+    single.command(name)(target)
+    command = typer.main.get_command(single)
+    assert isinstance(command, TyperCommand)
+    return command
+
+
+class _Commands(TyperGroup):
+    """The top-level commands, each loaded when it is asked for (``COMMANDS``)."""
+
+    def list_commands(self, ctx: object) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: object, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        return _load(cmd_name) if cmd_name in COMMANDS else None
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="CivicLoop: listen to citizens on social media.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -49,33 +100,6 @@ def _require_database(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand in exempt or ctx.resilient_parsing or "--help" in sys.argv:
         return
     require_database()
-
-
-app.command("init")(setup.init)
-app.command("serve")(server.serve)
-app.command("worker")(server.worker)
-app.command("demo")(demo_cli.demo)
-app.command("check")(check_cli.check)
-app.command("analyse")(analyse_cli.analyse)
-app.command("simulate")(simulate_cli.simulate)
-app.add_typer(db.app, name="db")
-app.add_typer(server.jobs_app, name="jobs")
-app.add_typer(agency.app, name="agency")
-app.add_typer(official.app, name="official")
-app.add_typer(account.app, name="account")
-app.add_typer(audit.app, name="audit")
-app.add_typer(messages_cli.app, name="messages")
-app.add_typer(events_cli.app, name="events")
-app.add_typer(importer_cli.app, name="import")
-app.add_typer(access_cli.app, name="access")
-app.command("squid-helper")(access_cli.squid_helper)
-app.command("squid-config")(access_cli.squid_config)
-app.add_typer(consultation_cli.app, name="consultation")
-app.add_typer(calendar_cli.app, name="calendar")
-app.add_typer(sla_cli.app, name="sla")
-app.add_typer(oversight_cli.app, name="oversight")
-app.add_typer(guidelines_cli.app, name="guidelines")
-app.add_typer(records_cli.app, name="records")
 
 
 @functools.cache
