@@ -10,7 +10,11 @@ from pathlib import Path
 PROGRAM = """
 import os, sys
 from pathlib import Path
-import civicloop.cli, civicloop.app.jobs  # every module that defines jobs, and the whole CLI
+import civicloop.app.jobs  # every module that defines jobs
+from civicloop.cli import command
+commands = command()
+for name in commands.list_commands(None):  # the whole CLI: each command loads its module when asked for
+    commands.get_command(None, name)
 data = Path(os.environ["CIVICLOOP_DATA_DIR"])
 print("after import:", sorted(p.name for p in data.iterdir()) if data.exists() else None)
 from civicloop.jobs.tasks import ping
