@@ -9,6 +9,7 @@ import functools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -149,17 +150,24 @@ class Squid:
         return f"http://{host}:{self.origin_port}{path}"
 
     def stop(self) -> None:
-        """Squid killed, then its helpers awaited. Squid's own shutdown takes at least a second and a half whatever
-        ``shutdown_lifetime`` says, and a kill loses nothing a test reads: Squid writes each log line as it is made
-        (``buffered_logs`` is off). The helpers see their input close and exit; they are awaited so that none
-        writes into the next test's database."""
-        if self.process.poll() is None:
-            helpers = _children(self.process.pid)
-            self.process.kill()
-            self.process.wait(timeout=10)
-            _await_exit(helpers, timeout=10)
-        self.origin.shutdown()
-        self.origin.server_close()
+        """Squid killed once its logs are quiet, then its helpers awaited. Squid's own shutdown takes at least a second
+        and a half whatever ``shutdown_lifetime`` says; a kill loses nothing a test reads, since Squid writes each log
+        line as it is made (``buffered_logs`` is off) and the logs are left to settle first. The helpers see their
+        input close and exit; they are awaited so that none writes into the next test's database."""
+        try:
+            if self.process.poll() is None:
+                _await_quiet(self.access_log, self.civicloop_log)
+                os.kill(self.process.pid, signal.SIGSTOP)  # no helper starts between listing them and the kill
+                helpers = _children(self.process.pid)
+                self.process.kill()
+                self.process.wait(timeout=10)
+                _await_exit(helpers, timeout=10)
+        finally:
+            # Squid's shared memory, which it removes only when it stops of itself (the service name is per port).
+            for segment in Path("/dev/shm").glob(f"civicloop{self.port}-*"):
+                segment.unlink(missing_ok=True)
+            self.origin.shutdown()
+            self.origin.server_close()
 
     def remove(self) -> None:
         self.stop()
@@ -167,10 +175,30 @@ class Squid:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _await_quiet(*logs: Path, quiet: float = 0.2, timeout: float = 10) -> None:
+    """Until the logs have not grown for ``quiet`` seconds: Squid logs a request once it has sent the answer, so
+    its line may come just after the client has the answer."""
+    deadline = time.monotonic() + timeout
+    sizes: tuple[int, ...] | None = None
+    since = time.monotonic()
+    while time.monotonic() < deadline:
+        now = tuple(log.stat().st_size if log.exists() else 0 for log in logs)
+        if now != sizes:
+            sizes, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.02)
 
 
 def _running(pid: int) -> bool:

@@ -49,7 +49,7 @@ def test_browser_policy_is_enforced_by_squid_and_reported(db: Session, db_url: s
 
         # Squid was not restarted: within seconds Pema's last allowed minute is used, then she is refused.
         refused = _get(squid, "pema@thromde.example", "www.facebook.com")
-        for _ in range(200):  # up to 20 s; the helper reloads the policy every second
+        for _ in range(200):  # up to 20 s; the helper reloads the policy every 0.2 s
             if refused.status_code == 403:
                 break
             refused = _get(squid, "pema@thromde.example", "www.facebook.com")
