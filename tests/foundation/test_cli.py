@@ -123,6 +123,14 @@ def test_bad_input_exits_non_zero_with_one_line_and_stores_nothing(
     assert _stored(db) == before
 
 
+def test_a_mistyped_command_is_refused_with_the_one_meant() -> None:
+    """Each command loads when asked for; a mistyped one is still matched against all of them (and a subcommand
+    against its group's)."""
+    for args, meant in ((("agensy", "list"), "Did you mean 'agency'?"), (("records", "hodl"), "Did you mean 'hold'?")):
+        result = run(*args)
+        assert result.returncode == 2 and meant in result.stderr, result.stderr
+
+
 def _stored(db: Session) -> tuple[int, ...]:
     db.rollback()
     tables = ("agencies", "officials", "memberships", "official_accounts", "audit_entries")

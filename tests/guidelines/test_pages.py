@@ -53,6 +53,9 @@ def test_the_live_check_highlights_the_cid_with_an_explanation_and_escapes_the_t
         ).text.count("No problems found")
         == 1
     )
+    # Cleared text gets back the line shown before anything was typed, so nothing below the box moves.
+    cleared = client.post("/guidelines/check", data={"text": "  "}, headers={"X-CSRF-Token": token}).text
+    assert '<p class="gl-verdict">Not checked yet.</p>' in cleared
 
 
 def test_the_head_approves_a_held_reply_in_the_queue_and_the_author_sees_why(db: Session, client: TestClient) -> None:

@@ -123,5 +123,9 @@ def test_the_send_button_stays_put_while_the_rest_of_the_page_arrives(db: Sessio
     send = page.get_by_role("button", name="Send reply")
     page.get_by_label("Your reply").fill("Thank you. A crew will fix it this week.")
     before = send.bounding_box()
-    expect(page.locator("#reply-check .gl-verdict")).to_have_text("No problems found.")
+    verdict = page.locator("#reply-check .gl-verdict")
+    expect(verdict).to_have_text("No problems found.")
+    assert send.bounding_box() == before
+    page.get_by_label("Your reply").fill("")  # cleared: the line stays, and so does the button
+    expect(verdict).to_have_text("Not checked yet.")
     assert send.bounding_box() == before

@@ -87,10 +87,13 @@ def live_check(
     text: Annotated[str, Form(max_length=service.MAX_TEXT)] = "",
     agency_id: Annotated[int | None, Form()] = None,
 ) -> Response:
-    """HTMX: the findings for ``text`` under the agency's policy, highlighted; nothing is recorded."""
+    """HTMX: the findings for ``text`` under the agency's policy, highlighted; nothing is recorded. Blank text gets
+    the line shown before anything is typed, so that clearing the box does not move what is below it."""
     target = _default_agency(session, actor, agency_id)
-    if not text.strip() or target is None:
+    if target is None:
         return HTMLResponse("")
+    if not text.strip():
+        return render(request, "guidelines/_not_checked.html")
     review = service.preview(session, actor=actor, agency_id=target, text=text)
     return render(request, "guidelines/_findings.html", guideline_view=findings_view(review))
 
