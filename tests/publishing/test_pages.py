@@ -13,6 +13,8 @@ def test_the_live_check_shows_lengths_and_guidelines_findings(db: Session, clien
     login(client, scene.officer)
     compose = client.get("/publishing/new")
     assert compose.status_code == 200 and "@ThimphuThromde" in compose.text
+    # The check's place is under "Post or schedule": arriving after each change, above it would move the button.
+    assert compose.text.index('<button type="submit">Post or schedule</button>') < compose.text.index('id="check"')
     csrf = csrf_from(compose.text)
     text = "Citizen Karma Dorji (CID 11410001234, mobile 17123456) complained about <script>x</script> " * 4
     fragment = client.post(
