@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 from civicloop.channels.base import AppAccount, ChannelApp, WebhookRequest
 from civicloop.channels.models import Message
 from civicloop.channels.registry import get as provider_for
-from civicloop.channels.simulator.citizens import Citizens, Target, check_loopback
+from civicloop.channels.simulator.citizens import Citizens, Target, check_loopback, drive
 from civicloop.errors import Invalid
 from tests.conftest import run_civicloop
 from tests.factories import create_account, create_agency
@@ -69,6 +71,15 @@ def test_simulated_traffic_goes_to_this_machine_only() -> None:
     check_loopback("http://localhost:8000")
     with pytest.raises(Invalid, match="not this machine"):
         check_loopback("http://192.0.2.10:8000")  # TEST-NET-1: refused before anything is sent
+
+
+def test_a_stop_ends_the_drive_between_two_events_at_once() -> None:
+    """The live demo stops its citizens when the demo is stopped: one event every 5 s must not keep it waiting."""
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    report = drive("http://127.0.0.1:9", Citizens(TARGETS, seed=3), rate=0.2, duration=60, stop=stop)
+    assert time.monotonic() - started < 2 and report.sent == 1  # a closed port: the one event is an error
 
 
 def test_civicloop_simulate_fills_a_live_servers_inbox(db: Session, live_server: str) -> None:

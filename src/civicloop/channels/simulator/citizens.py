@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import socket
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping
@@ -216,10 +217,11 @@ def drive(
     duration: float,
     count: int | None = None,
     client: httpx.Client | None = None,
-    stop: Callable[[], bool] = lambda: False,
+    stop: threading.Event | None = None,
     on_sent: Callable[[Webhook, int], None] | None = None,
 ) -> DriveReport:
-    """POST signed events at ``rate`` per second for ``duration`` seconds (or ``count`` events): bounded both ways."""
+    """POST signed events at ``rate`` per second for ``duration`` seconds (or ``count`` events): bounded both ways.
+    Setting ``stop`` ends it at once, even between two events."""
     if not 0 < rate <= MAX_RATE:
         raise Invalid(f"the rate must be above 0 and at most {MAX_RATE:g} events per second")
     if not 0 < duration <= MAX_DURATION:
@@ -228,9 +230,10 @@ def drive(
     report = DriveReport()
     own = client is None
     http = client or http_client(10.0)
+    stopping = stop or threading.Event()
     started = time.monotonic()
     try:
-        while report.sent < limit and time.monotonic() - started < duration and not stop():
+        while report.sent < limit and time.monotonic() - started < duration and not stopping.is_set():
             hook = citizens.sign(citizens.next())
             if not hook.path:
                 status = 0  # a polled platform: nothing is delivered, the comment waits there for the next poll
@@ -253,7 +256,7 @@ def drive(
                 on_sent(hook, status)
             pause = started + report.sent / rate - time.monotonic()
             if pause > 0:
-                time.sleep(pause)
+                stopping.wait(pause)
     finally:
         if own:
             http.close()

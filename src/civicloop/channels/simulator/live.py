@@ -84,19 +84,18 @@ def _wait_until_up(app_url: str, stopping: threading.Event) -> bool:
                 return True
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
+        stopping.wait(0.5)
     return False
 
 
 def _citizens_loop(app_url: str, citizens: Citizens, interval: float, stopping: threading.Event) -> None:
     if not _wait_until_up(app_url, stopping):
-        log.warning("the demo app did not come up at %s; no simulated citizens", app_url)
+        if not stopping.is_set():  # stopped before it came up: nothing went wrong
+            log.warning("the demo app did not come up at %s; no simulated citizens", app_url)
         return
     with http_client(10) as client:
         while not stopping.is_set():
-            report = drive(
-                app_url, citizens, rate=1 / interval, duration=MAX_DURATION, client=client, stop=stopping.is_set
-            )
+            report = drive(app_url, citizens, rate=1 / interval, duration=MAX_DURATION, client=client, stop=stopping)
             log.info("simulated citizens sent %s events: %s", report.sent, dict(report.by_status))
 
 
