@@ -174,16 +174,16 @@ class Squid:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _stat(pid: int | str) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command's name (state, parent, …); none if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
 def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == pid:
-            found.append(int(stat.parent.name))
-    return found
+    return [int(entry.name) for entry in Path("/proc").glob("[0-9]*") if _stat(entry.name)[1:2] == [str(pid)]]
 
 
 def _await_quiet(*logs: Path, quiet: float = 0.2, timeout: float = 10) -> None:
@@ -203,10 +203,7 @@ def _await_quiet(*logs: Path, quiet: float = 0.2, timeout: float = 10) -> None:
 
 def _running(pid: int) -> bool:
     """Whether the process runs (an exited one its new parent has not reaped yet does not)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    return _stat(pid)[:1] not in ([], ["Z"])
 
 
 def _await_exit(pids: list[int], timeout: float) -> None:
